@@ -1,0 +1,3 @@
+"""heetui: explore survey data in the terminal."""
+
+__version__ = "0.1.0"

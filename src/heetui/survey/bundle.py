@@ -1,0 +1,229 @@
+"""Reading and validating a survey bundle folder.
+
+A bundle is ``codebook.toml`` + ``respondents.parquet`` (+ optional ``verbatims.parquet``).
+``load_bundle`` checks the codebook's structure and the data against it and raises
+``BundleError`` listing every problem (file, field, what was expected).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.parse import Problem, codebook_from_dict
+
+CODEBOOK = "codebook.toml"
+RESPONDENTS = "respondents.parquet"
+VERBATIMS = "verbatims.parquet"
+VERBATIM_COLUMNS = ("respondent_id", "question", "text", "themes", "source", "attribution")
+INTEGER_DTYPES = ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64")
+
+
+class BundleError(Exception):
+    """A bundle cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "unknown problem"
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+    def report(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    path: Path
+    codebook: Codebook
+    respondents: Path
+    verbatims: Path | None
+
+
+def bundled_survey_path() -> Path:
+    """The HEE 2019 bundle: inside the installed package, or ``data/`` in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "bundled" / "hee2019"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "data" / "hee2019"
+
+
+def read_codebook(path: Path) -> Codebook:
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BundleError([Problem(name, "-", f"no codebook found at {path}")]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BundleError([Problem(name, "-", f"cannot be read ({e})")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise BundleError([Problem(name, "-", f"is not valid TOML: {e}")]) from None
+    cb, problems = codebook_from_dict(data, name)
+    if problems or cb is None:
+        raise BundleError(problems)
+    return cb
+
+
+def load_bundle(path: Path | str, check_data: bool = True) -> Bundle:
+    folder = Path(path)
+    if not folder.exists():
+        raise BundleError([Problem(str(folder), "-", "no such file or folder")])
+    if not folder.is_dir():
+        raise BundleError([Problem(str(folder), "-",
+                                   "expected a bundle folder (codebook.toml + respondents.parquet)")])
+    cb = read_codebook(folder / CODEBOOK)
+    resp = folder / RESPONDENTS
+    if not resp.is_file():
+        raise BundleError([Problem(RESPONDENTS, "-", f"is missing from {folder}")])
+    verb = folder / VERBATIMS
+    bundle = Bundle(folder, cb, resp, verb if verb.is_file() else None)
+    if check_data:
+        problems = validate_data(bundle)
+        if problems:
+            raise BundleError(problems)
+    return bundle
+
+
+def validate_data(bundle: Bundle) -> list[Problem]:
+    """Check the Parquet files against the codebook (one scan per file)."""
+    import polars as pl
+
+    cb = bundle.codebook
+    problems: list[Problem] = []
+
+    def bad(fld: str, msg: str, file: str = RESPONDENTS) -> None:
+        problems.append(Problem(file, fld, msg))
+
+    try:
+        lf = pl.scan_parquet(bundle.respondents)
+        schema = lf.collect_schema()
+    except Exception as e:  # polars raises several types for unreadable files
+        return [Problem(RESPONDENTS, "-", f"is not a readable Parquet file ({_short(e)})")]
+    checks: list[pl.Expr] = [pl.len().alias("__n")]
+    idc = cb.settings.id_column
+    if idc not in schema:
+        bad(idc, "the respondent id column named in the codebook is absent")
+    else:
+        checks += [pl.col(idc).n_unique().alias("__ids"), pl.col(idc).null_count().alias("__idnull")]
+    wc = cb.settings.weight
+    if wc is not None:
+        if wc not in schema:
+            bad(wc, "the weight column named in the codebook (survey.weight) is absent")
+        elif not schema[wc].is_numeric():
+            bad(wc, f"the weight column must be numeric, found {schema[wc]}")
+        else:
+            w = pl.col(wc)
+            checks += [w.null_count().alias("__wnull"), (w < 0).sum().alias("__wneg"),
+                       w.sum().alias("__wsum"), w.is_nan().sum().alias("__wnan")
+                       if schema[wc].is_float() else pl.lit(0).alias("__wnan")]
+    for v in cb.variables:
+        for o_code, col in _columns_with_codes(v):
+            if col not in schema:
+                bad(col, f"column for {v.role} {v.id!r} is absent")
+                continue
+            if str(schema[col]) not in INTEGER_DTYPES:
+                bad(col, f"expected integer answer codes, found {schema[col]}")
+                continue
+            allowed = [0, 1] if o_code is not None else [o.code for o in v.options]
+            checks.append((pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed)).sum()
+                          .alias(f"__bad_{col}"))
+            checks.append(pl.col(col).filter(pl.col(col).is_not_null() &
+                                             ~pl.col(col).is_in(allowed)).first()
+                          .cast(pl.Int64).alias(f"__ex_{col}"))
+    try:
+        row = lf.select(checks).collect().row(0, named=True)
+    except Exception as e:
+        return problems + [Problem(RESPONDENTS, "-", f"could not be scanned ({_short(e)})")]
+    n = row["__n"]
+    if n == 0:
+        bad("-", "has no respondents")
+    if "__ids" in row:
+        if row["__idnull"]:
+            bad(idc, f"{row['__idnull']} respondents have no id")
+        elif row["__ids"] != n:
+            bad(idc, f"respondent ids must be unique; {n - row['__ids']} are duplicated")
+    if "__wnull" in row:
+        if row["__wnull"] or row["__wnan"]:
+            bad(wc or "", f"{row['__wnull'] + row['__wnan']} respondents have no weight")
+        if row["__wneg"]:
+            bad(wc or "", f"weights must not be negative; {row['__wneg']} are")
+        if n and not row["__wnull"] and (row["__wsum"] or 0) <= 0:
+            bad(wc or "", "weights sum to zero; expected a positive total")
+    for key, val in row.items():
+        if key.startswith("__bad_") and val:
+            col = key[6:]
+            var = _owner(cb, col)
+            if var is None or var.type == "multi":
+                expect = "0 or 1"
+            else:
+                expect = "one of the codebook's codes " + ", ".join(str(o.code) for o in var.options)
+            bad(col, f"{val} values are not {expect} (for example {row['__ex_' + col]})")
+    if bundle.verbatims is not None:
+        problems += _validate_verbatims(bundle, schema.get(idc))
+    return problems
+
+
+def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
+    import polars as pl
+
+    cb = bundle.codebook
+    out: list[Problem] = []
+    assert bundle.verbatims is not None
+    try:
+        lf = pl.scan_parquet(bundle.verbatims)
+        schema = lf.collect_schema()
+    except Exception as e:
+        return [Problem(VERBATIMS, "-", f"is not a readable Parquet file ({_short(e)})")]
+    missing = [c for c in VERBATIM_COLUMNS if c not in schema]
+    if missing:
+        return [Problem(VERBATIMS, c, "column is absent") for c in missing]
+    open_ids = [v.id for v in cb.variables if v.type == "open"]
+    theme_codes = [t.code for t in cb.themes]
+    row = lf.select(
+        (~pl.col("question").is_in(open_ids)).sum().alias("q"),
+        pl.col("question").filter(~pl.col("question").is_in(open_ids)).first().alias("qex"),
+        (~pl.col("source").is_in(["survey", "interview"])).sum().alias("s"),
+        (~pl.col("themes").list.eval(pl.element().is_in(theme_codes)).list.all()).sum()
+        .alias("t"),
+    ).collect().row(0, named=True)
+    if row["q"]:
+        out.append(Problem(VERBATIMS, "question", f"{row['q']} comments name a question that is "
+                           f"not an open-ended question of the codebook (e.g. {row['qex']!r})"))
+    if row["s"]:
+        out.append(Problem(VERBATIMS, "source", f"{row['s']} comments have a source other than "
+                           "'survey' or 'interview'"))
+    if row["t"]:
+        out.append(Problem(VERBATIMS, "themes", f"{row['t']} comments carry a theme code not "
+                           "listed under [[themes]]"))
+    ids = pl.scan_parquet(bundle.respondents).select(pl.col(cb.settings.id_column).alias("rid"))
+    orphans = (lf.filter(pl.col("respondent_id").is_not_null())
+               .join(ids, left_on="respondent_id", right_on="rid", how="anti")
+               .select(pl.len()).collect().item())
+    if orphans:
+        out.append(Problem(VERBATIMS, "respondent_id",
+                           f"{orphans} comments belong to respondent ids absent from {RESPONDENTS}"))
+    return out
+
+
+def _columns_with_codes(v: Variable) -> list[tuple[int | None, str]]:
+    if v.type == "multi":
+        return [(o.code, v.column(o.code)) for o in v.options]
+    if v.type == "single":
+        return [(None, v.id)]
+    return []
+
+
+def _owner(cb: Codebook, col: str) -> Variable | None:
+    for v in cb.variables:
+        if col in v.columns():
+            return v
+    return None
+
+
+def _short(e: Exception) -> str:
+    return str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__

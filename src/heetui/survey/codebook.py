@@ -1,0 +1,168 @@
+"""The questionnaire model: variables (questions and segments), options, nets, scores.
+
+A codebook is plain data; it knows nothing of DuckDB or Textual. ``Codebook.from_dict``
+checks the structure and collects every problem instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+VarType = Literal["single", "multi", "open"]
+VAR_TYPES: tuple[str, ...] = ("single", "multi", "open")
+Role = Literal["question", "segment"]
+
+
+@dataclass(frozen=True)
+class Option:
+    code: int
+    label: str
+    value: float | None = None  # score value for means; None = excluded (e.g. Don't know)
+    exclusive: bool = False  # multi-response: cannot be combined with other options
+
+
+@dataclass(frozen=True)
+class Net:
+    label: str
+    codes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score row: % of ``plus`` options minus % of ``minus`` options (e.g. net advocacy)."""
+
+    id: str
+    label: str
+    plus: tuple[int, ...]
+    minus: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who is asked the question: respondents whose ``variable`` is one of ``codes``."""
+
+    variable: str
+    codes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Variable:
+    id: str
+    text: str
+    type: VarType
+    role: Role
+    options: tuple[Option, ...] = ()
+    nets: tuple[Net, ...] = ()
+    scores: tuple[Score, ...] = ()
+    eligible: Eligibility | None = None
+    group: str = ""
+    label: str = ""  # short label for banners and lists; falls back to id
+
+    @property
+    def short(self) -> str:
+        return self.label or self.id
+
+    @property
+    def has_mean(self) -> bool:
+        return any(o.value is not None for o in self.options)
+
+    def option(self, code: int) -> Option:
+        for o in self.options:
+            if o.code == code:
+                return o
+        raise KeyError(code)
+
+    def column(self, code: int | None = None) -> str:
+        """Parquet column holding this variable (multi: one 0/1 column per option)."""
+        if self.type == "multi":
+            if code is None:
+                raise ValueError("a multi-response variable has one column per option")
+            return f"{self.id}_{code}"
+        return self.id
+
+    def columns(self) -> list[str]:
+        if self.type == "multi":
+            return [self.column(o.code) for o in self.options]
+        if self.type == "open":
+            return []
+        return [self.id]
+
+
+@dataclass(frozen=True)
+class Theme:
+    code: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    label: str
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    id_column: str = "respondent_id"
+    weight: str | None = None
+    low_base: int = 100
+    min_test_base: int = 30
+    min_group: int = 5
+
+
+@dataclass(frozen=True)
+class Codebook:
+    survey: Mapping[str, Any]
+    settings: Settings
+    variables: tuple[Variable, ...]
+    themes: tuple[Theme, ...] = ()
+    benchmarks: tuple[Benchmark, ...] = ()
+    benchmark_note: str = ""
+    _index: dict[str, Variable] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({v.id: v for v in self.variables})
+
+    @property
+    def title(self) -> str:
+        return str(self.survey.get("title", "Untitled survey"))
+
+    @property
+    def questions(self) -> list[Variable]:
+        return [v for v in self.variables if v.role == "question"]
+
+    @property
+    def segments(self) -> list[Variable]:
+        return [v for v in self.variables if v.role == "segment"]
+
+    @property
+    def closed(self) -> list[Variable]:
+        """Variables that can be tabulated (single or multi)."""
+        return [v for v in self.variables if v.type != "open"]
+
+    def __contains__(self, var_id: object) -> bool:
+        return var_id in self._index
+
+    def __iter__(self) -> Iterator[Variable]:
+        return iter(self.variables)
+
+    def get(self, var_id: str) -> Variable:
+        return self._index[var_id]
+
+    def find(self, name: str) -> Variable | None:
+        """Look a variable up by id, case-insensitively."""
+        if name in self._index:
+            return self._index[name]
+        low = name.lower()
+        for v in self.variables:
+            if v.id.lower() == low:
+                return v
+        return None
+
+    def theme_label(self, code: int) -> str:
+        for t in self.themes:
+            if t.code == code:
+                return t.label
+        return str(code)

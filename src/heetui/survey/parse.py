@@ -1,0 +1,260 @@
+"""Turn a codebook dictionary (read from TOML) into a ``Codebook``, and back.
+
+Every structural problem is collected as a ``Problem`` naming the field and what
+was expected, so an analyst editing a codebook by hand sees all mistakes at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from heetui.survey.codebook import (
+    VAR_TYPES,
+    Benchmark,
+    Codebook,
+    Eligibility,
+    Net,
+    Option,
+    Score,
+    Settings,
+    Theme,
+    Variable,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class _Collector:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, fld: str, message: str) -> None:
+        self.problems.append(Problem(self.file, fld, message))
+
+    def str_(self, d: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+        val = d.get(key)
+        if val is None:
+            if required:
+                self.add(f"{where}.{key}", "is missing; expected a text value")
+            return ""
+        if not isinstance(val, str):
+            self.add(f"{where}.{key}", f"expected text, found {type(val).__name__}")
+            return ""
+        return val
+
+    def int_(self, d: dict[str, Any], key: str, where: str, default: int | None = None) -> int:
+        val = d.get(key, default)
+        if isinstance(val, bool) or not isinstance(val, int):
+            self.add(f"{where}.{key}", f"expected a whole number, found {val!r}")
+            return default or 0
+        return val
+
+    def codes(self, d: dict[str, Any], key: str, where: str) -> tuple[int, ...]:
+        val = d.get(key)
+        if not isinstance(val, list) or not all(
+            isinstance(c, int) and not isinstance(c, bool) for c in val
+        ):
+            self.add(f"{where}.{key}", f"expected a list of option codes, found {val!r}")
+            return ()
+        return tuple(val)
+
+    def table_list(self, d: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+        val = d.get(key, [])
+        if not isinstance(val, list) or not all(isinstance(x, dict) for x in val):
+            self.add(f"{where}{key}", "expected a list of tables")
+            return []
+        return val
+
+
+def _option(c: _Collector, raw: dict[str, Any], where: str) -> Option | None:
+    code = raw.get("code")
+    if isinstance(code, bool) or not isinstance(code, int):
+        c.add(f"{where}.code", f"expected a whole-number option code, found {code!r}")
+        return None
+    if not (0 <= code <= 255):
+        c.add(f"{where}.code", f"option codes must be between 0 and 255, found {code}")
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        c.add(f"{where}.label", f"option {code} has no label; expected a non-empty text")
+        label = str(code)
+    value = raw.get("value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        c.add(f"{where}.value", f"expected a number (score value), found {value!r}")
+        value = None
+    exclusive = raw.get("exclusive", False)
+    if not isinstance(exclusive, bool):
+        c.add(f"{where}.exclusive", "expected true or false")
+        exclusive = False
+    return Option(code, label, None if value is None else float(value), exclusive)
+
+
+def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Variable | None:
+    vid = c.str_(raw, "id", where)
+    if vid and not vid.replace("_", "").isalnum():
+        c.add(f"{where}.id", f"{vid!r} must contain only letters, digits and underscores")
+    where = f"{where}({vid})" if vid else where
+    vtype = raw.get("type", "single")
+    if vtype not in VAR_TYPES:
+        c.add(f"{where}.type", f"expected one of {', '.join(VAR_TYPES)}, found {vtype!r}")
+        return None
+    text = c.str_(raw, "text", where)
+    options: list[Option] = []
+    for i, o in enumerate(c.table_list(raw, "options", f"{where}.")):
+        opt = _option(c, o, f"{where}.options[{i}]")
+        if opt is not None:
+            options.append(opt)
+    seen: set[int] = set()
+    for o in options:
+        if o.code in seen:
+            c.add(f"{where}.options", f"option code {o.code} appears more than once")
+        seen.add(o.code)
+    if vtype != "open" and not options:
+        c.add(f"{where}.options", f"a {vtype} variable needs at least one option")
+    nets: list[Net] = []
+    for i, n in enumerate(c.table_list(raw, "nets", f"{where}.")):
+        label = c.str_(n, "label", f"{where}.nets[{i}]")
+        codes = c.codes(n, "codes", f"{where}.nets[{i}]")
+        for code in codes:
+            if code not in seen:
+                c.add(f"{where}.nets[{i}].codes", f"code {code} is not an option of {vid}")
+        nets.append(Net(label, codes))
+    scores: list[Score] = []
+    for i, s in enumerate(c.table_list(raw, "scores", f"{where}.")):
+        w = f"{where}.scores[{i}]"
+        sc = Score(c.str_(s, "id", w), c.str_(s, "label", w), c.codes(s, "plus", w),
+                   c.codes(s, "minus", w))
+        for code in sc.plus + sc.minus:
+            if code not in seen:
+                c.add(f"{w}", f"code {code} is not an option of {vid}")
+        scores.append(sc)
+    eligible = None
+    if "eligible" in raw:
+        e = raw["eligible"]
+        if not isinstance(e, dict):
+            c.add(f"{where}.eligible", "expected a table {variable = ..., codes = [...]}")
+        else:
+            eligible = Eligibility(c.str_(e, "variable", f"{where}.eligible"),
+                                   c.codes(e, "codes", f"{where}.eligible"))
+    return Variable(
+        id=vid, text=text, type=vtype, role=role,  # type: ignore[arg-type]
+        options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
+        group=str(raw.get("group", "")), label=str(raw.get("label", "")),
+    )
+
+
+def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tuple[
+    Codebook | None, list[Problem]
+]:
+    """Build a codebook; returns it (or None if unusable) and every problem found."""
+    c = _Collector(file)
+    survey = data.get("survey", {})
+    if not isinstance(survey, dict):
+        c.add("survey", "expected a [survey] table")
+        survey = {}
+    if "title" not in survey:
+        c.add("survey.title", "is missing; expected the survey's title")
+    settings = Settings(
+        id_column=str(survey.get("id_column", "respondent_id")),
+        weight=survey.get("weight") if isinstance(survey.get("weight"), str) else None,
+        low_base=c.int_(survey, "low_base", "survey", 100),
+        min_test_base=c.int_(survey, "min_test_base", "survey", 30),
+        min_group=c.int_(survey, "min_group", "survey", 5),
+    )
+    if "weight" in survey and not isinstance(survey["weight"], str):
+        c.add("survey.weight", "expected the name of the weight column")
+    variables: list[Variable] = []
+    for role, key in (("segment", "segments"), ("question", "questions")):
+        for i, raw in enumerate(c.table_list(data, key, "")):
+            v = _variable(c, raw, f"{key}[{i}]", role)
+            if v is not None:
+                variables.append(v)
+    ids: set[str] = set()
+    for v in variables:
+        if v.id in ids:
+            c.add(f"variables.{v.id}", "this id is used by more than one question or segment")
+        ids.add(v.id)
+    for v in variables:
+        if v.eligible is not None:
+            target = next((x for x in variables if x.id == v.eligible.variable), None)
+            if target is None:
+                c.add(f"{v.id}.eligible.variable",
+                      f"{v.eligible.variable!r} is not a question or segment")
+            elif target.type != "single":
+                c.add(f"{v.id}.eligible.variable", "must name a single-choice variable")
+    themes = [Theme(c.int_(t, "code", f"themes[{i}]"), c.str_(t, "label", f"themes[{i}]"))
+              for i, t in enumerate(c.table_list(data, "themes", ""))]
+    benchmarks: list[Benchmark] = []
+    bsec = data.get("benchmarks", {})
+    if not isinstance(bsec, dict):
+        c.add("benchmarks", "expected a [benchmarks] table")
+        bsec = {}
+    for i, b in enumerate(c.table_list(bsec, "items", "benchmarks.")):
+        val = b.get("value")
+        if isinstance(val, bool) or not isinstance(val, int | float):
+            c.add(f"benchmarks.items[{i}].value", f"expected a number, found {val!r}")
+            continue
+        benchmarks.append(Benchmark(c.str_(b, "label", f"benchmarks.items[{i}]"), float(val),
+                                    str(b.get("note", ""))))
+    if not any(v.type != "open" for v in variables):
+        c.add("questions", "the codebook has no single- or multi-response variable")
+    cb = Codebook(survey=survey, settings=settings, variables=tuple(variables),
+                  themes=tuple(themes), benchmarks=tuple(benchmarks),
+                  benchmark_note=str(bsec.get("note", "")))
+    return cb, c.problems
+
+
+def _option_dict(o: Option) -> dict[str, Any]:
+    d: dict[str, Any] = {"code": o.code, "label": o.label}
+    if o.value is not None:
+        d["value"] = int(o.value) if o.value.is_integer() else o.value
+    if o.exclusive:
+        d["exclusive"] = True
+    return d
+
+
+def _variable_dict(v: Variable) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": v.id, "type": v.type}
+    if v.label:
+        d["label"] = v.label
+    d["text"] = v.text
+    if v.group:
+        d["group"] = v.group
+    if v.eligible:
+        d["eligible"] = {"variable": v.eligible.variable, "codes": list(v.eligible.codes)}
+    if v.options:
+        d["options"] = [_option_dict(o) for o in v.options]
+    if v.nets:
+        d["nets"] = [{"label": n.label, "codes": list(n.codes)} for n in v.nets]
+    if v.scores:
+        d["scores"] = [{"id": s.id, "label": s.label, "plus": list(s.plus),
+                        "minus": list(s.minus)} for s in v.scores]
+    return d
+
+
+def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
+    survey = dict(cb.survey)
+    s = cb.settings
+    survey.update({"id_column": s.id_column, "low_base": s.low_base,
+                   "min_test_base": s.min_test_base, "min_group": s.min_group})
+    if s.weight:
+        survey["weight"] = s.weight
+    out: dict[str, Any] = {"survey": survey}
+    if cb.themes:
+        out["themes"] = [{"code": t.code, "label": t.label} for t in cb.themes]
+    if cb.benchmarks:
+        out["benchmarks"] = {"note": cb.benchmark_note, "items": [
+            {"label": b.label, "value": b.value, **({"note": b.note} if b.note else {})}
+            for b in cb.benchmarks]}
+    out["segments"] = [_variable_dict(v) for v in cb.segments]
+    out["questions"] = [_variable_dict(v) for v in cb.questions]
+    return out
