@@ -1,0 +1,3 @@
+from heetui.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""The ``heetui`` command line. Errors: one sentence on stderr, exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from heetui.engine.session import Survey
+
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A mistake in the command or its input; printed as one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(USER_ERROR)
+
+
+def _data_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="PATH", help="survey bundle folder (default: bundled "
+                   "HEE 2019 survey)")
+
+
+def _filter_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--filter", action="append", default=[], metavar="VAR=VALUE[,VALUE...]",
+                   help="keep respondents matching; repeat to AND, commas OR; codes or labels")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="heetui", description="Explore survey data in the terminal. "
+                     "`heetui [PATH]` opens a survey bundle (default: the bundled survey).")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    info = sub.add_parser("info", help="survey overview: title, respondents, questions, segments")
+    _data_arg(info)
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+
+    tab = sub.add_parser("tab", help="crosstab a question by a segment")
+    tab.add_argument("question")
+    tab.add_argument("--by", metavar="SEGMENT", help="banner: a segment or question")
+    _filter_arg(tab)
+    tab.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    tab.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+    tab.add_argument("--correction", choices=("none", "bonferroni", "bh"), default="none")
+    tab.add_argument("--format", choices=("text", "csv", "json", "md"), default="text")
+    tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
+                     help="text/md cells: percents, counts or both")
+    tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N")
+    tab.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
+    tab.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
+    tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _data_arg(tab)
+
+    demo = sub.add_parser("demo", help="generate a synthetic copy of the HEE 2019 survey")
+    demo.add_argument("-n", type=int, default=602, metavar="N", help="respondents")
+    demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
+    demo.add_argument("--seed", type=int, default=None, metavar="S")
+    demo.add_argument("--verbatim-share", type=float, default=None, metavar="F",
+                      help="share of respondents leaving comments (default 0.55; 0.1 above 100k)")
+    demo.add_argument("--force", action="store_true", help="replace an existing folder")
+    return parser
+
+
+def write_output(text: str, target: str | None) -> None:
+    if target is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(Path(target), text.encode("utf-8"))
+    sys.stderr.write(f"wrote {target}\n")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _open(args: argparse.Namespace) -> Survey:
+    from heetui.engine.session import open_survey
+
+    return open_survey(getattr(args, "data", None) or getattr(args, "path", None))
+
+
+def cmd_info(args: argparse.Namespace) -> None:
+    import json
+
+    from heetui.engine.overview import overview
+    from heetui.output.info import info_json, info_text
+
+    survey = _open(args)
+    ov = overview(survey)
+    cb = survey.codebook
+    if args.json:
+        sys.stdout.write(json.dumps(info_json(ov, cb), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(info_text(ov, cb))
+
+
+def cmd_tab(args: argparse.Namespace) -> None:
+    from heetui.engine.crosstab import TabRequest, crosstab
+    from heetui.engine.filters import parse_filter
+    from heetui.output.tables import render
+
+    survey = _open(args)
+    cb = survey.codebook
+    filters = tuple(parse_filter(cb, f) for f in args.filter)
+    req = TabRequest(args.question, args.by, filters, args.weighted, args.sig_level,
+                     args.correction, args.low_base, args.min_test_base)
+    ct = crosstab(survey, req)
+    write_output(render(ct, args.format, args.show, args.decimals), args.output)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from heetui.demo.build import DEFAULT_SEED, build
+
+    def progress(done: int, total: int) -> None:
+        if total > 1_000_000:
+            sys.stderr.write(f"\r{done:,} / {total:,} respondents")
+            sys.stderr.flush()
+
+    try:
+        out = build(Path(args.output), args.n, DEFAULT_SEED if args.seed is None else args.seed,
+                    args.verbatim_share, progress, args.force)
+    except (ValueError, FileExistsError) as e:
+        raise UserError(str(e)[0].upper() + str(e)[1:] + ".") from None
+    if args.n > 1_000_000:
+        sys.stderr.write("\n")
+    sys.stderr.write(f"wrote {args.n:,} respondents to {out}\n")
+
+
+def cmd_open(args: argparse.Namespace) -> None:
+    from heetui.engine.overview import overview
+    from heetui.output.info import info_text
+
+    survey = _open(args)
+    sys.stdout.write(info_text(overview(survey), survey.codebook))
+
+
+COMMANDS = {"info": cmd_info, "tab": cmd_tab, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    path = None
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        path = argv.pop(0)
+    args = build_parser().parse_args(argv)
+    args.path = path
+    if path is not None and args.command is not None:
+        sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
+                         "(subcommands take --data PATH).\n")
+        return USER_ERROR
+    from heetui.engine.filters import EngineError
+    from heetui.survey.bundle import BundleError
+
+    try:
+        COMMANDS.get(args.command or "", cmd_open)(args)
+    except BundleError as e:
+        sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
+                         f"problem{'s' if len(e.problems) > 1 else ''}:\n{e.report()}\n")
+        return USER_ERROR
+    except (EngineError, UserError) as e:
+        sys.stderr.write(f"heetui: error: {e}\n")
+        return USER_ERROR
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("heetui: interrupted\n")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

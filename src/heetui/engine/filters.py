@@ -1,0 +1,108 @@
+"""Filters: ``VAR=VALUE[,VALUE…]`` resolved against the codebook into SQL with parameters.
+
+Variable names come only from the codebook (whitelisted identifiers); values become
+integer codes passed to DuckDB as bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heetui.survey.codebook import Codebook, Variable
+
+
+class EngineError(Exception):
+    """A request the engine cannot answer; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    variable: str
+    codes: tuple[int, ...]
+
+    def describe(self, cb: Codebook) -> str:
+        v = cb.get(self.variable)
+        labels = [v.option(c).label for c in self.codes]
+        return f"{v.short} = {' or '.join(labels)}"
+
+
+def ident(name: str) -> str:
+    """Quote an identifier that has already been checked against the codebook."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def resolve_variable(cb: Codebook, name: str, what: str = "variable") -> Variable:
+    v = cb.find(name.strip())
+    if v is None:
+        known = ", ".join(x.id for x in cb.closed)
+        raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
+    if v.type == "open":
+        raise EngineError(f"{v.id!r} is an open-ended question; it has comments, not codes "
+                          "to filter or tabulate (try `heetui verbatims`).")
+    return v
+
+
+def resolve_values(v: Variable, values: list[str]) -> tuple[int, ...]:
+    codes: list[int] = []
+    for raw in values:
+        val = raw.strip()
+        if not val:
+            continue
+        match = _match(v, val)
+        if match is None:
+            known = "; ".join(f"{o.code} {o.label}" for o in v.options)
+            raise EngineError(f"{val!r} is not an answer of {v.id}; choose a code or label "
+                              f"from: {known}.")
+        codes.extend(c for c in match if c not in codes)
+    if not codes:
+        raise EngineError(f"The filter on {v.id} names no value; write it as {v.id}=VALUE.")
+    return tuple(codes)
+
+
+def _match(v: Variable, val: str) -> tuple[int, ...] | None:
+    low = val.casefold()
+    for o in v.options:
+        if o.label.casefold() == low or (val.isdigit() and int(val) == o.code):
+            return (o.code,)
+    for n in v.nets:
+        if n.label.casefold() == low:
+            return n.codes
+    return None
+
+
+def parse_filter(cb: Codebook, text: str) -> Filter:
+    if "=" not in text:
+        raise EngineError(f"The filter {text!r} needs the form VARIABLE=VALUE[,VALUE...].")
+    name, _, rest = text.partition("=")
+    v = resolve_variable(cb, name)
+    return Filter(v.id, resolve_values(v, rest.split(",")))
+
+
+def condition(cb: Codebook, f: Filter) -> tuple[str, list[int]]:
+    """SQL condition (respondents matching any of the codes) and its parameters."""
+    v = cb.get(f.variable)
+    if v.type == "multi":
+        parts = [f"{ident(v.column(c))} = 1" for c in f.codes]
+        return "(" + " OR ".join(parts) + ")", []
+    marks = ", ".join("?" for _ in f.codes)
+    return f"{ident(v.id)} IN ({marks})", list(f.codes)
+
+
+def where(conditions: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:
+    if not conditions:
+        return "TRUE", []
+    sql = " AND ".join(c for c, _ in conditions)
+    params = [p for _, ps in conditions for p in ps]
+    return sql, params
+
+
+def eligibility(cb: Codebook, v: Variable) -> list[tuple[str, list[int]]]:
+    """Conditions for the respondents a question's base counts."""
+    out: list[tuple[str, list[int]]] = []
+    if v.eligible is not None:
+        out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
+    if v.type == "multi":
+        out.append((f"{ident(v.column(v.options[0].code))} IS NOT NULL", []))
+    elif v.type == "single":
+        out.append((f"{ident(v.id)} IS NOT NULL", []))
+    return out

@@ -1,0 +1,77 @@
+"""Typed results of the engine: what the CLI prints and the TUI renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from heetui.engine.filters import Filter
+from heetui.engine.stats import Correction
+from heetui.survey.codebook import Variable
+
+RowKind = Literal["category", "net", "mean", "score"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    letter: str | None  # None for Total
+    code: int | None  # banner option code; None for Total
+    base: int
+    weighted_base: float
+    effective_base: float
+    low_base: bool
+    tested: bool  # base large enough for significance tests
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    weighted_count: float
+    percent: float | None  # 0–100 of the column base; None for mean/score rows
+    value: float | None = None  # mean or score
+    se: float | None = None  # standard error of value
+    sig: tuple[str, ...] = ()  # letters of the columns this cell is significantly above
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    kind: RowKind
+    codes: tuple[int, ...]  # answer codes the row stands for (drill-down); () for mean
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class PairTest:
+    row: str
+    a: str  # column letters
+    b: str
+    statistic: float
+    p_value: float
+    p_adjusted: float
+    significant: bool
+
+
+@dataclass(frozen=True)
+class Crosstab:
+    question: Variable
+    banner: Variable | None
+    weighted: bool
+    filters: tuple[Filter, ...]
+    filter_text: tuple[str, ...]
+    base_text: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    sig_level: float
+    correction: Correction
+    low_base: int
+    min_test_base: int
+    overlapping: bool  # banner columns can share respondents
+    tests: tuple[PairTest, ...] = field(default=())
+
+    @property
+    def total(self) -> Column:
+        return self.columns[0]

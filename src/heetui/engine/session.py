@@ -1,0 +1,81 @@
+"""An open survey: its bundle, one DuckDB connection, and a cache of grouped sums."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from heetui.engine.filters import EngineError, ident
+from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
+from heetui.survey.codebook import Codebook
+
+CACHE_SIZE = 64
+
+
+class Survey:
+    """Engine handle on a bundle. Thread-safe: each query runs on its own cursor."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.codebook: Codebook = bundle.codebook
+        self._con = duckdb.connect(config={"enable_external_access": True})
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM read_parquet({_lit(bundle.respondents)})")
+        if bundle.verbatims is not None:
+            self._con.execute(
+                f"CREATE VIEW verbatims AS SELECT * FROM read_parquet({_lit(bundle.verbatims)})")
+
+    @property
+    def weight_sql(self) -> str:
+        w = self.codebook.settings.weight
+        return f"CAST({ident(w)} AS DOUBLE)" if w else "1.0"
+
+    @property
+    def has_weight(self) -> bool:
+        return self.codebook.settings.weight is not None
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    def cached(self, key: Hashable, compute: Any) -> Any:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _lit(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def open_survey(path: str | Path | None = None, check_data: bool = True) -> Survey:
+    """Open a bundle folder (the bundled HEE 2019 survey when path is None)."""
+    target = Path(path) if path is not None else bundled_survey_path()
+    if target.is_file() and target.suffix.lower() in (".sav", ".csv", ".parquet"):
+        raise EngineError(f"Opening {target.suffix} files directly is not supported yet; "
+                          "heetui reads bundle folders (see docs/bundle-format.md).")
+    try:
+        return Survey(load_bundle(target, check_data=check_data))
+    except BundleError:
+        raise
+    except duckdb.Error as e:
+        raise EngineError(f"The survey data could not be opened: {str(e).splitlines()[0]}") from e

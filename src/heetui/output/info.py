@@ -1,0 +1,64 @@
+"""Render the survey overview (``heetui info``) as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from heetui.engine.overview import Overview
+from heetui.survey.codebook import Codebook
+
+FACT_LABELS = {
+    "client": "Client", "agency": "Agency", "published": "Published", "method": "Method",
+    "fieldwork": "Fieldwork", "completes": "Completes (published)",
+    "response_rate": "Response rate", "qualitative": "Qualitative", "bases_note": "Bases",
+    "weight_note": "Weight",
+}
+
+
+def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
+    return {
+        "title": ov.title, "respondents": ov.respondents, "comments": ov.comments,
+        "provenance": ov.provenance, "weight": ov.weight,
+        "survey": {k: v for k, v in ov.facts.items()},
+        "questions": [{"id": q.id, "text": q.text, "type": q.type, "label": q.short,
+                       "group": q.group,
+                       "eligible": None if q.eligible is None else
+                       {"variable": q.eligible.variable, "codes": list(q.eligible.codes)},
+                       "options": [{"code": o.code, "label": o.label,
+                                    **({"value": o.value} if o.value is not None else {})}
+                                   for o in q.options],
+                       "nets": [{"label": n.label, "codes": list(n.codes)} for n in q.nets]}
+                      for q in cb.questions],
+        "segments": [{"id": p.id, "label": p.label, "type": p.type, "base": p.base,
+                      "categories": [{"code": c.code, "label": c.label, "count": c.count,
+                                      "percent": round(c.percent, 4)} for c in p.categories]}
+                     for p in ov.segments],
+        "themes": [{"code": t.code, "label": t.label} for t in cb.themes],
+    }
+
+
+def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
+    out = [ov.title, "=" * len(ov.title)]
+    if ov.provenance:
+        out += textwrap.wrap("Note: " + ov.provenance, width)
+    out.append("")
+    out.append(f"Respondents: {ov.respondents:,}    Comments: {ov.comments:,}    "
+               f"Weight: {ov.weight or 'none'}")
+    for key, label in FACT_LABELS.items():
+        if key in ov.facts:
+            out += textwrap.wrap(f"{label}: {ov.facts[key]}", width, subsequent_indent="  ")
+    for line in ov.facts.get("context", []) or []:
+        out += textwrap.wrap(f"Context: {line}", width, subsequent_indent="  ")
+    out += ["", "Questions"]
+    for q in cb.questions:
+        kind = {"single": "single", "multi": "multi", "open": "open-ended"}[q.type]
+        out += textwrap.wrap(f"  {q.id} ({kind}) {q.text}", width, subsequent_indent="      ")
+    out += ["", "Sample profile (unweighted bases)"]
+    for p in ov.segments:
+        multi = " - multi-response, categories overlap" if p.type == "multi" else ""
+        out.append(f"  {p.id}: {p.label} (base {p.base}){multi}")
+        for c in p.categories:
+            out.append(f"      {c.label:<34} {c.count:>8,}  {c.percent:5.1f}%")
+    return "\n".join(out) + "\n"
