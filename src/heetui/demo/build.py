@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from heetui.demo.verbatims import interview_excerpts, respondent_comment
 from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
 from heetui.survey.parse import codebook_from_dict, codebook_to_dict
 from heetui.survey.toml_write import dumps
+from heetui.survey.write import atomic_folder
 
 DEFAULT_SEED = 2019
 ROW_GROUP = 500_000
@@ -71,23 +70,8 @@ def build(out: Path, n: int, seed: int = DEFAULT_SEED, verbatim_share: float | N
     share = default_verbatim_share(n) if verbatim_share is None else verbatim_share
     if not 0 <= share <= 1:
         raise ValueError("the verbatim share must be between 0 and 1")
-    out = Path(out)
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} already exists; choose a new folder or pass --force")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".heetui-demo-", dir=out.parent))
-    try:
+    with atomic_folder(Path(out), force) as tmp:
         _write(tmp, n, seed, share, progress)
-        if out.exists():
-            old = out.with_name(out.name + ".old-heetui")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

@@ -10,8 +10,9 @@ unweighted results, letters and overlap corrections all come from one scan.
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from heetui.engine.filters import (
     EngineError,
@@ -26,10 +27,10 @@ from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row, RowKind
 from heetui.engine.session import Survey
 from heetui.engine.stats import (
     CORRECTIONS,
-    Agg,
     Correction,
     MeanStat,
     adjust,
+    effective_base,
     mean_covariance,
     mean_z,
     normal_p_two_sided,
@@ -39,14 +40,17 @@ from heetui.engine.stats import (
 from heetui.survey.codebook import Codebook, Variable
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase
+MAX_BIT_BANNER = 30  # multi-response banners up to this many options are packed in one key
 
 
 @dataclass(frozen=True)
-class Group:
-    bkey: tuple[int | None, ...]
-    qcode: int | None
-    base: Agg
-    items: tuple[Agg, ...]  # multi-response: options then nets
+class Grouped:
+    """Sums per group of base respondents (G groups)."""
+
+    bkey: np.ndarray  # (G,) banner code (-1 missing), or bitmask of a multi-response banner
+    qcode: np.ndarray  # (G,) answer code of a single-choice question (-1 for multi)
+    base: np.ndarray  # (G, 3): count, Σw, Σw²
+    items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
 
 
 @dataclass(frozen=True)
@@ -62,75 +66,67 @@ class TabRequest:
 
 
 def grouped(survey: Survey, q: Variable, b: Variable | None,
-            filters: tuple[Filter, ...]) -> list[Group]:
+            filters: tuple[Filter, ...]) -> Grouped:
     """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
     key = ("grouped", q.id, b.id if b else None, filters)
     return survey.cached(key, lambda: _grouped_query(survey, q, b, filters))
 
 
-def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
-                   filters: tuple[Filter, ...]) -> list[Group]:
+def _banner_key(b: Variable | None) -> str:
+    if b is None:
+        return "0"
+    if b.type == "multi":
+        if len(b.options) > MAX_BIT_BANNER:
+            raise EngineError(f"{b.id} has more than {MAX_BIT_BANNER} options; it cannot be "
+                              "used as a banner.")
+        return " + ".join(f"COALESCE({ident(c)}, 0)::BIGINT * {1 << i}"
+                          for i, c in enumerate(b.columns()))
+    return f"COALESCE({ident(b.id)}::BIGINT, -1)"
+
+
+def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
+                filters: tuple[Filter, ...]) -> tuple[str, list[int]]:
+    """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
     w = survey.weight_sql
-    keys: list[str] = []
-    if b is not None:
-        keys += [f"COALESCE({ident(c)}, 0)" for c in b.columns()] if b.type == "multi" \
-            else [ident(b.id)]
-    if q.type == "single":
-        keys.append(ident(q.id))
+    qkey = f"{ident(q.id)}::BIGINT" if q.type == "single" else "-1"
     aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
     if q.type == "multi":
         exprs = [ident(c) for c in q.columns()]
-        exprs += [f"GREATEST({', '.join(ident(q.column(c)) for c in n.codes)})" for n in q.nets]
+        exprs += ["(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
+                  for n in q.nets]
         for e in exprs:
-            aggs += [f"SUM({e})", f"SUM({e} * {w})", f"SUM({e} * {w} * {w})"]
+            aggs += [f"SUM({e})", f"SUM({e} * {w})"]
     conds = eligibility(cb, q) + [condition(cb, f) for f in filters]
     sql_where, params = where(conds)
-    sql = f"SELECT {', '.join(keys + aggs)} FROM respondents WHERE {sql_where}"
-    if keys:
-        sql += " GROUP BY ALL"
-    rows = survey.query(sql, params)
-    nb = len(keys) - (1 if q.type == "single" else 0)
-    out = []
-    for r in rows:
-        k = len(keys)
-        if r[k] == 0:
-            continue
-        base = Agg(int(r[k]), float(r[k + 1] or 0.0), float(r[k + 2] or 0.0))
-        items = tuple(Agg(int(r[i] or 0), float(r[i + 1] or 0.0), float(r[i + 2] or 0.0))
-                      for i in range(k + 3, len(r), 3))
-        qcode = r[nb] if q.type == "single" else None
-        out.append(Group(tuple(r[:nb]), qcode, base, items))
-    return out
+    sql = (f"SELECT {_banner_key(b)} AS bkey, {qkey} AS qkey, {', '.join(aggs)} "
+           f"FROM respondents WHERE {sql_where} GROUP BY bkey, qkey")
+    return sql, params
 
 
-# ---- columns ---------------------------------------------------------------------------
+def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
+                   filters: tuple[Filter, ...]) -> Grouped:
+    rows = survey.query(*grouped_sql(survey, q, b, filters))
+    n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
+    arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
+        len(rows), 5 + 2 * n_items)
+    return Grouped(bkey=arr[:, 0].astype(np.int64), qcode=arr[:, 1].astype(np.int64),
+                   base=arr[:, 2:5], items=arr[:, 5:].reshape(len(rows), n_items, 2))
 
-Member = Callable[[Group], bool]
 
+# ---- columns and rows -------------------------------------------------------------------
 
-def _banner_columns(b: Variable | None) -> list[tuple[str, int | None, Member]]:
-    cols: list[tuple[str, int | None, Member]] = [("Total", None, lambda g: True)]
+def _columns(b: Variable | None, g: Grouped) -> list[tuple[str, int | None, np.ndarray]]:
+    """(label, banner code, membership over groups) for Total and each banner option."""
+    cols: list[tuple[str, int | None, np.ndarray]] = [
+        ("Total", None, np.ones(len(g.bkey), dtype=bool))]
     if b is None:
         return cols
     for i, o in enumerate(b.options):
-        if b.type == "multi":
-            cols.append((o.label, o.code, lambda g, i=i: g.bkey[i] == 1))
-        else:
-            cols.append((o.label, o.code, lambda g, c=o.code: g.bkey[0] == c))
+        member = (g.bkey >> i) & 1 == 1 if b.type == "multi" else g.bkey == o.code
+        cols.append((o.label, o.code, member))
     return cols
 
-
-def _sum(groups: Sequence[Group], pick: Callable[[Group], Agg | None]) -> Agg:
-    total = Agg()
-    for g in groups:
-        a = pick(g)
-        if a is not None:
-            total = total + a
-    return total
-
-
-# ---- rows ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _RowDef:
@@ -138,48 +134,25 @@ class _RowDef:
     label: str
     kind: RowKind
     codes: tuple[int, ...]
-    pick: Callable[[Group], Agg | None]
+    item: int | None = None  # multi-response: index into Grouped.items
     values: dict[int, float] | None = None  # mean/score: value per answer code
 
 
 def _row_defs(q: Variable) -> list[_RowDef]:
-    defs: list[_RowDef] = []
-    if q.type == "multi":
-        for i, o in enumerate(q.options):
-            defs.append(_RowDef(str(o.code), o.label, "category", (o.code,),
-                                lambda g, i=i: g.items[i]))
-        for j, n in enumerate(q.nets):
-            idx = len(q.options) + j
-            defs.append(_RowDef(f"net{j + 1}", n.label, "net", n.codes,
-                                lambda g, i=idx: g.items[i]))
+    multi = q.type == "multi"
+    defs = [_RowDef(str(o.code), o.label, "category", (o.code,), i if multi else None)
+            for i, o in enumerate(q.options)]
+    defs += [_RowDef(f"net{j + 1}", n.label, "net", n.codes,
+                     len(q.options) + j if multi else None) for j, n in enumerate(q.nets)]
+    if multi:
         return defs
-    for o in q.options:
-        defs.append(_RowDef(str(o.code), o.label, "category", (o.code,),
-                            lambda g, c=o.code: g.base if g.qcode == c else None))
-    for j, n in enumerate(q.nets):
-        codes = frozenset(n.codes)
-        defs.append(_RowDef(f"net{j + 1}", n.label, "net", n.codes,
-                            lambda g, cs=codes: g.base if g.qcode in cs else None))
     if q.has_mean:
         vals = {o.code: o.value for o in q.options if o.value is not None}
-        defs.append(_RowDef("mean", "Mean score", "mean", tuple(vals),
-                            lambda g, vs=vals: g.base if g.qcode in vs else None, vals))
+        defs.append(_RowDef("mean", "Mean score", "mean", tuple(vals), values=vals))
     for s in q.scores:
         vals = {o.code: 100.0 * ((o.code in s.plus) - (o.code in s.minus)) for o in q.options}
-        defs.append(_RowDef(s.id, s.label, "score", s.plus + s.minus,
-                            lambda g: g.base, vals))
+        defs.append(_RowDef(s.id, s.label, "score", s.plus + s.minus, values=vals))
     return defs
-
-
-def _mean_points(groups: Sequence[Group], rd: _RowDef, weighted: bool
-                 ) -> list[tuple[float, Agg]]:
-    assert rd.values is not None
-    pts = []
-    for g in groups:
-        if g.qcode in rd.values:
-            a = g.base if weighted else g.base.unweighted()
-            pts.append((rd.values[g.qcode], a))
-    return pts
 
 
 # ---- the crosstab -----------------------------------------------------------------------
@@ -196,32 +169,26 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
-    groups = grouped(survey, q, b, req.filters)
-
-    def est(a: Agg) -> Agg:
-        return a if req.weighted else a.unweighted()
-
-    specs = _banner_columns(b)
-    members = [[g for g in groups if m(g)] for _, _, m in specs]
+    g = grouped(survey, q, b, req.filters)
+    calc = _Calc(g, req.weighted)
+    specs = _columns(b, g)
+    member = np.array([m for _, _, m in specs]).reshape(len(specs), len(g.bkey))
+    bases = member @ g.base  # (C, 3)
     columns: list[Column] = []
-    for i, ((label, code, _), gs) in enumerate(zip(specs, members, strict=True)):
-        base = _sum(gs, lambda g: g.base)
+    for i, (label, code, _) in enumerate(specs):
+        n, sw, _ = bases[i]
         columns.append(Column(
             key="total" if i == 0 else f"c{code}", label=label,
             letter=None if i == 0 else LETTERS[(i - 1) % len(LETTERS)], code=code,
-            base=base.n, weighted_base=base.sw, effective_base=est(base).effective,
-            low_base=base.n < low, tested=i > 0 and base.n >= min_test))
-    overlap = {}
+            base=int(n), weighted_base=float(sw), effective_base=calc.effective(bases[i]),
+            low_base=bool(n < low), tested=bool(i > 0 and n >= min_test)))
     tested = [i for i, c in enumerate(columns) if c.tested]
-    for x in tested:
-        for y in tested:
-            if x < y:
-                shared = [g for g in members[x] if specs[y][2](g)]
-                overlap[(x, y)] = shared
+    pairs = [(x, y) for x in tested for y in tested if x < y]
+    shared = {p: member[p[0]] & member[p[1]] for p in pairs}
     rows: list[Row] = []
     tests: list[PairTest] = []
     for rd in _row_defs(q):
-        cells, row_tests = _row(rd, columns, members, overlap, est, req)
+        cells, row_tests = calc.row(rd, columns, member, shared, req)
         rows.append(Row(rd.key, rd.label, rd.kind, rd.codes, tuple(cells)))
         tests += row_tests
     return Crosstab(
@@ -232,60 +199,90 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         overlapping=b is not None and b.type == "multi", tests=tuple(tests))
 
 
-def _row(rd: _RowDef, columns: list[Column], members: list[list[Group]],
-         overlap: dict[tuple[int, int], list[Group]], est: Callable[[Agg], Agg],
-         req: TabRequest) -> tuple[list[Cell], list[PairTest]]:
-    weighted = req.weighted
-    raw = [_sum(gs, rd.pick) for gs in members]
-    bases = [_sum(gs, lambda g: g.base) for gs in members]
-    means: list[MeanStat | None] = []
-    if rd.values is not None:
-        means = [weighted_mean(_mean_points(gs, rd, weighted)) for gs in members]
-    stats: dict[tuple[int, int], float] = {}
-    for (x, y), shared in overlap.items():
-        z: float | None
+class _Calc:
+    """Sums over groups for one crosstab, under the weighted or unweighted estimate."""
+
+    def __init__(self, g: Grouped, weighted: bool) -> None:
+        self.g = g
+        self.weighted = weighted
+        n = g.base[:, 0]
+        # the estimate's (Σw, Σw²): real weights, or 1 per respondent
+        self.sw = g.base[:, 1] if weighted else n
+        self.sw2 = g.base[:, 2] if weighted else n
+
+    def effective(self, base_row: np.ndarray) -> float:
+        n, sw, sw2 = base_row
+        return effective_base(sw, sw2) if self.weighted else float(n)
+
+    def _hits(self, rd: _RowDef, member: np.ndarray) -> np.ndarray:
+        """(C, 2): count and Σw of respondents in each column who are in the row."""
+        g = self.g
+        if rd.item is not None:
+            return member @ g.items[:, rd.item, :]
+        in_row = np.isin(g.qcode, rd.codes)
+        return (member & in_row) @ g.base[:, :2]
+
+    def row(self, rd: _RowDef, columns: list[Column], member: np.ndarray,
+            shared: dict[tuple[int, int], np.ndarray], req: TabRequest
+            ) -> tuple[list[Cell], list[PairTest]]:
+        g = self.g
+        base_est = member @ self.sw
+        stats: dict[tuple[int, int], float | None] = {}
         if rd.values is None:
-            bx, by = est(bases[x]), est(bases[y])
-            if bx.sw <= 0 or by.sw <= 0:
-                continue
-            px, py = est(raw[x]).sw / bx.sw, est(raw[y]).sw / by.sw
-            e12 = est(_sum(shared, lambda g: g.base)).effective
-            z = proportion_z(px, bx.effective, py, by.effective, e12)
+            hits = self._hits(rd, member)
+            est = hits[:, 1] if self.weighted else hits[:, 0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                prop = np.where(base_est > 0, est / np.where(base_est > 0, base_est, 1), np.nan)
+            eff = [c.effective_base for c in columns]
+            for (x, y), sh in shared.items():
+                e12 = effective_base(float(sh @ self.sw), float(sh @ self.sw2)) \
+                    if self.weighted else float(sh @ g.base[:, 0])
+                stats[(x, y)] = proportion_z(prop[x], eff[x], prop[y], eff[y], e12)
         else:
-            mx, my = means[x], means[y]
-            if mx is None or my is None:
-                continue
-            cov = mean_covariance(_mean_points(shared, rd, weighted), mx, my) if shared else 0.0
-            z = mean_z(mx, my, cov)
-        if z is not None:
-            stats[(x, y)] = z
-    pairs = list(stats)
-    pvals = [normal_p_two_sided(stats[p]) for p in pairs]
+            vals = np.array([rd.values.get(int(c), np.nan) for c in g.qcode])
+            valid = ~np.isnan(vals)
+            v = np.where(valid, vals, 0.0)
+            means = [self._mean(v, member[i] & valid) for i in range(len(columns))]
+            for (x, y), sh in shared.items():
+                mx, my = means[x], means[y]
+                if mx is None or my is None:
+                    continue
+                sel = sh & valid
+                cov = mean_covariance(v[sel], self.sw2[sel], mx, my) if sel.any() else 0.0
+                stats[(x, y)] = mean_z(mx, my, cov)
+            counts = (member & valid) @ g.base[:, :2]
+        letters, tests = _letters(rd.key, columns, stats, req)
+        cells = []
+        for i in range(len(columns)):
+            if rd.values is None:
+                pct = None if np.isnan(prop[i]) else 100.0 * float(prop[i])
+                cells.append(Cell(int(hits[i, 0]), float(hits[i, 1]), pct, sig=letters[i]))
+            else:
+                m = means[i]
+                cells.append(Cell(int(counts[i, 0]), float(counts[i, 1]), None,
+                                  m.mean if m else None, m.se if m else None, letters[i]))
+        return cells, tests
+
+    def _mean(self, v: np.ndarray, sel: np.ndarray) -> MeanStat | None:
+        return weighted_mean(v[sel], self.g.base[sel, 0], self.sw[sel], self.sw2[sel])
+
+
+def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], float | None],
+             req: TabRequest) -> tuple[list[tuple[str, ...]], list[PairTest]]:
+    pairs = [p for p, z in stats.items() if z is not None]
+    zs = [float(stats[p]) for p in pairs]  # type: ignore[arg-type]
+    pvals = [normal_p_two_sided(z) for z in zs]
     adj = adjust(pvals, req.correction)
-    sig: dict[int, list[str]] = {i: [] for i in range(len(columns))}
+    won: list[list[str]] = [[] for _ in columns]
     tests = []
-    for (x, y), p, pa in zip(pairs, pvals, adj, strict=True):
-        z = stats[(x, y)]
+    for (x, y), z, p, pa in zip(pairs, zs, pvals, adj, strict=True):
         significant = pa < req.sig_level and z != 0
         if significant:
             winner, loser = (x, y) if z > 0 else (y, x)
-            sig[winner].append(columns[loser].letter or "")
-        tests.append(PairTest(rd.key, columns[x].letter or "", columns[y].letter or "", z, p, pa,
-                              significant))
-    cells = []
-    for i in range(len(columns)):
-        a, base = raw[i], bases[i]
-        letters = tuple(sorted(sig[i], key=LETTERS.index))
-        if rd.values is None:
-            eb = est(base)
-            pct = 100.0 * est(a).sw / eb.sw if eb.sw > 0 else None
-            cells.append(Cell(a.n, a.sw, pct, None, None, letters))
-        else:
-            m = means[i]
-            cnt = _sum(members[i], rd.pick)
-            cells.append(Cell(cnt.n, cnt.sw, None, m.mean if m else None,
-                              m.se if m else None, letters))
-    return cells, tests
+            won[winner].append(columns[loser].letter or "")
+        tests.append(PairTest(row_key, columns[x].letter or "", columns[y].letter or "", z, p,
+                              pa, significant))
+    return [tuple(sorted(w, key=LETTERS.index)) for w in won], tests
 
 
 def base_text(cb: Codebook, q: Variable) -> str:

@@ -26,7 +26,8 @@ class Survey:
         self._con = duckdb.connect(config={"enable_external_access": True})
         self._lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
-        self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM read_parquet({_lit(bundle.respondents)})")
+        self._con.execute("CREATE VIEW respondents AS SELECT * FROM "
+                          f"read_parquet({_lit(bundle.respondents)})")
         if bundle.verbatims is not None:
             self._con.execute(
                 f"CREATE VIEW verbatims AS SELECT * FROM read_parquet({_lit(bundle.verbatims)})")
@@ -58,6 +59,10 @@ class Survey:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return value
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def close(self) -> None:
         self._con.close()

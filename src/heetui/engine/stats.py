@@ -16,27 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 Correction = Literal["none", "bonferroni", "bh"]
 CORRECTIONS: tuple[str, ...] = ("none", "bonferroni", "bh")
-
-
-@dataclass(frozen=True)
-class Agg:
-    """Sums over a set of respondents: count, Σw, Σw²."""
-
-    n: int = 0
-    sw: float = 0.0
-    sw2: float = 0.0
-
-    def __add__(self, other: Agg) -> Agg:
-        return Agg(self.n + other.n, self.sw + other.sw, self.sw2 + other.sw2)
-
-    def unweighted(self) -> Agg:
-        return Agg(self.n, float(self.n), float(self.n))
-
-    @property
-    def effective(self) -> float:
-        return self.sw * self.sw / self.sw2 if self.sw2 > 0 else 0.0
 
 
 def effective_base(sw: float, sw2: float) -> float:
@@ -63,30 +46,33 @@ def proportion_z(p1: float, e1: float, p2: float, e2: float, e12: float = 0.0) -
 class MeanStat:
     mean: float
     se: float | None
-    base: Agg
+    n: int
+    sw: float
 
 
-def weighted_mean(points: Sequence[tuple[float, Agg]]) -> MeanStat | None:
-    """Mean of a variable constant within each group: points are (value, group sums)."""
-    total = Agg()
-    for _, a in points:
-        total = total + a
-    if total.n == 0 or total.sw <= 0:
+def weighted_mean(values: np.ndarray, n: np.ndarray, sw: np.ndarray, sw2: np.ndarray
+                  ) -> MeanStat | None:
+    """Mean of a variable that is constant within each group.
+
+    ``values`` holds each group's value; ``n``, ``sw``, ``sw2`` its count, Σw and Σw².
+    """
+    total_n, total_w = int(n.sum()), float(sw.sum())
+    if total_n == 0 or total_w <= 0:
         return None
-    mean = sum(x * a.sw for x, a in points) / total.sw
-    if total.n < 2:
-        return MeanStat(mean, None, total)
-    ss = sum(a.sw2 * (x - mean) ** 2 for x, a in points)
-    var = total.n / (total.n - 1) * ss / (total.sw * total.sw)
-    return MeanStat(mean, math.sqrt(var), total)
+    mean = float((sw * values).sum() / total_w)
+    if total_n < 2:
+        return MeanStat(mean, None, total_n, total_w)
+    ss = float((sw2 * (values - mean) ** 2).sum())
+    var = total_n / (total_n - 1) * ss / (total_w * total_w)
+    return MeanStat(mean, math.sqrt(var), total_n, total_w)
 
 
-def mean_covariance(points: Sequence[tuple[float, Agg]], m1: MeanStat, m2: MeanStat) -> float:
-    """Covariance of two column means from the respondents they share (``points``)."""
-    shared = sum(a.sw2 * (x - m1.mean) * (x - m2.mean) for x, a in points)
-    n_eff = min(m1.base.n, m2.base.n)
-    factor = n_eff / (n_eff - 1) if n_eff > 1 else 1.0
-    return factor * shared / (m1.base.sw * m2.base.sw)
+def mean_covariance(values: np.ndarray, sw2: np.ndarray, m1: MeanStat, m2: MeanStat) -> float:
+    """Covariance of two column means from the groups of respondents they share."""
+    shared = float((sw2 * (values - m1.mean) * (values - m2.mean)).sum())
+    n = min(m1.n, m2.n)
+    factor = n / (n - 1) if n > 1 else 1.0
+    return factor * shared / (m1.sw * m2.sw)
 
 
 def mean_z(m1: MeanStat, m2: MeanStat, cov: float = 0.0) -> float | None:

@@ -75,7 +75,8 @@ def load_bundle(path: Path | str, check_data: bool = True) -> Bundle:
         raise BundleError([Problem(str(folder), "-", "no such file or folder")])
     if not folder.is_dir():
         raise BundleError([Problem(str(folder), "-",
-                                   "expected a bundle folder (codebook.toml + respondents.parquet)")])
+                                   "expected a bundle folder (codebook.toml + "
+                                   "respondents.parquet)")])
     cb = read_codebook(folder / CODEBOOK)
     resp = folder / RESPONDENTS
     if not resp.is_file():
@@ -109,7 +110,8 @@ def validate_data(bundle: Bundle) -> list[Problem]:
     if idc not in schema:
         bad(idc, "the respondent id column named in the codebook is absent")
     else:
-        checks += [pl.col(idc).n_unique().alias("__ids"), pl.col(idc).null_count().alias("__idnull")]
+        checks += [pl.col(idc).n_unique().alias("__ids"),
+                   pl.col(idc).null_count().alias("__idnull")]
     wc = cb.settings.weight
     if wc is not None:
         if wc not in schema:
@@ -161,7 +163,8 @@ def validate_data(bundle: Bundle) -> list[Problem]:
             if var is None or var.type == "multi":
                 expect = "0 or 1"
             else:
-                expect = "one of the codebook's codes " + ", ".join(str(o.code) for o in var.options)
+                codes = ", ".join(str(o.code) for o in var.options)
+                expect = f"one of the codebook's codes {codes}"
             bad(col, f"{val} values are not {expect} (for example {row['__ex_' + col]})")
     if bundle.verbatims is not None:
         problems += _validate_verbatims(bundle, schema.get(idc))
@@ -206,7 +209,8 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
                .select(pl.len()).collect().item())
     if orphans:
         out.append(Problem(VERBATIMS, "respondent_id",
-                           f"{orphans} comments belong to respondent ids absent from {RESPONDENTS}"))
+                           f"{orphans} comments belong to respondent ids absent from "
+                           f"{RESPONDENTS}"))
     return out
 
 

@@ -1,0 +1,50 @@
+"""Writing bundles: always into a temporary sibling folder, renamed into place at the end."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
+from heetui.survey.toml_write import dumps
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+@contextmanager
+def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder that replaces ``out`` only if the block succeeds."""
+    out = Path(out)
+    if out.exists() and not force:
+        raise FileExistsError(f"{out} already exists; choose a new folder or pass --force")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            out.rename(old / "x")
+            tmp.rename(out)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
+                 verbatims: pl.DataFrame | None = None, force: bool = False,
+                 header: str = "") -> Path:
+    """Write codebook (as TOML), respondents and verbatims as a bundle folder."""
+    with atomic_folder(out, force) as tmp:
+        (tmp / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
+        respondents.write_parquet(tmp / RESPONDENTS)
+        if verbatims is not None:
+            verbatims.write_parquet(tmp / VERBATIMS)
+    return Path(out)

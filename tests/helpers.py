@@ -1,0 +1,48 @@
+"""Build small bundles for tests from plain data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from heetui.survey.write import write_bundle
+
+
+def single(vid: str, labels: list[str], role: str = "question", **extra: Any) -> dict:
+    return {"id": vid, "type": "single", "text": f"{vid} text", "role": role,
+            "options": [{"code": i + 1, "label": lab} for i, lab in enumerate(labels)], **extra}
+
+
+def multi(vid: str, labels: list[str], role: str = "question", **extra: Any) -> dict:
+    d = single(vid, labels, role, **extra)
+    d["type"] = "multi"
+    return d
+
+
+def codebook(variables: list[dict], weight: str | None = None, **survey: Any) -> dict:
+    s: dict[str, Any] = {"title": "Test survey", "id_column": "respondent_id", **survey}
+    if weight:
+        s["weight"] = weight
+    segs = [{k: v for k, v in d.items() if k != "role"} for d in variables
+            if d.get("role") == "segment"]
+    qs = [{k: v for k, v in d.items() if k != "role"} for d in variables
+          if d.get("role") != "segment"]
+    out: dict[str, Any] = {"survey": s}
+    if segs:
+        out["segments"] = segs
+    if qs:
+        out["questions"] = qs
+    return out
+
+
+def make_bundle(folder: Path, variables: list[dict], data: dict[str, list], weight: str | None
+                = None, verbatims: pl.DataFrame | None = None, **survey: Any) -> Path:
+    n = len(next(iter(data.values())))
+    cols = {"respondent_id": pl.Series(range(1, n + 1), dtype=pl.UInt32)}
+    for k, v in data.items():
+        dtype = pl.Float64 if k == weight else pl.UInt8
+        cols[k] = pl.Series(k, v, dtype=dtype)
+    return write_bundle(folder, codebook(variables, weight, **survey), pl.DataFrame(cols),
+                        verbatims, force=True)

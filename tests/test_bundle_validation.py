@@ -1,0 +1,187 @@
+"""The loader reports every problem with file, field and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from heetui.survey.bundle import BundleError, load_bundle
+from helpers import make_bundle, multi, single
+
+SEG = single("grp", ["A", "B"], role="segment")
+Q = single("q", ["Yes", "No"])
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(BundleError) as info:
+        load_bundle(path)
+    return [str(p) for p in info.value.problems]
+
+
+def good(tmp_path: Path, **kw) -> Path:
+    return make_bundle(tmp_path / "b", [SEG, Q], {"grp": [1, 2, 1], "q": [1, 2, None]}, **kw)
+
+
+def edit_codebook(folder: Path, old: str, new: str) -> None:
+    cb = folder / "codebook.toml"
+    text = cb.read_text()
+    assert old in text, text
+    cb.write_text(text.replace(old, new, 1))
+
+
+def test_a_valid_bundle_loads(tmp_path):
+    b = load_bundle(good(tmp_path))
+    assert [v.id for v in b.codebook.variables] == ["grp", "q"]
+
+
+def test_missing_folder(tmp_path):
+    assert "no such file or folder" in problems(tmp_path / "nowhere")[0]
+
+
+def test_missing_codebook(tmp_path):
+    folder = good(tmp_path)
+    (folder / "codebook.toml").unlink()
+    assert problems(folder) == [f"codebook.toml: -: no codebook found at {folder}/codebook.toml"]
+
+
+def test_malformed_toml(tmp_path):
+    folder = good(tmp_path)
+    (folder / "codebook.toml").write_text("[survey\ntitle = 'x'\n")
+    assert "is not valid TOML" in problems(folder)[0]
+
+
+def test_option_missing_a_label(tmp_path):
+    folder = good(tmp_path)
+    edit_codebook(folder, '{ code = 2, label = "No" }', "{ code = 2 }")
+    assert problems(folder) == [
+        "codebook.toml: questions[0](q).options[1].label: option 2 has no label; "
+        "expected a non-empty text"]
+
+
+def test_unknown_question_type(tmp_path):
+    folder = good(tmp_path)
+    edit_codebook(folder, 'type = "single"\ntext = "q text"', 'type = "grid"\ntext = "q text"')
+    assert "expected one of single, multi, open, found 'grid'" in problems(folder)[0]
+
+
+def test_net_with_unknown_code(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, single("q", ["Yes", "No"], nets=[
+        {"label": "Both", "codes": [1, 7]}])], {"grp": [1], "q": [1]})
+    assert problems(folder) == ["codebook.toml: questions[0](q).nets[0].codes: code 7 is not "
+                                "an option of q"]
+
+
+def test_duplicate_variable_ids(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, single("grp", ["x"])], {"grp": [1]})
+    assert any("used by more than one" in p for p in problems(folder))
+
+
+def test_eligibility_names_unknown_variable(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, single("q", ["Yes"], eligible={
+        "variable": "nope", "codes": [1]})], {"grp": [1], "q": [1]})
+    assert problems(folder) == ["codebook.toml: q.eligible.variable: 'nope' is not a question "
+                                "or segment"]
+
+
+def test_missing_respondents_file(tmp_path):
+    folder = good(tmp_path)
+    (folder / "respondents.parquet").unlink()
+    assert problems(folder)[0].startswith("respondents.parquet: -: is missing")
+
+
+def test_respondents_not_parquet(tmp_path):
+    folder = good(tmp_path)
+    (folder / "respondents.parquet").write_bytes(b"\x00garbage" * 50)
+    assert "is not a readable Parquet file" in problems(folder)[0]
+
+
+def test_column_absent(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, Q], {"grp": [1, 2]})
+    assert problems(folder) == ["respondents.parquet: q: column for question 'q' is absent"]
+
+
+def test_unknown_code_in_data(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, Q], {"grp": [1, 2, 2], "q": [1, 5, 5]})
+    assert problems(folder) == ["respondents.parquet: q: 2 values are not one of the "
+                                "codebook's codes 1, 2 (for example 5)"]
+
+
+def test_multi_response_value_not_0_or_1(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, multi("m", ["a", "b"])],
+                         {"grp": [1, 2], "m_1": [1, 0], "m_2": [2, 1]})
+    assert problems(folder) == ["respondents.parquet: m_2: 1 values are not 0 or 1 "
+                                "(for example 2)"]
+
+
+def test_answer_column_not_integer(tmp_path):
+    folder = good(tmp_path)
+    df = pl.read_parquet(folder / "respondents.parquet").with_columns(pl.col("q").cast(pl.String))
+    df.write_parquet(folder / "respondents.parquet")
+    assert problems(folder) == ["respondents.parquet: q: expected integer answer codes, "
+                                "found String"]
+
+
+def test_duplicate_respondent_ids(tmp_path):
+    folder = good(tmp_path)
+    df = pl.read_parquet(folder / "respondents.parquet").with_columns(
+        pl.lit(7, pl.UInt32).alias("respondent_id"))
+    df.write_parquet(folder / "respondents.parquet")
+    assert problems(folder) == ["respondents.parquet: respondent_id: respondent ids must be "
+                                "unique; 2 are duplicated"]
+
+
+def test_weight_column_absent(tmp_path):
+    folder = good(tmp_path)
+    edit_codebook(folder, 'title = "Test survey"', 'title = "Test survey"\nweight = "wt"')
+    assert problems(folder) == ["respondents.parquet: wt: the weight column named in the "
+                                "codebook (survey.weight) is absent"]
+
+
+@pytest.mark.parametrize(("weights", "message"), [
+    ([1.0, -0.5, 1.0], "weights must not be negative; 1 are"),
+    ([0.0, 0.0, 0.0], "weights sum to zero; expected a positive total"),
+    ([1.0, None, 1.0], "1 respondents have no weight"),
+])
+def test_bad_weights(tmp_path, weights, message):
+    folder = make_bundle(tmp_path / "b", [SEG, Q], {"grp": [1, 2, 1], "q": [1, 2, 1],
+                                                    "w": weights}, weight="w")
+    assert problems(folder) == [f"respondents.parquet: w: {message}"]
+
+
+def _verbatims(**over) -> pl.DataFrame:
+    row = {"respondent_id": 1, "question": "why", "text": "fine", "themes": [1],
+           "source": "survey", "attribution": None}
+    row.update(over)
+    return pl.DataFrame([row], schema={"respondent_id": pl.UInt32, "question": pl.String,
+                                       "text": pl.String, "themes": pl.List(pl.UInt8),
+                                       "source": pl.String, "attribution": pl.String})
+
+
+OPEN = {"id": "why", "type": "open", "text": "Why?"}
+
+
+@pytest.mark.parametrize(("over", "expected"), [
+    ({"question": "q"}, "verbatims.parquet: question: 1 comments name a question that is not "
+                        "an open-ended question of the codebook (e.g. 'q')"),
+    ({"respondent_id": 99}, "verbatims.parquet: respondent_id: 1 comments belong to respondent "
+                            "ids absent from respondents.parquet"),
+    ({"themes": [4]}, "verbatims.parquet: themes: 1 comments carry a theme code not listed "
+                      "under [[themes]]"),
+    ({"source": "email"}, "verbatims.parquet: source: 1 comments have a source other than "
+                          "'survey' or 'interview'"),
+])
+def test_bad_verbatims(tmp_path, over, expected):
+    folder = make_bundle(tmp_path / "b", [SEG, Q, OPEN], {"grp": [1], "q": [1]},
+                         verbatims=_verbatims(**over))
+    edit_codebook(folder, "[[segments]]", '[[themes]]\ncode = 1\nlabel = "T"\n\n[[segments]]')
+    assert problems(folder) == [expected]
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, Q], {"grp": [1, 9], "q": [7, 1]})
+    found = problems(folder)
+    assert len(found) == 2
+    assert found[0].startswith("respondents.parquet: grp:")
+    assert found[1].startswith("respondents.parquet: q:")
