@@ -147,11 +147,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_open(args: argparse.Namespace) -> None:
-    from heetui.engine.overview import overview
-    from heetui.output.info import info_text
-
     survey = _open(args)
-    sys.stdout.write(info_text(overview(survey), survey.codebook))
+    from heetui.tui.app import HeetuiApp
+
+    HeetuiApp(survey).run()
 
 
 COMMANDS = {"info": cmd_info, "tab": cmd_tab, "demo": cmd_demo}

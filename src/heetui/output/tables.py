@@ -36,6 +36,15 @@ def legend(ct: Crosstab) -> str:
     return " ".join(parts)
 
 
+def short_legend(ct: Crosstab) -> str:
+    """One line for narrow screens; the full legend is in the help."""
+    corr = "" if ct.correction == "none" else f", {ct.correction}"
+    overlap = ", overlap-corrected" if ct.overlapping else ""
+    return (f"Letter = higher than that column (z-test p<{ct.sig_level:g}{corr}{overlap})  "
+            f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
+            "not tested  ? help")
+
+
 def state_line(ct: Crosstab) -> str:
     weights = "Weighted" if ct.weighted else "Unweighted"
     flt = "; ".join(ct.filter_text) if ct.filter_text else "none"

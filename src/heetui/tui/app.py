@@ -1,0 +1,248 @@
+"""The heetui terminal app: question browser, crosstab, banner, filters and toggles.
+
+Every number comes from ``heetui.engine``; queries run in worker threads and a result
+is shown only if no newer request was made meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from heetui.engine.crosstab import crosstab
+from heetui.engine.filters import EngineError, Filter
+from heetui.engine.results import Crosstab
+from heetui.engine.session import Survey
+from heetui.output.help import STATISTICS_HELP
+from heetui.output.tables import short_legend
+from heetui.tui.browser import QuestionBrowser
+from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
+from heetui.tui.state import ViewState
+from heetui.tui.table_view import CrosstabTable
+
+NARROW = 100
+
+
+class HeetuiApp(App[None]):
+    TITLE = "heetui"
+    AUTO_FOCUS = "#table"
+    CSS = """
+    #main { height: 1fr; }
+    #right { width: 1fr; }
+    #qtext { height: auto; max-height: 4; padding: 0 1; text-style: bold; }
+    #legend { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    #status { height: 1; padding: 0 1; background: $panel; }
+    .hidden { display: none; }
+    """
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("b", "banner", "Banner"),
+        Binding("f", "filter", "Filter"),
+        Binding("x", "clear_filters", "Clear filters"),
+        Binding("w", "toggle_weights", "Weights"),
+        Binding("c", "cycle_show", "Counts"),
+        Binding("s", "toggle_letters", "Letters"),
+        Binding("l", "sig_level", "α level"),
+        Binding("o", "overview", "Overview"),
+        Binding("left_square_bracket", "toggle_browser", "Question list", key_display="["),
+        Binding("escape", "focus_table", "Table", show=False),
+    ]
+
+    def __init__(self, survey: Survey) -> None:
+        super().__init__()
+        self.survey = survey
+        self.codebook = survey.codebook
+        first = next(v.id for v in self.codebook.questions + self.codebook.segments
+                     if v.type != "open")
+        self.view = ViewState(question=first)
+        self.crosstab: Crosstab | None = None
+        self._generation = 0
+        self.title = self.codebook.title
+
+    # ---- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield QuestionBrowser(self.codebook, id="browser")
+            with Vertical(id="right"):
+                yield Static("", id="qtext", markup=False)
+                yield CrosstabTable(id="table")
+                yield Static("", id="legend", markup=False)
+        yield Static("", id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CrosstabTable).focus()
+        self.refresh_table()
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one(QuestionBrowser).styles.width = 24 if event.size.width < NARROW else 32
+
+    # ---- tabulation --------------------------------------------------------------------
+
+    def set_view(self, view: ViewState) -> None:
+        self.view = view
+        self.refresh_table()
+
+    def refresh_table(self) -> None:
+        self._generation += 1
+        self.query_one(CrosstabTable).loading = True
+        self._update_status(loading=True)
+        self._tabulate(self.view, self._generation)
+
+    @work(thread=True, exclusive=True, group="tabulate")
+    def _tabulate(self, view: ViewState, generation: int) -> None:
+        try:
+            ct, error = crosstab(self.survey, view.request()), None
+        except EngineError as e:
+            ct, error = None, str(e)
+        self.call_from_thread(self._show, view, generation, ct, error)
+
+    def _show(self, view: ViewState, generation: int, ct: Crosstab | None,
+              error: str | None) -> None:
+        if generation != self._generation:
+            return  # a newer request superseded this one
+        table = self.query_one(CrosstabTable)
+        table.loading = False
+        if ct is None:
+            self.notify(error or "The table could not be computed.", severity="error")
+            self._update_status()
+            return
+        self.crosstab = ct
+        table.show(ct, view)
+        q = ct.question
+        self.query_one("#qtext", Static).update(f"{q.id}: {q.text}\n{ct.base_text}")
+        self.query_one("#legend", Static).update(short_legend(ct))
+        self._update_status()
+
+    def _update_status(self, loading: bool = False) -> None:
+        v = self.view
+        banner = self.codebook.get(v.banner).short if v.banner else "none"
+        parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]
+        if v.filters:
+            flt = "; ".join(f.describe(self.codebook) for f in v.filters)
+            base = f" (base {self.crosstab.total.base:,})" if self.crosstab and not loading \
+                else ""
+            parts.append(f"Filter: {flt}{base}")
+        else:
+            parts.append("No filter")
+        shown = {"percent": "%", "count": "counts", "both": "% + counts"}[v.show]
+        parts.append(f"Show: {shown}")
+        parts.append(f"Letters: {'on' if v.letters else 'off'} α={v.sig_level:g}")
+        if loading:
+            parts.append("computing…")
+        self.query_one("#status", Static).update(" │ ".join(parts))
+
+    # ---- actions -----------------------------------------------------------------------
+
+    @on(QuestionBrowser.Chosen)
+    def _question_chosen(self, event: QuestionBrowser.Chosen) -> None:
+        self.set_view(replace(self.view, question=event.variable))
+        self.query_one(CrosstabTable).focus()
+
+    def action_search(self) -> None:
+        browser = self.query_one(QuestionBrowser)
+        browser.remove_class("hidden")
+        browser.query_one("#search").focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(CrosstabTable).focus()
+
+    def action_toggle_browser(self) -> None:
+        self.query_one(QuestionBrowser).toggle_class("hidden")
+
+    def action_banner(self) -> None:
+        def chosen(result: str | None) -> None:
+            if result is not None:
+                self.set_view(replace(self.view, banner=None if result == NO_BANNER
+                                      else result))
+
+        self.push_screen(BannerScreen(self.codebook, self.view.banner), chosen)
+
+    def action_filter(self) -> None:
+        def chosen(result: tuple[str, Filter | None] | None) -> None:
+            if result is not None:
+                variable, f = result
+                self.set_view(self.view.with_filter(f, variable))
+
+        self.push_screen(FilterScreen(self.codebook, self.view.filters), chosen)
+
+    def action_clear_filters(self) -> None:
+        if self.view.filters:
+            self.set_view(replace(self.view, filters=()))
+            self.notify("Filters cleared.")
+
+    def action_toggle_weights(self) -> None:
+        if not self.survey.has_weight:
+            self.notify("This survey has no weight variable.", severity="warning")
+            return
+        self.set_view(replace(self.view, weighted=not self.view.weighted))
+
+    def action_cycle_show(self) -> None:
+        self.set_view(self.view.next_show())
+
+    def action_toggle_letters(self) -> None:
+        self.set_view(replace(self.view, letters=not self.view.letters))
+
+    def action_sig_level(self) -> None:
+        self.set_view(self.view.next_sig_level())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, TextScreen):
+            self.push_screen(TextScreen("Help", self.help_text(), "help"))
+
+    def help_text(self) -> str:
+        lines = ["Keys", ""]
+        for b in self.BINDINGS:
+            assert isinstance(b, Binding)
+            keys = b.key_display or b.key
+            lines.append(f"  {keys:<12} {b.description}")
+        lines += ["  Tab          next pane", "  Enter        open the highlighted question",
+                  "  ctrl+p       command palette (every action by name)", "",
+                  "Statistics conventions", "", STATISTICS_HELP]
+        return "\n".join(lines)
+
+    def action_overview(self) -> None:
+        self._load_overview()
+
+    @work(thread=True, exclusive=True, group="overview")
+    def _load_overview(self) -> None:
+        from heetui.engine.overview import overview
+        from heetui.output.info import info_text
+
+        body = info_text(overview(self.survey), self.codebook)
+        self.call_from_thread(self._show_overview, body)
+
+    def _show_overview(self, body: str) -> None:
+        if not isinstance(self.screen, TextScreen):
+            self.push_screen(TextScreen("Survey overview", body, "overview"))
+
+    # ---- command palette ---------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for b in self.BINDINGS:
+            assert isinstance(b, Binding)
+            if b.action not in ("quit", "focus_table"):
+                yield SystemCommand(b.description, f"key {b.key_display or b.key}",
+                                    lambda a=b.action: self.run_action(a))
+        for v in self.codebook.closed:
+            yield SystemCommand(f"Open: {v.id}", v.text,
+                                lambda i=v.id: self.set_view(replace(self.view, question=i)))
+        for v in self.codebook.closed:
+            yield SystemCommand(f"Banner: {v.short}", f"pivot by {v.id}",
+                                lambda i=v.id: self.set_view(replace(self.view, banner=i)))
+        yield SystemCommand("Banner: none", "Total only",
+                            lambda: self.set_view(replace(self.view, banner=None)))

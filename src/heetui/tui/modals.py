@@ -1,0 +1,150 @@
+"""Pickers and information screens: banner, filter, help, survey overview."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from heetui.engine.filters import Filter
+from heetui.survey.codebook import Codebook
+
+NO_BANNER = "__none__"
+
+
+class BannerScreen(ModalScreen[str | None]):
+    """Choose what to pivot by: a segment, a closed question, or none."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    DEFAULT_CSS = """
+    BannerScreen { align: center middle; }
+    BannerScreen > Vertical { width: 60; max-width: 95%; height: 80%; border: thick $accent;
+                              background: $surface; }
+    BannerScreen OptionList { height: 1fr; }
+    """
+
+    def __init__(self, codebook: Codebook, current: str | None) -> None:
+        super().__init__()
+        self.codebook = codebook
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        opts: list[Option | None] = [Option("(no banner: Total only)", id=NO_BANNER),
+                                     Option("── Segments", disabled=True)]
+        opts += [Option(f"{v.short}  ({v.id}{', overlapping' if v.type == 'multi' else ''})",
+                        id=v.id) for v in self.codebook.segments]
+        opts.append(Option("── Questions", disabled=True))
+        opts += [Option(f"{v.short}  ({v.id})", id=v.id) for v in self.codebook.questions
+                 if v.type != "open"]
+        with Vertical():
+            yield Label(" Pivot by (Enter to choose, Esc to cancel)")
+            yield OptionList(*opts, id="banners")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = ol.get_option_index(self.current or NO_BANNER)
+        ol.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
+    """Pick a variable, then its values; an empty selection removes that filter."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel"),
+                Binding("a", "apply", "Apply", show=True)]
+    DEFAULT_CSS = """
+    FilterScreen { align: center middle; }
+    FilterScreen > Vertical { width: 90; max-width: 98%; height: 85%; border: thick $accent;
+                              background: $surface; }
+    FilterScreen Horizontal { height: 1fr; }
+    FilterScreen OptionList { width: 1fr; height: 1fr; }
+    FilterScreen SelectionList { width: 1fr; height: 1fr; }
+    """
+
+    def __init__(self, codebook: Codebook, filters: tuple[Filter, ...]) -> None:
+        super().__init__()
+        self.codebook = codebook
+        self.filters = {f.variable: f for f in filters}
+        self.variable: str | None = None
+
+    def compose(self) -> ComposeResult:
+        opts = []
+        for v in self.codebook.closed:
+            mark = " ●" if v.id in self.filters else ""
+            opts.append(Option(f"{v.short}{mark}", id=v.id))
+        with Vertical():
+            yield Label(" Filter: Enter picks a variable, Space ticks values, "
+                        "a applies, Esc cancels", id="filter-help")
+            with Horizontal():
+                yield OptionList(*opts, id="filter-vars")
+                yield SelectionList[int](id="filter-values")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-vars", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#filter-vars")
+    def _highlight(self, event: OptionList.OptionHighlighted) -> None:
+        self._load(event.option.id)
+
+    @on(OptionList.OptionSelected, "#filter-vars")
+    def _pick(self, event: OptionList.OptionSelected) -> None:
+        self._load(event.option.id)
+        self.query_one("#filter-values", SelectionList).focus()
+
+    def _load(self, var_id: str | None) -> None:
+        if var_id is None or var_id == self.variable:
+            return
+        self.variable = var_id
+        v = self.codebook.get(var_id)
+        chosen = set(self.filters[var_id].codes) if var_id in self.filters else set()
+        sl = self.query_one("#filter-values", SelectionList)
+        sl.clear_options()
+        sl.add_options([(o.label, o.code, o.code in chosen) for o in v.options])
+
+    def action_apply(self) -> None:
+        if self.variable is None:
+            self.dismiss(None)
+            return
+        codes = tuple(self.query_one("#filter-values", SelectionList).selected)
+        v = self.codebook.get(self.variable)
+        ordered = tuple(o.code for o in v.options if o.code in codes)
+        self.dismiss((self.variable, Filter(self.variable, ordered) if ordered else None))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """A scrollable page of text (help, survey overview); Esc or q closes it."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Back"), Binding("q", "dismiss", "Back")]
+    DEFAULT_CSS = """
+    TextScreen { align: center middle; }
+    TextScreen > VerticalScroll { width: 100; max-width: 98%; height: 90%;
+                                  border: thick $accent; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, title: str, body: str, screen_id: str) -> None:
+        super().__init__(id=screen_id)
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as vs:
+            vs.border_title = self.title_text
+            vs.border_subtitle = "Esc to go back"
+            yield Static(self.body, markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()

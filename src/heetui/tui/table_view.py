@@ -1,0 +1,81 @@
+"""The crosstab as a DataTable: base rows, percents with letters, nets, means."""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from heetui.engine.results import Crosstab
+from heetui.output.tables import (
+    LOW_MARK,
+    UNTESTED_MARK,
+    base_rows,
+    column_heading,
+    format_cell,
+    format_se,
+)
+from heetui.tui.state import ViewState
+
+LABEL_WIDTH = 34
+HEADER_WRAP = 13
+
+
+def _label(text: str, width: int = LABEL_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class CrosstabTable(DataTable):
+    """Renders a ``Crosstab``; holds no numbers of its own."""
+
+    DEFAULT_CSS = """
+    CrosstabTable { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(zebra_stripes=True, cursor_type="cell", **kwargs)  # type: ignore[arg-type]
+        self.crosstab: Crosstab | None = None
+
+    def show(self, ct: Crosstab, view: ViewState) -> None:
+        cursor = self.cursor_coordinate
+        self.crosstab = ct
+        self.clear(columns=True)
+        body = [(r, [format_cell(c, r, view.show, 0, view.letters) for c in r.cells])
+                for r in ct.rows]
+        bases = base_rows(ct)
+        self.header_height = 1
+        self.add_column(Text(""), key="label", width=LABEL_WIDTH)
+        for i, c in enumerate(ct.columns):
+            widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body] + [6])
+            width = max(widest, min(len(column_heading(c)), HEADER_WRAP))
+            lines = textwrap.wrap(column_heading(c), width) or [""]
+            self.header_height = max(self.header_height, min(len(lines), 3))
+            head = Text("\n".join(lines[:3]), style="bold", justify="right")
+            self.add_column(head, key=c.key, width=width)
+        for label, values in base_rows(ct):
+            cells = [Text(v, style="dim italic", justify="right") for v in values]
+            for cell in cells:
+                cell.highlight_words([LOW_MARK, UNTESTED_MARK], style="bold reverse")
+            self.add_row(Text(label, style="dim italic"), *cells, key=f"base:{label}")
+        for r, texts in body:
+            label = f"NET: {r.label}" if r.kind == "net" else r.label
+            style = "bold" if r.kind in ("net", "mean", "score") else ""
+            cells = []
+            for cell, txt in zip(r.cells, texts, strict=True):
+                t = Text(txt, style=style, justify="right")
+                if view.letters and cell.sig:
+                    letters = "".join(cell.sig)
+                    start = txt.find(letters, len(txt) - len(letters) - 12)
+                    t.stylize("bold reverse", start, start + len(letters))
+                cells.append(t)
+            self.add_row(Text(_label(label), style=style), *cells, key=f"row:{r.key}")
+            if r.kind in ("mean", "score"):
+                ses = [Text(format_se(c, r), style="dim", justify="right") for c in r.cells]
+                self.add_row(Text("  standard error", style="dim"), *ses, key=f"se:{r.key}")
+        if cursor.row < self.row_count and cursor.column < len(self.columns):
+            self.cursor_coordinate = cursor
+
+    def cell_text(self, row_key: str, column_key: str) -> str:
+        """Plain text of one cell (used by tests and copy)."""
+        return str(self.get_cell(row_key, column_key))
