@@ -39,7 +39,7 @@ class HeetuiApp(App[None]):
     #right { width: 1fr; }
     #qtext { height: auto; max-height: 4; padding: 0 1; text-style: bold; }
     #legend { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
-    #status { height: 1; padding: 0 1; background: $panel; }
+    #status { height: auto; max-height: 2; padding: 0 1; background: $panel; }
     .hidden { display: none; }
     """
     BINDINGS = [
@@ -68,6 +68,8 @@ class HeetuiApp(App[None]):
         self.view = ViewState(question=first)
         self.crosstab: Crosstab | None = None
         self._generation = 0
+        self._focus_table = False
+        self._narrow = False
         self.title = self.codebook.title
 
     # ---- layout ------------------------------------------------------------------------
@@ -88,7 +90,17 @@ class HeetuiApp(App[None]):
         self.refresh_table()
 
     def on_resize(self, event: Resize) -> None:
-        self.query_one(QuestionBrowser).styles.width = 24 if event.size.width < NARROW else 32
+        narrow = event.size.width < NARROW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            # narrow terminals give the table the whole width; [ or / shows the list
+            self.query_one(QuestionBrowser).set_class(narrow, "hidden")
+            if self.crosstab is not None:
+                self.query_one(CrosstabTable).show(self.crosstab, self.view, self.label_width)
+
+    @property
+    def label_width(self) -> int:
+        return 26 if self._narrow else 34
 
     # ---- tabulation --------------------------------------------------------------------
 
@@ -116,12 +128,16 @@ class HeetuiApp(App[None]):
             return  # a newer request superseded this one
         table = self.query_one(CrosstabTable)
         table.loading = False
+        if (self.focused is None or self._focus_table) and self.screen is self.screen_stack[0]:
+            table.focus()  # focus is lost while the table shows its loading state
+        self._focus_table = False
         if ct is None:
             self.notify(error or "The table could not be computed.", severity="error")
             self._update_status()
             return
         self.crosstab = ct
-        table.show(ct, view)
+        table.show(ct, view, self.label_width)
+        self.query_one(QuestionBrowser).select(ct.question.id)
         q = ct.question
         self.query_one("#qtext", Static).update(f"{q.id}: {q.text}\n{ct.base_text}")
         self.query_one("#legend", Static).update(short_legend(ct))
@@ -149,8 +165,10 @@ class HeetuiApp(App[None]):
 
     @on(QuestionBrowser.Chosen)
     def _question_chosen(self, event: QuestionBrowser.Chosen) -> None:
+        self._focus_table = True
+        if self._narrow:
+            self.query_one(QuestionBrowser).add_class("hidden")
         self.set_view(replace(self.view, question=event.variable))
-        self.query_one(CrosstabTable).focus()
 
     def action_search(self) -> None:
         browser = self.query_one(QuestionBrowser)
@@ -222,7 +240,8 @@ class HeetuiApp(App[None]):
         from heetui.engine.overview import overview
         from heetui.output.info import info_text
 
-        body = info_text(overview(self.survey), self.codebook)
+        width = max(40, min(96, self.size.width - 6))
+        body = info_text(overview(self.survey), self.codebook, width)
         self.call_from_thread(self._show_overview, body)
 
     def _show_overview(self, body: str) -> None:

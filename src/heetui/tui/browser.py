@@ -81,7 +81,6 @@ class QuestionBrowser(Vertical):
             opt = ol.get_option_at_index(ol.highlighted)
             if opt.id:
                 self.post_message(self.Chosen(opt.id))
-                ol.focus()
 
     @on(OptionList.OptionSelected, "#questions")
     def _selected(self, event: OptionList.OptionSelected) -> None:

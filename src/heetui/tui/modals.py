@@ -91,7 +91,9 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter-vars", OptionList).focus()
+        ol = self.query_one("#filter-vars", OptionList)
+        ol.highlighted = 0
+        ol.focus()
 
     @on(OptionList.OptionHighlighted, "#filter-vars")
     def _highlight(self, event: OptionList.OptionHighlighted) -> None:

@@ -37,7 +37,7 @@ class CrosstabTable(DataTable):
         super().__init__(zebra_stripes=True, cursor_type="cell", **kwargs)  # type: ignore[arg-type]
         self.crosstab: Crosstab | None = None
 
-    def show(self, ct: Crosstab, view: ViewState) -> None:
+    def show(self, ct: Crosstab, view: ViewState, label_width: int = LABEL_WIDTH) -> None:
         cursor = self.cursor_coordinate
         self.crosstab = ct
         self.clear(columns=True)
@@ -45,7 +45,8 @@ class CrosstabTable(DataTable):
                 for r in ct.rows]
         bases = base_rows(ct)
         self.header_height = 1
-        self.add_column(Text(""), key="label", width=LABEL_WIDTH)
+        self.add_column(Text(""), key="label", width=label_width)
+        widths = []
         for i, c in enumerate(ct.columns):
             widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body] + [6])
             width = max(widest, min(len(column_heading(c)), HEADER_WRAP))
@@ -53,8 +54,10 @@ class CrosstabTable(DataTable):
             self.header_height = max(self.header_height, min(len(lines), 3))
             head = Text("\n".join(lines[:3]), style="bold", justify="right")
             self.add_column(head, key=c.key, width=width)
+            widths.append(width)
         for label, values in base_rows(ct):
-            cells = [Text(v, style="dim italic", justify="right") for v in values]
+            cells = [Text(v.rjust(w), style="dim italic") for v, w in zip(values, widths,
+                                                                          strict=True)]
             for cell in cells:
                 cell.highlight_words([LOW_MARK, UNTESTED_MARK], style="bold reverse")
             self.add_row(Text(label, style="dim italic"), *cells, key=f"base:{label}")
@@ -62,20 +65,23 @@ class CrosstabTable(DataTable):
             label = f"NET: {r.label}" if r.kind == "net" else r.label
             style = "bold" if r.kind in ("net", "mean", "score") else ""
             cells = []
-            for cell, txt in zip(r.cells, texts, strict=True):
-                t = Text(txt, style=style, justify="right")
+            for cell, raw, w in zip(r.cells, texts, widths, strict=True):
+                txt = raw.rjust(w)
+                t = Text(txt, style=style)
                 if view.letters and cell.sig:
                     letters = "".join(cell.sig)
                     start = txt.find(letters, len(txt) - len(letters) - 12)
                     t.stylize("bold reverse", start, start + len(letters))
                 cells.append(t)
-            self.add_row(Text(_label(label), style=style), *cells, key=f"row:{r.key}")
+            self.add_row(Text(_label(label, label_width), style=style), *cells,
+                         key=f"row:{r.key}")
             if r.kind in ("mean", "score"):
-                ses = [Text(format_se(c, r), style="dim", justify="right") for c in r.cells]
+                ses = [Text(format_se(c, r).rjust(w), style="dim")
+                       for c, w in zip(r.cells, widths, strict=True)]
                 self.add_row(Text("  standard error", style="dim"), *ses, key=f"se:{r.key}")
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
 
     def cell_text(self, row_key: str, column_key: str) -> str:
-        """Plain text of one cell (used by tests and copy)."""
-        return str(self.get_cell(row_key, column_key))
+        """Plain text of one cell, without alignment padding (used by tests and copy)."""
+        return str(self.get_cell(row_key, column_key)).strip()

@@ -1,0 +1,98 @@
+"""Regenerate screenshots/ (SVG, plus PNG when rsvg-convert is installed).
+
+Usage: python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+from heetui.engine.filters import parse_filter
+from heetui.engine.session import Survey, open_survey
+from heetui.tui.app import HeetuiApp
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+Step = Callable[[HeetuiApp, object], Awaitable[None]]
+
+
+async def _settle(app: HeetuiApp, pilot: object) -> None:
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def main_screen(app: HeetuiApp, pilot: object) -> None:
+    await _settle(app, pilot)
+
+
+async def region_nhs_weighted(app: HeetuiApp, pilot: object) -> None:
+    f = parse_filter(app.codebook, "stakeholder_type=NHS Trust")
+    app.set_view(replace(app.view, question="effectiveness", banner="region", filters=(f,),
+                         weighted=True))
+    await _settle(app, pilot)
+
+
+async def words_by_type(app: HeetuiApp, pilot: object) -> None:
+    app.set_view(replace(app.view, question="words", banner="stakeholder_type", show="both"))
+    await _settle(app, pilot)
+
+
+async def overview(app: HeetuiApp, pilot: object) -> None:
+    await _settle(app, pilot)
+    await pilot.press("o")  # type: ignore[attr-defined]
+    await _settle(app, pilot)
+
+
+async def help_screen(app: HeetuiApp, pilot: object) -> None:
+    await _settle(app, pilot)
+    await pilot.press("question_mark")  # type: ignore[attr-defined]
+    await _settle(app, pilot)
+
+
+SHOTS: list[tuple[str, tuple[int, int], Step]] = [
+    ("main", (120, 40), main_screen),
+    ("main-80x24", (80, 24), main_screen),
+    ("effectiveness-by-region-nhs-weighted", (120, 40), region_nhs_weighted),
+    ("words-by-stakeholder-type", (120, 40), words_by_type),
+    ("overview", (120, 40), overview),
+    ("help", (120, 40), help_screen),
+]
+
+
+async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) -> Path:
+    app = HeetuiApp(survey)
+    async with app.run_test(size=size) as pilot:
+        await step(app, pilot)
+        svg = app.export_screenshot(title=f"heetui — {name}")
+    target = OUT / f"{name}.svg"
+    fd, tmp = tempfile.mkstemp(dir=OUT, prefix=f".{name}.", suffix=".svg")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(svg)
+    os.replace(tmp, target)
+    return target
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    survey = open_survey()
+    converter = shutil.which("rsvg-convert")
+    for name, size, step in SHOTS:
+        svg = asyncio.run(shoot(survey, name, size, step))
+        print(svg.relative_to(OUT.parent))
+        if converter:
+            png = svg.with_suffix(".png")
+            tmp = png.with_name(f".{png.name}")
+            subprocess.run([converter, str(svg), "-o", str(tmp)], check=True)
+            os.replace(tmp, png)
+            print(png.relative_to(OUT.parent))
+
+
+if __name__ == "__main__":
+    main()

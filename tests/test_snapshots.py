@@ -1,0 +1,49 @@
+"""SVG snapshots of the main screen and the overview at 120×40 and 80×24."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from heetui.engine.session import open_survey
+from heetui.tui.app import HeetuiApp
+
+SIZES = [(120, 40), (80, 24)]
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return open_survey()
+
+
+async def _settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_main_screen(snap_compare, survey, size):
+    assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_main_screen_banner_weighted(snap_compare, survey, size):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        app.set_view(replace(app.view, question="effectiveness", banner="stakeholder_type",
+                             weighted=True))
+        await _settle(pilot)
+
+    assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_overview(snap_compare, survey, size):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+
+    assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)

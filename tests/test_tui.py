@@ -1,0 +1,275 @@
+"""Pilot tests of the app: every interaction, asserting on what the table shows."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import OptionList, Static
+
+from heetui.engine.session import open_survey
+from heetui.tui.app import HeetuiApp
+from heetui.tui.browser import QuestionBrowser
+from heetui.tui.modals import BannerScreen, FilterScreen, TextScreen
+from heetui.tui.table_view import CrosstabTable
+
+BASE = "base:Base (unweighted)"
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return open_survey()
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table(app) -> CrosstabTable:
+    return app.query_one(CrosstabTable)
+
+
+def status(app) -> str:
+    return str(app.query_one("#status", Static).render())
+
+
+def headings(app) -> list[str]:
+    return [str(c.label).replace("\n", " ") for c in table(app).columns.values()]
+
+
+async def choose_banner(app, pilot, var_id: str) -> None:
+    await pilot.press("b")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BannerScreen)
+    ol = screen.query_one(OptionList)
+    ol.highlighted = ol.get_option_index(var_id)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def add_filter(app, pilot, var_id: str, labels: list[str]) -> None:
+    await pilot.press("f")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, FilterScreen)
+    vars_list = screen.query_one("#filter-vars", OptionList)
+    vars_list.highlighted = vars_list.get_option_index(var_id)
+    await pilot.press("enter")
+    await pilot.pause()
+    v = app.codebook.get(var_id)
+    values = screen.query_one("#filter-values")
+    for o in v.options:
+        if o.label in labels:
+            values.select(o.code)
+    await pilot.press("a")
+    await settle(app, pilot)
+
+
+async def test_opens_on_first_question_with_total_base(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.view.question == "relationship"
+        assert table(app).cell_text(BASE, "total") == "602"
+        assert "Very positive" in str(table(app).get_cell("row:1", "label"))
+        assert table(app).cell_text("row:1", "total") == "31%"
+        assert "relationship: How would you describe" in str(
+            app.query_one("#qtext", Static).render())
+        assert "Banner: none" in status(app) and "Unweighted" in status(app)
+        assert app.focused is table(app)
+
+
+async def test_search_and_choose_question(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.press(*"effective")
+        await pilot.pause()
+        ol = app.query_one(QuestionBrowser).query_one(OptionList)
+        ids = [ol.get_option_at_index(i).id for i in range(ol.option_count)]
+        assert [i for i in ids if i] == ["effectiveness"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.view.question == "effectiveness"
+        assert "Very effective" in str(table(app).get_cell("row:1", "label"))
+        assert app.focused is table(app)
+
+
+async def test_banner_filter_weights_and_letters(survey):
+    """The issue's walk-through: effectiveness by region, NHS Trusts, weighted."""
+    from heetui.engine.crosstab import TabRequest, crosstab
+    from heetui.engine.filters import parse_filter
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one(QuestionBrowser).query_one(OptionList).focus()
+        app.query_one(QuestionBrowser).select("effectiveness")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await choose_banner(app, pilot, "region")
+        assert headings(app)[1:3] == ["Total", "East of England (A)"]
+        assert "London (F)" in headings(app)
+        await add_filter(app, pilot, "stakeholder_type", ["NHS Trust"])
+        assert table(app).cell_text(BASE, "total") == "399"
+        assert "Filter: Stakeholder type = NHS Trust (base 399)" in status(app)
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert "Weighted" in status(app)
+        assert table(app).get_row("base:Base (effective)")
+        expected = crosstab(survey, TabRequest(
+            "effectiveness", "region", (parse_filter(survey.codebook, "stakeholder_type=2"),),
+            weighted=True))
+        for r in expected.rows:
+            if r.kind != "category":
+                continue
+            for col, cell in zip(expected.columns, r.cells, strict=True):
+                shown = table(app).cell_text(f"row:{r.key}", col.key)
+                assert shown == f"{cell.percent:.0f}%{''.join(cell.sig)}"
+        assert any(c.sig for r in expected.rows for c in r.cells)  # letters are on screen
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert table(app).cell_text(BASE, "total") == "602"
+        assert "No filter" in status(app)
+
+
+async def test_filter_can_be_removed_by_unticking(survey, raw):
+    import polars as pl
+
+    expected = str(raw.filter((pl.col("region_6") == 1) | (pl.col("region_8") == 1)).height)
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await add_filter(app, pilot, "region", ["London", "National"])
+        assert table(app).cell_text(BASE, "total") == expected
+        assert "Region = London or National" in status(app)
+        await add_filter(app, pilot, "seniority", ["Other role"])
+        assert int(table(app).cell_text(BASE, "total")) < int(expected)
+        await pilot.press("f")
+        await pilot.pause()
+        screen = app.screen
+        vl = screen.query_one("#filter-vars", OptionList)
+        vl.highlighted = vl.get_option_index("seniority")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#filter-values").deselect_all()
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert table(app).cell_text(BASE, "total") == expected
+        assert "Seniority" not in status(app)
+
+
+async def test_display_toggles(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await choose_banner(app, pilot, "stakeholder_type")
+        positive = table(app).cell_text("row:net1", "c3")
+        assert positive == "80%A"
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert table(app).cell_text("row:net1", "c3") == "80%A (101)"
+        assert "Show: % + counts" in status(app)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert table(app).cell_text("row:net1", "c3") == "101A"
+        await pilot.press("c", "s")
+        await settle(app, pilot)
+        assert table(app).cell_text("row:net1", "c3") == "80%"
+        assert "Letters: off" in status(app)
+        await pilot.press("s", "l")
+        await settle(app, pilot)
+        assert "α=0.01" in status(app)
+        assert table(app).cell_text("row:net1", "c3") == "80%"  # not significant at 1%
+
+
+async def test_help_overview_and_quit(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen) and app.screen.id == "help"
+        body = str(app.screen.query_one(Static).render())
+        for key in ("b ", "f ", "w ", "x ", "c ", "s ", "l ", "o ", "ctrl+p"):
+            assert key in body
+        assert "Statistics conventions" in body and "effective base" in body
+        await pilot.press("escape")
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen) and app.screen.id == "overview"
+        body = str(app.screen.query_one(Static).render())
+        assert "Synthetic data calibrated" in body.replace("\n", " ")
+        assert "NHS Trust" in body and "399" in body and "Respondents: 602" in body
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TextScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_command_palette_reaches_actions(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for t in ("Banner", "Filter", "Clear filters", "Weights", "Counts", "Letters",
+                  "α level", "Overview", "Help", "Open: words", "Banner: Region"):
+            assert t in titles, t
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Banner: Region")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.view.banner == "region"
+
+
+async def test_stale_results_are_discarded(survey):
+    from heetui.engine.crosstab import TabRequest, crosstab
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        old = crosstab(survey, TabRequest("words"))
+        app._show(app.view, app._generation - 1, old, None)
+        assert table(app).crosstab is not None
+        assert table(app).crosstab.question.id == "relationship"
+
+
+async def test_engine_error_is_a_notification(survey, monkeypatch):
+    from dataclasses import replace
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.set_view(replace(app.view, question="relationship_why"))
+        await settle(app, pilot)
+        assert any("open-ended" in n.message for n in app._notifications)
+        assert not table(app).loading
+
+
+async def test_small_terminal(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert table(app).cell_text(BASE, "total") == "602"
+        assert not app.query_one(QuestionBrowser).display  # the table gets the width
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.query_one(QuestionBrowser).display
+        await pilot.press(*"region", "enter")
+        await settle(app, pilot)
+        assert app.view.question == "region"
+        assert not app.query_one(QuestionBrowser).display  # hidden again after choosing
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert app.query_one(QuestionBrowser).display
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert not app.query_one(QuestionBrowser).display
