@@ -169,6 +169,9 @@ async def test_display_toggles(survey):
         await choose_banner(app, pilot, "stakeholder_type")
         positive = table(app).cell_text("row:net1", "c3")
         assert positive == "80%A"
+        text = table(app).get_cell("row:net1", "c3")
+        marked = [text.plain[sp.start:sp.end] for sp in text.spans if "reverse" in str(sp.style)]
+        assert marked == ["A"]  # letters stand out without colour (NO_COLOR)
         await pilot.press("c")
         await settle(app, pilot)
         assert table(app).cell_text("row:net1", "c3") == "80%A (101)"

@@ -39,6 +39,7 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heetui", description="Explore survey data in the terminal. "
                      "`heetui [PATH]` opens a survey bundle (default: the bundled survey).")
+    _data_arg(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     info = sub.add_parser("info", help="survey overview: title, respondents, questions, segments")
@@ -163,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = argv.pop(0)
     args = build_parser().parse_args(argv)
     args.path = path
+    if args.command is None and path is None:
+        args.path = args.data
     if path is not None and args.command is not None:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")

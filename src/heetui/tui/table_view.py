@@ -70,7 +70,7 @@ class CrosstabTable(DataTable):
                 t = Text(txt, style=style)
                 if view.letters and cell.sig:
                     letters = "".join(cell.sig)
-                    start = txt.find(letters, len(txt) - len(letters) - 12)
+                    start = txt.rfind(letters)  # the only letters in a cell are sig letters
                     t.stylize("bold reverse", start, start + len(letters))
                 cells.append(t)
             self.add_row(Text(_label(label, label_width), style=style), *cells,
