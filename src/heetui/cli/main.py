@@ -62,6 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(tab)
 
+    verb = sub.add_parser("verbatims", help="read the comments behind a selection")
+    verb.add_argument("--question", metavar="Q", help="an open-ended question (default: all)")
+    verb.add_argument("--search", default="", metavar="TEXT",
+                      help='words that must all appear, or a "quoted phrase" (any case)')
+    verb.add_argument("--theme", action="append", default=[], metavar="T",
+                      help="theme label or code; repeat for any of several")
+    _filter_arg(verb)
+    verb.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    verb.add_argument("--min-group", type=int, metavar="N",
+                      help="smallest group whose comments may be shown (default: codebook, 5)")
+    verb.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
+    verb.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
+    verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _data_arg(verb)
+
     demo = sub.add_parser("demo", help="generate a synthetic copy of the HEE 2019 survey")
     demo.add_argument("-n", type=int, default=602, metavar="N", help="respondents")
     demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
@@ -129,6 +144,22 @@ def cmd_tab(args: argparse.Namespace) -> None:
     write_output(render(ct, args.format, args.show, args.decimals), args.output)
 
 
+def cmd_verbatims(args: argparse.Namespace) -> None:
+    from heetui.engine.filters import parse_filter
+    from heetui.engine.verbatims import Selection, resolve_theme, verbatims
+    from heetui.output.comments import render
+
+    survey = _open(args)
+    cb = survey.codebook
+    sel = Selection(question=args.question,
+                    filters=tuple(parse_filter(cb, f) for f in args.filter),
+                    themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
+    if args.limit < 0:
+        raise UserError("--limit must be 0 (all) or more.")
+    page = verbatims(survey, sel, args.offset, args.limit or 10**12, args.min_group)
+    write_output(render(page, args.format), args.output)
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from heetui.demo.build import DEFAULT_SEED, build
 
@@ -154,7 +185,7 @@ def cmd_open(args: argparse.Namespace) -> None:
     HeetuiApp(survey).run()
 
 
-COMMANDS = {"info": cmd_info, "tab": cmd_tab, "demo": cmd_demo}
+COMMANDS = {"info": cmd_info, "tab": cmd_tab, "verbatims": cmd_verbatims, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

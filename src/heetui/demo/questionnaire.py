@@ -89,6 +89,7 @@ def codebook_dict(n: int) -> dict[str, Any]:
                 "sustainability, continuous improvement.",
             ],
             "weight": "weight",
+            "key_attributes": ["stakeholder_type", "region", "seniority"],
             "weight_note": "Illustrative non-response weight by organisation type "
                            "(population share / sample share; mean 1.0).",
         },

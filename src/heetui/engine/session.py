@@ -29,8 +29,11 @@ class Survey:
         self._con.execute("CREATE VIEW respondents AS SELECT * FROM "
                           f"read_parquet({_lit(bundle.respondents)})")
         if bundle.verbatims is not None:
-            self._con.execute(
-                f"CREATE VIEW verbatims AS SELECT * FROM read_parquet({_lit(bundle.verbatims)})")
+            source = f"read_parquet({_lit(bundle.verbatims)})"
+            cols = {r[0] for r in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            # comment_id is optional in a bundle: number comments in file order when absent
+            extra = "" if "comment_id" in cols else ", row_number() OVER () AS comment_id"
+            self._con.execute(f"CREATE VIEW verbatims AS SELECT *{extra} FROM {source}")
 
     @property
     def weight_sql(self) -> str:

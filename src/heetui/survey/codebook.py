@@ -110,6 +110,7 @@ class Settings:
     low_base: int = 100
     min_test_base: int = 30
     min_group: int = 5
+    key_attributes: tuple[str, ...] = ()  # shown beside each comment; default: first segments
 
 
 @dataclass(frozen=True)

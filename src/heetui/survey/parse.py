@@ -169,6 +169,7 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
         low_base=c.int_(survey, "low_base", "survey", 100),
         min_test_base=c.int_(survey, "min_test_base", "survey", 30),
         min_group=c.int_(survey, "min_group", "survey", 5),
+        key_attributes=tuple(str(x) for x in survey.get("key_attributes", []) or []),
     )
     if "weight" in survey and not isinstance(survey["weight"], str):
         c.add("survey.weight", "expected the name of the weight column")
@@ -183,6 +184,9 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
         if v.id in ids:
             c.add(f"variables.{v.id}", "this id is used by more than one question or segment")
         ids.add(v.id)
+    for name in settings.key_attributes:
+        if name not in ids:
+            c.add("survey.key_attributes", f"{name!r} is not a question or segment")
     for v in variables:
         if v.eligible is not None:
             target = next((x for x in variables if x.id == v.eligible.variable), None)
@@ -246,6 +250,8 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
     s = cb.settings
     survey.update({"id_column": s.id_column, "low_base": s.low_base,
                    "min_test_base": s.min_test_base, "min_group": s.min_group})
+    if s.key_attributes:
+        survey["key_attributes"] = list(s.key_attributes)
     if s.weight:
         survey["weight"] = s.weight
     out: dict[str, Any] = {"survey": survey}

@@ -21,12 +21,15 @@ from heetui.engine.crosstab import crosstab
 from heetui.engine.filters import EngineError, Filter
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
+from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP
 from heetui.output.tables import short_legend
 from heetui.tui.browser import QuestionBrowser
+from heetui.tui.latest import Latest
 from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import CrosstabTable
+from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
 
@@ -55,6 +58,7 @@ class HeetuiApp(App[None]):
         Binding("s", "toggle_letters", "Letters"),
         Binding("l", "sig_level", "α level"),
         Binding("o", "overview", "Overview"),
+        Binding("v", "verbatims", "Comments"),
         Binding("left_square_bracket", "toggle_browser", "Question list", key_display="["),
         Binding("escape", "focus_table", "Table", show=False),
     ]
@@ -67,7 +71,7 @@ class HeetuiApp(App[None]):
                      if v.type != "open")
         self.view = ViewState(question=first)
         self.crosstab: Crosstab | None = None
-        self._generation = 0
+        self._latest = Latest()
         self._focus_table = False
         self._narrow = False
         self.title = self.codebook.title
@@ -109,22 +113,21 @@ class HeetuiApp(App[None]):
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        self._generation += 1
         self.query_one(CrosstabTable).loading = True
         self._update_status(loading=True)
-        self._tabulate(self.view, self._generation)
+        self._tabulate(self.view, self._latest.next())
 
     @work(thread=True, exclusive=True, group="tabulate")
-    def _tabulate(self, view: ViewState, generation: int) -> None:
+    def _tabulate(self, view: ViewState, token: int) -> None:
         try:
             ct, error = crosstab(self.survey, view.request()), None
         except EngineError as e:
             ct, error = None, str(e)
-        self.call_from_thread(self._show, view, generation, ct, error)
+        self.call_from_thread(self._show, view, token, ct, error)
 
-    def _show(self, view: ViewState, generation: int, ct: Crosstab | None,
+    def _show(self, view: ViewState, token: int, ct: Crosstab | None,
               error: str | None) -> None:
-        if generation != self._generation:
+        if not self._latest.is_current(token):
             return  # a newer request superseded this one
         table = self.query_one(CrosstabTable)
         table.loading = False
@@ -162,6 +165,14 @@ class HeetuiApp(App[None]):
         self.query_one("#status", Static).update(" │ ".join(parts))
 
     # ---- actions -----------------------------------------------------------------------
+
+    TABLE_ACTIONS = frozenset({"banner", "filter", "clear_filters", "toggle_weights",
+                               "cycle_show", "toggle_letters", "sig_level", "verbatims",
+                               "search", "toggle_browser", "focus_table"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Table actions belong to the main screen, not to pickers or the comments view."""
+        return not (action in self.TABLE_ACTIONS and self.screen is not self.screen_stack[0])
 
     @on(QuestionBrowser.Chosen)
     def _question_chosen(self, event: QuestionBrowser.Chosen) -> None:
@@ -231,6 +242,23 @@ class HeetuiApp(App[None]):
                   "  ctrl+p       command palette (every action by name)", "",
                   "Statistics conventions", "", STATISTICS_HELP]
         return "\n".join(lines)
+
+    @on(CrosstabTable.CellSelected)
+    def _cell_chosen(self, event: CrosstabTable.CellSelected) -> None:
+        """Enter on a cell: the comments of the respondents counted in it."""
+        ct = self.crosstab
+        table = self.query_one(CrosstabTable)
+        if ct is None or table.loading:
+            return
+        cell = table.cell_ref(event.cell_key.row_key.value or "",
+                              event.cell_key.column_key.value or "")
+        if cell is not None:
+            self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters,
+                                                                   cell=cell)))
+
+    def action_verbatims(self) -> None:
+        """Comments of the whole survey, or of the filtered respondents."""
+        self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters)))
 
     def action_overview(self) -> None:
         self._load_overview()

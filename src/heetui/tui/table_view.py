@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from heetui.engine.results import Crosstab
+from heetui.engine.verbatims import CellRef
 from heetui.output.tables import (
     LOW_MARK,
     UNTESTED_MARK,
@@ -81,6 +82,20 @@ class CrosstabTable(DataTable):
                 self.add_row(Text("  standard error", style="dim"), *ses, key=f"se:{r.key}")
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
+
+    def cell_ref(self, row_key: str, column_key: str) -> CellRef | None:
+        """The crosstab cell under a table position (base rows: the whole column)."""
+        ct = self.crosstab
+        if ct is None:
+            return None
+        column = next((c for c in ct.columns if c.key == column_key), ct.columns[0])
+        kind, _, key = row_key.partition(":")
+        row = next((r for r in ct.rows if r.key == key), None) if kind != "base" else None
+        b = ct.banner
+        return CellRef(question=ct.question.id, codes=row.codes if row else (),
+                       row_label=row.label if row else "",
+                       banner=b.id if b and column.code is not None else None,
+                       banner_code=column.code)
 
     def cell_text(self, row_key: str, column_key: str) -> str:
         """Plain text of one cell, without alignment padding (used by tests and copy)."""

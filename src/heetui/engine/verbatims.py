@@ -1,0 +1,248 @@
+"""Verbatim comments: select by question, filters, crosstab cell, themes and search; page them.
+
+Comments are read with LIMIT/OFFSET so any page costs the same. Disclosure control: a
+selection whose group of respondents is smaller than the minimum group size shows no
+comment and no respondent attribute (``DisclosureError``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from heetui.engine.filters import EngineError, Filter, condition, eligibility, ident, where
+from heetui.engine.session import Survey
+from heetui.survey.codebook import Codebook, Variable
+
+PAGE = 50
+
+
+class DisclosureError(EngineError):
+    """The selected group is too small for its comments to be shown."""
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A crosstab cell: respondents in a banner column who gave one of ``codes``."""
+
+    question: str
+    codes: tuple[int, ...]  # () = the whole column (a base row)
+    row_label: str = ""
+    banner: str | None = None
+    banner_code: int | None = None  # None = Total column
+
+
+@dataclass(frozen=True)
+class Selection:
+    question: str | None = None  # an open-ended question; None = all of them
+    filters: tuple[Filter, ...] = ()
+    cell: CellRef | None = None
+    themes: tuple[int, ...] = ()
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    comment_id: int
+    respondent_id: int | None
+    question: str
+    text: str
+    themes: tuple[str, ...]
+    theme_codes: tuple[int, ...]
+    source: str
+    attribution: str | None
+    attributes: tuple[tuple[str, str], ...] = ()  # (label, value) of key respondent attributes
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    code: int
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class VerbatimPage:
+    description: str
+    respondents: int  # size of the selected group
+    total: int  # comments matching the whole selection
+    offset: int
+    items: tuple[Verbatim, ...]
+    themes: tuple[ThemeCount, ...] = field(default=())
+    terms: tuple[str, ...] = ()  # search terms, for highlighting
+
+
+def search_terms(text: str) -> list[str]:
+    """Words and "quoted phrases" of a search; every one must appear (case-insensitive)."""
+    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', text)]
+    return [t for t in (t.strip() for t in terms) if t]
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _open_questions(cb: Codebook, question: str | None) -> list[str]:
+    opens = [v.id for v in cb.variables if v.type == "open"]
+    if question is None:
+        return opens
+    v = cb.find(question)
+    if v is None or v.type != "open":
+        raise EngineError(f"{question!r} is not an open-ended question; choose one of: "
+                          f"{', '.join(opens) or '(none)'}.")
+    return [v.id]
+
+
+def _cell_conditions(cb: Codebook, cell: CellRef) -> list[tuple[str, list[int]]]:
+    q = cb.get(cell.question)
+    conds = eligibility(cb, q)
+    if cell.codes:
+        conds.append(condition(cb, Filter(q.id, cell.codes)))
+    if cell.banner is not None and cell.banner_code is not None:
+        conds.append(condition(cb, Filter(cell.banner, (cell.banner_code,))))
+    return conds
+
+
+def describe(cb: Codebook, sel: Selection) -> str:
+    parts: list[str] = []
+    if sel.cell is not None:
+        c = sel.cell
+        if c.banner is not None and c.banner_code is not None:
+            parts.append(cb.get(c.banner).option(c.banner_code).label)
+        else:
+            parts.append("Total")
+        if c.codes:
+            parts.append(f"{c.question} = {c.row_label}")
+        else:
+            parts.append(f"{c.question} (base)")
+    parts += [f.describe(cb) for f in sel.filters]
+    if sel.question:
+        parts.append(f"comments on {sel.question}")
+    if not parts:
+        parts.append("All respondents")
+    return " · ".join(parts)
+
+
+class _Query:
+    def __init__(self, survey: Survey, sel: Selection) -> None:
+        cb = survey.codebook
+        if survey.bundle.verbatims is None:
+            raise EngineError("This survey has no verbatim comments.")
+        self.survey = survey
+        self.cb = cb
+        rconds = [condition(cb, f) for f in sel.filters]
+        if sel.cell is not None:
+            rconds += _cell_conditions(cb, sel.cell)
+        self.whole = not rconds
+        self.rwhere, self.rparams = where(rconds)
+        idc = ident(cb.settings.id_column)
+        vconds: list[str] = []
+        vparams: list[object] = []
+        questions = _open_questions(cb, sel.question)
+        vconds.append(f"question IN ({', '.join('?' for _ in questions)})" if questions
+                      else "FALSE")
+        vparams += questions
+        if not self.whole:
+            # interview excerpts belong to no respondent: they show only for the whole survey
+            vconds.append(f"respondent_id IN (SELECT {idc} FROM respondents WHERE "
+                          f"{self.rwhere})")
+            vparams += self.rparams
+        for term in search_terms(sel.search):
+            vconds.append("text ILIKE ? ESCAPE '\\'")
+            vparams.append(_like(term))
+        self.base_where = " AND ".join(vconds)
+        self.base_params = vparams
+        self.theme_where = self.base_where
+        self.theme_params = list(vparams)
+        if sel.themes:
+            self.theme_where += " AND list_has_any(themes, ?)"
+            self.theme_params.append(list(sel.themes))
+
+    def group_size(self) -> int:
+        return int(self.survey.query(
+            f"SELECT COUNT(*) FROM respondents WHERE {self.rwhere}", self.rparams)[0][0])
+
+    def total(self) -> int:
+        return int(self.survey.query(f"SELECT COUNT(*) FROM verbatims WHERE {self.theme_where}",
+                                     self.theme_params)[0][0])
+
+    def theme_counts(self) -> list[ThemeCount]:
+        rows = self.survey.query(
+            f"SELECT t, COUNT(*) FROM (SELECT UNNEST(themes) AS t FROM verbatims "
+            f"WHERE {self.base_where}) GROUP BY t", self.base_params)
+        counts = {int(t): int(n) for t, n in rows}
+        return [ThemeCount(t.code, t.label, counts.get(t.code, 0)) for t in self.cb.themes]
+
+    def page(self, offset: int, limit: int) -> list[tuple]:
+        return self.survey.query(
+            "SELECT comment_id, respondent_id, question, text, themes, source, attribution "
+            f"FROM verbatims WHERE {self.theme_where} ORDER BY comment_id LIMIT ? OFFSET ?",
+            [*self.theme_params, limit, offset])
+
+
+def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE,
+              min_group: int | None = None) -> VerbatimPage:
+    """One page of the comments behind a selection, with its theme counts."""
+    cb = survey.codebook
+    threshold = cb.settings.min_group if min_group is None else min_group
+    if offset < 0 or limit < 1:
+        raise EngineError("The page must start at 0 or later and hold at least one comment.")
+    q = _Query(survey, sel)
+    size = q.group_size()
+    desc = describe(cb, sel)
+    if size < threshold:
+        raise DisclosureError(
+            f"Comments are hidden for this selection: {desc} has {size} respondent"
+            f"{'' if size == 1 else 's'}, fewer than the minimum group size of {threshold} "
+            "that protects respondents' confidentiality.")
+    rows = q.page(offset, limit)
+    attrs = _attributes(survey, [r[1] for r in rows if r[1] is not None])
+    items = tuple(
+        Verbatim(int(cid), None if rid is None else int(rid), qid, text or "",
+                 tuple(cb.theme_label(t) for t in (themes or [])),
+                 tuple(int(t) for t in (themes or [])), source, attribution,
+                 attrs.get(int(rid), ()) if rid is not None else ())
+        for cid, rid, qid, text, themes, source, attribution in rows)
+    return VerbatimPage(desc, size, q.total(), offset, items, tuple(q.theme_counts()),
+                        tuple(search_terms(sel.search)))
+
+
+def key_attributes(cb: Codebook) -> list[Variable]:
+    names = cb.settings.key_attributes or tuple(s.id for s in cb.segments[:3])
+    return [cb.get(n) for n in names if n in cb]
+
+
+def _attributes(survey: Survey, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    cb = survey.codebook
+    variables = [v for v in key_attributes(cb) if v.type != "open"]
+    if not ids or not variables:
+        return {}
+    cols = [c for v in variables for c in v.columns()]
+    idc = ident(cb.settings.id_column)
+    rows = survey.query(
+        f"SELECT {idc}, {', '.join(ident(c) for c in cols)} FROM respondents "
+        f"WHERE {idc} IN ({', '.join('?' for _ in ids)})", ids)
+    out: dict[int, tuple[tuple[str, str], ...]] = {}
+    for r in rows:
+        values = dict(zip(cols, r[1:], strict=True))
+        pairs = []
+        for v in variables:
+            if v.type == "multi":
+                labels = [o.label for o in v.options if values[v.column(o.code)] == 1]
+                pairs.append((v.short, ", ".join(labels) or "-"))
+            else:
+                code = values[v.id]
+                label = next((o.label for o in v.options if o.code == code), "-")
+                pairs.append((v.short, label))
+        out[int(r[0])] = tuple(pairs)
+    return out
+
+
+def resolve_theme(cb: Codebook, text: str) -> int:
+    val = text.strip()
+    for t in cb.themes:
+        if t.label.casefold() == val.casefold() or (val.isdigit() and int(val) == t.code):
+            return t.code
+    known = "; ".join(f"{t.code} {t.label}" for t in cb.themes)
+    raise EngineError(f"Unknown theme {val!r}; choose a code or label from: {known}.")

@@ -1,0 +1,174 @@
+"""The verbatim view: the comments behind a selection, with themes, search and paging."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from heetui.engine.filters import EngineError
+from heetui.engine.session import Survey
+from heetui.engine.verbatims import PAGE, Selection, Verbatim, VerbatimPage, verbatims
+from heetui.output.comments import attribute_line, heading, summary
+from heetui.output.safe import safe_text
+from heetui.tui.latest import Latest
+
+MAX_SHOWN = 4000  # characters of one comment shown in the list
+ALL = "__all__"
+
+
+def comment_text(v: Verbatim, terms: tuple[str, ...]) -> Text:
+    """A comment as literal text (never markup), with search matches highlighted."""
+    t = Text(heading(v), style="bold")
+    attrs = attribute_line(v)
+    if attrs:
+        t.append("\n" + attrs, style="dim")
+    if v.themes:
+        t.append("\nThemes: " + "; ".join(v.themes), style="italic")
+    body = safe_text(v.text, MAX_SHOWN)
+    t.append("\n" + (body if body.strip() else "(blank)") + "\n")
+    if terms:
+        t.highlight_words(list(terms), style="bold reverse", case_sensitive=False)
+    return t
+
+
+class VerbatimScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("n,pagedown", "next_page", "Next page", key_display="n"),
+        Binding("p,pageup", "prev_page", "Prev page", key_display="p"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("t", "themes", "Themes"),
+    ]
+    DEFAULT_CSS = """
+    VerbatimScreen #vsummary { height: auto; padding: 0 1; text-style: bold;
+                               background: $panel; }
+    VerbatimScreen #vside { width: 40; }
+    VerbatimScreen #vquestions { height: auto; max-height: 6; }
+    VerbatimScreen #vthemes { height: 1fr; }
+    VerbatimScreen #vlist { height: 1fr; }
+    """
+
+    def __init__(self, survey: Survey, selection: Selection) -> None:
+        super().__init__()
+        self.survey = survey
+        self.selection = selection
+        self.start = 0
+        self.total = 0
+        self._latest = Latest()
+
+    def compose(self) -> ComposeResult:
+        cb = self.survey.codebook
+        yield Static("", id="vsummary", markup=False)
+        with Horizontal():
+            with Vertical(id="vside"):
+                opens = [v for v in cb.variables if v.type == "open"]
+                yield OptionList(Option("All open-ended questions", id=ALL),
+                                 *[Option(f"{v.id}: {v.short}", id=v.id) for v in opens],
+                                 id="vquestions")
+                yield OptionList(id="vthemes")
+            with Vertical():
+                yield Input(placeholder='/ search: words, or a "quoted phrase"', id="vsearch")
+                yield OptionList(id="vlist")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#vlist", OptionList).focus()
+        self.load()
+
+    # ---- loading -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self.query_one("#vlist", OptionList).loading = True
+        self._fetch(self.selection, self.start, self._latest.next())
+
+    @work(thread=True, exclusive=True, group="verbatims")
+    def _fetch(self, sel: Selection, offset: int, token: int) -> None:
+        try:
+            page, error = verbatims(self.survey, sel, offset, PAGE), None
+        except EngineError as e:  # DisclosureError included: the message says why
+            page, error = None, str(e)
+        self.app.call_from_thread(self._show, token, page, error)
+
+    def _show(self, token: int, page: VerbatimPage | None, error: str | None) -> None:
+        if not self._latest.is_current(token):
+            return
+        lst = self.query_one("#vlist", OptionList)
+        lst.loading = False
+        lst.clear_options()
+        if page is None:
+            self.query_one("#vsummary", Static).update(error or "")
+            self.query_one("#vthemes", OptionList).clear_options()
+            self.notify(error or "No comments.", severity="warning")
+            return
+        self.total = page.total
+        pages = f" · page {page.offset // PAGE + 1} of {max(1, -(-page.total // PAGE))}"
+        self.query_one("#vsummary", Static).update(summary(page) + pages)
+        lst.add_options([Option(comment_text(v, page.terms), id=f"c{v.comment_id}")
+                         for v in page.items])
+        if not page.items:
+            lst.add_option(Option("No comment matches this selection.", disabled=True))
+        themes = self.query_one("#vthemes", OptionList)
+        keep = themes.highlighted
+        themes.clear_options()
+        themes.add_option(Option(f"{'●' if not self.selection.themes else '○'} All themes",
+                                 id=ALL))
+        for tc in page.themes:
+            mark = "●" if tc.code in self.selection.themes else "○"
+            themes.add_option(Option(f"{mark} {tc.label} ({tc.count})", id=f"t{tc.code}"))
+        if keep is not None and keep < themes.option_count:
+            themes.highlighted = keep
+
+    # ---- interaction ---------------------------------------------------------------------
+
+    def _reselect(self, sel: Selection) -> None:
+        self.selection = sel
+        self.start = 0
+        self.load()
+
+    @on(OptionList.OptionSelected, "#vthemes")
+    def _theme(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id or ALL
+        themes = () if oid == ALL else (int(oid[1:]),)
+        if themes == self.selection.themes:
+            themes = ()
+        self._reselect(replace(self.selection, themes=themes))
+
+    @on(OptionList.OptionSelected, "#vquestions")
+    def _question(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id
+        self._reselect(replace(self.selection, question=None if oid == ALL else oid))
+
+    @on(Input.Submitted, "#vsearch")
+    def _search(self, event: Input.Submitted) -> None:
+        self._reselect(replace(self.selection, search=event.value))
+        self.query_one("#vlist", OptionList).focus()
+
+    def action_next_page(self) -> None:
+        if self.start + PAGE < self.total:
+            self.start += PAGE
+            self.load()
+
+    def action_prev_page(self) -> None:
+        if self.start > 0:
+            self.start = max(0, self.start - PAGE)
+            self.load()
+
+    def action_search(self) -> None:
+        self.query_one("#vsearch", Input).focus()
+
+    def action_themes(self) -> None:
+        self.query_one("#vthemes", OptionList).focus()
+
+    def action_back(self) -> None:
+        if self.focused is not None and self.focused.id == "vsearch":
+            self.query_one("#vlist", OptionList).focus()
+            return
+        self.app.pop_screen()

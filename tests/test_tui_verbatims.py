@@ -1,0 +1,119 @@
+"""Pilot tests of the comments view: drill-down, themes, search, paging, disclosure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from heetui.engine.session import open_survey
+from heetui.tui.app import HeetuiApp
+from heetui.tui.modals import BannerScreen
+from heetui.tui.verbatim_screen import VerbatimScreen
+from test_tui import settle, table
+from test_verbatims import HOSTILE, _small_bundle
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return open_survey()
+
+
+def summary(app) -> str:
+    return str(app.screen.query_one("#vsummary", Static).render())
+
+
+def comment_list(app) -> OptionList:
+    return app.screen.query_one("#vlist", OptionList)
+
+
+async def open_cell(app, pilot, row_key: str, column_key: str) -> None:
+    t = table(app)
+    t.move_cursor(row=t.get_row_index(row_key), column=t.get_column_index(column_key))
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.set_view(replace(app.view, banner="stakeholder_type"))
+        await settle(app, pilot)
+        await open_cell(app, pilot, "row:4", "c2")
+        assert isinstance(app.screen, VerbatimScreen)
+        assert summary(app).startswith(
+            "NHS Trust · relationship = Fairly negative · 30 respondents, 29 comments")
+        assert comment_list(app).option_count == 29
+        first = comment_list(app).get_option_at_index(0).prompt.plain
+        assert "Stakeholder type: NHS Trust" in first and "Themes:" in first
+        await pilot.press("b")  # table keys do nothing here
+        await pilot.pause()
+        assert not isinstance(app.screen, BannerScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, VerbatimScreen)
+        assert table(app).cursor_coordinate == (table(app).get_row_index("row:4"),
+                                                table(app).get_column_index("c2"))
+
+
+async def test_themes_search_and_paging(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "All respondents · 602 respondents, 796 comments" in summary(app)
+        assert "page 1 of 16" in summary(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert "showing 51–100" in summary(app) and "page 2 of 16" in summary(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "showing 1–50" in summary(app)
+        themes = app.screen.query_one("#vthemes", OptionList)
+        themes.focus()
+        themes.highlighted = themes.get_option_index("t3")
+        label = str(themes.get_option_at_index(themes.highlighted).prompt)
+        count = int(label.rsplit("(", 1)[1].rstrip(")"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert f", {count} comments" in summary(app)
+        await pilot.press("slash")
+        await pilot.press(*"mailbox", "enter")
+        await settle(app, pilot)
+        lst = comment_list(app)
+        assert lst.option_count >= 1
+        prompt = lst.get_option_at_index(0).prompt
+        hits = [prompt.plain[s.start:s.end] for s in prompt.spans if "reverse" in str(s.style)]
+        assert hits and all(h.lower() == "mailbox" for h in hits)
+
+
+async def test_small_group_is_refused_in_the_app(tmp_path):
+    app = HeetuiApp(open_survey(_small_bundle(tmp_path)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await open_cell(app, pilot, "row:1", "total")  # the group of 4
+        assert isinstance(app.screen, VerbatimScreen)
+        assert "Comments are hidden" in summary(app) and "4 respondents" in summary(app)
+        assert comment_list(app).option_count == 0
+
+
+async def test_hostile_text_is_shown_literally(tmp_path):
+    app = HeetuiApp(open_survey(_small_bundle(tmp_path, HOSTILE)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        texts = [comment_list(app).get_option_at_index(i).prompt.plain
+                 for i in range(comment_list(app).option_count)]
+        joined = "\n".join(texts)
+        assert "[bold red]shout[/] and [link=http://x]click[/link]" in joined
+        assert "\x1b" not in joined and "\\x1b[2J" in joined and "\\x07" in joined
+        assert "\u202e" not in joined and "\\u202e" in joined and "שלום עולם" in joined
+        assert "more characters]" in joined  # the 100 KB comment is cut in the list
+        spans = [s for i in range(comment_list(app).option_count)
+                 for s in comment_list(app).get_option_at_index(i).prompt.spans
+                 if "link" in str(s.style) or "red" in str(s.style)]
+        assert spans == []  # no markup was interpreted
