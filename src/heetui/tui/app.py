@@ -268,7 +268,7 @@ class HeetuiApp(App[None]):
         from heetui.engine.overview import overview
         from heetui.output.info import info_text
 
-        width = max(40, min(96, self.size.width - 6))
+        width = max(40, min(94, self.size.width - 10))
         body = info_text(overview(self.survey), self.codebook, width)
         self.call_from_thread(self._show_overview, body)
 
