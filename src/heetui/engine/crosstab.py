@@ -28,14 +28,13 @@ from heetui.engine.session import Survey
 from heetui.engine.stats import (
     CORRECTIONS,
     Correction,
-    MeanStat,
     adjust,
+    covariance_from_moments,
     effective_base,
-    mean_covariance,
+    mean_from_moments,
     mean_z,
     normal_p_two_sided,
     proportion_z,
-    weighted_mean,
 )
 from heetui.survey.codebook import Codebook, Variable
 
@@ -51,6 +50,7 @@ class Grouped:
     qcode: np.ndarray  # (G,) answer code of a single-choice question (-1 for multi)
     base: np.ndarray  # (G, 3): count, Σw, Σw²
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
+    moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,10 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
     w = survey.weight_sql
     qkey = f"{ident(q.id)}::BIGINT" if q.type == "single" else "-1"
     aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
+    if q.type == "numeric":
+        x = f"CAST({ident(q.id)} AS DOUBLE)"
+        aggs += [f"SUM({w} * {x})", f"SUM({w} * {w} * {x})", f"SUM({w} * {w} * {x} * {x})",
+                 f"SUM({x})", f"SUM({x} * {x})"]
     if q.type == "multi":
         exprs = [ident(c) for c in q.columns()]
         exprs += ["(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
@@ -108,10 +112,19 @@ def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
                    filters: tuple[Filter, ...]) -> Grouped:
     rows = survey.query(*grouped_sql(survey, q, b, filters))
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
+    extra = 5 if q.type == "numeric" else 2 * n_items
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
-        len(rows), 5 + 2 * n_items)
+        len(rows), 5 + extra)
+    g = len(rows)
+    moments = np.zeros((g, 2, 6))
+    if q.type == "numeric":
+        n, sw, sw2 = arr[:, 2], arr[:, 3], arr[:, 4]
+        wx, w2x, w2x2, sx, sxx = (arr[:, 5 + i] for i in range(5))
+        moments[:, 0] = np.column_stack([n, sw, wx, sw2, w2x, w2x2])
+        moments[:, 1] = np.column_stack([n, n, sx, n, sx, sxx])
+    items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
     return Grouped(bkey=arr[:, 0].astype(np.int64), qcode=arr[:, 1].astype(np.int64),
-                   base=arr[:, 2:5], items=arr[:, 5:].reshape(len(rows), n_items, 2))
+                   base=arr[:, 2:5], items=items, moments=moments)
 
 
 # ---- columns and rows -------------------------------------------------------------------
@@ -136,9 +149,16 @@ class _RowDef:
     codes: tuple[int, ...]
     item: int | None = None  # multi-response: index into Grouped.items
     values: dict[int, float] | None = None  # mean/score: value per answer code
+    numeric: bool = False  # the mean of a numeric variable
+
+    @property
+    def is_mean(self) -> bool:
+        return self.numeric or self.values is not None
 
 
 def _row_defs(q: Variable) -> list[_RowDef]:
+    if q.type == "numeric":
+        return [_RowDef("mean", "Mean", "mean", (), numeric=True)]
     multi = q.type == "multi"
     defs = [_RowDef(str(o.code), o.label, "category", (o.code,), i if multi else None)
             for i, o in enumerate(q.options)]
@@ -160,7 +180,7 @@ def _row_defs(q: Variable) -> list[_RowDef]:
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     cb = survey.codebook
     q = resolve_variable(cb, req.question, "question")
-    b = resolve_variable(cb, req.banner, "banner") if req.banner else None
+    b = resolve_variable(cb, req.banner, "banner", categorical=True) if req.banner else None
     if req.weighted and not survey.has_weight:
         raise EngineError("This survey has no weight variable; run the table unweighted.")
     if not 0 < req.sig_level < 1:
@@ -228,7 +248,7 @@ class _Calc:
         g = self.g
         base_est = member @ self.sw
         stats: dict[tuple[int, int], float | None] = {}
-        if rd.values is None:
+        if not rd.is_mean:
             hits = self._hits(rd, member)
             est = hits[:, 1] if self.weighted else hits[:, 0]
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -239,22 +259,21 @@ class _Calc:
                     if self.weighted else float(sh @ g.base[:, 0])
                 stats[(x, y)] = proportion_z(prop[x], eff[x], prop[y], eff[y], e12)
         else:
-            vals = np.array([rd.values.get(int(c), np.nan) for c in g.qcode])
-            valid = ~np.isnan(vals)
-            v = np.where(valid, vals, 0.0)
-            means = [self._mean(v, member[i] & valid) for i in range(len(columns))]
+            mom = self._moments(rd)
+            col_m = member @ mom
+            means = [mean_from_moments(col_m[i]) for i in range(len(columns))]
             for (x, y), sh in shared.items():
                 mx, my = means[x], means[y]
                 if mx is None or my is None:
                     continue
-                sel = sh & valid
-                cov = mean_covariance(v[sel], self.sw2[sel], mx, my) if sel.any() else 0.0
+                cov = covariance_from_moments(sh @ mom, mx, my)
                 stats[(x, y)] = mean_z(mx, my, cov)
-            counts = (member & valid) @ g.base[:, :2]
+            in_mean = self._in_mean(rd)
+            counts = (member & in_mean) @ g.base[:, :2]
         letters, tests = _letters(rd.key, columns, stats, req)
         cells = []
         for i in range(len(columns)):
-            if rd.values is None:
+            if not rd.is_mean:
                 pct = None if np.isnan(prop[i]) else 100.0 * float(prop[i])
                 cells.append(Cell(int(hits[i, 0]), float(hits[i, 1]), pct, sig=letters[i]))
             else:
@@ -263,8 +282,22 @@ class _Calc:
                                   m.mean if m else None, m.se if m else None, letters[i]))
         return cells, tests
 
-    def _mean(self, v: np.ndarray, sel: np.ndarray) -> MeanStat | None:
-        return weighted_mean(v[sel], self.g.base[sel, 0], self.sw[sel], self.sw2[sel])
+    def _in_mean(self, rd: _RowDef) -> np.ndarray:
+        """Groups of respondents counted in a mean (categorical: answers with a value)."""
+        if rd.numeric or rd.values is None:
+            return np.ones(len(self.g.qcode), dtype=bool)
+        return np.isin(self.g.qcode, list(rd.values))
+
+    def _moments(self, rd: _RowDef) -> np.ndarray:
+        """(G, 6) moment sums per group under the current estimate (see stats.N … W2X2)."""
+        g = self.g
+        if rd.numeric:
+            return g.moments[:, 0 if self.weighted else 1]
+        assert rd.values is not None
+        x = np.array([rd.values.get(int(c), 0.0) for c in g.qcode])
+        keep = self._in_mean(rd).astype(float)
+        n, sw, sw2 = g.base[:, 0] * keep, self.sw * keep, self.sw2 * keep
+        return np.column_stack([n, sw, sw * x, sw2, sw2 * x, sw2 * x * x])
 
 
 def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], float | None],

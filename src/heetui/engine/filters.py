@@ -31,11 +31,16 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def resolve_variable(cb: Codebook, name: str, what: str = "variable") -> Variable:
+def resolve_variable(cb: Codebook, name: str, what: str = "variable",
+                     categorical: bool = False) -> Variable:
+    """A variable by id; ``categorical`` for banners and filters (single or multi only)."""
     v = cb.find(name.strip())
+    pool = cb.categorical if categorical else cb.closed
     if v is None:
-        known = ", ".join(x.id for x in cb.closed)
+        known = ", ".join(x.id for x in pool)
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
+    if categorical and v.type == "numeric":
+        raise EngineError(f"{v.id!r} is numeric; a {what} needs answer categories.")
     if v.type == "open":
         raise EngineError(f"{v.id!r} is an open-ended question; it has comments, not codes "
                           "to filter or tabulate (try `heetui verbatims`).")
@@ -74,7 +79,7 @@ def parse_filter(cb: Codebook, text: str) -> Filter:
     if "=" not in text:
         raise EngineError(f"The filter {text!r} needs the form VARIABLE=VALUE[,VALUE...].")
     name, _, rest = text.partition("=")
-    v = resolve_variable(cb, name)
+    v = resolve_variable(cb, name, categorical=True)
     return Filter(v.id, resolve_values(v, rest.split(",")))
 
 
@@ -103,6 +108,6 @@ def eligibility(cb: Codebook, v: Variable) -> list[tuple[str, list[int]]]:
         out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
     if v.type == "multi":
         out.append((f"{ident(v.column(v.options[0].code))} IS NOT NULL", []))
-    elif v.type == "single":
+    elif v.type in ("single", "numeric"):
         out.append((f"{ident(v.id)} IS NOT NULL", []))
     return out

@@ -50,29 +50,31 @@ class MeanStat:
     sw: float
 
 
-def weighted_mean(values: np.ndarray, n: np.ndarray, sw: np.ndarray, sw2: np.ndarray
-                  ) -> MeanStat | None:
-    """Mean of a variable that is constant within each group.
+# Moment sums of a set of respondents, in this order: n, Σw, Σwx, Σw², Σw²x, Σw²x²
+# (unweighted: w = 1). Every mean, SE and covariance below is computed from them.
+N, W, WX, W2, W2X, W2X2 = range(6)
 
-    ``values`` holds each group's value; ``n``, ``sw``, ``sw2`` its count, Σw and Σw².
-    """
-    total_n, total_w = int(n.sum()), float(sw.sum())
-    if total_n == 0 or total_w <= 0:
+
+def mean_from_moments(m: np.ndarray) -> MeanStat | None:
+    """Weighted mean with its linearised SE: SE² = n/(n−1) · Σw²(x − x̄)² / (Σw)²."""
+    n, w = int(round(m[N])), float(m[W])
+    if n == 0 or w <= 0:
         return None
-    mean = float((sw * values).sum() / total_w)
-    if total_n < 2:
-        return MeanStat(mean, None, total_n, total_w)
-    ss = float((sw2 * (values - mean) ** 2).sum())
-    var = total_n / (total_n - 1) * ss / (total_w * total_w)
-    return MeanStat(mean, math.sqrt(var), total_n, total_w)
+    mean = float(m[WX]) / w
+    if n < 2:
+        return MeanStat(mean, None, n, w)
+    ss = float(m[W2X2] - 2 * mean * m[W2X] + mean * mean * m[W2])
+    var = n / (n - 1) * max(ss, 0.0) / (w * w)
+    return MeanStat(mean, math.sqrt(var), n, w)
 
 
-def mean_covariance(values: np.ndarray, sw2: np.ndarray, m1: MeanStat, m2: MeanStat) -> float:
-    """Covariance of two column means from the groups of respondents they share."""
-    shared = float((sw2 * (values - m1.mean) * (values - m2.mean)).sum())
+def covariance_from_moments(shared: np.ndarray, m1: MeanStat, m2: MeanStat) -> float:
+    """Covariance of two column means from the moments of the respondents they share."""
+    cross = float(shared[W2X2] - (m1.mean + m2.mean) * shared[W2X] + m1.mean * m2.mean
+                  * shared[W2])
     n = min(m1.n, m2.n)
     factor = n / (n - 1) if n > 1 else 1.0
-    return factor * shared / (m1.sw * m2.sw)
+    return factor * cross / (m1.sw * m2.sw)
 
 
 def mean_z(m1: MeanStat, m2: MeanStat, cov: float = 0.0) -> float | None:

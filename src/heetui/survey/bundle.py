@@ -124,6 +124,12 @@ def validate_data(bundle: Bundle) -> list[Problem]:
                        w.sum().alias("__wsum"), w.is_nan().sum().alias("__wnan")
                        if schema[wc].is_float() else pl.lit(0).alias("__wnan")]
     for v in cb.variables:
+        if v.type == "numeric":
+            if v.id not in schema:
+                bad(v.id, f"column for {v.role} {v.id!r} is absent")
+            elif not schema[v.id].is_numeric():
+                bad(v.id, f"expected numbers, found {schema[v.id]}")
+            continue
         for o_code, col in _columns_with_codes(v):
             if col not in schema:
                 bad(col, f"column for {v.role} {v.id!r} is absent")

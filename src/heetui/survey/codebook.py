@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-VarType = Literal["single", "multi", "open"]
-VAR_TYPES: tuple[str, ...] = ("single", "multi", "open")
+VarType = Literal["single", "multi", "numeric", "open"]
+VAR_TYPES: tuple[str, ...] = ("single", "multi", "numeric", "open")
 Role = Literal["question", "segment"]
 
 
@@ -63,6 +63,11 @@ class Variable:
     @property
     def short(self) -> str:
         return self.label or self.id
+
+    @property
+    def categorical(self) -> bool:
+        """Single- or multi-response: usable as a banner or a filter."""
+        return self.type in ("single", "multi")
 
     @property
     def has_mean(self) -> bool:
@@ -139,8 +144,12 @@ class Codebook:
         return [v for v in self.variables if v.role == "segment"]
 
     @property
+    def categorical(self) -> list[Variable]:
+        return [v for v in self.variables if v.categorical]
+
+    @property
     def closed(self) -> list[Variable]:
-        """Variables that can be tabulated (single or multi)."""
+        """Variables that can be tabulated (single, multi or numeric)."""
         return [v for v in self.variables if v.type != "open"]
 
     def __contains__(self, var_id: object) -> bool:

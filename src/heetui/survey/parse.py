@@ -118,7 +118,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
         if o.code in seen:
             c.add(f"{where}.options", f"option code {o.code} appears more than once")
         seen.add(o.code)
-    if vtype != "open" and not options:
+    if vtype in ("single", "multi") and not options:
         c.add(f"{where}.options", f"a {vtype} variable needs at least one option")
     nets: list[Net] = []
     for i, n in enumerate(c.table_list(raw, "nets", f"{where}.")):
@@ -210,7 +210,7 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
         benchmarks.append(Benchmark(c.str_(b, "label", f"benchmarks.items[{i}]"), float(val),
                                     str(b.get("note", ""))))
     if not any(v.type != "open" for v in variables):
-        c.add("questions", "the codebook has no single- or multi-response variable")
+        c.add("questions", "the codebook has no single, multi-response or numeric variable")
     cb = Codebook(survey=survey, settings=settings, variables=tuple(variables),
                   themes=tuple(themes), benchmarks=tuple(benchmarks),
                   benchmark_note=str(bsec.get("note", "")))

@@ -288,7 +288,7 @@ class HeetuiApp(App[None]):
         for v in self.codebook.closed:
             yield SystemCommand(f"Open: {v.id}", v.text,
                                 lambda i=v.id: self.set_view(replace(self.view, question=i)))
-        for v in self.codebook.closed:
+        for v in self.codebook.categorical:
             yield SystemCommand(f"Banner: {v.short}", f"pivot by {v.id}",
                                 lambda i=v.id: self.set_view(replace(self.view, banner=i)))
         yield SystemCommand("Banner: none", "Total only",

@@ -36,10 +36,10 @@ class BannerScreen(ModalScreen[str | None]):
         opts: list[Option | None] = [Option("(no banner: Total only)", id=NO_BANNER),
                                      Option("── Segments", disabled=True)]
         opts += [Option(f"{v.short}  ({v.id}{', overlapping' if v.type == 'multi' else ''})",
-                        id=v.id) for v in self.codebook.segments]
+                        id=v.id) for v in self.codebook.segments if v.categorical]
         opts.append(Option("── Questions", disabled=True))
         opts += [Option(f"{v.short}  ({v.id})", id=v.id) for v in self.codebook.questions
-                 if v.type != "open"]
+                 if v.categorical]
         with Vertical():
             yield Label(" Pivot by (Enter to choose, Esc to cancel)")
             yield OptionList(*opts, id="banners")
@@ -79,7 +79,7 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
 
     def compose(self) -> ComposeResult:
         opts = []
-        for v in self.codebook.closed:
+        for v in self.codebook.categorical:
             mark = " ●" if v.id in self.filters else ""
             opts.append(Option(f"{v.short}{mark}", id=v.id))
         with Vertical():
