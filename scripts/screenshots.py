@@ -6,16 +6,15 @@ Usage: python scripts/screenshots.py
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import Survey, open_survey
+from heetui.output.atomic import atomic_path, write_bytes
 from heetui.tui.app import HeetuiApp
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -83,10 +82,7 @@ async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) ->
         await step(app, pilot)
         svg = app.export_screenshot(title=f"heetui — {name}")
     target = OUT / f"{name}.svg"
-    fd, tmp = tempfile.mkstemp(dir=OUT, prefix=f".{name}.", suffix=".svg")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(svg)
-    os.replace(tmp, target)
+    write_bytes(target, svg.encode("utf-8"))
     return target
 
 
@@ -99,9 +95,8 @@ def main() -> None:
         print(svg.relative_to(OUT.parent))
         if converter:
             png = svg.with_suffix(".png")
-            tmp = png.with_name(f".{png.name}")
-            subprocess.run([converter, str(svg), "-o", str(tmp)], check=True)
-            os.replace(tmp, png)
+            with atomic_path(png) as tmp:
+                subprocess.run([converter, str(svg), "-o", str(tmp)], check=True)
             print(png.relative_to(OUT.parent))
 
 

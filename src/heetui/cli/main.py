@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -53,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--weighted", action="store_true", help="use the codebook's weight")
     tab.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
     tab.add_argument("--correction", choices=("none", "bonferroni", "bh"), default="none")
-    tab.add_argument("--format", choices=("text", "csv", "json", "md"), default="text")
+    tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text")
     tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
                      help="text/md cells: percents, counts or both")
     tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N")
@@ -77,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(verb)
 
+    imp = sub.add_parser("import", help="turn a .sav, .csv or .parquet file into a bundle")
+    imp.add_argument("source", help="the file to import (never modified)")
+    imp.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
+    imp.add_argument("--weight", metavar="VAR", help="the weight variable")
+    imp.add_argument("--codebook", metavar="FILE",
+                     help="a codebook.toml to use instead of inferring one")
+    imp.add_argument("--force", action="store_true", help="replace an existing folder")
+
     demo = sub.add_parser("demo", help="generate a synthetic copy of the HEE 2019 survey")
     demo.add_argument("-n", type=int, default=602, metavar="N", help="respondents")
     demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
@@ -96,17 +102,12 @@ def write_output(text: str, target: str | None) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"The folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    from heetui.output.atomic import FolderMissing, write_bytes
+
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_bytes(path, data)
+    except FolderMissing as e:
+        raise UserError(str(e)) from None
 
 
 def _open(args: argparse.Namespace) -> Survey:
@@ -141,6 +142,17 @@ def cmd_tab(args: argparse.Namespace) -> None:
     req = TabRequest(args.question, args.by, filters, args.weighted, args.sig_level,
                      args.correction, args.low_base, args.min_test_base)
     ct = crosstab(survey, req)
+    if args.format == "xlsx":
+        from heetui.output.atomic import FolderMissing
+        from heetui.output.xlsx import default_name, write_xlsx
+
+        target = Path(args.output or default_name(ct))
+        try:
+            write_xlsx(ct, target)
+        except FolderMissing as e:
+            raise UserError(str(e)) from None
+        sys.stderr.write(f"wrote {target}\n")
+        return
     write_output(render(ct, args.format, args.show, args.decimals), args.output)
 
 
@@ -160,6 +172,55 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
     write_output(render(page, args.format), args.output)
 
 
+class _Progress:
+    """A progress bar on stderr when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{stage:<8} [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done:,}/{total:,}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from heetui.importers import SourceError, import_source
+
+    progress = _Progress()
+    try:
+        out = import_source(Path(args.source), Path(args.output), args.weight,
+                            Path(args.codebook) if args.codebook else None, args.force,
+                            progress)
+    except (SourceError, FileExistsError) as e:
+        progress.end()
+        raise UserError(_sentence(str(e))) from None
+    progress.end()
+    from heetui.survey.bundle import load_bundle
+
+    cb = load_bundle(out, check_data=False).codebook
+    kinds = {t: sum(v.type == t for v in cb.variables) for t in ("single", "multi", "numeric",
+                                                                  "open")}
+    sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice, {kinds['multi']} "
+                     f"multi-response, {kinds['numeric']} numeric, {kinds['open']} open-ended; "
+                     f"edit {out / 'codebook.toml'} to fix labels\n")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[0].upper() + text[1:] if text else text
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from heetui.demo.build import DEFAULT_SEED, build
 
@@ -172,7 +233,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         out = build(Path(args.output), args.n, DEFAULT_SEED if args.seed is None else args.seed,
                     args.verbatim_share, progress, args.force)
     except (ValueError, FileExistsError) as e:
-        raise UserError(str(e)[0].upper() + str(e)[1:] + ".") from None
+        raise UserError(_sentence(str(e))) from None
     if args.n > 1_000_000:
         sys.stderr.write("\n")
     sys.stderr.write(f"wrote {args.n:,} respondents to {out}\n")
@@ -185,7 +246,8 @@ def cmd_open(args: argparse.Namespace) -> None:
     HeetuiApp(survey).run()
 
 
-COMMANDS = {"info": cmd_info, "tab": cmd_tab, "verbatims": cmd_verbatims, "demo": cmd_demo}
+COMMANDS = {"info": cmd_info, "tab": cmd_tab, "verbatims": cmd_verbatims, "import": cmd_import,
+            "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

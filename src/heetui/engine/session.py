@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +75,23 @@ def _lit(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def open_survey(path: str | Path | None = None, check_data: bool = True) -> Survey:
-    """Open a bundle folder (the bundled HEE 2019 survey when path is None)."""
+def open_survey(path: str | Path | None = None, check_data: bool = True,
+                progress: Callable[[str, int, int], None] | None = None) -> Survey:
+    """Open a bundle folder, or import a .sav/.csv/.parquet file first (cached).
+
+    With no path, the bundled HEE 2019 survey.
+    """
     target = Path(path) if path is not None else bundled_survey_path()
-    if target.is_file() and target.suffix.lower() in (".sav", ".csv", ".parquet"):
-        raise EngineError(f"Opening {target.suffix} files directly is not supported yet; "
-                          "heetui reads bundle folders (see docs/bundle-format.md).")
+    if target.is_file():
+        from heetui.importers import SUFFIXES, SourceError, cached_bundle
+
+        if target.suffix.lower() not in SUFFIXES:
+            raise EngineError(f"{target.name} is neither a bundle folder nor a .sav, .csv or "
+                              ".parquet file.")
+        try:
+            target = cached_bundle(target, progress)
+        except (SourceError, BundleError) as e:
+            raise EngineError(str(e)) from None
     try:
         return Survey(load_bundle(target, check_data=check_data))
     except BundleError:

@@ -22,6 +22,8 @@ from heetui.survey.codebook import (
     Variable,
 )
 
+MAX_CODE = 65535  # answer codes are stored as unsigned 8- or 16-bit integers
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -81,8 +83,8 @@ def _option(c: _Collector, raw: dict[str, Any], where: str) -> Option | None:
     if isinstance(code, bool) or not isinstance(code, int):
         c.add(f"{where}.code", f"expected a whole-number option code, found {code!r}")
         return None
-    if not (0 <= code <= 255):
-        c.add(f"{where}.code", f"option codes must be between 0 and 255, found {code}")
+    if not (0 <= code <= MAX_CODE):
+        c.add(f"{where}.code", f"option codes must be between 0 and {MAX_CODE}, found {code}")
     label = raw.get("label")
     if not isinstance(label, str) or not label.strip():
         c.add(f"{where}.label", f"option {code} has no label; expected a non-empty text")

@@ -1,0 +1,279 @@
+"""Infer a codebook from a table, and build the bundle's respondents and verbatims frames.
+
+Rules (documented in docs/bundle-format.md):
+- SPSS value labels → single-choice; SPSS multiple-response sets → multi-response;
+  numeric without labels → numeric (a mean); long text → open-ended (verbatims).
+- CSV/Parquet: 0/1 columns sharing a prefix (``q5_1, q5_2``) → multi-response; text with
+  few distinct values → single-choice with sorted labels; whole numbers with few distinct
+  values → single-choice; other numbers → numeric; other text → open-ended.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from heetui.importers.sources import MRSet, SourceError, Table
+from heetui.survey.parse import MAX_CODE
+
+ID_NAMES = ("respondent_id", "respid", "resp_id", "respondent", "id", "caseid", "case_id",
+            "serial", "record", "responseid", "response_id")
+MAX_TEXT_CATEGORIES = 30
+MAX_NUMBER_CATEGORIES = 12
+OPEN_TEXT_MIN_LENGTH = 25
+_PREFIX = re.compile(r"^(.*?[A-Za-z].*?)[_.]?(\d+)$")
+
+
+def safe_id(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "var"
+    out, k = base, 2
+    while out.lower() in taken:
+        out, k = f"{base}_{k}", k + 1
+    taken.add(out.lower())
+    return out
+
+
+@dataclass
+class Built:
+    codebook: dict[str, Any]
+    respondents: pl.DataFrame
+    verbatims: pl.DataFrame | None
+
+
+def _is_whole(s: pl.Series) -> bool:
+    if s.dtype.is_integer():
+        return True
+    if not s.dtype.is_float():
+        return False
+    v = s.drop_nulls().drop_nans()
+    return v.len() > 0 and bool((v == v.round(0)).all())
+
+
+def _id_column(frame: pl.DataFrame) -> str | None:
+    lower = {c.lower(): c for c in frame.columns}
+    for name in ID_NAMES:
+        col = lower.get(name)
+        if col is None:
+            continue
+        s = frame[col]
+        if s.null_count() == 0 and _is_whole(s) and s.n_unique() == frame.height and \
+                (s.min() or 0) >= 0:
+            return col
+    return None
+
+
+def _check_weight(frame: pl.DataFrame, weight: str) -> None:
+    if weight not in frame.columns:
+        raise SourceError(f"The weight variable {weight!r} is not a column of the source; "
+                          f"columns are: {', '.join(frame.columns[:20])}.")
+    s = frame[weight]
+    if not s.dtype.is_numeric():
+        raise SourceError(f"The weight variable {weight!r} is not numeric.")
+    missing = s.null_count() + (s.is_nan().sum() if s.dtype.is_float() else 0)
+    if missing:
+        raise SourceError(f"The weight variable {weight!r} is missing for {missing} "
+                          "respondents; every respondent needs a weight.")
+    if (s < 0).any():
+        raise SourceError(f"The weight variable {weight!r} has {(s < 0).sum()} negative "
+                          "values; weights must be zero or more.")
+    if s.sum() <= 0:
+        raise SourceError(f"The weight variable {weight!r} sums to zero.")
+
+
+def _codes_for(values: list[float], labels: dict[float, str]) -> tuple[dict[float, int],
+                                                                         list[dict]]:
+    """Map source values to codes; keep the source codes when they fit, else 1..k."""
+    keys = sorted(set(values) | set(labels))
+    keep = all(float(k).is_integer() and 0 <= k <= MAX_CODE for k in keys)
+    mapping = {k: int(k) if keep else i + 1 for i, k in enumerate(keys)}
+    options = [{"code": mapping[k], "label": labels.get(k) or _fmt(k)} for k in keys]
+    return mapping, options
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _uint(values: pl.Series, top: int) -> pl.Series:
+    return values.cast(pl.UInt8 if top <= 255 else pl.UInt16)
+
+
+def build(table: Table, weight: str | None = None) -> Built:
+    frame = table.frame
+    if weight is not None:
+        _check_weight(frame, weight)
+    id_col = _id_column(frame)
+    taken: set[str] = {"respondent_id"}
+    out: dict[str, pl.Series] = {}
+    if id_col is not None:
+        out["respondent_id"] = frame[id_col].cast(pl.UInt64).alias("respondent_id")
+    else:
+        out["respondent_id"] = pl.Series("respondent_id", range(1, frame.height + 1),
+                                         dtype=pl.UInt32)
+    wid = None
+    if weight is not None:
+        wid = safe_id(weight, taken)
+        out[wid] = frame[weight].cast(pl.Float64).alias(wid)
+    questions: list[dict[str, Any]] = []
+    opens: list[tuple[str, pl.Series]] = []
+    used = {c for c in (id_col, weight) if c}
+    for mr in table.mr_sets:
+        var = _mr_set(frame, mr, table, taken, out)
+        if var:
+            questions.append(var)
+            used |= set(mr.variables)
+    if table.kind != "sav":
+        for prefix, cols in _dichotomy_groups(frame, used).items():
+            vid = safe_id(prefix, taken)
+            opts = []
+            for code, col in cols:
+                out[f"{vid}_{code}"] = frame[col].cast(pl.UInt8).alias(f"{vid}_{code}")
+                opts.append({"code": code, "label": table.labels.get(col, col)})
+            questions.append({"id": vid, "type": "multi", "text": prefix, "label": prefix,
+                              "group": "Imported", "options": opts})
+            used |= {c for _, c in cols}
+    for col in frame.columns:
+        if col in used:
+            continue
+        var = _column(frame[col], table, taken, out, opens)
+        if var:
+            questions.append(var)
+    codebook: dict[str, Any] = {
+        "survey": {"title": table.title or "Imported survey",
+                   "provenance": f"Imported by heetui from a {table.kind} file "
+                                 f"({frame.height:,} rows, {frame.width} columns).",
+                   "id_column": "respondent_id"},
+        "questions": questions,
+    }
+    if wid is not None:
+        codebook["survey"]["weight"] = wid
+    if not any(q["type"] != "open" for q in questions):
+        raise SourceError("The source has no column heetui can tabulate (no categories or "
+                          "numbers).")
+    verb = verbatims_frame(out["respondent_id"], opens) if opens else None
+    return Built(codebook, pl.DataFrame(list(out.values())), verb)
+
+
+def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Series],
+            opens: list[tuple[str, pl.Series]]) -> dict[str, Any] | None:
+    col = s.name
+    text = table.labels.get(col, col)
+    labels = table.value_labels.get(col)
+    nonnull = s.drop_nulls()
+    if s.dtype.is_float():
+        nonnull = nonnull.drop_nans()
+    if nonnull.len() == 0:
+        return None  # an empty column carries nothing to tabulate
+    if labels and s.dtype.is_numeric():
+        vid = safe_id(col, taken)
+        return _single(vid, s, [float(x) for x in nonnull.unique().to_list()],
+                       {float(k): v for k, v in labels.items()}, text, out)
+    if s.dtype == pl.String:
+        stripped = nonnull.str.strip_chars()
+        stripped = stripped.filter(stripped != "")
+        if stripped.len() == 0:
+            return None
+        distinct = stripped.n_unique()
+        mean_len = float(stripped.str.len_chars().mean() or 0)
+        if distinct <= MAX_TEXT_CATEGORIES and mean_len < OPEN_TEXT_MIN_LENGTH and \
+                distinct < max(3, stripped.len() // 2):
+            vid = safe_id(col, taken)
+            cats = sorted(stripped.unique().to_list())
+            mapping = {c: i + 1 for i, c in enumerate(cats)}
+            codes = s.str.strip_chars().replace_strict(mapping, default=None,
+                                                       return_dtype=pl.UInt8)
+            out[vid] = codes.alias(vid)
+            return {"id": vid, "type": "single", "text": text, "label": col,
+                    "group": "Imported",
+                    "options": [{"code": i + 1, "label": c} for i, c in enumerate(cats)]}
+        vid = safe_id(col, taken)
+        opens.append((vid, s))
+        return {"id": vid, "type": "open", "text": text, "label": col, "group": "Open-ended"}
+    if s.dtype.is_numeric():
+        vid = safe_id(col, taken)
+        distinct = nonnull.n_unique()
+        if table.kind != "sav" and _is_whole(s) and distinct <= MAX_NUMBER_CATEGORIES:
+            return _single(vid, s, [float(x) for x in nonnull.unique().to_list()], {}, text,
+                           out)
+        out[vid] = s.cast(pl.Float64).fill_nan(None).alias(vid)
+        return {"id": vid, "type": "numeric", "text": text, "label": col, "group": "Imported"}
+    return None  # dates, times and other types are not tabulated
+
+
+def _single(vid: str, s: pl.Series, values: list[float], labels: dict[float, str], text: str,
+            out: dict[str, pl.Series]) -> dict[str, Any]:
+    mapping, options = _codes_for(values, labels)
+    top = max(mapping.values()) if mapping else 0
+    keyed = s.cast(pl.Float64).fill_nan(None)
+    codes = keyed.replace_strict({k: v for k, v in mapping.items()}, default=None,
+                                 return_dtype=pl.Int64)
+    out[vid] = _uint(codes, top).alias(vid)
+    return {"id": vid, "type": "single", "text": text, "label": str(s.name),
+            "group": "Imported", "options": options}
+
+
+def _dichotomy_groups(frame: pl.DataFrame, used: set[str]) -> dict[str, list[tuple[int, str]]]:
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for col in frame.columns:
+        if col in used:
+            continue
+        m = _PREFIX.match(col)
+        s = frame[col]
+        if not m or not s.dtype.is_numeric():
+            continue
+        vals = set(s.drop_nulls().to_list())
+        if vals and vals <= {0, 1}:
+            groups.setdefault(m.group(1), []).append((int(m.group(2)), col))
+    return {p: sorted(cols) for p, cols in groups.items()
+            if len(cols) >= 2 and len({c for c, _ in cols}) == len(cols)
+            and all(0 <= c <= MAX_CODE for c, _ in cols)}
+
+
+def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
+            out: dict[str, pl.Series]) -> dict[str, Any] | None:
+    cols = [c for c in mr.variables if c in frame.columns]
+    if not cols:
+        return None
+    vid = safe_id(mr.name.lstrip("$"), taken)
+    answered = pl.any_horizontal([frame[c].is_not_null() for c in cols])
+    opts = []
+    if mr.kind == "D":
+        counted = 1.0 if mr.counted_value is None else mr.counted_value
+        for i, c in enumerate(cols, start=1):
+            hit = (frame[c].cast(pl.Float64) == counted).fill_null(False)
+            out[f"{vid}_{i}"] = pl.select(pl.when(answered).then(hit.cast(pl.UInt8))
+                                          .otherwise(None)).to_series().alias(f"{vid}_{i}")
+            opts.append({"code": i, "label": table.labels.get(c, c)})
+    else:
+        labels: dict[float, str] = {}
+        for c in cols:
+            labels.update({float(k): v for k, v in table.value_labels.get(c, {}).items()})
+        values = sorted({float(v) for c in cols for v in frame[c].drop_nulls().to_list()}
+                        | set(labels))
+        for i, v in enumerate(values, start=1):
+            hit = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
+                                     for c in cols])
+            out[f"{vid}_{i}"] = pl.select(pl.when(answered).then(hit.cast(pl.UInt8))
+                                          .otherwise(None)).to_series().alias(f"{vid}_{i}")
+            opts.append({"code": i, "label": labels.get(v) or _fmt(v)})
+    return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
+            "group": "Imported", "options": opts}
+
+
+def verbatims_frame(ids: pl.Series, opens: list[tuple[str, pl.Series]]) -> pl.DataFrame:
+    parts = []
+    for qid, s in opens:
+        df = pl.DataFrame({"respondent_id": ids.cast(pl.UInt64), "text": s.cast(pl.String)})
+        df = df.filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
+        parts.append(df.with_columns(pl.lit(qid).alias("question")))
+    v = pl.concat(parts)
+    n = v.height
+    return pl.DataFrame({
+        "comment_id": pl.Series(range(1, n + 1), dtype=pl.UInt32),
+        "respondent_id": v["respondent_id"], "question": v["question"], "text": v["text"],
+        "themes": pl.Series([[]] * n, dtype=pl.List(pl.UInt8)),
+        "source": pl.Series(["survey"] * n, dtype=pl.String),
+        "attribution": pl.Series([None] * n, dtype=pl.String)})
