@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
@@ -25,6 +25,8 @@ from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP
 from heetui.output.tables import short_legend
 from heetui.tui.browser import QuestionBrowser
+from heetui.tui.commands import palette_commands
+from heetui.tui.exports import ExportActions
 from heetui.tui.latest import Latest
 from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
 from heetui.tui.state import ViewState
@@ -34,7 +36,7 @@ from heetui.tui.verbatim_screen import VerbatimScreen
 NARROW = 100
 
 
-class HeetuiApp(App[None]):
+class HeetuiApp(ExportActions):
     TITLE = "heetui"
     AUTO_FOCUS = "#table"
     CSS = """
@@ -59,6 +61,9 @@ class HeetuiApp(App[None]):
         Binding("l", "sig_level", "α level"),
         Binding("o", "overview", "Overview"),
         Binding("v", "verbatims", "Comments"),
+        Binding("e", "export", "Export xlsx"),
+        Binding("y", "copy", "Copy"),
+        Binding("S", "screenshot_svg", "Screenshot", key_display="S"),
         Binding("left_square_bracket", "toggle_browser", "Question list", key_display="["),
         Binding("escape", "focus_table", "Table", show=False),
     ]
@@ -168,7 +173,7 @@ class HeetuiApp(App[None]):
 
     TABLE_ACTIONS = frozenset({"banner", "filter", "clear_filters", "toggle_weights",
                                "cycle_show", "toggle_letters", "sig_level", "verbatims",
-                               "search", "toggle_browser", "focus_table"})
+                               "search", "toggle_browser", "focus_table", "export", "copy"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view."""
@@ -276,20 +281,10 @@ class HeetuiApp(App[None]):
         if not isinstance(self.screen, TextScreen):
             self.push_screen(TextScreen("Survey overview", body, "overview"))
 
-    # ---- command palette ---------------------------------------------------------------
+    def update_view(self, **changes: object) -> None:
+        self.set_view(replace(self.view, **changes))  # type: ignore[arg-type]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for b in self.BINDINGS:
-            assert isinstance(b, Binding)
-            if b.action not in ("quit", "focus_table"):
-                yield SystemCommand(b.description, f"key {b.key_display or b.key}",
-                                    lambda a=b.action: self.run_action(a))
-        for v in self.codebook.closed:
-            yield SystemCommand(f"Open: {v.id}", v.text,
-                                lambda i=v.id: self.set_view(replace(self.view, question=i)))
-        for v in self.codebook.categorical:
-            yield SystemCommand(f"Banner: {v.short}", f"pivot by {v.id}",
-                                lambda i=v.id: self.set_view(replace(self.view, banner=i)))
-        yield SystemCommand("Banner: none", "Total only",
-                            lambda: self.set_view(replace(self.view, banner=None)))
+        yield from palette_commands(self.BINDINGS, self.codebook, self.run_action,
+                                    self.update_view)
