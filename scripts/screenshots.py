@@ -65,12 +65,20 @@ async def comments(app: HeetuiApp, pilot: object) -> None:
     await _settle(app, pilot)
 
 
+async def chart(app: HeetuiApp, pilot: object) -> None:
+    app.set_view(replace(app.view, banner="stakeholder_type"))
+    await _settle(app, pilot)
+    await pilot.press("g")  # type: ignore[attr-defined]
+    await _settle(app, pilot)
+
+
 SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("main", (120, 40), main_screen),
     ("main-80x24", (80, 24), main_screen),
     ("effectiveness-by-region-nhs-weighted", (120, 40), region_nhs_weighted),
     ("words-by-stakeholder-type", (120, 40), words_by_type),
     ("comments-nhs-trust-fairly-negative", (120, 40), comments),
+    ("chart-relationship-by-stakeholder-type", (120, 40), chart),
     ("overview", (120, 40), overview),
     ("help", (120, 40), help_screen),
 ]

@@ -47,3 +47,22 @@ def test_overview(snap_compare, survey, size):
         await _settle(pilot)
 
     assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)
+
+
+CHARTS = [("relationship", "stakeholder_type"), ("words", None), ("advocacy", None)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize(("question", "banner"), CHARTS, ids=["stacked", "multi", "score"])
+def test_chart(snap_compare, survey, size, question, banner):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        app.set_view(replace(app.view, question=question, banner=banner))
+        await _settle(pilot)
+        await pilot.press("g")
+        await _settle(pilot)
+        if question == "advocacy":  # scroll to the net advocacy and benchmark chart
+            app.query_one("#chart").scroll_end(animate=False)
+            await _settle(pilot)
+
+    assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)

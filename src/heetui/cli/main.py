@@ -60,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(tab)
 
+    chart = sub.add_parser("chart", help="draw a question as a chart (plotext)")
+    chart.add_argument("question")
+    chart.add_argument("--by", metavar="SEGMENT", help="banner: a segment or question")
+    _filter_arg(chart)
+    chart.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    chart.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+    chart.add_argument("--width", type=int, default=None, metavar="W",
+                       help="characters (default: the terminal's width, or 100)")
+    chart.add_argument("--height", type=int, default=None, metavar="H",
+                       help="rows of the distribution chart (default: as needed)")
+    chart.add_argument("-o", "--output", metavar="FILE", help="save the chart as text")
+    _data_arg(chart)
+
     verb = sub.add_parser("verbatims", help="read the comments behind a selection")
     verb.add_argument("--question", metavar="Q", help="an open-ended question (default: all)")
     verb.add_argument("--search", default="", metavar="TEXT",
@@ -156,6 +169,30 @@ def cmd_tab(args: argparse.Namespace) -> None:
     write_output(render(ct, args.format, args.show, args.decimals), args.output)
 
 
+def cmd_chart(args: argparse.Namespace) -> None:
+    import os
+    import shutil
+
+    from heetui.engine.crosstab import TabRequest, crosstab
+    from heetui.engine.filters import parse_filter
+    from heetui.output.chart_data import charts
+    from heetui.output.charts import render
+
+    survey = _open(args)
+    cb = survey.codebook
+    req = TabRequest(args.question, args.by, tuple(parse_filter(cb, f) for f in args.filter),
+                     args.weighted, args.sig_level)
+    ct = crosstab(survey, req)
+    tty = sys.stdout.isatty() and args.output is None
+    width = args.width or (shutil.get_terminal_size((100, 40)).columns if tty else 100)
+    if width < 40:
+        raise UserError("Charts need a width of at least 40 characters.")
+    if args.height is not None and args.height < 5:
+        raise UserError("Charts need a height of at least 5 rows.")
+    color = tty and not os.environ.get("NO_COLOR")
+    write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output)
+
+
 def cmd_verbatims(args: argparse.Namespace) -> None:
     from heetui.engine.filters import parse_filter
     from heetui.engine.verbatims import Selection, resolve_theme, verbatims
@@ -246,7 +283,8 @@ def cmd_open(args: argparse.Namespace) -> None:
     HeetuiApp(survey).run()
 
 
-COMMANDS = {"info": cmd_info, "tab": cmd_tab, "verbatims": cmd_verbatims, "import": cmd_import,
+COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "verbatims": cmd_verbatims,
+            "import": cmd_import,
             "demo": cmd_demo}
 
 

@@ -25,6 +25,7 @@ from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP
 from heetui.output.tables import short_legend
 from heetui.tui.browser import QuestionBrowser
+from heetui.tui.chart_view import ChartView
 from heetui.tui.commands import palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.latest import Latest
@@ -60,6 +61,7 @@ class HeetuiApp(ExportActions):
         Binding("s", "toggle_letters", "Letters"),
         Binding("l", "sig_level", "α level"),
         Binding("o", "overview", "Overview"),
+        Binding("g", "toggle_chart", "Chart"),
         Binding("v", "verbatims", "Comments"),
         Binding("e", "export", "Export xlsx"),
         Binding("y", "copy", "Copy"),
@@ -90,6 +92,7 @@ class HeetuiApp(ExportActions):
             with Vertical(id="right"):
                 yield Static("", id="qtext", markup=False)
                 yield CrosstabTable(id="table")
+                yield ChartView(id="chart", classes="hidden")
                 yield Static("", id="legend", markup=False)
         yield Static("", id="status", markup=False)
         yield Footer()
@@ -146,6 +149,9 @@ class HeetuiApp(ExportActions):
         self.crosstab = ct
         table.show(ct, view, self.label_width)
         self.query_one(QuestionBrowser).select(ct.question.id)
+        chart = self.query_one(ChartView)
+        if chart.display:
+            chart.show(ct, self.codebook.benchmarks)
         q = ct.question
         self.query_one("#qtext", Static).update(f"{q.id}: {q.text}\n{ct.base_text}")
         self.query_one("#legend", Static).update(short_legend(ct))
@@ -173,7 +179,8 @@ class HeetuiApp(ExportActions):
 
     TABLE_ACTIONS = frozenset({"banner", "filter", "clear_filters", "toggle_weights",
                                "cycle_show", "toggle_letters", "sig_level", "verbatims",
-                               "search", "toggle_browser", "focus_table", "export", "copy"})
+                               "search", "toggle_browser", "focus_table", "export", "copy",
+                               "toggle_chart"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view."""
@@ -260,6 +267,18 @@ class HeetuiApp(ExportActions):
         if cell is not None:
             self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters,
                                                                    cell=cell)))
+
+    def action_toggle_chart(self) -> None:
+        """Table ↔ chart of the same view (filters, banner, weights)."""
+        table, chart = self.query_one(CrosstabTable), self.query_one(ChartView)
+        showing = chart.display
+        chart.set_class(showing, "hidden")
+        table.set_class(not showing, "hidden")
+        if not showing and self.crosstab is not None:
+            chart.show(self.crosstab, self.codebook.benchmarks)
+            chart.focus()
+        else:
+            table.focus()
 
     def action_verbatims(self) -> None:
         """Comments of the whole survey, or of the filtered respondents."""
