@@ -94,7 +94,7 @@ def test_output_file_is_written(tmp_path):
     (["relationship", "--filter", "region=atlantis"], "'atlantis' is not an answer of region"),
     (["relationship", "--filter", "region"], "needs the form VARIABLE=VALUE"),
     (["relationship", "--filter", "x'; DROP TABLE respondents; --=1"], "Unknown variable"),
-    (["improve"], "is an open-ended question"),
+    (["relationship", "--by", "improve"], "is an open-ended question"),
     (["relationship", "--sig-level", "3"], "between 0 and 1"),
     (["relationship", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["relationship", "-o", "/no/such/dir/out.txt"], "does not exist"),

@@ -252,7 +252,7 @@ async def test_engine_error_is_a_notification(survey, monkeypatch):
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.set_view(replace(app.view, question="relationship_why"))
+        app.set_view(replace(app.view, banner="relationship_why"))  # not a banner
         await settle(app, pilot)
         assert any("open-ended" in n.message for n in app._notifications)
         assert not table(app).loading

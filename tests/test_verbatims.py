@@ -218,3 +218,28 @@ def test_cli_json_contract():
         assert {"respondent_id", "question", "text", "themes", "source"} <= set(item)
         assert item["question"] == "improve"
         assert "Point of contact and staff turnover" in item["themes"]
+
+
+def test_open_question_tabulated_by_coded_themes(survey, raw, comments):
+    ct = crosstab(survey, TabRequest("improve", "stakeholder_type", weighted=True))
+    said = comments.filter((pl.col("question") == "improve") & pl.col("respondent_id")
+                           .is_not_null() & (pl.col("text").str.strip_chars() != ""))
+    per = said.group_by("respondent_id").agg(
+        [pl.col("themes").list.contains(k).any().alias(f"t{k}") for k in range(1, 12)])
+    joined = per.join(raw, on="respondent_id")
+    assert ct.total.base == joined.height
+    for col in ct.columns:
+        sub = joined if col.code is None else joined.filter(pl.col("stakeholder_type")
+                                                            == col.code)
+        assert col.base == sub.height
+        for row in ct.rows:
+            hit = sub.filter(pl.col(f"t{row.codes[0]}"))
+            cell = row.cells[ct.columns.index(col)]
+            assert cell.count == hit.height
+            assert cell.percent == pytest.approx(100 * hit["weight"].sum() / sub["weight"].sum())
+    # drilling into a theme cell gives exactly its respondents' comments with that theme
+    row = next(r for r in ct.rows if r.label == "Supportive individuals")
+    page = verbatims(survey, Selection(cell=CellRef("improve", row.codes, row.label,
+                                                    "stakeholder_type", 2)), 0, ALL)
+    assert page.respondents == row.cells[2].count
+    assert all(9 in v.theme_codes and v.question == "improve" for v in page.items)

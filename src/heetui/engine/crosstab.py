@@ -36,7 +36,7 @@ from heetui.engine.stats import (
     normal_p_two_sided,
     proportion_z,
 )
-from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.codebook import Codebook, Option, Variable
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase
 MAX_BIT_BANNER = 30  # multi-response banners up to this many options are packed in one key
@@ -66,10 +66,22 @@ class TabRequest:
 
 
 def grouped(survey: Survey, q: Variable, b: Variable | None,
-            filters: tuple[Filter, ...]) -> Grouped:
+            filters: tuple[Filter, ...], coded: bool = False) -> Grouped:
     """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
-    key = ("grouped", q.id, b.id if b else None, filters)
-    return survey.cached(key, lambda: _grouped_query(survey, q, b, filters))
+    key = ("grouped", q.id, b.id if b else None, filters, coded)
+    return survey.cached(key, lambda: _grouped_query(survey, q, b, filters, coded))
+
+
+def coded_view(survey: Survey, q: Variable) -> Variable:
+    """An open-ended question tabulated by the themes coded in its comments (multi-response:
+    % of respondents who commented whose comments carry each theme)."""
+    cb = survey.codebook
+    if survey.bundle.verbatims is None or not cb.themes:
+        raise EngineError(f"{q.id!r} is an open-ended question without coded themes; read its "
+                          "comments with `heetui verbatims`.")
+    return Variable(id=q.id, text=f"{q.text} (themes coded in the comments)", type="multi",
+                    role=q.role, options=tuple(Option(t.code, t.label) for t in cb.themes),
+                    group=q.group, label=q.label)
 
 
 def _banner_key(b: Variable | None) -> str:
@@ -85,7 +97,7 @@ def _banner_key(b: Variable | None) -> str:
 
 
 def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
-                filters: tuple[Filter, ...]) -> tuple[str, list[int]]:
+                filters: tuple[Filter, ...], coded: bool = False) -> tuple[str, list[object]]:
     """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
     w = survey.weight_sql
@@ -95,22 +107,35 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
         x = f"CAST({ident(q.id)} AS DOUBLE)"
         aggs += [f"SUM({w} * {x})", f"SUM({w} * {w} * {x})", f"SUM({w} * {w} * {x} * {x})",
                  f"SUM({x})", f"SUM({x} * {x})"]
-    if q.type == "multi":
+    source = "respondents"
+    params: list[object] = []
+    if coded:
+        # one row per respondent who commented: the union of their comments' themes
+        idc = ident(cb.settings.id_column)
+        source = (f"respondents JOIN (SELECT respondent_id AS __rid, "
+                  f"list_distinct(flatten(list(themes))) AS __themes FROM verbatims "
+                  f"WHERE question = ? AND respondent_id IS NOT NULL AND trim(text) <> '' "
+                  f"GROUP BY respondent_id) AS __c ON {idc} = __c.__rid")
+        params.append(q.id)
+        for o in q.options:
+            e = f"list_contains(__themes, {int(o.code)})::INTEGER"
+            aggs += [f"SUM({e})", f"SUM({e} * {w})"]
+    elif q.type == "multi":
         exprs = [ident(c) for c in q.columns()]
         exprs += ["(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
                   for n in q.nets]
         for e in exprs:
             aggs += [f"SUM({e})", f"SUM({e} * {w})"]
-    conds = eligibility(cb, q) + [condition(cb, f) for f in filters]
-    sql_where, params = where(conds)
+    conds = ([] if coded else eligibility(cb, q)) + [condition(cb, f) for f in filters]
+    sql_where, where_params = where(conds)
     sql = (f"SELECT {_banner_key(b)} AS bkey, {qkey} AS qkey, {', '.join(aggs)} "
-           f"FROM respondents WHERE {sql_where} GROUP BY bkey, qkey")
-    return sql, params
+           f"FROM {source} WHERE {sql_where} GROUP BY bkey, qkey")
+    return sql, params + where_params
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
-                   filters: tuple[Filter, ...]) -> Grouped:
-    rows = survey.query(*grouped_sql(survey, q, b, filters))
+                   filters: tuple[Filter, ...], coded: bool) -> Grouped:
+    rows = survey.query(*grouped_sql(survey, q, b, filters, coded))
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
     extra = 5 if q.type == "numeric" else 2 * n_items
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
@@ -179,7 +204,10 @@ def _row_defs(q: Variable) -> list[_RowDef]:
 
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     cb = survey.codebook
-    q = resolve_variable(cb, req.question, "question")
+    q = resolve_variable(cb, req.question, "question", allow_open=True)
+    coded = q.type == "open"
+    if coded:
+        q = coded_view(survey, q)
     b = resolve_variable(cb, req.banner, "banner", categorical=True) if req.banner else None
     if req.weighted and not survey.has_weight:
         raise EngineError("This survey has no weight variable; run the table unweighted.")
@@ -189,7 +217,7 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
-    g = grouped(survey, q, b, req.filters)
+    g = grouped(survey, q, b, req.filters, coded)
     calc = _Calc(g, req.weighted)
     specs = _columns(b, g)
     member = np.array([m for _, _, m in specs]).reshape(len(specs), len(g.bkey))
@@ -213,7 +241,8 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         tests += row_tests
     return Crosstab(
         question=q, banner=b, weighted=req.weighted, filters=req.filters,
-        filter_text=tuple(f.describe(cb) for f in req.filters), base_text=base_text(cb, q),
+        filter_text=tuple(f.describe(cb) for f in req.filters),
+        base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=tuple(columns), rows=tuple(rows), sig_level=req.sig_level,
         correction=req.correction, low_base=low, min_test_base=min_test,
         overlapping=b is not None and b.type == "multi", tests=tuple(tests))

@@ -32,7 +32,7 @@ def ident(name: str) -> str:
 
 
 def resolve_variable(cb: Codebook, name: str, what: str = "variable",
-                     categorical: bool = False) -> Variable:
+                     categorical: bool = False, allow_open: bool = False) -> Variable:
     """A variable by id; ``categorical`` for banners and filters (single or multi only)."""
     v = cb.find(name.strip())
     pool = cb.categorical if categorical else cb.closed
@@ -41,7 +41,7 @@ def resolve_variable(cb: Codebook, name: str, what: str = "variable",
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
     if categorical and v.type == "numeric":
         raise EngineError(f"{v.id!r} is numeric; a {what} needs answer categories.")
-    if v.type == "open":
+    if v.type == "open" and not allow_open:
         raise EngineError(f"{v.id!r} is an open-ended question; it has comments, not codes "
                           "to filter or tabulate (try `heetui verbatims`).")
     return v

@@ -96,8 +96,8 @@ def _open_questions(cb: Codebook, question: str | None) -> list[str]:
 
 def _cell_conditions(cb: Codebook, cell: CellRef) -> list[tuple[str, list[int]]]:
     q = cb.get(cell.question)
-    conds = eligibility(cb, q)
-    if cell.codes:
+    conds = eligibility(cb, q) if q.type != "open" else []
+    if cell.codes and q.type != "open":
         conds.append(condition(cb, Filter(q.id, cell.codes)))
     if cell.banner is not None and cell.banner_code is not None:
         conds.append(condition(cb, Filter(cell.banner, (cell.banner_code,))))
@@ -139,15 +139,25 @@ class _Query:
         idc = ident(cb.settings.id_column)
         vconds: list[str] = []
         vparams: list[object] = []
-        questions = _open_questions(cb, sel.question)
+        coded = sel.cell is not None and cb.get(sel.cell.question).type == "open"
+        questions = _open_questions(cb, sel.cell.question if coded and sel.cell else
+                                    sel.question)
         vconds.append(f"question IN ({', '.join('?' for _ in questions)})" if questions
                       else "FALSE")
         vparams += questions
+        if coded and sel.cell is not None:
+            # a cell of an open question's theme table: its comments carrying that theme
+            vconds.append("respondent_id IS NOT NULL AND trim(text) <> ''")
+            if sel.cell.codes:
+                vconds.append("list_has_any(themes, ?)")
+                vparams.append(list(sel.cell.codes))
         if not self.whole:
             # interview excerpts belong to no respondent: they show only for the whole survey
             vconds.append(f"respondent_id IN (SELECT {idc} FROM respondents WHERE "
                           f"{self.rwhere})")
             vparams += self.rparams
+        self.coded = coded
+        self.cell_where, self.cell_params = " AND ".join(vconds), list(vparams)
         for term in search_terms(sel.search):
             vconds.append("text ILIKE ? ESCAPE '\\'")
             vparams.append(_like(term))
@@ -160,6 +170,11 @@ class _Query:
             self.theme_params.append(list(sel.themes))
 
     def group_size(self) -> int:
+        """Respondents in the selected group (a theme cell: those whose comments carry it)."""
+        if self.coded:
+            return int(self.survey.query(
+                f"SELECT COUNT(DISTINCT respondent_id) FROM verbatims WHERE {self.cell_where}",
+                self.cell_params)[0][0])
         return int(self.survey.query(
             f"SELECT COUNT(*) FROM respondents WHERE {self.rwhere}", self.rparams)[0][0])
 

@@ -46,8 +46,9 @@ class QuestionBrowser(Vertical):
         ol.clear_options()
         current = None
         items: list[Option | None] = []
-        order = [v for v in self.codebook.questions if v.type != "open"] + \
-            list(self.codebook.segments)
+        # open-ended questions are listed when their comments are coded to themes
+        order = [v for v in self.codebook.questions
+                 if v.type != "open" or self.codebook.themes] + list(self.codebook.segments)
         for v in order:
             if not matches(v, query):
                 continue
@@ -55,7 +56,7 @@ class QuestionBrowser(Vertical):
             if group != current:
                 items.append(Option(f"── {group}", disabled=True))
                 current = group
-            kind = " [multi]" if v.type == "multi" else ""
+            kind = {"multi": " [multi]", "open": " [themes]", "numeric": " [mean]"}.get(v.type, "")
             items.append(Option(f"{v.id}{kind}\n  {v.short}", id=v.id))
         ol.add_options(items)
         first = next((i for i, o in enumerate(items) if o is not None and not o.disabled),
