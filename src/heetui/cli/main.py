@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("-o", "--output", metavar="FILE", help="save the chart as text")
     _data_arg(chart)
 
+    prof = sub.add_parser("profile", help="where a group differs from everyone else")
+    _filter_arg(prof)
+    prof.add_argument("--against", choices=("rest", "total"), default="rest")
+    prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+    prof.add_argument("--correction", choices=("none", "bonferroni", "bh"), default="bh")
+    prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
+    prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text")
+    prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _data_arg(prof)
+
     verb = sub.add_parser("verbatims", help="read the comments behind a selection")
     verb.add_argument("--question", metavar="Q", help="an open-ended question (default: all)")
     verb.add_argument("--search", default="", metavar="TEXT",
@@ -193,6 +204,19 @@ def cmd_chart(args: argparse.Namespace) -> None:
     write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output)
 
 
+def cmd_profile(args: argparse.Namespace) -> None:
+    from heetui.engine.filters import parse_filter
+    from heetui.engine.profile import profile
+    from heetui.output.profile import render
+
+    survey = _open(args)
+    if not 0 < args.sig_level < 1:
+        raise UserError("The significance level must be between 0 and 1.")
+    group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
+    p = profile(survey, group, args.against, args.weighted, args.sig_level, args.correction)
+    write_output(render(p, args.format, args.all), args.output)
+
+
 def cmd_verbatims(args: argparse.Namespace) -> None:
     from heetui.engine.filters import parse_filter
     from heetui.engine.verbatims import Selection, resolve_theme, verbatims
@@ -283,7 +307,8 @@ def cmd_open(args: argparse.Namespace) -> None:
     HeetuiApp(survey).run()
 
 
-COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "verbatims": cmd_verbatims,
+COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
+            "verbatims": cmd_verbatims,
             "import": cmd_import,
             "demo": cmd_demo}
 

@@ -138,7 +138,7 @@ def answers(rng: np.random.Generator, p: Profile) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {
         "relationship": ordinal(rng, _mix(rng, a, 0.8), [.31, .44, .13, .08, .04], .03, 6),
         "advocacy": ordinal(rng, _mix(rng, a, 0.8), [.09, .34, .40, .12, .05], .06, 6),
-        "views_timing": ordinal(rng, _mix(rng, a, 0.6) - 0.4 * trust + 0.2,
+        "views_timing": ordinal(rng, _mix(rng, a, 0.6) - 0.65 * trust + 0.35,
                                 [.12, .38, .25, .17, .08], .06, 6),
         "point_of_contact": ordinal(rng, _mix(rng, a, 0.5), [.18, .31, .12, .23, .16], .03, 6),
         "effectiveness": ordinal(rng, _mix(rng, a, 0.7), [.10, .47, .38, .05], .04, 5),

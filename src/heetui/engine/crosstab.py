@@ -63,13 +63,27 @@ class TabRequest:
     correction: Correction = "none"
     low_base: int | None = None
     min_test_base: int | None = None
+    group: tuple[Filter, ...] = ()  # banner = this group vs the rest (a profile)
+    against: str = "rest"  # with a group: "rest" or "total"
+
+
+GROUP_ID = "__group__"
+
+
+def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Variable:
+    """A banner of two columns: the group (code 1) and the rest (2) or everyone (0)."""
+    label = " & ".join(f.describe(cb) for f in group)
+    other = Option(2, "Rest") if against == "rest" else Option(0, "Everyone")
+    return Variable(id=GROUP_ID, text=f"Group: {label}", type="single", role="segment",
+                    options=(Option(1, label), other), label="Group")
 
 
 def grouped(survey: Survey, q: Variable, b: Variable | None,
-            filters: tuple[Filter, ...], coded: bool = False) -> Grouped:
+            filters: tuple[Filter, ...], coded: bool = False,
+            group: tuple[Filter, ...] = ()) -> Grouped:
     """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
-    key = ("grouped", q.id, b.id if b else None, filters, coded)
-    return survey.cached(key, lambda: _grouped_query(survey, q, b, filters, coded))
+    key = ("grouped", q.id, b.id if b else None, filters, coded, group)
+    return survey.cached(key, lambda: _grouped_query(survey, q, b, filters, coded, group))
 
 
 def coded_view(survey: Survey, q: Variable) -> Variable:
@@ -97,10 +111,15 @@ def _banner_key(b: Variable | None) -> str:
 
 
 def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
-                filters: tuple[Filter, ...], coded: bool = False) -> tuple[str, list[object]]:
+                filters: tuple[Filter, ...], coded: bool = False,
+                group: tuple[Filter, ...] = ()) -> tuple[str, list[object]]:
     """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
     w = survey.weight_sql
+    bkey, bparams = _banner_key(b), []
+    if group:  # 1 = in the group, 2 = not
+        gsql, gparams = where([condition(cb, f) for f in group])
+        bkey, bparams = f"CASE WHEN {gsql} THEN 1 ELSE 2 END", list(gparams)
     qkey = f"{ident(q.id)}::BIGINT" if q.type == "single" else "-1"
     aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
     if q.type == "numeric":
@@ -128,14 +147,15 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
             aggs += [f"SUM({e})", f"SUM({e} * {w})"]
     conds = ([] if coded else eligibility(cb, q)) + [condition(cb, f) for f in filters]
     sql_where, where_params = where(conds)
-    sql = (f"SELECT {_banner_key(b)} AS bkey, {qkey} AS qkey, {', '.join(aggs)} "
+    sql = (f"SELECT {bkey} AS bkey, {qkey} AS qkey, {', '.join(aggs)} "
            f"FROM {source} WHERE {sql_where} GROUP BY bkey, qkey")
-    return sql, params + where_params
+    return sql, bparams + params + where_params
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
-                   filters: tuple[Filter, ...], coded: bool) -> Grouped:
-    rows = survey.query(*grouped_sql(survey, q, b, filters, coded))
+                   filters: tuple[Filter, ...], coded: bool,
+                   group: tuple[Filter, ...]) -> Grouped:
+    rows = survey.query(*grouped_sql(survey, q, b, filters, coded, group))
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
     extra = 5 if q.type == "numeric" else 2 * n_items
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
@@ -161,7 +181,10 @@ def _columns(b: Variable | None, g: Grouped) -> list[tuple[str, int | None, np.n
     if b is None:
         return cols
     for i, o in enumerate(b.options):
-        member = (g.bkey >> i) & 1 == 1 if b.type == "multi" else g.bkey == o.code
+        if b.id == GROUP_ID and o.code == 0:
+            member = np.ones(len(g.bkey), dtype=bool)  # everyone: overlaps the group
+        else:
+            member = (g.bkey >> i) & 1 == 1 if b.type == "multi" else g.bkey == o.code
         cols.append((o.label, o.code, member))
     return cols
 
@@ -208,7 +231,12 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     coded = q.type == "open"
     if coded:
         q = coded_view(survey, q)
-    b = resolve_variable(cb, req.banner, "banner", categorical=True) if req.banner else None
+    if req.group:
+        if req.against not in ("rest", "total"):
+            raise EngineError(f"Compare the group against rest or total, not {req.against!r}.")
+        b: Variable | None = group_banner(cb, req.group, req.against)
+    else:
+        b = resolve_variable(cb, req.banner, "banner", categorical=True) if req.banner else None
     if req.weighted and not survey.has_weight:
         raise EngineError("This survey has no weight variable; run the table unweighted.")
     if not 0 < req.sig_level < 1:
@@ -217,7 +245,7 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
-    g = grouped(survey, q, b, req.filters, coded)
+    g = grouped(survey, q, b, req.filters, coded, req.group)
     calc = _Calc(g, req.weighted)
     specs = _columns(b, g)
     member = np.array([m for _, _, m in specs]).reshape(len(specs), len(g.bkey))
@@ -245,7 +273,8 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=tuple(columns), rows=tuple(rows), sig_level=req.sig_level,
         correction=req.correction, low_base=low, min_test_base=min_test,
-        overlapping=b is not None and b.type == "multi", tests=tuple(tests))
+        overlapping=b is not None and (b.type == "multi" or req.against == "total"),
+        tests=tuple(tests), group=req.group)
 
 
 class _Calc:

@@ -71,6 +71,7 @@ class Crosstab:
     min_test_base: int
     overlapping: bool  # banner columns can share respondents
     tests: tuple[PairTest, ...] = field(default=())
+    group: tuple[Filter, ...] = ()  # set when the banner is a group vs the rest
 
     @property
     def total(self) -> Column:

@@ -30,6 +30,8 @@ class CellRef:
     row_label: str = ""
     banner: str | None = None
     banner_code: int | None = None  # None = Total column
+    group: tuple[Filter, ...] = ()  # a group-vs-rest banner (from a profile)
+    in_group: bool | None = None  # True: the group, False: the rest, None: everyone
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ def _cell_conditions(cb: Codebook, cell: CellRef) -> list[tuple[str, list[int]]]
         conds.append(condition(cb, Filter(q.id, cell.codes)))
     if cell.banner is not None and cell.banner_code is not None:
         conds.append(condition(cb, Filter(cell.banner, (cell.banner_code,))))
+    if cell.group and cell.in_group is not None:
+        gsql, gparams = where([condition(cb, f) for f in cell.group])
+        conds.append((f"({gsql})" if cell.in_group else f"NOT ({gsql})", gparams))
     return conds
 
 
@@ -108,8 +113,11 @@ def describe(cb: Codebook, sel: Selection) -> str:
     parts: list[str] = []
     if sel.cell is not None:
         c = sel.cell
+        group = " & ".join(f.describe(cb) for f in c.group)
         if c.banner is not None and c.banner_code is not None:
             parts.append(cb.get(c.banner).option(c.banner_code).label)
+        elif c.group and c.in_group is not None:
+            parts.append(group if c.in_group else f"Not ({group})")
         else:
             parts.append("Total")
         if c.codes:

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from heetui.engine.crosstab import crosstab
 from heetui.engine.filters import EngineError, Filter
+from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import Selection
@@ -30,6 +31,7 @@ from heetui.tui.commands import palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.latest import Latest
 from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
+from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
@@ -63,6 +65,7 @@ class HeetuiApp(ExportActions):
         Binding("o", "overview", "Overview"),
         Binding("g", "toggle_chart", "Chart"),
         Binding("v", "verbatims", "Comments"),
+        Binding("p", "profile", "Profile"),
         Binding("e", "export", "Export xlsx"),
         Binding("y", "copy", "Copy"),
         Binding("S", "screenshot_svg", "Screenshot", key_display="S"),
@@ -80,6 +83,7 @@ class HeetuiApp(ExportActions):
         self.crosstab: Crosstab | None = None
         self._latest = Latest()
         self._focus_table = False
+        self._cursor_target: tuple[str, str] | None = None
         self._narrow = False
         self.title = self.codebook.title
 
@@ -148,6 +152,9 @@ class HeetuiApp(ExportActions):
             return
         self.crosstab = ct
         table.show(ct, view, self.label_width)
+        if self._cursor_target is not None:
+            table.place_cursor(*self._cursor_target)
+            self._cursor_target = None
         self.query_one(QuestionBrowser).select(ct.question.id)
         chart = self.query_one(ChartView)
         if chart.display:
@@ -160,6 +167,9 @@ class HeetuiApp(ExportActions):
     def _update_status(self, loading: bool = False) -> None:
         v = self.view
         banner = self.codebook.get(v.banner).short if v.banner else "none"
+        if v.group:
+            banner = "group vs rest (" + " & ".join(f.describe(self.codebook)
+                                                    for f in v.group) + ")"
         parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]
         if v.filters:
             flt = "; ".join(f.describe(self.codebook) for f in v.filters)
@@ -180,7 +190,7 @@ class HeetuiApp(ExportActions):
     TABLE_ACTIONS = frozenset({"banner", "filter", "clear_filters", "toggle_weights",
                                "cycle_show", "toggle_letters", "sig_level", "verbatims",
                                "search", "toggle_browser", "focus_table", "export", "copy",
-                               "toggle_chart"})
+                               "toggle_chart", "profile"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view."""
@@ -208,7 +218,7 @@ class HeetuiApp(ExportActions):
         def chosen(result: str | None) -> None:
             if result is not None:
                 self.set_view(replace(self.view, banner=None if result == NO_BANNER
-                                      else result))
+                                      else result, group=()))
 
         self.push_screen(BannerScreen(self.codebook, self.view.banner), chosen)
 
@@ -221,8 +231,8 @@ class HeetuiApp(ExportActions):
         self.push_screen(FilterScreen(self.codebook, self.view.filters), chosen)
 
     def action_clear_filters(self) -> None:
-        if self.view.filters:
-            self.set_view(replace(self.view, filters=()))
+        if self.view.filters or self.view.group:
+            self.set_view(replace(self.view, filters=(), group=()))
             self.notify("Filters cleared.")
 
     def action_toggle_weights(self) -> None:
@@ -265,8 +275,8 @@ class HeetuiApp(ExportActions):
         cell = table.cell_ref(event.cell_key.row_key.value or "",
                               event.cell_key.column_key.value or "")
         if cell is not None:
-            self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters,
-                                                                   cell=cell)))
+            filters = () if self.view.group else self.view.filters
+            self.push_screen(VerbatimScreen(self.survey, Selection(filters=filters, cell=cell)))
 
     def action_toggle_chart(self) -> None:
         """Table ↔ chart of the same view (filters, banner, weights)."""
@@ -279,6 +289,22 @@ class HeetuiApp(ExportActions):
             chart.focus()
         else:
             table.focus()
+
+    def action_profile(self) -> None:
+        """Where the filtered group differs from everyone else, across every question."""
+        group = self.view.group or self.view.filters
+        if not group:
+            self.notify("Set a filter first (f): the profile compares that group with the "
+                        "rest.", severity="warning")
+            return
+
+        def chosen(row: ProfileRow | None) -> None:
+            if row is not None:  # that question, with the group as a banner column
+                self._cursor_target = (f"row:{row.row_key}", "c1")  # on the group's cell
+                self._focus_table = True
+                self.set_view(replace(self.view, question=row.question, group=group))
+
+        self.push_screen(ProfileScreen(self.survey, group, self.view.weighted), chosen)
 
     def action_verbatims(self) -> None:
         """Comments of the whole survey, or of the filtered respondents."""

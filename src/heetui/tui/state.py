@@ -21,10 +21,12 @@ class ViewState:
     show: Show = "percent"
     letters: bool = True
     sig_level: float = 0.05
+    group: tuple[Filter, ...] = ()  # banner = this group vs the rest (from a profile)
 
     def request(self) -> TabRequest:
-        return TabRequest(self.question, self.banner, self.filters, self.weighted,
-                          self.sig_level)
+        return TabRequest(self.question, None if self.group else self.banner,
+                          () if self.group else self.filters, self.weighted, self.sig_level,
+                          group=self.group)
 
     def with_filter(self, f: Filter | None, variable: str) -> ViewState:
         """Replace (or with f=None remove) the filter on ``variable``."""

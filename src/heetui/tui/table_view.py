@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from heetui.engine.results import Crosstab
@@ -83,6 +84,13 @@ class CrosstabTable(DataTable):
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
 
+    def place_cursor(self, row_key: str, column_key: str) -> None:
+        try:
+            self.cursor_coordinate = Coordinate(self.get_row_index(row_key),
+                                                self.get_column_index(column_key))
+        except Exception:  # the row is not in this table (e.g. a filtered-out option)
+            return
+
     def cell_ref(self, row_key: str, column_key: str) -> CellRef | None:
         """The crosstab cell under a table position (base rows: the whole column)."""
         ct = self.crosstab
@@ -92,6 +100,10 @@ class CrosstabTable(DataTable):
         kind, _, key = row_key.partition(":")
         row = next((r for r in ct.rows if r.key == key), None) if kind != "base" else None
         b = ct.banner
+        if ct.group:  # a group-vs-rest banner: the group, the rest, or everyone
+            return CellRef(question=ct.question.id, codes=row.codes if row else (),
+                           row_label=row.label if row else "", group=ct.group,
+                           in_group={1: True, 2: False}.get(column.code or 0))
         return CellRef(question=ct.question.id, codes=row.codes if row else (),
                        row_label=row.label if row else "",
                        banner=b.id if b and column.code is not None else None,

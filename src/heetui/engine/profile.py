@@ -1,0 +1,91 @@
+"""Segment profile: where a group differs from everyone else, across every question.
+
+One grouped pass per question with a two-column banner (group vs rest, or group vs
+everyone), the same tests as the crosstabs, and one multiplicity correction over the
+whole profile (Benjamini–Hochberg by default: many rows are tested at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.filters import EngineError, Filter
+from heetui.engine.session import Survey
+from heetui.engine.stats import Correction, adjust
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    question: str
+    question_text: str
+    row: str
+    row_key: str
+    kind: str
+    group_value: float  # percent (0–100) for categories and nets; the mean or score otherwise
+    other_value: float
+    difference: float  # group − other, in points (percent rows) or units (means)
+    p_value: float | None  # None: not tested (a base below the minimum)
+    p_adjusted: float | None
+    significant: bool
+    group_base: int
+    other_base: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    group: tuple[Filter, ...]
+    group_text: str
+    against: str
+    weighted: bool
+    correction: Correction
+    sig_level: float
+    group_size: int
+    rows: tuple[ProfileRow, ...]  # significant first by |difference|, then the rest
+
+    @property
+    def significant(self) -> tuple[ProfileRow, ...]:
+        return tuple(r for r in self.rows if r.significant)
+
+
+def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
+            weighted: bool = False, sig_level: float = 0.05, correction: Correction = "bh"
+            ) -> Profile:
+    cb = survey.codebook
+    if not group:
+        raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
+    used = {f.variable for f in group}
+    found: list[tuple[ProfileRow, float | None]] = []
+    size = 0
+    for v in cb.closed:
+        if v.id in used:
+            continue  # the variables that define the group differ by construction
+        ct = crosstab(survey, TabRequest(v.id, weighted=weighted, sig_level=sig_level,
+                                         group=group, against=against))
+        size = max(size, ct.columns[1].base)
+        tests = {t.row: t for t in ct.tests}
+        for r in ct.rows:
+            g, o = r.cells[1], r.cells[2]
+            percent = r.kind in ("category", "net")
+            gv = g.percent if percent else g.value
+            ov = o.percent if percent else o.value
+            if gv is None or ov is None:
+                continue
+            t = tests.get(r.key)
+            found.append((ProfileRow(
+                question=v.id, question_text=v.text, row=r.label, row_key=r.key, kind=r.kind,
+                group_value=gv, other_value=ov, difference=gv - ov,
+                p_value=t.p_value if t else None, p_adjusted=None, significant=False,
+                group_base=ct.columns[1].base, other_base=ct.columns[2].base),
+                t.statistic if t else None))
+    tested = [i for i, (r, z) in enumerate(found) if r.p_value is not None]
+    adjusted = adjust([found[i][0].p_value or 0.0 for i in tested], correction)
+    rows = [r for r, _ in found]
+    for i, pa in zip(tested, adjusted, strict=True):
+        r, z = found[i]
+        rows[i] = ProfileRow(**{**r.__dict__, "p_adjusted": pa,
+                                "significant": pa < sig_level and bool(z)})
+    rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
+    return Profile(group=group, group_text=" & ".join(f.describe(cb) for f in group),
+                   against=against, weighted=weighted, correction=correction,
+                   sig_level=sig_level, group_size=size, rows=tuple(rows))

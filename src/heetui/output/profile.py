@@ -1,0 +1,107 @@
+"""Render a segment profile as text, csv, json or md."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from heetui.engine.profile import Profile, ProfileRow
+
+CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferroni",
+                    "bh": "Benjamini-Hochberg (FDR)"}
+
+
+def fmt_value(r: ProfileRow, v: float) -> str:
+    if r.kind in ("category", "net"):
+        return f"{v:.0f}%"
+    return f"{v:.2f}" if r.kind == "mean" else f"{v:.0f}"
+
+
+def fmt_diff(r: ProfileRow) -> str:
+    unit = " pts" if r.kind in ("category", "net", "score") else ""
+    dec = 2 if r.kind == "mean" else 0
+    return f"{r.difference:+.{dec}f}{unit}"
+
+
+def bar(value: float, top: float, width: int = 12) -> str:
+    """A sparkline-style bar of ``value`` on a scale to ``top``."""
+    if top <= 0:
+        return ""
+    eighths = int(round(max(0.0, value) / top * width * 8))
+    full, rest = divmod(eighths, 8)
+    return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)[:width]
+
+
+def heading(p: Profile) -> str:
+    other = "the rest" if p.against == "rest" else "everyone"
+    return (f"Profile of {p.group_text} (n={p.group_size:,}) against {other}"
+            f"{', weighted' if p.weighted else ''}: {len(p.significant)} significant "
+            f"differences (p < {p.sig_level:g}, {CORRECTION_NAMES[p.correction]})")
+
+
+def row_line(r: ProfileRow, label_width: int = 48) -> str:
+    label = f"{r.question} · {r.row}"
+    label = label if len(label) <= label_width else label[: label_width - 1] + "…"
+    top = 100.0 if r.kind in ("category", "net") else max(abs(r.group_value),
+                                                            abs(r.other_value), 1e-9)
+    p = "not tested" if r.p_value is None else f"p={r.p_adjusted:.3g}"
+    return (f"{label:<{label_width}} group {fmt_value(r, r.group_value):>6} "
+            f"{bar(r.group_value, top)} other {fmt_value(r, r.other_value):>6} "
+            f"{bar(r.other_value, top)} {fmt_diff(r):>9}  {p}")
+
+
+def render_text(p: Profile, show_all: bool = False) -> str:
+    rows = p.rows if show_all else p.significant
+    lines = [heading(p), ""]
+    lines += [row_line(r) for r in rows] or ["(no significant difference)"]
+    return "\n".join(lines) + "\n"
+
+
+def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
+    percent = r.kind in ("category", "net")
+    key = "percent" if percent else "value"
+    return {"question": r.question, "question_text": r.question_text, "row": r.row,
+            "kind": r.kind, f"group_{key}": round(r.group_value, 6),
+            f"{'rest' if p.against == 'rest' else 'total'}_{key}": round(r.other_value, 6),
+            "difference": round(r.difference, 6), "p_value": r.p_value,
+            "p_adjusted": r.p_adjusted, "significant": r.significant,
+            "group_base": r.group_base,
+            f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base}
+
+
+def render_json(p: Profile, show_all: bool = False) -> str:
+    rows = p.rows if show_all else p.significant
+    return json.dumps([_record(r, p) for r in rows], ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(p: Profile, show_all: bool = False) -> str:
+    rows = p.rows if show_all else p.significant
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["question", "row", "kind", "group", "other", "difference", "p_value",
+                "p_adjusted", "significant", "group_base", "other_base"])
+    for r in rows:
+        w.writerow([r.question, r.row, r.kind, round(r.group_value, 6),
+                    round(r.other_value, 6), round(r.difference, 6), r.p_value, r.p_adjusted,
+                    r.significant, r.group_base, r.other_base])
+    return buf.getvalue()
+
+
+def render_md(p: Profile, show_all: bool = False) -> str:
+    rows = p.rows if show_all else p.significant
+    lines = [f"_{heading(p)}_", "", "| question | row | group | other | difference | p |",
+             "|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        p_txt = "–" if r.p_adjusted is None else f"{r.p_adjusted:.3g}"
+        label = r.row.replace("|", "\\|")
+        lines.append(f"| {r.question} | {label} | "
+                     f"{fmt_value(r, r.group_value)} | {fmt_value(r, r.other_value)} | "
+                     f"{fmt_diff(r)} | {p_txt} |")
+    return "\n".join(lines) + "\n"
+
+
+def render(p: Profile, fmt: str, show_all: bool = False) -> str:
+    return {"text": render_text, "json": render_json, "csv": render_csv,
+            "md": render_md}[fmt](p, show_all)

@@ -1,0 +1,86 @@
+"""The profile view: where the filtered group differs from everyone else, ranked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from heetui.engine.filters import EngineError, Filter
+from heetui.engine.profile import Profile, ProfileRow, profile
+from heetui.engine.session import Survey
+from heetui.output.profile import heading, row_line
+
+
+class ProfileScreen(Screen[ProfileRow | None]):
+    """Enter on a row returns it: the app then shows that question with the group as banner."""
+
+    BINDINGS = [Binding("escape", "back", "Back"),
+                Binding("a", "toggle_all", "All rows")]
+    DEFAULT_CSS = """
+    ProfileScreen #psummary { height: auto; padding: 0 1; text-style: bold; background: $panel; }
+    ProfileScreen #plist { height: 1fr; }
+    """
+
+    def __init__(self, survey: Survey, group: tuple[Filter, ...], weighted: bool) -> None:
+        super().__init__()
+        self.survey = survey
+        self.group = group
+        self.weighted = weighted
+        self.result: Profile | None = None
+        self.show_all = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Computing the profile…", id="psummary", markup=False)
+        yield OptionList(id="plist")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).loading = True
+        self._compute()
+
+    @work(thread=True, exclusive=True)
+    def _compute(self) -> None:
+        try:
+            result, error = profile(self.survey, self.group, weighted=self.weighted), None
+        except EngineError as e:
+            result, error = None, str(e)
+        self.app.call_from_thread(self._show, result, error)
+
+    def _show(self, result: Profile | None, error: str | None) -> None:
+        lst = self.query_one(OptionList)
+        lst.loading = False
+        if result is None:
+            self.query_one("#psummary", Static).update(error or "")
+            return
+        self.result = result
+        self.query_one("#psummary", Static).update(
+            heading(result) + ("" if self.show_all else "  ·  a: show all rows"))
+        lst.clear_options()
+        rows = result.rows if self.show_all else result.significant
+        lst.add_options([Option(Text(row_line(r, 44)), id=str(i))
+                         for i, r in enumerate(rows)])
+        if not rows:
+            lst.add_option(Option("No significant difference.", disabled=True))
+        else:
+            lst.highlighted = 0
+        lst.focus()
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        if self.result is not None:
+            self._show(self.result, None)
+
+    @on(OptionList.OptionSelected, "#plist")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.result is None or event.option.id is None:
+            return
+        rows = self.result.rows if self.show_all else self.result.significant
+        self.dismiss(rows[int(event.option.id)])
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,172 @@
+"""Segment profile: every difference and p-value against independent z-tests on raw data."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportions_ztest
+
+from heetui.engine.filters import parse_filter
+from heetui.engine.profile import profile
+from heetui.tui.app import HeetuiApp
+from heetui.tui.profile_screen import ProfileScreen
+from heetui.tui.verbatim_screen import VerbatimScreen
+from test_cli_info import run
+from test_tui import add_filter, settle, table
+
+
+def _indicator(survey, q: str, codes) -> pl.Expr:
+    v = survey.codebook.get(q)
+    if v.type == "multi":
+        return pl.max_horizontal([pl.col(v.column(c)) for c in codes]) == 1
+    return pl.col(q).is_in(list(codes))
+
+
+def _base(survey, raw: pl.DataFrame, q: str) -> pl.DataFrame:
+    v = survey.codebook.get(q)
+    df = raw
+    if v.eligible:
+        df = df.filter(pl.col(v.eligible.variable).is_in(list(v.eligible.codes)))
+    col = v.column(v.options[0].code) if v.type == "multi" else q
+    return df.filter(pl.col(col).is_not_null())
+
+
+def independent(survey, raw, group_expr, used) -> dict[tuple[str, str], float]:
+    """p-values of group vs not-group for every category and net row, from raw counts."""
+    out = {}
+    for v in survey.codebook.closed:
+        if v.id in used or v.type == "numeric":
+            continue
+        base = _base(survey, raw, v.id)
+        g, r = base.filter(group_expr), base.filter(~group_expr)
+        if g.height < 30 or r.height < 30:
+            continue
+        rows = [(o.label, (o.code,)) for o in v.options] + [(n.label, n.codes) for n in v.nets]
+        for label, codes in rows:
+            xg = g.filter(_indicator(survey, v.id, codes)).height
+            xr = r.filter(_indicator(survey, v.id, codes)).height
+            if xg + xr in (0, g.height + r.height):
+                continue
+            _, p = proportions_ztest([xg, xr], [g.height, r.height])
+            out[(v.id, label)] = p
+    return out
+
+
+def test_nhs_trust_profile_matches_statsmodels(survey, raw):
+    group = (parse_filter(survey.codebook, "stakeholder_type=NHS Trust"),)
+    prof = profile(survey, group, correction="none")
+    ref = independent(survey, raw, pl.col("stakeholder_type") == 2, {"stakeholder_type"})
+    ours = {(r.question, r.row): r for r in prof.rows if r.kind in ("category", "net")
+            and r.p_value is not None}
+    assert set(ours) == set(ref)
+    for key, p in ref.items():
+        assert ours[key].p_value == pytest.approx(p, rel=1e-6), key
+    sig_ref = {k for k, p in ref.items() if p < 0.05}
+    sig_ours = {(r.question, r.row) for r in prof.significant if r.kind in ("category", "net")}
+    assert sig_ours == sig_ref  # complete: no significant row missing, none extra
+    # group and rest percents from raw counts
+    row = ours[("views_timing", "Satisfied")]
+    base = _base(survey, raw, "views_timing")
+    g = base.filter(pl.col("stakeholder_type") == 2)
+    assert row.group_value == pytest.approx(100 * g["views_timing"].is_in([1, 2]).mean())
+    assert row.difference == pytest.approx(row.group_value - row.other_value)
+    assert row.group_base == g.height and row.other_base == base.height - g.height
+
+
+def test_bh_correction_matches_multipletests(survey):
+    group = (parse_filter(survey.codebook, "region=London"),)
+    plain = profile(survey, group, correction="none")
+    bh = profile(survey, group, correction="bh")
+    tested = [r for r in plain.rows if r.p_value is not None]
+    by_key = {(r.question, r.row_key): r for r in bh.rows}
+    reject, adj, _, _ = multipletests([r.p_value for r in tested], method="fdr_bh")
+    for r, a, rej in zip(tested, adj, reject, strict=True):
+        assert by_key[(r.question, r.row_key)].p_adjusted == pytest.approx(a)
+        assert by_key[(r.question, r.row_key)].significant == bool(rej)
+
+
+def test_overlapping_group_is_group_vs_not_group(survey, raw):
+    # region is multi-response: the rest are respondents NOT in London, never overlapping
+    group = (parse_filter(survey.codebook, "region=London"),)
+    prof = profile(survey, group, correction="none")
+    ref = independent(survey, raw, pl.col("region_6") == 1, {"region"})
+    ours = {(r.question, r.row): r.p_value for r in prof.rows
+            if r.kind in ("category", "net") and r.p_value is not None}
+    for key, p in ref.items():
+        assert ours[key] == pytest.approx(p, rel=1e-6)
+
+
+def test_weighted_profile_uses_effective_bases(survey, raw):
+    group = (parse_filter(survey.codebook, "seniority=1"),)
+    prof = profile(survey, group, weighted=True, correction="none")
+    row = next(r for r in prof.rows if r.question == "relationship" and r.row == "Positive")
+    base = _base(survey, raw, "relationship")
+    parts = []
+    for df in (base.filter(pl.col("seniority") == 1), base.filter(pl.col("seniority") != 1)):
+        w = df["weight"].to_numpy()
+        hit = df["relationship"].is_in([1, 2]).to_numpy()
+        parts.append((float((w * hit).sum() / w.sum()), w.sum() ** 2 / (w**2).sum()))
+    (p1, e1), (p2, e2) = parts
+    pbar = (p1 * e1 + p2 * e2) / (e1 + e2)
+    z = (p1 - p2) / math.sqrt(pbar * (1 - pbar) * (1 / e1 + 1 / e2))
+    assert row.group_value == pytest.approx(100 * p1)
+    assert row.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)))
+
+
+def test_against_total(survey):
+    group = (parse_filter(survey.codebook, "stakeholder_type=HEI"),)
+    prof = profile(survey, group, against="total", correction="none")
+    row = next(r for r in prof.rows if r.question == "relationship" and r.row == "Positive")
+    assert row.other_base == 602 and row.group_base == 76
+
+
+def test_cli_json_contract():
+    r = run("profile", "--filter", "stakeholder_type=NHS Trust", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    import json
+
+    rows = json.loads(r.stdout)
+    assert rows and all(row["significant"] for row in rows)
+    for row in rows:
+        assert {"question", "row", "kind", "difference", "p_value", "group_base",
+                "rest_base"} <= set(row)
+        assert ("group_percent" in row) or ("group_value" in row)
+    diffs = [abs(row["difference"]) for row in rows]
+    assert diffs == sorted(diffs, reverse=True)
+    assert any(row["question"] == "views_timing" for row in rows)
+    r = run("profile")
+    assert r.returncode == 2 and "needs a group" in r.stderr
+
+
+async def test_filter_profile_crosstab_verbatims_in_three_keys(survey):
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await add_filter(app, pilot, "stakeholder_type", ["NHS Trust"])
+        await pilot.press("p")  # 1
+        await settle(app, pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        lst = app.screen.query_one("#plist")
+        first = app.screen.result.significant[0]
+        assert lst.option_count == len(app.screen.result.significant)
+        await pilot.press("enter")  # 2: that question, group vs rest
+        await settle(app, pilot)
+        assert app.view.question == first.question
+        heads = [str(c.label).replace("\n", " ") for c in table(app).columns.values()]
+        assert "Rest (B)" in heads and "Total" in heads
+        t = table(app)
+        assert t.cursor_coordinate == (t.get_row_index(f"row:{first.row_key}"),
+                                       t.get_column_index("c1"))  # on the group's cell
+        await pilot.press("enter")  # 3: its comments
+        await settle(app, pilot)
+        assert isinstance(app.screen, VerbatimScreen)
+        summary = str(app.screen.query_one("#vsummary").render())
+        assert summary.startswith("Stakeholder type = NHS Trust")
+        await pilot.press("escape")
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert not app.view.group and "group vs rest" not in str(
+            app.query_one("#status").render())
