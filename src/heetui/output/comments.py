@@ -8,7 +8,7 @@ import json
 import textwrap
 
 from heetui.engine.verbatims import Verbatim, VerbatimPage
-from heetui.output.safe import safe_text
+from heetui.survey.text import safe_text
 
 FORMATS = ("text", "csv", "json")
 

@@ -133,7 +133,9 @@ class Codebook:
 
     @property
     def title(self) -> str:
-        return str(self.survey.get("title", "Untitled survey"))
+        from heetui.survey.text import safe_text
+
+        return safe_text(str(self.survey.get("title", "Untitled survey")))
 
     @property
     def questions(self) -> list[Variable]:

@@ -21,6 +21,7 @@ from heetui.survey.codebook import (
     Theme,
     Variable,
 )
+from heetui.survey.text import safe_text
 
 MAX_CODE = 65535  # answer codes are stored as unsigned 8- or 16-bit integers
 
@@ -52,7 +53,7 @@ class _Collector:
         if not isinstance(val, str):
             self.add(f"{where}.{key}", f"expected text, found {type(val).__name__}")
             return ""
-        return val
+        return safe_text(val)  # labels are shown in terminals: no control characters
 
     def int_(self, d: dict[str, Any], key: str, where: str, default: int | None = None) -> int:
         val = d.get(key, default)
@@ -97,7 +98,7 @@ def _option(c: _Collector, raw: dict[str, Any], where: str) -> Option | None:
     if not isinstance(exclusive, bool):
         c.add(f"{where}.exclusive", "expected true or false")
         exclusive = False
-    return Option(code, label, None if value is None else float(value), exclusive)
+    return Option(code, safe_text(label), None if value is None else float(value), exclusive)
 
 
 def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Variable | None:
@@ -150,7 +151,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
     return Variable(
         id=vid, text=text, type=vtype, role=role,  # type: ignore[arg-type]
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
-        group=str(raw.get("group", "")), label=str(raw.get("label", "")),
+        group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
     )
 
 

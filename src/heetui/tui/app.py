@@ -147,7 +147,7 @@ class HeetuiApp(ExportActions):
             table.focus()  # focus is lost while the table shows its loading state
         self._focus_table = False
         if ct is None:
-            self.notify(error or "The table could not be computed.", severity="error")
+            self.notify(error or "The table could not be computed.", severity="error", markup=False)
             self._update_status()
             return
         self.crosstab = ct

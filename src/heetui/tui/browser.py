@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -57,7 +58,7 @@ class QuestionBrowser(Vertical):
                 items.append(Option(f"── {group}", disabled=True))
                 current = group
             kind = {"multi": " [multi]", "open": " [themes]", "numeric": " [mean]"}.get(v.type, "")
-            items.append(Option(f"{v.id}{kind}\n  {v.short}", id=v.id))
+            items.append(Option(Text(f"{v.id}{kind}\n  {v.short}"), id=v.id))
         ol.add_options(items)
         first = next((i for i, o in enumerate(items) if o is not None and not o.disabled),
                      None)

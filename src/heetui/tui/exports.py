@@ -26,9 +26,10 @@ class ExportActions(App[None]):
         try:
             write_xlsx(self.crosstab, target)
         except OSError as e:
-            self.notify(f"Could not save {target.name}: {e.strerror or e}", severity="error")
+            self.notify(f"Could not save {target.name}: {e.strerror or e}", severity="error",
+                        markup=False)
             return
-        self.notify(f"Saved {target}")
+        self.notify(f"Saved {target}", markup=False)
 
     def action_copy(self) -> None:
         """Copy the current table as Markdown (OSC 52: works over SSH where supported)."""
@@ -48,6 +49,6 @@ class ExportActions(App[None]):
             write_bytes(target, self.export_screenshot(title=f"heetui — {self.title}")
                         .encode("utf-8"))
         except OSError as e:
-            self.notify(f"Could not save {name}: {e.strerror or e}", severity="error")
+            self.notify(f"Could not save {name}: {e.strerror or e}", severity="error", markup=False)
             return
-        self.notify(f"Saved screenshot {target}")
+        self.notify(f"Saved screenshot {target}", markup=False)

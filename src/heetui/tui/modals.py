@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,10 +36,10 @@ class BannerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         opts: list[Option | None] = [Option("(no banner: Total only)", id=NO_BANNER),
                                      Option("── Segments", disabled=True)]
-        opts += [Option(f"{v.short}  ({v.id}{', overlapping' if v.type == 'multi' else ''})",
+        opts += [Option(Text(f"{v.short}  ({v.id}{', overlapping' if v.type == 'multi' else ''})"),
                         id=v.id) for v in self.codebook.segments if v.categorical]
         opts.append(Option("── Questions", disabled=True))
-        opts += [Option(f"{v.short}  ({v.id})", id=v.id) for v in self.codebook.questions
+        opts += [Option(Text(f"{v.short}  ({v.id})"), id=v.id) for v in self.codebook.questions
                  if v.categorical]
         with Vertical():
             yield Label(" Pivot by (Enter to choose, Esc to cancel)")
@@ -81,7 +82,7 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
         opts = []
         for v in self.codebook.categorical:
             mark = " ●" if v.id in self.filters else ""
-            opts.append(Option(f"{v.short}{mark}", id=v.id))
+            opts.append(Option(Text(f"{v.short}{mark}"), id=v.id))
         with Vertical():
             yield Label(" Filter: Enter picks a variable, Space ticks values, "
                         "a applies, Esc cancels", id="filter-help")
@@ -112,7 +113,7 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
         chosen = set(self.filters[var_id].codes) if var_id in self.filters else set()
         sl = self.query_one("#filter-values", SelectionList)
         sl.clear_options()
-        sl.add_options([(o.label, o.code, o.code in chosen) for o in v.options])
+        sl.add_options([(Text(o.label), o.code, o.code in chosen) for o in v.options])
 
     def action_apply(self) -> None:
         if self.variable is None:

@@ -17,7 +17,7 @@ from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import PAGE, Selection, Verbatim, VerbatimPage, verbatims
 from heetui.output.comments import attribute_line, heading, summary
-from heetui.output.safe import safe_text
+from heetui.survey.text import safe_text
 from heetui.tui.latest import Latest
 
 MAX_SHOWN = 4000  # characters of one comment shown in the list
@@ -71,7 +71,7 @@ class VerbatimScreen(Screen[None]):
             with Vertical(id="vside"):
                 opens = [v for v in cb.variables if v.type == "open"]
                 yield OptionList(Option("All open-ended questions", id=ALL),
-                                 *[Option(f"{v.id}: {v.short}", id=v.id) for v in opens],
+                                 *[Option(Text(f"{v.id}: {v.short}"), id=v.id) for v in opens],
                                  id="vquestions")
                 yield OptionList(id="vthemes")
             with Vertical():
@@ -106,7 +106,7 @@ class VerbatimScreen(Screen[None]):
         if page is None:
             self.query_one("#vsummary", Static).update(error or "")
             self.query_one("#vthemes", OptionList).clear_options()
-            self.notify(error or "No comments.", severity="warning")
+            self.notify(error or "No comments.", severity="warning", markup=False)
             return
         self.total = page.total
         pages = f" · page {page.offset // PAGE + 1} of {max(1, -(-page.total // PAGE))}"
@@ -122,7 +122,7 @@ class VerbatimScreen(Screen[None]):
                                  id=ALL))
         for tc in page.themes:
             mark = "●" if tc.code in self.selection.themes else "○"
-            themes.add_option(Option(f"{mark} {tc.label} ({tc.count})", id=f"t{tc.code}"))
+            themes.add_option(Option(Text(f"{mark} {tc.label} ({tc.count})"), id=f"t{tc.code}"))
         if keep is not None and keep < themes.option_count:
             themes.highlighted = keep
 
