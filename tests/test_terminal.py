@@ -13,6 +13,17 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+def start_tmux(session: str, width: int, height: int, cmd: str) -> None:
+    """Start a detached tmux session; retry while a previous server is shutting down."""
+    for _ in range(20):
+        r = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(width),
+                            "-y", str(height), cmd], capture_output=True, text=True)
+        if r.returncode == 0:
+            return
+        time.sleep(0.25)
+    raise RuntimeError(f"tmux would not start: {r.stderr}")
+
+
 def _capture(session: str) -> str:
     return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
                           text=True).stdout
@@ -22,8 +33,7 @@ def _capture(session: str) -> str:
 def test_first_screen_in_tmux(width, height):
     session = f"heetui-{uuid.uuid4().hex[:8]}"
     cmd = f"{sys.executable} -m heetui"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(width), "-y",
-                    str(height), cmd], check=True)
+    start_tmux(session, width, height, cmd)
     try:
         screen = ""
         deadline = time.monotonic() + 30
