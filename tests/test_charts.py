@@ -115,3 +115,15 @@ async def test_toggle_table_and_chart(survey):
         await pilot.press("g")
         await pilot.pause()
         assert table(app).display and not chart.display
+
+
+def test_empty_selection_draws_a_note(survey):
+    from heetui.engine.filters import parse_filter
+
+    cb = survey.codebook
+    # nobody is both an HEI and an NHS Trust: every base is empty
+    empty = (parse_filter(cb, "stakeholder_type=HEI"), parse_filter(cb, "org_type=NHS Trust"))
+    for q in ("relationship", "words", "advocacy"):
+        ct = crosstab(survey, TabRequest(q, "region", empty))
+        text = render(charts(ct, cb.benchmarks), 80)
+        assert "nothing to draw" in text

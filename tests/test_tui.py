@@ -195,7 +195,7 @@ async def test_help_overview_and_quit(survey):
         await settle(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, TextScreen) and app.screen.id == "help"
+        assert isinstance(app.screen, TextScreen) and app.screen.name == "help"
         body = str(app.screen.query_one(Static).render())
         for key in ("b ", "f ", "w ", "x ", "c ", "s ", "l ", "o ", "ctrl+p"):
             assert key in body
@@ -203,7 +203,7 @@ async def test_help_overview_and_quit(survey):
         await pilot.press("escape")
         await pilot.press("o")
         await settle(app, pilot)
-        assert isinstance(app.screen, TextScreen) and app.screen.id == "overview"
+        assert isinstance(app.screen, TextScreen) and app.screen.name == "overview"
         body = str(app.screen.query_one(Static).render())
         assert "Synthetic data calibrated" in body.replace("\n", " ")
         assert "NHS Trust" in body and "399" in body and "Respondents: 602" in body

@@ -18,6 +18,7 @@ MARKERS = ("█", "▓", "▒", "░", "▚", "·", "◆", "▞", "+", "o", "x",
 COLORS = ("blue", "cyan", "green", "orange", "red", "magenta", "gray", "white",
           "blue+", "cyan+", "green+", "red+")
 SIG_MARK = "†"
+EMPTY = "(nothing to draw: no respondent in this selection gave an answer here)"
 _lock = threading.Lock()  # plotext keeps one global figure
 
 
@@ -51,6 +52,8 @@ def _build(color: bool) -> str:
 
 
 def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[str]:
+    if not any(v for _, vals in c.segments for v in vals):
+        return [c.title, EMPTY]
     label_w = min(32, max(len(b) for b in c.bars) + 2)
     names = [f"{b}{' ' + SIG_MARK if m else ''}" for b, m in zip(c.bars, c.marked,
                                                               strict=True)]
@@ -91,6 +94,8 @@ def _notes(notes: tuple[str, ...], width: int) -> list[str]:
 
 
 def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
+    if not any(c.series[0][1]):
+        return [c.title, EMPTY]
     label_w = min(30, max(len(o) for o in c.options) + 1)
     n = len(c.options)
     _start(width, 2 * n + 3 if height is None else max(height, n + 3), color)
@@ -110,6 +115,8 @@ def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
 def _scores(c: Scores, width: int, color: bool) -> list[str]:
     items = [(lab, v, se, s) for lab, v, se, s in zip(c.labels, c.values, c.ses, c.sig,
                                                        strict=True) if v is not None]
+    if not items:
+        return [c.title, EMPTY]
     if c.benchmarks:
         total = items[0]
         ranked = [(f"◆ {total[0]} (this survey)", total[1], total[2], total[3])] + \

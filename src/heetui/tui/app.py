@@ -251,8 +251,11 @@ class HeetuiApp(ExportActions):
         self.set_view(self.view.next_sig_level())
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, TextScreen):
+        if not self._showing("help"):
             self.push_screen(TextScreen("Help", self.help_text(), "help"))
+
+    def _showing(self, kind: str) -> bool:
+        return any(isinstance(s, TextScreen) and s.name == kind for s in self.screen_stack)
 
     def help_text(self) -> str:
         lines = ["Keys", ""]
@@ -323,7 +326,7 @@ class HeetuiApp(ExportActions):
         self.call_from_thread(self._show_overview, body)
 
     def _show_overview(self, body: str) -> None:
-        if not isinstance(self.screen, TextScreen):
+        if not self._showing("overview"):
             self.push_screen(TextScreen("Survey overview", body, "overview"))
 
     def update_view(self, **changes: object) -> None:

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,6 +15,12 @@ from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
 
 NO_BANNER = "__none__"
+
+
+def close(screen: Screen[object], result: object = None) -> None:
+    """Dismiss a screen once: keys typed ahead can ask twice before it is gone."""
+    if screen.is_current:
+        screen.dismiss(result)
 
 
 class BannerScreen(ModalScreen[str | None]):
@@ -52,10 +58,10 @@ class BannerScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        close(self, event.option.id)
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        close(self, None)
 
 
 class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
@@ -117,29 +123,29 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
 
     def action_apply(self) -> None:
         if self.variable is None:
-            self.dismiss(None)
+            close(self, None)
             return
         codes = tuple(self.query_one("#filter-values", SelectionList).selected)
         v = self.codebook.get(self.variable)
         ordered = tuple(o.code for o in v.options if o.code in codes)
-        self.dismiss((self.variable, Filter(self.variable, ordered) if ordered else None))
+        close(self, (self.variable, Filter(self.variable, ordered) if ordered else None))
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        close(self, None)
 
 
 class TextScreen(ModalScreen[None]):
     """A scrollable page of text (help, survey overview); Esc or q closes it."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Back"), Binding("q", "dismiss", "Back")]
+    BINDINGS = [Binding("escape", "close", "Back"), Binding("q", "close", "Back")]
     DEFAULT_CSS = """
     TextScreen { align: center middle; }
     TextScreen > VerticalScroll { width: 100; max-width: 98%; height: 90%;
                                   border: thick $accent; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, title: str, body: str, screen_id: str) -> None:
-        super().__init__(id=screen_id)
+    def __init__(self, title: str, body: str, kind: str) -> None:
+        super().__init__(name=kind)  # a name, not an id: ids must be unique on the stack
         self.title_text = title
         self.body = body
 
@@ -151,3 +157,6 @@ class TextScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        close(self)

@@ -14,6 +14,7 @@ from heetui.engine.filters import EngineError, Filter
 from heetui.engine.profile import Profile, ProfileRow, profile
 from heetui.engine.session import Survey
 from heetui.output.profile import heading, row_line
+from heetui.tui.modals import close
 
 
 class ProfileScreen(Screen[ProfileRow | None]):
@@ -80,7 +81,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
         if self.result is None or event.option.id is None:
             return
         rows = self.result.rows if self.show_all else self.result.significant
-        self.dismiss(rows[int(event.option.id)])
+        close(self, rows[int(event.option.id)])
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        close(self, None)

@@ -171,4 +171,5 @@ class VerbatimScreen(Screen[None]):
         if self.focused is not None and self.focused.id == "vsearch":
             self.query_one("#vlist", OptionList).focus()
             return
-        self.app.pop_screen()
+        if self.is_current:
+            self.app.pop_screen()

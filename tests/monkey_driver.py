@@ -1,0 +1,66 @@
+"""Random key presses and clicks for the app (used by the monkey test and scripts/monkey.py)."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+from textual import events
+from textual.pilot import Pilot
+
+# every key the app binds, plus navigation and typing; quit keys are left out on purpose
+KEYS = ["b", "f", "x", "w", "c", "s", "l", "o", "g", "v", "p", "y", "e", "S", "a", "n",
+        "t", "question_mark", "slash", "left_square_bracket", "escape", "enter", "tab",
+        "shift+tab", "space", "up", "down", "left", "right", "pageup", "pagedown", "home",
+        "end", "backspace", "1", "z", "r", "é", "quotation_mark"]
+# ctrl+p is left out too: random typing in the palette can pick its "Quit" command
+CHARS = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "space": " ",
+         "quotation_mark": '"', "escape": "\x1b", "enter": "\r", "tab": "\t",
+         "backspace": "\x7f"}
+
+
+def send_key(pilot: Pilot, key: str) -> None:
+    """Post a key as the terminal driver would, without waiting for the app to settle
+    (keys arrive as fast as a held-down key; the app must keep up)."""
+    char = CHARS.get(key, key if len(key) == 1 else None)
+    if char is None and len(key) == 1:
+        char = unicodedata.normalize("NFC", key)
+    event = events.Key(key, char)
+    event.set_sender(pilot.app)
+    driver = pilot.app._driver  # the same entry point Pilot.press uses
+    assert driver is not None
+    driver.send_message(event)
+
+
+async def monkey(pilot: Pilot, seed: int, n_events: int, mouse: bool = False
+                 ) -> dict[str, int]:
+    """Send ``n_events`` random inputs; returns how many of each kind were sent."""
+    rng = random.Random(seed)
+    app = pilot.app
+    sent = {"keys": 0, "clicks": 0}
+    for i in range(n_events):
+        if mouse and rng.random() < 0.1:
+            w, h = app.size
+            # the footer's last row holds the clickable Quit key: quitting is not a crash
+            await pilot.click(offset=(rng.randrange(w), rng.randrange(h - 1)))
+            sent["clicks"] += 1
+        else:
+            send_key(pilot, rng.choice(KEYS))
+            sent["keys"] += 1
+        if i % 8 == 0:
+            await pilot.pause()
+    await pilot.pause()
+    return sent
+
+
+async def back_to_main(pilot: Pilot) -> None:
+    """Close every screen and picker the monkey opened."""
+    app = pilot.app
+    for _ in range(20):
+        if len(app.screen_stack) == 1:
+            break
+        app.pop_screen()
+        await pilot.pause()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
