@@ -47,7 +47,7 @@ async def monkey(pilot: Pilot, seed: int, n_events: int, mouse: bool = False
         else:
             send_key(pilot, rng.choice(KEYS))
             sent["keys"] += 1
-        if i % 8 == 0:
+        if i % 25 == 0:
             await pilot.pause()
     await pilot.pause()
     return sent

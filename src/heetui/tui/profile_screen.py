@@ -53,6 +53,8 @@ class ProfileScreen(Screen[ProfileRow | None]):
         self.app.call_from_thread(self._show, result, error)
 
     def _show(self, result: Profile | None, error: str | None) -> None:
+        if not self.is_attached:
+            return  # closed while the profile was computed
         lst = self.query_one(OptionList)
         lst.loading = False
         if result is None:

@@ -98,8 +98,8 @@ class VerbatimScreen(Screen[None]):
         self.app.call_from_thread(self._show, token, page, error)
 
     def _show(self, token: int, page: VerbatimPage | None, error: str | None) -> None:
-        if not self._latest.is_current(token):
-            return
+        if not self._latest.is_current(token) or not self.is_attached:
+            return  # superseded, or the screen was closed while the query ran
         lst = self.query_one("#vlist", OptionList)
         lst.loading = False
         lst.clear_options()
