@@ -185,3 +185,15 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert len(found) == 2
     assert found[0].startswith("respondents.parquet: grp:")
     assert found[1].startswith("respondents.parquet: q:")
+
+
+def test_a_changed_file_is_validated_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = good(tmp_path)
+    load_bundle(folder)  # valid: remembered in the cache, not in the bundle
+    assert list((tmp_path / "cache" / "heetui" / "validated").iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == ["codebook.toml", "respondents.parquet"]
+    df = pl.read_parquet(folder / "respondents.parquet").with_columns(pl.lit(9, pl.UInt8)
+                                                                      .alias("q"))
+    df.write_parquet(folder / "respondents.parquet")
+    assert "values are not one of the codebook's codes" in problems(folder)[0]

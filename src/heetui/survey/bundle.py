@@ -83,11 +83,49 @@ def load_bundle(path: Path | str, check_data: bool = True) -> Bundle:
         raise BundleError([Problem(RESPONDENTS, "-", f"is missing from {folder}")])
     verb = folder / VERBATIMS
     bundle = Bundle(folder, cb, resp, verb if verb.is_file() else None)
-    if check_data:
+    if check_data and not _validated_before(bundle):
         problems = validate_data(bundle)
         if problems:
             raise BundleError(problems)
+        _remember_valid(bundle)
     return bundle
+
+
+def _stamp(bundle: Bundle) -> Path | None:
+    """A cache file named after the bundle's files (path, size, modification time): the
+    data scan is skipped when none of them changed since they last validated. The stamp
+    lives in the user's cache folder; the bundle itself is never written to."""
+    import hashlib
+    import os
+
+    parts = []
+    for f in (bundle.path / CODEBOOK, bundle.respondents, bundle.verbatims):
+        if f is None:
+            continue
+        try:
+            st = f.stat()
+        except OSError:
+            return None
+        parts.append(f"{f.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+    key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "heetui" / "validated" / key
+
+
+def _validated_before(bundle: Bundle) -> bool:
+    stamp = _stamp(bundle)
+    return stamp is not None and stamp.is_file()
+
+
+def _remember_valid(bundle: Bundle) -> None:
+    stamp = _stamp(bundle)
+    if stamp is None:
+        return
+    try:  # best effort: a read-only home only costs the next scan
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    except OSError:
+        pass
 
 
 def validate_data(bundle: Bundle) -> list[Problem]:
