@@ -15,6 +15,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
 from test_cli_info import run
+from test_crosstab_numbers import eligible
 from test_tui import add_filter, settle, table
 
 
@@ -25,22 +26,13 @@ def _indicator(survey, q: str, codes) -> pl.Expr:
     return pl.col(q).is_in(list(codes))
 
 
-def _base(survey, raw: pl.DataFrame, q: str) -> pl.DataFrame:
-    v = survey.codebook.get(q)
-    df = raw
-    if v.eligible:
-        df = df.filter(pl.col(v.eligible.variable).is_in(list(v.eligible.codes)))
-    col = v.column(v.options[0].code) if v.type == "multi" else q
-    return df.filter(pl.col(col).is_not_null())
-
-
 def independent(survey, raw, group_expr, used) -> dict[tuple[str, str], float]:
     """p-values of group vs not-group for every category and net row, from raw counts."""
     out = {}
     for v in survey.codebook.closed:
         if v.id in used or v.type == "numeric":
             continue
-        base = _base(survey, raw, v.id)
+        base = eligible(raw, v.id, survey)
         g, r = base.filter(group_expr), base.filter(~group_expr)
         if g.height < 30 or r.height < 30:
             continue
@@ -69,7 +61,7 @@ def test_nhs_trust_profile_matches_statsmodels(survey, raw):
     assert sig_ours == sig_ref  # complete: no significant row missing, none extra
     # group and rest percents from raw counts
     row = ours[("views_timing", "Satisfied")]
-    base = _base(survey, raw, "views_timing")
+    base = eligible(raw, "views_timing", survey)
     g = base.filter(pl.col("stakeholder_type") == 2)
     assert row.group_value == pytest.approx(100 * g["views_timing"].is_in([1, 2]).mean())
     assert row.difference == pytest.approx(row.group_value - row.other_value)
@@ -103,7 +95,7 @@ def test_weighted_profile_uses_effective_bases(survey, raw):
     group = (parse_filter(survey.codebook, "seniority=1"),)
     prof = profile(survey, group, weighted=True, correction="none")
     row = next(r for r in prof.rows if r.question == "relationship" and r.row == "Positive")
-    base = _base(survey, raw, "relationship")
+    base = eligible(raw, "relationship", survey)
     parts = []
     for df in (base.filter(pl.col("seniority") == 1), base.filter(pl.col("seniority") != 1)):
         w = df["weight"].to_numpy()

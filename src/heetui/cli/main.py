@@ -34,6 +34,15 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
                    help="keep respondents matching; repeat to AND, commas OR; codes or labels")
 
 
+def _table_args(p: argparse.ArgumentParser) -> None:
+    """What tab and chart share: the question, banner, filters, weights and α."""
+    p.add_argument("question")
+    p.add_argument("--by", metavar="SEGMENT", help="banner: a segment or question")
+    _filter_arg(p)
+    p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heetui", description="Explore survey data in the terminal. "
                      "`heetui [PATH]` opens a survey bundle (default: the bundled survey).")
@@ -45,11 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="machine-readable output")
 
     tab = sub.add_parser("tab", help="crosstab a question by a segment")
-    tab.add_argument("question")
-    tab.add_argument("--by", metavar="SEGMENT", help="banner: a segment or question")
-    _filter_arg(tab)
-    tab.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    tab.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+    _table_args(tab)
     tab.add_argument("--correction", choices=("none", "bonferroni", "bh"), default="none")
     tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text")
     tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
@@ -61,11 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(tab)
 
     chart = sub.add_parser("chart", help="draw a question as a chart (plotext)")
-    chart.add_argument("question")
-    chart.add_argument("--by", metavar="SEGMENT", help="banner: a segment or question")
-    _filter_arg(chart)
-    chart.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    chart.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+    _table_args(chart)
     chart.add_argument("--width", type=int, default=None, metavar="W",
                        help="characters (default: the terminal's width, or 100)")
     chart.add_argument("--height", type=int, default=None, metavar="H",
