@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -55,6 +58,10 @@ class ProfileScreen(Screen[ProfileRow | None]):
     def _show(self, result: Profile | None, error: str | None) -> None:
         if not self.is_attached:
             return  # closed while the profile was computed
+        with suppress(NoMatches):  # the screen is being taken down right now
+            self._fill(result, error)
+
+    def _fill(self, result: Profile | None, error: str | None) -> None:
         lst = self.query_one(OptionList)
         lst.loading = False
         if result is None:
@@ -76,7 +83,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
         if self.result is not None:
-            self._show(self.result, None)
+            self._fill(self.result, None)
 
     @on(OptionList.OptionSelected, "#plist")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import replace
 
 from rich.text import Text
@@ -9,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -100,6 +102,10 @@ class VerbatimScreen(Screen[None]):
     def _show(self, token: int, page: VerbatimPage | None, error: str | None) -> None:
         if not self._latest.is_current(token) or not self.is_attached:
             return  # superseded, or the screen was closed while the query ran
+        with suppress(NoMatches):  # the screen is being taken down right now
+            self._fill(page, error)
+
+    def _fill(self, page: VerbatimPage | None, error: str | None) -> None:
         lst = self.query_one("#vlist", OptionList)
         lst.loading = False
         lst.clear_options()
