@@ -44,8 +44,9 @@ class ProfileScreen(Screen[ProfileRow | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).loading = True
-        self._compute()
+        with suppress(NoMatches):  # closed by a key typed ahead before it finished mounting
+            self.query_one(OptionList).loading = True
+            self._compute()
 
     @work(thread=True, exclusive=True)
     def _compute(self) -> None:

@@ -82,12 +82,15 @@ class VerbatimScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#vlist", OptionList).focus()
-        self.load()
+        with suppress(NoMatches):  # closed by a key typed ahead before it finished mounting
+            self.query_one("#vlist", OptionList).focus()
+            self.load()
 
     # ---- loading -------------------------------------------------------------------------
 
     def load(self) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#vlist", OptionList).loading = True
         self._fetch(self.selection, self.start, self._latest.next())
 
