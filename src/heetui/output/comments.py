@@ -10,8 +10,6 @@ import textwrap
 from heetui.engine.verbatims import Verbatim, VerbatimPage
 from heetui.survey.text import safe_text
 
-FORMATS = ("text", "csv", "json")
-
 
 def heading(v: Verbatim) -> str:
     who = f"respondent {v.respondent_id}" if v.respondent_id is not None else \

@@ -14,7 +14,6 @@ from typing import Any, Literal
 from heetui.engine.results import Cell, Column, Crosstab, Row
 
 Show = Literal["percent", "count", "both"]
-FORMATS = ("text", "csv", "json", "md")
 LOW_MARK = "*"
 UNTESTED_MARK = "!"
 

@@ -40,11 +40,18 @@ def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
 
 def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
                  verbatims: pl.DataFrame | None = None, force: bool = False,
-                 header: str = "") -> Path:
-    """Write codebook (as TOML), respondents and verbatims as a bundle folder."""
+                 header: str = "", validate: bool = False) -> Path:
+    """Write codebook (as TOML), respondents and verbatims as a bundle folder.
+
+    With ``validate``, a bundle that does not load cleanly is never put in place.
+    """
     with atomic_folder(out, force) as tmp:
         (tmp / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
-        respondents.write_parquet(tmp / RESPONDENTS)
-        if verbatims is not None:
+        respondents.write_parquet(tmp / RESPONDENTS, row_group_size=500_000)
+        if verbatims is not None and verbatims.height:
             verbatims.write_parquet(tmp / VERBATIMS)
+        if validate:
+            from heetui.survey.bundle import load_bundle
+
+            load_bundle(tmp)
     return Path(out)
