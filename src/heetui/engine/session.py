@@ -11,7 +11,13 @@ from typing import Any
 import duckdb
 
 from heetui.engine.filters import EngineError, ident
-from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
+from heetui.survey.bundle import (
+    Bundle,
+    BundleError,
+    bundled_survey_path,
+    load_bundle,
+    parquet_files,
+)
 from heetui.survey.codebook import Codebook
 
 CACHE_SIZE = 64
@@ -26,10 +32,10 @@ class Survey:
         self._con = duckdb.connect(config={"enable_external_access": True})
         self._lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
-        self._con.execute("CREATE VIEW respondents AS SELECT * FROM "
-                          f"read_parquet({_lit(bundle.respondents)})")
+        self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM "
+                          f"{_parquet(bundle.respondents)}")
         if bundle.verbatims is not None:
-            source = f"read_parquet({_lit(bundle.verbatims)})"
+            source = _parquet(bundle.verbatims)
             cols = {r[0] for r in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
             # comment_id is optional in a bundle: number comments in file order when absent
             extra = "" if "comment_id" in cols else ", row_number() OVER () AS comment_id"
@@ -71,8 +77,17 @@ class Survey:
         self._con.close()
 
 
-def _lit(path: Path) -> str:
+def _lit(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _parquet(path: Path) -> str:
+    """A DuckDB table function over a bundle part: one file, or the files of a partitioned
+    folder, whose ``key=value`` folder names become columns (filters on them skip files)."""
+    if not path.is_dir():
+        return f"read_parquet({_lit(path)})"
+    files = ", ".join(_lit(f) for f in parquet_files(path))
+    return f"read_parquet([{files}], hive_partitioning = true)"
 
 
 def open_survey(path: str | Path | None = None, check_data: bool = True,

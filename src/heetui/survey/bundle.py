@@ -1,6 +1,7 @@
 """Reading and validating a survey bundle folder.
 
-A bundle is ``codebook.toml`` + ``respondents.parquet`` (+ optional ``verbatims.parquet``).
+A bundle is ``codebook.toml`` + ``respondents.parquet`` (+ optional ``verbatims.parquet``);
+either Parquet part may instead be a folder of Parquet files, hive-partitioned or not.
 ``load_bundle`` checks the codebook's structure and the data against it and raises
 ``BundleError`` listing every problem (file, field, what was expected).
 """
@@ -10,9 +11,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.parse import Problem, codebook_from_dict
+
+if TYPE_CHECKING:
+    import polars as pl
 
 CODEBOOK = "codebook.toml"
 RESPONDENTS = "respondents.parquet"
@@ -79,16 +84,37 @@ def load_bundle(path: Path | str, check_data: bool = True) -> Bundle:
                                    "respondents.parquet)")])
     cb = read_codebook(folder / CODEBOOK)
     resp = folder / RESPONDENTS
-    if not resp.is_file():
+    if not resp.exists():
         raise BundleError([Problem(RESPONDENTS, "-", f"is missing from {folder}")])
     verb = folder / VERBATIMS
-    bundle = Bundle(folder, cb, resp, verb if verb.is_file() else None)
+    for part in (resp, verb):
+        if part.is_dir() and not parquet_files(part):
+            raise BundleError([Problem(part.name, "-", "is a folder without .parquet files")])
+    bundle = Bundle(folder, cb, resp, verb if verb.exists() else None)
     if check_data and not _validated_before(bundle):
         problems = validate_data(bundle)
         if problems:
             raise BundleError(problems)
         _remember_valid(bundle)
     return bundle
+
+
+def parquet_files(path: Path) -> list[Path]:
+    """The Parquet files of a bundle part: the file itself, or every ``.parquet`` file
+    under a partitioned folder (hive-style ``key=value`` folders, any depth)."""
+    if not path.is_dir():
+        return [path]
+    return sorted(f for f in path.rglob("*.parquet")
+                  if f.is_file() and not any(p.startswith(".") for p in f.relative_to(path).parts))
+
+
+def scan_parquet(path: Path) -> pl.LazyFrame:
+    """A lazy polars scan of a bundle part; partition keys become columns."""
+    import polars as pl
+
+    if path.is_dir():
+        return pl.scan_parquet(parquet_files(path), hive_partitioning=True)
+    return pl.scan_parquet(path)
 
 
 def _stamp(bundle: Bundle) -> Path | None:
@@ -99,9 +125,9 @@ def _stamp(bundle: Bundle) -> Path | None:
     import os
 
     parts = []
-    for f in (bundle.path / CODEBOOK, bundle.respondents, bundle.verbatims):
-        if f is None:
-            continue
+    files = [bundle.path / CODEBOOK, *parquet_files(bundle.respondents),
+             *(parquet_files(bundle.verbatims) if bundle.verbatims else [])]
+    for f in files:
         try:
             st = f.stat()
         except OSError:
@@ -139,7 +165,7 @@ def validate_data(bundle: Bundle) -> list[Problem]:
         problems.append(Problem(file, fld, msg))
 
     try:
-        lf = pl.scan_parquet(bundle.respondents)
+        lf = scan_parquet(bundle.respondents)
         schema = lf.collect_schema()
     except Exception as e:  # polars raises several types for unreadable files
         return [Problem(RESPONDENTS, "-", f"is not a readable Parquet file ({_short(e)})")]
@@ -222,7 +248,7 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
     out: list[Problem] = []
     assert bundle.verbatims is not None
     try:
-        lf = pl.scan_parquet(bundle.verbatims)
+        lf = scan_parquet(bundle.verbatims)
         schema = lf.collect_schema()
     except Exception as e:
         return [Problem(VERBATIMS, "-", f"is not a readable Parquet file ({_short(e)})")]
@@ -247,7 +273,7 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
     if row["t"]:
         out.append(Problem(VERBATIMS, "themes", f"{row['t']} comments carry a theme code not "
                            "listed under [[themes]]"))
-    ids = pl.scan_parquet(bundle.respondents).select(pl.col(cb.settings.id_column).alias("rid"))
+    ids = scan_parquet(bundle.respondents).select(pl.col(cb.settings.id_column).alias("rid"))
     orphans = (lf.filter(pl.col("respondent_id").is_not_null())
                .join(ids, left_on="respondent_id", right_on="rid", how="anti")
                .select(pl.len()).collect().item())
