@@ -56,3 +56,72 @@ def test_first_screen_in_tmux(width, height):
         assert not alive, "q did not quit the app"
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_keeps_working_when_the_terminal_reads_slowly():
+    """A slow SSH link: the terminal drains the app's output at ~8 KB/s in small bursts,
+    and stalls for 3 s (the app's writes then block once the terminal buffer, ~16 KB,
+    is full) while keys arrive typed ahead. The app must act on every key and quit
+    cleanly."""
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import termios
+    import threading
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    proc = subprocess.Popen([sys.executable, "-m", "heetui"], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    received = bytearray()
+    lock = threading.Lock()
+    stalled = threading.Event()
+
+    def drain() -> None:  # 400 bytes every 50 ms, nothing while stalled
+        while True:
+            while stalled.is_set():
+                time.sleep(0.05)
+            try:
+                chunk = os.read(master, 400)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with lock:
+                received.extend(chunk)
+            time.sleep(0.05)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+
+    def seen(text: str, since: int = 0, timeout: float = 90) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with lock:
+                plain = re.sub(rb"\x1b\[[0-9;?<>]*[A-Za-z]", b"", bytes(received[since:]))
+            if text.encode() in plain:
+                with lock:
+                    return len(received)
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; last output: {bytes(received[-400:])!r}")
+
+    try:
+        mark = seen("Base (unweighted)")
+        stalled.set()
+        for keys in (b"g", b"jjjj", b"g", b"kkkk", b"w"):  # chart, rows, table, weights
+            os.write(master, keys)
+            time.sleep(0.6)
+        stalled.clear()
+        seen("Weighted", mark)
+        os.write(master, b"q")
+        assert proc.wait(timeout=60) == 0
+        reader.join(timeout=10)
+        assert b"Traceback" not in received
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
