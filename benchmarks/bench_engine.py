@@ -1,8 +1,10 @@
 """Engine benchmarks: crosstab with letters vs the bare DuckDB pass over the same cells.
 
-Usage: python benchmarks/bench_engine.py [--sizes 10000 1000000 10000000] [--runs 7]
-Bundles are generated once into benchmarks/_bundles/ (git-ignored). Results are written to
-benchmarks/results.json and benchmarks/RESULTS.md.
+Usage: python benchmarks/bench_engine.py [--sizes 10000 1000000 10000000] [--runs 7] [--demo]
+Bundles are generated once into benchmarks/_bundles/ (git-ignored), with a copy whose
+respondents are hive-partitioned by stakeholder_type. Results are written to
+benchmarks/results.json, then benchmarks/RESULTS.md (see report.py). ``--demo`` also times
+`heetui demo -n 10000000` (about 2.5 minutes); otherwise the last demo figure is kept.
 """
 
 from __future__ import annotations
@@ -30,6 +32,25 @@ def ensure_bundle(n: int) -> Path:
         t = time.perf_counter()
         build(path, n, force=True)
         print(f"  {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return path
+
+
+def ensure_partitioned(n: int) -> Path:
+    """The n-respondent bundle with respondents hive-partitioned by stakeholder_type."""
+    import shutil
+
+    import duckdb
+
+    src = ensure_bundle(n)
+    path = BUNDLES / f"hee_{n}_hive"
+    if not (path / "respondents.parquet").is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        shutil.copy(src / "codebook.toml", path)
+        (path / "verbatims.parquet").symlink_to((src / "verbatims.parquet").resolve())
+        duckdb.sql(f"COPY (SELECT * FROM '{src / 'respondents.parquet'}') TO "
+                   f"'{path / 'respondents.parquet'}' (FORMAT parquet, "
+                   "PARTITION_BY (stakeholder_type), ROW_GROUP_SIZE 500000)")
     return path
 
 
@@ -86,8 +107,12 @@ def bench_size(n: int, runs: int) -> dict:
     def process() -> None:
         subprocess.run(cmd, check=True, capture_output=True, env=env)
 
+    def repeat() -> None:
+        crosstab(survey, req)
+
     out = {
         "respondents": n,
+        "repeat_ms": median_ms(repeat, runs),
         "engine_multi_x_overlap_ms": median_ms(engine, runs),
         "bare_duckdb_same_cells_ms": median_ms(bare, runs),
         "engine_single_x_single_ms": median_ms(engine_single, runs),
@@ -97,8 +122,38 @@ def bench_size(n: int, runs: int) -> dict:
     }
     ratio = out["engine_multi_x_overlap_ms"] / out["bare_duckdb_same_cells_ms"]
     out["engine_overhead_ratio"] = ratio
+    hei = (parse_filter(cb, "stakeholder_type=HEI"),)
+    filtered = TabRequest("words", "region", hei, weighted=True)
+    hive = open_survey(ensure_partitioned(n), check_data=False)
+
+    def timed(s, r):
+        def run() -> None:
+            s.clear_cache()
+            crosstab(s, r)
+        return median_ms(run, runs)
+
+    out["partitioned"] = {"single_file_filtered_ms": timed(survey, filtered),
+                          "partitioned_filtered_ms": timed(hive, filtered),
+                          "partitioned_unfiltered_ms": timed(hive, req)}
+    hive.close()
     survey.close()
     return out
+
+
+def bench_demo() -> dict:
+    """`heetui demo -n 10000000` in a child process: wall time and the child's peak RSS."""
+    import resource
+    import shutil
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="heetui-demo-", dir=BUNDLES))
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "heetui", "demo", "-n", "10000000", "-o",
+                    str(out / "b")], check=True, capture_output=True)
+    seconds = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    shutil.rmtree(out)
+    return {"seconds": seconds, "peak_rss_mb": rss}
 
 
 def machine() -> str:
@@ -117,32 +172,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000, 10_000_000])
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--demo", action="store_true", help="also time heetui demo -n 10000000")
     args = ap.parse_args()
+    BUNDLES.mkdir(parents=True, exist_ok=True)
+    previous = json.loads((HERE / "results.json").read_text()) \
+        if (HERE / "results.json").exists() else {}
+    demo = bench_demo() if args.demo else previous.get("demo")
     results = [bench_size(n, args.runs) for n in args.sizes]
-    doc = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "results": results}
+    doc = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": args.runs,
+           "results": results, "demo": demo}
     (HERE / "results.json").write_text(json.dumps(doc, indent=2) + "\n")
-    lines = [
-        "# Benchmark results", "",
-        f"Machine: {doc['machine']}. Date: {doc['date']}. Medians of {args.runs} runs "
-        "(process timings: of at least 3).", "",
-        "`words` (multi-response, 17 options + 2 nets) by `region` (8 overlapping columns), "
-        "weighted, with all pairwise letters, from a cold cache; the bare DuckDB figure runs "
-        "only the one grouped SELECT the engine sends (no Python, no statistics). The "
-        "single × single rows compare `relationship` by `stakeholder_type` with a bare "
-        "GROUP BY of count, Σw and Σw².", "",
-        "| respondents | engine: multi × overlap | its bare DuckDB query | ratio | "
-        "engine: single × single | bare GROUP BY | `heetui tab --format json` process | "
-        "profile (every question) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['respondents']:,} | {r['engine_multi_x_overlap_ms']:.1f} ms | "
-            f"{r['bare_duckdb_same_cells_ms']:.1f} ms | {r['engine_overhead_ratio']:.2f}× | "
-            f"{r['engine_single_x_single_ms']:.1f} ms | {r['bare_duckdb_group_by_ms']:.1f} ms | "
-            f"{r['tab_json_process_ms']:.0f} ms | {r['profile_ms']:.0f} ms |")
-    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    sys.path.insert(0, str(HERE))
+    import report
+
+    print(report.write())
 
 
 if __name__ == "__main__":

@@ -277,3 +277,42 @@ async def test_small_terminal(survey):
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert not app.query_one(QuestionBrowser).display
+
+
+async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
+    """A quick table replaces the old one without a loading overlay; a slow one shows the
+    overlay after LOADING_DELAY, and Enter on the stale table opens nothing meanwhile."""
+    import asyncio
+    import time
+    from dataclasses import replace
+
+    import heetui.tui.app as app_module
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        seen_loading = []
+        app.set_view(replace(app.view, banner="stakeholder_type"))
+        while app._pending is not None:
+            seen_loading.append(table(app).loading)
+            await asyncio.sleep(0.005)
+        await settle(app, pilot)
+        assert seen_loading and not any(seen_loading)
+        assert "Stakeholder type" in status(app)
+
+        real = app_module.crosstab
+
+        def slow(*args, **kwargs):
+            time.sleep(0.6)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(app_module, "crosstab", slow)
+        app.set_view(replace(app.view, banner="seniority"))
+        await asyncio.sleep(app_module.LOADING_DELAY + 0.2)
+        await pilot.pause()
+        assert table(app).loading
+        table(app).focus()
+        await pilot.press("enter")
+        assert len(app.screen_stack) == 1  # no comments of the table being replaced
+        await settle(app, pilot)
+        assert not table(app).loading and app.crosstab.banner.id == "seniority"

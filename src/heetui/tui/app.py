@@ -37,6 +37,7 @@ from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
+LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
 
 
 class HeetuiApp(ExportActions):
@@ -82,6 +83,7 @@ class HeetuiApp(ExportActions):
         self.view = ViewState(question=first)
         self.crosstab: Crosstab | None = None
         self._latest = Latest()
+        self._pending: int | None = None  # token of the table being computed
         self._focus_table = False
         self._cursor_target: tuple[str, str] | None = None
         self._narrow = False
@@ -125,9 +127,17 @@ class HeetuiApp(ExportActions):
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        self.query_one(CrosstabTable).loading = True
+        """Recompute the table in a worker. The status line says "computing…" at once; the
+        table's loading overlay appears only if the result takes longer than LOADING_DELAY
+        (drawing and removing it would cost two extra repaints on every quick change)."""
         self._update_status(loading=True)
-        self._tabulate(self.view, self._latest.next())
+        token = self._pending = self._latest.next()
+        self.set_timer(LOADING_DELAY, lambda: self._show_loading(token))
+        self._tabulate(self.view, token)
+
+    def _show_loading(self, token: int) -> None:
+        if self._pending == token:
+            self.query_one(CrosstabTable).loading = True
 
     @work(thread=True, exclusive=True, group="tabulate")
     def _tabulate(self, view: ViewState, token: int) -> None:
@@ -141,6 +151,7 @@ class HeetuiApp(ExportActions):
               error: str | None) -> None:
         if not self._latest.is_current(token):
             return  # a newer request superseded this one
+        self._pending = None
         table = self.query_one(CrosstabTable)
         table.loading = False
         if (self.focused is None or self._focus_table) and self.screen is self.screen_stack[0]:
@@ -273,8 +284,8 @@ class HeetuiApp(ExportActions):
         """Enter on a cell: the comments of the respondents counted in it."""
         ct = self.crosstab
         table = self.query_one(CrosstabTable)
-        if ct is None or table.loading:
-            return
+        if ct is None or self._pending is not None:
+            return  # the table on screen is about to be replaced
         cell = table.cell_ref(event.cell_key.row_key.value or "",
                               event.cell_key.column_key.value or "")
         if cell is not None:

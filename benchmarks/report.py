@@ -1,0 +1,139 @@
+"""Write benchmarks/RESULTS.md from results.json (engine) and tui_results.json (app).
+
+Each benchmark script calls ``write()`` when it finishes, so RESULTS.md always shows the
+latest figures of both, and the status of every issue-8 target is computed from them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SIZES = (1_000_000, 10_000_000)
+
+# (what, source, key, limit at 1M, limit at 10M, unit)
+TARGETS: list[tuple[str, str, str, float | None, float | None, str]] = [
+    ("crosstab with letters, weighted, multi × overlapping banner (engine)", "engine",
+     "engine_multi_x_overlap_ms", 60, 400, "ms"),
+    ("the same, `heetui tab … --format json` whole process", "engine",
+     "tab_json_process_ms", 1000, 1500, "ms"),
+    ("engine overhead vs the bare DuckDB query of the same cells", "engine",
+     "engine_overhead_ratio", 2, 2, "×"),
+    ("app: launch to first table (Pilot)", "app", "launch_to_first_table_ms", 800, 1000, "ms"),
+    ("app: launch to first table (tmux, real terminal)", "app", "tmux_launch_ms", 800, 1000,
+     "ms"),
+    ("app: banner change to updated table (Pilot)", "app", "banner_change_ms", 100, 500, "ms"),
+    ("app: banner change to updated table (tmux, real terminal)", "app", "tmux_banner_ms", 100,
+     500, "ms"),
+    ("verbatim search, first page", "app", "verbatim_search_first_page_ms", 100, 300, "ms"),
+    ("peak RSS with the survey open", "app", "peak_rss_mb", 250, 400, "MB"),
+]
+
+
+def _load(name: str) -> Any:
+    path = HERE / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "×":
+        return f"{value:.2f}×"
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+
+
+def _status(value: float | None, limit: float | None, unit: str) -> str:
+    if limit is None:
+        return ""
+    bound = f"≤ {limit:g}×" if unit == "×" else f"≤ {limit:,g} {unit}"
+    if value is None:
+        return f"{bound}: not measured"
+    ok = "met" if value <= limit else "**not met**"
+    return f"{bound}: {ok} ({_fmt(value, unit)})"
+
+
+def write() -> str:
+    engine = _load("results.json") or {"results": []}
+    app = _load("tui_results.json") or []
+    by_size = {"engine": {r["respondents"]: r for r in engine["results"]},
+               "app": {r["respondents"]: r for r in app}}
+    out = ["# Benchmark results", "",
+           f"Machine: {engine.get('machine', '?')}. Engine run: {engine.get('date', '?')}; "
+           f"medians of {engine.get('runs', '?')} runs (process timings: of at least 3). "
+           "Regenerate with `python benchmarks/run.py`.", "",
+           "## Targets (issue 8)", "",
+           "| target | 1M respondents | 10M respondents |", "|---|---|---|"]
+    for what, src, key, l1, l10, unit in TARGETS:
+        cells = [_status(by_size[src].get(n, {}).get(key), lim, unit)
+                 for n, lim in zip(SIZES, (l1, l10), strict=True)]
+        out.append(f"| {what} | {cells[0]} | {cells[1]} |")
+    demo = engine.get("demo")
+    if demo:
+        ok = demo["seconds"] <= 180 and demo["peak_rss_mb"] <= 2048
+        out.append(f"| `heetui demo -n 10000000` | | ≤ 3 min, ≤ 2 GB: "
+                   f"{'met' if ok else '**not met**'} ({demo['seconds'] / 60:.1f} min, "
+                   f"{demo['peak_rss_mb']:,.0f} MB) |")
+    out += ["", "## Engine (benchmarks/bench_engine.py)", "",
+            "`words` (multi-response, 17 options + 2 nets) by `region` (8 overlapping "
+            "columns), weighted, with all pairwise letters, result cache cleared before "
+            "each run; the bare DuckDB figure runs only the one grouped SELECT the engine "
+            "sends (no Python, no statistics), in the same process, right after. "
+            "“Repeat” is the same table asked again (served from the result cache). The "
+            "single × single columns compare `relationship` by `stakeholder_type` with a "
+            "bare GROUP BY of count, Σw and Σw².", "",
+            "| respondents | engine: multi × overlap | its bare DuckDB query | ratio | repeat "
+            "| engine: single × single | bare GROUP BY | `heetui tab --format json` process "
+            "| profile (every question) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in engine["results"]:
+        out.append(
+            f"| {r['respondents']:,} | {r['engine_multi_x_overlap_ms']:.1f} ms | "
+            f"{r['bare_duckdb_same_cells_ms']:.1f} ms | {r['engine_overhead_ratio']:.2f}× | "
+            f"{r.get('repeat_ms', float('nan')):.2f} ms | "
+            f"{r['engine_single_x_single_ms']:.1f} ms | {r['bare_duckdb_group_by_ms']:.1f} ms | "
+            f"{r['tab_json_process_ms']:.0f} ms | {r['profile_ms']:.0f} ms |")
+    parts = [r for r in engine["results"] if "partitioned" in r]
+    if parts:
+        out += ["", "### Partitioned respondents", "",
+                "The same bundle with respondents hive-partitioned by `stakeholder_type` "
+                "(3 folders). Table: `words` by `region`, weighted, filtered to HEI (one "
+                "partition), engine timing as above.", "",
+                "| respondents | one file | partitioned | partitioned, no filter |",
+                "|---:|---:|---:|---:|"]
+        for r in parts:
+            p = r["partitioned"]
+            out.append(f"| {r['respondents']:,} | {p['single_file_filtered_ms']:.1f} ms | "
+                       f"{p['partitioned_filtered_ms']:.1f} ms | "
+                       f"{p['partitioned_unfiltered_ms']:.1f} ms |")
+    if app:
+        out += ["", "## App (benchmarks/bench_tui.py)", "",
+                "Pilot: one fresh process per size, launch timed from Python start-up "
+                "(imports included) to the first table; banner change is the median of five "
+                "banners for `relationship`; search is the median of five words. tmux: "
+                "`heetui --data BUNDLE` in a real 120×40 terminal, timed from the command to "
+                "the table being on screen (`capture-pane` polled), and from the Enter that "
+                "chooses a banner in the picker to the new columns on screen; medians of 3. "
+                "Every bundle was validated once before (validation cache).", "",
+                "| respondents | Pilot: launch → first table | Pilot: banner change | "
+                "tmux: launch → table on screen | tmux: banner change on screen | "
+                "verbatim search, first page | peak RSS |",
+                "|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in app:
+            out.append(
+                f"| {r['respondents']:,} | {r['launch_to_first_table_ms']:.0f} ms | "
+                f"{r['banner_change_ms']:.0f} ms | {r.get('tmux_launch_ms', float('nan')):.0f} "
+                f"ms | {r.get('tmux_banner_ms', float('nan')):.0f} ms | "
+                f"{r['verbatim_search_first_page_ms']:.0f} ms | {r['peak_rss_mb']:.0f} MB |")
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        out += ["", notes.read_text().strip()]
+    text = "\n".join(out) + "\n"
+    tmp = HERE / ".RESULTS.md.tmp"
+    tmp.write_text(text)
+    tmp.replace(HERE / "RESULTS.md")
+    return text
+
+
+if __name__ == "__main__":
+    print(write())
