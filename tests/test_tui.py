@@ -316,3 +316,34 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         assert len(app.screen_stack) == 1  # no comments of the table being replaced
         await settle(app, pilot)
         assert not table(app).loading and app.crosstab.banner.id == "seniority"
+
+
+async def test_a_choice_arriving_under_another_modal_is_ignored(survey):
+    """Found by the 50,000-event monkey run: a picker's choice handled after the command
+    palette opened over it dismissed the palette instead, and the picker's next Escape
+    answered it a second time (InvalidStateError)."""
+    from heetui.tui.modals import NO_BANNER, close
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, BannerScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        close(picker, NO_BANNER)  # the late choice: ignored, the palette stays on top
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")  # closes the palette
+        await pilot.pause()
+        assert app.screen is picker
+        await pilot.press("escape")  # closes the picker, once
+        await settle(app, pilot)
+        assert len(app.screen_stack) == 1
+        close(picker, None)  # a key typed ahead after it closed: ignored
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BannerScreen)

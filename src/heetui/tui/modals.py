@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from weakref import WeakSet
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +19,16 @@ from heetui.survey.codebook import Codebook
 NO_BANNER = "__none__"
 
 
+_closed: WeakSet[Screen[object]] = WeakSet()
+
+
 def close(screen: Screen[object], result: object = None) -> None:
-    """Dismiss a screen once: keys typed ahead can ask twice before it is gone."""
-    if screen.is_current:
+    """Dismiss a screen once, and only while it is on top. Typed-ahead keys can deliver a
+    choice after another modal (help, the command palette) opened over the picker: the
+    picker is still "current" (visible behind it), but dismissing it would pop the modal
+    on top and leave the picker answered yet on screen, so a later Escape answered twice."""
+    if screen.is_active and screen not in _closed:
+        _closed.add(screen)
         screen.dismiss(result)
 
 
