@@ -84,6 +84,7 @@ class HeetuiApp(ExportActions):
         self.crosstab: Crosstab | None = None
         self._latest = Latest()
         self._pending: int | None = None  # token of the table being computed
+        self._texts: dict[str, str] = {}  # what the Static lines show
         self._focus_table = False
         self._cursor_target: tuple[str, str] | None = None
         self._narrow = False
@@ -171,9 +172,15 @@ class HeetuiApp(ExportActions):
         if chart.display:
             chart.show(ct, self.codebook.benchmarks)
         q = ct.question
-        self.query_one("#qtext", Static).update(f"{q.id}: {q.text}\n{ct.base_text}")
-        self.query_one("#legend", Static).update(short_legend(ct))
+        self._set_text("qtext", f"{q.id}: {q.text}\n{ct.base_text}")
+        self._set_text("legend", short_legend(ct))
         self._update_status()
+
+    def _set_text(self, widget_id: str, text: str) -> None:
+        """Update a Static only when its text changes: every update re-lays out the screen."""
+        if self._texts.get(widget_id) != text:
+            self._texts[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
 
     def _update_status(self, loading: bool = False) -> None:
         v = self.view
@@ -194,7 +201,7 @@ class HeetuiApp(ExportActions):
         parts.append(f"Letters: {'on' if v.letters else 'off'} α={v.sig_level:g}")
         if loading:
             parts.append("computing…")
-        self.query_one("#status", Static).update(" │ ".join(parts))
+        self._set_text("status", " │ ".join(parts))
 
     # ---- actions -----------------------------------------------------------------------
 
