@@ -178,7 +178,9 @@ def main() -> None:
     previous = json.loads((HERE / "results.json").read_text()) \
         if (HERE / "results.json").exists() else {}
     demo = bench_demo() if args.demo else previous.get("demo")
-    results = [bench_size(n, args.runs) for n in args.sizes]
+    fresh = {n: bench_size(n, args.runs) for n in args.sizes}
+    kept = {r["respondents"]: r for r in previous.get("results", [])}  # sizes not rerun
+    results = [v for _, v in sorted({**kept, **fresh}.items())]
     doc = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": args.runs,
            "results": results, "demo": demo}
     (HERE / "results.json").write_text(json.dumps(doc, indent=2) + "\n")

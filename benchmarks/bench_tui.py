@@ -76,9 +76,15 @@ def tmux_once(path: Path) -> tuple[float, float]:
     """Launch → table on screen, and picker Enter → new banner's columns on screen (ms)."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
     cmd = f"{sys.executable} -m heetui --data {path}"
-    t0 = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd],
-                   check=True)
+    for _ in range(40):  # a previous tmux server may still be shutting down
+        t0 = time.perf_counter()
+        started = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120",
+                                  "-y", "40", cmd], capture_output=True)
+        if started.returncode == 0:
+            break
+        time.sleep(0.25)
+    else:
+        raise RuntimeError(f"tmux would not start: {started.stderr.decode()}")
     try:
         launch = _wait(session, "Base (unweighted)") - t0
         subprocess.run(["tmux", "send-keys", "-t", session, "b"], check=True)
@@ -116,7 +122,10 @@ def main() -> None:
                            capture_output=True, text=True)
         rows.append({"respondents": n, **json.loads(r.stdout.strip().splitlines()[-1]),
                      **tmux_timings(path)})
-    (HERE / "tui_results.json").write_text(json.dumps(rows, indent=2) + "\n")
+    old = HERE / "tui_results.json"
+    kept = {r["respondents"]: r for r in json.loads(old.read_text())} if old.exists() else {}
+    merged = {**kept, **{r["respondents"]: r for r in rows}}  # sizes not rerun are kept
+    old.write_text(json.dumps([v for _, v in sorted(merged.items())], indent=2) + "\n")
     sys.path.insert(0, str(HERE))
     import report
 

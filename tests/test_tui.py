@@ -310,12 +310,13 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         app.set_view(replace(app.view, banner="seniority"))
         await asyncio.sleep(app_module.LOADING_DELAY + 0.2)
         await pilot.pause()
-        assert table(app).loading
+        assert table(app).loading and "computing" in status(app)
         table(app).focus()
         await pilot.press("enter")
         assert len(app.screen_stack) == 1  # no comments of the table being replaced
         await settle(app, pilot)
         assert not table(app).loading and app.crosstab.banner.id == "seniority"
+        assert "computing" not in status(app) and "Seniority" in status(app)
 
 
 async def test_a_choice_arriving_under_another_modal_is_ignored(survey):

@@ -128,10 +128,10 @@ class HeetuiApp(ExportActions):
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        """Recompute the table in a worker. The status line says "computing…" at once; the
-        table's loading overlay appears only if the result takes longer than LOADING_DELAY
-        (drawing and removing it would cost two extra repaints on every quick change)."""
-        self._update_status(loading=True)
+        """Recompute the table in a worker. The loading overlay and "computing…" appear only
+        if the result takes longer than LOADING_DELAY: drawing them on every quick change
+        would cost extra layouts and repaints while the query runs (and holds the GIL
+        against its Python part)."""
         token = self._pending = self._latest.next()
         self.set_timer(LOADING_DELAY, lambda: self._show_loading(token))
         self._tabulate(self.view, token)
@@ -139,6 +139,7 @@ class HeetuiApp(ExportActions):
     def _show_loading(self, token: int) -> None:
         if self._pending == token:
             self.query_one(CrosstabTable).loading = True
+            self._update_status(loading=True)
 
     @work(thread=True, exclusive=True, group="tabulate")
     def _tabulate(self, view: ViewState, token: int) -> None:
