@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from heetui.engine.crosstab import crosstab
 from heetui.engine.filters import EngineError, Filter
@@ -29,6 +29,7 @@ from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
 from heetui.tui.commands import palette_commands
 from heetui.tui.exports import ExportActions
+from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
@@ -102,7 +103,7 @@ class HeetuiApp(ExportActions):
                 yield ChartView(id="chart", classes="hidden")
                 yield Static("", id="legend", markup=False)
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(CrosstabTable).focus()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, OptionList, SelectionList, Static
+from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
+from heetui.tui.footer import KeyFooter
 
 NO_BANNER = "__none__"
 
@@ -104,7 +105,7 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
             with Horizontal():
                 yield OptionList(*opts, id="filter-vars")
                 yield SelectionList[int](id="filter-values")
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         ol = self.query_one("#filter-vars", OptionList)

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from heetui.engine.filters import EngineError, Filter
 from heetui.engine.profile import Profile, ProfileRow, profile
 from heetui.engine.session import Survey
 from heetui.output.profile import heading, row_line
+from heetui.tui.footer import KeyFooter
 from heetui.tui.modals import close
 
 
@@ -41,7 +42,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
     def compose(self) -> ComposeResult:
         yield Static("Computing the profile…", id="psummary", markup=False)
         yield OptionList(id="plist")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         with suppress(NoMatches):  # closed by a key typed ahead before it finished mounting

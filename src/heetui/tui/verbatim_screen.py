@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from heetui.engine.filters import EngineError
@@ -20,6 +20,7 @@ from heetui.engine.session import Survey
 from heetui.engine.verbatims import PAGE, Selection, Verbatim, VerbatimPage, verbatims
 from heetui.output.comments import attribute_line, heading, summary
 from heetui.survey.text import safe_text
+from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 
 MAX_SHOWN = 4000  # characters of one comment shown in the list
@@ -79,7 +80,7 @@ class VerbatimScreen(Screen[None]):
             with Vertical():
                 yield Input(placeholder='/ search: words, or a "quoted phrase"', id="vsearch")
                 yield OptionList(id="vlist")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         with suppress(NoMatches):  # closed by a key typed ahead before it finished mounting
