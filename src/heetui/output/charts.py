@@ -26,10 +26,14 @@ def _fit(label: str, width: int) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
 def _legend(names: list[str], width: int) -> list[str]:
     lines, line = [], ""
     for i, name in enumerate(names):
-        item = f"{MARKERS[i % len(MARKERS)]} {name}"
+        item = _fit(f"{MARKERS[i % len(MARKERS)]} {name}", width)
         if line and len(line) + 3 + len(item) > width:
             lines.append(line)
             line = ""
@@ -53,8 +57,8 @@ def _build(color: bool) -> str:
 
 def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[str]:
     if not any(v for _, vals in c.segments for v in vals):
-        return [c.title, EMPTY]
-    label_w = min(32, max(len(b) for b in c.bars) + 2)
+        return [*_wrap(c.title, width), *_wrap(EMPTY, width)]
+    label_w = min(32, max(len(b) for b in c.bars) + 2, width // 2)
     names = [f"{b}{' ' + SIG_MARK if m else ''}" for b, m in zip(c.bars, c.marked,
                                                               strict=True)]
     rows = len(names)
@@ -77,7 +81,7 @@ def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[st
                          color="black" if color else None, background="white" if color
                          else None)
             left += v
-    lines = [c.title, *_build(color).splitlines()]
+    lines = [*_wrap(c.title, width), *_build(color).splitlines()]
     lines += _legend([name for name, _ in c.segments], width)
     for net, values in c.nets:
         lines += textwrap.wrap(f"{net}: " + " · ".join(
@@ -90,13 +94,13 @@ def _notes(notes: tuple[str, ...], width: int) -> list[str]:
     if not notes:
         return []
     head = f"{SIG_MARK} differs significantly from another column (letters as in the table):"
-    return [head, *(f"  {_fit(n, width - 2)}" for n in notes)]
+    return [*_wrap(head, width), *(f"  {_fit(n, width - 2)}" for n in notes)]
 
 
 def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
     if not any(c.series[0][1]):
-        return [c.title, EMPTY]
-    label_w = min(30, max(len(o) for o in c.options) + 1)
+        return [*_wrap(c.title, width), *_wrap(EMPTY, width)]
+    label_w = min(30, max(len(o) for o in c.options) + 1, width // 2)
     n = len(c.options)
     _start(width, 2 * n + 3 if height is None else max(height, n + 3), color)
     name, raw = c.series[0]
@@ -106,9 +110,9 @@ def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
     plt.xlim(0, max(10.0, min(100.0, max(raw) * 1.15)))
     for j, v in enumerate(values):
         plt.text(f" {v:.0f}%", v, j + 1, alignment="left")
-    lines = [c.title, *_build(color).splitlines()]
+    lines = [*_wrap(c.title, width), *_build(color).splitlines()]
     if c.marked[0]:
-        lines.append(f"{SIG_MARK} {name} differs significantly from another column")
+        lines += _wrap(f"{SIG_MARK} {name} differs significantly from another column", width)
     return lines + _notes(c.notes, width)
 
 
@@ -116,13 +120,13 @@ def _scores(c: Scores, width: int, color: bool) -> list[str]:
     items = [(lab, v, se, s) for lab, v, se, s in zip(c.labels, c.values, c.ses, c.sig,
                                                        strict=True) if v is not None]
     if not items:
-        return [c.title, EMPTY]
+        return [*_wrap(c.title, width), *_wrap(EMPTY, width)]
     if c.benchmarks:
         total = items[0]
         ranked = [(f"◆ {total[0]} (this survey)", total[1], total[2], total[3])] + \
             [(lab, v, None, "") for lab, v in c.benchmarks]
         items = sorted(ranked, key=lambda i: -i[1]) + items[1:]
-    label_w = min(40, max(len(i[0]) for i in items) + 2)
+    label_w = min(40, max(len(i[0]) for i in items) + 2, width // 2)  # room for the bars
     _start(width, len(items) * 2 + 3, color)
     labels = [_fit(i[0], label_w) for i in reversed(items)]
     values = [i[1] for i in reversed(items)]
@@ -137,7 +141,7 @@ def _scores(c: Scores, width: int, color: bool) -> list[str]:
     for j, (_, v, se, s) in enumerate(reversed(items)):
         se_txt = f" ±{se:.{dec}f}" if se is not None else ""
         plt.text(f" {v:.{dec}f}{se_txt} {s}", max(v, 0.0), j + 1, alignment="left")
-    lines = [c.title, *_build(color).splitlines()]
+    lines = [*_wrap(c.title, width), *_build(color).splitlines()]
     note = "± one standard error; letters: significantly higher than that column" + (
         "; ◆ marks this survey among the benchmarks, which are illustrative"
         if c.benchmarks else "")
