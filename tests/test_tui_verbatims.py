@@ -117,3 +117,29 @@ async def test_hostile_text_is_shown_literally(tmp_path):
                  for s in comment_list(app).get_option_at_index(i).prompt.spans
                  if "link" in str(s.style) or "red" in str(s.style)]
         assert spans == []  # no markup was interpreted
+
+
+async def test_back_from_comments_under_the_palette_leaves_the_palette(survey):
+    """Escape from the comments screen reaching it after the command palette opened on top
+    used to pop the palette (the screen is "current" behind a modal) and leave the screen."""
+    from textual.command import CommandPalette
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        comments = app.screen
+        assert isinstance(comments, VerbatimScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        comments.action_back()  # the Escape typed ahead, handled late
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is comments
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(app.screen_stack) == 1

@@ -22,6 +22,7 @@ from heetui.output.comments import attribute_line, heading, summary
 from heetui.survey.text import safe_text
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
+from heetui.tui.modals import close
 
 MAX_SHOWN = 4000  # characters of one comment shown in the list
 ALL = "__all__"
@@ -181,5 +182,4 @@ class VerbatimScreen(Screen[None]):
         if self.focused is not None and self.focused.id == "vsearch":
             self.query_one("#vlist", OptionList).focus()
             return
-        if self.is_current:
-            self.app.pop_screen()
+        close(self)  # only while on top: not from under the command palette
