@@ -162,3 +162,13 @@ async def test_filter_profile_crosstab_verbatims_in_three_keys(survey):
         await settle(app, pilot)
         assert not app.view.group and "group vs rest" not in str(
             app.query_one("#status").render())
+
+
+def test_group_size_is_the_respondents_in_the_group(survey, raw):
+    """n= in the heading counts every respondent matching the filters (an independent polars
+    count), not the largest base among the questions."""
+    group = (parse_filter(survey.codebook, "stakeholder_type=NHS Trust"),
+             parse_filter(survey.codebook, "region=London"))
+    prof = profile(survey, group, correction="none")
+    expected = raw.filter((pl.col("stakeholder_type") == 2) & (pl.col("region_6") == 1)).height
+    assert prof.group_size == expected

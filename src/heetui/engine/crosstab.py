@@ -18,7 +18,9 @@ from heetui.engine.filters import (
     EngineError,
     Filter,
     condition,
+    describe_group,
     eligibility,
+    group_where,
     ident,
     resolve_variable,
     where,
@@ -72,7 +74,7 @@ GROUP_ID = "__group__"
 
 def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Variable:
     """A banner of two columns: the group (code 1) and the rest (2) or everyone (0)."""
-    label = " & ".join(f.describe(cb) for f in group)
+    label = describe_group(cb, group)
     other = Option(2, "Rest") if against == "rest" else Option(0, "Everyone")
     return Variable(id=GROUP_ID, text=f"Group: {label}", type="single", role="segment",
                     options=(Option(1, label), other), label="Group")
@@ -118,7 +120,7 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
     w = survey.weight_sql
     bkey, bparams = _banner_key(b), []
     if group:  # 1 = in the group, 2 = not
-        gsql, gparams = where([condition(cb, f) for f in group])
+        gsql, gparams = group_where(cb, group)
         bkey, bparams = f"CASE WHEN {gsql} THEN 1 ELSE 2 END", list(gparams)
     qkey = f"{ident(q.id)}::BIGINT" if q.type == "single" else "-1"
     aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]

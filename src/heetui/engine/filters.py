@@ -101,6 +101,15 @@ def where(conditions: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:
     return sql, params
 
 
+def group_where(cb: Codebook, group: tuple[Filter, ...]) -> tuple[str, list[int]]:
+    """SQL condition (and parameters) for respondents in a group: every filter holds."""
+    return where([condition(cb, f) for f in group])
+
+
+def describe_group(cb: Codebook, group: tuple[Filter, ...]) -> str:
+    return " & ".join(f.describe(cb) for f in group)
+
+
 def eligibility(cb: Codebook, v: Variable) -> list[tuple[str, list[int]]]:
     """Conditions for the respondents a question's base counts."""
     out: list[tuple[str, list[int]]] = []

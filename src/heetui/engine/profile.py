@@ -7,10 +7,10 @@ whole profile (Benjamini–Hochberg by default: many rows are tested at once).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError, Filter
+from heetui.engine.filters import EngineError, Filter, describe_group, group_where
 from heetui.engine.session import Survey
 from heetui.engine.stats import Correction, adjust
 
@@ -56,13 +56,13 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
     used = {f.variable for f in group}
     found: list[tuple[ProfileRow, float | None]] = []
-    size = 0
+    gsql, gparams = group_where(cb, group)
+    size = int(survey.query(f"SELECT COUNT(*) FROM respondents WHERE {gsql}", gparams)[0][0])
     for v in cb.closed:
         if v.id in used:
             continue  # the variables that define the group differ by construction
         ct = crosstab(survey, TabRequest(v.id, weighted=weighted, sig_level=sig_level,
                                          group=group, against=against))
-        size = max(size, ct.columns[1].base)
         tests = {t.row: t for t in ct.tests}
         for r in ct.rows:
             g, o = r.cells[1], r.cells[2]
@@ -83,9 +83,8 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     rows = [r for r, _ in found]
     for i, pa in zip(tested, adjusted, strict=True):
         r, z = found[i]
-        rows[i] = ProfileRow(**{**r.__dict__, "p_adjusted": pa,
-                                "significant": pa < sig_level and bool(z)})
+        rows[i] = replace(r, p_adjusted=pa, significant=pa < sig_level and bool(z))
     rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
-    return Profile(group=group, group_text=" & ".join(f.describe(cb) for f in group),
+    return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,
                    sig_level=sig_level, group_size=size, rows=tuple(rows))

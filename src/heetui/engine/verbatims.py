@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from heetui.engine.filters import EngineError, Filter, condition, eligibility, ident, where
+from heetui.engine.filters import (
+    EngineError,
+    Filter,
+    condition,
+    describe_group,
+    eligibility,
+    group_where,
+    ident,
+    where,
+)
 from heetui.engine.session import Survey
 from heetui.survey.codebook import Codebook, Variable
 
@@ -104,7 +113,7 @@ def _cell_conditions(cb: Codebook, cell: CellRef) -> list[tuple[str, list[int]]]
     if cell.banner is not None and cell.banner_code is not None:
         conds.append(condition(cb, Filter(cell.banner, (cell.banner_code,))))
     if cell.group and cell.in_group is not None:
-        gsql, gparams = where([condition(cb, f) for f in cell.group])
+        gsql, gparams = group_where(cb, cell.group)
         conds.append((f"({gsql})" if cell.in_group else f"NOT ({gsql})", gparams))
     return conds
 
@@ -113,7 +122,7 @@ def describe(cb: Codebook, sel: Selection) -> str:
     parts: list[str] = []
     if sel.cell is not None:
         c = sel.cell
-        group = " & ".join(f.describe(cb) for f in c.group)
+        group = describe_group(cb, c.group)
         if c.banner is not None and c.banner_code is not None:
             parts.append(cb.get(c.banner).option(c.banner_code).label)
         elif c.group and c.in_group is not None:

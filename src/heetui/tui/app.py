@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from heetui.engine.crosstab import crosstab
-from heetui.engine.filters import EngineError, Filter
+from heetui.engine.filters import EngineError, Filter, describe_group
 from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
@@ -188,8 +188,7 @@ class HeetuiApp(ExportActions):
         v = self.view
         banner = self.codebook.get(v.banner).short if v.banner else "none"
         if v.group:
-            banner = "group vs rest (" + " & ".join(f.describe(self.codebook)
-                                                    for f in v.group) + ")"
+            banner = f"group vs rest ({describe_group(self.codebook, v.group)})"
         parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]
         if v.filters:
             flt = "; ".join(f.describe(self.codebook) for f in v.filters)
