@@ -11,13 +11,7 @@ from typing import Any
 import duckdb
 
 from heetui.engine.filters import EngineError, ident
-from heetui.survey.bundle import (
-    Bundle,
-    BundleError,
-    bundled_survey_path,
-    load_bundle,
-    parquet_files,
-)
+from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook
 
 CACHE_SIZE = 64
@@ -33,9 +27,9 @@ class Survey:
         self._lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM "
-                          f"{_parquet(bundle.respondents)}")
+                          f"{_parquet(bundle.respondents, bundle.respondent_files)}")
         if bundle.verbatims is not None:
-            source = _parquet(bundle.verbatims)
+            source = _parquet(bundle.verbatims, bundle.verbatim_files)
             cols = {r[0] for r in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
             # comment_id is optional in a bundle: number comments in file order when absent
             extra = "" if "comment_id" in cols else ", row_number() OVER () AS comment_id"
@@ -81,13 +75,12 @@ def _lit(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _parquet(path: Path) -> str:
+def _parquet(path: Path, files: tuple[Path, ...]) -> str:
     """A DuckDB table function over a bundle part: one file, or the files of a partitioned
     folder, whose ``key=value`` folder names become columns (filters on them skip files)."""
     if not path.is_dir():
         return f"read_parquet({_lit(path)})"
-    files = ", ".join(_lit(f) for f in parquet_files(path))
-    return f"read_parquet([{files}], hive_partitioning = true)"
+    return f"read_parquet([{', '.join(_lit(f) for f in files)}], hive_partitioning = true)"
 
 
 def open_survey(path: str | Path | None = None, check_data: bool = True,

@@ -45,6 +45,8 @@ class Bundle:
     codebook: Codebook
     respondents: Path
     verbatims: Path | None
+    respondent_files: tuple[Path, ...] = ()  # the Parquet files of each part (listed once)
+    verbatim_files: tuple[Path, ...] = ()
 
 
 def bundled_survey_path() -> Path:
@@ -87,15 +89,20 @@ def load_bundle(path: Path | str, check_data: bool = True) -> Bundle:
     if not resp.exists():
         raise BundleError([Problem(RESPONDENTS, "-", f"is missing from {folder}")])
     verb = folder / VERBATIMS
-    for part in (resp, verb):
-        if part.is_dir() and not parquet_files(part):
+    rfiles = parquet_files(resp)
+    vfiles = parquet_files(verb) if verb.exists() else []
+    for part, files in ((resp, rfiles), (verb, vfiles)):
+        if part.is_dir() and not files:
             raise BundleError([Problem(part.name, "-", "is a folder without .parquet files")])
-    bundle = Bundle(folder, cb, resp, verb if verb.exists() else None)
-    if check_data and not _validated_before(bundle):
-        problems = validate_data(bundle)
-        if problems:
-            raise BundleError(problems)
-        _remember_valid(bundle)
+    bundle = Bundle(folder, cb, resp, verb if verb.exists() else None, tuple(rfiles),
+                    tuple(vfiles))
+    if check_data:
+        stamp = _stamp(bundle)
+        if stamp is None or not stamp.is_file():
+            problems = validate_data(bundle)
+            if problems:
+                raise BundleError(problems)
+            _remember_valid(stamp)
     return bundle
 
 
@@ -108,12 +115,12 @@ def parquet_files(path: Path) -> list[Path]:
                   if f.is_file() and not any(p.startswith(".") for p in f.relative_to(path).parts))
 
 
-def scan_parquet(path: Path) -> pl.LazyFrame:
-    """A lazy polars scan of a bundle part; partition keys become columns."""
+def scan_parquet(path: Path, files: tuple[Path, ...]) -> pl.LazyFrame:
+    """A lazy polars scan of a bundle part (its ``files``); partition keys become columns."""
     import polars as pl
 
     if path.is_dir():
-        return pl.scan_parquet(parquet_files(path), hive_partitioning=True)
+        return pl.scan_parquet(list(files), hive_partitioning=True)
     return pl.scan_parquet(path)
 
 
@@ -125,9 +132,7 @@ def _stamp(bundle: Bundle) -> Path | None:
     import os
 
     parts = []
-    files = [bundle.path / CODEBOOK, *parquet_files(bundle.respondents),
-             *(parquet_files(bundle.verbatims) if bundle.verbatims else [])]
-    for f in files:
+    for f in (bundle.path / CODEBOOK, *bundle.respondent_files, *bundle.verbatim_files):
         try:
             st = f.stat()
         except OSError:
@@ -138,13 +143,7 @@ def _stamp(bundle: Bundle) -> Path | None:
     return Path(base) / "heetui" / "validated" / key
 
 
-def _validated_before(bundle: Bundle) -> bool:
-    stamp = _stamp(bundle)
-    return stamp is not None and stamp.is_file()
-
-
-def _remember_valid(bundle: Bundle) -> None:
-    stamp = _stamp(bundle)
+def _remember_valid(stamp: Path | None) -> None:
     if stamp is None:
         return
     try:  # best effort: a read-only home only costs the next scan
@@ -165,7 +164,7 @@ def validate_data(bundle: Bundle) -> list[Problem]:
         problems.append(Problem(file, fld, msg))
 
     try:
-        lf = scan_parquet(bundle.respondents)
+        lf = scan_parquet(bundle.respondents, bundle.respondent_files)
         schema = lf.collect_schema()
     except Exception as e:  # polars raises several types for unreadable files
         return [Problem(RESPONDENTS, "-", f"is not a readable Parquet file ({_short(e)})")]
@@ -248,7 +247,7 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
     out: list[Problem] = []
     assert bundle.verbatims is not None
     try:
-        lf = scan_parquet(bundle.verbatims)
+        lf = scan_parquet(bundle.verbatims, bundle.verbatim_files)
         schema = lf.collect_schema()
     except Exception as e:
         return [Problem(VERBATIMS, "-", f"is not a readable Parquet file ({_short(e)})")]
@@ -273,7 +272,8 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
     if row["t"]:
         out.append(Problem(VERBATIMS, "themes", f"{row['t']} comments carry a theme code not "
                            "listed under [[themes]]"))
-    ids = scan_parquet(bundle.respondents).select(pl.col(cb.settings.id_column).alias("rid"))
+    ids = scan_parquet(bundle.respondents, bundle.respondent_files).select(
+        pl.col(cb.settings.id_column).alias("rid"))
     orphans = (lf.filter(pl.col("respondent_id").is_not_null())
                .join(ids, left_on="respondent_id", right_on="rid", how="anti")
                .select(pl.len()).collect().item())
