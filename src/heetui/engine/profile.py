@@ -47,6 +47,10 @@ class Profile:
     def significant(self) -> tuple[ProfileRow, ...]:
         return tuple(r for r in self.rows if r.significant)
 
+    def listed(self, show_all: bool) -> tuple[ProfileRow, ...]:
+        """The rows a view lists: every row, or only the significant ones."""
+        return self.rows if show_all else self.significant
+
 
 def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
             weighted: bool = False, sig_level: float = 0.05, correction: Correction = "bh"

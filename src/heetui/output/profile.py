@@ -53,7 +53,7 @@ def row_line(r: ProfileRow, label_width: int = 48) -> str:
 
 
 def render_text(p: Profile, show_all: bool = False) -> str:
-    rows = p.rows if show_all else p.significant
+    rows = p.listed(show_all)
     lines = [heading(p), ""]
     lines += [row_line(r) for r in rows] or ["(no significant difference)"]
     return "\n".join(lines) + "\n"
@@ -72,12 +72,12 @@ def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
 
 
 def render_json(p: Profile, show_all: bool = False) -> str:
-    rows = p.rows if show_all else p.significant
+    rows = p.listed(show_all)
     return json.dumps([_record(r, p) for r in rows], ensure_ascii=False, indent=2) + "\n"
 
 
 def render_csv(p: Profile, show_all: bool = False) -> str:
-    rows = p.rows if show_all else p.significant
+    rows = p.listed(show_all)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["question", "row", "kind", "group", "other", "difference", "p_value",
@@ -90,7 +90,7 @@ def render_csv(p: Profile, show_all: bool = False) -> str:
 
 
 def render_md(p: Profile, show_all: bool = False) -> str:
-    rows = p.rows if show_all else p.significant
+    rows = p.listed(show_all)
     lines = [f"_{heading(p)}_", "", "| question | row | group | other | difference | p |",
              "|---|---|---:|---:|---:|---:|"]
     for r in rows:

@@ -73,7 +73,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
         self.query_one("#psummary", Static).update(
             heading(result) + ("" if self.show_all else "  ·  a: show all rows"))
         lst.clear_options()
-        rows = result.rows if self.show_all else result.significant
+        rows = result.listed(self.show_all)
         lst.add_options([Option(Text(row_line(r, 44)), id=str(i))
                          for i, r in enumerate(rows)])
         if not rows:
@@ -91,7 +91,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if self.result is None or event.option.id is None:
             return
-        rows = self.result.rows if self.show_all else self.result.significant
+        rows = self.result.listed(self.show_all)
         close(self, rows[int(event.option.id)])
 
     def action_back(self) -> None:
