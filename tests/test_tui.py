@@ -291,6 +291,7 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        survey.clear_cache()  # a cached table is shown at once, without a worker
         seen_loading = []
         app.set_view(replace(app.view, banner="stakeholder_type"))
         while app._pending is not None:
@@ -307,6 +308,7 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
             return real(*args, **kwargs)
 
         monkeypatch.setattr(app_module, "crosstab", slow)
+        survey.clear_cache()
         app.set_view(replace(app.view, banner="seniority"))
         await asyncio.sleep(app_module.LOADING_DELAY + 0.2)
         await pilot.pause()
@@ -370,3 +372,60 @@ async def test_footers_do_not_pile_up_when_screens_change(survey):
         on_screen = len(app.screen.query(FooterKey))
         alive = sum(isinstance(o, FooterKey) for o in gc.get_objects())
         assert on_screen > 5 and alive <= 3 * on_screen, (alive, on_screen)
+
+
+async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypatch):
+    """Resting on a banner in the picker computes its table in the background; choosing it
+    then shows the table without another query. Keys that only pass over a banner start
+    nothing for it."""
+    import asyncio
+
+    import heetui.tui.app as app_module
+    from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        survey.clear_cache()
+        crosstab(survey, app.view.request())  # the table on screen, as before
+        queries: list[str] = []
+        real = survey.query
+        monkeypatch.setattr(survey, "query", lambda sql, params=None: (
+            queries.append(sql), real(sql, params))[1])
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BannerScreen)
+        # the highlight passes stakeholder type and org type and rests on seniority
+        await pilot.press("down", "down", "down")
+        await asyncio.sleep(app_module.PREFETCH_DELAY + 0.1)
+        await app.workers.wait_for_complete()
+        resting = TabRequest(app.view.question, "seniority")
+        assert tab_ready(survey, resting)
+        for passed in ("stakeholder_type", "org_type"):
+            assert not tab_ready(survey, TabRequest(app.view.question, passed))
+        assert len(queries) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.crosstab is not None and app.crosstab.banner.id == "seniority"
+        assert len(queries) == 1  # shown from the prefetched sums
+        assert app.crosstab == crosstab(survey, app.view.request())
+        assert "Banner: Seniority" in status(app)
+
+
+async def test_escape_from_the_banner_picker_keeps_the_table(survey):
+    """A prefetch never changes what is on screen: Escape leaves the old banner."""
+    import asyncio
+
+    import heetui.tui.app as app_module
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        before = app.crosstab
+        await pilot.press("b", "down")
+        await asyncio.sleep(app_module.PREFETCH_DELAY + 0.1)
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.crosstab is before and app.view.banner is None
+        assert "Banner: none" in status(app)

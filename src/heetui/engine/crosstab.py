@@ -84,8 +84,13 @@ def grouped(survey: Survey, q: Variable, b: Variable | None,
             filters: tuple[Filter, ...], coded: bool = False,
             group: tuple[Filter, ...] = ()) -> Grouped:
     """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
-    key = ("grouped", q.id, b.id if b else None, filters, coded, group)
-    return survey.cached(key, lambda: _grouped_query(survey, q, b, filters, coded, group))
+    return survey.cached(_grouped_key(q, b, filters, coded, group),
+                         lambda: _grouped_query(survey, q, b, filters, coded, group))
+
+
+def _grouped_key(q: Variable, b: Variable | None, filters: tuple[Filter, ...], coded: bool,
+                 group: tuple[Filter, ...]) -> tuple[object, ...]:
+    return ("grouped", q.id, b.id if b else None, filters, coded, group)
 
 
 def coded_view(survey: Survey, q: Variable) -> Variable:
@@ -227,7 +232,9 @@ def _row_defs(q: Variable) -> list[_RowDef]:
 
 # ---- the crosstab -----------------------------------------------------------------------
 
-def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
+def _resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Variable | None, bool]:
+    """The request's question (a coded view of an open one), its banner, and whether it is
+    coded; every mistake in the request raises EngineError here, before any query."""
     cb = survey.codebook
     q = resolve_variable(cb, req.question, "question", allow_open=True)
     coded = q.type == "open"
@@ -245,6 +252,23 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         raise EngineError(f"The significance level must be between 0 and 1, not {req.sig_level}.")
     if req.correction not in CORRECTIONS:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
+    return q, b, coded
+
+
+def tab_ready(survey: Survey, req: TabRequest) -> bool:
+    """Whether ``crosstab(survey, req)`` can answer without a query: its grouped sums are
+    cached (the rest is a few milliseconds of arithmetic), or the request is a mistake that
+    raises at once."""
+    try:
+        q, b, coded = _resolve(survey, req)
+    except EngineError:
+        return True
+    return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group))
+
+
+def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
+    cb = survey.codebook
+    q, b, coded = _resolve(survey, req)
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     g = grouped(survey, q, b, req.filters, coded, req.group)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ class Survey:
         self._con = duckdb.connect(config={"enable_external_access": True})
         self._lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._running: dict[Hashable, Future[Any]] = {}
         self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM "
                           f"{_parquet(bundle.respondents, bundle.respondent_files)}")
         if bundle.verbatims is not None:
@@ -52,16 +54,39 @@ class Survey:
             cur.close()
 
     def cached(self, key: Hashable, compute: Any) -> Any:
+        """The cached value of ``key``, else ``compute()`` stored under it. A caller asking
+        for a key another thread is computing waits for that result instead of running the
+        same query again (a table prefetched in the background, then asked for)."""
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        value = compute()
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = Future()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            return running.result()
+        try:
+            value = compute()
+        except BaseException as e:
+            with self._lock:
+                del self._running[key]
+            running.set_exception(e)
+            raise
         with self._lock:
             self._cache[key] = value
+            del self._running[key]
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
+        running.set_result(value)
         return value
+
+    def is_cached(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._cache
 
     def clear_cache(self) -> None:
         with self._lock:

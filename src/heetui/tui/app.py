@@ -1,7 +1,8 @@
 """The heetui terminal app: question browser, crosstab, banner, filters and toggles.
 
 Every number comes from ``heetui.engine``; queries run in worker threads and a result
-is shown only if no newer request was made meanwhile.
+is shown only if no newer request was made meanwhile. A table whose sums are already cached
+(asked before, or prefetched while the banner picker rested on it) is shown at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from heetui.engine.crosstab import crosstab
+from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 from heetui.engine.filters import EngineError, Filter, describe_group
 from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
@@ -39,6 +40,7 @@ from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
 LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
+PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before prefetching
 
 
 class HeetuiApp(ExportActions):
@@ -85,6 +87,7 @@ class HeetuiApp(ExportActions):
         self.crosstab: Crosstab | None = None
         self._latest = Latest()
         self._pending: int | None = None  # token of the table being computed
+        self._prefetching: ViewState | None = None  # the view the banner picker rests on
         self._texts: dict[str, str] = {}  # what the Static lines show
         self._focus_table = False
         self._cursor_target: tuple[str, str] | None = None
@@ -134,8 +137,34 @@ class HeetuiApp(ExportActions):
         would cost extra layouts and repaints while the query runs (and holds the GIL
         against its Python part)."""
         token = self._pending = self._latest.next()
+        if tab_ready(self.survey, self.view.request()):
+            # no query to wait for: show it in this refresh, not via a worker and back
+            self._show(self.view, token, *self._compute(self.view.request()))
+            return
         self.set_timer(LOADING_DELAY, lambda: self._show_loading(token))
         self._tabulate(self.view, token)
+
+    def _compute(self, req: TabRequest) -> tuple[Crosstab | None, str | None]:
+        try:
+            return crosstab(self.survey, req), None
+        except EngineError as e:
+            return None, str(e)
+
+    def prefetch(self, view: ViewState) -> None:
+        """Compute ``view``'s table in the background once a choice rests on it for
+        PREFETCH_DELAY (the banner picker's highlight), so choosing it shows it at once.
+        Scrolling past choices starts nothing; a choice made while its prefetch still runs
+        waits for that query instead of running it twice (the engine's cache)."""
+        self._prefetching = view
+        self.set_timer(PREFETCH_DELAY, lambda: self._start_prefetch(view))
+
+    def _start_prefetch(self, view: ViewState) -> None:
+        if self._prefetching is view and not tab_ready(self.survey, view.request()):
+            self._prefetch(view.request())
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def _prefetch(self, req: TabRequest) -> None:
+        self._compute(req)  # fills the engine's cache; a mistake is reported when chosen
 
     def _show_loading(self, token: int) -> None:
         if self._pending == token:
@@ -144,11 +173,7 @@ class HeetuiApp(ExportActions):
 
     @work(thread=True, exclusive=True, group="tabulate")
     def _tabulate(self, view: ViewState, token: int) -> None:
-        try:
-            ct, error = crosstab(self.survey, view.request()), None
-        except EngineError as e:
-            ct, error = None, str(e)
-        self.call_from_thread(self._show, view, token, ct, error)
+        self.call_from_thread(self._show, view, token, *self._compute(view.request()))
 
     def _show(self, view: ViewState, token: int, ct: Crosstab | None,
               error: str | None) -> None:
@@ -234,12 +259,16 @@ class HeetuiApp(ExportActions):
         self.query_one(QuestionBrowser).toggle_class("hidden")
 
     def action_banner(self) -> None:
-        def chosen(result: str | None) -> None:
-            if result is not None:
-                self.set_view(replace(self.view, banner=None if result == NO_BANNER
-                                      else result, group=()))
+        def pivot(banner: str) -> ViewState:
+            return replace(self.view, banner=None if banner == NO_BANNER else banner, group=())
 
-        self.push_screen(BannerScreen(self.codebook, self.view.banner), chosen)
+        def chosen(result: str | None) -> None:
+            self._prefetching = None
+            if result is not None:
+                self.set_view(pivot(result))
+
+        self.push_screen(BannerScreen(self.codebook, self.view.banner,
+                                      lambda banner: self.prefetch(pivot(banner))), chosen)
 
     def action_filter(self) -> None:
         def chosen(result: tuple[str, Filter | None] | None) -> None:

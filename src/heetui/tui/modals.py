@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from weakref import WeakSet
 
 from rich.text import Text
@@ -44,10 +45,12 @@ class BannerScreen(ModalScreen[str | None]):
     BannerScreen OptionList { height: 1fr; }
     """
 
-    def __init__(self, codebook: Codebook, current: str | None) -> None:
+    def __init__(self, codebook: Codebook, current: str | None,
+                 preview: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.codebook = codebook
         self.current = current
+        self.preview = preview  # told each banner the highlight moves to
 
     def compose(self) -> ComposeResult:
         opts: list[Option | None] = [Option("(no banner: Total only)", id=NO_BANNER),
@@ -69,6 +72,11 @@ class BannerScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         close(self, event.option.id)
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.preview is not None and event.option.id is not None:
+            self.preview(event.option.id)
 
     def action_dismiss_none(self) -> None:
         close(self, None)
