@@ -429,3 +429,49 @@ async def test_escape_from_the_banner_picker_keeps_the_table(survey):
         await settle(app, pilot)
         assert app.crosstab is before and app.view.banner is None
         assert "Banner: none" in status(app)
+
+
+async def test_prefetches_run_one_at_a_time_and_skip_banners_left_behind(survey, monkeypatch):
+    """Resting on three banners in turn while each query is slow: the first is queried, the
+    second (left while the first ran) never is, the last is; never two queries at once."""
+    import asyncio
+    import threading
+    import time
+
+    import heetui.tui.app as app_module
+    from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        survey.clear_cache()
+        crosstab(survey, app.view.request())
+        running, most, queried = [0], [0], []
+        lock = threading.Lock()
+        real = survey.query
+
+        def slow(sql, params=None):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            queried.append(sql)
+            time.sleep(0.5)
+            try:
+                return real(sql, params)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+        monkeypatch.setattr(survey, "query", slow)
+        await pilot.press("b")
+        await pilot.pause()
+        for _ in range(3):  # stakeholder type, organisation type, seniority: 0.15 s each
+            await pilot.press("down")
+            await asyncio.sleep(app_module.PREFETCH_DELAY + 0.07)
+        await app.workers.wait_for_complete()
+        q = app.view.question
+        assert tab_ready(survey, TabRequest(q, "stakeholder_type"))
+        assert not tab_ready(survey, TabRequest(q, "org_type"))
+        assert tab_ready(survey, TabRequest(q, "seniority"))
+        assert len(queried) == 2 and most[0] == 1
+        await pilot.press("escape")

@@ -7,6 +7,7 @@ is shown only if no newer request was made meanwhile. A table whose sums are alr
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -88,6 +89,7 @@ class HeetuiApp(ExportActions):
         self._latest = Latest()
         self._pending: int | None = None  # token of the table being computed
         self._prefetching: ViewState | None = None  # the view the banner picker rests on
+        self._prefetch_lock = threading.Lock()
         self._texts: dict[str, str] = {}  # what the Static lines show
         self._focus_table = False
         self._cursor_target: tuple[str, str] | None = None
@@ -160,11 +162,16 @@ class HeetuiApp(ExportActions):
 
     def _start_prefetch(self, view: ViewState) -> None:
         if self._prefetching is view and not tab_ready(self.survey, view.request()):
-            self._prefetch(view.request())
+            self._prefetch(view)
 
-    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def _prefetch(self, req: TabRequest) -> None:
-        self._compute(req)  # fills the engine's cache; a mistake is reported when chosen
+    @work(thread=True, group="prefetch", exit_on_error=False)
+    def _prefetch(self, view: ViewState) -> None:
+        # one prefetch query at a time (a query cannot be stopped once it runs); a banner
+        # the highlight left while waiting is skipped
+        with self._prefetch_lock:
+            if self._prefetching is view:
+                self._compute(view.request())  # fills the engine's cache; mistakes are
+                # reported when the banner is chosen
 
     def _show_loading(self, token: int) -> None:
         if self._pending == token:
