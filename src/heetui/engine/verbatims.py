@@ -184,12 +184,11 @@ class _Query:
             vparams.append(_like(term))
         self.base_where = " AND ".join(vconds) or "TRUE"
         self.base_params = vparams
-        self.theme_where = self.base_where
-        self.theme_params = list(vparams)
-        self.theme_filter = sel.themes
-        if sel.themes:
-            self.theme_where += " AND list_has_any(themes, ?)"
-            self.theme_params.append(list(sel.themes))
+        # the theme filter narrows the page and the total, not the per-theme counts
+        self.theme_cond, self.theme_cond_params = (
+            ("list_has_any(themes, ?)", [list(sel.themes)]) if sel.themes else ("TRUE", []))
+        self.theme_where = f"{self.base_where} AND {self.theme_cond}"
+        self.theme_params = [*vparams, *self.theme_cond_params]
 
     def group_size(self) -> int:
         """Respondents in the selected group (a theme cell: those whose comments carry it)."""
@@ -203,13 +202,11 @@ class _Query:
     def counts(self) -> tuple[int, list[ThemeCount]]:
         """Comments matching the whole selection, and per theme before the theme filter
         (one pass over the comments)."""
-        total = ("COUNT(*) FILTER (WHERE list_has_any(themes, ?))" if self.theme_filter
-                 else "COUNT(*)")
         rows = self.survey.query(
             f"WITH m AS MATERIALIZED (SELECT themes FROM verbatims WHERE {self.base_where}) "
-            f"SELECT NULL, {total} FROM m UNION ALL "
+            f"SELECT NULL, COUNT(*) FILTER (WHERE {self.theme_cond}) FROM m UNION ALL "
             "SELECT t, COUNT(*) FROM (SELECT UNNEST(themes) AS t FROM m) GROUP BY t",
-            [*self.base_params, *([list(self.theme_filter)] if self.theme_filter else [])])
+            [*self.base_params, *self.theme_cond_params])
         counts = {int(t): int(n) for t, n in rows if t is not None}
         n = next(int(n) for t, n in rows if t is None)
         return n, [ThemeCount(t.code, t.label, counts.get(t.code, 0)) for t in self.cb.themes]

@@ -30,6 +30,15 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+def _empty(title: str, width: int) -> list[str]:
+    return [*_wrap(title, width), *_wrap(EMPTY, width)]
+
+
+def _drawn(title: str, width: int, color: bool) -> list[str]:
+    """The title above the figure plotext drew."""
+    return [*_wrap(title, width), *_build(color).splitlines()]
+
+
 def _legend(names: list[str], width: int) -> list[str]:
     lines, line = [], ""
     for i, name in enumerate(names):
@@ -57,7 +66,7 @@ def _build(color: bool) -> str:
 
 def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[str]:
     if not any(v for _, vals in c.segments for v in vals):
-        return [*_wrap(c.title, width), *_wrap(EMPTY, width)]
+        return _empty(c.title, width)
     label_w = min(32, max(len(b) for b in c.bars) + 2, width // 2)
     names = [f"{b}{' ' + SIG_MARK if m else ''}" for b, m in zip(c.bars, c.marked,
                                                               strict=True)]
@@ -81,7 +90,7 @@ def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[st
                          color="black" if color else None, background="white" if color
                          else None)
             left += v
-    lines = [*_wrap(c.title, width), *_build(color).splitlines()]
+    lines = _drawn(c.title, width, color)
     lines += _legend([name for name, _ in c.segments], width)
     for net, values in c.nets:
         lines += textwrap.wrap(f"{net}: " + " · ".join(
@@ -99,7 +108,7 @@ def _notes(notes: tuple[str, ...], width: int) -> list[str]:
 
 def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
     if not any(c.series[0][1]):
-        return [*_wrap(c.title, width), *_wrap(EMPTY, width)]
+        return _empty(c.title, width)
     label_w = min(30, max(len(o) for o in c.options) + 1, width // 2)
     n = len(c.options)
     _start(width, 2 * n + 3 if height is None else max(height, n + 3), color)
@@ -110,7 +119,7 @@ def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
     plt.xlim(0, max(10.0, min(100.0, max(raw) * 1.15)))
     for j, v in enumerate(values):
         plt.text(f" {v:.0f}%", v, j + 1, alignment="left")
-    lines = [*_wrap(c.title, width), *_build(color).splitlines()]
+    lines = _drawn(c.title, width, color)
     if c.marked[0]:
         lines += _wrap(f"{SIG_MARK} {name} differs significantly from another column", width)
     return lines + _notes(c.notes, width)
@@ -120,7 +129,7 @@ def _scores(c: Scores, width: int, color: bool) -> list[str]:
     items = [(lab, v, se, s) for lab, v, se, s in zip(c.labels, c.values, c.ses, c.sig,
                                                        strict=True) if v is not None]
     if not items:
-        return [*_wrap(c.title, width), *_wrap(EMPTY, width)]
+        return _empty(c.title, width)
     if c.benchmarks:
         total = items[0]
         ranked = [(f"◆ {total[0]} (this survey)", total[1], total[2], total[3])] + \
@@ -141,7 +150,7 @@ def _scores(c: Scores, width: int, color: bool) -> list[str]:
     for j, (_, v, se, s) in enumerate(reversed(items)):
         se_txt = f" ±{se:.{dec}f}" if se is not None else ""
         plt.text(f" {v:.{dec}f}{se_txt} {s}", max(v, 0.0), j + 1, alignment="left")
-    lines = [*_wrap(c.title, width), *_build(color).splitlines()]
+    lines = _drawn(c.title, width, color)
     note = "± one standard error; letters: significantly higher than that column" + (
         "; ◆ marks this survey among the benchmarks, which are illustrative"
         if c.benchmarks else "")

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
+from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS, load_bundle
 from heetui.survey.toml_write import dumps
 
 # DuckDB reads a Parquet file one row group per thread. Respondent files are scanned in
@@ -58,7 +58,5 @@ def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
         if verbatims is not None and verbatims.height:
             verbatims.write_parquet(tmp / VERBATIMS, row_group_size=VERBATIM_ROW_GROUP)
         if validate:
-            from heetui.survey.bundle import load_bundle
-
             load_bundle(tmp)
     return Path(out)

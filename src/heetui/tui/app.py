@@ -139,9 +139,10 @@ class HeetuiApp(ExportActions):
         would cost extra layouts and repaints while the query runs (and holds the GIL
         against its Python part)."""
         token = self._pending = self._latest.next()
-        if tab_ready(self.survey, self.view.request()):
+        req = self.view.request()
+        if tab_ready(self.survey, req):
             # no query to wait for: show it in this refresh, not via a worker and back
-            self._show(self.view, token, *self._compute(self.view.request()))
+            self._show(self.view, token, *self._compute(req))
             return
         self.set_timer(LOADING_DELAY, lambda: self._show_loading(token))
         self._tabulate(self.view, token)
