@@ -91,14 +91,16 @@ def test_tab_ready_after_the_table_was_computed(survey):
 def test_a_table_asked_while_its_prefetch_runs_waits_for_it(survey):
     req = TabRequest("words", "region", weighted=True)
     queries = []
-    real = survey.query
 
-    def counting(sql, params=None):
-        queries.append(sql)
-        time.sleep(0.2)  # the prefetch is still running when the table is asked for
-        return real(sql, params)
+    def counting(real):
+        def run(sql, params=None):
+            queries.append(sql)
+            time.sleep(0.2)  # the prefetch is still running when the table is asked for
+            return real(sql, params)
+        return run
 
-    survey.query = counting  # type: ignore[method-assign]
+    for name in ("query", "query_arrays"):  # rows, or columns for large results
+        setattr(survey, name, counting(getattr(survey, name)))
     got = _in_threads(2, lambda: crosstab(survey, req))
     assert len(queries) == 1
     assert got[0] == got[1]

@@ -12,6 +12,7 @@ from heetui.demo import generate as gen
 from heetui.demo import questionnaire as qn
 from heetui.demo.verbatims import interview_excerpts, respondent_comment
 from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
+from heetui.survey.packed import with_packed
 from heetui.survey.parse import codebook_from_dict, codebook_to_dict
 from heetui.survey.toml_write import dumps
 from heetui.survey.write import RESPONDENT_ROW_GROUP, VERBATIM_ROW_GROUP, atomic_folder
@@ -85,6 +86,7 @@ def _write(folder: Path, n: int, seed: int, share: float, progress: Progress | N
     for k, (start, m) in enumerate(chunks):
         rng = np.random.default_rng([seed, k])
         df, p, ans = _frame(rng, m, start + 1)
+        df = with_packed(df, cb)
         comments += _comments(rng, df, p, ans, share)
         part = folder / f".part-{k:05d}.parquet"
         df.write_parquet(part, row_group_size=RESPONDENT_ROW_GROUP, statistics=True)

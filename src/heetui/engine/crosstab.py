@@ -42,6 +42,7 @@ from heetui.survey.codebook import Codebook, Option, Variable
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase
 MAX_BIT_BANNER = 30  # multi-response banners up to this many options are packed in one key
+PACK_CHUNK = 7  # items of a packed multi-response question grouped together (see grouped_sql)
 
 
 @dataclass(frozen=True)
@@ -105,16 +106,47 @@ def coded_view(survey: Survey, q: Variable) -> Variable:
                     group=q.group, label=q.label)
 
 
-def _banner_key(b: Variable | None) -> str:
+def _banner_key(survey: Survey, b: Variable | None) -> str:
     if b is None:
         return "0"
     if b.type == "multi":
         if len(b.options) > MAX_BIT_BANNER:
             raise EngineError(f"{b.id} has more than {MAX_BIT_BANNER} options; it cannot be "
                               "used as a banner.")
+        packed = survey.packed(b)
+        if packed is not None:
+            return f"COALESCE({ident(packed)}, 0)::BIGINT"
         return " + ".join(f"COALESCE({ident(c)}, 0)::BIGINT * {1 << i}"
                           for i, c in enumerate(b.columns()))
     return f"COALESCE({ident(b.id)}::BIGINT, -1)"
+
+
+def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
+    """The packed column the grouped pass reads for a multi-response question, if any."""
+    return survey.packed(q) if q.type == "multi" and not coded else None
+
+
+def _chunks(n_items: int) -> list[tuple[int, int]]:
+    """(first item, width) of each slice of a packed question's items, as even as can be
+    with at most PACK_CHUNK items per slice."""
+    k = max(1, -(-n_items // PACK_CHUNK))
+    widths = [n_items // k + (1 if i >= k - n_items % k else 0) for i in range(k)]
+    return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
+
+
+def _chunk_sql(q: Variable, m: str, first: int, width: int) -> str:
+    """The slice of items [first, first + width) as an integer: options are bits of the
+    packed value ``m``, a net is set when any of its options' bits is."""
+    n_opt = len(q.options)
+    pos = {o.code: i for i, o in enumerate(q.options)}
+    parts = []
+    top = min(first + width, n_opt)
+    if first < top:
+        parts.append(f"(({m} >> {first}) & {(1 << (top - first)) - 1})")
+    for i in range(max(first, n_opt), first + width):
+        mask = sum(1 << pos[c] for c in q.nets[i - n_opt].codes)
+        parts.append(f"((({m} & {mask}::UBIGINT) <> 0)::UBIGINT << {i - first})")
+    return " | ".join(parts)
 
 
 def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
@@ -123,10 +155,28 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
     """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
     w = survey.weight_sql
-    bkey, bparams = _banner_key(b), []
+    bkey, bparams = _banner_key(survey, b), []
     if group:  # 1 = in the group, 2 = not
         gsql, gparams = group_where(cb, group)
         bkey, bparams = f"CASE WHEN {gsql} THEN 1 ELSE 2 END", list(gparams)
+    packed = _packed_source(survey, q, coded)
+    conds = ([] if coded else eligibility(cb, q, packed)) + [condition(cb, f) for f in filters]
+    sql_where, where_params = where(conds)
+    if packed is not None:
+        # one grouping set per slice of items: (banner key, which of the slice's items the
+        # respondent chose), so each respondent feeds a few small groups instead of one
+        # sum per item
+        m = f"CAST({ident(packed)} AS UBIGINT)"
+        chunks = _chunks(len(q.options) + len(q.nets))
+        cs = [f"c{k}" for k in range(len(chunks))]
+        slices = ", ".join(f"{_chunk_sql(q, m, a, n)} AS {c}" for c, (a, n) in zip(
+            cs, chunks, strict=True))
+        part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
+        sql = (f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, COUNT(*), "
+               f"SUM(w), SUM(w * w) FROM (SELECT {bkey} AS bkey, {slices}, {w} AS w "
+               f"FROM respondents WHERE {sql_where}) "
+               f"GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
+        return sql, bparams + where_params
     qkey = f"{ident(q.id)}::BIGINT" if q.type == "single" else "-1"
     aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
     if q.type == "numeric":
@@ -152,8 +202,6 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
                   for n in q.nets]
         for e in exprs:
             aggs += [f"SUM({e})", f"SUM({e} * {w})"]
-    conds = ([] if coded else eligibility(cb, q)) + [condition(cb, f) for f in filters]
-    sql_where, where_params = where(conds)
     sql = (f"SELECT {bkey} AS bkey, {qkey} AS qkey, {', '.join(aggs)} "
            f"FROM {source} WHERE {sql_where} GROUP BY bkey, qkey")
     return sql, bparams + params + where_params
@@ -162,7 +210,10 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
 def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
                    filters: tuple[Filter, ...], coded: bool,
                    group: tuple[Filter, ...]) -> Grouped:
-    rows = survey.query(*grouped_sql(survey, q, b, filters, coded, group))
+    sql, params = grouped_sql(survey, q, b, filters, coded, group)
+    if _packed_source(survey, q, coded) is not None:
+        return _from_slices(survey.query_arrays(sql, params), len(q.options) + len(q.nets))
+    rows = survey.query(sql, params)
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
     extra = 5 if q.type == "numeric" else 2 * n_items
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
@@ -177,6 +228,29 @@ def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
     items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
     return Grouped(bkey=arr[:, 0].astype(np.int64), qcode=arr[:, 1].astype(np.int64),
                    base=arr[:, 2:5], items=items, moments=moments)
+
+
+def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
+    """Grouped sums from the packed pass: columns (banner key, slice number, the slice's
+    chosen items as bits, count, Σw, Σw²). Every slice holds each respondent once, so the
+    first slice gives the bases; an item's sums add the rows of its slice with its bit set."""
+    bkey, part, chosen = (c.astype(np.int64) for c in cols[:3])
+    sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
+    keys, gidx = np.unique(bkey, return_inverse=True)
+    g = len(keys)
+    first_slice = part == 0
+    base = np.column_stack([np.bincount(gidx[first_slice], weights=sums[first_slice, j],
+                                        minlength=g) for j in range(3)]).reshape(g, 3)
+    items = np.zeros((g, n_items, 2))
+    for k, (first, width) in enumerate(_chunks(n_items)):
+        sel = part == k
+        idx, bits, vals = gidx[sel], chosen[sel], sums[sel]
+        for j in range(width):
+            on = (bits >> j) & 1 == 1
+            for s in range(2):
+                items[:, first + j, s] = np.bincount(idx[on], weights=vals[on, s], minlength=g)
+    return Grouped(bkey=keys, qcode=np.full(g, -1, dtype=np.int64), base=base, items=items,
+                   moments=np.zeros((g, 2, 6)))
 
 
 # ---- columns and rows -------------------------------------------------------------------

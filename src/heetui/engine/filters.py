@@ -110,13 +110,15 @@ def describe_group(cb: Codebook, group: tuple[Filter, ...]) -> str:
     return " & ".join(f.describe(cb) for f in group)
 
 
-def eligibility(cb: Codebook, v: Variable) -> list[tuple[str, list[int]]]:
-    """Conditions for the respondents a question's base counts."""
+def eligibility(cb: Codebook, v: Variable, packed: str | None = None
+                ) -> list[tuple[str, list[int]]]:
+    """Conditions for the respondents a question's base counts (a multi-response question
+    is answered when its first option's column, or its ``packed`` column, is not null)."""
     out: list[tuple[str, list[int]]] = []
     if v.eligible is not None:
         out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
     if v.type == "multi":
-        out.append((f"{ident(v.column(v.options[0].code))} IS NOT NULL", []))
+        out.append((f"{ident(packed or v.column(v.options[0].code))} IS NOT NULL", []))
     elif v.type in ("single", "numeric"):
         out.append((f"{ident(v.id)} IS NOT NULL", []))
     return out

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from heetui.engine.filters import EngineError, ident
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
-from heetui.survey.codebook import Codebook
+from heetui.survey.codebook import Codebook, Variable
 
 CACHE_SIZE = 64
 
@@ -30,6 +31,8 @@ class Survey:
         self._running: dict[Hashable, Future[Any]] = {}
         self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM "
                           f"{_parquet(bundle.respondents, bundle.respondent_files)}")
+        self.columns = frozenset(r[0] for r in self._con.execute(
+            "DESCRIBE respondents").fetchall())
         if bundle.verbatims is not None:
             source = _parquet(bundle.verbatims, bundle.verbatim_files)
             cols = {r[0] for r in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
@@ -42,6 +45,11 @@ class Survey:
         w = self.codebook.settings.weight
         return f"CAST({ident(w)} AS DOUBLE)" if w else "1.0"
 
+    def packed(self, v: Variable) -> str | None:
+        """The column packing a multi-response variable's answers, if the bundle has it."""
+        bits = v.bits_column
+        return bits if bits is not None and bits in self.columns else None
+
     @property
     def has_weight(self) -> bool:
         return self.codebook.settings.weight is not None
@@ -50,6 +58,14 @@ class Survey:
         cur = self._con.cursor()
         try:
             return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    def query_arrays(self, sql: str, params: list[Any] | None = None) -> list[np.ndarray]:
+        """The result's columns as numpy arrays (for results of thousands of rows)."""
+        cur = self._con.cursor()
+        try:
+            return [np.asarray(a) for a in cur.execute(sql, params or []).fetchnumpy().values()]
         finally:
             cur.close()
 

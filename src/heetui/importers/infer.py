@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from heetui.importers.sources import MRSet, SourceError, Table
+from heetui.survey.codebook import BITS_SUFFIX
 from heetui.survey.parse import MAX_CODE
 
 ID_NAMES = ("respondent_id", "respid", "resp_id", "respondent", "id", "caseid", "case_id",
@@ -120,6 +121,8 @@ def build(table: Table, weight: str | None = None) -> Built:
     questions: list[dict[str, Any]] = []
     opens: list[tuple[str, pl.Series]] = []
     used = {c for c in (id_col, weight) if c}
+    # a bundle's packed multi-response columns are derived; the bundle written here gets its own
+    used |= {c for c in frame.columns if c.endswith(BITS_SUFFIX)}
     for mr in table.mr_sets:
         var = _mr_set(frame, mr, table, taken, out)
         if var:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.packed import packed_expr
 from heetui.survey.parse import Problem, codebook_from_dict
 
 if TYPE_CHECKING:
@@ -206,6 +207,14 @@ def validate_data(bundle: Bundle) -> list[Problem]:
             checks.append(pl.col(col).filter(pl.col(col).is_not_null() &
                                              ~pl.col(col).is_in(allowed)).first()
                           .cast(pl.Int64).alias(f"__ex_{col}"))
+        bc = v.bits_column
+        if bc is not None and bc in schema and all(c in schema for c in v.columns()):
+            if str(schema[bc]) not in INTEGER_DTYPES:
+                bad(bc, f"expected the packed answers of {v.id} as integers, found {schema[bc]}")
+                continue
+            checks.append(pl.col(bc).cast(pl.UInt64, strict=False)
+                          .ne_missing(packed_expr(v).cast(pl.UInt64)).sum()
+                          .alias(f"__pack_{v.id}"))
     try:
         row = lf.select(checks).collect().row(0, named=True)
     except Exception as e:
@@ -235,6 +244,11 @@ def validate_data(bundle: Bundle) -> list[Problem]:
                 codes = ", ".join(str(o.code) for o in var.options)
                 expect = f"one of the codebook's codes {codes}"
             bad(col, f"{val} values are not {expect} (for example {row['__ex_' + col]})")
+        if key.startswith("__pack_") and val:
+            v = cb.get(key[7:])
+            bad(str(v.bits_column), f"{val} values do not match the 0/1 columns of {v.id}, "
+                "which this column packs (bit i = the i-th option); delete the column or "
+                "rewrite the bundle with heetui import")
     if bundle.verbatims is not None:
         problems += _validate_verbatims(bundle, schema.get(idc))
     return problems

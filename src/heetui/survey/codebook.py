@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 VarType = Literal["single", "multi", "numeric", "open"]
+BITS_SUFFIX = "__bits"  # a multi-response variable's packed answers (see Variable.bits_column)
+MAX_PACKED = 64  # options of a multi-response variable that fit its packed column
 VAR_TYPES: tuple[str, ...] = ("single", "multi", "numeric", "open")
 Role = Literal["question", "segment"]
 
@@ -86,6 +88,16 @@ class Variable:
                 raise ValueError("a multi-response variable has one column per option")
             return f"{self.id}_{code}"
         return self.id
+
+    @property
+    def bits_column(self) -> str | None:
+        """The column that packs a multi-response variable's answers into one integer (bit
+        i set: the i-th option in codebook order chosen; null: not answered). Bundles carry
+        it beside the 0/1 columns because grouped sums over one integer are several times
+        faster than over one column per option; loading checks that the two agree."""
+        if self.type == "multi" and len(self.options) <= MAX_PACKED:
+            return f"{self.id}{BITS_SUFFIX}"
+        return None
 
     def columns(self) -> list[str]:
         if self.type == "multi":

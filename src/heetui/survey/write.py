@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS, load_bundle
+from heetui.survey.packed import with_packed
+from heetui.survey.parse import codebook_from_dict
 from heetui.survey.toml_write import dumps
 
 # DuckDB reads a Parquet file one row group per thread. Respondent files are scanned in
@@ -50,8 +52,12 @@ def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
                  header: str = "", validate: bool = False) -> Path:
     """Write codebook (as TOML), respondents and verbatims as a bundle folder.
 
+    Multi-response variables also get their packed column (see ``Variable.bits_column``).
     With ``validate``, a bundle that does not load cleanly is never put in place.
     """
+    cb, _ = codebook_from_dict(codebook)
+    if cb is not None:  # an invalid codebook is reported when the bundle loads
+        respondents = with_packed(respondents, cb)
     with atomic_folder(out, force) as tmp:
         (tmp / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
         respondents.write_parquet(tmp / RESPONDENTS, row_group_size=RESPONDENT_ROW_GROUP)
