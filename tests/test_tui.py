@@ -6,6 +6,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList, Static
 
+from heetui.engine.crosstab import crosstab
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.browser import QuestionBrowser
@@ -280,14 +281,16 @@ async def test_small_terminal(survey):
 
 
 async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
-    """A quick table replaces the old one without a loading overlay; a slow one shows the
-    overlay after LOADING_DELAY, and Enter on the stale table opens nothing meanwhile."""
+    """Large surveys compute tables in a worker: a quick table replaces the old one without
+    a loading overlay; a slow one shows the overlay after LOADING_DELAY, and Enter on the
+    stale table opens nothing meanwhile."""
     import asyncio
     import time
     from dataclasses import replace
 
     import heetui.tui.app as app_module
 
+    monkeypatch.setattr(app_module, "INLINE_RESPONDENTS", 0)  # as for a large survey
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -319,6 +322,22 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         await settle(app, pilot)
         assert not table(app).loading and app.crosstab.banner.id == "seniority"
         assert "computing" not in status(app) and "Seniority" in status(app)
+
+
+async def test_a_small_surveys_table_changes_without_a_worker(survey):
+    """Up to INLINE_RESPONDENTS the new table is computed and shown in the same call (no
+    thread hand-off, one repaint), with the numbers crosstab() gives."""
+    from dataclasses import replace
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        survey.clear_cache()
+        view = replace(app.view, banner="seniority")
+        app.set_view(view)
+        assert app._pending is None and not app.workers  # shown already, nothing running
+        assert app.crosstab == crosstab(survey, view.request())
+        assert table(app).crosstab is app.crosstab and "Seniority" in status(app)
 
 
 async def test_a_choice_arriving_under_another_modal_is_ignored(survey):

@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,11 @@ class Survey:
     def weight_sql(self) -> str:
         w = self.codebook.settings.weight
         return f"CAST({ident(w)} AS DOUBLE)" if w else "1.0"
+
+    @cached_property
+    def respondents(self) -> int:
+        """Rows of the respondents table (DuckDB reads the count from the Parquet footers)."""
+        return int(self.query("SELECT COUNT(*) FROM respondents")[0][0])
 
     def packed(self, v: Variable) -> str | None:
         """The column packing a multi-response variable's answers, if the bundle has it."""

@@ -42,6 +42,10 @@ from heetui.tui.verbatim_screen import VerbatimScreen
 NARROW = 100
 LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
 PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before prefetching
+# Surveys up to this many respondents get their tables computed in the event loop (at most
+# about 60 ms at two million on the benchmark machine): handing a query to a thread costs
+# more there, as the thread starts after the screen repaints and then shares the GIL with it
+INLINE_RESPONDENTS = 2_000_000
 
 
 class HeetuiApp(ExportActions):
@@ -140,8 +144,8 @@ class HeetuiApp(ExportActions):
         against its Python part)."""
         token = self._pending = self._latest.next()
         req = self.view.request()
-        if tab_ready(self.survey, req):
-            # no query to wait for: show it in this refresh, not via a worker and back
+        if self.survey.respondents <= INLINE_RESPONDENTS or tab_ready(self.survey, req):
+            # a quick query or none: show it in this refresh, not via a worker and back
             self._show(self.view, token, *self._compute(req))
             return
         self.set_timer(LOADING_DELAY, lambda: self._show_loading(token))
