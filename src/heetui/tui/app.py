@@ -42,9 +42,10 @@ from heetui.tui.verbatim_screen import VerbatimScreen
 NARROW = 100
 LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
 PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before prefetching
-# Surveys up to this many respondents get their tables computed in the event loop (at most
-# about 60 ms at two million on the benchmark machine): handing a query to a thread costs
-# more there, as the thread starts after the screen repaints and then shares the GIL with it
+# Surveys up to this many respondents get their tables computed in the event loop (the
+# slowest table, multi-response by an overlapping banner, takes about 50 ms at one million
+# on the benchmark machine, twice that at two): handing a quick query to a thread costs more,
+# as the thread starts after the screen repaints and then shares the GIL with it
 INLINE_RESPONDENTS = 2_000_000
 
 
@@ -138,8 +139,9 @@ class HeetuiApp(ExportActions):
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        """Recompute the table in a worker. The loading overlay and "computing…" appear only
-        if the result takes longer than LOADING_DELAY: drawing them on every quick change
+        """Recompute the table: at once for a survey of up to INLINE_RESPONDENTS or a table
+        whose sums are cached, else in a worker. The loading overlay and "computing…" appear
+        only if the worker takes longer than LOADING_DELAY: drawing them on every quick change
         would cost extra layouts and repaints while the query runs (and holds the GIL
         against its Python part)."""
         token = self._pending = self._latest.next()
