@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from heetui.engine.crosstab import TabRequest, _chunks, crosstab, grouped_sql
+from heetui.engine.crosstab import TabRequest, _slices, crosstab, grouped_sql
 from heetui.engine.filters import Filter
 from heetui.engine.session import Survey, open_survey
 from heetui.importers import import_source
@@ -133,10 +133,10 @@ def test_many_options_and_nets_across_slices(tmp_path):
 
 def test_slices_cover_every_item_once():
     for n in range(1, 80):
-        chunks = _chunks(n)
-        covered = [i for first, width in chunks for i in range(first, first + width)]
+        spans = _slices(n)
+        covered = [i for first, width in spans for i in range(first, first + width)]
         assert covered == list(range(n))
-        assert max(w for _, w in chunks) <= 7
+        assert max(w for _, w in spans) <= 7
 
 
 def test_a_packed_column_that_disagrees_is_reported(tmp_path):

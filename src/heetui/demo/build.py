@@ -119,12 +119,13 @@ def _merge(parts: list[Path], target: Path) -> None:
     a sixth less time (benchmarks/NOTES.md)."""
     import duckdb
 
-    files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in parts)
-    dest = "'" + str(target).replace("'", "''") + "'"
+    from heetui.engine.filters import literal
+
+    files = ", ".join(literal(f) for f in parts)
     with duckdb.connect() as con:
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {dest} "
+        con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {literal(target)} "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {RESPONDENT_ROW_GROUP})")
     for f in parts:
         f.unlink()

@@ -42,7 +42,7 @@ from heetui.survey.codebook import Codebook, Option, Variable
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase
 MAX_BIT_BANNER = 30  # multi-response banners up to this many options are packed in one key
-PACK_CHUNK = 7  # items of a packed multi-response question grouped together (see grouped_sql)
+SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
 
 
 @dataclass(frozen=True)
@@ -126,15 +126,15 @@ def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
     return survey.packed(q) if q.type == "multi" and not coded else None
 
 
-def _chunks(n_items: int) -> list[tuple[int, int]]:
+def _slices(n_items: int) -> list[tuple[int, int]]:
     """(first item, width) of each slice of a packed question's items, as even as can be
-    with at most PACK_CHUNK items per slice."""
-    k = max(1, -(-n_items // PACK_CHUNK))
+    with at most SLICE_ITEMS items per slice."""
+    k = max(1, -(-n_items // SLICE_ITEMS))
     widths = [n_items // k + (1 if i >= k - n_items % k else 0) for i in range(k)]
     return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
 
 
-def _chunk_sql(q: Variable, m: str, first: int, width: int) -> str:
+def _slice_sql(q: Variable, m: str, first: int, width: int) -> str:
     """The slice of items [first, first + width) as an integer: options are bits of the
     packed value ``m``, a net is set when any of its options' bits is."""
     n_opt = len(q.options)
@@ -167,10 +167,10 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
         # respondent chose), so each respondent feeds a few small groups instead of one
         # sum per item
         m = f"CAST({ident(packed)} AS UBIGINT)"
-        chunks = _chunks(len(q.options) + len(q.nets))
-        cs = [f"c{k}" for k in range(len(chunks))]
-        slices = ", ".join(f"{_chunk_sql(q, m, a, n)} AS {c}" for c, (a, n) in zip(
-            cs, chunks, strict=True))
+        spans = _slices(len(q.options) + len(q.nets))
+        cs = [f"c{k}" for k in range(len(spans))]
+        slices = ", ".join(f"{_slice_sql(q, m, a, n)} AS {c}" for c, (a, n) in zip(
+            cs, spans, strict=True))
         part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
         sql = (f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, COUNT(*), "
                f"SUM(w), SUM(w * w) FROM (SELECT {bkey} AS bkey, {slices}, {w} AS w "
@@ -240,9 +240,9 @@ def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
     g = len(keys)
     first_slice = part == 0
     base = np.column_stack([np.bincount(gidx[first_slice], weights=sums[first_slice, j],
-                                        minlength=g) for j in range(3)]).reshape(g, 3)
+                                        minlength=g) for j in range(3)])
     items = np.zeros((g, n_items, 2))
-    for k, (first, width) in enumerate(_chunks(n_items)):
+    for k, (first, width) in enumerate(_slices(n_items)):
         sel = part == k
         idx, bits, vals = gidx[sel], chosen[sel], sums[sel]
         for j in range(width):

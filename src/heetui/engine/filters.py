@@ -31,6 +31,11 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(text: object) -> str:
+    """A SQL string literal, for the few places DuckDB takes no parameter (file paths)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def resolve_variable(cb: Codebook, name: str, what: str = "variable",
                      categorical: bool = False, allow_open: bool = False) -> Variable:
     """A variable by id; ``categorical`` for banners and filters (single or multi only)."""

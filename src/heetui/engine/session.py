@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from heetui.engine.filters import EngineError, ident
+from heetui.engine.filters import EngineError, ident, literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
 
@@ -118,16 +118,13 @@ class Survey:
         self._con.close()
 
 
-def _lit(path: Path | str) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
 
 def _parquet(path: Path, files: tuple[Path, ...]) -> str:
     """A DuckDB table function over a bundle part: one file, or the files of a partitioned
     folder, whose ``key=value`` folder names become columns (filters on them skip files)."""
     if not path.is_dir():
-        return f"read_parquet({_lit(path)})"
-    return f"read_parquet([{', '.join(_lit(f) for f in files)}], hive_partitioning = true)"
+        return f"read_parquet({literal(path)})"
+    return f"read_parquet([{', '.join(literal(f) for f in files)}], hive_partitioning = true)"
 
 
 def open_survey(path: str | Path | None = None, check_data: bool = True,

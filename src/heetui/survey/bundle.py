@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from heetui.survey.codebook import Codebook, Variable
-from heetui.survey.packed import packed_expr
+from heetui.survey.packed import packable, packed_expr
 from heetui.survey.parse import Problem, codebook_from_dict
 
 if TYPE_CHECKING:
@@ -207,14 +207,15 @@ def validate_data(bundle: Bundle) -> list[Problem]:
             checks.append(pl.col(col).filter(pl.col(col).is_not_null() &
                                              ~pl.col(col).is_in(allowed)).first()
                           .cast(pl.Int64).alias(f"__ex_{col}"))
-        bc = v.bits_column
-        if bc is not None and bc in schema and all(c in schema for c in v.columns()):
-            if str(schema[bc]) not in INTEGER_DTYPES:
-                bad(bc, f"expected the packed answers of {v.id} as integers, found {schema[bc]}")
-                continue
-            checks.append(pl.col(bc).cast(pl.UInt64, strict=False)
-                          .ne_missing(packed_expr(v).cast(pl.UInt64)).sum()
-                          .alias(f"__pack_{v.id}"))
+    for v in packable(cb, schema.names()):  # packed columns are optional; checked if there
+        bc = str(v.bits_column)
+        if bc not in schema:
+            continue
+        if str(schema[bc]) not in INTEGER_DTYPES:
+            bad(bc, f"expected the packed answers of {v.id} as integers, found {schema[bc]}")
+            continue
+        checks.append(pl.col(bc).cast(pl.UInt64, strict=False)
+                      .ne_missing(packed_expr(v).cast(pl.UInt64)).sum().alias(f"__pack_{v.id}"))
     try:
         row = lf.select(checks).collect().row(0, named=True)
     except Exception as e:
