@@ -33,6 +33,7 @@ from heetui.tui.commands import palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
+from heetui.tui.lean import LeanApp
 from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.state import ViewState
@@ -49,7 +50,7 @@ PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before pref
 INLINE_RESPONDENTS = 2_000_000
 
 
-class HeetuiApp(ExportActions):
+class HeetuiApp(ExportActions, LeanApp):
     TITLE = "heetui"
     AUTO_FOCUS = "#table"
     CSS = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 from weakref import WeakSet
 
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -34,7 +36,27 @@ def close(screen: Screen[object], result: object = None) -> None:
         screen.dismiss(result)
 
 
-class BannerScreen(ModalScreen[str | None]):
+Result = TypeVar("Result")
+
+
+class Modal(ModalScreen[Result]):
+    """A screen over the table, laid out once when it opens.
+
+    Textual sends a newly shown screen a Resize for the size it was just laid out at, and a
+    modal screen answers every Resize by laying itself out again and re-laying out the
+    screens behind it: two more full repaints (about 60 ms at 120×40) before a typed-ahead
+    key is read. Only a size the screens were not laid out at is passed on; a terminal
+    resize is."""
+
+    def _on_resize(self, event: Resize) -> None:
+        # runs before Textual's own Screen handler; prevent_default skips it
+        if event.size == self._compositor.size and all(
+                screen._compositor.size == event.size for screen in self.app._background_screens):
+            event.prevent_default()
+            event.stop()
+
+
+class BannerScreen(Modal[str | None]):
     """Choose what to pivot by: a segment, a closed question, or none."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Back")]
@@ -82,7 +104,7 @@ class BannerScreen(ModalScreen[str | None]):
         close(self, None)
 
 
-class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
+class FilterScreen(Modal[tuple[str, Filter | None] | None]):
     """Pick a variable, then its values; an empty selection removes that filter."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel"),
@@ -152,7 +174,7 @@ class FilterScreen(ModalScreen[tuple[str, Filter | None] | None]):
         close(self, None)
 
 
-class TextScreen(ModalScreen[None]):
+class TextScreen(Modal[None]):
     """A scrollable page of text (help, survey overview); Esc or q closes it."""
 
     BINDINGS = [Binding("escape", "close", "Back"), Binding("q", "close", "Back")]
