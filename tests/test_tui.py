@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList, Static
 
 from heetui.engine.crosstab import crosstab
+from heetui.engine.filters import Filter
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.browser import QuestionBrowser
@@ -137,9 +139,27 @@ async def test_banner_filter_weights_and_letters(survey):
         assert "No filter" in status(app)
 
 
-async def test_filter_can_be_removed_by_unticking(survey, raw):
-    import polars as pl
+async def test_filter_by_keys_alone(survey, raw):
+    """f, Enter on a variable, Space on its values, a: the filter is set (Space used to do
+    nothing until an arrow key had highlighted a value)."""
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("enter")  # the first variable: stakeholder type
+        await pilot.pause()
+        await pilot.press("space", "down", "down", "space", "a")  # its first and third value
+        await settle(app, pilot)
+        st = app.codebook.get("stakeholder_type")
+        codes = (st.options[0].code, st.options[2].code)
+        assert app.view.filters == (Filter("stakeholder_type", codes),)
+        expected = raw.filter(pl.col("stakeholder_type").is_in(codes)).height
+        assert table(app).cell_text(BASE, "total") == f"{expected:,}"
+        assert "Filter: Stakeholder type" in status(app)
 
+
+async def test_filter_can_be_removed_by_unticking(survey, raw):
     expected = str(raw.filter((pl.col("region_6") == 1) | (pl.col("region_8") == 1)).height)
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:

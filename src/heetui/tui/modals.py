@@ -160,6 +160,7 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         sl = self.query_one("#filter-values", SelectionList)
         sl.clear_options()
         sl.add_options([(Text(o.label), o.code, o.code in chosen) for o in v.options])
+        sl.highlighted = 0  # Space ticks the first value straight away
 
     def action_apply(self) -> None:
         if self.variable is None:
