@@ -131,6 +131,29 @@ def test_many_options_and_nets_across_slices(tmp_path):
                 100 * weight[member & hit].sum() / weight[member].sum())
 
 
+def test_large_survey_aggregation_gives_the_same_tables(monkeypatch):
+    """Surveys of millions aggregate small keys into an array (DuckDB's perfect hash
+    aggregate) instead of a hash table: the plan changes, the tables do not."""
+    from heetui.engine import session
+
+    monkeypatch.setattr(session, "PERFECT_HASH_RESPONDENTS", 0)  # as if 602 were millions
+    large = open_survey(bundled_survey_path())
+    monkeypatch.undo()
+    usual = open_survey(bundled_survey_path())
+    cb = large.codebook
+
+    def plan(s: Survey) -> str:
+        sql, params = grouped_sql(s, cb.get("words"), cb.get("region"), ())
+        return s.query(f"EXPLAIN {sql}", params)[0][1]
+
+    assert "Perfect Hash Group By" in plan(large)
+    assert "Perfect Hash Group By" not in plan(usual)
+    for q in (v for v in cb.closed if v.type == "multi"):
+        for banner in (None, "region", "hee_team", "stakeholder_type"):
+            for weighted in (False, True):
+                _same_tables(large, usual, TabRequest(q.id, banner, weighted=weighted))
+
+
 def test_slices_cover_every_item_once():
     for n in range(1, 80):
         spans = _slices(n)

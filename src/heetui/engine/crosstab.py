@@ -115,10 +115,18 @@ def _banner_key(survey: Survey, b: Variable | None) -> str:
                               "used as a banner.")
         packed = survey.packed(b)
         if packed is not None:
-            return f"COALESCE({ident(packed)}, 0)::BIGINT"
+            return f"COALESCE({ident(packed)}, 0)::{unsigned(len(b.options))}"
         return " + ".join(f"COALESCE({ident(c)}, 0)::BIGINT * {1 << i}"
                           for i, c in enumerate(b.columns()))
     return f"COALESCE({ident(b.id)}::BIGINT, -1)"
+
+
+def unsigned(bits: int) -> str:
+    """The narrowest unsigned integer type holding ``bits`` bits. Grouping keys of such a
+    type let DuckDB aggregate into a table indexed by the key itself (its perfect hash
+    aggregate, see Survey) instead of hashing each row."""
+    return next(t for n, t in ((8, "UTINYINT"), (16, "USMALLINT"), (32, "UINTEGER"))
+                if bits <= n) if bits <= 32 else "UBIGINT"
 
 
 def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
@@ -169,8 +177,8 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
         m = f"CAST({ident(packed)} AS UBIGINT)"
         spans = _slices(len(q.options) + len(q.nets))
         cs = [f"c{k}" for k in range(len(spans))]
-        slices = ", ".join(f"{_slice_sql(q, m, a, n)} AS {c}" for c, (a, n) in zip(
-            cs, spans, strict=True))
+        slices = ", ".join(f"({_slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
+                           for c, (a, n) in zip(cs, spans, strict=True))
         part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
         sql = (f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, COUNT(*), "
                f"SUM(w), SUM(w * w) FROM (SELECT {bkey} AS bkey, {slices}, {w} AS w "
