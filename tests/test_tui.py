@@ -159,6 +159,27 @@ async def test_filter_by_keys_alone(survey, raw):
         assert "Filter: Stakeholder type" in status(app)
 
 
+async def test_filter_keys_typed_ahead_in_one_burst(survey, raw):
+    """f Enter Space Down Down Space a arriving together (a fast typist, or keys queued
+    behind a slow SSH link): every key lands where it would have landed typed slowly. Keys
+    used to reach the variable list before focus moved to the values, and a Space ticked
+    whichever value the arrows typed after it had moved to."""
+    from textual import events
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key, char in (("f", "f"), ("enter", "\r"), ("space", " "), ("down", None),
+                          ("down", None), ("space", " "), ("a", "a")):
+            app.post_message(events.Key(key, char))  # queued at once, no pause between
+        await settle(app, pilot)
+        st = app.codebook.get("stakeholder_type")
+        codes = (st.options[0].code, st.options[2].code)
+        assert app.view.filters == (Filter("stakeholder_type", codes),)
+        expected = raw.filter(pl.col("stakeholder_type").is_in(codes)).height
+        assert table(app).cell_text(BASE, "total") == f"{expected:,}"
+
+
 async def test_filter_can_be_removed_by_unticking(survey, raw):
     expected = str(raw.filter((pl.col("region_6") == 1) | (pl.col("region_8") == 1)).height)
     app = HeetuiApp(survey)

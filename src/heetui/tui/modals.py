@@ -89,7 +89,7 @@ class BannerScreen(Modal[str | None]):
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
         ol.highlighted = ol.get_option_index(self.current or NO_BANNER)
-        ol.focus()
+        self.set_focus(ol)  # now, not after keys already typed
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -102,6 +102,28 @@ class BannerScreen(Modal[str | None]):
 
     def action_dismiss_none(self) -> None:
         close(self, None)
+
+
+class VariableList(OptionList):
+    """The filter picker's variables. Choosing one (Enter or a click) moves to its values
+    in the same step rather than from a message handled later, so keys typed straight
+    after Enter (Space, arrows) reach the values list, as they would typed slowly."""
+
+    def action_select(self) -> None:
+        super().action_select()
+        i = self.highlighted
+        if i is not None and isinstance(self.screen, FilterScreen):
+            self.screen.pick(self.get_option_at_index(i).id)
+
+
+class ValueList(SelectionList[int]):
+    """The filter picker's values. Space (or a click) ticks the highlighted value at once;
+    SelectionList ticks it from a message handled later, by when arrow keys typed after
+    the Space have moved the highlight, so the wrong value was ticked."""
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
 
 
 class FilterScreen(Modal[tuple[str, Filter | None] | None]):
@@ -133,23 +155,24 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
             yield Label(" Filter: Enter picks a variable, Space ticks values, "
                         "a applies, Esc cancels", id="filter-help")
             with Horizontal():
-                yield OptionList(*opts, id="filter-vars")
-                yield SelectionList[int](id="filter-values")
+                yield VariableList(*opts, id="filter-vars")
+                yield ValueList(id="filter-values")
             yield KeyFooter()
 
     def on_mount(self) -> None:
         ol = self.query_one("#filter-vars", OptionList)
         ol.highlighted = 0
-        ol.focus()
+        self.set_focus(ol)  # now: keys typed right after f go to the list
 
     @on(OptionList.OptionHighlighted, "#filter-vars")
     def _highlight(self, event: OptionList.OptionHighlighted) -> None:
         self._load(event.option.id)
 
-    @on(OptionList.OptionSelected, "#filter-vars")
-    def _pick(self, event: OptionList.OptionSelected) -> None:
-        self._load(event.option.id)
-        self.query_one("#filter-values", SelectionList).focus()
+    def pick(self, var_id: str | None) -> None:
+        """Show ``var_id``'s values and move to them, now (Screen.set_focus is immediate;
+        Widget.focus would wait behind keys already typed)."""
+        self._load(var_id)
+        self.set_focus(self.query_one("#filter-values", ValueList))
 
     def _load(self, var_id: str | None) -> None:
         if var_id is None or var_id == self.variable:
@@ -157,7 +180,7 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         self.variable = var_id
         v = self.codebook.get(var_id)
         chosen = set(self.filters[var_id].codes) if var_id in self.filters else set()
-        sl = self.query_one("#filter-values", SelectionList)
+        sl = self.query_one("#filter-values", ValueList)
         sl.clear_options()
         sl.add_options([(Text(o.label), o.code, o.code in chosen) for o in v.options])
         sl.highlighted = 0  # Space ticks the first value straight away
@@ -166,7 +189,7 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         if self.variable is None:
             close(self, None)
             return
-        codes = tuple(self.query_one("#filter-values", SelectionList).selected)
+        codes = tuple(self.query_one("#filter-values", ValueList).selected)
         v = self.codebook.get(self.variable)
         ordered = tuple(o.code for o in v.options if o.code in codes)
         close(self, (self.variable, Filter(self.variable, ordered) if ordered else None))
