@@ -1,6 +1,6 @@
 """Engine benchmarks: crosstab with letters vs the bare DuckDB pass over the same cells.
 
-Usage: python benchmarks/bench_engine.py [--sizes 10000 1000000 10000000] [--runs 7] [--demo]
+Usage: python benchmarks/bench_engine.py [--sizes 10000 1000000 10000000] [--runs 11] [--demo]
 Bundles are generated once into benchmarks/_bundles/ (git-ignored), with a copy whose
 respondents are hive-partitioned by stakeholder_type. Results are written to
 benchmarks/results.json, then benchmarks/RESULTS.md (see report.py). ``--demo`` also times
@@ -54,14 +54,34 @@ def ensure_partitioned(n: int) -> Path:
     return path
 
 
-def median_ms(fn, runs: int) -> float:
-    fn()  # warm up (file cache, DuckDB metadata)
-    times = []
+def hand_written_sql(cb) -> str:
+    """The query an analyst would write by hand for the same table: respondents in contact
+    grouped by the eight 0/1 region columns, a count and a weighted sum of every `words`
+    option (no nets, no Σw² per option, no letters)."""
+    regions = cb.get("region").columns()
+    opts = cb.get("words").columns()
+    sums = ", ".join(f"SUM({c}), SUM({c} * weight)" for c in opts)
+    return (f"SELECT {', '.join(regions)}, COUNT(*), SUM(weight), SUM(weight * weight), "
+            f"{sums} FROM respondents WHERE in_contact = 1 AND {opts[0]} IS NOT NULL "
+            f"GROUP BY ALL")
+
+
+def times_ms(fns, runs: int) -> list[list[float]]:
+    """Each function's times over ``runs`` rounds, the functions taking turns within a round
+    (so an engine figure and its baseline see the same spells of this shared machine)."""
+    for fn in fns:
+        fn()  # warm up (file cache, DuckDB metadata)
+    out: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+        for fn, got in zip(fns, out, strict=True):
+            t = time.perf_counter()
+            fn()
+            got.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def median_ms(fn, runs: int) -> float:
+    return statistics.median(times_ms([fn], runs)[0])
 
 
 def bench_size(n: int, runs: int) -> dict:
@@ -81,8 +101,13 @@ def bench_size(n: int, runs: int) -> dict:
     single_sql = ("SELECT stakeholder_type, relationship, COUNT(*), SUM(weight), "
                   "SUM(weight * weight) FROM respondents GROUP BY ALL")
 
+    hand_sql = hand_written_sql(cb)
+
     def bare() -> None:
-        survey.query(bare_sql, bare_params)
+        survey.query_arrays(bare_sql, bare_params)  # fetched as the engine fetches it
+
+    def hand_written() -> None:
+        survey.query(hand_sql, [])
 
     def bare_single() -> None:
         survey.query(single_sql)
@@ -110,13 +135,17 @@ def bench_size(n: int, runs: int) -> dict:
     def repeat() -> None:
         crosstab(survey, req)
 
+    multi, multi_bare, hand = times_ms([engine, bare, hand_written], runs)
+    single, single_bare = times_ms([engine_single, bare_single], runs)
     out = {
         "respondents": n,
         "repeat_ms": median_ms(repeat, runs),
-        "engine_multi_x_overlap_ms": median_ms(engine, runs),
-        "bare_duckdb_same_cells_ms": median_ms(bare, runs),
-        "engine_single_x_single_ms": median_ms(engine_single, runs),
-        "bare_duckdb_group_by_ms": median_ms(bare_single, runs),
+        "engine_multi_x_overlap_ms": statistics.median(multi),
+        "engine_multi_x_overlap_range_ms": [min(multi), max(multi)],
+        "bare_duckdb_same_cells_ms": statistics.median(multi_bare),
+        "hand_written_group_by_ms": statistics.median(hand),
+        "engine_single_x_single_ms": statistics.median(single),
+        "bare_duckdb_group_by_ms": statistics.median(single_bare),
         "tab_json_process_ms": median_ms(process, max(3, runs // 2)),
         "profile_ms": median_ms(profile_all, max(3, runs // 2)),
     }
@@ -171,7 +200,7 @@ def machine() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000, 10_000_000])
-    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--demo", action="store_true", help="also time heetui demo -n 10000000")
     args = ap.parse_args()
     BUNDLES.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,9 @@ TARGETS: list[tuple[str, str, str, float | None, float | None, str]] = [
      500, "ms"),
     ("the same, banner chosen at once (no prefetch)", "app", "tmux_banner_at_once_ms", 100,
      500, "ms"),
+    ("app: filter change to updated table (Pilot)", "app", "filter_change_ms", 100, 500, "ms"),
+    ("app: filter applied in the picker to table on screen (tmux)", "app", "tmux_filter_ms",
+     100, 500, "ms"),
     ("verbatim search, first page", "app", "verbatim_search_first_page_ms", 100, 300, "ms"),
     ("peak RSS with the survey open", "app", "peak_rss_mb", 250, 400, "MB"),
 ]
@@ -55,6 +58,10 @@ def _status(value: float | None, limit: float | None, unit: str) -> str:
     return f"{bound}: {ok} ({_fmt(value, unit)})"
 
 
+def _range(span: list[float] | None) -> str:
+    return f"({span[0]:.0f}–{span[1]:.0f}) " if span else ""
+
+
 def write() -> str:
     engine = _load("results.json") or {"results": []}
     app = _load("tui_results.json") or []
@@ -79,19 +86,27 @@ def write() -> str:
     out += ["", "## Engine (benchmarks/bench_engine.py)", "",
             "`words` (multi-response, 17 options + 2 nets) by `region` (8 overlapping "
             "columns), weighted, with all pairwise letters, result cache cleared before "
-            "each run; the bare DuckDB figure runs only the one grouped SELECT the engine "
-            "sends (no Python, no statistics), in the same process, right after. "
+            "each run (fastest–slowest run in brackets); the bare DuckDB figure runs only "
+            "the one grouped SELECT the engine sends (no Python, no statistics), fetched into "
+            "numpy as the engine fetches it, in the same process, taking turns with the "
+            "engine run by run. “Hand-written” is the GROUP BY an "
+            "analyst would write for the same table in DuckDB: the eight 0/1 region columns "
+            "as keys, a count and a weighted sum of each 0/1 option column (no nets, no "
+            "letters). "
             "“Repeat” is the same table asked again (served from the result cache). The "
             "single × single columns compare `relationship` by `stakeholder_type` with a "
             "bare GROUP BY of count, Σw and Σw².", "",
-            "| respondents | engine: multi × overlap | its bare DuckDB query | ratio | repeat "
+            "| respondents | engine: multi × overlap | its bare DuckDB query | ratio "
+            "| hand-written GROUP BY | repeat "
             "| engine: single × single | bare GROUP BY | `heetui tab --format json` process "
             "| profile (every question) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in engine["results"]:
         out.append(
-            f"| {r['respondents']:,} | {r['engine_multi_x_overlap_ms']:.1f} ms | "
+            f"| {r['respondents']:,} | {r['engine_multi_x_overlap_ms']:.1f} ms "
+            f"{_range(r.get('engine_multi_x_overlap_range_ms'))}| "
             f"{r['bare_duckdb_same_cells_ms']:.1f} ms | {r['engine_overhead_ratio']:.2f}× | "
+            f"{r.get('hand_written_group_by_ms', float('nan')):.1f} ms | "
             f"{r.get('repeat_ms', float('nan')):.2f} ms | "
             f"{r['engine_single_x_single_ms']:.1f} ms | {r['bare_duckdb_group_by_ms']:.1f} ms | "
             f"{r['tab_json_process_ms']:.0f} ms | {r['profile_ms']:.0f} ms |")
@@ -112,24 +127,33 @@ def write() -> str:
         out += ["", "## App (benchmarks/bench_tui.py)", "",
                 "Pilot: three fresh processes per size (medians), launch timed from Python "
                 "start-up (imports included) to the first table; banner change is the median "
-                "of five banners for `relationship`; search is the median of five words. tmux: "
+                "of five banners for `relationship`, filter change the median of five "
+                "filters (three single-choice, two multi-response) with `region` as banner; "
+                "search is the median of five words. tmux: "
                 "`heetui --data BUNDLE` in a real 120×40 terminal, timed from the command to "
                 "the table being on screen (`capture-pane` polled), and from the Enter that "
                 "chooses a banner in the picker to the new columns on screen: after the "
                 "highlight rested on it for 0.3 s (the app prefetches the banner it rests on "
                 "for 80 ms), and chosen at once (Down and Enter in one burst, no prefetch: the "
-                "query runs after Enter); medians of 3. "
+                "query runs after Enter); and from the `a` that applies a filter in the "
+                "filter picker (stakeholder type = HEI) to its base in the status line; "
+                "medians of 3. "
                 "Every bundle was validated once before (validation cache).", "",
                 "| respondents | Pilot: launch → first table | Pilot: banner change | "
+                "Pilot: filter change | "
                 "tmux: launch → table on screen | tmux: banner change on screen | "
-                "tmux: the same, chosen at once | verbatim search, first page | peak RSS |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "tmux: the same, chosen at once | tmux: filter applied | "
+                "verbatim search, first page | peak RSS |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in app:
             out.append(
                 f"| {r['respondents']:,} | {r['launch_to_first_table_ms']:.0f} ms | "
-                f"{r['banner_change_ms']:.0f} ms | {r.get('tmux_launch_ms', float('nan')):.0f} "
+                f"{r['banner_change_ms']:.0f} ms | "
+                f"{r.get('filter_change_ms', float('nan')):.0f} ms | "
+                f"{r.get('tmux_launch_ms', float('nan')):.0f} "
                 f"ms | {r.get('tmux_banner_ms', float('nan')):.0f} ms | "
                 f"{r.get('tmux_banner_at_once_ms', float('nan')):.0f} ms | "
+                f"{r.get('tmux_filter_ms', float('nan')):.0f} ms | "
                 f"{r['verbatim_search_first_page_ms']:.0f} ms | {r['peak_rss_mb']:.0f} MB |")
     notes = HERE / "NOTES.md"
     if notes.exists():

@@ -15,7 +15,12 @@ from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
 from heetui.survey.packed import with_packed
 from heetui.survey.parse import codebook_from_dict, codebook_to_dict
 from heetui.survey.toml_write import dumps
-from heetui.survey.write import RESPONDENT_ROW_GROUP, VERBATIM_ROW_GROUP, atomic_folder
+from heetui.survey.write import (
+    RESPONDENT_COMPRESSION,
+    RESPONDENT_ROW_GROUP,
+    VERBATIM_ROW_GROUP,
+    atomic_folder,
+)
 
 DEFAULT_SEED = 2019
 Progress = Callable[[int, int], None]
@@ -126,7 +131,8 @@ def _merge(parts: list[Path], target: Path) -> None:
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {literal(target)} "
-                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {RESPONDENT_ROW_GROUP})")
+                    f"(FORMAT parquet, COMPRESSION {RESPONDENT_COMPRESSION}, "
+                    f"ROW_GROUP_SIZE {RESPONDENT_ROW_GROUP})")
     for f in parts:
         f.unlink()
 

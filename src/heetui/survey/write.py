@@ -20,6 +20,10 @@ from heetui.survey.toml_write import dumps
 # file (a search of 2 million comments: 270 ms with 500,000-row groups, 140 ms with these).
 RESPONDENT_ROW_GROUP = 500_000
 VERBATIM_ROW_GROUP = 100_000
+# Respondent files are small integer codes that decode faster from Snappy than from zstd:
+# the 10M-respondent multi-response crosstab took 11% less time (21 alternating runs),
+# for files 29% larger (117 → 150 MB). Comments keep polars' default (zstd).
+RESPONDENT_COMPRESSION = "snappy"
 
 if TYPE_CHECKING:
     import polars as pl
@@ -60,7 +64,8 @@ def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
         respondents = with_packed(respondents, cb)
     with atomic_folder(out, force) as tmp:
         (tmp / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
-        respondents.write_parquet(tmp / RESPONDENTS, row_group_size=RESPONDENT_ROW_GROUP)
+        respondents.write_parquet(tmp / RESPONDENTS, compression=RESPONDENT_COMPRESSION,
+                                  row_group_size=RESPONDENT_ROW_GROUP)
         if verbatims is not None and verbatims.height:
             verbatims.write_parquet(tmp / VERBATIMS, row_group_size=VERBATIM_ROW_GROUP)
         if validate:
