@@ -139,17 +139,28 @@ async def test_banner_filter_weights_and_letters(survey):
         assert "No filter" in status(app)
 
 
-async def test_filter_by_keys_alone(survey, raw):
-    """f, Enter on a variable, Space on its values, a: the filter is set (Space used to do
-    nothing until an arrow key had highlighted a value)."""
+FILTER_KEYS = (("f", "f"), ("enter", "\r"), ("space", " "), ("down", None), ("down", None),
+               ("space", " "), ("a", "a"))
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=["typed-slowly", "one-burst"])
+async def test_filter_by_keys_alone(survey, raw, burst):
+    """f, Enter on the first variable, Space, Down, Down, Space, a: the filter holds its
+    first and third value. Typed slowly (Space used to do nothing until an arrow key had
+    highlighted a value), and arriving in one burst (a fast typist, or keys queued behind a
+    slow SSH link): keys used to reach the variable list before focus moved to the values,
+    and a Space ticked whichever value the arrows typed after it had moved to."""
+    from textual import events
+
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f")
-        await pilot.pause()
-        await pilot.press("enter")  # the first variable: stakeholder type
-        await pilot.pause()
-        await pilot.press("space", "down", "down", "space", "a")  # its first and third value
+        for key, char in FILTER_KEYS:
+            if burst:
+                app.post_message(events.Key(key, char))  # queued at once, no pause between
+            else:
+                await pilot.press(key)
+                await pilot.pause()
         await settle(app, pilot)
         st = app.codebook.get("stakeholder_type")
         codes = (st.options[0].code, st.options[2].code)
@@ -157,27 +168,6 @@ async def test_filter_by_keys_alone(survey, raw):
         expected = raw.filter(pl.col("stakeholder_type").is_in(codes)).height
         assert table(app).cell_text(BASE, "total") == f"{expected:,}"
         assert "Filter: Stakeholder type" in status(app)
-
-
-async def test_filter_keys_typed_ahead_in_one_burst(survey, raw):
-    """f Enter Space Down Down Space a arriving together (a fast typist, or keys queued
-    behind a slow SSH link): every key lands where it would have landed typed slowly. Keys
-    used to reach the variable list before focus moved to the values, and a Space ticked
-    whichever value the arrows typed after it had moved to."""
-    from textual import events
-
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        for key, char in (("f", "f"), ("enter", "\r"), ("space", " "), ("down", None),
-                          ("down", None), ("space", " "), ("a", "a")):
-            app.post_message(events.Key(key, char))  # queued at once, no pause between
-        await settle(app, pilot)
-        st = app.codebook.get("stakeholder_type")
-        codes = (st.options[0].code, st.options[2].code)
-        assert app.view.filters == (Filter("stakeholder_type", codes),)
-        expected = raw.filter(pl.col("stakeholder_type").is_in(codes)).height
-        assert table(app).cell_text(BASE, "total") == f"{expected:,}"
 
 
 async def test_filter_can_be_removed_by_unticking(survey, raw):
