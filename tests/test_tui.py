@@ -101,6 +101,29 @@ async def test_search_and_choose_question(survey):
         assert app.focused is table(app)
 
 
+async def test_search_typed_ahead_in_one_burst(survey):
+    """/ then a word arriving together (typed fast, pasted, or queued behind an SSH link):
+    the word goes into the search box. Its letters used to run the table's keys instead
+    (w weights, o overview, s letters), since they reached the table before / moved focus."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for ch in "/words":
+            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await settle(app, pilot)
+        assert app.query_one("#search", Input).value == "words"
+        assert app.screen is app.screen_stack[0]  # no overview opened by the o
+        assert not app.view.weighted and app.view.letters
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.view.question == "words"
+        await pilot.press("slash", "slash")  # a second / while typing is a character
+        assert app.query_one("#search", Input).value.endswith("/")
+
+
 async def test_banner_filter_weights_and_letters(survey):
     """The issue's walk-through: effectiveness by region, NHS Trusts, weighted."""
     from heetui.engine.crosstab import TabRequest, crosstab

@@ -90,6 +90,29 @@ async def test_themes_search_and_paging(survey):
         assert hits and all(h.lower() == "mailbox" for h in hits)
 
 
+async def test_comment_search_typed_ahead_in_one_burst(survey):
+    """/ and a word arriving together in the comments view: the word is searched (its n and
+    p used to turn pages and its t to jump to the themes, before / had moved focus)."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VerbatimScreen)
+        for ch in "/placement\r":
+            key = {"/": "slash", "\r": "enter"}.get(ch, ch)
+            app.post_message(events.Key(key, ch))
+        await settle(app, pilot)
+        assert app.screen.query_one("#vsearch", Input).value == "placement"
+        assert "showing 1–" in summary(app)
+        lst = comment_list(app)
+        assert lst.option_count >= 1
+        assert "placement" in lst.get_option_at_index(0).prompt.plain.lower()
+
+
 async def test_small_group_is_refused_in_the_app(tmp_path):
     app = HeetuiApp(open_survey(_small_bundle(tmp_path)))
     async with app.run_test(size=(120, 40)) as pilot:

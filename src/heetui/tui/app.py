@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, Input, Static
 
 from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 from heetui.engine.filters import EngineError, Filter, describe_group
@@ -65,7 +65,8 @@ class HeetuiApp(ExportActions, LeanApp):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("slash", "search", "Search", key_display="/"),
+        # priority: run when / arrives, before the keys typed after it are handed out
+        Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("b", "banner", "Banner"),
         Binding("f", "filter", "Filter"),
         Binding("x", "clear_filters", "Clear filters"),
@@ -252,7 +253,10 @@ class HeetuiApp(ExportActions, LeanApp):
                                "toggle_chart", "profile"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Table actions belong to the main screen, not to pickers or the comments view."""
+        """Table actions belong to the main screen, not to pickers or the comments view; a /
+        typed in a text box is a character."""
+        if action == "search" and isinstance(self.focused, Input):
+            return False
         return not (action in self.TABLE_ACTIONS and self.screen is not self.screen_stack[0])
 
     @on(QuestionBrowser.Chosen)
@@ -265,7 +269,8 @@ class HeetuiApp(ExportActions, LeanApp):
     def action_search(self) -> None:
         browser = self.query_one(QuestionBrowser)
         browser.remove_class("hidden")
-        browser.query_one("#search").focus()
+        # focus now (Widget.focus waits its turn): the words typed straight after / go in
+        self.screen.set_focus(browser.query_one("#search"))
 
     def action_focus_table(self) -> None:
         self.query_one(CrosstabTable).focus()

@@ -48,7 +48,8 @@ class VerbatimScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("n,pagedown", "next_page", "Next page", key_display="n"),
         Binding("p,pageup", "prev_page", "Prev page", key_display="p"),
-        Binding("slash", "search", "Search", key_display="/"),
+        # priority: run when / arrives, so the words typed after it reach the search box
+        Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("t", "themes", "Themes"),
     ]
     DEFAULT_CSS = """
@@ -172,8 +173,11 @@ class VerbatimScreen(Screen[None]):
             self.start = max(0, self.start - PAGE)
             self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "search" and isinstance(self.focused, Input))  # / as a character
+
     def action_search(self) -> None:
-        self.query_one("#vsearch", Input).focus()
+        self.set_focus(self.query_one("#vsearch", Input))  # now, not after the typed words
 
     def action_themes(self) -> None:
         self.query_one("#vthemes", OptionList).focus()
