@@ -162,6 +162,51 @@ async def test_banner_filter_weights_and_letters(survey):
         assert "No filter" in status(app)
 
 
+async def test_keys_typed_after_choosing_a_banner_are_acted_on(survey):
+    """b Down Enter w c in one burst: the banner is chosen, then weights and counts switch
+    (the w and c used to reach the picker before it closed, and were lost)."""
+    from textual import events
+
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key, char in (("b", "b"), ("down", None), ("enter", "\r"), ("w", "w"),
+                          ("c", "c")):
+            app.post_message(events.Key(key, char))
+        await settle(app, pilot)
+        assert app.screen is app.screen_stack[0]
+        assert (app.view.banner, app.view.weighted, app.view.show) == \
+            ("stakeholder_type", True, "both")
+        assert "NHS Trust (B)" in headings(app)
+        assert "Weighted" in status(app)
+
+
+async def test_pickers_by_mouse(survey):
+    """A click chooses a banner, picks a filter variable, and ticks a value once."""
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.click("#banners", offset=(5, 3))  # the first segment, under its heading
+        await settle(app, pilot)
+        assert app.screen is app.screen_stack[0] and app.view.banner == "stakeholder_type"
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.click("#filter-vars", offset=(5, 2))  # the second variable
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FilterScreen) and screen.variable == "org_type"
+        values = screen.query_one("#filter-values")
+        assert app.focused is values
+        await pilot.click("#filter-values", offset=(8, 1))
+        await pilot.pause()
+        assert values.selected == [app.codebook.get("org_type").options[0].code]
+        await pilot.click("#filter-values", offset=(8, 1))
+        await pilot.pause()
+        assert values.selected == []
+
+
 FILTER_KEYS = (("f", "f"), ("enter", "\r"), ("space", " "), ("down", None), ("down", None),
                ("space", " "), ("a", "a"))
 

@@ -56,6 +56,23 @@ class Modal(ModalScreen[Result]):
             event.stop()
 
 
+class PickList(OptionList):
+    """An option list that acts on Enter or a click in the same step. OptionList announces
+    the choice in a message handled later, by when keys typed straight after Enter have
+    already gone to the list: they were lost (after a banner was chosen) or landed in the
+    wrong list (the filter picker's Space and arrows)."""
+
+    def __init__(self, *options: Option | None, on_pick: Callable[[str | None], None],
+                 id: str | None = None) -> None:
+        super().__init__(*options, id=id)
+        self._on_pick = on_pick
+
+    def action_select(self) -> None:
+        i = self.highlighted
+        if i is not None and not self.get_option_at_index(i).disabled:
+            self._on_pick(self.get_option_at_index(i).id)
+
+
 class BannerScreen(Modal[str | None]):
     """Choose what to pivot by: a segment, a closed question, or none."""
 
@@ -84,16 +101,12 @@ class BannerScreen(Modal[str | None]):
                  if v.categorical]
         with Vertical():
             yield Label(" Pivot by (Enter to choose, Esc to cancel)")
-            yield OptionList(*opts, id="banners")
+            yield PickList(*opts, id="banners", on_pick=lambda choice: close(self, choice))
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
         ol.highlighted = ol.get_option_index(self.current or NO_BANNER)
         self.set_focus(ol)  # now, not after keys already typed
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        close(self, event.option.id)
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -102,18 +115,6 @@ class BannerScreen(Modal[str | None]):
 
     def action_dismiss_none(self) -> None:
         close(self, None)
-
-
-class VariableList(OptionList):
-    """The filter picker's variables. Choosing one (Enter or a click) moves to its values
-    in the same step rather than from a message handled later, so keys typed straight
-    after Enter (Space, arrows) reach the values list, as they would typed slowly."""
-
-    def action_select(self) -> None:
-        super().action_select()
-        i = self.highlighted
-        if i is not None and isinstance(self.screen, FilterScreen):
-            self.screen.pick(self.get_option_at_index(i).id)
 
 
 class ValueList(SelectionList[int]):
@@ -155,7 +156,7 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
             yield Label(" Filter: Enter picks a variable, Space ticks values, "
                         "a applies, Esc cancels", id="filter-help")
             with Horizontal():
-                yield VariableList(*opts, id="filter-vars")
+                yield PickList(*opts, id="filter-vars", on_pick=self.pick)
                 yield ValueList(id="filter-values")
             yield KeyFooter()
 
