@@ -37,7 +37,8 @@ async def main():
             await asyncio.sleep(0.002)
         out["launch_to_first_table_ms"] = (time.perf_counter() - t0) * 1000
         times = []
-        for banner in ("stakeholder_type", "region", "seniority", "hee_team", "org_type"):
+        # region last: the overlapping banner stays on for the filter changes below
+        for banner in ("stakeholder_type", "seniority", "hee_team", "org_type", "region"):
             app.crosstab = None
             t = time.perf_counter()
             app.update_view(banner=banner)
@@ -46,10 +47,6 @@ async def main():
                 await asyncio.sleep(0.001)
             times.append((time.perf_counter() - t) * 1000)
         out["banner_change_ms"] = sorted(times)[len(times) // 2]
-        app.update_view(banner="region")  # an overlapping banner stays on while filtering
-        while app.crosstab is None or app.crosstab.banner is None \
-                or app.crosstab.banner.id != "region":
-            await asyncio.sleep(0.001)
         times = []
         for spec in ("stakeholder_type=HEI", "org_type=NHS Trust", "seniority=1",
                      "hee_team=1,2", "region=2"):

@@ -37,6 +37,16 @@ def status(app) -> str:
     return str(app.query_one("#status", Static).render())
 
 
+def burst(app, *keys: str) -> None:
+    """Queue keys all at once, no pause between them (a fast typist, a paste, or keys held
+    up behind a slow SSH link); pilot.press waits for the app after each key."""
+    from textual import events
+    from textual.keys import key_to_character
+
+    for key in keys:
+        app.post_message(events.Key(key, key_to_character(key)))
+
+
 def headings(app) -> list[str]:
     return [str(c.label).replace("\n", " ") for c in table(app).columns.values()]
 
@@ -105,14 +115,12 @@ async def test_search_typed_ahead_in_one_burst(survey):
     """/ then a word arriving together (typed fast, pasted, or queued behind an SSH link):
     the word goes into the search box. Its letters used to run the table's keys instead
     (w weights, o overview, s letters), since they reached the table before / moved focus."""
-    from textual import events
     from textual.widgets import Input
 
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for ch in "/words":
-            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        burst(app, "slash", *"words")
         await settle(app, pilot)
         assert app.query_one("#search", Input).value == "words"
         assert app.screen is app.screen_stack[0]  # no overview opened by the o
@@ -165,14 +173,10 @@ async def test_banner_filter_weights_and_letters(survey):
 async def test_keys_typed_after_choosing_a_banner_are_acted_on(survey):
     """b Down Enter w c in one burst: the banner is chosen, then weights and counts switch
     (the w and c used to reach the picker before it closed, and were lost)."""
-    from textual import events
-
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for key, char in (("b", "b"), ("down", None), ("enter", "\r"), ("w", "w"),
-                          ("c", "c")):
-            app.post_message(events.Key(key, char))
+        burst(app, "b", "down", "enter", "w", "c")
         await settle(app, pilot)
         assert app.screen is app.screen_stack[0]
         assert (app.view.banner, app.view.weighted, app.view.show) == \
@@ -207,26 +211,23 @@ async def test_pickers_by_mouse(survey):
         assert values.selected == []
 
 
-FILTER_KEYS = (("f", "f"), ("enter", "\r"), ("space", " "), ("down", None), ("down", None),
-               ("space", " "), ("a", "a"))
+FILTER_KEYS = ("f", "enter", "space", "down", "down", "space", "a")
 
 
-@pytest.mark.parametrize("burst", [False, True], ids=["typed-slowly", "one-burst"])
-async def test_filter_by_keys_alone(survey, raw, burst):
+@pytest.mark.parametrize("at_once", [False, True], ids=["typed-slowly", "one-burst"])
+async def test_filter_by_keys_alone(survey, raw, at_once):
     """f, Enter on the first variable, Space, Down, Down, Space, a: the filter holds its
     first and third value. Typed slowly (Space used to do nothing until an arrow key had
     highlighted a value), and arriving in one burst (a fast typist, or keys queued behind a
     slow SSH link): keys used to reach the variable list before focus moved to the values,
     and a Space ticked whichever value the arrows typed after it had moved to."""
-    from textual import events
-
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for key, char in FILTER_KEYS:
-            if burst:
-                app.post_message(events.Key(key, char))  # queued at once, no pause between
-            else:
+        if at_once:
+            burst(app, *FILTER_KEYS)
+        else:
+            for key in FILTER_KEYS:
                 await pilot.press(key)
                 await pilot.pause()
         await settle(app, pilot)

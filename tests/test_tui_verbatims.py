@@ -11,7 +11,7 @@ from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.modals import BannerScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
-from test_tui import settle, table
+from test_tui import burst, settle, table
 from test_verbatims import HOSTILE, _small_bundle
 
 
@@ -93,7 +93,6 @@ async def test_themes_search_and_paging(survey):
 async def test_comment_search_typed_ahead_in_one_burst(survey):
     """/ and a word arriving together in the comments view: the word is searched (its n and
     p used to turn pages and its t to jump to the themes, before / had moved focus)."""
-    from textual import events
     from textual.widgets import Input
 
     app = HeetuiApp(survey)
@@ -102,9 +101,7 @@ async def test_comment_search_typed_ahead_in_one_burst(survey):
         await pilot.press("v")
         await settle(app, pilot)
         assert isinstance(app.screen, VerbatimScreen)
-        for ch in "/placement\r":
-            key = {"/": "slash", "\r": "enter"}.get(ch, ch)
-            app.post_message(events.Key(key, ch))
+        burst(app, "slash", *"placement", "enter")
         await settle(app, pilot)
         assert app.screen.query_one("#vsearch", Input).value == "placement"
         assert "showing 1–" in summary(app)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 
 from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 from heetui.engine.filters import EngineError, Filter, describe_group
@@ -36,6 +36,7 @@ from heetui.tui.latest import Latest
 from heetui.tui.lean import LeanApp
 from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
+from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
@@ -65,8 +66,7 @@ class HeetuiApp(ExportActions, LeanApp):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        # priority: run when / arrives, before the keys typed after it are handed out
-        Binding("slash", "search", "Search", key_display="/", priority=True),
+        SEARCH_BINDING,
         Binding("b", "banner", "Banner"),
         Binding("f", "filter", "Filter"),
         Binding("x", "clear_filters", "Clear filters"),
@@ -255,7 +255,7 @@ class HeetuiApp(ExportActions, LeanApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view; a /
         typed in a text box is a character."""
-        if action == "search" and isinstance(self.focused, Input):
+        if action == "search" and in_text_box(self.screen):
             return False
         return not (action in self.TABLE_ACTIONS and self.screen is not self.screen_stack[0])
 
@@ -269,8 +269,7 @@ class HeetuiApp(ExportActions, LeanApp):
     def action_search(self) -> None:
         browser = self.query_one(QuestionBrowser)
         browser.remove_class("hidden")
-        # focus now (Widget.focus waits its turn): the words typed straight after / go in
-        self.screen.set_focus(browser.query_one("#search"))
+        self.screen.set_focus(browser.query_one("#search"))  # now: see search_key
 
     def action_focus_table(self) -> None:
         self.query_one(CrosstabTable).focus()

@@ -23,6 +23,7 @@ from heetui.survey.text import safe_text
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 from heetui.tui.modals import close
+from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 
 MAX_SHOWN = 4000  # characters of one comment shown in the list
 ALL = "__all__"
@@ -48,8 +49,7 @@ class VerbatimScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("n,pagedown", "next_page", "Next page", key_display="n"),
         Binding("p,pageup", "prev_page", "Prev page", key_display="p"),
-        # priority: run when / arrives, so the words typed after it reach the search box
-        Binding("slash", "search", "Search", key_display="/", priority=True),
+        SEARCH_BINDING,
         Binding("t", "themes", "Themes"),
     ]
     DEFAULT_CSS = """
@@ -174,10 +174,10 @@ class VerbatimScreen(Screen[None]):
             self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "search" and isinstance(self.focused, Input))  # / as a character
+        return not (action == "search" and in_text_box(self))
 
     def action_search(self) -> None:
-        self.set_focus(self.query_one("#vsearch", Input))  # now, not after the typed words
+        self.set_focus(self.query_one("#vsearch", Input))  # now: see search_key
 
     def action_themes(self) -> None:
         self.query_one("#vthemes", OptionList).focus()
