@@ -35,16 +35,19 @@ def test_first_screen_in_tmux(width, height):
     cmd = f"{sys.executable} -m heetui"
     start_tmux(session, width, height, cmd)
     try:
+        # tmux may show the first frame half drawn (the table, not yet the status line):
+        # wait until every expected part is on screen, then assert each
+        expected = ("Base (unweighted)", "602", "relationship", "Very positive",
+                    "Banner: none")
         screen = ""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             screen = _capture(session)
-            if "Base (unweighted)" in screen and "602" in screen:
+            if all(text in screen for text in expected):
                 break
             time.sleep(0.25)
-        assert "Base (unweighted)" in screen and "602" in screen, screen
-        assert "relationship" in screen and "Very positive" in screen
-        assert "Banner: none" in screen
+        for text in expected:
+            assert text in screen, screen
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
