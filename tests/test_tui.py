@@ -301,6 +301,8 @@ async def test_help_overview_and_quit(survey):
         for key in ("b ", "f ", "w ", "x ", "c ", "s ", "l ", "o ", "ctrl+p"):
             assert key in body
         assert "Statistics conventions" in body and "effective base" in body
+        # its footer lists the keys that work here, not the table's behind it
+        assert footer_keys(app.screen) == [("escape", "Back")]
         await pilot.press("escape")
         await pilot.press("o")
         await settle(app, pilot)

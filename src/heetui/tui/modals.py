@@ -219,6 +219,9 @@ class TextScreen(Modal[None]):
             vs.border_title = self.title_text
             vs.border_subtitle = "Esc to go back"
             yield Static(self.body, markup=False)
+        # its own keys: the main footer, left as it is behind a modal (tui/footer.py),
+        # would show table keys that do nothing here
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
