@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from itertools import combinations
 
 import numpy as np
@@ -15,34 +14,42 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
+from heetui.survey.bundle import bundled_survey_path
+from reference import Bundle, p_two_sided, prop_z
 
 REGIONS = [f"region_{i}" for i in range(1, 9)]
 
 
-def members(raw: pl.DataFrame, banner: str | None, survey) -> list[pl.Expr]:
-    """Column membership expressions, Total first."""
+REF = Bundle.read(bundled_survey_path())
+
+
+def members(raw: pl.DataFrame, banner: str | None, survey=None) -> list[pl.Expr]:
+    """Column membership expressions, Total first, from the codebook file."""
     out = [pl.lit(True)]
     if banner is None:
         return out
-    v = survey.codebook.get(banner)
-    if v.type == "multi":
-        return out + [pl.col(v.column(o.code)).fill_null(0) == 1 for o in v.options]
-    return out + [pl.col(banner) == o.code for o in v.options]
+    v = REF.var(banner)
+    if v["type"] == "multi":
+        return out + [pl.col(f"{banner}_{o['code']}").fill_null(0) == 1 for o in v["options"]]
+    return out + [pl.col(banner) == o["code"] for o in v["options"]]
 
 
-def eligible(raw: pl.DataFrame, q: str, survey) -> pl.DataFrame:
-    v = survey.codebook.get(q)
+def eligible(raw: pl.DataFrame, q: str, survey=None) -> pl.DataFrame:
+    """The question's base, from the codebook file's eligibility and the raw answers (a
+    multi-response question: at least one option column answered)."""
+    v = REF.var(q)
     df = raw
-    if v.eligible:
-        df = df.filter(pl.col(v.eligible.variable).is_in(list(v.eligible.codes)))
-    col = v.column(v.options[0].code) if v.type == "multi" else q
-    return df.filter(pl.col(col).is_not_null())
+    if "eligible" in v:
+        df = df.filter(pl.col(v["eligible"]["variable"]).is_in(v["eligible"]["codes"]))
+    if v["type"] == "multi":
+        return df.filter(pl.any_horizontal([pl.col(f"{q}_{o['code']}").is_not_null()
+                                            for o in v["options"]]))
+    return df.filter(pl.col(q).is_not_null())
 
 
 def row_indicator(survey, q: str, codes: tuple[int, ...]) -> pl.Expr:
-    v = survey.codebook.get(q)
-    if v.type == "multi":
-        return pl.max_horizontal([pl.col(v.column(c)) for c in codes]) == 1
+    if REF.var(q)["type"] == "multi":
+        return pl.max_horizontal([pl.col(f"{q}_{c}") for c in codes]) == 1
     return pl.col(q).is_in(list(codes))
 
 
@@ -150,73 +157,6 @@ def test_untested_columns_get_no_letters(survey):
         assert t.a not in small and t.b not in small
 
 
-def _overlap_z(a: pl.DataFrame, b: pl.DataFrame, both: pl.DataFrame, ind: pl.Expr,
-               weighted: bool) -> float:
-    def eff(df: pl.DataFrame) -> float:
-        w = df["weight"].to_numpy() if weighted else np.ones(df.height)
-        return w.sum() ** 2 / (w**2).sum() if len(w) else 0.0
-
-    def prop(df: pl.DataFrame) -> float:
-        w = df["weight"].to_numpy() if weighted else np.ones(df.height)
-        hit = df.select(ind.cast(pl.Float64)).to_series().to_numpy()
-        return float((w * hit).sum() / w.sum())
-
-    e1, e2, e12 = eff(a), eff(b), eff(both)
-    p1, p2 = prop(a), prop(b)
-    pbar = (p1 * e1 + p2 * e2) / (e1 + e2)
-    se = math.sqrt(pbar * (1 - pbar) * (1 / e1 + 1 / e2 - 2 * e12 / (e1 * e2)))
-    return (p1 - p2) / se
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize(("q", "banner"), [("relationship", "region"), ("words", "region"),
-                                           ("effectiveness", "hee_team")])
-def test_overlapping_banner_uses_overlap_correction(survey, raw, q, banner, weighted):
-    ct = crosstab(survey, TabRequest(q, banner, weighted=weighted))
-    base = eligible(raw, q, survey)
-    cols = members(raw, banner, survey)[1:]
-    letters = [c.letter for c in ct.columns[1:]]
-    tests = {(t.row, t.a, t.b): t for t in ct.tests}
-    differs = 0
-    for row in ct.rows:
-        if row.kind not in ("category", "net"):
-            continue
-        ind = row_indicator(survey, q, row.codes)
-        for (i, ei), (j, ej) in combinations(enumerate(cols), 2):
-            a, b = base.filter(ei), base.filter(ej)
-            both = base.filter(ei & ej)
-            if a.height < 30 or b.height < 30:
-                continue
-            xa, xb = a.filter(ind).height, b.filter(ind).height
-            if xa + xb in (0, a.height + b.height):
-                continue
-            z = _overlap_z(a, b, both, ind, weighted)
-            t = tests[(row.key, letters[i], letters[j])]
-            assert t.statistic == pytest.approx(z, rel=1e-9)
-            assert t.p_value == pytest.approx(2 * sps.norm.sf(abs(z)), rel=1e-6)
-            if not weighted and both.height:
-                _, p_ind = proportions_ztest([xa, xb], [a.height, b.height])
-                differs += abs(p_ind - t.p_value) > 1e-6
-    if not weighted:
-        assert differs > 0  # the independent-samples formula would give other answers
-
-
-def test_weighted_letters_use_effective_bases(survey, raw):
-    ct = crosstab(survey, TabRequest("relationship", "stakeholder_type", weighted=True))
-    base = eligible(raw, "relationship", survey)
-    cols = members(raw, "stakeholder_type", survey)[1:]
-    letters = [c.letter for c in ct.columns[1:]]
-    tests = {(t.row, t.a, t.b): t for t in ct.tests}
-    empty = base.head(0)
-    for row in ct.rows:
-        if row.kind not in ("category", "net"):
-            continue
-        ind = row_indicator(survey, "relationship", row.codes)
-        for (i, ei), (j, ej) in combinations(enumerate(cols), 2):
-            z = _overlap_z(base.filter(ei), base.filter(ej), empty, ind, True)
-            assert tests[(row.key, letters[i], letters[j])].statistic == pytest.approx(z)
-
-
 @pytest.mark.parametrize("method", ["bonferroni", "bh"])
 def test_corrections_agree_with_multipletests(survey, method):
     plain = crosstab(survey, TabRequest("effectiveness", "region"))
@@ -236,12 +176,30 @@ def test_corrections_agree_with_multipletests(survey, method):
     assert n_corr <= n_plain
 
 
-def test_sig_level_option_changes_letters(survey):
-    loose = crosstab(survey, TabRequest("effectiveness", "region", sig_level=0.2))
-    strict = crosstab(survey, TabRequest("effectiveness", "region", sig_level=0.01))
-    assert sum(t.significant for t in loose.tests) > sum(t.significant for t in strict.tests)
-    for t in loose.tests:
-        assert t.significant == (t.p_value < 0.2 and t.statistic != 0)
+def test_sig_level_option_changes_letters(survey, raw):
+    """Letters at each level equal the reference p-values computed from the raw data."""
+    q, banner = "views_timing", "stakeholder_type"
+    base = REF.answered(q)
+    cols = [m & base for m in REF.columns(banner)]
+    w = REF.weights(False)
+    sizes = []
+    for level in (0.001, 0.05, 0.3):
+        ct = crosstab(survey, TabRequest(q, banner, sig_level=level))
+        letters = [c.letter for c in ct.columns[1:]]
+        expected: set[tuple[str, str, str]] = set()
+        rows = [r for r in ct.rows if r.kind in ("category", "net")]
+        for row, (_, codes) in zip(rows, REF.rows(q), strict=True):
+            y = REF.option(q, codes)
+            for i, j in combinations(range(len(cols)), 2):
+                z = prop_z(w, cols[i], cols[j], y)
+                if z is not None and p_two_sided(z) < level:
+                    hi, lo = (i, j) if z > 0 else (j, i)
+                    expected.add((row.key, letters[hi], letters[lo]))
+        found = {(r.key, c.letter, s) for r in rows
+                 for c, cell in zip(ct.columns, r.cells, strict=True) for s in cell.sig}
+        assert found == expected, level
+        sizes.append(len(found))
+    assert sizes[0] < sizes[1] < sizes[2]
 
 
 def _values(survey, q: str) -> dict[int, float]:

@@ -588,6 +588,8 @@ async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypat
     import heetui.tui.app as app_module
     from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 
+    # a resting time far longer than the three key presses take on a loaded machine
+    monkeypatch.setattr(app_module, "PREFETCH_DELAY", 0.5)
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -601,8 +603,9 @@ async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypat
         await pilot.pause()
         assert isinstance(app.screen, BannerScreen)
         # the highlight passes stakeholder type and org type and rests on seniority
-        await pilot.press("down", "down", "down")
-        await asyncio.sleep(app_module.PREFETCH_DELAY + 0.1)
+        burst(app, "down", "down", "down")
+        await pilot.pause()
+        await asyncio.sleep(app_module.PREFETCH_DELAY + 0.2)
         await app.workers.wait_for_complete()
         resting = TabRequest(app.view.question, "seniority")
         assert tab_ready(survey, resting)

@@ -30,6 +30,7 @@ from heetui.engine.session import Survey
 from heetui.engine.stats import (
     CORRECTIONS,
     Correction,
+    ZTest,
     adjust,
     covariance_from_moments,
     effective_base,
@@ -37,6 +38,7 @@ from heetui.engine.stats import (
     mean_z,
     normal_p_two_sided,
     proportion_z,
+    significant_at,
 )
 from heetui.survey.codebook import Codebook, Option, Variable
 
@@ -361,11 +363,13 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     columns: list[Column] = []
     for i, (label, code, _) in enumerate(specs):
         n, sw, _ = bases[i]
+        eff = calc.effective(bases[i])
+        why = None if i == 0 else _not_tested(req.weighted, float(sw), eff, min_test)
         columns.append(Column(
             key="total" if i == 0 else f"c{code}", label=label,
             letter=None if i == 0 else LETTERS[(i - 1) % len(LETTERS)], code=code,
-            base=int(n), weighted_base=float(sw), effective_base=calc.effective(bases[i]),
-            low_base=bool(n < low), tested=bool(i > 0 and n >= min_test)))
+            base=int(n), weighted_base=float(sw), effective_base=eff,
+            low_base=bool(n < low), tested=i > 0 and why is None, not_tested=why))
     tested = [i for i, c in enumerate(columns) if c.tested]
     pairs = [(x, y) for x in tested for y in tested if x < y]
     shared = {p: member[p[0]] & member[p[1]] for p in pairs}
@@ -383,6 +387,16 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         correction=req.correction, low_base=low, min_test_base=min_test,
         overlapping=b is not None and (b.type == "multi" or req.against == "total"),
         tests=tuple(tests), group=req.group)
+
+
+def _not_tested(weighted: bool, sw: float, eff: float, min_test: int) -> str | None:
+    """Why a banner column is left out of the tests, or None. Weighted tests count the
+    effective base, so respondents with weight 0 do not make a column testable."""
+    if weighted and sw <= 0:
+        return "no weight in the column (sum of weights 0)"
+    if eff < min_test:
+        return f"{'effective base' if weighted else 'base'} below {min_test}"
+    return None
 
 
 class _Calc:
@@ -413,26 +427,23 @@ class _Calc:
             ) -> tuple[list[Cell], list[PairTest]]:
         g = self.g
         base_est = member @ self.sw
-        stats: dict[tuple[int, int], float | None] = {}
+        stats: dict[tuple[int, int], ZTest] = {}
         if not rd.is_mean:
             hits = self._hits(rd, member)
             est = hits[:, 1] if self.weighted else hits[:, 0]
             with np.errstate(divide="ignore", invalid="ignore"):
                 prop = np.where(base_est > 0, est / np.where(base_est > 0, base_est, 1), np.nan)
-            eff = [c.effective_base for c in columns]
+            sw2 = member @ self.sw2
             for (x, y), sh in shared.items():
-                e12 = effective_base(float(sh @ self.sw), float(sh @ self.sw2)) \
-                    if self.weighted else float(sh @ g.base[:, 0])
-                stats[(x, y)] = proportion_z(prop[x], eff[x], prop[y], eff[y], e12)
+                stats[(x, y)] = proportion_z(prop[x], base_est[x], sw2[x], prop[y],
+                                             base_est[y], sw2[y], float(sh @ self.sw2))
         else:
             mom = self._moments(rd)
             col_m = member @ mom
             means = [mean_from_moments(col_m[i]) for i in range(len(columns))]
             for (x, y), sh in shared.items():
                 mx, my = means[x], means[y]
-                if mx is None or my is None:
-                    continue
-                cov = covariance_from_moments(sh @ mom, mx, my)
+                cov = covariance_from_moments(sh @ mom, mx, my) if mx and my else 0.0
                 stats[(x, y)] = mean_z(mx, my, cov)
             in_mean = self._in_mean(rd)
             counts = (member & in_mean) @ g.base[:, :2]
@@ -466,21 +477,26 @@ class _Calc:
         return np.column_stack([n, sw, sw * x, sw2, sw2 * x, sw2 * x * x])
 
 
-def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], float | None],
+def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], ZTest],
              req: TabRequest) -> tuple[list[tuple[str, ...]], list[PairTest]]:
-    pairs = [p for p, z in stats.items() if z is not None]
-    zs = [float(stats[p]) for p in pairs]  # type: ignore[arg-type]
-    pvals = [normal_p_two_sided(z) for z in zs]
-    adj = adjust(pvals, req.correction)
+    """Letters per column and every pair's test; untested pairs keep their reason and stay
+    out of the multiplicity correction."""
+    done = [(p, t.z) for p, t in stats.items() if t.z is not None]
+    pvals = [normal_p_two_sided(z) for _, z in done]
+    adj = dict(zip([p for p, _ in done], adjust(pvals, req.correction), strict=True))
     won: list[list[str]] = [[] for _ in columns]
     tests = []
-    for (x, y), z, p, pa in zip(pairs, zs, pvals, adj, strict=True):
-        significant = pa < req.sig_level and z != 0
+    for (x, y), t in stats.items():
+        a, b = columns[x].letter or "", columns[y].letter or ""
+        if t.z is None:
+            tests.append(PairTest(row_key, a, b, None, None, None, False, t.reason))
+            continue
+        pa = adj[(x, y)]
+        significant = significant_at(pa, t.z, req.sig_level)
         if significant:
-            winner, loser = (x, y) if z > 0 else (y, x)
+            winner, loser = (x, y) if t.z > 0 else (y, x)
             won[winner].append(columns[loser].letter or "")
-        tests.append(PairTest(row_key, columns[x].letter or "", columns[y].letter or "", z, p,
-                              pa, significant))
+        tests.append(PairTest(row_key, a, b, t.z, normal_p_two_sided(t.z), pa, significant))
     return [tuple(sorted(w, key=LETTERS.index)) for w in won], tests
 
 

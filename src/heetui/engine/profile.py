@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import EngineError, Filter, describe_group, group_where
 from heetui.engine.session import Survey
-from heetui.engine.stats import Correction, adjust
+from heetui.engine.stats import Correction, adjust, significant_at
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,12 @@ class ProfileRow:
     group_value: float  # percent (0–100) for categories and nets; the mean or score otherwise
     other_value: float
     difference: float  # group − other, in points (percent rows) or units (means)
-    p_value: float | None  # None: not tested (a base below the minimum)
+    p_value: float | None  # None: not tested (see not_tested)
     p_adjusted: float | None
     significant: bool
     group_base: int
     other_base: int
+    not_tested: str | None = None  # why the row was not tested
 
 
 @dataclass(frozen=True)
@@ -76,18 +77,19 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
             if gv is None or ov is None:
                 continue
             t = tests.get(r.key)
+            why = t.reason if t else (ct.columns[1].not_tested or ct.columns[2].not_tested)
             found.append((ProfileRow(
                 question=v.id, question_text=v.text, row=r.label, row_key=r.key, kind=r.kind,
                 group_value=gv, other_value=ov, difference=gv - ov,
                 p_value=t.p_value if t else None, p_adjusted=None, significant=False,
-                group_base=ct.columns[1].base, other_base=ct.columns[2].base),
-                t.statistic if t else None))
+                group_base=ct.columns[1].base, other_base=ct.columns[2].base,
+                not_tested=why), t.statistic if t else None))
     tested = [i for i, (r, z) in enumerate(found) if r.p_value is not None]
     adjusted = adjust([found[i][0].p_value or 0.0 for i in tested], correction)
     rows = [r for r, _ in found]
     for i, pa in zip(tested, adjusted, strict=True):
         r, z = found[i]
-        rows[i] = replace(r, p_adjusted=pa, significant=pa < sig_level and bool(z))
+        rows[i] = replace(r, p_adjusted=pa, significant=significant_at(pa, z or 0.0, sig_level))
     rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
     return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,

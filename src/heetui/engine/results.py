@@ -23,6 +23,7 @@ class Column:
     effective_base: float
     low_base: bool
     tested: bool  # base large enough for significance tests
+    not_tested: str | None = None  # why a banner column is not tested (None when tested)
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,15 @@ class PairTest:
     row: str
     a: str  # column letters
     b: str
-    statistic: float
-    p_value: float
-    p_adjusted: float
+    statistic: float | None  # None: the pair could not be tested (see reason)
+    p_value: float | None
+    p_adjusted: float | None
     significant: bool
+    reason: str | None = None  # why the pair was not tested
+
+    @property
+    def tested(self) -> bool:
+        return self.statistic is not None
 
 
 @dataclass(frozen=True)

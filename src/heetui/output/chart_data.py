@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from heetui.engine.results import Column, Crosstab, Row
+from heetui.output.numbers import fixed
 from heetui.survey.codebook import Benchmark
 
 
@@ -97,7 +98,7 @@ def charts(ct: Crosstab, benchmarks: tuple[Benchmark, ...] = ()) -> list[Chart]:
         out.append(Stacked(
             title=title, bars=tuple(bar_label(c) for c in ct.columns),
             segments=tuple((r.label, _pct(r)) for r in cats),
-            nets=tuple((r.label, tuple(f"{c.percent or 0:.0f}%{''.join(c.sig)}"
+            nets=tuple((r.label, tuple(f"{fixed(c.percent or 0)}%{''.join(c.sig)}"
                                        for c in r.cells)) for r in nets),
             marked=marked, notes=notes))
     for r in ct.rows:

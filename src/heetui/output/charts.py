@@ -13,6 +13,7 @@ import threading
 import plotext as plt
 
 from heetui.output.chart_data import Bars, Chart, Scores, Stacked
+from heetui.output.numbers import fixed
 
 MARKERS = ("█", "▓", "▒", "░", "▚", "·", "◆", "▞", "+", "o", "x", "=")
 COLORS = ("blue", "cyan", "green", "orange", "red", "magenta", "gray", "white",
@@ -86,7 +87,7 @@ def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[st
         for _, vals in c.segments:
             v = list(reversed(vals))[j]
             if v * cell >= 4:
-                plt.text(f"{v:.0f}%", left + v / 2, j + 1, alignment="center",
+                plt.text(f"{fixed(v)}%", left + v / 2, j + 1, alignment="center",
                          color="black" if color else None, background="white" if color
                          else None)
             left += v
@@ -118,7 +119,7 @@ def _bars(c: Bars, width: int, color: bool, height: int | None) -> list[str]:
             width=0.5, marker=MARKERS[0], color=COLORS[0])
     plt.xlim(0, max(10.0, min(100.0, max(raw) * 1.15)))
     for j, v in enumerate(values):
-        plt.text(f" {v:.0f}%", v, j + 1, alignment="left")
+        plt.text(f" {fixed(v)}%", v, j + 1, alignment="left")
     lines = _drawn(c.title, width, color)
     if c.marked[0]:
         lines += _wrap(f"{SIG_MARK} {name} differs significantly from another column", width)

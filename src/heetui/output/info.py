@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from heetui.engine.overview import Overview
+from heetui.output.numbers import fixed
 from heetui.survey.codebook import Codebook
 
 FACT_LABELS = {
@@ -59,5 +60,5 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
         multi = " - multi-response, categories overlap" if p.type == "multi" else ""
         out.append(f"  {p.id}: {p.label} (base {p.base}){multi}")
         for c in p.categories:
-            out.append(f"      {c.label:<34} {c.count:>8,}  {c.percent:5.1f}%")
+            out.append(f"      {c.label:<34} {c.count:>8,}  {fixed(c.percent, 1):>5}%")
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from heetui.engine.profile import Profile, ProfileRow
+from heetui.output.numbers import fixed
 
 CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferroni",
                     "bh": "Benjamini-Hochberg (FDR)"}
@@ -15,14 +16,14 @@ CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferr
 
 def fmt_value(r: ProfileRow, v: float) -> str:
     if r.kind in ("category", "net"):
-        return f"{v:.0f}%"
-    return f"{v:.2f}" if r.kind == "mean" else f"{v:.0f}"
+        return f"{fixed(v)}%"
+    return fixed(v, 2 if r.kind == "mean" else 0)
 
 
 def fmt_diff(r: ProfileRow) -> str:
     unit = " pts" if r.kind in ("category", "net", "score") else ""
     dec = 2 if r.kind == "mean" else 0
-    return f"{r.difference:+.{dec}f}{unit}"
+    return f"{fixed(r.difference, dec, sign=True)}{unit}"
 
 
 def bar(value: float, top: float, width: int = 12) -> str:

@@ -12,6 +12,7 @@ import textwrap
 from typing import Any, Literal
 
 from heetui.engine.results import Cell, Column, Crosstab, Row
+from heetui.output.numbers import fixed
 
 Show = Literal["percent", "count", "both"]
 LOW_MARK = "*"
@@ -26,8 +27,8 @@ def legend(ct: Crosstab) -> str:
         f"p < {ct.sig_level:g}, pooled proportion, no continuity correction, {corr}"
         + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
         + ("; weighted tests use effective bases" if ct.weighted else "") + ").",
-        f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested (base < "
-        f"{ct.min_test_base}).",
+        f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
+        + ("effective " if ct.weighted else "") + f"base < {ct.min_test_base}).",
         "Percent of respondents in the column base"
         + (" (multi-response: columns can sum past 100)" if ct.question.type == "multi" else "")
         + "; means exclude Don't know, SE in brackets.",
@@ -35,13 +36,30 @@ def legend(ct: Crosstab) -> str:
     return " ".join(parts)
 
 
+def untested_notes(ct: Crosstab) -> list[str]:
+    """One line per reason something was not tested: the banner columns, then the pairs
+    (grouped by row), so that no test is dropped without a word."""
+    notes = [f"Not tested: {column_heading(c)}: {c.not_tested}." for c in ct.columns
+             if c.not_tested]
+    labels = {r.key: r.label for r in ct.rows}
+    by_reason: dict[tuple[str, str], list[str]] = {}
+    for t in ct.tests:
+        if t.reason:
+            by_reason.setdefault((t.row, t.reason), []).append(f"{t.a}/{t.b}")
+    for (row, reason), pairs in by_reason.items():
+        notes.append(f"Not tested: {labels.get(row, row)}, {', '.join(pairs)}: {reason}.")
+    return notes
+
+
 def short_legend(ct: Crosstab) -> str:
     """One line for narrow screens; the full legend is in the help."""
     corr = "" if ct.correction == "none" else f", {ct.correction}"
     overlap = ", overlap-corrected" if ct.overlapping else ""
+    pairs = [t for t in ct.tests if t.reason]
+    skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
     return (f"Letter = higher than that column (z-test p<{ct.sig_level:g}{corr}{overlap})  "
             f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
-            "not tested  ? help")
+            f"not tested{skipped}  ? help")
 
 
 def state_line(ct: Crosstab) -> str:
@@ -68,10 +86,10 @@ def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
         if cell.value is None:
             return "-"
         dec = 2 if row.kind == "mean" else 1
-        return f"{cell.value:.{dec}f}{sig}"
+        return f"{fixed(cell.value, dec)}{sig}"
     if cell.percent is None:
         return "-"
-    pct = f"{cell.percent:.{decimals}f}%"
+    pct = f"{fixed(cell.percent, decimals)}%"
     if show == "count":
         return f"{cell.count}{sig}"
     if show == "both":
@@ -82,14 +100,14 @@ def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
 def format_se(cell: Cell, row: Row) -> str:
     if row.kind not in ("mean", "score") or cell.se is None:
         return ""
-    return f"({cell.se:.{2 if row.kind == 'mean' else 1}f})"
+    return f"({fixed(cell.se, 2 if row.kind == 'mean' else 1)})"
 
 
 def base_rows(ct: Crosstab) -> list[tuple[str, list[str]]]:
     rows = [("Base (unweighted)", [f"{c.base}{base_mark(c)}" for c in ct.columns])]
     if ct.weighted:
-        rows.append(("Base (weighted)", [f"{c.weighted_base:.1f}" for c in ct.columns]))
-        rows.append(("Base (effective)", [f"{c.effective_base:.1f}" for c in ct.columns]))
+        rows.append(("Base (weighted)", [fixed(c.weighted_base, 1) for c in ct.columns]))
+        rows.append(("Base (effective)", [fixed(c.effective_base, 1) for c in ct.columns]))
     return rows
 
 
@@ -118,6 +136,8 @@ def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0,
     for label, values in base_rows(ct) + body_rows(ct, show, decimals):
         lines.append(_fit(label, label_w) + "".join(v.rjust(col_w) for v in values))
     lines += ["", *textwrap.wrap(legend(ct), width)]
+    for note in untested_notes(ct):
+        lines += textwrap.wrap(note, width, subsequent_indent="  ")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -158,15 +178,16 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
                      "base": c.base, "weighted_base": _num(c.weighted_base),
                      "effective_base": _num(c.effective_base), "low_base": c.low_base,
-                     "tested": c.tested} for c in ct.columns],
+                     "tested": c.tested, "not_tested": c.not_tested} for c in ct.columns],
         "rows": [{"key": r.key, "label": r.label, "kind": r.kind, "codes": list(r.codes),
                   "cells": [{"count": c.count, "weighted_count": _num(c.weighted_count),
                              "percent": _num(c.percent), "value": _num(c.value),
                              "se": _num(c.se), "sig": list(c.sig)} for c in r.cells]}
                  for r in ct.rows],
-        "tests": [{"row": t.row, "columns": [t.a, t.b], "z": _num(t.statistic),
-                   "p_value": _num(t.p_value, 8), "p_adjusted": _num(t.p_adjusted, 8),
-                   "significant": t.significant} for t in ct.tests],
+        "tests": [{"row": t.row, "columns": [t.a, t.b], "tested": t.tested,
+                   "z": _num(t.statistic), "p_value": _num(t.p_value, 8),
+                   "p_adjusted": _num(t.p_adjusted, 8), "significant": t.significant,
+                   "reason": t.reason} for t in ct.tests],
         "legend": legend(ct),
     }
 

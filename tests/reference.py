@@ -1,0 +1,129 @@
+"""An independent reference for the engine's numbers, written from the bundle's files.
+
+It reads the codebook TOML with tomllib and the respondents Parquet with polars, never the
+engine's parsed codebook or helpers, and computes every test per respondent in numpy:
+each respondent's membership of the two columns compared (0/1) enters the variance
+directly, so overlaps, nesting and weights need no separate bookkeeping.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from scipy import stats as sps
+
+
+@dataclass
+class Bundle:
+    cb: dict
+    df: pl.DataFrame
+
+    @classmethod
+    def read(cls, folder: Path) -> Bundle:
+        cb = tomllib.loads((folder / "codebook.toml").read_text(encoding="utf-8"))
+        files = sorted(folder.glob("respondents*.parquet")) or sorted(
+            (folder / "respondents").glob("*.parquet"))
+        return cls(cb, pl.concat([pl.read_parquet(f) for f in files], how="vertical"))
+
+    def var(self, vid: str) -> dict:
+        return next(v for v in self.cb.get("questions", []) + self.cb.get("segments", [])
+                    if v["id"] == vid)
+
+    def weights(self, weighted: bool) -> np.ndarray:
+        if not weighted:
+            return np.ones(self.df.height)
+        return self.df[self.cb["survey"]["weight"]].to_numpy().astype(float)
+
+    def _col(self, name: str) -> np.ndarray:
+        return self.df[name].to_numpy().astype(float)  # nulls become nan
+
+    def answered(self, vid: str) -> np.ndarray:
+        """In the question's base: eligible, and answered (a multi-response question: at
+        least one option column holds a value)."""
+        v = self.var(vid)
+        if v["type"] == "multi":
+            cols = np.column_stack([self._col(f"{vid}_{o['code']}") for o in v["options"]])
+            ok = ~np.isnan(cols).all(axis=1)
+        else:
+            ok = ~np.isnan(self._col(vid))
+        if "eligible" in v:
+            e = v["eligible"]
+            ok &= np.isin(self._col(e["variable"]), e["codes"])
+        return ok
+
+    def option(self, vid: str, codes: list[int]) -> np.ndarray:
+        """0/1 per respondent: chose any of ``codes`` (nulls count as not chosen)."""
+        v = self.var(vid)
+        if v["type"] == "multi":
+            hit = np.zeros(self.df.height, dtype=bool)
+            for c in codes:
+                hit |= self._col(f"{vid}_{c}") == 1
+            return hit
+        return np.isin(self._col(vid), codes)
+
+    def columns(self, vid: str) -> list[np.ndarray]:
+        """Membership of each banner column of segment ``vid``, in codebook order."""
+        return [self.option(vid, [o["code"]]) for o in self.var(vid)["options"]]
+
+    def rows(self, vid: str) -> list[tuple[str, list[int]]]:
+        """(label, codes) of every category and net row."""
+        v = self.var(vid)
+        return ([(o["label"], [o["code"]]) for o in v["options"]]
+                + [(n["label"], n["codes"]) for n in v.get("nets", [])])
+
+    def values(self, vid: str) -> tuple[np.ndarray, np.ndarray]:
+        """(value, has a value) per respondent for the question's mean score."""
+        vals = {o["code"]: o["value"] for o in self.var(vid)["options"] if "value" in o}
+        x = self._col(vid)
+        has = np.isin(x, list(vals))
+        return np.array([vals.get(int(c), 0.0) if h else 0.0 for c, h in zip(x, has,
+                                                                            strict=True)]), has
+
+    def score(self, vid: str, sid: str) -> np.ndarray:
+        s = next(s for s in self.var(vid)["scores"] if s["id"] == sid)
+        x = self._col(vid)
+        return 100.0 * (np.isin(x, s["plus"]).astype(float) - np.isin(x, s["minus"]))
+
+
+def prop_z(w: np.ndarray, a: np.ndarray, b: np.ndarray, y: np.ndarray) -> float | None:
+    """z for the difference in the share of ``y`` between columns ``a`` and ``b``
+    (boolean memberships, possibly overlapping): linearised variance per respondent,
+    proportion pooled over the effective bases; None when it cannot be tested."""
+    a, b, y = a.astype(float), b.astype(float), y.astype(float)
+    w1, w2 = (w * a).sum(), (w * b).sum()
+    if w1 <= 0 or w2 <= 0:
+        return None
+    p1, p2 = (w * a * y).sum() / w1, (w * b * y).sum() / w2
+    e1, e2 = w1 ** 2 / (w * w * a).sum(), w2 ** 2 / (w * w * b).sum()
+    pbar = (e1 * p1 + e2 * p2) / (e1 + e2)
+    factor = (w * w * (a / w1 - b / w2) ** 2).sum()
+    var = pbar * (1 - pbar) * factor
+    if var <= 1e-14 * factor or factor <= 1e-12 * (1 / e1 + 1 / e2):
+        return None
+    return (p1 - p2) / math.sqrt(var)
+
+
+def mean_z(w: np.ndarray, a: np.ndarray, b: np.ndarray, x: np.ndarray) -> float | None:
+    """z for the difference of two weighted means over columns ``a`` and ``b``: each
+    respondent's residual from its column's mean, scaled by √(n/(n−1)) of the column."""
+    a, b = a.astype(float), b.astype(float)
+    n1, n2 = a.sum(), b.sum()
+    if n1 < 2 or n2 < 2:
+        return None
+    w1, w2 = (w * a).sum(), (w * b).sum()
+    m1, m2 = (w * a * x).sum() / w1, (w * b * x).sum() / w2
+    c1, c2 = math.sqrt(n1 / (n1 - 1)), math.sqrt(n2 / (n2 - 1))
+    u = w * (a * c1 * (x - m1) / w1 - b * c2 * (x - m2) / w2)
+    var = (u * u).sum()
+    if var <= 1e-14:
+        return None
+    return (m1 - m2) / math.sqrt(var)
+
+
+def p_two_sided(z: float) -> float:
+    return float(2 * sps.norm.sf(abs(z)))
