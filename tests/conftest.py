@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -11,8 +12,16 @@ from heetui.survey.bundle import bundled_survey_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test run starts with an empty heetui cache (validation stamps, imports), so a
+    warm ~/.cache never lets a test skip the validation it is meant to exercise. Set before
+    any bundle opens; subprocesses inherit it."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
-def survey() -> Survey:
+def survey(_fresh_cache: None) -> Survey:
     return open_survey()
 
 

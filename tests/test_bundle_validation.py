@@ -197,3 +197,36 @@ def test_a_changed_file_is_validated_again(tmp_path, monkeypatch):
                                                                       .alias("q"))
     df.write_parquet(folder / "respondents.parquet")
     assert "values are not one of the codebook's codes" in problems(folder)[0]
+
+
+def test_the_bundled_survey_is_validated_in_a_fresh_cache(monkeypatch, tmp_path):
+    """Tests start from an empty cache: opening the bundled survey scans its data."""
+    import heetui.survey.bundle as bundle_module
+    from heetui.survey.bundle import bundled_survey_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def refuse(bundle):
+        raise AssertionError("validate_data ran")
+
+    monkeypatch.setattr(bundle_module, "validate_data", refuse)
+    with pytest.raises(AssertionError, match="validate_data ran"):
+        load_bundle(bundled_survey_path())
+
+
+def test_a_new_heetui_version_validates_again(tmp_path, monkeypatch):
+    import heetui.survey.bundle as bundle_module
+    import heetui.survey.cache as cache_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = good(tmp_path)
+    load_bundle(folder)
+    calls: list[int] = []
+    real = bundle_module.validate_data
+    monkeypatch.setattr(bundle_module, "validate_data",
+                        lambda b: (calls.append(1), real(b))[1])
+    load_bundle(folder)
+    assert calls == []  # remembered
+    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
+    load_bundle(folder)
+    assert calls == [1]  # a newer validator checks the old bundle again

@@ -251,3 +251,22 @@ def test_untested_pair_says_why(survey):
             assert t.p_adjusted == pytest.approx(min(1.0, t.p_value * len(ts)))
     for t in untested:
         assert t.reason and t.p_value is None and not t.significant
+
+
+def test_cli_profile_against_total_weighted_matches_the_engine(survey):
+    """The command line prints the same p-values as the engine's profile, to 1e-9."""
+    from test_cli_info import run
+
+    r = run("profile", "--filter", "region=London", "--against", "total", "--weighted",
+            "--correction", "none", "--all", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    printed = {(d["question"], d["row_key"]): d for d in json.loads(r.stdout)}
+    prof = profile(survey, (parse_filter(survey.codebook, "region=London"),),
+                   against="total", weighted=True, correction="none")
+    assert len(printed) == len(prof.rows)
+    for row in prof.rows:
+        d = printed[(row.question, row.row_key)]
+        if row.p_value is None:
+            assert d["p_value"] is None and d["not_tested"]
+        else:
+            assert d["p_value"] == pytest.approx(row.p_value, abs=1e-9)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from heetui.importers.infer import Built, build, verbatims_frame
 from heetui.importers.sources import Progress, SourceError, Table, read_source
 from heetui.survey.bundle import CODEBOOK
+from heetui.survey.cache import cache_folder, cache_key
 from heetui.survey.write import write_bundle
 
 SUFFIXES = (".sav", ".zsav", ".csv", ".parquet")
@@ -70,11 +69,6 @@ def import_source(source: Path, out: Path, weight: str | None = None,
     return Path(out)
 
 
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "heetui" / "imports"
-
-
 def cached_bundle(source: Path, progress: Progress | None = None) -> Path:
     """Open a file directly: import it once into the cache, keyed by path, size and mtime."""
     source = Path(source).resolve()
@@ -82,8 +76,8 @@ def cached_bundle(source: Path, progress: Progress | None = None) -> Path:
         st = source.stat()
     except FileNotFoundError:
         raise SourceError(f"{source} does not exist.") from None
-    key = hashlib.sha256(f"{source}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    target = cache_root() / f"{source.stem}-{key}"
+    key = cache_key(str(source), str(st.st_size), str(st.st_mtime_ns), length=16)
+    target = cache_folder("imports") / f"{source.stem}-{key}"
     if not (target / CODEBOOK).is_file():
         import_source(source, target, force=True, progress=progress)
     return target

@@ -13,10 +13,17 @@ the standard error is the linearised SE of a weighted mean. Scores such as net
 advocacy are % of the plus answers minus % of the minus answers.
 
 Letters: a cell carries the letter of every banner column it is significantly
-higher than (two-sided z-test on proportions, pooled, no continuity correction;
-weighted tests on effective bases). Overlapping banners (a respondent in several
-columns, e.g. region) use the overlap correction for the shared respondents.
+higher than (two-sided z-test, pooled proportion over effective bases, no continuity
+correction). The variance of a difference is p̄(1−p̄)·(Σ₁w²/W₁² + Σ₂w²/W₂² −
+2·Σ₁₂w²/(W₁·W₂)): W a column's sum of weights, Σ₁₂ over the respondents in both
+columns (0 when they are disjoint), so overlapping and nested columns (region, a group
+against the total) are tested as they are; unweighted, 1/n₁ + 1/n₂ − 2·n₁₂/(n₁n₂).
+Means: the same with each respondent's residual, scaled by √(n/(n−1)).
+Weighted tests need an effective base of at least the minimum; pairs that cannot be
+tested (no variation, same respondents, no weight) get no letter, are listed in text
+exports with the reason, and are left out of the multiplicity correction.
 Default α = 0.05, no multiplicity correction. Total is not tested.
 
-Markers: * low base (below 100); ! column not tested (base below 30).
+Markers: * low base (below 100); ! column not tested (base, or effective base when
+weighted, below 30). Numbers are rounded half away from zero, as in Excel and SPSS.
 """

@@ -47,7 +47,7 @@ def row_line(r: ProfileRow, label_width: int = 48) -> str:
     label = label if len(label) <= label_width else label[: label_width - 1] + "…"
     top = 100.0 if r.kind in ("category", "net") else max(abs(r.group_value),
                                                             abs(r.other_value), 1e-9)
-    p = "not tested" if r.p_value is None else f"p={r.p_adjusted:.3g}"
+    p = f"not tested: {r.not_tested}" if r.p_value is None else f"p={r.p_adjusted:.3g}"
     return (f"{label:<{label_width}} group {fmt_value(r, r.group_value):>6} "
             f"{bar(r.group_value, top)} other {fmt_value(r, r.other_value):>6} "
             f"{bar(r.other_value, top)} {fmt_diff(r):>9}  {p}")
@@ -64,11 +64,11 @@ def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
     percent = r.kind in ("category", "net")
     key = "percent" if percent else "value"
     return {"question": r.question, "question_text": r.question_text, "row": r.row,
-            "kind": r.kind, f"group_{key}": round(r.group_value, 6),
+            "row_key": r.row_key, "kind": r.kind, f"group_{key}": round(r.group_value, 6),
             f"{'rest' if p.against == 'rest' else 'total'}_{key}": round(r.other_value, 6),
             "difference": round(r.difference, 6), "p_value": r.p_value,
             "p_adjusted": r.p_adjusted, "significant": r.significant,
-            "group_base": r.group_base,
+            "not_tested": r.not_tested, "group_base": r.group_base,
             f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base}
 
 

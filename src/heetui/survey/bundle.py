@@ -129,8 +129,7 @@ def _stamp(bundle: Bundle) -> Path | None:
     """A cache file named after the bundle's files (path, size, modification time): the
     data scan is skipped when none of them changed since they last validated. The stamp
     lives in the user's cache folder; the bundle itself is never written to."""
-    import hashlib
-    import os
+    from heetui.survey.cache import cache_folder, cache_key
 
     parts = []
     for f in (bundle.path / CODEBOOK, *bundle.respondent_files, *bundle.verbatim_files):
@@ -139,9 +138,7 @@ def _stamp(bundle: Bundle) -> Path | None:
         except OSError:
             return None
         parts.append(f"{f.resolve()}:{st.st_size}:{st.st_mtime_ns}")
-    key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "heetui" / "validated" / key
+    return cache_folder("validated") / cache_key(*parts)
 
 
 def _remember_valid(stamp: Path | None) -> None:
