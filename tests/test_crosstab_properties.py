@@ -69,7 +69,10 @@ def test_invariants(params, weighted, banner):
                         assert all(c.percent is None for c in cats)
                 assert col.effective_base <= col.base + 1e-9
             for t in ct.tests:
-                assert 0 <= t.p_value <= 1
+                if t.tested:
+                    assert 0 <= t.p_value <= 1
+                else:  # never dropped silently
+                    assert t.reason and t.p_value is None and not t.significant
         s.close()
 
 

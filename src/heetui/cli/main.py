@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,7 +47,8 @@ def _table_args(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heetui", description="Explore survey data in the terminal. "
                      "`heetui [PATH]` opens a survey bundle (default: the bundled survey).")
-    _data_arg(parser)
+    parser.add_argument("--data", dest="top_data", metavar="PATH",
+                        help="survey to open or to read with the subcommand that follows")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     info = sub.add_parser("info", help="survey overview: title, respondents, questions, segments")
@@ -94,7 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     _filter_arg(verb)
     verb.add_argument("--format", choices=("text", "csv", "json"), default="text")
     verb.add_argument("--min-group", type=int, metavar="N",
-                      help="smallest group whose comments may be shown (default: codebook, 5)")
+                      help="smallest group of people whose comments may be shown (default: "
+                      "the codebook's, 5; never below 3)")
+    verb.add_argument("--show-source-ids", action="store_true",
+                      help="for the data owner: print respondent and comment ids, which "
+                      "link each comment to its raw record (default: numbered 1, 2, ...)")
     verb.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
     verb.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
     verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
@@ -120,7 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def write_output(text: str, target: str | None) -> None:
     if target is None:
+        if sys.stdout is None:
+            raise UserError("Standard output is closed; write to a file with -o FILE.")
         sys.stdout.write(text)
+        sys.stdout.flush()  # a full disk is reported here, not at exit
         return
     write_atomic(Path(target), text.encode("utf-8"))
     sys.stderr.write(f"wrote {target}\n")
@@ -151,9 +160,9 @@ def cmd_info(args: argparse.Namespace) -> None:
     ov = overview(survey)
     cb = survey.codebook
     if args.json:
-        sys.stdout.write(json.dumps(info_json(ov, cb), ensure_ascii=False, indent=2) + "\n")
+        write_output(json.dumps(info_json(ov, cb), ensure_ascii=False, indent=2) + "\n", None)
     else:
-        sys.stdout.write(info_text(ov, cb))
+        write_output(info_text(ov, cb), None)
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
@@ -230,7 +239,8 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
                     themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
     if args.limit < 0:
         raise UserError("--limit must be 0 (all) or more.")
-    page = verbatims(survey, sel, args.offset, args.limit or 10**12, args.min_group)
+    page = verbatims(survey, sel, args.offset, args.limit or 10**12, args.min_group,
+                     show_ids=args.show_source_ids)
     write_output(render(page, args.format), args.output)
 
 
@@ -305,13 +315,39 @@ def cmd_open(args: argparse.Namespace) -> None:
     survey = _open(args)
     from heetui.tui.app import HeetuiApp
 
-    HeetuiApp(survey).run()
+    app = HeetuiApp(survey)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)  # the app ended on an error it could not handle
 
 
 COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
             "verbatims": cmd_verbatims,
             "import": cmd_import,
             "demo": cmd_demo}
+
+
+def _place_data(args: argparse.Namespace) -> str | None:
+    """``--data`` given before the subcommand means the same as after it; a mistake in where
+    or how often it is given is returned as a sentence."""
+    top = args.top_data
+    if top is None:
+        return None
+    if args.command is None:
+        if args.path is not None:
+            return "give the survey as PATH or as --data PATH, not both."
+        args.path = top
+        return None
+    if not hasattr(args, "data"):
+        return f"{args.command} reads no survey, so --data does not apply to it."
+    if args.data is not None and args.data != top:
+        return "--data is given twice with different paths; give it once."
+    args.data = top
+    return None
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -321,12 +357,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = argv.pop(0)
     args = build_parser().parse_args(argv)
     args.path = path
-    if args.command is None and path is None:
-        args.path = args.data
     if path is not None and args.command is not None:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")
         return USER_ERROR
+    mistake = _place_data(args)
+    if mistake:
+        sys.stderr.write(f"heetui: error: {mistake}\n")
+        return USER_ERROR
+    if args.command is not None:
+        signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary folders are removed
     from heetui.engine.filters import EngineError
     from heetui.survey.bundle import BundleError
 
@@ -341,6 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USER_ERROR
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the system refused a read or write: a full disk, a read-only folder
+        where = f" {e.filename}" if e.filename else ""
+        sys.stderr.write(f"heetui: error: cannot read or write{where}: {e.strerror or e}.\n")
+        return USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("heetui: interrupted\n")
         return 130

@@ -109,7 +109,7 @@ def _write(folder: Path, n: int, seed: int, share: float, progress: Progress | N
     vpart = folder / f".vpart-{len(verbatim_parts):05d}.parquet"
     _verbatim_frame(interviews).write_parquet(vpart)
     verbatim_parts.append(vpart)
-    verb = (pl.scan_parquet(verbatim_parts)
+    verb = (pl.scan_parquet(verbatim_parts, glob=False)
             .with_row_index("comment_id", offset=1)
             .with_columns(pl.col("comment_id").cast(pl.UInt32)))
     verb.sink_parquet(folder / VERBATIMS, row_group_size=VERBATIM_ROW_GROUP)
@@ -124,9 +124,9 @@ def _merge(parts: list[Path], target: Path) -> None:
     a sixth less time (benchmarks/NOTES.md)."""
     import duckdb
 
-    from heetui.engine.filters import literal
+    from heetui.engine.filters import literal, path_literal
 
-    files = ", ".join(literal(f) for f in parts)
+    files = ", ".join(path_literal(f) for f in parts)
     with duckdb.connect() as con:
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")

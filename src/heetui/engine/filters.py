@@ -6,6 +6,7 @@ integer codes passed to DuckDB as bound parameters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from heetui.survey.codebook import Codebook, Variable
@@ -34,6 +35,15 @@ def ident(name: str) -> str:
 def literal(text: object) -> str:
     """A SQL string literal, for the few places DuckDB takes no parameter (file paths)."""
     return "'" + str(text).replace("'", "''") + "'"
+
+
+_GLOB = re.compile(r"([*?\[])")
+
+
+def path_literal(path: object) -> str:
+    """A file path as a SQL literal that DuckDB's readers take literally: their glob
+    characters (* ? [) are each put in a bracket class of their own."""
+    return literal(_GLOB.sub(r"[\1]", str(path)))
 
 
 def resolve_variable(cb: Codebook, name: str, what: str = "variable",

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from heetui.engine.filters import EngineError, ident, literal
+from heetui.engine.filters import EngineError, ident, path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
 
@@ -134,8 +134,9 @@ def _parquet(path: Path, files: tuple[Path, ...]) -> str:
     """A DuckDB table function over a bundle part: one file, or the files of a partitioned
     folder, whose ``key=value`` folder names become columns (filters on them skip files)."""
     if not path.is_dir():
-        return f"read_parquet({literal(path)})"
-    return f"read_parquet([{', '.join(literal(f) for f in files)}], hive_partitioning = true)"
+        return f"read_parquet({path_literal(path)})"
+    return (f"read_parquet([{', '.join(path_literal(f) for f in files)}], "
+            "hive_partitioning = true)")
 
 
 def open_survey(path: str | Path | None = None, check_data: bool = True,

@@ -1,14 +1,21 @@
 """Verbatim comments: select by question, filters, crosstab cell, themes and search; page them.
 
-Comments are read with LIMIT/OFFSET so any page costs the same. Disclosure control: a
-selection whose group of respondents is smaller than the minimum group size shows no
-comment and no respondent attribute (``DisclosureError``).
+Comments are read with LIMIT/OFFSET so any page costs the same.
+
+Disclosure control lives here and only here (``_disclose``): the count that decides is the
+number of distinct people whose comments the selection would show after every narrowing
+(filters, cell, question, theme, search); a selection of 1 to min_group − 1 people shows
+nothing (``DisclosureError``), and so does one whose complement within its view (the rest
+of its table row, or the rest of a profile's group) is that small, since showing both the
+view and the selection would single those people out. Source ids are not shown unless the
+data owner asks for them, and a comment's key attributes are shown only as far as at least
+min_group respondents of the survey share that combination.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from heetui.engine.filters import (
     EngineError,
@@ -21,7 +28,7 @@ from heetui.engine.filters import (
     where,
 )
 from heetui.engine.session import Survey
-from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Variable
 
 PAGE = 50
 
@@ -55,7 +62,7 @@ class Selection:
 @dataclass(frozen=True)
 class Verbatim:
     comment_id: int
-    respondent_id: int | None
+    respondent_id: int | None  # None unless the caller asked for source ids (show_ids)
     question: str
     text: str
     themes: tuple[str, ...]
@@ -63,6 +70,8 @@ class Verbatim:
     source: str
     attribution: str | None
     attributes: tuple[tuple[str, str], ...] = ()  # (label, value) of key respondent attributes
+    number: int = 0  # position in the selection (1, 2, …): what outputs show instead of ids
+    withheld: bool = False  # some key attributes left out: too few respondents share them
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,8 @@ class VerbatimPage:
     items: tuple[Verbatim, ...]
     themes: tuple[ThemeCount, ...] = field(default=())
     terms: tuple[str, ...] = ()  # search terms, for highlighting
+    people: int = 0  # distinct people whose comments the whole selection shows
+    min_group: int = 5  # the threshold in effect
 
 
 def search_terms(text: str) -> list[str]:
@@ -136,6 +147,10 @@ def describe(cb: Codebook, sel: Selection) -> str:
     parts += [f.describe(cb) for f in sel.filters]
     if sel.question:
         parts.append(f"comments on {sel.question}")
+    if sel.themes:
+        parts.append("theme " + " or ".join(cb.theme_label(t) for t in sel.themes))
+    if sel.search.strip():
+        parts.append(f"search {sel.search.strip()!r}")
     if not parts:
         parts.append("All respondents")
     return " · ".join(parts)
@@ -199,6 +214,14 @@ class _Query:
         return int(self.survey.query(
             f"SELECT COUNT(*) FROM respondents WHERE {self.rwhere}", self.rparams)[0][0])
 
+    def people(self) -> int:
+        """Distinct people behind the comments of the whole selection: respondents by id,
+        and interview excerpts (no id) at least one per attribution."""
+        return int(self.survey.query(
+            "SELECT COUNT(DISTINCT respondent_id) + COUNT(DISTINCT attribution) FILTER "
+            f"(WHERE respondent_id IS NULL) FROM verbatims WHERE {self.theme_where}",
+            self.theme_params)[0][0])
+
     def counts(self) -> tuple[int, list[ThemeCount]]:
         """Comments matching the whole selection, and per theme before the theme filter
         (one pass over the comments)."""
@@ -218,32 +241,75 @@ class _Query:
             [*self.theme_params, limit, offset])
 
 
+def min_group(cb: Codebook, asked: int | None = None) -> int:
+    """The minimum group in effect: the caller's, else the codebook's; never below the floor."""
+    threshold = cb.settings.min_group if asked is None else asked
+    if threshold < MIN_GROUP_FLOOR:
+        raise EngineError(f"The minimum group for comments must be at least {MIN_GROUP_FLOOR} "
+                          f"(asked for {threshold}); smaller groups identify respondents.")
+    return threshold
+
+
+def _people(n: int) -> str:
+    return f"{n:,} respondent{'' if n == 1 else 's'}"
+
+
+def _disclose(q: _Query, sel: Selection, threshold: int, desc: str) -> int:
+    """The one disclosure decision: the people the selection shows, or DisclosureError."""
+    shown = q.people()
+    if 0 < shown < threshold:
+        raise DisclosureError(
+            f"Comments are hidden for this selection: {desc} would show comments of "
+            f"{_people(shown)}, fewer than the minimum group of {threshold} that protects "
+            "respondents' confidentiality.")
+    whole = _view_whole(sel)
+    if whole is not None:
+        rest = _Query(q.survey, whole).people() - shown
+        if 0 < rest < threshold:
+            raise DisclosureError(
+                f"Comments are hidden for this selection: the rest of its view would be "
+                f"{_people(rest)}, fewer than the minimum group of {threshold}, and this "
+                "selection and its view together would single them out.")
+    return shown
+
+
+def _view_whole(sel: Selection) -> Selection | None:
+    """The selection's view without its banner column (the Total of its table row, or the
+    whole of a profile's group-vs-rest table), or None when it has no column."""
+    c = sel.cell
+    if c is None or (c.banner_code is None and c.in_group is None):
+        return None
+    return replace(sel, cell=replace(c, banner=None, banner_code=None, in_group=None))
+
+
 def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE,
-              min_group: int | None = None) -> VerbatimPage:
-    """One page of the comments behind a selection, with its theme counts."""
+              min_group_size: int | None = None, show_ids: bool = False) -> VerbatimPage:
+    """One page of the comments behind a selection, with its theme counts. ``show_ids``
+    (for the data owner) keeps respondent and comment ids; otherwise comments are numbered
+    within the selection."""
     cb = survey.codebook
-    threshold = cb.settings.min_group if min_group is None else min_group
+    threshold = min_group(cb, min_group_size)
     if offset < 0 or limit < 1:
         raise EngineError("The page must start at 0 or later and hold at least one comment.")
     q = _Query(survey, sel)
-    size = q.group_size()
     desc = describe(cb, sel)
-    if size < threshold:
-        raise DisclosureError(
-            f"Comments are hidden for this selection: {desc} has {size} respondent"
-            f"{'' if size == 1 else 's'}, fewer than the minimum group size of {threshold} "
-            "that protects respondents' confidentiality.")
+    shown = _disclose(q, sel, threshold, desc)
+    size = q.group_size()
     rows = q.page(offset, limit)
-    attrs = _attributes(survey, [r[1] for r in rows if r[1] is not None])
-    items = tuple(
-        Verbatim(int(cid), None if rid is None else int(rid), qid, text or "",
-                 tuple(cb.theme_label(t) for t in (themes or [])),
-                 tuple(int(t) for t in (themes or [])), source, attribution,
-                 attrs.get(int(rid), ()) if rid is not None else ())
-        for cid, rid, qid, text, themes, source, attribution in rows)
+    attrs = _attributes(survey, [r[1] for r in rows if r[1] is not None], threshold)
+    items = []
+    for i, (cid, rid, qid, text, themes, source, attribution) in enumerate(rows):
+        shown_attrs, withheld = attrs.get(int(rid), ((), False)) if rid is not None \
+            else ((), False)
+        items.append(Verbatim(
+            int(cid) if show_ids else offset + i + 1,
+            int(rid) if rid is not None and show_ids else None, qid, text or "",
+            tuple(cb.theme_label(t) for t in (themes or [])),
+            tuple(int(t) for t in (themes or [])), source, attribution,
+            attributes=shown_attrs, number=offset + i + 1, withheld=withheld))
     total, themes = q.counts()
-    return VerbatimPage(desc, size, total, offset, items, tuple(themes),
-                        tuple(search_terms(sel.search)))
+    return VerbatimPage(desc, size, total, offset, tuple(items), tuple(themes),
+                        tuple(search_terms(sel.search)), shown, threshold)
 
 
 def key_attributes(cb: Codebook) -> list[Variable]:
@@ -251,7 +317,11 @@ def key_attributes(cb: Codebook) -> list[Variable]:
     return [cb.get(n) for n in names if n in cb]
 
 
-def _attributes(survey: Survey, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+def _attributes(survey: Survey, ids: list[int], threshold: int
+                ) -> dict[int, tuple[tuple[tuple[str, str], ...], bool]]:
+    """Per respondent id: the key attributes that may be shown beside their comments (the
+    longest leading run of them that at least ``threshold`` respondents of the survey
+    share), and whether any were withheld."""
     cb = survey.codebook
     variables = [v for v in key_attributes(cb) if v.type != "open"]
     if not ids or not variables:
@@ -263,20 +333,53 @@ def _attributes(survey: Survey, ids: list[int]) -> dict[int, tuple[tuple[str, st
         f"SELECT {idc}, {', '.join(ident(c) for c in cols)} FROM respondents "
         f"WHERE {idc} BETWEEN ? AND ? AND {idc} IN ({', '.join('?' for _ in ids)})",
         [min(ids), max(ids), *ids])
-    out: dict[int, tuple[tuple[str, str], ...]] = {}
+    shared = _combination_counts(survey, variables, cols)
+    out: dict[int, tuple[tuple[tuple[str, str], ...], bool]] = {}
     for r in rows:
-        values = dict(zip(cols, r[1:], strict=True))
-        pairs = []
-        for v in variables:
-            if v.type == "multi":
-                labels = [o.label for o in v.options if values[v.column(o.code)] == 1]
-                pairs.append((v.short, ", ".join(labels) or "-"))
-            else:
-                code = values[v.id]
-                label = next((o.label for o in v.options if o.code == code), "-")
-                pairs.append((v.short, label))
-        out[int(r[0])] = tuple(pairs)
+        values = r[1:]
+        keep = max((k for k in range(len(variables) + 1)
+                    if shared[k].get(_prefix(values, variables, k), 0) >= threshold), default=0)
+        out[int(r[0])] = (tuple(_attribute_pairs(variables, dict(zip(cols, values,
+                                                                      strict=True)))[:keep]),
+                          keep < len(variables))
     return out
+
+
+def _prefix(values: tuple[object, ...], variables: list[Variable], k: int) -> tuple[object, ...]:
+    """The answers to the first ``k`` key attributes (a multi-response one: all its columns)."""
+    return tuple(values[:sum(len(v.columns()) for v in variables[:k])])
+
+
+def _combination_counts(survey: Survey, variables: list[Variable], cols: list[str]
+                        ) -> list[dict[tuple[object, ...], int]]:
+    """For k = 0 … len(variables): respondents per combination of the first k attributes
+    (one grouped scan, cached with the survey)."""
+    def compute() -> list[dict[tuple[object, ...], int]]:
+        full = survey.query(f"SELECT {', '.join(ident(c) for c in cols)}, COUNT(*) FROM "
+                            f"respondents GROUP BY ALL")
+        out: list[dict[tuple[object, ...], int]] = []
+        for k in range(len(variables) + 1):
+            counts: dict[tuple[object, ...], int] = {}
+            for *values, n in full:
+                key = _prefix(tuple(values), variables, k)
+                counts[key] = counts.get(key, 0) + int(n)
+            out.append(counts)
+        return out
+
+    return survey.cached(("attribute combinations", tuple(cols)), compute)
+
+
+def _attribute_pairs(variables: list[Variable], values: dict[str, object]
+                     ) -> list[tuple[str, str]]:
+    pairs = []
+    for v in variables:
+        if v.type == "multi":
+            labels = [o.label for o in v.options if values[v.column(o.code)] == 1]
+            pairs.append((v.short, ", ".join(labels) or "-"))
+        else:
+            code = values[v.id]
+            pairs.append((v.short, next((o.label for o in v.options if o.code == code), "-")))
+    return pairs
 
 
 def resolve_theme(cb: Codebook, text: str) -> int:

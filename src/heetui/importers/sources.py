@@ -130,7 +130,7 @@ def read_csv(path: Path, progress: Progress | None = None) -> Table:
         frame = pl.read_csv(data, separator=sep, infer_schema_length=10_000,
                             truncate_ragged_lines=True, encoding="utf8")
     else:
-        frame = pl.read_csv(path, separator=sep, infer_schema_length=10_000,
+        frame = pl.read_csv(path, separator=sep, infer_schema_length=10_000, glob=False,
                             truncate_ragged_lines=True, encoding=text_enc)
     frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
     if progress:
@@ -139,7 +139,7 @@ def read_csv(path: Path, progress: Progress | None = None) -> Table:
 
 
 def read_parquet(path: Path, progress: Progress | None = None) -> Table:
-    frame = pl.read_parquet(path)
+    frame = pl.read_parquet(path, glob=False)
     if progress:
         progress("reading", 1, 1)
     return Table(frame, "parquet", path.stem)

@@ -8,15 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from heetui.survey.write import current_umask
+
 
 class FolderMissing(Exception):
-    """The folder to write into does not exist."""
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The file cannot be written there: its folder does not exist, or a folder stands in
+    its place."""
 
 
 @contextmanager
@@ -26,11 +23,16 @@ def atomic_path(path: Path) -> Iterator[Path]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FolderMissing(f"The folder {folder} does not exist.")
+    if path.is_dir():
+        raise FolderMissing(f"{path} is a folder; give the name of a file to write.")
+    if path.exists() and not path.is_file():  # a device or a pipe: written to, never replaced
+        yield path
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=folder)
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,23 +8,34 @@ import json
 import textwrap
 
 from heetui.engine.verbatims import Verbatim, VerbatimPage
+from heetui.output.cells import cell_text
 from heetui.survey.text import safe_text
 
 
 def heading(v: Verbatim) -> str:
-    who = f"respondent {v.respondent_id}" if v.respondent_id is not None else \
-        f"interview ({safe_text(v.attribution or 'unattributed')})"
-    return f"#{v.comment_id} · {v.question} · {v.source} · {who}"
+    """The comment's line: its number in the selection (source ids only when asked for)."""
+    if v.respondent_id is not None:
+        who = f"respondent {v.respondent_id}"
+    elif v.source == "interview":
+        who = f"interview ({safe_text(v.attribution or 'unattributed')})"
+    else:
+        who = "respondent"
+    ids = f" (comment id {v.comment_id})" if v.respondent_id is not None else ""
+    return f"#{v.number}{ids} · {v.question} · {v.source} · {who}"
 
 
 def attribute_line(v: Verbatim) -> str:
-    return " · ".join(f"{k}: {safe_text(val)}" for k, val in v.attributes)
+    shown = " · ".join(f"{k}: {safe_text(val)}" for k, val in v.attributes)
+    if v.withheld:
+        shown += (" · " if shown else "") + "(other attributes withheld: too few share them)"
+    return shown
 
 
 def summary(page: VerbatimPage) -> str:
     shown = f"{page.offset + 1:,}–{page.offset + len(page.items):,}" if page.items else "none"
     return (f"{safe_text(page.description)} · {page.respondents:,} respondents, "
-            f"{page.total:,} comments (showing {shown})")
+            f"{page.total:,} comments (showing {shown}) · comments shown only for groups of "
+            f"{page.min_group}+")
 
 
 def render_text(page: VerbatimPage, width: int = 100) -> str:
@@ -46,25 +57,35 @@ def render_text(page: VerbatimPage, width: int = 100) -> str:
     return "\n".join(out)
 
 
-def _record(v: Verbatim) -> dict:
-    return {"comment_id": v.comment_id, "respondent_id": v.respondent_id,
-            "question": v.question, "text": v.text, "themes": list(v.themes),
-            "theme_codes": list(v.theme_codes), "source": v.source,
-            "attribution": v.attribution, "attributes": dict(v.attributes)}
+def _record(v: Verbatim) -> dict[str, object]:
+    out: dict[str, object] = {"number": v.number}
+    if v.respondent_id is not None:  # the data owner asked for source ids
+        out |= {"comment_id": v.comment_id, "respondent_id": v.respondent_id}
+    return out | {"question": v.question, "text": v.text, "themes": list(v.themes),
+                  "theme_codes": list(v.theme_codes), "source": v.source,
+                  "attribution": v.attribution, "attributes": dict(v.attributes),
+                  "attributes_withheld": v.withheld}
 
 
 def render_json(page: VerbatimPage) -> str:
-    return json.dumps([_record(v) for v in page.items], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"selection": page.description, "min_group": page.min_group,
+                       "respondents": page.respondents, "people_shown": page.people,
+                       "total": page.total, "offset": page.offset,
+                       "comments": [_record(v) for v in page.items]},
+                      ensure_ascii=False, indent=2) + "\n"
 
 
 def render_csv(page: VerbatimPage) -> str:
+    """One line per comment; every text cell neutralised against spreadsheet formulas."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["comment_id", "respondent_id", "question", "source", "attribution", "themes",
-                "text"])
+    ids = any(v.respondent_id is not None for v in page.items)
+    w.writerow(["number", *(["comment_id", "respondent_id"] if ids else []), "question",
+                "source", "attribution", "themes", "text", "min_group"])
     for v in page.items:
-        w.writerow([v.comment_id, v.respondent_id, v.question, v.source, v.attribution or "",
-                    "; ".join(v.themes), v.text])
+        w.writerow([v.number, *([v.comment_id, v.respondent_id] if ids else []),
+                    *(cell_text(x) for x in (v.question, v.source, v.attribution or "",
+                                             "; ".join(v.themes), v.text)), page.min_group])
     return buf.getvalue()
 
 

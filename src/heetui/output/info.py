@@ -7,7 +7,8 @@ from typing import Any
 
 from heetui.engine.overview import Overview
 from heetui.output.numbers import fixed
-from heetui.survey.codebook import Codebook
+from heetui.survey.codebook import TYPE_NAMES, Codebook
+from heetui.survey.text import safe_text
 
 FACT_LABELS = {
     "client": "Client", "agency": "Agency", "published": "Published", "method": "Method",
@@ -21,7 +22,8 @@ def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
     return {
         "title": ov.title, "respondents": ov.respondents, "comments": ov.comments,
         "provenance": ov.provenance, "weight": ov.weight,
-        "survey": {k: v for k, v in ov.facts.items()},
+        "survey": {k: v if isinstance(v, (str, int, float, bool, list)) else str(v)
+                   for k, v in ov.facts.items()},
         "questions": [{"id": q.id, "text": q.text, "type": q.type, "label": q.short,
                        "group": q.group,
                        "eligible": None if q.eligible is None else
@@ -40,25 +42,28 @@ def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
 
 
 def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
-    out = [ov.title, "=" * len(ov.title)]
+    title = safe_text(ov.title)
+    out = [title, "=" * len(title)]
     if ov.provenance:
-        out += textwrap.wrap("Note: " + ov.provenance, width)
+        out += textwrap.wrap("Note: " + safe_text(ov.provenance), width)
     out.append("")
     out.append(f"Respondents: {ov.respondents:,}    Comments: {ov.comments:,}    "
                f"Weight: {ov.weight or 'none'}")
     for key, label in FACT_LABELS.items():
         if key in ov.facts:
-            out += textwrap.wrap(f"{label}: {ov.facts[key]}", width, subsequent_indent="  ")
-    for line in ov.facts.get("context", []) or []:
-        out += textwrap.wrap(f"Context: {line}", width, subsequent_indent="  ")
+            out += textwrap.wrap(f"{label}: {safe_text(str(ov.facts[key]))}", width,
+                                 subsequent_indent="  ")
+    context = ov.facts.get("context", [])
+    for line in context if isinstance(context, list) else [context]:
+        out += textwrap.wrap(f"Context: {safe_text(str(line))}", width, subsequent_indent="  ")
     out += ["", "Questions"]
     for q in cb.questions:
-        kind = {"single": "single", "multi": "multi", "open": "open-ended"}[q.type]
-        out += textwrap.wrap(f"  {q.id} ({kind}) {q.text}", width, subsequent_indent="      ")
+        out += textwrap.wrap(f"  {q.id} ({TYPE_NAMES[q.type]}) {safe_text(q.text)}", width,
+                             subsequent_indent="      ")
     out += ["", "Sample profile (unweighted bases)"]
     for p in ov.segments:
         multi = " - multi-response, categories overlap" if p.type == "multi" else ""
-        out.append(f"  {p.id}: {p.label} (base {p.base}){multi}")
+        out.append(f"  {p.id}: {safe_text(p.label)} (base {p.base}){multi}")
         for c in p.categories:
-            out.append(f"      {c.label:<34} {c.count:>8,}  {fixed(c.percent, 1):>5}%")
+            out.append(f"      {safe_text(c.label):<34} {c.count:>8,}  {fixed(c.percent, 1):>5}%")
     return "\n".join(out) + "\n"

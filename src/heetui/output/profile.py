@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from heetui.engine.profile import Profile, ProfileRow
+from heetui.output.cells import cell_text
 from heetui.output.numbers import fixed
 
 CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferroni",
@@ -84,7 +85,7 @@ def render_csv(p: Profile, show_all: bool = False) -> str:
     w.writerow(["question", "row", "kind", "group", "other", "difference", "p_value",
                 "p_adjusted", "significant", "group_base", "other_base"])
     for r in rows:
-        w.writerow([r.question, r.row, r.kind, round(r.group_value, 6),
+        w.writerow([r.question, cell_text(r.row), r.kind, round(r.group_value, 6),
                     round(r.other_value, 6), round(r.difference, 6), r.p_value, r.p_adjusted,
                     r.significant, r.group_base, r.other_base])
     return buf.getvalue()

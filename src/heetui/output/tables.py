@@ -12,6 +12,7 @@ import textwrap
 from typing import Any, Literal
 
 from heetui.engine.results import Cell, Column, Crosstab, Row
+from heetui.output.cells import cell_text
 from heetui.output.numbers import fixed
 
 Show = Literal["percent", "count", "both"]
@@ -206,9 +207,10 @@ def render_csv(ct: Crosstab) -> str:
     flt = "; ".join(ct.filter_text)
     for r in ct.rows:
         for c, cell in zip(ct.columns, r.cells, strict=True):
-            w.writerow([ct.question.id, ct.banner.id if ct.banner else "", ct.weighted, flt,
-                        c.label, c.letter or "", c.base, _num(c.weighted_base),
-                        _num(c.effective_base), c.low_base, r.label, r.kind, cell.count,
+            w.writerow([ct.question.id, ct.banner.id if ct.banner else "", ct.weighted,
+                        cell_text(flt), cell_text(c.label), c.letter or "", c.base,
+                        _num(c.weighted_base), _num(c.effective_base), c.low_base,
+                        cell_text(r.label), r.kind, cell.count,
                         _num(cell.weighted_count), _num(cell.percent), _num(cell.value),
                         _num(cell.se), "".join(cell.sig)])
     return buf.getvalue()

@@ -20,7 +20,9 @@ def write_xlsx(ct: Crosstab, path: Path) -> Path:
     import xlsxwriter
 
     with atomic_path(Path(path)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        # text from data or a codebook is always a string cell, never a formula
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                            "strings_to_urls": False})
         _sheet(wb, ct)
         wb.close()
     return path

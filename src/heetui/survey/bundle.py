@@ -121,8 +121,8 @@ def scan_parquet(path: Path, files: tuple[Path, ...]) -> pl.LazyFrame:
     import polars as pl
 
     if path.is_dir():
-        return pl.scan_parquet(list(files), hive_partitioning=True)
-    return pl.scan_parquet(path)
+        return pl.scan_parquet(list(files), hive_partitioning=True, glob=False)
+    return pl.scan_parquet(path, glob=False)
 
 
 def _stamp(bundle: Bundle) -> Path | None:

@@ -13,7 +13,10 @@ from typing import Any, Literal
 VarType = Literal["single", "multi", "numeric", "open"]
 BITS_SUFFIX = "__bits"  # a multi-response variable's packed answers (see Variable.bits_column)
 MAX_PACKED = 64  # options of a multi-response variable that fit its packed column
-VAR_TYPES: tuple[str, ...] = ("single", "multi", "numeric", "open")
+# every variable type, with the name a reader sees
+TYPE_NAMES: dict[str, str] = {"single": "single", "multi": "multi", "numeric": "numeric",
+                              "open": "open-ended"}
+VAR_TYPES: tuple[str, ...] = tuple(TYPE_NAMES)
 Role = Literal["question", "segment"]
 
 
@@ -118,6 +121,9 @@ class Benchmark:
     label: str
     value: float
     note: str = ""
+
+
+MIN_GROUP_FLOOR = 3  # the smallest minimum group for comments heetui accepts
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heetui.survey.codebook import (
+    MIN_GROUP_FLOOR,
     VAR_TYPES,
     Benchmark,
     Codebook,
@@ -155,6 +156,16 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
     )
 
 
+def _names(c: _Collector, table: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A list of variable names; anything else is a problem (and an empty list)."""
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        c.add(f"survey.{key}", f"expected a list of question or segment ids such as "
+              f'["region"], found {value!r}')
+        return ()
+    return tuple(value)
+
+
 def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tuple[
     Codebook | None, list[Problem]
 ]:
@@ -172,10 +183,15 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
         low_base=c.int_(survey, "low_base", "survey", 100),
         min_test_base=c.int_(survey, "min_test_base", "survey", 30),
         min_group=c.int_(survey, "min_group", "survey", 5),
-        key_attributes=tuple(str(x) for x in survey.get("key_attributes", []) or []),
+        key_attributes=_names(c, survey, "key_attributes"),
     )
     if "weight" in survey and not isinstance(survey["weight"], str):
         c.add("survey.weight", "expected the name of the weight column")
+    if settings.min_group < MIN_GROUP_FLOOR:
+        c.add("survey.min_group", f"is {settings.min_group}; expected at least "
+              f"{MIN_GROUP_FLOOR} (smaller groups identify respondents)")
+    if settings.weight is not None and settings.weight == settings.id_column:
+        c.add("survey.id_column", "is the weight column; expected a column of respondent ids")
     variables: list[Variable] = []
     for role, key in (("segment", "segments"), ("question", "questions")):
         for i, raw in enumerate(c.table_list(data, key, "")):

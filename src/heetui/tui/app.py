@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
-from heetui.engine.filters import EngineError, Filter, describe_group
+from heetui.engine.filters import Filter, describe_group
 from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
@@ -31,6 +31,7 @@ from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
 from heetui.tui.commands import palette_commands
 from heetui.tui.exports import ExportActions
+from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 from heetui.tui.lean import LeanApp
@@ -156,10 +157,7 @@ class HeetuiApp(ExportActions, LeanApp):
         self._tabulate(self.view, token)
 
     def _compute(self, req: TabRequest) -> tuple[Crosstab | None, str | None]:
-        try:
-            return crosstab(self.survey, req), None
-        except EngineError as e:
-            return None, str(e)
+        return attempt(lambda: crosstab(self.survey, req))
 
     def prefetch(self, view: ViewState) -> None:
         """Compute ``view``'s table in the background once a choice rests on it for
@@ -389,11 +387,14 @@ class HeetuiApp(ExportActions, LeanApp):
         from heetui.output.info import info_text
 
         width = max(40, min(94, self.size.width - 10))
-        body = info_text(overview(self.survey), self.codebook, width)
-        self.call_from_thread(self._show_overview, body)
+        body, error = attempt(lambda: info_text(overview(self.survey), self.codebook, width))
+        self.call_from_thread(self._show_overview, body, error)
 
-    def _show_overview(self, body: str) -> None:
-        if not self._showing("overview"):
+    def _show_overview(self, body: str | None, error: str | None) -> None:
+        if body is None:
+            self.notify(error or "The overview could not be made.", severity="error",
+                        markup=False)
+        elif not self._showing("overview"):
             self.push_screen(TextScreen("Survey overview", body, "overview"))
 
     def update_view(self, **changes: object) -> None:

@@ -14,6 +14,7 @@ from heetui.engine.results import Crosstab
 from heetui.output.chart_data import charts
 from heetui.output.charts import render
 from heetui.survey.codebook import Benchmark
+from heetui.tui.failures import attempt
 
 
 class ChartView(VerticalScroll):
@@ -40,8 +41,10 @@ class ChartView(VerticalScroll):
             return
         width = max(40, self.scrollable_content_region.width - 1)
         color = not os.environ.get("NO_COLOR")
-        self.text = render(charts(self.crosstab, self.benchmarks), width, color)
-        body = Text.from_ansi(self.text) if color else Text(self.text)
+        ct = self.crosstab
+        drawn, error = attempt(lambda: render(charts(ct, self.benchmarks), width, color))
+        self.text = drawn if drawn is not None else error or ""
+        body = Text.from_ansi(self.text) if color and drawn is not None else Text(self.text)
         self.query_one("#chart-body", Static).update(body)
 
     def on_resize(self, event: Resize) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.app import App
 
 from heetui.engine.results import Crosstab
+from heetui.tui.failures import attempt
 from heetui.tui.state import ViewState
 
 
@@ -22,11 +23,11 @@ class ExportActions(App[None]):
             return
         from heetui.output.xlsx import default_name, write_xlsx
 
-        target = Path.cwd() / default_name(self.crosstab)
-        try:
-            write_xlsx(self.crosstab, target)
-        except OSError as e:
-            self.notify(f"Could not save {target.name}: {e.strerror or e}", severity="error",
+        ct = self.crosstab
+        target = Path.cwd() / default_name(ct)
+        _, error = attempt(lambda: write_xlsx(ct, target))
+        if error:
+            self.notify(f"Could not save {target.name}. {error}", severity="error",
                         markup=False)
             return
         self.notify(f"Saved {target}", markup=False)

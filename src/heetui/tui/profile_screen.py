@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from heetui.engine.filters import EngineError, Filter
+from heetui.engine.filters import Filter
 from heetui.engine.profile import Profile, ProfileRow, profile
 from heetui.engine.session import Survey
 from heetui.output.profile import heading, row_line
+from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.modals import close
 
@@ -51,10 +52,8 @@ class ProfileScreen(Screen[ProfileRow | None]):
 
     @work(thread=True, exclusive=True)
     def _compute(self) -> None:
-        try:
-            result, error = profile(self.survey, self.group, weighted=self.weighted), None
-        except EngineError as e:
-            result, error = None, str(e)
+        result, error = attempt(lambda: profile(self.survey, self.group,
+                                                weighted=self.weighted))
         self.app.call_from_thread(self._show, result, error)
 
     def _show(self, result: Profile | None, error: str | None) -> None:

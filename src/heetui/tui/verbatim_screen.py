@@ -15,11 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import PAGE, Selection, Verbatim, VerbatimPage, verbatims
 from heetui.output.comments import attribute_line, heading, summary
 from heetui.survey.text import safe_text
+from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 from heetui.tui.modals import close
@@ -99,10 +99,8 @@ class VerbatimScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="verbatims")
     def _fetch(self, sel: Selection, offset: int, token: int) -> None:
-        try:
-            page, error = verbatims(self.survey, sel, offset, PAGE), None
-        except EngineError as e:  # DisclosureError included: the message says why
-            page, error = None, str(e)
+        # a DisclosureError is an EngineError: its message says why nothing is shown
+        page, error = attempt(lambda: verbatims(self.survey, sel, offset, PAGE))
         self.app.call_from_thread(self._show, token, page, error)
 
     def _show(self, token: int, page: VerbatimPage | None, error: str | None) -> None:
