@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from heetui.engine.session import Survey
 
 USER_ERROR = 2
+MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
+MAX_CHART_HEIGHT = 200
+MAX_ROWS = 10**12  # --limit and --offset: far beyond any survey, well within DuckDB's BIGINT
 
 
 class UserError(Exception):
@@ -206,10 +209,10 @@ def cmd_chart(args: argparse.Namespace) -> None:
     ct = crosstab(survey, req)
     tty = sys.stdout.isatty() and args.output is None
     width = args.width or (shutil.get_terminal_size((100, 40)).columns if tty else 100)
-    if width < 40:
-        raise UserError("Charts need a width of at least 40 characters.")
-    if args.height is not None and args.height < 5:
-        raise UserError("Charts need a height of at least 5 rows.")
+    if not 40 <= width <= MAX_CHART_WIDTH:
+        raise UserError(f"Charts take a width of 40 to {MAX_CHART_WIDTH} characters.")
+    if args.height is not None and not 5 <= args.height <= MAX_CHART_HEIGHT:
+        raise UserError(f"Charts take a height of 5 to {MAX_CHART_HEIGHT} rows.")
     color = tty and not os.environ.get("NO_COLOR")
     write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output)
 
@@ -237,9 +240,9 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
     sel = Selection(question=args.question,
                     filters=tuple(parse_filter(cb, f) for f in args.filter),
                     themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
-    if args.limit < 0:
-        raise UserError("--limit must be 0 (all) or more.")
-    page = verbatims(survey, sel, args.offset, args.limit or 10**12, args.min_group,
+    if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
+        raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
+    page = verbatims(survey, sel, args.offset, args.limit or MAX_ROWS, args.min_group,
                      show_ids=args.show_source_ids)
     write_output(render(page, args.format), args.output)
 
@@ -288,8 +291,8 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def _sentence(text: str) -> str:
+    """A message ending as a sentence; its case is kept (it may start with a file name)."""
     text = text.strip()
-    text = text[0].upper() + text[1:] if text else text
     return text if text.endswith((".", "?", "!")) else text + "."
 
 

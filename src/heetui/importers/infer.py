@@ -28,12 +28,22 @@ OPEN_TEXT_MIN_LENGTH = 25
 _PREFIX = re.compile(r"^(.*?[A-Za-z].*?)[_.]?(\d+)$")
 
 
-def safe_id(name: str, taken: set[str]) -> str:
+def safe_id(name: str, taken: set[str], codes: range | None = None) -> str:
+    """An id made of letters, digits and _, distinct from every column already taken in any
+    letter case (DuckDB's column names ignore case). A multi-response variable (``codes``)
+    takes its 0/1 columns ``{id}_{code}`` and its packed column too."""
     base = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "var"
     out, k = base, 2
-    while out.lower() in taken:
+
+    def columns(vid: str) -> set[str]:
+        own = {vid.lower()}
+        if codes is not None:
+            own |= {f"{vid}_{c}".lower() for c in codes} | {f"{vid}{BITS_SUFFIX}".lower()}
+        return own
+
+    while columns(out) & taken:
         out, k = f"{base}_{k}", k + 1
-    taken.add(out.lower())
+    taken.update(columns(out))
     return out
 
 
@@ -61,8 +71,9 @@ def _id_column(frame: pl.DataFrame) -> str | None:
             continue
         s = frame[col]
         if s.null_count() == 0 and _is_whole(s) and s.n_unique() == frame.height and \
-                (s.min() or 0) >= 0:
-            return col
+                (s.min() or 0) >= 0 and (s.max() or 0) < 2 ** 63:
+            return col  # ids beyond 2^63 are not kept as ids (an integer column cannot hold
+            # them); the respondents are numbered instead and the column stays a variable
     return None
 
 
@@ -130,7 +141,7 @@ def build(table: Table, weight: str | None = None) -> Built:
             used |= set(mr.variables)
     if table.kind != "sav":
         for prefix, cols in _dichotomy_groups(frame, used).items():
-            vid = safe_id(prefix, taken)
+            vid = safe_id(prefix, taken, range(1, max(c for c, _ in cols) + 1))
             opts = []
             for code, col in cols:
                 out[f"{vid}_{code}"] = frame[col].cast(pl.UInt8).alias(f"{vid}_{code}")
@@ -240,8 +251,11 @@ def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
     cols = [c for c in mr.variables if c in frame.columns]
     if not cols:
         return None
-    vid = safe_id(mr.name.lstrip("$"), taken)
     answered = pl.any_horizontal([frame[c].is_not_null() for c in cols])
+    n_codes = len(cols) if mr.kind == "D" else len(
+        {float(v) for c in cols for v in frame[c].drop_nulls().to_list()}
+        | {float(k) for c in cols for k in table.value_labels.get(c, {})})
+    vid = safe_id(mr.name.lstrip("$"), taken, range(1, n_codes + 1))
     opts = []
     if mr.kind == "D":
         counted = 1.0 if mr.counted_value is None else mr.counted_value

@@ -151,6 +151,16 @@ def _remember_valid(stamp: Path | None) -> None:
         pass
 
 
+# beyond these, sums of weights and squared values lose every digit that matters (or overflow)
+MAX_WEIGHT = 1e9
+MAX_VALUE = 1e12
+
+
+def respondents(n: int) -> str:
+    """The subject of a problem sentence: "1 respondent has", "2 respondents have"."""
+    return f"{n:,} respondent has" if n == 1 else f"{n:,} respondents have"
+
+
 def validate_data(bundle: Bundle) -> list[Problem]:
     """Check the Parquet files against the codebook (one scan per file)."""
     import polars as pl
@@ -167,6 +177,12 @@ def validate_data(bundle: Bundle) -> list[Problem]:
     except Exception as e:  # polars raises several types for unreadable files
         return [Problem(RESPONDENTS, "-", f"is not a readable Parquet file ({_short(e)})")]
     checks: list[pl.Expr] = [pl.len().alias("__n")]
+    seen: dict[str, str] = {}
+    for name in schema.names():
+        if name.lower() in seen:
+            bad(name, f"differs from the column {seen[name.lower()]!r} only in letter case; "
+                "DuckDB reads the two as one column, so rename one of them")
+        seen.setdefault(name.lower(), name)
     idc = cb.settings.id_column
     if idc not in schema:
         bad(idc, "the respondent id column named in the codebook is absent")
@@ -183,13 +199,16 @@ def validate_data(bundle: Bundle) -> list[Problem]:
             w = pl.col(wc)
             checks += [w.null_count().alias("__wnull"), (w < 0).sum().alias("__wneg"),
                        w.sum().alias("__wsum"), w.is_nan().sum().alias("__wnan")
-                       if schema[wc].is_float() else pl.lit(0).alias("__wnan")]
+                       if schema[wc].is_float() else pl.lit(0).alias("__wnan"),
+                       (w.abs() > MAX_WEIGHT).sum().alias("__whuge")]
     for v in cb.variables:
         if v.type == "numeric":
             if v.id not in schema:
                 bad(v.id, f"column for {v.role} {v.id!r} is absent")
             elif not schema[v.id].is_numeric():
                 bad(v.id, f"expected numbers, found {schema[v.id]}")
+            else:
+                checks.append((pl.col(v.id).abs() > MAX_VALUE).sum().alias(f"__huge_{v.id}"))
             continue
         for o_code, col in _columns_with_codes(v):
             if col not in schema:
@@ -222,17 +241,21 @@ def validate_data(bundle: Bundle) -> list[Problem]:
         bad("-", "has no respondents")
     if "__ids" in row:
         if row["__idnull"]:
-            bad(idc, f"{row['__idnull']} respondents have no id")
+            bad(idc, f"{respondents(row['__idnull'])} no id")
         elif row["__ids"] != n:
             bad(idc, f"respondent ids must be unique; {n - row['__ids']} are duplicated")
     if "__wnull" in row:
         if row["__wnull"] or row["__wnan"]:
-            bad(wc or "", f"{row['__wnull'] + row['__wnan']} respondents have no weight")
+            bad(wc or "", f"{respondents(row['__wnull'] + row['__wnan'])} no weight")
         if row["__wneg"]:
             bad(wc or "", f"weights must not be negative; {row['__wneg']} are")
         if n and not row["__wnull"] and (row["__wsum"] or 0) <= 0:
             bad(wc or "", "weights sum to zero; expected a positive total")
+        if row["__whuge"]:
+            bad(wc or "", f"{row['__whuge']} weights are infinite or above {MAX_WEIGHT:g}")
     for key, val in row.items():
+        if key.startswith("__huge_") and val:
+            bad(key[7:], f"{val} values are infinite or beyond ±{MAX_VALUE:g}")
         if key.startswith("__bad_") and val:
             col = key[6:]
             var = _owner(cb, col)

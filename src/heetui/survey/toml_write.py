@@ -1,72 +1,70 @@
-"""A small TOML writer for codebooks, laid out for people to edit.
+"""Writing codebooks as TOML (tomlkit), laid out for people to edit.
 
 Top-level tables become ``[name]`` sections, lists of tables ``[[name]]`` sections, and
 lists of tables inside those (options, nets) one inline table per line. Output is
-deterministic, so a regenerated codebook is byte-identical.
+deterministic, so a regenerated codebook is byte-identical; tomlkit escapes every character
+TOML requires escaped (control characters, DEL) and keeps comments when a codebook an
+analyst edited is read and written back.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
-
-def _scalar(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError("TOML codebooks cannot hold NaN or infinity")
-        return repr(v)
-    if isinstance(v, str):
-        # JSON string escaping is valid TOML basic-string escaping for these characters.
-        return json.dumps(v, ensure_ascii=False)
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+import tomlkit
+from tomlkit.items import Array, Item, Table
 
 
-def _inline(v: Any) -> str:
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_inline(x)}" for k, x in v.items()) + " }"
+def _item(v: Any) -> Item:
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError("TOML codebooks cannot hold NaN or infinity")
+    if _is_table_list(v):
+        arr: Array = tomlkit.array()
+        for x in v:
+            inline = tomlkit.inline_table()
+            inline.update({k: _item(y) for k, y in x.items()})
+            arr.append(inline)
+        return arr.multiline(True)
     if isinstance(v, list | tuple):
-        return "[" + ", ".join(_inline(x) for x in v) + "]"
-    return _scalar(v)
+        return tomlkit.item([_item(x) for x in v])
+    return tomlkit.item(v)
 
 
-def _key(k: str) -> str:
-    return k if k.replace("_", "").replace("-", "").isalnum() else _scalar(k)
-
-
-def _body(d: dict[str, Any]) -> list[str]:
-    lines = []
+def _table(d: dict[str, Any], nested_lists: bool = False) -> Table:
+    t = tomlkit.table()
     for k, v in d.items():
-        if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-            lines.append(f"{_key(k)} = [")
-            lines.extend(f"  {_inline(x)}," for x in v)
-            lines.append("]")
-        else:
-            lines.append(f"{_key(k)} = {_inline(v)}")
-    return lines
+        if nested_lists and _is_table_list(v):
+            continue
+        t.add(k, _item(v))
+    if nested_lists:
+        for k, v in d.items():
+            if _is_table_list(v):
+                t.add(tomlkit.nl())
+                t.add(k, tomlkit.aot())
+                for x in v:
+                    t[k].append(_table(x))
+    return t
 
 
 def dumps(data: dict[str, Any], header: str = "") -> str:
-    out: list[str] = [f"# {line}" if line else "#" for line in header.splitlines()]
+    doc = tomlkit.document()
+    for line in header.splitlines():
+        doc.add(tomlkit.comment(line) if line else tomlkit.comment(""))
+    for k, v in data.items():
+        if not isinstance(v, dict) and not _is_table_list(v):
+            doc.add(k, _item(v))
     for k, v in data.items():
         if isinstance(v, dict):
-            scalars = {a: b for a, b in v.items() if not _is_table_list(b)}
-            out += ["", f"[{_key(k)}]", *_body(scalars)]
-            for a, b in v.items():
-                if _is_table_list(b):
-                    for item in b:
-                        out += ["", f"[[{_key(k)}.{_key(a)}]]", *_body(item)]
+            doc.add(tomlkit.nl())
+            doc.add(k, _table(v, nested_lists=True))
         elif _is_table_list(v):
-            for item in v:
-                out += ["", f"[[{_key(k)}]]", *_body(item)]
-        else:
-            out.insert(0, f"{_key(k)} = {_inline(v)}")
-    return "\n".join(out).lstrip("\n") + "\n"
+            aot = tomlkit.aot()
+            for x in v:
+                aot.append(_table(x))
+            doc.add(tomlkit.nl())
+            doc.add(k, aot)
+    return tomlkit.dumps(doc)
 
 
 def _is_table_list(v: Any) -> bool:
