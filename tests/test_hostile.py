@@ -251,3 +251,79 @@ def test_an_id_column_beyond_64_bits_is_not_a_traceback(tmp_path):
     r = run("import", str(src), "-o", str(tmp_path / "b"))
     assert r.returncode == 0, r.stderr
     assert open_survey(tmp_path / "b").respondents == 3
+
+
+def test_interrupt_stops_a_running_query_at_once(tmp_path):
+    """What quitting the app does: a query still running is stopped, new ones refused."""
+    import threading
+
+    from heetui.engine.filters import EngineError
+
+    survey = open_survey()
+    errors: list[BaseException] = []
+
+    def slow() -> None:
+        try:
+            survey.query("SELECT COUNT(*) FROM range(20000000000) t(x) WHERE x % 7 = 3")
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(0.5)
+    assert worker.is_alive()  # the query takes minutes on its own
+    started = time.monotonic()
+    survey.interrupt()
+    worker.join(30)
+    assert not worker.is_alive() and time.monotonic() - started < 10
+    assert errors and isinstance(errors[0], EngineError)
+    with pytest.raises(EngineError):
+        survey.query("SELECT 1")
+
+
+async def test_quitting_the_app_interrupts_its_queries():
+    from heetui.tui.app import HeetuiApp
+
+    survey = open_survey()
+    calls: list[int] = []
+    real = survey.interrupt
+    survey.interrupt = lambda: (calls.append(1), real())[1]  # type: ignore[method-assign]
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert calls == [1] and app.return_code == 0
+
+
+async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp_path):
+    """Any exception in a worker (a full disk, inf in the data, a bundle deleted underneath):
+    one sentence on screen, the traceback in the state folder's log, the app keeps going."""
+    from dataclasses import replace
+
+    import heetui.tui.app as app_module
+    from heetui.tui.app import HeetuiApp
+    from test_tui import settle, status
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    real = app_module.crosstab
+
+    def flaky(survey, req):
+        if req.banner == "seniority":
+            raise ValueError("boom")
+        return real(survey, req)
+
+    monkeypatch.setattr(app_module, "crosstab", flaky)
+    app = HeetuiApp(open_survey())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.set_view(replace(app.view, banner="seniority"))
+        await settle(app, pilot)
+        shown = [n.message for n in app._notifications]
+        assert any("ValueError: boom" in m and "errors.log" in m for m in shown), shown
+        log = tmp_path / "state" / "heetui" / "errors.log"
+        assert "Traceback" in log.read_text() and "boom" in log.read_text()
+        app.set_view(replace(app.view, banner="stakeholder_type"))  # still working
+        await settle(app, pilot)
+        assert "Banner: Stakeholder type" in status(app)
+    assert not app.return_code  # no crash: the app was never ended by the error

@@ -290,8 +290,8 @@ async def test_display_toggles(survey):
         assert table(app).cell_text("row:net1", "c3") == "80%"  # not significant at 1%
 
 
-async def test_help_overview_and_quit(survey):
-    app = HeetuiApp(survey)
+async def test_help_overview_and_quit():
+    app = HeetuiApp(open_survey())  # its own: quitting stops the survey's queries for good
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")
@@ -460,8 +460,31 @@ async def test_a_small_surveys_table_changes_without_a_worker(survey):
         view = replace(app.view, banner="seniority")
         app.set_view(view)
         assert app._pending is None and not app.workers  # shown already, nothing running
-        assert app.crosstab == crosstab(survey, view.request())
         assert table(app).crosstab is app.crosstab and "Seniority" in status(app)
+        # the table is the one a separately opened survey (its own cache) computes ...
+        fresh = open_survey(survey.bundle.path)
+        try:
+            assert app.crosstab == crosstab(fresh, view.request())
+        finally:
+            fresh.close()
+        # ... and its bases and counts are the raw data's (tests/reference.py)
+        import numpy as np
+
+        from reference import Bundle
+
+        ref = Bundle.read(survey.bundle.path)
+        answered = ref.answered("relationship")
+        members = [np.ones(ref.df.height, dtype=bool), *ref.columns("seniority")]
+        ct = app.crosstab
+        assert len(ct.columns) == len(members)
+        for i, (col, member) in enumerate(zip(ct.columns, members, strict=True)):
+            base = int((answered & member).sum())
+            assert col.base == base
+            assert table(app).cell_text(BASE, col.key).rstrip("*!") == str(base)
+            for row, (_, codes) in zip(ct.rows, ref.rows("relationship"), strict=False):
+                hits = int((answered & member & ref.option("relationship", codes)).sum())
+                assert row.cells[i].count == hits
+                assert row.cells[i].percent == pytest.approx(100 * hits / base)
 
 
 async def test_a_choice_arriving_under_another_modal_is_ignored(survey):
@@ -616,8 +639,27 @@ async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypat
         await pilot.pause()
         assert app.crosstab is not None and app.crosstab.banner.id == "seniority"
         assert len(queries) == 1  # shown from the prefetched sums
-        assert app.crosstab == crosstab(survey, app.view.request())
         assert "Banner: Seniority" in status(app)
+        # the prefetched table is the one a separately opened survey computes afresh
+        fresh = open_survey(survey.bundle.path)
+        try:
+            expected = crosstab(fresh, app.view.request())
+        finally:
+            fresh.close()
+        assert app.crosstab == expected and table(app).crosstab is app.crosstab
+        # and its bases are the raw data's (tests/reference.py), as the table shows them
+        import numpy as np
+
+        from reference import Bundle
+
+        ref = Bundle.read(survey.bundle.path)
+        answered = ref.answered(app.view.question)
+        members = [np.ones(ref.df.height, dtype=bool), *ref.columns("seniority")]
+        assert len(expected.columns) == len(members)
+        for col, member in zip(expected.columns, members, strict=True):
+            base = int((answered & member).sum())
+            assert col.base == base
+            assert table(app).cell_text(BASE, col.key).rstrip("*!") == str(base)
 
 
 async def test_escape_from_the_banner_picker_keeps_the_table(survey):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ class Survey:
         self._lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, Future[Any]] = {}
+        self._cursors: set[duckdb.DuckDBPyConnection] = set()  # queries running now
+        self._closing = False
         self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM "
                           f"{_parquet(bundle.respondents, bundle.respondent_files)}")
         self.columns = frozenset(r[0] for r in self._con.execute(
@@ -72,19 +75,39 @@ class Survey:
         return self.codebook.settings.weight is not None
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        cur = self._con.cursor()
-        try:
+        with self._cursor() as cur:
             return cur.execute(sql, params or []).fetchall()
-        finally:
-            cur.close()
 
     def query_arrays(self, sql: str, params: list[Any] | None = None) -> list[np.ndarray]:
         """The result's columns as numpy arrays (for results of thousands of rows)."""
-        cur = self._con.cursor()
-        try:
+        with self._cursor() as cur:
             return [np.asarray(a) for a in cur.execute(sql, params or []).fetchnumpy().values()]
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one query, known to ``interrupt`` while it runs."""
+        if self._closing:
+            raise EngineError("The survey is being closed.")
+        cur = self._con.cursor()
+        with self._lock:
+            self._cursors.add(cur)
+        try:
+            yield cur
+        except duckdb.InterruptException:
+            raise EngineError("The query was stopped.") from None
         finally:
+            with self._lock:
+                self._cursors.discard(cur)
             cur.close()
+
+    def interrupt(self) -> None:
+        """Stop every running query and refuse new ones (the app is quitting): a long
+        survey-wide computation ends now instead of holding the terminal until it is done."""
+        self._closing = True
+        with self._lock:
+            running = list(self._cursors)
+        for cur in running:
+            cur.interrupt()
 
     def cached(self, key: Hashable, compute: Any) -> Any:
         """The cached value of ``key``, else ``compute()`` stored under it. A caller asking

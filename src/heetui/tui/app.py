@@ -378,6 +378,11 @@ class HeetuiApp(ExportActions, LeanApp):
         """Comments of the whole survey, or of the filtered respondents."""
         self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters)))
 
+    async def action_quit(self) -> None:
+        """Quit at once: queries still running are stopped, not waited for."""
+        self.survey.interrupt()
+        self.exit()
+
     def action_overview(self) -> None:
         self._load_overview()
 
