@@ -327,3 +327,27 @@ async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp
         await settle(app, pilot)
         assert "Banner: Stakeholder type" in status(app)
     assert not app.return_code  # no crash: the app was never ended by the error
+
+
+def test_a_csv_opened_directly_without_a_usable_cache(tmp_path):
+    """XDG_CACHE_HOME a file (or a read-only home): the file opens for this session."""
+    src = tmp_path / "small.csv"
+    _csv(src)
+    (tmp_path / "notafolder").write_text("")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "notafolder")}
+    r = subprocess.run([sys.executable, "-m", "heetui", "tab", "q", "--data", str(src),
+                        "--format", "json"], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["columns"][0]["base"] == 20
+
+
+def test_a_file_name_that_is_not_utf8_in_a_c_locale(tmp_path):
+    name = os.fsdecode(b"caf\xe9.csv")
+    _csv(tmp_path / name)
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    r = subprocess.run([sys.executable, "-m", "heetui", "tab", "q", "--data",
+                        str(tmp_path / name), "--format", "json"], capture_output=True,
+                       env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["columns"][0]["base"] == 20

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import re
+import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -78,9 +82,16 @@ def cached_bundle(source: Path, progress: Progress | None = None) -> Path:
     except FileNotFoundError:
         raise SourceError(f"{source} does not exist.") from None
     key = cache_key(str(source), str(st.st_size), str(st.st_mtime_ns), length=16)
-    target = cache_folder("imports") / f"{source.stem}-{key}"
-    if not (target / CODEBOOK).is_file():
-        import_source(source, target, force=True, progress=progress)
+    stem = re.sub(r"[^0-9A-Za-z_.-]+", "_", source.stem)[:60]  # any file name, even non-UTF-8
+    target = cache_folder("imports") / f"{stem}-{key}"
+    if (target / CODEBOOK).is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no usable cache (a read-only home): import for this session only
+        target = Path(tempfile.mkdtemp(prefix="heetui-import-")) / "bundle"
+        atexit.register(shutil.rmtree, target.parent, ignore_errors=True)
+    import_source(source, target, force=True, progress=progress)
     return target
 
 

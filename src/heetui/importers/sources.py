@@ -64,6 +64,8 @@ def read_source(path: Path, progress: Progress | None = None) -> Table:
         raise SourceError(f"{path.name} has no columns.")
     if table.frame.height == 0:
         raise SourceError(f"{path.name} has a header but no rows of data.")
+    # a title from a file name that is not UTF-8: its odd bytes shown as U+FFFD
+    table.title = table.title.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return table
 
 
@@ -130,16 +132,26 @@ def read_csv(path: Path, progress: Progress | None = None) -> Table:
         frame = pl.read_csv(data, separator=sep, infer_schema_length=10_000,
                             truncate_ragged_lines=True, encoding="utf8")
     else:
-        frame = pl.read_csv(path, separator=sep, infer_schema_length=10_000, glob=False,
-                            truncate_ragged_lines=True, encoding=text_enc)
+        frame = pl.read_csv(_readable(path), separator=sep, infer_schema_length=10_000,
+                            glob=False, truncate_ragged_lines=True, encoding=text_enc)
     frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
     if progress:
         progress("reading", 1, 1)
     return Table(frame, "csv", path.stem)
 
 
+def _readable(path: Path) -> Path | bytes:
+    """What polars can open: the path, or the file's bytes when its name is not UTF-8
+    (polars takes only UTF-8 paths)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return path.read_bytes()
+    return path
+
+
 def read_parquet(path: Path, progress: Progress | None = None) -> Table:
-    frame = pl.read_parquet(path, glob=False)
+    frame = pl.read_parquet(_readable(path), glob=False)
     if progress:
         progress("reading", 1, 1)
     return Table(frame, "parquet", path.stem)

@@ -23,4 +23,5 @@ def cache_folder(part: str) -> Path:
 def cache_key(*parts: str, length: int = 24) -> str:
     """A short hash of ``parts`` and heetui's version."""
     text = "\0".join((__version__, *parts))
-    return hashlib.sha256(text.encode()).hexdigest()[:length]
+    # file names need not be UTF-8: their undecodable bytes come back as they were
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:length]
