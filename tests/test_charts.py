@@ -86,7 +86,7 @@ def test_cli_chart_bases_labels_and_width():
         assert label in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) <= 90
     r = run("chart", "relationship", "--width", "20")
-    assert r.returncode == 2 and "at least 40" in r.stderr
+    assert r.returncode == 2 and "width of 40 to 500" in r.stderr
 
 
 def test_cli_chart_saved_as_text(tmp_path):
