@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -146,15 +147,57 @@ def test_interrupted_import_leaves_no_half_bundle(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src.csv"]
 
 
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text: the lines Textual composes for the
+    screen (the same ones its screenshots are drawn from), modals over what they cover."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
 @pytest.mark.parametrize("size", [(40, 12), (300, 100), (80, 24)])
 async def test_renders_at_any_size(survey, size):
+    from heetui.tui.chart_view import ChartView
+
+    width, height = size
     app = HeetuiApp(survey)
+
+    def shows_the_table() -> None:
+        text = screen_text(app)
+        assert len(text.splitlines()) == height
+        assert app.screen is app.screen_stack[0]
+        assert table(app).display and not app.query_one(ChartView).display
+        assert "relationship: How would you describe" in text, text
+        assert re.search(r"Base \(unweighted\) +602\b", text), text
+        if height >= 24:  # room for the answers too
+            assert re.search(r"Very positive +31%", text), text
+            assert re.search(r"NET: Positive +75%", text), text
+        assert "Banner: none" in text, text
+        # the question list shows beside the table only where there is room for both
+        assert ("/ search questions" in text) == (width >= 100), text
+
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        assert table(app).cell_text("base:Base (unweighted)", "total") == "602"
-        for key in ("g", "o", "escape", "question_mark", "escape", "g"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        shows_the_table()
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert app.query_one(ChartView).display and not table(app).display
+        assert "Base (unweighted)" not in screen_text(app)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert "Survey overview" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is app.screen_stack[0]
+        assert "Survey overview" not in screen_text(app)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert "Help" in screen_text(app) and "Keys" in screen_text(app)
+        await pilot.press("escape", "g")
+        await settle(app, pilot)
+        shows_the_table()
+        await pilot.press("w")  # still answering keys: the weighted table
+        await settle(app, pilot)
+        assert app.view.weighted and "│ Weighted │" in screen_text(app)
+        assert re.search(r"Base \(unweighted\) +602\b", screen_text(app))
 
 
 async def test_survives_rapid_resizes(survey):

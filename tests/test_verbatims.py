@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import polars as pl
 import pytest
@@ -58,7 +57,7 @@ def test_cell_drill_down_is_exactly_the_cell(survey, raw, comments, q, row_key, 
     row = next(r for r in ct.rows if r.key == row_key)
     col_index = next(i for i, c in enumerate(ct.columns) if c.code == col_code)
     cell = CellRef(q, row.codes, row.label, banner if col_code else None, col_code)
-    page = verbatims(survey, Selection(cell=cell), 0, ALL)
+    page = verbatims(survey, Selection(cell=cell), 0, ALL, show_ids=True)
     assert page.respondents == row.cells[col_index].count
     members = cell_members(raw, survey, q, row.codes, banner, col_code)
     expected = comments.filter(pl.col("respondent_id").is_in(list(members)))
@@ -81,6 +80,51 @@ def test_whole_survey_includes_interviews(survey, comments):
     assert all(v.source == "survey" for v in filtered.items)
 
 
+def _reference_people(raw: pl.DataFrame, filters: tuple[str, ...]) -> pl.DataFrame:
+    """Respondents matching every ``VAR=VALUE[,VALUE]`` filter, by the option codes the
+    codebook file lists (read with tomllib, not the engine's parser)."""
+    import tomllib
+
+    cb = tomllib.loads((bundled_survey_path() / "codebook.toml").read_text(encoding="utf-8"))
+    variables = {v["id"]: v for v in cb.get("segments", []) + cb.get("questions", [])}
+    people = raw
+    for text in filters:
+        vid, _, values = text.partition("=")
+        v = variables[vid.strip()]
+        codes = []
+        for value in values.split(","):
+            value = value.strip()
+            codes += [o["code"] for o in v["options"]
+                      if o["label"].casefold() == value.casefold() or value == str(o["code"])]
+        assert codes, text
+        if v["type"] == "multi":
+            people = people.filter(pl.any_horizontal([pl.col(f"{vid}_{c}") == 1
+                                                      for c in codes]))
+        else:
+            people = people.filter(pl.col(vid).is_in(codes))
+    return people
+
+
+def _reference_terms(search: str) -> list[str]:
+    """Words and "quoted phrases", read character by character; an unpaired quote is part
+    of its word."""
+    terms, i = [], 0
+    while i < len(search):
+        if search[i].isspace():
+            i += 1
+        elif search[i] == '"' and '"' in search[i + 1:]:
+            end = search.index('"', i + 1)
+            terms.append(search[i + 1:end])
+            i = end + 1
+        else:
+            end = i
+            while end < len(search) and not search[end].isspace():
+                end += 1
+            terms.append(search[i:end])
+            i = end
+    return [t.strip() for t in terms if t.strip()]
+
+
 @pytest.mark.parametrize(("search", "themes", "filters", "question"), [
     ("contact", (), (), None),
     ('"group mailbox"', (), (), None),
@@ -95,20 +139,20 @@ def test_search_theme_filter_against_polars(survey, raw, comments, search, theme
     sel = Selection(question=question, filters=tuple(parse_filter(cb, f) for f in filters),
                     themes=themes, search=search)
     page = verbatims(survey, sel, 0, ALL)
-    df = comments
-    if question:
-        df = df.filter(pl.col("question") == question)
-    if filters:
-        people = raw.filter((pl.col("stakeholder_type") == 2)
-                            & ((pl.col("region_6") == 1) | (pl.col("region_8") == 1)))
-        df = df.filter(pl.col("respondent_id").is_in(people["respondent_id"].to_list()))
-    for term in [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', search)]:
-        df = df.filter(pl.col("text").str.to_lowercase().str.contains(term.lower(),
-                                                                      literal=True))
-    if themes:
-        df = df.filter(pl.col("themes").list.eval(pl.element().is_in(list(themes))).list.any())
-    assert [v.comment_id for v in page.items] == sorted(df["comment_id"].to_list())
-    assert page.total == df.height
+    people = _reference_people(raw, filters)
+    if filters:  # the filters narrow the group: only these respondents' comments count
+        assert 0 < people.height < raw.height
+        assert page.respondents == people.height
+    ids = set(people["respondent_id"].to_list())
+    terms = [t.casefold() for t in _reference_terms(search)]
+    expected = [
+        (c["question"], c["text"]) for c in comments.sort("comment_id").iter_rows(named=True)
+        if (question is None or c["question"] == question)
+        and (not filters or c["respondent_id"] in ids)  # interviews belong to no respondent
+        and all(t in c["text"].casefold() for t in terms)
+        and (not themes or any(t in themes for t in c["themes"] or []))]
+    assert [(v.question, v.text) for v in page.items] == expected
+    assert page.total == len(expected)
 
 
 def test_theme_counts_match(survey, comments):
@@ -119,7 +163,8 @@ def test_theme_counts_match(survey, comments):
 
 
 def test_paging(survey, comments):
-    pages = [verbatims(survey, Selection(), off, 50) for off in range(0, comments.height, 50)]
+    pages = [verbatims(survey, Selection(), off, 50, show_ids=True)
+             for off in range(0, comments.height, 50)]
     seen = [v.comment_id for p in pages for v in p.items]
     assert seen == sorted(comments["comment_id"].to_list())
     assert all(len(p.items) == 50 for p in pages[:-1]) and len(set(seen)) == len(seen)
@@ -155,7 +200,8 @@ def test_disclosure_threshold(tmp_path, code, allowed):
     if allowed:
         assert verbatims(s, sel).respondents == {2: 5, 3: 6}[code]
     else:
-        with pytest.raises(DisclosureError, match="has 4 respondents, fewer than the minimum"):
+        with pytest.raises(DisclosureError,
+                           match="comments of 4 respondents, fewer than the minimum group"):
             verbatims(s, sel)
     # the crosstab is never hidden
     assert crosstab(s, TabRequest("grp")).rows[0].cells[0].count == 4
@@ -165,7 +211,7 @@ def test_disclosure_on_the_cli(tmp_path):
     folder = _small_bundle(tmp_path)
     r = run("verbatims", "--data", str(folder), "--filter", "grp=four")
     assert r.returncode == 2 and r.stdout == ""
-    assert "minimum group size of 5" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "minimum group of 5" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = run("verbatims", "--data", str(folder), "--filter", "grp=four", "--min-group", "4")
     assert r.returncode == 0 and "comment 1" in r.stdout
     r = run("verbatims", "--data", str(folder), "--filter", "grp=six", "--min-group", "7")
@@ -185,21 +231,58 @@ HOSTILE = {
 
 def test_hostile_text_in_text_and_json(tmp_path):
     folder = _small_bundle(tmp_path, HOSTILE)
-    r = run("verbatims", "--data", str(folder), "--min-group", "1")
+    r = run("verbatims", "--data", str(folder))  # the whole survey: 15 respondents
     assert r.returncode == 0
     assert "[bold red]shout[/]" in r.stdout
     assert "\x1b" not in r.stdout and "\x07" not in r.stdout and "\x00" not in r.stdout
     assert "\\x1b[2J" in r.stdout and "\\u202e" in r.stdout and "\u202e" not in r.stdout
     assert "שלום עולם" in r.stdout and "café – naïve" in r.stdout
-    r = run("verbatims", "--data", str(folder), "--min-group", "1", "--format", "json")
-    texts = {d["respondent_id"]: d["text"] for d in json.loads(r.stdout)}
+    r = run("verbatims", "--data", str(folder), "--format", "json", "--show-source-ids")
+    texts = {d["respondent_id"]: d["text"] for d in json.loads(r.stdout)["comments"]}
     assert texts == HOSTILE  # JSON keeps the text exactly
 
 
-def test_render_text_is_literal(survey):
+LITERAL = {
+    1: "[bold]not bold[/bold] and [red]not red[/] nor [link=http://x]a link[/link]",
+    2: "back\\slash C:\\temp\\new \\n is no newline, \\[bold] no escape, \\\\ two",
+    3: "markup-ish :smile: $HOME {braces} %s 100% <b>html</b> &amp; *stars* `code` ~~x~~",
+    4: "a long comment that wraps over several lines, [italic]still[/italic] printed as "
+       "typed, word for word, with every bracket [ and ] and backslash \\ kept " * 3
+       + "to the end",
+    5: "two paragraphs [b]one[/b]\nand [/] two",
+}
+
+
+def _bodies(out: str) -> list[str]:
+    """Each comment's text as rendered: its runs of indented lines, joined by spaces."""
+    bodies: list[list[str]] = []
+    previous = ""
+    for line in out.splitlines():
+        if line.startswith("    "):
+            if not previous.startswith("    "):
+                bodies.append([])
+            bodies[-1].append(line[4:])
+        previous = line
+    return [" ".join(b) for b in bodies]
+
+
+def test_render_text_is_literal(survey, tmp_path):
     page = verbatims(survey, Selection(), 0, 3)
     out = render_text(page)
     assert out.startswith("All respondents · 602 respondents")
+    assert _bodies(out) == [" ".join(v.text.split()) or "(blank)" for v in page.items]
+    # markup, backslashes and escapes in comments are printed exactly as typed
+    s = open_survey(_small_bundle(tmp_path, LITERAL))
+    page = verbatims(s, Selection(), 0, ALL)
+    assert [v.text for v in page.items] == list(LITERAL.values())
+    width = 60
+    out = render_text(page, width=width)
+    assert _bodies(out) == [t.replace("\n", " ") for t in LITERAL.values()]
+    lines = out.splitlines()
+    assert all(len(line) <= width for line in lines if line.startswith("    "))
+    for text in LITERAL.values():  # a paragraph that fits the width is one line, as typed
+        for para in text.split("\n"):
+            assert len(para) + 4 > width or "    " + para in lines
 
 
 def test_unknown_question_and_theme(survey):
@@ -213,9 +296,10 @@ def test_cli_json_contract():
     r = run("verbatims", "--question", "improve", "--theme", "Point of contact and staff "
             "turnover", "--format", "json", "--limit", "5")
     d = json.loads(r.stdout)
-    assert len(d) == 5
-    for item in d:
-        assert {"respondent_id", "question", "text", "themes", "source"} <= set(item)
+    assert d["min_group"] == 5 and len(d["comments"]) == 5
+    for item in d["comments"]:
+        assert {"number", "question", "text", "themes", "source"} <= set(item)
+        assert "respondent_id" not in item  # source ids only for the data owner
         assert item["question"] == "improve"
         assert "Point of contact and staff turnover" in item["themes"]
 
