@@ -204,6 +204,7 @@ class _Query:
             ("list_has_any(themes, ?)", [list(sel.themes)]) if sel.themes else ("TRUE", []))
         self.theme_where = f"{self.base_where} AND {self.theme_cond}"
         self.theme_params = [*vparams, *self.theme_cond_params]
+        self._counts: tuple[int, list[ThemeCount], int] | None = None
 
     def group_size(self) -> int:
         """Respondents in the selected group (a theme cell: those whose comments carry it)."""
@@ -215,24 +216,29 @@ class _Query:
             f"SELECT COUNT(*) FROM respondents WHERE {self.rwhere}", self.rparams)[0][0])
 
     def people(self) -> int:
-        """Distinct people behind the comments of the whole selection: respondents by id,
-        and interview excerpts (no id) at least one per attribution."""
-        return int(self.survey.query(
-            "SELECT COUNT(DISTINCT respondent_id) + COUNT(DISTINCT attribution) FILTER "
-            f"(WHERE respondent_id IS NULL) FROM verbatims WHERE {self.theme_where}",
-            self.theme_params)[0][0])
+        """Distinct people behind the comments of the whole selection (see ``counts``)."""
+        return self.counts()[2]
 
-    def counts(self) -> tuple[int, list[ThemeCount]]:
-        """Comments matching the whole selection, and per theme before the theme filter
-        (one pass over the comments)."""
-        rows = self.survey.query(
-            f"WITH m AS MATERIALIZED (SELECT themes FROM verbatims WHERE {self.base_where}) "
-            f"SELECT NULL, COUNT(*) FILTER (WHERE {self.theme_cond}) FROM m UNION ALL "
-            "SELECT t, COUNT(*) FROM (SELECT UNNEST(themes) AS t FROM m) GROUP BY t",
-            [*self.base_params, *self.theme_cond_params])
-        counts = {int(t): int(n) for t, n in rows if t is not None}
-        n = next(int(n) for t, n in rows if t is None)
-        return n, [ThemeCount(t.code, t.label, counts.get(t.code, 0)) for t in self.cb.themes]
+    def counts(self) -> tuple[int, list[ThemeCount], int]:
+        """Comments matching the whole selection, per theme before the theme filter, and
+        the distinct people behind the matching comments: respondents by id, interview
+        excerpts (no id) at least one per attribution. One pass over the comments."""
+        if self._counts is None:
+            tc = self.theme_cond
+            rows = self.survey.query(
+                "WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution FROM "
+                f"verbatims WHERE {self.base_where}) "
+                f"SELECT NULL, COUNT(*) FILTER (WHERE {tc}), "
+                f"COUNT(DISTINCT respondent_id) FILTER (WHERE {tc}) + COUNT(DISTINCT "
+                f"attribution) FILTER (WHERE {tc} AND respondent_id IS NULL) FROM m "
+                "UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
+                "GROUP BY t",
+                [*self.base_params, *self.theme_cond_params * 3])
+            per = {int(t): int(n) for t, n, _ in rows if t is not None}
+            n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
+            self._counts = (n, [ThemeCount(t.code, t.label, per.get(t.code, 0))
+                                for t in self.cb.themes], people)
+        return self._counts
 
     def page(self, offset: int, limit: int) -> list[tuple]:
         return self.survey.query(
@@ -307,7 +313,7 @@ def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE
             tuple(cb.theme_label(t) for t in (themes or [])),
             tuple(int(t) for t in (themes or [])), source, attribution,
             attributes=shown_attrs, number=offset + i + 1, withheld=withheld))
-    total, themes = q.counts()
+    total, themes, _ = q.counts()  # computed once, for the disclosure decision
     return VerbatimPage(desc, size, total, offset, tuple(items), tuple(themes),
                         tuple(search_terms(sel.search)), shown, threshold)
 
