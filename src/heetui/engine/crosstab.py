@@ -443,7 +443,8 @@ class _Calc:
             means = [mean_from_moments(col_m[i]) for i in range(len(columns))]
             for (x, y), sh in shared.items():
                 mx, my = means[x], means[y]
-                cov = covariance_from_moments(sh @ mom, mx, my) if mx and my else 0.0
+                both = mx is not None and my is not None
+                cov = covariance_from_moments(sh @ mom, mx, my) if both else 0.0
                 stats[(x, y)] = mean_z(mx, my, cov)
             in_mean = self._in_mean(rd)
             counts = (member & in_mean) @ g.base[:, :2]
@@ -481,9 +482,8 @@ def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], Z
              req: TabRequest) -> tuple[list[tuple[str, ...]], list[PairTest]]:
     """Letters per column and every pair's test; untested pairs keep their reason and stay
     out of the multiplicity correction."""
-    done = [(p, t.z) for p, t in stats.items() if t.z is not None]
-    pvals = [normal_p_two_sided(z) for _, z in done]
-    adj = dict(zip([p for p, _ in done], adjust(pvals, req.correction), strict=True))
+    pvals = {p: normal_p_two_sided(t.z) for p, t in stats.items() if t.z is not None}
+    adj = dict(zip(pvals, adjust(list(pvals.values()), req.correction), strict=True))
     won: list[list[str]] = [[] for _ in columns]
     tests = []
     for (x, y), t in stats.items():
@@ -496,7 +496,7 @@ def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], Z
         if significant:
             winner, loser = (x, y) if t.z > 0 else (y, x)
             won[winner].append(columns[loser].letter or "")
-        tests.append(PairTest(row_key, a, b, t.z, normal_p_two_sided(t.z), pa, significant))
+        tests.append(PairTest(row_key, a, b, t.z, pvals[(x, y)], pa, significant))
     return [tuple(sorted(w, key=LETTERS.index)) for w in won], tests
 
 
