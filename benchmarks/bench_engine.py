@@ -85,6 +85,7 @@ def median_ms(fn, runs: int) -> float:
 
 
 def bench_size(n: int, runs: int) -> dict:
+    from heetui.engine.banner import resolve_banner
     from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql
     from heetui.engine.session import open_survey
 
@@ -97,7 +98,7 @@ def bench_size(n: int, runs: int) -> dict:
         crosstab(survey, req)
 
     cb = survey.codebook
-    bare_sql, bare_params = grouped_sql(survey, cb.get("words"), cb.get("region"), ())
+    bare_sql, bare_params = grouped_sql(survey, cb.get("words"), resolve_banner(cb, "region"), ())
     single_sql = ("SELECT stakeholder_type, relationship, COUNT(*), SUM(weight), "
                   "SUM(weight * weight) FROM respondents GROUP BY ALL")
 

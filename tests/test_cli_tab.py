@@ -21,7 +21,7 @@ def test_json_contract_relationship_by_type():
     d = tab_json("relationship", "--by", "stakeholder_type")
     assert d["question"]["id"] == "relationship" and d["question"]["type"] == "single"
     assert d["banner"] == {"id": "stakeholder_type", "label": "Stakeholder type",
-                           "type": "single"}
+                           "spans": [{"id": "stakeholder_type", "label": "Stakeholder type"}]}
     assert d["weighted"] is False and d["filters"] == []
     assert [c["base"] for c in d["columns"]] == [602, 76, 399, 127]
     assert [c["letter"] for c in d["columns"]] == [None, "A", "B", "C"]

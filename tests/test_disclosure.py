@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Static
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError, parse_filter
+from heetui.engine.filters import EngineError, Filter, parse_filter
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.xlsx import write_xlsx
@@ -101,8 +101,8 @@ def test_the_complement_of_a_refused_group_is_refused(tmp_path):
     cb = s.codebook
     ct = crosstab(s, TabRequest("q", "grp"))
     yes = ct.rows[0]
-    few_cell = CellRef("q", yes.codes, yes.label, "grp", 1)
-    many_cell = CellRef("q", yes.codes, yes.label, "grp", 2)
+    few_cell = CellRef("q", yes.codes, yes.label, (Filter("grp", (1,)),))
+    many_cell = CellRef("q", yes.codes, yes.label, (Filter("grp", (2,)),))
     total_cell = CellRef("q", yes.codes, yes.label)
     with pytest.raises(DisclosureError):
         verbatims(s, Selection(cell=few_cell))  # 2 people

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from heetui.engine.banner import resolve_banner
 from heetui.engine.crosstab import TabRequest, _slices, crosstab, grouped_sql
 from heetui.engine.filters import Filter
 from heetui.engine.session import Survey, open_survey
@@ -73,8 +74,8 @@ def test_tables_read_the_same_from_packed_and_option_columns(tmp_path):
     cb = packed.codebook
     words = cb.get("words")
     assert packed.packed(words) == "words__bits" and plain.packed(words) is None
-    assert "GROUPING SETS" in grouped_sql(packed, words, cb.get("region"), ())[0]
-    assert "GROUPING SETS" not in grouped_sql(plain, words, cb.get("region"), ())[0]
+    assert "GROUPING SETS" in grouped_sql(packed, words, resolve_banner(cb, "region"), ())[0]
+    assert "GROUPING SETS" not in grouped_sql(plain, words, resolve_banner(cb, "region"), ())[0]
     banners = [None] + [v.id for v in cb.categorical]
     filters = [(), (Filter("stakeholder_type", (2,)),), (Filter("region", (6, 8)),)]
     for q in (v for v in cb.closed if v.type == "multi"):
@@ -143,7 +144,7 @@ def test_large_survey_aggregation_gives_the_same_tables(monkeypatch):
     cb = large.codebook
 
     def plan(s: Survey) -> str:
-        sql, params = grouped_sql(s, cb.get("words"), cb.get("region"), ())
+        sql, params = grouped_sql(s, cb.get("words"), resolve_banner(cb, "region"), ())
         return s.query(f"EXPLAIN {sql}", params)[0][1]
 
     assert "Perfect Hash Group By" in plan(large)

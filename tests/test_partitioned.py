@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import parse_filter
+from heetui.engine.filters import Filter, parse_filter
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, Selection, verbatims
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
@@ -64,7 +64,7 @@ def test_every_table_equals_the_single_file_bundle(hive, survey):
 
 def test_comments_of_a_cell_are_the_same(hive, survey):
     part = open_survey(hive)
-    cell = CellRef("relationship", (1, 2), "NET: Positive", "stakeholder_type", 2)
+    cell = CellRef("relationship", (1, 2), "NET: Positive", (Filter("stakeholder_type", (2,)),))
     sel = Selection(cell=cell, search="funding")
     a, b = verbatims(part, sel, 0, 500), verbatims(survey, sel, 0, 500)
     assert a.respondents == b.respondents and a.total == b.total

@@ -151,7 +151,7 @@ async def test_filter_profile_crosstab_verbatims_in_three_keys(survey):
         assert "Rest (B)" in heads and "Total" in heads
         t = table(app)
         assert t.cursor_coordinate == (t.get_row_index(f"row:{first.row_key}"),
-                                       t.get_column_index("c1"))  # on the group's cell
+                                       t.get_column_index("__group__=1"))  # on the group's cell
         await pilot.press("enter")  # 3: its comments
         await settle(app, pilot)
         assert isinstance(app.screen, VerbatimScreen)

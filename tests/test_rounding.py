@@ -83,5 +83,5 @@ async def test_app_table_prints_the_half_up(halves):
         await settle(app, pilot)
         app.set_view(replace(app.view, question="q", banner="seg"))
         await settle(app, pilot)
-        assert table(app).cell_text("row:1", "c1").startswith("43%")
-        assert table(app).cell_text("row:mean", "c1").startswith("0.13")
+        assert table(app).cell_text("row:1", "seg=1").startswith("43%")
+        assert table(app).cell_text("row:mean", "seg=1").startswith("0.13")

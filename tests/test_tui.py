@@ -269,26 +269,26 @@ async def test_display_toggles(survey):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await choose_banner(app, pilot, "stakeholder_type")
-        positive = table(app).cell_text("row:net1", "c3")
+        positive = table(app).cell_text("row:net1", "stakeholder_type=3")
         assert positive == "80%A"
-        text = table(app).get_cell("row:net1", "c3")
+        text = table(app).get_cell("row:net1", "stakeholder_type=3")
         marked = [text.plain[sp.start:sp.end] for sp in text.spans if "reverse" in str(sp.style)]
         assert marked == ["A"]  # letters stand out without colour (NO_COLOR)
         await pilot.press("c")
         await settle(app, pilot)
-        assert table(app).cell_text("row:net1", "c3") == "80%A (101)"
+        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%A (101)"
         assert "Show: % + counts" in status(app)
         await pilot.press("c")
         await settle(app, pilot)
-        assert table(app).cell_text("row:net1", "c3") == "101A"
+        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "101A"
         await pilot.press("c", "s")
         await settle(app, pilot)
-        assert table(app).cell_text("row:net1", "c3") == "80%"
+        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%"
         assert "Letters: off" in status(app)
         await pilot.press("s", "l")
         await settle(app, pilot)
         assert "α=0.01" in status(app)
-        assert table(app).cell_text("row:net1", "c3") == "80%"  # not significant at 1%
+        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%"  # not significant at 1%
 
 
 async def test_help_overview_and_quit():

@@ -41,7 +41,7 @@ async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
         await settle(app, pilot)
         app.set_view(replace(app.view, banner="stakeholder_type"))
         await settle(app, pilot)
-        await open_cell(app, pilot, "row:4", "c2")
+        await open_cell(app, pilot, "row:4", "stakeholder_type=2")
         assert isinstance(app.screen, VerbatimScreen)
         assert summary(app).startswith(
             "NHS Trust · relationship = Fairly negative · 30 respondents, 29 comments")
@@ -55,7 +55,7 @@ async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
         await pilot.pause()
         assert not isinstance(app.screen, VerbatimScreen)
         assert table(app).cursor_coordinate == (table(app).get_row_index("row:4"),
-                                                table(app).get_column_index("c2"))
+                                                table(app).get_column_index("stakeholder_type=2"))
 
 
 async def test_themes_search_and_paging(survey):

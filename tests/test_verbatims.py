@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError, parse_filter
+from heetui.engine.filters import EngineError, Filter, parse_filter
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.comments import render_text
@@ -56,7 +56,7 @@ def test_cell_drill_down_is_exactly_the_cell(survey, raw, comments, q, row_key, 
     ct = crosstab(survey, TabRequest(q, banner))
     row = next(r for r in ct.rows if r.key == row_key)
     col_index = next(i for i, c in enumerate(ct.columns) if c.code == col_code)
-    cell = CellRef(q, row.codes, row.label, banner if col_code else None, col_code)
+    cell = CellRef(q, row.codes, row.label, (Filter(banner, (col_code,)),) if col_code else ())
     page = verbatims(survey, Selection(cell=cell), 0, ALL, show_ids=True)
     assert page.respondents == row.cells[col_index].count
     members = cell_members(raw, survey, q, row.codes, banner, col_code)
@@ -67,7 +67,7 @@ def test_cell_drill_down_is_exactly_the_cell(survey, raw, comments, q, row_key, 
 
 
 def test_base_row_opens_whole_column(survey, raw):
-    cell = CellRef("words", (), "", "stakeholder_type", 2)
+    cell = CellRef("words", (), "", (Filter("stakeholder_type", (2,)),))
     page = verbatims(survey, Selection(cell=cell), 0, 1)
     assert page.respondents == 364  # NHS Trusts in contact with HEE
 
@@ -323,7 +323,7 @@ def test_open_question_tabulated_by_coded_themes(survey, raw, comments):
             assert cell.percent == pytest.approx(100 * hit["weight"].sum() / sub["weight"].sum())
     # drilling into a theme cell gives exactly its respondents' comments with that theme
     row = next(r for r in ct.rows if r.label == "Supportive individuals")
-    page = verbatims(survey, Selection(cell=CellRef("improve", row.codes, row.label,
-                                                    "stakeholder_type", 2)), 0, ALL)
+    page = verbatims(survey, Selection(cell=CellRef(
+        "improve", row.codes, row.label, (Filter("stakeholder_type", (2,)),))), 0, ALL)
     assert page.respondents == row.cells[2].count
     assert all(9 in v.theme_codes and v.question == "improve" for v in page.items)

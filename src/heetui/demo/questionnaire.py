@@ -107,6 +107,8 @@ def codebook_dict(n: int) -> dict[str, Any]:
                 {"label": "Illustrative: professional regulator", "value": 16.0},
             ],
         },
+        "banners": [{"id": "standard", "label": "Report banner",
+                     "spans": ["stakeholder_type", "seniority", "hee_team"]}],
         "segments": [
             {"id": "stakeholder_type", "type": "single", "label": "Stakeholder type",
              "text": "Type of stakeholder organisation", "group": "Sample profile",

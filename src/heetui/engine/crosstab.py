@@ -9,11 +9,24 @@ unweighted results, letters and overlap corrections all come from one scan.
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from heetui.engine.banner import (
+    Banner,
+    ColumnSpec,
+    Field,
+    Span,
+    key_fields,
+    key_sql,
+    letters_for,
+    resolve_banner,
+    unsigned,
+)
+from heetui.engine.banner import (
+    column_specs as column_specs,
+)
 from heetui.engine.filters import (
     EngineError,
     Filter,
@@ -42,16 +55,15 @@ from heetui.engine.stats import (
 )
 from heetui.survey.codebook import Codebook, Option, Variable
 
-LETTERS = string.ascii_uppercase + string.ascii_lowercase
-MAX_BIT_BANNER = 30  # multi-response banners up to this many options are packed in one key
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
+COMPARES = ("pairs", "total", "rest")  # each column against its span's others, Total, its rest
 
 
 @dataclass(frozen=True)
 class Grouped:
     """Sums per group of base respondents (G groups)."""
 
-    bkey: np.ndarray  # (G,) banner code (-1 missing), or bitmask of a multi-response banner
+    bkey: np.ndarray  # (G,) the banner's grouping key (see engine.banner)
     qcode: np.ndarray  # (G,) answer code of a single-choice question (-1 for multi)
     base: np.ndarray  # (G, 3): count, Σw, Σw²
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
@@ -61,7 +73,7 @@ class Grouped:
 @dataclass(frozen=True)
 class TabRequest:
     question: str
-    banner: str | None = None
+    banner: str | None = None  # spans "a,b,c", nested "a/b", or a named banner
     filters: tuple[Filter, ...] = ()
     weighted: bool = False
     sig_level: float = 0.05
@@ -70,20 +82,22 @@ class TabRequest:
     min_test_base: int | None = None
     group: tuple[Filter, ...] = ()  # banner = this group vs the rest (a profile)
     against: str = "rest"  # with a group: "rest" or "total"
+    compare: str = "pairs"  # pairs within each span, or each column against total or rest
 
 
 GROUP_ID = "__group__"
 
 
-def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Variable:
+def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Banner:
     """A banner of two columns: the group (code 1) and the rest (2) or everyone (0)."""
     label = describe_group(cb, group)
     other = Option(2, "Rest") if against == "rest" else Option(0, "Everyone")
-    return Variable(id=GROUP_ID, text=f"Group: {label}", type="single", role="segment",
-                    options=(Option(1, label), other), label="Group")
+    v = Variable(id=GROUP_ID, text=f"Group: {label}", type="single", role="segment",
+                 options=(Option(1, label), other), label="Group")
+    return Banner(GROUP_ID, "Group", (Span(v),))
 
 
-def grouped(survey: Survey, q: Variable, b: Variable | None,
+def grouped(survey: Survey, q: Variable, b: Banner | None,
             filters: tuple[Filter, ...], coded: bool = False,
             group: tuple[Filter, ...] = ()) -> Grouped:
     """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
@@ -91,9 +105,10 @@ def grouped(survey: Survey, q: Variable, b: Variable | None,
                          lambda: _grouped_query(survey, q, b, filters, coded, group))
 
 
-def _grouped_key(q: Variable, b: Variable | None, filters: tuple[Filter, ...], coded: bool,
+def _grouped_key(q: Variable, b: Banner | None, filters: tuple[Filter, ...], coded: bool,
                  group: tuple[Filter, ...]) -> tuple[object, ...]:
-    return ("grouped", q.id, b.id if b else None, filters, coded, group)
+    variables = tuple(v.id for v in b.variables) if b else ()
+    return ("grouped", q.id, variables, filters, coded, group)
 
 
 def coded_view(survey: Survey, q: Variable) -> Variable:
@@ -108,27 +123,21 @@ def coded_view(survey: Survey, q: Variable) -> Variable:
                     group=q.group, label=q.label)
 
 
-def _banner_key(survey: Survey, b: Variable | None) -> str:
-    if b is None:
-        return "0"
-    if b.type == "multi":
-        if len(b.options) > MAX_BIT_BANNER:
-            raise EngineError(f"{b.id} has more than {MAX_BIT_BANNER} options; it cannot be "
-                              "used as a banner.")
-        packed = survey.packed(b)
-        if packed is not None:
-            return f"COALESCE({ident(packed)}, 0)::{unsigned(len(b.options))}"
-        return " + ".join(f"COALESCE({ident(c)}, 0)::BIGINT * {1 << i}"
-                          for i, c in enumerate(b.columns()))
-    return f"COALESCE({ident(b.id)}::BIGINT, -1)"
+def _fields(b: Banner | None) -> dict[str, Field]:
+    """The banner's bit fields in the grouping key (a group banner: 2 = in, 3 = not)."""
+    if b is not None and b.id == GROUP_ID:
+        v = b.spans[0].inner
+        return {v.id: Field(v, 0, 2)}
+    return key_fields(b.variables if b else ())
 
 
-def unsigned(bits: int) -> str:
-    """The narrowest unsigned integer type holding ``bits`` bits. Grouping keys of such a
-    type let DuckDB aggregate into a table indexed by the key itself (its perfect hash
-    aggregate, see Survey) instead of hashing each row."""
-    return next(t for n, t in ((8, "UTINYINT"), (16, "USMALLINT"), (32, "UINTEGER"))
-                if bits <= n) if bits <= 32 else "UBIGINT"
+def _key_sql(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
+             ) -> tuple[str, list[object]]:
+    if group:
+        gsql, gparams = group_where(survey.codebook, group)
+        return f"CASE WHEN {gsql} THEN 2 ELSE 3 END", list(gparams)
+    fields = _fields(b)
+    return key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), []
 
 
 def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
@@ -159,16 +168,13 @@ def _slice_sql(q: Variable, m: str, first: int, width: int) -> str:
     return " | ".join(parts)
 
 
-def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
+def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                 filters: tuple[Filter, ...], coded: bool = False,
                 group: tuple[Filter, ...] = ()) -> tuple[str, list[object]]:
     """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
     w = survey.weight_sql
-    bkey, bparams = _banner_key(survey, b), []
-    if group:  # 1 = in the group, 2 = not
-        gsql, gparams = group_where(cb, group)
-        bkey, bparams = f"CASE WHEN {gsql} THEN 1 ELSE 2 END", list(gparams)
+    bkey, bparams = _key_sql(survey, b, group)
     packed = _packed_source(survey, q, coded)
     conds = ([] if coded else eligibility(cb, q, packed)) + [condition(cb, f) for f in filters]
     sql_where, where_params = where(conds)
@@ -217,7 +223,7 @@ def grouped_sql(survey: Survey, q: Variable, b: Variable | None,
     return sql, bparams + params + where_params
 
 
-def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
+def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
                    group: tuple[Filter, ...]) -> Grouped:
     sql, params = grouped_sql(survey, q, b, filters, coded, group)
@@ -236,7 +242,8 @@ def _grouped_query(survey: Survey, q: Variable, b: Variable | None,
         moments[:, 0] = np.column_stack([n, sw, wx, sw2, w2x, w2x2])
         moments[:, 1] = np.column_stack([n, n, sx, n, sx, sxx])
     items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
-    return Grouped(bkey=arr[:, 0].astype(np.int64), qcode=arr[:, 1].astype(np.int64),
+    bkey = np.array([int(r[0]) for r in rows], dtype=np.int64)  # exact: up to 62 bits
+    return Grouped(bkey=bkey, qcode=arr[:, 1].astype(np.int64),
                    base=arr[:, 2:5], items=items, moments=moments)
 
 
@@ -263,22 +270,7 @@ def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
                    moments=np.zeros((g, 2, 6)))
 
 
-# ---- columns and rows -------------------------------------------------------------------
-
-def _columns(b: Variable | None, g: Grouped) -> list[tuple[str, int | None, np.ndarray]]:
-    """(label, banner code, membership over groups) for Total and each banner option."""
-    cols: list[tuple[str, int | None, np.ndarray]] = [
-        ("Total", None, np.ones(len(g.bkey), dtype=bool))]
-    if b is None:
-        return cols
-    for i, o in enumerate(b.options):
-        if b.id == GROUP_ID and o.code == 0:
-            member = np.ones(len(g.bkey), dtype=bool)  # everyone: overlaps the group
-        else:
-            member = (g.bkey >> i) & 1 == 1 if b.type == "multi" else g.bkey == o.code
-        cols.append((o.label, o.code, member))
-    return cols
-
+# ---- rows -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _RowDef:
@@ -316,7 +308,7 @@ def _row_defs(q: Variable) -> list[_RowDef]:
 
 # ---- the crosstab -----------------------------------------------------------------------
 
-def _resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Variable | None, bool]:
+def _resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, bool]:
     """The request's question (a coded view of an open one), its banner, and whether it is
     coded; every mistake in the request raises EngineError here, before any query."""
     cb = survey.codebook
@@ -327,9 +319,13 @@ def _resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Variable | None
     if req.group:
         if req.against not in ("rest", "total"):
             raise EngineError(f"Compare the group against rest or total, not {req.against!r}.")
-        b: Variable | None = group_banner(cb, req.group, req.against)
+        b: Banner | None = group_banner(cb, req.group, req.against)
     else:
-        b = resolve_variable(cb, req.banner, "banner", categorical=True) if req.banner else None
+        b = resolve_banner(cb, req.banner) if req.banner else None
+        if b is not None:
+            _fields(b)  # a banner too wide for one grouping key is refused here
+    if req.compare not in COMPARES:
+        raise EngineError(f"Compare columns by {', '.join(COMPARES)}, not {req.compare!r}.")
     if req.weighted and not survey.has_weight:
         raise EngineError("This survey has no weight variable; run the table unweighted.")
     if not 0 < req.sig_level < 1:
@@ -357,26 +353,29 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     g = grouped(survey, q, b, req.filters, coded, req.group)
     calc = _Calc(g, req.weighted)
-    specs = _columns(b, g)
-    member = np.array([m for _, _, m in specs]).reshape(len(specs), len(g.bkey))
+    specs = column_specs(b, _fields(b), g.bkey)
+    if req.group and req.against == "total":  # "Everyone" overlaps the group
+        specs[-1] = replace(specs[-1], member=specs[0].member)
+    member = np.array([s.member for s in specs]).reshape(len(specs), len(g.bkey))
     bases = member @ g.base  # (C, 3)
+    letters = [None, *letters_for(len(specs) - 1)]
+    spans = b.spans if b else ()
     columns: list[Column] = []
-    for i, (label, code, _) in enumerate(specs):
+    for i, s in enumerate(specs):
         n, sw, _ = bases[i]
         eff = calc.effective(bases[i])
         why = None if i == 0 else _not_tested(req.weighted, float(sw), eff, min_test)
         columns.append(Column(
-            key="total" if i == 0 else f"c{code}", label=label,
-            letter=None if i == 0 else LETTERS[(i - 1) % len(LETTERS)], code=code,
+            key=s.key, label=s.label, letter=letters[i], code=s.code,
             base=int(n), weighted_base=float(sw), effective_base=eff,
-            low_base=bool(n < low), tested=i > 0 and why is None, not_tested=why))
-    tested = [i for i, c in enumerate(columns) if c.tested]
-    pairs = [(x, y) for x in tested for y in tested if x < y]
-    shared = {p: member[p[0]] & member[p[1]] for p in pairs}
+            low_base=bool(n < low), tested=i > 0 and why is None, not_tested=why,
+            span=None if s.span is None else spans[s.span].id, filters=s.filters))
+    compare = "pairs" if req.group else req.compare
+    plan = _plan(specs, columns, member, calc, compare, min_test)
     rows: list[Row] = []
     tests: list[PairTest] = []
     for rd in _row_defs(q):
-        cells, row_tests = calc.row(rd, columns, member, shared, req)
+        cells, row_tests = calc.row(rd, columns, plan, req)
         rows.append(Row(rd.key, rd.label, rd.kind, rd.codes, tuple(cells)))
         tests += row_tests
     return Crosstab(
@@ -385,8 +384,46 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=tuple(columns), rows=tuple(rows), sig_level=req.sig_level,
         correction=req.correction, low_base=low, min_test_base=min_test,
-        overlapping=b is not None and (b.type == "multi" or req.against == "total"),
-        tests=tuple(tests), group=req.group)
+        overlapping=any(s.overlapping for s in spans) or compare == "total"
+        or req.against == "total" and bool(req.group),
+        tests=tuple(tests), group=req.group, compare=compare)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The tests of a table: memberships of the columns and of any comparison columns
+    (a column's rest), and the pairs (i, j, family) tested; a family is the set of tests a
+    multiplicity correction spans (one span, within one row)."""
+
+    member: np.ndarray  # (K, G): the C table columns, then the comparison columns
+    pairs: tuple[tuple[int, int, int], ...]
+    untestable: dict[int, str]  # comparison columns too small to test, with the reason
+    compare: str
+
+    def shared(self, pair: tuple[int, int, int]) -> np.ndarray:
+        """Groups whose respondents are in both columns of a pair."""
+        return self.member[pair[0]] & self.member[pair[1]]
+
+
+def _plan(specs: list[ColumnSpec], columns: list[Column], member: np.ndarray, calc: _Calc,
+          compare: str, min_test: int) -> _Plan:
+    tested = [i for i, c in enumerate(columns) if c.tested]
+    if compare == "pairs":
+        pairs = tuple((x, y, specs[x].span or 0) for x in tested for y in tested
+                      if x < y and specs[x].test_group == specs[y].test_group)
+        return _Plan(member, pairs, {}, compare)
+    if compare == "total":
+        return _Plan(member, tuple((x, 0, specs[x].span or 0) for x in tested), {}, compare)
+    rest = ~member[tested]  # every respondent of the table who is not in the column
+    untestable: dict[int, str] = {}
+    for k, r in enumerate(rest):
+        base = calc.base_of(r)
+        why = _not_tested(calc.weighted, base[1], calc.effective(base), min_test)
+        if why:
+            untestable[len(columns) + k] = f"the rest of the column: {why}"
+    return _Plan(np.vstack([member, rest]),
+                 tuple((x, len(columns) + k, specs[x].span or 0)
+                       for k, x in enumerate(tested)), untestable, compare)
 
 
 def _not_tested(weighted: bool, sw: float, eff: float, min_test: int) -> str | None:
@@ -422,42 +459,51 @@ class _Calc:
         in_row = np.isin(g.qcode, rd.codes)
         return (member & in_row) @ g.base[:, :2]
 
-    def row(self, rd: _RowDef, columns: list[Column], member: np.ndarray,
-            shared: dict[tuple[int, int], np.ndarray], req: TabRequest
+    def base_of(self, member: np.ndarray) -> np.ndarray:
+        """count, Σw, Σw² of the respondents in a set of groups."""
+        return np.asarray(member @ self.g.base, dtype=np.float64)
+
+    def row(self, rd: _RowDef, columns: list[Column], plan: _Plan, req: TabRequest
             ) -> tuple[list[Cell], list[PairTest]]:
         g = self.g
+        member = plan.member
         base_est = member @ self.sw
-        stats: dict[tuple[int, int], ZTest] = {}
+        stats: dict[tuple[int, int, int], ZTest] = {}
+        testable = [p for p in plan.pairs if p[1] not in plan.untestable]
+        stats.update({p: ZTest(None, plan.untestable[p[1]]) for p in plan.pairs
+                      if p[1] in plan.untestable})
         if not rd.is_mean:
             hits = self._hits(rd, member)
             est = hits[:, 1] if self.weighted else hits[:, 0]
             with np.errstate(divide="ignore", invalid="ignore"):
                 prop = np.where(base_est > 0, est / np.where(base_est > 0, base_est, 1), np.nan)
             sw2 = member @ self.sw2
-            for (x, y), sh in shared.items():
-                stats[(x, y)] = proportion_z(prop[x], base_est[x], sw2[x], prop[y],
-                                             base_est[y], sw2[y], float(sh @ self.sw2))
+            for p in testable:
+                x, y, _ = p
+                stats[p] = proportion_z(prop[x], base_est[x], sw2[x], prop[y], base_est[y],
+                                        sw2[y], float(plan.shared(p) @ self.sw2))
         else:
             mom = self._moments(rd)
             col_m = member @ mom
-            means = [mean_from_moments(col_m[i]) for i in range(len(columns))]
-            for (x, y), sh in shared.items():
-                mx, my = means[x], means[y]
+            means = [mean_from_moments(col_m[i]) for i in range(len(member))]
+            for p in testable:
+                mx, my = means[p[0]], means[p[1]]
                 both = mx is not None and my is not None
-                cov = covariance_from_moments(sh @ mom, mx, my) if both else 0.0
-                stats[(x, y)] = mean_z(mx, my, cov)
+                cov = covariance_from_moments(plan.shared(p) @ mom, mx, my) if both else 0.0
+                stats[p] = mean_z(mx, my, cov)
             in_mean = self._in_mean(rd)
             counts = (member & in_mean) @ g.base[:, :2]
-        letters, tests = _letters(rd.key, columns, stats, req)
+        marks, tests = _marks(rd.key, columns, stats, req, plan.compare)
         cells = []
         for i in range(len(columns)):
+            sig, vs = marks[i]
             if not rd.is_mean:
                 pct = None if np.isnan(prop[i]) else 100.0 * float(prop[i])
-                cells.append(Cell(int(hits[i, 0]), float(hits[i, 1]), pct, sig=letters[i]))
+                cells.append(Cell(int(hits[i, 0]), float(hits[i, 1]), pct, sig=sig, vs=vs))
             else:
                 m = means[i]
                 cells.append(Cell(int(counts[i, 0]), float(counts[i, 1]), None,
-                                  m.mean if m else None, m.se if m else None, letters[i]))
+                                  m.mean if m else None, m.se if m else None, sig, vs))
         return cells, tests
 
     def _in_mean(self, rd: _RowDef) -> np.ndarray:
@@ -478,26 +524,38 @@ class _Calc:
         return np.column_stack([n, sw, sw * x, sw2, sw2 * x, sw2 * x * x])
 
 
-def _letters(row_key: str, columns: list[Column], stats: dict[tuple[int, int], ZTest],
-             req: TabRequest) -> tuple[list[tuple[str, ...]], list[PairTest]]:
-    """Letters per column and every pair's test; untested pairs keep their reason and stay
-    out of the multiplicity correction."""
+Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than total/rest
+
+
+def _marks(row_key: str, columns: list[Column], stats: dict[tuple[int, int, int], ZTest],
+           req: TabRequest, compare: str) -> tuple[list[Marks], list[PairTest]]:
+    """Each column's marks and every test; the correction adjusts the p-values of one
+    family (a span, within this row) together; untested pairs keep their reason and stay
+    out of it."""
     pvals = {p: normal_p_two_sided(t.z) for p, t in stats.items() if t.z is not None}
-    adj = dict(zip(pvals, adjust(list(pvals.values()), req.correction), strict=True))
-    won: list[list[str]] = [[] for _ in columns]
+    adj: dict[tuple[int, int, int], float] = {}
+    for fam in {p[2] for p in pvals}:
+        keys = [p for p in pvals if p[2] == fam]
+        adj.update(zip(keys, adjust([pvals[k] for k in keys], req.correction), strict=True))
+    won: list[list[int]] = [[] for _ in columns]
+    vs: list[str | None] = [None] * len(columns)
     tests = []
-    for (x, y), t in stats.items():
-        a, b = columns[x].letter or "", columns[y].letter or ""
+    for p, t in stats.items():
+        x, y, _ = p
+        a = columns[x].letter or ""
+        b = "Total" if y == 0 else columns[y].letter or "" if y < len(columns) else "Rest"
         if t.z is None:
             tests.append(PairTest(row_key, a, b, None, None, None, False, t.reason))
             continue
-        pa = adj[(x, y)]
-        significant = significant_at(pa, t.z, req.sig_level)
-        if significant:
+        significant = significant_at(adj[p], t.z, req.sig_level)
+        if significant and compare == "pairs":
             winner, loser = (x, y) if t.z > 0 else (y, x)
-            won[winner].append(columns[loser].letter or "")
-        tests.append(PairTest(row_key, a, b, t.z, pvals[(x, y)], pa, significant))
-    return [tuple(sorted(w, key=LETTERS.index)) for w in won], tests
+            won[winner].append(loser)
+        elif significant:
+            vs[x] = "higher" if t.z > 0 else "lower"
+        tests.append(PairTest(row_key, a, b, t.z, pvals[p], adj[p], significant))
+    return [(tuple(columns[i].letter or "" for i in sorted(w)), v)
+            for w, v in zip(won, vs, strict=True)], tests
 
 
 def base_text(cb: Codebook, q: Variable) -> str:

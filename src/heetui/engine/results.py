@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from heetui.engine.banner import Banner
 from heetui.engine.filters import Filter
 from heetui.engine.stats import Correction
 from heetui.survey.codebook import Variable
@@ -24,6 +25,8 @@ class Column:
     low_base: bool
     tested: bool  # base large enough for significance tests
     not_tested: str | None = None  # why a banner column is not tested (None when tested)
+    span: str | None = None  # the id of the column's span; None for Total
+    filters: tuple[Filter, ...] = ()  # who the column holds (drill-down); () for Total
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Cell:
     value: float | None = None  # mean or score
     se: float | None = None  # standard error of value
     sig: tuple[str, ...] = ()  # letters of the columns this cell is significantly above
+    vs: str | None = None  # against Total or the rest: "higher", "lower" or None
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class PairTest:
 @dataclass(frozen=True)
 class Crosstab:
     question: Variable
-    banner: Variable | None
+    banner: Banner | None
     weighted: bool
     filters: tuple[Filter, ...]
     filter_text: tuple[str, ...]
@@ -78,6 +82,7 @@ class Crosstab:
     overlapping: bool  # banner columns can share respondents
     tests: tuple[PairTest, ...] = field(default=())
     group: tuple[Filter, ...] = ()  # set when the banner is a group vs the rest
+    compare: str = "pairs"  # columns tested in pairs within spans, or against total or rest
 
     @property
     def total(self) -> Column:

@@ -44,8 +44,7 @@ class CellRef:
     question: str
     codes: tuple[int, ...]  # () = the whole column (a base row)
     row_label: str = ""
-    banner: str | None = None
-    banner_code: int | None = None  # None = Total column
+    column: tuple[Filter, ...] = ()  # who the banner column holds; () = the Total column
     group: tuple[Filter, ...] = ()  # a group-vs-rest banner (from a profile)
     in_group: bool | None = None  # True: the group, False: the rest, None: everyone
 
@@ -121,8 +120,7 @@ def _cell_conditions(cb: Codebook, cell: CellRef) -> list[tuple[str, list[int]]]
     conds = eligibility(cb, q) if q.type != "open" else []
     if cell.codes and q.type != "open":
         conds.append(condition(cb, Filter(q.id, cell.codes)))
-    if cell.banner is not None and cell.banner_code is not None:
-        conds.append(condition(cb, Filter(cell.banner, (cell.banner_code,))))
+    conds += [condition(cb, f) for f in cell.column]
     if cell.group and cell.in_group is not None:
         gsql, gparams = group_where(cb, cell.group)
         conds.append((f"({gsql})" if cell.in_group else f"NOT ({gsql})", gparams))
@@ -134,8 +132,8 @@ def describe(cb: Codebook, sel: Selection) -> str:
     if sel.cell is not None:
         c = sel.cell
         group = describe_group(cb, c.group)
-        if c.banner is not None and c.banner_code is not None:
-            parts.append(cb.get(c.banner).option(c.banner_code).label)
+        if c.column:
+            parts.append(describe_group(cb, c.column))
         elif c.group and c.in_group is not None:
             parts.append(group if c.in_group else f"Not ({group})")
         else:
@@ -283,9 +281,9 @@ def _view_whole(sel: Selection) -> Selection | None:
     """The selection's view without its banner column (the Total of its table row, or the
     whole of a profile's group-vs-rest table), or None when it has no column."""
     c = sel.cell
-    if c is None or (c.banner_code is None and c.in_group is None):
+    if c is None or (not c.column and c.in_group is None):
         return None
-    return replace(sel, cell=replace(c, banner=None, banner_code=None, in_group=None))
+    return replace(sel, cell=replace(c, column=(), in_group=None))
 
 
 def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE,

@@ -169,7 +169,10 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
     q, b = ct.question, ct.banner
     return {
         "question": {"id": q.id, "text": q.text, "type": q.type, "base": ct.base_text},
-        "banner": None if b is None else {"id": b.id, "label": b.short, "type": b.type},
+        "banner": None if b is None else {
+            "id": b.id, "label": b.short,
+            "spans": [{"id": s.id, "label": s.label} for s in b.spans]},
+        "compare": ct.compare,
         "weighted": ct.weighted,
         "filters": [{"variable": f.variable, "codes": list(f.codes), "text": t}
                     for f, t in zip(ct.filters, ct.filter_text, strict=True)],
@@ -179,11 +182,13 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
                      "base": c.base, "weighted_base": _num(c.weighted_base),
                      "effective_base": _num(c.effective_base), "low_base": c.low_base,
-                     "tested": c.tested, "not_tested": c.not_tested} for c in ct.columns],
+                     "tested": c.tested, "not_tested": c.not_tested, "span": c.span}
+                    for c in ct.columns],
         "rows": [{"key": r.key, "label": r.label, "kind": r.kind, "codes": list(r.codes),
                   "cells": [{"count": c.count, "weighted_count": _num(c.weighted_count),
                              "percent": _num(c.percent), "value": _num(c.value),
-                             "se": _num(c.se), "sig": list(c.sig)} for c in r.cells]}
+                             "se": _num(c.se), "sig": list(c.sig), "vs": c.vs}
+                            for c in r.cells]}
                  for r in ct.rows],
         "tests": [{"row": t.row, "columns": [t.a, t.b], "tested": t.tested,
                    "z": _num(t.statistic), "p_value": _num(t.p_value, 8),

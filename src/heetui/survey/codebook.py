@@ -123,6 +123,18 @@ class Benchmark:
     note: str = ""
 
 
+NEST = "/"  # a nested banner span: "inner/outer" (variable ids never contain it)
+
+
+@dataclass(frozen=True)
+class BannerDef:
+    """A named banner: spans side by side, each a variable id or "inner/outer"."""
+
+    id: str
+    label: str
+    spans: tuple[str, ...]
+
+
 MIN_GROUP_FLOOR = 3  # the smallest minimum group for comments heetui accepts
 
 
@@ -144,6 +156,7 @@ class Codebook:
     themes: tuple[Theme, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
     benchmark_note: str = ""
+    banners: tuple[BannerDef, ...] = ()
     _index: dict[str, Variable] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -190,6 +203,11 @@ class Codebook:
             if v.id.lower() == low:
                 return v
         return None
+
+    def banner(self, name: str) -> BannerDef | None:
+        """A named banner by id, case-insensitively."""
+        low = name.lower()
+        return next((b for b in self.banners if b.id.lower() == low), None)
 
     def theme_label(self, code: int) -> str:
         for t in self.themes:

@@ -11,7 +11,9 @@ from typing import Any
 
 from heetui.survey.codebook import (
     MIN_GROUP_FLOOR,
+    NEST,
     VAR_TYPES,
+    BannerDef,
     Benchmark,
     Codebook,
     Eligibility,
@@ -228,12 +230,45 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
             continue
         benchmarks.append(Benchmark(c.str_(b, "label", f"benchmarks.items[{i}]"), float(val),
                                     str(b.get("note", ""))))
+    banners = _banners(c, data, {v.id: v for v in variables})
     if not any(v.type != "open" for v in variables):
         c.add("questions", "the codebook has no single, multi-response or numeric variable")
     cb = Codebook(survey=survey, settings=settings, variables=tuple(variables),
                   themes=tuple(themes), benchmarks=tuple(benchmarks),
-                  benchmark_note=str(bsec.get("note", "")))
+                  benchmark_note=str(bsec.get("note", "")), banners=banners)
     return cb, c.problems
+
+
+def _banners(c: _Collector, data: dict[str, Any], variables: dict[str, Variable]
+             ) -> tuple[BannerDef, ...]:
+    """Named banners: an id that is not a variable's, a label, and spans of single- or
+    multi-response variables ("inner/outer" nests inner within outer)."""
+    out: list[BannerDef] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(c.table_list(data, "banners", "")):
+        where = f"banners[{i}]"
+        bid = c.str_(raw, "id", where)
+        if bid and not bid.replace("_", "").isalnum():
+            c.add(f"{where}.id", f"{bid!r} must contain only letters, digits and underscores")
+        if bid.lower() in seen or bid in variables:
+            c.add(f"{where}.id", f"{bid!r} is already the id of a banner or a variable")
+        seen.add(bid.lower())
+        label = c.str_(raw, "label", where, required=False) or bid
+        spans = raw.get("spans")
+        if not isinstance(spans, list) or not spans or not all(isinstance(s, str)
+                                                                 for s in spans):
+            c.add(f"{where}.spans", f'expected a list of segment ids such as ["region", '
+                  f'"seniority/region"], found {spans!r}')
+            continue
+        for s in spans:
+            parts = s.split(NEST)
+            bad = [p for p in parts if p not in variables or variables[p].type
+                   not in ("single", "multi")]
+            if len(parts) > 2 or bad or len(set(parts)) < len(parts):
+                c.add(f"{where}.spans", f"{s!r} is not a single- or multi-response variable, "
+                      f"or two different ones nested as inner{NEST}outer")
+        out.append(BannerDef(bid, label, tuple(spans)))
+    return tuple(out)
 
 
 def _option_dict(o: Option) -> dict[str, Any]:
@@ -280,6 +315,9 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
         out["benchmarks"] = {"note": cb.benchmark_note, "items": [
             {"label": b.label, "value": b.value, **({"note": b.note} if b.note else {})}
             for b in cb.benchmarks]}
+    if cb.banners:
+        out["banners"] = [{"id": b.id, "label": b.label, "spans": list(b.spans)}
+                          for b in cb.banners]
     out["segments"] = [_variable_dict(v) for v in cb.segments]
     out["questions"] = [_variable_dict(v) for v in cb.questions]
     return out

@@ -99,15 +99,12 @@ class CrosstabTable(DataTable):
         column = next((c for c in ct.columns if c.key == column_key), ct.columns[0])
         kind, _, key = row_key.partition(":")
         row = next((r for r in ct.rows if r.key == key), None) if kind != "base" else None
-        b = ct.banner
         if ct.group:  # a group-vs-rest banner: the group, the rest, or everyone
             return CellRef(question=ct.question.id, codes=row.codes if row else (),
                            row_label=row.label if row else "", group=ct.group,
                            in_group={1: True, 2: False}.get(column.code or 0))
         return CellRef(question=ct.question.id, codes=row.codes if row else (),
-                       row_label=row.label if row else "",
-                       banner=b.id if b and column.code is not None else None,
-                       banner_code=column.code)
+                       row_label=row.label if row else "", column=column.filters)
 
     def cell_text(self, row_key: str, column_key: str) -> str:
         """Plain text of one cell, without alignment padding (used by tests and copy)."""
