@@ -14,7 +14,8 @@ from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.engine.profile import profile
 from heetui.engine.session import open_survey
-from heetui.output.tables import render_json, render_text
+from heetui.output.tables import render_json
+from heetui.output.text_table import render_text
 from helpers import make_bundle, multi, single
 from reference import Bundle, mean_z, p_two_sided, prop_z
 

@@ -9,6 +9,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
+from heetui.engine.crosstab import GROUP_COLUMN
 from heetui.engine.filters import parse_filter
 from heetui.engine.profile import profile
 from heetui.tui.app import HeetuiApp
@@ -151,7 +152,7 @@ async def test_filter_profile_crosstab_verbatims_in_three_keys(survey):
         assert "Rest (B)" in heads and "Total" in heads
         t = table(app)
         assert t.cursor_coordinate == (t.get_row_index(f"row:{first.row_key}"),
-                                       t.get_column_index("__group__=1"))  # on the group's cell
+                                       t.get_column_index(GROUP_COLUMN))  # on the group's cell
         await pilot.press("enter")  # 3: its comments
         await settle(app, pilot)
         assert isinstance(app.screen, VerbatimScreen)

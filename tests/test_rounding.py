@@ -16,7 +16,8 @@ from heetui.output import profile as profile_out
 from heetui.output.chart_data import charts
 from heetui.output.charts import render as render_chart
 from heetui.output.numbers import fixed
-from heetui.output.tables import render_csv, render_md, render_text
+from heetui.output.tables import render_csv, render_md
+from heetui.output.text_table import render_text
 from heetui.output.xlsx import write_xlsx
 from heetui.tui.app import HeetuiApp
 from helpers import make_bundle, single

@@ -288,7 +288,8 @@ async def test_display_toggles(survey):
         await pilot.press("s", "l")
         await settle(app, pilot)
         assert "α=0.01" in status(app)
-        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%"  # not significant at 1%
+        # not significant at 1%
+        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%"
 
 
 async def test_help_overview_and_quit():

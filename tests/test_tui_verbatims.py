@@ -44,7 +44,8 @@ async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
         await open_cell(app, pilot, "row:4", "stakeholder_type=2")
         assert isinstance(app.screen, VerbatimScreen)
         assert summary(app).startswith(
-            "NHS Trust · relationship = Fairly negative · 30 respondents, 29 comments")
+            "Stakeholder type = NHS Trust · relationship = Fairly negative · 30 respondents, "
+            "29 comments")
         assert comment_list(app).option_count == 29
         first = comment_list(app).get_option_at_index(0).prompt.plain
         assert "Stakeholder type: NHS Trust" in first and "Themes:" in first

@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from heetui.engine.choices import COMPARES, CORRECTIONS
+
 if TYPE_CHECKING:
     from heetui.engine.session import Survey
 
 USER_ERROR = 2
 MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
 MAX_CHART_HEIGHT = 200
+MAX_TEXT_WIDTH = 1000
 MAX_ROWS = 10**12  # --limit and --offset: far beyond any survey, well within DuckDB's BIGINT
 
 
@@ -40,8 +43,10 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
 
 def _table_args(p: argparse.ArgumentParser) -> None:
     """What tab and chart share: the question, banner, filters, weights and α."""
-    p.add_argument("question")
-    p.add_argument("--by", metavar="SEGMENT", help="banner: a segment or question")
+    p.add_argument("question", help="the question to tabulate (see `heetui info`)")
+    p.add_argument("--by", action="append", default=[], metavar="SPANS",
+                   help="banner: segments or questions side by side (a,b or repeated --by), "
+                   "a/b for a nested within b, or a banner named in the codebook")
     _filter_arg(p)
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
     p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
@@ -60,11 +65,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     tab = sub.add_parser("tab", help="crosstab a question by a segment")
     _table_args(tab)
-    tab.add_argument("--correction", choices=("none", "bonferroni", "bh"), default="none")
+    tab.add_argument("--correction", choices=CORRECTIONS, default="none",
+                     help="multiplicity correction over the tests of one span in one row")
+    tab.add_argument("--compare", choices=COMPARES, default="pairs",
+                     help="test columns in pairs within each span (letters), or each column "
+                     "against Total or against the rest of the sample (higher/lower marks)")
     tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text")
     tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
                      help="text/md cells: percents, counts or both")
-    tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N")
+    tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N",
+                     help="decimals of percents (0 to 3)")
+    tab.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
+                     help="counts shown next to weighted percents (default: weighted)")
+    tab.add_argument("--sort", choices=("none", "total"), default="none",
+                     help="order answers by Total (nets, means, scores and answers such as "
+                     "Don't know keep their places)")
+    tab.add_argument("--hide-empty", action="store_true",
+                     help="leave out answers and banner columns without respondents")
+    tab.add_argument("--width", type=int, default=None, metavar="N",
+                     help="text width (default: the terminal's, or 120); wider tables continue "
+                     "in blocks of whole spans")
     tab.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
     tab.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
     tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
@@ -84,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--against", choices=("rest", "total"), default="rest")
     prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
     prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
-    prof.add_argument("--correction", choices=("none", "bonferroni", "bh"), default="bh")
+    prof.add_argument("--correction", choices=CORRECTIONS, default="bh")
     prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
     prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text")
     prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
@@ -169,6 +189,7 @@ def cmd_info(args: argparse.Namespace) -> None:
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
+    from heetui.engine.arrange import arrange
     from heetui.engine.crosstab import TabRequest, crosstab
     from heetui.engine.filters import parse_filter
     from heetui.output.tables import render
@@ -176,9 +197,10 @@ def cmd_tab(args: argparse.Namespace) -> None:
     survey = _open(args)
     cb = survey.codebook
     filters = tuple(parse_filter(cb, f) for f in args.filter)
-    req = TabRequest(args.question, args.by, filters, args.weighted, args.sig_level,
-                     args.correction, args.low_base, args.min_test_base)
-    ct = crosstab(survey, req)
+    req = TabRequest(args.question, banner_arg(args.by), filters, args.weighted,
+                     args.sig_level, args.correction, args.low_base, args.min_test_base,
+                     compare=args.compare)
+    ct = arrange(crosstab(survey, req), args.sort == "total", args.hide_empty)
     if args.format == "xlsx":
         from heetui.output.atomic import FolderMissing
         from heetui.output.xlsx import default_name, write_xlsx
@@ -190,7 +212,24 @@ def cmd_tab(args: argparse.Namespace) -> None:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {target}\n")
         return
-    write_output(render(ct, args.format, args.show, args.decimals), args.output)
+    width = args.width or _terminal_width(args.output)
+    if not 40 <= width <= MAX_TEXT_WIDTH:
+        raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
+    write_output(render(ct, args.format, args.show, args.decimals, width,
+                        weighted_counts=args.counts == "weighted"), args.output)
+
+
+def _terminal_width(output: str | None) -> int:
+    import shutil
+
+    if output is None and sys.stdout is not None and sys.stdout.isatty():
+        return shutil.get_terminal_size((120, 40)).columns
+    return 120
+
+
+def banner_arg(by: list[str]) -> str | None:
+    """Repeated --by and commas mean the same: spans side by side."""
+    return ",".join(b for b in by if b.strip()) or None
 
 
 def cmd_chart(args: argparse.Namespace) -> None:
@@ -204,7 +243,8 @@ def cmd_chart(args: argparse.Namespace) -> None:
 
     survey = _open(args)
     cb = survey.codebook
-    req = TabRequest(args.question, args.by, tuple(parse_filter(cb, f) for f in args.filter),
+    req = TabRequest(args.question, banner_arg(args.by),
+                     tuple(parse_filter(cb, f) for f in args.filter),
                      args.weighted, args.sig_level)
     ct = crosstab(survey, req)
     tty = sys.stdout.isatty() and args.output is None

@@ -196,6 +196,8 @@ class ColumnSpec:
     key: str
     label: str
     span: int | None
+    heading: str  # the label under its span's title (a nested column: the inner option)
+    group: str | None  # a nested column's outer option, titled over its columns
     test_group: tuple[int, int]
     filters: tuple[Filter, ...]
     code: int | None
@@ -204,7 +206,7 @@ class ColumnSpec:
 
 def column_specs(banner: Banner | None, fields: dict[str, Field],
                  key: np.ndarray) -> list[ColumnSpec]:
-    cols = [ColumnSpec("total", "Total", None, (-1, 0), (), None,
+    cols = [ColumnSpec("total", "Total", None, "Total", None, (-1, 0), (), None,
                        np.ones(len(key), dtype=bool))]
     if banner is None:
         return cols
@@ -212,7 +214,8 @@ def column_specs(banner: Banner | None, fields: dict[str, Field],
         inner = fields[span.inner.id]
         if span.outer is None:
             for o in span.inner.options:
-                cols.append(ColumnSpec(f"{span.id}={o.code}", o.label, si, (si, 0),
+                cols.append(ColumnSpec(f"{span.id}={o.code}", o.label, si, o.label, None,
+                                       (si, 0),
                                        (Filter(span.inner.id, (o.code,)),), o.code,
                                        inner.member(key, o.code)))
             continue
@@ -221,7 +224,8 @@ def column_specs(banner: Banner | None, fields: dict[str, Field],
             in_b = outer.member(key, b.code)
             for a in span.inner.options:
                 cols.append(ColumnSpec(
-                    f"{span.id}={a.code}/{b.code}", f"{b.label}: {a.label}", si, (si, b.code),
+                    f"{span.id}={a.code}/{b.code}", f"{b.label}: {a.label}", si, a.label,
+                    b.label, (si, b.code),
                     (Filter(span.inner.id, (a.code,)), Filter(span.outer.id, (b.code,))),
                     a.code, in_b & inner.member(key, a.code)))
     return cols

@@ -27,6 +27,7 @@ from heetui.engine.banner import (
 from heetui.engine.banner import (
     column_specs as column_specs,
 )
+from heetui.engine.choices import COMPARES
 from heetui.engine.filters import (
     EngineError,
     Filter,
@@ -56,7 +57,6 @@ from heetui.engine.stats import (
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
-COMPARES = ("pairs", "total", "rest")  # each column against its span's others, Total, its rest
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class TabRequest:
 
 
 GROUP_ID = "__group__"
+GROUP_COLUMN = f"{GROUP_ID}=1"  # the key of a profile group's own column
 
 
 def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Banner:
@@ -369,7 +370,8 @@ def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
             key=s.key, label=s.label, letter=letters[i], code=s.code,
             base=int(n), weighted_base=float(sw), effective_base=eff,
             low_base=bool(n < low), tested=i > 0 and why is None, not_tested=why,
-            span=None if s.span is None else spans[s.span].id, filters=s.filters))
+            span=None if s.span is None else spans[s.span].id, filters=s.filters,
+            heading=s.heading, group=s.group))
     compare = "pairs" if req.group else req.compare
     plan = _plan(specs, columns, member, calc, compare, min_test)
     rows: list[Row] = []

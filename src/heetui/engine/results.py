@@ -11,6 +11,9 @@ from heetui.engine.stats import Correction
 from heetui.survey.codebook import Variable
 
 RowKind = Literal["category", "net", "mean", "score"]
+VALUE_KINDS: tuple[str, ...] = ("mean", "score")  # rows whose cells hold a value and its SE
+NET_PREFIX = "NET: "
+SE_LABEL = "standard error"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Column:
     not_tested: str | None = None  # why a banner column is not tested (None when tested)
     span: str | None = None  # the id of the column's span; None for Total
     filters: tuple[Filter, ...] = ()  # who the column holds (drill-down); () for Total
+    heading: str = ""  # the label under its span's title; a nested column: the inner option
+    group: str | None = None  # a nested column's outer option, titled over its columns
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,20 @@ class Row:
     kind: RowKind
     codes: tuple[int, ...]  # answer codes the row stands for (drill-down); () for mean
     cells: tuple[Cell, ...]
+
+    @property
+    def is_value(self) -> bool:
+        """A mean or score row: cells carry a value and its SE instead of a percent."""
+        return self.kind in VALUE_KINDS
+
+    @property
+    def is_summary(self) -> bool:
+        """Nets, means and scores: shown in bold, kept in place when answers are sorted."""
+        return self.kind != "category"
+
+    @property
+    def display_label(self) -> str:
+        return NET_PREFIX + self.label if self.kind == "net" else self.label
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
-Correction = Literal["none", "bonferroni", "bh"]
-CORRECTIONS: tuple[str, ...] = ("none", "bonferroni", "bh")
+from heetui.engine.choices import CORRECTIONS, Correction
 
 
 def effective_base(sw: float, sw2: float) -> float:

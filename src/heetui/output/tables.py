@@ -8,10 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import textwrap
 from typing import Any, Literal
 
-from heetui.engine.results import Cell, Column, Crosstab, Row
+from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, Row
 from heetui.output.cells import cell_text
 from heetui.output.numbers import fixed
 
@@ -23,9 +22,17 @@ UNTESTED_MARK = "!"
 def legend(ct: Crosstab) -> str:
     corr = {"none": "no multiplicity correction", "bonferroni": "Bonferroni correction",
             "bh": "Benjamini-Hochberg (FDR) correction"}[ct.correction]
+    what = {"pairs": "Letters: significantly higher than the column with that letter in the "
+                     "same span",
+            "total": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
+                     "than Total",
+            "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
+                    "than everyone not in the column"}[ct.compare]
+    spans = len(ct.banner.spans) if ct.banner else 0
     parts = [
-        f"Letters: significantly higher than the column with that letter (two-sided z-test, "
-        f"p < {ct.sig_level:g}, pooled proportion, no continuity correction, {corr}"
+        f"{what} (two-sided z-test, p < {ct.sig_level:g}, pooled proportion, no continuity "
+        f"correction, {corr}" + (" within each span" if spans > 1 and ct.correction != "none"
+                                 else "")
         + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
         + ("; weighted tests use effective bases" if ct.weighted else "") + ").",
         f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
@@ -58,7 +65,9 @@ def short_legend(ct: Crosstab) -> str:
     overlap = ", overlap-corrected" if ct.overlapping else ""
     pairs = [t for t in ct.tests if t.reason]
     skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
-    return (f"Letter = higher than that column (z-test p<{ct.sig_level:g}{corr}{overlap})  "
+    what = ("Letter = higher than that column" if ct.compare == "pairs" else
+            f"{VS_MARKS['higher']}{VS_MARKS['lower']} = higher/lower than {ct.compare}")
+    return (f"{what} (z-test p<{ct.sig_level:g}{corr}{overlap})  "
             f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
             f"not tested{skipped}  ? help")
 
@@ -66,12 +75,21 @@ def short_legend(ct: Crosstab) -> str:
 def state_line(ct: Crosstab) -> str:
     weights = "Weighted" if ct.weighted else "Unweighted"
     flt = "; ".join(ct.filter_text) if ct.filter_text else "none"
-    banner = ct.banner.short if ct.banner else "none"
-    return f"Banner: {banner} | {weights} | Filters: {flt} | {ct.base_text}"
+    return f"Banner: {banner_text(ct)} | {weights} | Filters: {flt} | {ct.base_text}"
+
+
+def banner_text(ct: Crosstab) -> str:
+    """The banner's name and, when it has several spans or a name of its own, its spans."""
+    b = ct.banner
+    if b is None:
+        return "none"
+    spans = " | ".join(s.label for s in b.spans)
+    return b.short if spans == b.short else f"{b.short} ({spans})"
 
 
 def column_heading(c: Column) -> str:
-    return c.label + (f" ({c.letter})" if c.letter else "")
+    """A column's heading under its span title (see span_titles), with its letter."""
+    return (c.heading or c.label) + (f" ({c.letter})" if c.letter else "")
 
 
 def base_mark(c: Column) -> str:
@@ -80,28 +98,40 @@ def base_mark(c: Column) -> str:
     return LOW_MARK if c.low_base else ""
 
 
+VS_MARKS = {"higher": "▲", "lower": "▼"}  # against Total or the rest
+
+
+def marks(cell: Cell) -> str:
+    """A cell's significance marks: the letters it beats, or ▲/▼ against Total or rest."""
+    return "".join(cell.sig) + VS_MARKS.get(cell.vs or "", "")
+
+
 def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
-                letters: bool = True) -> str:
-    sig = "".join(cell.sig) if letters else ""
-    if row.kind in ("mean", "score"):
+                letters: bool = True, count_weighted: bool = False) -> str:
+    sig = marks(cell) if letters else ""
+    if row.is_value:
         if cell.value is None:
             return "-"
-        dec = 2 if row.kind == "mean" else 1
-        return f"{fixed(cell.value, dec)}{sig}"
+        return f"{fixed(cell.value, value_decimals(row))}{sig}"
     if cell.percent is None:
         return "-"
     pct = f"{fixed(cell.percent, decimals)}%"
+    count = fixed(cell.weighted_count, 0) if count_weighted else str(cell.count)
     if show == "count":
-        return f"{cell.count}{sig}"
+        return f"{count}{sig}"
     if show == "both":
-        return f"{pct}{sig} ({cell.count})"
+        return f"{pct}{sig} ({count})"
     return pct + sig
 
 
+def value_decimals(row: Row) -> int:
+    return 2 if row.kind == "mean" else 1
+
+
 def format_se(cell: Cell, row: Row) -> str:
-    if row.kind not in ("mean", "score") or cell.se is None:
+    if not row.is_value or cell.se is None:
         return ""
-    return f"({fixed(cell.se, 2 if row.kind == 'mean' else 1)})"
+    return f"({fixed(cell.se, value_decimals(row))})"
 
 
 def base_rows(ct: Crosstab) -> list[tuple[str, list[str]]]:
@@ -112,52 +142,68 @@ def base_rows(ct: Crosstab) -> list[tuple[str, list[str]]]:
     return rows
 
 
+def counts_weighted(ct: Crosstab, show: Show, weighted_counts: bool = True) -> bool:
+    """Whether the counts shown are weighted: next to weighted percents, unless asked."""
+    return ct.weighted and weighted_counts and show != "percent"
+
+
+def count_note(ct: Crosstab, show: Show, weighted_counts: bool = True) -> str:
+    """What the counts in the cells are, when counts are shown."""
+    if show == "percent":
+        return ""
+    if counts_weighted(ct, show, weighted_counts):
+        return "Counts are weighted (sums of weights, rounded)."
+    return "Counts are unweighted respondents." + (" Percents are weighted." if ct.weighted
+                                                   else "")
+
+
 def body_rows(ct: Crosstab, show: Show = "percent", decimals: int = 0,
-              letters: bool = True) -> list[tuple[str, list[str]]]:
+              letters: bool = True, weighted_counts: bool = True
+              ) -> list[tuple[str, list[str]]]:
+    cw = counts_weighted(ct, show, weighted_counts)
     out: list[tuple[str, list[str]]] = []
     for r in ct.rows:
-        label = f"NET: {r.label}" if r.kind == "net" else r.label
-        out.append((label, [format_cell(c, r, show, decimals, letters) for c in r.cells]))
-        if r.kind in ("mean", "score"):
-            out.append(("  (standard error)", [format_se(c, r) for c in r.cells]))
+        out.append((r.display_label,
+                    [format_cell(c, r, show, decimals, letters, cw) for c in r.cells]))
+        if r.is_value:
+            out.append((f"  ({SE_LABEL})", [format_se(c, r) for c in r.cells]))
     return out
 
 
-def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0,
-                width: int = 120) -> str:
-    label_w = max(24, min(44, max(len(r.label) for r in ct.rows) + 5))
-    ncol = len(ct.columns)
-    col_w = max(9, min(14, (width - label_w) // max(ncol, 1)))
-    heads = [textwrap.wrap(column_heading(c), col_w - 1) or [""] for c in ct.columns]
-    depth = max(len(h) for h in heads)
-    lines = [f"{ct.question.id}: {ct.question.text}", state_line(ct), ""]
-    for k in range(depth):
-        cells = [(h[k] if k < len(h) else "").rjust(col_w) for h in heads]
-        lines.append(" " * label_w + "".join(cells))
-    for label, values in base_rows(ct) + body_rows(ct, show, decimals):
-        lines.append(_fit(label, label_w) + "".join(v.rjust(col_w) for v in values))
-    lines += ["", *textwrap.wrap(legend(ct), width)]
-    for note in untested_notes(ct):
-        lines += textwrap.wrap(note, width, subsequent_indent="  ")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+def span_titles(ct: Crosstab) -> list[str]:
+    """The title over each column ("" for Total): its span's label, and for a nested span
+    the outer option its columns share."""
+    labels = {s.id: s.label for s in ct.banner.spans} if ct.banner else {}
+    return [labels.get(c.span or "", "") + (f": {c.group}" if c.group else "")
+            for c in ct.columns]
 
 
-def _fit(label: str, w: int) -> str:
-    return (label if len(label) < w else label[: w - 2] + "…").ljust(w)
-
-
-def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0) -> str:
+def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
+              weighted_counts: bool = True) -> str:
+    """A Markdown table; with a banner, its header row names each span over its first
+    column and the column headings follow as the first row."""
     def esc(s: str) -> str:
         return s.replace("|", "\\|")
 
-    head = ["", *[esc(column_heading(c)) for c in ct.columns]]
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    heads = [esc(column_heading(c)) for c in ct.columns]
     lines = [f"**{esc(ct.question.id)}**: {esc(ct.question.text)}", "",
-             f"_{esc(state_line(ct))}_", "",
-             "| " + " | ".join(head) + " |",
-             "|" + "---|" + "---:|" * len(ct.columns)]
-    for label, values in base_rows(ct) + body_rows(ct, show, decimals):
-        lines.append("| " + " | ".join([esc(label), *values]) + " |")
-    lines += ["", esc(legend(ct))]
+             f"_{esc(state_line(ct))}_", ""]
+    rule = "|" + "---|" + "---:|" * len(ct.columns)
+    if ct.banner is None:
+        lines += [row(["", *heads]), rule]
+    else:
+        titles = span_titles(ct)
+        firsts = [t if i == 0 or t != titles[i - 1] else "" for i, t in enumerate(titles)]
+        lines += [row(["", *[f"**{esc(t)}**" if t else "" for t in firsts]]), rule,
+                  row(["", *[f"**{h}**" for h in heads]])]
+    for label, values in base_rows(ct) + body_rows(ct, show, decimals,
+                                                   weighted_counts=weighted_counts):
+        lines.append(row([esc(label), *values]))
+    lines += ["", esc(" ".join(filter(None, [count_note(ct, show, weighted_counts),
+                                             legend(ct)])))]
     return "\n".join(lines) + "\n"
 
 
@@ -206,27 +252,30 @@ def render_csv(ct: Crosstab) -> str:
     """Tidy CSV: one line per cell, every field a spreadsheet or script needs."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["question", "banner", "weighted", "filters", "column", "letter", "base",
+    w.writerow(["question", "banner", "weighted", "filters", "span", "column", "letter", "base",
                 "weighted_base", "effective_base", "low_base", "row", "kind", "count",
                 "weighted_count", "percent", "value", "se", "sig"])
     flt = "; ".join(ct.filter_text)
     for r in ct.rows:
         for c, cell in zip(ct.columns, r.cells, strict=True):
             w.writerow([ct.question.id, ct.banner.id if ct.banner else "", ct.weighted,
-                        cell_text(flt), cell_text(c.label), c.letter or "", c.base,
+                        cell_text(flt), c.span or "", cell_text(c.label), c.letter or "",
+                        c.base,
                         _num(c.weighted_base), _num(c.effective_base), c.low_base,
                         cell_text(r.label), r.kind, cell.count,
                         _num(cell.weighted_count), _num(cell.percent), _num(cell.value),
-                        _num(cell.se), "".join(cell.sig)])
+                        _num(cell.se), marks(cell)])
     return buf.getvalue()
 
 
 def render(ct: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
-           width: int = 120) -> str:
+           width: int = 120, weighted_counts: bool = True) -> str:
     if fmt == "text":
-        return render_text(ct, show, decimals, width)
+        from heetui.output.text_table import render_text
+
+        return render_text(ct, show, decimals, width, weighted_counts)
     if fmt == "md":
-        return render_md(ct, show, decimals)
+        return render_md(ct, show, decimals, weighted_counts)
     if fmt == "json":
         return render_json(ct)
     if fmt == "csv":

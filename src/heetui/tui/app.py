@@ -19,7 +19,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
+from heetui.engine.crosstab import GROUP_COLUMN, TabRequest, crosstab, tab_ready
 from heetui.engine.filters import Filter, describe_group
 from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
@@ -368,7 +368,7 @@ class HeetuiApp(ExportActions, LeanApp):
 
         def chosen(row: ProfileRow | None) -> None:
             if row is not None:  # that question, with the group as a banner column
-                self._cursor_target = (f"row:{row.row_key}", "c1")  # on the group's cell
+                self._cursor_target = (f"row:{row.row_key}", GROUP_COLUMN)  # on the group's cell
                 self._focus_table = True
                 self.set_view(replace(self.view, question=row.question, group=group))
 

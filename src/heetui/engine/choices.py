@@ -1,0 +1,12 @@
+"""The names of the engine's test options, in a module light enough for the command line's
+argument parser to import (no numpy, no DuckDB)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Correction = Literal["none", "bonferroni", "bh"]
+CORRECTIONS: tuple[str, ...] = ("none", "bonferroni", "bh")
+# pairs: each column against the other columns of its span (letters); total: each column
+# against Total; rest: each column against everyone not in it (higher/lower marks)
+COMPARES: tuple[str, ...] = ("pairs", "total", "rest")
