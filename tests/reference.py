@@ -127,3 +127,75 @@ def mean_z(w: np.ndarray, a: np.ndarray, b: np.ndarray, x: np.ndarray) -> float 
 
 def p_two_sided(z: float) -> float:
     return float(2 * sps.norm.sf(abs(z)))
+
+
+# ---- banners of spans (side by side, nested), read from the codebook file ---------------
+
+@dataclass
+class BannerColumn:
+    span: str            # the span as written: "seniority", or "region/seniority" (nested)
+    labels: tuple        # (option label,) or, nested, (outer label, inner label)
+    members: np.ndarray  # bool per respondent, before the table's base is applied
+    outer: int | None = None  # nested: the outer option's code
+
+
+def expand_banner(bundle: Bundle, by: list[str]) -> list[str]:
+    """The spans of ``--by`` values: commas and repeats side by side; a name from the
+    codebook's ``[[banners]]`` stands for its spans."""
+    spans: list[str] = []
+    for part in (p.strip() for b in by for p in b.split(",")):
+        named = next((b for b in bundle.cb.get("banners", []) if b["id"] == part), None)
+        spans.extend(named["spans"] if named else [part])
+    return spans
+
+
+def span_columns(bundle: Bundle, span: str) -> list[BannerColumn]:
+    """A span's columns in codebook order; ``a/b`` is a within b: for each option of the
+    outer b, each option of the inner a."""
+    if "/" in span:
+        inner, outer = span.split("/")
+        return [BannerColumn(span, (o["label"], i["label"]),
+                             bundle.option(outer, [o["code"]]) & bundle.option(inner,
+                                                                                [i["code"]]),
+                             o["code"])
+                for o in bundle.var(outer)["options"] for i in bundle.var(inner)["options"]]
+    return [BannerColumn(span, (o["label"],), bundle.option(span, [o["code"]]))
+            for o in bundle.var(span)["options"]]
+
+
+def filter_mask(bundle: Bundle, text: str) -> np.ndarray:
+    """``VAR=V1,V2``: respondents with any of the values (codes or labels, any case)."""
+    vid, _, values = text.partition("=")
+    opts = bundle.var(vid)["options"]
+    codes = []
+    for v in (v.strip() for v in values.split(",")):
+        codes.append(int(v) if v.isdigit() else
+                     next(o["code"] for o in opts if o["label"].casefold() == v.casefold()))
+    return bundle.option(vid, codes)
+
+
+def bases(w: np.ndarray, m: np.ndarray) -> tuple[int, float, float]:
+    """(respondents, Σw, Kish effective base (Σw)²/Σw²) of membership ``m``."""
+    sw, sw2 = w[m].sum(), (w[m] ** 2).sum()
+    return int(m.sum()), float(sw), float(sw * sw / sw2) if sw2 > 0 else 0.0
+
+
+def mean_se(w: np.ndarray, m: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    """Weighted mean of ``x`` over ``m`` and its SE (linearised, scaled by √(n/(n−1)), as
+    statsmodels' WLS with HC1 gives for an intercept)."""
+    ww, xx = w[m], x[m]
+    sw = ww.sum()
+    mean = (ww * xx).sum() / sw
+    n = len(ww)
+    se = math.sqrt(n / (n - 1) * ((ww * (xx - mean)) ** 2).sum()) / sw if n > 1 else math.nan
+    return float(mean), se
+
+
+def adjust(p: list[float], method: str) -> list[float]:
+    """Multiplicity-adjusted p-values of one family (statsmodels' multipletests)."""
+    if method == "none" or not p:
+        return list(p)
+    from statsmodels.stats.multitest import multipletests
+
+    adjusted = multipletests(p, method={"bonferroni": "bonferroni", "bh": "fdr_bh"}[method])[1]
+    return [float(a) for a in adjusted]
