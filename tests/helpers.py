@@ -46,3 +46,22 @@ def make_bundle(folder: Path, variables: list[dict], data: dict[str, list], weig
         cols[k] = pl.Series(k, v, dtype=dtype)
     return write_bundle(folder, codebook(variables, weight, **survey), pl.DataFrame(cols),
                         verbatims, force=True)
+
+
+def table_headings(table: Any) -> list[str]:
+    """The column headings a reader sees in the app's table, one string each: the heading's
+    lines joined, without the span title line over them."""
+    spans = table.crosstab is not None and table.crosstab.banner is not None
+    out = []
+    for c in table.columns.values():
+        lines = c.label.plain.split("\n")
+        if spans and len(lines) > 1:
+            lines = lines[1:]
+        out.append(" ".join(line.strip() for line in lines if line.strip()))
+    return out
+
+
+def table_span_line(table: Any) -> str:
+    """The span title line over the app table's columns, as drawn (columns side by side)."""
+    return "".join(c.label.plain.split("\n")[0] if c.key.value != "label" else ""
+                   for c in table.columns.values())

@@ -27,7 +27,8 @@ def test_xlsx_numbers_match_json(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0].startswith("effectiveness: Overall, how would you rate")
     assert "Weighted" in rows[1][0] and "Stakeholder type = NHS Trust" in rows[1][0]
-    heads = [h for h in rows[3][1:] if h]
+    assert [h for h in rows[3][1:] if h] == ["Region"]  # the span's title, merged over it
+    heads = [h for h in rows[4][1:] if h]
     assert heads == [c["label"] + (f" ({c['letter']})" if c["letter"] else "")
                      for c in d["columns"]]
     by_label = {row[0]: row for row in rows if row and row[0]}
@@ -42,7 +43,7 @@ def test_xlsx_numbers_match_json(tmp_path):
             assert got == pytest.approx(want, abs=1e-6)
             assert (line[2 + 2 * i] or "") == "".join(cell["sig"])
     assert any(row[0] and str(row[0]).startswith("Letters:") for row in rows)
-    fmt = ws.cell(row=6 + 2, column=2).number_format  # a percent cell
+    fmt = ws.cell(row=7 + 2, column=2).number_format  # a percent cell
     assert "%" in fmt
 
 

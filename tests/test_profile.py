@@ -15,6 +15,7 @@ from heetui.engine.profile import profile
 from heetui.tui.app import HeetuiApp
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
+from helpers import table_headings
 from test_cli_info import run
 from test_crosstab_numbers import eligible
 from test_tui import add_filter, settle, table
@@ -148,7 +149,7 @@ async def test_filter_profile_crosstab_verbatims_in_three_keys(survey):
         await pilot.press("enter")  # 2: that question, group vs rest
         await settle(app, pilot)
         assert app.view.question == first.question
-        heads = [str(c.label).replace("\n", " ") for c in table(app).columns.values()]
+        heads = table_headings(table(app))
         assert "Rest (B)" in heads and "Total" in heads
         t = table(app)
         assert t.cursor_coordinate == (t.get_row_index(f"row:{first.row_key}"),

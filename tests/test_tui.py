@@ -11,9 +11,11 @@ from heetui.engine.crosstab import crosstab
 from heetui.engine.filters import Filter
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
+from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.browser import QuestionBrowser
-from heetui.tui.modals import BannerScreen, FilterScreen, TextScreen
+from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.table_view import CrosstabTable
+from helpers import table_headings
 from test_cache import same_table
 
 BASE = "base:Base (unweighted)"
@@ -49,7 +51,7 @@ def burst(app, *keys: str) -> None:
 
 
 def headings(app) -> list[str]:
-    return [str(c.label).replace("\n", " ") for c in table(app).columns.values()]
+    return table_headings(table(app))
 
 
 async def choose_banner(app, pilot, var_id: str) -> None:
@@ -177,7 +179,7 @@ async def test_keys_typed_after_choosing_a_banner_are_acted_on(survey):
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        burst(app, "b", "down", "enter", "w", "c")
+        burst(app, "b", "down", "down", "enter", "w", "c")  # past the named banner
         await settle(app, pilot)
         assert app.screen is app.screen_stack[0]
         assert (app.view.banner, app.view.weighted, app.view.show) == \
@@ -193,7 +195,8 @@ async def test_pickers_by_mouse(survey):
         await settle(app, pilot)
         await pilot.press("b")
         await pilot.pause()
-        await pilot.click("#banners", offset=(5, 3))  # the first segment, under its heading
+        # the first segment, under its heading (below the named banners)
+        await pilot.click("#banners", offset=(5, 5))
         await settle(app, pilot)
         assert app.screen is app.screen_stack[0] and app.view.banner == "stakeholder_type"
         await pilot.press("f")
@@ -493,7 +496,8 @@ async def test_a_choice_arriving_under_another_modal_is_ignored(survey):
     """Found by the 50,000-event monkey run: a picker's choice handled after the command
     palette opened over it dismissed the palette instead, and the picker's next Escape
     answered it a second time (InvalidStateError)."""
-    from heetui.tui.modals import NO_BANNER, close
+    from heetui.tui.banner_picker import NO_BANNER
+    from heetui.tui.modals import close
 
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -627,8 +631,9 @@ async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypat
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, BannerScreen)
-        # the highlight passes stakeholder type and org type and rests on seniority
-        burst(app, "down", "down", "down")
+        # the highlight passes the named banner, stakeholder type and org type and rests
+        # on seniority
+        burst(app, "down", "down", "down", "down")
         await pilot.pause()
         await asyncio.sleep(app_module.PREFETCH_DELAY + 0.2)
         await app.workers.wait_for_complete()
@@ -718,6 +723,7 @@ async def test_prefetches_run_one_at_a_time_and_skip_banners_left_behind(survey,
         monkeypatch.setattr(survey, "query", slow)
         await pilot.press("b")
         await pilot.pause()
+        await pilot.press("down")  # past the named banner
         for _ in range(3):  # stakeholder type, organisation type, seniority: 0.15 s each
             await pilot.press("down")
             await asyncio.sleep(app_module.PREFETCH_DELAY + 0.07)

@@ -9,7 +9,7 @@ from textual.widgets import OptionList, Static
 
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
-from heetui.tui.modals import BannerScreen
+from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
 from test_tui import burst, settle, table
 from test_verbatims import HOSTILE, _small_bundle

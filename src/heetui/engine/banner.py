@@ -59,6 +59,11 @@ class Banner:
     def short(self) -> str:
         return self.label
 
+    def describe(self) -> str:
+        """Its name and, when that does not already say it, its spans."""
+        spans = " | ".join(s.label for s in self.spans)
+        return self.label if spans == self.label else f"{self.label} ({spans})"
+
     @property
     def variables(self) -> tuple[Variable, ...]:
         """Every variable the banner reads, once, in order of first use."""

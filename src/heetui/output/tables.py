@@ -80,11 +80,7 @@ def state_line(ct: Crosstab) -> str:
 
 def banner_text(ct: Crosstab) -> str:
     """The banner's name and, when it has several spans or a name of its own, its spans."""
-    b = ct.banner
-    if b is None:
-        return "none"
-    spans = " | ".join(s.label for s in b.spans)
-    return b.short if spans == b.short else f"{b.short} ({spans})"
+    return ct.banner.describe() if ct.banner else "none"
 
 
 def column_heading(c: Column) -> str:

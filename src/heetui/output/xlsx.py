@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from heetui.engine.results import Crosstab
+from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.atomic import atomic_path
-from heetui.output.tables import base_mark, column_heading, legend, state_line
+from heetui.output.tables import (
+    base_mark,
+    column_heading,
+    legend,
+    marks,
+    span_titles,
+    state_line,
+)
 
 
 def default_name(ct: Crosstab, suffix: str = "xlsx") -> str:
-    banner = f"-by-{ct.banner.id}" if ct.banner else ""
+    banner = f"-by-{ct.banner.id.replace(',', '-').replace('/', '-within-')}" if ct.banner \
+        else ""
     weighted = "-weighted" if ct.weighted else ""
     return f"heetui-{ct.question.id}{banner}{weighted}.{suffix}"
 
@@ -35,6 +43,7 @@ def _sheet(wb: object, ct: Crosstab) -> None:
         "note": {"italic": True, "font_color": "#555555"},
         "head": {"bold": True, "align": "center", "text_wrap": True, "valign": "top",
                  "bottom": 1},
+        "span": {"bold": True, "align": "center", "bottom": 1, "bg_color": "#DDEBF7"},
         "base": {"italic": True, "num_format": "0"},
         "wbase": {"italic": True, "num_format": "0.0"},
         "pct": {"num_format": "0%"},
@@ -49,6 +58,18 @@ def _sheet(wb: object, ct: Crosstab) -> None:
     ws.write(1, 0, state_line(ct), fmt["note"])
     r = 3
     ws.set_column(0, 0, 44)
+    if ct.banner is not None:  # a span header row, merged over each span's columns
+        titles = span_titles(ct)
+        i = 1
+        while i < len(titles):
+            j = i
+            while j + 1 < len(titles) and titles[j + 1] == titles[i]:
+                j += 1
+            first, last = 1 + 2 * i, 2 + 2 * j
+            ws.merge_range(r, first, r, last, titles[i], fmt["span"])
+            i = j + 1
+        r += 1
+    head_row = r
     for i, c in enumerate(ct.columns):
         col = 1 + 2 * i
         ws.merge_range(r, col, r, col + 1, column_heading(c), fmt["head"])
@@ -69,24 +90,24 @@ def _sheet(wb: object, ct: Crosstab) -> None:
                 ws.write_number(r, 1 + 2 * i, getattr(c, attr), fmt["wbase"])
     for row in ct.rows:
         r += 1
-        bold = row.kind != "category"
-        ws.write(r, 0, f"NET: {row.label}" if row.kind == "net" else row.label,
+        bold = row.is_summary
+        ws.write(r, 0, row.display_label,
                  fmt["label_bold" if bold else "label"])
         for i, cell in enumerate(row.cells):
             col = 1 + 2 * i
-            if row.kind in ("mean", "score"):
+            if row.is_value:
                 if cell.value is not None:
                     ws.write_number(r, col, cell.value, fmt[row.kind])
             elif cell.percent is not None:
                 ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
-            if cell.sig:
-                ws.write(r, col + 1, "".join(cell.sig), fmt["sig"])
-        if row.kind in ("mean", "score"):
+            if marks(cell):
+                ws.write(r, col + 1, marks(cell), fmt["sig"])
+        if row.is_value:
             r += 1
-            ws.write(r, 0, "  standard error", fmt["note"])
+            ws.write(r, 0, f"  {SE_LABEL}", fmt["note"])
             for i, cell in enumerate(row.cells):
                 if cell.se is not None:
                     ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
     r += 2
     ws.write(r, 0, legend(ct), fmt["note"])
-    ws.freeze_panes(5, 1)
+    ws.freeze_panes(head_row + 2, 1)

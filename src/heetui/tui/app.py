@@ -27,6 +27,7 @@ from heetui.engine.session import Survey
 from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP
 from heetui.output.tables import short_legend
+from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
 from heetui.tui.commands import palette_commands
@@ -35,7 +36,7 @@ from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 from heetui.tui.lean import LeanApp
-from heetui.tui.modals import NO_BANNER, BannerScreen, FilterScreen, TextScreen
+from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 from heetui.tui.state import ViewState
@@ -225,7 +226,8 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def _update_status(self, loading: bool = False) -> None:
         v = self.view
-        banner = self.codebook.get(v.banner).short if v.banner else "none"
+        banner = self.crosstab.banner.describe() if self.crosstab and self.crosstab.banner \
+            and not loading else (v.banner or "none")
         if v.group:
             banner = f"group vs rest ({describe_group(self.codebook, v.group)})"
         parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]

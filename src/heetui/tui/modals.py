@@ -1,4 +1,5 @@
-"""Pickers and information screens: banner, filter, help, survey overview."""
+"""Pickers and information screens: filter, help, survey overview (the banner picker is in
+banner_picker.py), and what they share."""
 
 from __future__ import annotations
 
@@ -19,9 +20,6 @@ from textual.widgets.option_list import Option
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
 from heetui.tui.footer import KeyFooter
-
-NO_BANNER = "__none__"
-
 
 _closed: WeakSet[Screen[object]] = WeakSet()
 
@@ -71,50 +69,6 @@ class PickList(OptionList):
         i = self.highlighted
         if i is not None and not self.get_option_at_index(i).disabled:
             self._on_pick(self.get_option_at_index(i).id)
-
-
-class BannerScreen(Modal[str | None]):
-    """Choose what to pivot by: a segment, a closed question, or none."""
-
-    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
-    DEFAULT_CSS = """
-    BannerScreen { align: center middle; }
-    BannerScreen > Vertical { width: 60; max-width: 95%; height: 80%; border: thick $accent;
-                              background: $surface; }
-    BannerScreen OptionList { height: 1fr; }
-    """
-
-    def __init__(self, codebook: Codebook, current: str | None,
-                 preview: Callable[[str], None] | None = None) -> None:
-        super().__init__()
-        self.codebook = codebook
-        self.current = current
-        self.preview = preview  # told each banner the highlight moves to
-
-    def compose(self) -> ComposeResult:
-        opts: list[Option | None] = [Option("(no banner: Total only)", id=NO_BANNER),
-                                     Option("── Segments", disabled=True)]
-        opts += [Option(Text(f"{v.short}  ({v.id}{', overlapping' if v.type == 'multi' else ''})"),
-                        id=v.id) for v in self.codebook.segments if v.categorical]
-        opts.append(Option("── Questions", disabled=True))
-        opts += [Option(Text(f"{v.short}  ({v.id})"), id=v.id) for v in self.codebook.questions
-                 if v.categorical]
-        with Vertical():
-            yield Label(" Pivot by (Enter to choose, Esc to cancel)")
-            yield PickList(*opts, id="banners", on_pick=lambda choice: close(self, choice))
-
-    def on_mount(self) -> None:
-        ol = self.query_one(OptionList)
-        ol.highlighted = ol.get_option_index(self.current or NO_BANNER)
-        self.set_focus(ol)  # now, not after keys already typed
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.preview is not None and event.option.id is not None:
-            self.preview(event.option.id)
-
-    def action_dismiss_none(self) -> None:
-        close(self, None)
 
 
 class ValueList(SelectionList[int]):

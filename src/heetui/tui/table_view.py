@@ -2,87 +2,147 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from heetui.engine.results import Crosstab
+from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.engine.verbatims import CellRef
 from heetui.output.tables import (
     LOW_MARK,
     UNTESTED_MARK,
     base_rows,
     column_heading,
+    counts_weighted,
     format_cell,
     format_se,
+    marks,
+    span_titles,
 )
+from heetui.output.text_table import wrap_words
 from heetui.tui.state import ViewState
 
 LABEL_WIDTH = 34
-HEADER_WRAP = 13
+HEADER_WRAP = 13  # a heading wraps at words to this width
+MAX_HEADING_LINES = 3
+GAP = " "  # before every column: cells are padded here, not by the table, so that a span's
+# title can run on across its columns
 
 
 def _label(text: str, width: int = LABEL_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _title_slices(title: str, width: int, continued: bool) -> str:
+    """A span's title line over ``width`` characters (its columns and their gaps)."""
+    if not title:
+        return " " * width
+    text = f" {title} " if len(title) + 2 <= width else title[: max(width - 1, 1)] + "…"
+    return text.center(width, "─")[:width] if not continued else text.ljust(width, "─")
+
+
+def _heading(text: str, width: int) -> list[str]:
+    """A heading's lines, at most MAX_HEADING_LINES; a longer one is shortened before its
+    last line, which holds the column's letter."""
+    lines = wrap_words(text, width)
+    if len(lines) <= MAX_HEADING_LINES:
+        return lines
+    keep = lines[:MAX_HEADING_LINES - 1]
+    keep[-1] = keep[-1][: width - 1] + "…"
+    return [*keep, lines[-1]]
+
+
 class CrosstabTable(DataTable):
-    """Renders a ``Crosstab``; holds no numbers of its own."""
+    """Renders a ``Crosstab``; holds no numbers of its own. The row labels stay in place
+    while the columns scroll; a title line names each span over its columns."""
 
     DEFAULT_CSS = """
     CrosstabTable { height: 1fr; }
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(zebra_stripes=True, cursor_type="cell", **kwargs)  # type: ignore[arg-type]
+        super().__init__(zebra_stripes=True, cursor_type="cell", fixed_columns=1,  # type: ignore[arg-type]
+                         cell_padding=0, **kwargs)
         self.crosstab: Crosstab | None = None
 
     def show(self, ct: Crosstab, view: ViewState, label_width: int = LABEL_WIDTH) -> None:
         cursor = self.cursor_coordinate
         self.crosstab = ct
         self.clear(columns=True)
-        body = [(r, [format_cell(c, r, view.show, 0, view.letters) for c in r.cells])
+        cw = counts_weighted(ct, view.show)
+        body = [(r, [format_cell(c, r, view.show, 0, view.letters, cw) for c in r.cells])
                 for r in ct.rows]
         bases = base_rows(ct)
-        self.header_height = 1
-        self.add_column(Text(""), key="label", width=label_width)
+        titles = span_titles(ct)
         widths = []
         for i, c in enumerate(ct.columns):
-            widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body] + [6])
-            width = max(widest, min(len(column_heading(c)), HEADER_WRAP))
-            lines = textwrap.wrap(column_heading(c), width) or [""]
-            self.header_height = max(self.header_height, min(len(lines), 3))
-            head = Text("\n".join(lines[:3]), style="bold", justify="right")
-            self.add_column(head, key=c.key, width=width)
-            widths.append(width)
-        for label, values in base_rows(ct):
-            cells = [Text(v.rjust(w), style="dim italic") for v, w in zip(values, widths,
-                                                                          strict=True)]
+            widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body] + [5])
+            words = max(len(w) for w in wrap_words(column_heading(c), HEADER_WRAP))
+            widths.append(max(widest, min(words, HEADER_WRAP)))
+        heads = [_heading(column_heading(c), w) for c, w in zip(ct.columns, widths, strict=True)]
+        depth = min(max(len(h) for h in heads), MAX_HEADING_LINES)
+        spans = ct.banner is not None
+        self.header_height = depth + spans
+        self.add_column(Text(""), key="label", width=label_width + 1)
+        for i, c in enumerate(ct.columns):
+            lines = heads[i][:depth]
+            lines = [""] * (depth - len(lines)) + lines  # headings sit on the table
+            head = Text(justify="right")
+            if spans:
+                head.append(self._title_part(titles, widths, i), style="bold")
+                head.append("\n")
+            head.append("\n".join(GAP + line.rjust(widths[i]) for line in lines), style="bold")
+            self.add_column(head, key=c.key, width=widths[i] + len(GAP))
+        for label, values in bases:
+            cells = [Text(GAP + v.rjust(w), style="dim italic") for v, w in zip(values, widths,
+                                                                                strict=True)]
             for cell in cells:
                 cell.highlight_words([LOW_MARK, UNTESTED_MARK], style="bold reverse")
             self.add_row(Text(label, style="dim italic"), *cells, key=f"base:{label}")
         for r, texts in body:
-            label = f"NET: {r.label}" if r.kind == "net" else r.label
-            style = "bold" if r.kind in ("net", "mean", "score") else ""
+            style = "bold" if r.is_summary else ""
             cells = []
             for cell, raw, w in zip(r.cells, texts, widths, strict=True):
-                txt = raw.rjust(w)
+                txt = GAP + raw.rjust(w)
                 t = Text(txt, style=style)
-                if view.letters and cell.sig:
-                    letters = "".join(cell.sig)
-                    start = txt.rfind(letters)  # the only letters in a cell are sig letters
-                    t.stylize("bold reverse", start, start + len(letters))
+                sig = marks(cell)
+                if view.letters and sig:
+                    start = txt.rfind(sig)  # the only letters in a cell are its marks
+                    t.stylize("bold reverse", start, start + len(sig))
                 cells.append(t)
-            self.add_row(Text(_label(label, label_width), style=style), *cells,
+            self.add_row(Text(_label(r.display_label, label_width), style=style), *cells,
                          key=f"row:{r.key}")
-            if r.kind in ("mean", "score"):
-                ses = [Text(format_se(c, r).rjust(w), style="dim")
+            if r.is_value:
+                ses = [Text(GAP + format_se(c, r).rjust(w), style="dim")
                        for c, w in zip(r.cells, widths, strict=True)]
-                self.add_row(Text("  standard error", style="dim"), *ses, key=f"se:{r.key}")
+                self.add_row(Text(f"  {SE_LABEL}", style="dim"), *ses, key=f"se:{r.key}")
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
+
+    @staticmethod
+    def _title_part(titles: list[str], widths: list[int], i: int) -> str:
+        """Column i's slice of its span's title line, which runs on across the span."""
+        first = i
+        while first > 0 and titles[first - 1] == titles[i]:
+            first -= 1
+        last = i
+        while last + 1 < len(titles) and titles[last + 1] == titles[i]:
+            last += 1
+        total = sum(widths[k] + len(GAP) for k in range(first, last + 1))
+        line = _title_slices(titles[i], total - len(GAP), False)
+        start = sum(widths[k] + len(GAP) for k in range(first, i))
+        full = " " + line  # the gap before the span's first column stays blank
+        return full[start:start + widths[i] + len(GAP)]
+
+    def column_info(self, column_key: str) -> str:
+        """Which column the cursor is on: its heading, letter and span."""
+        ct = self.crosstab
+        if ct is None:
+            return ""
+        for c, title in zip(ct.columns, span_titles(ct), strict=True):
+            if c.key == column_key:
+                return column_heading(c) + (f" · {title}" if title else "")
+        return ""
 
     def place_cursor(self, row_key: str, column_key: str) -> None:
         try:
