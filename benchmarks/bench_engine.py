@@ -136,7 +136,20 @@ def bench_size(n: int, runs: int) -> dict:
     def repeat() -> None:
         crosstab(survey, req)
 
+    banner_req = TabRequest("words", "standard", weighted=True)
+    banner_sql, banner_params = grouped_sql(survey, cb.get("words"),
+                                            resolve_banner(cb, "standard"), ())
+
+    def engine_banner() -> None:
+        survey.clear_cache()
+        crosstab(survey, banner_req)
+
+    def bare_banner() -> None:
+        survey.query_arrays(banner_sql, banner_params)
+
     multi, multi_bare, hand = times_ms([engine, bare, hand_written], runs)
+    # the report's banner (three spans) beside the single-span table, in turns
+    banner, region, banner_bare = times_ms([engine_banner, engine, bare_banner], runs)
     single, single_bare = times_ms([engine_single, bare_single], runs)
     out = {
         "respondents": n,
@@ -150,6 +163,13 @@ def bench_size(n: int, runs: int) -> dict:
         "tab_json_process_ms": median_ms(process, max(3, runs // 2)),
         "profile_ms": median_ms(profile_all, max(3, runs // 2)),
     }
+    out["banner_table"] = {
+        "engine_standard_banner_ms": statistics.median(banner),
+        "engine_standard_banner_range_ms": [min(banner), max(banner)],
+        "engine_region_same_run_ms": statistics.median(region),
+        "bare_duckdb_standard_banner_ms": statistics.median(banner_bare),
+        "ratio_to_single_span": statistics.median(banner) / statistics.median(region)}
+    out["banner_ratio"] = out["banner_table"]["ratio_to_single_span"]
     ratio = out["engine_multi_x_overlap_ms"] / out["bare_duckdb_same_cells_ms"]
     out["engine_overhead_ratio"] = ratio
     hei = (parse_filter(cb, "stakeholder_type=HEI"),)

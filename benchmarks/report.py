@@ -21,6 +21,8 @@ TARGETS: list[tuple[str, str, str, float | None, float | None, str]] = [
      "tab_json_process_ms", 1000, 1500, "ms"),
     ("engine overhead vs the bare DuckDB query of the same cells", "engine",
      "engine_overhead_ratio", 2, 2, "×"),
+    ("report banner (3 spans) × words, weighted, letters, vs words × region in the same run "
+     "(issue 20)", "engine", "banner_ratio", 1.5, 1.5, "×"),
     ("app: launch to first table (Pilot)", "app", "launch_to_first_table_ms", 800, 1000, "ms"),
     ("app: launch to first table (tmux, real terminal)", "app", "tmux_launch_ms", 800, 1000,
      "ms"),
@@ -110,6 +112,23 @@ def write() -> str:
             f"{r.get('repeat_ms', float('nan')):.2f} ms | "
             f"{r['engine_single_x_single_ms']:.1f} ms | {r['bare_duckdb_group_by_ms']:.1f} ms | "
             f"{r['tab_json_process_ms']:.0f} ms | {r['profile_ms']:.0f} ms |")
+    banners = [r for r in engine["results"] if "banner_table" in r]
+    if banners:
+        out += ["", "### Banner tables (issue 20)", "",
+                "`words` by the report's banner `standard` (stakeholder type | seniority | "
+                "HEE teams: 3 spans, 8 columns, one grouped DuckDB pass), weighted, with "
+                "letters within each span, beside `words` by `region` (one span, 8 "
+                "overlapping columns), the two engine runs and the banner's bare DuckDB pass "
+                "taking turns run by run; result cache cleared before each run.", "",
+                "| respondents | engine: standard banner | engine: region, same run | ratio "
+                "| bare DuckDB pass of the banner |", "|---:|---:|---:|---:|---:|"]
+        for r in banners:
+            b = r["banner_table"]
+            out.append(f"| {r['respondents']:,} | {b['engine_standard_banner_ms']:.1f} ms "
+                       f"{_range(b.get('engine_standard_banner_range_ms'))}| "
+                       f"{b['engine_region_same_run_ms']:.1f} ms | "
+                       f"{b['ratio_to_single_span']:.2f}× | "
+                       f"{b['bare_duckdb_standard_banner_ms']:.1f} ms |")
     parts = [r for r in engine["results"] if "partitioned" in r]
     if parts:
         out += ["", "### Partitioned respondents", "",

@@ -61,7 +61,7 @@ class CrosstabTable(DataTable):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(zebra_stripes=True, cursor_type="cell", fixed_columns=1,  # type: ignore[arg-type]
+        super().__init__(zebra_stripes=True, cursor_type="cell", fixed_columns=2,  # type: ignore[arg-type]
                          cell_padding=0, **kwargs)
         self.crosstab: Crosstab | None = None
 
@@ -74,9 +74,11 @@ class CrosstabTable(DataTable):
                 for r in ct.rows]
         bases = base_rows(ct)
         titles = span_titles(ct)
+        ses = [[format_se(c, r) for c in r.cells] for r in ct.rows if r.is_value]
         widths = []
         for i, c in enumerate(ct.columns):
-            widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body] + [5])
+            widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body]
+                         + [len(v[i]) for v in ses] + [5])
             words = max(len(w) for w in wrap_words(column_heading(c), HEADER_WRAP))
             widths.append(max(widest, min(words, HEADER_WRAP)))
         heads = [_heading(column_heading(c), w) for c, w in zip(ct.columns, widths, strict=True)]
