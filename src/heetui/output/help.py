@@ -24,6 +24,13 @@ tested (no variation, same respondents, no weight) get no letter, are listed in 
 exports with the reason, and are left out of the multiplicity correction.
 Default α = 0.05, no multiplicity correction. Total is not tested.
 
+Banners: Total, then spans side by side (a segment or question each, or one nested
+within another: a column for each pair of options). Letters run on across the table
+and are never reused; a column is tested only against the other columns of its own
+span (a nested span: within each outer option), and a correction spans one span in
+one row. From the command line a table can instead test each column against Total or
+against everyone not in it (--compare total|rest), marked ▲ higher or ▼ lower.
+
 Markers: * low base (below 100); ! column not tested (base, or effective base when
 weighted, below 30). Numbers are rounded half away from zero, as in Excel and SPSS.
 """

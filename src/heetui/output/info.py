@@ -38,6 +38,8 @@ def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
                                       "percent": round(c.percent, 4)} for c in p.categories]}
                      for p in ov.segments],
         "themes": [{"code": t.code, "label": t.label} for t in cb.themes],
+        "banners": [{"id": b.id, "label": b.label, "spans": list(b.spans)}
+                    for b in cb.banners],
     }
 
 
@@ -60,6 +62,11 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
     for q in cb.questions:
         out += textwrap.wrap(f"  {q.id} ({TYPE_NAMES[q.type]}) {safe_text(q.text)}", width,
                              subsequent_indent="      ")
+    if cb.banners:
+        out += ["", "Banners (use as --by NAME)"]
+        for b in cb.banners:
+            out += textwrap.wrap(f"  {b.id}: {safe_text(b.label)} = {', '.join(b.spans)}",
+                                 width, subsequent_indent="      ")
     out += ["", "Sample profile (unweighted bases)"]
     for p in ov.segments:
         multi = " - multi-response, categories overlap" if p.type == "multi" else ""

@@ -22,6 +22,9 @@ def palette_commands(bindings: Iterable[Binding | tuple], codebook: Codebook,
     for v in codebook.closed:
         yield SystemCommand(f"Open: {v.id}", v.text,
                             lambda i=v.id: update_view(question=i))
+    for b in codebook.banners:
+        yield SystemCommand(f"Banner: {b.label}", f"{b.id}: {', '.join(b.spans)}",
+                            lambda i=b.id: update_view(banner=i))
     for v in codebook.categorical:
         yield SystemCommand(f"Banner: {v.short}", f"pivot by {v.id}",
                             lambda i=v.id: update_view(banner=i))
