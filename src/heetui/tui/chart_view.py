@@ -1,4 +1,5 @@
-"""The chart view: the current table drawn with plotext, redrawn on every resize."""
+"""The chart view: the current table drawn as a text chart (output.charts), redrawn on every
+resize."""
 
 from __future__ import annotations
 
