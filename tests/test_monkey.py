@@ -10,7 +10,7 @@ import pytest
 from heetui.demo.build import build
 from heetui.engine.crosstab import crosstab
 from heetui.engine.session import open_survey
-from heetui.output.tables import base_rows, format_cell
+from heetui.output.tables import base_rows, counts_weighted, format_cell
 from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
 from heetui.tui.state import SHOW_CYCLE, ViewState
@@ -54,7 +54,8 @@ def assert_shows_a_fresh_table(app: HeetuiApp) -> None:
     for row in expected.rows:
         for col, cell in zip(expected.columns, row.cells, strict=True):
             assert shown.cell_text(f"row:{row.key}", col.key) == format_cell(
-                cell, row, view.show, 0, view.letters), (view, row.key, col.key)
+                cell, row, view.show, 0, view.letters, counts_weighted(expected, view.show)
+            ), (view, row.key, col.key)
     assert ("Weighted" if view.weighted else "Unweighted") in status(app)
     qtext = str(app.query_one("#qtext").render())
     assert qtext.startswith(f"{expected.question.id}: ") and expected.base_text in qtext

@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(tab)
 
-    chart = sub.add_parser("chart", help="draw a question as a chart (plotext)")
+    chart = sub.add_parser("chart", help="draw a question as a text chart, bars grouped by span")
     _table_args(chart)
     chart.add_argument("--width", type=int, default=None, metavar="W",
                        help="characters (default: the terminal's width, or 100)")

@@ -238,7 +238,8 @@ class HeetuiApp(ExportActions, LeanApp):
             parts.append(f"Filter: {flt}{base}")
         else:
             parts.append("No filter")
-        shown = {"percent": "%", "count": "counts", "both": "% + counts"}[v.show]
+        counts = "weighted counts" if v.weighted else "counts"
+        shown = {"percent": "%", "count": counts, "both": f"% + {counts}"}[v.show]
         parts.append(f"Show: {shown}")
         parts.append(f"Letters: {'on' if v.letters else 'off'} α={v.sig_level:g}")
         if loading:
