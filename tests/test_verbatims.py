@@ -127,7 +127,7 @@ def _reference_terms(search: str) -> list[str]:
 
 @pytest.mark.parametrize(("search", "themes", "filters", "question"), [
     ("contact", (), (), None),
-    ('"group mailbox"', (), (), None),
+    ('"named contact"', (), (), None),
     ("FUNDING year", (1,), (), "relationship_why"),
     ("", (3, 9), ("stakeholder_type=NHS Trust", "region=London,National"), None),
     ("it's \"a\" test' OR 1=1 --", (), (), None),
