@@ -132,7 +132,7 @@ def _fields(b: Banner | None) -> dict[str, Field]:
     return key_fields(b.variables if b else ())
 
 
-def _key_sql(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
+def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
              ) -> tuple[str, list[object]]:
     if group:
         gsql, gparams = group_where(survey.codebook, group)
@@ -175,7 +175,7 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
     w = survey.weight_sql
-    bkey, bparams = _key_sql(survey, b, group)
+    bkey, bparams = key_sql_of(survey, b, group)
     packed = _packed_source(survey, q, coded)
     conds = ([] if coded else eligibility(cb, q, packed)) + [condition(cb, f) for f in filters]
     sql_where, where_params = where(conds)
@@ -309,7 +309,7 @@ def _row_defs(q: Variable) -> list[_RowDef]:
 
 # ---- the crosstab -----------------------------------------------------------------------
 
-def _resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, bool]:
+def resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, bool]:
     """The request's question (a coded view of an open one), its banner, and whether it is
     coded; every mistake in the request raises EngineError here, before any query."""
     cb = survey.codebook
@@ -341,18 +341,25 @@ def tab_ready(survey: Survey, req: TabRequest) -> bool:
     cached (the rest is a few milliseconds of arithmetic), or the request is a mistake that
     raises at once."""
     try:
-        q, b, coded = _resolve(survey, req)
+        q, b, coded = resolve(survey, req)
     except EngineError:
         return True
     return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group))
 
 
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
+    q, b, coded = resolve(survey, req)
+    return tabulate(survey, req, q, b, coded,
+                    grouped(survey, q, b, req.filters, coded, req.group))
+
+
+def tabulate(survey: Survey, req: TabRequest, q: Variable, b: Banner | None, coded: bool,
+             g: Grouped) -> Crosstab:
+    """The crosstab of a resolved request from its grouped sums (however they were
+    queried: alone, or with other questions in one scan, see engine.survey_wide)."""
     cb = survey.codebook
-    q, b, coded = _resolve(survey, req)
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
-    g = grouped(survey, q, b, req.filters, coded, req.group)
     calc = _Calc(g, req.weighted)
     specs = column_specs(b, _fields(b), g.bkey)
     if req.group and req.against == "total":  # "Everyone" overlaps the group

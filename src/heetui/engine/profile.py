@@ -1,6 +1,6 @@
 """Segment profile: where a group differs from everyone else, across every question.
 
-One grouped pass per question with a two-column banner (group vs rest, or group vs
+Every question's table with a two-column banner (group vs rest, or group vs
 everyone), the same tests as the crosstabs, and one multiplicity correction over the
 whole profile (Benjamini–Hochberg by default: many rows are tested at once).
 """
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, Filter, describe_group, group_where
 from heetui.engine.session import Survey
 from heetui.engine.stats import Correction, adjust, significant_at
+from heetui.engine.survey_wide import Progress, crosstabs
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class Profile:
 
 
 def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
-            weighted: bool = False, sig_level: float = 0.05, correction: Correction = "bh"
-            ) -> Profile:
+            weighted: bool = False, sig_level: float = 0.05, correction: Correction = "bh",
+            progress: Progress | None = None) -> Profile:
     cb = survey.codebook
     if not group:
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
@@ -63,11 +64,12 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     found: list[tuple[ProfileRow, float | None]] = []
     gsql, gparams = group_where(cb, group)
     size = int(survey.query(f"SELECT COUNT(*) FROM respondents WHERE {gsql}", gparams)[0][0])
-    for v in cb.closed:
-        if v.id in used:
-            continue  # the variables that define the group differ by construction
-        ct = crosstab(survey, TabRequest(v.id, weighted=weighted, sig_level=sig_level,
-                                         group=group, against=against))
+    # the variables that define the group differ by construction
+    questions = [v for v in cb.closed if v.id not in used]
+    tables = crosstabs(survey, TabRequest("", weighted=weighted, sig_level=sig_level,
+                                          group=group, against=against),
+                       [v.id for v in questions], progress)
+    for v, ct in zip(questions, tables, strict=True):
         tests = {t.row: t for t in ct.tests}
         for r in ct.rows:
             g, o = r.cells[1], r.cells[2]
