@@ -42,6 +42,17 @@ async def region_nhs_weighted(app: HeetuiApp, pilot: object) -> None:
     await _settle(app, pilot)
 
 
+async def standard_banner(app: HeetuiApp, pilot: object) -> None:
+    app.set_view(replace(app.view, banner="standard"))
+    await _settle(app, pilot)
+
+
+async def standard_chart(app: HeetuiApp, pilot: object) -> None:
+    await standard_banner(app, pilot)
+    await pilot.press("g")  # type: ignore[attr-defined]
+    await _settle(app, pilot)
+
+
 async def words_by_type(app: HeetuiApp, pilot: object) -> None:
     app.set_view(replace(app.view, question="words", banner="stakeholder_type", show="both"))
     await _settle(app, pilot)
@@ -64,7 +75,8 @@ async def comments(app: HeetuiApp, pilot: object) -> None:
     await _settle(app, pilot)
     table = app.query_one("#table")
     table.move_cursor(row=table.get_row_index("row:4"),  # type: ignore[attr-defined]
-                      column=table.get_column_index("c2"))  # type: ignore[attr-defined]
+                      column=table.get_column_index(  # type: ignore[attr-defined]
+                          "stakeholder_type=2"))
     await pilot.press("enter")  # type: ignore[attr-defined]
     await _settle(app, pilot)
 
@@ -79,6 +91,9 @@ async def chart(app: HeetuiApp, pilot: object) -> None:
 SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("main", (120, 40), main_screen),
     ("main-80x24", (80, 24), main_screen),
+    ("banner-standard", (120, 40), standard_banner),
+    ("banner-standard-80x24", (80, 24), standard_banner),
+    ("chart-relationship-by-standard-banner", (120, 40), standard_chart),
     ("effectiveness-by-region-nhs-weighted", (120, 40), region_nhs_weighted),
     ("words-by-stakeholder-type", (120, 40), words_by_type),
     ("comments-nhs-trust-fairly-negative", (120, 40), comments),

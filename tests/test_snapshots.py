@@ -40,6 +40,17 @@ def test_main_screen_banner_weighted(snap_compare, survey, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_standard_banner(snap_compare, survey, size):
+    """The report's banner: span titles over the columns, row labels and Total in place."""
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        app.set_view(replace(app.view, banner="standard"))
+        await _settle(pilot)
+
+    assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 def test_overview(snap_compare, survey, size):
     async def run_before(pilot) -> None:
         await _settle(pilot)
