@@ -502,7 +502,9 @@ class _Calc:
                 stats[p] = mean_z(mx, my, cov)
             in_mean = self._in_mean(rd)
             counts = (member & in_mean) @ g.base[:, :2]
-        marks, tests = _marks(rd.key, columns, stats, req, plan.compare)
+        shown = [None if np.isnan(x) else 100.0 * float(x) for x in prop] if not rd.is_mean \
+            else [m.mean if m else None for m in means]
+        marks, tests = _marks(rd.key, columns, stats, req, plan.compare, shown)
         cells = []
         for i in range(len(columns)):
             sig, vs = marks[i]
@@ -537,7 +539,8 @@ Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than 
 
 
 def _marks(row_key: str, columns: list[Column], stats: dict[tuple[int, int, int], ZTest],
-           req: TabRequest, compare: str) -> tuple[list[Marks], list[PairTest]]:
+           req: TabRequest, compare: str, values: list[float | None]
+           ) -> tuple[list[Marks], list[PairTest]]:
     """Each column's marks and every test; the correction adjusts the p-values of one
     family (a span, within this row) together; untested pairs keep their reason and stay
     out of it."""
@@ -554,7 +557,8 @@ def _marks(row_key: str, columns: list[Column], stats: dict[tuple[int, int, int]
         a = columns[x].letter or ""
         b = "Total" if y == 0 else columns[y].letter or "" if y < len(columns) else "Rest"
         if t.z is None:
-            tests.append(PairTest(row_key, a, b, None, None, None, False, t.reason))
+            tests.append(PairTest(row_key, a, b, None, None, None, False, t.reason,
+                                  values[x], values[y]))
             continue
         significant = significant_at(adj[p], t.z, req.sig_level)
         if significant and compare == "pairs":
@@ -562,7 +566,8 @@ def _marks(row_key: str, columns: list[Column], stats: dict[tuple[int, int, int]
             won[winner].append(loser)
         elif significant:
             vs[x] = "higher" if t.z > 0 else "lower"
-        tests.append(PairTest(row_key, a, b, t.z, pvals[p], adj[p], significant))
+        tests.append(PairTest(row_key, a, b, t.z, pvals[p], adj[p], significant, None,
+                              values[x], values[y]))
     return [(tuple(columns[i].letter or "" for i in sorted(w)), v)
             for w, v in zip(won, vs, strict=True)], tests
 

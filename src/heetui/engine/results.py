@@ -78,6 +78,8 @@ class PairTest:
     p_adjusted: float | None
     significant: bool
     reason: str | None = None  # why the pair was not tested
+    a_value: float | None = None  # the two estimates compared: percent (0–100) or mean
+    b_value: float | None = None  # (the rest of a column, too, which no cell shows)
 
     @property
     def tested(self) -> bool:

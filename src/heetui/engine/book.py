@@ -1,0 +1,131 @@
+"""A tab book: every question of the survey (or a chosen set) by one banner, with the
+significant differences of the whole book ranked first (findings).
+
+Each table is the crosstab ``heetui tab`` computes for the same question and options; they
+are computed together (engine.survey_wide). A finding is one significant test of a table:
+two columns of a span, or a column against Total or the rest; the gap is in percentage
+points for percent and score rows, in scale units for means. With ``book_bh`` the
+Benjamini–Hochberg correction is applied once over every test of the book instead of
+within each span of each row, and only the tests it keeps are findings. Differences that
+hold by definition (a question by its own variable, or a finer or coarser version of it)
+are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from heetui.engine.crosstab import TabRequest
+from heetui.engine.filters import EngineError, resolve_variable
+from heetui.engine.results import Crosstab, PairTest
+from heetui.engine.session import Survey
+from heetui.engine.stats import adjust, significant_at
+from heetui.engine.survey_wide import Progress, crosstabs
+from heetui.survey.codebook import NEST, Codebook, Variable
+
+
+@dataclass(frozen=True)
+class BookRequest:
+    table: TabRequest  # banner, filters, weighting and test settings (its question unused)
+    questions: tuple[str, ...] = ()  # () = every question that tabulates, codebook order
+    group: str | None = None  # only the questions of this codebook group
+    book_bh: bool = False  # findings: BH over the whole book instead of per span and row
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: int  # index into Book.tables
+    question: str
+    question_text: str
+    row: str  # the row's label as shown (NET: … for nets)
+    kind: str
+    higher: str  # the higher column's heading (label and letter)
+    lower: str  # the other column's, or "Total" / "Rest"
+    higher_value: float  # percent (0–100) or mean/score
+    lower_value: float
+    gap: float  # higher − lower: points for percent and score rows, units for means
+    p_value: float
+    p_adjusted: float
+
+    @property
+    def unit(self) -> str:
+        return "units" if self.kind == "mean" else "points"
+
+
+@dataclass(frozen=True)
+class Book:
+    request: BookRequest
+    tables: tuple[Crosstab, ...]
+    findings: tuple[Finding, ...]  # ranked: percent and score gaps first, by size; means
+
+
+def book_questions(cb: Codebook, req: BookRequest) -> list[Variable]:
+    """The questions a book holds, in codebook order; open-ended ones only when their
+    comments are coded to themes."""
+    if req.questions:
+        return [resolve_variable(cb, q, "question", allow_open=True) for q in req.questions]
+    pool = [v for v in cb.variables if v.type != "open" or cb.themes]
+    if req.group is not None:
+        groups = sorted({v.group for v in cb.variables if v.group})
+        chosen = [v for v in pool if v.group.casefold() == req.group.casefold()]
+        if not chosen:
+            raise EngineError(f"No question is in the group {req.group!r}; choose one of: "
+                              f"{', '.join(groups) or '(none)'}.")
+        return chosen
+    return pool
+
+
+def tab_book(survey: Survey, req: BookRequest, progress: Progress | None = None) -> Book:
+    questions = book_questions(survey.codebook, req)
+    coded_ok = survey.bundle.verbatims is not None
+    ids = [v.id for v in questions if v.type != "open" or coded_ok]
+    tables = tuple(crosstabs(survey, req.table, ids, progress))
+    return Book(req, tables, _findings(tables, req))
+
+
+def _findings(tables: tuple[Crosstab, ...], req: BookRequest) -> tuple[Finding, ...]:
+    tested: list[tuple[int, PairTest]] = [(i, t) for i, ct in enumerate(tables)
+                                          for t in ct.tests if t.tested]
+    if req.book_bh:
+        adjusted = adjust([t.p_value or 0.0 for _, t in tested], "bh")
+        kept = [(i, replace(t, p_adjusted=pa, significant=significant_at(
+            pa, t.statistic or 0.0, req.table.sig_level)))
+                for (i, t), pa in zip(tested, adjusted, strict=True)]
+    else:
+        kept = tested
+    found = [f for i, t in kept if t.significant and not _defining(tables[i], t)
+             for f in [_finding(tables[i], i, t)] if f]
+    found.sort(key=lambda f: (f.kind == "mean", -abs(f.gap), f.p_value))
+    return tuple(found)
+
+
+def defines(ct: Crosstab, span: str) -> bool:
+    """Whether a span and the table's question say the same thing twice: every answer is
+    given in one column of the span only, or every column holds one answer only (the span's
+    variable itself, or a finer or coarser version of it such as organisation type by
+    stakeholder type). Their differences are true by definition, not findings."""
+    if ct.question.id in span.split(NEST):
+        return True
+    cols = [i for i, c in enumerate(ct.columns) if c.span == span and c.base > 0]
+    rows = [r for r in ct.rows if r.kind == "category"]
+    if not cols or not rows:
+        return False
+    one_column = all(sum(r.cells[i].count > 0 for i in cols) <= 1 for r in rows)
+    one_answer = all(sum(r.cells[i].count > 0 for r in rows) <= 1 for i in cols)
+    return one_column or one_answer
+
+
+def _defining(ct: Crosstab, t: PairTest) -> bool:
+    span = next((c.span for c in ct.columns if c.letter == t.a), None)
+    return span is not None and defines(ct, span)
+
+
+def _finding(ct: Crosstab, index: int, t: PairTest) -> Finding | None:
+    if t.a_value is None or t.b_value is None:
+        return None
+    row = next(r for r in ct.rows if r.key == t.row)
+    headings = {c.letter: f"{c.label} ({c.letter})" for c in ct.columns if c.letter}
+    a, b = headings[t.a], headings.get(t.b, t.b)  # b: a column, or Total / Rest
+    (hi, hv), (lo, lv) = sorted([(a, t.a_value), (b, t.b_value)], key=lambda x: -x[1])
+    return Finding(index, ct.question.id, ct.question.text, row.display_label, row.kind,
+                   hi, lo, hv, lv, hv - lv, t.p_value or 0.0, t.p_adjusted or 0.0)
