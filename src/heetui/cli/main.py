@@ -323,6 +323,9 @@ def cmd_import(args: argparse.Namespace) -> None:
     from heetui.survey.bundle import load_bundle
 
     cb = load_bundle(out, check_data=False).codebook
+    recognised = cb.survey.get("recognised")
+    if isinstance(recognised, str) and recognised:
+        sys.stderr.write(f"recognised {recognised}\n")
     kinds = {t: sum(v.type == t for v in cb.variables) for t in ("single", "multi", "numeric",
                                                                   "open")}
     sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice, {kinds['multi']} "

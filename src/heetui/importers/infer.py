@@ -1,11 +1,17 @@
 """Infer a codebook from a table, and build the bundle's respondents and verbatims frames.
 
 Rules (documented in docs/bundle-format.md):
-- SPSS value labels → single-choice; SPSS multiple-response sets → multi-response;
-  numeric without labels → numeric (a mean); long text → open-ended (verbatims).
-- CSV/Parquet: 0/1 columns sharing a prefix (``q5_1, q5_2``) → multi-response; text with
-  few distinct values → single-choice with sorted labels; whole numbers with few distinct
-  values → single-choice; other numbers → numeric; other text → open-ended.
+- SPSS/Stata: a number with value labels is single-choice when its labels cover its valid
+  values (at least as many distinct values labelled as not), else numeric with its labelled
+  special codes made missing (see ``missing``); text with value labels likewise; SPSS
+  multiple-response sets → multi-response; numbers without labels → numeric (a mean); long
+  text → open-ended (verbatims). User-missing values are null and recorded.
+- CSV/XLSX/Parquet: 0/1 (or 1/blank) columns sharing a prefix (``q5_1, q5_2``) →
+  multi-response; text with few distinct values → single-choice, ordered as numbers where
+  they are numbers; whole numbers with few distinct values → single-choice; other numbers →
+  numeric; other text → open-ended.
+- A platform's export (``platforms``) adds question texts, multi-response sets and
+  columns kept as survey metadata or left out.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from typing import Any
 
 import polars as pl
 
-from heetui.importers.sources import MRSet, SourceError, Table
+from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
+from heetui.importers.table import MRSet, SourceError, Table
 from heetui.survey.codebook import BITS_SUFFIX
 from heetui.survey.parse import MAX_CODE
 
@@ -95,10 +102,10 @@ def _check_weight(frame: pl.DataFrame, weight: str) -> None:
         raise SourceError(f"The weight variable {weight!r} sums to zero.")
 
 
-def _codes_for(values: list[float], labels: dict[float, str]) -> tuple[dict[float, int],
-                                                                         list[dict]]:
+def _codes_for(keys: list[float], labels: dict[float, str]) -> tuple[dict[float, int],
+                                                                       list[dict]]:
     """Map source values to codes; keep the source codes when they fit, else 1..k."""
-    keys = sorted(set(values) | set(labels))
+    keys = sorted(set(keys))
     keep = all(float(k).is_integer() and 0 <= k <= MAX_CODE for k in keys)
     mapping = {k: int(k) if keep else i + 1 for i, k in enumerate(keys)}
     options = [{"code": mapping[k], "label": labels.get(k) or _fmt(k)} for k in keys]
@@ -114,6 +121,7 @@ def _uint(values: pl.Series, top: int) -> pl.Series:
 
 
 def build(table: Table, weight: str | None = None) -> Built:
+    declared = apply_user_missing(table)  # SPSS user-missing values: null, recorded
     frame = table.frame
     if weight is not None:
         _check_weight(frame, weight)
@@ -131,20 +139,22 @@ def build(table: Table, weight: str | None = None) -> Built:
         out[wid] = frame[weight].cast(pl.Float64).alias(wid)
     questions: list[dict[str, Any]] = []
     opens: list[tuple[str, pl.Series]] = []
-    used = {c for c in (id_col, weight) if c}
+    used = {c for c in (id_col, weight) if c} | (table.drop - {weight})
     # a bundle's packed multi-response columns are derived; the bundle written here gets its own
     used |= {c for c in frame.columns if c.endswith(BITS_SUFFIX)}
     for mr in table.mr_sets:
         var = _mr_set(frame, mr, table, taken, out)
         if var:
             questions.append(var)
-            used |= set(mr.variables)
-    if table.kind != "sav":
+            used |= set(mr.variables) - table.texts
+    if table.kind not in ("sav", "dta"):
         for prefix, cols in _dichotomy_groups(frame, used).items():
             vid = safe_id(prefix, taken, range(1, max(c for c, _ in cols) + 1))
+            answered = pl.any_horizontal([frame[c].is_not_null() for _, c in cols])
             opts = []
             for code, col in cols:
-                out[f"{vid}_{code}"] = frame[col].cast(pl.UInt8).alias(f"{vid}_{code}")
+                out[f"{vid}_{code}"] = _tick(answered, frame[col].fill_null(0) == 1,
+                                             f"{vid}_{code}")
                 opts.append({"code": code, "label": table.labels.get(col, col)})
             questions.append({"id": vid, "type": "multi", "text": prefix, "label": prefix,
                               "group": "Imported", "options": opts})
@@ -152,16 +162,25 @@ def build(table: Table, weight: str | None = None) -> Built:
     for col in frame.columns:
         if col in used:
             continue
-        var = _column(frame[col], table, taken, out, opens)
+        missing = list(declared.get(col, []))
+        var = _column(frame[col], table, taken, out, opens, missing)
         if var:
+            if missing:
+                var["missing"] = missing
+            if col in table.meta:
+                var["group"] = "Survey metadata"
             questions.append(var)
     codebook: dict[str, Any] = {
         "survey": {"title": table.title or "Imported survey",
-                   "provenance": f"Imported by heetui from a {table.kind} file "
-                                 f"({frame.height:,} rows, {frame.width} columns).",
+                   "provenance": f"Imported by heetui from a "
+                                 f"{table.platform + ' ' if table.platform else ''}"
+                                 f"{table.kind} file ({frame.height:,} rows, "
+                                 f"{frame.width} columns).",
                    "id_column": "respondent_id"},
         "questions": questions,
     }
+    if table.recognised:
+        codebook["survey"]["recognised"] = table.recognised
     if wid is not None:
         codebook["survey"]["weight"] = wid
     if not any(q["type"] != "open" for q in questions):
@@ -171,55 +190,109 @@ def build(table: Table, weight: str | None = None) -> Built:
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
 
 
+def _null_where(s: pl.Series, mask: pl.Series) -> pl.Series:
+    return pl.select(pl.when(mask.fill_null(False)).then(None).otherwise(s)).to_series() \
+        .alias(s.name)
+
+
+def _tick(answered: pl.Series, hit: pl.Series, name: str) -> pl.Series:
+    """A multi-response option's 0/1 column: null for respondents who answered none."""
+    return pl.select(pl.when(answered).then(hit.fill_null(False).cast(pl.UInt8))
+                     .otherwise(None)).to_series().alias(name)
+
+
+def _open(vid: str, s: pl.Series, text: str, opens: list[tuple[str, pl.Series]]
+          ) -> dict[str, Any]:
+    opens.append((vid, s.cast(pl.String)))
+    return {"id": vid, "type": "open", "text": text, "label": s.name, "group": "Open-ended"}
+
+
 def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Series],
-            opens: list[tuple[str, pl.Series]]) -> dict[str, Any] | None:
+            opens: list[tuple[str, pl.Series]], missing: list[dict[str, Any]]
+            ) -> dict[str, Any] | None:
     col = s.name
     text = table.labels.get(col, col)
-    labels = table.value_labels.get(col)
+    labels = table.value_labels.get(col) or {}
+    raw = s
+    if s.dtype == pl.String:  # a blank cell is no answer
+        s = s.str.strip_chars()
+        s = _null_where(s, s == "")
     nonnull = s.drop_nulls()
     if s.dtype.is_float():
         nonnull = nonnull.drop_nans()
     if nonnull.len() == 0:
         return None  # an empty column carries nothing to tabulate
-    if labels and s.dtype.is_numeric():
-        vid = safe_id(col, taken)
-        return _single(vid, s, [float(x) for x in nonnull.unique().to_list()],
-                       {float(k): v for k, v in labels.items()}, text, out)
-    if s.dtype == pl.String:
-        stripped = nonnull.str.strip_chars()
-        stripped = stripped.filter(stripped != "")
-        if stripped.len() == 0:
-            return None
-        distinct = stripped.n_unique()
-        mean_len = float(stripped.str.len_chars().mean() or 0)
-        if distinct <= MAX_TEXT_CATEGORIES and mean_len < OPEN_TEXT_MIN_LENGTH and \
-                distinct < max(3, stripped.len() // 2):
-            vid = safe_id(col, taken)
-            cats = sorted(stripped.unique().to_list())
-            mapping = {c: i + 1 for i, c in enumerate(cats)}
-            codes = s.str.strip_chars().replace_strict(mapping, default=None,
-                                                       return_dtype=pl.UInt8)
-            out[vid] = codes.alias(vid)
-            return {"id": vid, "type": "single", "text": text, "label": col,
-                    "group": "Imported",
-                    "options": [{"code": i + 1, "label": c} for i, c in enumerate(cats)]}
-        vid = safe_id(col, taken)
-        opens.append((vid, s))
-        return {"id": vid, "type": "open", "text": text, "label": col, "group": "Open-ended"}
+    if col in table.texts:
+        return _open(safe_id(col, taken), raw, text, opens)
     if s.dtype.is_numeric():
+        for k, label in labels.items():  # Stata's .a … .z: already null, recorded
+            if isinstance(k, str):
+                missing.append(entry(f".{k}", label, None))
+        numbered = {float(k): v for k, v in labels.items() if not isinstance(k, str)}
         vid = safe_id(col, taken)
+        if numbered:
+            return _labelled_number(vid, s, numbered, text, out, missing)
         distinct = nonnull.n_unique()
-        if table.kind != "sav" and _is_whole(s) and distinct <= MAX_NUMBER_CATEGORIES:
+        if table.kind not in ("sav", "dta") and _is_whole(s) and \
+                distinct <= MAX_NUMBER_CATEGORIES:
             return _single(vid, s, [float(x) for x in nonnull.unique().to_list()], {}, text,
                            out)
         out[vid] = s.cast(pl.Float64).fill_nan(None).alias(vid)
         return {"id": vid, "type": "numeric", "text": text, "label": col, "group": "Imported"}
+    if s.dtype == pl.String:
+        named = {str(k): v for k, v in labels.items() if isinstance(k, str)}
+        distinct = nonnull.n_unique()
+        values = set(nonnull.unique().to_list())
+        if named and len(values & set(named)) >= len(values - set(named)):
+            return _text_single(safe_id(col, taken), s, sorted(values | set(named),
+                                                                key=sort_key),
+                                named, text, out)
+        mean_len = float(nonnull.str.len_chars().mean() or 0)
+        if distinct <= MAX_TEXT_CATEGORIES and mean_len < OPEN_TEXT_MIN_LENGTH and \
+                distinct < max(3, nonnull.len() // 2):
+            return _text_single(safe_id(col, taken), s, sorted(values, key=sort_key), {},
+                                text, out)
+        return _open(safe_id(col, taken), raw, text, opens)
     return None  # dates, times and other types are not tabulated
+
+
+def _text_single(vid: str, s: pl.Series, values: list[str], labels: dict[str, str],
+                 text: str, out: dict[str, pl.Series]) -> dict[str, Any]:
+    """Text answers as codes 1..k, in the order given, labelled by their value labels."""
+    mapping = {v: i + 1 for i, v in enumerate(values)}
+    codes = s.replace_strict(mapping, default=None, return_dtype=pl.Int64)
+    out[vid] = _uint(codes, len(values)).alias(vid)
+    return {"id": vid, "type": "single", "text": text, "label": str(s.name),
+            "group": "Imported",
+            "options": [{"code": i + 1, "label": labels.get(v) or v}
+                        for i, v in enumerate(values)]}
+
+
+def _labelled_number(vid: str, s: pl.Series, labels: dict[float, str], text: str,
+                     out: dict[str, pl.Series], missing: list[dict[str, Any]]
+                     ) -> dict[str, Any]:
+    """A number with value labels is single-choice when labels cover its valid values (at
+    least as many of its distinct values are labelled as not); otherwise it is numeric and
+    its labelled special codes are missing values, recorded with their labels."""
+    keyed = s.cast(pl.Float64).fill_nan(None)
+    values = {float(v) for v in keyed.drop_nulls().unique().to_list()}
+    unlabelled = values - set(labels)
+    if len(values & set(labels)) >= len(unlabelled):
+        return _single(vid, keyed, sorted(values | set(labels)), labels, text, out)
+    special = special_codes(labels, unlabelled)
+    if special:
+        hit = keyed.filter(keyed.is_in(list(special)))
+        counts = dict(hit.value_counts().iter_rows()) if hit.len() else {}
+        missing += [entry(k, labels[k], int(counts.get(k, 0))) for k in sorted(special)]
+        keyed = _null_where(keyed, keyed.is_in(list(special)))
+    out[vid] = keyed.alias(vid)
+    return {"id": vid, "type": "numeric", "text": text, "label": str(s.name),
+            "group": "Imported"}
 
 
 def _single(vid: str, s: pl.Series, values: list[float], labels: dict[float, str], text: str,
             out: dict[str, pl.Series]) -> dict[str, Any]:
-    mapping, options = _codes_for(values, labels)
+    mapping, options = _codes_for(values + list(labels), labels)
     top = max(mapping.values()) if mapping else 0
     keyed = s.cast(pl.Float64).fill_nan(None)
     codes = keyed.replace_strict({k: v for k, v in mapping.items()}, default=None,
@@ -246,24 +319,40 @@ def _dichotomy_groups(frame: pl.DataFrame, used: set[str]) -> dict[str, list[tup
             and all(0 <= c <= MAX_CODE for c, _ in cols)}
 
 
+def _ticked(s: pl.Series, mr: MRSet) -> pl.Series:
+    """Whether each respondent ticked the option this column stands for."""
+    if mr.kind == "N":
+        if s.dtype == pl.String:
+            return (s.str.strip_chars() != "").fill_null(False)
+        return s.is_not_null()
+    counted = 1.0 if mr.counted_value is None else mr.counted_value
+    if isinstance(counted, str):
+        return (s.cast(pl.String).str.strip_chars() == counted).fill_null(False)
+    return (s.cast(pl.Float64) == counted).fill_null(False)
+
+
 def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
             out: dict[str, pl.Series]) -> dict[str, Any] | None:
     cols = [c for c in mr.variables if c in frame.columns]
     if not cols:
         return None
-    answered = pl.any_horizontal([frame[c].is_not_null() for c in cols])
-    n_codes = len(cols) if mr.kind == "D" else len(
+    if mr.kind == "S":
+        return _split_set(frame[cols[0]], mr, taken, out)
+    ticks = [_ticked(frame[c], mr) for c in cols] if mr.kind in ("D", "N") else []
+    if mr.kind == "N":
+        answered = pl.any_horizontal(ticks)
+    else:
+        answered = pl.any_horizontal([frame[c].is_not_null() for c in cols])
+    n_codes = len(cols) if mr.kind in ("D", "N") else len(
         {float(v) for c in cols for v in frame[c].drop_nulls().to_list()}
         | {float(k) for c in cols for k in table.value_labels.get(c, {})})
     vid = safe_id(mr.name.lstrip("$"), taken, range(1, n_codes + 1))
     opts = []
-    if mr.kind == "D":
-        counted = 1.0 if mr.counted_value is None else mr.counted_value
-        for i, c in enumerate(cols, start=1):
-            hit = (frame[c].cast(pl.Float64) == counted).fill_null(False)
-            out[f"{vid}_{i}"] = pl.select(pl.when(answered).then(hit.cast(pl.UInt8))
-                                          .otherwise(None)).to_series().alias(f"{vid}_{i}")
-            opts.append({"code": i, "label": table.labels.get(c, c)})
+    if mr.kind in ("D", "N"):
+        names = dict(zip(mr.variables, mr.option_labels, strict=False))
+        for i, (c, hit) in enumerate(zip(cols, ticks, strict=True), start=1):
+            out[f"{vid}_{i}"] = _tick(answered, hit, f"{vid}_{i}")
+            opts.append({"code": i, "label": names.get(c) or table.labels.get(c, c)})
     else:
         labels: dict[float, str] = {}
         for c in cols:
@@ -273,11 +362,30 @@ def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         for i, v in enumerate(values, start=1):
             hit = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
                                      for c in cols])
-            out[f"{vid}_{i}"] = pl.select(pl.when(answered).then(hit.cast(pl.UInt8))
-                                          .otherwise(None)).to_series().alias(f"{vid}_{i}")
+            out[f"{vid}_{i}"] = _tick(answered, hit, f"{vid}_{i}")
             opts.append({"code": i, "label": labels.get(v) or _fmt(v)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
             "group": "Imported", "options": opts}
+
+
+def _split_set(s: pl.Series, mr: MRSet, taken: set[str], out: dict[str, pl.Series]
+               ) -> dict[str, Any]:
+    """Checkbox answers joined in one cell ("Email, Phone"): one 0/1 column per option,
+    and "Other" for whatever else a respondent wrote."""
+    options = list(mr.option_labels)
+    items = s.cast(pl.String).str.split(mr.separator).list.eval(
+        pl.element().str.strip_chars()).list.eval(pl.element().filter(pl.element() != ""))
+    answered = items.list.len().fill_null(0) > 0
+    other = items.list.eval(~pl.element().is_in(options)).list.any().fill_null(False)
+    labels = options + (["Other"] if other.any() else [])
+    vid = safe_id(mr.name, taken, range(1, len(labels) + 1))
+    for i, label in enumerate(options, start=1):
+        out[f"{vid}_{i}"] = _tick(answered, items.list.contains(label).fill_null(False),
+                                  f"{vid}_{i}")
+    if len(labels) > len(options):
+        out[f"{vid}_{len(labels)}"] = _tick(answered, other, f"{vid}_{len(labels)}")
+    return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name, "group": "Imported",
+            "options": [{"code": i, "label": x} for i, x in enumerate(labels, start=1)]}
 
 
 def verbatims_frame(ids: pl.Series, opens: list[tuple[str, pl.Series]]) -> pl.DataFrame:

@@ -1,44 +1,30 @@
-"""Read .sav, .csv and .parquet files into one shape: a polars frame plus metadata.
+"""Read .sav, .dta, .csv, .xlsx and .parquet files into one shape: a polars frame plus
+metadata (``Table``).
 
-One reader per format behind ``read_source``; the source file is only ever read.
+One reader per format behind ``read_source``; the source file is only ever read. A text
+file's first rows are looked at before its data is read: a survey platform's export carries
+two or three header rows (see ``platforms.csv_header``).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import datetime as dt
+import io
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-Progress = Callable[[str, int, int], None]
+from heetui.importers.table import MRSet, Progress, SourceError, Table, Value
+
 SAV_CHUNK = 200_000
+# cells that mean "no answer" in a text file: empty, R's write.csv default, Excel's #N/A,
+# pandas' NaN; never an answer category
+NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "#N/A", "NULL"]
+READERS = (".sav", ".zsav", ".dta", ".csv", ".xlsx", ".parquet")
 
-
-class SourceError(Exception):
-    """The source cannot be imported; the message is one sentence for the user."""
-
-
-@dataclass(frozen=True)
-class MRSet:
-    """An SPSS multiple-response set."""
-
-    name: str
-    label: str
-    kind: str  # "D" dichotomy (counted value) or "C" category
-    variables: tuple[str, ...]
-    counted_value: float | None = None
-
-
-@dataclass
-class Table:
-    frame: pl.DataFrame
-    kind: str  # sav | csv | parquet
-    title: str = ""
-    labels: dict[str, str] = field(default_factory=dict)  # variable labels
-    value_labels: dict[str, dict[float, str]] = field(default_factory=dict)
-    mr_sets: list[MRSet] = field(default_factory=list)
+__all__ = ["MRSet", "NA_VALUES", "Progress", "SourceError", "Table", "read_source"]
 
 
 def read_source(path: Path, progress: Progress | None = None) -> Table:
@@ -47,10 +33,11 @@ def read_source(path: Path, progress: Progress | None = None) -> Table:
     if not path.is_file():
         raise SourceError(f"{path} is not a file.")
     suffix = path.suffix.lower()
-    readers = {".sav": read_sav, ".zsav": read_sav, ".csv": read_csv, ".parquet": read_parquet}
+    readers = {".sav": read_sav, ".zsav": read_sav, ".dta": read_dta, ".csv": read_csv,
+               ".xlsx": read_xlsx, ".parquet": read_parquet}
     if suffix not in readers:
-        raise SourceError(f"{path.name}: heetui imports .sav, .csv and .parquet files, "
-                           f"not {suffix or 'files without an extension'}.")
+        raise SourceError(f"{path.name}: heetui imports .sav, .dta, .csv, .xlsx and .parquet "
+                          f"files, not {suffix or 'files without an extension'}.")
     try:
         table = readers[suffix](path, progress)
     except SourceError:
@@ -69,7 +56,27 @@ def read_source(path: Path, progress: Progress | None = None) -> Table:
     return table
 
 
+def _missing_ranges(meta: Any) -> dict[str, list[tuple[Value, Value]]]:
+    """SPSS user-missing values as (low, high) ranges; a discrete value is (v, v)."""
+    out: dict[str, list[tuple[Value, Value]]] = {}
+    for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+        spans = []
+        for r in ranges or ():
+            lo, hi = r.get("lo"), r.get("hi")
+            if lo is None or hi is None:
+                continue
+            if isinstance(lo, str) or isinstance(hi, str):
+                spans.append((str(lo).rstrip(), str(hi).rstrip()))
+            else:
+                spans.append((float(lo), float(hi)))
+        if spans:
+            out[col] = spans
+    return out
+
+
 def read_sav(path: Path, progress: Progress | None = None) -> Table:
+    """SPSS: read with its user-missing values kept (``user_missing=True``), so that the
+    import can count them and record their labels before it makes them missing."""
     import pyreadstat
 
     _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
@@ -78,7 +85,8 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
     offset = 0
     while True:
         frame, meta = pyreadstat.read_sav(str(path), output_format="polars",
-                                          row_limit=SAV_CHUNK, row_offset=offset)
+                                          row_limit=SAV_CHUNK, row_offset=offset,
+                                          user_missing=True)
         parts.append(frame)
         offset += frame.height
         if progress:
@@ -95,21 +103,40 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
                           counted_value=None if counted is None else float(counted)))
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     return Table(frame, "sav", meta.file_label or path.stem, labels,
-                 dict(meta.variable_value_labels or {}), sets)
+                 _value_labels(meta), sets, _missing_ranges(meta))
 
 
-def _sniff_delimiter(path: Path, encoding: str) -> str:
-    with path.open(encoding=encoding, errors="replace", newline="") as f:
-        sample = f.read(65536)
+def _value_labels(meta: Any) -> dict[str, dict[Value, str]]:
+    """Value labels keyed by float (numbers) or text (strings, Stata's ``.a`` missing)."""
+    out: dict[str, dict[Value, str]] = {}
+    for col, labels in (meta.variable_value_labels or {}).items():
+        out[col] = {(k.rstrip() if isinstance(k, str) else float(k)): str(v)
+                    for k, v in labels.items()}
+    return out
+
+
+def read_dta(path: Path, progress: Progress | None = None) -> Table:
+    """Stata: its extended missing values (.a … .z) arrive as null; their value labels are
+    kept (keyed ``"a"`` … ``"z"``) and recorded as reasons."""
+    import pyreadstat
+
+    if progress:
+        progress("reading", 0, 1)
+    frame, meta = pyreadstat.read_dta(str(path), output_format="polars")
+    if progress:
+        progress("reading", 1, 1)
+    labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
+    return Table(frame, "dta", meta.file_label or path.stem, labels, _value_labels(meta))
+
+
+def _sniff_delimiter(sample: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         return ","
 
 
-def _encoding(path: Path) -> str:
-    with path.open("rb") as f:
-        head = f.read(1 << 20)
+def _encoding(head: bytes) -> str:
     try:
         head.decode("utf-8")
         return "utf8"
@@ -119,25 +146,98 @@ def _encoding(path: Path) -> str:
         return "latin-1"
 
 
+def _head_records(sample: str, sep: str, n: int = 3) -> list[list[str]]:
+    """The first ``n`` records of a text file (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(sample.lstrip("\ufeff")), delimiter=sep)
+    out: list[list[str]] = []
+    try:
+        for row in reader:
+            out.append([c.strip() for c in row])
+            if len(out) == n:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
 def read_csv(path: Path, progress: Progress | None = None) -> Table:
     if path.stat().st_size == 0:
         raise SourceError(f"{path.name} is empty.")
-    enc = _encoding(path)
-    sep = _sniff_delimiter(path, "latin-1" if enc == "latin-1" else "utf-8")
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    table = _read_text(_readable(path), head, path, "csv", progress)
+    return table
+
+
+def _read_text(source: Path | bytes, head: bytes, path: Path, kind: str,
+               progress: Progress | None) -> Table:
+    from heetui.importers.platforms import csv_header
+
+    enc = _encoding(head)
+    sample = head.decode("latin-1" if enc == "latin-1" else "utf-8", errors="replace")
+    sep = _sniff_delimiter(sample[:65536])
+    records = _head_records(sample, sep)
+    header = csv_header(records)
     if progress:
         progress("reading", 0, 1)
-    text_enc = "utf8" if enc == "utf8" else "utf8-lossy"
+    options: dict[str, Any] = {"separator": sep, "infer_schema_length": 10_000,
+                               "truncate_ragged_lines": True, "null_values": NA_VALUES}
+    if header.names is not None:
+        options.update(has_header=False, skip_rows=header.rows, new_columns=header.names)
     if enc == "latin-1":
-        data = path.read_bytes().decode("latin-1").encode("utf-8")
-        frame = pl.read_csv(data, separator=sep, infer_schema_length=10_000,
-                            truncate_ragged_lines=True, encoding="utf8")
+        data = Path(path).read_bytes() if isinstance(source, Path) else source
+        frame = pl.read_csv(data.decode("latin-1").encode("utf-8"), encoding="utf8",
+                            **options)
     else:
-        frame = pl.read_csv(_readable(path), separator=sep, infer_schema_length=10_000,
-                            glob=False, truncate_ragged_lines=True, encoding=text_enc)
-    frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
+        frame = pl.read_csv(source, glob=False, encoding="utf8" if enc == "utf8"
+                            else "utf8-lossy", **options) if isinstance(source, Path) \
+            else pl.read_csv(source, encoding="utf8-lossy", **options)
+    if header.names is None:
+        frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
+    if header.names is not None and frame.width > len(header.names):
+        frame = frame.select(header.names)
     if progress:
         progress("reading", 1, 1)
-    return Table(frame, "csv", path.stem)
+    return Table(frame, kind, path.stem, dict(header.labels), head=records[:header.rows],
+                 platform=header.platform)
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
+        return str(int(v))
+    if isinstance(v, dt.datetime | dt.date | dt.time):
+        return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat()
+    return str(v)
+
+
+def read_xlsx(path: Path, progress: Progress | None = None) -> Table:
+    """Excel: the first worksheet, read as the CSV it would save as, so that every rule for
+    text files (missing cells, platform header rows) applies alike."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        total = ws.max_row or 0
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        filled = False
+        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = [_cell(v) for v in row]
+            filled = filled or any(cells)
+            writer.writerow(cells)
+            if progress and i % 10_000 == 0:
+                progress("reading", i, max(total, i))
+    finally:
+        wb.close()
+    if not filled:
+        raise SourceError(f"{path.name} is empty.")
+    data = buf.getvalue().encode("utf-8")
+    return _read_text(data, data[: 1 << 20], path, "xlsx", progress)
 
 
 def _readable(path: Path) -> Path | bytes:

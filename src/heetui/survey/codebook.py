@@ -29,6 +29,18 @@ class Option:
 
 
 @dataclass(frozen=True)
+class MissingCode:
+    """A value of the source file imported as missing (null in the data), with its reason:
+    an SPSS user-missing code, a Stata extended missing value (``.a``), or a labelled special
+    code of a numeric variable (``97 = Don't know``). ``code`` is the value as the source
+    holds it; ``count`` the respondents who had it when the file was imported."""
+
+    code: int | float | str
+    label: str = ""
+    count: int | None = None
+
+
+@dataclass(frozen=True)
 class Net:
     label: str
     codes: tuple[int, ...]
@@ -64,6 +76,7 @@ class Variable:
     eligible: Eligibility | None = None
     group: str = ""
     label: str = ""  # short label for banners and lists; falls back to id
+    missing: tuple[MissingCode, ...] = ()  # source values imported as missing, with reasons
 
     @property
     def short(self) -> str:

@@ -17,6 +17,7 @@ from heetui.survey.codebook import (
     Benchmark,
     Codebook,
     Eligibility,
+    MissingCode,
     Net,
     Option,
     Score,
@@ -104,6 +105,39 @@ def _option(c: _Collector, raw: dict[str, Any], where: str) -> Option | None:
     return Option(code, safe_text(label), None if value is None else float(value), exclusive)
 
 
+def _missing(c: _Collector, raw: dict[str, Any], where: str, options: set[int]
+             ) -> tuple[MissingCode, ...]:
+    """A variable's ``missing`` list: source values imported as missing, with reasons."""
+    out: list[MissingCode] = []
+    seen: set[int | float | str] = set()
+    for i, m in enumerate(c.table_list(raw, "missing", f"{where}.")):
+        w = f"{where}.missing[{i}]"
+        code = m.get("code")
+        if isinstance(code, bool) or not isinstance(code, int | float | str) or code == "":
+            c.add(f"{w}.code", f"expected the missing value as a number or a text, found "
+                  f"{code!r}")
+            continue
+        if isinstance(code, float) and code.is_integer():
+            code = int(code)
+        label = m.get("label", "")
+        if not isinstance(label, str):
+            c.add(f"{w}.label", f"expected text (the reason), found {type(label).__name__}")
+            label = ""
+        count = m.get("count")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)
+                                  or count < 0):
+            c.add(f"{w}.count", f"expected a number of respondents, found {count!r}")
+            count = None
+        if code in seen:
+            c.add(f"{w}.code", f"the missing value {code!r} appears more than once")
+        if isinstance(code, int) and code in options:
+            c.add(f"{w}.code", f"{code} is also an option; keep a code either in options "
+                  "(an answer) or in missing, not both")
+        seen.add(code)
+        out.append(MissingCode(code, safe_text(label), count))
+    return tuple(out)
+
+
 def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Variable | None:
     vid = c.str_(raw, "id", where)
     if vid and not vid.replace("_", "").isalnum():
@@ -143,6 +177,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
             if code not in seen:
                 c.add(f"{w}", f"code {code} is not an option of {vid}")
         scores.append(sc)
+    missing = _missing(c, raw, where, seen if vtype != "multi" else set())
     eligible = None
     if "eligible" in raw:
         e = raw["eligible"]
@@ -155,6 +190,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
         id=vid, text=text, type=vtype, role=role,  # type: ignore[arg-type]
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
         group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
+        missing=missing,
     )
 
 
@@ -296,6 +332,17 @@ def _variable_dict(v: Variable) -> dict[str, Any]:
     if v.scores:
         d["scores"] = [{"id": s.id, "label": s.label, "plus": list(s.plus),
                         "minus": list(s.minus)} for s in v.scores]
+    if v.missing:
+        d["missing"] = [_missing_dict(m) for m in v.missing]
+    return d
+
+
+def _missing_dict(m: MissingCode) -> dict[str, Any]:
+    d: dict[str, Any] = {"code": m.code}
+    if m.label:
+        d["label"] = m.label
+    if m.count is not None:
+        d["count"] = m.count
     return d
 
 

@@ -1,0 +1,54 @@
+"""The one shape every reader returns: a polars frame plus what the file says about it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+Progress = Callable[[str, int, int], None]
+Value = float | str  # a value as the source holds it (SPSS: doubles or text)
+
+
+class SourceError(Exception):
+    """The source cannot be imported; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class MRSet:
+    """A multi-response question spread over several columns (or packed in one).
+
+    kind: ``D`` dichotomies (an option is chosen when its column holds ``counted_value``),
+    ``C`` categories (each column holds one chosen option's code), ``N`` an option is chosen
+    when its column is not blank (SurveyMonkey, Qualtrics, LimeSurvey Y/blank), ``S`` one
+    column holding the chosen options joined by ``separator`` (Google and Microsoft Forms).
+    """
+
+    name: str
+    label: str
+    kind: str
+    variables: tuple[str, ...]
+    counted_value: Value | None = None
+    option_labels: tuple[str, ...] = ()  # D/N: one per column (default: variable labels);
+    # S: the options in questionnaire order
+    separator: str = ""
+
+
+@dataclass
+class Table:
+    frame: pl.DataFrame
+    kind: str  # sav | dta | csv | xlsx | parquet
+    title: str = ""
+    labels: dict[str, str] = field(default_factory=dict)  # variable labels (question texts)
+    value_labels: dict[str, dict[Value, str]] = field(default_factory=dict)
+    mr_sets: list[MRSet] = field(default_factory=list)
+    # values the file declares missing (SPSS user-missing), as inclusive (low, high) ranges
+    user_missing: dict[str, list[tuple[Value, Value]]] = field(default_factory=dict)
+    platform: str = ""  # the survey platform that wrote the file, when recognised
+    meta: set[str] = field(default_factory=set)  # platform bookkeeping columns kept as
+    # variables in the group "Survey metadata" (not counted as questions)
+    drop: set[str] = field(default_factory=set)  # columns not imported (dates, e-mail, IP)
+    texts: set[str] = field(default_factory=set)  # columns always read as open-ended text
+    recognised: str = ""  # what was recognised, for the user: "a Qualtrics export: …"
+    head: list[list[str]] = field(default_factory=list)  # a text file's header rows
