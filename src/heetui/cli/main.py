@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from heetui.engine.choices import COMPARES, CORRECTIONS
 
@@ -18,6 +18,7 @@ USER_ERROR = 2
 MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
 MAX_CHART_HEIGHT = 200
 MAX_TEXT_WIDTH = 1000
+BOOK_FORMATS = ("xlsx", "html", "md", "json", "csv")
 MAX_ROWS = 10**12  # --limit and --offset: far beyond any survey, well within DuckDB's BIGINT
 
 
@@ -109,6 +110,34 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text")
     prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(prof)
+
+    book = sub.add_parser("book", help="tab book: every question by a banner, in one file, "
+                          "with the strongest differences first")
+    book.add_argument("--by", action="append", default=[], metavar="SPANS",
+                      help="banner: segments side by side (a,b or repeated --by), a/b nested, "
+                      "or a banner named in the codebook (default: none, Total only)")
+    book.add_argument("--questions", metavar="ID,ID...",
+                      help="only these questions, in this order (default: every question)")
+    book.add_argument("--group", metavar="GROUP", help="only the questions of a codebook group")
+    _filter_arg(book)
+    book.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    book.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
+                      help="significance level (default 0.05)")
+    book.add_argument("--correction", choices=CORRECTIONS, default="none",
+                      help="multiplicity correction over the tests of one span in one row")
+    book.add_argument("--compare", choices=COMPARES, default="pairs",
+                      help="pairs within each span (letters), or each column against Total "
+                      "or the rest (higher/lower)")
+    book.add_argument("--findings-bh", action="store_true",
+                      help="findings: Benjamini-Hochberg over every test of the book instead "
+                      "of the tables' own correction")
+    book.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
+    book.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
+    book.add_argument("--format", choices=BOOK_FORMATS, default=None,
+                      help="default: from the -o file's suffix, else xlsx")
+    book.add_argument("-o", "--output", metavar="FILE",
+                      help="write to FILE (atomically); text formats go to stdout without it")
+    _data_arg(book)
 
     verb = sub.add_parser("verbatims", help="read the comments behind a selection")
     verb.add_argument("--question", metavar="Q", help="an open-ended question (default: all)")
@@ -266,7 +295,12 @@ def cmd_profile(args: argparse.Namespace) -> None:
     if not 0 < args.sig_level < 1:
         raise UserError("The significance level must be between 0 and 1.")
     group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
-    p = profile(survey, group, args.against, args.weighted, args.sig_level, args.correction)
+    bar = _Progress()
+    try:
+        p = profile(survey, group, args.against, args.weighted, args.sig_level,
+                    args.correction, lambda done, total: bar("tables", done, total))
+    finally:
+        bar.end()
     write_output(render(p, args.format, args.all), args.output)
 
 
@@ -287,25 +321,85 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
     write_output(render(page, args.format), args.output)
 
 
+def cmd_book(args: argparse.Namespace) -> None:
+    from heetui.engine.book import BookRequest, tab_book
+    from heetui.engine.crosstab import TabRequest
+    from heetui.engine.filters import parse_filter
+
+    fmt = args.format or _suffix_format(args.output)
+    if fmt == "xlsx" and not args.output:
+        raise UserError("A workbook needs a file name: add -o FILE.xlsx.")
+    survey = _open(args)
+    cb = survey.codebook
+    table = TabRequest("", banner_arg(args.by), tuple(parse_filter(cb, f) for f in args.filter),
+                       args.weighted, args.sig_level, args.correction, args.low_base,
+                       args.min_test_base, compare=args.compare)
+    questions = tuple(q.strip() for q in (args.questions or "").split(",") if q.strip())
+    bar = _Progress()
+    try:
+        book = tab_book(survey, BookRequest(table, questions, args.group, args.findings_bh),
+                        lambda done, total: bar("tables", done, total))
+    finally:
+        bar.end()
+    if fmt == "xlsx":
+        from heetui.output.atomic import FolderMissing
+        from heetui.output.book_xlsx import write_book_xlsx
+
+        try:
+            write_book_xlsx(book, cb, Path(args.output))
+        except FolderMissing as e:
+            raise UserError(str(e)) from None
+        sys.stderr.write(f"wrote {args.output}: {len(book.tables)} tables, "
+                         f"{len(book.findings)} findings\n")
+        return
+    if fmt == "html":
+        from heetui.output.book_html import render_book_html
+
+        text = render_book_html(book, cb)
+    else:
+        from heetui.output.book_text import render_book
+
+        text = render_book(book, cb, fmt)
+    write_output(text, args.output)
+
+
+def _suffix_format(output: str | None) -> str:
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (
+        *BOOK_FORMATS, "htm", "markdown") else "xlsx"
+
+
 class _Progress:
-    """A progress bar on stderr when it is a terminal."""
+    """A progress bar on stderr when it is a terminal (rich), nothing on a pipe."""
 
     def __init__(self) -> None:
-        self.shown = False
+        self._bar: Any = None
+        self._task: Any = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
+        if sys.stderr is None or not sys.stderr.isatty():
             return
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r{stage:<8} [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{done:,}/{total:,}")
-        sys.stderr.flush()
-        self.shown = True
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(TextColumn("{task.description:<8}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(stage, total=total)
+        self._bar.update(self._task, completed=done, total=total, description=stage)
 
     def end(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -342,18 +436,15 @@ def _sentence(text: str) -> str:
 def cmd_demo(args: argparse.Namespace) -> None:
     from heetui.demo.build import DEFAULT_SEED, build
 
-    def progress(done: int, total: int) -> None:
-        if total > 1_000_000:
-            sys.stderr.write(f"\r{done:,} / {total:,} respondents")
-            sys.stderr.flush()
-
+    bar = _Progress()
     try:
         out = build(Path(args.output), args.n, DEFAULT_SEED if args.seed is None else args.seed,
-                    args.verbatim_share, progress, args.force)
+                    args.verbatim_share, lambda done, total: bar("respondents", done, total),
+                    args.force)
     except (ValueError, FileExistsError) as e:
         raise UserError(_sentence(str(e))) from None
-    if args.n > 1_000_000:
-        sys.stderr.write("\n")
+    finally:
+        bar.end()
     sys.stderr.write(f"wrote {args.n:,} respondents to {out}\n")
 
 
@@ -368,6 +459,7 @@ def cmd_open(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
+            "book": cmd_book,
             "verbatims": cmd_verbatims,
             "import": cmd_import,
             "demo": cmd_demo}
