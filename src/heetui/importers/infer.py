@@ -142,10 +142,13 @@ def build(table: Table, weight: str | None = None) -> Built:
     used = {c for c in (id_col, weight) if c} | (table.drop - {weight})
     # a bundle's packed multi-response columns are derived; the bundle written here gets its own
     used |= {c for c in frame.columns if c.endswith(BITS_SUFFIX)}
+    where = {c: i for i, c in enumerate(frame.columns)}
+    at: dict[str, int] = {}  # each variable's place: its first column in the source
     for mr in table.mr_sets:
         var = _mr_set(frame, mr, table, taken, out)
         if var:
             questions.append(var)
+            at[var["id"]] = min(where.get(c, len(where)) for c in mr.variables)
             used |= set(mr.variables) - table.texts
     if table.kind not in ("sav", "dta"):
         for prefix, cols in _dichotomy_groups(frame, used).items():
@@ -158,6 +161,7 @@ def build(table: Table, weight: str | None = None) -> Built:
                 opts.append({"code": code, "label": table.labels.get(col, col)})
             questions.append({"id": vid, "type": "multi", "text": prefix, "label": prefix,
                               "group": "Imported", "options": opts})
+            at[vid] = min(where[c] for _, c in cols)
             used |= {c for _, c in cols}
     for col in frame.columns:
         if col in used:
@@ -170,6 +174,8 @@ def build(table: Table, weight: str | None = None) -> Built:
             if col in table.meta:
                 var["group"] = "Survey metadata"
             questions.append(var)
+            at[var["id"]] = where[col]
+    questions.sort(key=lambda q: at.get(q["id"], 0))  # in the order of the file
     codebook: dict[str, Any] = {
         "survey": {"title": table.title or "Imported survey",
                    "provenance": f"Imported by heetui from a "
@@ -222,7 +228,7 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
         nonnull = nonnull.drop_nans()
     if nonnull.len() == 0:
         return None  # an empty column carries nothing to tabulate
-    if col in table.texts:
+    if col in table.texts and s.dtype == pl.String:
         return _open(safe_id(col, taken), raw, text, opens)
     if s.dtype.is_numeric():
         for k, label in labels.items():  # Stata's .a … .z: already null, recorded

@@ -121,9 +121,10 @@ def _sm_names(row1: list[str], row2: list[str]) -> tuple[list[str], dict[str, st
             continue
         n += 1
         for k, i in enumerate(cols, start=1):
-            name = f"Q{n}" if len(cols) == 1 else f"Q{n}_{k}"
-            names[i] = name
             item = sub[i]
+            name = f"Q{n}" if len(cols) == 1 else f"Q{n}_other" if _other(item) \
+                else f"Q{n}_{k}"
+            names[i] = name
             labels[name] = top if len(cols) == 1 or item.lower() in SM_ROW2 \
                 else f"{top} - {item}"
     return _unique(names), labels
@@ -188,17 +189,15 @@ QUALTRICS_DROP = {"startdate", "enddate", "recordeddate", "ipaddress", "recipien
 def _split_texts(texts: list[str]) -> tuple[str, list[str]]:
     """The question text shared by a group's columns ("Q - Selected Choice - Email") and
     what each column adds (its option)."""
-    parts = [t.split(" - ") for t in texts]
+    parts = [[x for x in t.split(" - ") if x.strip().lower() != "selected choice"]
+             for t in texts]
     common = 0
     while all(len(p) > common + 1 for p in parts) and len({p[common] for p in parts}) == 1:
         common += 1
     question = " - ".join(parts[0][:common]) if common else ""
     items = []
     for p in parts:
-        rest = p[common:]
-        if len(rest) > 1 and rest[0].strip().lower() == "selected choice":
-            rest = rest[1:]
-        items.append(" - ".join(rest))
+        items.append(" - ".join(p[common:]))
     return question.strip(), items
 
 
