@@ -408,10 +408,20 @@ class _Plan:
     pairs: tuple[tuple[int, int, int], ...]
     untestable: dict[int, str]  # comparison columns too small to test, with the reason
     compare: str
+    base_sw: np.ndarray  # (K,) Σw (or n) of each column's base: the same for every row
+    base_sw2: np.ndarray  # (K,) Σw² (or n)
+    shared_sw2: dict[tuple[int, int, int], float]  # Σw² of the respondents in both
 
     def shared(self, pair: tuple[int, int, int]) -> np.ndarray:
         """Groups whose respondents are in both columns of a pair."""
         return self.member[pair[0]] & self.member[pair[1]]
+
+
+def _with_sums(member: np.ndarray, pairs: tuple[tuple[int, int, int], ...],
+               untestable: dict[int, str], compare: str, calc: _Calc) -> _Plan:
+    shared = {p: float((member[p[0]] & member[p[1]]) @ calc.sw2) for p in pairs}
+    return _Plan(member, pairs, untestable, compare, member @ calc.sw, member @ calc.sw2,
+                 shared)
 
 
 def _plan(specs: list[ColumnSpec], columns: list[Column], member: np.ndarray, calc: _Calc,
@@ -420,9 +430,10 @@ def _plan(specs: list[ColumnSpec], columns: list[Column], member: np.ndarray, ca
     if compare == "pairs":
         pairs = tuple((x, y, specs[x].span or 0) for x in tested for y in tested
                       if x < y and specs[x].test_group == specs[y].test_group)
-        return _Plan(member, pairs, {}, compare)
+        return _with_sums(member, pairs, {}, compare, calc)
     if compare == "total":
-        return _Plan(member, tuple((x, 0, specs[x].span or 0) for x in tested), {}, compare)
+        return _with_sums(member, tuple((x, 0, specs[x].span or 0) for x in tested), {},
+                          compare, calc)
     rest = ~member[tested]  # every respondent of the table who is not in the column
     untestable: dict[int, str] = {}
     for k, r in enumerate(rest):
@@ -430,9 +441,9 @@ def _plan(specs: list[ColumnSpec], columns: list[Column], member: np.ndarray, ca
         why = _not_tested(calc.weighted, base[1], calc.effective(base), min_test)
         if why:
             untestable[len(columns) + k] = f"the rest of the column: {why}"
-    return _Plan(np.vstack([member, rest]),
-                 tuple((x, len(columns) + k, specs[x].span or 0)
-                       for k, x in enumerate(tested)), untestable, compare)
+    return _with_sums(np.vstack([member, rest]),
+                      tuple((x, len(columns) + k, specs[x].span or 0)
+                            for k, x in enumerate(tested)), untestable, compare, calc)
 
 
 def _not_tested(weighted: bool, sw: float, eff: float, min_test: int) -> str | None:
@@ -465,7 +476,7 @@ class _Calc:
         g = self.g
         if rd.item is not None:
             return member @ g.items[:, rd.item, :]
-        in_row = np.isin(g.qcode, rd.codes)
+        in_row = g.qcode == rd.codes[0] if len(rd.codes) == 1 else np.isin(g.qcode, rd.codes)
         return (member & in_row) @ g.base[:, :2]
 
     def base_of(self, member: np.ndarray) -> np.ndarray:
@@ -476,7 +487,7 @@ class _Calc:
             ) -> tuple[list[Cell], list[PairTest]]:
         g = self.g
         member = plan.member
-        base_est = member @ self.sw
+        base_est = plan.base_sw
         stats: dict[tuple[int, int, int], ZTest] = {}
         testable = [p for p in plan.pairs if p[1] not in plan.untestable]
         stats.update({p: ZTest(None, plan.untestable[p[1]]) for p in plan.pairs
@@ -486,11 +497,11 @@ class _Calc:
             est = hits[:, 1] if self.weighted else hits[:, 0]
             with np.errstate(divide="ignore", invalid="ignore"):
                 prop = np.where(base_est > 0, est / np.where(base_est > 0, base_est, 1), np.nan)
-            sw2 = member @ self.sw2
+            sw2 = plan.base_sw2
             for p in testable:
                 x, y, _ = p
                 stats[p] = proportion_z(prop[x], base_est[x], sw2[x], prop[y], base_est[y],
-                                        sw2[y], float(plan.shared(p) @ self.sw2))
+                                        sw2[y], plan.shared_sw2[p])
         else:
             mom = self._moments(rd)
             col_m = member @ mom

@@ -50,8 +50,8 @@ def resolve_variable(cb: Codebook, name: str, what: str = "variable",
                      categorical: bool = False, allow_open: bool = False) -> Variable:
     """A variable by id; ``categorical`` for banners and filters (single or multi only)."""
     v = cb.find(name.strip())
-    pool = cb.categorical if categorical else cb.closed
     if v is None:
+        pool = cb.categorical if categorical else cb.closed
         known = ", ".join(x.id for x in pool)
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
     if categorical and v.type == "numeric":

@@ -34,7 +34,10 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
               progress: Progress | None = None) -> Iterator[Crosstab]:
     """The table of each question in ``questions`` (in that order) with ``base``'s banner,
     filters and settings. Mistakes in the request raise EngineError before any query."""
-    resolved = [resolve(survey, replace(base, question=q)) for q in questions]
+    first = resolve(survey, replace(base, question=questions[0])) if questions else None
+    banner_only = replace(base, banner=None, group=())  # the banner is resolved once
+    resolved = [(q, first[1], coded) for q, _, coded in (
+        resolve(survey, replace(banner_only, question=q)) for q in questions)] if first else []
     total = len(resolved)
     sums: dict[int, Grouped] = {}
     batches: dict[object, list[int]] = {}

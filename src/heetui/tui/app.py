@@ -81,6 +81,7 @@ class HeetuiApp(ExportActions, LeanApp):
         Binding("v", "verbatims", "Comments"),
         Binding("p", "profile", "Profile"),
         Binding("e", "export", "Export xlsx"),
+        Binding("B", "book", "Tab book", key_display="B"),
         Binding("y", "copy", "Copy"),
         Binding("S", "screenshot_svg", "Screenshot", key_display="S"),
         Binding("left_square_bracket", "toggle_browser", "Question list", key_display="["),
@@ -251,7 +252,7 @@ class HeetuiApp(ExportActions, LeanApp):
     TABLE_ACTIONS = frozenset({"banner", "filter", "clear_filters", "toggle_weights",
                                "cycle_show", "toggle_letters", "sig_level", "verbatims",
                                "search", "toggle_browser", "focus_table", "export", "copy",
-                               "toggle_chart", "profile"})
+                               "toggle_chart", "profile", "book"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view; a /
@@ -360,6 +361,15 @@ class HeetuiApp(ExportActions, LeanApp):
             chart.focus()
         else:
             table.focus()
+
+    def action_book(self) -> None:
+        """Write the tab book of the current banner, filters and weighting (xlsx, in the
+        working folder), every question of the survey."""
+        from pathlib import Path
+
+        from heetui.tui.book_screen import BookScreen, book_path
+
+        self.push_screen(BookScreen(self.survey, self.view, book_path(Path.cwd(), self.view)))
 
     def action_profile(self) -> None:
         """Where the filtered group differs from everyone else, across every question."""

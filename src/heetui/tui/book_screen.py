@@ -1,0 +1,103 @@
+"""Writing the tab book of the current view from the app: a progress bar over the tables,
+Esc to cancel, a notification naming the file."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Label, ProgressBar
+
+from heetui.engine.book import BookRequest, tab_book
+from heetui.engine.session import Survey
+from heetui.tui.failures import attempt
+from heetui.tui.modals import Modal, close
+from heetui.tui.state import ViewState
+
+
+class Cancelled(Exception):
+    """The person pressed Esc while the book was being computed."""
+
+
+def book_path(folder: Path, view: ViewState) -> Path:
+    """A new file name in ``folder``: heetui-book[-by-BANNER][-weighted]-DATE[-k].xlsx."""
+    banner = "".join(c if c.isalnum() or c in "_-" else "-" for c in view.banner or "total")
+    stem = f"heetui-book-by-{banner}{'-weighted' if view.weighted else ''}-{date.today()}"
+    path, k = folder / f"{stem}.xlsx", 2
+    while path.exists():
+        path, k = folder / f"{stem}-{k}.xlsx", k + 1
+    return path
+
+
+class BookScreen(Modal[str | None]):
+    """Returns the path written, or None when cancelled or failed (the failure notified)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    BookScreen { align: center middle; }
+    BookScreen > Vertical { width: 64; max-width: 95%; height: auto; border: thick $accent;
+                            background: $surface; padding: 1 2; }
+    BookScreen ProgressBar { width: 100%; }
+    """
+
+    def __init__(self, survey: Survey, view: ViewState, target: Path) -> None:
+        super().__init__()
+        self.survey = survey
+        self.view = view
+        self.target = target
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Tab book by {self.view.banner or 'Total only'} → {self.target.name}",
+                        markup=False)
+            yield ProgressBar(id="book-progress", show_eta=False)
+            yield Label("Esc cancels", id="book-state")
+
+    def on_mount(self) -> None:
+        self._write()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        self.app.call_from_thread(self.query_one(ProgressBar).update, progress=done,
+                                  total=total)
+
+    @work(thread=True, exclusive=True, group="book")
+    def _write(self) -> None:
+        from heetui.output.book_xlsx import write_book_xlsx
+
+        req = BookRequest(replace(self.view.request(), question=""))
+
+        def run() -> Path | None:
+            try:
+                book = tab_book(self.survey, req, self._progress)
+            except Cancelled:
+                return None
+            if self._cancel.is_set():
+                return None
+            write_book_xlsx(book, self.survey.codebook, self.target)
+            return self.target
+
+        path, error = attempt(run)
+        self.app.call_from_thread(self._done, str(path) if path else None, error)
+
+    def _done(self, path: str | None, error: str | None) -> None:
+        if error:
+            self.app.notify(f"Could not write the tab book. {error}", severity="error",
+                            markup=False)
+        elif path is None:
+            self.app.notify("Tab book cancelled; nothing was written.", markup=False)
+        else:
+            self.app.notify(f"Saved the tab book {path}", markup=False)
+        close(self, path)
+
+    def action_cancel(self) -> None:
+        self._cancel.set()
+        self.query_one("#book-state", Label).update("Cancelling…")
