@@ -64,6 +64,50 @@ def _range(span: list[float] | None) -> str:
     return f"({span[0]:.0f}–{span[1]:.0f}) " if span else ""
 
 
+# (what, result key, field, limit, unit) for the survey-wide work of issue 21
+BOOK_TARGETS: list[tuple[str, str, str, float, str]] = [
+    ("book of the bundled questionnaire by `standard`, weighted, 1M respondents, whole "
+     "process", "hee_1000000_book", "process_ms", 3000, "ms"),
+    ("the same at 10M respondents", "hee_10000000_book", "process_ms", 15000, "ms"),
+    ("3,000-variable survey (single-choice 1–5, 1,000 respondents): book by one banner, whole "
+     "process", "wide_3000_book", "process_ms", 5000, "ms"),
+    ("the same survey: `heetui profile`, whole process", "wide_3000_profile", "process_ms",
+     5000, "ms"),
+    ("300 variables × 1M respondents: book, whole process", "wide_300x1m_book", "process_ms",
+     30000, "ms"),
+    ("the same: peak RSS", "wide_300x1m_book", "peak_rss_mb", 1024, "MB"),
+    ("engine vs its bare DuckDB queries: book at 1M", "hee_1000000_book", "ratio", 1.5, "×"),
+    ("the same at 10M", "hee_10000000_book", "ratio", 1.5, "×"),
+    ("the same: 3,000-variable book", "wide_3000_book", "ratio", 1.5, "×"),
+    ("the same: 3,000-variable profile", "wide_3000_profile", "ratio", 1.5, "×"),
+    ("the same: 300 variables × 1M book", "wide_300x1m_book", "ratio", 1.5, "×"),
+]
+
+
+def _book_section(doc: Any) -> list[str]:
+    if not doc:
+        return []
+    res = doc["results"]
+    out = ["", "## Survey-wide: tab books and profiles (benchmarks/bench_book.py)", "",
+           f"Run {doc['date']}, medians of {doc['runs']} (the 300 × 1M book: one run). "
+           "Whole process: `heetui book … -o book.xlsx` (or `heetui profile`) in a child "
+           "process, imports and writing included, its own peak RSS. Engine: the same "
+           "computation in-process; bare: the DuckDB queries that engine run sent, "
+           "recorded and replayed alone, taking turns with the engine.", "",
+           "| target | limit | result |", "|---|---|---|"]
+    for what, key, field, limit, unit in BOOK_TARGETS:
+        value = res.get(key, {}).get(field)
+        out.append(f"| {what} | {_status(value, limit, unit).split(':')[0]} | "
+                   f"{'not measured' if value is None else _fmt(value, unit)}"
+                   f"{'' if value is None else (' met' if value <= limit else ' **not met**')} |")
+    out += ["", "| work | whole process | peak RSS | engine | bare DuckDB queries | queries |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for key, r in res.items():
+        out.append(f"| {key} | {r['process_ms']:,.0f} ms | {r['peak_rss_mb']:,.0f} MB | "
+                   f"{r['engine_ms']:,.0f} ms | {r['bare_ms']:,.0f} ms | {r['queries']} |")
+    return out
+
+
 def write() -> str:
     engine = _load("results.json") or {"results": []}
     app = _load("tui_results.json") or []
@@ -174,6 +218,7 @@ def write() -> str:
                 f"{r.get('tmux_banner_at_once_ms', float('nan')):.0f} ms | "
                 f"{r.get('tmux_filter_ms', float('nan')):.0f} ms | "
                 f"{r['verbatim_search_first_page_ms']:.0f} ms | {r['peak_rss_mb']:.0f} MB |")
+    out += _book_section(_load("book_results.json"))
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]
