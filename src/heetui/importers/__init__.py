@@ -151,6 +151,7 @@ def import_source(source: Path, out: Path, weight: str | None = None,
     table = read_source(Path(source), progress)
     recognise(table)
     built = _with_codebook(table, codebook, weight) if codebook else build(table, weight)
+    del table  # the source's columns are no longer needed: free them before writing
     if progress:
         progress("writing", 0, 1)
     write_bundle(Path(out), built.codebook, built.respondents, built.verbatims, force, HEADER,

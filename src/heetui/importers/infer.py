@@ -265,8 +265,7 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
 def _text_single(vid: str, s: pl.Series, values: list[str], labels: dict[str, str],
                  text: str, out: dict[str, pl.Series]) -> dict[str, Any]:
     """Text answers as codes 1..k, in the order given, labelled by their value labels."""
-    mapping = {v: i + 1 for i, v in enumerate(values)}
-    codes = s.replace_strict(mapping, default=None, return_dtype=pl.Int64)
+    codes = s.cast(pl.Enum(values)).to_physical().cast(pl.Int64) + 1  # value i → code i+1
     out[vid] = _uint(codes, len(values)).alias(vid)
     return {"id": vid, "type": "single", "text": text, "label": str(s.name),
             "group": "Imported",
@@ -300,10 +299,12 @@ def _single(vid: str, s: pl.Series, values: list[float], labels: dict[float, str
             out: dict[str, pl.Series]) -> dict[str, Any]:
     mapping, options = _codes_for(values + list(labels), labels)
     top = max(mapping.values()) if mapping else 0
-    keyed = s.cast(pl.Float64).fill_nan(None)
-    codes = keyed.replace_strict({k: v for k, v in mapping.items()}, default=None,
-                                 return_dtype=pl.Int64)
-    out[vid] = _uint(codes, top).alias(vid)
+    if all(k == v for k, v in mapping.items()) and s.dtype.is_integer():
+        out[vid] = _uint(s, top).alias(vid)  # the source's codes, kept
+    else:
+        keyed = s.cast(pl.Float64).fill_nan(None)
+        codes = keyed.replace_strict(mapping, default=None, return_dtype=pl.Int64)
+        out[vid] = _uint(codes, top).alias(vid)
     return {"id": vid, "type": "single", "text": text, "label": str(s.name),
             "group": "Imported", "options": options}
 
@@ -317,7 +318,7 @@ def _dichotomy_groups(frame: pl.DataFrame, used: set[str]) -> dict[str, list[tup
         s = frame[col]
         if not m or not s.dtype.is_numeric():
             continue
-        vals = set(s.drop_nulls().to_list())
+        vals = set(s.drop_nulls().unique().to_list())
         if vals and vals <= {0, 1}:
             groups.setdefault(m.group(1), []).append((int(m.group(2)), col))
     return {p: sorted(cols) for p, cols in groups.items()

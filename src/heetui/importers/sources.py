@@ -186,12 +186,12 @@ def _read_text(source: Path | bytes, head: bytes, path: Path, kind: str,
         options.update(has_header=False, skip_rows=header.rows, new_columns=header.names)
     if enc == "latin-1":
         data = Path(path).read_bytes() if isinstance(source, Path) else source
-        frame = pl.read_csv(data.decode("latin-1").encode("utf-8"), encoding="utf8",
-                            **options)
+        frame = _load_csv(data.decode("latin-1").encode("utf-8"), encoding="utf8", **options)
+    elif isinstance(source, Path):
+        frame = _load_csv(source, glob=False, encoding="utf8" if enc == "utf8"
+                          else "utf8-lossy", **options)
     else:
-        frame = pl.read_csv(source, glob=False, encoding="utf8" if enc == "utf8"
-                            else "utf8-lossy", **options) if isinstance(source, Path) \
-            else pl.read_csv(source, encoding="utf8-lossy", **options)
+        frame = _load_csv(source, encoding="utf8-lossy", **options)
     if header.names is None:
         frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
     if header.names is not None and frame.width > len(header.names):
@@ -200,6 +200,34 @@ def _read_text(source: Path | bytes, head: bytes, path: Path, kind: str,
         progress("reading", 1, 1)
     return Table(frame, kind, path.stem, dict(header.labels), head=records[:header.rows],
                  platform=header.platform)
+
+
+INT_TYPES = ((pl.UInt8, 0, 2**8 - 1), (pl.Int8, -2**7, 2**7 - 1),
+             (pl.UInt16, 0, 2**16 - 1), (pl.Int16, -2**15, 2**15 - 1),
+             (pl.UInt32, 0, 2**32 - 1), (pl.Int32, -2**31, 2**31 - 1),
+             (pl.UInt64, 0, 2**64 - 1), (pl.Int64, -2**63, 2**63 - 1))
+
+
+def _smallest(lo: int, hi: int) -> type[pl.DataType]:
+    return next((t for t, a, b in INT_TYPES if a <= lo and hi <= b), pl.Int64)
+
+
+def _load_csv(source: Path | bytes, **options: Any) -> pl.DataFrame:
+    """Read a CSV with each integer column in the smallest type that holds it: a first
+    streaming pass finds each integer column's range, the second reads the columns already
+    narrowed (a million rows of 50 answer columns then peak at about half the memory of
+    reading them as 64-bit integers and narrowing afterwards)."""
+    lf = pl.scan_csv(source, **options)
+    schema = lf.collect_schema()
+    ints = [c for c, d in schema.items() if d.is_integer()]
+    if not ints:
+        return lf.collect(engine="streaming")
+    bounds = lf.select([e for c in ints for e in (pl.col(c).min().alias(f"lo:{c}"),
+                                                  pl.col(c).max().alias(f"hi:{c}"))]) \
+        .collect(engine="streaming").row(0, named=True)
+    casts = [pl.col(c).cast(_smallest(bounds[f"lo:{c}"], bounds[f"hi:{c}"]))
+             for c in ints if bounds[f"lo:{c}"] is not None]
+    return lf.with_columns(casts).collect(engine="streaming")
 
 
 def _cell(v: object) -> str:
