@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
-from heetui.importers.table import MRSet, SourceError, Table
+from heetui.importers.table import MRSet, Progress, SourceError, Table
 from heetui.survey.codebook import BITS_SUFFIX
 from heetui.survey.parse import MAX_CODE
 
@@ -120,7 +120,8 @@ def _uint(values: pl.Series, top: int) -> pl.Series:
     return values.cast(pl.UInt8 if top <= 255 else pl.UInt16)
 
 
-def build(table: Table, weight: str | None = None) -> Built:
+def build(table: Table, weight: str | None = None, progress: Progress | None = None
+          ) -> Built:
     declared = apply_user_missing(table)  # SPSS user-missing values: null, recorded
     frame = table.frame
     if weight is not None:
@@ -163,7 +164,9 @@ def build(table: Table, weight: str | None = None) -> Built:
                               "group": "Imported", "options": opts})
             at[vid] = min(where[c] for _, c in cols)
             used |= {c for _, c in cols}
-    for col in frame.columns:
+    for i, col in enumerate(frame.columns, start=1):
+        if progress and (i % 10 == 0 or i == frame.width):
+            progress("columns", i, frame.width)
         if col in used:
             continue
         missing = list(declared.get(col, []))

@@ -178,26 +178,23 @@ def _read_text(source: Path | bytes, head: bytes, path: Path, kind: str,
     sep = _sniff_delimiter(sample[:65536])
     records = _head_records(sample, sep)
     header = csv_header(records)
-    if progress:
-        progress("reading", 0, 1)
     options: dict[str, Any] = {"separator": sep, "infer_schema_length": 10_000,
                                "truncate_ragged_lines": True, "null_values": NA_VALUES}
     if header.names is not None:
         options.update(has_header=False, skip_rows=header.rows, new_columns=header.names)
     if enc == "latin-1":
         data = Path(path).read_bytes() if isinstance(source, Path) else source
-        frame = _load_csv(data.decode("latin-1").encode("utf-8"), encoding="utf8", **options)
+        frame = _load_csv(data.decode("latin-1").encode("utf-8"), progress, encoding="utf8",
+                          **options)
     elif isinstance(source, Path):
-        frame = _load_csv(source, glob=False, encoding="utf8" if enc == "utf8"
+        frame = _load_csv(source, progress, glob=False, encoding="utf8" if enc == "utf8"
                           else "utf8-lossy", **options)
     else:
-        frame = _load_csv(source, encoding="utf8-lossy", **options)
+        frame = _load_csv(source, progress, encoding="utf8-lossy", **options)
     if header.names is None:
         frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
     if header.names is not None and frame.width > len(header.names):
         frame = frame.select(header.names)
-    if progress:
-        progress("reading", 1, 1)
     return Table(frame, kind, path.stem, dict(header.labels), head=records[:header.rows],
                  platform=header.platform)
 
@@ -212,22 +209,30 @@ def _smallest(lo: int, hi: int) -> type[pl.DataType]:
     return next((t for t, a, b in INT_TYPES if a <= lo and hi <= b), pl.Int64)
 
 
-def _load_csv(source: Path | bytes, **options: Any) -> pl.DataFrame:
+def _load_csv(source: Path | bytes, progress: Progress | None, **options: Any
+              ) -> pl.DataFrame:
     """Read a CSV with each integer column in the smallest type that holds it: a first
     streaming pass finds each integer column's range, the second reads the columns already
     narrowed (a million rows of 50 answer columns then peak at about half the memory of
     reading them as 64-bit integers and narrowing afterwards)."""
+    if progress:
+        progress("reading", 0, 2)
     lf = pl.scan_csv(source, **options)
     schema = lf.collect_schema()
     ints = [c for c, d in schema.items() if d.is_integer()]
-    if not ints:
-        return lf.collect(engine="streaming")
-    bounds = lf.select([e for c in ints for e in (pl.col(c).min().alias(f"lo:{c}"),
-                                                  pl.col(c).max().alias(f"hi:{c}"))]) \
-        .collect(engine="streaming").row(0, named=True)
-    casts = [pl.col(c).cast(_smallest(bounds[f"lo:{c}"], bounds[f"hi:{c}"]))
-             for c in ints if bounds[f"lo:{c}"] is not None]
-    return lf.with_columns(casts).collect(engine="streaming")
+    casts = []
+    if ints:
+        bounds = lf.select([e for c in ints for e in (pl.col(c).min().alias(f"lo:{c}"),
+                                                      pl.col(c).max().alias(f"hi:{c}"))]) \
+            .collect(engine="streaming").row(0, named=True)
+        casts = [pl.col(c).cast(_smallest(bounds[f"lo:{c}"], bounds[f"hi:{c}"]))
+                 for c in ints if bounds[f"lo:{c}"] is not None]
+    if progress:
+        progress("reading", 1, 2)
+    frame = lf.with_columns(casts).collect(engine="streaming")
+    if progress:
+        progress("reading", 2, 2)
+    return frame
 
 
 def _cell(v: object) -> str:
