@@ -292,3 +292,21 @@ def test_limesurvey_spss_export(tmp_path):
         sum(u in a["uses"] for a in answers) for u in USES]
     ct3 = crosstab(open_survey(tmp_path / "b"), TabRequest("q3"))
     assert ct3.total.base == sum(1 for i in range(N) if (i + 1) % 3 or (i + 2) % 3)
+
+
+def test_plain_files_are_not_taken_for_a_platform_export(tmp_path):
+    """A first data row saying "Response", a timestamp column that is not Google's, an SPSS
+    file with an id and a start date: read as they are, nothing renamed or left out."""
+    src = tmp_path / "plain.csv"
+    src.write_text("timestamp,kind,score\n" + "".join(
+        f"{1_700_000_000 + i},{['Response', 'Call'][i % 2]},{i % 7}\n" for i in range(40)))
+    r = run("import", str(src), "-o", str(tmp_path / "b"))
+    assert r.returncode == 0 and "recognised" not in r.stderr, r.stderr
+    cb = load_bundle(tmp_path / "b").codebook
+    assert {v.id for v in cb.variables} == {"timestamp", "kind", "score"}
+    assert _labels(cb, "kind") == ["Call", "Response"]
+    sav = tmp_path / "plain.sav"
+    pyreadstat.write_sav(pl.DataFrame({"id": [1.0, 2.0, 3.0], "startdate": ["a", "b", "c"],
+                                       "q": [1.0, 2.0, 1.0]}), str(sav))
+    r = run("import", str(sav), "-o", str(tmp_path / "c"))
+    assert r.returncode == 0 and "recognised" not in r.stderr, r.stderr

@@ -73,8 +73,14 @@ SM_ROW2 = {"response", "open-ended response"}
 
 
 def _is_surveymonkey(records: list[list[str]]) -> bool:
-    return len(records) >= 2 and bool(records[0]) and bool(records[0][0]) and any(
-        c.lower() in SM_ROW2 for c in records[1])
+    """Row 2 names answer columns ("Response", "Open-Ended Response"), and row 1 starts with
+    SurveyMonkey's respondent columns or spans questions over blank cells."""
+    if len(records) < 2 or not records[0] or not records[0][0]:
+        return False
+    top = [c.lower() for c in records[0]]
+    return any(c.lower() in SM_ROW2 for c in records[1]) and (
+        "respondent id" in top or "collector id" in top
+        or ("" in top and "" in records[1]))
 
 
 def csv_header(records: list[list[str]]) -> Header:
@@ -293,9 +299,18 @@ def _in_order(items: set[str], orders: list[list[str]], first: dict[str, int]) -
     return out
 
 
+def _stamps(s: pl.Series) -> bool:
+    """A column of date-times as Google Forms writes them ("2024/05/01 10:22:33 AM GMT+1",
+    "01/05/2024 10:22:33")."""
+    v = s.drop_nulls().head(100).cast(pl.String)
+    return v.len() > 0 and bool(v.str.contains(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[ T]\d{1,2}:"
+                                               r"\d{2}").all())
+
+
 def _forms(table: Table) -> None:
     lower = {c.lower(): c for c in table.frame.columns}
-    if table.frame.columns and table.frame.columns[0].lower() in GOOGLE_STAMPS:
+    first = table.frame.columns[0] if table.frame.columns else ""
+    if first.lower() in GOOGLE_STAMPS and _stamps(table.frame[first]):
         platform, sep, drop = "Google Forms", ", ", GOOGLE_DROP
         table.drop.add(table.frame.columns[0])
     elif "start time" in lower and "completion time" in lower:
@@ -349,7 +364,8 @@ def _limesurvey(table: Table) -> None:
         m = _BRACKET.match(table.labels.get(c, ""))
         if m:
             groups.setdefault(m.group(2).strip(), []).append((c, m.group(1).strip()))
-    if len(system) < 2 and not any(len(g) >= 2 for g in groups.values()):
+    if len([c for c in system if c.lower() != "id"]) < 2 and \
+            not any(len(g) >= 2 for g in groups.values()):
         return
     for c in system:
         if c.lower() in LIME_DROP:
