@@ -282,3 +282,13 @@ def test_the_missing_list_is_checked_when_a_codebook_loads(tmp_path):
     cb, problems = codebook_from_dict(good)
     assert not problems and cb is not None
     assert codebook_to_dict(cb)["questions"][0]["missing"] == good["questions"][0]["missing"]
+
+
+@pytest.mark.parametrize("suffix", [".dta", ".xlsx"])
+def test_random_bytes_in_the_new_formats_are_one_sentence(tmp_path, suffix):
+    p = tmp_path / f"junk{suffix}"
+    p.write_bytes(bytes(range(256)) * 40)
+    r = run("import", str(p), "-o", str(tmp_path / "out"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("heetui: error: ") and r.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
