@@ -164,7 +164,7 @@ def _parquet(path: Path, files: tuple[Path, ...]) -> str:
 
 def open_survey(path: str | Path | None = None, check_data: bool = True,
                 progress: Callable[[str, int, int], None] | None = None) -> Survey:
-    """Open a bundle folder, or import a .sav/.csv/.parquet file first (cached).
+    """Open a bundle folder, or import a file first (cached; see importers.SUFFIXES).
 
     With no path, the bundled HEE 2019 survey.
     """
@@ -173,8 +173,9 @@ def open_survey(path: str | Path | None = None, check_data: bool = True,
         from heetui.importers import SUFFIXES, SourceError, cached_bundle
 
         if target.suffix.lower() not in SUFFIXES:
-            raise EngineError(f"{target.name} is neither a bundle folder nor a .sav, .csv or "
-                              ".parquet file.")
+            kinds = ", ".join(sorted(SUFFIXES))
+            raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
+                              f"opens ({kinds}).")
         try:
             target = cached_bundle(target, progress)
         except (SourceError, BundleError) as e:
