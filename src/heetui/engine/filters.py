@@ -128,12 +128,17 @@ def describe_group(cb: Codebook, group: tuple[Filter, ...]) -> str:
 def eligibility(cb: Codebook, v: Variable, packed: str | None = None
                 ) -> list[tuple[str, list[int]]]:
     """Conditions for the respondents a question's base counts (a multi-response question
-    is answered when its first option's column, or its ``packed`` column, is not null)."""
+    is answered when any of its option columns holds a value: its ``packed`` column is not
+    null; within the base a missing option counts as not chosen)."""
     out: list[tuple[str, list[int]]] = []
     if v.eligible is not None:
         out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
     if v.type == "multi":
-        out.append((f"{ident(packed or v.column(v.options[0].code))} IS NOT NULL", []))
+        if packed is not None:
+            out.append((f"{ident(packed)} IS NOT NULL", []))
+        else:
+            answered = ", ".join(ident(c) for c in v.columns())
+            out.append((f"COALESCE({answered}) IS NOT NULL", []))
     elif v.type in ("single", "numeric"):
         out.append((f"{ident(v.id)} IS NOT NULL", []))
     return out

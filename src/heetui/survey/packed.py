@@ -1,8 +1,8 @@
 """Packed multi-response answers: the 0/1 option columns of a variable as one integer.
 
-Bit i is set when the i-th option (codebook order) was chosen; the value is null when the
-first option's column is null (the respondent was not asked or did not answer), the same
-rule the engine uses for a multi-response base. Bundle writers add these columns; loading
+Bit i is set when the i-th option (codebook order) was chosen; the value is null when every
+option's column is null (the respondent was not asked or did not answer), the same rule
+the engine uses for a multi-response base, whatever the order of the columns. Bundle writers add these columns; loading
 checks them against the 0/1 columns, which stay the bundle's record of the answers.
 """
 
@@ -24,8 +24,8 @@ def packed_expr(v: Variable) -> pl.Expr:
     total = pl.sum_horizontal([pl.col(c).fill_null(0).cast(pl.UInt64)
                                * pl.lit(1 << i, dtype=pl.UInt64)
                                for i, c in enumerate(v.columns())])
-    first = pl.col(v.columns()[0])
-    return pl.when(first.is_null()).then(None).otherwise(total).cast(dtype)
+    unanswered = pl.all_horizontal([pl.col(c).is_null() for c in v.columns()])
+    return pl.when(unanswered).then(None).otherwise(total).cast(dtype)
 
 
 def packable(cb: Codebook, columns: list[str]) -> list[Variable]:
