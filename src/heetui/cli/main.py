@@ -33,8 +33,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="PATH", help="survey bundle folder (default: bundled "
-                   "HEE 2019 survey)")
+    p.add_argument("--data", metavar="PATH", help="survey bundle folder, or a .sav, .dta, "
+                   ".csv, .xlsx or .parquet file (default: the bundled HEE 2019 survey)")
 
 
 def _filter_arg(p: argparse.ArgumentParser) -> None:
@@ -44,21 +44,28 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
 
 def _table_args(p: argparse.ArgumentParser) -> None:
     """What tab and chart share: the question, banner, filters, weights and α."""
-    p.add_argument("question", help="the question to tabulate (see `heetui info`)")
+    p.add_argument("question", help="the question to tabulate, by id (`heetui info` lists "
+                   "them)")
     p.add_argument("--by", action="append", default=[], metavar="SPANS",
                    help="banner: segments or questions side by side (a,b or repeated --by), "
                    "a/b for a nested within b, or a banner named in the codebook")
     _filter_arg(p)
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
+    p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
+                   help="significance level of the letters (default 0.05)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="heetui", description="Explore survey data in the terminal. "
-                     "`heetui [PATH]` opens a survey bundle (default: the bundled survey).")
+    parser = _Parser(prog="heetui", usage="heetui [PATH]\n       heetui [--data PATH] COMMAND "
+                     "[OPTIONS]", description="Explore survey data in the terminal. "
+                     "`heetui [PATH]` opens the app on a survey bundle folder or a .sav, "
+                     ".dta, .csv, .xlsx or .parquet file (default: the bundled survey); "
+                     "a COMMAND prints or writes instead (`heetui COMMAND --help`).")
     parser.add_argument("--data", dest="top_data", metavar="PATH",
                         help="survey to open or to read with the subcommand that follows")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",
+                                title="commands",
+                                metavar="COMMAND", help="one of:")
 
     info = sub.add_parser("info", help="survey overview: title, respondents, questions, segments")
     _data_arg(info)
@@ -71,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--compare", choices=COMPARES, default="pairs",
                      help="test columns in pairs within each span (letters), or each column "
                      "against Total or against the rest of the sample (higher/lower marks)")
-    tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text")
+    tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text",
+                     help="aligned text (default), tidy CSV, JSON, Markdown or a formatted "
+                     "Excel sheet")
     tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
                      help="text/md cells: percents, counts or both")
     tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N",
@@ -102,12 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     prof = sub.add_parser("profile", help="where a group differs from everyone else")
     _filter_arg(prof)
-    prof.add_argument("--against", choices=("rest", "total"), default="rest")
+    prof.add_argument("--against", choices=("rest", "total"), default="rest",
+                      help="compare the group with everyone else (default) or with Total")
     prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA")
-    prof.add_argument("--correction", choices=CORRECTIONS, default="bh")
+    prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
+                      help="significance level (default 0.05)")
+    prof.add_argument("--correction", choices=CORRECTIONS, default="bh",
+                      help="multiplicity correction over every row of the profile "
+                      "(default bh: Benjamini-Hochberg)")
     prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
-    prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text")
+    prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text",
+                      help="output format (default text)")
     prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(prof)
 
@@ -146,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     verb.add_argument("--theme", action="append", default=[], metavar="T",
                       help="theme label or code; repeat for any of several")
     _filter_arg(verb)
-    verb.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    verb.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                      help="output format (default text)")
     verb.add_argument("--min-group", type=int, metavar="N",
                       help="smallest group of people whose comments may be shown (default: "
                       "the codebook's, 5; never below 3)")
@@ -169,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate a synthetic copy of the HEE 2019 survey")
     demo.add_argument("-n", type=int, default=602, metavar="N", help="respondents")
     demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
-    demo.add_argument("--seed", type=int, default=None, metavar="S")
+    demo.add_argument("--seed", type=int, default=None, metavar="S",
+                      help="random seed (default: the one that builds the bundled survey)")
     demo.add_argument("--verbatim-share", type=float, default=None, metavar="F",
                       help="share of respondents leaving comments (default 0.55; 0.1 above 100k)")
     demo.add_argument("--force", action="store_true", help="replace an existing folder")

@@ -51,7 +51,10 @@ def resolve_variable(cb: Codebook, name: str, what: str = "variable",
     """A variable by id; ``categorical`` for banners and filters (single or multi only)."""
     v = cb.find(name.strip())
     if v is None:
-        pool = cb.categorical if categorical else cb.closed
+        # every variable that would be accepted: open-ended questions tabulate by their
+        # coded themes where the codebook has themes
+        pool = cb.categorical if categorical else [
+            x for x in cb.variables if x.type != "open" or (allow_open and cb.themes)]
         known = ", ".join(x.id for x in pool)
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
     if categorical and v.type == "numeric":
