@@ -1,11 +1,25 @@
-"""A formatted Excel sheet of a crosstab: title, state, bases, percents, letters, legend."""
+"""A formatted Excel sheet of a crosstab: title, state, span header, bases, percents,
+letters, legend, print setup. ``write_table`` writes one table on a sheet; the one-table
+export (``write_xlsx``) and the tab book (output.book_xlsx) both use it.
+
+Widths and heights are set from the text, so that nothing overlaps or is cut when the
+sheet is shown or printed: text cells wrap, and each row is as tall as its longest
+wrapped text (estimated conservatively for a wide fallback font, as LibreOffice uses when
+Calibri is missing). Text from data or a codebook is always a string cell, never a
+formula.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.atomic import atomic_path
+from heetui.output.numbers import fixed
 from heetui.output.tables import (
     base_mark,
     column_heading,
@@ -13,7 +27,47 @@ from heetui.output.tables import (
     marks,
     span_titles,
     state_line,
+    untested_notes,
 )
+from heetui.survey.text import safe_text
+
+LABEL_WIDTH = 40  # the row-label column, in Excel's character units
+VALUE_WIDTH = 8
+LINE_POINTS = 15.0  # one line of 11-point text
+CHARS_PER_UNIT = 1.12  # characters of 11-point text per unit of column width; prose
+# measured 1.25-1.45 in LibreOffice with DejaVu Sans (its stand-in for Calibri), about
+# 1.2-1.3 in Excel with Calibri
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False,
+                    "in_memory": True}  # no temporary file per sheet (slow with thousands)
+
+FORMATS: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 13, "text_wrap": True, "valign": "top"},
+    "note": {"italic": True, "font_color": "#555555", "text_wrap": True, "valign": "top"},
+    "head": {"bold": True, "align": "center", "text_wrap": True, "valign": "bottom",
+             "bottom": 1},
+    "span": {"bold": True, "align": "center", "text_wrap": True, "valign": "bottom",
+             "bottom": 1, "bg_color": "#DDEBF7"},
+    # numbers end in "_)", a space as wide as ")", so letters beside them stand apart
+    "base": {"italic": True, "num_format": "0_)", "valign": "top"},
+    "wbase": {"italic": True, "num_format": "0.0_)", "valign": "top"},
+    "pct": {"num_format": "0%_)", "valign": "top"},
+    "pct_bold": {"num_format": "0%_)", "bold": True, "valign": "top"},
+    "mean": {"num_format": "0.00_)", "bold": True, "valign": "top"},
+    "score": {"num_format": "0.0_)", "bold": True, "valign": "top"},
+    "se": {"num_format": "(0.00)", "font_color": "#555555", "valign": "top"},
+    "sig": {"bold": True, "font_color": "#1F4E79", "valign": "top"},
+    "label": {"text_wrap": True, "valign": "top"},
+    "label_bold": {"bold": True, "text_wrap": True, "valign": "top"},
+    "label_base": {"italic": True, "text_wrap": True, "valign": "top"},
+    "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
+    "bold": {"bold": True, "text_wrap": True, "valign": "top"},
+    "th": {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1},
+    "th_right": {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1,
+                 "align": "right", "indent": 1},
+    "text": {"text_wrap": True, "valign": "top"},
+    "int": {"num_format": "#,##0_)", "valign": "top"},
+}
 
 
 def default_name(ct: Crosstab, suffix: str = "xlsx") -> str:
@@ -29,70 +83,150 @@ def write_xlsx(ct: Crosstab, path: Path) -> Path:
 
     with atomic_path(Path(path)) as tmp:
         # text from data or a codebook is always a string cell, never a formula
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                            "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _sheet(wb, ct)
         wb.close()
     return path
 
 
-def _sheet(wb: object, ct: Crosstab) -> None:
-    ws = wb.add_worksheet(ct.question.id[:31])  # type: ignore[attr-defined]
-    fmt = {name: wb.add_format(spec) for name, spec in {  # type: ignore[attr-defined]
-        "title": {"bold": True, "font_size": 13},
-        "note": {"italic": True, "font_color": "#555555"},
-        "head": {"bold": True, "align": "center", "text_wrap": True, "valign": "top",
-                 "bottom": 1},
-        "span": {"bold": True, "align": "center", "bottom": 1, "bg_color": "#DDEBF7"},
-        "base": {"italic": True, "num_format": "0"},
-        "wbase": {"italic": True, "num_format": "0.0"},
-        "pct": {"num_format": "0%"},
-        "pct_bold": {"num_format": "0%", "bold": True},
-        "mean": {"num_format": "0.00", "bold": True},
-        "score": {"num_format": "0.0", "bold": True},
-        "se": {"num_format": "(0.00)", "font_color": "#555555"},
-        "sig": {"bold": True, "font_color": "#1F4E79"},
-        "label": {}, "label_bold": {"bold": True},
-    }.items()}
-    ws.write(0, 0, f"{ct.question.id}: {ct.question.text}", fmt["title"])
-    ws.write(1, 0, state_line(ct), fmt["note"])
+def _sheet(wb: Any, ct: Crosstab) -> None:
+    ws = wb.add_worksheet(sheet_name(ct.question.id))
+    write_table(ws, ct, add_formats(wb))
+
+
+def add_formats(wb: Any) -> dict[str, Any]:
+    """The workbook's cell formats (xlsxwriter formats belong to one workbook)."""
+    return {name: wb.add_format(spec) for name, spec in FORMATS.items()}
+
+
+def sheet_name(text: str) -> str:
+    """A valid, readable sheet name: no []:*?/\\ or quotes, no control characters, at
+    most 31 characters."""
+    name = "".join(" " if ch in "[]:*?/\\'" or not ch.isprintable() else ch for ch in text)
+    return " ".join(name.split())[:31].strip() or "Table"
+
+
+# ---- measuring text ------------------------------------------------------------------------
+
+@lru_cache(maxsize=65536)  # a book repeats its legend, state line and labels
+def text_lines(text: str, width: float, size: float = 11, bold: bool = False) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` units wide: greedy wrapping at
+    spaces and after "/" (as Excel and LibreOffice break), long words split, with a
+    character width on the generous side (LibreOffice's fallback for Calibri is wider)."""
+    per_line = max(1, int(width * CHARS_PER_UNIT * 11 / size * (0.9 if bold else 1.0)))
+    return sum(_wrapped(part, per_line) for part in str(text).split("\n"))
+
+
+def _wrapped(text: str, per_line: int) -> int:
+    lines, used = 1, 0
+    for word in text.split():
+        pieces = re.findall(r"[^/]*/|[^/]+", word)
+        for k, piece in enumerate(pieces):
+            need = len(piece) + (1 if k == 0 and used else 0)
+            if used and used + need > per_line:
+                lines, used, need = lines + 1, 0, len(piece)
+            while need > per_line:  # a piece longer than a line is split anywhere
+                lines, need = lines + 1, need - per_line
+            used += need
+    return lines
+
+
+def lines_height(lines: int, size: float = 11) -> float:
+    return math.ceil(lines * LINE_POINTS * size / 11 + 3)
+
+
+def fit_row(ws: Any, row: int, texts: list[tuple[str, float]], size: float = 11,
+            bold: bool = False) -> None:
+    """Make ``row`` tall enough for each (text, width) wrapped in it."""
+    lines = max((text_lines(t, w, size, bold) for t, w in texts if t), default=1)
+    if lines > 1 or size > 11:
+        ws.set_row(row, lines_height(lines, size))
+
+
+def merge_text(ws: Any, row: int, first: int, last: int, text: str, fmt: Any) -> None:
+    if last > first:
+        ws.merge_range(row, first, row, last, text, fmt)
+    else:
+        ws.write_string(row, first, text, fmt)
+
+
+def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None = None) -> None:
+    """Landscape A4, one page wide, the header rows on every page, page numbers."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    if repeat_from is not None:
+        ws.repeat_rows(repeat_from, repeat_to if repeat_to is not None else repeat_from)
+    ws.set_footer("&L&A&RPage &P of &N")
+
+
+# ---- one table ---------------------------------------------------------------------------
+
+def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
+                nav: tuple[str, str] | None = None) -> None:
+    """Write ``ct`` on ``ws`` from A1: title, state (banner, weighting, filters, base),
+    the span header merged over each span's columns, column headings with letters, bases,
+    percents (as numbers in % format) with their letters in the next cell, means and scores
+    with their SE, legend. ``nav``: an (internal link, text) written on the third row."""
+    cols = ct.columns
+    letter_width = max([4] + [len(marks(c)) + 2 for r in ct.rows for c in r.cells]
+                       + [len(base_mark(c)) + 2 for c in cols])
+    value_width = max([VALUE_WIDTH] + [len(fixed(c.weighted_base, 1)) + 2 for c in cols])
+    pair = value_width + letter_width
+    last = 2 * len(cols)
+    full = LABEL_WIDTH + pair * len(cols)
+    ws.set_column(0, 0, LABEL_WIDTH)
+    for i in range(len(cols)):
+        ws.set_column(1 + 2 * i, 1 + 2 * i, value_width)
+        ws.set_column(2 + 2 * i, 2 + 2 * i, letter_width)
+
+    title = f"{safe_text(ct.question.id)}: {safe_text(ct.question.text)}"
+    merge_text(ws, 0, 0, last, title, fmt["title"])
+    fit_row(ws, 0, [(title, full)], size=13, bold=True)
+    state = safe_text(state_line(ct))
+    merge_text(ws, 1, 0, last, state, fmt["note"])
+    fit_row(ws, 1, [(state, full)])
+    if nav is not None:
+        ws.write_url(2, 0, nav[0], fmt["link"], string=nav[1])
     r = 3
-    ws.set_column(0, 0, 44)
     if ct.banner is not None:  # a span header row, merged over each span's columns
-        titles = span_titles(ct)
+        titles = [safe_text(t) for t in span_titles(ct)]
+        spans: list[tuple[str, float]] = []
         i = 1
         while i < len(titles):
             j = i
             while j + 1 < len(titles) and titles[j + 1] == titles[i]:
                 j += 1
-            first, last = 1 + 2 * i, 2 + 2 * j
-            ws.merge_range(r, first, r, last, titles[i], fmt["span"])
+            merge_text(ws, r, 1 + 2 * i, 2 + 2 * j, titles[i], fmt["span"])
+            spans.append((titles[i], pair * (j - i + 1)))
             i = j + 1
+        fit_row(ws, r, spans, bold=True)
         r += 1
     head_row = r
-    for i, c in enumerate(ct.columns):
-        col = 1 + 2 * i
-        ws.merge_range(r, col, r, col + 1, column_heading(c), fmt["head"])
-        ws.set_column(col, col, 9)
-        ws.set_column(col + 1, col + 1, 6)
+    heads = [safe_text(column_heading(c)) for c in cols]
+    for i, head in enumerate(heads):
+        ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * i, head, fmt["head"])
+    fit_row(ws, r, [(h, pair) for h in heads], bold=True)
     r += 1
-    ws.write(r, 0, "Base (unweighted)", fmt["base"])
-    for i, c in enumerate(ct.columns):
+    ws.write_string(r, 0, "Base (unweighted)", fmt["label_base"])
+    for i, c in enumerate(cols):
         ws.write_number(r, 1 + 2 * i, c.base, fmt["base"])
         if base_mark(c):
-            ws.write(r, 2 + 2 * i, base_mark(c), fmt["sig"])
+            ws.write_string(r, 2 + 2 * i, base_mark(c), fmt["sig"])
     if ct.weighted:
         for label, attr in (("Base (weighted)", "weighted_base"),
                             ("Base (effective)", "effective_base")):
             r += 1
-            ws.write(r, 0, label, fmt["base"])
-            for i, c in enumerate(ct.columns):
+            ws.write_string(r, 0, label, fmt["label_base"])
+            for i, c in enumerate(cols):
                 ws.write_number(r, 1 + 2 * i, getattr(c, attr), fmt["wbase"])
     for row in ct.rows:
         r += 1
         bold = row.is_summary
-        ws.write(r, 0, row.display_label,
-                 fmt["label_bold" if bold else "label"])
+        label = safe_text(row.display_label)
+        ws.write_string(r, 0, label, fmt["label_bold" if bold else "label"])
+        fit_row(ws, r, [(label, LABEL_WIDTH)], bold=bold)
         for i, cell in enumerate(row.cells):
             col = 1 + 2 * i
             if row.is_value:
@@ -101,13 +235,26 @@ def _sheet(wb: object, ct: Crosstab) -> None:
             elif cell.percent is not None:
                 ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
             if marks(cell):
-                ws.write(r, col + 1, marks(cell), fmt["sig"])
+                ws.write_string(r, col + 1, marks(cell), fmt["sig"])
         if row.is_value:
             r += 1
-            ws.write(r, 0, f"  {SE_LABEL}", fmt["note"])
+            ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
             for i, cell in enumerate(row.cells):
                 if cell.se is not None:
                     ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
-    r += 2
-    ws.write(r, 0, legend(ct), fmt["note"])
+    r += 1
+    for line in legend_lines(ct) + [safe_text(n) for n in untested_notes(ct)]:
+        r += 1
+        merge_text(ws, r, 0, last, line, fmt["note"])
+        fit_row(ws, r, [(line, full)])
     ws.freeze_panes(head_row + 2, 1)
+    print_setup(ws, 0, head_row)
+
+
+def legend_lines(ct: Crosstab) -> list[str]:
+    """The legend in its sentences, one row each."""
+    return legend_sentences(legend(ct))
+
+
+def legend_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=\.) (?=[A-Z*!▲▼])", text) if s]

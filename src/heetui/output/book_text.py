@@ -1,0 +1,260 @@
+"""A tab book (engine.book) as md, json or csv, and the parts every book format shares:
+the survey facts and settings of the contents page, the legend in sentences, the findings
+note and the way a finding's values are written.
+
+Each table is rendered exactly as ``heetui tab`` renders it (output.tables); nothing here
+computes a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from typing import Any
+
+from heetui.engine.book import Book, Finding
+from heetui.output.numbers import fixed
+from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
+from heetui.output.xlsx import legend_sentences
+from heetui.survey.codebook import Codebook
+from heetui.survey.text import safe_text
+
+FORMATS = ("md", "json", "csv")
+
+SURVEY_FACTS = (  # (key in the codebook's [survey], label), in the order shown
+    ("client", "Client"), ("agency", "Agency"), ("fieldwork", "Fieldwork"),
+    ("method", "Method"), ("published", "Published"),
+)
+COMPARE_TEXT = {
+    "pairs": "each pair of columns within a span (letters)",
+    "total": "each column against Total (▲/▼)",
+    "rest": "each column against everyone not in it (▲/▼)",
+}
+CORRECTION_TEXT = {
+    "none": "none",
+    "bonferroni": "Bonferroni, within each span of each row",
+    "bh": "Benjamini-Hochberg (FDR), within each span of each row",
+}
+
+
+def one_line(text: object, limit: int | None = 2000) -> str:
+    """Text from data or a codebook for one line: control characters visible, line breaks
+    as spaces."""
+    return safe_text(str(text), limit).replace("\n", " ")
+
+
+def produced() -> str:
+    return date.today().isoformat()
+
+
+def banner_lines(book: Book) -> list[str]:
+    """The banner's name, then each span with its columns and their letters."""
+    if not book.tables or book.tables[0].banner is None:
+        return ["none (Total only)"]
+    ct = book.tables[0]
+    assert ct.banner is not None
+    lines = [one_line(ct.banner.describe())]
+    for span in ct.banner.spans:
+        cols = [c for c in ct.columns if c.span == span.id]
+        lines.append(f"{one_line(span.label)}: "
+                     + ", ".join(one_line(column_heading(c)) for c in cols))
+    return lines
+
+
+def settings_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
+    """Banner, filters, weighting and test settings: (label, text) pairs."""
+    req = book.request.table
+    first = book.tables[0] if book.tables else None
+    filters = "; ".join(one_line(t) for t in first.filter_text) if first else ""
+    if not filters and req.filters:
+        filters = "; ".join(one_line(f"{f.variable} = {', '.join(map(str, f.codes))}")
+                            for f in req.filters)
+    if req.weighted:
+        note = one_line(cb.survey.get("weight_note") or "").strip()
+        if note and not note.endswith("."):
+            note += "."
+        weighting = (f"Weighted by {one_line(cb.settings.weight or 'the weight')}. "
+                     + (f"{note} " if note else "")
+                     + "Bases shown unweighted, weighted and effective (Kish).")
+    else:
+        weighting = "Unweighted"
+    low = first.low_base if first else (req.low_base or cb.settings.low_base)
+    mtb = first.min_test_base if first else (req.min_test_base or cb.settings.min_test_base)
+    tests = (f"Two-sided z-tests at α = {req.sig_level:g}; compared: "
+             f"{COMPARE_TEXT.get(req.compare, req.compare)}; correction: "
+             f"{CORRECTION_TEXT.get(req.correction, req.correction)}; low base < {low} "
+             f"(marked *), not tested below {mtb} (marked !)")
+    return [("Banner", "\n".join(banner_lines(book))), ("Filters", filters or "none"),
+            ("Weighting", weighting), ("Tests", tests), ("Findings", findings_note(book))]
+
+
+def book_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
+    """What the contents page says before the list of tables: (label, text) pairs."""
+    s = cb.survey
+    facts = [("Survey", one_line(cb.title))]
+    if s.get("provenance"):
+        facts.append(("Data", one_line(s["provenance"])))
+    facts += [(label, one_line(s[key])) for key, label in SURVEY_FACTS if s.get(key)]
+    facts.append(("Produced", f"{produced()} by heetui"))
+    facts += settings_facts(book, cb)
+    return facts
+
+
+def findings_note(book: Book) -> str:
+    how = ("Corrected once over every test of the book (Benjamini-Hochberg, FDR): p adj. is "
+           "that adjusted p-value" if book.request.book_bh else
+           "Significant as in the tables (correction: "
+           f"{CORRECTION_TEXT.get(book.request.table.correction, '')}): p adj. is the "
+           "p-value after that correction")
+    found = (differences(len(book.findings)) + (", ranked by gap: percentage points for "
+             "percents and scores first, then means in scale units" if book.findings else ""))
+    return (f"{found}. {how}. Differences "
+            "true by definition (a question by its own variable, or a finer or coarser "
+            "version of it) are left out.")
+
+
+def differences(n: int) -> str:
+    return ("No significant difference" if n == 0 else
+            f"{n:,} significant difference{'s' if n > 1 else ''}")
+
+
+def book_legend(book: Book) -> list[str]:
+    """The tables' legend as separate sentences (a multi-response table's, which says the
+    most, when there is one)."""
+    if not book.tables:
+        return []
+    ct = next((t for t in book.tables if t.question.type == "multi"), book.tables[0])
+    return legend_sentences(legend(ct))
+
+
+def value_text(f: Finding, value: float) -> str:
+    if f.kind in ("category", "net"):
+        return f"{fixed(value)}%"
+    return fixed(value, 2 if f.kind == "mean" else 1)
+
+
+def gap_text(f: Finding) -> str:
+    return f"{fixed(f.gap, 2 if f.kind == 'mean' else 1)} {f.unit}"
+
+
+def p_text(p: float) -> str:
+    return "<0.0001" if p < 0.0001 else f"{p:.4f}"
+
+
+# ---- md ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
+
+
+def md_text(text: object) -> str:
+    """Text from data for Markdown: one line, no markup, no raw HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def md_anchor(i: int) -> str:
+    return f"table-{i + 1}"
+
+
+def render_book_md(book: Book, cb: Codebook) -> str:
+    out = [f"# {md_text(cb.title)}: tab book", ""]
+    for label, text in book_facts(book, cb):
+        lines = text.split("\n")
+        out.append(f"- **{label}:** {md_text(lines[0])}")
+        out += [f"    - {md_text(x)}" for x in lines[1:]]
+    legend_lines = book_legend(book)
+    if legend_lines:
+        out += ["", "**Legend**", ""] + [f"- {md_text(x)}" for x in legend_lines]
+    out += ["", '<a id="contents"></a>', "", "## Contents", "", "- [Findings](#findings)"]
+    out += [f"- [Table {i + 1}. {md_text(ct.question.id)}](#{md_anchor(i)}): "
+            f"{md_text(ct.question.text)} (base {ct.total.base:,})"
+            for i, ct in enumerate(book.tables)]
+    out += ["", '<a id="findings"></a>', "", "## Findings", "", md_text(findings_note(book)),
+            ""]
+    if book.findings:
+        out += ["| # | Table | Row | Higher | value | Lower | value | Gap | p | p adj. |",
+                "|---:|---|---|---|---:|---|---:|---:|---:|---:|"]
+        for n, f in enumerate(book.findings, 1):
+            out.append(
+                f"| {n} | [{f.table + 1}. {md_text(f.question)}](#{md_anchor(f.table)}) | "
+                f"{md_text(f.row)} | {md_text(f.higher)} | {value_text(f, f.higher_value)} | "
+                f"{md_text(f.lower)} | {value_text(f, f.lower_value)} | {gap_text(f)} | "
+                f"{p_text(f.p_value)} | {p_text(f.p_adjusted)} |")
+    else:
+        out.append("No significant difference.")
+    for i, ct in enumerate(book.tables):
+        out += ["", f'<a id="{md_anchor(i)}"></a>', "",
+                f"## Table {i + 1}. {md_text(ct.question.id)}", "", render_md(ct).rstrip("\n"),
+                "", "[Contents](#contents)"]
+    return "\n".join(out) + "\n"
+
+
+# ---- json --------------------------------------------------------------------------------
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return str(v)
+
+
+def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
+    req = book.request
+    first = book.tables[0] if book.tables else None
+    banner = None
+    if first is not None and first.banner is not None:
+        banner = to_json(first)["banner"]
+    return {
+        "survey": {"title": cb.title, **{k: _plain(v) for k, v in cb.survey.items()}},
+        "produced": produced(),
+        "banner": banner,
+        "settings": {"weighted": req.table.weighted, "sig_level": req.table.sig_level,
+                     "correction": req.table.correction, "compare": req.table.compare,
+                     "book_bh": req.book_bh,
+                     "filters": list(first.filter_text) if first else []},
+        "tables": [to_json(ct) for ct in book.tables],
+        "findings": [{"rank": n, "table": f.table, "question": f.question,
+                      "question_text": f.question_text, "row": f.row, "kind": f.kind,
+                      "higher": f.higher, "lower": f.lower,
+                      "higher_value": round(f.higher_value, 6),
+                      "lower_value": round(f.lower_value, 6), "gap": round(f.gap, 6),
+                      "unit": f.unit, "p_value": f.p_value, "p_adjusted": f.p_adjusted}
+                     for n, f in enumerate(book.findings, 1)],
+        "findings_note": findings_note(book),
+    }
+
+
+# ---- csv ---------------------------------------------------------------------------------
+
+def render_book_csv(book: Book) -> str:
+    """Tidy: every table's lines as ``heetui tab --format csv`` writes them, the header
+    once."""
+    parts: list[str] = []
+    for i, ct in enumerate(book.tables):
+        text = render_csv(ct)
+        parts.append(text if i == 0 else text.split("\n", 1)[1])
+    if not parts:  # an empty book still says what its columns are
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\n").writerow(
+            ["question", "banner", "weighted", "filters", "span", "column", "letter", "base",
+             "weighted_base", "effective_base", "low_base", "row", "kind", "count",
+             "weighted_count", "percent", "value", "se", "sig"])
+        parts.append(header.getvalue())
+    return "".join(parts)
+
+
+def render_book(book: Book, cb: Codebook, fmt: str) -> str:
+    """The book as md, json or csv text."""
+    if fmt == "md":
+        return render_book_md(book, cb)
+    if fmt == "json":
+        return json.dumps(book_json(book, cb), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return render_book_csv(book)
+    raise ValueError(f"unknown book format {fmt!r}")
+
