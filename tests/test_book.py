@@ -119,3 +119,31 @@ async def test_app_writes_the_book_and_esc_cancels(survey, tmp_path, monkeypatch
             await asyncio.sleep(0.05)
         assert notes[-1] == "Tab book cancelled; nothing was written."
         assert len(list(tmp_path.glob("*.xlsx"))) == 1
+
+
+@pytest.mark.parametrize("options", [
+    ["--by", "standard", "--weighted"],
+    ["--by", "region/seniority", "--compare", "rest", "--correction", "bh",
+     "--filter", "in_contact=1"],
+])
+def test_every_book_table_equals_heetui_tab(capsys, options):
+    import json
+
+    from heetui.cli.main import main
+
+    assert main(["book", *options, "--format", "json"]) == 0
+    book = json.loads(capsys.readouterr().out)
+    assert len(book["tables"]) == 15
+    for table in book["tables"]:
+        assert main(["tab", table["question"]["id"], *options, "--format", "json"]) == 0
+        assert table == json.loads(capsys.readouterr().out)
+
+
+def test_book_mistakes_are_one_sentence(capsys):
+    from heetui.cli.main import main
+
+    assert main(["book", "--by", "standard"]) == 2
+    assert capsys.readouterr().err == ("heetui: error: A workbook needs a file name: add -o "
+                                       "FILE.xlsx.\n")
+    assert main(["book", "--questions", "nope", "--format", "md"]) == 2
+    assert "Unknown question 'nope'" in capsys.readouterr().err
