@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(verb)
 
-    imp = sub.add_parser("import", help="turn a .sav, .dta, .csv, .xlsx or .parquet file into a bundle")
+    imp = sub.add_parser("import", help="turn a .sav, .dta, .csv, .xlsx or .parquet file into "
+                         "a bundle")
     imp.add_argument("source", help="the file to import (never modified)")
     imp.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
     imp.add_argument("--weight", metavar="VAR", help="the weight variable")

@@ -39,6 +39,7 @@ from heetui.engine.filters import (
     resolve_variable,
     where,
 )
+from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row, RowKind
 from heetui.engine.session import Survey
 from heetui.engine.stats import (
@@ -68,6 +69,7 @@ class Grouped:
     base: np.ndarray  # (G, 3): count, Σw, Σw²
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
     moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
+    xvalue: np.ndarray | None = None  # (G,) a numeric question's value in each group
 
 
 @dataclass(frozen=True)
@@ -194,12 +196,11 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                f"FROM respondents WHERE {sql_where}) "
                f"GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
         return sql, bparams + where_params
-    qkey = f"{ident(q.id)}::BIGINT" if q.type == "single" else "-1"
+    # a numeric question is grouped by its value: the distribution gives its moments and
+    # its quantiles (engine.numeric)
+    qkey = {"single": f"{ident(q.id)}::BIGINT",
+            "numeric": f"CAST({ident(q.id)} AS DOUBLE)"}.get(q.type, "-1")
     aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
-    if q.type == "numeric":
-        x = f"CAST({ident(q.id)} AS DOUBLE)"
-        aggs += [f"SUM({w} * {x})", f"SUM({w} * {w} * {x})", f"SUM({w} * {w} * {x} * {x})",
-                 f"SUM({x})", f"SUM({x} * {x})"]
     source = "respondents"
     params: list[object] = []
     if coded:
@@ -232,20 +233,23 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
         return _from_slices(survey.query_arrays(sql, params), len(q.options) + len(q.nets))
     rows = survey.query(sql, params)
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
-    extra = 5 if q.type == "numeric" else 2 * n_items
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
-        len(rows), 5 + extra)
+        len(rows), 5 + 2 * n_items)
     g = len(rows)
     moments = np.zeros((g, 2, 6))
+    xvalue = None
     if q.type == "numeric":
-        n, sw, sw2 = arr[:, 2], arr[:, 3], arr[:, 4]
-        wx, w2x, w2x2, sx, sxx = (arr[:, 5 + i] for i in range(5))
-        moments[:, 0] = np.column_stack([n, sw, wx, sw2, w2x, w2x2])
-        moments[:, 1] = np.column_stack([n, n, sx, n, sx, sxx])
+        n, sw, sw2, xvalue = arr[:, 2], arr[:, 3], arr[:, 4], arr[:, 1]
+        moments[:, 0] = np.column_stack([n, sw, sw * xvalue, sw2, sw2 * xvalue,
+                                         sw2 * xvalue * xvalue])
+        moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue,
+                                         n * xvalue * xvalue])
     items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
     bkey = np.array([int(r[0]) for r in rows], dtype=np.int64)  # exact: up to 62 bits
-    return Grouped(bkey=bkey, qcode=arr[:, 1].astype(np.int64),
-                   base=arr[:, 2:5], items=items, moments=moments)
+    qcode = np.full(g, -1, dtype=np.int64) if q.type == "numeric" else arr[:, 1].astype(
+        np.int64)
+    return Grouped(bkey=bkey, qcode=qcode, base=arr[:, 2:5], items=items, moments=moments,
+                   xvalue=xvalue)
 
 
 def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
@@ -387,6 +391,8 @@ def tabulate(survey: Survey, req: TabRequest, q: Variable, b: Banner | None, cod
         cells, row_tests = calc.row(rd, columns, plan, req)
         rows.append(Row(rd.key, rd.label, rd.kind, rd.codes, tuple(cells)))
         tests += row_tests
+    if g.xvalue is not None:  # a numeric question: its full summary under the mean
+        rows += summary_rows(g.xvalue, g.base, member, req.weighted)
     return Crosstab(
         question=q, banner=b, weighted=req.weighted, filters=req.filters,
         filter_text=tuple(f.describe(cb) for f in req.filters),

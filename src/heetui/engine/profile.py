@@ -72,6 +72,8 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     for v, ct in zip(questions, tables, strict=True):
         tests = {t.row: t for t in ct.tests}
         for r in ct.rows:
+            if r.is_value and not r.has_se:
+                continue  # a numeric question's summary statistics are not tested
             g, o = r.cells[1], r.cells[2]
             percent = r.kind in ("category", "net")
             gv = g.percent if percent else g.value

@@ -10,8 +10,9 @@ from heetui.engine.filters import Filter
 from heetui.engine.stats import Correction
 from heetui.survey.codebook import Variable
 
-RowKind = Literal["category", "net", "mean", "score"]
-VALUE_KINDS: tuple[str, ...] = ("mean", "score")  # rows whose cells hold a value and its SE
+RowKind = Literal["category", "net", "mean", "score", "stat"]
+VALUE_KINDS: tuple[str, ...] = ("mean", "score", "stat")  # rows whose cells hold a value
+SE_KINDS: tuple[str, ...] = ("mean", "score")  # value rows with an SE, tested
 NET_PREFIX = "NET: "
 SE_LABEL = "standard error"
 
@@ -55,8 +56,13 @@ class Row:
 
     @property
     def is_value(self) -> bool:
-        """A mean or score row: cells carry a value and its SE instead of a percent."""
+        """A mean, score or summary statistic: cells carry a value instead of a percent."""
         return self.kind in VALUE_KINDS
+
+    @property
+    def has_se(self) -> bool:
+        """A mean or score: its value has a standard error and is tested."""
+        return self.kind in SE_KINDS
 
     @property
     def is_summary(self) -> bool:

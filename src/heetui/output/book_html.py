@@ -206,7 +206,7 @@ def _table(i: int, ct: Crosstab) -> list[str]:
         out.append(_line(row.display_label,
                          [(format_cell(cell, row, letters=False), marks(cell))
                           for cell in row.cells], "summary" if row.is_summary else ""))
-        if row.is_value:
+        if row.has_se:
             out.append(_line(f"  {SE_LABEL}", [(format_se(cell, row), "")
                                                for cell in row.cells], "se"))
     out += ["</tbody></table></div>"]

@@ -205,7 +205,7 @@ def charts(ct: Crosstab, benchmarks: tuple[Benchmark, ...] = ()) -> list[Chart]:
                                        for c in r.cells)) for r in nets),
             marked=marked, notes=notes, key=_key(ct, bool(nets))))
     for r in ct.rows:
-        if r.is_value:
+        if r.has_se:
             bench = tuple((b.label, b.value) for b in benchmarks) if r.kind == "score" else ()
             out.append(Scores(
                 title=f"{r.label} — {title}", kind=r.kind, bars=labels, groups=grouped,

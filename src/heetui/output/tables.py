@@ -121,11 +121,11 @@ def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
 
 
 def value_decimals(row: Row) -> int:
-    return 2 if row.kind == "mean" else 1
+    return 1 if row.kind == "score" else 2
 
 
 def format_se(cell: Cell, row: Row) -> str:
-    if not row.is_value or cell.se is None:
+    if not row.has_se or cell.se is None:
         return ""
     return f"({fixed(cell.se, value_decimals(row))})"
 
@@ -161,7 +161,7 @@ def body_rows(ct: Crosstab, show: Show = "percent", decimals: int = 0,
     for r in ct.rows:
         out.append((r.display_label,
                     [format_cell(c, r, show, decimals, letters, cw) for c in r.cells]))
-        if r.is_value:
+        if r.has_se:
             out.append((f"  ({SE_LABEL})", [format_se(c, r) for c in r.cells]))
     return out
 

@@ -55,6 +55,7 @@ FORMATS: dict[str, dict[str, Any]] = {
     "pct_bold": {"num_format": "0%_)", "bold": True, "valign": "top"},
     "mean": {"num_format": "0.00_)", "bold": True, "valign": "top"},
     "score": {"num_format": "0.0_)", "bold": True, "valign": "top"},
+    "stat": {"num_format": "0.00_)", "valign": "top"},
     "se": {"num_format": "(0.00)", "font_color": "#555555", "valign": "top"},
     "sig": {"bold": True, "font_color": "#1F4E79", "valign": "top"},
     "label": {"text_wrap": True, "valign": "top"},
@@ -236,7 +237,7 @@ def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
                 ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
             if marks(cell):
                 ws.write_string(r, col + 1, marks(cell), fmt["sig"])
-        if row.is_value:
+        if row.has_se:
             r += 1
             ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
             for i, cell in enumerate(row.cells):

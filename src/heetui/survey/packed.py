@@ -2,8 +2,9 @@
 
 Bit i is set when the i-th option (codebook order) was chosen; the value is null when every
 option's column is null (the respondent was not asked or did not answer), the same rule
-the engine uses for a multi-response base, whatever the order of the columns. Bundle writers add these columns; loading
-checks them against the 0/1 columns, which stay the bundle's record of the answers.
+the engine uses for a multi-response base, whatever the order of the columns. Bundle
+writers add these columns; loading checks them against the 0/1 columns, which stay the
+bundle's record of the answers.
 """
 
 from __future__ import annotations

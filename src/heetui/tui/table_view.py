@@ -74,7 +74,7 @@ class CrosstabTable(DataTable):
                 for r in ct.rows]
         bases = base_rows(ct)
         titles = span_titles(ct)
-        ses = [[format_se(c, r) for c in r.cells] for r in ct.rows if r.is_value]
+        ses = [[format_se(c, r) for c in r.cells] for r in ct.rows if r.has_se]
         widths = []
         for i, c in enumerate(ct.columns):
             widest = max([len(v[i]) for _, v in bases] + [len(v[i]) for _, v in body]
@@ -114,7 +114,7 @@ class CrosstabTable(DataTable):
                 cells.append(t)
             self.add_row(Text(_label(r.display_label, label_width), style=style), *cells,
                          key=f"row:{r.key}")
-            if r.is_value:
+            if r.has_se:
                 ses = [Text(GAP + format_se(c, r).rjust(w), style="dim")
                        for c, w in zip(r.cells, widths, strict=True)]
                 self.add_row(Text(f"  {SE_LABEL}", style="dim"), *ses, key=f"se:{r.key}")
