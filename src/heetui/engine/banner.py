@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from heetui.engine.filters import EngineError, Filter, ident, resolve_variable
+from heetui.engine.filters import EngineError, Filter, column_sql, ident, resolve_variable
 from heetui.survey.codebook import NEST, Codebook, Variable
 
 MAX_KEY_BITS = 62  # the grouping key is a signed 64-bit integer once fetched
@@ -185,7 +185,7 @@ def key_sql(fields: dict[str, Field], packed: dict[str, str | None]) -> str:
                                   for i, c in enumerate(v.columns()))
                 expr = f"({expr})"
         else:
-            expr = f"COALESCE({ident(v.id)}::{typ} + 1, 0)"
+            expr = f"COALESCE({column_sql(v)}::{typ} + 1, 0)"
         parts.append(expr if f.offset == 0 else f"({expr} << {f.offset})")
     return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
 

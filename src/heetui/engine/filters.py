@@ -6,6 +6,7 @@ integer codes passed to DuckDB as bound parameters.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,15 +17,51 @@ class EngineError(Exception):
     """A request the engine cannot answer; the message is one sentence for the user."""
 
 
+Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
+
+
 @dataclass(frozen=True)
 class Filter:
+    """Respondents giving any of ``codes`` (a numeric variable's: its band codes), or
+    whose value lies in any of ``ranges``."""
+
     variable: str
     codes: tuple[int, ...]
+    ranges: tuple[Range, ...] = ()
 
     def describe(self, cb: Codebook) -> str:
-        v = cb.get(self.variable)
+        v = categories(cb.get(self.variable))
+        if self.ranges:
+            return f"{v.short} {' or '.join(_range_text(r) for r in self.ranges)}"
         labels = [v.option(c).label for c in self.codes]
         return f"{v.short} = {' or '.join(labels)}"
+
+
+def categories(v: Variable) -> Variable:
+    """The variable as categories: a numeric variable with bands as its bands."""
+    return v.banded if v.type == "numeric" and v.bands else v
+
+
+def column_sql(v: Variable) -> str:
+    """The SQL of a single-choice variable's codes: its column, or for a banded numeric the
+    band of its value (null when no value)."""
+    if not v.bands:
+        return ident(v.id)
+    x = ident(v.id)
+    cases = " ".join(f"WHEN {x} < {e!r} THEN {k + 1}" for k, e in enumerate(v.bands))
+    return f"(CASE {cases} WHEN {x} IS NOT NULL THEN {len(v.bands) + 1} END)"
+
+
+def _range_text(r: Range) -> str:
+    lo, hi, lo_in, hi_in = r
+    g = "{:g}".format
+    if lo == hi:
+        return f"= {g(lo)}"
+    if lo == -math.inf:
+        return f"{'≤' if hi_in else '<'} {g(hi)}"
+    if hi == math.inf:
+        return f"{'≥' if lo_in else '>'} {g(lo)}"
+    return f"{g(lo)}–{g(hi)}"
 
 
 def ident(name: str) -> str:
@@ -58,7 +95,10 @@ def resolve_variable(cb: Codebook, name: str, what: str = "variable",
         known = ", ".join(x.id for x in pool)
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
     if categorical and v.type == "numeric":
-        raise EngineError(f"{v.id!r} is numeric; a {what} needs answer categories.")
+        if v.bands:
+            return v.banded
+        raise EngineError(f"{v.id!r} is numeric; as a {what} it needs bands (bands = [18, 35, "
+                          f"55] in its codebook entry), or filter it by value: {v.id}>=50.")
     if v.type == "open" and not allow_open:
         raise EngineError(f"{v.id!r} is an open-ended question; it has comments, not codes "
                           "to filter or tabulate (try `heetui verbatims`).")
@@ -93,22 +133,89 @@ def _match(v: Variable, val: str) -> tuple[int, ...] | None:
     return None
 
 
+_FILTER = re.compile(r"^\s*([^<>=]+?)\s*(>=|<=|=|>|<)\s*(.*)$", re.DOTALL)
+_NUMBER = r"\s*(-?\d+(?:\.\d+)?)\s*"
+
+
 def parse_filter(cb: Codebook, text: str) -> Filter:
-    if "=" not in text:
+    """``VAR=VALUE[,VALUE…]`` (codes, labels or net labels); a numeric variable also takes
+    ``VAR=LOW-HIGH`` (inclusive), ``VAR=NUMBER`` and ``VAR>=N``, ``>``, ``<=``, ``<``, or
+    a band's label."""
+    m = _FILTER.match(text)
+    if m is None:
         raise EngineError(f"The filter {text!r} needs the form VARIABLE=VALUE[,VALUE...].")
-    name, _, rest = text.partition("=")
+    name, op, rest = m.groups()
+    found = cb.find(name.strip())
+    if found is not None and found.type == "numeric":
+        return _numeric_filter(found, op, rest)
+    if op != "=":
+        raise EngineError(f"The filter {text!r} compares with {op}, which only a numeric "
+                          f"variable takes; write it as {name.strip()}=VALUE.")
     v = resolve_variable(cb, name, categorical=True)
     return Filter(v.id, resolve_values(v, rest.split(",")))
 
 
+def _numeric_filter(v: Variable, op: str, rest: str) -> Filter:
+    example = f"{v.id}=18-34, {v.id}=40 or {v.id}>=50"
+    if op != "=":
+        m = re.fullmatch(_NUMBER, rest)
+        if m is None:
+            raise EngineError(f"{v.id}{op} takes one number, as in {example}.")
+        x = float(m.group(1))
+        bound = {">=": (x, math.inf, True, False), ">": (x, math.inf, False, False),
+                 "<=": (-math.inf, x, False, True), "<": (-math.inf, x, False, False)}[op]
+        return Filter(v.id, (), (bound,))
+    banded = categories(v)
+    labels = {_dashes(o.label): o.code for o in banded.options} if v.bands else {}
+    ranges: list[Range] = []
+    codes: list[int] = []
+    for raw in (p.strip() for p in rest.split(",") if p.strip()):
+        if _dashes(raw) in labels:
+            codes.append(labels[_dashes(raw)])
+            continue
+        m = re.fullmatch(f"{_NUMBER}(?:-{_NUMBER})?", raw)
+        if m is None:
+            bands = f" or a band: {'; '.join(o.label for o in banded.options)}" if v.bands \
+                else ""
+            raise EngineError(f"{raw!r} is not a value of the numeric {v.id}; write {example}"
+                              f"{bands}.")
+        lo = float(m.group(1))
+        hi = float(m.group(2)) if m.group(2) is not None else lo
+        ranges.append((min(lo, hi), max(lo, hi), True, True))
+    if codes and ranges:
+        raise EngineError(f"The filter on {v.id} mixes bands and values; give one or the "
+                          "other.")
+    if not codes and not ranges:
+        raise EngineError(f"The filter on {v.id} names no value; write {example}.")
+    return Filter(v.id, tuple(codes), tuple(ranges))
+
+
+def _dashes(text: str) -> str:
+    return text.casefold().replace("–", "-").replace("—", "-").replace(" ", "")
+
+
 def condition(cb: Codebook, f: Filter) -> tuple[str, list[int]]:
     """SQL condition (respondents matching any of the codes) and its parameters."""
-    v = cb.get(f.variable)
+    v = categories(cb.get(f.variable))
+    if f.ranges:
+        x = ident(v.id)
+        parts: list[str] = []
+        params: list[float] = []
+        for lo, hi, lo_in, hi_in in f.ranges:
+            bounds = []
+            if lo != -math.inf:
+                bounds.append(f"{x} {'>=' if lo_in else '>'} ?")
+                params.append(lo)
+            if hi != math.inf:
+                bounds.append(f"{x} {'<=' if hi_in else '<'} ?")
+                params.append(hi)
+            parts.append("(" + " AND ".join(bounds) + ")")
+        return "(" + " OR ".join(parts) + ")", params  # type: ignore[return-value]
     if v.type == "multi":
         parts = [f"{ident(v.column(c))} = 1" for c in f.codes]
         return "(" + " OR ".join(parts) + ")", []
     marks = ", ".join("?" for _ in f.codes)
-    return f"{ident(v.id)} IN ({marks})", list(f.codes)
+    return f"{column_sql(v)} IN ({marks})", list(f.codes)
 
 
 def where(conditions: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:

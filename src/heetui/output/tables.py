@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from typing import Any, Literal
 
 from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, Row
@@ -216,7 +217,11 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
             "spans": [{"id": s.id, "label": s.label} for s in b.spans]},
         "compare": ct.compare,
         "weighted": ct.weighted,
-        "filters": [{"variable": f.variable, "codes": list(f.codes), "text": t}
+        "filters": [{"variable": f.variable, "codes": list(f.codes), "text": t,
+                     **({"ranges": [{"low": None if math.isinf(lo) else lo,
+                                     "high": None if math.isinf(hi) else hi,
+                                     "low_included": li, "high_included": hi_in}
+                                    for lo, hi, li, hi_in in f.ranges]} if f.ranges else {})}
                     for f, t in zip(ct.filters, ct.filter_text, strict=True)],
         "sig_level": ct.sig_level, "correction": ct.correction,
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,

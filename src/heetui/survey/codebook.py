@@ -76,6 +76,7 @@ class Variable:
     eligible: Eligibility | None = None
     group: str = ""
     label: str = ""  # short label for banners and lists; falls back to id
+    bands: tuple[float, ...] = ()  # a numeric variable's band edges, e.g. (18, 35, 55)
     missing: tuple[MissingCode, ...] = ()  # source values imported as missing, with reasons
 
     @property
@@ -86,6 +87,14 @@ class Variable:
     def categorical(self) -> bool:
         """Single- or multi-response: usable as a banner or a filter."""
         return self.type in ("single", "multi")
+
+    @property
+    def banded(self) -> Variable:
+        """A numeric variable with bands as a single-choice variable, one option per band
+        (code k for the k-th band: below the first edge, between edges, from the last)."""
+        from dataclasses import replace
+
+        return replace(self, type="single", options=band_options(self.bands))
 
     @property
     def has_mean(self) -> bool:
@@ -121,6 +130,22 @@ class Variable:
         if self.type == "open":
             return []
         return [self.id]
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def band_options(edges: tuple[float, ...]) -> tuple[Option, ...]:
+    """Options of the bands cut at ``edges``: "Under 18", "18–34", …, "55 and over" (whole
+    edges are read as whole-number answers; otherwise "18 to under 35.5")."""
+    whole = all(float(e).is_integer() for e in edges)
+    labels = [f"Under {_num(edges[0])}"]
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        labels.append(f"{_num(lo)}–{_num(hi - 1)}" if whole else
+                      f"{_num(lo)} to under {_num(hi)}")
+    labels.append(f"{_num(edges[-1])} and over")
+    return tuple(Option(k + 1, label) for k, label in enumerate(labels))
 
 
 @dataclass(frozen=True)

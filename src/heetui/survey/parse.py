@@ -186,8 +186,19 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
         else:
             eligible = Eligibility(c.str_(e, "variable", f"{where}.eligible"),
                                    c.codes(e, "codes", f"{where}.eligible"))
+    bands = raw.get("bands", [])
+    if not isinstance(bands, list) or not all(
+            isinstance(b, int | float) and not isinstance(b, bool) for b in bands) or any(
+            b >= c for b, c in zip(bands, bands[1:], strict=False)):
+        c.add(f"{where}.bands", f"expected increasing numbers such as [18, 35, 55], found "
+              f"{bands!r}")
+        bands = []
+    elif bands and vtype != "numeric":
+        c.add(f"{where}.bands", "only a numeric variable has bands")
+        bands = []
     return Variable(
         id=vid, text=text, type=vtype, role=role,  # type: ignore[arg-type]
+        bands=tuple(float(b) for b in bands),
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
         group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
         missing=missing,
@@ -325,6 +336,8 @@ def _variable_dict(v: Variable) -> dict[str, Any]:
         d["group"] = v.group
     if v.eligible:
         d["eligible"] = {"variable": v.eligible.variable, "codes": list(v.eligible.codes)}
+    if v.bands:
+        d["bands"] = [int(b) if b.is_integer() else b for b in v.bands]
     if v.options:
         d["options"] = [_option_dict(o) for o in v.options]
     if v.nets:
