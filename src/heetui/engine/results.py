@@ -13,6 +13,12 @@ from heetui.survey.codebook import Variable
 RowKind = Literal["category", "net", "mean", "score", "stat"]
 VALUE_KINDS: tuple[str, ...] = ("mean", "score", "stat")  # rows whose cells hold a value
 SE_KINDS: tuple[str, ...] = ("mean", "score")  # value rows with an SE, tested
+PERCENT_KINDS: tuple[str, ...] = ("category", "net")  # rows whose cells are percents
+
+
+def is_percent(kind: str) -> bool:
+    """Whether a row of this kind shows percents (and gaps in percentage points)."""
+    return kind in PERCENT_KINDS
 NET_PREFIX = "NET: "
 SE_LABEL = "standard error"
 

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from heetui.engine.book import Book, Finding
+from heetui.engine.results import is_percent
 from heetui.output.numbers import fixed
 from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
 from heetui.output.xlsx import legend_sentences
@@ -131,7 +132,7 @@ def book_legend(book: Book) -> list[str]:
 
 
 def value_text(f: Finding, value: float) -> str:
-    if f.kind in ("category", "net"):
+    if is_percent(f.kind):
         return f"{fixed(value)}%"
     return fixed(value, 2 if f.kind == "mean" else 1)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from heetui.engine.book import Book, Finding
+from heetui.engine.results import is_percent
 from heetui.output.atomic import atomic_path
 from heetui.output.book_text import (
     book_facts,
@@ -178,7 +179,7 @@ def _findings(ws: Any, book: Book, names: list[str], fmt: dict[str, Any]) -> Non
 
 
 def _value(ws: Any, r: int, c: int, f: Finding, value: float, fmt: dict[str, Any]) -> None:
-    if f.kind in ("category", "net"):
+    if is_percent(f.kind):
         ws.write_number(r, c, value / 100, fmt["f_pct"])
     else:
         ws.write_number(r, c, value, fmt["f_mean" if f.kind == "mean" else "f_score"])
