@@ -115,8 +115,10 @@ def _check_against_data(ct, frame: pl.DataFrame, q: dict, b: dict | None,
                         w: np.ndarray, sw: np.ndarray) -> None:
     """Bases, counts, percents and means recomputed from the raw frame with numpy (``w``:
     the estimate's weights, ones when unweighted; ``sw``: the survey's weights)."""
-    if q["type"] == "multi":  # a multi-response base: the first option's column answered
-        in_base = frame[f"{q['id']}_{q['options'][0]['code']}"].is_not_null().to_numpy()
+    if q["type"] == "multi":  # a multi-response base: any option column answered
+        in_base = np.zeros(frame.height, dtype=bool)
+        for o in q["options"]:
+            in_base |= frame[f"{q['id']}_{o['code']}"].is_not_null().to_numpy()
     else:
         in_base = frame[q["id"]].is_not_null().to_numpy()
     members = _expected_columns(frame, b)
@@ -126,14 +128,20 @@ def _check_against_data(ct, frame: pl.DataFrame, q: dict, b: dict | None,
         assert col.weighted_base == pytest.approx(float(sw[member & in_base].sum()), abs=1e-9)
     if q["type"] == "numeric":
         x = frame[q["id"]].fill_null(0.0).to_numpy()
-        (row,) = ct.rows
+        rows = {r.key: r for r in ct.rows}
         scale = 1e-9 * max(1.0, float(np.abs(x).max(initial=0.0)))
-        for cell, member in zip(row.cells, members, strict=True):
+        for i, member in enumerate(members):
             m = member & in_base
+            cell = rows["mean"].cells[i]
             assert cell.count == int(m.sum())
+            positive = m & (w > 0)
             if w[m].sum() > 0:
                 assert cell.value == pytest.approx(float((w[m] * x[m]).sum() / w[m].sum()),
                                                    rel=1e-9, abs=scale)
+                assert rows["min"].cells[i].value == x[positive].min()
+                assert rows["max"].cells[i].value == x[positive].max()
+            else:
+                assert rows["median"].cells[i].value is None
         return
     rows = [([o["code"]], o) for o in q["options"]] + [(n["codes"], None)
                                                        for n in q.get("nets", [])]
