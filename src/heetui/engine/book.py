@@ -7,8 +7,8 @@ two columns of a span, or a column against Total or the rest; the gap is in perc
 points for percent and score rows, in scale units for means. With ``book_bh`` the
 Benjamini–Hochberg correction is applied once over every test of the book instead of
 within each span of each row, and only the tests it keeps are findings. Differences that
-hold by definition (a question by its own variable, or a finer or coarser version of it)
-are left out.
+hold by definition (a question by its own variable, or a finer or coarser version of it:
+engine.related) are left out.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, resolve_variable
+from heetui.engine.related import defines
 from heetui.engine.results import Crosstab, PairTest
 from heetui.engine.session import Survey
 from heetui.engine.stats import adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
-from heetui.survey.codebook import NEST, Codebook, Variable
+from heetui.survey.codebook import Codebook, Variable
 
 
 @dataclass(frozen=True)
@@ -97,22 +98,6 @@ def _findings(tables: tuple[Crosstab, ...], req: BookRequest) -> tuple[Finding, 
              for f in [_finding(tables[i], i, t)] if f]
     found.sort(key=lambda f: (f.kind == "mean", -abs(f.gap), f.p_value))
     return tuple(found)
-
-
-def defines(ct: Crosstab, span: str) -> bool:
-    """Whether a span and the table's question say the same thing twice: every answer is
-    given in one column of the span only, or every column holds one answer only (the span's
-    variable itself, or a finer or coarser version of it such as organisation type by
-    stakeholder type). Their differences are true by definition, not findings."""
-    if ct.question.id in span.split(NEST):
-        return True
-    cols = [i for i, c in enumerate(ct.columns) if c.span == span and c.base > 0]
-    rows = [r for r in ct.rows if r.kind == "category"]
-    if not cols or not rows:
-        return False
-    one_column = all(sum(r.cells[i].count > 0 for i in cols) <= 1 for r in rows)
-    one_answer = all(sum(r.cells[i].count > 0 for r in rows) <= 1 for i in cols)
-    return one_column or one_answer
 
 
 def _defining(ct: Crosstab, t: PairTest) -> bool:

@@ -2,7 +2,10 @@
 
 Every question's table with a two-column banner (group vs rest, or group vs
 everyone), the same tests as the crosstabs, and one multiplicity correction over the
-whole profile (Benjamini–Hochberg by default: many rows are tested at once).
+whole profile (Benjamini–Hochberg by default: many rows are tested at once). Questions that
+define the group differ by definition and are left out of the rows and the correction: the
+filters' own variables, and any finer or coarser version of one (engine.related), which the
+profile names in ``defining``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, Filter, describe_group, group_where
+from heetui.engine.related import defines_group
 from heetui.engine.session import Survey
 from heetui.engine.stats import Correction, adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
@@ -44,6 +48,9 @@ class Profile:
     sig_level: float
     group_size: int
     rows: tuple[ProfileRow, ...]  # significant first by |difference|, then the rest
+    # questions left out because they define the group (beside the filters' own variables):
+    # a finer or coarser version of a filter's variable, true by definition (engine.related)
+    defining: tuple[str, ...] = ()
 
     @property
     def significant(self) -> tuple[ProfileRow, ...]:
@@ -69,7 +76,11 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     tables = crosstabs(survey, TabRequest("", weighted=weighted, sig_level=sig_level,
                                           group=group, against=against),
                        [v.id for v in questions], progress)
+    defining: list[str] = []
     for v, ct in zip(questions, tables, strict=True):
+        if defines_group(ct):
+            defining.append(v.id)
+            continue
         tests = {t.row: t for t in ct.tests}
         for r in ct.rows:
             if r.is_value and not r.has_se:
@@ -97,4 +108,5 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
     return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,
-                   sig_level=sig_level, group_size=size, rows=tuple(rows))
+                   sig_level=sig_level, group_size=size, rows=tuple(rows),
+                   defining=tuple(defining))
