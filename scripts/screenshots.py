@@ -6,7 +6,6 @@ Usage: python scripts/screenshots.py
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import subprocess
 from collections.abc import Awaitable, Callable
@@ -16,12 +15,10 @@ from pathlib import Path
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import Survey, open_survey
 from heetui.output.atomic import atomic_path, write_bytes
+from heetui.output.svg import for_rsvg
 from heetui.tui.app import HeetuiApp
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
-NBSP = "&#160;"
-LEADING_SPACES = re.compile(r'(<text\b[^>]*?\bx=")([\d.]+)("[^>]*?\btextLength=")([\d.]+)'
-                            r'("[^>]*>)((?:&#160;)+)([^<]*)(</text>)')
 Step = Callable[[HeetuiApp, object], Awaitable[None]]
 
 
@@ -109,23 +106,8 @@ async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) ->
         await step(app, pilot)
         svg = app.export_screenshot(title=f"heetui — {name}")
     target = OUT / f"{name}.svg"
-    write_bytes(target, svg.encode("utf-8"))
+    write_bytes(target, for_rsvg(svg).encode("utf-8"))  # as the app's S writes them
     return target
-
-
-def for_rsvg(svg: str) -> str:
-    """The SVG with each text run's leading spaces turned into a later start: librsvg drops
-    them (it ignores textLength), which left-aligned every right-aligned number and indented
-    label in the PNGs. Each run keeps its own cell width (textLength ÷ characters)."""
-    def shift(m: re.Match[str]) -> str:
-        n, rest = len(m[6]) // len(NBSP), m[7]
-        if not rest:
-            return ""  # only spaces: the background rectangles draw the cells
-        cell = float(m[4]) / (n + len(re.sub(r"&#?\w+;", "x", rest)))
-        return (f"{m[1]}{float(m[2]) + n * cell:g}{m[3]}{float(m[4]) - n * cell:g}{m[5]}"
-                f"{rest}{m[8]}")
-
-    return LEADING_SPACES.sub(shift, svg)
 
 
 def main() -> None:
@@ -138,8 +120,7 @@ def main() -> None:
         if converter:
             png = svg.with_suffix(".png")
             with atomic_path(png) as tmp:
-                subprocess.run([converter, "-o", str(tmp)], check=True,
-                               input=for_rsvg(svg.read_text(encoding="utf-8")).encode())
+                subprocess.run([converter, "-o", str(tmp), str(svg)], check=True)
             print(png.relative_to(OUT.parent))
 
 

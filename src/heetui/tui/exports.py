@@ -16,6 +16,7 @@ class ExportActions(App[None]):
 
     crosstab: Crosstab | None
     view: ViewState
+    _shots = 0  # screenshots numbered in this session
 
     def action_export(self) -> None:
         """Save the current table as a formatted xlsx in the working folder."""
@@ -42,14 +43,22 @@ class ExportActions(App[None]):
         self.notify("Copied the table as Markdown (via your terminal's clipboard, OSC 52).")
 
     def action_screenshot_svg(self) -> None:
+        """Save the screen as SVG: heetui-<question>-1.svg, -2, … in order through the
+        session, never over an existing file; drawn right by librsvg as well as browsers."""
         from heetui.output.atomic import write_bytes
+        from heetui.output.svg import for_rsvg
 
-        name = f"heetui-{self.view.question}-{len(self.screen_stack)}.svg"
-        target = Path.cwd() / name
+        folder = Path.cwd()
+        while True:
+            self._shots += 1
+            target = folder / f"heetui-{self.view.question}-{self._shots}.svg"
+            if not target.exists():
+                break
+        svg = for_rsvg(self.export_screenshot(title=f"heetui — {self.title}"))
         try:
-            write_bytes(target, self.export_screenshot(title=f"heetui — {self.title}")
-                        .encode("utf-8"))
+            write_bytes(target, svg.encode("utf-8"))
         except OSError as e:
-            self.notify(f"Could not save {name}: {e.strerror or e}", severity="error", markup=False)
+            self.notify(f"Could not save {target.name}: {e.strerror or e}", severity="error",
+                        markup=False)
             return
         self.notify(f"Saved screenshot {target}", markup=False)
