@@ -18,14 +18,12 @@ from heetui.engine.banner import (
     ColumnSpec,
     Field,
     Span,
+    column_specs,
     key_fields,
     key_sql,
     letters_for,
     resolve_banner,
     unsigned,
-)
-from heetui.engine.banner import (
-    column_specs as column_specs,
 )
 from heetui.engine.choices import COMPARES
 from heetui.engine.filters import (
@@ -135,7 +133,9 @@ def _fields(b: Banner | None) -> dict[str, Field]:
 
 
 def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
-             ) -> tuple[str, list[object]]:
+               ) -> tuple[str, list[object]]:
+    """The SQL of the grouping key and its parameters: the banner's bit fields, or for a
+    profile's group 2 (in the group) and 3 (not)."""
     if group:
         gsql, gparams = group_where(survey.codebook, group)
         return f"CASE WHEN {gsql} THEN 2 ELSE 3 END", list(gparams)
