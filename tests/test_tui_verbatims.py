@@ -44,8 +44,8 @@ async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
         await open_cell(app, pilot, "row:4", "stakeholder_type=2")
         assert isinstance(app.screen, VerbatimScreen)
         assert summary(app).startswith(
-            "Stakeholder type = NHS Trust · relationship = Fairly negative · 30 respondents, "
-            "29 comments")
+            "Cell: Stakeholder type = NHS Trust × relationship = Fairly negative\n"
+            "30 respondents, 29 comments")
         assert comment_list(app).option_count == 29
         first = comment_list(app).get_option_at_index(0).prompt.plain
         assert "Stakeholder type: NHS Trust" in first and "Themes:" in first
@@ -65,7 +65,7 @@ async def test_themes_search_and_paging(survey):
         await settle(app, pilot)
         await pilot.press("v")
         await settle(app, pilot)
-        assert "All respondents · 602 respondents, 796 comments" in summary(app)
+        assert "All respondents, every comment\n602 respondents, 796 comments" in summary(app)
         assert "page 1 of 16" in summary(app)
         await pilot.press("n")
         await settle(app, pilot)

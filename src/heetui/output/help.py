@@ -1,4 +1,5 @@
-"""Help text on the statistics conventions, shown by the app's help screen."""
+"""The app's help pages: what each screen's keys cannot say on their own (keys are listed
+from the screens' bindings by tui/keys.py), and the statistics conventions."""
 
 STATISTICS_HELP = """\
 Bases are respondents. "Base (unweighted)" is shown always; when weighting is on,
@@ -33,4 +34,53 @@ against everyone not in it (--compare total|rest), marked ▲ higher or ▼ lowe
 
 Markers: * low base (below 100); ! column not tested (base, or effective base when
 weighted, below 30). Numbers are rounded half away from zero, as in Excel and SPSS.
+"""
+
+
+# (keys, what they do): keys handled by widgets rather than by a screen's bindings
+TABLE_KEYS = (
+    ("Enter", "on a cell: the comments of exactly the respondents counted in it (a base "
+              "row: the whole column); in the question list: open the question"),
+    ("arrows", "move in the table; the row labels and Total stay while columns scroll"),
+    ("ctrl+p", "command palette: every action by name, Open: <question>, "
+               "Banner: <segment or named banner>"),
+)
+
+COMMENTS_KEYS = (
+    ("Enter", "on a question: only its comments (All open-ended questions: every one); on a "
+              "theme: only comments coded to it; in the search box: search and return to "
+              "the comments"),
+)
+
+COMMENTS_HELP = """\
+Themes: t moves to the theme list (● marks the theme in use, with each theme's count for
+this selection). Enter on a theme shows only the comments coded to it; Enter on the same
+theme again, or on "All themes", clears it.
+
+Search: / moves to the search box; type words (every one must appear, any case) or a
+"quoted phrase", then Enter: the matches are highlighted and the keys act on the comments
+again. Clear the box and press Enter to drop the search.
+
+The header names every narrowing in force: the table cell the comments came from, the
+filters, the question, the theme and the search, then how many respondents and comments
+they leave. Comments are shown only when they come from at least the survey's minimum
+group of people (and so is what the rest of the view would reveal); otherwise the header
+says why nothing is shown.
+"""
+
+PROFILE_KEYS = (
+    ("Enter", "on a row: that question with the group and the rest as banner columns, the "
+              "cursor on the group's cell (Enter there lists those respondents' comments)"),
+)
+
+PROFILE_HELP = """\
+Each row compares the group with everyone else (the rest): its value, the rest's, the
+difference (points for percents and scores, units for means) and the p-value after the
+Benjamini-Hochberg correction over every row of the profile. Significant rows come first,
+biggest difference first; a shows every row tested.
+
+Variables that define the group (the filter's own variable and its nets, and any finer or
+coarser version of it, such as organisation type for a stakeholder type) differ by
+definition: they are left out of the rows and of the correction, and named on the last
+line.
 """

@@ -43,21 +43,70 @@ def heading(p: Profile) -> str:
             f"differences (p < {p.sig_level:g}, {CORRECTION_NAMES[p.correction]})")
 
 
-def row_line(r: ProfileRow, label_width: int = 48) -> str:
+def left_out(p: Profile) -> str:
+    """The questions left out because they define the group, named (they differ by
+    definition, and are kept out of the multiplicity correction too)."""
+    own = list(dict.fromkeys(f.variable for f in p.group))
+    parts = [f"{', '.join(own)} (the group's own)"]
+    if p.defining:
+        parts.append(f"{', '.join(p.defining)} (a finer or coarser version)")
+    return "Left out, true by definition: " + "; ".join(parts) + "."
+
+
+def fmt_p(r: ProfileRow) -> str:
+    """The adjusted p-value as a reader scans it: p=0.029, p<0.001."""
+    if r.p_value is None or r.p_adjusted is None:
+        return f"not tested: {r.not_tested}"
+    return "p<0.001" if r.p_adjusted < 0.001 else f"p={r.p_adjusted:.2g}"
+
+
+def row_line(r: ProfileRow, label_width: int = 48, bar_width: int = 12) -> str:
     label = f"{r.question} · {r.row}"
     label = label if len(label) <= label_width else label[: label_width - 1] + "…"
     top = 100.0 if r.kind in ("category", "net") else max(abs(r.group_value),
                                                             abs(r.other_value), 1e-9)
-    p = f"not tested: {r.not_tested}" if r.p_value is None else f"p={r.p_adjusted:.3g}"
     return (f"{label:<{label_width}} group {fmt_value(r, r.group_value):>6} "
-            f"{bar(r.group_value, top)} other {fmt_value(r, r.other_value):>6} "
-            f"{bar(r.other_value, top)} {fmt_diff(r):>9}  {p}")
+            f"{bar(r.group_value, top, bar_width)} other {fmt_value(r, r.other_value):>6} "
+            f"{bar(r.other_value, top, bar_width)} {fmt_diff(r):>9}  {fmt_p(r)}")
+
+
+# the app's list: the same fields under a line of column titles, fitted to the width
+FIXED = 1 + 6 + 1 + 1 + 6 + 1 + 1 + 10 + 2 + 7  # values, gaps, difference and p beside bars
+MIN_LABEL = 30
+
+
+def list_widths(width: int) -> tuple[int, int]:
+    """Label and bar widths that fit a line of ``width``: bars shrink (to nothing) before
+    the label goes below MIN_LABEL; the p-value always fits."""
+    bar_width = max(0, min(12, (width - FIXED - MIN_LABEL) // 2))
+    return max(8, width - FIXED - 2 * bar_width), bar_width
+
+
+def list_header(p: Profile, width: int) -> str:
+    label_width, bar_width = list_widths(width)
+    other = "rest" if p.against == "rest" else "all"
+    gap = " " * bar_width
+    return (f"{'question · answer':<{label_width}} {'group':>6} {gap} {other:>6} {gap} "
+            f"{'difference':>10}  p")
+
+
+def list_line(r: ProfileRow, width: int) -> str:
+    label_width, bar_width = list_widths(width)
+    label = f"{r.question} · {r.row}"
+    label = label if len(label) <= label_width else label[: label_width - 1] + "…"
+    top = 100.0 if r.kind in ("category", "net") else max(abs(r.group_value),
+                                                            abs(r.other_value), 1e-9)
+    line = (f"{label:<{label_width}} {fmt_value(r, r.group_value):>6} "
+            f"{bar(r.group_value, top, bar_width)} {fmt_value(r, r.other_value):>6} "
+            f"{bar(r.other_value, top, bar_width)} {fmt_diff(r):>10}  {fmt_p(r)}")
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def render_text(p: Profile, show_all: bool = False) -> str:
     rows = p.listed(show_all)
     lines = [heading(p), ""]
     lines += [row_line(r) for r in rows] or ["(no significant difference)"]
+    lines += ["", left_out(p)]
     return "\n".join(lines) + "\n"
 
 
@@ -101,6 +150,7 @@ def render_md(p: Profile, show_all: bool = False) -> str:
         lines.append(f"| {r.question} | {label} | "
                      f"{fmt_value(r, r.group_value)} | {fmt_value(r, r.other_value)} | "
                      f"{fmt_diff(r)} | {p_txt} |")
+    lines += ["", f"_{left_out(p)}_"]
     return "\n".join(lines) + "\n"
 
 

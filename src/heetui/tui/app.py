@@ -25,7 +25,7 @@ from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import Selection
-from heetui.output.help import STATISTICS_HELP
+from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
 from heetui.output.tables import short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
@@ -34,6 +34,7 @@ from heetui.tui.commands import palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
+from heetui.tui.keys import help_text
 from heetui.tui.latest import Latest
 from heetui.tui.lean import LeanApp
 from heetui.tui.modals import FilterScreen, TextScreen
@@ -44,6 +45,7 @@ from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
+HELP_PAGE = 100  # the help page's width (TextScreen)
 LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
 PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before prefetching
 # Surveys up to this many respondents get their tables computed in the event loop (the
@@ -66,27 +68,57 @@ class HeetuiApp(ExportActions, LeanApp):
     """
     BINDINGS = [
         Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        SEARCH_BINDING,
-        Binding("b", "banner", "Banner"),
-        Binding("f", "filter", "Filter"),
-        Binding("x", "clear_filters", "Clear filters"),
-        Binding("w", "toggle_weights", "Weights"),
-        Binding("c", "cycle_show", "Counts"),
-        Binding("s", "toggle_letters", "Letters"),
-        Binding("l", "sig_level", "α level"),
-        Binding("o", "overview", "Overview"),
-        Binding("g", "toggle_chart", "Chart"),
-        Binding("v", "verbatims", "Comments"),
-        Binding("p", "profile", "Profile"),
-        Binding("e", "export", "Export xlsx"),
-        Binding("B", "book", "Tab book", key_display="B"),
-        Binding("y", "copy", "Copy"),
-        Binding("S", "screenshot_svg", "Screenshot", key_display="S"),
-        Binding("left_square_bracket", "toggle_browser", "Question list", key_display="["),
-        Binding("escape", "focus_table", "Table", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True,
+                tooltip="quit (ctrl+q works even while typing in a search box)"),
+        Binding("question_mark,f1", "help", "Help", key_display="?",
+                tooltip="this page: every key of the screen it was opened on"),
+        replace(SEARCH_BINDING, tooltip="search questions by id or words of their text; "
+                "Enter opens the highlighted one"),
+        Binding("b", "banner", "Banner",
+                tooltip="banner: pivot by a segment, a question or a named banner, or build "
+                "one of several spans (Space adds a span, n nests, Backspace undoes, / finds, "
+                "Enter applies)"),
+        Binding("f", "filter", "Filter",
+                tooltip="filter: pick a variable (Enter), tick its values (Space), apply (a); "
+                "untick every value to remove that filter"),
+        Binding("x", "clear_filters", "Clear filters", tooltip="clear all filters"),
+        Binding("w", "toggle_weights", "Weights", tooltip="weighted / unweighted"),
+        Binding("c", "cycle_show", "Counts",
+                tooltip="cells: percents → percents and counts → counts"),
+        Binding("s", "toggle_letters", "Letters", tooltip="significance letters on / off"),
+        Binding("l", "sig_level", "α level", tooltip="significance level 0.05 → 0.01 → 0.10"),
+        Binding("o", "overview", "Overview",
+                tooltip="survey overview: study facts, provenance, the sample profile"),
+        Binding("g", "toggle_chart", "Chart",
+                tooltip="table ↔ chart of the same view (banner, filters, weights)"),
+        Binding("v", "verbatims", "Comments",
+                tooltip="the comments of the whole survey, or of the filtered respondents"),
+        Binding("p", "profile", "Profile",
+                tooltip="profile of the current filter: where the group differs from the "
+                "rest, biggest differences first"),
+        Binding("e", "export", "Export",
+                tooltip="export the table as a formatted xlsx in the working folder"),
+        Binding("B", "book", "Tab book", key_display="B",
+                tooltip="tab book: every question by the current banner, an xlsx in the "
+                "working folder (Esc cancels)"),
+        Binding("y", "copy", "Copy",
+                tooltip="copy the table as Markdown (OSC 52: works over SSH where the "
+                "terminal allows it)"),
+        Binding("S", "screenshot_svg", "Screenshot", key_display="S",
+                tooltip="save an SVG screenshot in the working folder, numbered -1, -2, … "
+                "in each session"),
+        Binding("left_square_bracket", "toggle_browser", "Question list", key_display="[",
+                tooltip="show / hide the question list"),
+        Binding("escape", "focus_table", "Table", show=False, tooltip="back to the table"),
     ]
+    # the footer's keys, most useful first: as many as fit are shown, and ? (help) always
+    FOOTER = ("banner", "filter", "search", "toggle_chart", "verbatims", "profile", "export",
+              "copy", "screenshot_svg", "quit", "toggle_weights", "book", "cycle_show",
+              "toggle_letters", "sig_level", "clear_filters", "overview", "toggle_browser",
+              "help")
+    HELP_TITLE = "Keys of the table (the footer shows the most used; ? lists them all)"
+    HELP_KEYS = TABLE_KEYS
+    HELP_NOTES = f"Statistics conventions\n\n{STATISTICS_HELP}"
 
     def __init__(self, survey: Survey) -> None:
         super().__init__()
@@ -216,7 +248,9 @@ class HeetuiApp(ExportActions, LeanApp):
             chart.show(ct, self.codebook.benchmarks)
         q = ct.question
         self._set_text("qtext", f"{q.id}: {q.text}\n{ct.base_text}")
-        self._set_text("legend", short_legend(ct))
+        # "? help" ends the legend for the command line's sake; the footer shows ? here, and
+        # without it the legend stays on one line beside the question list at 120 columns
+        self._set_text("legend", short_legend(ct).removesuffix("  ? help"))
         self._update_status()
 
     def _set_text(self, widget_id: str, text: str) -> None:
@@ -230,9 +264,15 @@ class HeetuiApp(ExportActions, LeanApp):
         banner = self.crosstab.banner.describe() if self.crosstab and self.crosstab.banner \
             and not loading else (v.banner or "none")
         if v.group:
-            banner = f"group vs rest ({describe_group(self.codebook, v.group)})"
+            banner = "group vs rest"
         parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]
-        if v.filters:
+        ct = self.crosstab if not loading else None
+        if v.group:  # the filters give way to the group: its base, and the rest's
+            bases = ""
+            if ct is not None and ct.group and len(ct.columns) > 2:
+                bases = f" (base {ct.columns[1].base:,}) vs rest (base {ct.columns[2].base:,})"
+            parts.append(f"Group: {describe_group(self.codebook, v.group)}{bases}")
+        elif v.filters:
             flt = "; ".join(f.describe(self.codebook) for f in v.filters)
             base = f" (base {self.crosstab.total.base:,})" if self.crosstab and not loading \
                 else ""
@@ -320,22 +360,15 @@ class HeetuiApp(ExportActions, LeanApp):
         self.set_view(self.view.next_sig_level())
 
     def action_help(self) -> None:
+        """The keys of the screen ? was pressed on (and the statistics, on the table's)."""
         if not self._showing("help"):
-            self.push_screen(TextScreen("Help", self.help_text(), "help"))
+            title = "Help" if self.screen is self.screen_stack[0] else \
+                f"Help: {getattr(self.screen, 'HELP_NAME', 'this screen')}"
+            width = min(HELP_PAGE, self.size.width * 98 // 100) - 6  # border, padding, bar
+            self.push_screen(TextScreen(title, help_text(self, self.screen, width), "help"))
 
     def _showing(self, kind: str) -> bool:
         return any(isinstance(s, TextScreen) and s.name == kind for s in self.screen_stack)
-
-    def help_text(self) -> str:
-        lines = ["Keys", ""]
-        for b in self.BINDINGS:
-            assert isinstance(b, Binding)
-            keys = b.key_display or b.key
-            lines.append(f"  {keys:<12} {b.description}")
-        lines += ["  Tab          next pane", "  Enter        open the highlighted question",
-                  "  ctrl+p       command palette (every action by name)", "",
-                  "Statistics conventions", "", STATISTICS_HELP]
-        return "\n".join(lines)
 
     @on(CrosstabTable.CellSelected)
     def _cell_chosen(self, event: CrosstabTable.CellSelected) -> None:

@@ -1,4 +1,5 @@
-"""The question browser: questions and segments grouped, filtered as you type."""
+"""The question browser: questions and segments grouped, filtered as you type; choosing a
+question clears the search, and a filtered list says so on its first line."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class QuestionBrowser(Vertical):
     def __init__(self, codebook: Codebook, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.codebook = codebook
+        self.current: str | None = None  # the question on show, kept highlighted
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ search questions", id="search")
@@ -50,9 +52,11 @@ class QuestionBrowser(Vertical):
         # open-ended questions are listed when their comments are coded to themes
         order = [v for v in self.codebook.questions
                  if v.type != "open" or self.codebook.themes] + list(self.codebook.segments)
-        for v in order:
-            if not matches(v, query):
-                continue
+        found = [v for v in order if matches(v, query)]
+        if query.strip():  # say plainly that the list is not the whole survey
+            items.append(Option(Text(f"{len(found)} of {len(order)} match "
+                                     f"{query.strip()!r}"), disabled=True))
+        for v in found:
             group = v.group or ("Sample profile" if v.role == "segment" else "Questions")
             if group != current:
                 items.append(Option(f"── {group}", disabled=True))
@@ -60,17 +64,27 @@ class QuestionBrowser(Vertical):
             kind = {"multi": " [multi]", "open": " [themes]", "numeric": " [mean]"}.get(v.type, "")
             items.append(Option(Text(f"{v.id}{kind}\n  {v.short}"), id=v.id))
         ol.add_options(items)
-        first = next((i for i, o in enumerate(items) if o is not None and not o.disabled),
-                     None)
-        if first is not None:
-            ol.highlighted = first
+        ids = [o.id if o is not None and not o.disabled else None for o in items]
+        if not query.strip() and self.current in ids:
+            ol.highlighted = ids.index(self.current)
+        else:
+            ol.highlighted = next((i for i, o in enumerate(ids) if o is not None), None)
 
     def select(self, var_id: str) -> None:
+        self.current = var_id
         ol = self.query_one(OptionList)
         try:
             ol.highlighted = ol.get_option_index(var_id)
         except Exception:  # the question is filtered out of the list
             return
+
+    def choose(self, var_id: str) -> None:
+        """Announce a chosen question and clear the search: the whole list again, on it."""
+        self.current = var_id
+        self.post_message(self.Chosen(var_id))
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""  # refills the list (Input.Changed)
 
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
@@ -82,9 +96,9 @@ class QuestionBrowser(Vertical):
         if ol.highlighted is not None:
             opt = ol.get_option_at_index(ol.highlighted)
             if opt.id:
-                self.post_message(self.Chosen(opt.id))
+                self.choose(opt.id)
 
     @on(OptionList.OptionSelected, "#questions")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
+            self.choose(event.option.id)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TypeVar
 from weakref import WeakSet
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,8 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
 from textual.widgets import Label, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
@@ -71,14 +74,35 @@ class PickList(OptionList):
             self._on_pick(self.get_option_at_index(i).id)
 
 
+TICKED, UNTICKED = "[x] ", "[ ] "  # as the banner picker marks its spans: [1], [ ]
+
+
 class ValueList(SelectionList[int]):
     """The filter picker's values. Space (or a click) ticks the highlighted value at once;
     SelectionList ticks it from a message handled later, by when arrow keys typed after
-    the Space have moved the highlight, so the wrong value was ticked."""
+    the Space have moved the highlight, so the wrong value was ticked.
+
+    A value is drawn [x] ticked and [ ] not: SelectionList draws both as the same ▐X▌ in
+    different colours, which NO_COLOR (and many a colour-blind reader) cannot tell apart."""
 
     def action_select(self) -> None:
         if self.highlighted is not None:
             self.toggle(self.get_option_at_index(self.highlighted))
+
+    def _get_left_gutter_width(self) -> int:
+        return len(TICKED)
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)  # the prompt, without SelectionList's button
+        index = self.scroll_offset.y + y
+        try:
+            selection = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        ticked = selection.value in self._selected
+        under = next(iter(line)).style or self.rich_style
+        style = under + Style(bold=ticked, meta={"option": index})
+        return Strip([Segment(TICKED if ticked else UNTICKED, style), *line])
 
 
 class FilterScreen(Modal[tuple[str, Filter | None] | None]):
@@ -171,7 +195,7 @@ class TextScreen(Modal[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as vs:
             vs.border_title = self.title_text
-            vs.border_subtitle = "Esc to go back"
+            vs.border_subtitle = "Esc or q to go back"
             yield Static(self.body, markup=False)
         # its own keys: the main footer, left as it is behind a modal (tui/footer.py),
         # would show table keys that do nothing here

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,7 +17,8 @@ from textual.widgets.option_list import Option
 from heetui.engine.filters import Filter
 from heetui.engine.profile import Profile, ProfileRow, profile
 from heetui.engine.session import Survey
-from heetui.output.profile import heading, row_line
+from heetui.output.help import PROFILE_HELP, PROFILE_KEYS
+from heetui.output.profile import heading, left_out, list_header, list_line
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.modals import close
@@ -25,10 +27,17 @@ from heetui.tui.modals import close
 class ProfileScreen(Screen[ProfileRow | None]):
     """Enter on a row returns it: the app then shows that question with the group as banner."""
 
-    BINDINGS = [Binding("escape", "back", "Back"),
-                Binding("a", "toggle_all", "All rows")]
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="back to the table"),
+                Binding("a", "toggle_all", "All rows",
+                        tooltip="every row tested, or only the significant ones")]
+    FOOTER = ("toggle_all", "back", "quit", "help")
+    HELP_NAME = "profile"
+    HELP_TITLE = "Keys of the profile"
+    HELP_KEYS = PROFILE_KEYS
+    HELP_NOTES = PROFILE_HELP
     DEFAULT_CSS = """
     ProfileScreen #psummary { height: auto; padding: 0 1; text-style: bold; background: $panel; }
+    ProfileScreen #pcolumns { height: 1; padding: 0 2; text-style: bold; }
     ProfileScreen #plist { height: 1fr; }
     """
 
@@ -42,6 +51,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Computing the profile…", id="psummary", markup=False)
+        yield Static("", id="pcolumns", markup=False)
         yield OptionList(id="plist")
         yield KeyFooter()
 
@@ -70,16 +80,30 @@ class ProfileScreen(Screen[ProfileRow | None]):
             return
         self.result = result
         self.query_one("#psummary", Static).update(
-            heading(result) + ("" if self.show_all else "  ·  a: show all rows"))
+            heading(result) + ("" if self.show_all else "  ·  a: show all rows") + "\n"
+            + left_out(result))
+        keep = lst.highlighted
         lst.clear_options()
         rows = result.listed(self.show_all)
-        lst.add_options([Option(Text(row_line(r, 44)), id=str(i))
+        width = self._line_width()
+        self.query_one("#pcolumns", Static).update(list_header(result, width))
+        lst.add_options([Option(Text(list_line(r, width)), id=str(i))
                          for i, r in enumerate(rows)])
         if not rows:
             lst.add_option(Option("No significant difference.", disabled=True))
         else:
-            lst.highlighted = 0
+            lst.highlighted = keep if keep is not None and keep < len(rows) else 0
         lst.focus()
+
+    def _line_width(self) -> int:
+        """Characters a row has: the screen's width less the list's border and padding and
+        its scroll bar (the list's own size is unknown while it shows its loading state, and
+        a longer row would wrap, its p-value on a line of its own)."""
+        return max(40, (self.size.width or self.app.size.width) - 6)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.result is not None:  # rows fitted to the new width, p-values still in view
+            self._fill(self.result, None)
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

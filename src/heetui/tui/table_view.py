@@ -25,6 +25,7 @@ from heetui.tui.state import ViewState
 LABEL_WIDTH = 34
 HEADER_WRAP = 13  # a heading wraps at words to this width
 MAX_HEADING_LINES = 3
+HEADER_MAX = 30  # a heading may widen its column to this, where the table has room
 GAP = " "  # before every column: cells are padded here, not by the table, so that a span's
 # title can run on across its columns
 
@@ -81,6 +82,7 @@ class CrosstabTable(DataTable):
                          + [len(v[i]) for v in ses] + [5])
             words = max(len(w) for w in wrap_words(column_heading(c), HEADER_WRAP))
             widths.append(max(widest, min(words, HEADER_WRAP)))
+        widths = self._widen(ct, widths, label_width)
         heads = [_heading(column_heading(c), w) for c, w in zip(ct.columns, widths, strict=True)]
         depth = min(max(len(h) for h in heads), MAX_HEADING_LINES)
         spans = ct.banner is not None
@@ -120,6 +122,25 @@ class CrosstabTable(DataTable):
                 self.add_row(Text(f"  {SE_LABEL}", style="dim"), *ses, key=f"se:{r.key}")
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
+
+    def _widen(self, ct: Crosstab, widths: list[int], label_width: int) -> list[int]:
+        """Widths at which no heading is shortened, where the table has room for them: a
+        heading that needs more than MAX_HEADING_LINES lines at HEADER_WRAP (a profile
+        group's "Seniority = Chair/CEO/Executive Director (A)") gets the width it needs, up
+        to HEADER_MAX, while the table still fits the width it is shown in."""
+        room = self.scrollable_content_region.width - (label_width + 1) - sum(
+            w + len(GAP) for w in widths)
+        out = list(widths)
+        for i, c in enumerate(ct.columns):
+            text = column_heading(c)
+            if len(wrap_words(text, out[i])) <= MAX_HEADING_LINES:
+                continue
+            need = next((w for w in range(out[i] + 1, HEADER_MAX + 1)
+                         if len(wrap_words(text, w)) <= MAX_HEADING_LINES), None)
+            if need is not None and need - out[i] <= room:
+                room -= need - out[i]
+                out[i] = need
+        return out
 
     @staticmethod
     def _title_part(titles: list[str], widths: list[int], i: int) -> str:

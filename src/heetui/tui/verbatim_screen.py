@@ -16,8 +16,17 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from heetui.engine.session import Survey
-from heetui.engine.verbatims import PAGE, Selection, Verbatim, VerbatimPage, verbatims
+from heetui.engine.verbatims import (
+    PAGE,
+    Selection,
+    Verbatim,
+    VerbatimPage,
+    describe,
+    verbatims,
+)
 from heetui.output.comments import attribute_line, heading, summary
+from heetui.output.help import COMMENTS_HELP, COMMENTS_KEYS
+from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
@@ -44,14 +53,49 @@ def comment_text(v: Verbatim, terms: tuple[str, ...]) -> Text:
     return t
 
 
+def narrowings(cb: Codebook, sel: Selection) -> str:
+    """Every narrowing of a selection, each named: the cell, the filters, the question, the
+    theme and the search (the engine's wording of each)."""
+    parts = []
+    if sel.cell is not None:
+        parts.append("Cell: " + describe(cb, Selection(cell=sel.cell)).replace(" · ", " × "))
+    if sel.filters:
+        parts.append("Filter: " + describe(cb, Selection(filters=sel.filters)))
+    if sel.question:
+        parts.append(f"Question: {sel.question}")
+    if sel.themes:
+        parts.append("Theme: " + " or ".join(cb.theme_label(t) for t in sel.themes))
+    if sel.search.strip():
+        parts.append(f"Search: {sel.search.strip()!r}")
+    return safe_text(" │ ".join(parts) or "All respondents, every comment")
+
+
+def counts_line(page: VerbatimPage) -> str:
+    """How many respondents and comments the narrowings leave, and the page shown."""
+    pages = f" · page {page.offset // PAGE + 1} of {max(1, -(-page.total // PAGE))}"
+    return summary(replace(page, description="")).removeprefix(" · ") + pages
+
+
 class VerbatimScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n,pagedown", "next_page", "Next page", key_display="n"),
-        Binding("p,pageup", "prev_page", "Prev page", key_display="p"),
-        SEARCH_BINDING,
-        Binding("t", "themes", "Themes"),
+        Binding("escape", "back", "Back",
+                tooltip="back to the table, at the same cell (from the search box: back to "
+                "the comments)"),
+        Binding("n,pagedown", "next_page", "Next page", key_display="n",
+                tooltip="next 50 comments"),
+        Binding("p,pageup", "prev_page", "Prev page", key_display="p",
+                tooltip="previous 50 comments"),
+        replace(SEARCH_BINDING, tooltip='search the comments: words, or a "quoted phrase"; '
+                "Enter searches"),
+        Binding("t", "themes", "Themes",
+                tooltip="to the theme list: Enter picks a theme, Enter again (or on All "
+                "themes) clears it"),
     ]
+    FOOTER = ("next_page", "prev_page", "search", "themes", "back", "quit", "help")
+    HELP_NAME = "comments"
+    HELP_TITLE = "Keys of the comments view"
+    HELP_KEYS = COMMENTS_KEYS
+    HELP_NOTES = COMMENTS_HELP
     DEFAULT_CSS = """
     VerbatimScreen #vsummary { height: auto; padding: 0 1; text-style: bold;
                                background: $panel; }
@@ -94,6 +138,7 @@ class VerbatimScreen(Screen[None]):
     def load(self) -> None:
         if not self.is_attached:
             return
+        self._header("loading…")  # the narrowings at once, the counts when they come
         self.query_one("#vlist", OptionList).loading = True
         self._fetch(self.selection, self.start, self._latest.next())
 
@@ -109,18 +154,21 @@ class VerbatimScreen(Screen[None]):
         with suppress(NoMatches):  # the screen is being taken down right now
             self._fill(page, error)
 
+    def _header(self, second: str) -> None:
+        self.query_one("#vsummary", Static).update(
+            f"{narrowings(self.survey.codebook, self.selection)}\n{second}")
+
     def _fill(self, page: VerbatimPage | None, error: str | None) -> None:
         lst = self.query_one("#vlist", OptionList)
         lst.loading = False
         lst.clear_options()
         if page is None:
-            self.query_one("#vsummary", Static).update(error or "")
+            self._header(error or "")
             self.query_one("#vthemes", OptionList).clear_options()
             self.notify(error or "No comments.", severity="warning", markup=False)
             return
         self.total = page.total
-        pages = f" · page {page.offset // PAGE + 1} of {max(1, -(-page.total // PAGE))}"
-        self.query_one("#vsummary", Static).update(summary(page) + pages)
+        self._header(counts_line(page))
         lst.add_options([Option(comment_text(v, page.terms), id=f"c{v.comment_id}")
                          for v in page.items])
         if not page.items:
@@ -158,8 +206,10 @@ class VerbatimScreen(Screen[None]):
 
     @on(Input.Submitted, "#vsearch")
     def _search(self, event: Input.Submitted) -> None:
+        # back to the comments now (Screen.set_focus), before the list turns to its loading
+        # state, which cannot take focus: the keys typed next (t, n, p) act on the comments
+        self.set_focus(self.query_one("#vlist", OptionList))
         self._reselect(replace(self.selection, search=event.value))
-        self.query_one("#vlist", OptionList).focus()
 
     def action_next_page(self) -> None:
         if self.start + PAGE < self.total:
