@@ -78,6 +78,14 @@ async def comments(app: HeetuiApp, pilot: object) -> None:
     await _settle(app, pilot)
 
 
+async def profile_nhs(app: HeetuiApp, pilot: object) -> None:
+    f = parse_filter(app.codebook, "stakeholder_type=NHS Trust")
+    app.set_view(replace(app.view, filters=(f,)))
+    await _settle(app, pilot)
+    await pilot.press("p")  # type: ignore[attr-defined]
+    await _settle(app, pilot)
+
+
 async def chart(app: HeetuiApp, pilot: object) -> None:
     app.set_view(replace(app.view, banner="stakeholder_type"))
     await _settle(app, pilot)
@@ -94,6 +102,7 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("effectiveness-by-region-nhs-weighted", (120, 40), region_nhs_weighted),
     ("words-by-stakeholder-type", (120, 40), words_by_type),
     ("comments-nhs-trust-fairly-negative", (120, 40), comments),
+    ("profile-nhs-trust", (120, 40), profile_nhs),
     ("chart-relationship-by-stakeholder-type", (120, 40), chart),
     ("overview", (120, 40), overview),
     ("help", (120, 40), help_screen),
