@@ -168,10 +168,10 @@ def body_rows(ct: Crosstab, show: Show = "percent", decimals: int = 0,
 
 
 def span_titles(ct: Crosstab) -> list[str]:
-    """The title over each column ("" for Total): its span's label, and for a nested span
-    the outer option its columns share."""
+    """The title over each column ("" for Total): its span's label; for a nested span the
+    outer option its columns share first, so that a narrow title still shows it."""
     labels = {s.id: s.label for s in ct.banner.spans} if ct.banner else {}
-    return [labels.get(c.span or "", "") + (f": {c.group}" if c.group else "")
+    return [f"{c.group} · {labels[c.span or '']}" if c.group else labels.get(c.span or "", "")
             for c in ct.columns]
 
 

@@ -37,6 +37,7 @@ class BannerScreen(Modal[str | None]):
     BannerScreen OptionList { height: 1fr; }
     BannerScreen #banner-find { margin: 0; border: tall $panel; }
     BannerScreen #banner-built { height: auto; padding: 0 1; background: $panel; }
+    BannerScreen Label { width: 1fr; }
     """
 
     def __init__(self, codebook: Codebook, current: str | None,
