@@ -123,7 +123,8 @@ def test_groups_follow_the_banner_spans(survey):
     nested = charts(crosstab(survey, TabRequest("relationship", "seniority/stakeholder_type")))
     assert [g.title for g in nested[0].groups] == [
         "", "HEI · Seniority within Stakeholder type",
-        "NHS Trust · Seniority within Stakeholder type", "Other · Seniority within Stakeholder type"]
+        "NHS Trust · Seniority within Stakeholder type",
+        "Other · Seniority within Stakeholder type"]
 
 
 def test_multi_response_panels_sorted_by_total(survey):
