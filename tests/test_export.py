@@ -27,8 +27,9 @@ def test_xlsx_numbers_match_json(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0].startswith("effectiveness: Overall, how would you rate")
     assert "Weighted" in rows[1][0] and "Stakeholder type = NHS Trust" in rows[1][0]
-    assert [h for h in rows[3][1:] if h] == ["Region"]  # the span's title, merged over it
-    heads = [h for h in rows[4][1:] if h]
+    head = next(i for i, row in enumerate(rows) if row[1] == "Total")
+    assert [h for h in rows[head - 1][1:] if h] == ["Region"]  # the span's title, merged
+    heads = [h for h in rows[head][1:] if h]
     assert heads == [c["label"] + (f" ({c['letter']})" if c["letter"] else "")
                      for c in d["columns"]]
     by_label = {row[0]: row for row in rows if row and row[0]}
@@ -43,7 +44,7 @@ def test_xlsx_numbers_match_json(tmp_path):
             assert got == pytest.approx(want, abs=1e-6)
             assert (line[2 + 2 * i] or "") == "".join(cell["sig"])
     assert any(row[0] and str(row[0]).startswith("Letters:") for row in rows)
-    fmt = ws.cell(row=7 + 2, column=2).number_format  # a percent cell
+    fmt = ws.cell(row=head + 5, column=2).number_format  # the first percent (weighted)
     assert "%" in fmt
 
 
@@ -62,7 +63,7 @@ def test_failed_write_leaves_nothing(survey, tmp_path, monkeypatch):
     target = tmp_path / "t.xlsx"
     target.write_bytes(b"old contents")
 
-    def broken(wb, ct):
+    def broken(wb, ct, facts):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(xlsx_mod, "_sheet", broken)
@@ -94,3 +95,17 @@ async def test_app_export_copy_and_screenshot(survey, tmp_path, monkeypatch):
         await pilot.pause()
         shots = list(tmp_path.glob("heetui-relationship-*.svg"))
         assert len(shots) == 1 and shots[0].read_text().startswith("<svg")
+
+
+def test_single_table_export_says_where_it_comes_from(tmp_path):
+    from datetime import date
+
+    out = tmp_path / "t.xlsx"
+    r = run("tab", "relationship", "--by", "standard", "--format", "xlsx", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    ws = openpyxl.load_workbook(out).active
+    top = [ws.cell(row=i, column=1).value or "" for i in range(1, 6)]
+    assert top[2].startswith("HEE stakeholder perception survey 2019 · Fieldwork: 15 July")
+    assert top[3].startswith("Synthetic data calibrated to the published sample profile")
+    assert top[4] == f"Produced {date.today().isoformat()} by heetui"
+    assert ws.page_setup.orientation == "landscape"

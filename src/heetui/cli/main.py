@@ -253,7 +253,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
 
         target = Path(args.output or default_name(ct))
         try:
-            write_xlsx(ct, target)
+            write_xlsx(ct, target, cb)
         except FolderMissing as e:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {target}\n")

@@ -12,23 +12,18 @@ import csv
 import io
 import json
 import re
-from datetime import date
 from typing import Any
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.results import is_percent
+from heetui.output.facts import one_line, produced, survey_facts
 from heetui.output.numbers import fixed
 from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
-from heetui.survey.text import safe_text
 
 FORMATS = ("md", "json", "csv")
 
-SURVEY_FACTS = (  # (key in the codebook's [survey], label), in the order shown
-    ("client", "Client"), ("agency", "Agency"), ("fieldwork", "Fieldwork"),
-    ("method", "Method"), ("published", "Published"),
-)
 COMPARE_TEXT = {
     "pairs": "each pair of columns within a span (letters)",
     "total": "each column against Total (▲/▼)",
@@ -39,16 +34,6 @@ CORRECTION_TEXT = {
     "bonferroni": "Bonferroni, within each span of each row",
     "bh": "Benjamini-Hochberg (FDR), within each span of each row",
 }
-
-
-def one_line(text: object, limit: int | None = 2000) -> str:
-    """Text from data or a codebook for one line: control characters visible, line breaks
-    as spaces."""
-    return safe_text(str(text), limit).replace("\n", " ")
-
-
-def produced() -> str:
-    return date.today().isoformat()
 
 
 def banner_lines(book: Book) -> list[str]:
@@ -94,14 +79,7 @@ def settings_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
 
 def book_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
     """What the contents page says before the list of tables: (label, text) pairs."""
-    s = cb.survey
-    facts = [("Survey", one_line(cb.title))]
-    if s.get("provenance"):
-        facts.append(("Data", one_line(s["provenance"])))
-    facts += [(label, one_line(s[key])) for key, label in SURVEY_FACTS if s.get(key)]
-    facts.append(("Produced", f"{produced()} by heetui"))
-    facts += settings_facts(book, cb)
-    return facts
+    return survey_facts(cb) + settings_facts(book, cb)
 
 
 def findings_note(book: Book) -> str:

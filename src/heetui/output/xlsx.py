@@ -19,6 +19,7 @@ from typing import Any
 
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.atomic import atomic_path
+from heetui.output.facts import export_lines
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
     base_mark,
@@ -29,6 +30,7 @@ from heetui.output.tables import (
     state_line,
     untested_notes,
 )
+from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
 
 LABEL_WIDTH = 40  # the row-label column, in Excel's character units
@@ -78,21 +80,22 @@ def default_name(ct: Crosstab, suffix: str = "xlsx") -> str:
     return f"heetui-{ct.question.id}{banner}{weighted}.{suffix}"
 
 
-def write_xlsx(ct: Crosstab, path: Path) -> Path:
-    """Write atomically: a temporary file in the same folder, renamed when complete."""
+def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None) -> Path:
+    """Write atomically: a temporary file in the same folder, renamed when complete. With
+    the codebook, the sheet says which survey it comes from (export_lines)."""
     import xlsxwriter
 
     with atomic_path(Path(path)) as tmp:
         # text from data or a codebook is always a string cell, never a formula
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        _sheet(wb, ct)
+        _sheet(wb, ct, export_lines(cb) if cb is not None else [])
         wb.close()
     return path
 
 
-def _sheet(wb: Any, ct: Crosstab) -> None:
+def _sheet(wb: Any, ct: Crosstab, facts: list[str]) -> None:
     ws = wb.add_worksheet(sheet_name(ct.question.id))
-    write_table(ws, ct, add_formats(wb))
+    write_table(ws, ct, add_formats(wb), facts=facts)
 
 
 def add_formats(wb: Any) -> dict[str, Any]:
@@ -165,11 +168,12 @@ def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None =
 # ---- one table ---------------------------------------------------------------------------
 
 def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
-                nav: tuple[str, str] | None = None) -> None:
+                nav: tuple[str, str] | None = None, facts: list[str] | None = None) -> None:
     """Write ``ct`` on ``ws`` from A1: title, state (banner, weighting, filters, base),
     the span header merged over each span's columns, column headings with letters, bases,
     percents (as numbers in % format) with their letters in the next cell, means and scores
-    with their SE, legend. ``nav``: an (internal link, text) written on the third row."""
+    with their SE, legend. ``facts``: lines about the survey under the state line; ``nav``:
+    an (internal link, text) after them."""
     cols = ct.columns
     letter_width = max([4] + [len(marks(c)) + 2 for r in ct.rows for c in r.cells]
                        + [len(base_mark(c)) + 2 for c in cols])
@@ -188,9 +192,16 @@ def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
     state = safe_text(state_line(ct))
     merge_text(ws, 1, 0, last, state, fmt["note"])
     fit_row(ws, 1, [(state, full)])
+    r = 2
+    for line in facts or []:
+        text = safe_text(line)
+        merge_text(ws, r, 0, last, text, fmt["note"])
+        fit_row(ws, r, [(text, full)])
+        r += 1
     if nav is not None:
-        ws.write_url(2, 0, nav[0], fmt["link"], string=nav[1])
-    r = 3
+        ws.write_url(r, 0, nav[0], fmt["link"], string=nav[1])
+        r += 1
+    r = max(r, 3)
     if ct.banner is not None:  # a span header row, merged over each span's columns
         titles = [safe_text(t) for t in span_titles(ct)]
         spans: list[tuple[str, float]] = []
