@@ -7,15 +7,17 @@ from pathlib import Path
 from textual.app import App
 
 from heetui.engine.results import Crosstab
+from heetui.survey.codebook import Codebook
 from heetui.tui.failures import attempt
 from heetui.tui.state import ViewState
 
 
 class ExportActions(App[None]):
-    """Mixed into the app; relies on ``crosstab`` and ``view``."""
+    """Mixed into the app; relies on ``crosstab``, ``view`` and ``codebook``."""
 
     crosstab: Crosstab | None
     view: ViewState
+    codebook: Codebook
     _shots = 0  # screenshots numbered in this session
 
     def action_export(self) -> None:
@@ -26,7 +28,7 @@ class ExportActions(App[None]):
 
         ct = self.crosstab
         target = Path.cwd() / default_name(ct)
-        _, error = attempt(lambda: write_xlsx(ct, target))
+        _, error = attempt(lambda: write_xlsx(ct, target, self.codebook))
         if error:
             self.notify(f"Could not save {target.name}. {error}", severity="error",
                         markup=False)
