@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
@@ -120,9 +120,6 @@ async def test_every_binding_of_every_screen_is_in_its_help(survey, tmp_path, mo
                 continue  # the book was written before we looked: nothing to name
             assert isinstance(app.screen, kind), key
             shown = screen_text(app)
-            if kind is BannerScreen:  # its help line is wider than the picker (see
-                # banner_picker.HELP): read it whole rather than as cut on screen
-                shown = app.screen.query(Label)[-1].render().plain
             for b in own_bindings(app.screen):
                 if b.action.startswith(("app.", "screen.")):
                     continue  # Tab, shift+Tab and copying: Textual's, listed in help
