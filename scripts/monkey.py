@@ -16,14 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from heetui.engine.session import open_survey  # noqa: E402
+from heetui.opening import open_path  # noqa: E402
 from heetui.tui.app import HeetuiApp  # noqa: E402
 from heetui.tui.state import ViewState  # noqa: E402
 from monkey_driver import back_to_main, monkey  # noqa: E402
 
 
 async def run(events: int, seed: int, mouse: bool, data: str | None) -> None:
-    app = HeetuiApp(open_survey(data))
+    app = HeetuiApp(open_path(data))
     start = time.perf_counter()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

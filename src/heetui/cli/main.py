@@ -214,9 +214,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _open(args: argparse.Namespace) -> Survey:
-    from heetui.engine.session import open_survey
+    from heetui.opening import open_path
 
-    return open_survey(getattr(args, "data", None) or getattr(args, "path", None))
+    return open_path(getattr(args, "data", None) or getattr(args, "path", None))
 
 
 def cmd_info(args: argparse.Namespace) -> None:

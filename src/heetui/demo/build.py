@@ -124,7 +124,7 @@ def _merge(parts: list[Path], target: Path) -> None:
     a sixth less time (benchmarks/NOTES.md)."""
     import duckdb
 
-    from heetui.engine.filters import literal, path_literal
+    from heetui.sqltext import literal, path_literal
 
     files = ", ".join(path_literal(f) for f in parts)
     with duckdb.connect() as con:

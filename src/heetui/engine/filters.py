@@ -69,20 +69,6 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def literal(text: object) -> str:
-    """A SQL string literal, for the few places DuckDB takes no parameter (file paths)."""
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-_GLOB = re.compile(r"([*?\[])")
-
-
-def path_literal(path: object) -> str:
-    """A file path as a SQL literal that DuckDB's readers take literally: their glob
-    characters (* ? [) are each put in a bracket class of their own."""
-    return literal(_GLOB.sub(r"[\1]", str(path)))
-
-
 def resolve_variable(cb: Codebook, name: str, what: str = "variable",
                      categorical: bool = False, allow_open: bool = False) -> Variable:
     """A variable by id; ``categorical`` for banners and filters (single or multi only)."""

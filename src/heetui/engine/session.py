@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import cached_property
@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from heetui.engine.filters import EngineError, ident, path_literal
+from heetui.engine.filters import EngineError, ident
+from heetui.sqltext import path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
 
@@ -162,24 +163,12 @@ def _parquet(path: Path, files: tuple[Path, ...]) -> str:
             "hive_partitioning = true)")
 
 
-def open_survey(path: str | Path | None = None, check_data: bool = True,
-                progress: Callable[[str, int, int], None] | None = None) -> Survey:
-    """Open a bundle folder, or import a file first (cached; see importers.SUFFIXES).
-
-    With no path, the bundled HEE 2019 survey.
-    """
+def open_survey(path: str | Path | None = None, check_data: bool = True) -> Survey:
+    """Open a bundle folder (with no path, the bundled HEE 2019 survey). Files of other
+    formats are opened above the engine, by heetui.opening.open_path."""
     target = Path(path) if path is not None else bundled_survey_path()
     if target.is_file():
-        from heetui.importers import SUFFIXES, SourceError, cached_bundle
-
-        if target.suffix.lower() not in SUFFIXES:
-            kinds = ", ".join(sorted(SUFFIXES))
-            raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
-                              f"opens ({kinds}).")
-        try:
-            target = cached_bundle(target, progress)
-        except (SourceError, BundleError) as e:
-            raise EngineError(str(e)) from None
+        raise EngineError(f"{target.name} is a file, not a survey bundle folder.")
     try:
         return Survey(load_bundle(target, check_data=check_data))
     except BundleError:

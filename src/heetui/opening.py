@@ -1,0 +1,31 @@
+"""Opening what a person points heetui at: a bundle folder, or a file of another format
+(.sav, .dta, .csv, .xlsx, .parquet) imported first into a cached bundle. This sits above
+the engine, which opens bundles only, and beside the importers; the command line and the
+app both open surveys through ``open_path``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from heetui.engine.filters import EngineError
+from heetui.engine.session import Survey, open_survey
+from heetui.importers import SUFFIXES, SourceError, cached_bundle
+from heetui.survey.bundle import BundleError, bundled_survey_path
+
+
+def open_path(path: str | Path | None = None, check_data: bool = True,
+              progress: Callable[[str, int, int], None] | None = None) -> Survey:
+    """The survey at ``path`` (the bundled survey when None); a file is imported into the
+    user's import cache first (keyed by path, size and modification time)."""
+    target = Path(path) if path is not None else bundled_survey_path()
+    if target.is_file():
+        if target.suffix.lower() not in SUFFIXES:
+            kinds = ", ".join(sorted(SUFFIXES))
+            raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
+                              f"opens ({kinds}).")
+        try:
+            target = cached_bundle(target, progress)
+        except (SourceError, BundleError) as e:
+            raise EngineError(str(e)) from None
+    return open_survey(target, check_data)
