@@ -112,8 +112,23 @@ async def test_monkey_keys_bundled(survey, tmp_path, monkeypatch, error_log):
 
 
 async def test_monkey_keys_and_mouse_100k(big_survey, tmp_path, monkeypatch, error_log):
+    """The larger survey takes the path of large surveys: tables computed in worker
+    threads (with the loading state, stale results discarded) and banners prefetched."""
+    import threading
+
+    import heetui.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "INLINE_RESPONDENTS", 10_000)  # 100,000 is above it
     monkeypatch.chdir(tmp_path)
     app = HeetuiApp(big_survey)
+    threads: list[bool] = []
+    compute = app._compute
+
+    def recorded(req):  # which thread computes each table
+        threads.append(threading.current_thread() is threading.main_thread())
+        return compute(req)
+
+    monkeypatch.setattr(app, "_compute", recorded)
     errors = watch_errors(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
@@ -121,3 +136,4 @@ async def test_monkey_keys_and_mouse_100k(big_survey, tmp_path, monkeypatch, err
         assert app.is_running
         await _still_works(app, pilot, "100000")
     assert errors == [] and not error_log.exists()
+    assert threads.count(False) >= 2  # new tables computed off the event loop
