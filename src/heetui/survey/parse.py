@@ -20,6 +20,7 @@ from heetui.survey.codebook import (
     MissingCode,
     Net,
     Option,
+    Role,
     Score,
     Settings,
     Theme,
@@ -138,7 +139,7 @@ def _missing(c: _Collector, raw: dict[str, Any], where: str, options: set[int]
     return tuple(out)
 
 
-def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Variable | None:
+def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Variable | None:
     vid = c.str_(raw, "id", where)
     if vid and not vid.replace("_", "").isalnum():
         c.add(f"{where}.id", f"{vid!r} must contain only letters, digits and underscores")
@@ -154,10 +155,10 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
         if opt is not None:
             options.append(opt)
     seen: set[int] = set()
-    for o in options:
-        if o.code in seen:
-            c.add(f"{where}.options", f"option code {o.code} appears more than once")
-        seen.add(o.code)
+    for option in options:
+        if option.code in seen:
+            c.add(f"{where}.options", f"option code {option.code} appears more than once")
+        seen.add(option.code)
     if vtype in ("single", "multi") and not options:
         c.add(f"{where}.options", f"a {vtype} variable needs at least one option")
     nets: list[Net] = []
@@ -197,7 +198,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: str) -> Vari
         c.add(f"{where}.bands", "only a numeric variable has bands")
         bands = []
     return Variable(
-        id=vid, text=text, type=vtype, role=role,  # type: ignore[arg-type]
+        id=vid, text=text, type=vtype, role=role,
         bands=tuple(float(b) for b in bands),
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
         group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
@@ -242,7 +243,8 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
     if settings.weight is not None and settings.weight == settings.id_column:
         c.add("survey.id_column", "is the weight column; expected a column of respondent ids")
     variables: list[Variable] = []
-    for role, key in (("segment", "segments"), ("question", "questions")):
+    roles: tuple[tuple[Role, str], ...] = (("segment", "segments"), ("question", "questions"))
+    for role, key in roles:
         for i, raw in enumerate(c.table_list(data, key, "")):
             v = _variable(c, raw, f"{key}[{i}]", role)
             if v is not None:

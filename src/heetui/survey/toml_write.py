@@ -28,7 +28,9 @@ def _item(v: Any) -> Item:
         return arr.multiline(True)
     if isinstance(v, list | tuple):
         return tomlkit.item([_item(x) for x in v])
-    return tomlkit.item(v)
+    # v is Any, so mypy cannot pick one of tomlkit.item's overloads; each returns an Item
+    scalar: Item = tomlkit.item(v)
+    return scalar
 
 
 def _table(d: dict[str, Any], nested_lists: bool = False) -> Table:
