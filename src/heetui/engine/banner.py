@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from heetui.engine.filters import EngineError, Filter, column_sql, ident, resolve_variable
 from heetui.survey.codebook import NEST, Codebook, Variable
@@ -128,15 +130,19 @@ class Field:
     offset: int
     bits: int
 
-    def value(self, key: np.ndarray) -> np.ndarray:
+    def value(self, key: npt.NDArray[np.int64]) -> npt.NDArray[np.signedinteger[Any]]:
         return (key >> self.offset) & ((1 << self.bits) - 1)
 
-    def member(self, key: np.ndarray, code: int) -> np.ndarray:
+    def member(self, key: npt.NDArray[np.int64], code: int) -> npt.NDArray[np.bool_]:
         """Groups whose respondents are in ``code`` of the field's variable."""
+        # numpy's stubs type an array comparison as Any; the result is a boolean array
+        in_code: npt.NDArray[np.bool_]
         if self.var.type == "multi":
             i = [o.code for o in self.var.options].index(code)
-            return (self.value(key) >> i) & 1 == 1
-        return self.value(key) == code + 1
+            in_code = (self.value(key) >> i) & 1 == 1
+        else:
+            in_code = self.value(key) == code + 1
+        return in_code
 
 
 def field_bits(v: Variable) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from heetui.engine.banner import (
     Banner,
@@ -25,7 +26,7 @@ from heetui.engine.banner import (
     resolve_banner,
     unsigned,
 )
-from heetui.engine.choices import COMPARES
+from heetui.engine.choices import COMPARES, CORRECTIONS, Correction
 from heetui.engine.filters import (
     EngineError,
     Filter,
@@ -41,8 +42,6 @@ from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row, RowKind
 from heetui.engine.session import Survey
 from heetui.engine.stats import (
-    CORRECTIONS,
-    Correction,
     ZTest,
     adjust,
     covariance_from_moments,
@@ -418,9 +417,11 @@ class _Plan:
     base_sw2: np.ndarray  # (K,) Σw² (or n)
     shared_sw2: dict[tuple[int, int, int], float]  # Σw² of the respondents in both
 
-    def shared(self, pair: tuple[int, int, int]) -> np.ndarray:
+    def shared(self, pair: tuple[int, int, int]) -> npt.NDArray[np.bool_]:
         """Groups whose respondents are in both columns of a pair."""
-        return self.member[pair[0]] & self.member[pair[1]]
+        # numpy's stubs type a row of an array as Any; memberships are boolean
+        both: npt.NDArray[np.bool_] = self.member[pair[0]] & self.member[pair[1]]
+        return both
 
 
 def _with_sums(member: np.ndarray, pairs: tuple[tuple[int, int, int], ...],
@@ -477,13 +478,18 @@ class _Calc:
         n, sw, sw2 = base_row
         return effective_base(sw, sw2) if self.weighted else float(n)
 
-    def _hits(self, rd: _RowDef, member: np.ndarray) -> np.ndarray:
+    def _hits(self, rd: _RowDef, member: np.ndarray) -> npt.NDArray[np.float64]:
         """(C, 2): count and Σw of respondents in each column who are in the row."""
         g = self.g
+        # numpy's stubs type these products as Any; the sums are float64
+        hits: npt.NDArray[np.float64]
         if rd.item is not None:
-            return member @ g.items[:, rd.item, :]
-        in_row = g.qcode == rd.codes[0] if len(rd.codes) == 1 else np.isin(g.qcode, rd.codes)
-        return (member & in_row) @ g.base[:, :2]
+            hits = member @ g.items[:, rd.item, :]
+        else:
+            in_row = (g.qcode == rd.codes[0] if len(rd.codes) == 1
+                      else np.isin(g.qcode, rd.codes))
+            hits = (member & in_row) @ g.base[:, :2]
+        return hits
 
     def base_of(self, member: np.ndarray) -> np.ndarray:
         """count, Σw, Σw² of the respondents in a set of groups."""
@@ -514,8 +520,8 @@ class _Calc:
             means = [mean_from_moments(col_m[i]) for i in range(len(member))]
             for p in testable:
                 mx, my = means[p[0]], means[p[1]]
-                both = mx is not None and my is not None
-                cov = covariance_from_moments(plan.shared(p) @ mom, mx, my) if both else 0.0
+                cov = (covariance_from_moments(plan.shared(p) @ mom, mx, my)
+                       if mx is not None and my is not None else 0.0)
                 stats[p] = mean_z(mx, my, cov)
             in_mean = self._in_mean(rd)
             counts = (member & in_mean) @ g.base[:, :2]

@@ -18,6 +18,8 @@ class EngineError(Exception):
 
 
 Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
+# SQL with ? placeholders and their values: answer codes, or a numeric filter's bounds
+Condition = tuple[str, list[float]]
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def _dashes(text: str) -> str:
     return text.casefold().replace("–", "-").replace("—", "-").replace(" ", "")
 
 
-def condition(cb: Codebook, f: Filter) -> tuple[str, list[int]]:
+def condition(cb: Codebook, f: Filter) -> Condition:
     """SQL condition (respondents matching any of the codes) and its parameters."""
     v = categories(cb.get(f.variable))
     if f.ranges:
@@ -196,7 +198,7 @@ def condition(cb: Codebook, f: Filter) -> tuple[str, list[int]]:
                 bounds.append(f"{x} {'<=' if hi_in else '<'} ?")
                 params.append(hi)
             parts.append("(" + " AND ".join(bounds) + ")")
-        return "(" + " OR ".join(parts) + ")", params  # type: ignore[return-value]
+        return "(" + " OR ".join(parts) + ")", params
     if v.type == "multi":
         parts = [f"{ident(v.column(c))} = 1" for c in f.codes]
         return "(" + " OR ".join(parts) + ")", []
@@ -204,7 +206,7 @@ def condition(cb: Codebook, f: Filter) -> tuple[str, list[int]]:
     return f"{column_sql(v)} IN ({marks})", list(f.codes)
 
 
-def where(conditions: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:
+def where(conditions: list[Condition]) -> Condition:
     if not conditions:
         return "TRUE", []
     sql = " AND ".join(c for c, _ in conditions)
@@ -212,7 +214,7 @@ def where(conditions: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:
     return sql, params
 
 
-def group_where(cb: Codebook, group: tuple[Filter, ...]) -> tuple[str, list[int]]:
+def group_where(cb: Codebook, group: tuple[Filter, ...]) -> Condition:
     """SQL condition (and parameters) for respondents in a group: every filter holds."""
     return where([condition(cb, f) for f in group])
 
@@ -222,11 +224,11 @@ def describe_group(cb: Codebook, group: tuple[Filter, ...]) -> str:
 
 
 def eligibility(cb: Codebook, v: Variable, packed: str | None = None
-                ) -> list[tuple[str, list[int]]]:
+                ) -> list[Condition]:
     """Conditions for the respondents a question's base counts (a multi-response question
     is answered when any of its option columns holds a value: its ``packed`` column is not
     null; within the base a missing option counts as not chosen)."""
-    out: list[tuple[str, list[int]]] = []
+    out: list[Condition] = []
     if v.eligible is not None:
         out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
     if v.type == "multi":

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from heetui.engine.choices import Correction
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, Filter, describe_group, group_where
 from heetui.engine.related import defines_group
 from heetui.engine.session import Survey
-from heetui.engine.stats import Correction, adjust, significant_at
+from heetui.engine.stats import adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
 
 
@@ -103,8 +104,9 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     adjusted = adjust([found[i][0].p_value or 0.0 for i in tested], correction)
     rows = [r for r, _ in found]
     for i, pa in zip(tested, adjusted, strict=True):
-        r, z = found[i]
-        rows[i] = replace(r, p_adjusted=pa, significant=significant_at(pa, z or 0.0, sig_level))
+        prow, z = found[i]
+        rows[i] = replace(prow, p_adjusted=pa,
+                          significant=significant_at(pa, z or 0.0, sig_level))
     rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
     return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from heetui.engine.banner import Banner
+from heetui.engine.choices import Correction
 from heetui.engine.filters import Filter
-from heetui.engine.stats import Correction
 from heetui.survey.codebook import Variable
 
 RowKind = Literal["category", "net", "mean", "score", "stat"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import numpy as np
@@ -18,6 +18,8 @@ from heetui.engine.filters import EngineError, ident
 from heetui.sqltext import path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
+
+T = TypeVar("T")
 
 CACHE_SIZE = 64
 
@@ -110,14 +112,17 @@ class Survey:
         for cur in running:
             cur.interrupt()
 
-    def cached(self, key: Hashable, compute: Any) -> Any:
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value of ``key``, else ``compute()`` stored under it. A caller asking
         for a key another thread is computing waits for that result instead of running the
         same query again (a table prefetched in the background, then asked for)."""
+        # one key is always computed by one kind of compute, so what is stored under it is T
+        hit: T
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
-                return self._cache[key]
+                hit = self._cache[key]
+                return hit
             running = self._running.get(key)
             if running is None:
                 running = self._running[key] = Future()
@@ -125,7 +130,8 @@ class Survey:
             else:
                 owner = False
         if not owner:
-            return running.result()
+            hit = running.result()
+            return hit
         try:
             value = compute()
         except BaseException as e:

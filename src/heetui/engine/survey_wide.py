@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from heetui.engine.banner import Banner
 from heetui.engine.crosstab import (
     Grouped,
     TabRequest,
@@ -67,13 +68,13 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
             progress(done, total)
 
 
-def _batch(survey: Survey, qs: list[Variable], b: object, filters: tuple[Filter, ...],
+def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[Filter, ...],
            group: tuple[Filter, ...]) -> list[Grouped]:
     """Grouped sums of single-choice questions that share their eligibility, in one scan.
     UNPIVOT leaves out the nulls: each question's rows are its answering respondents, the
     base a question's own pass counts."""
     cb = survey.codebook
-    bkey, params = key_sql_of(survey, b, group)  # type: ignore[arg-type]
+    bkey, params = key_sql_of(survey, b, group)
     e = qs[0].eligible
     conds = ([condition(cb, Filter(e.variable, e.codes))] if e else []) + [
         condition(cb, f) for f in filters]

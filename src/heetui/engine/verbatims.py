@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from heetui.engine.filters import (
+    Condition,
     EngineError,
     Filter,
     condition,
@@ -115,7 +117,7 @@ def _open_questions(cb: Codebook, question: str | None) -> list[str]:
     return [v.id]
 
 
-def _cell_conditions(cb: Codebook, cell: CellRef) -> list[tuple[str, list[int]]]:
+def _cell_conditions(cb: Codebook, cell: CellRef) -> list[Condition]:
     q = cb.get(cell.question)
     conds = eligibility(cb, q) if q.type != "open" else []
     if cell.codes and q.type != "open":
@@ -238,7 +240,7 @@ class _Query:
                                 for t in self.cb.themes], people)
         return self._counts
 
-    def page(self, offset: int, limit: int) -> list[tuple]:
+    def page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
         return self.survey.query(
             "SELECT comment_id, respondent_id, question, text, themes, source, attribution "
             f"FROM verbatims WHERE {self.theme_where} ORDER BY comment_id LIMIT ? OFFSET ?",
