@@ -19,10 +19,10 @@ from heetui.output.book_text import (
     differences,
     findings_note,
     gap_text,
-    one_line,
     p_text,
     value_text,
 )
+from heetui.output.facts import one_line
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
     base_mark,

@@ -22,8 +22,8 @@ from heetui.output.book_text import (
     book_legend,
     differences,
     findings_note,
-    one_line,
 )
+from heetui.output.facts import one_line
 from heetui.output.xlsx import (
     WORKBOOK_OPTIONS,
     add_formats,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ def lines_height(lines: int, size: float = 11) -> float:
     return math.ceil(lines * LINE_POINTS * size / 11 + 3)
 
 
-def fit_row(ws: Any, row: int, texts: list[tuple[str, float]], size: float = 11,
+def fit_row(ws: Any, row: int, texts: Sequence[tuple[str, float]], size: float = 11,
             bold: bool = False) -> None:
     """Make ``row`` tall enough for each (text, width) wrapped in it."""
     lines = max((text_lines(t, w, size, bold) for t, w in texts if t), default=1)
