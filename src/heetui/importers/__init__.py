@@ -130,7 +130,8 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
         raise SourceError(f"The column {col} holds {odd[0]:g}, which is not a whole-number "
                           f"answer code; the codebook makes {v.get('id')} a "
                           f"{v.get('type', 'single')} question")
-    if x.len() and x.drop_nulls().len() and (x.drop_nulls().abs().max() or 0) >= 2 ** 62:
+    largest = x.drop_nulls().abs().max()  # a float, or None when every value is missing
+    if isinstance(largest, float) and largest >= 2 ** 62:
         raise SourceError(f"The column {col} holds codes too large to be answer codes")
     return x.cast(pl.Int64).alias(col)
 

@@ -70,6 +70,13 @@ def _is_whole(s: pl.Series) -> bool:
     return v.len() > 0 and bool((v == v.round(0)).all())
 
 
+def _fits_id(s: pl.Series) -> bool:
+    """Whether a whole-number column's values are 0 to 2^63 - 1 (an empty one's are)."""
+    lo, hi = s.min() or 0, s.max() or 0
+    return isinstance(lo, int | float) and isinstance(hi, int | float) and lo >= 0 \
+        and hi < 2 ** 63
+
+
 def _id_column(frame: pl.DataFrame) -> str | None:
     lower = {c.lower(): c for c in frame.columns}
     for name in ID_NAMES:
@@ -78,7 +85,7 @@ def _id_column(frame: pl.DataFrame) -> str | None:
             continue
         s = frame[col]
         if s.null_count() == 0 and _is_whole(s) and s.n_unique() == frame.height and \
-                (s.min() or 0) >= 0 and (s.max() or 0) < 2 ** 63:
+                _fits_id(s):
             return col  # ids beyond 2^63 are not kept as ids (an integer column cannot hold
             # them); the respondents are numbered instead and the column stays a variable
     return None
@@ -103,7 +110,7 @@ def _check_weight(frame: pl.DataFrame, weight: str) -> None:
 
 
 def _codes_for(keys: list[float], labels: dict[float, str]) -> tuple[dict[float, int],
-                                                                       list[dict]]:
+                                                                       list[dict[str, Any]]]:
     """Map source values to codes; keep the source codes when they fit, else 1..k."""
     keys = sorted(set(keys))
     keep = all(float(k).is_integer() and 0 <= k <= MAX_CODE for k in keys)
@@ -204,7 +211,7 @@ def _null_where(s: pl.Series, mask: pl.Series) -> pl.Series:
         .alias(s.name)
 
 
-def _tick(answered: pl.Series, hit: pl.Series, name: str) -> pl.Series:
+def _tick(answered: pl.Series | pl.Expr, hit: pl.Series | pl.Expr, name: str) -> pl.Series:
     """A multi-response option's 0/1 column: null for respondents who answered none."""
     return pl.select(pl.when(answered).then(hit.fill_null(False).cast(pl.UInt8))
                      .otherwise(None)).to_series().alias(name)
@@ -256,7 +263,8 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
             return _text_single(safe_id(col, taken), s, sorted(values | set(named),
                                                                 key=sort_key),
                                 named, text, out)
-        mean_len = float(nonnull.str.len_chars().mean() or 0)
+        mean = nonnull.str.len_chars().mean()
+        mean_len = float(mean) if isinstance(mean, int | float) else 0.0
         if distinct <= MAX_TEXT_CATEGORIES and mean_len < OPEN_TEXT_MIN_LENGTH and \
                 distinct < max(3, nonnull.len() // 2):
             return _text_single(safe_id(col, taken), s, sorted(values, key=sort_key), {},
@@ -370,9 +378,9 @@ def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         values = sorted({float(v) for c in cols for v in frame[c].drop_nulls().to_list()}
                         | set(labels))
         for i, v in enumerate(values, start=1):
-            hit = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
-                                     for c in cols])
-            out[f"{vid}_{i}"] = _tick(answered, hit, f"{vid}_{i}")
+            holds = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
+                                       for c in cols])
+            out[f"{vid}_{i}"] = _tick(answered, holds, f"{vid}_{i}")
             opts.append({"code": i, "label": labels.get(v) or _fmt(v)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
             "group": "Imported", "options": opts}

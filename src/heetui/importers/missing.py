@@ -61,6 +61,8 @@ def _in_ranges(s: pl.Series, ranges: list[tuple[Value, Value]]) -> pl.Series:
 
 
 def _covers(ranges: list[tuple[Value, Value]], k: Value) -> bool:
+    # a range's two ends are of one kind (both text or both numbers), and k is compared only
+    # with a range of its own kind; mypy cannot tie hi's kind to lo's
     return any(isinstance(k, str) == isinstance(lo, str)
                and lo <= k <= hi  # type: ignore[operator]
                for lo, hi in ranges)

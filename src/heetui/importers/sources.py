@@ -60,7 +60,7 @@ def _missing_ranges(meta: Any) -> dict[str, list[tuple[Value, Value]]]:
     """SPSS user-missing values as (low, high) ranges; a discrete value is (v, v)."""
     out: dict[str, list[tuple[Value, Value]]] = {}
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
-        spans = []
+        spans: list[tuple[Value, Value]] = []
         for r in ranges or ():
             lo, hi = r.get("lo"), r.get("hi")
             if lo is None or hi is None:
