@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 from heetui.demo import questionnaire as qn
 
@@ -108,27 +109,30 @@ REGION_EFFECT = np.array([-0.05, 0.05, -0.12, 0.0, 0.1, 0.15, -0.1, 0.05])
 TYPE_EFFECT = np.array([0.0, 0.1, -0.05, 0.1])  # indexed by stakeholder_type
 
 
-def latent(rng: np.random.Generator, p: Profile) -> np.ndarray:
+def latent(rng: np.random.Generator, p: Profile) -> npt.NDArray[np.float64]:
     held = p.regions.sum(axis=1)
     reg = (p.regions @ REGION_EFFECT) / np.maximum(held, 1)
-    return TYPE_EFFECT[p.stype] + np.where(p.senior == 1, 0.15, 0.0) + reg + \
-        rng.normal(0.0, 0.95, p.org.size)
+    # numpy's stubs type an indexed array as Any; the sum is float64
+    x: npt.NDArray[np.float64] = TYPE_EFFECT[p.stype] + np.where(p.senior == 1, 0.15, 0.0) + \
+        reg + rng.normal(0.0, 0.95, p.org.size)
+    return x
 
 
 def ordinal(rng: np.random.Generator, x: np.ndarray, props: list[float], dk: float,
-            dk_code: int | None) -> np.ndarray:
+            dk_code: int | None) -> npt.NDArray[np.uint8]:
     """Ordered categories 1..k (1 = highest latent) with marginal shares ``props``."""
     cum = np.cumsum(props)[:-1] / sum(props)
     cuts = np.array([_Z.inv_cdf(1 - c) for c in cum])
     out = 1 + (x[:, None] <= cuts[None, :]).sum(axis=1)
-    ans = out.astype(np.uint8)
+    ans: npt.NDArray[np.uint8] = out.astype(np.uint8)  # out is Any in numpy's stubs
     if dk_code is not None:
         ans[rng.random(x.size) < dk] = dk_code
     return ans
 
 
-def _mix(rng: np.random.Generator, a: np.ndarray, lam: float) -> np.ndarray:
-    return lam * a + np.sqrt(1 - lam * lam) * rng.normal(size=a.size)
+def _mix(rng: np.random.Generator, a: np.ndarray, lam: float) -> npt.NDArray[np.float64]:
+    mixed: npt.NDArray[np.float64] = lam * a + np.sqrt(1 - lam * lam) * rng.normal(size=a.size)
+    return mixed
 
 
 def answers(rng: np.random.Generator, p: Profile) -> dict[str, np.ndarray]:
@@ -178,9 +182,10 @@ def _masked(values: np.ndarray, asked: np.ndarray) -> np.ndarray:
     return np.where(asked, values, 255).astype(np.uint8)
 
 
-def weights_for(org: np.ndarray) -> np.ndarray:
+def weights_for(org: np.ndarray) -> npt.NDArray[np.float64]:
     w = np.zeros(256)
     for code, _, count, _, share in qn.ORG_TYPES:
         w[code] = share / (count / qn.N_PUBLISHED)
-    return w[org]
+    per_respondent: npt.NDArray[np.float64] = w[org]  # indexing is Any in numpy's stubs
+    return per_respondent
 

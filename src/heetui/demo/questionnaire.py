@@ -42,7 +42,8 @@ AGREE = ("Strongly agree", "Tend to agree", "Neither agree nor disagree", "Tend 
          "Strongly disagree")
 
 
-def _scale(labels: tuple[str, ...], values: tuple[int, ...], dk: bool = True) -> list[dict]:
+def _scale(labels: tuple[str, ...], values: tuple[int, ...],
+           dk: bool = True) -> list[dict[str, Any]]:
     opts: list[dict[str, Any]] = [{"code": i + 1, "label": lab, "value": v}
                                   for i, (lab, v) in enumerate(zip(labels, values, strict=True))]
     if dk:
@@ -50,7 +51,7 @@ def _scale(labels: tuple[str, ...], values: tuple[int, ...], dk: bool = True) ->
     return opts
 
 
-def _opts(pairs: tuple[tuple[int, str], ...] | list[tuple[int, str]]) -> list[dict]:
+def _opts(pairs: tuple[tuple[int, str], ...] | list[tuple[int, str]]) -> list[dict[str, Any]]:
     return [{"code": c, "label": lab} for c, lab in pairs]
 
 

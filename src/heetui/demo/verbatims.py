@@ -19,7 +19,9 @@ import bisect
 import hashlib
 import random
 import re
+from collections.abc import Sequence
 from string import Formatter
+from typing import TypeVar
 
 import numpy as np
 
@@ -175,6 +177,7 @@ def _seed_of(rng: np.random.Generator) -> int:
 
 
 Plan = list[tuple[int, str, int]]  # (theme, kind "p"/"c"/"s", idea index) per sentence
+T = TypeVar("T")
 
 
 def _plan(rng: np.random.Generator, question: str, tone: int, stype: int,
@@ -217,7 +220,7 @@ class Writer:
             self.tracking = False
             self.seen, self.uses = set(), {}
 
-    def _pick(self, seq: tuple | list) -> object:
+    def _pick(self, seq: Sequence[T]) -> T:
         return seq[int(self.r.random() * len(seq))]
 
     def _fill(self, template: Template, speaker: str) -> str:
@@ -277,7 +280,7 @@ class Writer:
                  opener_family: int | None) -> str:
         r = self.r.random
         interview = opener_family is not None
-        if interview:
+        if opener_family is not None:
             family = _OPENER_TEMPLATES[opener_family][question == "improve"]
             opener = self._fill(self._pick(family), speaker)
         else:
@@ -350,7 +353,7 @@ class Writer:
             if self._new(text) and (not self.tracking or self._fresh(text)):
                 return self._commit(text), list(themes)
         if themes and self.tracking:
-            plan = []
+            plan: Plan = []
             for i, t in enumerate(themes):
                 kind = ("s" if i == 0 or tone >= 0 else "c") if question == "improve" else \
                     "p" if tone > 0 else "c" if tone < 0 else self._pick(("p", "c"))
