@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -449,9 +450,11 @@ class HeetuiApp(ExportActions, LeanApp):
             self.push_screen(TextScreen("Survey overview", body, "overview"))
 
     def update_view(self, **changes: object) -> None:
+        # changes are ViewState fields by name (the command palette's question= and banner=);
+        # **changes cannot be typed field by field; replace rejects an unknown name at run time
         self.set_view(replace(self.view, **changes))  # type: ignore[arg-type]
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from palette_commands(self.BINDINGS, self.codebook, self.run_action,
                                     self.update_view)

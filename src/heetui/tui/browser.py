@@ -32,8 +32,9 @@ class QuestionBrowser(Vertical):
             super().__init__()
             self.variable = variable
 
-    def __init__(self, codebook: Codebook, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, codebook: Codebook, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.codebook = codebook
         self.current: str | None = None  # the question on show, kept highlighted
 

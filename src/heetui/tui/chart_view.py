@@ -23,8 +23,9 @@ class ChartView(VerticalScroll):
     ChartView { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.crosstab: Crosstab | None = None
         self.benchmarks: tuple[Benchmark, ...] = ()
         self.text = ""

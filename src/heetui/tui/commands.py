@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from heetui.survey.codebook import Codebook
 
 
-def palette_commands(bindings: Iterable[Binding | tuple], codebook: Codebook,
+def palette_commands(bindings: Iterable[BindingType], codebook: Codebook,
                      run_action: Callable[[str], object],
                      update_view: Callable[..., None]) -> Iterable[SystemCommand]:
     """``update_view(**changes)`` applies changes to the view current when a command runs."""
@@ -22,9 +22,9 @@ def palette_commands(bindings: Iterable[Binding | tuple], codebook: Codebook,
     for v in codebook.closed:
         yield SystemCommand(f"Open: {v.id}", v.text,
                             lambda i=v.id: update_view(question=i))
-    for b in codebook.banners:
-        yield SystemCommand(f"Banner: {b.label}", f"{b.id}: {', '.join(b.spans)}",
-                            lambda i=b.id: update_view(banner=i))
+    for banner in codebook.banners:
+        yield SystemCommand(f"Banner: {banner.label}", f"{banner.id}: {', '.join(banner.spans)}",
+                            lambda i=banner.id: update_view(banner=i))
     for v in codebook.categorical:
         yield SystemCommand(f"Banner: {v.short}", f"pivot by {v.id}",
                             lambda i=v.id: update_view(banner=i))

@@ -21,6 +21,8 @@ line run off the right edge, cutting a key in half.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
@@ -78,7 +80,7 @@ class KeyFooter(Footer):
     def on_resize(self, event: Resize) -> None:
         self.bindings_changed(self.screen)  # rebuilt only if the keys that fit change
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         if not self.is_attached or screen is not self.screen or screen is not self.app.screen:
             return
         keys = self.keys()

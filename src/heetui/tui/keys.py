@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from textual.app import App
@@ -34,7 +35,7 @@ def key_names(b: Binding) -> str:
     return ", ".join(names)
 
 
-def footer_actions(screen: Screen[object]) -> Sequence[str] | None:
+def footer_actions(screen: Screen[Any]) -> Sequence[str] | None:
     """The actions a screen's footer shows, most useful first; None: every shown binding."""
     own = getattr(screen, "FOOTER", None)
     if own is not None:
@@ -116,7 +117,7 @@ def own_bindings(node: object) -> list[Binding]:
     return out
 
 
-def screen_bindings(app: App[object], screen: Screen[object]) -> list[Binding]:
+def screen_bindings(app: App[Any], screen: Screen[Any]) -> list[Binding]:
     """The bindings that act on ``screen``: the main screen's are the app's, then Textual's
     screen keys; another screen's are its own, then the app's not turned off there."""
     own, app_keys = own_bindings(screen), own_bindings(app)
@@ -129,7 +130,7 @@ def screen_bindings(app: App[object], screen: Screen[object]) -> list[Binding]:
     return first + [b for b in then if not _keys(b) & taken]
 
 
-def help_text(app: App[object], screen: Screen[object], width: int = HELP_WIDTH) -> str:
+def help_text(app: App[Any], screen: Screen[Any], width: int = HELP_WIDTH) -> str:
     """The help page of ``screen``: every key that acts there, then the screen's notes."""
     main = bool(app.screen_stack) and screen is app.screen_stack[0]
     owner: object = app if main else screen

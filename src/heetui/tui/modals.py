@@ -4,7 +4,7 @@ banner_picker.py), and what they share."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from weakref import WeakSet
 
 from rich.segment import Segment
@@ -24,10 +24,10 @@ from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
 from heetui.tui.footer import KeyFooter
 
-_closed: WeakSet[Screen[object]] = WeakSet()
+_closed: WeakSet[Screen[Any]] = WeakSet()
 
 
-def close(screen: Screen[object], result: object = None) -> None:
+def close(screen: Screen[Any], result: object = None) -> None:
     """Dismiss a screen once, and only while it is on top. Typed-ahead keys can deliver a
     choice after another modal (help, the command palette) opened over the picker: the
     picker is still "current" (visible behind it), but dismissing it would pop the modal
@@ -49,7 +49,7 @@ class Modal(ModalScreen[Result]):
     key is read. Only a size the screens were not laid out at is passed on; a terminal
     resize is."""
 
-    def _on_resize(self, event: Resize) -> None:
+    async def _on_resize(self, event: Resize) -> None:
         # runs before Textual's own Screen handler; prevent_default skips it
         if event.size == self._compositor.size and all(
                 screen._compositor.size == event.size for screen in self.app._background_screens):

@@ -9,6 +9,8 @@ Screen.set_focus (Widget.focus would wait its turn), so the next keys go to the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
@@ -16,6 +18,6 @@ from textual.widgets import Input
 SEARCH_BINDING = Binding("slash", "search", "Search", key_display="/", priority=True)
 
 
-def in_text_box(screen: Screen[object]) -> bool:
+def in_text_box(screen: Screen[Any]) -> bool:
     """Whether a text box has focus: a / typed there is a character, not the search key."""
     return isinstance(screen.focused, Input)

@@ -53,7 +53,7 @@ def _heading(text: str, width: int) -> list[str]:
     return [*keep, lines[-1]]
 
 
-class CrosstabTable(DataTable):
+class CrosstabTable(DataTable[Text]):
     """Renders a ``Crosstab``; holds no numbers of its own. The row labels stay in place
     while the columns scroll; a title line names each span over its columns."""
 
@@ -61,9 +61,10 @@ class CrosstabTable(DataTable):
     CrosstabTable { height: 1fr; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(zebra_stripes=True, cursor_type="cell", fixed_columns=2,  # type: ignore[arg-type]
-                         cell_padding=0, **kwargs)
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(zebra_stripes=True, cursor_type="cell", fixed_columns=2,
+                         cell_padding=0, name=name, id=id, classes=classes, disabled=disabled)
         self.crosstab: Crosstab | None = None
 
     def show(self, ct: Crosstab, view: ViewState, label_width: int = LABEL_WIDTH) -> None:
@@ -105,21 +106,21 @@ class CrosstabTable(DataTable):
             self.add_row(Text(label, style="dim italic"), *cells, key=f"base:{label}")
         for r, texts in body:
             style = "bold" if r.is_summary else ""
-            cells = []
-            for cell, raw, w in zip(r.cells, texts, widths, strict=True):
+            row_cells = []
+            for value, raw, w in zip(r.cells, texts, widths, strict=True):
                 txt = GAP + raw.rjust(w)
                 t = Text(txt, style=style)
-                sig = marks(cell)
+                sig = marks(value)
                 if view.letters and sig:
                     start = txt.rfind(sig)  # the only letters in a cell are its marks
                     t.stylize("bold reverse", start, start + len(sig))
-                cells.append(t)
-            self.add_row(Text(_label(r.display_label, label_width), style=style), *cells,
+                row_cells.append(t)
+            self.add_row(Text(_label(r.display_label, label_width), style=style), *row_cells,
                          key=f"row:{r.key}")
             if r.has_se:
-                ses = [Text(GAP + format_se(c, r).rjust(w), style="dim")
-                       for c, w in zip(r.cells, widths, strict=True)]
-                self.add_row(Text(f"  {SE_LABEL}", style="dim"), *ses, key=f"se:{r.key}")
+                se_cells = [Text(GAP + format_se(c, r).rjust(w), style="dim")
+                            for c, w in zip(r.cells, widths, strict=True)]
+                self.add_row(Text(f"  {SE_LABEL}", style="dim"), *se_cells, key=f"se:{r.key}")
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
 
