@@ -8,6 +8,8 @@ import unicodedata
 from textual import events
 from textual.pilot import Pilot
 
+from heetui.tui.textual_internals import driver
+
 # every key the app binds, plus navigation and typing; quit keys are left out on purpose
 KEYS = ["b", "f", "x", "w", "c", "s", "l", "o", "g", "v", "p", "y", "e", "S", "a", "n",
         "t", "question_mark", "slash", "left_square_bracket", "escape", "enter", "tab",
@@ -27,9 +29,9 @@ def send_key(pilot: Pilot, key: str) -> None:
         char = unicodedata.normalize("NFC", key)
     event = events.Key(key, char)
     event.set_sender(pilot.app)
-    driver = pilot.app._driver  # the same entry point Pilot.press uses
-    assert driver is not None
-    driver.send_message(event)
+    to = driver(pilot.app)  # the same entry point Pilot.press uses
+    assert to is not None
+    to.send_message(event)
 
 
 async def monkey(pilot: Pilot, seed: int, n_events: int, mouse: bool = False

@@ -16,6 +16,7 @@ from heetui.engine.session import open_survey
 from heetui.importers import import_source
 from heetui.survey.bundle import bundled_survey_path
 from heetui.tui.app import HeetuiApp
+from heetui.tui.textual_internals import composited_lines
 from helpers import make_bundle, single, table_headings
 from test_cli_info import run
 from test_tui import settle, table
@@ -151,7 +152,7 @@ def test_interrupted_import_leaves_no_half_bundle(tmp_path, monkeypatch):
 def screen_text(app) -> str:
     """What the terminal shows now, as plain text: the lines Textual composes for the
     screen (the same ones its screenshots are drawn from), modals over what they cover."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(composited_lines(app.screen))
 
 
 @pytest.mark.parametrize("size", [(40, 12), (300, 100), (80, 24)])

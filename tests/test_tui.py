@@ -529,9 +529,8 @@ async def test_footers_do_not_pile_up_when_rebuilt(survey):
     changes): 20 KB per rebuild, 780 MB after the 50,000-key monkey run."""
     import gc
 
-    from textual.widgets._footer import FooterKey
-
     from heetui.tui.footer import KeyFooter
+    from heetui.tui.textual_internals import FooterKey
 
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -547,7 +546,7 @@ async def test_footers_do_not_pile_up_when_rebuilt(survey):
 
 
 def footer_keys(screen) -> list[tuple[str, str]]:
-    from textual.widgets._footer import FooterKey
+    from heetui.tui.textual_internals import FooterKey
 
     return [(k.key, k.description) for k in screen.query(FooterKey)]
 
@@ -555,7 +554,7 @@ def footer_keys(screen) -> list[tuple[str, str]]:
 async def test_the_footer_is_rebuilt_only_when_its_keys_change(survey):
     """Opening and closing a picker leaves the main footer's keys as they are (each rebuild
     repaints the whole screen); keys that do change are shown."""
-    from textual.widgets._footer import FooterKey
+    from heetui.tui.textual_internals import FooterKey
 
     app = HeetuiApp(survey)
     async with app.run_test(size=(120, 40)) as pilot:

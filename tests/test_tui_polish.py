@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import pytest
 from textual.widgets import Input, OptionList, Static
-from textual.widgets._footer import FooterKey
 
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
@@ -17,6 +16,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.footer import KeyFooter
 from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
+from heetui.tui.textual_internals import FooterKey
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import table_headings
 from test_reliability import screen_text

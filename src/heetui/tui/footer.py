@@ -28,9 +28,9 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from heetui.tui.keys import fit, footer_actions, footer_width
+from heetui.tui.textual_internals import FooterKey, prune_watchers
 
 KeyRow = tuple[str, str, bool, str]
 PALETTE_EXTRA = 0  # the palette key: its left border stands in for the key's left padding
@@ -92,13 +92,4 @@ class KeyFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()
-        self.prune_watchers()
-
-    def prune_watchers(self) -> None:
-        """Forget watchers registered by widgets no longer on screen."""
-        watchers = getattr(self, "__watchers", None)  # Textual's per-object watcher table
-        if not isinstance(watchers, dict):
-            return
-        for entries in watchers.values():
-            entries[:] = [(node, callback) for node, callback in entries
-                          if getattr(node, "is_attached", True)]
+        prune_watchers(self)  # the removed keys' watchers of compact

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
 from heetui.tui.footer import KeyFooter
+from heetui.tui.textual_internals import background_screens, laid_out_size
 
 _closed: WeakSet[Screen[Any]] = WeakSet()
 
@@ -51,8 +52,8 @@ class Modal(ModalScreen[Result]):
 
     async def _on_resize(self, event: Resize) -> None:
         # runs before Textual's own Screen handler; prevent_default skips it
-        if event.size == self._compositor.size and all(
-                screen._compositor.size == event.size for screen in self.app._background_screens):
+        if event.size == laid_out_size(self) and all(
+                laid_out_size(screen) == event.size for screen in background_screens(self.app)):
             event.prevent_default()
             event.stop()
 
