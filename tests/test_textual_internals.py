@@ -10,10 +10,11 @@ from textual.app import App, ComposeResult
 from textual.driver import Driver
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
+from heetui.tui.modals import Modal
 from heetui.tui.textual_internals import (
     CHECKED_AGAINST,
     FooterKey,
@@ -82,3 +83,33 @@ async def test_the_helpers_do_what_heetui_needs():
         assert background_screens(app) == [base]  # a modal screen shows the one under it
         assert laid_out_size(app.screen) == Size(60, 20)
         assert any("over" in line for line in composited_lines(app.screen))
+
+
+class _Modal(Modal[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("modal")
+
+
+async def test_a_modal_is_laid_out_again_only_for_a_new_size(monkeypatch):
+    """Modal (built on laid_out_size and background_screens) passes on to Textual's Screen
+    handler only a Resize for a size the screens were not laid out at."""
+    relaid: list[Size] = []
+    textual_handler = Screen._on_resize
+
+    async def counting(self, event):
+        if isinstance(self, _Modal):
+            relaid.append(event.size)
+        await textual_handler(self, event)
+
+    monkeypatch.setattr(Screen, "_on_resize", counting)
+    app = _App()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await app.push_screen(_Modal())
+        await pilot.pause()
+        await pilot.pause()
+        assert relaid == []  # the Resize a new screen is sent for the size it opened at
+        await pilot.resize_terminal(70, 22)
+        await pilot.pause()
+        await pilot.pause()
+        assert Size(70, 22) in relaid

@@ -50,8 +50,9 @@ class Modal(ModalScreen[Result]):
     key is read. Only a size the screens were not laid out at is passed on; a terminal
     resize is."""
 
-    async def _on_resize(self, event: Resize) -> None:
-        # runs before Textual's own Screen handler; prevent_default skips it
+    def on_resize(self, event: Resize) -> None:
+        # Textual calls each class's handler, subclass first: this one runs before Screen's
+        # own (_on_resize), and prevent_default skips that
         if event.size == laid_out_size(self) and all(
                 laid_out_size(screen) == event.size for screen in background_screens(self.app)):
             event.prevent_default()
