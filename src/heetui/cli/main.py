@@ -309,8 +309,6 @@ def cmd_profile(args: argparse.Namespace) -> None:
     from heetui.output.profile import render
 
     survey = _open(args)
-    if not 0 < args.sig_level < 1:
-        raise UserError("The significance level must be between 0 and 1.")
     group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
     bar = _Progress()
     try:

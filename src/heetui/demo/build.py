@@ -34,7 +34,7 @@ def default_verbatim_share(n: int) -> float:
     return 0.55 if n <= 100_000 else 0.1
 
 
-def _frame(rng: np.random.Generator, m: int, first_id: int) -> tuple[pl.DataFrame, gen.Profile,
+def _frame(rng: np.random.Generator, m: int, first_id: int) -> tuple[pl.DataFrame, gen.Drawn,
                                                                        dict[str, np.ndarray]]:
     p = gen.make_profile(rng, m)
     ans = gen.answers(rng, p)
@@ -55,7 +55,7 @@ def _frame(rng: np.random.Generator, m: int, first_id: int) -> tuple[pl.DataFram
     return df, p, ans
 
 
-def _comments(rng: np.random.Generator, df: pl.DataFrame, p: gen.Profile,
+def _comments(rng: np.random.Generator, df: pl.DataFrame, p: gen.Drawn,
               ans: dict[str, np.ndarray], share: float) -> list[VerbatimRow]:
     rows: list[VerbatimRow] = []
     ids = df["respondent_id"].to_numpy()

@@ -44,7 +44,9 @@ def pick(rng: np.random.Generator, k: int, weights: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class Profile:
+class Drawn:
+    """Who a chunk of synthetic respondents are: the segment codes drawn for each."""
+
     org: np.ndarray  # uint8 codes
     stype: np.ndarray
     contact: np.ndarray
@@ -53,7 +55,7 @@ class Profile:
     regions: np.ndarray  # (m, 8) 0/1
 
 
-def make_profile(rng: np.random.Generator, m: int) -> Profile:
+def make_profile(rng: np.random.Generator, m: int) -> Drawn:
     org_codes = np.array([o[0] for o in qn.ORG_TYPES], dtype=np.uint8)
     org_counts = scaled([o[2] for o in qn.ORG_TYPES], m, total=m)
     org = rng.permutation(np.repeat(org_codes, org_counts))
@@ -80,7 +82,7 @@ def make_profile(rng: np.random.Generator, m: int) -> Profile:
         teams[pick(rng, scaled([count], m)[0], w), j] = 1
 
     regions = _regions(rng, org, m)
-    return Profile(org, stype, contact, senior, teams, regions)
+    return Drawn(org, stype, contact, senior, teams, regions)
 
 
 def _regions(rng: np.random.Generator, org: np.ndarray, m: int) -> np.ndarray:
@@ -109,7 +111,7 @@ REGION_EFFECT = np.array([-0.05, 0.05, -0.12, 0.0, 0.1, 0.15, -0.1, 0.05])
 TYPE_EFFECT = np.array([0.0, 0.1, -0.05, 0.1])  # indexed by stakeholder_type
 
 
-def latent(rng: np.random.Generator, p: Profile) -> npt.NDArray[np.float64]:
+def latent(rng: np.random.Generator, p: Drawn) -> npt.NDArray[np.float64]:
     held = p.regions.sum(axis=1)
     reg = (p.regions @ REGION_EFFECT) / np.maximum(held, 1)
     # numpy's stubs type an indexed array as Any; the sum is float64
@@ -135,7 +137,7 @@ def _mix(rng: np.random.Generator, a: np.ndarray, lam: float) -> npt.NDArray[np.
     return mixed
 
 
-def answers(rng: np.random.Generator, p: Profile) -> dict[str, np.ndarray]:
+def answers(rng: np.random.Generator, p: Drawn) -> dict[str, np.ndarray]:
     a = latent(rng, p)
     trust = (p.stype == 2).astype(float)
     regional_only = (p.regions[:, -1] == 0).astype(float)

@@ -18,7 +18,7 @@ class Category:
 
 
 @dataclass(frozen=True)
-class Profile:
+class SegmentProfile:
     id: str
     label: str
     type: str
@@ -34,19 +34,19 @@ class Overview:
     facts: dict[str, Any]
     provenance: str
     weight: str | None
-    segments: tuple[Profile, ...]
+    segments: tuple[SegmentProfile, ...]
 
 
 def respondent_count(survey: Survey) -> int:
     return int(survey.query("SELECT COUNT(*) FROM respondents")[0][0])
 
 
-def segment_profile(survey: Survey, var_id: str) -> Profile:
+def segment_profile(survey: Survey, var_id: str) -> SegmentProfile:
     ct = crosstab(survey, TabRequest(var_id))
     v = ct.question
     cats = tuple(Category(int(r.codes[0]), r.label, r.cells[0].count, r.cells[0].percent or 0.0)
                  for r in ct.rows if r.kind == "category")
-    return Profile(v.id, v.short, v.type, ct.total.base, cats)
+    return SegmentProfile(v.id, v.short, v.type, ct.total.base, cats)
 
 
 def overview(survey: Survey) -> Overview:
