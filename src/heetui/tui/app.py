@@ -290,10 +290,10 @@ class HeetuiApp(ExportActions, LeanApp):
 
     # ---- actions -----------------------------------------------------------------------
 
-    TABLE_ACTIONS = frozenset({"banner", "filter", "clear_filters", "toggle_weights",
-                               "cycle_show", "toggle_letters", "sig_level", "verbatims",
-                               "search", "toggle_browser", "focus_table", "export", "copy",
-                               "toggle_chart", "profile", "book"})
+    # every key of the main screen acts on its table, except these, which work anywhere
+    APP_WIDE_ACTIONS = frozenset({"quit", "help", "overview", "screenshot_svg"})
+    TABLE_ACTIONS = frozenset(b.action for b in BINDINGS
+                              if isinstance(b, Binding)) - APP_WIDE_ACTIONS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view; a /
