@@ -18,6 +18,7 @@ from heetui.importers.platforms import recognise
 from heetui.importers.sources import READERS, Progress, SourceError, Table, read_source
 from heetui.survey.bundle import CODEBOOK
 from heetui.survey.cache import cache_folder, cache_key
+from heetui.survey.codebook import option_column
 from heetui.survey.write import check_replaceable, write_bundle
 
 SUFFIXES = READERS
@@ -54,8 +55,8 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
             if vtype == "open":
                 opens.append(v.get("id", ""))
             elif vtype == "multi":
-                cols = [f"{v.get('id')}_{o.get('code')}" for o in v.get("options", [])
-                        if isinstance(o, dict)]
+                cols = [option_column(str(v.get("id")), o.get("code"))
+                        for o in v.get("options", []) if isinstance(o, dict)]
                 keep += cols
                 for c in cols:
                     if c in frame.columns:

@@ -24,7 +24,7 @@ import polars as pl
 
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
 from heetui.importers.table import MRSet, Progress, SourceError, Table
-from heetui.survey.codebook import BITS_SUFFIX
+from heetui.survey.codebook import BITS_SUFFIX, option_column
 from heetui.survey.parse import MAX_CODE
 
 ID_NAMES = ("respondent_id", "respid", "resp_id", "respondent", "id", "caseid", "case_id",
@@ -45,7 +45,8 @@ def safe_id(name: str, taken: set[str], codes: range | None = None) -> str:
     def columns(vid: str) -> set[str]:
         own = {vid.lower()}
         if codes is not None:
-            own |= {f"{vid}_{c}".lower() for c in codes} | {f"{vid}{BITS_SUFFIX}".lower()}
+            own |= {option_column(vid, c).lower() for c in codes} | {
+                f"{vid}{BITS_SUFFIX}".lower()}
         return own
 
     while columns(out) & taken:
@@ -164,8 +165,8 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
             answered = pl.any_horizontal([frame[c].is_not_null() for _, c in cols])
             opts = []
             for code, col in cols:
-                out[f"{vid}_{code}"] = _tick(answered, frame[col].fill_null(0) == 1,
-                                             f"{vid}_{code}")
+                name = option_column(vid, code)
+                out[name] = _tick(answered, frame[col].fill_null(0) == 1, name)
                 opts.append({"code": code, "label": table.labels.get(col, col)})
             questions.append({"id": vid, "type": "multi", "text": prefix, "label": prefix,
                               "group": "Imported", "options": opts})
@@ -369,7 +370,7 @@ def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
     if mr.kind in ("D", "N"):
         names = dict(zip(mr.variables, mr.option_labels, strict=False))
         for i, (c, hit) in enumerate(zip(cols, ticks, strict=True), start=1):
-            out[f"{vid}_{i}"] = _tick(answered, hit, f"{vid}_{i}")
+            out[option_column(vid, i)] = _tick(answered, hit, option_column(vid, i))
             opts.append({"code": i, "label": names.get(c) or table.labels.get(c, c)})
     else:
         labels: dict[float, str] = {}
@@ -380,7 +381,7 @@ def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         for i, v in enumerate(values, start=1):
             holds = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
                                        for c in cols])
-            out[f"{vid}_{i}"] = _tick(answered, holds, f"{vid}_{i}")
+            out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
             opts.append({"code": i, "label": labels.get(v) or _fmt(v)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
             "group": "Imported", "options": opts}

@@ -20,6 +20,11 @@ VAR_TYPES: tuple[str, ...] = tuple(TYPE_NAMES)
 Role = Literal["question", "segment"]
 
 
+def option_column(var_id: str, code: object) -> str:
+    """The 0/1 column of one option of a multi-response variable: ``{id}_{code}``."""
+    return f"{var_id}_{code}"
+
+
 @dataclass(frozen=True)
 class Option:
     code: int
@@ -111,7 +116,7 @@ class Variable:
         if self.type == "multi":
             if code is None:
                 raise ValueError("a multi-response variable has one column per option")
-            return f"{self.id}_{code}"
+            return option_column(self.id, code)
         return self.id
 
     @property
