@@ -419,6 +419,7 @@ class _Progress:
 
 def cmd_import(args: argparse.Namespace) -> None:
     from heetui.importers import SourceError, import_source
+    from heetui.survey.codebook import VAR_TYPES
 
     progress = _Progress()
     try:
@@ -435,8 +436,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     recognised = cb.survey.get("recognised")
     if isinstance(recognised, str) and recognised:
         sys.stderr.write(f"recognised {recognised}\n")
-    kinds = {t: sum(v.type == t for v in cb.variables) for t in ("single", "multi", "numeric",
-                                                                  "open")}
+    kinds = {t: sum(v.type == t for v in cb.variables) for t in VAR_TYPES}
     sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice, {kinds['multi']} "
                      f"multi-response, {kinds['numeric']} numeric, {kinds['open']} open-ended; "
                      f"edit {out / 'codebook.toml'} to fix labels\n")

@@ -17,6 +17,7 @@ MAX_PACKED = 64  # options of a multi-response variable that fit its packed colu
 TYPE_NAMES: dict[str, str] = {"single": "single", "multi": "multi", "numeric": "numeric",
                               "open": "open-ended"}
 VAR_TYPES: tuple[str, ...] = tuple(TYPE_NAMES)
+CATEGORICAL_TYPES: tuple[str, ...] = ("single", "multi")  # banners and filters take these
 Role = Literal["question", "segment"]
 
 
@@ -91,7 +92,7 @@ class Variable:
     @property
     def categorical(self) -> bool:
         """Single- or multi-response: usable as a banner or a filter."""
-        return self.type in ("single", "multi")
+        return self.type in CATEGORICAL_TYPES
 
     @property
     def banded(self) -> Variable:

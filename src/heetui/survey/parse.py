@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heetui.survey.codebook import (
+    CATEGORICAL_TYPES,
     MIN_GROUP_FLOOR,
     NEST,
     VAR_TYPES,
@@ -159,7 +160,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
         if option.code in seen:
             c.add(f"{where}.options", f"option code {option.code} appears more than once")
         seen.add(option.code)
-    if vtype in ("single", "multi") and not options:
+    if vtype in CATEGORICAL_TYPES and not options:
         c.add(f"{where}.options", f"a {vtype} variable needs at least one option")
     nets: list[Net] = []
     for i, n in enumerate(c.table_list(raw, "nets", f"{where}.")):
@@ -312,7 +313,7 @@ def _banners(c: _Collector, data: dict[str, Any], variables: dict[str, Variable]
         for s in spans:
             parts = s.split(NEST)
             bad = [p for p in parts if p not in variables or variables[p].type
-                   not in ("single", "multi")]
+                   not in CATEGORICAL_TYPES]
             if len(parts) > 2 or bad or len(set(parts)) < len(parts):
                 c.add(f"{where}.spans", f"{s!r} is not a single- or multi-response variable, "
                       f"or two different ones nested as inner{NEST}outer")
