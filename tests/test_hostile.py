@@ -16,6 +16,7 @@ import pytest
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import bundled_survey_path
 from heetui.survey.write import atomic_folder
+from heetui.tui.textual_internals import notifications
 from helpers import make_bundle, single
 from test_cli_info import run
 
@@ -319,7 +320,7 @@ async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp
         await settle(app, pilot)
         app.set_view(replace(app.view, banner="seniority"))
         await settle(app, pilot)
-        shown = [n.message for n in app._notifications]
+        shown = [n.message for n in notifications(app)]
         assert any("ValueError: boom" in m and "errors.log" in m for m in shown), shown
         log = tmp_path / "state" / "heetui" / "errors.log"
         assert "Traceback" in log.read_text() and "boom" in log.read_text()

@@ -19,9 +19,11 @@ from heetui.tui.textual_internals import (
     CHECKED_AGAINST,
     FooterKey,
     background_screens,
+    bindings_ready,
     composited_lines,
     driver,
     laid_out_size,
+    notifications,
     prune_watchers,
 )
 
@@ -68,6 +70,10 @@ async def test_the_helpers_do_what_heetui_needs():
         assert laid_out_size(base) == Size(60, 20)
         assert any("hello internals" in line for line in composited_lines(base))
         assert any(k.description == "Ring" for k in base.query(FooterKey))
+        assert bindings_ready(base.query_one(Footer))
+        app.notify("noted")
+        await pilot.pause()
+        assert [n.message for n in notifications(app)] == ["noted"]
 
         host = base.query_one(_Host)
         child = host.query_one(_Child)
@@ -113,3 +119,15 @@ async def test_a_modal_is_laid_out_again_only_for_a_new_size(monkeypatch):
         await pilot.pause()
         await pilot.pause()
         assert Size(70, 22) in relaid
+
+
+def test_the_value_list_overrides_a_hook_textual_still_calls():
+    """modals.ValueList draws its own [x] marks and tells OptionList their width through
+    this private method; were it renamed, the list would lay out for SelectionList's."""
+    from textual.widgets import OptionList, SelectionList
+
+    from heetui.tui.modals import ValueList
+
+    assert "_get_left_gutter_width" in vars(OptionList)
+    assert "_get_left_gutter_width" in vars(SelectionList)
+    assert "_get_left_gutter_width" in vars(ValueList)

@@ -15,6 +15,7 @@ from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.table_view import CrosstabTable
+from heetui.tui.textual_internals import notifications
 from helpers import table_headings
 from test_cache import same_table
 
@@ -362,7 +363,7 @@ async def test_engine_error_is_a_notification(survey, monkeypatch):
         await settle(app, pilot)
         app.set_view(replace(app.view, banner="relationship_why"))  # not a banner
         await settle(app, pilot)
-        assert any("open-ended" in n.message for n in app._notifications)
+        assert any("open-ended" in n.message for n in notifications(app))
         assert not table(app).loading
 
 

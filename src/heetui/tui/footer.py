@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from heetui.tui.keys import fit, footer_actions, footer_width
-from heetui.tui.textual_internals import FooterKey, prune_watchers
+from heetui.tui.textual_internals import FooterKey, bindings_ready, prune_watchers
 
 KeyRow = tuple[str, str, bool, str]
 PALETTE_EXTRA = 0  # the palette key: its left border stands in for the key's left padding
@@ -63,7 +63,7 @@ class KeyFooter(Footer):
                      for b, enabled, tooltip in self._shown())
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
+        if not bindings_ready(self):
             return
         for b, enabled, tooltip in self._shown():
             yield FooterKey(b.key, self.app.get_key_display(b), b.description, b.action,

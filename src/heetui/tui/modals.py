@@ -92,6 +92,7 @@ class ValueList(SelectionList[int]):
             self.toggle(self.get_option_at_index(self.highlighted))
 
     def _get_left_gutter_width(self) -> int:
+        # Textual's private layout hook (no public one): see heetui.tui.textual_internals
         return len(TICKED)
 
     def render_line(self, y: int) -> Strip:
@@ -101,7 +102,7 @@ class ValueList(SelectionList[int]):
             selection = self.get_option_at_index(index)
         except OptionDoesNotExist:
             return line
-        ticked = selection.value in self._selected
+        ticked = selection.value in self.selected
         under = next(iter(line)).style or self.rich_style
         style = under + Style(bold=ticked, meta={"option": index})
         return Strip([Segment(TICKED if ticked else UNTICKED, style), *line])

@@ -6,8 +6,13 @@ in ``CHECKED_AGAINST``, so an upgrade that changes one fails there, where the fi
 - ``laid_out_size`` and ``background_screens``: the size a screen was last laid out at and
   the screens visible behind a modal one (``Modal`` skips a re-layout at the same size).
 - ``prune_watchers``: Textual's per-object watcher table, which keeps removed widgets.
-- ``composited_lines`` and ``driver``: what the terminal shows, and the driver keys are
-  posted to (tests and the monkey runs).
+- ``bindings_ready``: whether a footer has been told the screen's keys (KeyFooter composes,
+  as Footer does, only once it has).
+- ``composited_lines``, ``driver`` and ``notifications``: what the terminal shows, the
+  driver keys are posted to, and the notifications shown (tests and the monkey runs).
+
+One use cannot live here: ``modals.ValueList`` overrides OptionList's private
+``_get_left_gutter_width`` (the width of its [x] marks); the test checks Textual still has it.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from typing import Any
 from textual.app import App
 from textual.driver import Driver
 from textual.geometry import Size
+from textual.notifications import Notification
 from textual.screen import Screen
+from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["CHECKED_AGAINST", "FooterKey", "background_screens", "composited_lines",
-           "driver", "laid_out_size", "prune_watchers"]
+__all__ = ["CHECKED_AGAINST", "FooterKey", "background_screens", "bindings_ready",
+           "composited_lines", "driver", "laid_out_size", "notifications", "prune_watchers"]
 
 CHECKED_AGAINST = "8.2.8"  # the Textual version these were read from and tested with
 
@@ -46,6 +53,11 @@ def prune_watchers(obj: object) -> None:
                       if getattr(node, "is_attached", True)]
 
 
+def bindings_ready(footer: Footer) -> bool:
+    """Whether the footer has been told the screen's bindings (Footer waits for this)."""
+    return footer._bindings_ready
+
+
 def composited_lines(screen: Screen[Any]) -> list[str]:
     """What the terminal shows of the screen now, as plain lines: the lines Textual composes
     (its screenshots are drawn from them), modal screens over what they cover."""
@@ -56,3 +68,8 @@ def driver(app: App[Any]) -> Driver | None:
     """The app's terminal driver (the test driver under ``run_test``): Pilot.press posts
     keys to it."""
     return app._driver
+
+
+def notifications(app: App[Any]) -> list[Notification]:
+    """The notifications the app shows now, oldest first."""
+    return list(app._notifications)
