@@ -42,10 +42,8 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
                    help="keep respondents matching; repeat to AND, commas OR; codes or labels")
 
 
-def _table_args(p: argparse.ArgumentParser) -> None:
-    """What tab and chart share: the question, banner, filters, weights and α."""
-    p.add_argument("question", help="the question to tabulate, by id (`heetui info` lists "
-                   "them)")
+def _banner_args(p: argparse.ArgumentParser) -> None:
+    """What tab, chart and book share: the banner, filters, weights and α."""
     p.add_argument("--by", action="append", default=[], metavar="SPANS",
                    help="banner: segments or questions side by side (a,b or repeated --by), "
                    "a/b for a nested within b, or a banner named in the codebook")
@@ -53,6 +51,24 @@ def _table_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
     p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
                    help="significance level of the letters (default 0.05)")
+
+
+def _table_args(p: argparse.ArgumentParser) -> None:
+    """What tab and chart share: the question, then the banner's arguments."""
+    p.add_argument("question", help="the question to tabulate, by id (`heetui info` lists "
+                   "them)")
+    _banner_args(p)
+
+
+def _test_args(p: argparse.ArgumentParser) -> None:
+    """What tab and book share: how columns are tested and flagged."""
+    p.add_argument("--correction", choices=CORRECTIONS, default="none",
+                   help="multiplicity correction over the tests of one span in one row")
+    p.add_argument("--compare", choices=COMPARES, default="pairs",
+                   help="test columns in pairs within each span (letters), or each column "
+                   "against Total or against the rest of the sample (higher/lower marks)")
+    p.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
+    p.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,11 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tab = sub.add_parser("tab", help="crosstab a question by a segment")
     _table_args(tab)
-    tab.add_argument("--correction", choices=CORRECTIONS, default="none",
-                     help="multiplicity correction over the tests of one span in one row")
-    tab.add_argument("--compare", choices=COMPARES, default="pairs",
-                     help="test columns in pairs within each span (letters), or each column "
-                     "against Total or against the rest of the sample (higher/lower marks)")
+    _test_args(tab)
     tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text",
                      help="aligned text (default), tidy CSV, JSON, Markdown or a formatted "
                      "Excel sheet")
@@ -95,8 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--width", type=int, default=None, metavar="N",
                      help="text width (default: the terminal's, or 120); wider tables continue "
                      "in blocks of whole spans")
-    tab.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
-    tab.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
     tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(tab)
 
@@ -127,26 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     book = sub.add_parser("book", help="tab book: every question by a banner, in one file, "
                           "with the strongest differences first")
-    book.add_argument("--by", action="append", default=[], metavar="SPANS",
-                      help="banner: segments side by side (a,b or repeated --by), a/b nested, "
-                      "or a banner named in the codebook (default: none, Total only)")
+    _banner_args(book)
+    _test_args(book)
     book.add_argument("--questions", metavar="ID,ID...",
                       help="only these questions, in this order (default: every question)")
     book.add_argument("--group", metavar="GROUP", help="only the questions of a codebook group")
-    _filter_arg(book)
-    book.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    book.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
-                      help="significance level (default 0.05)")
-    book.add_argument("--correction", choices=CORRECTIONS, default="none",
-                      help="multiplicity correction over the tests of one span in one row")
-    book.add_argument("--compare", choices=COMPARES, default="pairs",
-                      help="pairs within each span (letters), or each column against Total "
-                      "or the rest (higher/lower)")
     book.add_argument("--findings-bh", action="store_true",
                       help="findings: Benjamini-Hochberg over every test of the book instead "
                       "of the tables' own correction")
-    book.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
-    book.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
     book.add_argument("--format", choices=BOOK_FORMATS, default=None,
                       help="default: from the -o file's suffix, else xlsx")
     book.add_argument("-o", "--output", metavar="FILE",
