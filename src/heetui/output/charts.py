@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from heetui.output.chart_data import (
@@ -265,16 +266,28 @@ def _single(title: str, labels: tuple[Label, ...], groups: tuple[Group, ...],
     room = max(4, width - lw - max(len(t) for t in texts) - 2)
     known = [v for v in values if v is not None]
     scale = make_scale(min(known, default=0.0), max(known, default=0.0), room, unit)
-    out = _wrap(title, width)
+
+    def bar(ln: _Line) -> list[str]:
+        row = _label(labels, ln, lw) + _bar_text(scale, values[ln.index], texts[ln.index])
+        return [_colour_bars(row.rstrip(), color)]
+
+    out = _wrap(title, width) + _grouped(lines, bar, width, color)
+    return out + axis_lines(scale, lw, width - lw)
+
+
+def _grouped(lines: list[_Line], bar: Callable[[_Line], list[str]], width: int,
+             color: bool) -> list[str]:
+    """A chart's rows in their span groups: a blank line before a span, its title, then
+    ``bar``'s lines for each of its bars."""
+    out: list[str] = []
     for ln in lines:
         if ln.kind == "gap":
             out.append("")
         elif ln.kind == "title":
             out.append(_heading(ln.text, width, color))
         else:
-            row = _label(labels, ln, lw) + _bar_text(scale, values[ln.index], texts[ln.index])
-            out.append(_colour_bars(row.rstrip(), color))
-    return out + axis_lines(scale, lw, width - lw)
+            out += bar(ln)
+    return out
 
 
 def _bars(c: Bars, width: int, color: bool) -> list[str]:
@@ -394,18 +407,17 @@ def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[st
     if beside:
         out.append(" " * (lw + scale.width + 1) + "".join(
             "  " + _paint(col[0], HEAD, color) for col in net_cells))
-    for ln in lines:
-        if ln.kind == "gap":
-            out.append("")
-        elif ln.kind == "title":
-            out.append(_heading(ln.text, width, color))
-        else:
-            j = ln.index
-            nets = "".join(f"  {col[1 + j]}" for col in net_cells) if beside else ""
-            for t in range(thick):  # a taller bar: the same row again, without its numbers
-                label = _label(names, ln, lw) if t == 0 else " " * lw
-                out.append((label + _stacked_row(c, j, scale, color, t == 0)
-                            + (nets if t == 0 else "")).rstrip())
+    def bar(ln: _Line) -> list[str]:
+        j = ln.index
+        nets = "".join(f"  {col[1 + j]}" for col in net_cells) if beside else ""
+        rows = []
+        for t in range(thick):  # a taller bar: the same row again, without its numbers
+            label = _label(names, ln, lw) if t == 0 else " " * lw
+            rows.append((label + _stacked_row(c, j, scale, color, t == 0)
+                         + (nets if t == 0 else "")).rstrip())
+        return rows
+
+    out += _grouped(lines, bar, width, color)
     out += axis_lines(scale, lw, width - lw)
     out += _legend([name for name, _ in c.segments], width)
     if not beside:
@@ -458,16 +470,13 @@ def _panel_row(c: Multiples, chunk: list[Panel], lines: list[_Line], lw: int, sc
         texts = [h[i] if i < len(h) else "" for h in heads]
         out.append((" " * lw + GAP.join(_paint(t, HEAD, color) + " " * (panel_w - len(t))
                                         for t in texts)).rstrip())
-    for ln in lines:
-        if ln.kind == "gap":
-            out.append("")
-        elif ln.kind == "title":
-            out.append(_heading(ln.text, width, color))
-        else:
-            row = _label(c.bars, ln, lw) + GAP.join(
-                _bar_text(scale, p.values[ln.index], p.texts[ln.index]).ljust(panel_w)
-                for p in chunk)
-            out.append(_colour_bars(row.rstrip(), color))
+    def bar(ln: _Line) -> list[str]:
+        row = _label(c.bars, ln, lw) + GAP.join(
+            _bar_text(scale, p.values[ln.index], p.texts[ln.index]).ljust(panel_w)
+            for p in chunk)
+        return [_colour_bars(row.rstrip(), color)]
+
+    out += _grouped(lines, bar, width, color)
     axes = [axis_lines(scale, 0, panel_w) for _ in chunk]
     for i in range(2):
         out.append((" " * lw + GAP.join(a[i].ljust(panel_w) for a in axes)).rstrip())
