@@ -9,9 +9,10 @@ either Parquet part may instead be a folder of Parquet files, hive-partitioned o
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.packed import packable, packed_expr
@@ -161,6 +162,18 @@ def respondents(n: int) -> str:
     return f"{n:,} respondent has" if n == 1 else f"{n:,} respondents have"
 
 
+@dataclass
+class _Scan:
+    """Checks computed in the one scan of the respondents: named expressions, and what to
+    say about their values (each check reads back only the names it made)."""
+
+    exprs: list[Any] = field(default_factory=list)  # polars expressions, each aliased
+    verdicts: list[Callable[[dict[str, Any], int], None]] = field(default_factory=list)
+
+    def name(self) -> str:
+        return f"__c{len(self.exprs)}"
+
+
 def validate_data(bundle: Bundle) -> list[Problem]:
     """Check the Parquet files against the codebook (one scan per file)."""
     import polars as pl
@@ -176,103 +189,155 @@ def validate_data(bundle: Bundle) -> list[Problem]:
         schema = lf.collect_schema()
     except Exception as e:  # polars raises several types for unreadable files
         return [Problem(RESPONDENTS, "-", f"is not a readable Parquet file ({_short(e)})")]
-    checks: list[pl.Expr] = [pl.len().alias("__n")]
     seen: dict[str, str] = {}
     for name in schema.names():
         if name.lower() in seen:
             bad(name, f"differs from the column {seen[name.lower()]!r} only in letter case; "
                 "DuckDB reads the two as one column, so rename one of them")
         seen.setdefault(name.lower(), name)
+    scan = _Scan()
+    _id_checks(scan, cb, schema, bad)
+    _weight_checks(scan, cb, schema, bad)
+    for v in cb.variables:
+        _answer_checks(scan, v, schema, bad)
+    _packed_checks(scan, cb, schema, bad)
+    try:
+        row = lf.select([pl.len().alias("__n"), *scan.exprs]).collect().row(0, named=True)
+    except Exception as e:
+        return problems + [Problem(RESPONDENTS, "-", f"could not be scanned ({_short(e)})")]
+    n = row["__n"]
+    if n == 0:
+        bad("-", "has no respondents")
+    for verdict in scan.verdicts:
+        verdict(row, n)
+    if bundle.verbatims is not None:
+        problems += _validate_verbatims(bundle, schema.get(cb.settings.id_column))
+    return problems
+
+
+Bad = Callable[[str, str], None]
+
+
+def _id_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
+    import polars as pl
+
     idc = cb.settings.id_column
     if idc not in schema:
         bad(idc, "the respondent id column named in the codebook is absent")
-    else:
-        checks += [pl.col(idc).n_unique().alias("__ids"),
-                   pl.col(idc).null_count().alias("__idnull")]
+        return
+    ids, nulls = scan.name(), f"{scan.name()}n"
+    scan.exprs += [pl.col(idc).n_unique().alias(ids), pl.col(idc).null_count().alias(nulls)]
+
+    def verdict(row: dict[str, Any], n: int) -> None:
+        if row[nulls]:
+            bad(idc, f"{respondents(row[nulls])} no id")
+        elif row[ids] != n:
+            bad(idc, f"respondent ids must be unique; {n - row[ids]} are duplicated")
+
+    scan.verdicts.append(verdict)
+
+
+def _weight_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
+    import polars as pl
+
     wc = cb.settings.weight
-    if wc is not None:
-        if wc not in schema:
-            bad(wc, "the weight column named in the codebook (survey.weight) is absent")
-        elif not schema[wc].is_numeric():
-            bad(wc, f"the weight column must be numeric, found {schema[wc]}")
+    if wc is None:
+        return
+    if wc not in schema:
+        bad(wc, "the weight column named in the codebook (survey.weight) is absent")
+        return
+    if not schema[wc].is_numeric():
+        bad(wc, f"the weight column must be numeric, found {schema[wc]}")
+        return
+    w = pl.col(wc)
+    base = scan.name()
+    names = {k: f"{base}{k}" for k in ("null", "neg", "sum", "nan", "huge")}
+    scan.exprs += [w.null_count().alias(names["null"]), (w < 0).sum().alias(names["neg"]),
+                   w.sum().alias(names["sum"]),
+                   (w.is_nan().sum() if schema[wc].is_float() else pl.lit(0))
+                   .alias(names["nan"]),
+                   (w.abs() > MAX_WEIGHT).sum().alias(names["huge"])]
+
+    def verdict(row: dict[str, Any], n: int) -> None:
+        value = {k: row[a] for k, a in names.items()}
+        if value["null"] or value["nan"]:
+            bad(wc, f"{respondents(value['null'] + value['nan'])} no weight")
+        if value["neg"]:
+            bad(wc, f"weights must not be negative; {value['neg']} are")
+        if n and not value["null"] and (value["sum"] or 0) <= 0:
+            bad(wc, "weights sum to zero; expected a positive total")
+        if value["huge"]:
+            bad(wc, f"{value['huge']} weights are infinite or above {MAX_WEIGHT:g}")
+
+    scan.verdicts.append(verdict)
+
+
+def _answer_checks(scan: _Scan, v: Variable, schema: Any, bad: Bad) -> None:
+    """A variable's columns exist with the right type, and hold only its codes (0/1 for a
+    multi-response variable's option columns, finite values for a numeric one)."""
+    import polars as pl
+
+    if v.type == "numeric":
+        if v.id not in schema:
+            bad(v.id, f"column for {v.role} {v.id!r} is absent")
+        elif not schema[v.id].is_numeric():
+            bad(v.id, f"expected numbers, found {schema[v.id]}")
         else:
-            w = pl.col(wc)
-            checks += [w.null_count().alias("__wnull"), (w < 0).sum().alias("__wneg"),
-                       w.sum().alias("__wsum"), w.is_nan().sum().alias("__wnan")
-                       if schema[wc].is_float() else pl.lit(0).alias("__wnan"),
-                       (w.abs() > MAX_WEIGHT).sum().alias("__whuge")]
-    for v in cb.variables:
-        if v.type == "numeric":
-            if v.id not in schema:
-                bad(v.id, f"column for {v.role} {v.id!r} is absent")
-            elif not schema[v.id].is_numeric():
-                bad(v.id, f"expected numbers, found {schema[v.id]}")
-            else:
-                checks.append((pl.col(v.id).abs() > MAX_VALUE).sum().alias(f"__huge_{v.id}"))
+            huge = scan.name()
+            scan.exprs.append((pl.col(v.id).abs() > MAX_VALUE).sum().alias(huge))
+
+            def too_big(row: dict[str, Any], n: int) -> None:
+                if row[huge]:
+                    bad(v.id, f"{row[huge]} values are infinite or beyond ±{MAX_VALUE:g}")
+
+            scan.verdicts.append(too_big)
+        return
+    for o_code, col in _columns_with_codes(v):
+        if col not in schema:
+            bad(col, f"column for {v.role} {v.id!r} is absent")
             continue
-        for o_code, col in _columns_with_codes(v):
-            if col not in schema:
-                bad(col, f"column for {v.role} {v.id!r} is absent")
-                continue
-            if str(schema[col]) not in INTEGER_DTYPES:
-                bad(col, f"expected integer answer codes, found {schema[col]}")
-                continue
-            allowed = [0, 1] if o_code is not None else [o.code for o in v.options]
-            checks.append((pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed)).sum()
-                          .alias(f"__bad_{col}"))
-            checks.append(pl.col(col).filter(pl.col(col).is_not_null() &
-                                             ~pl.col(col).is_in(allowed)).first()
-                          .cast(pl.Int64).alias(f"__ex_{col}"))
-    for v in packable(cb, schema.names()):  # packed columns are optional; checked if there
+        if str(schema[col]) not in INTEGER_DTYPES:
+            bad(col, f"expected integer answer codes, found {schema[col]}")
+            continue
+        allowed = [0, 1] if o_code is not None else [o.code for o in v.options]
+        expect = "0 or 1" if o_code is not None else (
+            "one of the codebook's codes " + ", ".join(str(o.code) for o in v.options))
+        wrong = pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed)
+        count, example = scan.name(), f"{scan.name()}x"
+        scan.exprs += [wrong.sum().alias(count),
+                       pl.col(col).filter(wrong).first().cast(pl.Int64).alias(example)]
+
+        def not_a_code(row: dict[str, Any], n: int, col: str = col, count: str = count,
+                       example: str = example, expect: str = expect) -> None:
+            if row[count]:
+                bad(col, f"{row[count]} values are not {expect} (for example {row[example]})")
+
+        scan.verdicts.append(not_a_code)
+
+
+def _packed_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
+    """Packed columns are optional; where there, they must agree with the 0/1 columns."""
+    import polars as pl
+
+    for v in packable(cb, schema.names()):
         bc = str(v.bits_column)
         if bc not in schema:
             continue
         if str(schema[bc]) not in INTEGER_DTYPES:
             bad(bc, f"expected the packed answers of {v.id} as integers, found {schema[bc]}")
             continue
-        checks.append(pl.col(bc).cast(pl.UInt64, strict=False)
-                      .ne_missing(packed_expr(v).cast(pl.UInt64)).sum().alias(f"__pack_{v.id}"))
-    try:
-        row = lf.select(checks).collect().row(0, named=True)
-    except Exception as e:
-        return problems + [Problem(RESPONDENTS, "-", f"could not be scanned ({_short(e)})")]
-    n = row["__n"]
-    if n == 0:
-        bad("-", "has no respondents")
-    if "__ids" in row:
-        if row["__idnull"]:
-            bad(idc, f"{respondents(row['__idnull'])} no id")
-        elif row["__ids"] != n:
-            bad(idc, f"respondent ids must be unique; {n - row['__ids']} are duplicated")
-    if "__wnull" in row:
-        if row["__wnull"] or row["__wnan"]:
-            bad(wc or "", f"{respondents(row['__wnull'] + row['__wnan'])} no weight")
-        if row["__wneg"]:
-            bad(wc or "", f"weights must not be negative; {row['__wneg']} are")
-        if n and not row["__wnull"] and (row["__wsum"] or 0) <= 0:
-            bad(wc or "", "weights sum to zero; expected a positive total")
-        if row["__whuge"]:
-            bad(wc or "", f"{row['__whuge']} weights are infinite or above {MAX_WEIGHT:g}")
-    for key, val in row.items():
-        if key.startswith("__huge_") and val:
-            bad(key[7:], f"{val} values are infinite or beyond ±{MAX_VALUE:g}")
-        if key.startswith("__bad_") and val:
-            col = key[6:]
-            var = _owner(cb, col)
-            if var is None or var.type == "multi":
-                expect = "0 or 1"
-            else:
-                codes = ", ".join(str(o.code) for o in var.options)
-                expect = f"one of the codebook's codes {codes}"
-            bad(col, f"{val} values are not {expect} (for example {row['__ex_' + col]})")
-        if key.startswith("__pack_") and val:
-            v = cb.get(key[7:])
-            bad(str(v.bits_column), f"{val} values do not match the 0/1 columns of {v.id}, "
-                "which this column packs (bit i = the i-th option); delete the column or "
-                "rewrite the bundle with heetui import")
-    if bundle.verbatims is not None:
-        problems += _validate_verbatims(bundle, schema.get(idc))
-    return problems
+        differ = scan.name()
+        scan.exprs.append(pl.col(bc).cast(pl.UInt64, strict=False)
+                          .ne_missing(packed_expr(v).cast(pl.UInt64)).sum().alias(differ))
+
+        def disagrees(row: dict[str, Any], n: int, bc: str = bc, differ: str = differ,
+                      vid: str = v.id) -> None:
+            if row[differ]:
+                bad(bc, f"{row[differ]} values do not match the 0/1 columns of {vid}, "
+                    "which this column packs (bit i = the i-th option); delete the column or "
+                    "rewrite the bundle with heetui import")
+
+        scan.verdicts.append(disagrees)
 
 
 def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
@@ -325,13 +390,6 @@ def _columns_with_codes(v: Variable) -> list[tuple[int | None, str]]:
     if v.type == "single":
         return [(None, v.id)]
     return []
-
-
-def _owner(cb: Codebook, col: str) -> Variable | None:
-    for v in cb.variables:
-        if col in v.columns():
-            return v
-    return None
 
 
 def _short(e: Exception) -> str:
