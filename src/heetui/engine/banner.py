@@ -83,19 +83,15 @@ def resolve_banner(cb: Codebook, spec: str) -> Banner:
         raise EngineError("The banner is empty; name a segment, several separated by commas, "
                           "or a banner of the codebook.")
     spans: list[Span] = []
+    named = None  # the codebook banner, when the spec is one
     for part in parts:
         named = cb.banner(part) if cb.find(part) is None else None
-        if named is not None:
-            spans += [_span(cb, s) for s in named.spans]
-        else:
-            spans.append(_span(cb, part))
+        spans += [_span(cb, s) for s in named.spans] if named else [_span(cb, part)]
     ids = [s.id for s in spans]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
         raise EngineError(f"The banner names {', '.join(twice)} twice; give each span once.")
-    if len(parts) == 1 and cb.banner(parts[0]) is not None and cb.find(parts[0]) is None:
-        named = cb.banner(parts[0])
-        assert named is not None
+    if len(parts) == 1 and named is not None:
         return Banner(named.id, named.label, tuple(spans))
     if len(spans) == 1:
         return Banner(spans[0].id, spans[0].label, tuple(spans))
