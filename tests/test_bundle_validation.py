@@ -64,8 +64,9 @@ def test_option_missing_a_label(tmp_path):
 
 def test_unknown_question_type(tmp_path):
     folder = good(tmp_path)
-    edit_codebook(folder, 'type = "single"\ntext = "q text"', 'type = "grid"\ntext = "q text"')
-    assert "expected one of single, multi, numeric, open, found 'grid'" in problems(folder)[0]
+    edit_codebook(folder, 'type = "single"\ntext = "q text"', 'type = "matrix"\ntext = "q text"')
+    assert "expected one of single, multi, numeric, open, grid, found 'matrix'" in \
+        problems(folder)[0]
 
 
 def test_net_with_unknown_code(tmp_path):

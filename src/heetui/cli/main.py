@@ -234,8 +234,9 @@ def cmd_info(args: argparse.Namespace) -> None:
 
 def cmd_tab(args: argparse.Namespace) -> None:
     from heetui.engine.arrange import arrange
-    from heetui.engine.crosstab import TabRequest, crosstab
+    from heetui.engine.crosstab import TabRequest
     from heetui.engine.filters import parse_filter
+    from heetui.engine.grid import table
     from heetui.output.tables import render
 
     survey = _open(args)
@@ -244,14 +245,15 @@ def cmd_tab(args: argparse.Namespace) -> None:
     req = TabRequest(args.question, banner_arg(args.by), filters, args.weighted,
                      args.sig_level, args.correction, args.low_base, args.min_test_base,
                      compare=args.compare)
-    ct = arrange(crosstab(survey, req), args.sort == "total", args.hide_empty)
+    ct = arrange(table(survey, req), args.sort == "total", args.hide_empty)
     if args.format == "xlsx":
         from heetui.output.atomic import FolderMissing
+        from heetui.output.grid_xlsx import write_grid_xlsx
         from heetui.output.xlsx import default_name, write_xlsx
 
         target = Path(args.output or default_name(ct))
         try:
-            write_xlsx(ct, target, cb)
+            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb)
         except FolderMissing as e:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {target}\n")
@@ -280,8 +282,9 @@ def cmd_chart(args: argparse.Namespace) -> None:
     import os
     import shutil
 
-    from heetui.engine.crosstab import TabRequest, crosstab
+    from heetui.engine.crosstab import TabRequest
     from heetui.engine.filters import parse_filter
+    from heetui.engine.grid import table
     from heetui.output.chart_data import charts
     from heetui.output.charts import render
 
@@ -290,7 +293,7 @@ def cmd_chart(args: argparse.Namespace) -> None:
     req = TabRequest(args.question, banner_arg(args.by),
                      tuple(parse_filter(cb, f) for f in args.filter),
                      args.weighted, args.sig_level)
-    ct = crosstab(survey, req)
+    ct = table(survey, req)
     tty = sys.stdout.isatty() and args.output is None
     width = args.width or (shutil.get_terminal_size((100, 40)).columns if tty else 100)
     if not 40 <= width <= MAX_CHART_WIDTH:

@@ -4,6 +4,7 @@ banner columns left out. Numbers and letters are the crosstab's own; nothing is 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -29,7 +30,37 @@ def keeps_place(ct: Crosstab, row: Row) -> bool:
     return opt.exclusive or excluded or bool(_NON_SUBSTANTIVE.match(opt.label.strip()))
 
 
+def _ranking(ct: Crosstab) -> Row | None:
+    """The row a grid's items are sorted by: its first net (such as top-two box), else its
+    mean, else none."""
+    return next((r for r in ct.rows if r.kind == "net"),
+                next((r for r in ct.rows if r.kind == "mean"), None))
+
+
+def _arrange_grid(ct: Crosstab, sort: bool, hide_empty: bool) -> Crosstab:
+    """A grid's summary: items sorted by the ranking row, highest first; empty scale points
+    (no item has an answer) and items no one answered left out."""
+    keep = list(range(len(ct.columns)))
+    by = _ranking(ct)
+    if sort and by is not None:
+        def value(i: int) -> float:
+            cell = by.cells[i]
+            got = cell.value if by.is_value else cell.percent
+            return -(got if got is not None else -math.inf)
+        keep.sort(key=value)
+    rows = list(ct.rows)
+    if hide_empty:
+        keep = [i for i in keep if ct.columns[i].base > 0]
+        rows = [r for r in rows if r.is_value or any(c.count for c in r.cells)]
+    return replace(ct, columns=tuple(ct.columns[i] for i in keep),
+                   rows=tuple(replace(r, cells=tuple(r.cells[i] for i in keep)) for r in rows))
+
+
 def arrange(ct: Crosstab, sort_by_total: bool = False, hide_empty: bool = False) -> Crosstab:
+    """Sorted by Total and with empty answers and columns hidden, as asked (a grid: its
+    items sorted and its empty scale points and items hidden)."""
+    if ct.grid is not None:
+        return _arrange_grid(ct, sort_by_total, hide_empty)
     rows = list(ct.rows)
     if sort_by_total:
         movable = [i for i, r in enumerate(rows) if not keeps_place(ct, r)]

@@ -8,7 +8,7 @@ from typing import Literal
 from heetui.engine.banner import Banner
 from heetui.engine.choices import Correction
 from heetui.engine.filters import Filter
-from heetui.survey.codebook import Variable
+from heetui.survey.codebook import Grid, Variable
 
 RowKind = Literal["category", "net", "mean", "score", "stat"]
 VALUE_KINDS: tuple[str, ...] = ("mean", "score", "stat")  # rows whose cells hold a value
@@ -116,6 +116,9 @@ class Crosstab:
     tests: tuple[PairTest, ...] = field(default=())
     group: tuple[Filter, ...] = ()  # set when the banner is a group vs the rest
     compare: str = "pairs"  # columns tested in pairs within spans, or against total or rest
+    # a grid's summary (engine.grid): the columns are its items, each row a scale point,
+    # net or the mean; shown with a row per item, and its items are tested in pairs
+    grid: Grid | None = None
 
     @property
     def total(self) -> Column:

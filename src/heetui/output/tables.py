@@ -9,9 +9,10 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, Row
+from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
 from heetui.output.cells import cell_text
 from heetui.output.numbers import fixed
 
@@ -20,9 +21,14 @@ LOW_MARK = "*"
 UNTESTED_MARK = "!"
 
 
+CORRECTION_TEXT = {"none": "no multiplicity correction", "bonferroni": "Bonferroni correction",
+                   "bh": "Benjamini-Hochberg (FDR) correction"}
+
+
 def legend(ct: Crosstab) -> str:
-    corr = {"none": "no multiplicity correction", "bonferroni": "Bonferroni correction",
-            "bh": "Benjamini-Hochberg (FDR) correction"}[ct.correction]
+    if ct.grid is not None:
+        return grid_legend(ct)
+    corr = CORRECTION_TEXT[ct.correction]
     what = {"pairs": "Letters: significantly higher than the column with that letter in the "
                      "same span",
             "total": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
@@ -45,14 +51,33 @@ def legend(ct: Crosstab) -> str:
     return " ".join(parts)
 
 
+def grid_legend(ct: Crosstab) -> str:
+    many = len(ct.columns) > 2 and ct.correction != "none"
+    return (
+        f"Letters: significantly higher than the item with that letter in the same column "
+        f"(paired z-test on the respondents who answered both, p < {ct.sig_level:g}, "
+        f"linearised variance, no continuity correction, {CORRECTION_TEXT[ct.correction]}"
+        + (" over the item pairs of each column" if many else "")
+        + ("; weighted" if ct.weighted else "") + "). "
+        f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
+        + ("effective " if ct.weighted else "") + f"base < {ct.min_test_base}). "
+        "Percent of the respondents who answered the item; the mean leaves out answers "
+        "without a score (such as Don't know), SE in brackets.")
+
+
 def untested_notes(ct: Crosstab) -> list[str]:
-    """One line per reason something was not tested: the banner columns, then the pairs
-    (grouped by row), so that no test is dropped without a word."""
-    notes = [f"Not tested: {column_heading(c)}: {c.not_tested}." for c in ct.columns
-             if c.not_tested]
-    labels = {r.key: r.label for r in ct.rows}
+    return not_tested_notes(ct.columns, ct.rows, ct.tests, column_heading)
+
+
+def not_tested_notes(columns: Sequence[Column], rows: Sequence[Row],
+                     tests: Sequence[PairTest], heading: Callable[[Column], str]
+                     ) -> list[str]:
+    """One line per reason something was not tested: the columns (a grid's items), then
+    the pairs (grouped by row), so that no test is dropped without a word."""
+    notes = [f"Not tested: {heading(c)}: {c.not_tested}." for c in columns if c.not_tested]
+    labels = {r.key: r.label for r in rows}
     by_reason: dict[tuple[str, str], list[str]] = {}
-    for t in ct.tests:
+    for t in tests:
         if t.reason:
             by_reason.setdefault((t.row, t.reason), []).append(f"{t.a}/{t.b}")
     for (row, reason), pairs in by_reason.items():
@@ -66,7 +91,8 @@ def short_legend(ct: Crosstab) -> str:
     overlap = ", overlap-corrected" if ct.overlapping else ""
     pairs = [t for t in ct.tests if t.reason]
     skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
-    what = ("Letter = higher than that column" if ct.compare == "pairs" else
+    what = ("Letter = higher than that item (paired)" if ct.grid else
+            "Letter = higher than that column" if ct.compare == "pairs" else
             f"{VS_MARKS['higher']}{VS_MARKS['lower']} = higher/lower than {ct.compare}")
     return (f"{what} (z-test p<{ct.sig_level:g}{corr}{overlap})  "
             f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
@@ -76,7 +102,8 @@ def short_legend(ct: Crosstab) -> str:
 def state_line(ct: Crosstab) -> str:
     weights = "Weighted" if ct.weighted else "Unweighted"
     flt = "; ".join(ct.filter_text) if ct.filter_text else "none"
-    return f"Banner: {banner_text(ct)} | {weights} | Filters: {flt} | {ct.base_text}"
+    what = f"Grid of {len(ct.columns)} items" if ct.grid else f"Banner: {banner_text(ct)}"
+    return f"{what} | {weights} | Filters: {flt} | {ct.base_text}"
 
 
 def banner_text(ct: Crosstab) -> str:
@@ -211,7 +238,10 @@ def _num(x: float | None, nd: int = 6) -> float | None:
 def to_json(ct: Crosstab) -> dict[str, Any]:
     q, b = ct.question, ct.banner
     return {
-        "question": {"id": q.id, "text": q.text, "type": q.type, "base": ct.base_text},
+        "question": {"id": q.id, "text": q.text, "type": "grid" if ct.grid else q.type,
+                     "base": ct.base_text},
+        # a grid's summary: its columns are the items
+        "grid": None if ct.grid is None else {"id": ct.grid.id, "items": list(ct.grid.items)},
         "banner": None if b is None else {
             "id": b.id, "label": b.short,
             "spans": [{"id": s.id, "label": s.label} for s in b.spans]},
@@ -271,6 +301,10 @@ def render_csv(ct: Crosstab) -> str:
 
 def render(ct: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
            width: int = 120, weighted_counts: bool = True) -> str:
+    if ct.grid is not None and fmt in ("text", "md"):  # a row per item
+        from heetui.output.grid_output import render_grid
+
+        return render_grid(ct, fmt, show, decimals, width)
     if fmt == "text":
         from heetui.output.text_table import render_text
 

@@ -10,13 +10,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-VarType = Literal["single", "multi", "numeric", "open"]
+VarType = Literal["single", "multi", "numeric", "open"]  # a variable's own type
 BITS_SUFFIX = "__bits"  # a multi-response variable's packed answers (see Variable.bits_column)
 MAX_PACKED = 64  # options of a multi-response variable that fit its packed column
-# every variable type, with the name a reader sees
+# every type a codebook entry can have, with the name a reader sees; a grid entry becomes
+# one single-choice variable per item (see Grid)
 TYPE_NAMES: dict[str, str] = {"single": "single", "multi": "multi", "numeric": "numeric",
-                              "open": "open-ended"}
+                              "open": "open-ended", "grid": "grid"}
 VAR_TYPES: tuple[str, ...] = tuple(TYPE_NAMES)
+GRID_TYPE = "grid"
 CATEGORICAL_TYPES: tuple[str, ...] = ("single", "multi")  # banners and filters take these
 Role = Literal["question", "segment"]
 
@@ -84,6 +86,7 @@ class Variable:
     label: str = ""  # short label for banners and lists; falls back to id
     bands: tuple[float, ...] = ()  # a numeric variable's band edges, e.g. (18, 35, 55)
     missing: tuple[MissingCode, ...] = ()  # source values imported as missing, with reasons
+    grid: str = ""  # the id of the grid this variable is an item of ("" for none)
 
     @property
     def short(self) -> str:
@@ -167,6 +170,29 @@ class Benchmark:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Grid:
+    """A rating grid (battery): items answered on one scale. Each item is a single-choice
+    variable of the codebook with the grid's options, nets and scores (``Variable.grid`` is
+    the grid's id), so it tabulates alone by any banner; the grid's summary table puts the
+    items side by side."""
+
+    id: str
+    text: str
+    items: tuple[str, ...]  # the item variables' ids, in order
+    label: str = ""
+    group: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.label or self.id
+
+
+def item_text(grid_text: str, item_label: str) -> str:
+    """An item's question text when the codebook gives none: the grid's, then the item."""
+    return f"{grid_text} — {item_label}"
+
+
 NEST = "/"  # a nested banner span: "inner/outer" (variable ids never contain it)
 
 
@@ -201,6 +227,7 @@ class Codebook:
     benchmarks: tuple[Benchmark, ...] = ()
     benchmark_note: str = ""
     banners: tuple[BannerDef, ...] = ()
+    grids: tuple[Grid, ...] = ()
     _index: dict[str, Variable] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -252,6 +279,15 @@ class Codebook:
         """A named banner by id, case-insensitively."""
         low = name.lower()
         return next((b for b in self.banners if b.id.lower() == low), None)
+
+    def grid(self, name: str) -> Grid | None:
+        """A grid by id, case-insensitively."""
+        low = name.lower()
+        return next((g for g in self.grids if g.id.lower() == low), None)
+
+    def items(self, grid: Grid) -> list[Variable]:
+        """A grid's item variables, in order."""
+        return [self._index[i] for i in grid.items]
 
     def theme_label(self, code: int) -> str:
         for t in self.themes:

@@ -6,11 +6,12 @@ was expected, so an analyst editing a codebook by hand sees all mistakes at once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from heetui.survey.codebook import (
     CATEGORICAL_TYPES,
+    GRID_TYPE,
     MIN_GROUP_FLOOR,
     NEST,
     VAR_TYPES,
@@ -18,6 +19,7 @@ from heetui.survey.codebook import (
     Benchmark,
     Codebook,
     Eligibility,
+    Grid,
     MissingCode,
     Net,
     Option,
@@ -26,6 +28,7 @@ from heetui.survey.codebook import (
     Settings,
     Theme,
     Variable,
+    item_text,
 )
 from heetui.survey.text import safe_text
 
@@ -160,7 +163,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
         if option.code in seen:
             c.add(f"{where}.options", f"option code {option.code} appears more than once")
         seen.add(option.code)
-    if vtype in CATEGORICAL_TYPES and not options:
+    if (vtype in CATEGORICAL_TYPES or vtype == GRID_TYPE) and not options:
         c.add(f"{where}.options", f"a {vtype} variable needs at least one option")
     nets: list[Net] = []
     for i, n in enumerate(c.table_list(raw, "nets", f"{where}.")):
@@ -199,12 +202,50 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
         c.add(f"{where}.bands", "only a numeric variable has bands")
         bands = []
     return Variable(
-        id=vid, text=text, type=vtype, role=role,
+        id=vid, text=text, type="single" if vtype == GRID_TYPE else vtype, role=role,
         bands=tuple(float(b) for b in bands),
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
         group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
         missing=missing,
     )
+
+
+def _item_table(c: _Collector, raw: object, where: str) -> dict[str, Any] | None:
+    if isinstance(raw, str):
+        return {"id": raw}
+    if not isinstance(raw, dict):
+        c.add(where, f"expected an item id or a table {{id = ..., label = ...}}, found {raw!r}")
+        return None
+    return raw
+
+
+def _grid(c: _Collector, raw: dict[str, Any], where: str, scale: Variable
+          ) -> tuple[Grid, list[Variable]]:
+    """A grid entry: its items become single-choice variables on the grid's scale (its
+    options, nets, scores, eligibility and group), each with its own label and text."""
+    where = f"{where}({scale.id})"
+    listed = raw.get("items")
+    if not isinstance(listed, list) or len(listed) < 2:
+        c.add(f"{where}.items", 'expected a list of at least two items such as '
+              f'[{{id = "q5_1", label = "Speed"}}, ...], found {listed!r}')
+        listed = []
+    codes = {o.code for o in scale.options}
+    items: list[Variable] = []
+    for i, it in enumerate(listed):
+        w = f"{where}.items[{i}]"
+        d = _item_table(c, it, w)
+        if d is None:
+            continue
+        iid = c.str_(d, "id", w)
+        if iid and not iid.replace("_", "").isalnum():
+            c.add(f"{w}.id", f"{iid!r} must contain only letters, digits and underscores")
+        label = c.str_(d, "label", w, required=False) or iid
+        text = c.str_(d, "text", w, required=False) or item_text(scale.text, label)
+        missing = _missing(c, d, w, codes) if "missing" in d else scale.missing
+        items.append(replace(scale, id=iid, text=text, label=label, missing=missing,
+                             grid=scale.id))
+    return Grid(scale.id, scale.text, tuple(v.id for v in items), scale.label,
+                scale.group), items
 
 
 def _names(c: _Collector, table: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -244,17 +285,23 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
     if settings.weight is not None and settings.weight == settings.id_column:
         c.add("survey.id_column", "is the weight column; expected a column of respondent ids")
     variables: list[Variable] = []
+    grids: list[Grid] = []
     roles: tuple[tuple[Role, str], ...] = (("segment", "segments"), ("question", "questions"))
     for role, key in roles:
         for i, raw in enumerate(c.table_list(data, key, "")):
             v = _variable(c, raw, f"{key}[{i}]", role)
-            if v is not None:
+            if v is not None and raw.get("type") == GRID_TYPE:
+                grid, items = _grid(c, raw, f"{key}[{i}]", v)
+                grids.append(grid)
+                variables += items
+            elif v is not None:
                 variables.append(v)
     ids: set[str] = set()
-    for v in variables:
-        if v.id in ids:
-            c.add(f"variables.{v.id}", "this id is used by more than one question or segment")
-        ids.add(v.id)
+    for name in [v.id for v in variables] + [g.id for g in grids]:
+        if name in ids:
+            c.add(f"variables.{name}", "this id is used by more than one question, segment "
+                  "or grid")
+        ids.add(name)
     for name in settings.key_attributes:
         if name not in ids:
             c.add("survey.key_attributes", f"{name!r} is not a question or segment")
@@ -280,17 +327,18 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
             continue
         benchmarks.append(Benchmark(c.str_(b, "label", f"benchmarks.items[{i}]"), float(val),
                                     str(b.get("note", ""))))
-    banners = _banners(c, data, {v.id: v for v in variables})
+    banners = _banners(c, data, {v.id: v for v in variables}, {g.id for g in grids})
     if not any(v.type != "open" for v in variables):
         c.add("questions", "the codebook has no single, multi-response or numeric variable")
     cb = Codebook(survey=survey, settings=settings, variables=tuple(variables),
                   themes=tuple(themes), benchmarks=tuple(benchmarks),
-                  benchmark_note=str(bsec.get("note", "")), banners=banners)
+                  benchmark_note=str(bsec.get("note", "")), banners=banners,
+                  grids=tuple(grids))
     return cb, c.problems
 
 
-def _banners(c: _Collector, data: dict[str, Any], variables: dict[str, Variable]
-             ) -> tuple[BannerDef, ...]:
+def _banners(c: _Collector, data: dict[str, Any], variables: dict[str, Variable],
+             grids: set[str]) -> tuple[BannerDef, ...]:
     """Named banners: an id that is not a variable's, a label, and spans of single- or
     multi-response variables ("inner/outer" nests inner within outer)."""
     out: list[BannerDef] = []
@@ -300,8 +348,9 @@ def _banners(c: _Collector, data: dict[str, Any], variables: dict[str, Variable]
         bid = c.str_(raw, "id", where)
         if bid and not bid.replace("_", "").isalnum():
             c.add(f"{where}.id", f"{bid!r} must contain only letters, digits and underscores")
-        if bid.lower() in seen or bid in variables:
-            c.add(f"{where}.id", f"{bid!r} is already the id of a banner or a variable")
+        if bid.lower() in seen or bid in variables or bid in grids:
+            c.add(f"{where}.id", f"{bid!r} is already the id of a banner, a variable or a "
+                  "grid")
         seen.add(bid.lower())
         label = c.str_(raw, "label", where, required=False) or bid
         spans = raw.get("spans")
@@ -381,6 +430,34 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
     if cb.banners:
         out["banners"] = [{"id": b.id, "label": b.label, "spans": list(b.spans)}
                           for b in cb.banners]
-    out["segments"] = [_variable_dict(v) for v in cb.segments]
-    out["questions"] = [_variable_dict(v) for v in cb.questions]
+    out["segments"] = _entries(cb, cb.segments)
+    out["questions"] = _entries(cb, cb.questions)
     return out
+
+
+def _entries(cb: Codebook, variables: list[Variable]) -> list[dict[str, Any]]:
+    """Codebook entries of variables: a grid's items as one grid entry, where its first
+    item stands."""
+    out: list[dict[str, Any]] = []
+    for v in variables:
+        grid = cb.grid(v.grid) if v.grid else None
+        if grid is None:
+            out.append(_variable_dict(v))
+        elif v.id == grid.items[0]:
+            out.append(_grid_dict(grid, cb.items(grid)))
+    return out
+
+
+def _grid_dict(grid: Grid, items: list[Variable]) -> dict[str, Any]:
+    d = _variable_dict(replace(items[0], id=grid.id, text=grid.text, label=grid.label,
+                               group=grid.group, missing=()))
+    d["type"] = GRID_TYPE
+    d["items"] = []
+    for v in items:
+        it: dict[str, Any] = {"id": v.id, "label": v.label}
+        if v.text != item_text(grid.text, v.label):
+            it["text"] = v.text
+        if v.missing:
+            it["missing"] = [_missing_dict(m) for m in v.missing]
+        d["items"].append(it)
+    return d
