@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError, Filter, parse_filter
+from heetui.engine.filters import Clause, EngineError, Filter, joined, parse_filter, where
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.comments import render_text
@@ -22,6 +22,14 @@ ALL = 10**9
 @pytest.fixture(scope="module")
 def comments() -> pl.DataFrame:
     return pl.read_parquet(bundled_survey_path() / "verbatims.parquet")
+
+
+def test_clauses_keep_their_values_beside_their_placeholders():
+    a, b = Clause("x IN (?, ?)", [1, 2]), Clause("t ILIKE ?", ["%a%"])
+    assert where([a, b]) == Clause("x IN (?, ?) AND t ILIKE ?", [1, 2, "%a%"])
+    assert where([]) == Clause("TRUE", [])
+    q = joined("SELECT ", b, " FROM v WHERE ", a, Clause(" LIMIT ?", [5]))
+    assert q == Clause("SELECT t ILIKE ? FROM v WHERE x IN (?, ?) LIMIT ?", ["%a%", 1, 2, 5])
 
 
 def ids_of(page) -> set[int]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, NamedTuple, TypeVar
 
 from heetui.survey.codebook import Codebook, Variable
 
@@ -18,8 +20,36 @@ class EngineError(Exception):
 
 
 Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
-# SQL with ? placeholders and their values: answer codes, or a numeric filter's bounds
-Condition = tuple[str, list[float]]
+P = TypeVar("P")
+
+
+class Clause(NamedTuple, Generic[P]):
+    """SQL with ? placeholders and the values they stand for, in placeholder order. A clause
+    carries its own values, so joining clauses (``where``, ``joined``) keeps every value
+    beside its placeholder; nobody lines up a parameter list by hand."""
+
+    sql: str
+    params: list[P]
+
+
+# A respondent filter's condition: its values are answer codes or a numeric filter's bounds
+Condition = Clause[float]
+# What a placeholder may stand for elsewhere (comment queries): codes, bounds, question
+# ids and search patterns, lists of theme codes, page limits
+Param = int | float | str | list[int]
+
+
+def joined(*pieces: str | Clause[P]) -> Clause[P]:
+    """SQL text and clauses joined in order, the clauses' values in the same order."""
+    sql: list[str] = []
+    params: list[P] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            sql.append(piece)
+        else:
+            sql.append(piece.sql)
+            params += piece.params
+    return Clause("".join(sql), params)
 
 
 @dataclass(frozen=True)
@@ -198,20 +228,19 @@ def condition(cb: Codebook, f: Filter) -> Condition:
                 bounds.append(f"{x} {'<=' if hi_in else '<'} ?")
                 params.append(hi)
             parts.append("(" + " AND ".join(bounds) + ")")
-        return "(" + " OR ".join(parts) + ")", params
+        return Clause("(" + " OR ".join(parts) + ")", params)
     if v.type == "multi":
         parts = [f"{ident(v.column(c))} = 1" for c in f.codes]
-        return "(" + " OR ".join(parts) + ")", []
+        return Clause("(" + " OR ".join(parts) + ")", [])
     marks = ", ".join("?" for _ in f.codes)
-    return f"{column_sql(v)} IN ({marks})", list(f.codes)
+    return Clause(f"{column_sql(v)} IN ({marks})", list(f.codes))
 
 
-def where(conditions: list[Condition]) -> Condition:
-    if not conditions:
-        return "TRUE", []
-    sql = " AND ".join(c for c, _ in conditions)
-    params = [p for _, ps in conditions for p in ps]
-    return sql, params
+def where(clauses: Sequence[Clause[P]]) -> Clause[P]:
+    """Every clause holds (TRUE when there is none)."""
+    if not clauses:
+        return Clause("TRUE", [])
+    return Clause(" AND ".join(c.sql for c in clauses), [p for c in clauses for p in c.params])
 
 
 def group_where(cb: Codebook, group: tuple[Filter, ...]) -> Condition:
@@ -233,10 +262,10 @@ def eligibility(cb: Codebook, v: Variable, packed: str | None = None
         out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
     if v.type == "multi":
         if packed is not None:
-            out.append((f"{ident(packed)} IS NOT NULL", []))
+            out.append(Clause(f"{ident(packed)} IS NOT NULL", []))
         else:
             answered = ", ".join(ident(c) for c in v.columns())
-            out.append((f"COALESCE({answered}) IS NOT NULL", []))
+            out.append(Clause(f"COALESCE({answered}) IS NOT NULL", []))
     elif v.type in ("single", "numeric"):
-        out.append((f"{ident(v.id)} IS NOT NULL", []))
+        out.append(Clause(f"{ident(v.id)} IS NOT NULL", []))
     return out

@@ -19,14 +19,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from heetui.engine.filters import (
+    Clause,
     Condition,
     EngineError,
     Filter,
+    Param,
     condition,
     describe_group,
     eligibility,
     group_where,
     ident,
+    joined,
     where,
 )
 from heetui.engine.session import Survey
@@ -124,8 +127,8 @@ def _cell_conditions(cb: Codebook, cell: CellRef) -> list[Condition]:
         conds.append(condition(cb, Filter(q.id, cell.codes)))
     conds += [condition(cb, f) for f in cell.column]
     if cell.group and cell.in_group is not None:
-        gsql, gparams = group_where(cb, cell.group)
-        conds.append((f"({gsql})" if cell.in_group else f"NOT ({gsql})", gparams))
+        group = group_where(cb, cell.group)
+        conds.append(joined("(" if cell.in_group else "NOT (", group, ")"))
     return conds
 
 
@@ -156,64 +159,85 @@ def describe(cb: Codebook, sel: Selection) -> str:
     return " · ".join(parts)
 
 
+Query = Clause[Param]  # a clause of a comment query: its values may be any Param
+ALL: Query = Clause("TRUE", [])
+
+
+def _widened(c: Condition) -> Query:
+    """A respondent condition as a clause of a comment query."""
+    return Clause(c.sql, [*c.params])
+
+
+def _respondents(cb: Codebook, sel: Selection) -> Query | None:
+    """Who the filters and the cell select, or None for everyone."""
+    conds = [condition(cb, f) for f in sel.filters]
+    if sel.cell is not None:
+        conds += _cell_conditions(cb, sel.cell)
+    return _widened(where(conds)) if conds else None
+
+
+def _is_coded(cb: Codebook, sel: Selection) -> bool:
+    """Whether the cell is one of an open question's theme table."""
+    return sel.cell is not None and cb.get(sel.cell.question).type == "open"
+
+
+def _group_clauses(cb: Codebook, sel: Selection, respondents: Query | None) -> list[Query]:
+    """The comments of the selected group, before the search and the theme filter."""
+    coded = _is_coded(cb, sel)
+    questions = _open_questions(cb, sel.cell.question if coded and sel.cell else sel.question)
+    out: list[Query] = []
+    if not questions:
+        out.append(Clause("FALSE", []))
+    elif sel.question is not None or coded:
+        out.append(Clause(f"question IN ({', '.join('?' for _ in questions)})",
+                          [*questions]))
+    # else every open question: the loader checked that comments name only those, and
+    # the string test per comment cost more than the text search itself (2M comments)
+    if coded and sel.cell is not None:
+        # a cell of an open question's theme table: its comments carrying that theme
+        out.append(Clause("respondent_id IS NOT NULL AND trim(text) <> ''", []))
+        if sel.cell.codes:
+            out.append(Clause("list_has_any(themes, ?)", [list(sel.cell.codes)]))
+    if respondents is not None:
+        # interview excerpts belong to no respondent: they show only for the whole survey
+        idc = ident(cb.settings.id_column)
+        out.append(joined(f"respondent_id IN (SELECT {idc} FROM respondents WHERE ",
+                          respondents, ")"))
+    return out
+
+
 class _Query:
+    """The clauses of one selection's comment queries, each with its own values:
+    ``respondents`` (who the filters and cell select), ``group`` (their comments),
+    ``base`` (those matching the search), ``theme`` (the theme filter, which narrows the
+    page and the total but not the per-theme counts) and ``shown`` (base and theme)."""
+
     def __init__(self, survey: Survey, sel: Selection) -> None:
         cb = survey.codebook
         if survey.bundle.verbatims is None:
             raise EngineError("This survey has no verbatim comments.")
         self.survey = survey
         self.cb = cb
-        rconds = [condition(cb, f) for f in sel.filters]
-        if sel.cell is not None:
-            rconds += _cell_conditions(cb, sel.cell)
-        self.whole = not rconds
-        self.rwhere, self.rparams = where(rconds)
-        idc = ident(cb.settings.id_column)
-        vconds: list[str] = []
-        vparams: list[object] = []
-        coded = sel.cell is not None and cb.get(sel.cell.question).type == "open"
-        questions = _open_questions(cb, sel.cell.question if coded and sel.cell else
-                                    sel.question)
-        if not questions:
-            vconds.append("FALSE")
-        elif sel.question is not None or coded:
-            vconds.append(f"question IN ({', '.join('?' for _ in questions)})")
-            vparams += questions
-        # else every open question: the loader checked that comments name only those, and
-        # the string test per comment cost more than the text search itself (2M comments)
-        if coded and sel.cell is not None:
-            # a cell of an open question's theme table: its comments carrying that theme
-            vconds.append("respondent_id IS NOT NULL AND trim(text) <> ''")
-            if sel.cell.codes:
-                vconds.append("list_has_any(themes, ?)")
-                vparams.append(list(sel.cell.codes))
-        if not self.whole:
-            # interview excerpts belong to no respondent: they show only for the whole survey
-            vconds.append(f"respondent_id IN (SELECT {idc} FROM respondents WHERE "
-                          f"{self.rwhere})")
-            vparams += self.rparams
-        self.coded = coded
-        self.cell_where, self.cell_params = " AND ".join(vconds) or "TRUE", list(vparams)
-        for term in search_terms(sel.search):
-            vconds.append("text ILIKE ? ESCAPE '\\'")
-            vparams.append(_like(term))
-        self.base_where = " AND ".join(vconds) or "TRUE"
-        self.base_params = vparams
-        # the theme filter narrows the page and the total, not the per-theme counts
-        self.theme_cond, self.theme_cond_params = (
-            ("list_has_any(themes, ?)", [list(sel.themes)]) if sel.themes else ("TRUE", []))
-        self.theme_where = f"{self.base_where} AND {self.theme_cond}"
-        self.theme_params = [*vparams, *self.theme_cond_params]
+        respondents = _respondents(cb, sel)
+        self.respondents = respondents or ALL
+        self.coded = _is_coded(cb, sel)
+        group = _group_clauses(cb, sel, respondents)
+        self.group = where(group)
+        search: list[Query] = [Clause("text ILIKE ? ESCAPE '\\'", [_like(term)])
+                               for term in search_terms(sel.search)]
+        self.base = where([*group, *search])
+        self.theme: Query = Clause("list_has_any(themes, ?)", [list(sel.themes)]) \
+            if sel.themes else ALL
+        self.shown = where([self.base, self.theme])
         self._counts: tuple[int, list[ThemeCount], int] | None = None
 
     def group_size(self) -> int:
         """Respondents in the selected group (a theme cell: those whose comments carry it)."""
         if self.coded:
-            return int(self.survey.query(
-                f"SELECT COUNT(DISTINCT respondent_id) FROM verbatims WHERE {self.cell_where}",
-                self.cell_params)[0][0])
-        return int(self.survey.query(
-            f"SELECT COUNT(*) FROM respondents WHERE {self.rwhere}", self.rparams)[0][0])
+            q = joined("SELECT COUNT(DISTINCT respondent_id) FROM verbatims WHERE ", self.group)
+        else:
+            q = joined("SELECT COUNT(*) FROM respondents WHERE ", self.respondents)
+        return int(self.survey.query(q.sql, q.params)[0][0])
 
     def people(self) -> int:
         """Distinct people behind the comments of the whole selection (see ``counts``)."""
@@ -224,16 +248,16 @@ class _Query:
         the distinct people behind the matching comments: respondents by id, interview
         excerpts (no id) at least one per attribution. One pass over the comments."""
         if self._counts is None:
-            tc = self.theme_cond
-            rows = self.survey.query(
+            tc = self.theme
+            q = joined(
                 "WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution FROM "
-                f"verbatims WHERE {self.base_where}) "
-                f"SELECT NULL, COUNT(*) FILTER (WHERE {tc}), "
-                f"COUNT(DISTINCT respondent_id) FILTER (WHERE {tc}) + COUNT(DISTINCT "
-                f"attribution) FILTER (WHERE {tc} AND respondent_id IS NULL) FROM m "
+                "verbatims WHERE ", self.base, ") "
+                "SELECT NULL, COUNT(*) FILTER (WHERE ", tc, "), "
+                "COUNT(DISTINCT respondent_id) FILTER (WHERE ", tc, ") + COUNT(DISTINCT "
+                "attribution) FILTER (WHERE ", tc, " AND respondent_id IS NULL) FROM m "
                 "UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
-                "GROUP BY t",
-                [*self.base_params, *self.theme_cond_params * 3])
+                "GROUP BY t")
+            rows = self.survey.query(q.sql, q.params)
             per = {int(t): int(n) for t, n, _ in rows if t is not None}
             n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
             self._counts = (n, [ThemeCount(t.code, t.label, per.get(t.code, 0))
@@ -241,10 +265,11 @@ class _Query:
         return self._counts
 
     def page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        return self.survey.query(
+        window: Query = Clause(" ORDER BY comment_id LIMIT ? OFFSET ?", [limit, offset])
+        q = joined(
             "SELECT comment_id, respondent_id, question, text, themes, source, attribution "
-            f"FROM verbatims WHERE {self.theme_where} ORDER BY comment_id LIMIT ? OFFSET ?",
-            [*self.theme_params, limit, offset])
+            "FROM verbatims WHERE ", self.shown, window)
+        return self.survey.query(q.sql, q.params)
 
 
 def min_group(cb: Codebook, asked: int | None = None) -> int:
