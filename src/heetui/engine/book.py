@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, resolve_variable
+from heetui.engine.grid import grid_table
 from heetui.engine.related import defines
 from heetui.engine.results import Crosstab, PairTest
 from heetui.engine.session import Survey
@@ -64,7 +65,12 @@ def book_questions(cb: Codebook, req: BookRequest) -> list[Variable]:
     """The questions a book holds, in codebook order; open-ended ones only when their
     comments are coded to themes."""
     if req.questions:
-        return [resolve_variable(cb, q, "question", allow_open=True) for q in req.questions]
+        out: list[Variable] = []
+        for q in req.questions:
+            grid = cb.grid(q) if q not in cb else None
+            out += cb.items(grid) if grid else [resolve_variable(cb, q, "question",
+                                                                 allow_open=True)]
+        return out
     pool = [v for v in cb.variables if v.type != "open" or cb.themes]
     if req.group is not None:
         groups = sorted({v.group for v in cb.variables if v.group})
@@ -80,8 +86,25 @@ def tab_book(survey: Survey, req: BookRequest, progress: Progress | None = None)
     questions = book_questions(survey.codebook, req)
     coded_ok = survey.bundle.verbatims is not None
     ids = [v.id for v in questions if v.type != "open" or coded_ok]
-    tables = tuple(crosstabs(survey, req.table, ids, progress))
+    tables = _with_grids(survey, req, ids, crosstabs(survey, req.table, ids, progress))
     return Book(req, tables, _findings(tables, req))
+
+
+def _with_grids(survey: Survey, req: BookRequest, ids: list[str], tables: list[Crosstab]
+                ) -> tuple[Crosstab, ...]:
+    """The tables with each grid's summary (unbannered: its items side by side, with the
+    book's filters, weighting and tests) before the first of its items."""
+    cb = survey.codebook
+    out: list[Crosstab] = []
+    seen: set[str] = set()
+    for qid, ct in zip(ids, tables, strict=True):
+        grid = cb.get(qid).grid
+        if grid and grid not in seen:
+            seen.add(grid)
+            out.append(grid_table(survey, replace(req.table, question=grid, banner=None,
+                                                  group=(), compare="pairs")))
+        out.append(ct)
+    return tuple(out)
 
 
 def _findings(tables: tuple[Crosstab, ...], req: BookRequest) -> tuple[Finding, ...]:

@@ -23,6 +23,7 @@ from heetui.output.book_text import (
     value_text,
 )
 from heetui.output.facts import one_line
+from heetui.output.grid_output import grid_rows
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
     base_mark,
@@ -172,9 +173,30 @@ def _finding_row(n: int, f: Finding) -> str:
             f'<td class="n">{p_text(f.p_adjusted)}</td></tr>')
 
 
+def _grid_table(i: int, ct: Crosstab) -> list[str]:
+    """A grid's summary as ``heetui tab`` shows it: a row per item, a column per scale
+    point, net and mean."""
+    heads, rows = grid_rows(ct)
+    many = " many" if len(heads) > MANY_COLUMNS else ""
+    out = [f'<section class="tab{many}" id="{anchor(i)}">',
+           f"<h2>Table {i + 1}. {h(ct.question.id)}: {h(ct.question.text)}</h2>",
+           f'<p class="state">{h(state_line(ct))}</p>', '<div class="wide"><table class="xt">',
+           "<thead>", '<tr class="heads"><th scope="col">Item</th>'
+           + "".join(f'<th colspan="2" scope="col">{breakable(x)}</th>' for x in heads)
+           + "</tr>", "</thead>", "<tbody>"]
+    out += [_line(label, [(v, "") for v in values]) for label, values in rows]
+    out += ["</tbody></table></div>"]
+    out += [f'<p class="legend">{h(x)}</p>' for x in [legend(ct), *untested_notes(ct)]]
+    out += ['<p class="back"><a href="#contents">Contents</a> · '
+            '<a href="#findings">Findings</a></p>', "</section>"]
+    return out
+
+
 def _table(i: int, ct: Crosstab) -> list[str]:
     """A table as ``heetui tab`` shows it: each banner column is two cells, the value
     (right-aligned, so that values line up) and its letters or base mark."""
+    if ct.grid is not None:
+        return _grid_table(i, ct)
     ncols = len(ct.columns)
     many = " many" if ncols > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',

@@ -90,12 +90,3 @@ def render_grid_md(gt: Crosstab, show: Show = "percent", decimals: int = 0) -> s
     lines += ["| " + " | ".join([esc(label), *values]) + " |" for label, values in rows]
     lines += ["", esc(legend(gt))]
     return "\n".join(lines) + "\n"
-
-
-def render_grid(gt: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
-                width: int = 120) -> str:
-    if fmt == "text":
-        return render_grid_text(gt, show, decimals, width)
-    if fmt == "md":
-        return render_grid_md(gt, show, decimals)
-    raise ValueError(f"unknown format {fmt!r}")

@@ -205,7 +205,11 @@ def span_titles(ct: Crosstab) -> list[str]:
 def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
               weighted_counts: bool = True) -> str:
     """A Markdown table; with a banner, its header row names each span over its first
-    column and the column headings follow as the first row."""
+    column and the column headings follow as the first row (a grid: a row per item)."""
+    if ct.grid is not None:
+        from heetui.output.grid_output import render_grid_md
+
+        return render_grid_md(ct, show, decimals)
     def esc(s: str) -> str:
         return s.replace("|", "\\|")
 
@@ -301,10 +305,6 @@ def render_csv(ct: Crosstab) -> str:
 
 def render(ct: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
            width: int = 120, weighted_counts: bool = True) -> str:
-    if ct.grid is not None and fmt in ("text", "md"):  # a row per item
-        from heetui.output.grid_output import render_grid
-
-        return render_grid(ct, fmt, show, decimals, width)
     if fmt == "text":
         from heetui.output.text_table import render_text
 

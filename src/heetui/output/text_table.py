@@ -110,6 +110,10 @@ def _title_lines(g: _Group, width: int, continued: bool) -> list[str]:
 
 def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0, width: int = 120,
                 weighted_counts: bool = True) -> str:
+    if ct.grid is not None:  # a row per item
+        from heetui.output.grid_output import render_grid_text
+
+        return render_grid_text(ct, show, decimals, width)
     rows = base_rows(ct) + body_rows(ct, show, decimals, weighted_counts=weighted_counts)
     label_w = max(16, min(44, max(len(label) for label, _ in rows) + 2, width // 3))
     heads = [column_heading(c) for c in ct.columns]
