@@ -434,13 +434,13 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         assert seen_loading and not any(seen_loading)
         assert "Stakeholder type" in status(app)
 
-        real = app_module.crosstab
+        real = app_module.table
 
         def slow(*args, **kwargs):
             time.sleep(0.6)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(app_module, "crosstab", slow)
+        monkeypatch.setattr(app_module, "table", slow)
         survey.clear_cache()
         app.set_view(replace(app.view, banner="seniority"))
         await asyncio.sleep(app_module.LOADING_DELAY + 0.2)

@@ -21,7 +21,7 @@ from heetui.output.tables import (
 from heetui.output.text_table import GAP, MAX_WORD, MIN_COLUMN, wrap_words
 
 
-def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0
+def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: bool = True
               ) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """Headings of the value columns and, per item, its label and the values as shown:
     bases first, then each measure (a mean with its SE beside it)."""
@@ -37,7 +37,7 @@ def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0
         if gt.weighted:
             values += [fixed(c.weighted_base, 1), fixed(c.effective_base, 1)]
         for r in gt.rows:
-            values.append(format_cell(r.cells[i], r, show, decimals, True, cw))
+            values.append(format_cell(r.cells[i], r, show, decimals, letters, cw))
             if r.has_se:
                 values.append(format_se(r.cells[i], r))
         rows.append((column_heading(c), values))

@@ -91,10 +91,14 @@ def short_legend(ct: Crosstab) -> str:
     overlap = ", overlap-corrected" if ct.overlapping else ""
     pairs = [t for t in ct.tests if t.reason]
     skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
-    what = ("Letter = higher than that item (paired)" if ct.grid else
-            "Letter = higher than that column" if ct.compare == "pairs" else
-            f"{VS_MARKS['higher']}{VS_MARKS['lower']} = higher/lower than {ct.compare}")
-    return (f"{what} (z-test p<{ct.sig_level:g}{corr}{overlap})  "
+    test = "z-test"
+    if ct.grid:
+        what, test, overlap = "Letter = higher than that item", "paired z-test", ""
+    elif ct.compare == "pairs":
+        what = "Letter = higher than that column"
+    else:
+        what = f"{VS_MARKS['higher']}{VS_MARKS['lower']} = higher/lower than {ct.compare}"
+    return (f"{what} ({test} p<{ct.sig_level:g}{corr}{overlap})  "
             f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
             f"not tested{skipped}  ? help")
 

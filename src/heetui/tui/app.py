@@ -20,8 +20,9 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from heetui.engine.crosstab import GROUP_COLUMN, TabRequest, crosstab, tab_ready
+from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.filters import Filter, describe_group
+from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.profile import ProfileRow
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
@@ -127,6 +128,7 @@ class HeetuiApp(ExportActions, LeanApp):
         self.codebook = survey.codebook
         first = next(v.id for v in self.codebook.questions + self.codebook.segments
                      if v.type != "open")
+        first = self.codebook.get(first).grid or first  # a grid opens on its summary
         self.view = ViewState(question=first)
         self.crosstab: Crosstab | None = None
         self._latest = Latest()
@@ -184,7 +186,8 @@ class HeetuiApp(ExportActions, LeanApp):
         against its Python part)."""
         token = self._pending = self._latest.next()
         req = self.view.request()
-        if self.survey.respondents <= INLINE_RESPONDENTS or tab_ready(self.survey, req):
+        if self.survey.respondents <= INLINE_RESPONDENTS or table_ready(self.survey,
+                                                                           self._asked(req)):
             # a quick query or none: show it in this refresh, not via a worker and back
             self._show(self.view, token, *self._compute(req))
             return
@@ -192,7 +195,12 @@ class HeetuiApp(ExportActions, LeanApp):
         self._tabulate(self.view, token)
 
     def _compute(self, req: TabRequest) -> tuple[Crosstab | None, str | None]:
-        return attempt(lambda: crosstab(self.survey, req))
+        return attempt(lambda: table(self.survey, self._asked(req)))
+
+    def _asked(self, req: TabRequest) -> TabRequest:
+        """A grid's summary sets its items side by side: the banner waits for the next
+        question."""
+        return replace(req, banner=None, group=()) if is_grid(self.survey, req) else req
 
     def prefetch(self, view: ViewState) -> None:
         """Compute ``view``'s table in the background once a choice rests on it for
@@ -203,7 +211,8 @@ class HeetuiApp(ExportActions, LeanApp):
         self.set_timer(PREFETCH_DELAY, lambda: self._start_prefetch(view))
 
     def _start_prefetch(self, view: ViewState) -> None:
-        if self._prefetching is view and not tab_ready(self.survey, view.request()):
+        if self._prefetching is view and not table_ready(self.survey,
+                                                         self._asked(view.request())):
             self._prefetch(view)
 
     @work(thread=True, group="prefetch", exit_on_error=False)
@@ -264,6 +273,8 @@ class HeetuiApp(ExportActions, LeanApp):
         v = self.view
         banner = self.crosstab.banner.describe() if self.crosstab and self.crosstab.banner \
             and not loading else (v.banner or "none")
+        if self.crosstab and self.crosstab.grid and not loading:
+            banner = "none (grid items)"
         if v.group:
             banner = "group vs rest"
         parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]

@@ -11,10 +11,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.codebook import Codebook, Grid, Variable
 
 
-def matches(v: Variable, query: str) -> bool:
+def matches(v: Variable | Grid, query: str) -> bool:
     """Every word of the query appears in the id, label or text."""
     hay = f"{v.id} {v.short} {v.text} {v.group}".casefold()
     return all(word in hay for word in query.casefold().split())
@@ -53,7 +53,10 @@ class QuestionBrowser(Vertical):
         # open-ended questions are listed when their comments are coded to themes
         order = [v for v in self.codebook.questions
                  if v.type != "open" or self.codebook.themes] + list(self.codebook.segments)
-        found = [v for v in order if matches(v, query)]
+        grids = {g.id: g for g in self.codebook.grids}
+        found = [v for v in order if matches(v, query)
+                 or (v.grid in grids and matches(grids[v.grid], query))]
+        listed: set[str] = set()
         if query.strip():  # say plainly that the list is not the whole survey
             items.append(Option(Text(f"{len(found)} of {len(order)} match "
                                      f"{query.strip()!r}"), disabled=True))
@@ -62,8 +65,13 @@ class QuestionBrowser(Vertical):
             if group != current:
                 items.append(Option(f"── {group}", disabled=True))
                 current = group
+            if v.grid in grids and v.grid not in listed:  # a grid, then its items under it
+                listed.add(v.grid)
+                g = grids[v.grid]
+                items.append(Option(Text(f"{g.id} [grid]\n  {g.label or g.text}"), id=g.id))
             kind = {"multi": " [multi]", "open": " [themes]", "numeric": " [mean]"}.get(v.type, "")
-            items.append(Option(Text(f"{v.id}{kind}\n  {v.short}"), id=v.id))
+            indent = "  " if v.grid else ""
+            items.append(Option(Text(f"{indent}{v.id}{kind}\n  {indent}{v.short}"), id=v.id))
         ol.add_options(items)
         ids = [o.id if o is not None and not o.disabled else None for o in items]
         if not query.strip() and self.current in ids:

@@ -19,6 +19,9 @@ def palette_commands(bindings: Iterable[BindingType], codebook: Codebook,
         if b.action not in ("quit", "focus_table"):
             yield SystemCommand(b.description, f"key {b.key_display or b.key}",
                                 lambda a=b.action: run_action(a))
+    for g in codebook.grids:
+        yield SystemCommand(f"Open: {g.id} (grid)", g.text,
+                            lambda i=g.id: update_view(question=i))
     for v in codebook.closed:
         yield SystemCommand(f"Open: {v.id}", v.text,
                             lambda i=v.id: update_view(question=i))

@@ -24,11 +24,13 @@ class ExportActions(App[None]):
         """Save the current table as a formatted xlsx in the working folder."""
         if self.crosstab is None:
             return
+        from heetui.output.grid_xlsx import write_grid_xlsx
         from heetui.output.xlsx import default_name, write_xlsx
 
         ct = self.crosstab
         target = Path.cwd() / default_name(ct)
-        _, error = attempt(lambda: write_xlsx(ct, target, self.codebook))
+        write = write_grid_xlsx if ct.grid else write_xlsx
+        _, error = attempt(lambda: write(ct, target, self.codebook))
         if error:
             self.notify(f"Could not save {target.name}. {error}", severity="error",
                         markup=False)

@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.engine.verbatims import CellRef
+from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
     LOW_MARK,
     UNTESTED_MARK,
@@ -71,6 +72,43 @@ class CrosstabTable(DataTable[Text]):
         cursor = self.cursor_coordinate
         self.crosstab = ct
         self.clear(columns=True)
+        if ct.grid is not None:
+            self._show_grid(ct, view, label_width)
+        else:
+            self._show_crosstab(ct, view, label_width)
+        if cursor.row < self.row_count and cursor.column < len(self.columns):
+            self.cursor_coordinate = cursor
+
+    def _show_grid(self, ct: Crosstab, view: ViewState, label_width: int) -> None:
+        """A grid's summary: a row per item (its letter and base), a column per scale
+        point, net and mean."""
+        heads, rows = grid_rows(ct, view.show, letters=view.letters)
+        keys = ["base"] + (["wbase", "ebase"] if ct.weighted else [])
+        for r in ct.rows:
+            keys += [f"m:{r.key}"] + ([f"se:{r.key}"] if r.has_se else [])
+        widths = [max([len(v[i]) for _, v in rows] + [5, min(max(len(w) for w in wrap_words(
+            h, HEADER_WRAP)), HEADER_WRAP)]) for i, h in enumerate(heads)]
+        lines = [_heading(h, w) for h, w in zip(heads, widths, strict=True)]
+        depth = min(max(len(x) for x in lines), MAX_HEADING_LINES)
+        self.header_height = depth
+        self.add_column(Text(""), key="label", width=label_width + 1)
+        for key, head, w in zip(keys, lines, widths, strict=True):
+            head = [""] * (depth - len(head)) + head[:depth]
+            self.add_column(Text("\n".join(GAP + x.rjust(w) for x in head), style="bold",
+                                 justify="right"), key=key, width=w + len(GAP))
+        measure = {f"m:{r.key}": r for r in ct.rows}
+        for i, (c, (label, values)) in enumerate(zip(ct.columns, rows, strict=True)):
+            cells = []
+            for key, value, w in zip(keys, values, widths, strict=True):
+                t = Text(GAP + value.rjust(w), style="" if key in measure else "dim")
+                sig = marks(measure[key].cells[i]) if key in measure and view.letters else ""
+                if sig:
+                    start = t.plain.rfind(sig)
+                    t.stylize("bold reverse", start, start + len(sig))
+                cells.append(t)
+            self.add_row(Text(_label(label, label_width)), *cells, key=f"item:{c.key}")
+
+    def _show_crosstab(self, ct: Crosstab, view: ViewState, label_width: int) -> None:
         cw = counts_weighted(ct, view.show)
         body = [(r, [format_cell(c, r, view.show, 0, view.letters, cw) for c in r.cells])
                 for r in ct.rows]
@@ -121,8 +159,6 @@ class CrosstabTable(DataTable[Text]):
                 se_cells = [Text(GAP + format_se(c, r).rjust(w), style="dim")
                             for c, w in zip(r.cells, widths, strict=True)]
                 self.add_row(Text(f"  {SE_LABEL}", style="dim"), *se_cells, key=f"se:{r.key}")
-        if cursor.row < self.row_count and cursor.column < len(self.columns):
-            self.cursor_coordinate = cursor
 
     def _widen(self, ct: Crosstab, widths: list[int], label_width: int) -> list[int]:
         """Widths at which no heading is shortened, where the table has room for them: a
@@ -159,10 +195,14 @@ class CrosstabTable(DataTable[Text]):
         return full[start:start + widths[i] + len(GAP)]
 
     def column_info(self, column_key: str) -> str:
-        """Which column the cursor is on: its heading, letter and span."""
+        """Which column the cursor is on: its heading, letter and span (a grid: the scale
+        point, net or mean)."""
         ct = self.crosstab
         if ct is None:
             return ""
+        if ct.grid is not None:
+            _, _, key = column_key.partition(":")
+            return next((r.display_label for r in ct.rows if r.key == key), "")
         for c, title in zip(ct.columns, span_titles(ct), strict=True):
             if c.key == column_key:
                 return column_heading(c) + (f" · {title}" if title else "")
@@ -180,6 +220,12 @@ class CrosstabTable(DataTable[Text]):
         ct = self.crosstab
         if ct is None:
             return None
+        if ct.grid is not None:  # a row per item: the item's answers in the column
+            item = row_key.partition(":")[2]
+            kind, _, key = column_key.partition(":")
+            row = next((r for r in ct.rows if r.key == key), None) if kind == "m" else None
+            return CellRef(question=item, codes=row.codes if row else (),
+                           row_label=row.label if row else "")
         column = next((c for c in ct.columns if c.key == column_key), ct.columns[0])
         kind, _, key = row_key.partition(":")
         row = next((r for r in ct.rows if r.key == key), None) if kind != "base" else None
