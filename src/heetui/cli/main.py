@@ -438,7 +438,9 @@ def cmd_import(args: argparse.Namespace) -> None:
     if isinstance(recognised, str) and recognised:
         sys.stderr.write(f"recognised {recognised}\n")
     kinds = {t: sum(v.type == t for v in cb.variables) for t in VAR_TYPES}
-    sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice, {kinds['multi']} "
+    grids = (f" ({sum(len(g.items) for g in cb.grids)} of them items of "
+             f"{len(cb.grids)} rating grid{'s' if len(cb.grids) > 1 else ''})" if cb.grids else "")
+    sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice{grids}, {kinds['multi']} "
                      f"multi-response, {kinds['numeric']} numeric, {kinds['open']} open-ended; "
                      f"edit {out / 'codebook.toml'} to fix labels\n")
 

@@ -105,12 +105,17 @@ def resolve_variable(cb: Codebook, name: str, what: str = "variable",
                      categorical: bool = False, allow_open: bool = False) -> Variable:
     """A variable by id; ``categorical`` for banners and filters (single or multi only)."""
     v = cb.find(name.strip())
+    grid = cb.grid(name.strip()) if v is None else None
+    if grid is not None:
+        raise EngineError(f"{grid.id!r} is a grid; as a {what} take one of its items: "
+                          f"{', '.join(grid.items)}.")
     if v is None:
         # every variable that would be accepted: open-ended questions tabulate by their
         # coded themes where the codebook has themes
         pool = cb.categorical if categorical else [
             x for x in cb.variables if x.type != "open" or (allow_open and cb.themes)]
-        known = ", ".join(x.id for x in pool)
+        grids = [f"{g.id} (grid)" for g in cb.grids] if what == "question" else []
+        known = ", ".join(grids + [x.id for x in pool])
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")
     if categorical and v.type == "numeric":
         if v.bands:

@@ -54,6 +54,13 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
             vtype = v.get("type", "single")
             if vtype == "open":
                 opens.append(v.get("id", ""))
+            elif vtype == "grid":  # each item a single-choice column on the grid's scale
+                for it in v.get("items", []):
+                    iid = str(it.get("id", "") if isinstance(it, dict) else it)
+                    keep.append(iid)
+                    if iid in frame.columns:
+                        converted[iid] = _codes(frame[iid], {**v, **(
+                            it if isinstance(it, dict) else {})}, iid, table)
             elif vtype == "multi":
                 cols = [option_column(str(v.get("id")), o.get("code"))
                         for o in v.get("options", []) if isinstance(o, dict)]

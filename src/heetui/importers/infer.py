@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from heetui.importers.grids import group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
 from heetui.importers.table import MRSet, Progress, SourceError, Table
 from heetui.survey.codebook import BITS_SUFFIX, option_column
@@ -172,13 +173,17 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                               "group": "Imported", "options": opts})
             at[vid] = min(where[c] for _, c in cols)
             used |= {c for _, c in cols}
+    # columns of one grid share their list of answers, so their codes agree
+    shared = {} if table.kind in ("sav", "dta") else shared_values(
+        frame, [c for c in frame.columns if c not in used and c not in table.texts],
+        MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
         if progress and (i % 10 == 0 or i == frame.width):
             progress("columns", i, frame.width)
         if col in used:
             continue
         missing = list(declared.get(col, []))
-        var = _column(frame[col], table, taken, out, opens, missing)
+        var = _column(frame[col], table, taken, out, opens, missing, shared.get(col))
         if var:
             if missing:
                 var["missing"] = missing
@@ -186,6 +191,8 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                 var["group"] = "Survey metadata"
             questions.append(var)
             at[var["id"]] = where[col]
+    numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
+    questions = group_grids(questions, numeric, at, taken, safe_id)
     questions.sort(key=lambda q: at.get(q["id"], 0))  # in the order of the file
     codebook: dict[str, Any] = {
         "survey": {"title": table.title or "Imported survey",
@@ -225,8 +232,10 @@ def _open(vid: str, s: pl.Series, text: str, opens: list[tuple[str, pl.Series]]
 
 
 def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Series],
-            opens: list[tuple[str, pl.Series]], missing: list[dict[str, Any]]
-            ) -> dict[str, Any] | None:
+            opens: list[tuple[str, pl.Series]], missing: list[dict[str, Any]],
+            shared: list[Any] | None = None) -> dict[str, Any] | None:
+    """A column as a variable (or None); ``shared``: the answers its grid's columns share,
+    to code it on (importers.grids)."""
     col = s.name
     text = table.labels.get(col, col)
     labels = table.value_labels.get(col) or {}
@@ -252,8 +261,8 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
         distinct = nonnull.n_unique()
         if table.kind not in ("sav", "dta") and _is_whole(s) and \
                 distinct <= MAX_NUMBER_CATEGORIES:
-            return _single(vid, s, [float(x) for x in nonnull.unique().to_list()], {}, text,
-                           out)
+            return _single(vid, s, [float(x) for x in shared or nonnull.unique().to_list()],
+                           {}, text, out)
         out[vid] = s.cast(pl.Float64).fill_nan(None).alias(vid)
         return {"id": vid, "type": "numeric", "text": text, "label": col, "group": "Imported"}
     if s.dtype == pl.String:
@@ -268,8 +277,8 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
         mean_len = float(mean) if isinstance(mean, int | float) else 0.0
         if distinct <= MAX_TEXT_CATEGORIES and mean_len < OPEN_TEXT_MIN_LENGTH and \
                 distinct < max(3, nonnull.len() // 2):
-            return _text_single(safe_id(col, taken), s, sorted(values, key=sort_key), {},
-                                text, out)
+            return _text_single(safe_id(col, taken), s, shared or sorted(values, key=sort_key),
+                                {}, text, out)
         return _open(safe_id(col, taken), raw, text, opens)
     return None  # dates, times and other types are not tabulated
 

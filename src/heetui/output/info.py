@@ -31,8 +31,11 @@ def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
                        "options": [{"code": o.code, "label": o.label,
                                     **({"value": o.value} if o.value is not None else {})}
                                    for o in q.options],
-                       "nets": [{"label": n.label, "codes": list(n.codes)} for n in q.nets]}
+                       "nets": [{"label": n.label, "codes": list(n.codes)} for n in q.nets],
+                       "grid": q.grid or None}
                       for q in cb.questions],
+        "grids": [{"id": g.id, "text": g.text, "label": g.short, "items": list(g.items)}
+                  for g in cb.grids],
         "segments": [{"id": p.id, "label": p.label, "type": p.type, "base": p.base,
                       "categories": [{"code": c.code, "label": c.label, "count": c.count,
                                       "percent": round(c.percent, 4)} for c in p.categories]}
@@ -59,9 +62,17 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
     for line in context if isinstance(context, list) else [context]:
         out += textwrap.wrap(f"Context: {safe_text(str(line))}", width, subsequent_indent="  ")
     out += ["", "Questions"]
+    listed: set[str] = set()
     for q in cb.questions:
-        out += textwrap.wrap(f"  {q.id} ({TYPE_NAMES[q.type]}) {safe_text(q.text)}", width,
-                             subsequent_indent="      ")
+        grid = cb.grid(q.grid) if q.grid else None
+        if grid is not None and grid.id not in listed:  # a grid, then its items under it
+            listed.add(grid.id)
+            out += textwrap.wrap(f"  {grid.id} ({TYPE_NAMES['grid']} of {len(grid.items)} "
+                                 f"items) {safe_text(grid.text)}", width,
+                                 subsequent_indent="      ")
+        indent = "    " if grid else "  "
+        out += textwrap.wrap(f"{indent}{q.id} ({TYPE_NAMES[q.type]}) {safe_text(q.text)}",
+                             width, subsequent_indent=indent + "    ")
     if cb.banners:
         out += ["", "Banners (use as --by NAME)"]
         for b in cb.banners:

@@ -1,0 +1,118 @@
+"""Rating grids recognised on import: single-choice columns that share a name prefix
+(``Q5_1 … Q5_8``) and one scale (the same options, codes and labels) become one grid entry
+of the codebook, its items in the order of the file.
+
+- the items' answers are coded on one shared list of values (``shared_values``), so that a
+  CSV's text answers get the same codes in every item, whichever answers each item has;
+- the grid's text is what its items' texts share ("How satisfied are you with: Speed" and
+  "…: Price" give "How satisfied are you with"), each item's label the rest;
+- options coded from numbers score their code, so the grid has a mean, except answers
+  whose label says no answer (Don't know, Not applicable …: importers.missing).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import polars as pl
+
+from heetui.importers.missing import MISSING_WORDS, sort_key
+from heetui.survey.codebook import item_text
+
+_ITEM = re.compile(r"^(.*?[A-Za-z].*?)[_.]?(\d+)$")
+SEPARATORS = " -–—:._?"
+MIN_SHARED_TEXT = 8  # characters of text items must share to give the grid its text
+
+
+def prefix_of(column: str) -> str | None:
+    m = _ITEM.match(column)
+    return m.group(1) if m else None
+
+
+def shared_values(frame: pl.DataFrame, columns: list[str], most: int) -> dict[str, list[Any]]:
+    """For each column in a group of at least two sharing a prefix and a kind (text, or
+    whole numbers), all with at most ``most`` distinct answers: the group's answers in
+    reading order (importers.missing.sort_key), to code every item on one list."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for col in columns:
+        p = prefix_of(col)
+        s = frame[col]
+        if p is None or not (s.dtype == pl.String or s.dtype.is_integer()):
+            continue
+        groups.setdefault((p, s.dtype == pl.String), []).append(col)
+    out: dict[str, list[Any]] = {}
+    for (_, text), cols in groups.items():
+        if len(cols) < 2:
+            continue
+        values: set[Any] = set()
+        for c in cols:
+            s = frame[c].str.strip_chars() if text else frame[c]
+            values |= {v for v in s.drop_nulls().unique().to_list() if v != ""}
+        if 2 <= len(values) <= most:
+            ordered = sorted(values, key=sort_key)
+            out.update(dict.fromkeys(cols, ordered))
+    return out
+
+
+def _scale(options: list[dict[str, Any]]) -> tuple[tuple[int, str], ...]:
+    return tuple((o["code"], o["label"]) for o in options)
+
+
+def _split_texts(texts: list[str], prefix: str) -> tuple[str, list[str]]:
+    """The grid's text and each item's label from the items' texts."""
+    shared = os.path.commonprefix(texts)
+    if len(shared) < MIN_SHARED_TEXT or len(set(texts)) < len(texts):
+        return prefix, texts
+    cut = max(shared.rfind(ch) for ch in SEPARATORS) + 1 if any(
+        ch in shared for ch in SEPARATORS) else len(shared)
+    head = shared[:cut].rstrip(SEPARATORS + " ") or prefix
+    labels = [t[cut:].strip(SEPARATORS + " ") or t for t in texts]
+    return head, labels
+
+
+def _with_scores(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Options coded from numbers score their code; answers that are no answer do not."""
+    scored = [dict(o, value=o["code"]) if not MISSING_WORDS.search(o["label"]) else dict(o)
+              for o in options]
+    return scored if sum("value" in o for o in scored) >= 2 else options
+
+
+def group_grids(questions: list[dict[str, Any]], numeric_columns: set[str],
+                at: dict[str, int], taken: set[str], safe_id: Any) -> list[dict[str, Any]]:
+    """Replace each set of single-choice questions on one scale whose source columns share
+    a prefix with one grid entry, placed where its first item was (``at``)."""
+    groups: dict[tuple[str, tuple[tuple[int, str], ...]], list[dict[str, Any]]] = {}
+    for q in questions:
+        p = prefix_of(str(q.get("label", "")))
+        if q["type"] == "single" and p is not None and q.get("group") == "Imported":
+            groups.setdefault((p, _scale(q["options"])), []).append(q)
+    grids: dict[str, dict[str, Any]] = {}
+    for (prefix, _), items in groups.items():
+        if len(items) < 2:
+            continue
+        text, labels = _split_texts([q["text"] for q in items], prefix)
+        gid = safe_id(prefix, taken)
+        options = items[0]["options"]
+        if all(str(q["label"]) in numeric_columns for q in items):
+            options = _with_scores(options)
+        grid = {"id": gid, "type": "grid", "text": text, "label": prefix, "group": "Imported",
+                "options": options, "items": []}
+        for q, label in zip(items, labels, strict=True):
+            item: dict[str, Any] = {"id": q["id"], "label": label}
+            if q["text"] != item_text(text, label):
+                item["text"] = q["text"]
+            if q.get("missing"):
+                item["missing"] = q["missing"]
+            grid["items"].append(item)
+            grids[q["id"]] = grid
+        at[gid] = min(at.get(q["id"], 0) for q in items)
+    out: list[dict[str, Any]] = []
+    for q in questions:
+        grid = grids.get(q["id"])
+        if grid is None:
+            out.append(q)
+        elif grid["items"][0]["id"] == q["id"]:
+            out.append(grid)
+    return out
