@@ -236,14 +236,13 @@ def reference(data: dict, items: list[str], weighted: bool, keep: np.ndarray | N
 # ---- comparing ----------------------------------------------------------------------------
 
 def items_of(gt) -> tuple:
-    """The summary's items: ``items`` (the first form of the result) or its columns (the
-    grid as a Crosstab: one column per item, no Total)."""
-    return tuple(gt.items) if hasattr(gt, "items") else tuple(gt.columns)
+    """The summary's items: its columns (one per item, no Total)."""
+    return tuple(gt.columns)
 
 
 def measures_of(gt) -> tuple:
-    """The summary's measures: ``measures``, or the rows of the grid as a Crosstab."""
-    return tuple(gt.measures) if hasattr(gt, "measures") else tuple(gt.rows)
+    """The summary's measures: its rows (scale points, nets, mean)."""
+    return tuple(gt.rows)
 
 
 def check(gt, ref: Ref) -> dict[str, int]:
