@@ -32,6 +32,12 @@ span (a nested span: within each outer option), and a correction spans one span 
 one row. From the command line a table can instead test each column against Total or
 against everyone not in it (--compare total|rest), marked ▲ higher or ▼ lower.
 
+Rating grids: a row per item, a column per scale point, net and mean. Items are
+answered by the same respondents, so each pair is compared with a paired z-test
+(unpooled; the variance of the difference sums each respondent's residuals from both
+items, Σw²(r_a/W_a − r_b/W_b)²); an item carries the letter of every item it is
+significantly higher than in that column.
+
 Markers: * low base (below 100); ! column not tested (base, or effective base when
 weighted, below 30). Numbers are rounded half away from zero, as in Excel and SPSS.
 """
