@@ -310,3 +310,57 @@ def test_plain_files_are_not_taken_for_a_platform_export(tmp_path):
                                        "q": [1.0, 2.0, 1.0]}), str(sav))
     r = run("import", str(sav), "-o", str(tmp_path / "c"))
     assert r.returncode == 0 and "recognised" not in r.stderr, r.stderr
+
+
+# ---- reimport with an edited codebook ------------------------------------------------------
+
+def _google_forms_file(tmp_path):
+    rows: list[list[object]] = [["Timestamp", "Email Address", "How did you hear about us?",
+                                 "Which features do you use?", "Would you recommend us?",
+                                 "Any other comments?"]]
+    for i, a in enumerate(_forms_answers()):
+        rows.append([f"2024/05/01 10:{i % 60:02d}:00 AM GMT+1", f"p{i}@example.org",
+                     a["heard"], ", ".join(a["features"] + ([a["other"]] if a["other"]
+                                                             else [])),
+                     a["recommend"], a["comment"]])
+    path = tmp_path / "Form responses 1.csv"
+    _write(path, rows)
+    return path
+
+
+def _surveymonkey_file(tmp_path):
+    path = tmp_path / "monkey.csv"
+    _write(path, _surveymonkey_rows()[0])
+    return path
+
+
+@pytest.mark.parametrize("make", [lambda p: _qualtrics(p)[0], _surveymonkey_file,
+                                  _google_forms_file])
+def test_platform_export_reimports_with_its_edited_codebook(tmp_path, make):
+    """The codebook `heetui import` wrote, edited (an option relabelled, the options
+    reordered), imports the same export again with --codebook: each multi-response option
+    keeps its respondents, whatever its label and place now."""
+    path = make(tmp_path)
+    assert run("import", str(path), "-o", str(tmp_path / "a")).returncode == 0
+    first = load_bundle(tmp_path / "a").codebook
+    multi = next(v for v in first.variables if v.type == "multi")
+    text = (tmp_path / "a" / "codebook.toml").read_text(encoding="utf-8")
+    last = multi.options[-1]
+    text = text.replace(f'{{code = {last.code}, label = "{last.label}"}}',
+                        f'{{code = {last.code}, label = "Renamed option"}}')
+    head = f'{{code = {multi.options[0].code}, label = "{multi.options[0].label}"}},\n'
+    text = text.replace(head, "", 1).replace('{code = ' + str(last.code), head.rstrip(",\n")
+                                             + ',\n    {code = ' + str(last.code), 1)
+    edited = tmp_path / "edited.toml"
+    edited.write_text(text, encoding="utf-8")
+    r = run("import", str(path), "-o", str(tmp_path / "b"), "--codebook", str(edited))
+    assert r.returncode == 0, r.stderr
+    second = load_bundle(tmp_path / "b").codebook
+    again = second.get(multi.id)
+    assert again.option(last.code).label == "Renamed option"
+    assert [o.code for o in again.options] != [o.code for o in multi.options]
+    a = crosstab(open_survey(tmp_path / "a"), TabRequest(multi.id))
+    b = crosstab(open_survey(tmp_path / "b"), TabRequest(multi.id))
+    counts_a = {r.codes: r.cells[0].count for r in a.rows if r.kind == "category"}
+    counts_b = {r.codes: r.cells[0].count for r in b.rows if r.kind == "category"}
+    assert counts_a == counts_b and a.total.base == b.total.base

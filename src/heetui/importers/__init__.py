@@ -13,7 +13,14 @@ from typing import Any
 
 import polars as pl
 
-from heetui.importers.infer import Built, build, verbatims_frame
+from heetui.importers.infer import (
+    Built,
+    build,
+    mr_set,
+    number_text,
+    safe_name,
+    verbatims_frame,
+)
 from heetui.importers.platforms import recognise
 from heetui.importers.sources import READERS, Progress, SourceError, Table, read_source
 from heetui.survey.bundle import CODEBOOK
@@ -45,44 +52,85 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
     if idc not in frame.columns:
         frame = frame.with_row_index(idc, offset=1)
     keep = [idc] + ([survey["weight"]] if survey.get("weight") else [])
-    opens = []
+    opens: list[str] = []
     converted: dict[str, pl.Series] = {}
+    sets = _Sets(table)
+    names = _source_names(frame)
     for key in ("segments", "questions"):
         for v in data.get(key, []):
-            if not isinstance(v, dict):
-                continue
-            vtype = v.get("type", "single")
-            if vtype == "open":
-                opens.append(v.get("id", ""))
-            elif vtype == "grid":  # each item a single-choice column on the grid's scale
-                for it in v.get("items", []):
-                    iid = str(it.get("id", "") if isinstance(it, dict) else it)
-                    keep.append(iid)
-                    if iid in frame.columns:
-                        converted[iid] = _codes(frame[iid], {**v, **(
-                            it if isinstance(it, dict) else {})}, iid, table)
-            elif vtype == "multi":
-                cols = [option_column(str(v.get("id")), o.get("code"))
-                        for o in v.get("options", []) if isinstance(o, dict)]
-                keep += cols
-                for c in cols:
-                    if c in frame.columns:
-                        converted[c] = _codes(frame[c], v, c, table, as_text=False)
-            else:
-                vid = str(v.get("id", ""))
-                keep.append(vid)
-                if vid in frame.columns:
-                    converted[vid] = _numbers(frame[vid], v, table) if vtype == "numeric" \
-                        else _codes(frame[vid], v, vid, table)
-    missing = [c for c in keep + opens if c not in frame.columns]
+            if isinstance(v, dict) and v.get("type") == "open":
+                opens.append(str(v.get("id", "")))
+            elif isinstance(v, dict):
+                cols = _source_columns(v, frame, table, sets, names)
+                keep += list(cols)
+                converted.update({c: s for c, s in cols.items() if s is not None})
+    missing = [c for c in keep + opens if c not in names and c not in converted]
     if missing:
         raise SourceError(f"The codebook names columns the source does not have: "
                           f"{', '.join(missing[:10])}.")
-    resp = frame.select(keep).with_columns(list(converted.values()))
+    resp = pl.DataFrame([converted[c] if c in converted else frame[names[c]].alias(c)
+                         for c in keep])
     verb = None
     if opens:
-        verb = verbatims_frame(frame[idc], [(q, frame[q]) for q in opens])
+        verb = verbatims_frame(frame[idc], [(q, frame[names[q]]) for q in opens])
     return Built(data, resp, verb)
+
+
+class _Sets:
+    """The option columns of the source's multi-response sets (SPSS sets, a platform's
+    split or joined checkbox answers), made as ``heetui import`` makes them and found by the
+    id it gives each: what a codebook it wrote calls them (``{id}_{code}``, code k for the
+    set's k-th option, whatever labels and order the analyst gave the options since)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._made: dict[str, pl.Series] | None = None
+
+    def get(self, column: str) -> pl.Series | None:
+        if self._made is None:
+            self._made = {}
+            taken = {"respondent_id"}
+            for mr in self.table.mr_sets:
+                mr_set(self.table.frame, mr, self.table, taken, self._made)
+        return self._made.get(column)
+
+
+def _source_names(frame: pl.DataFrame) -> dict[str, str]:
+    """Each source column by its own name and by the id ``heetui import`` gives it (its
+    name with other characters than letters, digits and _ made _: "Duration (in seconds)"
+    is Duration_in_seconds), so a codebook the import wrote finds its columns again."""
+    names = {safe_name(c): c for c in frame.columns}
+    names.update({c: c for c in frame.columns})
+    return names
+
+
+def _source_columns(v: dict[str, Any], frame: pl.DataFrame, table: Table, sets: _Sets,
+                    names: dict[str, str]) -> dict[str, pl.Series | None]:
+    """The bundle columns of one codebook entry, each converted from the source column its
+    id names (None: missing, which the caller reports)."""
+    vtype = v.get("type", "single")
+
+    def convert(vid: str, entry: dict[str, Any]) -> pl.Series | None:
+        col = names.get(vid)
+        if col is None:
+            return None
+        s = _numbers(frame[col], entry, table) if vtype == "numeric" else \
+            _codes(frame[col], entry, col, table, as_text=vtype != "multi")
+        return s.alias(vid)
+
+    out: dict[str, pl.Series | None] = {}
+    if vtype == "grid":  # each item a single-choice column on the grid's scale
+        for it in v.get("items", []):
+            item = it if isinstance(it, dict) else {"id": it}
+            out[str(item.get("id", ""))] = convert(str(item.get("id", "")), {**v, **item})
+    elif vtype == "multi":
+        for o in v.get("options", []):
+            c = option_column(str(v.get("id")), o.get("code") if isinstance(o, dict) else o)
+            made = sets.get(c)  # a recognised set's option column, as the import made it
+            out[c] = made if made is not None else convert(c, v)
+    else:
+        out[str(v.get("id", ""))] = convert(str(v.get("id", "")), v)
+    return out
 
 
 def _dropped(s: pl.Series, v: dict[str, Any], table: Table, options: set[Any]) -> pl.Series:
@@ -133,6 +181,9 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
                           "question")
     x = pl.select(pl.when(drop).then(None).otherwise(s.cast(pl.Float64))).to_series()
     x = x.fill_nan(None)
+    renumbered = _renumbered(x, opts) if as_text else None
+    if renumbered is not None:
+        return renumbered.alias(col)
     odd = x.filter(x.is_not_null() & (x != x.round(0)))
     if odd.len():
         raise SourceError(f"The column {col} holds {odd[0]:g}, which is not a whole-number "
@@ -142,6 +193,21 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
     if isinstance(largest, float) and largest >= 2 ** 62:
         raise SourceError(f"The column {col} holds codes too large to be answer codes")
     return x.cast(pl.Int64).alias(col)
+
+
+def _renumbered(x: pl.Series, opts: list[dict[str, Any]]) -> pl.Series | None:
+    """Codes for numbers the import renumbered (values that do not fit a code, such as
+    400000000 or 2.5, get codes 1…k labelled with the value): when some value is not an
+    option's code and every value is an option's label, the values map by label."""
+    values = [float(v) for v in x.drop_nulls().unique().to_list()]
+    codes = {o.get("code") for o in opts}
+    if all(v.is_integer() and int(v) in codes for v in values):
+        return None
+    labels = {str(o.get("label", "")).strip(): o.get("code") for o in opts}
+    mapping = {v: labels.get(number_text(v)) for v in values}
+    if any(c is None for c in mapping.values()):
+        return None
+    return x.replace_strict(mapping, default=None, return_dtype=pl.Int64)
 
 
 def _numbers(s: pl.Series, v: dict[str, Any], table: Table) -> pl.Series:

@@ -110,9 +110,9 @@ def group_grids(questions: list[dict[str, Any]], numeric_columns: set[str],
         at[gid] = min(at.get(q["id"], 0) for q in items)
     out: list[dict[str, Any]] = []
     for q in questions:
-        grid = grids.get(q["id"])
-        if grid is None:
+        owner = grids.get(q["id"])
+        if owner is None:
             out.append(q)
-        elif grid["items"][0]["id"] == q["id"]:
-            out.append(grid)
+        elif owner["items"][0]["id"] == q["id"]:
+            out.append(owner)
     return out

@@ -36,11 +36,16 @@ OPEN_TEXT_MIN_LENGTH = 25
 _PREFIX = re.compile(r"^(.*?[A-Za-z].*?)[_.]?(\d+)$")
 
 
+def safe_name(name: str) -> str:
+    """A column name as an id: letters, digits and _ only."""
+    return re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "var"
+
+
 def safe_id(name: str, taken: set[str], codes: range | None = None) -> str:
     """An id made of letters, digits and _, distinct from every column already taken in any
     letter case (DuckDB's column names ignore case). A multi-response variable (``codes``)
     takes its 0/1 columns ``{id}_{code}`` and its packed column too."""
-    base = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "var"
+    base = safe_name(name)
     out, k = base, 2
 
     def columns(vid: str) -> set[str]:
@@ -117,11 +122,12 @@ def _codes_for(keys: list[float], labels: dict[float, str]) -> tuple[dict[float,
     keys = sorted(set(keys))
     keep = all(float(k).is_integer() and 0 <= k <= MAX_CODE for k in keys)
     mapping = {k: int(k) if keep else i + 1 for i, k in enumerate(keys)}
-    options = [{"code": mapping[k], "label": labels.get(k) or _fmt(k)} for k in keys]
+    options = [{"code": mapping[k], "label": labels.get(k) or number_text(k)} for k in keys]
     return mapping, options
 
 
-def _fmt(v: float) -> str:
+def number_text(v: float) -> str:
+    """A number as an option label: whole numbers without ".0"."""
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
@@ -155,7 +161,7 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     where = {c: i for i, c in enumerate(frame.columns)}
     at: dict[str, int] = {}  # each variable's place: its first column in the source
     for mr in table.mr_sets:
-        var = _mr_set(frame, mr, table, taken, out)
+        var = mr_set(frame, mr, table, taken, out)
         if var:
             questions.append(var)
             at[var["id"]] = min(where.get(c, len(where)) for c in mr.variables)
@@ -359,7 +365,7 @@ def _ticked(s: pl.Series, mr: MRSet) -> pl.Series:
     return (s.cast(pl.Float64) == counted).fill_null(False)
 
 
-def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
+def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
             out: dict[str, pl.Series]) -> dict[str, Any] | None:
     cols = [c for c in mr.variables if c in frame.columns]
     if not cols:
@@ -391,7 +397,7 @@ def _mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
             holds = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
                                        for c in cols])
             out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
-            opts.append({"code": i, "label": labels.get(v) or _fmt(v)})
+            opts.append({"code": i, "label": labels.get(v) or number_text(v)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
             "group": "Imported", "options": opts}
 
