@@ -220,7 +220,8 @@ def test_import_recognises_text_and_number_grids_in_csv(tmp_path):
     out = tmp_path / "b"
     assert main(["import", str(src), "-o", str(out)]) == 0
     qs = {q["id"]: q for q in _written(out)}
-    assert qs["att"]["type"] == "grid" and [o["label"] for o in qs["att"]["options"]] == agree
+    assert qs["att"]["type"] == "grid"
+    assert [o["label"] for o in qs["att"]["options"]] == ["Agree", "Neither", "Disagree"]
     assert "value" not in qs["att"]["options"][0]  # text answers: no scores to guess
     assert qs["sc"]["type"] == "grid" and [o["value"] for o in qs["sc"]["options"]] == \
         [1, 2, 3, 4, 5]

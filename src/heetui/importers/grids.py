@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from heetui.importers.missing import MISSING_WORDS, sort_key
+from heetui.importers.scales import reading_order
 from heetui.survey.codebook import item_text
 
 _ITEM = re.compile(r"^(.*?[A-Za-z].*?)[_.]?(\d+)$")
@@ -34,7 +35,8 @@ def prefix_of(column: str) -> str | None:
 def shared_values(frame: pl.DataFrame, columns: list[str], most: int) -> dict[str, list[Any]]:
     """For each column in a group of at least two sharing a prefix and a kind (text, or
     whole numbers), all with at most ``most`` distinct answers: the group's answers in
-    reading order (importers.missing.sort_key), to code every item on one list."""
+    order (a familiar scale's, importers.scales, else reading order), to code every item
+    on one list."""
     groups: dict[tuple[str, bool], list[str]] = {}
     for col in columns:
         p = prefix_of(col)
@@ -51,7 +53,7 @@ def shared_values(frame: pl.DataFrame, columns: list[str], most: int) -> dict[st
             s = frame[c].str.strip_chars() if text else frame[c]
             values |= {v for v in s.drop_nulls().unique().to_list() if v != ""}
         if 2 <= len(values) <= most:
-            ordered = sorted(values, key=sort_key)
+            ordered = reading_order(values) if text else sorted(values, key=sort_key)
             out.update(dict.fromkeys(cols, ordered))
     return out
 

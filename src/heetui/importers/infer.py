@@ -24,6 +24,7 @@ import polars as pl
 
 from heetui.importers.grids import group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
+from heetui.importers.scales import reading_order
 from heetui.importers.table import MRSet, Progress, SourceError, Table
 from heetui.survey.codebook import BITS_SUFFIX, option_column
 from heetui.survey.parse import MAX_CODE
@@ -283,8 +284,8 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
         mean_len = float(mean) if isinstance(mean, int | float) else 0.0
         if distinct <= MAX_TEXT_CATEGORIES and mean_len < OPEN_TEXT_MIN_LENGTH and \
                 distinct < max(3, nonnull.len() // 2):
-            return _text_single(safe_id(col, taken), s, shared or sorted(values, key=sort_key),
-                                {}, text, out)
+            return _text_single(safe_id(col, taken), s, shared or reading_order(values), {},
+                                text, out)
         return _open(safe_id(col, taken), raw, text, opens)
     return None  # dates, times and other types are not tabulated
 
