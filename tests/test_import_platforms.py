@@ -196,16 +196,7 @@ def _forms_answers() -> list[dict]:
 
 def test_google_forms_export(tmp_path):
     answers = _forms_answers()
-    rows: list[list[object]] = [["Timestamp", "Email Address", "How did you hear about us?",
-                                 "Which features do you use?", "Would you recommend us?",
-                                 "Any other comments?"]]
-    for i, a in enumerate(answers):
-        rows.append([f"2024/05/01 10:{i % 60:02d}:00 AM GMT+1", f"p{i}@example.org",
-                     a["heard"], ", ".join(a["features"] + ([a["other"]] if a["other"]
-                                                             else [])),
-                     a["recommend"], a["comment"]])
-    path = tmp_path / "Form responses 1.csv"
-    _write(path, rows)
+    path = _google_forms_file(tmp_path)
     r = run("import", str(path), "-o", str(tmp_path / "b"))
     assert r.returncode == 0, r.stderr
     assert "recognised a Google Forms export: 4 questions, 1 multi-response" in r.stderr
