@@ -236,7 +236,7 @@ def test_import_recognises_text_and_number_grids_in_csv(tmp_path):
 
 # ---- app ----------------------------------------------------------------------------------
 
-async def test_app_opens_the_grid_and_drills_into_an_item(bundle):
+async def test_app_opens_the_grid_and_drills_into_an_item(bundle, tmp_path, monkeypatch):
     from textual.widgets import OptionList
 
     from heetui.tui.app import HeetuiApp
@@ -269,3 +269,12 @@ async def test_app_opens_the_grid_and_drills_into_an_item(bundle):
         await pilot.pause()
         chart = app.query_one(ChartView).text
         assert "Speed (A) n=" in chart and "Mean score" in chart
+        monkeypatch.chdir(tmp_path)
+        await pilot.press("g", "e")  # back to the table, and export it
+        await pilot.pause()
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(tmp_path / "heetui-sat.xlsx").active
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        assert ["Item", "Base"] == next(r for r in rows if r[0] == "Item")[:2]
+        assert [r[0] for r in rows if r[0] and str(r[0]).startswith("Price")] == ["Price (B)"]
