@@ -7,10 +7,12 @@ from dataclasses import replace
 import pytest
 from textual.widgets import OptionList, Static
 
+from heetui.engine.filters import Filter
 from heetui.engine.session import open_survey
+from heetui.engine.verbatims import CellRef, Selection, describe
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
-from heetui.tui.verbatim_screen import VerbatimScreen
+from heetui.tui.verbatim_screen import VerbatimScreen, narrowings_line
 from test_tui import burst, settle, table
 from test_verbatims import HOSTILE, _small_bundle
 
@@ -33,6 +35,23 @@ async def open_cell(app, pilot, row_key: str, column_key: str) -> None:
     t.move_cursor(row=t.get_row_index(row_key), column=t.get_column_index(column_key))
     await pilot.press("enter")
     await settle(app, pilot)
+
+
+def test_the_header_names_each_narrowing_in_the_engines_words(survey):
+    cb = survey.codebook
+    cell = CellRef("advocacy", (1,), "Agree · strongly", (Filter("stakeholder_type", (1,)),))
+    sel = Selection("improve", (Filter("seniority", (1,)), Filter("org_type", (1, 2))), cell,
+                    (1,), ' "a b" c ')
+    assert describe(cb, sel) == (
+        "Stakeholder type = HEI · advocacy = Agree · strongly · Seniority = Chair/CEO/"
+        "Executive Director · Organisation type = NHS Trust or HEI · comments on improve · "
+        "theme Funding transparency and timing · search '\"a b\" c'")
+    assert narrowings_line(cb, sel) == (
+        "Cell: Stakeholder type = HEI × advocacy = Agree · strongly │ Filter: Seniority = "
+        "Chair/CEO/Executive Director · Organisation type = NHS Trust or HEI │ Question: "
+        "improve │ Theme: Funding transparency and timing │ Search: '\"a b\" c'")
+    assert narrowings_line(cb, Selection()) == "All respondents, every comment"
+    assert describe(cb, Selection()) == "All respondents"
 
 
 async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):

@@ -132,31 +132,50 @@ def _cell_conditions(cb: Codebook, cell: CellRef) -> list[Condition]:
     return conds
 
 
-def describe(cb: Codebook, sel: Selection) -> str:
-    parts: list[str] = []
-    if sel.cell is not None:
-        c = sel.cell
+@dataclass(frozen=True)
+class Narrowing:
+    """One narrowing of a comment selection in the engine's words: ``kind`` is cell, filter,
+    question, theme or search; ``parts`` say what it keeps (a cell: its column and its row;
+    filters: one each)."""
+
+    kind: str
+    parts: tuple[str, ...]
+
+
+def _cell_parts(cb: Codebook, c: CellRef) -> tuple[str, str]:
+    if c.column:
+        column = describe_group(cb, c.column)
+    elif c.group and c.in_group is not None:
         group = describe_group(cb, c.group)
-        if c.column:
-            parts.append(describe_group(cb, c.column))
-        elif c.group and c.in_group is not None:
-            parts.append(group if c.in_group else f"Not ({group})")
-        else:
-            parts.append("Total")
-        if c.codes:
-            parts.append(f"{c.question} = {c.row_label}")
-        else:
-            parts.append(f"{c.question} (base)")
-    parts += [f.describe(cb) for f in sel.filters]
+        column = group if c.in_group else f"Not ({group})"
+    else:
+        column = "Total"
+    return column, f"{c.question} = {c.row_label}" if c.codes else f"{c.question} (base)"
+
+
+def narrowings(cb: Codebook, sel: Selection) -> list[Narrowing]:
+    """Every narrowing of a selection, in the order ``describe`` names them."""
+    out = []
+    if sel.cell is not None:
+        out.append(Narrowing("cell", _cell_parts(cb, sel.cell)))
+    if sel.filters:
+        out.append(Narrowing("filter", tuple(f.describe(cb) for f in sel.filters)))
     if sel.question:
-        parts.append(f"comments on {sel.question}")
+        out.append(Narrowing("question", (sel.question,)))
     if sel.themes:
-        parts.append("theme " + " or ".join(cb.theme_label(t) for t in sel.themes))
+        out.append(Narrowing("theme", (" or ".join(cb.theme_label(t) for t in sel.themes),)))
     if sel.search.strip():
-        parts.append(f"search {sel.search.strip()!r}")
-    if not parts:
-        parts.append("All respondents")
-    return " · ".join(parts)
+        out.append(Narrowing("search", (repr(sel.search.strip()),)))
+    return out
+
+
+_LEAD = {"question": "comments on ", "theme": "theme ", "search": "search "}
+
+
+def describe(cb: Codebook, sel: Selection) -> str:
+    """A selection in one line, as outputs and refusals name it."""
+    return " · ".join(_LEAD.get(n.kind, "") + part for n in narrowings(cb, sel)
+                      for part in n.parts) or "All respondents"
 
 
 Query = Clause[Param]  # a clause of a comment query: its values may be any Param

@@ -21,7 +21,7 @@ from heetui.engine.verbatims import (
     Selection,
     Verbatim,
     VerbatimPage,
-    describe,
+    narrowings,
     verbatims,
 )
 from heetui.output.comments import attribute_line, heading, summary
@@ -53,20 +53,10 @@ def comment_text(v: Verbatim, terms: tuple[str, ...]) -> Text:
     return t
 
 
-def narrowings(cb: Codebook, sel: Selection) -> str:
-    """Every narrowing of a selection, each named: the cell, the filters, the question, the
-    theme and the search (the engine's wording of each)."""
-    parts = []
-    if sel.cell is not None:
-        parts.append("Cell: " + describe(cb, Selection(cell=sel.cell)).replace(" · ", " × "))
-    if sel.filters:
-        parts.append("Filter: " + describe(cb, Selection(filters=sel.filters)))
-    if sel.question:
-        parts.append(f"Question: {sel.question}")
-    if sel.themes:
-        parts.append("Theme: " + " or ".join(cb.theme_label(t) for t in sel.themes))
-    if sel.search.strip():
-        parts.append(f"Search: {sel.search.strip()!r}")
+def narrowings_line(cb: Codebook, sel: Selection) -> str:
+    """Every narrowing of a selection, each named (the engine's ``narrowings``)."""
+    parts = [f"{n.kind.capitalize()}: {(' × ' if n.kind == 'cell' else ' · ').join(n.parts)}"
+             for n in narrowings(cb, sel)]
     return safe_text(" │ ".join(parts) or "All respondents, every comment")
 
 
@@ -156,7 +146,7 @@ class VerbatimScreen(Screen[None]):
 
     def _header(self, second: str) -> None:
         self.query_one("#vsummary", Static).update(
-            f"{narrowings(self.survey.codebook, self.selection)}\n{second}")
+            f"{narrowings_line(self.survey.codebook, self.selection)}\n{second}")
 
     def _fill(self, page: VerbatimPage | None, error: str | None) -> None:
         lst = self.query_one("#vlist", OptionList)
