@@ -43,7 +43,7 @@ from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 from heetui.tui.state import ViewState
-from heetui.tui.table_view import CrosstabTable
+from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
@@ -170,7 +170,7 @@ class HeetuiApp(ExportActions, LeanApp):
 
     @property
     def label_width(self) -> int:
-        return 26 if self._narrow else 34
+        return NARROW_LABEL_WIDTH if self._narrow else LABEL_WIDTH
 
     # ---- tabulation --------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from heetui.output.tables import (
 from heetui.output.text_table import wrap_words
 from heetui.tui.state import ViewState
 
-LABEL_WIDTH = 34
+LABEL_WIDTH = 34  # the row labels' column
+NARROW_LABEL_WIDTH = 26  # on a terminal narrower than the app's NARROW (no question list)
 HEADER_WRAP = 13  # a heading wraps at words to this width
 MAX_HEADING_LINES = 3
 HEADER_MAX = 30  # a heading may widen its column to this, where the table has room
