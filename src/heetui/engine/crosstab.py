@@ -1,28 +1,27 @@
-"""Crosstabs: one grouped DuckDB pass per (question, banner, filters), then plain Python.
+"""Crosstabs: one grouped DuckDB pass per (question, banner, filters), then numpy.
 
 The query groups base respondents by banner membership (the banner's code, or the
 0/1 bits of a multi-response banner) and, for single-choice questions, by answer code,
 returning count, Σw and Σw² per group (and per option/net for multi-response questions).
-Every column, cell, overlap and test is then a sum over those few groups, so weighted and
-unweighted results, letters and overlap corrections all come from one scan.
+Every column, cell, overlap and test is then a sum over those few groups
+(engine.tabulation), so weighted and unweighted results, letters and overlap corrections
+all come from one scan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 
 from heetui.engine.banner import (
     Banner,
-    ColumnSpec,
     Field,
     Span,
     column_specs,
     key_fields,
     key_sql,
-    letters_for,
     resolve_banner,
     unsigned,
 )
@@ -38,35 +37,21 @@ from heetui.engine.filters import (
     resolve_variable,
     where,
 )
-from heetui.engine.numeric import summary_rows
-from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row, RowKind
+from heetui.engine.results import Column, Crosstab, PairTest
 from heetui.engine.session import Survey
-from heetui.engine.stats import (
-    ZTest,
-    adjust,
-    covariance_from_moments,
-    effective_base,
-    mean_from_moments,
-    mean_z,
-    normal_p_two_sided,
-    proportion_z,
-    significant_at,
+from heetui.engine.stats import ZTest
+from heetui.engine.tabulation import (
+    Grouped,
+    Marks,
+    Settings,
+    not_tested,
+    row_marks,
+    stack,
+    tables,
 )
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
-
-
-@dataclass(frozen=True)
-class Grouped:
-    """Sums per group of base respondents (G groups)."""
-
-    bkey: np.ndarray  # (G,) the banner's grouping key (see engine.banner)
-    qcode: np.ndarray  # (G,) answer code of a single-choice question (-1 for multi)
-    base: np.ndarray  # (G, 3): count, Σw, Σw²
-    items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
-    moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
-    xvalue: np.ndarray | None = None  # (G,) a numeric question's value in each group
 
 
 @dataclass(frozen=True)
@@ -274,52 +259,27 @@ def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
                    moments=np.zeros((g, 2, 6)))
 
 
-# ---- rows -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _RowDef:
-    key: str
-    label: str
-    kind: RowKind
-    codes: tuple[int, ...]
-    item: int | None = None  # multi-response: index into Grouped.items
-    values: dict[int, float] | None = None  # mean/score: value per answer code
-    numeric: bool = False  # the mean of a numeric variable
-
-    @property
-    def is_mean(self) -> bool:
-        return self.numeric or self.values is not None
-
-
-def _row_defs(q: Variable) -> list[_RowDef]:
-    if q.type == "numeric":
-        return [_RowDef("mean", "Mean", "mean", (), numeric=True)]
-    multi = q.type == "multi"
-    defs = [_RowDef(str(o.code), o.label, "category", (o.code,), i if multi else None)
-            for i, o in enumerate(q.options)]
-    defs += [_RowDef(f"net{j + 1}", n.label, "net", n.codes,
-                     len(q.options) + j if multi else None) for j, n in enumerate(q.nets)]
-    if multi:
-        return defs
-    if q.has_mean:
-        vals = {o.code: o.value for o in q.options if o.value is not None}
-        defs.append(_RowDef("mean", "Mean score", "mean", tuple(vals), values=vals))
-    for s in q.scores:
-        vals = {o.code: 100.0 * ((o.code in s.plus) - (o.code in s.minus)) for o in q.options}
-        defs.append(_RowDef(s.id, s.label, "score", s.plus + s.minus, values=vals))
-    return defs
-
-
 # ---- the crosstab -----------------------------------------------------------------------
 
 def resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, bool]:
     """The request's question (a coded view of an open one), its banner, and whether it is
     coded; every mistake in the request raises EngineError here, before any query."""
+    q, coded = resolve_question(survey, req.question)
+    return q, resolve_banner_of(survey, req), coded
+
+
+def resolve_question(survey: Survey, name: str) -> tuple[Variable, bool]:
+    """A question to tabulate (an open one: the view of its coded themes), and whether it
+    is coded."""
+    q = resolve_variable(survey.codebook, name, "question", allow_open=True)
+    if q.type == "open":
+        return coded_view(survey, q), True
+    return q, False
+
+
+def resolve_banner_of(survey: Survey, req: TabRequest) -> Banner | None:
+    """The request's banner (or a profile's group banner), once its settings are checked."""
     cb = survey.codebook
-    q = resolve_variable(cb, req.question, "question", allow_open=True)
-    coded = q.type == "open"
-    if coded:
-        q = coded_view(survey, q)
     if req.group:
         if req.against not in ("rest", "total"):
             raise EngineError(f"Compare the group against rest or total, not {req.against!r}.")
@@ -336,7 +296,7 @@ def resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, b
         raise EngineError(f"The significance level must be between 0 and 1, not {req.sig_level}.")
     if req.correction not in CORRECTIONS:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
-    return q, b, coded
+    return b
 
 
 def tab_ready(survey: Survey, req: TabRequest) -> bool:
@@ -352,247 +312,49 @@ def tab_ready(survey: Survey, req: TabRequest) -> bool:
 
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     q, b, coded = resolve(survey, req)
-    return tabulate(survey, req, q, b, coded,
-                    grouped(survey, q, b, req.filters, coded, req.group))
+    return tabulate(survey, req, b, [(q, coded, grouped(survey, q, b, req.filters, coded,
+                                                         req.group))])[0]
 
 
-def tabulate(survey: Survey, req: TabRequest, q: Variable, b: Banner | None, coded: bool,
-             g: Grouped) -> Crosstab:
-    """The crosstab of a resolved request from its grouped sums (however they were
-    queried: alone, or with other questions in one scan, see engine.survey_wide)."""
+def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
+             parts: Sequence[tuple[Variable, bool, Grouped]]) -> list[Crosstab]:
+    """The crosstabs of resolved questions (each with whether it is coded, and its grouped
+    sums however they were queried: alone, or with other questions in one scan, see
+    engine.survey_wide) by the request's banner ``b``, computed together
+    (engine.tabulation)."""
     cb = survey.codebook
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
-    calc = _Calc(g, req.weighted)
-    specs = column_specs(b, _fields(b), g.bkey)
+    compare = "pairs" if req.group else req.compare
+    st = stack([(q, g) for q, _, g in parts])
+    specs = column_specs(b, _fields(b), st.bkey)
     if req.group and req.against == "total":  # "Everyone" overlaps the group
         specs[-1] = replace(specs[-1], member=specs[0].member)
-    member = np.array([s.member for s in specs]).reshape(len(specs), len(g.bkey))
-    bases = member @ g.base  # (C, 3)
-    letters = [None, *letters_for(len(specs) - 1)]
     spans = b.spans if b else ()
-    columns: list[Column] = []
-    for i, s in enumerate(specs):
-        n, sw, _ = bases[i]
-        eff = calc.effective(bases[i])
-        why = None if i == 0 else _not_tested(req.weighted, float(sw), eff, min_test)
-        columns.append(Column(
-            key=s.key, label=s.label, letter=letters[i], code=s.code,
-            base=int(n), weighted_base=float(sw), effective_base=eff,
-            low_base=bool(n < low), tested=i > 0 and why is None, not_tested=why,
-            span=None if s.span is None else spans[s.span].id, filters=s.filters,
-            heading=s.heading, group=s.group))
-    compare = "pairs" if req.group else req.compare
-    plan = _plan(specs, columns, member, calc, compare, min_test)
-    rows: list[Row] = []
-    tests: list[PairTest] = []
-    for rd in _row_defs(q):
-        cells, row_tests = calc.row(rd, columns, plan, req)
-        rows.append(Row(rd.key, rd.label, rd.kind, rd.codes, tuple(cells)))
-        tests += row_tests
-    if g.xvalue is not None:  # a numeric question: its full summary under the mean
-        rows += summary_rows(g.xvalue, g.base, member, req.weighted)
-    return Crosstab(
+    done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
+                  Settings(req.weighted, req.sig_level, req.correction, compare, low, min_test))
+    filter_text = tuple(f.describe(cb) for f in req.filters)
+    overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
+                   or req.against == "total" and bool(req.group))
+    return [Crosstab(
         question=q, banner=b, weighted=req.weighted, filters=req.filters,
-        filter_text=tuple(f.describe(cb) for f in req.filters),
+        filter_text=filter_text,
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
-        columns=tuple(columns), rows=tuple(rows), sig_level=req.sig_level,
-        correction=req.correction, low_base=low, min_test_base=min_test,
-        overlapping=any(s.overlapping for s in spans) or compare == "total"
-        or req.against == "total" and bool(req.group),
-        tests=tuple(tests), group=req.group, compare=compare)
+        columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
+        low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
+        group=req.group, compare=compare) for (q, coded, _), t in zip(parts, done, strict=True)]
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The tests of a table: memberships of the columns and of any comparison columns
-    (a column's rest), and the pairs (i, j, family) tested; a family is the set of tests a
-    multiplicity correction spans (one span, within one row)."""
-
-    member: np.ndarray  # (K, G): the C table columns, then the comparison columns
-    pairs: tuple[tuple[int, int, int], ...]
-    untestable: dict[int, str]  # comparison columns too small to test, with the reason
-    compare: str
-    base_sw: np.ndarray  # (K,) Σw (or n) of each column's base: the same for every row
-    base_sw2: np.ndarray  # (K,) Σw² (or n)
-    shared_sw2: dict[tuple[int, int, int], float]  # Σw² of the respondents in both
-
-    def shared(self, pair: tuple[int, int, int]) -> npt.NDArray[np.bool_]:
-        """Groups whose respondents are in both columns of a pair."""
-        # numpy's stubs type a row of an array as Any; memberships are boolean
-        both: npt.NDArray[np.bool_] = self.member[pair[0]] & self.member[pair[1]]
-        return both
-
-
-def _with_sums(member: np.ndarray, pairs: tuple[tuple[int, int, int], ...],
-               untestable: dict[int, str], compare: str, calc: _Calc) -> _Plan:
-    shared = {p: float((member[p[0]] & member[p[1]]) @ calc.sw2) for p in pairs}
-    return _Plan(member, pairs, untestable, compare, member @ calc.sw, member @ calc.sw2,
-                 shared)
-
-
-def _plan(specs: list[ColumnSpec], columns: list[Column], member: np.ndarray, calc: _Calc,
-          compare: str, min_test: int) -> _Plan:
-    tested = [i for i, c in enumerate(columns) if c.tested]
-    if compare == "pairs":
-        pairs = tuple((x, y, specs[x].span or 0) for x in tested for y in tested
-                      if x < y and specs[x].test_group == specs[y].test_group)
-        return _with_sums(member, pairs, {}, compare, calc)
-    if compare == "total":
-        return _with_sums(member, tuple((x, 0, specs[x].span or 0) for x in tested), {},
-                          compare, calc)
-    rest = ~member[tested]  # every respondent of the table who is not in the column
-    untestable: dict[int, str] = {}
-    for k, r in enumerate(rest):
-        base = calc.base_of(r)
-        why = _not_tested(calc.weighted, base[1], calc.effective(base), min_test)
-        if why:
-            untestable[len(columns) + k] = f"the rest of the column: {why}"
-    return _with_sums(np.vstack([member, rest]),
-                      tuple((x, len(columns) + k, specs[x].span or 0)
-                            for k, x in enumerate(tested)), untestable, compare, calc)
-
-
-def _not_tested(weighted: bool, sw: float, eff: float, min_test: int) -> str | None:
-    """Why a banner column is left out of the tests, or None. Weighted tests count the
-    effective base, so respondents with weight 0 do not make a column testable."""
-    if weighted and sw <= 0:
-        return "no weight in the column (sum of weights 0)"
-    if eff < min_test:
-        return f"{'effective base' if weighted else 'base'} below {min_test}"
-    return None
-
-
-class _Calc:
-    """Sums over groups for one crosstab, under the weighted or unweighted estimate."""
-
-    def __init__(self, g: Grouped, weighted: bool) -> None:
-        self.g = g
-        self.weighted = weighted
-        n = g.base[:, 0]
-        # the estimate's (Σw, Σw²): real weights, or 1 per respondent
-        self.sw = g.base[:, 1] if weighted else n
-        self.sw2 = g.base[:, 2] if weighted else n
-
-    def effective(self, base_row: np.ndarray) -> float:
-        n, sw, sw2 = base_row
-        return effective_base(sw, sw2) if self.weighted else float(n)
-
-    def _hits(self, rd: _RowDef, member: np.ndarray) -> npt.NDArray[np.float64]:
-        """(C, 2): count and Σw of respondents in each column who are in the row."""
-        g = self.g
-        # numpy's stubs type these products as Any; the sums are float64
-        hits: npt.NDArray[np.float64]
-        if rd.item is not None:
-            hits = member @ g.items[:, rd.item, :]
-        else:
-            in_row = (g.qcode == rd.codes[0] if len(rd.codes) == 1
-                      else np.isin(g.qcode, rd.codes))
-            hits = (member & in_row) @ g.base[:, :2]
-        return hits
-
-    def base_of(self, member: np.ndarray) -> np.ndarray:
-        """count, Σw, Σw² of the respondents in a set of groups."""
-        return np.asarray(member @ self.g.base, dtype=np.float64)
-
-    def row(self, rd: _RowDef, columns: list[Column], plan: _Plan, req: TabRequest
-            ) -> tuple[list[Cell], list[PairTest]]:
-        g = self.g
-        member = plan.member
-        base_est = plan.base_sw
-        stats: dict[tuple[int, int, int], ZTest] = {}
-        testable = [p for p in plan.pairs if p[1] not in plan.untestable]
-        stats.update({p: ZTest(None, plan.untestable[p[1]]) for p in plan.pairs
-                      if p[1] in plan.untestable})
-        if not rd.is_mean:
-            hits = self._hits(rd, member)
-            est = hits[:, 1] if self.weighted else hits[:, 0]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                prop = np.where(base_est > 0, est / np.where(base_est > 0, base_est, 1), np.nan)
-            sw2 = plan.base_sw2
-            for p in testable:
-                x, y, _ = p
-                stats[p] = proportion_z(prop[x], base_est[x], sw2[x], prop[y], base_est[y],
-                                        sw2[y], plan.shared_sw2[p])
-        else:
-            mom = self._moments(rd)
-            col_m = member @ mom
-            means = [mean_from_moments(col_m[i]) for i in range(len(member))]
-            for p in testable:
-                mx, my = means[p[0]], means[p[1]]
-                cov = (covariance_from_moments(plan.shared(p) @ mom, mx, my)
-                       if mx is not None and my is not None else 0.0)
-                stats[p] = mean_z(mx, my, cov)
-            in_mean = self._in_mean(rd)
-            counts = (member & in_mean) @ g.base[:, :2]
-        shown = [None if np.isnan(x) else 100.0 * float(x) for x in prop] if not rd.is_mean \
-            else [m.mean if m else None for m in means]
-        marks, tests = _marks(rd.key, columns, stats, req, plan.compare, shown)
-        cells = []
-        for i in range(len(columns)):
-            sig, vs = marks[i]
-            if not rd.is_mean:
-                pct = None if np.isnan(prop[i]) else 100.0 * float(prop[i])
-                cells.append(Cell(int(hits[i, 0]), float(hits[i, 1]), pct, sig=sig, vs=vs))
-            else:
-                m = means[i]
-                cells.append(Cell(int(counts[i, 0]), float(counts[i, 1]), None,
-                                  m.mean if m else None, m.se if m else None, sig, vs))
-        return cells, tests
-
-    def _in_mean(self, rd: _RowDef) -> np.ndarray:
-        """Groups of respondents counted in a mean (categorical: answers with a value)."""
-        if rd.numeric or rd.values is None:
-            return np.ones(len(self.g.qcode), dtype=bool)
-        return np.isin(self.g.qcode, list(rd.values))
-
-    def _moments(self, rd: _RowDef) -> np.ndarray:
-        """(G, 6) moment sums per group under the current estimate (see stats.N … W2X2)."""
-        g = self.g
-        if rd.numeric:
-            return g.moments[:, 0 if self.weighted else 1]
-        assert rd.values is not None
-        x = np.array([rd.values.get(int(c), 0.0) for c in g.qcode])
-        keep = self._in_mean(rd).astype(float)
-        n, sw, sw2 = g.base[:, 0] * keep, self.sw * keep, self.sw2 * keep
-        return np.column_stack([n, sw, sw * x, sw2, sw2 * x, sw2 * x * x])
-
-
-Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than total/rest
+_not_tested = not_tested  # engine.grid tests its item columns by the same rule
 
 
 def _marks(row_key: str, columns: list[Column], stats: dict[tuple[int, int, int], ZTest],
            req: TabRequest, compare: str, values: list[float | None]
            ) -> tuple[list[Marks], list[PairTest]]:
-    """Each column's marks and every test; the correction adjusts the p-values of one
-    family (a span, within this row) together; untested pairs keep their reason and stay
-    out of it."""
-    pvals = {p: normal_p_two_sided(t.z) for p, t in stats.items() if t.z is not None}
-    adj: dict[tuple[int, int, int], float] = {}
-    for fam in {p[2] for p in pvals}:
-        keys = [p for p in pvals if p[2] == fam]
-        adj.update(zip(keys, adjust([pvals[k] for k in keys], req.correction), strict=True))
-    won: list[list[int]] = [[] for _ in columns]
-    vs: list[str | None] = [None] * len(columns)
-    tests = []
-    for p, t in stats.items():
-        x, y, _ = p
-        a = columns[x].letter or ""
-        b = "Total" if y == 0 else columns[y].letter or "" if y < len(columns) else "Rest"
-        if t.z is None:
-            tests.append(PairTest(row_key, a, b, None, None, None, False, t.reason,
-                                  values[x], values[y]))
-            continue
-        significant = significant_at(adj[p], t.z, req.sig_level)
-        if significant and compare == "pairs":
-            winner, loser = (x, y) if t.z > 0 else (y, x)
-            won[winner].append(loser)
-        elif significant:
-            vs[x] = "higher" if t.z > 0 else "lower"
-        tests.append(PairTest(row_key, a, b, t.z, pvals[p], adj[p], significant, None,
-                              values[x], values[y]))
-    return [(tuple(columns[i].letter or "" for i in sorted(w)), v)
-            for w, v in zip(won, vs, strict=True)], tests
+    """Each column's marks and every test of one row from its tests by pair (engine.grid
+    uses it; see tabulation.row_marks)."""
+    return row_marks(row_key, columns, list(stats), [(t.z, t.reason) for t in stats.values()],
+                     values, req.sig_level, req.correction, compare)
 
 
 def base_text(cb: Codebook, q: Variable) -> str:

@@ -29,8 +29,16 @@ import numpy as np
 from heetui.engine.choices import CORRECTIONS, Correction
 
 
+def effective_bases(sw: np.ndarray, sw2: np.ndarray) -> np.ndarray:
+    """Kish's effective base of each column, 0 where no column has weight."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eff: np.ndarray = np.where(sw2 > 0, sw * sw / sw2, 0.0)
+    return eff
+
+
 def effective_base(sw: float, sw2: float) -> float:
-    return sw * sw / sw2 if sw2 > 0 else 0.0
+    return float(effective_bases(np.asarray(sw, dtype=np.float64),
+                                 np.asarray(sw2, dtype=np.float64)))
 
 
 def normal_p_two_sided(z: float) -> float:
@@ -49,29 +57,41 @@ NO_WEIGHT = "a column has no weight (sum of weights 0)"
 NO_VARIATION = "no variation: every respondent compared gave the same answer"
 SAME_RESPONDENTS = "the two columns hold the same respondents"
 NO_MEAN = "a column has no mean or fewer than two respondents"
+# why a pair was not tested, by the index the array tests below return (0: it was tested)
+REASONS: tuple[str | None, ...] = (None, NO_WEIGHT, SAME_RESPONDENTS, NO_VARIATION, NO_MEAN)
+_WEIGHT, _SAME, _VARIATION, _MEAN = range(1, 5)
+
+Array = np.ndarray
 
 
-def _degenerate(factor: float, scale: float) -> bool:
+def _degenerate(factor: Array, scale: Array) -> Array:
     """A variance factor that is zero up to rounding, relative to its terms' size."""
-    return factor <= 1e-12 * scale
+    zero: Array = factor <= 1e-12 * scale
+    return zero
 
 
-def proportion_z(p1: float, w1: float, s1: float, p2: float, w2: float, s2: float,
-                 s12: float = 0.0) -> ZTest:
+def _tested(z: Array, conditions: list[Array], reasons: list[int]) -> tuple[Array, Array]:
+    """z where no condition holds, else NaN; and the index in REASONS of the first
+    condition that holds (0 where none does)."""
+    why = np.select(conditions, reasons, 0)
+    return np.where(why == 0, z, np.nan), why
+
+
+def proportion_zs(p1: Array, w1: Array, s1: Array, p2: Array, w2: Array, s2: Array,
+                  s12: Array) -> tuple[Array, Array]:
     """z for p1 − p2 from each column's Σw (w) and Σw² (s) and the Σw² of the respondents
-    in both (s12). Unweighted, pass counts for all three sums."""
-    if w1 <= 0 or w2 <= 0 or s1 <= 0 or s2 <= 0:
-        return ZTest(None, NO_WEIGHT)
-    e1, e2 = w1 * w1 / s1, w2 * w2 / s2
-    pooled = (p1 * e1 + p2 * e2) / (e1 + e2)
-    a, b = s1 / (w1 * w1), s2 / (w2 * w2)
-    factor = a + b - 2.0 * s12 / (w1 * w2)
-    if _degenerate(factor, a + b):
-        return ZTest(None, SAME_RESPONDENTS)
-    var = pooled * (1.0 - pooled) * factor
-    if var <= 1e-15 * factor:
-        return ZTest(None, NO_VARIATION)
-    return ZTest((p1 - p2) / math.sqrt(var))
+    in both (s12), element by element; unweighted, counts for all three sums. Returns z
+    (NaN where the pair cannot be tested) and why not (an index into REASONS)."""
+    with np.errstate(all="ignore"):
+        e1, e2 = w1 * w1 / s1, w2 * w2 / s2
+        pooled = (p1 * e1 + p2 * e2) / (e1 + e2)
+        a, b = s1 / (w1 * w1), s2 / (w2 * w2)
+        factor = a + b - 2.0 * s12 / (w1 * w2)
+        var = pooled * (1.0 - pooled) * factor
+        z = (p1 - p2) / np.sqrt(var)
+        return _tested(z, [(w1 <= 0) | (w2 <= 0) | (s1 <= 0) | (s2 <= 0),
+                           _degenerate(factor, a + b), var <= 1e-15 * factor],
+                       [_WEIGHT, _SAME, _VARIATION])
 
 
 @dataclass(frozen=True)
@@ -86,41 +106,50 @@ class MeanStat:
 # (unweighted: w = 1). Every mean, SE and covariance below is computed from them.
 N, W, WX, W2, W2X, W2X2 = range(6)
 
+# A column's mean by the arrays means_from_moments returns: mean, SE, n and Σw
+Means = tuple[Array, Array, Array, Array]
+
+
+def means_from_moments(m: Array) -> Means:
+    """Weighted means with their linearised SE, SE² = n/(n−1) · Σw²(x − x̄)² / (Σw)², from
+    moment sums (…, 6): the mean (NaN without respondents or weight), its SE (NaN also
+    for fewer than two respondents), n and Σw."""
+    n, w = np.round(m[..., N]), m[..., W]
+    with np.errstate(all="ignore"):
+        mean = m[..., WX] / w
+        ss = m[..., W2X2] - 2 * mean * m[..., W2X] + mean * mean * m[..., W2]
+        se = np.sqrt(n / (n - 1) * np.maximum(ss, 0.0) / (w * w))
+    has = (n != 0) & (w > 0)
+    return np.where(has, mean, np.nan), np.where(has & (n >= 2), se, np.nan), n, w
+
 
 def mean_from_moments(m: np.ndarray) -> MeanStat | None:
-    """Weighted mean with its linearised SE: SE² = n/(n−1) · Σw²(x − x̄)² / (Σw)²."""
-    n, w = int(round(m[N])), float(m[W])
-    if n == 0 or w <= 0:
+    """The mean of one set of moment sums (see means_from_moments), or None."""
+    mean, se, n, w = (float(a) for a in means_from_moments(np.asarray(m, dtype=np.float64)))
+    if math.isnan(mean):
         return None
-    mean = float(m[WX]) / w
-    if n < 2:
-        return MeanStat(mean, None, n, w)
-    ss = float(m[W2X2] - 2 * mean * m[W2X] + mean * mean * m[W2])
-    var = n / (n - 1) * max(ss, 0.0) / (w * w)
-    return MeanStat(mean, math.sqrt(var), n, w)
+    return MeanStat(mean, None if math.isnan(se) else se, int(n), w)
 
 
-def covariance_from_moments(shared: np.ndarray, m1: MeanStat, m2: MeanStat) -> float:
-    """Covariance of two column means from the moments of the respondents they share."""
-    cross = float(shared[W2X2] - (m1.mean + m2.mean) * shared[W2X] + m1.mean * m2.mean
-                  * shared[W2])
-    return math.sqrt(_small_sample(m1.n) * _small_sample(m2.n)) * cross / (m1.sw * m2.sw)
+def _small_sample(n: Array) -> Array:
+    factor: Array = np.where(n > 1, n / np.where(n > 1, n - 1, 1), 1.0)
+    return factor
 
 
-def _small_sample(n: int) -> float:
-    return n / (n - 1) if n > 1 else 1.0
-
-
-def mean_z(m1: MeanStat | None, m2: MeanStat | None, cov: float = 0.0) -> ZTest:
-    if m1 is None or m2 is None or m1.se is None or m2.se is None:
-        return ZTest(None, NO_MEAN)
-    scale = m1.se ** 2 + m2.se ** 2
-    if scale <= 0:
-        return ZTest(None, NO_VARIATION)
-    var = scale - 2.0 * cov
-    if _degenerate(var, scale):
-        return ZTest(None, SAME_RESPONDENTS)
-    return ZTest((m1.mean - m2.mean) / math.sqrt(var))
+def mean_zs(first: Means, second: Means, shared: Array) -> tuple[Array, Array]:
+    """z for the difference of two columns' means (see means_from_moments), element by
+    element; ``shared`` (…, 6) the moment sums of the respondents in both, through which
+    overlapping columns' means covary. Returns z (NaN where not tested) and why not."""
+    m1, se1, n1, w1 = first
+    m2, se2, n2, w2 = second
+    with np.errstate(all="ignore"):
+        cross = shared[..., W2X2] - (m1 + m2) * shared[..., W2X] + m1 * m2 * shared[..., W2]
+        cov = np.sqrt(_small_sample(n1) * _small_sample(n2)) * cross / (w1 * w2)
+        scale = se1 * se1 + se2 * se2
+        var = scale - 2.0 * cov
+        z = (m1 - m2) / np.sqrt(var)
+        return _tested(z, [np.isnan(se1) | np.isnan(se2), scale <= 0,
+                           _degenerate(var, scale)], [_MEAN, _VARIATION, _SAME])
 
 
 def significant_at(p_adjusted: float, z: float, sig_level: float) -> bool:
