@@ -168,18 +168,10 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
             at[var["id"]] = min(where.get(c, len(where)) for c in mr.variables)
             used |= set(mr.variables) - table.texts
     if table.kind not in ("sav", "dta"):
-        for prefix, cols in _dichotomy_groups(frame, used).items():
-            vid = safe_id(prefix, taken, range(1, max(c for c, _ in cols) + 1))
-            answered = pl.any_horizontal([frame[c].is_not_null() for _, c in cols])
-            opts = []
-            for code, col in cols:
-                name = option_column(vid, code)
-                out[name] = _tick(answered, frame[col].fill_null(0) == 1, name)
-                opts.append({"code": code, "label": table.labels.get(col, col)})
-            questions.append({"id": vid, "type": "multi", "text": prefix, "label": prefix,
-                              "group": "Imported", "options": opts})
-            at[vid] = min(where[c] for _, c in cols)
-            used |= {c for _, c in cols}
+        for var, cols in _dichotomies(frame, table, used, taken, out):
+            questions.append(var)
+            at[var["id"]] = min(where[c] for c in cols)
+            used |= set(cols)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
         frame, [c for c in frame.columns if c not in used and c not in table.texts],
@@ -201,24 +193,46 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
     questions = group_grids(questions, numeric, at, taken, safe_id)
     questions.sort(key=lambda q: at.get(q["id"], 0))  # in the order of the file
-    codebook: dict[str, Any] = {
-        "survey": {"title": table.title or "Imported survey",
-                   "provenance": f"Imported by heetui from a "
-                                 f"{table.platform + ' ' if table.platform else ''}"
-                                 f"{table.kind} file ({frame.height:,} rows, "
-                                 f"{frame.width} columns).",
-                   "id_column": "respondent_id"},
-        "questions": questions,
-    }
-    if table.recognised:
-        codebook["survey"]["recognised"] = table.recognised
-    if wid is not None:
-        codebook["survey"]["weight"] = wid
+    codebook: dict[str, Any] = {"survey": _survey(table, wid), "questions": questions}
     if not any(q["type"] != "open" for q in questions):
         raise SourceError("The source has no column heetui can tabulate (no categories or "
                           "numbers).")
     verb = verbatims_frame(out["respondent_id"], opens) if opens else None
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
+
+
+def _survey(table: Table, weight: str | None) -> dict[str, Any]:
+    """The codebook's [survey] table: title, where the data came from, ids, weight."""
+    frame = table.frame
+    out: dict[str, Any] = {
+        "title": table.title or "Imported survey",
+        "provenance": f"Imported by heetui from a "
+                      f"{table.platform + ' ' if table.platform else ''}{table.kind} file "
+                      f"({frame.height:,} rows, {frame.width} columns).",
+        "id_column": "respondent_id"}
+    if table.recognised:
+        out["recognised"] = table.recognised
+    if weight is not None:
+        out["weight"] = weight
+    return out
+
+
+def _dichotomies(frame: pl.DataFrame, table: Table, used: set[str], taken: set[str],
+                 out: dict[str, pl.Series]) -> list[tuple[dict[str, Any], list[str]]]:
+    """0/1 (or 1/blank) columns sharing a prefix as multi-response questions, each with
+    the source columns it takes; their 0/1 columns go to ``out``."""
+    found = []
+    for prefix, cols in _dichotomy_groups(frame, used).items():
+        vid = safe_id(prefix, taken, range(1, max(c for c, _ in cols) + 1))
+        answered = pl.any_horizontal([frame[c].is_not_null() for _, c in cols])
+        opts = []
+        for code, col in cols:
+            name = option_column(vid, code)
+            out[name] = _tick(answered, frame[col].fill_null(0) == 1, name)
+            opts.append({"code": code, "label": table.labels.get(col, col)})
+        found.append(({"id": vid, "type": "multi", "text": prefix, "label": prefix,
+                       "group": "Imported", "options": opts}, [c for _, c in cols]))
+    return found
 
 
 def _null_where(s: pl.Series, mask: pl.Series) -> pl.Series:

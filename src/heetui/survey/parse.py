@@ -143,16 +143,9 @@ def _missing(c: _Collector, raw: dict[str, Any], where: str, options: set[int]
     return tuple(out)
 
 
-def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Variable | None:
-    vid = c.str_(raw, "id", where)
-    if vid and not vid.replace("_", "").isalnum():
-        c.add(f"{where}.id", f"{vid!r} must contain only letters, digits and underscores")
-    where = f"{where}({vid})" if vid else where
-    vtype = raw.get("type", "single")
-    if vtype not in VAR_TYPES:
-        c.add(f"{where}.type", f"expected one of {', '.join(VAR_TYPES)}, found {vtype!r}")
-        return None
-    text = c.str_(raw, "text", where)
+def _answers(c: _Collector, raw: dict[str, Any], where: str, vid: str, vtype: str
+             ) -> tuple[list[Option], list[Net], list[Score]]:
+    """A variable's options, nets and scores; nets and scores name only its own codes."""
     options: list[Option] = []
     for i, o in enumerate(c.table_list(raw, "options", f"{where}.")):
         opt = _option(c, o, f"{where}.options[{i}]")
@@ -182,6 +175,21 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
             if code not in seen:
                 c.add(f"{w}", f"code {code} is not an option of {vid}")
         scores.append(sc)
+    return options, nets, scores
+
+
+def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Variable | None:
+    vid = c.str_(raw, "id", where)
+    if vid and not vid.replace("_", "").isalnum():
+        c.add(f"{where}.id", f"{vid!r} must contain only letters, digits and underscores")
+    where = f"{where}({vid})" if vid else where
+    vtype = raw.get("type", "single")
+    if vtype not in VAR_TYPES:
+        c.add(f"{where}.type", f"expected one of {', '.join(VAR_TYPES)}, found {vtype!r}")
+        return None
+    text = c.str_(raw, "text", where)
+    options, nets, scores = _answers(c, raw, where, vid, vtype)
+    seen = {o.code for o in options}
     missing = _missing(c, raw, where, seen if vtype != "multi" else set())
     eligible = None
     if "eligible" in raw:
@@ -258,17 +266,7 @@ def _names(c: _Collector, table: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tuple[
-    Codebook | None, list[Problem]
-]:
-    """Build a codebook; returns it (or None if unusable) and every problem found."""
-    c = _Collector(file)
-    survey = data.get("survey", {})
-    if not isinstance(survey, dict):
-        c.add("survey", "expected a [survey] table")
-        survey = {}
-    if "title" not in survey:
-        c.add("survey.title", "is missing; expected the survey's title")
+def _settings(c: _Collector, survey: dict[str, Any]) -> Settings:
     settings = Settings(
         id_column=str(survey.get("id_column", "respondent_id")),
         weight=survey.get("weight") if isinstance(survey.get("weight"), str) else None,
@@ -284,6 +282,38 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
               f"{MIN_GROUP_FLOOR} (smaller groups identify respondents)")
     if settings.weight is not None and settings.weight == settings.id_column:
         c.add("survey.id_column", "is the weight column; expected a column of respondent ids")
+    return settings
+
+
+def _benchmarks(c: _Collector, data: dict[str, Any]
+                ) -> tuple[list[Benchmark], dict[str, Any]]:
+    benchmarks: list[Benchmark] = []
+    bsec = data.get("benchmarks", {})
+    if not isinstance(bsec, dict):
+        c.add("benchmarks", "expected a [benchmarks] table")
+        bsec = {}
+    for i, b in enumerate(c.table_list(bsec, "items", "benchmarks.")):
+        val = b.get("value")
+        if isinstance(val, bool) or not isinstance(val, int | float):
+            c.add(f"benchmarks.items[{i}].value", f"expected a number, found {val!r}")
+            continue
+        benchmarks.append(Benchmark(c.str_(b, "label", f"benchmarks.items[{i}]"), float(val),
+                                    str(b.get("note", ""))))
+    return benchmarks, bsec
+
+
+def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tuple[
+    Codebook | None, list[Problem]
+]:
+    """Build a codebook; returns it (or None if unusable) and every problem found."""
+    c = _Collector(file)
+    survey = data.get("survey", {})
+    if not isinstance(survey, dict):
+        c.add("survey", "expected a [survey] table")
+        survey = {}
+    if "title" not in survey:
+        c.add("survey.title", "is missing; expected the survey's title")
+    settings = _settings(c, survey)
     variables: list[Variable] = []
     grids: list[Grid] = []
     roles: tuple[tuple[Role, str], ...] = (("segment", "segments"), ("question", "questions"))
@@ -315,18 +345,7 @@ def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tup
                 c.add(f"{v.id}.eligible.variable", "must name a single-choice variable")
     themes = [Theme(c.int_(t, "code", f"themes[{i}]"), c.str_(t, "label", f"themes[{i}]"))
               for i, t in enumerate(c.table_list(data, "themes", ""))]
-    benchmarks: list[Benchmark] = []
-    bsec = data.get("benchmarks", {})
-    if not isinstance(bsec, dict):
-        c.add("benchmarks", "expected a [benchmarks] table")
-        bsec = {}
-    for i, b in enumerate(c.table_list(bsec, "items", "benchmarks.")):
-        val = b.get("value")
-        if isinstance(val, bool) or not isinstance(val, int | float):
-            c.add(f"benchmarks.items[{i}].value", f"expected a number, found {val!r}")
-            continue
-        benchmarks.append(Benchmark(c.str_(b, "label", f"benchmarks.items[{i}]"), float(val),
-                                    str(b.get("note", ""))))
+    benchmarks, bsec = _benchmarks(c, data)
     banners = _banners(c, data, {v.id: v for v in variables}, {g.id for g in grids})
     if not any(v.type != "open" for v in variables):
         c.add("questions", "the codebook has no single, multi-response or numeric variable")
