@@ -1,5 +1,5 @@
 """SQL text for the few places DuckDB takes no parameter (file paths): quoting only, no
-DuckDB import, so that every layer that writes such SQL (the engine, the demo generator)
+DuckDB import, so that every layer that writes such SQL (the engine, the bundle writer)
 uses this one definition."""
 
 from __future__ import annotations

@@ -11,16 +11,8 @@ import polars as pl
 from heetui.demo import generate as gen
 from heetui.demo import questionnaire as qn
 from heetui.demo.verbatims import interview_excerpts, respondent_comment
-from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS
-from heetui.survey.packed import with_packed
 from heetui.survey.parse import codebook_from_dict, codebook_to_dict
-from heetui.survey.toml_write import dumps
-from heetui.survey.write import (
-    RESPONDENT_COMPRESSION,
-    RESPONDENT_ROW_GROUP,
-    VERBATIM_ROW_GROUP,
-    atomic_folder,
-)
+from heetui.survey.write import BundleWriter, writing_bundle
 
 DEFAULT_SEED = 2019
 Progress = Callable[[int, int], None]
@@ -77,67 +69,32 @@ def build(out: Path, n: int, seed: int = DEFAULT_SEED, verbatim_share: float | N
     share = default_verbatim_share(n) if verbatim_share is None else verbatim_share
     if not 0 <= share <= 1:
         raise ValueError("the verbatim share must be between 0 and 1")
-    with atomic_folder(Path(out), force) as tmp:
-        _write(tmp, n, seed, share, progress)
+    cb, problems = codebook_from_dict(qn.codebook_dict(n))
+    assert cb is not None and not problems, problems
+    with writing_bundle(Path(out), codebook_to_dict(cb), HEADER, force) as writer:
+        _write(writer, n, seed, share, progress)
     return out
 
 
-def _write(folder: Path, n: int, seed: int, share: float, progress: Progress | None) -> None:
-    cb, problems = codebook_from_dict(qn.codebook_dict(n))
-    assert cb is not None and not problems, problems
-    (folder / CODEBOOK).write_text(dumps(codebook_to_dict(cb), HEADER), encoding="utf-8")
+def _write(writer: BundleWriter, n: int, seed: int, share: float, progress: Progress | None
+           ) -> None:
+    """Respondents a chunk at a time (bounded memory at any n); their comments a part of
+    at least 500,000 at a time, then the interview excerpts."""
     chunks = [(start, min(gen.CHUNK, n - start)) for start in range(0, n, gen.CHUNK)]
-    parts: list[Path] = []
     comments: list[VerbatimRow] = []
-    verbatim_parts: list[Path] = []
     for k, (start, m) in enumerate(chunks):
         rng = np.random.default_rng([seed, k])
         df, p, ans = _frame(rng, m, start + 1)
-        df = with_packed(df, cb)
+        writer.add_respondents(df)
         comments += _comments(rng, df, p, ans, share)
-        part = folder / f".part-{k:05d}.parquet"
-        df.write_parquet(part, row_group_size=RESPONDENT_ROW_GROUP, statistics=True)
-        parts.append(part)
         if len(comments) >= 500_000 or k == len(chunks) - 1:
-            vpart = folder / f".vpart-{len(verbatim_parts):05d}.parquet"
-            _verbatim_frame(comments).write_parquet(vpart)
-            verbatim_parts.append(vpart)
+            writer.add_verbatims(_verbatim_frame(comments))
             comments = []
         if progress:
             progress(start + m, n)
-    _merge(parts, folder / RESPONDENTS)
     rng = np.random.default_rng([seed, 1_000_000])
-    interviews: list[VerbatimRow] = [(None, q, t, th, "interview", a)
-                                     for q, t, th, a in interview_excerpts(rng)]
-    vpart = folder / f".vpart-{len(verbatim_parts):05d}.parquet"
-    _verbatim_frame(interviews).write_parquet(vpart)
-    verbatim_parts.append(vpart)
-    verb = (pl.scan_parquet(verbatim_parts, glob=False)
-            .with_row_index("comment_id", offset=1)
-            .with_columns(pl.col("comment_id").cast(pl.UInt32)))
-    verb.sink_parquet(folder / VERBATIMS, row_group_size=VERBATIM_ROW_GROUP)
-    for f in verbatim_parts:
-        f.unlink()
-
-
-def _merge(parts: list[Path], target: Path) -> None:
-    """Write the respondents file through DuckDB's Parquet writer, which dictionary-encodes
-    every column that repeats (polars writes float columns plain): the weight column then
-    costs a twentieth of the bytes to decode, and a crosstab at ten million respondents about
-    a sixth less time (benchmarks/NOTES.md)."""
-    import duckdb
-
-    from heetui.sqltext import literal, path_literal
-
-    files = ", ".join(path_literal(f) for f in parts)
-    with duckdb.connect() as con:
-        con.execute("SET preserve_insertion_order = true")
-        con.execute("SET enable_progress_bar = false")
-        con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {literal(target)} "
-                    f"(FORMAT parquet, COMPRESSION {RESPONDENT_COMPRESSION}, "
-                    f"ROW_GROUP_SIZE {RESPONDENT_ROW_GROUP})")
-    for f in parts:
-        f.unlink()
+    writer.add_verbatims(_verbatim_frame([(None, q, t, th, "interview", a)
+                                          for q, t, th, a in interview_excerpts(rng)]))
 
 
 def _verbatim_frame(rows: list[VerbatimRow]) -> pl.DataFrame:

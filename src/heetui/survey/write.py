@@ -1,4 +1,7 @@
-"""Writing bundles: always into a temporary sibling folder, renamed into place at the end."""
+"""Writing bundles: always into a temporary sibling folder, renamed into place at the end.
+
+The survey layer reads bundles without DuckDB; writing one is the exception, for the
+dictionary encoding of DuckDB's Parquet writer (see ``BundleWriter``), imported only then."""
 
 from __future__ import annotations
 
@@ -92,24 +95,117 @@ def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
         raise
 
 
+class BundleWriter:
+    """The one way a bundle's files are written (``heetui import``, ``heetui demo`` and the
+    tests' bundles all come here): the codebook as TOML; respondents in parts, each given
+    its packed multi-response columns (``Variable.bits_column``), then joined into one file
+    of RESPONDENT_ROW_GROUP-row groups in RESPONDENT_COMPRESSION by DuckDB's Parquet writer,
+    which dictionary-encodes every column that repeats (polars writes float columns plain:
+    a weight column then costs a twentieth of the bytes to decode, and a crosstab at ten
+    million respondents about a sixth less time, benchmarks/NOTES.md); comments in parts,
+    numbered in file order when they carry no ``comment_id``, joined into one file of
+    VERBATIM_ROW_GROUP-row groups. Parts let a caller stream a survey larger than memory;
+    they are hidden files of the folder, gone once ``finish`` has joined them."""
+
+    def __init__(self, folder: Path, codebook: dict[str, Any], header: str = "") -> None:
+        self.folder = folder
+        (folder / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
+        # an invalid codebook is reported when the bundle loads; nothing is packed for it
+        self.codebook, _ = codebook_from_dict(codebook)
+        self.respondent_parts: list[Path] = []
+        self.verbatim_parts: list[Path] = []
+
+    def add_respondents(self, frame: pl.DataFrame) -> None:
+        """The next respondents, in file order."""
+        if self.codebook is not None:
+            frame = with_packed(frame, self.codebook)
+        part = self.folder / f".part-{len(self.respondent_parts):05d}.parquet"
+        frame.write_parquet(part, row_group_size=RESPONDENT_ROW_GROUP, statistics=True)
+        self.respondent_parts.append(part)
+
+    def add_verbatims(self, frame: pl.DataFrame) -> None:
+        """The next comments, in file order (a bundle without any has no verbatims file)."""
+        if frame.height:
+            part = self.folder / f".vpart-{len(self.verbatim_parts):05d}.parquet"
+            frame.write_parquet(part)
+            self.verbatim_parts.append(part)
+
+    def finish(self) -> None:
+        """Join the parts into the bundle's respondents and verbatims files."""
+        if not self.respondent_parts:
+            raise ValueError("a bundle needs respondents: add_respondents was never called")
+        _join_respondents(self.respondent_parts, self.folder / RESPONDENTS)
+        if self.verbatim_parts:
+            _join_verbatims(self.verbatim_parts, self.folder / VERBATIMS)
+        for part in (*self.respondent_parts, *self.verbatim_parts):
+            part.unlink()
+
+
+def _join_respondents(parts: list[Path], target: Path) -> None:
+    """One respondents file from the parts, dictionary-encoded by DuckDB's writer, or as
+    polars wrote them when DuckDB would change a column: it renames names that differ only
+    in case (which validation then refuses by name) and retypes a few polars types."""
+    import duckdb
+    import polars as pl
+
+    from heetui.sqltext import literal, path_literal
+
+    files = ", ".join(path_literal(f) for f in parts)
+    with duckdb.connect() as con:
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
+        # one row group in flight: joining ten million respondents peaked at 800 MB with
+        # two threads and 300 MB with one, for 6.6 s instead of 4.7-7.1 s
+        con.execute("SET threads = 1")
+        con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {literal(target)} "
+                    f"(FORMAT parquet, COMPRESSION {RESPONDENT_COMPRESSION}, "
+                    f"ROW_GROUP_SIZE {RESPONDENT_ROW_GROUP})")
+    if _columns(target) != _columns(parts[0]):
+        pl.scan_parquet(parts, glob=False).sink_parquet(
+            target, compression=RESPONDENT_COMPRESSION, row_group_size=RESPONDENT_ROW_GROUP)
+
+
+def _columns(path: Path) -> list[tuple[str, pl.DataType]]:
+    """A Parquet file's column names and types (read from an open file: polars would take
+    glob characters in the path as a pattern)."""
+    import polars as pl
+
+    with path.open("rb") as f:
+        return list(pl.read_parquet_schema(f).items())
+
+
+def _join_verbatims(parts: list[Path], target: Path) -> None:
+    import polars as pl
+
+    comments = pl.scan_parquet(parts, glob=False)
+    if "comment_id" not in comments.collect_schema():
+        comments = (comments.with_row_index("comment_id", offset=1)
+                    .with_columns(pl.col("comment_id").cast(pl.UInt32)))
+    comments.sink_parquet(target, row_group_size=VERBATIM_ROW_GROUP)
+
+
+@contextmanager
+def writing_bundle(out: Path, codebook: dict[str, Any], header: str = "", force: bool = False,
+                   keep: tuple[Path, ...] = (), validate: bool = False
+                   ) -> Iterator[BundleWriter]:
+    """A BundleWriter on a temporary folder that replaces ``out`` (see ``atomic_folder``)
+    once the block has added its data and the parts are joined. With ``validate``, a
+    bundle that does not load cleanly is never put in place."""
+    with atomic_folder(out, force, keep) as tmp:
+        writer = BundleWriter(tmp, codebook, header)
+        yield writer
+        writer.finish()
+        if validate:
+            load_bundle(tmp)
+
+
 def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
                  verbatims: pl.DataFrame | None = None, force: bool = False,
                  header: str = "", validate: bool = False, keep: tuple[Path, ...] = ()
                  ) -> Path:
-    """Write codebook (as TOML), respondents and verbatims as a bundle folder.
-
-    Multi-response variables also get their packed column (see ``Variable.bits_column``).
-    With ``validate``, a bundle that does not load cleanly is never put in place.
-    """
-    cb, _ = codebook_from_dict(codebook)
-    if cb is not None:  # an invalid codebook is reported when the bundle loads
-        respondents = with_packed(respondents, cb)
-    with atomic_folder(out, force, keep) as tmp:
-        (tmp / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
-        respondents.write_parquet(tmp / RESPONDENTS, compression=RESPONDENT_COMPRESSION,
-                                  row_group_size=RESPONDENT_ROW_GROUP)
-        if verbatims is not None and verbatims.height:
-            verbatims.write_parquet(tmp / VERBATIMS, row_group_size=VERBATIM_ROW_GROUP)
-        if validate:
-            load_bundle(tmp)
+    """Write codebook, respondents and verbatims held in memory as a bundle folder."""
+    with writing_bundle(out, codebook, header, force, keep, validate) as writer:
+        writer.add_respondents(respondents)
+        if verbatims is not None:
+            writer.add_verbatims(verbatims)
     return Path(out)
