@@ -19,19 +19,13 @@ from itertools import combinations
 import numpy as np
 
 from heetui.engine.banner import letters_for
-from heetui.engine.crosstab import (
-    TabRequest,
-    _marks,
-    _not_tested,
-    base_text,
-    crosstab,
-    tab_ready,
-)
+from heetui.engine.crosstab import TabRequest, base_text, crosstab, tab_ready
 from heetui.engine.filters import EngineError, Filter, condition, ident, where
 from heetui.engine.paired import Measure, PairSums, estimate, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
 from heetui.engine.session import Survey
 from heetui.engine.stats import ZTest, effective_base
+from heetui.engine.tabulation import not_tested, row_marks
 from heetui.survey.codebook import Grid, Variable
 
 MISSING = -1  # an item's code in the joint tables when the respondent left it blank
@@ -177,7 +171,7 @@ def _item_columns(items: list[Variable], margins: list[tuple[np.ndarray, np.ndar
     for v, letter, (codes, sums) in zip(items, letters_for(len(items)), margins, strict=True):
         n, sw, sw2 = sums[codes != MISSING].sum(axis=0)
         eff = effective_base(sw, sw2) if weighted else float(n)
-        why = _not_tested(weighted, float(sw), eff, min_test)
+        why = not_tested(weighted, float(sw), eff, min_test)
         out.append(Column(key=v.id, label=v.short, letter=letter, code=None, base=int(n),
                           weighted_base=float(sw), effective_base=eff, low_base=bool(n < low),
                           tested=why is None, not_tested=why, heading=v.short))
@@ -195,7 +189,9 @@ def _measure_row(m: Measure, columns: list[Column],
             stats[(a, b, 0)] = paired_z(m, PairSums(ca, cb, s), ests[a], ests[b],
                                         req.weighted)
     shown = [e.value for e in ests]
-    marks, tests = _marks(m.key, columns, stats, req, "pairs", shown)
+    marks, tests = row_marks(m.key, columns, list(stats),
+                             [(t.z, t.reason) for t in stats.values()], shown, req.sig_level,
+                             req.correction, "pairs")
     mean = m.kind == "mean"
     cells = tuple(Cell(e.count, e.weighted_count, None if mean else e.value,
                        e.value if mean else None, e.se, sig)
