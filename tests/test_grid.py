@@ -276,5 +276,5 @@ async def test_app_opens_the_grid_and_drills_into_an_item(bundle, tmp_path, monk
 
         sheet = openpyxl.load_workbook(tmp_path / "heetui-sat.xlsx").active
         rows = [[c.value for c in row] for row in sheet.iter_rows()]
-        assert ["Item", "Base"] == next(r for r in rows if r[0] == "Item")[:2]
+        assert next(r for r in rows if r[0] == "Item")[:2] == ["Item", "Base"]
         assert [r[0] for r in rows if r[0] and str(r[0]).startswith("Price")] == ["Price (B)"]

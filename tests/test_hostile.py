@@ -307,14 +307,14 @@ async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp
     from test_tui import settle, status
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    real = app_module.crosstab
+    real = app_module.table
 
     def flaky(survey, req):
         if req.banner == "seniority":
             raise ValueError("boom")
         return real(survey, req)
 
-    monkeypatch.setattr(app_module, "crosstab", flaky)
+    monkeypatch.setattr(app_module, "table", flaky)
     app = HeetuiApp(open_survey())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

@@ -13,6 +13,7 @@ engine.related) are left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest
@@ -90,8 +91,8 @@ def tab_book(survey: Survey, req: BookRequest, progress: Progress | None = None)
     return Book(req, tables, _findings(tables, req))
 
 
-def _with_grids(survey: Survey, req: BookRequest, ids: list[str], tables: list[Crosstab]
-                ) -> tuple[Crosstab, ...]:
+def _with_grids(survey: Survey, req: BookRequest, ids: list[str],
+                tables: Iterable[Crosstab]) -> tuple[Crosstab, ...]:
     """The tables with each grid's summary (unbannered: its items side by side, with the
     book's filters, weighting and tests) before the first of its items."""
     cb = survey.codebook

@@ -18,7 +18,7 @@ from heetui.output.tables import (
     state_line,
     untested_notes,
 )
-from heetui.output.text_table import GAP, MAX_WORD, MIN_COLUMN, wrap_words
+from heetui.output.text_table import GAP, MAX_WORD, MIN_COLUMN, label_width, wrap_words
 
 
 def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: bool = True
@@ -47,7 +47,7 @@ def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: 
 def render_grid_text(gt: Crosstab, show: Show = "percent", decimals: int = 0,
                      width: int = 120) -> str:
     heads, rows = grid_rows(gt, show, decimals)
-    label_w = max(16, min(44, max(len(label) for label, _ in rows) + 2, width // 3))
+    label_w = label_width([label for label, _ in rows], width)
     widths = [max(MIN_COLUMN, max(len(v[i]) for _, v in rows),
                   max(min(len(w), MAX_WORD) for w in wrap_words(h, MAX_WORD)))
               for i, h in enumerate(heads)]

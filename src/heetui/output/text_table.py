@@ -30,6 +30,12 @@ MIN_COLUMN = 5
 GAP = 1  # spaces before each column
 
 
+def label_width(labels: list[str], width: int) -> int:
+    """The row-label column of a text table: its longest label and two spaces, within 16 to
+    44 characters and a third of the width."""
+    return max(16, min(44, max(len(label) for label in labels) + 2, width // 3))
+
+
 def wrap_words(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` characters, broken at spaces and after "/"; a word longer
     than the width is cut only when nothing else fits."""
@@ -115,7 +121,7 @@ def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0, width: 
 
         return render_grid_text(ct, show, decimals, width)
     rows = base_rows(ct) + body_rows(ct, show, decimals, weighted_counts=weighted_counts)
-    label_w = max(16, min(44, max(len(label) for label, _ in rows) + 2, width // 3))
+    label_w = label_width([label for label, _ in rows], width)
     heads = [column_heading(c) for c in ct.columns]
     widths = []
     for i, head in enumerate(heads):
