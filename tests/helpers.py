@@ -65,3 +65,25 @@ def table_span_line(table: Any) -> str:
     """The span title line over the app table's columns, as drawn (columns side by side)."""
     return "".join(c.label.plain.split("\n")[0] if c.key.value != "label" else ""
                    for c in table.columns.values())
+
+
+SCALE = [{"code": 1, "label": "Very poor", "value": 1}, {"code": 2, "label": "Poor", "value": 2},
+         {"code": 3, "label": "Good", "value": 3}, {"code": 4, "label": "Very good", "value": 4},
+         {"code": 9, "label": "Don't know"}]
+GRID = {"id": "sat", "type": "grid", "text": "How would you rate each of these?",
+        "role": "question", "options": SCALE, "nets": [{"label": "Good", "codes": [3, 4]}],
+        "items": [{"id": "sat_1", "label": "Speed"}, {"id": "sat_2", "label": "Price"},
+                  {"id": "sat_3", "label": "Staff", "text": "And the staff you met?"}]}
+
+
+def grid_bundle(folder: Path, n: int = 240) -> Path:
+    """A survey of one rating grid (three items; Price rated best, Staff with blanks) and
+    a region segment, from seeded answers."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    data = {"region": rng.integers(1, 3, n).tolist(),
+            "sat_1": rng.choice([1, 2, 3, 4, 9], n, p=[.3, .3, .2, .1, .1]).tolist(),
+            "sat_2": rng.choice([1, 2, 3, 4, 9], n, p=[.1, .1, .3, .4, .1]).tolist(),
+            "sat_3": rng.choice([1, 2, 3, 4, 9, None], n).tolist()}
+    return make_bundle(folder, [single("region", ["North", "South"], "segment"), GRID], data)

@@ -18,27 +18,12 @@ from heetui.engine.grid import table
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import load_bundle
 from heetui.survey.parse import codebook_from_dict, codebook_to_dict
-from helpers import codebook, make_bundle, single
-
-N = 240
-SCALE = [{"code": 1, "label": "Very poor", "value": 1}, {"code": 2, "label": "Poor", "value": 2},
-         {"code": 3, "label": "Good", "value": 3}, {"code": 4, "label": "Very good", "value": 4},
-         {"code": 9, "label": "Don't know"}]
-GRID = {"id": "sat", "type": "grid", "text": "How would you rate each of these?",
-        "role": "question", "options": SCALE, "nets": [{"label": "Good", "codes": [3, 4]}],
-        "items": [{"id": "sat_1", "label": "Speed"}, {"id": "sat_2", "label": "Price"},
-                  {"id": "sat_3", "label": "Staff", "text": "And the staff you met?"}]}
+from helpers import GRID, SCALE, codebook, grid_bundle, single
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
-    rng = np.random.default_rng(5)
-    data = {"region": rng.integers(1, 3, N).tolist(),
-            "sat_1": rng.choice([1, 2, 3, 4, 9], N, p=[.3, .3, .2, .1, .1]).tolist(),
-            "sat_2": rng.choice([1, 2, 3, 4, 9], N, p=[.1, .1, .3, .4, .1]).tolist(),
-            "sat_3": rng.choice([1, 2, 3, 4, 9, None], N).tolist()}
-    return make_bundle(tmp_path_factory.mktemp("grid") / "b",
-                       [single("region", ["North", "South"], "segment"), GRID], data)
+    return grid_bundle(tmp_path_factory.mktemp("grid") / "b")
 
 
 def test_codebook_grid_becomes_items_and_writes_back_as_one_entry(bundle):

@@ -77,3 +77,12 @@ def test_chart(snap_compare, survey, size, question, banner):
             await _settle(pilot)
 
     assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_grid_summary(snap_compare, tmp_path_factory, size):
+    """A rating grid opens on its summary: a row per item with its letter and base."""
+    from helpers import grid_bundle
+
+    grid = open_survey(grid_bundle(tmp_path_factory.mktemp("grid") / "b"))
+    assert snap_compare(HeetuiApp(grid), terminal_size=size, run_before=_settle)
