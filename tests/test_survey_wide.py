@@ -59,3 +59,93 @@ def test_single_choice_questions_share_scans(tmp_path, monkeypatch):
     s.clear_cache()
     for q, got in zip(ids, tables, strict=True):
         same_table(got, crosstab(s, TabRequest(q, "seg")))
+
+
+def test_the_collector_is_paused_while_tables_are_made_and_left_as_found(survey, monkeypatch):
+    """Python's cyclic collector is off while a batch's tables are made (engine.collector)
+    and back as it was afterwards: after an error too, and left off if it was off."""
+    import gc
+    import threading
+
+    from heetui.engine import survey_wide
+    from heetui.engine.collector import collection_paused
+
+    seen: list[bool] = []
+    real = survey_wide.tabulate
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(survey_wide, "tabulate", watched)
+    assert gc.isenabled()
+    list(crosstabs(survey, TabRequest("", "standard"), ["relationship", "advocacy"]))
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(survey_wide, "tabulate", broken)
+    with pytest.raises(RuntimeError):
+        list(crosstabs(survey, TabRequest("", "standard"), ["relationship"]))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # two at once (threads): the collector comes back when the last one ends
+    first_in, second_out = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with collection_paused():
+            first_in.set()
+            second_out.wait(10)
+            assert not gc.isenabled()
+
+    t = threading.Thread(target=first)
+    t.start()
+    first_in.wait(10)
+    with collection_paused():
+        assert not gc.isenabled()
+    second_out.set()
+    t.join(10)
+    assert gc.isenabled()
+
+
+def test_scans_run_ahead_in_order_and_stop_when_closed():
+    """survey_wide.ahead: each task's result in order while the next runs in a worker; an
+    error is raised where its result is due; closing cancels what has not started."""
+    import threading
+    import time
+
+    from heetui.engine.survey_wide import ahead
+
+    threads: list[str] = []
+
+    def task(k: int):
+        def run() -> int:
+            threads.append(threading.current_thread().name)
+            time.sleep(0.01)
+            return k
+        return run
+
+    assert list(ahead([task(k) for k in range(5)])) == list(range(5))
+    assert all(t.startswith("heetui-scan") for t in threads)
+    assert list(ahead([task(7)])) == [7] and threads[-1] == threading.current_thread().name
+
+    def broken() -> int:
+        raise RuntimeError("query stopped")
+
+    got: list[int] = []
+    with pytest.raises(RuntimeError):
+        for x in ahead([task(0), broken, task(2)]):
+            got.append(x)
+    assert got == [0]
+    threads.clear()
+    gen = ahead([task(k) for k in range(50)])
+    assert next(gen) == 0
+    gen.close()
+    assert len(threads) < 50  # the rest were cancelled

@@ -37,18 +37,9 @@ from heetui.engine.filters import (
     resolve_variable,
     where,
 )
-from heetui.engine.results import Column, Crosstab, PairTest
+from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
-from heetui.engine.stats import ZTest
-from heetui.engine.tabulation import (
-    Grouped,
-    Marks,
-    Settings,
-    not_tested,
-    row_marks,
-    stack,
-    tables,
-)
+from heetui.engine.tabulation import Grouped, Settings, Testing, stack, tables
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
@@ -332,7 +323,8 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
-                  Settings(req.weighted, req.sig_level, req.correction, compare, low, min_test))
+                  Settings(req.weighted, Testing(req.sig_level, req.correction, compare), low,
+                           min_test))
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))
@@ -343,18 +335,6 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
         group=req.group, compare=compare) for (q, coded, _), t in zip(parts, done, strict=True)]
-
-
-_not_tested = not_tested  # engine.grid tests its item columns by the same rule
-
-
-def _marks(row_key: str, columns: list[Column], stats: dict[tuple[int, int, int], ZTest],
-           req: TabRequest, compare: str, values: list[float | None]
-           ) -> tuple[list[Marks], list[PairTest]]:
-    """Each column's marks and every test of one row from its tests by pair (engine.grid
-    uses it; see tabulation.row_marks)."""
-    return row_marks(row_key, columns, list(stats), [(t.z, t.reason) for t in stats.values()],
-                     values, req.sig_level, req.correction, compare)
 
 
 def base_text(cb: Codebook, q: Variable) -> str:

@@ -10,15 +10,18 @@ profile names in ``defining``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from heetui.engine.choices import Correction
+from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, Filter, describe_group, group_where
 from heetui.engine.related import defines_group
+from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.stats import adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
+from heetui.survey.codebook import Variable
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,6 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     if not group:
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
     used = {f.variable for f in group}
-    found: list[tuple[ProfileRow, float | None]] = []
     gsql, gparams = group_where(cb, group)
     size = int(survey.query(f"SELECT COUNT(*) FROM respondents WHERE {gsql}", gparams)[0][0])
     # the variables that define the group differ by construction
@@ -78,37 +80,56 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
                                           group=group, against=against),
                        [v.id for v in questions], progress)
     defining: list[str] = []
-    for v, ct in zip(questions, tables, strict=True):
-        if defines_group(ct):
-            defining.append(v.id)
-            continue
-        tests = {t.row: t for t in ct.tests}
-        for r in ct.rows:
-            if r.is_value and not r.has_se:
-                continue  # a numeric question's summary statistics are not tested
-            g, o = r.cells[1], r.cells[2]
-            percent = r.kind in ("category", "net")
-            gv = g.percent if percent else g.value
-            ov = o.percent if percent else o.value
-            if gv is None or ov is None:
-                continue
-            t = tests.get(r.key)
-            why = t.reason if t else (ct.columns[1].not_tested or ct.columns[2].not_tested)
-            found.append((ProfileRow(
-                question=v.id, question_text=v.text, row=r.label, row_key=r.key, kind=r.kind,
-                group_value=gv, other_value=ov, difference=gv - ov,
-                p_value=t.p_value if t else None, p_adjusted=None, significant=False,
-                group_base=ct.columns[1].base, other_base=ct.columns[2].base,
-                not_tested=why), t.statistic if t else None))
-    tested = [i for i, (r, z) in enumerate(found) if r.p_value is not None]
-    adjusted = adjust([found[i][0].p_value or 0.0 for i in tested], correction)
-    rows = [r for r, _ in found]
-    for i, pa in zip(tested, adjusted, strict=True):
-        prow, z = found[i]
-        rows[i] = replace(prow, p_adjusted=pa,
-                          significant=significant_at(pa, z or 0.0, sig_level))
+    found: list[_Found] = []
+    with collection_paused(keep=True):  # a row per answer of thousands of questions
+        for v, ct in zip(questions, tables, strict=True):
+            if defines_group(ct):
+                defining.append(v.id)
+            else:
+                found += _found(v, ct)
+        rows = _corrected(found, correction, sig_level)
     rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
     return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,
                    sig_level=sig_level, group_size=size, rows=tuple(rows),
                    defining=tuple(defining))
+
+
+# A row before the correction: ProfileRow's fields up to p_value, then the two bases, why it
+# was not tested, and the z statistic
+_Found = tuple[str, str, str, str, str, float, float, float, float | None, int, int,
+               str | None, float | None]
+
+
+def _found(v: Variable, ct: Crosstab) -> list[_Found]:
+    """The rows of a question's table that compare the group with the others."""
+    tests = {t.row: t for t in ct.tests}
+    out: list[_Found] = []
+    for r in ct.rows:
+        if r.is_value and not r.has_se:
+            continue  # a numeric question's summary statistics are not tested
+        g, o = r.cells[1], r.cells[2]
+        percent = r.kind in ("category", "net")
+        gv = g.percent if percent else g.value
+        ov = o.percent if percent else o.value
+        if gv is None or ov is None:
+            continue
+        t = tests.get(r.key)
+        why = t.reason if t else (ct.columns[1].not_tested or ct.columns[2].not_tested)
+        out.append((v.id, v.text, r.label, r.key, r.kind, gv, ov, gv - ov,
+                    t.p_value if t else None, ct.columns[1].base, ct.columns[2].base, why,
+                    t.statistic if t else None))
+    return out
+
+
+def _corrected(found: list[_Found], correction: Correction, sig_level: float
+               ) -> list[ProfileRow]:
+    """The rows, with one multiplicity correction over every tested row of the profile."""
+    tested = [(i, p) for i, f in enumerate(found) if (p := f[8]) is not None]
+    adjusted: list[float | None] = [None] * len(found)
+    for (i, _), pa in zip(tested, adjust([p for _, p in tested], correction), strict=True):
+        adjusted[i] = pa
+    return [ProfileRow(q, text, row, key, kind, gv, ov, diff, p, pa,
+                       pa is not None and significant_at(pa, z or 0.0, sig_level), gb, ob, why)
+            for (q, text, row, key, kind, gv, ov, diff, p, gb, ob, why, z), pa
+            in zip(found, adjusted, strict=True)]

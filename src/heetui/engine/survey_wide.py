@@ -9,15 +9,17 @@ one table alone.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import replace
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 
 from heetui.engine.banner import Banner
+from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import (
     TabRequest,
     grouped,
@@ -34,6 +36,7 @@ from heetui.survey.codebook import Variable
 
 BATCH = 400  # single-choice questions per scan: SQL of a few tens of kB
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
@@ -49,17 +52,18 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
     for i, (q, coded) in enumerate(resolved):
         if q.type == "single" and not coded:
             batches.setdefault(q.eligible, []).append(i)
-    ready: dict[int, Crosstab] = {}
-    with collection_paused():
-        for members in batches.values():
-            for start in range(0, len(members), BATCH):
-                chunk = members[start:start + BATCH]
-                qs = [resolved[i][0] for i in chunk]
-                found = _batch(survey, qs, b, base.filters, base.group)
-                ready.update(zip(chunk, tabulate(survey, base, b, [
-                    (q, False, g) for q, g in zip(qs, found, strict=True)]), strict=True))
-                if progress:
-                    progress(len(ready), total)
+    chunks = [[resolved[i][0] for i in members[start:start + BATCH]]
+              for members in batches.values() for start in range(0, len(members), BATCH)]
+    scans = [partial(_batch, survey, qs, b, base.filters, base.group) for qs in chunks]
+    made: list[Crosstab] = []
+    with collection_paused(keep=True), closing(ahead(scans)) as found:
+        for qs, sums in zip(chunks, found, strict=True):
+            made += tabulate(survey, base, b, [(q, False, g) for q, g in zip(qs, sums,
+                                                                         strict=True)])
+            if progress:
+                progress(len(made), total)
+    order = [i for members in batches.values() for i in members]
+    ready = dict(zip(order, made, strict=True))
     done = len(ready)
     for i, (q, coded) in enumerate(resolved):
         if i in ready:
@@ -72,35 +76,22 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
             progress(done, total)
 
 
-_paused = 0  # computations running with the collector paused (see collection_paused)
-_was_enabled = False
-_pause_lock = threading.Lock()
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the tables of many questions are made.
-
-    A batch makes some 80 result objects per table (cells, tests, rows, columns) that live
-    as long as the book, and no reference cycles. As they pile up, Python 3.11 walks every
-    object alive again in a full collection each time the long-lived ones have grown by a
-    quarter: for a book of 3,000 tables, three or four full walks of a few hundred thousand
-    objects, a third of its time, finding nothing to free. Paused, each object is walked
-    once, when collections resume. Nested and concurrent computations share one pause; the
-    collector is left as it was found (enabled or not)."""
-    global _paused, _was_enabled
-    with _pause_lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
+def ahead(tasks: Sequence[Callable[[], T]]) -> Generator[T, None, None]:
+    """The tasks' results in order, each task run in a worker thread as soon as the one
+    before it is done: while the caller makes the tables of one scan, DuckDB runs the next
+    one (it releases the GIL while it works). Closing the iterator cancels the tasks not
+    yet started and waits for the one running."""
+    if len(tasks) < 2:
+        yield from (task() for task in tasks)
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="heetui-scan") as pool:
+        futures = [pool.submit(task) for task in tasks]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[Filter, ...],

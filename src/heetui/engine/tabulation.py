@@ -53,13 +53,20 @@ class Grouped:
 
 
 @dataclass(frozen=True)
+class Testing:
+    """How a table's columns are tested."""
+
+    sig_level: float
+    correction: Correction
+    compare: str  # pairs within each span, or each column against total or its rest
+
+
+@dataclass(frozen=True)
 class Settings:
     """What a table's numbers depend on beside its sums."""
 
     weighted: bool
-    sig_level: float
-    correction: Correction
-    compare: str  # pairs within each span, or each column against total or its rest
+    testing: Testing
     low_base: int
     min_test_base: int
 
@@ -267,31 +274,31 @@ def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Se
            ) -> list[Table]:
     """The table of each question of the stack, with the banner columns of ``specs`` (their
     memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total)."""
-    lay = _layout(specs, s.compare)
+    lay = _layout(specs, s.testing.compare)
     bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
     sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
     nums = _numbers(sums, bases, rows, lay, s)
     columns = _columns(bases[:, :lay.n_compared], specs, span_ids, s)
-    letters = [c.letter or "" for c in columns[0][0]] if columns else []
-    names = [(letters[x], "Total" if y == 0 else letters[y] if y < lay.n_columns else "Rest")
-             for x, y, _ in lay.pairs]
+    made = [_order(cols, rest_why, lay) for cols, rest_why in columns]
+    tests, sig, vs = _tests(rows, made, nums, lay, s)
+    cells = list(map(Cell, nums.count, nums.wsum, nums.percent, nums.value, nums.se, sig, vs))
+    c = lay.n_columns
+    body = list(map(Row, [d.key for d in rows.defs], [d.label for d in rows.defs],
+                    [d.kind for d in rows.defs], [d.codes for d in rows.defs],
+                    [tuple(cells[r * c:(r + 1) * c]) for r in range(len(rows.defs))]))
     out = []
+    first_test = 0
     for j, (_, g) in enumerate(st.parts):
-        cols, rest_why = columns[j]
-        order, untestable = _order(cols, rest_why, lay)
-        plan = _RowPlan(cols, letters, order, [lay.pairs[p] for p in order],
-                        [names[p] for p in order], untestable, s)
-        body: list[Row] = []
-        tests: list[PairTest] = []
-        for r in range(rows.first[j], rows.first[j + 1]):
-            row, row_tests = _row(r, rows.defs[r], plan, nums)
-            body.append(row)
-            tests += row_tests
+        lo, hi = rows.first[j], rows.first[j + 1]
+        table_rows = body[lo:hi]
         if g.xvalue is not None:  # a numeric question: its full summary under the mean
-            member = lay.member[:lay.n_columns, st.first[j]:st.first[j + 1]]
-            body += summary_rows(g.xvalue, g.base, member, s.weighted)
-        out.append(Table(tuple(cols), tuple(body), tuple(tests)))
+            member = lay.member[:c, st.first[j]:st.first[j + 1]]
+            table_rows += summary_rows(g.xvalue, g.base, member, s.weighted)
+        n_tests = (hi - lo) * len(made[j][0])
+        out.append(Table(tuple(columns[j][0]), tuple(table_rows),
+                         tuple(tests[first_test:first_test + n_tests])))
+        first_test += n_tests
     return out
 
 
@@ -301,9 +308,6 @@ class _Numbers:
     candidate tests, the cell (r, i) at r·C + i, the compared column (r, k) at r·K + k and
     the test (r, p) at r·P + p."""
 
-    c: int
-    k: int
-    p: int
     count: list[int]  # (R, C)
     wsum: list[float]  # (R, C)
     percent: list[float | None]  # (R, C) None for means and empty columns
@@ -311,8 +315,7 @@ class _Numbers:
     se: list[float | None]  # (R, C)
     shown: list[float | None]  # (R, K) the estimate each test compares
     z: list[float | None]  # (R, P) None where the pair could not be tested
-    why: list[int]  # (R, P) why not (an index into stats.REASONS), 0 when tested
-    p_value: list[float | None]  # (R, P)
+    reason: list[str | None]  # (R, P) why not (stats.REASONS), None when tested
 
 
 def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings
@@ -334,19 +337,14 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
                        (mean[:, y], se[:, y], n[:, y], w[:, y]), sums[:, both, MOMENTS])
     is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
     pct = 100.0 * prop
-    z = _flat(np.where(is_mean, zm, zp))
     return _Numbers(
-        c, k, len(lay.pairs), count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
+        count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
         wsum=sums[:, :c, WSUM].ravel().tolist(),
         percent=_flat(np.where(is_mean, np.nan, pct[:, :c])),
         value=_flat(np.where(is_mean, mean[:, :c], np.nan)),
         se=_flat(np.where(is_mean, se[:, :c], np.nan)), shown=_flat(np.where(is_mean, mean, pct)),
-        z=z, why=np.where(is_mean, whym, whyp).ravel().tolist(), p_value=p_values(z))
-
-
-def p_values(z: Sequence[float | None]) -> list[float | None]:
-    """The two-sided normal p-value of each z (stats.normal_p_two_sided)."""
-    return [None if x is None else normal_p_two_sided(x) for x in z]
+        z=_flat(np.where(is_mean, zm, zp)),
+        reason=[REASONS[k] for k in np.where(is_mean, whym, whyp).ravel().tolist()])
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],
@@ -399,42 +397,33 @@ def _order(cols: list[Column], rest_why: list[str | None], lay: _Layout
                                                        if p not in untestable], untestable
 
 
-@dataclass(frozen=True)
-class _RowPlan:
-    """What every row of one table shares: its columns and the tests it makes."""
-
-    columns: list[Column]
-    letters: list[str]  # each column's letter ("" for Total)
-    order: list[int]  # the candidate tests made, in order
-    pairs: list[tuple[int, int, int]]  # theirs (x, y, family)
-    names: list[tuple[str, str]]  # the two columns' names in a PairTest
-    untestable: dict[int, str]
-    settings: Settings
-
-
-def _row(r: int, rd: RowDef, plan: _RowPlan, nums: _Numbers) -> tuple[Row, list[PairTest]]:
-    at = r * nums.p
-    z = [None if p in plan.untestable else nums.z[at + p] for p in plan.order]
-    reasons = [plan.untestable.get(p) or REASONS[nums.why[at + p]] for p in plan.order]
-    p_value = [None if zp is None else nums.p_value[at + p]
-               for zp, p in zip(z, plan.order, strict=True)]
-    s = plan.settings
-    marks, tests = _tests(rd.key, plan.letters, plan.pairs, plan.names, z, reasons, p_value,
-                          nums.shown[r * nums.k:(r + 1) * nums.k], s.sig_level,
-                          s.correction, s.compare)
-    lo, hi = r * nums.c, (r + 1) * nums.c
-    count, wsum = nums.count[lo:hi], nums.wsum[lo:hi]
-    if rd.is_mean:
-        cells = tuple([Cell(n, w, None, v, e, sig, vs) for n, w, v, e, (sig, vs) in zip(
-            count, wsum, nums.value[lo:hi], nums.se[lo:hi], marks, strict=True)])
-    else:
-        cells = tuple([Cell(n, w, pct, None, None, sig, vs) for n, w, pct, (sig, vs) in zip(
-            count, wsum, nums.percent[lo:hi], marks, strict=True)])
-    return Row(rd.key, rd.label, rd.kind, rd.codes, cells), tests
+def _tests(rows: _Rows, made: list[tuple[list[int], dict[int, str]]], nums: _Numbers,
+           lay: _Layout, s: Settings) -> tuple[list[PairTest], list[tuple[str, ...]],
+                                               list[str | None]]:
+    """Every test of every row, table after table and row after row (a table's tests in
+    the order _order gives), and the cells' marks."""
+    npairs, k = len(lay.pairs), lay.n_compared
+    at: list[int] = []  # r·P + p of each test
+    blocked: list[str | None] = []  # why a test cannot be made, beside its pair's reason
+    for j, (order, untestable) in enumerate(made):
+        table = range(rows.first[j], rows.first[j + 1])
+        at += [r * npairs + p for r in table for p in order]
+        if untestable:
+            blocked += [untestable.get(p) for _ in table for p in order]
+        else:
+            blocked += [None] * (len(table) * len(order))
+    row = [i // npairs for i in at] if npairs else []
+    pairs = [lay.pairs[i % npairs] for i in at] if npairs else []
+    z = [None if b else nums.z[i] for i, b in zip(at, blocked, strict=True)]
+    reasons = [b or nums.reason[i] for i, b in zip(at, blocked, strict=True)]
+    letters = ["", *letters_for(lay.n_columns - 1)]
+    return pair_tests(row, pairs, [rows.defs[r].key for r in row], z, reasons,
+                      [nums.shown[r * k + x] for r, (x, _, _) in zip(row, pairs, strict=True)],
+                      [nums.shown[r * k + y] for r, (_, y, _) in zip(row, pairs, strict=True)],
+                      letters, len(rows.defs), s.testing)
 
 
 Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than total/rest
-NO_MARKS: Marks = ((), None)
 
 
 def row_marks(row: str, columns: Sequence[Column], pairs: Sequence[tuple[int, int, int]],
@@ -443,51 +432,63 @@ def row_marks(row: str, columns: Sequence[Column], pairs: Sequence[tuple[int, in
               compare: str) -> tuple[list[Marks], list[PairTest]]:
     """Each column's marks and every test of one row, from its tests' (z, or why not) in
     ``pairs`` order (x, y, family)."""
-    letters = [c.letter or "" for c in columns]
-    names = [(letters[x], "Total" if y == 0 else letters[y] if y < len(columns) else "Rest")
+    n = len(pairs)
+    tests, sig, vs = pair_tests(
+        [0] * n, list(pairs), [row] * n, [z for z, _ in stats], [why for _, why in stats],
+        [values[x] for x, _, _ in pairs], [values[y] for _, y, _ in pairs],
+        [c.letter or "" for c in columns], 1, Testing(sig_level, correction, compare))
+    return list(zip(sig, vs, strict=True)), tests
+
+
+def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str],
+               z: list[float | None], reasons: list[str | None], a_values: list[float | None],
+               b_values: list[float | None], letters: list[str], n_rows: int, how: Testing
+               ) -> tuple[list[PairTest], list[tuple[str, ...]], list[str | None]]:
+    """Tests from their rows (of ``n_rows``), pairs (x, y, family), z or why not and the
+    two estimates compared; and the marks of the C = len(letters) cells of each row (the
+    letters each beats, or higher/lower than total or rest). The correction adjusts the
+    p-values of one family (a span, within one row) together; untested pairs keep their
+    reason and stay out of it."""
+    c = len(letters)
+    p = p_values(z)
+    adj = p if how.correction == "none" else _adjusted(row, pairs, p, how.correction)
+    significant = [zx is not None and ax is not None and significant_at(ax, zx, how.sig_level)
+                   for zx, ax in zip(z, adj, strict=True)]
+    names = [(letters[x], "Total" if y == 0 else letters[y] if y < c else "Rest")
              for x, y, _ in pairs]
-    z = [x for x, _ in stats]
-    return _tests(row, letters, pairs, names, z, [why for _, why in stats], p_values(z),
-                  values, sig_level, correction, compare)
-
-
-def _tests(row: str, letters: list[str], pairs: Sequence[tuple[int, int, int]],
-           names: Sequence[tuple[str, str]], z: Sequence[float | None],
-           reasons: Sequence[str | None], p_value: list[float | None],
-           values: Sequence[float | None], sig_level: float, correction: Correction,
-           compare: str) -> tuple[list[Marks], list[PairTest]]:
-    """The tests of one row and each column's marks. The correction adjusts the p-values of
-    one family (a span, within this row) together; untested pairs keep their reason and
-    stay out of it."""
-    adj = p_value if correction == "none" else _adjusted(pairs, p_value, correction)
+    tests = list(map(PairTest, keys, [a for a, _ in names], [b for _, b in names], z, p, adj,
+                     significant, reasons, a_values, b_values))
+    sig: list[tuple[str, ...]] = [()] * (n_rows * c)
+    vs: list[str | None] = [None] * (n_rows * c)
     won: dict[int, list[int]] = {}
-    vs: dict[int, str] = {}
-    tests = []
-    for (x, y, _), (a, b), zx, why, px, ax in zip(pairs, names, z, reasons, p_value, adj,
-                                                  strict=True):
-        if zx is None or px is None or ax is None:
-            tests.append(PairTest(row, a, b, None, None, None, False, why, values[x],
-                                  values[y]))
-            continue
-        significant = significant_at(ax, zx, sig_level)
-        if significant and compare == "pairs":
-            winner, loser = (x, y) if zx > 0 else (y, x)
-            won.setdefault(winner, []).append(loser)
-        elif significant:
-            vs[x] = "higher" if zx > 0 else "lower"
-        tests.append(PairTest(row, a, b, zx, px, ax, significant, None, values[x], values[y]))
-    if not won and not vs:
-        return [NO_MARKS] * len(letters), tests
-    return [(tuple(letters[i] for i in sorted(won[c])) if c in won else (), vs.get(c))
-            for c in range(len(letters))], tests
+    for t in (t for t, yes in enumerate(significant) if yes):
+        x, y, _ = pairs[t]
+        up = (z[t] or 0.0) > 0
+        if how.compare == "pairs":
+            winner, loser = (x, y) if up else (y, x)
+            won.setdefault(row[t] * c + winner, []).append(loser)
+        else:
+            vs[row[t] * c + x] = "higher" if up else "lower"
+    for cell, beaten in won.items():
+        sig[cell] = tuple(letters[i] for i in sorted(beaten))
+    return tests, sig, vs
 
 
-def _adjusted(pairs: Sequence[tuple[int, int, int]], p: list[float | None],
+def p_values(z: Sequence[float | None]) -> list[float | None]:
+    """The two-sided normal p-value of each z (stats.normal_p_two_sided)."""
+    return [None if x is None else normal_p_two_sided(x) for x in z]
+
+
+def _adjusted(row: list[int], pairs: list[tuple[int, int, int]], p: list[float | None],
               correction: Correction) -> list[float | None]:
+    """The p-values adjusted within each family of each row."""
+    families: dict[tuple[int, int], list[int]] = {}
+    for t, (r, (_, _, family), p_t) in enumerate(zip(row, pairs, p, strict=True)):
+        if p_t is not None:
+            families.setdefault((r, family), []).append(t)
     out = list(p)
-    for family in {f for (_, _, f), p_x in zip(pairs, p, strict=True) if p_x is not None}:
-        at = [k for k, (_, _, f) in enumerate(pairs) if f == family and p[k] is not None]
-        adjusted = adjust([p_x for k in at if (p_x := p[k]) is not None], correction)
-        for k, v in zip(at, adjusted, strict=True):
-            out[k] = v
+    for tests in families.values():
+        adjusted = adjust([p_t for t in tests if (p_t := p[t]) is not None], correction)
+        for t, v in zip(tests, adjusted, strict=True):
+            out[t] = v
     return out
