@@ -225,6 +225,60 @@ def test_xlsx_book_table_is_the_one_table_export(workbook, book, tmp_path):
         {str(m) for m in single.merged_cells.ranges}
 
 
+def located_links(ws) -> list[tuple[int, str, str, int]]:
+    """(row, text, target sheet, target row) of every internal link on a sheet."""
+    out = []
+    for row in ws.iter_rows():
+        for c in row:
+            if c.hyperlink is not None:
+                m = re.fullmatch(r"'([^']+)'!A(\d+)", c.hyperlink.location or "")
+                assert m, c.hyperlink.location
+                out.append((c.row, str(c.value), m.group(1), int(m.group(2))))
+    return out
+
+
+def test_xlsx_big_book_puts_many_tables_on_a_sheet(book, survey, tmp_path, monkeypatch):
+    """Past SHEET_EACH tables, TABLES_PER_SHEET to a sheet, one after another, each starting
+    a printed page: every link still lands on its table's first cell, and each table's
+    cells are those of its own sheet in a smaller book."""
+    workbook = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook,
+                                                      tmp_path / "a.xlsx"))
+    monkeypatch.setattr(book_xlsx, "SHEET_EACH", 6)
+    monkeypatch.setattr(book_xlsx, "TABLES_PER_SHEET", 4)
+    big = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook, tmp_path / "b.xlsx"))
+    assert big.sheetnames == ["Contents", "Findings", "Tables 1–4", "Tables 5–8",
+                              "Tables 9–12", "Tables 13–15"]
+    to_table = [(s, r) for _, t, s, r in located_links(big["Contents"])
+                if t.startswith("Table ")]
+    assert len(to_table) == len(book.tables)
+    starts: dict[str, list[int]] = {}
+    for i, ((sheet, row), ct) in enumerate(zip(to_table, book.tables, strict=True)):
+        assert sheet == big.sheetnames[2 + i // 4]
+        starts.setdefault(sheet, []).append(row)
+        ws, own = big[sheet], workbook[workbook.sheetnames[2 + i]]
+        assert ws.cell(row, 1).value.startswith(f"{ct.question.id}: ")
+        assert ws.cell(row + 2, 1).value == f"← Contents (table {i + 1} of 15)"
+        assert ws.cell(row + 2, 1).hyperlink.location == "'Contents'!A1"
+        height = own.max_row
+        block = ws.iter_rows(min_row=row, max_row=row + height - 1, max_col=own.max_column,
+                             values_only=True)
+        assert list(block) == list(own.iter_rows(values_only=True)), ct.question.id
+        merged = {(m.min_row - row, m.min_col, m.max_row - row, m.max_col)
+                  for m in ws.merged_cells.ranges if row <= m.min_row < row + height}
+        assert merged == {(m.min_row - 1, m.min_col, m.max_row - 1, m.max_col)
+                          for m in own.merged_cells.ranges}
+    for sheet, rows in starts.items():
+        ws = big[sheet]
+        assert rows[0] == 1 and [b.id for b in ws.row_breaks.brk] == [r - 1 for r in rows[1:]]
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage  # the breaks hold
+        assert ws.page_setup.orientation == "landscape" and 10 <= ws.page_setup.scale < 100
+    for _, text, sheet, row in located_links(big["Findings"]):
+        if sheet != "Contents":
+            number, qid = text.split(". ", 1)
+            assert to_table[int(number) - 1] == (sheet, row)
+            assert big[sheet].cell(row, 1).value.startswith(f"{qid}: ")
+
+
 def test_xlsx_text_from_data_is_never_a_formula_and_failed_write_leaves_nothing(
         book, survey, tmp_path, monkeypatch):
     ct = book.tables[0]

@@ -1,21 +1,29 @@
 """A tab book as one Excel workbook: a Contents sheet (survey, provenance, settings,
 legend, one linked row per table), a Findings sheet (every significant difference, ranked,
-each linked to its table), then one sheet per table.
+each linked to its table), then the tables.
 
-One sheet per table rather than all tables on one sheet: each sheet prints with its own
-title, span header and column headings repeated at the top of every page (Excel and
-LibreOffice repeat one band of rows per sheet), a link lands on the table's first cell,
-the sheet tabs are a second index, and a table can be copied or deleted on its own. Each
-table sheet is written by output.xlsx.write_table, as the one-table export writes it.
+Up to SHEET_EACH tables, one sheet per table rather than all tables on one sheet: each
+sheet prints with its own title, span header and column headings repeated at the top of
+every page (Excel and LibreOffice repeat one band of rows per sheet), a link lands on the
+table's first cell, the sheet tabs are a second index, and a table can be copied or deleted
+on its own. A bigger book (a survey of thousands of variables) puts TABLES_PER_SHEET tables
+on each sheet, one after another, each starting a printed page: thousands of sheet tabs
+index nothing, and a workbook of thousands of sheets is slow to write (xlsxwriter checks
+each new sheet's name against every earlier one) and to open (LibreOffice took over five
+minutes to load a 3,001-sheet book that it opens in seconds as 61 sheets). The links still
+land on each table's first cell. Each table is written by output.xlsx.write_block, as the
+one-table export writes it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from heetui.engine.book import Book, Finding
-from heetui.engine.results import is_percent
+from heetui.engine.collector import collection_paused
+from heetui.engine.results import Crosstab, is_percent
 from heetui.output.atomic import atomic_path
 from heetui.output.book_text import (
     book_facts,
@@ -25,12 +33,17 @@ from heetui.output.book_text import (
 )
 from heetui.output.facts import one_line
 from heetui.output.xlsx import (
+    LABEL_WIDTH,
     WORKBOOK_OPTIONS,
+    Widths,
     add_formats,
     fit_row,
     merge_text,
     print_setup,
+    set_widths,
     sheet_name,
+    table_widths,
+    write_block,
     write_table,
 )
 from heetui.survey.codebook import Codebook
@@ -38,6 +51,12 @@ from heetui.survey.codebook import Codebook
 CONTENTS = "Contents"
 FINDINGS = "Findings"
 MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
+SHEET_EACH = 250  # a book of up to this many tables has a sheet per table
+TABLES_PER_SHEET = 50  # a bigger one has this many on each sheet
+GAP = 2  # empty rows between two tables on one sheet
+# pixels across landscape A4 inside print_setup's margins at 100 % (96 per inch, a little
+# to spare); a column w units wide is 7w + 5 pixels (Calibri 11)
+PRINTABLE_PIXELS = 1000
 
 # (heading, width) of the contents' table list and of the findings
 CONTENTS_COLUMNS = (("Table", 14), ("Question", 20), ("Text", 64), ("Base", 9),
@@ -48,6 +67,18 @@ FINDINGS_COLUMNS = (("Rank", 6), ("Table", 18), ("Question", 46), ("Row", 28),
 P_FORMAT = '[<0.0001]"<0.0001"_);0.0000_)'
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a table is: its sheet and its first row (0-based)."""
+
+    sheet: str
+    row: int = 0
+
+    @property
+    def link(self) -> str:
+        return link(self.sheet, self.row)
+
+
 def table_sheet_names(book: Book) -> list[str]:
     """"T01 relationship", …: numbered, so unique; at most 31 characters."""
     digits = max(2, len(str(len(book.tables))))
@@ -55,39 +86,84 @@ def table_sheet_names(book: Book) -> list[str]:
             for i, ct in enumerate(book.tables)]
 
 
-def link(sheet: str) -> str:
-    return f"internal:'{sheet}'!A1"  # sheet names never hold a quote (sheet_name)
+def link(sheet: str, row: int = 0) -> str:
+    return f"internal:'{sheet}'!A{row + 1}"  # sheet names never hold a quote (sheet_name)
 
 
 def write_book_xlsx(book: Book, cb: Codebook, path: Path) -> Path:
     """Write the workbook atomically: a temporary file beside ``path``, renamed when
-    complete."""
-    import xlsxwriter
-
+    complete. The collector is paused meanwhile (engine.collector): the workbook's cells
+    are walked once, as garbage, when it resumes."""
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        fmt = add_formats(wb)
-        fmt["title_big"] = wb.add_format({"bold": True, "font_size": 15, "valign": "top",
-                                          "text_wrap": True})
-        fmt["p"] = wb.add_format({"num_format": P_FORMAT, "valign": "top"})
-        fmt["points"] = wb.add_format({"num_format": '0.0" pts"_)', "valign": "top"})
-        fmt["units"] = wb.add_format({"num_format": '0.00" units"_)', "valign": "top"})
-        fmt["f_pct"] = wb.add_format({"num_format": "0%_)", "valign": "top"})
-        fmt["f_score"] = wb.add_format({"num_format": "0.0_)", "valign": "top"})
-        fmt["f_mean"] = wb.add_format({"num_format": "0.00_)", "valign": "top"})
-        names = table_sheet_names(book)
-        _contents(wb.add_worksheet(CONTENTS), book, cb, names, fmt)
-        _findings(wb.add_worksheet(FINDINGS), book, names, fmt)
-        for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
-            ws = wb.add_worksheet(name)
-            write_table(ws, ct, fmt, nav=(link(CONTENTS),
-                                          f"← Contents (table {i + 1} of {len(names)})"))
-        wb.close()
+    with atomic_path(path) as tmp, collection_paused():
+        _write(book, cb, tmp)
     return path
 
 
-def _contents(ws: Any, book: Book, cb: Codebook, names: list[str],
+def _write(book: Book, cb: Codebook, tmp: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+    fmt = add_formats(wb)
+    fmt["title_big"] = wb.add_format({"bold": True, "font_size": 15, "valign": "top",
+                                      "text_wrap": True})
+    fmt["p"] = wb.add_format({"num_format": P_FORMAT, "valign": "top"})
+    fmt["points"] = wb.add_format({"num_format": '0.0" pts"_)', "valign": "top"})
+    fmt["units"] = wb.add_format({"num_format": '0.00" units"_)', "valign": "top"})
+    fmt["f_pct"] = wb.add_format({"num_format": "0%_)", "valign": "top"})
+    fmt["f_score"] = wb.add_format({"num_format": "0.0_)", "valign": "top"})
+    fmt["f_mean"] = wb.add_format({"num_format": "0.00_)", "valign": "top"})
+    contents, findings = wb.add_worksheet(CONTENTS), wb.add_worksheet(FINDINGS)
+    places = _tables(wb, book, fmt)  # first, so the contents know where each one is
+    _contents(contents, book, cb, places, fmt)
+    _findings(findings, book, places, fmt)
+    wb.close()
+
+
+def _nav(i: int, total: int) -> tuple[str, str]:
+    return link(CONTENTS), f"← Contents (table {i + 1} of {total})"
+
+
+def _tables(wb: Any, book: Book, fmt: dict[str, Any]) -> list[Place]:
+    """Write every table: a sheet each, or TABLES_PER_SHEET to a sheet for a big book."""
+    total = len(book.tables)
+    if total <= SHEET_EACH:
+        names = table_sheet_names(book)
+        for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
+            write_table(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total))
+        return [Place(name) for name in names]
+    places: list[Place] = []
+    for first in range(0, total, TABLES_PER_SHEET):
+        tables = book.tables[first:first + TABLES_PER_SHEET]
+        name = sheet_name(f"Tables {first + 1}–{first + len(tables)}")
+        places += _shared_sheet(wb.add_worksheet(name), name, tables, first, total, fmt)
+    return places
+
+
+def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, total: int,
+                  fmt: dict[str, Any]) -> list[Place]:
+    """Tables one after another on one sheet, each starting a printed page; the columns as
+    wide as the widest table needs."""
+    each = [table_widths(ct) for ct in tables]
+    widths: Widths = (max(w for w, _ in each), max(w for _, w in each))
+    columns = max(len(ct.columns) for ct in tables)
+    set_widths(ws, columns, widths)
+    places: list[Place] = []
+    top = 0
+    for k, ct in enumerate(tables):
+        places.append(Place(name, top))
+        _, top = write_block(ws, ct, fmt, widths, top, nav=_nav(first + k, total))
+        top += GAP
+    print_setup(ws)
+    ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead
+    pixels = 7 * (LABEL_WIDTH + sum(widths) * columns) + 5 * (1 + 2 * columns)
+    ws.set_print_scale(max(10, min(100, 100 * PRINTABLE_PIXELS // pixels)))
+    ws.set_h_pagebreaks([p.row for p in places[1:]])
+    ws.freeze_panes(0, 1)
+    return places
+
+
+def _contents(ws: Any, book: Book, cb: Codebook, places: list[Place],
               fmt: dict[str, Any]) -> None:
     widths = [w for _, w in CONTENTS_COLUMNS]
     for c, w in enumerate(widths):
@@ -115,10 +191,10 @@ def _contents(ws: Any, book: Book, cb: Codebook, names: list[str],
     head = r
     for c, (heading, _) in enumerate(CONTENTS_COLUMNS):
         ws.write_string(r, c, heading, fmt["th_right" if heading == "Base" else "th"])
-    for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
+    for i, (ct, place) in enumerate(zip(book.tables, places, strict=True)):
         r += 1
-        _link_or_text(ws, r, 0, name, f"Table {i + 1}", i, fmt)
-        _link_or_text(ws, r, 1, name, one_line(ct.question.id), i, fmt)
+        _link_or_text(ws, r, 0, place, f"Table {i + 1}", i, fmt)
+        _link_or_text(ws, r, 1, place, one_line(ct.question.id), i, fmt)
         text, base = one_line(ct.question.text), one_line(ct.base_text)
         ws.write_string(r, 2, text, fmt["text"])
         ws.write_number(r, 3, ct.total.base, fmt["int"])
@@ -129,15 +205,15 @@ def _contents(ws: Any, book: Book, cb: Codebook, names: list[str],
     ws.freeze_panes(head + 1, 0)
 
 
-def _link_or_text(ws: Any, r: int, c: int, sheet: str, text: str, i: int,
+def _link_or_text(ws: Any, r: int, c: int, place: Place, text: str, i: int,
                   fmt: dict[str, Any]) -> None:
     if i < MAX_LINKS // 2:  # two links per table on the contents sheet
-        ws.write_url(r, c, link(sheet), fmt["link"], string=text)
+        ws.write_url(r, c, place.link, fmt["link"], string=text)
     else:
         ws.write_string(r, c, text, fmt["text"])
 
 
-def _findings(ws: Any, book: Book, names: list[str], fmt: dict[str, Any]) -> None:
+def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any]) -> None:
     widths = [w for _, w in FINDINGS_COLUMNS]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -159,7 +235,7 @@ def _findings(ws: Any, book: Book, names: list[str], fmt: dict[str, Any]) -> Non
         ws.write_number(r, 0, n, fmt["int"])
         table = f"{f.table + 1}. {one_line(f.question)}"
         if n <= MAX_LINKS:
-            ws.write_url(r, 1, link(names[f.table]), fmt["link"], string=table)
+            ws.write_url(r, 1, places[f.table].link, fmt["link"], string=table)
         else:
             ws.write_string(r, 1, table, fmt["text"])
         cells = [(one_line(f.question_text), 2), (one_line(f.row), 3),

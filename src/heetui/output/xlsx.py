@@ -170,70 +170,46 @@ def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None =
 
 def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
                 nav: tuple[str, str] | None = None, facts: list[str] | None = None) -> None:
-    """Write ``ct`` on ``ws`` from A1: title, state (banner, weighting, filters, base),
-    the span header merged over each span's columns, column headings with letters, bases,
-    percents (as numbers in % format) with their letters in the next cell, means and scores
-    with their SE, legend. ``facts``: lines about the survey under the state line; ``nav``:
-    an (internal link, text) after them."""
+    """Write ``ct`` on a sheet of its own, from A1 (see write_block), with its columns'
+    widths, the panes frozen under its headings and the print setup repeating its title and
+    headings on every page."""
+    widths = table_widths(ct)
+    set_widths(ws, len(ct.columns), widths)
+    head_row, _ = write_block(ws, ct, fmt, widths, 0, nav, facts)
+    ws.freeze_panes(head_row + 2, 1)
+    print_setup(ws, 0, head_row)
+
+
+Widths = tuple[int, int]  # of a table's value columns and of the letter columns beside them
+
+
+def table_widths(ct: Crosstab) -> Widths:
+    """Value columns wide enough for the weighted bases, letter columns for the marks."""
     cols = ct.columns
     letter_width = max([4] + [len(marks(c)) + 2 for r in ct.rows for c in r.cells]
                        + [len(base_mark(c)) + 2 for c in cols])
     value_width = max([VALUE_WIDTH] + [len(fixed(c.weighted_base, 1)) + 2 for c in cols])
-    pair = value_width + letter_width
-    last = 2 * len(cols)
-    full = LABEL_WIDTH + pair * len(cols)
-    ws.set_column(0, 0, LABEL_WIDTH)
-    for i in range(len(cols)):
-        ws.set_column(1 + 2 * i, 1 + 2 * i, value_width)
-        ws.set_column(2 + 2 * i, 2 + 2 * i, letter_width)
+    return value_width, letter_width
 
-    title = f"{safe_text(ct.question.id)}: {safe_text(ct.question.text)}"
-    merge_text(ws, 0, 0, last, title, fmt["title"])
-    fit_row(ws, 0, [(title, full)], size=13, bold=True)
-    state = safe_text(state_line(ct))
-    merge_text(ws, 1, 0, last, state, fmt["note"])
-    fit_row(ws, 1, [(state, full)])
-    r = 2
-    for line in facts or []:
-        text = safe_text(line)
-        merge_text(ws, r, 0, last, text, fmt["note"])
-        fit_row(ws, r, [(text, full)])
-        r += 1
-    if nav is not None:
-        ws.write_url(r, 0, nav[0], fmt["link"], string=nav[1])
-        r += 1
-    r = max(r, 3)
-    if ct.banner is not None:  # a span header row, merged over each span's columns
-        titles = [safe_text(t) for t in span_titles(ct)]
-        spans: list[tuple[str, float]] = []
-        i = 1
-        while i < len(titles):
-            j = i
-            while j + 1 < len(titles) and titles[j + 1] == titles[i]:
-                j += 1
-            merge_text(ws, r, 1 + 2 * i, 2 + 2 * j, titles[i], fmt["span"])
-            spans.append((titles[i], pair * (j - i + 1)))
-            i = j + 1
-        fit_row(ws, r, spans, bold=True)
-        r += 1
-    head_row = r
-    heads = [safe_text(column_heading(c)) for c in cols]
-    for i, head in enumerate(heads):
-        ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * i, head, fmt["head"])
-    fit_row(ws, r, [(h, pair) for h in heads], bold=True)
-    r += 1
-    ws.write_string(r, 0, "Base (unweighted)", fmt["label_base"])
-    for i, c in enumerate(cols):
-        ws.write_number(r, 1 + 2 * i, c.base, fmt["base"])
-        if base_mark(c):
-            ws.write_string(r, 2 + 2 * i, base_mark(c), fmt["sig"])
-    if ct.weighted:
-        for label, attr in (("Base (weighted)", "weighted_base"),
-                            ("Base (effective)", "effective_base")):
-            r += 1
-            ws.write_string(r, 0, label, fmt["label_base"])
-            for i, c in enumerate(cols):
-                ws.write_number(r, 1 + 2 * i, getattr(c, attr), fmt["wbase"])
+
+def set_widths(ws: Any, columns: int, widths: Widths) -> None:
+    ws.set_column(0, 0, LABEL_WIDTH)
+    for i in range(columns):
+        ws.set_column(1 + 2 * i, 1 + 2 * i, widths[0])
+        ws.set_column(2 + 2 * i, 2 + 2 * i, widths[1])
+
+
+def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
+                nav: tuple[str, str] | None = None, facts: list[str] | None = None
+                ) -> tuple[int, int]:
+    """Write ``ct`` from row ``top`` of columns sized ``widths``: title, state (banner,
+    weighting, filters, base), the span header merged over each span's columns, column
+    headings with letters, bases, percents (as numbers in % format) with their letters in
+    the next cell, means and scores with their SE, legend. ``facts``: lines about the survey
+    under the state line; ``nav``: an (internal link, text) after them. Returns the row of
+    the column headings and the row after the table."""
+    head_row = _heading(ws, ct, fmt, widths, top, nav, facts or [])
+    r = _bases(ws, ct, fmt, head_row + 1)
     for row in ct.rows:
         r += 1
         bold = row.is_summary
@@ -256,12 +232,72 @@ def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
                 if cell.se is not None:
                     ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
     r += 1
+    full = LABEL_WIDTH + sum(widths) * len(ct.columns)
     for line in legend_lines(ct) + [safe_text(n) for n in untested_notes(ct)]:
         r += 1
-        merge_text(ws, r, 0, last, line, fmt["note"])
+        merge_text(ws, r, 0, 2 * len(ct.columns), line, fmt["note"])
         fit_row(ws, r, [(line, full)])
-    ws.freeze_panes(head_row + 2, 1)
-    print_setup(ws, 0, head_row)
+    return head_row, r + 1
+
+
+def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
+             nav: tuple[str, str] | None, facts: list[str]) -> int:
+    """Title, state, facts, link, span header and column headings; returns the headings'
+    row."""
+    pair = sum(widths)
+    last = 2 * len(ct.columns)
+    full = LABEL_WIDTH + pair * len(ct.columns)
+    title = f"{safe_text(ct.question.id)}: {safe_text(ct.question.text)}"
+    merge_text(ws, top, 0, last, title, fmt["title"])
+    fit_row(ws, top, [(title, full)], size=13, bold=True)
+    state = safe_text(state_line(ct))
+    merge_text(ws, top + 1, 0, last, state, fmt["note"])
+    fit_row(ws, top + 1, [(state, full)])
+    r = top + 2
+    for line in facts:
+        text = safe_text(line)
+        merge_text(ws, r, 0, last, text, fmt["note"])
+        fit_row(ws, r, [(text, full)])
+        r += 1
+    if nav is not None:
+        ws.write_url(r, 0, nav[0], fmt["link"], string=nav[1])
+        r += 1
+    r = max(r, top + 3)
+    if ct.banner is not None:  # a span header row, merged over each span's columns
+        titles = [safe_text(t) for t in span_titles(ct)]
+        spans: list[tuple[str, float]] = []
+        i = 1
+        while i < len(titles):
+            j = i
+            while j + 1 < len(titles) and titles[j + 1] == titles[i]:
+                j += 1
+            merge_text(ws, r, 1 + 2 * i, 2 + 2 * j, titles[i], fmt["span"])
+            spans.append((titles[i], pair * (j - i + 1)))
+            i = j + 1
+        fit_row(ws, r, spans, bold=True)
+        r += 1
+    heads = [safe_text(column_heading(c)) for c in ct.columns]
+    for i, head in enumerate(heads):
+        ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * i, head, fmt["head"])
+    fit_row(ws, r, [(h, pair) for h in heads], bold=True)
+    return r
+
+
+def _bases(ws: Any, ct: Crosstab, fmt: dict[str, Any], r: int) -> int:
+    """The base rows from row ``r``; returns the last."""
+    ws.write_string(r, 0, "Base (unweighted)", fmt["label_base"])
+    for i, c in enumerate(ct.columns):
+        ws.write_number(r, 1 + 2 * i, c.base, fmt["base"])
+        if base_mark(c):
+            ws.write_string(r, 2 + 2 * i, base_mark(c), fmt["sig"])
+    if ct.weighted:
+        for label, attr in (("Base (weighted)", "weighted_base"),
+                            ("Base (effective)", "effective_base")):
+            r += 1
+            ws.write_string(r, 0, label, fmt["label_base"])
+            for i, c in enumerate(ct.columns):
+                ws.write_number(r, 1 + 2 * i, getattr(c, attr), fmt["wbase"])
+    return r
 
 
 def legend_lines(ct: Crosstab) -> list[str]:
