@@ -46,6 +46,7 @@ from heetui.output.xlsx import (
     write_block,
     write_table,
 )
+from heetui.output.xlsxwriter_internals import release
 from heetui.survey.codebook import Codebook
 
 CONTENTS = "Contents"
@@ -54,9 +55,9 @@ MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
 SHEET_EACH = 250  # a book of up to this many tables has a sheet per table
 TABLES_PER_SHEET = 50  # a bigger one has this many on each sheet
 GAP = 2  # empty rows between two tables on one sheet
-# pixels across landscape A4 inside print_setup's margins at 100 % (96 per inch, a little
-# to spare); a column w units wide is 7w + 5 pixels (Calibri 11)
-PRINTABLE_PIXELS = 1000
+# column-width units across landscape A4 inside print_setup's margins at 100 %: about 95 in
+# LibreOffice (its stand-in for Calibri is wider; Excel fits some 135), a little to spare
+PRINTABLE_WIDTH = 90
 
 # (heading, width) of the contents' table list and of the findings
 CONTENTS_COLUMNS = (("Table", 14), ("Question", 20), ("Text", 64), ("Base", 9),
@@ -92,8 +93,8 @@ def link(sheet: str, row: int = 0) -> str:
 
 def write_book_xlsx(book: Book, cb: Codebook, path: Path) -> Path:
     """Write the workbook atomically: a temporary file beside ``path``, renamed when
-    complete. The collector is paused meanwhile (engine.collector): the workbook's cells
-    are walked once, as garbage, when it resumes."""
+    complete. The collector is paused meanwhile (engine.collector) and the closed workbook
+    released (output.xlsxwriter_internals), so its cells are never walked by it."""
     path = Path(path)
     with atomic_path(path) as tmp, collection_paused():
         _write(book, cb, tmp)
@@ -118,6 +119,7 @@ def _write(book: Book, cb: Codebook, tmp: Path) -> None:
     _contents(contents, book, cb, places, fmt)
     _findings(findings, book, places, fmt)
     wb.close()
+    release(wb)  # its cells freed as it goes, not walked by the collector
 
 
 def _nav(i: int, total: int) -> tuple[str, str]:
@@ -156,8 +158,8 @@ def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, 
         top += GAP
     print_setup(ws)
     ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead
-    pixels = 7 * (LABEL_WIDTH + sum(widths) * columns) + 5 * (1 + 2 * columns)
-    ws.set_print_scale(max(10, min(100, 100 * PRINTABLE_PIXELS // pixels)))
+    width = LABEL_WIDTH + sum(widths) * columns
+    ws.set_print_scale(max(10, min(100, 100 * PRINTABLE_WIDTH // width)))
     ws.set_h_pagebreaks([p.row for p in places[1:]])
     ws.freeze_panes(0, 1)
     return places

@@ -31,6 +31,7 @@ from heetui.output.tables import (
     state_line,
     untested_notes,
 )
+from heetui.output.xlsxwriter_internals import merge_unpadded
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
 
@@ -149,10 +150,12 @@ def fit_row(ws: Any, row: int, texts: Sequence[tuple[str, float]], size: float =
 
 
 def merge_text(ws: Any, row: int, first: int, last: int, text: str, fmt: Any) -> None:
+    """Text across columns first…last of a row: one merged cell, for a format without
+    borders or fill (xlsxwriter's merge_range pads the range with blank cells of the format,
+    for borders and fill to reach across; a tab book of 3,000 tables had 120,000 of them)."""
+    ws.write_string(row, first, text, fmt)
     if last > first:
-        ws.merge_range(row, first, row, last, text, fmt)
-    else:
-        ws.write_string(row, first, text, fmt)
+        merge_unpadded(ws, row, first, last)
 
 
 def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None = None) -> None:
@@ -271,7 +274,7 @@ def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: in
             j = i
             while j + 1 < len(titles) and titles[j + 1] == titles[i]:
                 j += 1
-            merge_text(ws, r, 1 + 2 * i, 2 + 2 * j, titles[i], fmt["span"])
+            ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * j, titles[i], fmt["span"])  # bordered
             spans.append((titles[i], pair * (j - i + 1)))
             i = j + 1
         fit_row(ws, r, spans, bold=True)
