@@ -226,8 +226,9 @@ def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top:
                     ws.write_number(r, col, cell.value, fmt[row.kind])
             elif cell.percent is not None:
                 ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
-            if marks(cell):
-                ws.write_string(r, col + 1, marks(cell), fmt["sig"])
+            mark = marks(cell)
+            if mark:
+                ws.write_string(r, col + 1, mark, fmt["sig"])
         if row.has_se:
             r += 1
             ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
