@@ -1,5 +1,7 @@
 """Survey-wide benchmarks (issue 21): tab books and profiles, whole process and engine, each
-beside the bare DuckDB queries the engine sends for the same cells, run in turns.
+beside the bare DuckDB queries the engine sends for the same cells, run in turns; and the
+engine with its scans run one after another instead of the next one ahead (survey_wide.ahead)
+while the tables of the last one are made.
 
 Usage: python benchmarks/bench_book.py [--runs 3] [--skip-10m]
 Bundles: the HEE demo at 1M and 10M respondents (benchmarks/_bundles, made by
@@ -75,6 +77,7 @@ def engine_and_bare(path: Path, work: str, runs: int) -> dict:
     (recorded from one engine run, then replayed without any Python around them)."""
     from bench_engine import times_ms
 
+    from heetui.engine import survey_wide
     from heetui.engine.book import BookRequest, tab_book
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.filters import parse_filter
@@ -107,10 +110,20 @@ def engine_and_bare(path: Path, work: str, runs: int) -> dict:
         for name, sql, params in recorded:
             real[name](sql, params)
 
-    eng, raw = times_ms([engine, bare], runs)
+    def in_turn() -> None:  # the engine with each scan run only when its tables are due
+        ahead = survey_wide.ahead
+        survey_wide.ahead = lambda tasks: (task() for task in tasks)
+        try:
+            engine()
+        finally:
+            survey_wide.ahead = ahead
+
+    eng, raw, serial = times_ms([engine, bare, in_turn], runs)
     survey.close()
     return {"engine_ms": statistics.median(eng), "bare_ms": statistics.median(raw),
-            "ratio": statistics.median(eng) / statistics.median(raw), "queries": len(recorded)}
+            "ratio": statistics.median(eng) / statistics.median(raw), "queries": len(recorded),
+            "serial_ms": statistics.median(serial),
+            "serial_ratio": statistics.median(serial) / statistics.median(raw)}
 
 
 def book_process(path: Path, by: str, runs: int, weighted: bool) -> dict:
