@@ -149,3 +149,32 @@ def test_scans_run_ahead_in_order_and_stop_when_closed():
     assert next(gen) == 0
     gen.close()
     assert len(threads) < 50  # the rest were cancelled
+
+
+def test_what_a_pause_keeps_goes_to_the_oldest_generation_unless_something_is_frozen():
+    """collection_paused(keep=True) ends by moving what is alive into the oldest generation
+    (gc.freeze then gc.unfreeze) and leaves nothing frozen; when objects are frozen already
+    (the app's), it leaves them so."""
+    import gc
+
+    from heetui.engine.collector import collection_paused
+
+    class Made:
+        pass
+
+    gc.collect()
+    with collection_paused(keep=True):
+        made = [Made() for _ in range(1000)]
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(m) in oldest for m in made) and gc.get_freeze_count() == 0
+    with collection_paused():
+        young = [Made() for _ in range(10)]
+    assert not any(id(m) in {id(o) for o in gc.get_objects(generation=2)} for m in young)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collection_paused(keep=True):
+            later = [Made() for _ in range(10)]
+        assert gc.get_freeze_count() == frozen and later
+    finally:
+        gc.unfreeze()
