@@ -1,4 +1,6 @@
-"""Statistics used by the tabulation engine, in plain Python (no DuckDB here).
+"""Statistics used by the tabulation engine, in numpy (no DuckDB here). The tests are
+computed element by element over arrays (every pair of every row of many tables at once,
+engine.tabulation), with the same operations in the same order as for one pair.
 
 Conventions (see README "Statistics conventions"):
 - effective base (Kish): (Σw)² / Σw²
