@@ -263,3 +263,16 @@ async def test_app_opens_the_grid_and_drills_into_an_item(bundle, tmp_path, monk
         rows = [[c.value for c in row] for row in sheet.iter_rows()]
         assert next(r for r in rows if r[0] == "Item")[:2] == ["Item", "Base"]
         assert [r[0] for r in rows if r[0] and str(r[0]).startswith("Price")] == ["Price (B)"]
+
+
+def test_book_workbook_shows_the_grid_with_a_row_per_item(bundle, tmp_path):
+    import openpyxl
+
+    target = tmp_path / "book.xlsx"
+    assert main(["book", "--by", "region", "--data", str(bundle), "-o", str(target)]) == 0
+    wb = openpyxl.load_workbook(target)
+    sheet = next(ws for ws in wb.worksheets if str(ws["A1"].value).startswith("sat:"))
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert next(r for r in rows if r[0] == "Item")[:2] == ["Item", "Base"]
+    assert [r[0] for r in rows if str(r[0]).startswith(("Speed", "Price", "Staff"))] == [
+        "Speed (A)", "Price (B)", "Staff (C)"]

@@ -32,6 +32,7 @@ from heetui.output.book_text import (
     findings_note,
 )
 from heetui.output.facts import one_line
+from heetui.output.grid_xlsx import write_grid_table
 from heetui.output.xlsx import (
     LABEL_WIDTH,
     WORKBOOK_OPTIONS,
@@ -132,7 +133,8 @@ def _tables(wb: Any, book: Book, fmt: dict[str, Any]) -> list[Place]:
     if total <= SHEET_EACH:
         names = table_sheet_names(book)
         for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
-            write_table(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total))
+            write = write_grid_table if ct.grid else write_table  # a grid: a row per item
+            write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total))
         return [Place(name) for name in names]
     places: list[Place] = []
     for first in range(0, total, TABLES_PER_SHEET):
