@@ -109,6 +109,47 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
 ]
 
 
+def grid_survey(folder: Path) -> Survey:
+    """A small survey with a rating grid (the bundled one has none), from seeded answers."""
+    import numpy as np
+    import polars as pl
+
+    from heetui.survey.write import write_bundle
+
+    rng = np.random.default_rng(7)
+    n = 400
+    items = [("rate_1", "Speed of service", [.1, .15, .35, .3, .1]),
+             ("rate_2", "Value for money", [.2, .25, .3, .15, .1]),
+             ("rate_3", "Staff attitude", [.05, .1, .3, .45, .1]),
+             ("rate_4", "Website", [.15, .2, .3, .2, .15])]
+    codes = [1, 2, 3, 4, 9]
+    frame = pl.DataFrame({"respondent_id": list(range(1, n + 1)),
+                          **{i: rng.choice(codes, n, p=p).tolist() for i, _, p in items}})
+    codebook = {"survey": {"title": "Customer survey (illustrative grid)"},
+                "questions": [{
+                    "id": "rate", "type": "grid", "text": "How would you rate us on each of these?",
+                    "items": [{"id": i, "label": label} for i, label, _ in items],
+                    "options": [{"code": 1, "label": "Very poor", "value": 1},
+                                {"code": 2, "label": "Poor", "value": 2},
+                                {"code": 3, "label": "Good", "value": 3},
+                                {"code": 4, "label": "Very good", "value": 4},
+                                {"code": 9, "label": "Don't know"}],
+                    "nets": [{"label": "Good or very good", "codes": [3, 4]}]}]}
+    return open_survey(write_bundle(folder, codebook, frame, None, force=True))
+
+
+async def grid_chart(app: HeetuiApp, pilot: object) -> None:
+    await _settle(app, pilot)
+    await pilot.press("g")  # type: ignore[attr-defined]
+    await _settle(app, pilot)
+
+
+GRID_SHOTS: list[tuple[str, tuple[int, int], Step]] = [
+    ("grid-summary", (120, 40), main_screen),
+    ("grid-chart", (120, 40), grid_chart),
+]
+
+
 async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) -> Path:
     app = HeetuiApp(survey)
     async with app.run_test(size=size) as pilot:
@@ -120,11 +161,15 @@ async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) ->
 
 
 def main() -> None:
+    import tempfile
+
     OUT.mkdir(exist_ok=True)
     survey = open_survey()
+    grid = grid_survey(Path(tempfile.mkdtemp()) / "grid")
     converter = shutil.which("rsvg-convert")
-    for name, size, step in SHOTS:
-        svg = asyncio.run(shoot(survey, name, size, step))
+    for who, (name, size, step) in [(survey, s) for s in SHOTS] + [(grid, s)
+                                                                   for s in GRID_SHOTS]:
+        svg = asyncio.run(shoot(who, name, size, step))
         print(svg.relative_to(OUT.parent))
         if converter:
             png = svg.with_suffix(".png")

@@ -174,8 +174,8 @@ def _key(ct: Crosstab, marks_shown: bool) -> tuple[str, ...]:
                              "higher/lower than Total",
                     "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly "
                             "higher/lower than everyone not in the column",
-                    "items": "Letters: significantly higher than the item with that letter "
-                             "(paired test)",
+                    "items": "Letters: significantly higher than the item with that letter in a "
+                             "paired test",
                     }.get(ct.compare, "Letters: significantly higher than that column")
                    + f" (p < {ct.sig_level:g}).")
     flags = {base_mark(c) for c in ct.columns} - {""}
