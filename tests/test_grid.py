@@ -276,3 +276,14 @@ def test_book_workbook_shows_the_grid_with_a_row_per_item(bundle, tmp_path):
     assert next(r for r in rows if r[0] == "Item")[:2] == ["Item", "Base"]
     assert [r[0] for r in rows if str(r[0]).startswith(("Speed", "Price", "Staff"))] == [
         "Speed (A)", "Price (B)", "Staff (C)"]
+
+
+def test_grid_request_mistakes_are_refused_before_any_query(bundle):
+    from heetui.engine.filters import EngineError
+
+    survey = open_survey(bundle)
+    for req, words in ((TabRequest("sat", correction="nope"), "Unknown correction"),
+                       (TabRequest("sat", sig_level=1.5), "between 0 and 1"),
+                       (TabRequest("sat", weighted=True), "no weight variable")):
+        with pytest.raises(EngineError, match=words):
+            table(survey, req)

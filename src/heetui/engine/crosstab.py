@@ -281,13 +281,18 @@ def resolve_banner_of(survey: Survey, req: TabRequest) -> Banner | None:
             _fields(b)  # a banner too wide for one grouping key is refused here
     if req.compare not in COMPARES:
         raise EngineError(f"Compare columns by {', '.join(COMPARES)}, not {req.compare!r}.")
+    check_tests(survey, req)
+    return b
+
+
+def check_tests(survey: Survey, req: TabRequest) -> None:
+    """The weighting and test settings of a request (any table's: a crosstab or a grid)."""
     if req.weighted and not survey.has_weight:
         raise EngineError("This survey has no weight variable; run the table unweighted.")
     if not 0 < req.sig_level < 1:
         raise EngineError(f"The significance level must be between 0 and 1, not {req.sig_level}.")
     if req.correction not in CORRECTIONS:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
-    return b
 
 
 def tab_ready(survey: Survey, req: TabRequest) -> bool:

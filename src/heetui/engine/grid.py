@@ -19,7 +19,7 @@ from itertools import combinations
 import numpy as np
 
 from heetui.engine.banner import letters_for
-from heetui.engine.crosstab import TabRequest, base_text, crosstab, tab_ready
+from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
 from heetui.engine.filters import EngineError, Filter, condition, ident, where
 from heetui.engine.paired import Measure, PairSums, estimate, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
@@ -130,10 +130,7 @@ def check_request(survey: Survey, req: TabRequest) -> Grid:
     if req.banner or req.group or req.compare != "pairs":
         raise EngineError(f"A grid's summary compares its items with each other; tab one of "
                           f"its items ({grid.items[0]}, …) by a banner instead.")
-    if req.weighted and not survey.has_weight:
-        raise EngineError("This survey has no weight variable; run the table unweighted.")
-    if not 0 < req.sig_level < 1:
-        raise EngineError(f"The significance level must be between 0 and 1, not {req.sig_level}.")
+    check_tests(survey, req)
     return grid
 
 

@@ -16,7 +16,6 @@ from heetui.output.tables import (
     column_heading,
     legend,
     marks,
-    state_line,
     untested_notes,
 )
 from heetui.output.xlsx import (
@@ -29,6 +28,7 @@ from heetui.output.xlsx import (
     merge_text,
     print_setup,
     sheet_name,
+    write_title,
 )
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
@@ -46,24 +46,6 @@ def write_grid_xlsx(gt: Crosstab, path: Path, cb: Codebook | None = None) -> Pat
     return path
 
 
-def _head(ws: Any, gt: Crosstab, fmt: dict[str, Any], last: int, full: float,
-          lines: list[str], nav: tuple[str, str] | None) -> int:
-    """Title, state line, facts and link; returns the next free row."""
-    title = f"{safe_text(gt.question.id)}: {safe_text(gt.question.text)}"
-    merge_text(ws, 0, 0, last, title, fmt["title"])
-    fit_row(ws, 0, [(title, full)], size=13, bold=True)
-    r = 1
-    for line in [state_line(gt), *lines]:
-        text = safe_text(line)
-        merge_text(ws, r, 0, last, text, fmt["note"])
-        fit_row(ws, r, [(text, full)])
-        r += 1
-    if nav is not None:
-        ws.write_url(r, 0, nav[0], fmt["link"], string=nav[1])
-        r += 1
-    return max(r, 3)
-
-
 def write_grid_table(ws: Any, gt: Crosstab, fmt: dict[str, Any],
                      nav: tuple[str, str] | None = None, facts: list[str] | None = None
                      ) -> None:
@@ -78,7 +60,7 @@ def write_grid_table(ws: Any, gt: Crosstab, fmt: dict[str, Any],
     ws.set_column(0, 0, LABEL_WIDTH)
     ws.set_column(1, first - 1, VALUE_WIDTH + 2)
     ws.set_column(first, last, VALUE_WIDTH)
-    r = _head(ws, gt, fmt, last, full, facts or [], nav)
+    r = write_title(ws, gt, fmt, 0, last, full, nav, facts or [])
     head_row = r
     ws.write_string(r, 0, "Item", fmt["th"])
     for k, (label, _, _) in enumerate(bases):

@@ -244,21 +244,15 @@ def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top:
     return head_row, r + 1
 
 
-def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
-             nav: tuple[str, str] | None, facts: list[str]) -> int:
-    """Title, state, facts, link, span header and column headings; returns the headings'
-    row."""
-    pair = sum(widths)
-    last = 2 * len(ct.columns)
-    full = LABEL_WIDTH + pair * len(ct.columns)
+def write_title(ws: Any, ct: Crosstab, fmt: dict[str, Any], top: int, last: int, full: float,
+                nav: tuple[str, str] | None, facts: list[str]) -> int:
+    """A table's title, state line, facts and link from row ``top``, merged over columns 0
+    to ``last`` (``full`` units wide); returns the row where the table itself starts."""
     title = f"{safe_text(ct.question.id)}: {safe_text(ct.question.text)}"
     merge_text(ws, top, 0, last, title, fmt["title"])
     fit_row(ws, top, [(title, full)], size=13, bold=True)
-    state = safe_text(state_line(ct))
-    merge_text(ws, top + 1, 0, last, state, fmt["note"])
-    fit_row(ws, top + 1, [(state, full)])
-    r = top + 2
-    for line in facts:
+    r = top + 1
+    for line in [state_line(ct), *facts]:
         text = safe_text(line)
         merge_text(ws, r, 0, last, text, fmt["note"])
         fit_row(ws, r, [(text, full)])
@@ -266,7 +260,16 @@ def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: in
     if nav is not None:
         ws.write_url(r, 0, nav[0], fmt["link"], string=nav[1])
         r += 1
-    r = max(r, top + 3)
+    return max(r, top + 3)
+
+
+def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
+             nav: tuple[str, str] | None, facts: list[str]) -> int:
+    """Title, state, facts, link, span header and column headings; returns the headings'
+    row."""
+    pair = sum(widths)
+    last = 2 * len(ct.columns)
+    r = write_title(ws, ct, fmt, top, last, LABEL_WIDTH + pair * len(ct.columns), nav, facts)
     if ct.banner is not None:  # a span header row, merged over each span's columns
         titles = [safe_text(t) for t in span_titles(ct)]
         spans: list[tuple[str, float]] = []
