@@ -47,15 +47,10 @@ def page(book, survey) -> str:
 
 
 def links(ws) -> list[tuple[int, str, str]]:
-    """(row, text, target sheet) of every internal link on a sheet."""
-    out = []
-    for row in ws.iter_rows():
-        for c in row:
-            if c.hyperlink is not None:
-                m = re.fullmatch(r"'([^']+)'!A1", c.hyperlink.location or "")
-                assert m, c.hyperlink.location
-                out.append((c.row, str(c.value), m.group(1)))
-    return out
+    """(row, text, target sheet) of every internal link on a sheet, each to a sheet's A1."""
+    found = located_links(ws)
+    assert all(target_row == 1 for *_, target_row in found), found
+    return [(row, text, sheet) for row, text, sheet, _ in found]
 
 
 def texts(ws) -> list[str]:
