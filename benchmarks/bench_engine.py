@@ -84,108 +84,115 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(times_ms([fn], runs)[0])
 
 
-def bench_size(n: int, runs: int) -> dict:
-    from heetui.engine.banner import resolve_banner
-    from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql
-    from heetui.engine.session import open_survey
+def _engine_run(survey, req):
+    """One engine table from a cold result cache."""
+    from heetui.engine.crosstab import crosstab
 
-    path = ensure_bundle(n)
-    survey = open_survey(path, check_data=False)
-    req = TabRequest("words", "region", weighted=True)
-
-    def engine() -> None:
+    def run() -> None:
         survey.clear_cache()
         crosstab(survey, req)
+    return run
+
+
+def _bare_run(survey, question: str, banner: str):
+    """The one grouped SELECT the engine sends for the table, fetched as the engine fetches
+    it."""
+    from heetui.engine.banner import resolve_banner
+    from heetui.engine.crosstab import grouped_sql
 
     cb = survey.codebook
-    bare_sql, bare_params = grouped_sql(survey, cb.get("words"), resolve_banner(cb, "region"), ())
+    sql, params = grouped_sql(survey, cb.get(question), resolve_banner(cb, banner), ())
+    return lambda: survey.query_arrays(sql, params)
+
+
+def _region_tables(survey, runs: int) -> dict:
+    """`words` by `region` (engine, its bare query, the hand-written GROUP BY, a repeat) and
+    `relationship` by `stakeholder_type` (engine and a bare GROUP BY)."""
+    from heetui.engine.crosstab import TabRequest, crosstab
+
+    req = TabRequest("words", "region", weighted=True)
+    hand_sql = hand_written_sql(survey.codebook)
     single_sql = ("SELECT stakeholder_type, relationship, COUNT(*), SUM(weight), "
                   "SUM(weight * weight) FROM respondents GROUP BY ALL")
+    multi, multi_bare, hand = times_ms([_engine_run(survey, req),
+                                        _bare_run(survey, "words", "region"),
+                                        lambda: survey.query(hand_sql, [])], runs)
+    single, single_bare = times_ms([
+        _engine_run(survey, TabRequest("relationship", "stakeholder_type", weighted=True)),
+        lambda: survey.query(single_sql)], runs)
+    return {"repeat_ms": median_ms(lambda: crosstab(survey, req), runs),
+            "engine_multi_x_overlap_ms": statistics.median(multi),
+            "engine_multi_x_overlap_range_ms": [min(multi), max(multi)],
+            "bare_duckdb_same_cells_ms": statistics.median(multi_bare),
+            "hand_written_group_by_ms": statistics.median(hand),
+            "engine_single_x_single_ms": statistics.median(single),
+            "bare_duckdb_group_by_ms": statistics.median(single_bare)}
 
-    hand_sql = hand_written_sql(cb)
 
-    def bare() -> None:
-        survey.query_arrays(bare_sql, bare_params)  # fetched as the engine fetches it
-
-    def hand_written() -> None:
-        survey.query(hand_sql, [])
-
-    def bare_single() -> None:
-        survey.query(single_sql)
-
-    def engine_single() -> None:
-        survey.clear_cache()
-        crosstab(survey, TabRequest("relationship", "stakeholder_type", weighted=True))
-
+def _whole_commands(survey, path: Path, runs: int) -> dict:
+    """`heetui tab … --format json` as a child process, and a profile of every question."""
     from heetui.engine.filters import parse_filter
     from heetui.engine.profile import profile
 
-    group = (parse_filter(cb, "stakeholder_type=NHS Trust"),)
+    group = (parse_filter(survey.codebook, "stakeholder_type=NHS Trust"),)
 
     def profile_all() -> None:
         survey.clear_cache()
         profile(survey, group)
 
-    env = dict(os.environ)
     cmd = [sys.executable, "-m", "heetui", "tab", "words", "--by", "region", "--weighted",
            "--format", "json", "--data", str(path)]
+    env = dict(os.environ)
+    return {"tab_json_process_ms": median_ms(
+                lambda: subprocess.run(cmd, check=True, capture_output=True, env=env),
+                max(3, runs // 2)),
+            "profile_ms": median_ms(profile_all, max(3, runs // 2))}
 
-    def process() -> None:
-        subprocess.run(cmd, check=True, capture_output=True, env=env)
 
-    def repeat() -> None:
-        crosstab(survey, req)
+def _banner_table(survey, runs: int) -> dict:
+    """The report's banner (three spans) beside the single-span table, in turns."""
+    from heetui.engine.crosstab import TabRequest
 
-    banner_req = TabRequest("words", "standard", weighted=True)
-    banner_sql, banner_params = grouped_sql(survey, cb.get("words"),
-                                            resolve_banner(cb, "standard"), ())
+    banner, region, banner_bare = times_ms([
+        _engine_run(survey, TabRequest("words", "standard", weighted=True)),
+        _engine_run(survey, TabRequest("words", "region", weighted=True)),
+        _bare_run(survey, "words", "standard")], runs)
+    return {"engine_standard_banner_ms": statistics.median(banner),
+            "engine_standard_banner_range_ms": [min(banner), max(banner)],
+            "engine_region_same_run_ms": statistics.median(region),
+            "bare_duckdb_standard_banner_ms": statistics.median(banner_bare),
+            "ratio_to_single_span": statistics.median(banner) / statistics.median(region)}
 
-    def engine_banner() -> None:
-        survey.clear_cache()
-        crosstab(survey, banner_req)
 
-    def bare_banner() -> None:
-        survey.query_arrays(banner_sql, banner_params)
+def _partitioned(survey, n: int, runs: int) -> dict:
+    """`words` by `region` filtered to one partition, in one file and hive-partitioned."""
+    from heetui.engine.crosstab import TabRequest
+    from heetui.engine.filters import parse_filter
+    from heetui.engine.session import open_survey
 
-    multi, multi_bare, hand = times_ms([engine, bare, hand_written], runs)
-    # the report's banner (three spans) beside the single-span table, in turns
-    banner, region, banner_bare = times_ms([engine_banner, engine, bare_banner], runs)
-    single, single_bare = times_ms([engine_single, bare_single], runs)
-    out = {
-        "respondents": n,
-        "repeat_ms": median_ms(repeat, runs),
-        "engine_multi_x_overlap_ms": statistics.median(multi),
-        "engine_multi_x_overlap_range_ms": [min(multi), max(multi)],
-        "bare_duckdb_same_cells_ms": statistics.median(multi_bare),
-        "hand_written_group_by_ms": statistics.median(hand),
-        "engine_single_x_single_ms": statistics.median(single),
-        "bare_duckdb_group_by_ms": statistics.median(single_bare),
-        "tab_json_process_ms": median_ms(process, max(3, runs // 2)),
-        "profile_ms": median_ms(profile_all, max(3, runs // 2)),
-    }
-    out["banner_table"] = {
-        "engine_standard_banner_ms": statistics.median(banner),
-        "engine_standard_banner_range_ms": [min(banner), max(banner)],
-        "engine_region_same_run_ms": statistics.median(region),
-        "bare_duckdb_standard_banner_ms": statistics.median(banner_bare),
-        "ratio_to_single_span": statistics.median(banner) / statistics.median(region)}
-    out["banner_ratio"] = out["banner_table"]["ratio_to_single_span"]
-    ratio = out["engine_multi_x_overlap_ms"] / out["bare_duckdb_same_cells_ms"]
-    out["engine_overhead_ratio"] = ratio
-    hei = (parse_filter(cb, "stakeholder_type=HEI"),)
+    hei = (parse_filter(survey.codebook, "stakeholder_type=HEI"),)
     filtered = TabRequest("words", "region", hei, weighted=True)
     hive = open_survey(ensure_partitioned(n), check_data=False)
-
-    def timed(s, r):
-        def run() -> None:
-            s.clear_cache()
-            crosstab(s, r)
-        return median_ms(run, runs)
-
-    out["partitioned"] = {"single_file_filtered_ms": timed(survey, filtered),
-                          "partitioned_filtered_ms": timed(hive, filtered),
-                          "partitioned_unfiltered_ms": timed(hive, req)}
+    out = {"single_file_filtered_ms": median_ms(_engine_run(survey, filtered), runs),
+           "partitioned_filtered_ms": median_ms(_engine_run(hive, filtered), runs),
+           "partitioned_unfiltered_ms": median_ms(
+               _engine_run(hive, TabRequest("words", "region", weighted=True)), runs)}
     hive.close()
+    return out
+
+
+def bench_size(n: int, runs: int) -> dict:
+    from heetui.engine.session import open_survey
+
+    path = ensure_bundle(n)
+    survey = open_survey(path, check_data=False)
+    out = {"respondents": n, **_region_tables(survey, runs),
+           **_whole_commands(survey, path, runs)}
+    out["banner_table"] = _banner_table(survey, runs)
+    out["banner_ratio"] = out["banner_table"]["ratio_to_single_span"]
+    out["engine_overhead_ratio"] = (out["engine_multi_x_overlap_ms"]
+                                    / out["bare_duckdb_same_cells_ms"])
+    out["partitioned"] = _partitioned(survey, n, runs)
     survey.close()
     return out
 

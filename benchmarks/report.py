@@ -61,7 +61,17 @@ def _status(value: float | None, limit: float | None, unit: str) -> str:
 
 
 def _range(span: list[float] | None) -> str:
-    return f"({span[0]:.0f}–{span[1]:.0f}) " if span else ""
+    return f" ({span[0]:.0f}–{span[1]:.0f})" if span else ""
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _table(title: str, intro: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    """A section of right-aligned figures: its title, what was measured, and the table."""
+    return ["", title, "", intro, "", _row(header), "|" + "---:|" * len(header),
+            *(_row(r) for r in rows)]
 
 
 # (what, result key, field, limit, unit) for the survey-wide work of issue 21
@@ -113,16 +123,10 @@ def _book_section(doc: Any) -> list[str]:
     return out
 
 
-def write() -> str:
-    engine = _load("results.json") or {"results": []}
-    app = _load("tui_results.json") or []
+def _targets(engine: dict[str, Any], app: list[dict[str, Any]]) -> list[str]:
     by_size = {"engine": {r["respondents"]: r for r in engine["results"]},
                "app": {r["respondents"]: r for r in app}}
-    out = ["# Benchmark results", "",
-           f"Machine: {engine.get('machine', '?')}. Engine run: {engine.get('date', '?')}; "
-           f"medians of {engine.get('runs', '?')} runs (process timings: of at least 3). "
-           "Regenerate with `python benchmarks/run.py`.", "",
-           "## Targets (issue 8)", "",
+    out = ["", "## Targets (issue 8)", "",
            "| target | 1M respondents | 10M respondents |", "|---|---|---|"]
     for what, src, key, l1, l10, unit in TARGETS:
         cells = [_status(by_size[src].get(n, {}).get(key), lim, unit)
@@ -134,96 +138,114 @@ def write() -> str:
         out.append(f"| `heetui demo -n 10000000` | | ≤ 3 min, ≤ 2 GB: "
                    f"{'met' if ok else '**not met**'} ({demo['seconds'] / 60:.1f} min, "
                    f"{demo['peak_rss_mb']:,.0f} MB) |")
-    out += ["", "## Engine (benchmarks/bench_engine.py)", "",
-            "`words` (multi-response, 17 options + 2 nets) by `region` (8 overlapping "
-            "columns), weighted, with all pairwise letters, result cache cleared before "
-            "each run (fastest–slowest run in brackets); the bare DuckDB figure runs only "
-            "the one grouped SELECT the engine sends (no Python, no statistics), fetched into "
-            "numpy as the engine fetches it, in the same process, taking turns with the "
-            "engine run by run. “Hand-written” is the GROUP BY an "
-            "analyst would write for the same table in DuckDB: the eight 0/1 region columns "
-            "as keys, a count and a weighted sum of each 0/1 option column (no nets, no "
-            "letters). "
-            "“Repeat” is the same table asked again (served from the result cache). The "
-            "single × single columns compare `relationship` by `stakeholder_type` with a "
-            "bare GROUP BY of count, Σw and Σw².", "",
-            "| respondents | engine: multi × overlap | its bare DuckDB query | ratio "
-            "| hand-written GROUP BY | repeat "
-            "| engine: single × single | bare GROUP BY | `heetui tab --format json` process "
-            "| profile (every question) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in engine["results"]:
-        out.append(
-            f"| {r['respondents']:,} | {r['engine_multi_x_overlap_ms']:.1f} ms "
-            f"{_range(r.get('engine_multi_x_overlap_range_ms'))}| "
-            f"{r['bare_duckdb_same_cells_ms']:.1f} ms | {r['engine_overhead_ratio']:.2f}× | "
-            f"{r.get('hand_written_group_by_ms', float('nan')):.1f} ms | "
-            f"{r.get('repeat_ms', float('nan')):.2f} ms | "
-            f"{r['engine_single_x_single_ms']:.1f} ms | {r['bare_duckdb_group_by_ms']:.1f} ms | "
-            f"{r['tab_json_process_ms']:.0f} ms | {r['profile_ms']:.0f} ms |")
-    banners = [r for r in engine["results"] if "banner_table" in r]
-    if banners:
-        out += ["", "### Banner tables (issue 20)", "",
-                "`words` by the report's banner `standard` (stakeholder type | seniority | "
-                "HEE teams: 3 spans, 8 columns, one grouped DuckDB pass), weighted, with "
-                "letters within each span, beside `words` by `region` (one span, 8 "
-                "overlapping columns), the two engine runs and the banner's bare DuckDB pass "
-                "taking turns run by run; result cache cleared before each run.", "",
-                "| respondents | engine: standard banner | engine: region, same run | ratio "
-                "| bare DuckDB pass of the banner |", "|---:|---:|---:|---:|---:|"]
-        for r in banners:
-            b = r["banner_table"]
-            out.append(f"| {r['respondents']:,} | {b['engine_standard_banner_ms']:.1f} ms "
-                       f"{_range(b.get('engine_standard_banner_range_ms'))}| "
-                       f"{b['engine_region_same_run_ms']:.1f} ms | "
-                       f"{b['ratio_to_single_span']:.2f}× | "
-                       f"{b['bare_duckdb_standard_banner_ms']:.1f} ms |")
-    parts = [r for r in engine["results"] if "partitioned" in r]
-    if parts:
-        out += ["", "### Partitioned respondents", "",
-                "The same bundle with respondents hive-partitioned by `stakeholder_type` "
-                "(3 folders). Table: `words` by `region`, weighted, filtered to HEI (one "
-                "partition), engine timing as above.", "",
-                "| respondents | one file | partitioned | partitioned, no filter |",
-                "|---:|---:|---:|---:|"]
-        for r in parts:
-            p = r["partitioned"]
-            out.append(f"| {r['respondents']:,} | {p['single_file_filtered_ms']:.1f} ms | "
-                       f"{p['partitioned_filtered_ms']:.1f} ms | "
-                       f"{p['partitioned_unfiltered_ms']:.1f} ms |")
-    if app:
-        out += ["", "## App (benchmarks/bench_tui.py)", "",
-                "Pilot: three fresh processes per size (medians), launch timed from Python "
-                "start-up (imports included) to the first table; banner change is the median "
-                "of five banners for `relationship`, filter change the median of five "
-                "filters (three single-choice, two multi-response) with `region` as banner; "
-                "search is the median of five words. tmux: "
-                "`heetui --data BUNDLE` in a real 120×40 terminal, timed from the command to "
-                "the table being on screen (`capture-pane` polled), and from the Enter that "
-                "chooses a banner in the picker to the new columns on screen: after the "
-                "highlight rested on it for 0.3 s (the app prefetches the banner it rests on "
-                "for 80 ms), and chosen at once (Down and Enter in one burst, no prefetch: the "
-                "query runs after Enter); and from the `a` that applies a filter in the "
-                "filter picker (stakeholder type = HEI) to its base in the status line; "
-                "medians of 3. "
-                "Every bundle was validated once before (validation cache).", "",
-                "| respondents | Pilot: launch → first table | Pilot: banner change | "
-                "Pilot: filter change | "
-                "tmux: launch → table on screen | tmux: banner change on screen | "
-                "tmux: the same, chosen at once | tmux: filter applied | "
-                "verbatim search, first page | peak RSS |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for r in app:
-            out.append(
-                f"| {r['respondents']:,} | {r['launch_to_first_table_ms']:.0f} ms | "
-                f"{r['banner_change_ms']:.0f} ms | "
-                f"{r.get('filter_change_ms', float('nan')):.0f} ms | "
-                f"{r.get('tmux_launch_ms', float('nan')):.0f} "
-                f"ms | {r.get('tmux_banner_ms', float('nan')):.0f} ms | "
-                f"{r.get('tmux_banner_at_once_ms', float('nan')):.0f} ms | "
-                f"{r.get('tmux_filter_ms', float('nan')):.0f} ms | "
-                f"{r['verbatim_search_first_page_ms']:.0f} ms | {r['peak_rss_mb']:.0f} MB |")
-    out += _book_section(_load("book_results.json"))
+    return out
+
+
+def _engine(results: list[dict[str, Any]]) -> list[str]:
+    return _table(
+        "## Engine (benchmarks/bench_engine.py)",
+        "`words` (multi-response, 17 options + 2 nets) by `region` (8 overlapping "
+        "columns), weighted, with all pairwise letters, result cache cleared before "
+        "each run (fastest–slowest run in brackets); the bare DuckDB figure runs only "
+        "the one grouped SELECT the engine sends (no Python, no statistics), fetched into "
+        "numpy as the engine fetches it, in the same process, taking turns with the "
+        "engine run by run. “Hand-written” is the GROUP BY an "
+        "analyst would write for the same table in DuckDB: the eight 0/1 region columns "
+        "as keys, a count and a weighted sum of each 0/1 option column (no nets, no "
+        "letters). "
+        "“Repeat” is the same table asked again (served from the result cache). The "
+        "single × single columns compare `relationship` by `stakeholder_type` with a "
+        "bare GROUP BY of count, Σw and Σw².",
+        ["respondents", "engine: multi × overlap", "its bare DuckDB query", "ratio",
+         "hand-written GROUP BY", "repeat", "engine: single × single", "bare GROUP BY",
+         "`heetui tab --format json` process", "profile (every question)"],
+        [[f"{r['respondents']:,}",
+          f"{r['engine_multi_x_overlap_ms']:.1f} ms"
+          f"{_range(r.get('engine_multi_x_overlap_range_ms'))}",
+          f"{r['bare_duckdb_same_cells_ms']:.1f} ms", f"{r['engine_overhead_ratio']:.2f}×",
+          f"{r.get('hand_written_group_by_ms', float('nan')):.1f} ms",
+          f"{r.get('repeat_ms', float('nan')):.2f} ms",
+          f"{r['engine_single_x_single_ms']:.1f} ms",
+          f"{r['bare_duckdb_group_by_ms']:.1f} ms", f"{r['tab_json_process_ms']:.0f} ms",
+          f"{r['profile_ms']:.0f} ms"] for r in results])
+
+
+def _banners(results: list[dict[str, Any]]) -> list[str]:
+    banners = [(r["respondents"], r["banner_table"]) for r in results if "banner_table" in r]
+    if not banners:
+        return []
+    return _table(
+        "### Banner tables (issue 20)",
+        "`words` by the report's banner `standard` (stakeholder type | seniority | "
+        "HEE teams: 3 spans, 8 columns, one grouped DuckDB pass), weighted, with "
+        "letters within each span, beside `words` by `region` (one span, 8 "
+        "overlapping columns), the two engine runs and the banner's bare DuckDB pass "
+        "taking turns run by run; result cache cleared before each run.",
+        ["respondents", "engine: standard banner", "engine: region, same run", "ratio",
+         "bare DuckDB pass of the banner"],
+        [[f"{n:,}", f"{b['engine_standard_banner_ms']:.1f} ms"
+          f"{_range(b.get('engine_standard_banner_range_ms'))}",
+          f"{b['engine_region_same_run_ms']:.1f} ms", f"{b['ratio_to_single_span']:.2f}×",
+          f"{b['bare_duckdb_standard_banner_ms']:.1f} ms"] for n, b in banners])
+
+
+def _partitions(results: list[dict[str, Any]]) -> list[str]:
+    parts = [(r["respondents"], r["partitioned"]) for r in results if "partitioned" in r]
+    if not parts:
+        return []
+    return _table(
+        "### Partitioned respondents",
+        "The same bundle with respondents hive-partitioned by `stakeholder_type` "
+        "(3 folders). Table: `words` by `region`, weighted, filtered to HEI (one "
+        "partition), engine timing as above.",
+        ["respondents", "one file", "partitioned", "partitioned, no filter"],
+        [[f"{n:,}", f"{p['single_file_filtered_ms']:.1f} ms",
+          f"{p['partitioned_filtered_ms']:.1f} ms", f"{p['partitioned_unfiltered_ms']:.1f} ms"]
+         for n, p in parts])
+
+
+def _app(app: list[dict[str, Any]]) -> list[str]:
+    if not app:
+        return []
+    return _table(
+        "## App (benchmarks/bench_tui.py)",
+        "Pilot: three fresh processes per size (medians), launch timed from Python "
+        "start-up (imports included) to the first table; banner change is the median "
+        "of five banners for `relationship`, filter change the median of five "
+        "filters (three single-choice, two multi-response) with `region` as banner; "
+        "search is the median of five words. tmux: "
+        "`heetui --data BUNDLE` in a real 120×40 terminal, timed from the command to "
+        "the table being on screen (`capture-pane` polled), and from the Enter that "
+        "chooses a banner in the picker to the new columns on screen: after the "
+        "highlight rested on it for 0.3 s (the app prefetches the banner it rests on "
+        "for 80 ms), and chosen at once (Down and Enter in one burst, no prefetch: the "
+        "query runs after Enter); and from the `a` that applies a filter in the "
+        "filter picker (stakeholder type = HEI) to its base in the status line; "
+        "medians of 3. "
+        "Every bundle was validated once before (validation cache).",
+        ["respondents", "Pilot: launch → first table", "Pilot: banner change",
+         "Pilot: filter change", "tmux: launch → table on screen",
+         "tmux: banner change on screen", "tmux: the same, chosen at once",
+         "tmux: filter applied", "verbatim search, first page", "peak RSS"],
+        [[f"{r['respondents']:,}", f"{r['launch_to_first_table_ms']:.0f} ms",
+          f"{r['banner_change_ms']:.0f} ms",
+          *(f"{r.get(k, float('nan')):.0f} ms" for k in (
+              "filter_change_ms", "tmux_launch_ms", "tmux_banner_ms",
+              "tmux_banner_at_once_ms", "tmux_filter_ms")),
+          f"{r['verbatim_search_first_page_ms']:.0f} ms", f"{r['peak_rss_mb']:.0f} MB"]
+         for r in app])
+
+
+def write() -> str:
+    engine = _load("results.json") or {"results": []}
+    app = _load("tui_results.json") or []
+    out = ["# Benchmark results", "",
+           f"Machine: {engine.get('machine', '?')}. Engine run: {engine.get('date', '?')}; "
+           f"medians of {engine.get('runs', '?')} runs (process timings: of at least 3). "
+           "Regenerate with `python benchmarks/run.py`.",
+           *_targets(engine, app), *_engine(engine["results"]),
+           *_banners(engine["results"]), *_partitions(engine["results"]), *_app(app),
+           *_book_section(_load("book_results.json"))]
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]

@@ -172,17 +172,27 @@ def expected(q: str, by: tuple[str, ...], weighted: bool = False, compare: str =
                         [o["code"] for o in REF.var(q)["options"] if "value" in o],
                         x=x, has=has))
     exp = Expected(spans, cols, rows)
+    decide(exp, find_tests(exp, q, w, base, compare), correction, level)
+    return exp
+
+
+Found = tuple[tuple, tuple[str, str, str], int, int | None, PairTest]
+
+
+def find_tests(exp: Expected, q: str, w: np.ndarray, base: np.ndarray,
+               compare: str) -> list[Found]:
+    """Every test, with the family its p-value is adjusted in: one span of one row."""
+    cols = exp.cols
 
     def z_of(row: Row, a: np.ndarray, b: np.ndarray) -> float | None:
         if row.kind == "mean":
             return mean_z(w, a & row.has, b & row.has, row.x)
         return prop_z(w, a, b, row.y)
 
-    # every test, with the family its p-value is adjusted in: one span of one row
-    found: list[tuple[tuple, tuple[str, str, str], int, int | None, PairTest]] = []
-    for row in rows:
+    found: list[Found] = []
+    for row in exp.rows:
         key = row_key(row, q)
-        for span in spans:
+        for span in exp.spans:
             idx = [i for i, c in enumerate(cols) if c.span == span and c.tested]
             if compare == "pairs":
                 for i, j in combinations(idx, 2):
@@ -196,6 +206,11 @@ def expected(q: str, by: tuple[str, ...], weighted: bool = False, compare: str =
                     t = PairTest(z_of(row, cols[i].m, other))
                     found.append(((key, span), (key, cols[i].letter, compare.capitalize()), i,
                                   None, t))
+    return found
+
+
+def decide(exp: Expected, found: list[Found], correction: str, level: float) -> None:
+    """Adjusts each family's p-values, then records the letters and marks they earn."""
     families: dict[tuple, list[PairTest]] = {}
     for fam, *_, t in found:
         if t.z is not None:  # a pair that cannot be tested stays out of the correction
@@ -214,8 +229,7 @@ def expected(q: str, by: tuple[str, ...], weighted: bool = False, compare: str =
             exp.vs[(key, i)] = "higher" if t.z > 0 else "lower"
         else:
             hi, lo = (i, j) if t.z > 0 else (j, i)
-            exp.sig.setdefault((key, hi), set()).add(cols[lo].letter)
-    return exp
+            exp.sig.setdefault((key, hi), set()).add(exp.cols[lo].letter)
 
 
 # ---- comparing the JSON with it -----------------------------------------------------------
@@ -223,7 +237,13 @@ def expected(q: str, by: tuple[str, ...], weighted: bool = False, compare: str =
 def check(d: dict, exp: Expected, weighted: bool) -> dict[str, int]:
     """Asserts the whole table; returns how many numbers of each sort were compared."""
     seen = {"tests": 0, "significant": 0, "letters": 0, "marks": 0, "cells": 0}
-    w = REF.weights(weighted)
+    check_columns(d, exp)
+    check_cells(d, exp, weighted, seen)
+    check_tests(d, exp, seen)
+    return seen
+
+
+def check_columns(d: dict, exp: Expected) -> None:
     wt = REF.weights(True)
     assert [s["id"] for s in d["banner"]["spans"]] == exp.spans
     assert len(d["columns"]) == len(exp.cols)
@@ -243,6 +263,10 @@ def check(d: dict, exp: Expected, weighted: bool) -> dict[str, int]:
             assert jc["tested"] is c.tested, where
             assert (jc["not_tested"] is None) is c.tested, where
 
+
+def check_cells(d: dict, exp: Expected, weighted: bool, seen: dict[str, int]) -> None:
+    w = REF.weights(weighted)
+    wt = REF.weights(True)
     by_label = {(r["kind"], r["label"]): r for r in d["rows"]}
     assert len(by_label) == len(d["rows"]) == len(exp.rows)
     q = d["question"]["id"]
@@ -271,6 +295,8 @@ def check(d: dict, exp: Expected, weighted: bool) -> dict[str, int]:
             seen["letters"] += len(cell["sig"])
             seen["marks"] += cell["vs"] is not None
 
+
+def check_tests(d: dict, exp: Expected, seen: dict[str, int]) -> None:
     got = {(t["row"], *t["columns"]): t for t in d["tests"]}
     assert len(got) == len(d["tests"]), "a test listed twice"
     assert set(got) == set(exp.tests), (sorted(set(got) ^ set(exp.tests))[:10])
@@ -287,7 +313,6 @@ def check(d: dict, exp: Expected, weighted: bool) -> dict[str, int]:
         assert jt["significant"] is t.significant, (k, jt, t)
         seen["tests"] += 1
         seen["significant"] += t.significant
-    return seen
 
 
 def jc_label(d: dict, i: int) -> str:

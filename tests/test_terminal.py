@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -61,70 +64,81 @@ def test_first_screen_in_tmux(width, height):
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
+class SlowTerminal:
+    """The app in a 80×24 pseudo-terminal whose reader drains its output at ~8 KB/s (400
+    bytes every 50 ms) and reads nothing while ``stalled`` is set."""
+
+    def __init__(self) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "heetui"], stdin=slave,
+                                     stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True)
+        os.close(slave)
+        self.received = bytearray()
+        self.lock = threading.Lock()
+        self.stalled = threading.Event()
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            while self.stalled.is_set():
+                time.sleep(0.05)
+            try:
+                chunk = os.read(self.master, 400)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.received.extend(chunk)
+            time.sleep(0.05)
+
+    def seen(self, text: str, since: int = 0, timeout: float = 90) -> int:
+        """Waits until ``text`` is on the output read after byte ``since``; returns how much
+        has been read."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                plain = re.sub(rb"\x1b\[[0-9;?<>]*[A-Za-z]", b"",
+                               bytes(self.received[since:]))
+            if text.encode() in plain:
+                with self.lock:
+                    return len(self.received)
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; last output: "
+                             f"{bytes(self.received[-400:])!r}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        os.close(self.master)
+
+
 def test_keeps_working_when_the_terminal_reads_slowly():
     """A slow SSH link: the terminal drains the app's output at ~8 KB/s in small bursts,
     and stalls for 3 s (the app's writes then block once the terminal buffer, ~16 KB,
     is full) while keys arrive typed ahead. The app must act on every key and quit
     cleanly."""
-    import fcntl
-    import os
-    import pty
-    import re
-    import struct
-    import termios
-    import threading
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    proc = subprocess.Popen([sys.executable, "-m", "heetui"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    received = bytearray()
-    lock = threading.Lock()
-    stalled = threading.Event()
-
-    def drain() -> None:  # 400 bytes every 50 ms, nothing while stalled
-        while True:
-            while stalled.is_set():
-                time.sleep(0.05)
-            try:
-                chunk = os.read(master, 400)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with lock:
-                received.extend(chunk)
-            time.sleep(0.05)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-
-    def seen(text: str, since: int = 0, timeout: float = 90) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with lock:
-                plain = re.sub(rb"\x1b\[[0-9;?<>]*[A-Za-z]", b"", bytes(received[since:]))
-            if text.encode() in plain:
-                with lock:
-                    return len(received)
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; last output: {bytes(received[-400:])!r}")
-
+    term = SlowTerminal()
     try:
-        mark = seen("Base (unweighted)")
-        stalled.set()
+        mark = term.seen("Base (unweighted)")
+        term.stalled.set()
         for keys in (b"g", b"jjjj", b"g", b"kkkk", b"w"):  # chart, rows, table, weights
-            os.write(master, keys)
+            os.write(term.master, keys)
             time.sleep(0.6)
-        stalled.clear()
-        seen("Weighted", mark)
-        os.write(master, b"q")
-        assert proc.wait(timeout=60) == 0
-        reader.join(timeout=10)
-        assert b"Traceback" not in received
+        term.stalled.clear()
+        term.seen("Weighted", mark)
+        os.write(term.master, b"q")
+        assert term.proc.wait(timeout=60) == 0
+        term.reader.join(timeout=10)
+        assert b"Traceback" not in term.received
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
+        term.close()

@@ -32,6 +32,15 @@ def survey():
     return open_survey()
 
 
+@pytest.fixture(params=LOOKS, ids=LOOK_IDS)
+def look(request, monkeypatch) -> tuple[int, int]:
+    """The terminal's (width, height), with NO_COLOR set where the look asks for it."""
+    width, height, no_color = request.param
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    return width, height
+
+
 def footer_line(app) -> str:
     return screen_text(app).splitlines()[-1]
 
@@ -46,12 +55,10 @@ def footer_fits(app) -> list[str]:
     return [k.key for k in keys if "-command-palette" not in k.classes]
 
 
-@pytest.mark.parametrize(("width", "height", "no_color"), LOOKS, ids=LOOK_IDS)
-async def test_main_footer_ranks_keys_and_fits(survey, monkeypatch, width, height, no_color):
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
+async def test_main_footer_ranks_keys_and_fits(survey, look):
+    width, _ = look
     app = HeetuiApp(survey)
-    async with app.run_test(size=(width, height)) as pilot:
+    async with app.run_test(size=look) as pilot:
         await settle(app, pilot)
         keys = footer_fits(app)
         line = footer_line(app)
@@ -68,13 +75,9 @@ async def test_main_footer_ranks_keys_and_fits(survey, monkeypatch, width, heigh
         assert len(line.rstrip()) <= width
 
 
-@pytest.mark.parametrize(("width", "height", "no_color"), LOOKS, ids=LOOK_IDS)
-async def test_comments_view_search_help_and_header(survey, monkeypatch, width, height,
-                                                    no_color):
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
+async def test_comments_view_search_help_and_header(survey, look):
     app = HeetuiApp(survey)
-    async with app.run_test(size=(width, height)) as pilot:
+    async with app.run_test(size=look) as pilot:
         await settle(app, pilot)
         flt = parse_filter(app.codebook, "seniority=2")
         app.set_view(replace(app.view, banner="stakeholder_type", filters=(flt,)))
@@ -115,30 +118,31 @@ async def test_comments_view_search_help_and_header(survey, monkeypatch, width, 
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Theme:" not in str(screen.query_one("#vsummary", Static).render())
-        # its own footer and its own help: n, p, t and how themes are picked and cleared
-        keys = footer_fits(app)
-        assert keys[:4] == ["n", "p", "slash", "t"]
-        assert "question_mark" in keys
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, TextScreen) and app.screen.name == "help"
-        body = str(app.screen.query_one(Static).render())
-        assert "Keys of the comments view" in body and "Statistics conventions" not in body
-        for key in ("n, PgDn", "p, PgUp", "t ", "/ ", "Esc"):
-            assert re.search(rf"^  {re.escape(key)}", body, re.M), key
-        assert 'Enter on the same\ntheme again, or on "All themes", clears it' in body
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is screen
+        await check_comments_keys(app, pilot, screen)
 
 
-@pytest.mark.parametrize(("width", "height", "no_color"), LOOKS, ids=LOOK_IDS)
-async def test_profile_shows_p_values_and_the_group(survey, monkeypatch, width, height,
-                                                    no_color):
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
+async def check_comments_keys(app, pilot, screen: VerbatimScreen) -> None:
+    """The comments view's own footer and its own help: n, p, t and how themes are picked
+    and cleared; Esc goes back to the comments."""
+    keys = footer_fits(app)
+    assert keys[:4] == ["n", "p", "slash", "t"]
+    assert "question_mark" in keys
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, TextScreen) and app.screen.name == "help"
+    body = str(app.screen.query_one(Static).render())
+    assert "Keys of the comments view" in body and "Statistics conventions" not in body
+    for key in ("n, PgDn", "p, PgUp", "t ", "/ ", "Esc"):
+        assert re.search(rf"^  {re.escape(key)}", body, re.M), key
+    assert 'Enter on the same\ntheme again, or on "All themes", clears it' in body
+    await pilot.press("escape")
+    await pilot.pause()
+    assert app.screen is screen
+
+
+async def test_profile_shows_p_values_and_the_group(survey, look):
     app = HeetuiApp(survey)
-    async with app.run_test(size=(width, height)) as pilot:
+    async with app.run_test(size=look) as pilot:
         await settle(app, pilot)
         app.set_view(replace(app.view, filters=(
             parse_filter(app.codebook, "stakeholder_type=NHS Trust"),)))

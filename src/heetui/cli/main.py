@@ -32,6 +32,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(USER_ERROR)
 
 
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[_Parser]  # what add_subparsers returns
+
+
 def _data_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="PATH", help="survey bundle folder, or a .sav, .dta, "
                    ".csv, .xlsx or .parquet file (default: the bundled HEE 2019 survey)")
@@ -82,11 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",
                                 title="commands",
                                 metavar="COMMAND", help="one of:")
+    _info_command(sub)
+    _tab_command(sub)
+    _chart_command(sub)
+    _profile_command(sub)
+    _book_command(sub)
+    _verbatims_command(sub)
+    _import_command(sub)
+    _demo_command(sub)
+    return parser
 
+
+def _info_command(sub: Commands) -> None:
     info = sub.add_parser("info", help="survey overview: title, respondents, questions, segments")
     _data_arg(info)
     info.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _tab_command(sub: Commands) -> None:
     tab = sub.add_parser("tab", help="crosstab a question by a segment")
     _table_args(tab)
     _test_args(tab)
@@ -110,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(tab)
 
+
+def _chart_command(sub: Commands) -> None:
     chart = sub.add_parser("chart", help="draw a question as a text chart, bars grouped by span")
     _table_args(chart)
     chart.add_argument("--width", type=int, default=None, metavar="W",
@@ -119,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("-o", "--output", metavar="FILE", help="save the chart as text")
     _data_arg(chart)
 
+
+def _profile_command(sub: Commands) -> None:
     prof = sub.add_parser("profile", help="where a group differs from everyone else")
     _filter_arg(prof)
     prof.add_argument("--against", choices=("rest", "total"), default="rest",
@@ -135,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(prof)
 
+
+def _book_command(sub: Commands) -> None:
     book = sub.add_parser("book", help="tab book: every question by a banner, in one file, "
                           "with the strongest differences first")
     _banner_args(book)
@@ -151,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write to FILE (atomically); text formats go to stdout without it")
     _data_arg(book)
 
+
+def _verbatims_command(sub: Commands) -> None:
     verb = sub.add_parser("verbatims", help="read the comments behind a selection")
     verb.add_argument("--question", metavar="Q", help="an open-ended question (default: all)")
     verb.add_argument("--search", default="", metavar="TEXT",
@@ -171,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _data_arg(verb)
 
+
+def _import_command(sub: Commands) -> None:
     imp = sub.add_parser("import", help="turn a .sav, .dta, .csv, .xlsx or .parquet file into "
                          "a bundle")
     imp.add_argument("source", help="the file to import (never modified)")
@@ -180,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a codebook.toml to use instead of inferring one")
     imp.add_argument("--force", action="store_true", help="replace an existing folder")
 
+
+def _demo_command(sub: Commands) -> None:
     demo = sub.add_parser("demo", help="generate a synthetic copy of the HEE 2019 survey")
     demo.add_argument("-n", type=int, default=602, metavar="N", help="respondents")
     demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
@@ -188,7 +217,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--verbatim-share", type=float, default=None, metavar="F",
                       help="share of respondents leaving comments (default 0.55; 0.1 above 100k)")
     demo.add_argument("--force", action="store_true", help="replace an existing folder")
-    return parser
 
 
 def write_output(text: str, target: str | None) -> None:

@@ -144,34 +144,18 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
         _check_weight(frame, weight)
     id_col = _id_column(frame)
     taken: set[str] = {"respondent_id"}
-    out: dict[str, pl.Series] = {}
-    if id_col is not None:
-        out["respondent_id"] = frame[id_col].cast(pl.UInt64).alias("respondent_id")
-    else:
-        out["respondent_id"] = pl.Series("respondent_id", range(1, frame.height + 1),
-                                         dtype=pl.UInt32)
+    out: dict[str, pl.Series] = {"respondent_id": _respondent_ids(frame, id_col)}
     wid = None
     if weight is not None:
         wid = safe_id(weight, taken)
         out[wid] = frame[weight].cast(pl.Float64).alias(wid)
-    questions: list[dict[str, Any]] = []
     opens: list[tuple[str, pl.Series]] = []
     used = {c for c in (id_col, weight) if c} | (table.drop - {weight})
     # a bundle's packed multi-response columns are derived; the bundle written here gets its own
     used |= {c for c in frame.columns if c.endswith(BITS_SUFFIX)}
     where = {c: i for i, c in enumerate(frame.columns)}
     at: dict[str, int] = {}  # each variable's place: its first column in the source
-    for mr in table.mr_sets:
-        var = mr_set(frame, mr, table, taken, out)
-        if var:
-            questions.append(var)
-            at[var["id"]] = min(where.get(c, len(where)) for c in mr.variables)
-            used |= set(mr.variables) - table.texts
-    if table.kind not in ("sav", "dta"):
-        for var, cols in _dichotomies(frame, table, used, taken, out):
-            questions.append(var)
-            at[var["id"]] = min(where[c] for c in cols)
-            used |= set(cols)
+    questions = _set_questions(table, taken, out, used, where, at)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
         frame, [c for c in frame.columns if c not in used and c not in table.texts],
@@ -199,6 +183,33 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                           "numbers).")
     verb = verbatims_frame(out["respondent_id"], opens) if opens else None
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
+
+
+def _respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
+    """The source's id column when it has one, else 1..n in file order."""
+    if id_col is not None:
+        return frame[id_col].cast(pl.UInt64).alias("respondent_id")
+    return pl.Series("respondent_id", range(1, frame.height + 1), dtype=pl.UInt32)
+
+
+def _set_questions(table: Table, taken: set[str], out: dict[str, pl.Series], used: set[str],
+                   where: dict[str, int], at: dict[str, int]) -> list[dict[str, Any]]:
+    """The multi-response questions made of several columns: declared sets, and (outside
+    SPSS/Stata files) groups of yes/no columns. Their columns join `used`."""
+    frame = table.frame
+    questions: list[dict[str, Any]] = []
+    for mr in table.mr_sets:
+        var = mr_set(frame, mr, table, taken, out)
+        if var:
+            questions.append(var)
+            at[var["id"]] = min(where.get(c, len(where)) for c in mr.variables)
+            used |= set(mr.variables) - table.texts
+    if table.kind not in ("sav", "dta"):
+        for var, cols in _dichotomies(frame, table, used, taken, out):
+            questions.append(var)
+            at[var["id"]] = min(where[c] for c in cols)
+            used |= set(cols)
+    return questions
 
 
 def _survey(table: Table, weight: str | None) -> dict[str, Any]:
