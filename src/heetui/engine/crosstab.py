@@ -27,13 +27,17 @@ from heetui.engine.banner import (
 )
 from heetui.engine.choices import COMPARES, CORRECTIONS, Correction
 from heetui.engine.filters import (
+    Clause,
+    Condition,
     EngineError,
     Filter,
+    Param,
     condition,
     describe_group,
     eligibility,
     group_where,
     ident,
+    joined,
     resolve_variable,
     where,
 )
@@ -107,15 +111,13 @@ def _fields(b: Banner | None) -> dict[str, Field]:
     return key_fields(b.variables if b else ())
 
 
-def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
-               ) -> tuple[str, list[object]]:
-    """The SQL of the grouping key and its parameters: the banner's bit fields, or for a
-    profile's group 2 (in the group) and 3 (not)."""
+def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]) -> Condition:
+    """The grouping key: the banner's bit fields, or for a profile's group 2 (in the group)
+    and 3 (not)."""
     if group:
-        gsql, gparams = group_where(survey.codebook, group)
-        return f"CASE WHEN {gsql} THEN 2 ELSE 3 END", list(gparams)
+        return joined("CASE WHEN ", group_where(survey.codebook, group), " THEN 2 ELSE 3 END")
     fields = _fields(b)
-    return key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), []
+    return Clause(key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), [])
 
 
 def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
@@ -148,56 +150,64 @@ def _slice_sql(q: Variable, m: str, first: int, width: int) -> str:
 
 def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                 filters: tuple[Filter, ...], coded: bool = False,
-                group: tuple[Filter, ...] = ()) -> tuple[str, list[object]]:
+                group: tuple[Filter, ...] = ()) -> Clause[Param]:
     """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
     cb = survey.codebook
-    w = survey.weight_sql
-    bkey, bparams = key_sql_of(survey, b, group)
+    bkey = key_sql_of(survey, b, group)
     packed = _packed_source(survey, q, coded)
-    conds = ([] if coded else eligibility(cb, q, packed)) + [condition(cb, f) for f in filters]
-    sql_where, where_params = where(conds)
+    rows = where(([] if coded else eligibility(cb, q, packed))
+                 + [condition(cb, f) for f in filters])
     if packed is not None:
-        # one grouping set per slice of items: (banner key, which of the slice's items the
-        # respondent chose), so each respondent feeds a few small groups instead of one
-        # sum per item
-        m = f"CAST({ident(packed)} AS UBIGINT)"
-        spans = _slices(len(q.options) + len(q.nets))
-        cs = [f"c{k}" for k in range(len(spans))]
-        slices = ", ".join(f"({_slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
-                           for c, (a, n) in zip(cs, spans, strict=True))
-        part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
-        sql = (f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, COUNT(*), "
-               f"SUM(w), SUM(w * w) FROM (SELECT {bkey} AS bkey, {slices}, {w} AS w "
-               f"FROM respondents WHERE {sql_where}) "
-               f"GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
-        return sql, bparams + where_params
+        return _packed_sql(survey, q, packed, bkey, rows)
     # a numeric question is grouped by its value: the distribution gives its moments and
     # its quantiles (engine.numeric)
     qkey = {"single": f"{ident(q.id)}::BIGINT",
             "numeric": f"CAST({ident(q.id)} AS DOUBLE)"}.get(q.type, "-1")
-    aggs = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
-    source = "respondents"
-    params: list[object] = []
+    w = survey.weight_sql
+    sums = ["COUNT(*)", f"SUM({w})", f"SUM({w} * {w})"]
+    source: Clause[Param] = Clause("respondents", [])
     if coded:
-        # one row per respondent who commented: the union of their comments' themes
-        idc = ident(cb.settings.id_column)
-        source = (f"respondents JOIN (SELECT respondent_id AS __rid, "
-                  f"list_distinct(flatten(list(themes))) AS __themes FROM verbatims "
-                  f"WHERE question = ? AND respondent_id IS NOT NULL AND trim(text) <> '' "
-                  f"GROUP BY respondent_id) AS __c ON {idc} = __c.__rid")
-        params.append(q.id)
-        for o in q.options:
-            e = f"list_contains(__themes, {int(o.code)})::INTEGER"
-            aggs += [f"SUM({e})", f"SUM({e} * {w})"]
+        source = _commenters(survey, q)
+        sums += _item_sums([f"list_contains(__themes, {int(o.code)})::INTEGER"
+                            for o in q.options], w)
     elif q.type == "multi":
-        exprs = [ident(c) for c in q.columns()]
-        exprs += ["(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
-                  for n in q.nets]
-        for e in exprs:
-            aggs += [f"SUM({e})", f"SUM({e} * {w})"]
-    sql = (f"SELECT {bkey} AS bkey, {qkey} AS qkey, {', '.join(aggs)} "
-           f"FROM {source} WHERE {sql_where} GROUP BY bkey, qkey")
-    return sql, bparams + params + where_params
+        sums += _item_sums([ident(c) for c in q.columns()] + [
+            "(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
+            for n in q.nets], w)
+    return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)} FROM ",
+                  source, " WHERE ", rows, " GROUP BY bkey, qkey")
+
+
+def _item_sums(items: list[str], w: str) -> list[str]:
+    """A count and a weighted sum of each 0/1 item expression."""
+    return [s for e in items for s in (f"SUM({e})", f"SUM({e} * {w})")]
+
+
+def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
+    """Respondents joined to one row per respondent who answered ``q`` in words: the union
+    of their comments' themes (``__themes``)."""
+    idc = ident(survey.codebook.settings.id_column)
+    return Clause("respondents JOIN (SELECT respondent_id AS __rid, "
+                  "list_distinct(flatten(list(themes))) AS __themes FROM verbatims "
+                  "WHERE question = ? AND respondent_id IS NOT NULL AND trim(text) <> '' "
+                  f"GROUP BY respondent_id) AS __c ON {idc} = __c.__rid", [q.id])
+
+
+def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Condition,
+                rows: Condition) -> Clause[Param]:
+    """The grouped pass of a packed multi-response question: one grouping set per slice of
+    items, (banner key, which of the slice's items the respondent chose), so each respondent
+    feeds a few small groups instead of one sum per item."""
+    m = f"CAST({ident(packed)} AS UBIGINT)"
+    spans = _slices(len(q.options) + len(q.nets))
+    cs = [f"c{k}" for k in range(len(spans))]
+    slices = ", ".join(f"({_slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
+                       for c, (a, n) in zip(cs, spans, strict=True))
+    part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
+    return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
+                  "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
+                  f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents WHERE ",
+                  rows, f") GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,

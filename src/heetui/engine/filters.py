@@ -20,16 +20,18 @@ class EngineError(Exception):
 
 
 Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
+P_co = TypeVar("P_co", covariant=True)
 P = TypeVar("P")
 
 
-class Clause(NamedTuple, Generic[P]):
+class Clause(NamedTuple, Generic[P_co]):
     """SQL with ? placeholders and the values they stand for, in placeholder order. A clause
     carries its own values, so joining clauses (``where``, ``joined``) keeps every value
-    beside its placeholder; nobody lines up a parameter list by hand."""
+    beside its placeholder; nobody lines up a parameter list by hand. A clause of codes is
+    also a clause of any wider kind of value (covariant), so clauses of several kinds join."""
 
     sql: str
-    params: list[P]
+    params: Sequence[P_co]
 
 
 # A respondent filter's condition: its values are answer codes or a numeric filter's bounds

@@ -20,7 +20,7 @@ import numpy as np
 
 from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
-from heetui.engine.filters import EngineError, Filter, condition, ident, where
+from heetui.engine.filters import Condition, EngineError, Filter, condition, ident, joined, where
 from heetui.engine.paired import Measure, PairSums, estimate, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
 from heetui.engine.session import Survey
@@ -50,13 +50,12 @@ class _Joint:
 
 
 def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]
-               ) -> tuple[str, list[float]]:
+               ) -> Condition:
     cb = survey.codebook
     first = items[0]
     conds = [condition(cb, f) for f in filters]
     if first.eligible is not None:
         conds.insert(0, condition(cb, Filter(first.eligible.variable, first.eligible.codes)))
-    sql_where, params = where(conds)
     cols = [f"q{k}" for k in range(len(items))]
     inner = ", ".join(f"COALESCE(CAST({ident(v.id)} AS INTEGER), {MISSING}) AS {c}"
                       for v, c in zip(items, cols, strict=True))
@@ -64,10 +63,9 @@ def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...
     w = survey.weight_sql
     # GROUPING(...) has a bit set for each column a row's grouping set leaves out
     codes = ", ".join(f"COALESCE({c}, {MISSING})" for c in cols)
-    sql = (f"SELECT GROUPING({', '.join(cols)}), {codes}, COUNT(*), SUM(w), SUM(w * w) "
-           f"FROM (SELECT {inner}, "
-           f"{w} AS w FROM respondents WHERE {sql_where}) GROUP BY GROUPING SETS ({sets})")
-    return sql, params
+    return joined(f"SELECT GROUPING({', '.join(cols)}), {codes}, COUNT(*), SUM(w), "
+                  f"SUM(w * w) FROM (SELECT {inner}, {w} AS w FROM respondents WHERE ",
+                  where(conds), f") GROUP BY GROUPING SETS ({sets})")
 
 
 def _joint(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]) -> _Joint:

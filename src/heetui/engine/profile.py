@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from heetui.engine.choices import Correction
 from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import TabRequest
-from heetui.engine.filters import EngineError, Filter, describe_group, group_where
+from heetui.engine.filters import EngineError, Filter, describe_group, group_where, joined
 from heetui.engine.related import defines_group
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
@@ -72,8 +72,8 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     if not group:
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
     used = {f.variable for f in group}
-    gsql, gparams = group_where(cb, group)
-    size = int(survey.query(f"SELECT COUNT(*) FROM respondents WHERE {gsql}", gparams)[0][0])
+    size = int(survey.query(*joined("SELECT COUNT(*) FROM respondents WHERE ",
+                                    group_where(cb, group)))[0][0])
     # the variables that define the group differ by construction
     questions = [v for v in cb.closed if v.id not in used]
     tables = crosstabs(survey, TabRequest("", weighted=weighted, sig_level=sig_level,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import cached_property
@@ -77,14 +77,14 @@ class Survey:
     def has_weight(self) -> bool:
         return self.codebook.settings.weight is not None
 
-    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._cursor() as cur:
-            return cur.execute(sql, params or []).fetchall()
+            return cur.execute(sql, list(params)).fetchall()
 
-    def query_arrays(self, sql: str, params: list[Any] | None = None) -> list[np.ndarray]:
+    def query_arrays(self, sql: str, params: Sequence[object] = ()) -> list[np.ndarray]:
         """The result's columns as numpy arrays (for results of thousands of rows)."""
         with self._cursor() as cur:
-            return [np.asarray(a) for a in cur.execute(sql, params or []).fetchnumpy().values()]
+            return [np.asarray(a) for a in cur.execute(sql, list(params)).fetchnumpy().values()]
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

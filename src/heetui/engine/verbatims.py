@@ -182,17 +182,12 @@ Query = Clause[Param]  # a clause of a comment query: its values may be any Para
 ALL: Query = Clause("TRUE", [])
 
 
-def _widened(c: Condition) -> Query:
-    """A respondent condition as a clause of a comment query."""
-    return Clause(c.sql, [*c.params])
-
-
 def _respondents(cb: Codebook, sel: Selection) -> Query | None:
     """Who the filters and the cell select, or None for everyone."""
     conds = [condition(cb, f) for f in sel.filters]
     if sel.cell is not None:
         conds += _cell_conditions(cb, sel.cell)
-    return _widened(where(conds)) if conds else None
+    return where(conds) if conds else None
 
 
 def _is_coded(cb: Codebook, sel: Selection) -> bool:
