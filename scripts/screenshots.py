@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import Survey, open_survey
@@ -28,84 +29,47 @@ async def _settle(app: HeetuiApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
-async def main_screen(app: HeetuiApp, pilot: object) -> None:
-    await _settle(app, pilot)
+def step(*keys: str, group: str = "", cell: tuple[str, str] | None = None,
+         **view: Any) -> Step:
+    """What a shot does before it is taken: change the view (``group``: one filter), put
+    the table's cursor on ``cell`` (row key, column key), then press ``keys`` one by one,
+    letting the app settle after each."""
+
+    async def run(app: HeetuiApp, pilot: object) -> None:
+        changes = dict(view)
+        if group:
+            changes["filters"] = (parse_filter(app.codebook, group),)
+        if changes:
+            app.set_view(replace(app.view, **changes))
+        await _settle(app, pilot)
+        if cell is not None:
+            table = app.query_one("#table")
+            table.move_cursor(row=table.get_row_index(cell[0]),  # type: ignore[attr-defined]
+                              column=table.get_column_index(  # type: ignore[attr-defined]
+                                  cell[1]))
+        for key in keys:
+            await pilot.press(key)  # type: ignore[attr-defined]
+            await _settle(app, pilot)
+    return run
 
 
-async def region_nhs_weighted(app: HeetuiApp, pilot: object) -> None:
-    f = parse_filter(app.codebook, "stakeholder_type=NHS Trust")
-    app.set_view(replace(app.view, question="effectiveness", banner="region", filters=(f,),
-                         weighted=True))
-    await _settle(app, pilot)
-
-
-async def standard_banner(app: HeetuiApp, pilot: object) -> None:
-    app.set_view(replace(app.view, banner="standard"))
-    await _settle(app, pilot)
-
-
-async def standard_chart(app: HeetuiApp, pilot: object) -> None:
-    await standard_banner(app, pilot)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
-async def words_by_type(app: HeetuiApp, pilot: object) -> None:
-    app.set_view(replace(app.view, question="words", banner="stakeholder_type", show="both"))
-    await _settle(app, pilot)
-
-
-async def overview(app: HeetuiApp, pilot: object) -> None:
-    await _settle(app, pilot)
-    await pilot.press("o")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
-async def help_screen(app: HeetuiApp, pilot: object) -> None:
-    await _settle(app, pilot)
-    await pilot.press("question_mark")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
-async def comments(app: HeetuiApp, pilot: object) -> None:
-    app.set_view(replace(app.view, banner="stakeholder_type"))
-    await _settle(app, pilot)
-    table = app.query_one("#table")
-    table.move_cursor(row=table.get_row_index("row:4"),  # type: ignore[attr-defined]
-                      column=table.get_column_index(  # type: ignore[attr-defined]
-                          "stakeholder_type=2"))
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
-async def profile_nhs(app: HeetuiApp, pilot: object) -> None:
-    f = parse_filter(app.codebook, "stakeholder_type=NHS Trust")
-    app.set_view(replace(app.view, filters=(f,)))
-    await _settle(app, pilot)
-    await pilot.press("p")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
-async def chart(app: HeetuiApp, pilot: object) -> None:
-    app.set_view(replace(app.view, banner="stakeholder_type"))
-    await _settle(app, pilot)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
+NHS = "stakeholder_type=NHS Trust"
 SHOTS: list[tuple[str, tuple[int, int], Step]] = [
-    ("main", (120, 40), main_screen),
-    ("main-80x24", (80, 24), main_screen),
-    ("banner-standard", (120, 40), standard_banner),
-    ("banner-standard-80x24", (80, 24), standard_banner),
-    ("chart-relationship-by-standard-banner", (120, 40), standard_chart),
-    ("effectiveness-by-region-nhs-weighted", (120, 40), region_nhs_weighted),
-    ("words-by-stakeholder-type", (120, 40), words_by_type),
-    ("comments-nhs-trust-fairly-negative", (120, 40), comments),
-    ("profile-nhs-trust", (120, 40), profile_nhs),
-    ("chart-relationship-by-stakeholder-type", (120, 40), chart),
-    ("overview", (120, 40), overview),
-    ("help", (120, 40), help_screen),
+    ("main", (120, 40), step()),
+    ("main-80x24", (80, 24), step()),
+    ("banner-standard", (120, 40), step(banner="standard")),
+    ("banner-standard-80x24", (80, 24), step(banner="standard")),
+    ("chart-relationship-by-standard-banner", (120, 40), step("g", banner="standard")),
+    ("effectiveness-by-region-nhs-weighted", (120, 40),
+     step(question="effectiveness", banner="region", group=NHS, weighted=True)),
+    ("words-by-stakeholder-type", (120, 40),
+     step(question="words", banner="stakeholder_type", show="both")),
+    ("comments-nhs-trust-fairly-negative", (120, 40),
+     step("enter", banner="stakeholder_type", cell=("row:4", "stakeholder_type=2"))),
+    ("profile-nhs-trust", (120, 40), step("p", group=NHS)),
+    ("chart-relationship-by-stakeholder-type", (120, 40), step("g", banner="stakeholder_type")),
+    ("overview", (120, 40), step("o")),
+    ("help", (120, 40), step("question_mark")),
 ]
 
 
@@ -138,15 +102,9 @@ def grid_survey(folder: Path) -> Survey:
     return open_survey(write_bundle(folder, codebook, frame, None, force=True))
 
 
-async def grid_chart(app: HeetuiApp, pilot: object) -> None:
-    await _settle(app, pilot)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    await _settle(app, pilot)
-
-
 GRID_SHOTS: list[tuple[str, tuple[int, int], Step]] = [
-    ("grid-summary", (120, 40), main_screen),
-    ("grid-chart", (120, 40), grid_chart),
+    ("grid-summary", (120, 40), step()),
+    ("grid-chart", (120, 40), step("g")),
 ]
 
 

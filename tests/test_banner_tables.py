@@ -206,7 +206,7 @@ def test_the_whole_banner_is_one_scan(survey, monkeypatch):
     calls: list[str] = []
     for name in ("query", "query_arrays"):
         real = getattr(survey, name)
-        monkeypatch.setattr(survey, name, lambda sql, params=None, real=real: (
+        monkeypatch.setattr(survey, name, lambda sql, params=(), real=real: (
             calls.append(sql), real(sql, params))[1])
     for q in ("relationship", "words"):
         calls.clear()

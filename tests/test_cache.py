@@ -109,7 +109,7 @@ def test_a_table_asked_while_its_prefetch_runs_waits_for_it(survey):
     queries = []
 
     def counting(real):
-        def run(sql, params=None):
+        def run(sql, params=()):
             queries.append(sql)
             time.sleep(0.2)  # the prefetch is still running when the table is asked for
             return real(sql, params)

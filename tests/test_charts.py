@@ -16,7 +16,7 @@ from heetui.output.numbers import fixed
 from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
 from test_cli_info import run
-from test_tui import settle, table
+from test_tui import running, settle, table
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -363,9 +363,7 @@ def test_cli_chart_saved_as_text(tmp_path):
 
 
 async def test_toggle_table_and_chart(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("g")
         await pilot.pause()
         chart = app.query_one(ChartView)
@@ -389,9 +387,7 @@ async def test_chart_view_banner_spans_no_color(survey, monkeypatch, size):
     from dataclasses import replace
 
     monkeypatch.setenv("NO_COLOR", "1")
-    app = HeetuiApp(survey)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), size) as (app, pilot):
         app.set_view(replace(app.view, question="words", banner="standard"))
         await settle(app, pilot)
         await pilot.press("g")

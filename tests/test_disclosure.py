@@ -23,7 +23,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import make_bundle, single
 from test_cli_info import run
-from test_tui import settle
+from test_tui import running, settle
 
 THEME = "Funding transparency and timing"
 
@@ -83,9 +83,7 @@ def test_theme_and_search_narrowing_in_the_engine(tmp_path):
 
 async def test_a_theme_in_the_app_is_refused(tmp_path):
     s = open_survey(_bundle(tmp_path))
-    app = HeetuiApp(s)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(s)) as (app, pilot):
         sel = Selection(filters=(parse_filter(s.codebook, "grp=many"),), themes=(2,))
         app.push_screen(VerbatimScreen(s, sel))
         await settle(app, pilot)

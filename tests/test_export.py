@@ -13,7 +13,7 @@ from heetui.output import xlsx as xlsx_mod
 from heetui.output.xlsx import write_xlsx
 from heetui.tui.app import HeetuiApp
 from test_cli_info import run
-from test_tui import settle
+from test_tui import running, settle
 
 
 def test_xlsx_numbers_match_json(tmp_path):
@@ -75,9 +75,7 @@ def test_failed_write_leaves_nothing(survey, tmp_path, monkeypatch):
 
 async def test_app_export_copy_and_screenshot(survey, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         app.set_view(app.view.with_filter(parse_filter(survey.codebook, "seniority=1"),
                                           "seniority"))
         await settle(app, pilot)

@@ -21,7 +21,7 @@ from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
 from test_reliability import screen_text
-from test_tui import settle
+from test_tui import running, settle
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -77,9 +77,7 @@ def assert_listed(body: str, bindings: list[Binding], where: str) -> None:
 
 async def test_every_binding_of_every_screen_is_in_its_help(survey, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # B writes its book here if it finishes before Esc
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         # the table
         main = app.screen
         body = await help_of(app, pilot)

@@ -304,7 +304,7 @@ async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp
 
     import heetui.tui.app as app_module
     from heetui.tui.app import HeetuiApp
-    from test_tui import settle, status
+    from test_tui import running, settle, status
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     real = app_module.table
@@ -315,9 +315,7 @@ async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp
         return real(survey, req)
 
     monkeypatch.setattr(app_module, "table", flaky)
-    app = HeetuiApp(open_survey())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(open_survey())) as (app, pilot):
         app.set_view(replace(app.view, banner="seniority"))
         await settle(app, pilot)
         shown = [n.message for n in notifications(app)]

@@ -18,7 +18,7 @@ from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import table_headings
 from test_cli_info import run
 from test_crosstab_numbers import eligible
-from test_tui import add_filter, settle, table
+from test_tui import add_filter, running, settle, table
 
 
 def _indicator(survey, q: str, codes) -> pl.Expr:
@@ -138,9 +138,7 @@ def test_cli_json_contract():
 
 
 async def test_filter_profile_crosstab_verbatims_in_three_keys(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await add_filter(app, pilot, "stakeholder_type", ["NHS Trust"])
         await pilot.press("p")  # 1
         await settle(app, pilot)

@@ -19,7 +19,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.textual_internals import composited_lines
 from helpers import make_bundle, single, table_headings
 from test_cli_info import run
-from test_tui import settle, table
+from test_tui import running, settle, table
 
 HOSTILE_LABEL = "[bold red]Loud[/] \x1b[2J\x00 עברית \u202eevil"
 
@@ -48,9 +48,7 @@ def test_hostile_labels_in_text_output(tmp_path):
 
 
 async def test_hostile_labels_in_the_app(tmp_path):
-    app = HeetuiApp(open_survey(hostile_bundle(tmp_path)))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(open_survey(hostile_bundle(tmp_path)))) as (app, pilot):
         app.set_view(app.view.__class__(question="q", banner="grp"))
         await settle(app, pilot)
         heads = table_headings(table(app))
@@ -203,9 +201,7 @@ async def test_renders_at_any_size(survey, size):
 
 
 async def test_survives_rapid_resizes(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("g")
         for i in range(40):
             await pilot.resize_terminal(40 + (i * 37) % 200, 12 + (i * 13) % 60)

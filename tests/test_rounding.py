@@ -21,7 +21,7 @@ from heetui.output.text_table import render_text
 from heetui.output.xlsx import write_xlsx
 from heetui.tui.app import HeetuiApp
 from helpers import make_bundle, single
-from test_tui import settle, table
+from test_tui import running, settle, table
 
 
 @pytest.mark.parametrize(("x", "decimals", "shown"), [
@@ -79,9 +79,7 @@ def test_profile_prints_the_half_up(halves):
 
 
 async def test_app_table_prints_the_half_up(halves):
-    app = HeetuiApp(halves)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(halves)) as (app, pilot):
         app.set_view(replace(app.view, question="q", banner="seg"))
         await settle(app, pilot)
         assert table(app).cell_text("row:1", "seg=1").startswith("43%")

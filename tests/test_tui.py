@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import polars as pl
 import pytest
 from textual.command import CommandPalette
@@ -31,6 +33,14 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+@asynccontextmanager
+async def running(app: HeetuiApp, size: tuple[int, int] = (120, 40)):
+    """The app running headless at ``size``, with its first table made."""
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        yield app, pilot
 
 
 def table(app) -> CrosstabTable:
@@ -85,9 +95,7 @@ async def add_filter(app, pilot, var_id: str, labels: list[str]) -> None:
 
 
 async def test_opens_on_first_question_with_total_base(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         assert app.view.question == "relationship"
         assert table(app).cell_text(BASE, "total") == "602"
         assert "Very positive" in str(table(app).get_cell("row:1", "label"))
@@ -99,9 +107,7 @@ async def test_opens_on_first_question_with_total_base(survey):
 
 
 async def test_search_and_choose_question(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("slash")
         await pilot.press(*"effective")
         await pilot.pause()
@@ -121,9 +127,7 @@ async def test_search_typed_ahead_in_one_burst(survey):
     (w weights, o overview, s letters), since they reached the table before / moved focus."""
     from textual.widgets import Input
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         burst(app, "slash", *"words")
         await settle(app, pilot)
         assert app.query_one("#search", Input).value == "words"
@@ -141,9 +145,7 @@ async def test_banner_filter_weights_and_letters(survey):
     from heetui.engine.crosstab import TabRequest, crosstab
     from heetui.engine.filters import parse_filter
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         app.query_one(QuestionBrowser).query_one(OptionList).focus()
         app.query_one(QuestionBrowser).select("effectiveness")
         await pilot.press("enter")
@@ -177,9 +179,7 @@ async def test_banner_filter_weights_and_letters(survey):
 async def test_keys_typed_after_choosing_a_banner_are_acted_on(survey):
     """b Down Enter w c in one burst: the banner is chosen, then weights and counts switch
     (the w and c used to reach the picker before it closed, and were lost)."""
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         burst(app, "b", "down", "down", "enter", "w", "c")  # past the named banner
         await settle(app, pilot)
         assert app.screen is app.screen_stack[0]
@@ -191,9 +191,7 @@ async def test_keys_typed_after_choosing_a_banner_are_acted_on(survey):
 
 async def test_pickers_by_mouse(survey):
     """A click chooses a banner, picks a filter variable, and ticks a value once."""
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("b")
         await pilot.pause()
         # the first segment, under its heading (below the named banners)
@@ -226,9 +224,7 @@ async def test_filter_by_keys_alone(survey, raw, at_once):
     highlighted a value), and arriving in one burst (a fast typist, or keys queued behind a
     slow SSH link): keys used to reach the variable list before focus moved to the values,
     and a Space ticked whichever value the arrows typed after it had moved to."""
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         if at_once:
             burst(app, *FILTER_KEYS)
         else:
@@ -246,9 +242,7 @@ async def test_filter_by_keys_alone(survey, raw, at_once):
 
 async def test_filter_can_be_removed_by_unticking(survey, raw):
     expected = str(raw.filter((pl.col("region_6") == 1) | (pl.col("region_8") == 1)).height)
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await add_filter(app, pilot, "region", ["London", "National"])
         assert table(app).cell_text(BASE, "total") == expected
         assert "Region = London or National" in status(app)
@@ -269,9 +263,7 @@ async def test_filter_can_be_removed_by_unticking(survey, raw):
 
 
 async def test_display_toggles(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await choose_banner(app, pilot, "stakeholder_type")
         positive = table(app).cell_text("row:net1", "stakeholder_type=3")
         assert positive == "80%A"
@@ -297,9 +289,8 @@ async def test_display_toggles(survey):
 
 
 async def test_help_overview_and_quit():
-    app = HeetuiApp(open_survey())  # its own: quitting stops the survey's queries for good
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    # its own survey: quitting stops the survey's queries for good
+    async with running(HeetuiApp(open_survey())) as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, TextScreen) and app.screen.name == "help"
@@ -325,9 +316,7 @@ async def test_help_overview_and_quit():
 
 
 async def test_command_palette_reaches_actions(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for t in ("Banner", "Filter", "Clear filters", "Weights", "Counts", "Letters",
                   "α level", "Overview", "Help", "Open: words", "Banner: Region"):
@@ -345,9 +334,7 @@ async def test_command_palette_reaches_actions(survey):
 async def test_stale_results_are_discarded(survey):
     from heetui.engine.crosstab import TabRequest, crosstab
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         old = crosstab(survey, TabRequest("words"))
         stale = app._latest.next() - 1  # a token issued before the newest one
         app._show(app.view, stale, old, None)
@@ -358,9 +345,7 @@ async def test_stale_results_are_discarded(survey):
 async def test_engine_error_is_a_notification(survey, monkeypatch):
     from dataclasses import replace
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         app.set_view(replace(app.view, banner="relationship_why"))  # not a banner
         await settle(app, pilot)
         assert any("open-ended" in n.message for n in notifications(app))
@@ -368,9 +353,7 @@ async def test_engine_error_is_a_notification(survey, monkeypatch):
 
 
 async def test_small_terminal(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), (80, 24)) as (app, pilot):
         assert table(app).cell_text(BASE, "total") == "602"
         assert not app.query_one(QuestionBrowser).display  # the table gets the width
         await pilot.press("slash")
@@ -391,9 +374,7 @@ async def test_small_terminal(survey):
 async def test_a_terminal_resized_under_a_picker_resizes_both_screens(survey):
     """The pickers skip Textual's second layout when they open, not a real resize: the
     picker and the table behind it both follow the terminal."""
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("b")
         await pilot.pause()
         picker = app.screen
@@ -421,9 +402,7 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
     import heetui.tui.app as app_module
 
     monkeypatch.setattr(app_module, "INLINE_RESPONDENTS", 0)  # as for a large survey
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         survey.clear_cache()  # a cached table is shown at once, without a worker
         seen_loading = []
         app.set_view(replace(app.view, banner="stakeholder_type"))
@@ -459,9 +438,7 @@ async def test_a_small_surveys_table_changes_without_a_worker(survey):
     thread hand-off, one repaint), with the numbers crosstab() gives."""
     from dataclasses import replace
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         survey.clear_cache()
         view = replace(app.view, banner="seniority")
         app.set_view(view)
@@ -500,9 +477,7 @@ async def test_a_choice_arriving_under_another_modal_is_ignored(survey):
     from heetui.tui.banner_picker import NO_BANNER
     from heetui.tui.modals import close
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("b")
         await pilot.pause()
         picker = app.screen
@@ -533,9 +508,7 @@ async def test_footers_do_not_pile_up_when_rebuilt(survey):
     from heetui.tui.footer import KeyFooter
     from heetui.tui.textual_internals import FooterKey
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         footer = app.screen.query_one(KeyFooter)
         for _ in range(40):
             footer.call_next(footer.recompose)  # in the footer's own message loop
@@ -557,9 +530,7 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(survey):
     repaints the whole screen); keys that do change are shown."""
     from heetui.tui.textual_internals import FooterKey
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         main = app.screen
         before = list(main.query(FooterKey))
         assert ("b", "Banner") in footer_keys(main) and ("f", "Filter") in footer_keys(main)
@@ -589,18 +560,14 @@ async def test_objects_of_the_loaded_app_are_frozen_until_it_closes(survey):
     import gc
 
     assert gc.get_freeze_count() == 0
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0
 
 
 async def test_a_new_theme_is_used(survey):
     """The theme is looked up once per name; choosing another one still takes effect."""
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         assert app.current_theme.name == app.theme
         dark = app.screen.styles.background
         app.theme = "textual-light"
@@ -620,14 +587,12 @@ async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypat
 
     # a resting time far longer than the three key presses take on a loaded machine
     monkeypatch.setattr(app_module, "PREFETCH_DELAY", 0.5)
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         survey.clear_cache()
         crosstab(survey, app.view.request())  # the table on screen, as before
         queries: list[str] = []
         real = survey.query
-        monkeypatch.setattr(survey, "query", lambda sql, params=None: (
+        monkeypatch.setattr(survey, "query", lambda sql, params=(): (
             queries.append(sql), real(sql, params))[1])
         await pilot.press("b")
         await pilot.pause()
@@ -677,9 +642,7 @@ async def test_escape_from_the_banner_picker_keeps_the_table(survey):
 
     import heetui.tui.app as app_module
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         before = app.crosstab
         await pilot.press("b", "down")
         await asyncio.sleep(app_module.PREFETCH_DELAY + 0.1)
@@ -700,26 +663,24 @@ async def test_prefetches_run_one_at_a_time_and_skip_banners_left_behind(survey,
     import heetui.tui.app as app_module
     from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         survey.clear_cache()
         crosstab(survey, app.view.request())
-        running, most, queried = [0], [0], []
+        active, most, queried = [0], [0], []
         lock = threading.Lock()
         real = survey.query
 
-        def slow(sql, params=None):
+        def slow(sql, params=()):
             with lock:
-                running[0] += 1
-                most[0] = max(most[0], running[0])
+                active[0] += 1
+                most[0] = max(most[0], active[0])
             queried.append(sql)
             time.sleep(0.5)
             try:
                 return real(sql, params)
             finally:
                 with lock:
-                    running[0] -= 1
+                    active[0] -= 1
 
         monkeypatch.setattr(survey, "query", slow)
         await pilot.press("b")

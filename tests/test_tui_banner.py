@@ -10,7 +10,7 @@ from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
 from helpers import table_headings, table_span_line
-from test_tui import settle, status, table
+from test_tui import running, settle, status, table
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,7 @@ def prompt(screen: BannerScreen, option_id: str) -> str:
 
 
 async def test_spans_are_added_in_the_order_ticked_and_nested(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         screen = await open_picker(app, pilot)
         for var in ("seniority", "region"):
             highlight(screen, var)
@@ -61,9 +59,7 @@ async def test_spans_are_added_in_the_order_ticked_and_nested(survey):
 
 
 async def test_space_again_removes_backspace_undoes_and_a_named_banner_adds_its_spans(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         screen = await open_picker(app, pilot)
         highlight(screen, "standard")
         await pilot.press("space")
@@ -80,9 +76,7 @@ async def test_space_again_removes_backspace_undoes_and_a_named_banner_adds_its_
 
 
 async def test_named_banner_by_enter_shows_spans_with_titles(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         screen = await open_picker(app, pilot)
         highlight(screen, "standard")
         await pilot.press("enter")
@@ -97,9 +91,7 @@ async def test_named_banner_by_enter_shows_spans_with_titles(survey):
 
 
 async def test_find_narrows_the_list_and_keys_type_there(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         screen = await open_picker(app, pilot)
         await pilot.press("slash", "r", "e", "g", "i", "o", "n")  # n types, it does not nest
         await pilot.pause()
@@ -115,9 +107,7 @@ async def test_find_narrows_the_list_and_keys_type_there(survey):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_every_span_reachable_with_labels_and_total_in_place(survey, size):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), size) as (app, pilot):
         screen = await open_picker(app, pilot)
         for var in ("region", "stakeholder_type", "hee_team"):
             highlight(screen, var)

@@ -20,7 +20,7 @@ from heetui.tui.textual_internals import FooterKey
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import table_headings
 from test_reliability import screen_text
-from test_tui import settle, table
+from test_tui import running, settle, table
 
 # (width, height, NO_COLOR): both sizes, each with and without colour across the tests
 LOOKS = [(80, 24, True), (120, 40, False)]
@@ -57,9 +57,7 @@ def footer_fits(app) -> list[str]:
 
 async def test_main_footer_ranks_keys_and_fits(survey, look):
     width, _ = look
-    app = HeetuiApp(survey)
-    async with app.run_test(size=look) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), look) as (app, pilot):
         keys = footer_fits(app)
         line = footer_line(app)
         # the most used first, help always there (the rest are one key away)
@@ -76,9 +74,7 @@ async def test_main_footer_ranks_keys_and_fits(survey, look):
 
 
 async def test_comments_view_search_help_and_header(survey, look):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=look) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), look) as (app, pilot):
         flt = parse_filter(app.codebook, "seniority=2")
         app.set_view(replace(app.view, banner="stakeholder_type", filters=(flt,)))
         await settle(app, pilot)
@@ -141,9 +137,7 @@ async def check_comments_keys(app, pilot, screen: VerbatimScreen) -> None:
 
 
 async def test_profile_shows_p_values_and_the_group(survey, look):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=look) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), look) as (app, pilot):
         app.set_view(replace(app.view, filters=(
             parse_filter(app.codebook, "stakeholder_type=NHS Trust"),)))
         await settle(app, pilot)
@@ -180,9 +174,7 @@ async def test_profile_shows_p_values_and_the_group(survey, look):
 
 async def test_group_heading_whole_with_its_letter(survey):
     """A long group name is not cut and keeps its letter, which the rest's "38%A" names."""
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), (80, 24)) as (app, pilot):
         group = (parse_filter(app.codebook, "seniority=1"),)
         app.set_view(replace(app.view, question="effectiveness", group=group))
         await settle(app, pilot)
@@ -198,9 +190,7 @@ async def test_filter_values_ticked_and_unticked_differ_in_glyphs(survey, monkey
                                                                   no_color):
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), (80, 24)) as (app, pilot):
         await pilot.press("f", "enter", "down", "space")
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
@@ -212,9 +202,7 @@ async def test_filter_values_ticked_and_unticked_differ_in_glyphs(survey, monkey
 
 
 async def test_question_search_is_cleared_once_a_question_is_chosen(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("slash", *"time")
         await pilot.pause()
         questions = app.query_one("#questions", OptionList)
@@ -234,9 +222,7 @@ async def test_screenshots_numbered_in_order_and_drawn_for_rsvg(survey, tmp_path
                                                               monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "heetui-relationship-2.svg").write_text("an earlier session's")
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey), (80, 24)) as (app, pilot):
         for _ in range(3):
             await pilot.press("S")
             await pilot.pause()

@@ -13,7 +13,7 @@ from heetui.engine.verbatims import CellRef, Selection, describe
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.verbatim_screen import VerbatimScreen, narrowings_line
-from test_tui import burst, settle, table
+from test_tui import burst, running, settle, table
 from test_verbatims import HOSTILE, _small_bundle
 
 
@@ -55,9 +55,7 @@ def test_the_header_names_each_narrowing_in_the_engines_words(survey):
 
 
 async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         app.set_view(replace(app.view, banner="stakeholder_type"))
         await settle(app, pilot)
         await open_cell(app, pilot, "row:4", "stakeholder_type=2")
@@ -79,9 +77,7 @@ async def test_enter_on_cell_lists_its_comments_and_esc_returns(survey):
 
 
 async def test_themes_search_and_paging(survey):
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("v")
         await settle(app, pilot)
         assert "All respondents, every comment\n602 respondents, 796 comments" in summary(app)
@@ -115,9 +111,7 @@ async def test_comment_search_typed_ahead_in_one_burst(survey):
     p used to turn pages and its t to jump to the themes, before / had moved focus)."""
     from textual.widgets import Input
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("v")
         await settle(app, pilot)
         assert isinstance(app.screen, VerbatimScreen)
@@ -131,9 +125,7 @@ async def test_comment_search_typed_ahead_in_one_burst(survey):
 
 
 async def test_small_group_is_refused_in_the_app(tmp_path):
-    app = HeetuiApp(open_survey(_small_bundle(tmp_path)))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(open_survey(_small_bundle(tmp_path)))) as (app, pilot):
         await open_cell(app, pilot, "row:1", "total")  # the group of 4
         assert isinstance(app.screen, VerbatimScreen)
         assert "Comments are hidden" in summary(app) and "4 respondents" in summary(app)
@@ -141,9 +133,7 @@ async def test_small_group_is_refused_in_the_app(tmp_path):
 
 
 async def test_hostile_text_is_shown_literally(tmp_path):
-    app = HeetuiApp(open_survey(_small_bundle(tmp_path, HOSTILE)))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(open_survey(_small_bundle(tmp_path, HOSTILE)))) as (app, pilot):
         await pilot.press("v")
         await settle(app, pilot)
         texts = [comment_list(app).get_option_at_index(i).prompt.plain
@@ -164,9 +154,7 @@ async def test_back_from_comments_under_the_palette_leaves_the_palette(survey):
     used to pop the palette (the screen is "current" behind a modal) and leave the screen."""
     from textual.command import CommandPalette
 
-    app = HeetuiApp(survey)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(HeetuiApp(survey)) as (app, pilot):
         await pilot.press("v")
         await settle(app, pilot)
         comments = app.screen

@@ -7,6 +7,7 @@ from typing import Any
 
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import Survey
+from heetui.survey.codebook import Variable
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,7 @@ class Category:
 
 @dataclass(frozen=True)
 class SegmentProfile:
-    id: str
-    label: str
-    type: str
+    segment: Variable
     base: int
     categories: tuple[Category, ...]
 
@@ -46,7 +45,7 @@ def segment_profile(survey: Survey, var_id: str) -> SegmentProfile:
     v = ct.question
     cats = tuple(Category(int(r.codes[0]), r.label, r.cells[0].count, r.cells[0].percent or 0.0)
                  for r in ct.rows if r.kind == "category")
-    return SegmentProfile(v.id, v.short, v.type, ct.total.base, cats)
+    return SegmentProfile(v, ct.total.base, cats)
 
 
 def overview(survey: Survey) -> Overview:

@@ -36,7 +36,8 @@ def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
                       for q in cb.questions],
         "grids": [{"id": g.id, "text": g.text, "label": g.short, "items": list(g.items)}
                   for g in cb.grids],
-        "segments": [{"id": p.id, "label": p.label, "type": p.type, "base": p.base,
+        "segments": [{"id": p.segment.id, "label": p.segment.short, "type": p.segment.type,
+                      "base": p.base,
                       "categories": [{"code": c.code, "label": c.label, "count": c.count,
                                       "percent": round(c.percent, 4)} for c in p.categories]}
                      for p in ov.segments],
@@ -80,8 +81,9 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
                                  width, subsequent_indent="      ")
     out += ["", "Sample profile (unweighted bases)"]
     for p in ov.segments:
-        multi = " - multi-response, categories overlap" if p.type == "multi" else ""
-        out.append(f"  {p.id}: {safe_text(p.label)} (base {p.base}){multi}")
+        v = p.segment
+        multi = " - multi-response, categories overlap" if v.type == "multi" else ""
+        out.append(f"  {v.id}: {safe_text(v.short)} (base {p.base}){multi}")
         for c in p.categories:
             out.append(f"      {safe_text(c.label):<34} {c.count:>8,}  {fixed(c.percent, 1):>5}%")
     return "\n".join(out) + "\n"
