@@ -323,8 +323,8 @@ def test_without_colour_the_same_text(survey, question):
                                 "region/stakeholder_type"])
 @pytest.mark.parametrize("width", [40, 80, 120, 200])
 def test_every_question_renders_within_width(survey, q, by, width):
-    # 40 columns with seniority's long labels once left the mean chart no room for its
-    # bars and plotext raised (found by the 50,000-event monkey run)
+    # 40 columns with seniority's long labels leave the mean chart little room for its
+    # bars: it must still draw, never hand plotext a width it cannot use
     ct = crosstab(survey, TabRequest(q, by, weighted=True))
     text = render(charts(ct, survey.codebook.benchmarks), width)
     assert all(len(line) <= width for line in text.splitlines())

@@ -47,8 +47,9 @@ def test_profiles_leave_out_what_defines_the_group(survey, group, defining):
 
 
 def test_what_defines_the_group_is_out_of_the_correction(survey):
-    """HEI against the rest: org_type's 100 % vs 0 % rows are no longer among the tests the
-    Benjamini-Hochberg correction ranks (they made the other rows look significant)."""
+    """HEI against the rest: org_type's 100 % vs 0 % rows are not among the tests the
+    Benjamini-Hochberg correction ranks (they would make the other rows look
+    significant)."""
     group = (parse_filter(survey.codebook, "stakeholder_type=HEI"),)
     plain = profile(survey, group, correction="none")
     bh = profile(survey, group, correction="bh")

@@ -123,8 +123,8 @@ async def test_search_and_choose_question(survey):
 
 async def test_search_typed_ahead_in_one_burst(survey):
     """/ then a word arriving together (typed fast, pasted, or queued behind an SSH link):
-    the word goes into the search box. Its letters used to run the table's keys instead
-    (w weights, o overview, s letters), since they reached the table before / moved focus."""
+    the word goes into the search box, and none of its letters runs a table key (w weights,
+    o overview, s letters), though they reach the table before / has moved focus."""
     from textual.widgets import Input
 
     async with running(HeetuiApp(survey)) as (app, pilot):
@@ -178,7 +178,7 @@ async def test_banner_filter_weights_and_letters(survey):
 
 async def test_keys_typed_after_choosing_a_banner_are_acted_on(survey):
     """b Down Enter w c in one burst: the banner is chosen, then weights and counts switch
-    (the w and c used to reach the picker before it closed, and were lost)."""
+    (the w and c reach the picker before it has closed; they must not be lost)."""
     async with running(HeetuiApp(survey)) as (app, pilot):
         burst(app, "b", "down", "down", "enter", "w", "c")  # past the named banner
         await settle(app, pilot)
@@ -220,10 +220,10 @@ FILTER_KEYS = ("f", "enter", "space", "down", "down", "space", "a")
 @pytest.mark.parametrize("at_once", [False, True], ids=["typed-slowly", "one-burst"])
 async def test_filter_by_keys_alone(survey, raw, at_once):
     """f, Enter on the first variable, Space, Down, Down, Space, a: the filter holds its
-    first and third value. Typed slowly (Space used to do nothing until an arrow key had
-    highlighted a value), and arriving in one burst (a fast typist, or keys queued behind a
-    slow SSH link): keys used to reach the variable list before focus moved to the values,
-    and a Space ticked whichever value the arrows typed after it had moved to."""
+    first and third value. Typed slowly (Space ticks the first value before any arrow key
+    has highlighted one), and arriving in one burst (a fast typist, or keys queued behind a
+    slow SSH link: they reach the variable list before focus moves to the values, and a
+    Space must tick the value highlighted when it was typed, not where later arrows go)."""
     async with running(HeetuiApp(survey)) as (app, pilot):
         if at_once:
             burst(app, *FILTER_KEYS)
@@ -471,9 +471,9 @@ async def test_a_small_surveys_table_changes_without_a_worker(survey):
 
 
 async def test_a_choice_arriving_under_another_modal_is_ignored(survey):
-    """Found by the 50,000-event monkey run: a picker's choice handled after the command
-    palette opened over it dismissed the palette instead, and the picker's next Escape
-    answered it a second time (InvalidStateError)."""
+    """A picker's choice handled after the command palette opened over it is dropped: it
+    must not dismiss the palette, nor let the picker's next Escape answer the picker a
+    second time (InvalidStateError)."""
     from heetui.tui.banner_picker import NO_BANNER
     from heetui.tui.modals import close
 
@@ -501,8 +501,9 @@ async def test_a_choice_arriving_under_another_modal_is_ignored(survey):
 
 
 async def test_footers_do_not_pile_up_when_rebuilt(survey):
-    """Textual's Footer kept every key it ever showed (watchers of a setting that never
-    changes): 20 KB per rebuild, 780 MB after the 50,000-key monkey run."""
+    """Rebuilding the footer leaves nothing behind: Textual's Footer keeps every key it
+    ever showed (watchers of a setting that never changes), about 20 KB per rebuild, which
+    a long session of key presses would turn into hundreds of MB."""
     import gc
 
     from heetui.tui.footer import KeyFooter

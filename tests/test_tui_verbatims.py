@@ -107,8 +107,9 @@ async def test_themes_search_and_paging(survey):
 
 
 async def test_comment_search_typed_ahead_in_one_burst(survey):
-    """/ and a word arriving together in the comments view: the word is searched (its n and
-    p used to turn pages and its t to jump to the themes, before / had moved focus)."""
+    """/ and a word arriving together in the comments view: the word is searched, and its
+    n, p and t neither turn pages nor jump to the themes (they arrive before / has moved
+    focus to the search box)."""
     from textual.widgets import Input
 
     async with running(HeetuiApp(survey)) as (app, pilot):
@@ -150,8 +151,9 @@ async def test_hostile_text_is_shown_literally(tmp_path):
 
 
 async def test_back_from_comments_under_the_palette_leaves_the_palette(survey):
-    """Escape from the comments screen reaching it after the command palette opened on top
-    used to pop the palette (the screen is "current" behind a modal) and leave the screen."""
+    """Escape reaching the comments screen after the command palette opened on top of it
+    closes only the palette: the screen behind a modal still counts as "current", so it
+    must not pop the palette and leave."""
     from textual.command import CommandPalette
 
     async with running(HeetuiApp(survey)) as (app, pilot):
