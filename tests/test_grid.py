@@ -18,12 +18,25 @@ from heetui.engine.grid import table
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import load_bundle
 from heetui.survey.parse import codebook_from_dict, codebook_to_dict
-from helpers import GRID, SCALE, codebook, grid_bundle, single
+from helpers import GRID, SCALE, codebook, grid_bundle, make_bundle, single
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     return grid_bundle(tmp_path_factory.mktemp("grid") / "b")
+
+
+def test_base_line_says_each_item_counts_its_own_answers(bundle, tmp_path):
+    ct = table(open_survey(bundle), TabRequest("sat"))
+    assert ct.base_text == "Base: all respondents answering each item"
+    asked = make_bundle(tmp_path / "asked", [
+        single("region", ["North", "South"], "segment"),
+        {**GRID, "eligible": {"variable": "region", "codes": [2]}}],
+        {"region": [1, 2, 2, 1], "sat_1": [1, 2, 3, None], "sat_2": [4, 3, None, 1],
+         "sat_3": [None, 1, 2, 3]})
+    ct = table(open_survey(asked), TabRequest("sat"))
+    assert ct.base_text == "Base: respondents region = South, answering each item"
+    assert [c.base for c in ct.columns] == [2, 1, 2]  # South only, answering that item
 
 
 def test_codebook_grid_becomes_items_and_writes_back_as_one_entry(bundle):

@@ -352,9 +352,12 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         group=req.group, compare=compare) for (q, coded, _), t in zip(parts, done, strict=True)]
 
 
-def base_text(cb: Codebook, q: Variable) -> str:
+def base_text(cb: Codebook, q: Variable, items: bool = False) -> str:
+    """Who a table's base counts; ``items``: a grid's, whose columns each count the
+    respondents answering that item."""
     if q.eligible is None:
-        return "Base: all respondents answering"
+        return "Base: all respondents answering" + (" each item" if items else "")
     e = cb.get(q.eligible.variable)
     labels = " or ".join(e.option(c).label for c in q.eligible.codes)
-    return f"Base: respondents {e.short.lower()} = {labels}"
+    return (f"Base: respondents {e.short.lower()} = {labels}"
+            + (", answering each item" if items else ""))

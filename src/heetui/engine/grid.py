@@ -154,7 +154,7 @@ def grid_table(survey: Survey, req: TabRequest) -> Crosstab:
     return Crosstab(
         question=scale, banner=None, weighted=req.weighted, filters=req.filters,
         filter_text=tuple(f.describe(cb) for f in req.filters),
-        base_text=base_text(cb, items[0]).replace("answering", "answering each item"),
+        base_text=base_text(cb, items[0], items=True),
         columns=tuple(columns), rows=tuple(measures), sig_level=req.sig_level,
         correction=req.correction, low_base=low, min_test_base=min_test, overlapping=True,
         tests=tuple(tests), compare=ITEMS, grid=grid)
