@@ -232,6 +232,30 @@ def located_links(ws) -> list[tuple[int, str, str, int]]:
     return out
 
 
+def same_blocks(big, small, tables, per_sheet: int) -> list[tuple[str, int]]:
+    """Checks that each table of the ``big`` book (``per_sheet`` tables to a sheet) has the
+    cells and merged ranges of its own sheet in the ``small`` book, under a link back to
+    Contents; returns where the Contents links put each table (sheet, row)."""
+    to_table = [(s, r) for _, t, s, r in located_links(big["Contents"])
+                if t.startswith("Table ")]
+    assert len(to_table) == len(tables)
+    for i, ((sheet, row), ct) in enumerate(zip(to_table, tables, strict=True)):
+        assert sheet == big.sheetnames[2 + i // per_sheet]
+        ws, own = big[sheet], small[small.sheetnames[2 + i]]
+        assert ws.cell(row, 1).value.startswith(f"{ct.question.id}: ")
+        assert ws.cell(row + 2, 1).value == f"← Contents (table {i + 1} of {len(tables)})"
+        assert ws.cell(row + 2, 1).hyperlink.location == "'Contents'!A1"
+        height = own.max_row
+        block = ws.iter_rows(min_row=row, max_row=row + height - 1, max_col=own.max_column,
+                             values_only=True)
+        assert list(block) == list(own.iter_rows(values_only=True)), ct.question.id
+        merged = {(m.min_row - row, m.min_col, m.max_row - row, m.max_col)
+                  for m in ws.merged_cells.ranges if row <= m.min_row < row + height}
+        assert merged == {(m.min_row - 1, m.min_col, m.max_row - 1, m.max_col)
+                          for m in own.merged_cells.ranges}
+    return to_table
+
+
 def test_xlsx_big_book_puts_many_tables_on_a_sheet(book, survey, tmp_path, monkeypatch):
     """Past SHEET_EACH tables, TABLES_PER_SHEET to a sheet, one after another, each starting
     a printed page: every link still lands on its table's first cell, and each table's
@@ -243,25 +267,10 @@ def test_xlsx_big_book_puts_many_tables_on_a_sheet(book, survey, tmp_path, monke
     big = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook, tmp_path / "b.xlsx"))
     assert big.sheetnames == ["Contents", "Findings", "Tables 1–4", "Tables 5–8",
                               "Tables 9–12", "Tables 13–15"]
-    to_table = [(s, r) for _, t, s, r in located_links(big["Contents"])
-                if t.startswith("Table ")]
-    assert len(to_table) == len(book.tables)
+    to_table = same_blocks(big, workbook, book.tables, 4)
     starts: dict[str, list[int]] = {}
-    for i, ((sheet, row), ct) in enumerate(zip(to_table, book.tables, strict=True)):
-        assert sheet == big.sheetnames[2 + i // 4]
+    for sheet, row in to_table:
         starts.setdefault(sheet, []).append(row)
-        ws, own = big[sheet], workbook[workbook.sheetnames[2 + i]]
-        assert ws.cell(row, 1).value.startswith(f"{ct.question.id}: ")
-        assert ws.cell(row + 2, 1).value == f"← Contents (table {i + 1} of 15)"
-        assert ws.cell(row + 2, 1).hyperlink.location == "'Contents'!A1"
-        height = own.max_row
-        block = ws.iter_rows(min_row=row, max_row=row + height - 1, max_col=own.max_column,
-                             values_only=True)
-        assert list(block) == list(own.iter_rows(values_only=True)), ct.question.id
-        merged = {(m.min_row - row, m.min_col, m.max_row - row, m.max_col)
-                  for m in ws.merged_cells.ranges if row <= m.min_row < row + height}
-        assert merged == {(m.min_row - 1, m.min_col, m.max_row - 1, m.max_col)
-                          for m in own.merged_cells.ranges}
     for sheet, rows in starts.items():
         ws = big[sheet]
         assert rows[0] == 1 and [b.id for b in ws.row_breaks.brk] == [r - 1 for r in rows[1:]]

@@ -291,6 +291,34 @@ def test_book_workbook_shows_the_grid_with_a_row_per_item(bundle, tmp_path):
         "Speed (A)", "Price (B)", "Staff (C)"]
 
 
+def test_big_book_keeps_the_grid_row_per_item_on_a_shared_sheet(bundle, tmp_path,
+                                                                monkeypatch):
+    """Past SHEET_EACH tables, tables share sheets: the grid's block there is its own sheet
+    cell for cell, a row per item."""
+    import openpyxl
+
+    from heetui.engine.book import BookRequest, tab_book
+    from heetui.output import book_xlsx
+    from test_book_output import same_blocks
+
+    survey = open_survey(bundle)
+    book = tab_book(survey, BookRequest(TabRequest("", "region")))
+    assert [ct.question.id for ct in book.tables] == ["region", "sat", "sat_1", "sat_2",
+                                                      "sat_3"]
+    small = openpyxl.load_workbook(book_xlsx.write_book_xlsx(book, survey.codebook,
+                                                             tmp_path / "a.xlsx"))
+    monkeypatch.setattr(book_xlsx, "SHEET_EACH", 2)
+    monkeypatch.setattr(book_xlsx, "TABLES_PER_SHEET", 3)
+    big = openpyxl.load_workbook(book_xlsx.write_book_xlsx(book, survey.codebook,
+                                                           tmp_path / "b.xlsx"))
+    assert big.sheetnames[2:] == ["Tables 1–3", "Tables 4–5"]
+    sheet, row = same_blocks(big, small, book.tables, 3)[1]
+    rows = [r[0] for r in big[sheet].iter_rows(min_row=row, values_only=True)]
+    assert "Item" in rows
+    assert [r for r in rows if str(r).startswith(("Speed", "Price", "Staff"))][:3] == [
+        "Speed (A)", "Price (B)", "Staff (C)"]
+
+
 def test_grid_request_mistakes_are_refused_before_any_query(bundle):
     from heetui.engine.filters import EngineError
 

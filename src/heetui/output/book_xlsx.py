@@ -11,8 +11,8 @@ on each sheet, one after another, each starting a printed page: thousands of she
 index nothing, and a workbook of thousands of sheets is slow to write (xlsxwriter checks
 each new sheet's name against every earlier one) and to open (LibreOffice took over five
 minutes to load a 3,001-sheet book that it opens in seconds as 61 sheets). The links still
-land on each table's first cell. Each table is written by output.xlsx.write_block, as the
-one-table export writes it.
+land on each table's first cell. Each table is written by output.xlsx.write_block (a
+grid by output.grid_xlsx.write_grid_block), as the one-table export writes it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from heetui.output.book_text import (
     findings_note,
 )
 from heetui.output.facts import one_line
-from heetui.output.grid_xlsx import write_grid_table
+from heetui.output.grid_xlsx import grid_pairs, write_grid_block, write_grid_table
 from heetui.output.xlsx import (
     LABEL_WIDTH,
     WORKBOOK_OPTIONS,
@@ -147,16 +147,18 @@ def _tables(wb: Any, book: Book, fmt: dict[str, Any]) -> list[Place]:
 def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, total: int,
                   fmt: dict[str, Any]) -> list[Place]:
     """Tables one after another on one sheet, each starting a printed page; the columns as
-    wide as the widest table needs."""
+    wide as the widest table needs. A grid keeps its row per item: its block uses the same
+    (value, letters) columns."""
     each = [table_widths(ct) for ct in tables]
     widths: Widths = (max(w for w, _ in each), max(w for _, w in each))
-    columns = max(len(ct.columns) for ct in tables)
+    columns = max(grid_pairs(ct) if ct.grid else len(ct.columns) for ct in tables)
     set_widths(ws, columns, widths)
     places: list[Place] = []
     top = 0
     for k, ct in enumerate(tables):
         places.append(Place(name, top))
-        _, top = write_block(ws, ct, fmt, widths, top, nav=_nav(first + k, total))
+        write = write_grid_block if ct.grid else write_block
+        _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total))
         top += GAP
     print_setup(ws)
     ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead

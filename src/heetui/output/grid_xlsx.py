@@ -1,7 +1,8 @@
 """A rating grid's summary on an Excel sheet: a row per item (with its letter and bases),
-a column per scale point, net and mean, each value with its letters in the next cell. The
-one-table export and the tab book share ``write_grid_table``; sizes and print setup follow
-output.xlsx."""
+a column per scale point, net and mean, each value with its letters in the next cell, in
+the same (value, letters) columns as a crosstab's so that a big book's shared sheets hold
+both. The one-table export and the tab book share ``write_grid_table``/``write_grid_block``;
+sizes and print setup follow output.xlsx."""
 
 from __future__ import annotations
 
@@ -20,14 +21,16 @@ from heetui.output.tables import (
 )
 from heetui.output.xlsx import (
     LABEL_WIDTH,
-    VALUE_WIDTH,
     WORKBOOK_OPTIONS,
+    Widths,
     add_formats,
     fit_row,
     legend_sentences,
     merge_text,
     print_setup,
+    set_widths,
     sheet_name,
+    table_widths,
     write_title,
 )
 from heetui.survey.codebook import Codebook
@@ -49,56 +52,72 @@ def write_grid_xlsx(gt: Crosstab, path: Path, cb: Codebook | None = None) -> Pat
 def write_grid_table(ws: Any, gt: Crosstab, fmt: dict[str, Any],
                      nav: tuple[str, str] | None = None, facts: list[str] | None = None
                      ) -> None:
-    bases = [("Base", "base", "base")] + ([("Weighted base", "weighted_base", "wbase"),
-                                           ("Effective base", "effective_base", "wbase")]
-                                          if gt.weighted else [])
-    first = 1 + len(bases)  # the first measure's column
-    letter_w = max([4] + [len(marks(c)) + 2 for r in gt.rows for c in r.cells])
-    pair = VALUE_WIDTH + letter_w
-    last = first + 2 * len(gt.rows) - 1 + sum(r.has_se for r in gt.rows)
-    full = LABEL_WIDTH + VALUE_WIDTH * len(bases) + pair * len(gt.rows)
-    ws.set_column(0, 0, LABEL_WIDTH)
-    ws.set_column(1, first - 1, VALUE_WIDTH + 2)
-    ws.set_column(first, last, VALUE_WIDTH)
-    r = write_title(ws, gt, fmt, 0, last, full, nav, facts or [])
+    """Write ``gt`` on a sheet of its own (see write_grid_block), the panes frozen under its
+    headings and the print setup repeating them on every page."""
+    widths = table_widths(gt)
+    set_widths(ws, grid_pairs(gt), widths)
+    head_row, _ = write_grid_block(ws, gt, fmt, widths, 0, nav, facts)
+    ws.freeze_panes(head_row + 1, 1)
+    print_setup(ws, 0, head_row)
+
+
+def _bases(gt: Crosstab) -> list[tuple[str, str, str]]:
+    """The base columns: (heading, the Column's attribute, its format)."""
+    return [("Base", "base", "base")] + ([("Weighted base", "weighted_base", "wbase"),
+                                          ("Effective base", "effective_base", "wbase")]
+                                         if gt.weighted else [])
+
+
+def grid_pairs(gt: Crosstab) -> int:
+    """How many (value, letters) column pairs the grid's block spans: its bases, its
+    measures, and an SE beside each mean."""
+    return len(_bases(gt)) + len(gt.rows) + sum(r.has_se for r in gt.rows)
+
+
+def write_grid_block(ws: Any, gt: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
+                     nav: tuple[str, str] | None = None, facts: list[str] | None = None
+                     ) -> tuple[int, int]:
+    """Write ``gt`` from row ``top`` in the crosstabs' columns (label, then pairs of a value
+    and its letters, sized ``widths``), so a grid shares a sheet with crosstabs: a row per
+    item, a pair per base, scale point, net, mean and its SE. Returns the row of the
+    headings and the row after the block."""
+    bases = _bases(gt)
+    pairs = grid_pairs(gt)
+    full = LABEL_WIDTH + sum(widths) * pairs
+    r = write_title(ws, gt, fmt, top, 2 * pairs, full, nav, facts or [])
     head_row = r
     ws.write_string(r, 0, "Item", fmt["th"])
-    for k, (label, _, _) in enumerate(bases):
-        ws.write_string(r, 1 + k, label, fmt["th_right"])
-    col = first
-    places = []
+    heads = [label for label, _, _ in bases]
     for m in gt.rows:
-        places.append(col)
-        head = safe_text(m.display_label)
-        ws.merge_range(r, col, r, col + 1, head, fmt["head"])
-        ws.set_column(col + 1, col + 1, letter_w)
-        col += 2
-        if m.has_se:
-            ws.write_string(r, col, "SE", fmt["head"])
-            col += 1
-    fit_row(ws, r, [(safe_text(m.display_label), pair) for m in gt.rows], bold=True)
+        heads += [safe_text(m.display_label)] + (["SE"] if m.has_se else [])
+    for k, head in enumerate(heads):
+        ws.merge_range(r, 1 + 2 * k, r, 2 + 2 * k, head, fmt["head"])
+    fit_row(ws, r, [(h, sum(widths)) for h in heads], bold=True)
     for i, c in enumerate(gt.columns):
         r += 1
         label = safe_text(column_heading(c))
         ws.write_string(r, 0, label + base_mark(c), fmt["label"])
         fit_row(ws, r, [(label, LABEL_WIDTH)])
         for k, (_, attr, f) in enumerate(bases):
-            ws.write_number(r, 1 + k, getattr(c, attr), fmt[f])
-        for m, at in zip(gt.rows, places, strict=True):
+            ws.write_number(r, 1 + 2 * k, getattr(c, attr), fmt[f])
+        col = 1 + 2 * len(bases)
+        for m in gt.rows:
             cell = m.cells[i]
             if m.is_value and cell.value is not None:
-                ws.write_number(r, at, cell.value, fmt[m.kind])
+                ws.write_number(r, col, cell.value, fmt[m.kind])
             elif cell.percent is not None:
-                ws.write_number(r, at, cell.percent / 100,
+                ws.write_number(r, col, cell.percent / 100,
                                 fmt["pct_bold" if m.is_summary else "pct"])
             if marks(cell):
-                ws.write_string(r, at + 1, marks(cell), fmt["sig"])
-            if m.has_se and cell.se is not None:
-                ws.write_number(r, at + 2, cell.se, fmt["se"])
+                ws.write_string(r, col + 1, marks(cell), fmt["sig"])
+            col += 2
+            if m.has_se:
+                if cell.se is not None:
+                    ws.write_number(r, col, cell.se, fmt["se"])
+                col += 2
     r += 1
     for line in legend_sentences(legend(gt)) + [safe_text(n) for n in untested_notes(gt)]:
         r += 1
-        merge_text(ws, r, 0, last, line, fmt["note"])
+        merge_text(ws, r, 0, 2 * pairs, line, fmt["note"])
         fit_row(ws, r, [(line, full)])
-    ws.freeze_panes(head_row + 1, 1)
-    print_setup(ws, 0, head_row)
+    return head_row, r + 1
