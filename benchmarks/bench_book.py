@@ -97,18 +97,18 @@ def engine_and_bare(path: Path, work: str, runs: int) -> dict:
             first = cb.segments[0]
             profile(survey, (parse_filter(cb, f"{first.id}={first.options[0].code}"),))
 
-    recorded: list[tuple[str, str, list]] = []
+    recorded: list[tuple[str, object]] = []
     real = {"query": survey.query, "query_arrays": survey.query_arrays}
     for name, fn in real.items():
-        setattr(survey, name, lambda sql, params=None, fn=fn, name=name: (
-            recorded.append((name, sql, list(params or []))), fn(sql, params))[1])
+        setattr(survey, name, lambda q, fn=fn, name=name: (
+            recorded.append((name, q)), fn(q))[1])
     engine()
     for name, fn in real.items():
         setattr(survey, name, fn)
 
     def bare() -> None:
-        for name, sql, params in recorded:
-            real[name](sql, params)
+        for name, q in recorded:
+            real[name](q)
 
     def in_turn() -> None:  # the engine with each scan run only when its tables are due
         ahead = survey_wide.ahead

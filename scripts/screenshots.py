@@ -29,16 +29,16 @@ async def _settle(app: HeetuiApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
-def step(*keys: str, group: str = "", cell: tuple[str, str] | None = None,
+def step(*keys: str, filtered: str = "", cell: tuple[str, str] | None = None,
          **view: Any) -> Step:
-    """What a shot does before it is taken: change the view (``group``: one filter), put
-    the table's cursor on ``cell`` (row key, column key), then press ``keys`` one by one,
-    letting the app settle after each."""
+    """What a shot does before it is taken: change the view (``filtered``: keep the
+    respondents one filter matches), put the table's cursor on ``cell`` (row key, column
+    key), then press ``keys`` one by one, letting the app settle after each."""
 
     async def run(app: HeetuiApp, pilot: object) -> None:
         changes = dict(view)
-        if group:
-            changes["filters"] = (parse_filter(app.codebook, group),)
+        if filtered:
+            changes["filters"] = (parse_filter(app.codebook, filtered),)
         if changes:
             app.set_view(replace(app.view, **changes))
         await _settle(app, pilot)
@@ -61,12 +61,12 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("banner-standard-80x24", (80, 24), step(banner="standard")),
     ("chart-relationship-by-standard-banner", (120, 40), step("g", banner="standard")),
     ("effectiveness-by-region-nhs-weighted", (120, 40),
-     step(question="effectiveness", banner="region", group=NHS, weighted=True)),
+     step(question="effectiveness", banner="region", filtered=NHS, weighted=True)),
     ("words-by-stakeholder-type", (120, 40),
      step(question="words", banner="stakeholder_type", show="both")),
     ("comments-nhs-trust-fairly-negative", (120, 40),
      step("enter", banner="stakeholder_type", cell=("row:4", "stakeholder_type=2"))),
-    ("profile-nhs-trust", (120, 40), step("p", group=NHS)),
+    ("profile-nhs-trust", (120, 40), step("p", filtered=NHS)),
     ("chart-relationship-by-stakeholder-type", (120, 40), step("g", banner="stakeholder_type")),
     ("overview", (120, 40), step("o")),
     ("help", (120, 40), step("question_mark")),

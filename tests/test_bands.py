@@ -11,7 +11,7 @@ import pytest
 
 from heetui.cli.main import main
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError, condition, parse_filter, where
+from heetui.engine.filters import EngineError, condition, joined, parse_filter
 from heetui.engine.session import open_survey
 from heetui.survey.codebook import band_options
 from helpers import make_bundle, single
@@ -68,9 +68,8 @@ def test_numeric_filters(banded, text, expr, described):
     assert f.describe(survey.codebook) == described
     ct = crosstab(survey, TabRequest("q", filters=(f,)))
     assert ct.total.base == raw.filter(expr).height
-    sql, params = where([condition(survey.codebook, f)])
-    assert survey.query(f"SELECT COUNT(*) FROM respondents WHERE {sql}", params)[0][0] == \
-        raw.filter(expr).height
+    kept = joined("SELECT COUNT(*) FROM respondents WHERE ", condition(survey.codebook, f))
+    assert survey.query(kept)[0][0] == raw.filter(expr).height
 
 
 def test_numeric_mistakes_are_one_sentence(banded, capsys):

@@ -109,10 +109,10 @@ def test_a_table_asked_while_its_prefetch_runs_waits_for_it(survey):
     queries = []
 
     def counting(real):
-        def run(sql, params=()):
-            queries.append(sql)
+        def run(q):
+            queries.append(q)
             time.sleep(0.2)  # the prefetch is still running when the table is asked for
-            return real(sql, params)
+            return real(q)
         return run
 
     for name in ("query", "query_arrays"):  # rows, or columns for large results

@@ -15,7 +15,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
 from heetui.tui.state import SHOW_CYCLE, ViewState
 from monkey_driver import back_to_main, monkey
-from test_tui import settle, status, table
+from test_tui import running, settle, status, table
 
 
 def watch_errors(app: HeetuiApp) -> list[str]:
@@ -103,8 +103,7 @@ async def test_monkey_keys_bundled(survey, tmp_path, monkeypatch, error_log):
     monkeypatch.chdir(tmp_path)  # exports and screenshots land here
     app = HeetuiApp(survey)
     errors = watch_errors(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+    async with running(app, (100, 30)) as (app, pilot):
         await monkey(pilot, seed=1, n_events=1000)
         assert app.is_running
         await _still_works(app, pilot, "602")
@@ -130,8 +129,7 @@ async def test_monkey_keys_and_mouse_100k(big_survey, tmp_path, monkeypatch, err
 
     monkeypatch.setattr(app, "_compute", recorded)
     errors = watch_errors(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+    async with running(app, (100, 30)) as (app, pilot):
         await monkey(pilot, seed=2, n_events=1000, mouse=True)
         assert app.is_running
         await _still_works(app, pilot, "100000")

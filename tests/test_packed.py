@@ -12,7 +12,7 @@ import pytest
 
 from heetui.engine.banner import resolve_banner
 from heetui.engine.crosstab import TabRequest, _slices, crosstab, grouped_sql
-from heetui.engine.filters import Filter
+from heetui.engine.filters import Filter, joined
 from heetui.engine.session import Survey, open_survey
 from heetui.importers import import_source
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
@@ -144,8 +144,8 @@ def test_large_survey_aggregation_gives_the_same_tables(monkeypatch):
     cb = large.codebook
 
     def plan(s: Survey) -> str:
-        sql, params = grouped_sql(s, cb.get("words"), resolve_banner(cb, "region"), ())
-        return s.query(f"EXPLAIN {sql}", params)[0][1]
+        sql = grouped_sql(s, cb.get("words"), resolve_banner(cb, "region"), ())
+        return s.query(joined("EXPLAIN ", sql))[0][1]
 
     assert "Perfect Hash Group By" in plan(large)
     assert "Perfect Hash Group By" not in plan(usual)

@@ -174,8 +174,7 @@ async def test_renders_at_any_size(survey, size):
         # the question list shows beside the table only where there is room for both
         assert ("/ search questions" in text) == (width >= 100), text
 
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+    async with running(app, size) as (app, pilot):
         shows_the_table()
         await pilot.press("g")
         await settle(app, pilot)

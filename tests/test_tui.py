@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import polars as pl
 import pytest
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from heetui.engine.crosstab import crosstab
@@ -36,7 +38,8 @@ async def settle(app, pilot) -> None:
 
 
 @asynccontextmanager
-async def running(app: HeetuiApp, size: tuple[int, int] = (120, 40)):
+async def running(app: HeetuiApp, size: tuple[int, int] = (120, 40)
+                  ) -> AsyncIterator[tuple[HeetuiApp, Pilot]]:
     """The app running headless at ``size``, with its first table made."""
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
@@ -593,8 +596,7 @@ async def test_banner_picker_prefetches_the_highlighted_banner(survey, monkeypat
         crosstab(survey, app.view.request())  # the table on screen, as before
         queries: list[str] = []
         real = survey.query
-        monkeypatch.setattr(survey, "query", lambda sql, params=(): (
-            queries.append(sql), real(sql, params))[1])
+        monkeypatch.setattr(survey, "query", lambda q: (queries.append(q), real(q))[1])
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, BannerScreen)
@@ -671,14 +673,14 @@ async def test_prefetches_run_one_at_a_time_and_skip_banners_left_behind(survey,
         lock = threading.Lock()
         real = survey.query
 
-        def slow(sql, params=()):
+        def slow(q):
             with lock:
                 active[0] += 1
                 most[0] = max(most[0], active[0])
-            queried.append(sql)
+            queried.append(q)
             time.sleep(0.5)
             try:
-                return real(sql, params)
+                return real(q)
             finally:
                 with lock:
                     active[0] -= 1

@@ -28,7 +28,6 @@ from heetui.engine.banner import (
 from heetui.engine.choices import COMPARES, CORRECTIONS, Correction
 from heetui.engine.filters import (
     Clause,
-    Condition,
     EngineError,
     Filter,
     Param,
@@ -111,7 +110,8 @@ def _fields(b: Banner | None) -> dict[str, Field]:
     return key_fields(b.variables if b else ())
 
 
-def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]) -> Condition:
+def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
+               ) -> Clause[float]:
     """The grouping key: the banner's bit fields, or for a profile's group 2 (in the group)
     and 3 (not)."""
     if group:
@@ -155,10 +155,10 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     cb = survey.codebook
     bkey = key_sql_of(survey, b, group)
     packed = _packed_source(survey, q, coded)
-    rows = where(([] if coded else eligibility(cb, q, packed))
+    base = where(([] if coded else eligibility(cb, q, packed))
                  + [condition(cb, f) for f in filters])
     if packed is not None:
-        return _packed_sql(survey, q, packed, bkey, rows)
+        return _packed_sql(survey, q, packed, bkey, base)
     # a numeric question is grouped by its value: the distribution gives its moments and
     # its quantiles (engine.numeric)
     qkey = {"single": f"{ident(q.id)}::BIGINT",
@@ -175,7 +175,7 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
             "(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
             for n in q.nets], w)
     return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)} FROM ",
-                  source, " WHERE ", rows, " GROUP BY bkey, qkey")
+                  source, " WHERE ", base, " GROUP BY bkey, qkey")
 
 
 def _item_sums(items: list[str], w: str) -> list[str]:
@@ -193,8 +193,8 @@ def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
                   f"GROUP BY respondent_id) AS __c ON {idc} = __c.__rid", [q.id])
 
 
-def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Condition,
-                rows: Condition) -> Clause[Param]:
+def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
+                base: Clause[float]) -> Clause[Param]:
     """The grouped pass of a packed multi-response question: one grouping set per slice of
     items, (banner key, which of the slice's items the respondent chose), so each respondent
     feeds a few small groups instead of one sum per item."""
@@ -207,16 +207,16 @@ def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Condition,
     return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
                   "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
                   f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents WHERE ",
-                  rows, f") GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
+                  base, f") GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
                    group: tuple[Filter, ...]) -> Grouped:
-    sql, params = grouped_sql(survey, q, b, filters, coded, group)
+    sql = grouped_sql(survey, q, b, filters, coded, group)
     if _packed_source(survey, q, coded) is not None:
-        return _from_slices(survey.query_arrays(sql, params), len(q.options) + len(q.nets))
-    rows = survey.query(sql, params)
+        return _from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
+    rows = survey.query(sql)
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
         len(rows), 5 + 2 * n_items)

@@ -259,14 +259,23 @@ def describe_group(cb: Codebook, group: tuple[Filter, ...]) -> str:
     return " & ".join(f.describe(cb) for f in group)
 
 
+def asked(cb: Codebook, v: Variable) -> list[Condition]:
+    """The condition of being asked ``v`` (its eligibility rule), if it has one."""
+    e = v.eligible
+    return [] if e is None else [condition(cb, Filter(e.variable, e.codes))]
+
+
+def asked_where(cb: Codebook, v: Variable, filters: tuple[Filter, ...]) -> Condition:
+    """Respondents asked ``v`` whom every filter keeps (whether or not they answered)."""
+    return where(asked(cb, v) + [condition(cb, f) for f in filters])
+
+
 def eligibility(cb: Codebook, v: Variable, packed: str | None = None
                 ) -> list[Condition]:
     """Conditions for the respondents a question's base counts (a multi-response question
     is answered when any of its option columns holds a value: its ``packed`` column is not
     null; within the base a missing option counts as not chosen)."""
-    out: list[Condition] = []
-    if v.eligible is not None:
-        out.append(condition(cb, Filter(v.eligible.variable, v.eligible.codes)))
+    out = asked(cb, v)
     if v.type == "multi":
         if packed is not None:
             out.append(Clause(f"{ident(packed)} IS NOT NULL", []))

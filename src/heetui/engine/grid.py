@@ -20,7 +20,7 @@ import numpy as np
 
 from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
-from heetui.engine.filters import Condition, EngineError, Filter, condition, ident, joined, where
+from heetui.engine.filters import Clause, EngineError, Filter, asked_where, ident, joined
 from heetui.engine.paired import Measure, PairSums, estimate, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
 from heetui.engine.session import Survey
@@ -50,12 +50,7 @@ class _Joint:
 
 
 def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]
-               ) -> Condition:
-    cb = survey.codebook
-    first = items[0]
-    conds = [condition(cb, f) for f in filters]
-    if first.eligible is not None:
-        conds.insert(0, condition(cb, Filter(first.eligible.variable, first.eligible.codes)))
+               ) -> Clause[float]:
     cols = [f"q{k}" for k in range(len(items))]
     inner = ", ".join(f"COALESCE(CAST({ident(v.id)} AS INTEGER), {MISSING}) AS {c}"
                       for v, c in zip(items, cols, strict=True))
@@ -65,12 +60,13 @@ def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...
     codes = ", ".join(f"COALESCE({c}, {MISSING})" for c in cols)
     return joined(f"SELECT GROUPING({', '.join(cols)}), {codes}, COUNT(*), SUM(w), "
                   f"SUM(w * w) FROM (SELECT {inner}, {w} AS w FROM respondents WHERE ",
-                  where(conds), f") GROUP BY GROUPING SETS ({sets})")
+                  asked_where(survey.codebook, items[0], filters),
+                  f") GROUP BY GROUPING SETS ({sets})")
 
 
 def _joint(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]) -> _Joint:
-    sql, params = _joint_sql(survey, items, filters)
-    cols = survey.cached(_key(items, filters), lambda: survey.query_arrays(sql, params))
+    joint = _joint_sql(survey, items, filters)
+    cols = survey.cached(_key(items, filters), lambda: survey.query_arrays(joint))
     k = len(items)
     left_out = cols[0].astype(np.int64)
     codes = [c.astype(np.int64) for c in cols[1:k + 1]]

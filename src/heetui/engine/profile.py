@@ -72,8 +72,8 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     if not group:
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
     used = {f.variable for f in group}
-    size = int(survey.query(*joined("SELECT COUNT(*) FROM respondents WHERE ",
-                                    group_where(cb, group)))[0][0])
+    size = int(survey.query(joined("SELECT COUNT(*) FROM respondents WHERE ",
+                                   group_where(cb, group)))[0][0])
     # the variables that define the group differ by construction
     questions = [v for v in cb.closed if v.id not in used]
     tables = crosstabs(survey, TabRequest("", weighted=weighted, sig_level=sig_level,

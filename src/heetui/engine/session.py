@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import cached_property
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 
-from heetui.engine.filters import EngineError, ident
+from heetui.engine.filters import Clause, EngineError, Param, ident
 from heetui.sqltext import path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
@@ -77,14 +77,15 @@ class Survey:
     def has_weight(self) -> bool:
         return self.codebook.settings.weight is not None
 
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    def query(self, q: str | Clause[Param]) -> list[tuple[Any, ...]]:
+        """The result's rows. ``q``: SQL without placeholders, or a clause with its values."""
         with self._cursor() as cur:
-            return cur.execute(sql, list(params)).fetchall()
+            return cur.execute(*_sql_and_values(q)).fetchall()
 
-    def query_arrays(self, sql: str, params: Sequence[object] = ()) -> list[np.ndarray]:
+    def query_arrays(self, q: str | Clause[Param]) -> list[np.ndarray]:
         """The result's columns as numpy arrays (for results of thousands of rows)."""
         with self._cursor() as cur:
-            return [np.asarray(a) for a in cur.execute(sql, list(params)).fetchnumpy().values()]
+            return [np.asarray(a) for a in cur.execute(*_sql_and_values(q)).fetchnumpy().values()]
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -158,6 +159,10 @@ class Survey:
     def close(self) -> None:
         self._con.close()
 
+
+
+def _sql_and_values(q: str | Clause[Param]) -> tuple[str, list[Param]]:
+    return (q, []) if isinstance(q, str) else (q.sql, list(q.params))
 
 
 def _parquet(path: Path, files: tuple[Path, ...]) -> str:

@@ -28,7 +28,7 @@ from heetui.engine.crosstab import (
     resolve_question,
     tabulate,
 )
-from heetui.engine.filters import Filter, condition, ident, joined, where
+from heetui.engine.filters import Filter, asked_where, ident, joined
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.tabulation import Grouped
@@ -99,15 +99,12 @@ def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[
     """Grouped sums of single-choice questions that share their eligibility, in one scan.
     UNPIVOT leaves out the nulls: each question's rows are its answering respondents, the
     base a question's own pass counts."""
-    cb = survey.codebook
-    e = qs[0].eligible
-    conds = ([condition(cb, Filter(e.variable, e.codes))] if e else []) + [
-        condition(cb, f) for f in filters]
     cols = ", ".join(f"{ident(q.id)}::INTEGER AS _{k}" for k, q in enumerate(qs))
-    arrays = survey.query_arrays(*joined(
+    arrays = survey.query_arrays(joined(
         "SELECT CAST(substr(name, 2) AS INTEGER) AS k, bkey, value::BIGINT, COUNT(*), "
         "SUM(w), SUM(w * w) FROM (UNPIVOT (SELECT ", key_sql_of(survey, b, group),
-        f" AS bkey, {survey.weight_sql} AS w, {cols} FROM respondents WHERE ", where(conds),
+        f" AS bkey, {survey.weight_sql} AS w, {cols} FROM respondents WHERE ",
+        asked_where(survey.codebook, qs[0], filters),
         ") ON COLUMNS(* EXCLUDE (bkey, w)) INTO NAME name VALUE value) GROUP BY ALL"))
     k, key, code = (a.astype(np.int64) for a in arrays[:3])
     sums = np.column_stack([a.astype(np.float64) for a in arrays[3:6]])

@@ -251,7 +251,7 @@ class _Query:
             q = joined("SELECT COUNT(DISTINCT respondent_id) FROM verbatims WHERE ", self.group)
         else:
             q = joined("SELECT COUNT(*) FROM respondents WHERE ", self.respondents)
-        return int(self.survey.query(q.sql, q.params)[0][0])
+        return int(self.survey.query(q)[0][0])
 
     def people(self) -> int:
         """Distinct people behind the comments of the whole selection (see ``counts``)."""
@@ -271,7 +271,7 @@ class _Query:
                 "attribution) FILTER (WHERE ", tc, " AND respondent_id IS NULL) FROM m "
                 "UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
                 "GROUP BY t")
-            rows = self.survey.query(q.sql, q.params)
+            rows = self.survey.query(q)
             per = {int(t): int(n) for t, n, _ in rows if t is not None}
             n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
             self._counts = (n, [ThemeCount(t.code, t.label, per.get(t.code, 0))
@@ -283,7 +283,7 @@ class _Query:
         q = joined(
             "SELECT comment_id, respondent_id, question, text, themes, source, attribution "
             "FROM verbatims WHERE ", self.shown, window)
-        return self.survey.query(q.sql, q.params)
+        return self.survey.query(q)
 
 
 def min_group(cb: Codebook, asked: int | None = None) -> int:
@@ -374,10 +374,10 @@ def _attributes(survey: Survey, ids: list[int], threshold: int
     cols = [c for v in variables for c in v.columns()]
     idc = ident(cb.settings.id_column)
     # the range lets DuckDB skip row groups by their min/max statistics
-    rows = survey.query(
+    rows = survey.query(Clause(
         f"SELECT {idc}, {', '.join(ident(c) for c in cols)} FROM respondents "
         f"WHERE {idc} BETWEEN ? AND ? AND {idc} IN ({', '.join('?' for _ in ids)})",
-        [min(ids), max(ids), *ids])
+        [min(ids), max(ids), *ids]))
     shared = _combination_counts(survey, variables, cols)
     out: dict[int, tuple[tuple[tuple[str, str], ...], bool]] = {}
     for r in rows:

@@ -17,7 +17,9 @@ Rules (documented in docs/bundle-format.md):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -136,6 +138,26 @@ def _uint(values: pl.Series, top: int) -> pl.Series:
     return values.cast(pl.UInt8 if top <= 255 else pl.UInt16)
 
 
+@dataclass
+class _Made:
+    """The questions ``build`` has made so far, where each begins in the source (the place
+    of its first column: questions keep the file's order), and the source columns already
+    spoken for (made into a question, or the id, the weight, dropped or derived)."""
+
+    where: dict[str, int]  # each source column's place
+    used: set[str]
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    at: dict[str, int] = field(default_factory=dict)
+
+    def add(self, var: dict[str, Any], columns: Sequence[str],
+            open_texts: AbstractSet[str] = frozenset()) -> None:
+        """``var``, made of ``columns``; those among ``open_texts`` stay free to be made
+        into open questions of their own."""
+        self.questions.append(var)
+        self.at[var["id"]] = min(self.where.get(c, len(self.where)) for c in columns)
+        self.used |= set(columns) - open_texts
+
+
 def build(table: Table, weight: str | None = None, progress: Progress | None = None
           ) -> Built:
     declared = apply_user_missing(table)  # SPSS user-missing values: null, recorded
@@ -150,20 +172,25 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
         wid = safe_id(weight, taken)
         out[wid] = frame[weight].cast(pl.Float64).alias(wid)
     opens: list[tuple[str, pl.Series]] = []
-    used = {c for c in (id_col, weight) if c} | (table.drop - {weight})
     # a bundle's packed multi-response columns are derived; the bundle written here gets its own
-    used |= {c for c in frame.columns if c.endswith(BITS_SUFFIX)}
-    where = {c: i for i, c in enumerate(frame.columns)}
-    at: dict[str, int] = {}  # each variable's place: its first column in the source
-    questions = _set_questions(table, taken, out, used, where, at)
+    made = _Made({c: i for i, c in enumerate(frame.columns)},
+                 {c for c in (id_col, weight) if c} | (table.drop - {weight})
+                 | {c for c in frame.columns if c.endswith(BITS_SUFFIX)})
+    for mr in table.mr_sets:
+        var = mr_set(frame, mr, table, taken, out)
+        if var:
+            made.add(var, mr.variables, table.texts)
+    if table.kind not in ("sav", "dta"):
+        for var, cols in _dichotomies(frame, table, made.used, taken, out):
+            made.add(var, cols)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
-        frame, [c for c in frame.columns if c not in used and c not in table.texts],
+        frame, [c for c in frame.columns if c not in made.used and c not in table.texts],
         MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
         if progress and (i % 10 == 0 or i == frame.width):
             progress("columns", i, frame.width)
-        if col in used:
+        if col in made.used:
             continue
         missing = list(declared.get(col, []))
         var = _column(frame[col], table, taken, out, opens, missing, shared.get(col))
@@ -172,11 +199,10 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                 var["missing"] = missing
             if col in table.meta:
                 var["group"] = "Survey metadata"
-            questions.append(var)
-            at[var["id"]] = where[col]
+            made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
-    questions = group_grids(questions, numeric, at, taken, safe_id)
-    questions.sort(key=lambda q: at.get(q["id"], 0))  # in the order of the file
+    questions = group_grids(made.questions, numeric, made.at, taken, safe_id)
+    questions.sort(key=lambda q: made.at.get(q["id"], 0))  # in the order of the file
     codebook: dict[str, Any] = {"survey": _survey(table, wid), "questions": questions}
     if not any(q["type"] != "open" for q in questions):
         raise SourceError("The source has no column heetui can tabulate (no categories or "
@@ -190,26 +216,6 @@ def _respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
     if id_col is not None:
         return frame[id_col].cast(pl.UInt64).alias("respondent_id")
     return pl.Series("respondent_id", range(1, frame.height + 1), dtype=pl.UInt32)
-
-
-def _set_questions(table: Table, taken: set[str], out: dict[str, pl.Series], used: set[str],
-                   where: dict[str, int], at: dict[str, int]) -> list[dict[str, Any]]:
-    """The multi-response questions made of several columns: declared sets, and (outside
-    SPSS/Stata files) groups of yes/no columns. Their columns join `used`."""
-    frame = table.frame
-    questions: list[dict[str, Any]] = []
-    for mr in table.mr_sets:
-        var = mr_set(frame, mr, table, taken, out)
-        if var:
-            questions.append(var)
-            at[var["id"]] = min(where.get(c, len(where)) for c in mr.variables)
-            used |= set(mr.variables) - table.texts
-    if table.kind not in ("sav", "dta"):
-        for var, cols in _dichotomies(frame, table, used, taken, out):
-            questions.append(var)
-            at[var["id"]] = min(where[c] for c in cols)
-            used |= set(cols)
-    return questions
 
 
 def _survey(table: Table, weight: str | None) -> dict[str, Any]:
