@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import polars as pl
 import pytest
@@ -117,6 +118,19 @@ def test_against_total(survey):
     prof = profile(survey, group, against="total", correction="none")
     row = next(r for r in prof.rows if r.question == "relationship" and r.row == "Positive")
     assert row.other_base == 602 and row.group_base == 76
+
+
+def test_profile_shows_values_as_the_table_does():
+    """A score and a mean read with the decimals `heetui tab` gives them, and the score's
+    gap is in points."""
+    prof = run("profile", "--filter", "stakeholder_type=NHS Trust", "--all").stdout
+    tab = run("tab", "advocacy", "--by", "stakeholder_type").stdout
+    score = next(line for line in tab.splitlines() if line.startswith("Net advocacy"))
+    nhs = score.split()[-2]  # the NHS Trust column (B) of HEI, NHS Trust, Other
+    line = next(line for line in prof.splitlines() if "· Net advocacy" in line)
+    assert f"group {nhs:>6} " in line and re.search(r" [+-]\d+\.\d pts ", line), line
+    mean = next(line for line in prof.splitlines() if "views_timing · Mean score" in line)
+    assert re.search(r"group +-?\d+\.\d\d .* [+-]\d+\.\d\d  p", mean), mean
 
 
 def test_cli_json_contract():

@@ -20,7 +20,7 @@ from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, resolve_variable
 from heetui.engine.grid import grid_table
 from heetui.engine.related import defines
-from heetui.engine.results import Crosstab, PairTest
+from heetui.engine.results import Crosstab, PairTest, in_points
 from heetui.engine.session import Survey
 from heetui.engine.stats import adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
@@ -52,7 +52,7 @@ class Finding:
 
     @property
     def unit(self) -> str:
-        return "units" if self.kind == "mean" else "points"
+        return "points" if in_points(self.kind) else "units"
 
 
 @dataclass(frozen=True)

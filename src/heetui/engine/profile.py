@@ -17,7 +17,7 @@ from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, Filter, describe_group, group_where, joined
 from heetui.engine.related import defines_group
-from heetui.engine.results import Crosstab
+from heetui.engine.results import Crosstab, is_percent
 from heetui.engine.session import Survey
 from heetui.engine.stats import adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
@@ -109,7 +109,7 @@ def _found(v: Variable, ct: Crosstab) -> list[_Found]:
         if r.is_value and not r.has_se:
             continue  # a numeric question's summary statistics are not tested
         g, o = r.cells[1], r.cells[2]
-        percent = r.kind in ("category", "net")
+        percent = is_percent(r.kind)
         gv = g.percent if percent else g.value
         ov = o.percent if percent else o.value
         if gv is None or ov is None:

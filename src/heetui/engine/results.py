@@ -19,6 +19,12 @@ PERCENT_KINDS: tuple[str, ...] = ("category", "net")  # rows whose cells are per
 def is_percent(kind: str) -> bool:
     """Whether a row of this kind shows percents (and gaps in percentage points)."""
     return kind in PERCENT_KINDS
+
+
+def in_points(kind: str) -> bool:
+    """Whether a gap between two cells of this kind is in percentage points (percents and
+    scores, which are differences of percents) rather than in the row's own units (means)."""
+    return is_percent(kind) or kind == "score"
 NET_PREFIX = "NET: "
 SE_LABEL = "standard error"
 

@@ -17,7 +17,7 @@ from typing import Any
 from heetui.engine.book import Book, Finding
 from heetui.engine.results import is_percent
 from heetui.output.facts import one_line, produced, survey_facts
-from heetui.output.numbers import fixed
+from heetui.output.numbers import fixed, value_decimals
 from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
@@ -112,11 +112,11 @@ def book_legend(book: Book) -> list[str]:
 def value_text(f: Finding, value: float) -> str:
     if is_percent(f.kind):
         return f"{fixed(value)}%"
-    return fixed(value, 2 if f.kind == "mean" else 1)
+    return fixed(value, value_decimals(f.kind))
 
 
 def gap_text(f: Finding) -> str:
-    return f"{fixed(f.gap, 2 if f.kind == 'mean' else 1)} {f.unit}"
+    return f"{fixed(f.gap, 1 if is_percent(f.kind) else value_decimals(f.kind))} {f.unit}"
 
 
 def p_text(p: float) -> str:

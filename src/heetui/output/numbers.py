@@ -11,6 +11,12 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 
+def value_decimals(kind: str) -> int:
+    """Decimals of a value row's figures: one for scores (points), two for means and other
+    statistics (the question's own units)."""
+    return 1 if kind == "score" else 2
+
+
 def fixed(x: float, decimals: int = 0, sign: bool = False) -> str:
     """``x`` with ``decimals`` places; ``sign`` prints "+" before positive values."""
     if not math.isfinite(x):

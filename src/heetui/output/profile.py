@@ -8,23 +8,37 @@ import json
 from typing import Any
 
 from heetui.engine.profile import Profile, ProfileRow
+from heetui.engine.results import in_points, is_percent
 from heetui.output.cells import cell_text
-from heetui.output.numbers import fixed
+from heetui.output.numbers import fixed, value_decimals
 
 CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferroni",
                     "bh": "Benjamini-Hochberg (FDR)"}
 
 
 def fmt_value(r: ProfileRow, v: float) -> str:
-    if r.kind in ("category", "net"):
+    if is_percent(r.kind):
         return f"{fixed(v)}%"
-    return fixed(v, 2 if r.kind == "mean" else 0)
+    return fixed(v, value_decimals(r.kind))
 
 
 def fmt_diff(r: ProfileRow) -> str:
-    unit = " pts" if r.kind in ("category", "net", "score") else ""
-    dec = 2 if r.kind == "mean" else 0
+    unit = " pts" if in_points(r.kind) else ""
+    dec = 0 if is_percent(r.kind) else value_decimals(r.kind)
     return f"{fixed(r.difference, dec, sign=True)}{unit}"
+
+
+def _label(r: ProfileRow, width: int) -> str:
+    """The row's question and answer, cut to ``width``."""
+    label = f"{r.question} · {r.row}"
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _bars(r: ProfileRow, width: int) -> tuple[str, str]:
+    """The group's and the others' bars, on one scale: 0–100 % for percents, else the larger
+    of the two values."""
+    top = 100.0 if is_percent(r.kind) else max(abs(r.group_value), abs(r.other_value), 1e-9)
+    return bar(r.group_value, top, width), bar(r.other_value, top, width)
 
 
 def bar(value: float, top: float, width: int = 12) -> str:
@@ -61,13 +75,10 @@ def fmt_p(r: ProfileRow) -> str:
 
 
 def row_line(r: ProfileRow, label_width: int = 48, bar_width: int = 12) -> str:
-    label = f"{r.question} · {r.row}"
-    label = label if len(label) <= label_width else label[: label_width - 1] + "…"
-    top = 100.0 if r.kind in ("category", "net") else max(abs(r.group_value),
-                                                            abs(r.other_value), 1e-9)
-    return (f"{label:<{label_width}} group {fmt_value(r, r.group_value):>6} "
-            f"{bar(r.group_value, top, bar_width)} other {fmt_value(r, r.other_value):>6} "
-            f"{bar(r.other_value, top, bar_width)} {fmt_diff(r):>9}  {fmt_p(r)}")
+    group, other = _bars(r, bar_width)
+    return (f"{_label(r, label_width):<{label_width}} group {fmt_value(r, r.group_value):>6} "
+            f"{group} other {fmt_value(r, r.other_value):>6} {other} {fmt_diff(r):>9}  "
+            f"{fmt_p(r)}")
 
 
 # the app's list: the same fields under a line of column titles, fitted to the width
@@ -92,13 +103,10 @@ def list_header(p: Profile, width: int) -> str:
 
 def list_line(r: ProfileRow, width: int) -> str:
     label_width, bar_width = list_widths(width)
-    label = f"{r.question} · {r.row}"
-    label = label if len(label) <= label_width else label[: label_width - 1] + "…"
-    top = 100.0 if r.kind in ("category", "net") else max(abs(r.group_value),
-                                                            abs(r.other_value), 1e-9)
-    line = (f"{label:<{label_width}} {fmt_value(r, r.group_value):>6} "
-            f"{bar(r.group_value, top, bar_width)} {fmt_value(r, r.other_value):>6} "
-            f"{bar(r.other_value, top, bar_width)} {fmt_diff(r):>10}  {fmt_p(r)}")
+    group, other = _bars(r, bar_width)
+    line = (f"{_label(r, label_width):<{label_width}} {fmt_value(r, r.group_value):>6} "
+            f"{group} {fmt_value(r, r.other_value):>6} {other} {fmt_diff(r):>10}  "
+            f"{fmt_p(r)}")
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
@@ -111,8 +119,7 @@ def render_text(p: Profile, show_all: bool = False) -> str:
 
 
 def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
-    percent = r.kind in ("category", "net")
-    key = "percent" if percent else "value"
+    key = "percent" if is_percent(r.kind) else "value"
     return {"question": r.question, "question_text": r.question_text, "row": r.row,
             "row_key": r.row_key, "kind": r.kind, f"group_{key}": round(r.group_value, 6),
             f"{'rest' if p.against == 'rest' else 'total'}_{key}": round(r.other_value, 6),

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
 from heetui.output.cells import cell_text
-from heetui.output.numbers import fixed
+from heetui.output.numbers import fixed, value_decimals
 
 Show = Literal["percent", "count", "both"]
 LOW_MARK = "*"
@@ -140,7 +140,7 @@ def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
     if row.is_value:
         if cell.value is None:
             return "-"
-        return f"{fixed(cell.value, value_decimals(row))}{sig}"
+        return f"{fixed(cell.value, value_decimals(row.kind))}{sig}"
     if cell.percent is None:
         return "-"
     pct = f"{fixed(cell.percent, decimals)}%"
@@ -152,14 +152,11 @@ def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
     return pct + sig
 
 
-def value_decimals(row: Row) -> int:
-    return 1 if row.kind == "score" else 2
-
 
 def format_se(cell: Cell, row: Row) -> str:
     if not row.has_se or cell.se is None:
         return ""
-    return f"({fixed(cell.se, value_decimals(row))})"
+    return f"({fixed(cell.se, value_decimals(row.kind))})"
 
 
 def base_rows(ct: Crosstab) -> list[tuple[str, list[str]]]:
