@@ -23,7 +23,7 @@ from typing import Any
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.collector import collection_paused
-from heetui.engine.results import Crosstab, is_percent
+from heetui.engine.results import Crosstab, in_points, is_percent
 from heetui.output.atomic import atomic_path
 from heetui.output.book_text import (
     book_facts,
@@ -250,7 +250,7 @@ def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any]) -> 
             ws.write_string(r, c, text, fmt["text"])
         _value(ws, r, 5, f, f.higher_value, fmt)
         _value(ws, r, 7, f, f.lower_value, fmt)
-        ws.write_number(r, 8, f.gap, fmt["units" if f.kind == "mean" else "points"])
+        ws.write_number(r, 8, f.gap, fmt["points" if in_points(f.kind) else "units"])
         ws.write_number(r, 9, f.p_value, fmt["p"])
         ws.write_number(r, 10, f.p_adjusted, fmt["p"])
         fit_row(ws, r, [(t, widths[c]) for t, c in cells] + [(table, widths[1])])

@@ -28,7 +28,7 @@ from heetui.output.chart_data import (
     Scores,
     Stacked,
 )
-from heetui.output.numbers import fixed
+from heetui.output.numbers import fixed, value_decimals
 
 MARKERS = ("█", "▓", "▒", "░", "▚", "·", "◆", "▞", "+", "o", "x", "=")
 # ANSI foreground colours per series: blue, cyan, green, yellow, red, magenta, grey, white
@@ -301,7 +301,7 @@ def _bars(c: Bars, width: int, color: bool) -> list[str]:
 def _scores(c: Scores, width: int, color: bool) -> list[str]:
     if all(v is None for v in c.values):
         return _empty(c.title, width)
-    dec = 2 if c.kind == "mean" else 0
+    dec = value_decimals(c.kind)
     labels = list(c.bars)
     values = list(c.values)
     texts = [("-" if v is None else fixed(v, dec))
