@@ -7,7 +7,8 @@ import argparse
 
 import pytest
 
-from heetui.cli.main import build_parser, main
+from heetui.cli.main import main
+from heetui.cli.parser import build_parser
 
 
 def _options(parser: argparse.ArgumentParser, name: str = "heetui"):

@@ -1,0 +1,206 @@
+"""The command line's arguments: one argparse parser, built command by command. A mistake
+in them is one sentence on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from heetui.engine.choices import COMPARES, CORRECTIONS
+
+USER_ERROR = 2
+BOOK_FORMATS = ("xlsx", "html", "md", "json", "csv")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(USER_ERROR)
+
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[_Parser]  # what add_subparsers returns
+
+
+def _data_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="PATH", help="survey bundle folder, or a .sav, .dta, "
+                   ".csv, .xlsx or .parquet file (default: the bundled HEE 2019 survey)")
+
+
+def _filter_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--filter", action="append", default=[], metavar="VAR=VALUE[,VALUE...]",
+                   help="keep respondents matching; repeat to AND, commas OR; codes or labels")
+
+
+def _banner_args(p: argparse.ArgumentParser) -> None:
+    """What tab, chart and book share: the banner, filters, weights and α."""
+    p.add_argument("--by", action="append", default=[], metavar="SPANS",
+                   help="banner: segments or questions side by side (a,b or repeated --by), "
+                   "a/b for a nested within b, or a banner named in the codebook")
+    _filter_arg(p)
+    p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
+                   help="significance level of the letters (default 0.05)")
+
+
+def _table_args(p: argparse.ArgumentParser) -> None:
+    """What tab and chart share: the question, then the banner's arguments."""
+    p.add_argument("question", help="the question to tabulate, by id (`heetui info` lists "
+                   "them)")
+    _banner_args(p)
+
+
+def _test_args(p: argparse.ArgumentParser) -> None:
+    """What tab and book share: how columns are tested and flagged."""
+    p.add_argument("--correction", choices=CORRECTIONS, default="none",
+                   help="multiplicity correction over the tests of one span in one row")
+    p.add_argument("--compare", choices=COMPARES, default="pairs",
+                   help="test columns in pairs within each span (letters), or each column "
+                   "against Total or against the rest of the sample (higher/lower marks)")
+    p.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
+    p.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="heetui", usage="heetui [PATH]\n       heetui [--data PATH] COMMAND "
+                     "[OPTIONS]", description="Explore survey data in the terminal. "
+                     "`heetui [PATH]` opens the app on a survey bundle folder or a .sav, "
+                     ".dta, .csv, .xlsx or .parquet file (default: the bundled survey); "
+                     "a COMMAND prints or writes instead (`heetui COMMAND --help`).")
+    parser.add_argument("--data", dest="top_data", metavar="PATH",
+                        help="survey to open or to read with the subcommand that follows")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",
+                                title="commands",
+                                metavar="COMMAND", help="one of:")
+    _info_command(sub)
+    _tab_command(sub)
+    _chart_command(sub)
+    _profile_command(sub)
+    _book_command(sub)
+    _verbatims_command(sub)
+    _import_command(sub)
+    _demo_command(sub)
+    return parser
+
+
+def _info_command(sub: Commands) -> None:
+    info = sub.add_parser("info", help="survey overview: title, respondents, questions, segments")
+    _data_arg(info)
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _tab_command(sub: Commands) -> None:
+    tab = sub.add_parser("tab", help="crosstab a question by a segment")
+    _table_args(tab)
+    _test_args(tab)
+    tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text",
+                     help="aligned text (default), tidy CSV, JSON, Markdown or a formatted "
+                     "Excel sheet")
+    tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
+                     help="text/md cells: percents, counts or both")
+    tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N",
+                     help="decimals of percents (0 to 3)")
+    tab.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
+                     help="counts shown next to weighted percents (default: weighted)")
+    tab.add_argument("--sort", choices=("none", "total"), default="none",
+                     help="order answers by Total (nets, means, scores and answers such as "
+                     "Don't know keep their places)")
+    tab.add_argument("--hide-empty", action="store_true",
+                     help="leave out answers and banner columns without respondents")
+    tab.add_argument("--width", type=int, default=None, metavar="N",
+                     help="text width (default: the terminal's, or 120); wider tables continue "
+                     "in blocks of whole spans")
+    tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _data_arg(tab)
+
+
+def _chart_command(sub: Commands) -> None:
+    chart = sub.add_parser("chart", help="draw a question as a text chart, bars grouped by span")
+    _table_args(chart)
+    chart.add_argument("--width", type=int, default=None, metavar="W",
+                       help="characters (default: the terminal's width, or 100)")
+    chart.add_argument("--height", type=int, default=None, metavar="H",
+                       help="rows of the distribution chart (default: as needed)")
+    chart.add_argument("-o", "--output", metavar="FILE", help="save the chart as text")
+    _data_arg(chart)
+
+
+def _profile_command(sub: Commands) -> None:
+    prof = sub.add_parser("profile", help="where a group differs from everyone else")
+    _filter_arg(prof)
+    prof.add_argument("--against", choices=("rest", "total"), default="rest",
+                      help="compare the group with everyone else (default) or with Total")
+    prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
+                      help="significance level (default 0.05)")
+    prof.add_argument("--correction", choices=CORRECTIONS, default="bh",
+                      help="multiplicity correction over every row of the profile "
+                      "(default bh: Benjamini-Hochberg)")
+    prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
+    prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text",
+                      help="output format (default text)")
+    prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _data_arg(prof)
+
+
+def _book_command(sub: Commands) -> None:
+    book = sub.add_parser("book", help="tab book: every question by a banner, in one file, "
+                          "with the strongest differences first")
+    _banner_args(book)
+    _test_args(book)
+    book.add_argument("--questions", metavar="ID,ID...",
+                      help="only these questions, in this order (default: every question)")
+    book.add_argument("--group", metavar="GROUP", help="only the questions of a codebook group")
+    book.add_argument("--findings-bh", action="store_true",
+                      help="findings: Benjamini-Hochberg over every test of the book instead "
+                      "of the tables' own correction")
+    book.add_argument("--format", choices=BOOK_FORMATS, default=None,
+                      help="default: from the -o file's suffix, else xlsx")
+    book.add_argument("-o", "--output", metavar="FILE",
+                      help="write to FILE (atomically); text formats go to stdout without it")
+    _data_arg(book)
+
+
+def _verbatims_command(sub: Commands) -> None:
+    verb = sub.add_parser("verbatims", help="read the comments behind a selection")
+    verb.add_argument("--question", metavar="Q", help="an open-ended question (default: all)")
+    verb.add_argument("--search", default="", metavar="TEXT",
+                      help='words that must all appear, or a "quoted phrase" (any case)')
+    verb.add_argument("--theme", action="append", default=[], metavar="T",
+                      help="theme label or code; repeat for any of several")
+    _filter_arg(verb)
+    verb.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                      help="output format (default text)")
+    verb.add_argument("--min-group", type=int, metavar="N",
+                      help="smallest group of people whose comments may be shown (default: "
+                      "the codebook's, 5; never below 3)")
+    verb.add_argument("--show-source-ids", action="store_true",
+                      help="for the data owner: print respondent and comment ids, which "
+                      "link each comment to its raw record (default: numbered 1, 2, ...)")
+    verb.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
+    verb.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
+    verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _data_arg(verb)
+
+
+def _import_command(sub: Commands) -> None:
+    imp = sub.add_parser("import", help="turn a .sav, .dta, .csv, .xlsx or .parquet file into "
+                         "a bundle")
+    imp.add_argument("source", help="the file to import (never modified)")
+    imp.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
+    imp.add_argument("--weight", metavar="VAR", help="the weight variable")
+    imp.add_argument("--codebook", metavar="FILE",
+                     help="a codebook.toml to use instead of inferring one")
+    imp.add_argument("--force", action="store_true", help="replace an existing folder")
+
+
+def _demo_command(sub: Commands) -> None:
+    demo = sub.add_parser("demo", help="generate a synthetic copy of the HEE 2019 survey")
+    demo.add_argument("-n", type=int, default=602, metavar="N", help="respondents")
+    demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
+    demo.add_argument("--seed", type=int, default=None, metavar="S",
+                      help="random seed (default: the one that builds the bundled survey)")
+    demo.add_argument("--verbatim-share", type=float, default=None, metavar="F",
+                      help="share of respondents leaving comments (default 0.55; 0.1 above 100k)")
+    demo.add_argument("--force", action="store_true", help="replace an existing folder")
