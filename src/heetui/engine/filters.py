@@ -147,13 +147,18 @@ def resolve_values(v: Variable, values: list[str]) -> tuple[int, ...]:
     return tuple(codes)
 
 
+def names(val: str, code: int | None, label: str) -> bool:
+    """Whether ``val``, as typed, names an answer (or a theme): its code's digits, or its
+    label in any letter case."""
+    return label.casefold() == val.casefold() or (val.isdigit() and int(val) == code)
+
+
 def _match(v: Variable, val: str) -> tuple[int, ...] | None:
-    low = val.casefold()
     for o in v.options:
-        if o.label.casefold() == low or (val.isdigit() and int(val) == o.code):
+        if names(val, o.code, o.label):
             return (o.code,)
     for n in v.nets:
-        if n.label.casefold() == low:
+        if names(val, None, n.label):
             return n.codes
     return None
 

@@ -30,6 +30,7 @@ from heetui.engine.filters import (
     group_where,
     ident,
     joined,
+    names,
     where,
 )
 from heetui.engine.session import Survey
@@ -430,7 +431,7 @@ def _attribute_pairs(variables: list[Variable], values: dict[str, object]
 def resolve_theme(cb: Codebook, text: str) -> int:
     val = text.strip()
     for t in cb.themes:
-        if t.label.casefold() == val.casefold() or (val.isdigit() and int(val) == t.code):
+        if names(val, t.code, t.label):
             return t.code
     known = "; ".join(f"{t.code} {t.label}" for t in cb.themes)
     raise EngineError(f"Unknown theme {val!r}; choose a code or label from: {known}.")
