@@ -3,6 +3,8 @@ the respondents come in one frame (heetui import) or in streamed parts (heetui d
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import polars as pl
 import pytest
@@ -66,6 +68,25 @@ def test_streamed_parts_make_the_same_respondents_as_one_frame(tmp_path):
     assert v["comment_id"].to_list() == [1, 2, 3, 4] and v["comment_id"].dtype == pl.UInt32
     assert v["text"].to_list() == ["a", "b", "a", "b"]
     assert not [p for p in (tmp_path / "parts").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("column", [
+    pl.Series(["a", "b", "a"], dtype=pl.Categorical), pl.Series(["x", "y", "x"],
+                                                                dtype=pl.Enum(["x", "y"])),
+    pl.Series([dt.datetime(2020, 1, 1, tzinfo=dt.UTC)] * 3),
+    pl.Series([dt.datetime(2020, 1, 1)] * 3).cast(pl.Datetime("ns")),
+    pl.Series([dt.date(2020, 1, 2)] * 3), pl.Series([dt.timedelta(seconds=5)] * 3),
+    pl.Series([dt.time(10, 5)] * 3), pl.Series(["1.25", "2.5", "3"]).cast(pl.Decimal(10, 2)),
+    pl.Series(["é", None, "z"]), pl.Series([True, None, False]), pl.Series([None] * 3),
+    pl.Series([1, -2, 3], dtype=pl.Int8), pl.Series([1.5, None, 2.0], dtype=pl.Float32),
+    pl.Series([[1], [2, 3], []])], ids=lambda c: str(c.dtype))
+def test_every_column_type_is_written_as_given(tmp_path, column):
+    """Whatever a source's column holds, the bundle gives it back with its type (the
+    DuckDB writer reads numbers and text from memory; other types go through a part)."""
+    frame = _frame(1, 3).with_columns(column.alias("extra"))
+    out = write_bundle(tmp_path / "b", CODEBOOK, frame)
+    back = pl.read_parquet(out / "respondents.parquet").drop("m__bits")
+    assert back.schema == frame.schema and back.equals(frame)
 
 
 def test_comments_keep_their_own_ids(tmp_path):
