@@ -103,3 +103,31 @@ def test_numeric_labels_sort_as_numbers(tmp_path):
     out2 = import_source(src2, tmp_path / "b2")
     assert [o.label for o in load_bundle(out2).codebook.get("item").options] == [
         "Item 1", "Item 2", "Item 10"]
+
+
+def test_labels_edited_in_the_codebook_survive_a_reimport(tmp_path):
+    """The analyst fixes the labels the import wrote (text answers, and numbers it had to
+    renumber), then imports the same file again with that codebook: every respondent keeps
+    their answer, under the new label."""
+    src = tmp_path / "people.csv"
+    genders = ["male", "female", "male", "other"]
+    sizes = ["100000000", "250000000", "250000000", "900000000"]  # too large to be codes
+    src.write_text("gender,size\n" + "".join(f"{genders[i % 4]},{sizes[i % 4]}\n"
+                                             for i in range(40)))
+    first = import_source(src, tmp_path / "b")
+    text = (first / "codebook.toml").read_text()
+    edited = (text.replace('label = "male"', 'label = "Men"')
+              .replace('label = "female"', 'label = "Women"')
+              .replace('label = "250000000"', 'label = "Two and a half"'))
+    assert edited.count('"Men"') == 1 and "Two and a half" in edited
+    cbfile = tmp_path / "edited.toml"
+    cbfile.write_text(edited)
+    r = run("import", str(src), "--codebook", str(cbfile), "-o", str(tmp_path / "again"))
+    assert r.returncode == 0, r.stderr
+    before, after = open_survey(first), open_survey(tmp_path / "again")
+    for q, old, new in (("gender", "male", "Men"), ("gender", "female", "Women"),
+                        ("size", "250000000", "Two and a half")):
+        def count(s, label, q=q):
+            ct = crosstab(s, TabRequest(q))
+            return next(row.cells[0].count for row in ct.rows if row.label == label)
+        assert count(after, new) == count(before, old) > 0

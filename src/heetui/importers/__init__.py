@@ -8,6 +8,7 @@ import re
 import shutil
 import tempfile
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,7 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
     if s.dtype == pl.String and as_text:
         by_label = {str(o.get("label", "")).strip().lower(): o.get("code") for o in opts}
         by_label.update({str(o.get("code")): o.get("code") for o in opts})
+        by_label.update(_by_source(opts, str.lower))
         for value, label in table.value_labels.get(col, {}).items():
             if label.strip().lower() in by_label:
                 by_label.setdefault(str(value).strip().lower(), by_label[label.strip().lower()])
@@ -195,15 +197,25 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
     return x.cast(pl.Int64).alias(col)
 
 
+def _by_source(opts: list[dict[str, Any]], fold: Callable[[str], str] = str
+               ) -> dict[str, Any]:
+    """Option codes by the answer the import coded (``source``): found whatever label the
+    analyst has given the option since."""
+    return {fold(str(o["source"]).strip()): o.get("code") for o in opts
+            if o.get("source") is not None}
+
+
 def _renumbered(x: pl.Series, opts: list[dict[str, Any]]) -> pl.Series | None:
     """Codes for numbers the import renumbered (values that do not fit a code, such as
-    400000000 or 2.5, get codes 1…k labelled with the value): when some value is not an
-    option's code and every value is an option's label, the values map by label."""
+    400000000 or 2.5, get codes 1…k labelled with the value, its ``source``): when some
+    value is not an option's code and every value is an option's source or label, the
+    values map by them."""
     values = [float(v) for v in x.drop_nulls().unique().to_list()]
     codes = {o.get("code") for o in opts}
     if all(v.is_integer() and int(v) in codes for v in values):
         return None
     labels = {str(o.get("label", "")).strip(): o.get("code") for o in opts}
+    labels.update(_by_source(opts))
     mapping = {v: labels.get(number_text(v)) for v in values}
     if any(c is None for c in mapping.values()):
         return None

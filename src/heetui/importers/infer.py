@@ -125,7 +125,8 @@ def _codes_for(keys: list[float], labels: dict[float, str]) -> tuple[dict[float,
     keys = sorted(set(keys))
     keep = all(float(k).is_integer() and 0 <= k <= MAX_CODE for k in keys)
     mapping = {k: int(k) if keep else i + 1 for i, k in enumerate(keys)}
-    options = [{"code": mapping[k], "label": labels.get(k) or number_text(k)} for k in keys]
+    options = [{"code": mapping[k], "label": labels.get(k) or number_text(k),
+                **({} if keep else {"source": number_text(k)})} for k in keys]
     return mapping, options
 
 
@@ -328,7 +329,7 @@ def _text_single(vid: str, s: pl.Series, values: list[str], labels: dict[str, st
     out[vid] = _uint(codes, len(values)).alias(vid)
     return {"id": vid, "type": "single", "text": text, "label": str(s.name),
             "group": "Imported",
-            "options": [{"code": i + 1, "label": labels.get(v) or v}
+            "options": [{"code": i + 1, "label": labels.get(v) or v, "source": v}
                         for i, v in enumerate(values)]}
 
 

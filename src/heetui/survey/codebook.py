@@ -34,6 +34,9 @@ class Option:
     label: str
     value: float | None = None  # score value for means; None = excluded (e.g. Don't know)
     exclusive: bool = False  # multi-response: cannot be combined with other options
+    # the answer as the imported file holds it, where the import gave it a code (a text
+    # answer, a renumbered number): the file imports again by it, whatever the label says
+    source: str | None = None
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,13 @@ def _option(c: _Collector, raw: dict[str, Any], where: str) -> Option | None:
     if not isinstance(exclusive, bool):
         c.add(f"{where}.exclusive", "expected true or false")
         exclusive = False
-    return Option(code, safe_text(label), None if value is None else float(value), exclusive)
+    source = raw.get("source")
+    if source is not None and not isinstance(source, str):
+        c.add(f"{where}.source", f"expected the answer's text in the source file, found "
+                                 f"{source!r}")
+        source = None
+    return Option(code, safe_text(label), None if value is None else float(value), exclusive,
+                  source)
 
 
 def _missing(c: _Collector, raw: dict[str, Any], where: str, options: set[int]
@@ -395,6 +401,8 @@ def _option_dict(o: Option) -> dict[str, Any]:
         d["value"] = int(o.value) if o.value.is_integer() else o.value
     if o.exclusive:
         d["exclusive"] = True
+    if o.source is not None:
+        d["source"] = o.source
     return d
 
 
