@@ -88,15 +88,18 @@ def test_spss_multiple_response_sets_become_multi():
     table = Table(frame, "sav", "t", labels={"m1": "Email", "m2": "Phone"},
                   value_labels={"c1": {1.0: "Red", 2.0: "Green", 3.0: "Blue"},
                                 "g": {1.0: "A", 2.0: "B"}},
-                  mr_sets=[MRSet("$contact", "How were you contacted?", "D", ("m1", "m2"), 1.0),
+                  mr_sets=[MRSet("$contact", "How were you contacted?", "D", ("m1", "m2"), 1.0,
+                                 counted_base=True),
                            MRSet("$colours", "Colours liked", "C", ("c1", "c2"))])
     built = build(table)
     qs = {q["id"]: q for q in built.codebook["questions"]}
     assert qs["contact"]["type"] == "multi"
     assert [o["label"] for o in qs["contact"]["options"]] == ["Email", "Phone"]
     r = built.respondents
-    assert r["contact_1"].to_list() == [1, 0, 1, None]
-    assert r["contact_2"].to_list() == [0, 0, 1, None]
+    # as in SPSS, a respondent holding the counted value in none of the set's variables is
+    # out of its base (the second), like one who left them blank (the fourth)
+    assert r["contact_1"].to_list() == [1, None, 1, None]
+    assert r["contact_2"].to_list() == [0, None, 1, None]
     assert [o["label"] for o in qs["colours"]["options"]] == ["Red", "Green", "Blue"]
     assert r["colours_1"].to_list() == [1, 0, None, 1]  # Red
     assert r["colours_2"].to_list() == [1, 1, None, 0]  # Green

@@ -406,7 +406,7 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
     if mr.kind == "S":
         return _split_set(frame[cols[0]], mr, taken, out)
     ticks = [_ticked(frame[c], mr) for c in cols] if mr.kind in ("D", "N") else []
-    if mr.kind == "N":
+    if mr.kind == "N" or mr.counted_base:  # a blank, or no counted value, is no answer
         answered = pl.any_horizontal(ticks)
     else:
         answered = pl.any_horizontal([frame[c].is_not_null() for c in cols])

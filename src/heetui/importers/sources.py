@@ -100,7 +100,8 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
         sets.append(MRSet(name=name, label=spec.get("label") or name,
                           kind="D" if spec.get("is_dichotomy") else "C",
                           variables=tuple(spec.get("variable_list") or ()),
-                          counted_value=None if counted is None else float(counted)))
+                          counted_value=None if counted is None else float(counted),
+                          counted_base=bool(spec.get("is_dichotomy"))))
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     return Table(frame, "sav", meta.file_label or path.stem, labels,
                  _value_labels(meta), sets, _missing_ranges(meta))

@@ -33,6 +33,10 @@ class MRSet:
     option_labels: tuple[str, ...] = ()  # D/N: one per column (default: variable labels);
     # S: the options in questionnaire order
     separator: str = ""
+    # D: the base is the respondents holding the counted value in at least one column, as
+    # SPSS takes it for the dichotomy sets a .sav file declares (MULT RESPONSE, CTABLES);
+    # otherwise everyone who answered any column (a platform's 1/0: everyone shown it)
+    counted_base: bool = False
 
 
 @dataclass
