@@ -106,6 +106,21 @@ def test_spss_multiple_response_sets_become_multi():
     assert "m1" not in qs and "c1" not in qs and qs["g"]["type"] == "single"
 
 
+def test_a_category_set_of_text_variables_is_multi():
+    """An SPSS multiple category set whose variables hold text (A1 codes such as 'a'):
+    an option per text, labelled by its value label where it has one."""
+    frame = pl.DataFrame({"t1": ["a", "b", "", None], "t2": ["c", "a", None, None],
+                          "g": [1.0, 2.0, 1.0, 2.0]})
+    table = Table(frame, "sav", "t", value_labels={"t1": {"a": "Apples", "b": "Bananas"}},
+                  mr_sets=[MRSet("$fruit", "Fruit", "C", ("t1", "t2"))])
+    built = build(table)
+    fruit = next(q for q in built.codebook["questions"] if q["id"] == "fruit")
+    assert [o["label"] for o in fruit["options"]] == ["Apples", "Bananas", "c"]
+    r = built.respondents
+    assert r["fruit_1"].to_list() == [1, 1, None, None]  # a blank is no answer
+    assert r["fruit_3"].to_list() == [1, 0, None, None]
+
+
 def _csv(tmp_path, text: str, name: str = "s.csv", encoding: str = "utf-8"):
     p = tmp_path / name
     p.write_bytes(text.encode(encoding))

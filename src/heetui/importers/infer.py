@@ -27,7 +27,7 @@ import polars as pl
 from heetui.importers.grids import group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
 from heetui.importers.scales import reading_order
-from heetui.importers.table import MRSet, Progress, SourceError, Table
+from heetui.importers.table import MRSet, Progress, SourceError, Table, Value
 from heetui.survey.codebook import BITS_SUFFIX, option_column
 from heetui.survey.parse import MAX_CODE
 
@@ -405,34 +405,50 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         return None
     if mr.kind == "S":
         return _split_set(frame[cols[0]], mr, taken, out)
-    ticks = [_ticked(frame[c], mr) for c in cols] if mr.kind in ("D", "N") else []
-    if mr.kind == "N" or mr.counted_base:  # a blank, or no counted value, is no answer
-        answered = pl.any_horizontal(ticks)
+    if mr.kind == "C":
+        vid, opts = _category_set(frame, cols, mr, table, taken, out)
     else:
-        answered = pl.any_horizontal([frame[c].is_not_null() for c in cols])
-    n_codes = len(cols) if mr.kind in ("D", "N") else len(
-        {float(v) for c in cols for v in frame[c].drop_nulls().to_list()}
-        | {float(k) for c in cols for k in table.value_labels.get(c, {})})
-    vid = safe_id(mr.name.lstrip("$"), taken, range(1, n_codes + 1))
-    opts = []
-    if mr.kind in ("D", "N"):
+        ticks = [_ticked(frame[c], mr) for c in cols]
+        # a blank, or no counted value, is no answer; else any value is one
+        answered = pl.any_horizontal(ticks) if mr.kind == "N" or mr.counted_base else \
+            pl.any_horizontal([frame[c].is_not_null() for c in cols])
+        vid = safe_id(mr.name.lstrip("$"), taken, range(1, len(cols) + 1))
         names = dict(zip(mr.variables, mr.option_labels, strict=False))
+        opts = []
         for i, (c, hit) in enumerate(zip(cols, ticks, strict=True), start=1):
             out[option_column(vid, i)] = _tick(answered, hit, option_column(vid, i))
             opts.append({"code": i, "label": names.get(c) or table.labels.get(c, c)})
-    else:
-        labels: dict[float, str] = {}
-        for c in cols:
-            labels.update({float(k): v for k, v in table.value_labels.get(c, {}).items()})
-        values = sorted({float(v) for c in cols for v in frame[c].drop_nulls().to_list()}
-                        | set(labels))
-        for i, v in enumerate(values, start=1):
-            holds = pl.any_horizontal([(frame[c].cast(pl.Float64) == v).fill_null(False)
-                                       for c in cols])
-            out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
-            opts.append({"code": i, "label": labels.get(v) or number_text(v)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
             "group": "Imported", "options": opts}
+
+
+def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,
+                  taken: set[str], out: dict[str, pl.Series]
+                  ) -> tuple[str, list[dict[str, Any]]]:
+    """A multiple category set (each column holds one chosen answer, a number or a text):
+    an option per answer found or labelled, in reading order."""
+    text = any(frame[c].dtype == pl.String for c in cols)
+
+    def answers(c: str) -> pl.Series:
+        s = frame[c]
+        return s.cast(pl.String).str.strip_chars().replace("", None) if text else \
+            s.cast(pl.Float64).fill_nan(None)
+
+    labels: dict[Value, str] = {}
+    for c in cols:
+        labels.update({(str(k).strip() if text else float(k)): v
+                       for k, v in table.value_labels.get(c, {}).items()})
+    values = sorted({v for c in cols for v in answers(c).drop_nulls().to_list()} | set(labels),
+                    key=sort_key)
+    vid = safe_id(mr.name.lstrip("$"), taken, range(1, len(values) + 1))
+    answered = pl.any_horizontal([answers(c).is_not_null() for c in cols])
+    opts = []
+    for i, v in enumerate(values, start=1):
+        holds = pl.any_horizontal([(answers(c) == v).fill_null(False) for c in cols])
+        out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
+        shown = v if isinstance(v, str) else number_text(v)
+        opts.append({"code": i, "label": labels.get(v) or shown, "source": shown})
+    return vid, opts
 
 
 def _split_set(s: pl.Series, mr: MRSet, taken: set[str], out: dict[str, pl.Series]
