@@ -292,3 +292,24 @@ def test_random_bytes_in_the_new_formats_are_one_sentence(tmp_path, suffix):
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("heetui: error: ") and r.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_spss_month_weekday_and_quarter_formats(tmp_path):
+    """MONTH and WKDAY numbers read as SPSS shows them (January…, Sunday…); a quarter-year
+    (QYR) date is a date, left out like SPSS's other dates, never tabulated as seconds."""
+    rng = np.random.default_rng(3)
+    df = pl.DataFrame({"month": rng.integers(1, 13, N).astype(float),
+                       "day": rng.integers(1, 8, N).astype(float),
+                       "quarter": rng.integers(13_000_000_000, 13_600_000_000, N).astype(float),
+                       "q": rng.integers(1, 3, N).astype(float)})
+    path = tmp_path / "dates.sav"
+    pyreadstat.write_sav(df, str(path), variable_value_labels={"q": {1.0: "Yes", 2.0: "No"}},
+                         variable_format={"month": "MONTH10", "day": "WKDAY10",
+                                          "quarter": "QYR8"})
+    cb = load_bundle(import_source(path, tmp_path / "b")).codebook
+    assert [v.id for v in cb.variables] == ["month", "day", "q"]
+    assert [o.label for o in cb.get("month").options][:3] == ["January", "February", "March"]
+    assert cb.get("day").options[0].label == "Sunday" and len(cb.get("day").options) == 7
+    ct = crosstab(open_survey(tmp_path / "b"), TabRequest("day"))
+    monday = next(r for r in ct.rows if r.label == "Monday")
+    assert monday.cells[0].count == int((df["day"] == 2).sum())

@@ -74,6 +74,15 @@ def _missing_ranges(meta: Any) -> dict[str, list[tuple[Value, Value]]]:
     return out
 
 
+# SPSS date formats pyreadstat leaves as numbers (seconds since 1582) unless told: as dates
+SPSS_DATE_FORMATS = ("QYR", "MOYR", "WKYR")
+SPSS_NAMED_FORMATS = {
+    "MONTH": ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"),
+    "WKDAY": ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
+}
+
+
 def read_sav(path: Path, progress: Progress | None = None) -> Table:
     """SPSS: read with its user-missing values kept (``user_missing=True``), so that the
     import can count them and record their labels before it makes them missing."""
@@ -86,7 +95,8 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
     while True:
         frame, meta = pyreadstat.read_sav(str(path), output_format="polars",
                                           row_limit=SAV_CHUNK, row_offset=offset,
-                                          user_missing=True)
+                                          user_missing=True,
+                                          extra_date_formats=list(SPSS_DATE_FORMATS))
         parts.append(frame)
         offset += frame.height
         if progress:
@@ -103,8 +113,28 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
                           counted_value=None if counted is None else float(counted),
                           counted_base=bool(spec.get("is_dichotomy"))))
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
-    return Table(frame, "sav", meta.file_label or path.stem, labels,
-                 _value_labels(meta), sets, _missing_ranges(meta))
+    table = Table(frame, "sav", meta.file_label or path.stem, labels,
+                  _value_labels(meta), sets, _missing_ranges(meta))
+    _name_months_and_days(table, meta)
+    return table
+
+
+def _name_months_and_days(table: Table, meta: Any) -> None:
+    """SPSS shows MONTH-formatted numbers 1–12 as January…December and WKDAY 1–7 as
+    Sunday…Saturday: they become those value labels. A column of such a format holding
+    anything else (a date's seconds) is a date, left out as dates are."""
+    formats = getattr(meta, "original_variable_types", None) or {}
+    for col, fmt in formats.items():
+        names = next((n for f, n in SPSS_NAMED_FORMATS.items() if fmt.startswith(f)), None)
+        if names is None or col not in table.frame.columns:
+            continue
+        values = table.frame[col].drop_nulls()
+        if values.dtype.is_numeric() and values.cast(pl.Float64).is_in(
+                [float(i) for i in range(1, len(names) + 1)]).all():
+            table.value_labels.setdefault(col, {}).update(
+                {float(i): n for i, n in enumerate(names, start=1)})
+        else:
+            table.drop.add(col)
 
 
 def _value_labels(meta: Any) -> dict[str, dict[Value, str]]:
