@@ -313,3 +313,29 @@ def test_spss_month_weekday_and_quarter_formats(tmp_path):
     ct = crosstab(open_survey(tmp_path / "b"), TabRequest("day"))
     monday = next(r for r in ct.rows if r.label == "Monday")
     assert monday.cells[0].count == int((df["day"] == 2).sum())
+
+
+def test_a_file_that_declares_missing_values_is_taken_at_its_word(tmp_path):
+    """Like SPSS's Employee data: salary declares 0 missing, previous experience labels 0
+    "missing" without declaring it. SPSS counts that 0 in the mean, and so does the import;
+    the same file without any declaration has its labelled 0 guessed missing."""
+    rng = np.random.default_rng(8)
+    prevexp = rng.integers(1, 400, N).astype(float)
+    prevexp[:24] = 0.0
+    salary = np.round(rng.uniform(15750, 135000, N), -2)
+    salary[:5] = 0.0
+    df = pl.DataFrame({"salary": salary, "prevexp": prevexp})
+    labels = {"salary": {0.0: "missing"}, "prevexp": {0.0: "missing"}}
+    declared, bare = tmp_path / "declared.sav", tmp_path / "bare.sav"
+    pyreadstat.write_sav(df, str(declared), variable_value_labels=labels,
+                         missing_ranges={"salary": [0.0]})
+    pyreadstat.write_sav(df, str(bare), variable_value_labels=labels)
+    for path, counted in ((declared, prevexp), (bare, prevexp[prevexp != 0])):
+        s = open_survey(import_source(path, tmp_path / path.stem))
+        ct = crosstab(s, TabRequest("prevexp"))
+        mean = next(r for r in ct.rows if r.kind == "mean")
+        assert mean.cells[0].count == len(counted), path.stem
+        assert mean.cells[0].value == pytest.approx(counted.mean()), path.stem
+        salary_mean = next(r for r in crosstab(s, TabRequest("salary")).rows
+                           if r.kind == "mean")
+        assert salary_mean.cells[0].count == N - 5  # declared or guessed: missing

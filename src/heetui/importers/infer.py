@@ -296,7 +296,10 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
         numbered = {float(k): v for k, v in labels.items() if not isinstance(k, str)}
         vid = safe_id(col, taken)
         if numbered:
-            return _labelled_number(vid, s, numbered, text, out, missing)
+            # an SPSS file that declares missing values says which codes are no answer:
+            # SPSS counts every other value, labelled or not, and so does the import
+            declared = table.kind == "sav" and bool(table.user_missing)
+            return _labelled_number(vid, s, numbered, text, out, missing, guess=not declared)
         distinct = nonnull.n_unique()
         if table.kind not in ("sav", "dta") and _is_whole(s) and \
                 distinct <= MAX_NUMBER_CATEGORIES:
@@ -334,17 +337,18 @@ def _text_single(vid: str, s: pl.Series, values: list[str], labels: dict[str, st
 
 
 def _labelled_number(vid: str, s: pl.Series, labels: dict[float, str], text: str,
-                     out: dict[str, pl.Series], missing: list[dict[str, Any]]
-                     ) -> dict[str, Any]:
+                     out: dict[str, pl.Series], missing: list[dict[str, Any]],
+                     guess: bool = True) -> dict[str, Any]:
     """A number with value labels is single-choice when labels cover its valid values (at
     least as many of its distinct values are labelled as not); otherwise it is numeric and
-    its labelled special codes are missing values, recorded with their labels."""
+    (with ``guess``) its labelled special codes are missing values, recorded with their
+    labels."""
     keyed = s.cast(pl.Float64).fill_nan(None)
     values = {float(v) for v in keyed.drop_nulls().unique().to_list()}
     unlabelled = values - set(labels)
     if len(values & set(labels)) >= len(unlabelled):
         return _single(vid, keyed, sorted(values | set(labels)), labels, text, out)
-    special = special_codes(labels, unlabelled)
+    special = special_codes(labels, unlabelled) if guess else set()
     if special:
         hit = keyed.filter(keyed.is_in(list(special)))
         counts = dict(hit.value_counts().iter_rows()) if hit.len() else {}
