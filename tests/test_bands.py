@@ -83,3 +83,15 @@ def test_numeric_mistakes_are_one_sentence(banded, capsys):
     assert main(["tab", "q", "--filter", "age>=50", "--format", "json", "--data", path]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["filters"][0]["text"] == "age ≥ 50"
+
+
+def test_a_label_with_a_comma_names_one_answer(tmp_path):
+    """Commas separate answers, except inside a label that holds one: the whole text is
+    tried as a label first."""
+    out = make_bundle(tmp_path / "b", [single("job", ["Development, Data Science", "Sales",
+                                                      "Data"]), single("q", ["a", "b"])],
+                      {"job": [1, 2, 1, 3], "q": [1, 2, 2, 1]})
+    cb = open_survey(out).codebook
+    assert parse_filter(cb, "job=development, data science").codes == (1,)
+    assert parse_filter(cb, "job=Sales,Data").codes == (2, 3)
+    assert parse_filter(cb, "job=2, 1").codes == (2, 1)

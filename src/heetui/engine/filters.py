@@ -182,7 +182,8 @@ def parse_filter(cb: Codebook, text: str) -> Filter:
         raise EngineError(f"The filter {text!r} compares with {op}, which only a numeric "
                           f"variable takes; write it as {name.strip()}=VALUE.")
     v = resolve_variable(cb, name, categorical=True)
-    return Filter(v.id, resolve_values(v, rest.split(",")))
+    whole = _match(v, rest.strip())  # a label with a comma in it names one answer
+    return Filter(v.id, whole if whole else resolve_values(v, rest.split(",")))
 
 
 def _numeric_filter(v: Variable, op: str, rest: str) -> Filter:
