@@ -76,3 +76,27 @@ def test_summary_in_text_and_json(ages, capsys):
     assert main(["tab", "age", "--by", "seg", "--format", "json", "--data", path]) == 0
     d = json.loads(capsys.readouterr().out)
     assert [r["kind"] for r in d["rows"]] == ["mean"] + ["stat"] * 6
+
+
+def test_columns_without_spread_are_not_tested(tmp_path):
+    """Each column holds one value (0.1 and 0.7, neither exact in binary): their SEs are
+    0, and the pair is reported not tested for want of variation, never a letter drawn
+    from rounding noise."""
+    import polars as pl
+
+    from heetui.engine.stats import NO_VARIATION
+    from heetui.survey.write import write_bundle
+    from helpers import codebook
+
+    n = 80
+    frame = pl.DataFrame({"respondent_id": pl.Series(range(1, n + 1), dtype=pl.UInt32),
+                          "g": pl.Series([1 + i % 2 for i in range(n)], dtype=pl.UInt8),
+                          "x": [0.1 if i % 2 == 0 else 0.7 for i in range(n)]})
+    cb = codebook([single("g", ["A", "B"], "segment"),
+                   {"id": "x", "type": "numeric", "text": "x"}])
+    ct = crosstab(open_survey(write_bundle(tmp_path / "b", cb, frame)), TabRequest("x", "g"))
+    mean = next(r for r in ct.rows if r.kind == "mean")
+    assert [c.se for c in mean.cells[1:]] == [0.0, 0.0]
+    assert all(not c.sig for c in mean.cells)
+    test = next(t for t in ct.tests if t.row == mean.key)
+    assert not test.tested and test.reason == NO_VARIATION

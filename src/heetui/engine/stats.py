@@ -120,7 +120,9 @@ def means_from_moments(m: Array) -> Means:
     with np.errstate(all="ignore"):
         mean = m[..., WX] / w
         ss = m[..., W2X2] - 2 * mean * m[..., W2X] + mean * mean * m[..., W2]
-        se = np.sqrt(n / (n - 1) * np.maximum(ss, 0.0) / (w * w))
+        # values that are all the same leave rounding noise, not a spread
+        ss = np.where(_degenerate(ss, m[..., W2X2]), 0.0, ss)
+        se = np.sqrt(n / (n - 1) * ss / (w * w))
     has = (n != 0) & (w > 0)
     return np.where(has, mean, np.nan), np.where(has & (n >= 2), se, np.nan), n, w
 
