@@ -160,6 +160,27 @@ def test_surveymonkey_csv_export(tmp_path):
     _check_surveymonkey(tmp_path / "b", answers, r.stderr)
 
 
+def test_surveymonkey_weight_is_named_by_its_header(tmp_path):
+    """The export's "weight" column becomes a question number (Q5) like every column with a
+    "Response" under it; --weight still finds it by the header the analyst sees."""
+    rows, answers = _surveymonkey_rows()
+    rows[0].append("weight")
+    rows[1].append("Response")
+    for i, row in enumerate(rows[2:]):
+        row.append((0.5, 1.5)[i % 2])
+    path = tmp_path / "monkey.csv"
+    _write(path, rows)
+    r = run("import", str(path), "-o", str(tmp_path / "b"), "--weight", "weight")
+    assert r.returncode == 0, r.stderr
+    s = open_survey(tmp_path / "b")
+    assert s.codebook.settings.weight == "Q5"
+    ct = crosstab(s, TabRequest("Q1", weighted=True))
+    assert ct.total.weighted_base == pytest.approx(sum((0.5, 1.5)[i % 2]
+                                                       for i in range(len(answers))))
+    r = run("import", str(path), "-o", str(tmp_path / "c"), "--weight", "wt")
+    assert r.returncode == 2 and "Q5 (weight)" in r.stderr, r.stderr
+
+
 def test_surveymonkey_xlsx_export(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     rows, answers = _surveymonkey_rows()

@@ -21,6 +21,7 @@ from heetui.importers.infer import (
     number_text,
     safe_name,
     verbatims_frame,
+    weight_column,
 )
 from heetui.importers.platforms import recognise
 from heetui.importers.sources import READERS, Progress, SourceError, Table, read_source
@@ -237,6 +238,7 @@ def import_source(source: Path, out: Path, weight: str | None = None,
     check_replaceable(Path(out), force, (Path(source),))
     table = read_source(Path(source), progress)
     recognise(table)
+    weight = weight and weight_column(table, weight)
     built = _with_codebook(table, codebook, weight) if codebook else \
         build(table, weight, progress)
     del table  # the source's columns are no longer needed: free them before writing

@@ -101,10 +101,21 @@ def _id_column(frame: pl.DataFrame) -> str | None:
     return None
 
 
+def weight_column(table: Table, weight: str) -> str:
+    """The column ``--weight`` names: by its name, by the id an import gives it, or by the
+    header a platform's export gave it before the import named its columns (SurveyMonkey's
+    "weight" may be Q7)."""
+    for col in table.frame.columns:
+        if weight in (col, safe_name(col)) or \
+                table.labels.get(col, "").strip().casefold() == weight.strip().casefold():
+            return col
+    named = [f"{c} ({table.labels[c]})" if table.labels.get(c, c) != c else c
+             for c in table.frame.columns[:20]]
+    raise SourceError(f"The weight variable {weight!r} is not a column of the source; "
+                      f"columns are: {', '.join(named)}.")
+
+
 def _check_weight(frame: pl.DataFrame, weight: str) -> None:
-    if weight not in frame.columns:
-        raise SourceError(f"The weight variable {weight!r} is not a column of the source; "
-                          f"columns are: {', '.join(frame.columns[:20])}.")
     s = frame[weight]
     if not s.dtype.is_numeric():
         raise SourceError(f"The weight variable {weight!r} is not numeric.")
