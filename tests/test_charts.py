@@ -346,6 +346,23 @@ def test_cli_chart_bases_labels_and_width():
     assert r.returncode == 2 and "width of 40 to 500" in r.stderr
 
 
+def test_cli_chart_compares_as_tab_does():
+    """`chart --compare rest` marks what `tab --compare rest` marks (London's Critical net
+    is lower than the rest), with the same key."""
+    import json
+
+    r = run("tab", "advocacy", "--by", "region", "--compare", "rest", "--format", "json")
+    d = json.loads(r.stdout)
+    london = next(i for i, c in enumerate(d["columns"]) if c["label"].startswith("London"))
+    net = next(row for row in d["rows"] if row["label"] == "Critical")
+    assert net["cells"][london]["vs"] == "lower"
+    r = run("chart", "advocacy", "--by", "region", "--compare", "rest", "--width", "100")
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.lstrip().startswith("London (F)"))
+    assert line.rstrip().endswith(f"{round(net['cells'][london]['percent'])}%▼")
+    assert "▲/▼: significantly higher/lower than everyone not in the column" in r.stdout
+
+
 def test_cli_chart_standard_banner():
     r = run("chart", "relationship", "--by", "standard", "--width", "80")
     assert r.returncode == 0, r.stderr

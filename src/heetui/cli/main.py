@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from heetui.cli.parser import BOOK_FORMATS, USER_ERROR, build_parser
 
 if TYPE_CHECKING:
+    from heetui.engine.crosstab import TabRequest
     from heetui.engine.session import Survey
+    from heetui.survey.codebook import Codebook
 
 MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
 MAX_CHART_HEIGHT = 200
@@ -65,20 +67,26 @@ def cmd_info(args: argparse.Namespace) -> None:
         write_output(info_text(ov, cb), None)
 
 
-def cmd_tab(args: argparse.Namespace) -> None:
-    from heetui.engine.arrange import arrange
+def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabRequest:
+    """The table tab, chart and book ask for: banner, filters, weighting and tests."""
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.filters import parse_filter
+
+    return TabRequest(question, banner_arg(args.by),
+                      tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
+                      args.sig_level, args.correction, args.low_base, args.min_test_base,
+                      compare=args.compare)
+
+
+def cmd_tab(args: argparse.Namespace) -> None:
+    from heetui.engine.arrange import arrange
     from heetui.engine.grid import table
     from heetui.output.tables import render
 
     survey = _open(args)
     cb = survey.codebook
-    filters = tuple(parse_filter(cb, f) for f in args.filter)
-    req = TabRequest(args.question, banner_arg(args.by), filters, args.weighted,
-                     args.sig_level, args.correction, args.low_base, args.min_test_base,
-                     compare=args.compare)
-    ct = arrange(table(survey, req), args.sort == "total", args.hide_empty)
+    ct = arrange(table(survey, _request(args, cb, args.question)), args.sort == "total",
+                 args.hide_empty)
     if args.format == "xlsx":
         from heetui.output.atomic import FolderMissing
         from heetui.output.grid_xlsx import write_grid_xlsx
@@ -115,18 +123,13 @@ def cmd_chart(args: argparse.Namespace) -> None:
     import os
     import shutil
 
-    from heetui.engine.crosstab import TabRequest
-    from heetui.engine.filters import parse_filter
     from heetui.engine.grid import table
     from heetui.output.chart_data import charts
     from heetui.output.charts import render
 
     survey = _open(args)
     cb = survey.codebook
-    req = TabRequest(args.question, banner_arg(args.by),
-                     tuple(parse_filter(cb, f) for f in args.filter),
-                     args.weighted, args.sig_level)
-    ct = table(survey, req)
+    ct = table(survey, _request(args, cb, args.question))
     tty = sys.stdout.isatty() and args.output is None
     width = args.width or (shutil.get_terminal_size((100, 40)).columns if tty else 100)
     if not 40 <= width <= MAX_CHART_WIDTH:
@@ -172,17 +175,13 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
 
 def cmd_book(args: argparse.Namespace) -> None:
     from heetui.engine.book import BookRequest, tab_book
-    from heetui.engine.crosstab import TabRequest
-    from heetui.engine.filters import parse_filter
 
     fmt = args.format or _suffix_format(args.output)
     if fmt == "xlsx" and not args.output:
         raise UserError("A workbook needs a file name: add -o FILE.xlsx.")
     survey = _open(args)
     cb = survey.codebook
-    table = TabRequest("", banner_arg(args.by), tuple(parse_filter(cb, f) for f in args.filter),
-                       args.weighted, args.sig_level, args.correction, args.low_base,
-                       args.min_test_base, compare=args.compare)
+    table = _request(args, cb, "")
     questions = tuple(q.strip() for q in (args.questions or "").split(",") if q.strip())
     bar = _Progress()
     try:

@@ -118,6 +118,7 @@ def _tab_command(sub: Commands) -> None:
 def _chart_command(sub: Commands) -> None:
     chart = sub.add_parser("chart", help="draw a question as a text chart, bars grouped by span")
     _table_args(chart)
+    _test_args(chart)
     chart.add_argument("--width", type=int, default=None, metavar="W",
                        help="characters (default: the terminal's width, or 100)")
     chart.add_argument("--height", type=int, default=None, metavar="H",
