@@ -18,7 +18,7 @@ from heetui.output.tables import (
     state_line,
     untested_notes,
 )
-from heetui.output.text_table import GAP, MAX_WORD, MIN_COLUMN, label_width, wrap_words
+from heetui.output.text_table import GAP, column_width, heading_lines, label_width, wrap_words
 
 
 def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: bool = True
@@ -48,10 +48,8 @@ def render_grid_text(gt: Crosstab, show: Show = "percent", decimals: int = 0,
                      width: int = 120) -> str:
     heads, rows = grid_rows(gt, show, decimals)
     label_w = label_width([label for label, _ in rows], width)
-    widths = [max(MIN_COLUMN, max(len(v[i]) for _, v in rows),
-                  max(min(len(w), MAX_WORD) for w in wrap_words(h, MAX_WORD)))
-              for i, h in enumerate(heads)]
-    lines = [f"{gt.question.id}: {gt.question.text}", *textwrap.wrap(state_line(gt), width), ""]
+    widths = [column_width([v[i] for _, v in rows], h) for i, h in enumerate(heads)]
+    lines = heading_lines(gt, width)
     blocks: list[list[int]] = [[]]
     used = 0
     for i, w in enumerate(widths):

@@ -105,6 +105,20 @@ def _blocks(groups: list[_Group], widths: list[int], room: int) -> list[list[_Gr
     return blocks or [[groups[0]]]
 
 
+def heading_lines(ct: Crosstab, width: int) -> list[str]:
+    """The question and the state line (banner, weighting, filters, base), each wrapped to
+    ``width``, then a blank line."""
+    return [*textwrap.wrap(f"{ct.question.id}: {ct.question.text}", width,
+                           subsequent_indent="  "), *textwrap.wrap(state_line(ct), width), ""]
+
+
+def column_width(values: list[str], head: str) -> int:
+    """A column as wide as its widest value and its heading's longest word (up to
+    MAX_WORD), and at least MIN_COLUMN."""
+    return max(MIN_COLUMN, *(len(v) for v in values),
+               *(min(len(w), MAX_WORD) for w in wrap_words(head, MAX_WORD)))
+
+
 def _title_lines(g: _Group, width: int, continued: bool) -> list[str]:
     if not g.title:
         return [" " * width]
@@ -123,12 +137,9 @@ def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0, width: 
     rows = base_rows(ct) + body_rows(ct, show, decimals, weighted_counts=weighted_counts)
     label_w = label_width([label for label, _ in rows], width)
     heads = [column_heading(c) for c in ct.columns]
-    widths = []
-    for i, head in enumerate(heads):
-        cell_w = max(len(values[i]) for _, values in rows)
-        word_w = max(min(len(w), MAX_WORD) for w in wrap_words(head, MAX_WORD))
-        widths.append(max(MIN_COLUMN, cell_w, word_w))
-    lines = [f"{ct.question.id}: {ct.question.text}", *textwrap.wrap(state_line(ct), width), ""]
+    widths = [column_width([values[i] for _, values in rows], head)
+              for i, head in enumerate(heads)]
+    lines = heading_lines(ct, width)
     seen: set[str] = set()
     for bi, block in enumerate(_blocks(_groups(ct), widths, width - label_w)):
         if bi:
