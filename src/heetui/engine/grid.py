@@ -123,7 +123,7 @@ def check_request(survey: Survey, req: TabRequest) -> Grid:
         raise EngineError(f"{req.question!r} is not a grid of this survey.")
     if req.banner or req.group or req.compare != "pairs":
         raise EngineError(f"A grid's summary compares its items with each other; tab one of "
-                          f"its items ({grid.items[0]}, …) by a banner instead.")
+                          f"its items ({', '.join(grid.items)}) by a banner instead.")
     check_tests(survey, req)
     return grid
 
