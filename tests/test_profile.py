@@ -133,6 +133,14 @@ def test_profile_shows_values_as_the_table_does():
     assert re.search(r"group +-?\d+\.\d\d .* [+-]\d+\.\d\d  p", mean), mean
 
 
+def test_text_names_what_the_group_is_compared_with():
+    for against, word in (("rest", "rest"), ("total", "total")):
+        out = run("profile", "--filter", "stakeholder_type=HEI", "--against", against,
+                  "--all").stdout
+        rows = [line for line in out.splitlines() if " group " in line]
+        assert rows and all(f" {word} " in line and " other " not in line for line in rows)
+
+
 def test_cli_json_contract():
     r = run("profile", "--filter", "stakeholder_type=NHS Trust", "--format", "json")
     assert r.returncode == 0, r.stderr

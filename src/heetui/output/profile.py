@@ -74,10 +74,12 @@ def fmt_p(r: ProfileRow) -> str:
     return "p<0.001" if r.p_adjusted < 0.001 else f"p={r.p_adjusted:.2g}"
 
 
-def row_line(r: ProfileRow, label_width: int = 48, bar_width: int = 12) -> str:
+def row_line(r: ProfileRow, against: str, label_width: int = 48, bar_width: int = 12) -> str:
+    """A row of the text profile: the group's value and bar, then those of the rest or of
+    Total (``against``), the difference and p."""
     group, other = _bars(r, bar_width)
     return (f"{_label(r, label_width):<{label_width}} group {fmt_value(r, r.group_value):>6} "
-            f"{group} other {fmt_value(r, r.other_value):>6} {other} {fmt_diff(r):>9}  "
+            f"{group} {against:<5} {fmt_value(r, r.other_value):>6} {other} {fmt_diff(r):>9}  "
             f"{fmt_p(r)}")
 
 
@@ -113,7 +115,7 @@ def list_line(r: ProfileRow, width: int) -> str:
 def render_text(p: Profile, show_all: bool = False) -> str:
     rows = p.listed(show_all)
     lines = [heading(p), ""]
-    lines += [row_line(r) for r in rows] or ["(no significant difference)"]
+    lines += [row_line(r, p.against) for r in rows] or ["(no significant difference)"]
     lines += ["", left_out(p)]
     return "\n".join(lines) + "\n"
 
