@@ -45,7 +45,7 @@ def test_missing_folder(tmp_path):
 def test_missing_codebook(tmp_path):
     folder = good(tmp_path)
     (folder / "codebook.toml").unlink()
-    assert problems(folder) == [f"codebook.toml: -: no codebook found at {folder}/codebook.toml"]
+    assert problems(folder) == [f"codebook.toml: no codebook found at {folder}/codebook.toml"]
 
 
 def test_malformed_toml(tmp_path):
@@ -91,7 +91,7 @@ def test_eligibility_names_unknown_variable(tmp_path):
 def test_missing_respondents_file(tmp_path):
     folder = good(tmp_path)
     (folder / "respondents.parquet").unlink()
-    assert problems(folder)[0].startswith("respondents.parquet: -: is missing")
+    assert problems(folder)[0].startswith("respondents.parquet: is missing")
 
 
 def test_respondents_not_parquet(tmp_path):

@@ -45,6 +45,10 @@ def test_missing_data_path_is_one_clear_error(tmp_path):
     r = run("info", "--data", str(tmp_path / "missing"))
     assert r.returncode == 2
     assert "no such file or folder" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1  # one sentence
+    r = run("info", "--data", str(tmp_path))  # a folder that is no bundle
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "no codebook found" in r.stderr
 
 
 def test_unknown_subcommand_option():

@@ -361,8 +361,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         COMMANDS.get(args.command or "", cmd_open)(args)
     except BundleError as e:
-        sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
-                         f"problem{'s' if len(e.problems) > 1 else ''}:\n{e.report()}\n")
+        if len(e.problems) == 1:
+            sys.stderr.write(f"heetui: error: the survey bundle has a problem: {e}\n")
+        else:
+            sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
+                             f"problems:\n{e.report()}\n")
         return USER_ERROR
     except (EngineError, UserError) as e:
         sys.stderr.write(f"heetui: error: {e}\n")

@@ -42,7 +42,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
+        where = self.file if self.field == "-" else f"{self.file}: {self.field}"
+        return f"{where}: {self.message}"
 
 
 class _Collector:
