@@ -1,7 +1,7 @@
 """Run every benchmark and write benchmarks/RESULTS.md: the engine suite, then the app.
 
 Usage: python benchmarks/run.py [--sizes 10000 1000000 10000000] [--runs 11] [--demo]
-The first run generates the demo bundles (the 10M one takes about 2.5 minutes).
+The first run generates the demo bundles (the 10M one takes about a minute).
 """
 
 from __future__ import annotations
