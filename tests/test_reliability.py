@@ -143,7 +143,7 @@ def test_interrupted_import_leaves_no_half_bundle(tmp_path, monkeypatch):
 
     from heetui.survey import write
 
-    monkeypatch.setattr(write, "_write_respondents", interrupted)  # Ctrl-C while writing
+    monkeypatch.setattr(write, "_join_respondents", interrupted)  # Ctrl-C while writing
     with pytest.raises(KeyboardInterrupt):
         import_source(csv, tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src.csv"]

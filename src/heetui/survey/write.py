@@ -97,24 +97,21 @@ def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
 
 class BundleWriter:
     """The one way a bundle's files are written (``heetui import``, ``heetui demo`` and the
-    tests' bundles all come here): the codebook as TOML; respondents given their packed
-    multi-response columns (``Variable.bits_column``), then written as one file of
-    RESPONDENT_ROW_GROUP-row groups in RESPONDENT_COMPRESSION by DuckDB's Parquet writer,
+    tests' bundles all come here): the codebook as TOML; respondents in parts, each given
+    its packed multi-response columns (``Variable.bits_column``), then joined into one file
+    of RESPONDENT_ROW_GROUP-row groups in RESPONDENT_COMPRESSION by DuckDB's Parquet writer,
     which dictionary-encodes every column that repeats (polars writes float columns plain:
     a weight column then costs a twentieth of the bytes to decode, and a crosstab at ten
     million respondents about a sixth less time, benchmarks/NOTES.md); comments in parts,
     numbered in file order when they carry no ``comment_id``, joined into one file of
-    VERBATIM_ROW_GROUP-row groups. Respondents that come in one frame of numbers and text
-    (an import) go from memory to that file; respondents streamed in several (a survey
-    larger than memory), or holding other types, are written as parts first, hidden files
-    of the folder, gone once ``finish`` has joined them."""
+    VERBATIM_ROW_GROUP-row groups. Parts let a caller stream a survey larger than memory;
+    they are hidden files of the folder, gone once ``finish`` has joined them."""
 
     def __init__(self, folder: Path, codebook: dict[str, Any], header: str = "") -> None:
         self.folder = folder
         (folder / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
         # an invalid codebook is reported when the bundle loads; nothing is packed for it
         self.codebook, _ = codebook_from_dict(codebook)
-        self.held: pl.DataFrame | None = None  # the respondents, while one frame holds all
         self.respondent_parts: list[Path] = []
         self.verbatim_parts: list[Path] = []
 
@@ -122,15 +119,6 @@ class BundleWriter:
         """The next respondents, in file order."""
         if self.codebook is not None:
             frame = with_packed(frame, self.codebook)
-        if self.held is None and not self.respondent_parts and _plain(frame):
-            self.held = frame
-            return
-        if self.held is not None:
-            self._part(self.held)
-            self.held = None
-        self._part(frame)
-
-    def _part(self, frame: pl.DataFrame) -> None:
         part = self.folder / f".part-{len(self.respondent_parts):05d}.parquet"
         frame.write_parquet(part, row_group_size=RESPONDENT_ROW_GROUP, statistics=True)
         self.respondent_parts.append(part)
@@ -143,71 +131,38 @@ class BundleWriter:
             self.verbatim_parts.append(part)
 
     def finish(self) -> None:
-        """Write the respondents and verbatims files (joining any parts)."""
-        if self.held is None and not self.respondent_parts:
+        """Join the parts into the bundle's respondents and verbatims files."""
+        if not self.respondent_parts:
             raise ValueError("a bundle needs respondents: add_respondents was never called")
-        _write_respondents(self.held if self.held is not None else self.respondent_parts,
-                           self.folder / RESPONDENTS)
+        _join_respondents(self.respondent_parts, self.folder / RESPONDENTS)
         if self.verbatim_parts:
             _join_verbatims(self.verbatim_parts, self.folder / VERBATIMS)
         for part in (*self.respondent_parts, *self.verbatim_parts):
             part.unlink()
 
 
-def _plain(frame: pl.DataFrame) -> bool:
-    """Whether DuckDB reads every column of ``frame`` from memory as it reads the same
-    column from a Parquet file polars wrote: numbers, booleans and text (it refuses a
-    column of nulls only, and turns a duration into an interval polars cannot read)."""
-    import polars as pl
-
-    return all(t.is_numeric() or t in (pl.Boolean, pl.String) for t in frame.dtypes)
-
-
-class _ArrowStream:
-    """A polars frame as DuckDB reads it without pyarrow: DuckDB turns a polars frame into
-    Arrow through pyarrow (not a dependency), but reads any object that offers the Arrow
-    C stream interface directly from its memory."""
-
-    def __init__(self, frame: pl.DataFrame) -> None:
-        self.frame = frame
-
-    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
-        return self.frame.__arrow_c_stream__(requested_schema)
-
-
-def _write_respondents(source: pl.DataFrame | list[Path], target: Path) -> None:
-    """One respondents file from a frame or from parts, dictionary-encoded by DuckDB's
-    writer; or as polars writes them when DuckDB would change a column: it renames names
-    that differ only in case (which validation then refuses by name) and retypes a few
-    polars types."""
+def _join_respondents(parts: list[Path], target: Path) -> None:
+    """One respondents file from the parts, dictionary-encoded by DuckDB's writer, or as
+    polars wrote them when DuckDB would change a column: it renames names that differ only
+    in case (which validation then refuses by name) and retypes a few polars types."""
     import duckdb
     import polars as pl
 
     from heetui.sqltext import literal, path_literal
 
+    files = ", ".join(path_literal(f) for f in parts)
     with duckdb.connect() as con:
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         # one row group in flight: joining ten million respondents peaked at 800 MB with
         # two threads and 300 MB with one, for 6.6 s instead of 4.7-7.1 s
         con.execute("SET threads = 1")
-        if isinstance(source, list):
-            rows = f"read_parquet([{', '.join(path_literal(f) for f in source)}])"
-            given = _columns(source[0])
-        else:
-            con.register("held", _ArrowStream(source))
-            rows, given = "held", list(source.schema.items())
-        con.execute(f"COPY (SELECT * FROM {rows}) TO {literal(target)} "
+        con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {literal(target)} "
                     f"(FORMAT parquet, COMPRESSION {RESPONDENT_COMPRESSION}, "
                     f"ROW_GROUP_SIZE {RESPONDENT_ROW_GROUP})")
-    if _columns(target) == given:
-        return
-    if isinstance(source, list):
-        pl.scan_parquet(source, glob=False).sink_parquet(
+    if _columns(target) != _columns(parts[0]):
+        pl.scan_parquet(parts, glob=False).sink_parquet(
             target, compression=RESPONDENT_COMPRESSION, row_group_size=RESPONDENT_ROW_GROUP)
-    else:
-        source.write_parquet(target, compression=RESPONDENT_COMPRESSION,
-                             row_group_size=RESPONDENT_ROW_GROUP, statistics=True)
 
 
 def _columns(path: Path) -> list[tuple[str, pl.DataType]]:
