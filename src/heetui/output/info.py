@@ -62,9 +62,13 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
     context = ov.facts.get("context", [])
     for line in context if isinstance(context, list) else [context]:
         out += textwrap.wrap(f"Context: {safe_text(str(line))}", width, subsequent_indent="  ")
-    out += ["", "Questions"]
+    out += ["", "Questions (by group: book --group G)"]
     listed: set[str] = set()
+    group = None
     for q in cb.questions:
+        if q.group and q.group != group:
+            group = q.group
+            out.append(f" ── {safe_text(group)}")
         grid = cb.grid(q.grid) if q.grid else None
         if grid is not None and grid.id not in listed:  # a grid, then its items under it
             listed.add(grid.id)
