@@ -39,7 +39,7 @@ def test_info_text_says_synthetic():
     assert "Synthetic data calibrated to the published sample profile" in r.stdout.replace(
         "\n", " ")
     assert "Respondents: 602" in r.stdout
-    lines = r.stdout.splitlines()  # questions under their groups, as `book --group` takes them
+    lines = r.stdout.splitlines()  # questions under their groups (book --group takes the names)
     assert lines.index(" ── Engagement") < next(
         i for i, line in enumerate(lines) if line.startswith("  views_timing (single)"))
 

@@ -62,7 +62,7 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
     context = ov.facts.get("context", [])
     for line in context if isinstance(context, list) else [context]:
         out += textwrap.wrap(f"Context: {safe_text(str(line))}", width, subsequent_indent="  ")
-    out += ["", "Questions (by group: book --group G)"]
+    out += ["", "Questions, by group"]
     listed: set[str] = set()
     group = None
     for q in cb.questions:
