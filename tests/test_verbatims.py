@@ -335,3 +335,12 @@ def test_open_question_tabulated_by_coded_themes(survey, raw, comments):
         "improve", row.codes, row.label, (Filter("stakeholder_type", (2,)),))), 0, ALL)
     assert page.respondents == row.cells[2].count
     assert all(9 in v.theme_codes and v.question == "improve" for v in page.items)
+
+
+def test_counts_read_in_the_singular_for_one():
+    from heetui.output.book_text import differences
+    from heetui.survey.text import counted
+
+    assert counted(1, "respondent") == "1 respondent"
+    assert counted(0, "comment") == "0 comments" and counted(2000, "comment") == "2,000 comments"
+    assert differences(1) == "1 significant difference"

@@ -253,6 +253,7 @@ class _Progress:
 def cmd_import(args: argparse.Namespace) -> None:
     from heetui.importers import SourceError, import_source
     from heetui.survey.codebook import VAR_TYPES
+    from heetui.survey.text import counted
 
     progress = _Progress()
     try:
@@ -271,7 +272,7 @@ def cmd_import(args: argparse.Namespace) -> None:
         sys.stderr.write(f"recognised {recognised}\n")
     kinds = {t: sum(v.type == t for v in cb.variables) for t in VAR_TYPES}
     grids = (f" ({sum(len(g.items) for g in cb.grids)} of them items of "
-             f"{len(cb.grids)} rating grid{'s' if len(cb.grids) > 1 else ''})" if cb.grids else "")
+             f"{counted(len(cb.grids), 'rating grid')})" if cb.grids else "")
     sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice{grids}, {kinds['multi']} "
                      f"multi-response, {kinds['numeric']} numeric, {kinds['open']} open-ended; "
                      f"edit {out / 'codebook.toml'} to fix labels\n")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from heetui.importers.table import MRSet, Table
+from heetui.survey.text import counted
 
 MAX_SPLIT_OPTIONS = 40  # a joined-answers column with more distinct items is text
 METADATA = "Survey metadata"
@@ -181,8 +182,7 @@ def _surveymonkey(table: Table) -> None:
 
 
 def _line(what: str, questions: int, multis: int) -> str:
-    q = f"{questions} question{'s' if questions != 1 else ''}"
-    return f"{what}: {q}, {multis} multi-response"
+    return f"{what}: {counted(questions, 'question')}, {multis} multi-response"
 
 
 # ---- Qualtrics -----------------------------------------------------------------------------

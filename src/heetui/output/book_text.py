@@ -21,6 +21,7 @@ from heetui.output.numbers import fixed, value_decimals
 from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
+from heetui.survey.text import counted
 
 FORMATS = ("md", "json", "csv")
 
@@ -96,8 +97,7 @@ def findings_note(book: Book) -> str:
 
 
 def differences(n: int) -> str:
-    return ("No significant difference" if n == 0 else
-            f"{n:,} significant difference{'s' if n > 1 else ''}")
+    return "No significant difference" if n == 0 else counted(n, "significant difference")
 
 
 def book_legend(book: Book) -> list[str]:

@@ -9,7 +9,7 @@ import textwrap
 
 from heetui.engine.verbatims import Verbatim, VerbatimPage
 from heetui.output.cells import cell_text
-from heetui.survey.text import safe_text
+from heetui.survey.text import counted, safe_text
 
 
 def heading(v: Verbatim) -> str:
@@ -33,9 +33,9 @@ def attribute_line(v: Verbatim) -> str:
 
 def summary(page: VerbatimPage) -> str:
     shown = f"{page.offset + 1:,}–{page.offset + len(page.items):,}" if page.items else "none"
-    return (f"{safe_text(page.description)} · {page.respondents:,} respondents, "
-            f"{page.total:,} comments (showing {shown}) · comments shown only for groups of "
-            f"{page.min_group}+")
+    return (f"{safe_text(page.description)} · {counted(page.respondents, 'respondent')}, "
+            f"{counted(page.total, 'comment')} (showing {shown}) · comments shown only for "
+            f"groups of {page.min_group}+")
 
 
 def render_text(page: VerbatimPage, width: int = 100) -> str:

@@ -9,6 +9,11 @@ import re
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and its noun, singular for one: "1 respondent", "2,000 respondents"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
