@@ -88,7 +88,7 @@ class HeetuiApp(ExportActions, LeanApp):
         Binding("c", "cycle_show", "Counts",
                 tooltip="cells: percents → percents and counts → counts"),
         Binding("s", "toggle_letters", "Letters", tooltip="significance letters on / off"),
-        Binding("l", "sig_level", "α level", tooltip="significance level 0.05 → 0.01 → 0.10"),
+        Binding("l", "sig_level", "α level", tooltip="significance level 0.05 → 0.01 → 0.1"),
         Binding("o", "overview", "Overview",
                 tooltip="survey overview: study facts, provenance, the sample profile"),
         Binding("g", "toggle_chart", "Chart",
