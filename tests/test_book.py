@@ -147,3 +147,15 @@ def test_book_mistakes_are_one_sentence(capsys):
                                        "FILE.xlsx.\n")
     assert main(["book", "--questions", "nope", "--format", "md"]) == 2
     assert "Unknown question 'nope'" in capsys.readouterr().err
+
+
+def test_every_written_book_says_what_it_holds(capsys, tmp_path):
+    from heetui.cli.main import main
+
+    said = []
+    for suffix in ("xlsx", "html", "md"):
+        target = tmp_path / f"book.{suffix}"
+        assert main(["book", "--by", "standard", "--questions", "relationship,words", "-o",
+                     str(target)]) == 0
+        said.append(capsys.readouterr().err.strip().splitlines()[-1].split(": ", 1)[1])
+    assert said[0].startswith("2 tables, ") and len(set(said)) == 1, said

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heetui.cli.parser import BOOK_FORMATS, USER_ERROR, build_parser
+from heetui.survey.text import counted
 
 if TYPE_CHECKING:
     from heetui.engine.crosstab import TabRequest
@@ -26,7 +27,9 @@ class UserError(Exception):
     """A mistake in the command or its input; printed as one sentence."""
 
 
-def write_output(text: str, target: str | None) -> None:
+def write_output(text: str, target: str | None, what: str = "") -> None:
+    """``text`` to standard output, or atomically to ``target`` (said on stderr, with
+    ``what`` it holds)."""
     if target is None:
         if sys.stdout is None:
             raise UserError("Standard output is closed; write to a file with -o FILE.")
@@ -34,7 +37,7 @@ def write_output(text: str, target: str | None) -> None:
         sys.stdout.flush()  # a full disk is reported here, not at exit
         return
     write_atomic(Path(target), text.encode("utf-8"))
-    sys.stderr.write(f"wrote {target}\n")
+    sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -189,6 +192,7 @@ def cmd_book(args: argparse.Namespace) -> None:
                         lambda done, total: bar("tables", done, total))
     finally:
         bar.end()
+    contents = f"{counted(len(book.tables), 'table')}, {counted(len(book.findings), 'finding')}"
     if fmt == "xlsx":
         from heetui.output.atomic import FolderMissing
         from heetui.output.book_xlsx import write_book_xlsx
@@ -197,8 +201,7 @@ def cmd_book(args: argparse.Namespace) -> None:
             write_book_xlsx(book, cb, Path(args.output))
         except FolderMissing as e:
             raise UserError(str(e)) from None
-        sys.stderr.write(f"wrote {args.output}: {len(book.tables)} tables, "
-                         f"{len(book.findings)} findings\n")
+        sys.stderr.write(f"wrote {args.output}: {contents}\n")
         return
     if fmt == "html":
         from heetui.output.book_html import render_book_html
@@ -208,7 +211,7 @@ def cmd_book(args: argparse.Namespace) -> None:
         from heetui.output.book_text import render_book
 
         text = render_book(book, cb, fmt)
-    write_output(text, args.output)
+    write_output(text, args.output, contents)
 
 
 def _suffix_format(output: str | None) -> str:
@@ -253,7 +256,6 @@ class _Progress:
 def cmd_import(args: argparse.Namespace) -> None:
     from heetui.importers import SourceError, import_source
     from heetui.survey.codebook import VAR_TYPES
-    from heetui.survey.text import counted
 
     progress = _Progress()
     try:
