@@ -95,3 +95,12 @@ def test_a_label_with_a_comma_names_one_answer(tmp_path):
     assert parse_filter(cb, "job=development, data science").codes == (1,)
     assert parse_filter(cb, "job=Sales,Data").codes == (2, 3)
     assert parse_filter(cb, "job=2, 1").codes == (2, 1)
+
+
+def test_a_digit_from_another_script_is_not_a_code():
+    """'²' and '٣' are digits to Python's isdigit but no answer code: one sentence, no
+    traceback."""
+    cb = open_survey().codebook
+    for text in ("stakeholder_type=²", "stakeholder_type=٣"):
+        with pytest.raises(EngineError, match="is not an answer of stakeholder_type"):
+            parse_filter(cb, text)

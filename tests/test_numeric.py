@@ -100,3 +100,20 @@ def test_columns_without_spread_are_not_tested(tmp_path):
     assert all(not c.sig for c in mean.cells)
     test = next(t for t in ct.tests if t.row == mean.key)
     assert not test.tested and test.reason == NO_VARIATION
+
+
+def test_a_small_spread_on_large_values_is_kept(tmp_path):
+    """A millionth of the values is a real spread (incomes, timestamps): its SE is the
+    sample's, not rounded away with the noise of equal values."""
+    import polars as pl
+
+    from heetui.survey.write import write_bundle
+    from helpers import codebook
+
+    x = np.array([1_000_000.0, 1_000_001.0] * 50)
+    frame = pl.DataFrame({"respondent_id": pl.Series(range(1, 101), dtype=pl.UInt32),
+                          "x": x})
+    cb = codebook([{"id": "x", "type": "numeric", "text": "x"}])
+    ct = crosstab(open_survey(write_bundle(tmp_path / "b", cb, frame)), TabRequest("x"))
+    mean = next(r for r in ct.rows if r.kind == "mean")
+    assert mean.cells[0].se == pytest.approx(x.std(ddof=1) / np.sqrt(len(x)), rel=1e-6)

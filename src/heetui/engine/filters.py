@@ -150,7 +150,8 @@ def resolve_values(v: Variable, values: list[str]) -> tuple[int, ...]:
 def names(val: str, code: int | None, label: str) -> bool:
     """Whether ``val``, as typed, names an answer (or a theme): its code's digits, or its
     label in any letter case."""
-    return label.casefold() == val.casefold() or (val.isdigit() and int(val) == code)
+    return label.casefold() == val.casefold() or (
+        val.isascii() and val.isdigit() and int(val) == code)
 
 
 def _match(v: Variable, val: str) -> tuple[int, ...] | None:

@@ -25,6 +25,8 @@ def in_points(kind: str) -> bool:
     """Whether a gap between two cells of this kind is in percentage points (percents and
     scores, which are differences of percents) rather than in the row's own units (means)."""
     return is_percent(kind) or kind == "score"
+
+
 NET_PREFIX = "NET: "
 SE_LABEL = "standard error"
 

@@ -66,6 +66,9 @@ _WEIGHT, _SAME, _VARIATION, _MEAN = range(1, 5)
 Array = np.ndarray
 
 
+ROUNDING = 64 * float(np.finfo(np.float64).eps)  # relative rounding error of a long sum
+
+
 def _degenerate(factor: Array, scale: Array) -> Array:
     """A variance factor that is zero up to rounding, relative to its terms' size."""
     zero: Array = factor <= 1e-12 * scale
@@ -120,8 +123,9 @@ def means_from_moments(m: Array) -> Means:
     with np.errstate(all="ignore"):
         mean = m[..., WX] / w
         ss = m[..., W2X2] - 2 * mean * m[..., W2X] + mean * mean * m[..., W2]
-        # values that are all the same leave rounding noise, not a spread
-        ss = np.where(_degenerate(ss, m[..., W2X2]), 0.0, ss)
+        # values that are all the same leave rounding noise, not a spread: a few ulps of
+        # the sum it is taken from (a real spread of a millionth of the values is kept)
+        ss = np.where(ss <= ROUNDING * m[..., W2X2], 0.0, ss)
         se = np.sqrt(n / (n - 1) * ss / (w * w))
     has = (n != 0) & (w > 0)
     return np.where(has, mean, np.nan), np.where(has & (n >= 2), se, np.nan), n, w

@@ -152,7 +152,6 @@ def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
     return pct + sig
 
 
-
 def format_se(cell: Cell, row: Row) -> str:
     if not row.has_se or cell.se is None:
         return ""
