@@ -95,6 +95,10 @@ def test_a_label_with_a_comma_names_one_answer(tmp_path):
     assert parse_filter(cb, "job=development, data science").codes == (1,)
     assert parse_filter(cb, "job=Sales,Data").codes == (2, 3)
     assert parse_filter(cb, "job=2, 1").codes == (2, 1)
+    both = make_bundle(tmp_path / "c", [single("ch", ["Email", "Phone", "Email, Phone"])],
+                       {"ch": [1, 2, 3]})
+    with pytest.raises(EngineError, match=r"both an answer of ch and a list .* \(3\) .* \(1,2\)"):
+        parse_filter(open_survey(both).codebook, "ch=Email, Phone")
 
 
 def test_a_digit_from_another_script_is_not_a_code():

@@ -184,7 +184,18 @@ def parse_filter(cb: Codebook, text: str) -> Filter:
                           f"variable takes; write it as {name.strip()}=VALUE.")
     v = resolve_variable(cb, name, categorical=True)
     whole = _match(v, rest.strip())  # a label with a comma in it names one answer
-    return Filter(v.id, whole if whole else resolve_values(v, rest.split(",")))
+    if whole is None or "," not in rest:
+        return Filter(v.id, whole or resolve_values(v, rest.split(",")))
+    try:
+        parts = resolve_values(v, rest.split(","))
+    except EngineError:
+        return Filter(v.id, whole)
+    if set(parts) == set(whole):
+        return Filter(v.id, whole)
+    raise EngineError(f"{rest.strip()!r} is both an answer of {v.id} and a list of its "
+                      f"answers; write its code{'s' if len(whole) > 1 else ''} "
+                      f"({','.join(map(str, whole))}) or the codes of the list "
+                      f"({','.join(map(str, parts))}).")
 
 
 def _numeric_filter(v: Variable, op: str, rest: str) -> Filter:
