@@ -298,17 +298,26 @@ def test_spss_month_weekday_and_quarter_formats(tmp_path):
     """MONTH and WKDAY numbers read as SPSS shows them (January…, Sunday…); a quarter-year
     (QYR) date is a date, left out like SPSS's other dates, never tabulated as seconds."""
     rng = np.random.default_rng(3)
+    stated = rng.integers(1, 13, N).astype(float)
+    stated[:20] = 99.0  # declared missing: "Not stated"
     df = pl.DataFrame({"month": rng.integers(1, 13, N).astype(float),
                        "day": rng.integers(1, 8, N).astype(float),
                        "quarter": rng.integers(13_000_000_000, 13_600_000_000, N).astype(float),
-                       "q": rng.integers(1, 3, N).astype(float)})
+                       "start": stated, "q": rng.integers(1, 3, N).astype(float)})
     path = tmp_path / "dates.sav"
-    pyreadstat.write_sav(df, str(path), variable_value_labels={"q": {1.0: "Yes", 2.0: "No"}},
+    pyreadstat.write_sav(df, str(path), variable_value_labels={
+                             "q": {1.0: "Yes", 2.0: "No"},
+                             "start": {1.0: "Jan.", 99.0: "Not stated"}},
+                         missing_ranges={"start": [99.0]},
                          variable_format={"month": "MONTH10", "day": "WKDAY10",
-                                          "quarter": "QYR8"})
+                                          "quarter": "QYR8", "start": "MONTH10"})
     cb = load_bundle(import_source(path, tmp_path / "b")).codebook
-    assert [v.id for v in cb.variables] == ["month", "day", "q"]
+    assert [v.id for v in cb.variables] == ["month", "day", "start", "q"]
     assert [o.label for o in cb.get("month").options][:3] == ["January", "February", "March"]
+    # the file's own label wins; a declared missing code stays out of the base
+    assert [o.label for o in cb.get("start").options][:2] == ["Jan.", "February"]
+    start = crosstab(open_survey(tmp_path / "b"), TabRequest("start"))
+    assert start.total.base == N - 20
     assert cb.get("day").options[0].label == "Sunday" and len(cb.get("day").options) == 7
     ct = crosstab(open_survey(tmp_path / "b"), TabRequest("day"))
     monday = next(r for r in ct.rows if r.label == "Monday")

@@ -76,6 +76,7 @@ def _missing_ranges(meta: Any) -> dict[str, list[tuple[Value, Value]]]:
 
 # SPSS date formats pyreadstat leaves as numbers (seconds since 1582) unless told: as dates
 SPSS_DATE_FORMATS = ("QYR", "MOYR", "WKYR")
+SPSS_DATE_SECONDS = 10**9  # an SPSS date's seconds: 1614 or later, never a month's number
 SPSS_NAMED_FORMATS = {
     "MONTH": ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December"),
@@ -121,20 +122,22 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
 
 def _name_months_and_days(table: Table, meta: Any) -> None:
     """SPSS shows MONTH-formatted numbers 1–12 as January…December and WKDAY 1–7 as
-    Sunday…Saturday: they become those value labels. A column of such a format holding
-    anything else (a date's seconds) is a date, left out as dates are."""
+    Sunday…Saturday: they get those value labels (a label the file gives a code wins;
+    other codes, such as a missing 99, stay as they are). A column of such a format that
+    holds SPSS date values (seconds since 1582) instead is a date, left out as dates are."""
     formats = getattr(meta, "original_variable_types", None) or {}
     for col, fmt in formats.items():
         names = next((n for f, n in SPSS_NAMED_FORMATS.items() if fmt.startswith(f)), None)
         if names is None or col not in table.frame.columns:
             continue
-        values = table.frame[col].drop_nulls()
-        if values.dtype.is_numeric() and values.cast(pl.Float64).is_in(
-                [float(i) for i in range(1, len(names) + 1)]).all():
-            table.value_labels.setdefault(col, {}).update(
-                {float(i): n for i, n in enumerate(names, start=1)})
-        else:
+        values = table.frame[col]
+        if values.dtype.is_numeric() and (values.drop_nulls() > SPSS_DATE_SECONDS).all() \
+                and values.drop_nulls().len():
             table.drop.add(col)
+            continue
+        labels = table.value_labels.setdefault(col, {})
+        for i, name in enumerate(names, start=1):
+            labels.setdefault(float(i), name)
 
 
 def _value_labels(meta: Any) -> dict[str, dict[Value, str]]:
