@@ -253,3 +253,18 @@ def test_import_cli_messages(sav, tmp_path):
     assert r.returncode == 2 and "does not exist" in r.stderr
     r = run("import", str(path), "-o", str(tmp_path / "d"), "--weight", "nope")
     assert r.returncode == 2 and "not a column" in r.stderr
+
+
+def test_the_weight_is_found_by_name_before_any_label():
+    from heetui.importers.infer import weight_column
+    from heetui.importers.table import SourceError
+
+    frame = pl.DataFrame({"wt": [1.0, 2.0], "weight": [0.5, 1.5], "Body mass": [70.0, 80.0]})
+    spss = Table(frame, "sav", "t", labels={"wt": "Weight", "Body mass": "Body weight"})
+    assert weight_column(spss, "weight") == "weight"  # the name, not wt's label
+    assert weight_column(spss, "Body_mass") == "Body mass"  # the id an import gives it
+    with pytest.raises(SourceError, match="not a column"):
+        weight_column(spss, "Body weight")  # a variable label is no name
+    export = Table(frame.drop("weight"), "csv", "t", labels={"wt": "Weight"},
+                   platform="SurveyMonkey")
+    assert weight_column(export, "weight") == "wt"  # a platform's header, renamed

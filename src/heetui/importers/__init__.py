@@ -238,9 +238,8 @@ def import_source(source: Path, out: Path, weight: str | None = None,
     check_replaceable(Path(out), force, (Path(source),))
     table = read_source(Path(source), progress)
     recognise(table)
-    weight = weight and weight_column(table, weight)
     built = _with_codebook(table, codebook, weight) if codebook else \
-        build(table, weight, progress)
+        build(table, weight and weight_column(table, weight), progress)
     del table  # the source's columns are no longer needed: free them before writing
     if progress:
         progress("writing", 0, 1)

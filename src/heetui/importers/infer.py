@@ -102,13 +102,16 @@ def _id_column(frame: pl.DataFrame) -> str | None:
 
 
 def weight_column(table: Table, weight: str) -> str:
-    """The column ``--weight`` names: by its name, by the id an import gives it, or by the
-    header a platform's export gave it before the import named its columns (SurveyMonkey's
-    "weight" may be Q7)."""
-    for col in table.frame.columns:
-        if weight in (col, safe_name(col)) or \
-                table.labels.get(col, "").strip().casefold() == weight.strip().casefold():
-            return col
+    """The column ``--weight`` names: by its name, else by the id an import gives it, else
+    (in a platform's export, whose columns the import renamed) by the one header that reads
+    so: SurveyMonkey's "weight" may be Q7. A variable label is never taken for a name."""
+    columns = table.frame.columns
+    for found in ([c for c in columns if c == weight],
+                  [c for c in columns if safe_name(c) == weight],
+                  [c for c in columns if table.platform and
+                   table.labels.get(c, "").strip().casefold() == weight.strip().casefold()]):
+        if len(found) == 1:
+            return found[0]
     named = [f"{c} ({table.labels[c]})" if table.labels.get(c, c) != c else c
              for c in table.frame.columns[:20]]
     raise SourceError(f"The weight variable {weight!r} is not a column of the source; "
