@@ -81,8 +81,8 @@ def test_streamed_parts_make_the_same_respondents_as_one_frame(tmp_path):
     pl.Series([1, -2, 3], dtype=pl.Int8), pl.Series([1.5, None, 2.0], dtype=pl.Float32),
     pl.Series([[1], [2, 3], []])], ids=lambda c: str(c.dtype))
 def test_every_column_type_is_written_as_given(tmp_path, column):
-    """Whatever a source's column holds, the bundle gives it back with its type (polars
-    writes it where DuckDB's writer would change it)."""
+    """Whatever a source's column holds, the bundle gives it back with its type (the
+    respondents as polars wrote them where DuckDB's writer would change a column)."""
     frame = _frame(1, 3).with_columns(column.alias("extra"))
     out = write_bundle(tmp_path / "b", CODEBOOK, frame)
     back = pl.read_parquet(out / "respondents.parquet").drop("m__bits")

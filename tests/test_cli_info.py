@@ -76,3 +76,19 @@ def test_survey_layer_imports_neither_duckdb_nor_textual():
             "print('duckdb' in sys.modules, 'textual' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False False", r.stderr
+
+
+def test_info_gathers_each_group_once(tmp_path):
+    """Columns of groups that interleave in the file (an import's "Imported" questions
+    around an open-ended one) are listed under one heading per group."""
+    from helpers import make_bundle, single
+
+    out = make_bundle(tmp_path / "b", [single("a", ["x", "y"], group="G1"),
+                                       single("b", ["x", "y"], group="G2"),
+                                       single("c", ["x", "y"], group="G1")],
+                      {"a": [1, 2], "b": [2, 1], "c": [1, 1]})
+    lines = run("info", "--data", str(out)).stdout.splitlines()
+    heads = [line.strip() for line in lines if line.startswith(" ── ")]
+    assert heads == ["── G1", "── G2"]
+    order = [line.split()[0] for line in lines if line.startswith("  ") and "(single)" in line]
+    assert order == ["a", "c", "b"]

@@ -447,22 +447,22 @@ def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,
     an option per answer found or labelled, in reading order."""
     text = any(frame[c].dtype == pl.String for c in cols)
 
-    def answers(c: str) -> pl.Series:
-        s = frame[c]
+    def answer(s: pl.Series) -> pl.Series:
         return s.cast(pl.String).str.strip_chars().replace("", None) if text else \
             s.cast(pl.Float64).fill_nan(None)
 
+    answers = {c: answer(frame[c]) for c in cols}
     labels: dict[Value, str] = {}
     for c in cols:
         labels.update({(str(k).strip() if text else float(k)): v
                        for k, v in table.value_labels.get(c, {}).items()})
-    values = sorted({v for c in cols for v in answers(c).drop_nulls().to_list()} | set(labels),
+    values = sorted({v for c in cols for v in answers[c].drop_nulls().to_list()} | set(labels),
                     key=sort_key)
     vid = safe_id(mr.name.lstrip("$"), taken, range(1, len(values) + 1))
-    answered = pl.any_horizontal([answers(c).is_not_null() for c in cols])
+    answered = pl.any_horizontal([answers[c].is_not_null() for c in cols])
     opts = []
     for i, v in enumerate(values, start=1):
-        holds = pl.any_horizontal([(answers(c) == v).fill_null(False) for c in cols])
+        holds = pl.any_horizontal([(answers[c] == v).fill_null(False) for c in cols])
         out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
         shown = v if isinstance(v, str) else number_text(v)
         opts.append({"code": i, "label": labels.get(v) or shown, "source": shown})

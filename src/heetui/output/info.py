@@ -65,7 +65,10 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
     out += ["", "Questions, by group"]
     listed: set[str] = set()
     group = None
-    for q in cb.questions:
+    first: dict[str, int] = {}  # each group's place: where its first question is
+    for i, q in enumerate(cb.questions):
+        first.setdefault(q.group, i)
+    for q in sorted(cb.questions, key=lambda q: first[q.group]):  # a group's questions together
         if q.group and q.group != group:
             group = q.group
             out.append(f" ── {safe_text(group)}")
