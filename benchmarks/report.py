@@ -69,7 +69,10 @@ def _row(cells: list[str]) -> str:
 
 
 def _table(title: str, intro: str, header: list[str], rows: list[list[str]]) -> list[str]:
-    """A section of right-aligned figures: its title, what was measured, and the table."""
+    """A section of right-aligned figures: its title, what was measured, and the table
+    (nothing when nothing was measured)."""
+    if not rows:
+        return []
     return ["", title, "", intro, "", _row(header), "|" + "---:|" * len(header),
             *(_row(r) for r in rows)]
 
@@ -172,8 +175,6 @@ def _engine(results: list[dict[str, Any]]) -> list[str]:
 
 def _banners(results: list[dict[str, Any]]) -> list[str]:
     banners = [(r["respondents"], r["banner_table"]) for r in results if "banner_table" in r]
-    if not banners:
-        return []
     return _table(
         "### Banner tables (issue 20)",
         "`words` by the report's banner `standard` (stakeholder type | seniority | "
@@ -191,8 +192,6 @@ def _banners(results: list[dict[str, Any]]) -> list[str]:
 
 def _partitions(results: list[dict[str, Any]]) -> list[str]:
     parts = [(r["respondents"], r["partitioned"]) for r in results if "partitioned" in r]
-    if not parts:
-        return []
     return _table(
         "### Partitioned respondents",
         "The same bundle with respondents hive-partitioned by `stakeholder_type` "
@@ -205,8 +204,6 @@ def _partitions(results: list[dict[str, Any]]) -> list[str]:
 
 
 def _app(app: list[dict[str, Any]]) -> list[str]:
-    if not app:
-        return []
     return _table(
         "## App (benchmarks/bench_tui.py)",
         "Pilot: three fresh processes per size (medians), launch timed from Python "

@@ -54,12 +54,21 @@ def test_malformed_toml(tmp_path):
     assert "is not valid TOML" in problems(folder)[0]
 
 
-def test_option_missing_a_label(tmp_path):
+@pytest.mark.parametrize(("option", "problem"), [
+    ("{ code = 2 }", "label: option 2 has no label; expected a non-empty text"),
+    ('{code = 2, label = "No", source = 2}',
+     "source: expected the answer's text in the source file, found 2"),
+], ids=["no label", "source not text"])
+def test_option_problems(tmp_path, option, problem):
     folder = good(tmp_path)
-    edit_codebook(folder, '{code = 2, label = "No"}', "{ code = 2 }")
-    assert problems(folder) == [
-        "codebook.toml: questions[0](q).options[1].label: option 2 has no label; "
-        "expected a non-empty text"]
+    edit_codebook(folder, '{code = 2, label = "No"}', option)
+    assert problems(folder) == [f"codebook.toml: questions[0](q).options[1].{problem}"]
+
+
+def test_option_source_is_kept(tmp_path):
+    folder = good(tmp_path)
+    edit_codebook(folder, '{code = 2, label = "No"}', '{code = 2, label = "No", source = "n"}')
+    assert load_bundle(folder).codebook.get("q").options[1].source == "n"
 
 
 def test_unknown_question_type(tmp_path):

@@ -19,8 +19,6 @@ def open_path(path: str | Path | None = None, check_data: bool = True,
     """The survey at ``path`` (the bundled survey when None); a file is imported into the
     user's import cache first (keyed by path, size and modification time)."""
     target = Path(path) if path is not None else bundled_survey_path()
-    if not target.exists():
-        raise EngineError(f"There is no such file or folder: {str(target)!r}.")
     if target.is_file():
         if target.suffix.lower() not in SUFFIXES:
             kinds = ", ".join(sorted(SUFFIXES))

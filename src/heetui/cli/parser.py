@@ -52,7 +52,7 @@ def _table_args(p: argparse.ArgumentParser) -> None:
 
 
 def _test_args(p: argparse.ArgumentParser) -> None:
-    """What tab and book share: how columns are tested and flagged."""
+    """What tab, chart and book share: how columns are tested and flagged."""
     p.add_argument("--correction", choices=CORRECTIONS, default="none",
                    help="multiplicity correction over the tests of one span in one row")
     p.add_argument("--compare", choices=COMPARES, default="pairs",

@@ -25,10 +25,11 @@ P = TypeVar("P")
 
 
 class Clause(NamedTuple, Generic[P_co]):
-    """SQL with ? placeholders and the values they stand for, in placeholder order. A clause
-    carries its own values, so joining clauses (``where``, ``joined``) keeps every value
-    beside its placeholder; nobody lines up a parameter list by hand. A clause of codes is
-    also a clause of any wider kind of value (covariant), so clauses of several kinds join."""
+    """SQL whose ``?`` parameter markers stand for ``params``, in order. A clause carries
+    its own values, so joining clauses (``where``, ``joined``) keeps each value beside its
+    marker and no list of values is kept in step with the SQL separately. A clause of codes
+    is also a clause of any wider kind of value (covariant), so clauses of several kinds
+    join."""
 
     sql: str
     params: Sequence[P_co]

@@ -78,7 +78,7 @@ class Survey:
         return self.codebook.settings.weight is not None
 
     def query(self, q: str | Clause[Param]) -> list[tuple[Any, ...]]:
-        """The result's rows. ``q``: SQL without placeholders, or a clause with its values."""
+        """The result's rows. ``q``: SQL that takes no values, or a Clause with its own."""
         with self._cursor() as cur:
             return cur.execute(*_sql_and_values(q)).fetchall()
 

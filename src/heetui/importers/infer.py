@@ -464,8 +464,8 @@ def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,
     for i, v in enumerate(values, start=1):
         holds = pl.any_horizontal([(answers[c] == v).fill_null(False) for c in cols])
         out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
-        shown = v if isinstance(v, str) else number_text(v)
-        opts.append({"code": i, "label": labels.get(v) or shown, "source": shown})
+        opts.append({"code": i, "label": labels.get(v) or (
+            v if isinstance(v, str) else number_text(v))})
     return vid, opts
 
 

@@ -130,9 +130,8 @@ def _name_months_and_days(table: Table, meta: Any) -> None:
         names = next((n for f, n in SPSS_NAMED_FORMATS.items() if fmt.startswith(f)), None)
         if names is None or col not in table.frame.columns:
             continue
-        values = table.frame[col]
-        if values.dtype.is_numeric() and (values.drop_nulls() > SPSS_DATE_SECONDS).all() \
-                and values.drop_nulls().len():
+        values = table.frame[col].drop_nulls()
+        if values.dtype.is_numeric() and values.len() and values.min() > SPSS_DATE_SECONDS:
             table.drop.add(col)
             continue
         labels = table.value_labels.setdefault(col, {})
