@@ -20,6 +20,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from heetui.engine.audit import Audit
 from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.filters import Filter, describe_group
 from heetui.engine.grid import is_grid, table, table_ready
@@ -131,6 +132,7 @@ class HeetuiApp(ExportActions, LeanApp):
         first = self.codebook.get(first).grid or first  # a grid opens on its summary
         self.view = ViewState(question=first)
         self.crosstab: Crosstab | None = None
+        self.comment_audit = Audit()  # the comment groups shown while the app runs
         self._latest = Latest()
         self._pending: int | None = None  # token of the table being computed
         self._prefetching: ViewState | None = None  # the view the banner picker rests on
@@ -394,7 +396,8 @@ class HeetuiApp(ExportActions, LeanApp):
                               event.cell_key.column_key.value or "")
         if cell is not None:
             filters = () if self.view.group else self.view.filters
-            self.push_screen(VerbatimScreen(self.survey, Selection(filters=filters, cell=cell)))
+            self.push_screen(VerbatimScreen(self.survey, Selection(filters=filters, cell=cell),
+                                            self.comment_audit))
 
     def action_toggle_chart(self) -> None:
         """Table ↔ chart of the same view (filters, banner, weights)."""
@@ -435,7 +438,8 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def action_verbatims(self) -> None:
         """Comments of the whole survey, or of the filtered respondents."""
-        self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters)))
+        self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters),
+                                        self.comment_audit))
 
     async def action_quit(self) -> None:
         """Quit at once: queries still running are stopped, not waited for."""
