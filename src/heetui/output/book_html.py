@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 from heetui.engine.book import Book, Finding
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.book_text import (
     book_facts,
@@ -25,7 +26,6 @@ from heetui.output.book_text import (
 from heetui.output.facts import one_line
 from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
-    WITHHELD_MARK,
     base_mark,
     base_text,
     column_heading,

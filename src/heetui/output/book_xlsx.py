@@ -23,6 +23,7 @@ from typing import Any
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.collector import collection_paused
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import Crosstab, in_points, is_percent
 from heetui.output.atomic import atomic_path
 from heetui.output.book_text import (
@@ -33,7 +34,6 @@ from heetui.output.book_text import (
 )
 from heetui.output.facts import one_line
 from heetui.output.grid_xlsx import grid_pairs, write_grid_block, write_grid_table
-from heetui.output.tables import WITHHELD_MARK
 from heetui.output.xlsx import (
     LABEL_WIDTH,
     WORKBOOK_OPTIONS,

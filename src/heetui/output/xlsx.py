@@ -18,12 +18,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.atomic import atomic_path
 from heetui.output.facts import export_lines
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
-    WITHHELD_MARK,
     base_mark,
     column_heading,
     legend,
