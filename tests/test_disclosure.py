@@ -16,9 +16,10 @@ from textual.widgets import Static
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import EngineError, Filter, parse_filter
 from heetui.engine.session import open_survey
+from heetui.engine.disclosure import refusal
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.xlsx import write_xlsx
-from heetui.survey.bundle import BundleError, load_bundle
+from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 from heetui.tui.app import HeetuiApp
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import make_bundle, single
@@ -55,67 +56,135 @@ def _bundle(tmp_path, few: int = 3, many: int = 40, texts: dict[int, str] | None
     return folder
 
 
-# ---- the count after every narrowing -----------------------------------------------------
+# ---- a group is decided on before anything narrows it -------------------------------------
 
-def test_a_theme_narrowing_a_permitted_group_to_one_person_is_refused_on_the_cli():
-    r = run("verbatims", "--question", "improve", "--theme", THEME,
-            "--filter", "org_type=Other organisation")
-    assert r.returncode == 2
-    assert r.stdout == ""
-    assert "Comments are hidden" in r.stderr and "1 respondent," in r.stderr
-    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    # the same group without the theme is large enough
-    assert run("verbatims", "--question", "improve", "--filter",
-               "org_type=Other organisation").returncode == 0
+REFUSAL = refusal(5)
 
 
-def test_theme_and_search_narrowing_in_the_engine(tmp_path):
+def _small_group(raw: pl.DataFrame, comments: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The comments of Other organisation · Chair/CEO (polars, not the engine), and the
+    command-line filters naming that group."""
+    people = raw.filter((pl.col("org_type") == 7) & (pl.col("seniority") == 1))
+    theirs = comments.filter(pl.col("respondent_id").is_in(people["respondent_id"].to_list())
+                             & (pl.col("text").str.strip_chars() != ""))
+    return theirs, ["--filter", "org_type=Other organisation", "--filter", "seniority=1"]
+
+
+def test_probing_a_small_group_word_by_word_gets_one_answer(raw):
+    """Words from one person's comment and words nobody wrote, themes and questions tried
+    one at a time on a group of 2 commenters: every answer is the same sentence, which
+    names no count (today: "would show comments of 1 respondent" against "0 comments")."""
+    comments = pl.read_parquet(bundled_survey_path() / "verbatims.parquet")
+    theirs, group = _small_group(raw, comments)
+    assert 0 < theirs["respondent_id"].n_unique() < 5
+    words = theirs["text"][0].split()[:3] + ["zzyzx", "qwertyuiop"]
+    probes = [["--search", w] for w in words] + [["--theme", "1"], ["--theme", "9"],
+                                                  ["--question", "improve"], []]
+    answers = {(r.returncode, r.stdout, r.stderr)
+               for r in (run("verbatims", *group, *p) for p in probes)}
+    assert answers == {(2, "", f"heetui: error: {REFUSAL}\n")}
+    assert "respondent," not in REFUSAL and not set("012346789") & set(REFUSAL)
+
+
+def test_search_and_theme_within_a_permitted_group_and_the_same_refusal(tmp_path):
     s = open_survey(_bundle(tmp_path))
-    many = parse_filter(s.codebook, "grp=many")
+    cb = s.codebook
+    many, few = parse_filter(cb, "grp=many"), parse_filter(cb, "grp=few")
     assert verbatims(s, Selection(filters=(many,))).people == 40
-    with pytest.raises(DisclosureError, match="1 respondent"):
-        verbatims(s, Selection(filters=(many,), themes=(2,)))  # one person carries "Rare"
-    with pytest.raises(DisclosureError, match="1 respondent"):
-        verbatims(s, Selection(filters=(many,), search='"number 10"'))  # one text matches
-    # a search that matches nobody reveals nobody: an empty page, not a refusal
-    assert verbatims(s, Selection(filters=(many,), search="zebra")).total == 0
+    # within a group of 40 a search or theme may narrow to one person: the whole group
+    # could be read, so this shows nothing new
+    assert [v.text for v in verbatims(s, Selection(filters=(many,), themes=(2,))).items] \
+        == ["comment number 4"]
+    assert verbatims(s, Selection(filters=(many,), search='"number 10"')).total == 1
+    refusals = set()
+    for sel in [Selection(filters=(many,), search="zebra"),  # nothing matches
+                Selection(filters=(few,)), Selection(filters=(few,), search="number 1"),
+                Selection(filters=(few,), search="zebra"), Selection(filters=(few,), themes=(2,)),
+                Selection(filters=(few, many))]:  # nobody at all
+        with pytest.raises(DisclosureError) as e:
+            verbatims(s, sel)
+        refusals.add(str(e.value))
+    assert refusals == {REFUSAL}
 
 
-async def test_a_theme_in_the_app_is_refused(tmp_path):
+async def test_a_small_group_in_the_app_shows_the_reason_and_no_count(tmp_path):
     s = open_survey(_bundle(tmp_path))
     async with running(HeetuiApp(s)) as (app, pilot):
-        sel = Selection(filters=(parse_filter(s.codebook, "grp=many"),), themes=(2,))
+        sel = Selection(filters=(parse_filter(s.codebook, "grp=few"),))
         app.push_screen(VerbatimScreen(s, sel))
         await settle(app, pilot)
         text = str(app.screen.query_one("#vsummary", Static).render())
-        assert "Comments are hidden" in text and "1 respondent" in text
+        assert REFUSAL in text and "3 respondents" not in text
         assert "comment number" not in text
 
 
-# ---- complements -------------------------------------------------------------------------
-
-def test_the_complement_of_a_refused_group_is_refused(tmp_path):
-    s = open_survey(_bundle(tmp_path))
-    cb = s.codebook
-    ct = crosstab(s, TabRequest("q", "grp"))
-    yes = ct.rows[0]
-    few_cell = CellRef("q", yes.codes, yes.label, (Filter("grp", (1,)),))
-    many_cell = CellRef("q", yes.codes, yes.label, (Filter("grp", (2,)),))
-    total_cell = CellRef("q", yes.codes, yes.label)
-    with pytest.raises(DisclosureError):
-        verbatims(s, Selection(cell=few_cell))  # 2 people
-    with pytest.raises(DisclosureError, match="rest of its view"):
-        verbatims(s, Selection(cell=many_cell))  # Total minus it is those 2 people
-    assert verbatims(s, Selection(cell=total_cell)).people == 22
-    # a profile: the group of 3, the rest and everyone
-    group = (parse_filter(cb, "grp=few"),)
-    rest = CellRef("q", (), "", group=group, in_group=False)
-    with pytest.raises(DisclosureError, match="rest of its view"):
-        verbatims(s, Selection(cell=rest))
-    everyone = CellRef("q", (), "", group=group, in_group=None)
-    assert verbatims(s, Selection(cell=everyone)).people == 43
+@pytest.mark.parametrize("limit", ["5000", "21"])
+def test_a_search_beyond_the_bounds_is_refused_before_the_work(limit):
+    words = " ".join(f"w{i}" for i in range(int(limit)))
+    r = run("verbatims", "--search", words)
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "at most" in r.stderr
 
 
+# ---- theme tables withhold what comments would -------------------------------------------
+
+def _commenters(raw: pl.DataFrame, comments: pl.DataFrame, question: str) -> pl.DataFrame:
+    ids = comments.filter((pl.col("question") == question) & pl.col("respondent_id").is_not_null()
+                          & (pl.col("text").str.strip_chars() != ""))["respondent_id"]
+    return raw.filter(pl.col("respondent_id").is_in(ids.to_list()))
+
+
+def test_a_theme_table_withholds_columns_of_too_few_commenters(raw):
+    comments = pl.read_parquet(bundled_survey_path() / "verbatims.parquet")
+    who = _commenters(raw, comments, "improve").filter(pl.col("org_type") == 7)
+    expected = {f"region={i}": who.filter(pl.col(f"region_{i}") == 1).height
+                for i in range(1, 9)}
+    total = who.height
+    assert total >= 5 and any(0 < n < 5 for n in expected.values())
+    js = run("tab", "improve", "--by", "region", "--filter", "org_type=7", "--format", "json")
+    assert js.returncode == 0, js.stderr
+    data = json.loads(js.stdout)
+    cols = {c["key"]: c for c in data["columns"]}
+    assert cols["total"]["base"] == total and not cols["total"]["withheld"]
+    held = 0
+    for key, n in expected.items():
+        c = cols[key]
+        if c["withheld"]:
+            assert c["base"] is None
+            held += n
+        else:  # shown: the independent count, not small, complement not small
+            assert c["base"] == n and n >= 5 and not 0 < total - n < 5
+        assert c["withheld"] or not 0 < n < 5
+    assert held == 0 or held >= 5  # Total minus the shown columns gives none back
+    index = [i for i, c in enumerate(data["columns"]) if c["withheld"]]
+    assert index and all(r["cells"][i]["withheld"] and r["cells"][i]["count"] is None
+                         for r in data["rows"] for i in index)
+
+
+def test_every_output_of_a_small_theme_table_withholds_it(tmp_path):
+    """A filter leaving 2 commenters: base and cells withheld in text, csv, json, md, xlsx
+    and the book (today: base 2 and its percents)."""
+    args = ("improve", "--filter", "org_type=7", "--filter", "seniority=1")
+    text = run("tab", *args).stdout
+    base = next(line for line in text.splitlines() if line.startswith("Base (unweighted)"))
+    assert base.split()[-1] == "#" and "fewer than 5 commenters" in text
+    assert "%" not in text.split("Base (unweighted)")[1].split("Letters:")[0]
+    rows = list(csv.DictReader(io.StringIO(run("tab", *args, "--format", "csv").stdout)))
+    assert rows and all(r["base"] == "" and r["count"] == "" and r["percent"] == ""
+                        for r in rows)
+    md = run("tab", *args, "--format", "md").stdout
+    table = [line for line in md.splitlines() if line.startswith("| ") and "Total" not in line]
+    assert table and all(line.endswith("| # |") for line in table)
+    out = tmp_path / "t.xlsx"
+    assert run("tab", *args, "--format", "xlsx", "-o", str(out)).returncode == 0
+    cells = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row]
+    assert "#" in cells and not [v for v in cells if isinstance(v, (int, float))]
+    book = run("book", "--questions", "improve", "--filter", "org_type=7", "--filter",
+               "seniority=1", "--format", "md").stdout
+    assert "(base #)" in book and "fewer than 5 commenters" in book
+
+
+# ---- complements and overlaps --------------------------------------------------------------
 def test_profile_rest_of_a_one_person_group_is_refused(survey):
     """Respondent 8 is the only HEI · North West · Chair/CEO: Enter on the rest of that
     profile would show everyone but them, so it is refused like the group."""
