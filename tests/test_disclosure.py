@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 import polars as pl
@@ -16,11 +17,13 @@ from textual.widgets import Static
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import EngineError, Filter, parse_filter
 from heetui.engine.session import open_survey
+from heetui.engine.audit import Audit
 from heetui.engine.disclosure import refusal
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.xlsx import write_xlsx
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 from heetui.tui.app import HeetuiApp
+from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import make_bundle, single
 from test_cli_info import run
@@ -197,6 +200,113 @@ def test_profile_rest_of_a_one_person_group_is_refused(survey):
                                                      in_group=in_group)))
 
 
+def _two_spans(tmp_path):
+    """40 respondents, all answering q = yes and commenting; segment a: 1-20 / 21-40,
+    segment b: 19-38 / the rest, so a=1 and b=1 share only respondents 19 and 20."""
+    ids = range(1, 41)
+    verb = pl.DataFrame(
+        {"respondent_id": list(ids), "question": ["why"] * 40,
+         "text": [f"comment of respondent {i}" for i in ids], "themes": [[]] * 40,
+         "source": ["survey"] * 40, "attribution": [None] * 40},
+        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    return make_bundle(tmp_path / "spans", [
+        single("a", ["a1", "a2"], role="segment"), single("b", ["b1", "b2"], role="segment"),
+        single("q", ["yes", "no"]), {"id": "why", "type": "open", "text": "Why?"}],
+        {"a": [1 if i <= 20 else 2 for i in ids], "b": [1 if 19 <= i <= 38 else 2 for i in ids],
+         "q": [1] * 40}, verbatims=verb)
+
+
+def test_two_spans_of_one_row_cannot_share_a_few_peoples_comments(tmp_path):
+    """a1 (20 people) and b1 (20) are each allowed, but showing both lists shows the
+    comments of the 2 they share (a1 and b1) twice: the cell is refused with its table's
+    other columns, as the app's table hands them over."""
+    s = open_survey(_two_spans(tmp_path))
+    ct = crosstab(s, TabRequest("q", "a,b"))
+    view = tuple(c.filters for c in ct.columns if c.filters)
+    yes = ct.rows[0]
+    raw = pl.read_parquet(tmp_path / "spans" / "respondents.parquet")
+    assert raw.filter((pl.col("a") == 1) & (pl.col("b") == 1)).height == 2
+    for col in ct.columns[1:]:
+        cell = CellRef("q", yes.codes, yes.label, col.filters)
+        assert verbatims(s, Selection(cell=cell)).people == 20  # alone: allowed
+        with pytest.raises(DisclosureError, match="minimum group of 5"):
+            verbatims(s, Selection(cell=replace(cell, view=view)))
+    # a banner of one span only: its columns share nobody, and a1 is shown
+    one = crosstab(s, TabRequest("q", "a"))
+    cell = CellRef("q", yes.codes, yes.label, one.columns[1].filters,
+                   view=tuple(c.filters for c in one.columns if c.filters))
+    assert verbatims(s, Selection(cell=cell)).people == 20
+
+
+async def test_the_apps_cell_carries_its_tables_other_columns(tmp_path):
+    s = open_survey(_two_spans(tmp_path))
+    async with running(HeetuiApp(s)) as (app, pilot):
+        app.set_view(replace(app.view, question="q", banner="a,b"))
+        await settle(app, pilot)
+        t = app.query_one(CrosstabTable)
+        t.move_cursor(row=t.get_row_index("row:1"), column=t.get_column_index("a=1"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = str(app.screen.query_one("#vsummary", Static).render())
+        assert REFUSAL in text and "comment of respondent" not in text
+
+
+# ---- the session audit ---------------------------------------------------------------------
+
+def test_a_session_refuses_a_group_differing_from_an_earlier_one_by_a_few(tmp_path):
+    s = open_survey(_bundle(tmp_path))
+    many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
+    everyone = Selection()
+    assert verbatims(s, everyone).people == 43 and verbatims(s, many).people == 40
+    for first, then in [(many, everyone), (everyone, many)]:  # both directions
+        audit = Audit()
+        verbatims(s, first, earlier=audit.shown)
+        audit.record(first)
+        with pytest.raises(DisclosureError) as e:
+            verbatims(s, then, earlier=audit.shown)
+        assert str(e.value) == REFUSAL
+    # a search or theme does not change the group: the same group again is allowed
+    audit = Audit()
+    audit.record(many)
+    assert verbatims(s, replace(many, search="number"), earlier=audit.shown).people == 40
+    assert not audit.record(replace(many, search="number"))
+
+
+def test_the_cli_session_file_remembers_groups_and_no_comments(tmp_path):
+    folder = _bundle(tmp_path)
+    session = tmp_path / "session.json"
+    first = run("verbatims", "--data", str(folder), "--filter", "grp=many", "--session",
+                str(session))
+    assert first.returncode == 0, first.stderr
+    assert "comment number" not in session.read_text()
+    assert run("verbatims", "--data", str(folder)).returncode == 0  # no session: allowed
+    second = run("verbatims", "--data", str(folder), "--session", str(session))
+    assert (second.returncode, second.stdout) == (2, "")
+    assert second.stderr == f"heetui: error: {REFUSAL}\n"
+    # a file that is not a session is refused in one sentence and left as it was
+    other = tmp_path / "notes.txt"
+    other.write_text("my notes")
+    bad = run("verbatims", "--data", str(folder), "--session", str(other))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    assert other.read_text() == "my notes"
+
+
+async def test_the_app_remembers_groups_shown_while_it_runs(tmp_path):
+    s = open_survey(_bundle(tmp_path))
+    many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
+    async with running(HeetuiApp(s)) as (app, pilot):
+        app.push_screen(VerbatimScreen(s, many, app.comment_audit))
+        await settle(app, pilot)
+        assert "40 respondents" in str(app.screen.query_one("#vsummary", Static).render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("v")  # every comment: 43 people, 3 more than before
+        await settle(app, pilot)
+        text = str(app.screen.query_one("#vsummary", Static).render())
+        assert REFUSAL in text and "comment number" not in text
+
+
 # ---- ids and attributes ------------------------------------------------------------------
 
 def test_no_source_ids_by_default_and_attributes_only_when_shared(survey, raw):
@@ -245,6 +355,37 @@ def test_source_ids_on_request():
     assert r.returncode == 0, r.stderr
     assert all("respondent_id" in c for c in json.loads(r.stdout)["comments"]
                if c["source"] == "survey")
+
+
+def test_attributes_are_counted_within_the_selection(tmp_path):
+    """Region North is shared by 10 respondents of the survey, but by one of those who
+    answered yes: beside a comment in the q = yes selection, North would name them."""
+    ids = list(range(1, 41))
+    verb = pl.DataFrame(
+        {"respondent_id": ids, "question": ["why"] * 40,
+         "text": [f"comment {i}" for i in ids], "themes": [[]] * 40,
+         "source": ["survey"] * 40, "attribution": [None] * 40},
+        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    reg = [1 if i <= 10 else 2 for i in ids]
+    q = [1 if i == 1 or i > 10 else 2 for i in ids]
+    folder = make_bundle(tmp_path / "attrs", [
+        single("reg", ["North", "South"], role="segment"), single("q", ["yes", "no"]),
+        {"id": "why", "type": "open", "text": "Why?"}], {"reg": reg, "q": q},
+        verbatims=verb, key_attributes=["reg"])
+    s = open_survey(folder)
+    raw = pl.read_parquet(folder / "respondents.parquet")
+    assert raw.filter(pl.col("reg") == 1).height == 10  # shared in the survey
+    yes = Selection(filters=(parse_filter(s.codebook, "q=yes"),))
+    page = verbatims(s, yes, 0, 100, show_ids=True)
+    chosen = raw.filter(pl.col("q") == 1)
+    by_id = {v.respondent_id: v for v in page.items}
+    assert by_id[1].attributes == () and by_id[1].withheld
+    for rid, v in by_id.items():
+        for _, label in v.attributes:  # every attribute shown: 5+ of the selection share it
+            code = {"North": 1, "South": 2}[label]
+            assert chosen.filter(pl.col("reg") == code).height >= 5, rid
+    assert [label for _, label in by_id[11].attributes] == ["South"]
 
 
 # ---- no silent off switch ----------------------------------------------------------------
