@@ -145,7 +145,7 @@ async def test_a_withheld_choice_leaves_the_previous_comments_and_every_list(tmp
     s = open_survey(disclosure_bundle(tmp_path))
     many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
     async with running(HeetuiApp(s)) as (app, pilot):
-        app.push_screen(VerbatimScreen(s, many, app.comment_audit))
+        app.push_screen(VerbatimScreen(s, many))
         await settle(app, pilot)
         themes = app.screen.query_one("#vthemes", OptionList)
         assert themes.option_count == 3 and comment_list(app).option_count == 40
