@@ -14,11 +14,11 @@ import polars as pl
 import pytest
 from textual.widgets import Static
 
+from heetui.engine.audit import Audit
 from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.disclosure import refusal
 from heetui.engine.filters import EngineError, Filter, parse_filter
 from heetui.engine.session import open_survey
-from heetui.engine.audit import Audit
-from heetui.engine.disclosure import refusal
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.xlsx import write_xlsx
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
@@ -198,6 +198,28 @@ def test_profile_rest_of_a_one_person_group_is_refused(survey):
         with pytest.raises(DisclosureError):
             verbatims(survey, Selection(cell=CellRef("relationship", (), "", group=group,
                                                      in_group=in_group)))
+
+
+def test_the_complement_of_a_refused_group_is_refused(tmp_path):
+    s = open_survey(_bundle(tmp_path))
+    cb = s.codebook
+    ct = crosstab(s, TabRequest("q", "grp"))
+    yes = ct.rows[0]
+    few_cell = CellRef("q", yes.codes, yes.label, (Filter("grp", (1,)),))
+    many_cell = CellRef("q", yes.codes, yes.label, (Filter("grp", (2,)),))
+    total_cell = CellRef("q", yes.codes, yes.label)
+    with pytest.raises(DisclosureError):
+        verbatims(s, Selection(cell=few_cell))  # 2 people
+    with pytest.raises(DisclosureError, match="minimum group of 5"):
+        verbatims(s, Selection(cell=many_cell))  # Total minus it is those 2 people
+    assert verbatims(s, Selection(cell=total_cell)).people == 22
+    # a profile: the group of 3, the rest and everyone
+    group = (parse_filter(cb, "grp=few"),)
+    rest = CellRef("q", (), "", group=group, in_group=False)
+    with pytest.raises(DisclosureError, match="minimum group of 5"):
+        verbatims(s, Selection(cell=rest))
+    everyone = CellRef("q", (), "", group=group, in_group=None)
+    assert verbatims(s, Selection(cell=everyone)).people == 43
 
 
 def _two_spans(tmp_path):

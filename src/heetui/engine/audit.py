@@ -19,6 +19,7 @@ from heetui.engine.verbatims import CellRef, Selection, group_of
 from heetui.survey.codebook import Codebook
 
 FORMAT = "heetui comment session 1"
+MAX_GROUPS = 1000  # groups one session remembers: each costs a query on every check
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Audit:
             group = replace(group, cell=replace(group.cell, row_label="", view=()))
         if group in self.shown:
             return False
+        if len(self.shown) >= MAX_GROUPS:
+            raise EngineError(f"This session has shown {MAX_GROUPS:,} groups of comments, the "
+                              "most one session checks; start a new session.")
         self.shown.append(group)
         return True
 
@@ -52,6 +56,9 @@ class Audit:
             if data.get("survey") != cb.title:
                 raise EngineError("The session file records another survey "
                                   f"({str(data.get('survey'))[:80]!r}); start a new one.")
+            if len(data["shown"]) > MAX_GROUPS:
+                raise EngineError(f"The session file holds more than {MAX_GROUPS:,} groups, "
+                                  "the most one session checks; start a new one.")
             shown = [_read_selection(s, cb) for s in data["shown"]]
         except EngineError:
             raise

@@ -345,9 +345,17 @@ def _related(survey: Survey, group: Selection, earlier: Sequence[Selection]) -> 
     c = group.cell
     if c is not None and c.column:
         others += [replace(group, cell=replace(c, column=c.column + d)) for d in c.view
-                   if d and d != c.column]
+                   if d and d != c.column and not _disjoint(survey.codebook, c.column, d)]
     others += [group_of(e) for e in earlier]
     return [n for other in others for n in compare_groups(survey, group, other)]
+
+
+def _disjoint(cb: Codebook, a: tuple[Filter, ...], b: tuple[Filter, ...]) -> bool:
+    """Whether two banner columns can share nobody: both pick codes of one single-choice
+    variable (its span), and different ones."""
+    return any(f.variable == g.variable and cb.get(f.variable).type != "multi"
+               and not f.ranges and not g.ranges and not set(f.codes) & set(g.codes)
+               for f in a for g in b)
 
 
 def _disclose(survey: Survey, sel: Selection, threshold: int,
