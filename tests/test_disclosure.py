@@ -314,6 +314,15 @@ def test_the_cli_session_file_remembers_groups_and_no_comments(tmp_path):
     assert other.read_text() == "my notes"
 
 
+def test_a_session_of_another_survey_is_refused_and_kept(tmp_path):
+    session = tmp_path / "session.json"
+    assert run("verbatims", "--limit", "1", "--session", str(session)).returncode == 0
+    before = session.read_bytes()
+    r = run("verbatims", "--data", str(_bundle(tmp_path)), "--session", str(session))
+    assert (r.returncode, r.stdout) == (2, "") and "another survey" in r.stderr
+    assert r.stderr.count("\n") == 1 and session.read_bytes() == before
+
+
 async def test_the_app_remembers_groups_shown_while_it_runs(tmp_path):
     s = open_survey(_bundle(tmp_path))
     many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
