@@ -185,6 +185,20 @@ def test_every_output_of_a_small_theme_table_withholds_it(tmp_path):
     book = run("book", "--questions", "improve", "--filter", "org_type=7", "--filter",
                "seniority=1", "--format", "md").stdout
     assert "(base #)" in book and "fewer than 5 commenters" in book
+    html = run("book", "--questions", "improve", "--filter", "org_type=7", "--filter",
+               "seniority=1", "--format", "html").stdout
+    assert 'Base (unweighted)</th><td class="v">#</td>' in html
+
+
+async def test_the_apps_small_theme_table_is_withheld(survey):
+    cb = survey.codebook
+    filters = (parse_filter(cb, "org_type=7"), parse_filter(cb, "seniority=1"))
+    async with running(HeetuiApp(survey)) as (app, pilot):
+        app.set_view(replace(app.view, question="improve", filters=filters))
+        await settle(app, pilot)
+        t = app.query_one(CrosstabTable)
+        values = [str(v).strip() for i in range(t.row_count) for v in t.get_row_at(i)[1:]]
+        assert values and set(values) == {"#"}
 
 
 # ---- complements and overlaps --------------------------------------------------------------
