@@ -15,8 +15,8 @@ from heetui.output.tables import (
     LOW_MARK,
     UNTESTED_MARK,
     VS_MARKS,
+    base_count,
     base_mark,
-    base_text,
     marks,
     span_titles,
 )
@@ -40,7 +40,7 @@ class Label:
 
 def bar_label(c: Column) -> Label:
     return Label(c.heading or c.label, f" ({c.letter})" if c.letter else "",
-                 f" n={base_text(c) if c.withheld else f'{c.base:,}{base_mark(c)}'}")
+                 f" n={base_count(c)}{base_mark(c)}")
 
 
 @dataclass(frozen=True)

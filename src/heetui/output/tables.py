@@ -180,6 +180,11 @@ def base_text(c: Column, value: float | None = None) -> str:
     return f"{c.base}{base_mark(c)}" if value is None else fixed(value, 1)
 
 
+def base_count(c: Column) -> str:
+    """A column's base in running text ("base 1,234"), or the withheld mark."""
+    return WITHHELD_MARK if c.withheld else f"{c.base:,}"
+
+
 def counts_weighted(ct: Crosstab, show: Show, weighted_counts: bool = True) -> bool:
     """Whether the counts shown are weighted: next to weighted percents, unless asked."""
     return ct.weighted and weighted_counts and show != "percent"

@@ -29,7 +29,7 @@ from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
-from heetui.output.tables import base_text, short_legend
+from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
@@ -284,12 +284,12 @@ class HeetuiApp(ExportActions, LeanApp):
         if v.group:  # the filters give way to the group: its base, and the rest's
             bases = ""
             if ct is not None and ct.group and len(ct.columns) > 2:
-                bases = (f" (base {base_text(ct.columns[1])}) vs rest "
-                         f"(base {base_text(ct.columns[2])})")
+                bases = (f" (base {base_count(ct.columns[1])}) vs rest "
+                         f"(base {base_count(ct.columns[2])})")
             parts.append(f"Group: {describe_group(self.codebook, v.group)}{bases}")
         elif v.filters:
             flt = "; ".join(f.describe(self.codebook) for f in v.filters)
-            base = f" (base {base_text(self.crosstab.total)})" if self.crosstab and not loading \
+            base = f" (base {base_count(self.crosstab.total)})" if self.crosstab and not loading \
                 else ""
             parts.append(f"Filter: {flt}{base}")
         else:
