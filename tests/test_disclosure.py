@@ -1,6 +1,8 @@
-"""Disclosure control on every route: the count that decides is the people whose comments
-would be shown after every narrowing; complements are refused with their group; no source
-ids by default; attributes only as far as enough respondents share them; no off switch."""
+"""Disclosure control on every route: the group (filters and cell) decides before any
+narrowing, and a refusal reads like an empty answer; complements, overlaps within a table
+and differences within a session are refused with their group; theme tables withhold small
+columns; no source ids by default; attributes only as far as enough of the group share
+them; no off switch."""
 
 from __future__ import annotations
 
