@@ -328,6 +328,10 @@ def test_the_cli_session_file_remembers_groups_and_no_comments(tmp_path):
     bad = run("verbatims", "--data", str(folder), "--session", str(other))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     assert other.read_text() == "my notes"
+    same = run("verbatims", "--data", str(folder), "--filter", "grp=many", "--session",
+               str(session), "-o", str(session))
+    assert same.returncode == 2 and "same file" in same.stderr
+    assert "comment number" not in session.read_text()
 
 
 def test_a_session_of_another_survey_is_refused_and_kept(tmp_path):

@@ -172,6 +172,10 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
                     themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
     if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
+    if args.session and args.output and Path(args.session).resolve() == \
+            Path(args.output).resolve():
+        raise UserError("The session file and the output (-o) are the same file; give "
+                        "each its own name.")
     audit = _read_session(Path(args.session), cb) if args.session else None
     page = verbatims(survey, sel, args.offset, args.limit or MAX_ROWS, args.min_group,
                      show_ids=args.show_source_ids, earlier=audit.shown if audit else ())
