@@ -1,25 +1,31 @@
-"""Disclosure control on every route: the count that decides is the people whose comments
-would be shown after every narrowing; complements are refused with their group; no source
-ids by default; attributes only as far as enough respondents share them; no off switch."""
+"""Disclosure control on every route: the group (filters and cell) decides before any
+narrowing, and a refusal reads like an empty answer; complements, overlaps within a table
+and differences within a session are refused with their group; theme tables withhold small
+columns; no source ids by default; attributes only as far as enough of the group share
+them; no off switch."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 import polars as pl
 import pytest
 from textual.widgets import Static
 
+from heetui.engine.audit import Audit
 from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.disclosure import refusal
 from heetui.engine.filters import EngineError, Filter, parse_filter
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.xlsx import write_xlsx
-from heetui.survey.bundle import BundleError, load_bundle
+from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 from heetui.tui.app import HeetuiApp
+from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import make_bundle, single
 from test_cli_info import run
@@ -55,44 +61,160 @@ def _bundle(tmp_path, few: int = 3, many: int = 40, texts: dict[int, str] | None
     return folder
 
 
-# ---- the count after every narrowing -----------------------------------------------------
+# ---- a group is decided on before anything narrows it -------------------------------------
 
-def test_a_theme_narrowing_a_permitted_group_to_one_person_is_refused_on_the_cli():
-    r = run("verbatims", "--question", "improve", "--theme", THEME,
-            "--filter", "org_type=Other organisation")
-    assert r.returncode == 2
-    assert r.stdout == ""
-    assert "Comments are hidden" in r.stderr and "1 respondent," in r.stderr
-    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    # the same group without the theme is large enough
-    assert run("verbatims", "--question", "improve", "--filter",
-               "org_type=Other organisation").returncode == 0
+REFUSAL = refusal(5)
 
 
-def test_theme_and_search_narrowing_in_the_engine(tmp_path):
+def _small_group(raw: pl.DataFrame, comments: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The comments of Other organisation · Chair/CEO (polars, not the engine), and the
+    command-line filters naming that group."""
+    people = raw.filter((pl.col("org_type") == 7) & (pl.col("seniority") == 1))
+    theirs = comments.filter(pl.col("respondent_id").is_in(people["respondent_id"].to_list())
+                             & (pl.col("text").str.strip_chars() != ""))
+    return theirs, ["--filter", "org_type=Other organisation", "--filter", "seniority=1"]
+
+
+def test_probing_a_small_group_word_by_word_gets_one_answer(raw):
+    """Words from one person's comment and words nobody wrote, themes and questions tried
+    one at a time on a group of 2 commenters: every answer is the same sentence, which
+    names no count (today: "would show comments of 1 respondent" against "0 comments")."""
+    comments = pl.read_parquet(bundled_survey_path() / "verbatims.parquet")
+    theirs, group = _small_group(raw, comments)
+    assert 0 < theirs["respondent_id"].n_unique() < 5
+    words = theirs["text"][0].split()[:3] + ["zzyzx", "qwertyuiop"]
+    probes = [["--search", w] for w in words] + [["--theme", "1"], ["--theme", "9"],
+                                                  ["--question", "improve"], []]
+    answers = {(r.returncode, r.stdout, r.stderr)
+               for r in (run("verbatims", *group, *p) for p in probes)}
+    assert answers == {(2, "", f"heetui: error: {REFUSAL}\n")}
+    assert "respondent," not in REFUSAL and not set("012346789") & set(REFUSAL)
+
+
+def test_search_and_theme_within_a_permitted_group_and_the_same_refusal(tmp_path):
     s = open_survey(_bundle(tmp_path))
-    many = parse_filter(s.codebook, "grp=many")
+    cb = s.codebook
+    many, few = parse_filter(cb, "grp=many"), parse_filter(cb, "grp=few")
     assert verbatims(s, Selection(filters=(many,))).people == 40
-    with pytest.raises(DisclosureError, match="1 respondent"):
-        verbatims(s, Selection(filters=(many,), themes=(2,)))  # one person carries "Rare"
-    with pytest.raises(DisclosureError, match="1 respondent"):
-        verbatims(s, Selection(filters=(many,), search='"number 10"'))  # one text matches
-    # a search that matches nobody reveals nobody: an empty page, not a refusal
-    assert verbatims(s, Selection(filters=(many,), search="zebra")).total == 0
+    # within a group of 40 a search or theme may narrow to one person: the whole group
+    # could be read, so this shows nothing new
+    assert [v.text for v in verbatims(s, Selection(filters=(many,), themes=(2,))).items] \
+        == ["comment number 4"]
+    assert verbatims(s, Selection(filters=(many,), search='"number 10"')).total == 1
+    refusals = set()
+    for sel in [Selection(filters=(many,), search="zebra"),  # nothing matches
+                Selection(filters=(few,)), Selection(filters=(few,), search="number 1"),
+                Selection(filters=(few,), search="zebra"), Selection(filters=(few,), themes=(2,)),
+                Selection(filters=(few, many))]:  # nobody at all
+        with pytest.raises(DisclosureError) as e:
+            verbatims(s, sel)
+        refusals.add(str(e.value))
+    assert refusals == {REFUSAL}
 
 
-async def test_a_theme_in_the_app_is_refused(tmp_path):
+async def test_a_small_group_in_the_app_shows_the_reason_and_no_count(tmp_path):
     s = open_survey(_bundle(tmp_path))
     async with running(HeetuiApp(s)) as (app, pilot):
-        sel = Selection(filters=(parse_filter(s.codebook, "grp=many"),), themes=(2,))
+        sel = Selection(filters=(parse_filter(s.codebook, "grp=few"),))
         app.push_screen(VerbatimScreen(s, sel))
         await settle(app, pilot)
         text = str(app.screen.query_one("#vsummary", Static).render())
-        assert "Comments are hidden" in text and "1 respondent" in text
+        assert REFUSAL in text and "3 respondents" not in text
         assert "comment number" not in text
 
 
-# ---- complements -------------------------------------------------------------------------
+@pytest.mark.parametrize("limit", ["5000", "21"])
+def test_a_search_beyond_the_bounds_is_refused_before_the_work(limit):
+    words = " ".join(f"w{i}" for i in range(int(limit)))
+    r = run("verbatims", "--search", words)
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "at most" in r.stderr
+
+
+# ---- theme tables withhold what comments would -------------------------------------------
+
+def _commenters(raw: pl.DataFrame, comments: pl.DataFrame, question: str) -> pl.DataFrame:
+    ids = comments.filter((pl.col("question") == question) & pl.col("respondent_id").is_not_null()
+                          & (pl.col("text").str.strip_chars() != ""))["respondent_id"]
+    return raw.filter(pl.col("respondent_id").is_in(ids.to_list()))
+
+
+def test_a_theme_table_withholds_columns_of_too_few_commenters(raw):
+    comments = pl.read_parquet(bundled_survey_path() / "verbatims.parquet")
+    who = _commenters(raw, comments, "improve").filter(pl.col("org_type") == 7)
+    expected = {f"region={i}": who.filter(pl.col(f"region_{i}") == 1).height
+                for i in range(1, 9)}
+    total = who.height
+    assert total >= 5 and any(0 < n < 5 for n in expected.values())
+    js = run("tab", "improve", "--by", "region", "--filter", "org_type=7", "--format", "json")
+    assert js.returncode == 0, js.stderr
+    data = json.loads(js.stdout)
+    cols = {c["key"]: c for c in data["columns"]}
+    assert cols["total"]["base"] == total and not cols["total"]["withheld"]
+    held = 0
+    for key, n in expected.items():
+        c = cols[key]
+        if c["withheld"]:
+            assert c["base"] is None
+            held += n
+        else:  # shown: the independent count, not small, complement not small
+            assert c["base"] == n and n >= 5 and not 0 < total - n < 5
+        assert c["withheld"] or not 0 < n < 5
+    assert held == 0 or held >= 5  # Total minus the shown columns gives none back
+    index = [i for i, c in enumerate(data["columns"]) if c["withheld"]]
+    assert index and all(r["cells"][i]["withheld"] and r["cells"][i]["count"] is None
+                         for r in data["rows"] for i in index)
+
+
+def test_every_output_of_a_small_theme_table_withholds_it(tmp_path):
+    """A filter leaving 2 commenters: base and cells withheld in text, csv, json, md, xlsx
+    and the book (today: base 2 and its percents)."""
+    args = ("improve", "--filter", "org_type=7", "--filter", "seniority=1")
+    text = run("tab", *args).stdout
+    base = next(line for line in text.splitlines() if line.startswith("Base (unweighted)"))
+    assert base.split()[-1] == "#" and "fewer than 5 commenters" in text
+    assert "%" not in text.split("Base (unweighted)")[1].split("Letters:")[0]
+    rows = list(csv.DictReader(io.StringIO(run("tab", *args, "--format", "csv").stdout)))
+    assert rows and all(r["base"] == "" and r["count"] == "" and r["percent"] == ""
+                        for r in rows)
+    md = run("tab", *args, "--format", "md").stdout
+    table = [line for line in md.splitlines() if line.startswith("| ") and "Total" not in line]
+    assert table and all(line.endswith("| # |") for line in table)
+    out = tmp_path / "t.xlsx"
+    assert run("tab", *args, "--format", "xlsx", "-o", str(out)).returncode == 0
+    cells = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row]
+    assert "#" in cells and not [v for v in cells if isinstance(v, (int, float))]
+    book = run("book", "--questions", "improve", "--filter", "org_type=7", "--filter",
+               "seniority=1", "--format", "md").stdout
+    assert "(base #)" in book and "fewer than 5 commenters" in book
+    html = run("book", "--questions", "improve", "--filter", "org_type=7", "--filter",
+               "seniority=1", "--format", "html").stdout
+    assert 'Base (unweighted)</th><td class="v">#</td>' in html
+
+
+async def test_the_apps_small_theme_table_is_withheld(survey):
+    cb = survey.codebook
+    filters = (parse_filter(cb, "org_type=7"), parse_filter(cb, "seniority=1"))
+    async with running(HeetuiApp(survey)) as (app, pilot):
+        app.set_view(replace(app.view, question="improve", filters=filters))
+        await settle(app, pilot)
+        t = app.query_one(CrosstabTable)
+        values = [str(v).strip() for i in range(t.row_count) for v in t.get_row_at(i)[1:]]
+        assert values and set(values) == {"#"}
+
+
+# ---- complements and overlaps --------------------------------------------------------------
+def test_profile_rest_of_a_one_person_group_is_refused(survey):
+    """Respondent 8 is the only HEI · North West · Chair/CEO: Enter on the rest of that
+    profile would show everyone but them, so it is refused like the group."""
+    cb = survey.codebook
+    group = (parse_filter(cb, "org_type=HEI"), parse_filter(cb, "region=North West"),
+             parse_filter(cb, "seniority=Chair/CEO/Executive Director"))
+    for in_group in (True, False):
+        with pytest.raises(DisclosureError):
+            verbatims(survey, Selection(cell=CellRef("relationship", (), "", group=group,
+                                                     in_group=in_group)))
+
 
 def test_the_complement_of_a_refused_group_is_refused(tmp_path):
     s = open_survey(_bundle(tmp_path))
@@ -104,28 +226,136 @@ def test_the_complement_of_a_refused_group_is_refused(tmp_path):
     total_cell = CellRef("q", yes.codes, yes.label)
     with pytest.raises(DisclosureError):
         verbatims(s, Selection(cell=few_cell))  # 2 people
-    with pytest.raises(DisclosureError, match="rest of its view"):
+    with pytest.raises(DisclosureError, match="minimum group of 5"):
         verbatims(s, Selection(cell=many_cell))  # Total minus it is those 2 people
     assert verbatims(s, Selection(cell=total_cell)).people == 22
     # a profile: the group of 3, the rest and everyone
     group = (parse_filter(cb, "grp=few"),)
     rest = CellRef("q", (), "", group=group, in_group=False)
-    with pytest.raises(DisclosureError, match="rest of its view"):
+    with pytest.raises(DisclosureError, match="minimum group of 5"):
         verbatims(s, Selection(cell=rest))
     everyone = CellRef("q", (), "", group=group, in_group=None)
     assert verbatims(s, Selection(cell=everyone)).people == 43
 
 
-def test_profile_rest_of_a_one_person_group_is_refused(survey):
-    """Respondent 8 is the only HEI · North West · Chair/CEO: Enter on the rest of that
-    profile would show everyone but them, so it is refused like the group."""
-    cb = survey.codebook
-    group = (parse_filter(cb, "org_type=HEI"), parse_filter(cb, "region=North West"),
-             parse_filter(cb, "seniority=Chair/CEO/Executive Director"))
-    for in_group in (True, False):
-        with pytest.raises(DisclosureError):
-            verbatims(survey, Selection(cell=CellRef("relationship", (), "", group=group,
-                                                     in_group=in_group)))
+def _two_spans(tmp_path):
+    """40 respondents, all answering q = yes and commenting; segment a: 1-20 / 21-40,
+    segment b: 19-38 / the rest, so a=1 and b=1 share only respondents 19 and 20."""
+    ids = range(1, 41)
+    verb = pl.DataFrame(
+        {"respondent_id": list(ids), "question": ["why"] * 40,
+         "text": [f"comment of respondent {i}" for i in ids], "themes": [[]] * 40,
+         "source": ["survey"] * 40, "attribution": [None] * 40},
+        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    return make_bundle(tmp_path / "spans", [
+        single("a", ["a1", "a2"], role="segment"), single("b", ["b1", "b2"], role="segment"),
+        single("q", ["yes", "no"]), {"id": "why", "type": "open", "text": "Why?"}],
+        {"a": [1 if i <= 20 else 2 for i in ids], "b": [1 if 19 <= i <= 38 else 2 for i in ids],
+         "q": [1] * 40}, verbatims=verb)
+
+
+def test_two_spans_of_one_row_cannot_share_a_few_peoples_comments(tmp_path):
+    """a1 (20 people) and b1 (20) are each allowed, but showing both lists shows the
+    comments of the 2 they share (a1 and b1) twice: the cell is refused with its table's
+    other columns, as the app's table hands them over."""
+    s = open_survey(_two_spans(tmp_path))
+    ct = crosstab(s, TabRequest("q", "a,b"))
+    view = tuple(c.filters for c in ct.columns if c.filters)
+    yes = ct.rows[0]
+    raw = pl.read_parquet(tmp_path / "spans" / "respondents.parquet")
+    assert raw.filter((pl.col("a") == 1) & (pl.col("b") == 1)).height == 2
+    for col in ct.columns[1:]:
+        cell = CellRef("q", yes.codes, yes.label, col.filters)
+        assert verbatims(s, Selection(cell=cell)).people == 20  # alone: allowed
+        with pytest.raises(DisclosureError, match="minimum group of 5"):
+            verbatims(s, Selection(cell=replace(cell, view=view)))
+    # a banner of one span only: its columns share nobody, and a1 is shown
+    one = crosstab(s, TabRequest("q", "a"))
+    cell = CellRef("q", yes.codes, yes.label, one.columns[1].filters,
+                   view=tuple(c.filters for c in one.columns if c.filters))
+    assert verbatims(s, Selection(cell=cell)).people == 20
+
+
+async def test_the_apps_cell_carries_its_tables_other_columns(tmp_path):
+    s = open_survey(_two_spans(tmp_path))
+    async with running(HeetuiApp(s)) as (app, pilot):
+        app.set_view(replace(app.view, question="q", banner="a,b"))
+        await settle(app, pilot)
+        t = app.query_one(CrosstabTable)
+        t.move_cursor(row=t.get_row_index("row:1"), column=t.get_column_index("a=1"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = str(app.screen.query_one("#vsummary", Static).render())
+        assert REFUSAL in text and "comment of respondent" not in text
+
+
+# ---- the session audit ---------------------------------------------------------------------
+
+def test_a_session_refuses_a_group_differing_from_an_earlier_one_by_a_few(tmp_path):
+    s = open_survey(_bundle(tmp_path))
+    many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
+    everyone = Selection()
+    assert verbatims(s, everyone).people == 43 and verbatims(s, many).people == 40
+    for first, then in [(many, everyone), (everyone, many)]:  # both directions
+        audit = Audit()
+        verbatims(s, first, earlier=audit.shown)
+        audit.record(first)
+        with pytest.raises(DisclosureError) as e:
+            verbatims(s, then, earlier=audit.shown)
+        assert str(e.value) == REFUSAL
+    # a search or theme does not change the group: the same group again is allowed
+    audit = Audit()
+    audit.record(many)
+    assert verbatims(s, replace(many, search="number"), earlier=audit.shown).people == 40
+    assert not audit.record(replace(many, search="number"))
+
+
+def test_the_cli_session_file_remembers_groups_and_no_comments(tmp_path):
+    folder = _bundle(tmp_path)
+    session = tmp_path / "session.json"
+    first = run("verbatims", "--data", str(folder), "--filter", "grp=many", "--session",
+                str(session))
+    assert first.returncode == 0, first.stderr
+    assert "comment number" not in session.read_text()
+    assert run("verbatims", "--data", str(folder)).returncode == 0  # no session: allowed
+    second = run("verbatims", "--data", str(folder), "--session", str(session))
+    assert (second.returncode, second.stdout) == (2, "")
+    assert second.stderr == f"heetui: error: {REFUSAL}\n"
+    # a file that is not a session is refused in one sentence and left as it was
+    other = tmp_path / "notes.txt"
+    other.write_text("my notes")
+    bad = run("verbatims", "--data", str(folder), "--session", str(other))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    assert other.read_text() == "my notes"
+    same = run("verbatims", "--data", str(folder), "--filter", "grp=many", "--session",
+               str(session), "-o", str(session))
+    assert same.returncode == 2 and "same file" in same.stderr
+    assert "comment number" not in session.read_text()
+
+
+def test_a_session_of_another_survey_is_refused_and_kept(tmp_path):
+    session = tmp_path / "session.json"
+    assert run("verbatims", "--limit", "1", "--session", str(session)).returncode == 0
+    before = session.read_bytes()
+    r = run("verbatims", "--data", str(_bundle(tmp_path)), "--session", str(session))
+    assert (r.returncode, r.stdout) == (2, "") and "another survey" in r.stderr
+    assert r.stderr.count("\n") == 1 and session.read_bytes() == before
+
+
+async def test_the_app_remembers_groups_shown_while_it_runs(tmp_path):
+    s = open_survey(_bundle(tmp_path))
+    many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
+    async with running(HeetuiApp(s)) as (app, pilot):
+        app.push_screen(VerbatimScreen(s, many, app.comment_audit))
+        await settle(app, pilot)
+        assert "40 respondents" in str(app.screen.query_one("#vsummary", Static).render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("v")  # every comment: 43 people, 3 more than before
+        await settle(app, pilot)
+        text = str(app.screen.query_one("#vsummary", Static).render())
+        assert REFUSAL in text and "comment number" not in text
 
 
 # ---- ids and attributes ------------------------------------------------------------------
@@ -176,6 +406,37 @@ def test_source_ids_on_request():
     assert r.returncode == 0, r.stderr
     assert all("respondent_id" in c for c in json.loads(r.stdout)["comments"]
                if c["source"] == "survey")
+
+
+def test_attributes_are_counted_within_the_selection(tmp_path):
+    """Region North is shared by 10 respondents of the survey, but by one of those who
+    answered yes: beside a comment in the q = yes selection, North would name them."""
+    ids = list(range(1, 41))
+    verb = pl.DataFrame(
+        {"respondent_id": ids, "question": ["why"] * 40,
+         "text": [f"comment {i}" for i in ids], "themes": [[]] * 40,
+         "source": ["survey"] * 40, "attribution": [None] * 40},
+        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    reg = [1 if i <= 10 else 2 for i in ids]
+    q = [1 if i == 1 or i > 10 else 2 for i in ids]
+    folder = make_bundle(tmp_path / "attrs", [
+        single("reg", ["North", "South"], role="segment"), single("q", ["yes", "no"]),
+        {"id": "why", "type": "open", "text": "Why?"}], {"reg": reg, "q": q},
+        verbatims=verb, key_attributes=["reg"])
+    s = open_survey(folder)
+    raw = pl.read_parquet(folder / "respondents.parquet")
+    assert raw.filter(pl.col("reg") == 1).height == 10  # shared in the survey
+    yes = Selection(filters=(parse_filter(s.codebook, "q=yes"),))
+    page = verbatims(s, yes, 0, 100, show_ids=True)
+    chosen = raw.filter(pl.col("q") == 1)
+    by_id = {v.respondent_id: v for v in page.items}
+    assert by_id[1].attributes == () and by_id[1].withheld
+    for rid, v in by_id.items():
+        for _, label in v.attributes:  # every attribute shown: 5+ of the selection share it
+            code = {"North": 1, "South": 2}[label]
+            assert chosen.filter(pl.col("reg") == code).height >= 5, rid
+    assert [label for _, label in by_id[11].attributes] == ["South"]
 
 
 # ---- no silent off switch ----------------------------------------------------------------

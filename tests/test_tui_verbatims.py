@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
-from heetui.engine.filters import Filter
+from heetui.engine.disclosure import refusal
+from heetui.engine.filters import Filter, parse_filter
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, Selection, describe
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
-from heetui.tui.verbatim_screen import VerbatimScreen, narrowings_line
+from heetui.tui.textual_internals import notifications
+from heetui.tui.verbatim_screen import ALL, VerbatimScreen, narrowings_line
+from test_disclosure import _bundle as disclosure_bundle
 from test_tui import burst, running, settle, table
 from test_verbatims import HOSTILE, _small_bundle
 
@@ -129,8 +132,40 @@ async def test_small_group_is_refused_in_the_app(tmp_path):
     async with running(HeetuiApp(open_survey(_small_bundle(tmp_path)))) as (app, pilot):
         await open_cell(app, pilot, "row:1", "total")  # the group of 4
         assert isinstance(app.screen, VerbatimScreen)
-        assert "Comments are hidden" in summary(app) and "4 respondents" in summary(app)
-        assert comment_list(app).option_count == 0
+        assert refusal(5) in summary(app) and "4 respondents" not in summary(app)
+        assert [comment_list(app).get_option_at_index(i).prompt.plain
+                for i in range(comment_list(app).option_count)] == [refusal(5)]
+
+
+async def test_a_withheld_choice_leaves_the_previous_comments_and_every_list(tmp_path):
+    """From a group's comments: a theme carried by one person shows that comment (the
+    group of 40 may be read; today it was refused and the theme list emptied, so only Esc
+    got out), and a search matching nothing is answered by a notification while the
+    comments, the themes and the header stay as they were."""
+    s = open_survey(disclosure_bundle(tmp_path))
+    many = Selection(filters=(parse_filter(s.codebook, "grp=many"),))
+    async with running(HeetuiApp(s)) as (app, pilot):
+        app.push_screen(VerbatimScreen(s, many))
+        await settle(app, pilot)
+        themes = app.screen.query_one("#vthemes", OptionList)
+        assert themes.option_count == 3 and comment_list(app).option_count == 40
+        themes.focus()
+        themes.highlighted = themes.get_option_index("t2")  # Rare: one person
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "1 comment" in summary(app) and comment_list(app).option_count == 1
+        before = summary(app)
+        await pilot.press("slash", *"zebra", "enter")
+        await settle(app, pilot)
+        assert any(n.message == refusal(5) for n in notifications(app))
+        assert summary(app) == before and comment_list(app).option_count == 1
+        assert themes.option_count == 3
+        assert app.screen.query_one("#vsearch", Input).value == ""
+        themes.focus()
+        themes.highlighted = themes.get_option_index(ALL)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert comment_list(app).option_count == 40 and "40 comments" in summary(app)
 
 
 async def test_hostile_text_is_shown_literally(tmp_path):

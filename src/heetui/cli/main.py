@@ -13,6 +13,7 @@ from heetui.cli.parser import BOOK_FORMATS, USER_ERROR, build_parser
 from heetui.survey.text import counted
 
 if TYPE_CHECKING:
+    from heetui.engine.audit import Audit
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.session import Survey
     from heetui.survey.codebook import Codebook
@@ -171,9 +172,36 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
                     themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
     if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
+    if args.session and args.output and Path(args.session).resolve() == \
+            Path(args.output).resolve():
+        raise UserError("The session file and the output (-o) are the same file; give "
+                        "each its own name.")
+    audit = _read_session(Path(args.session), cb) if args.session else None
     page = verbatims(survey, sel, args.offset, args.limit or MAX_ROWS, args.min_group,
-                     show_ids=args.show_source_ids)
+                     show_ids=args.show_source_ids, earlier=audit.shown if audit else ())
+    if audit is not None and audit.record(sel):  # recorded before the comments are written
+        write_atomic(Path(args.session), audit.dumps(cb).encode("utf-8"))
     write_output(render(page, args.format), args.output)
+
+
+MAX_SESSION_BYTES = 10_000_000
+
+
+def _read_session(path: Path, cb: Codebook) -> Audit:
+    """The comment session kept in ``path`` (a new one when there is no such file)."""
+    from heetui.engine.audit import Audit
+
+    if not path.exists():
+        return Audit()
+    try:
+        if path.stat().st_size > MAX_SESSION_BYTES:
+            raise UserError(f"The session file {path} is larger than any session heetui "
+                            "writes; give a new file name.")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise UserError(f"The session file {path} cannot be read as a heetui comment "
+                        "session; give a new file name.") from None
+    return Audit.loads(text, cb)
 
 
 def cmd_book(args: argparse.Namespace) -> None:

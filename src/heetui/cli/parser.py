@@ -179,6 +179,9 @@ def _verbatims_command(sub: Commands) -> None:
     verb.add_argument("--show-source-ids", action="store_true",
                       help="for the data owner: print respondent and comment ids, which "
                       "link each comment to its raw record (default: numbered 1, 2, ...)")
+    verb.add_argument("--session", metavar="FILE",
+                      help="remember the groups shown in FILE (created if missing) and refuse "
+                      "a group whose difference from an earlier one is below the minimum")
     verb.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
     verb.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
     verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")

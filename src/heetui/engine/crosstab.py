@@ -26,6 +26,7 @@ from heetui.engine.banner import (
     unsigned,
 )
 from heetui.engine.choices import COMPARES, CORRECTIONS, Correction
+from heetui.engine.disclosure import withhold_themes
 from heetui.engine.filters import (
     Clause,
     EngineError,
@@ -343,13 +344,16 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))
-    return [Crosstab(
+    made = [Crosstab(
         question=q, banner=b, weighted=req.weighted, filters=req.filters,
         filter_text=filter_text,
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
         group=req.group, compare=compare) for (q, coded, _), t in zip(parts, done, strict=True)]
+    # a theme table counts commenters: its small groups are withheld as comments are
+    return [withhold_themes(ct, cb.settings.min_group) if coded else ct
+            for ct, (_, coded, _) in zip(made, parts, strict=True)]
 
 
 def base_text(cb: Codebook, q: Variable, items: bool = False) -> str:

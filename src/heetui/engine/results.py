@@ -47,6 +47,7 @@ class Column:
     filters: tuple[Filter, ...] = ()  # who the column holds (drill-down); () for Total
     heading: str = ""  # the label under its span's title; a nested column: the inner option
     group: str | None = None  # a nested column's outer option, titled over its columns
+    withheld: bool = False  # too few respondents to show (engine.disclosure): numbers are 0
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Cell:
     se: float | None = None  # standard error of value
     sig: tuple[str, ...] = ()  # letters of the columns this cell is significantly above
     vs: str | None = None  # against Total or the rest: "higher", "lower" or None
+    withheld: bool = False  # too few respondents to show (engine.disclosure): numbers are 0
 
 
 @dataclass(frozen=True)

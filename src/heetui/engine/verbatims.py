@@ -2,22 +2,24 @@
 
 Comments are read with LIMIT/OFFSET so any page costs the same.
 
-Disclosure control lives here and only here (``_disclose``): the count that decides is the
-number of distinct people whose comments the selection would show after every narrowing
-(filters, cell, question, theme, search); a selection of 1 to min_group − 1 people shows
-nothing (``DisclosureError``), and so does one whose complement within its view (the rest
-of its table row, or the rest of a profile's group) is that small, since showing both the
-view and the selection would single those people out. Source ids are not shown unless the
-data owner asks for them, and a comment's key attributes are shown only as far as at least
-min_group respondents of the survey share that combination.
+Disclosure (engine.disclosure holds the rule, ``_disclose`` measures what it needs): the
+group is the people whose comments the filters and the cell hold, before any question,
+theme or search narrows it; it is shown only when ``may_show`` allows it beside its
+complement in its view (the rest of its table row, or of a profile's group), its overlap
+with every other column of its table, and every group shown earlier in the session. A
+refused group and an empty answer raise the same ``DisclosureError``. Source ids are not
+shown unless the data owner asks for them, and a comment's key attributes are shown only
+as far as at least min_group people of the group share that combination.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from heetui.engine.disclosure import DisclosureError, may_show, refusal
 from heetui.engine.filters import (
     Clause,
     Condition,
@@ -37,10 +39,10 @@ from heetui.engine.session import Survey
 from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Variable
 
 PAGE = 50
+MAX_SEARCH_CHARS = 500  # a search's length, checked before any work
+MAX_SEARCH_TERMS = 20  # its words and "quoted phrases"
 
-
-class DisclosureError(EngineError):
-    """The selected group is too small for its comments to be shown."""
+__all__ = ["DisclosureError"]  # raised here, defined with the rule (engine.disclosure)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class CellRef:
     column: tuple[Filter, ...] = ()  # who the banner column holds; () = the Total column
     group: tuple[Filter, ...] = ()  # a group-vs-rest banner (from a profile)
     in_group: bool | None = None  # True: the group, False: the rest, None: everyone
+    view: tuple[tuple[Filter, ...], ...] = ()  # the other banner columns of its table
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,17 @@ class VerbatimPage:
 
 
 def search_terms(text: str) -> list[str]:
-    """Words and "quoted phrases" of a search; every one must appear (case-insensitive)."""
+    """Words and "quoted phrases" of a search; every one must appear (case-insensitive).
+    A search longer than the bounds is refused before it is parsed or run."""
+    if len(text) > MAX_SEARCH_CHARS:
+        raise EngineError(f"A search may be at most {MAX_SEARCH_CHARS} characters long "
+                          f"(this one has {len(text):,}); search for fewer words.")
     terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', text)]
-    return [t for t in (t.strip() for t in terms) if t]
+    out = [t for t in (t.strip() for t in terms) if t]
+    if len(out) > MAX_SEARCH_TERMS:
+        raise EngineError(f"A search may hold at most {MAX_SEARCH_TERMS} words or phrases "
+                          f"(this one has {len(out):,}); search for fewer.")
+    return out
 
 
 def _like(term: str) -> str:
@@ -296,27 +307,66 @@ def min_group(cb: Codebook, asked: int | None = None) -> int:
     return threshold
 
 
-def _people(n: int) -> str:
-    return f"{n:,} respondent{'' if n == 1 else 's'}"
+def group_of(sel: Selection) -> Selection:
+    """The group a selection reads: its filters and cell, before any question, theme or
+    search narrows it (what the disclosure rule decides on, and what a session records)."""
+    return replace(sel, question=None, themes=(), search="")
 
 
-def _disclose(q: _Query, sel: Selection, threshold: int, desc: str) -> int:
-    """The one disclosure decision: the people the selection shows, or DisclosureError."""
-    shown = q.people()
-    if 0 < shown < threshold:
-        raise DisclosureError(
-            f"Comments are hidden for this selection: {desc} would show comments of "
-            f"{_people(shown)}, fewer than the minimum group of {threshold} that protects "
-            "respondents' confidentiality.")
-    whole = _view_whole(sel)
+def _members(cb: Codebook, group: Selection) -> Query:
+    """The distinct people whose comments a group holds: respondents by id, interview
+    excerpts (no id) one per attribution, as ``_Query.counts`` counts them."""
+    clauses = _group_clauses(cb, group, _respondents(cb, group))
+    return joined("SELECT DISTINCT coalesce(CAST(respondent_id AS VARCHAR), 'interview: ' "
+                  "|| attribution) AS who FROM verbatims WHERE ", where(clauses),
+                  " AND coalesce(CAST(respondent_id AS VARCHAR), attribution) IS NOT NULL")
+
+
+def compare_groups(survey: Survey, a: Selection, b: Selection) -> tuple[int, int, int]:
+    """People in group ``a`` but not ``b``, in ``b`` but not ``a``, and in both."""
+    cb = survey.codebook
+    ma, mb = _members(cb, group_of(a)), _members(cb, group_of(b))
+    q = joined("WITH a AS (", ma, "), b AS (", mb, ") SELECT "
+               "(SELECT COUNT(*) FROM (SELECT who FROM a EXCEPT SELECT who FROM b)), "
+               "(SELECT COUNT(*) FROM (SELECT who FROM b EXCEPT SELECT who FROM a)), "
+               "(SELECT COUNT(*) FROM (SELECT who FROM a INTERSECT SELECT who FROM b))")
+    only_a, only_b, both = survey.query(q)[0]
+    return int(only_a), int(only_b), int(both)
+
+
+def _related(survey: Survey, group: Selection, earlier: Sequence[Selection]) -> list[int]:
+    """The groups that showing ``group`` would single out by comparison: the rest of its
+    view, its overlap with (and difference from) every other column of its table, and its
+    differences from and overlap with every group shown earlier in the session."""
+    others: list[Selection] = []
+    whole = _view_whole(group)
     if whole is not None:
-        rest = _Query(q.survey, whole).people() - shown
-        if 0 < rest < threshold:
-            raise DisclosureError(
-                f"Comments are hidden for this selection: the rest of its view would be "
-                f"{_people(rest)}, fewer than the minimum group of {threshold}, and this "
-                "selection and its view together would single them out.")
-    return shown
+        others.append(whole)
+    c = group.cell
+    if c is not None and c.column:
+        others += [replace(group, cell=replace(c, column=c.column + d)) for d in c.view
+                   if d and d != c.column and not _disjoint(survey.codebook, c.column, d)]
+    others += [group_of(e) for e in earlier]
+    return [n for other in others for n in compare_groups(survey, group, other)]
+
+
+def _disjoint(cb: Codebook, a: tuple[Filter, ...], b: tuple[Filter, ...]) -> bool:
+    """Whether two banner columns can share nobody: both pick codes of one single-choice
+    variable (its span), and different ones."""
+    return any(f.variable == g.variable and cb.get(f.variable).type != "multi"
+               and not f.ranges and not g.ranges and not set(f.codes) & set(g.codes)
+               for f in a for g in b)
+
+
+def _disclose(survey: Survey, sel: Selection, threshold: int,
+              earlier: Sequence[Selection]) -> None:
+    """The one disclosure decision (``may_show``) on the selection's group, measured before
+    any narrowing; a refusal names no count."""
+    group = group_of(sel)
+    people = _Query(survey, group).people()
+    if not may_show(people, _related(survey, group, earlier) if people >= threshold else (),
+                    threshold):
+        raise DisclosureError(refusal(threshold))
 
 
 def _view_whole(sel: Selection) -> Selection | None:
@@ -329,33 +379,37 @@ def _view_whole(sel: Selection) -> Selection | None:
 
 
 def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE,
-              min_group_size: int | None = None, show_ids: bool = False) -> VerbatimPage:
+              min_group_size: int | None = None, show_ids: bool = False,
+              earlier: Sequence[Selection] = ()) -> VerbatimPage:
     """One page of the comments behind a selection, with its theme counts. ``show_ids``
     (for the data owner) keeps respondent and comment ids; otherwise comments are numbered
-    within the selection."""
+    within the selection. ``earlier``: the groups shown before in this session (see
+    engine.audit). A group the rule refuses, and a selection without comments, raise the
+    same DisclosureError."""
     cb = survey.codebook
     threshold = min_group(cb, min_group_size)
     if offset < 0 or limit < 1:
         raise EngineError("The page must start at 0 or later and hold at least one comment.")
     q = _Query(survey, sel)
-    desc = describe(cb, sel)
-    shown = _disclose(q, sel, threshold, desc)
-    size = q.group_size()
+    _disclose(survey, sel, threshold, earlier)
+    total, themes, shown = q.counts()
+    if total == 0:
+        raise DisclosureError(refusal(threshold))  # the same answer as a refused group
     rows = q.page(offset, limit)
-    attrs = _attributes(survey, [r[1] for r in rows if r[1] is not None], threshold)
+    attrs = _attributes(survey, [r[1] for r in rows if r[1] is not None], threshold,
+                        group_of(sel))
     items = []
-    for i, (cid, rid, qid, text, themes, source, attribution) in enumerate(rows):
+    for i, (cid, rid, qid, text, themes_of, source, attribution) in enumerate(rows):
         shown_attrs, withheld = attrs.get(int(rid), ((), False)) if rid is not None \
             else ((), False)
         items.append(Verbatim(
             int(cid) if show_ids else offset + i + 1,
             int(rid) if rid is not None and show_ids else None, qid, text or "",
-            tuple(cb.theme_label(t) for t in (themes or [])),
-            tuple(int(t) for t in (themes or [])), source, attribution,
+            tuple(cb.theme_label(t) for t in (themes_of or [])),
+            tuple(int(t) for t in (themes_of or [])), source, attribution,
             attributes=shown_attrs, number=offset + i + 1, withheld=withheld))
-    total, themes, _ = q.counts()  # computed once, for the disclosure decision
-    return VerbatimPage(desc, size, total, offset, tuple(items), tuple(themes),
-                        tuple(search_terms(sel.search)), shown, threshold)
+    return VerbatimPage(describe(cb, sel), q.group_size(), total, offset, tuple(items),
+                        tuple(themes), tuple(search_terms(sel.search)), shown, threshold)
 
 
 def key_attributes(cb: Codebook) -> list[Variable]:
@@ -363,11 +417,12 @@ def key_attributes(cb: Codebook) -> list[Variable]:
     return [cb.get(n) for n in names if n in cb]
 
 
-def _attributes(survey: Survey, ids: list[int], threshold: int
+def _attributes(survey: Survey, ids: list[int], threshold: int, group: Selection
                 ) -> dict[int, tuple[tuple[tuple[str, str], ...], bool]]:
     """Per respondent id: the key attributes that may be shown beside their comments (the
-    longest leading run of them that at least ``threshold`` respondents of the survey
-    share), and whether any were withheld."""
+    longest leading run of them that at least ``threshold`` people of the selection's
+    group share: counted where they are shown, so the selection's own filter cannot
+    narrow a shared combination to one person), and whether any were withheld."""
     cb = survey.codebook
     variables = [v for v in key_attributes(cb) if v.type != "open"]
     if not ids or not variables:
@@ -379,7 +434,7 @@ def _attributes(survey: Survey, ids: list[int], threshold: int
         f"SELECT {idc}, {', '.join(ident(c) for c in cols)} FROM respondents "
         f"WHERE {idc} BETWEEN ? AND ? AND {idc} IN ({', '.join('?' for _ in ids)})",
         [min(ids), max(ids), *ids]))
-    shared = _combination_counts(survey, variables, cols)
+    shared = _combination_counts(survey, variables, cols, group)
     out: dict[int, tuple[tuple[tuple[str, str], ...], bool]] = {}
     for r in rows:
         values = r[1:]
@@ -396,13 +451,18 @@ def _prefix(values: tuple[object, ...], variables: list[Variable], k: int) -> tu
     return tuple(values[:sum(len(v.columns()) for v in variables[:k])])
 
 
-def _combination_counts(survey: Survey, variables: list[Variable], cols: list[str]
-                        ) -> list[dict[tuple[object, ...], int]]:
-    """For k = 0 … len(variables): respondents per combination of the first k attributes
-    (one grouped scan, cached with the survey)."""
+def _combination_counts(survey: Survey, variables: list[Variable], cols: list[str],
+                        group: Selection) -> list[dict[tuple[object, ...], int]]:
+    """For k = 0 … len(variables): the group's commenters per combination of the first k
+    attributes (one grouped scan, cached with the survey)."""
+    cb = survey.codebook
+
     def compute() -> list[dict[tuple[object, ...], int]]:
-        full = survey.query(f"SELECT {', '.join(ident(c) for c in cols)}, COUNT(*) FROM "
-                            f"respondents GROUP BY ALL")
+        clauses = where(_group_clauses(cb, group, _respondents(cb, group)))
+        full = survey.query(joined(
+            f"SELECT {', '.join(ident(c) for c in cols)}, COUNT(*) FROM respondents WHERE "
+            f"{ident(cb.settings.id_column)} IN (SELECT respondent_id FROM verbatims WHERE ",
+            clauses, ") GROUP BY ALL"))
         out: list[dict[tuple[object, ...], int]] = []
         for k in range(len(variables) + 1):
             counts: dict[tuple[object, ...], int] = {}
@@ -412,7 +472,7 @@ def _combination_counts(survey: Survey, variables: list[Variable], cols: list[st
             out.append(counts)
         return out
 
-    return survey.cached(("attribute combinations", tuple(cols)), compute)
+    return survey.cached(("attribute combinations", tuple(cols), group), compute)
 
 
 def _attribute_pairs(variables: list[Variable], values: dict[str, object]

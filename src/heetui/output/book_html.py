@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 from heetui.engine.book import Book, Finding
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.book_text import (
     book_facts,
@@ -24,9 +25,9 @@ from heetui.output.book_text import (
 )
 from heetui.output.facts import one_line
 from heetui.output.grid_output import grid_rows
-from heetui.output.numbers import fixed
 from heetui.output.tables import (
     base_mark,
+    base_text,
     column_heading,
     count_note,
     format_cell,
@@ -218,10 +219,12 @@ def _table(i: int, ct: Crosstab) -> list[str]:
     heads = "".join(f'<th colspan="2" scope="col">{breakable(column_heading(c))}</th>'
                     for c in ct.columns)
     out += [f'<tr class="heads"><th></th>{heads}</tr>', "</thead>", '<tbody class="bases">',
-            _line("Base (unweighted)", [(str(c.base), base_mark(c)) for c in ct.columns])]
+            _line("Base (unweighted)", [(WITHHELD_MARK if c.withheld else str(c.base),
+                                         base_mark(c)) for c in ct.columns])]
     if ct.weighted:
-        out += [_line("Base (weighted)", [(fixed(c.weighted_base, 1), "") for c in ct.columns]),
-                _line("Base (effective)", [(fixed(c.effective_base, 1), "")
+        out += [_line("Base (weighted)", [(base_text(c, c.weighted_base), "")
+                                          for c in ct.columns]),
+                _line("Base (effective)", [(base_text(c, c.effective_base), "")
                                            for c in ct.columns])]
     out += ["</tbody>", "<tbody>"]
     for row in ct.rows:

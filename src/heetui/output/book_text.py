@@ -18,7 +18,7 @@ from heetui.engine.book import Book, Finding
 from heetui.engine.results import is_percent
 from heetui.output.facts import one_line, produced, survey_facts
 from heetui.output.numbers import fixed, value_decimals
-from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
+from heetui.output.tables import base_count, column_heading, legend, render_csv, render_md, to_json
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import counted
@@ -148,7 +148,7 @@ def render_book_md(book: Book, cb: Codebook) -> str:
         out += ["", "**Legend**", ""] + [f"- {md_text(x)}" for x in legend_lines]
     out += ["", '<a id="contents"></a>', "", "## Contents", "", "- [Findings](#findings)"]
     out += [f"- [Table {i + 1}. {md_text(ct.question.id)}](#{md_anchor(i)}): "
-            f"{md_text(ct.question.text)} (base {ct.total.base:,})"
+            f"{md_text(ct.question.text)} (base {base_count(ct.total)})"
             for i, ct in enumerate(book.tables)]
     out += ["", '<a id="findings"></a>', "", "## Findings", "", md_text(findings_note(book)),
             ""]

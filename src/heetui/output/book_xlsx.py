@@ -23,6 +23,7 @@ from typing import Any
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.collector import collection_paused
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import Crosstab, in_points, is_percent
 from heetui.output.atomic import atomic_path
 from heetui.output.book_text import (
@@ -203,7 +204,10 @@ def _contents(ws: Any, book: Book, cb: Codebook, places: list[Place],
         _link_or_text(ws, r, 1, place, one_line(ct.question.id), i, fmt)
         text, base = one_line(ct.question.text), one_line(ct.base_text)
         ws.write_string(r, 2, text, fmt["text"])
-        ws.write_number(r, 3, ct.total.base, fmt["int"])
+        if ct.total.withheld:
+            ws.write_string(r, 3, WITHHELD_MARK, fmt["text"])
+        else:
+            ws.write_number(r, 3, ct.total.base, fmt["int"])
         ws.write_string(r, 4, base, fmt["text"])
         fit_row(ws, r, [(text, widths[2]), (base, widths[4]),
                         (one_line(ct.question.id), widths[1])])

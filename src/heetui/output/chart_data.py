@@ -15,6 +15,7 @@ from heetui.output.tables import (
     LOW_MARK,
     UNTESTED_MARK,
     VS_MARKS,
+    base_count,
     base_mark,
     marks,
     span_titles,
@@ -39,7 +40,7 @@ class Label:
 
 def bar_label(c: Column) -> Label:
     return Label(c.heading or c.label, f" ({c.letter})" if c.letter else "",
-                 f" n={c.base:,}{base_mark(c)}")
+                 f" n={base_count(c)}{base_mark(c)}")
 
 
 @dataclass(frozen=True)

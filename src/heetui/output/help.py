@@ -69,9 +69,11 @@ again. Clear the box and press Enter to drop the search.
 
 The header names every narrowing in force: the table cell the comments came from, the
 filters, the question, the theme and the search, then how many respondents and comments
-they leave. Comments are shown only when they come from at least the survey's minimum
-group of people (and so is what the rest of the view would reveal); otherwise the header
-says why nothing is shown.
+they leave. Comments are shown only when the filters and cell select at least the
+survey's minimum group of people who commented (and so does what the rest of the view,
+another column of the table or an earlier selection would reveal), whatever the question,
+theme or search; otherwise the header says why nothing is shown. A theme, search or
+question that cannot be shown leaves the comments as they were, with the reason below.
 """
 
 PROFILE_KEYS = (

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
 from heetui.output.cells import cell_text
 from heetui.output.numbers import fixed, value_decimals
@@ -121,6 +122,8 @@ def column_heading(c: Column) -> str:
 
 
 def base_mark(c: Column) -> str:
+    if c.withheld:
+        return ""
     if c.letter is not None and not c.tested:
         return UNTESTED_MARK
     return LOW_MARK if c.low_base else ""
@@ -136,6 +139,8 @@ def marks(cell: Cell) -> str:
 
 def format_cell(cell: Cell, row: Row, show: Show = "percent", decimals: int = 0,
                 letters: bool = True, count_weighted: bool = False) -> str:
+    if cell.withheld:
+        return WITHHELD_MARK
     sig = marks(cell) if letters else ""
     if row.is_value:
         if cell.value is None:
@@ -159,11 +164,25 @@ def format_se(cell: Cell, row: Row) -> str:
 
 
 def base_rows(ct: Crosstab) -> list[tuple[str, list[str]]]:
-    rows = [("Base (unweighted)", [f"{c.base}{base_mark(c)}" for c in ct.columns])]
+    rows = [("Base (unweighted)", [base_text(c) for c in ct.columns])]
     if ct.weighted:
-        rows.append(("Base (weighted)", [fixed(c.weighted_base, 1) for c in ct.columns]))
-        rows.append(("Base (effective)", [fixed(c.effective_base, 1) for c in ct.columns]))
+        rows.append(("Base (weighted)", [base_text(c, c.weighted_base) for c in ct.columns]))
+        rows.append(("Base (effective)", [base_text(c, c.effective_base)
+                                          for c in ct.columns]))
     return rows
+
+
+def base_text(c: Column, value: float | None = None) -> str:
+    """A column's base as printed (``value``: its weighted or effective base): the withheld
+    mark for a column the disclosure rule withholds."""
+    if c.withheld:
+        return WITHHELD_MARK
+    return f"{c.base}{base_mark(c)}" if value is None else fixed(value, 1)
+
+
+def base_count(c: Column) -> str:
+    """A column's base in running text ("base 1,234"), or the withheld mark."""
+    return WITHHELD_MARK if c.withheld else f"{c.base:,}"
 
 
 def counts_weighted(ct: Crosstab, show: Show, weighted_counts: bool = True) -> bool:
@@ -261,14 +280,17 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,
         "overlapping_banner": ct.overlapping,
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
-                     "base": c.base, "weighted_base": _num(c.weighted_base),
-                     "effective_base": _num(c.effective_base), "low_base": c.low_base,
-                     "tested": c.tested, "not_tested": c.not_tested, "span": c.span}
+                     **_shown({"base": c.base, "weighted_base": _num(c.weighted_base),
+                               "effective_base": _num(c.effective_base)}, c.withheld),
+                     "low_base": c.low_base, "tested": c.tested, "not_tested": c.not_tested,
+                     "span": c.span, "withheld": c.withheld}
                     for c in ct.columns],
         "rows": [{"key": r.key, "label": r.label, "kind": r.kind, "codes": list(r.codes),
-                  "cells": [{"count": c.count, "weighted_count": _num(c.weighted_count),
+                  "cells": [{**_shown({"count": c.count,
+                                       "weighted_count": _num(c.weighted_count)}, c.withheld),
                              "percent": _num(c.percent), "value": _num(c.value),
-                             "se": _num(c.se), "sig": list(c.sig), "vs": c.vs}
+                             "se": _num(c.se), "sig": list(c.sig), "vs": c.vs,
+                             "withheld": c.withheld}
                             for c in r.cells]}
                  for r in ct.rows],
         "tests": [{"row": t.row, "columns": [t.a, t.b], "tested": t.tested,
@@ -277,6 +299,11 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                    "reason": t.reason} for t in ct.tests],
         "legend": legend(ct),
     }
+
+
+def _shown(numbers: dict[str, object], withheld: bool) -> dict[str, object]:
+    """Numbers of a cell or column for json and csv: null where withheld."""
+    return {k: None if withheld else v for k, v in numbers.items()}
 
 
 def render_json(ct: Crosstab) -> str:
@@ -295,10 +322,12 @@ def render_csv(ct: Crosstab) -> str:
         for c, cell in zip(ct.columns, r.cells, strict=True):
             w.writerow([ct.question.id, ct.banner.id if ct.banner else "", ct.weighted,
                         cell_text(flt), c.span or "", cell_text(c.label), c.letter or "",
-                        c.base,
-                        _num(c.weighted_base), _num(c.effective_base), c.low_base,
-                        cell_text(r.label), r.kind, cell.count,
-                        _num(cell.weighted_count), _num(cell.percent), _num(cell.value),
+                        *_shown({"b": c.base, "w": _num(c.weighted_base),
+                                 "e": _num(c.effective_base)}, c.withheld).values(),
+                        c.low_base, cell_text(r.label), r.kind,
+                        *_shown({"n": cell.count, "w": _num(cell.weighted_count)},
+                                cell.withheld).values(),
+                        _num(cell.percent), _num(cell.value),
                         _num(cell.se), marks(cell)])
     return buf.getvalue()
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import SE_LABEL, Crosstab
 from heetui.output.atomic import atomic_path
 from heetui.output.facts import export_lines
@@ -221,7 +222,9 @@ def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top:
         fit_row(ws, r, [(label, LABEL_WIDTH)], bold=bold)
         for i, cell in enumerate(row.cells):
             col = 1 + 2 * i
-            if row.is_value:
+            if cell.withheld:
+                ws.write_string(r, col, WITHHELD_MARK, fmt["sig"])
+            elif row.is_value:
                 if cell.value is not None:
                     ws.write_number(r, col, cell.value, fmt[row.kind])
             elif cell.percent is not None:
@@ -294,7 +297,10 @@ def _bases(ws: Any, ct: Crosstab, fmt: dict[str, Any], r: int) -> int:
     """The base rows from row ``r``; returns the last."""
     ws.write_string(r, 0, "Base (unweighted)", fmt["label_base"])
     for i, c in enumerate(ct.columns):
-        ws.write_number(r, 1 + 2 * i, c.base, fmt["base"])
+        if c.withheld:
+            ws.write_string(r, 1 + 2 * i, WITHHELD_MARK, fmt["sig"])
+        else:
+            ws.write_number(r, 1 + 2 * i, c.base, fmt["base"])
         if base_mark(c):
             ws.write_string(r, 2 + 2 * i, base_mark(c), fmt["sig"])
     if ct.weighted:

@@ -20,6 +20,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from heetui.engine.audit import Audit
 from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.filters import Filter, describe_group
 from heetui.engine.grid import is_grid, table, table_ready
@@ -28,7 +29,7 @@ from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
-from heetui.output.tables import short_legend
+from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
@@ -131,6 +132,7 @@ class HeetuiApp(ExportActions, LeanApp):
         first = self.codebook.get(first).grid or first  # a grid opens on its summary
         self.view = ViewState(question=first)
         self.crosstab: Crosstab | None = None
+        self.comment_audit = Audit()  # the comment groups shown while the app runs
         self._latest = Latest()
         self._pending: int | None = None  # token of the table being computed
         self._prefetching: ViewState | None = None  # the view the banner picker rests on
@@ -282,11 +284,12 @@ class HeetuiApp(ExportActions, LeanApp):
         if v.group:  # the filters give way to the group: its base, and the rest's
             bases = ""
             if ct is not None and ct.group and len(ct.columns) > 2:
-                bases = f" (base {ct.columns[1].base:,}) vs rest (base {ct.columns[2].base:,})"
+                bases = (f" (base {base_count(ct.columns[1])}) vs rest "
+                         f"(base {base_count(ct.columns[2])})")
             parts.append(f"Group: {describe_group(self.codebook, v.group)}{bases}")
         elif v.filters:
             flt = "; ".join(f.describe(self.codebook) for f in v.filters)
-            base = f" (base {self.crosstab.total.base:,})" if self.crosstab and not loading \
+            base = f" (base {base_count(self.crosstab.total)})" if self.crosstab and not loading \
                 else ""
             parts.append(f"Filter: {flt}{base}")
         else:
@@ -393,7 +396,8 @@ class HeetuiApp(ExportActions, LeanApp):
                               event.cell_key.column_key.value or "")
         if cell is not None:
             filters = () if self.view.group else self.view.filters
-            self.push_screen(VerbatimScreen(self.survey, Selection(filters=filters, cell=cell)))
+            self.push_screen(VerbatimScreen(self.survey, Selection(filters=filters, cell=cell),
+                                            self.comment_audit))
 
     def action_toggle_chart(self) -> None:
         """Table ↔ chart of the same view (filters, banner, weights)."""
@@ -434,7 +438,8 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def action_verbatims(self) -> None:
         """Comments of the whole survey, or of the filtered respondents."""
-        self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters)))
+        self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters),
+                                        self.comment_audit))
 
     async def action_quit(self) -> None:
         """Quit at once: queries still running are stopped, not waited for."""

@@ -235,7 +235,8 @@ class CrosstabTable(DataTable[Text]):
                            row_label=row.label if row else "", group=ct.group,
                            in_group={1: True, 2: False}.get(column.code or 0))
         return CellRef(question=ct.question.id, codes=row.codes if row else (),
-                       row_label=row.label if row else "", column=column.filters)
+                       row_label=row.label if row else "", column=column.filters,
+                       view=tuple(c.filters for c in ct.columns if c.filters))
 
     def cell_text(self, row_key: str, column_key: str) -> str:
         """Plain text of one cell, without alignment padding (used by tests and copy)."""

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from heetui.engine.audit import Audit
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import (
     PAGE,
@@ -95,10 +96,12 @@ class VerbatimScreen(Screen[None]):
     VerbatimScreen #vlist { height: 1fr; }
     """
 
-    def __init__(self, survey: Survey, selection: Selection) -> None:
+    def __init__(self, survey: Survey, selection: Selection, audit: Audit | None = None) -> None:
         super().__init__()
         self.survey = survey
         self.selection = selection
+        self.audit = audit if audit is not None else Audit()  # the app's: groups shown
+        self.shown: tuple[Selection, VerbatimPage] | None = None  # what is on screen
         self.start = 0
         self.total = 0
         self._latest = Latest()
@@ -130,12 +133,14 @@ class VerbatimScreen(Screen[None]):
             return
         self._header("loading…")  # the narrowings at once, the counts when they come
         self.query_one("#vlist", OptionList).loading = True
-        self._fetch(self.selection, self.start, self._latest.next())
+        self._fetch(self.selection, self.start, self._latest.next(), tuple(self.audit.shown))
 
     @work(thread=True, exclusive=True, group="verbatims")
-    def _fetch(self, sel: Selection, offset: int, token: int) -> None:
+    def _fetch(self, sel: Selection, offset: int, token: int,
+               earlier: tuple[Selection, ...]) -> None:
         # a DisclosureError is an EngineError: its message says why nothing is shown
-        page, error = attempt(lambda: verbatims(self.survey, sel, offset, PAGE))
+        page, error = attempt(lambda: verbatims(self.survey, sel, offset, PAGE,
+                                                earlier=earlier))
         self.app.call_from_thread(self._show, token, page, error)
 
     def _show(self, token: int, page: VerbatimPage | None, error: str | None) -> None:
@@ -151,12 +156,14 @@ class VerbatimScreen(Screen[None]):
     def _fill(self, page: VerbatimPage | None, error: str | None) -> None:
         lst = self.query_one("#vlist", OptionList)
         lst.loading = False
-        lst.clear_options()
         if page is None:
-            self._header(error or "")
-            self.query_one("#vthemes", OptionList).clear_options()
             self.notify(error or "No comments.", severity="warning", markup=False)
+            self._withheld(error or "No comments.")
             return
+        lst.clear_options()
+        self.audit.record(self.selection)
+        self.shown = (self.selection, page)
+        self.start = page.offset
         self.total = page.total
         self._header(counts_line(page))
         lst.add_options([Option(comment_text(v, page.terms), id=f"c{v.comment_id}")
@@ -173,6 +180,20 @@ class VerbatimScreen(Screen[None]):
             themes.add_option(Option(Text(f"{mark} {tc.label} ({tc.count})"), id=f"t{tc.code}"))
         if keep is not None and keep < themes.option_count:
             themes.highlighted = keep
+
+    def _withheld(self, reason: str) -> None:
+        """A selection refused (or empty): the one shown before stays, lists and all; with
+        none before, the reason takes its place."""
+        if self.shown is None:
+            self._header(reason)
+            lst = self.query_one("#vlist", OptionList)
+            lst.clear_options()
+            lst.add_option(Option(Text(reason), disabled=True))
+            return
+        self.selection, page = self.shown
+        self.start = page.offset
+        self.query_one("#vsearch", Input).value = self.selection.search
+        self._header(counts_line(page))
 
     # ---- interaction ---------------------------------------------------------------------
 
