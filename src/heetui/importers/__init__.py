@@ -23,6 +23,7 @@ from heetui.importers.infer import (
     verbatims_frame,
     weight_column,
 )
+from heetui.importers.columns import recognise_columns
 from heetui.importers.platforms import recognise
 from heetui.importers.sources import READERS, Progress, SourceError, Table, read_source
 from heetui.survey.bundle import CODEBOOK
@@ -238,6 +239,7 @@ def import_source(source: Path, out: Path, weight: str | None = None,
     check_replaceable(Path(out), force, (Path(source),))
     table = read_source(Path(source), progress)
     recognise(table)
+    recognise_columns(table)
     built = _with_codebook(table, codebook, weight) if codebook else \
         build(table, weight and weight_column(table, weight), progress)
     del table  # the source's columns are no longer needed: free them before writing

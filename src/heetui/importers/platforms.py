@@ -27,7 +27,7 @@ from heetui.importers.table import MRSet, Table
 from heetui.survey.text import counted
 
 MAX_SPLIT_OPTIONS = 40  # a joined-answers column with more distinct items is text
-METADATA = "Survey metadata"
+MAX_OPTION_LENGTH = 60  # the mean length of a joined column's recurring answers, at most
 
 
 @dataclass
@@ -167,6 +167,8 @@ def _surveymonkey(table: Table) -> None:
                 table.meta.add(names[0])
             continue
         questions += 1
+        if len(names) == 1:
+            table.alone.add(names[0])
         pairs = list(zip(names, subs, strict=True))
         others = [c for c, s in pairs if _other(s) and len(pairs) > 1]
         table.texts |= set(others) | {c for c, s in pairs if s.lower() == "open-ended response"}
@@ -189,7 +191,7 @@ def _line(what: str, questions: int, multis: int) -> str:
 
 QUALTRICS_DROP = {"startdate", "enddate", "recordeddate", "ipaddress", "recipientlastname",
                   "recipientfirstname", "recipientemail", "externaldatareference",
-                  "locationlatitude", "locationlongitude", "_recordid"}
+                  "locationlatitude", "locationlongitude"}
 
 
 def _split_texts(texts: list[str]) -> tuple[str, list[str]]:
@@ -229,6 +231,10 @@ def _qualtrics(table: Table) -> None:
             groups[m.group(1)].append((col, table.labels.get(col, col)))
     multis = 0
     for members in groups.values():
+        if len(members) == 1 and not re.search(r"_\d+$", members[0][0]):
+            col, text = members[0]
+            table.alone.add(col)  # a question of its own (Q1), not a grid's item (Q4_1)
+            table.labels[col] = re.sub(r"\s+-\s+Selected Choice$", "", text)
         kinds = {_tick_kind(table.frame[c]) for c, _ in members}
         if len(members) < 2 or None in kinds:
             continue
@@ -252,8 +258,11 @@ MS_DROP = {"start time", "completion time", "email", "name", "last modified time
 
 def split_options(s: pl.Series, sep: str) -> list[str] | None:
     """The options of a column of joined checkbox answers, in questionnaire order, or None
-    when the column is not one: some cell holds the separator, at least two items recur in
-    different cells, and such items make up 80% of all items (the rest is "Other" text)."""
+    when the column is not one. The evidence: some cell holds the separator; answers that
+    recur (in at least two different cells) number 2 to ``MAX_SPLIT_OPTIONS`` and make up
+    80% of all the answers given (the rest is "Other" text); some cell holds one such
+    answer alone and some cell several (a choice of one label with a comma, "Yes, a lot",
+    always splits the same way); and they are short (a comment's clauses are not)."""
     if s.dtype != pl.String:
         return None
     cells = s.drop_nulls().str.strip_chars()
@@ -276,6 +285,10 @@ def split_options(s: pl.Series, sep: str) -> list[str] | None:
     total = sum(occurs.values())
     if not 2 <= len(shared) <= MAX_SPLIT_OPTIONS or \
             sum(occurs[t] for t in shared) < 0.8 * total:
+        return None
+    picks = [len([t for t in seq if t in shared]) for seq in orders]
+    if not (1 in picks and max(picks) >= 2) or \
+            sum(len(t) for t in shared) > MAX_OPTION_LENGTH * len(shared):
         return None
     return _in_order(shared, orders, first)
 
@@ -326,6 +339,7 @@ def _forms(table: Table) -> None:
         n += 1
         rename[col] = f"q{n}"
         table.labels[f"q{n}"] = col
+        table.alone.add(f"q{n}")
         options = split_options(table.frame[col], sep)
         if options:
             table.mr_sets.append(MRSet(f"q{n}", col, "S", (f"q{n}",), option_labels=tuple(

@@ -126,10 +126,7 @@ class HeetuiApp(ExportActions, LeanApp):
         super().__init__()
         self.survey = survey
         self.codebook = survey.codebook
-        first = next(v.id for v in self.codebook.questions + self.codebook.segments
-                     if v.type != "open")
-        first = self.codebook.get(first).grid or first  # a grid opens on its summary
-        self.view = ViewState(question=first)
+        self.view = ViewState(question=self.codebook.opening)
         self.crosstab: Crosstab | None = None
         self._latest = Latest()
         self._pending: int | None = None  # token of the table being computed

@@ -1,0 +1,183 @@
+"""What any file's columns are, whichever program wrote it, decided on the evidence of
+their values (after ``platforms`` has read what a platform's layout says):
+
+- bookkeeping that is no question: a unique, id-like text per respondent (``R_1aB…``,
+  UUIDs, ``ZX7000Q…``), e-mail addresses, IP addresses, dates and times: left out, each
+  with a note (a unique whole-number id is the respondent key, ``infer``);
+- answers joined in one cell ("Email,Phone,Post": Qualtrics joins with ",", Google Forms
+  with ", ", Microsoft Forms with ";"): a multi-response set when a small set of recurring
+  answers makes up nearly every cell (``platforms.split_options``); a text with the
+  separator in many cells that is not such a set stays open-ended, and the report says so;
+- columns sharing a prefix (``q4_email … q4_none``) that each hold a tick (0/1, 1/blank,
+  Checked/Unchecked, or one answer/blank): one multi-response set, whatever the suffixes.
+
+Each decision adds a line to ``Table.notes`` (or ``Table.unsure``) for ``heetui import``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from heetui.importers.platforms import split_options
+from heetui.importers.table import MRSet, Table, Value
+
+JOINERS = (";", ",", "|")  # "," also splits ", " (items are stripped)
+MIN_ID_ROWS = 5  # fewer rows say nothing about a column being an id
+_ID_VALUE = r"^[A-Za-z0-9][A-Za-z0-9_\-{}.:]*$"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_IP = r"^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]+)$"
+_DATE = r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\s*([AaPp][Mm])?.*)?$"
+# a text column's ticked / unticked pair (any case)
+TICK_WORDS = {("checked", "unchecked"), ("selected", "not selected"), ("ticked", "unticked")}
+_SUFFIX = re.compile(r"^(.*?[A-Za-z0-9])[_.]([A-Za-z0-9]+)$")
+
+
+def recognise_columns(table: Table) -> None:
+    """Fill in ``table`` as the module notes say (platform decisions are kept)."""
+    if table.drop:
+        table.notes.append(f"left out {', '.join(sorted(table.drop))}: "
+                           f"{table.platform or 'the file'}'s bookkeeping (dates, names, "
+                           "addresses)")
+    _bookkeeping(table)
+    _joined(table)
+    if table.kind not in ("sav", "dta"):
+        _tick_sets(table)
+
+
+def _claimed(table: Table) -> set[str]:
+    return table.drop | table.texts | {c for mr in table.mr_sets for c in mr.variables}
+
+
+def _share(s: pl.Series, pattern: str) -> bool:
+    v = s.drop_nulls().str.strip_chars()
+    v = v.filter(v != "")
+    return v.len() > 0 and bool(v.str.contains(pattern).all())
+
+
+def id_like_text(s: pl.Series) -> bool:
+    """A different id-like text (no spaces, a digit in most) for every row."""
+    if s.dtype != pl.String or s.len() < MIN_ID_ROWS or s.null_count():
+        return False
+    v = s.str.strip_chars()
+    if v.n_unique() != s.len() or not v.str.contains(_ID_VALUE).all():
+        return False
+    digits = v.str.contains(r"\d").mean()
+    shortest = v.str.len_chars().min()
+    return isinstance(digits, float) and digits >= 0.5 and isinstance(shortest, int) \
+        and shortest >= 4
+
+
+def _bookkeeping(table: Table) -> None:
+    left: dict[str, list[str]] = {}
+    for col in table.frame.columns:
+        s = table.frame[col]
+        if col in _claimed(table):
+            continue
+        what = None
+        if s.dtype in (pl.Date, pl.Datetime, pl.Time) or isinstance(s.dtype, pl.Datetime):
+            what = "dates and times"
+        elif s.dtype == pl.String:
+            if id_like_text(s):
+                what = "a different id for every respondent"
+            elif _share(s, _EMAIL):
+                what = "e-mail addresses"
+            elif _share(s, _IP):
+                what = "IP addresses"
+            elif _share(s, _DATE):
+                what = "dates and times"
+        if what:
+            table.drop.add(col)
+            table.meta.discard(col)
+            left.setdefault(what, []).append(col)
+    for what, cols in left.items():
+        table.notes.append(f"left out {', '.join(cols)}: {what}"
+                           + (" (respondents keep their order in the file)"
+                              if what.startswith("a different id") else ""))
+
+
+def _joined(table: Table) -> None:
+    claimed = _claimed(table)
+    for col in table.frame.columns:
+        s = table.frame[col]
+        if col in claimed or s.dtype != pl.String:
+            continue
+        for sep in JOINERS:
+            options = split_options(s, sep)
+            if options:
+                table.mr_sets.append(MRSet(col, table.labels.get(col, col), "S", (col,),
+                                           option_labels=tuple(options), separator=sep))
+                table.notes.append(f"{col}: answers joined with {sep!r} in one cell, read "
+                                   f"as a multi-response set of {len(options)} options")
+                break
+        else:
+            cells = s.drop_nulls().str.strip_chars()
+            cells = cells.filter(cells != "")
+            joined = next((sep for sep in JOINERS
+                           if cells.len() and float(cells.str.contains(sep, literal=True)
+                                                    .mean() or 0) >= 0.2), None)
+            if joined and cells.n_unique() < cells.len():
+                table.unsure.append(f"{col}: {joined!r} in many answers, but they are not "
+                                    "a few recurring choices; kept as text")
+
+
+def tick_kind(s: pl.Series) -> tuple[str, Value | None] | None:
+    """How a column marks a ticked option: ("D", counted) for 0/1 numbers or a ticked /
+    unticked pair of words, ("N", None) for one value (a 1, a word) or blank; None when it
+    holds other answers."""
+    v = s.drop_nulls()
+    if v.dtype == pl.String:
+        v = v.str.strip_chars()
+        v = v.filter(v != "")
+        words = {w.casefold(): w for w in v.unique().to_list()}
+        for yes, no in TICK_WORDS:
+            if set(words) <= {yes, no} and yes in words:
+                return "D", words[yes]
+        return ("N", None) if v.n_unique() == 1 else None
+    if not v.dtype.is_numeric() or v.len() == 0:
+        return None
+    values = set(v.unique().to_list())
+    if values == {0, 1}:
+        return "D", 1.0
+    return ("N", None) if values == {1} else None
+
+
+def _tick_sets(table: Table) -> None:
+    claimed = _claimed(table)
+    groups: dict[str, list[str]] = {}
+    for col in table.frame.columns:
+        m = _SUFFIX.match(col)
+        if m and col not in claimed:
+            groups.setdefault(m.group(1), []).append(col)
+    for prefix, cols in groups.items():
+        kinds = {c: tick_kind(table.frame[c]) for c in cols}
+        ticks = [c for c in cols if kinds[c] is not None]
+        if len(ticks) < 2 or len({kinds[c] for c in ticks}) > 1:
+            continue
+        suffixes = [_SUFFIX.match(c).group(2) for c in ticks]  # type: ignore[union-attr]
+        numbered = all(x.isdigit() for x in suffixes)
+        if numbered and all(table.frame[c].dtype.is_numeric() for c in ticks):
+            continue  # q5_1, q5_2 … as 0/1 numbers: infer's dichotomies keep their codes
+        kind, counted = kinds[ticks[0]] or ("N", None)
+        labels = tuple(_option_label(table, c, x) for c, x in zip(ticks, suffixes,
+                                                                    strict=True))
+        table.mr_sets.append(MRSet(prefix, prefix, kind, tuple(ticks), counted, labels))
+        table.notes.append(f"{', '.join(ticks[:3])}{' …' if len(ticks) > 3 else ''}: "
+                           f"{len(ticks)} tick columns read as one multi-response set "
+                           f"{prefix}")
+
+
+def _option_label(table: Table, col: str, suffix: str) -> str:
+    """An option's label: the column's own label, else the one answer it holds when ticked
+    (SurveyMonkey-like "Email"/blank), else its suffix ("email")."""
+    label = table.labels.get(col, col)
+    if label != col:
+        return label
+    s = table.frame[col]
+    if s.dtype == pl.String:
+        v = s.drop_nulls().str.strip_chars()
+        v = v.filter(v != "")
+        if v.n_unique() == 1 and v[0].casefold() not in {w for p in TICK_WORDS for w in p}:
+            return str(v[0])
+    return suffix.replace("_", " ")
