@@ -79,14 +79,14 @@ def _bookkeeping(table: Table) -> None:
         if s.dtype in (pl.Date, pl.Datetime, pl.Time) or isinstance(s.dtype, pl.Datetime):
             what = "dates and times"
         elif s.dtype == pl.String:
-            if id_like_text(s):
-                what = "a different id for every respondent"
-            elif _share(s, _EMAIL):
+            if _share(s, _EMAIL):
                 what = "e-mail addresses"
             elif _share(s, _IP):
                 what = "IP addresses"
             elif _share(s, _DATE):
                 what = "dates and times"
+            elif id_like_text(s):
+                what = "a different id for every respondent"
         if what:
             table.drop.add(col)
             table.meta.discard(col)

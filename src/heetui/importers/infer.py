@@ -242,7 +242,7 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
             made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
     questions = group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)
-    questions = [scored(q) for q in questions]
+    questions = [_named(scored(q), table) for q in questions]
     questions.sort(key=lambda q: made.at.get(q["id"], 0))  # in the order of the file
     table.notes += summary(questions)
     codebook: dict[str, Any] = {"survey": _survey(table, wid), "questions": questions}
@@ -251,6 +251,22 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                           "numbers).")
     verb = verbatims_frame(out["respondent_id"], opens) if opens else None
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
+
+
+SHORT_LABEL = 40  # characters of a question text a platform export's label keeps
+
+
+def _named(q: dict[str, Any], table: Table) -> dict[str, Any]:
+    """In a platform's export, whose column names the import made up (Q1, q2 …), a question
+    is labelled by the start of its text (the label shows in lists and banners)."""
+    text = " ".join(str(q.get("text", "")).split())
+    if not table.platform or not text or text == q.get("label"):
+        return q
+    if len(text) > SHORT_LABEL:
+        cut = text[:SHORT_LABEL].rsplit(" ", 1)[0] if " " in text[:SHORT_LABEL] else \
+            text[:SHORT_LABEL]
+        text = cut.rstrip(" ,;:-?") + "…"
+    return {**q, "label": text}
 
 
 def summary(questions: list[dict[str, Any]]) -> list[str]:
