@@ -114,9 +114,9 @@ def _joined(table: Table) -> None:
         else:
             cells = s.drop_nulls().str.strip_chars()
             cells = cells.filter(cells != "")
-            joined = next((sep for sep in JOINERS
-                           if cells.len() and float(cells.str.contains(sep, literal=True)
-                                                    .mean() or 0) >= 0.2), None)
+            joined = next((sep for sep in JOINERS if cells.len() and
+                           cells.str.contains(sep, literal=True).sum() >= 0.2 * cells.len()),
+                          None)
             if joined and cells.n_unique() < cells.len():
                 table.unsure.append(f"{col}: {joined!r} in many answers, but they are not "
                                     "a few recurring choices; kept as text")
