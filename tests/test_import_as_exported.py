@@ -312,3 +312,36 @@ def test_a_sav_imports_without_pandas(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # as with the runtime dependencies
     out = import_source(tmp_path / "p.sav", tmp_path / "b")
     assert [o.label for o in load_bundle(out).codebook.get("q1").options] == ["Yes", "No"]
+
+
+def test_an_id_like_text_column_of_a_sav_is_left_out(tmp_path):
+    rng = np.random.default_rng(9)
+    ids = [f"ZX7000Q{int(x):06d}" for x in rng.choice(10**6, size=N, replace=False)]
+    codes = [float(c) for c in rng.choice([1, 2], size=N)]
+    pyreadstat.write_sav(pl.DataFrame({"serialno": ids, "q1": codes}), str(tmp_path / "i.sav"),
+                         variable_value_labels={"q1": {1.0: "Yes", 2.0: "No"}})
+    out, stderr = _import(tmp_path, tmp_path / "i.sav")
+    assert [v.id for v in load_bundle(out).codebook.variables] == ["q1"]
+    assert not (out / "verbatims.parquet").exists()
+    assert "left out serialno: a different id for every respondent" in stderr
+
+
+def test_recognised_sets_import_again_with_the_codebook_they_wrote(tmp_path):
+    people = _people()
+    rows = [["channels", "q4_email", "q4_phone", "q4_post"]]
+    for p in people:
+        rows.append([",".join(p["uses"]), *["Yes" if u in p["uses"] else "" for u in USES]])
+    _write(tmp_path / "r.csv", rows)
+    first, _ = _import(tmp_path, tmp_path / "r.csv")
+    cb = load_bundle(first).codebook
+    assert [o.label for o in cb.get("q4").options] == ["email", "phone", "post"]  # not "Yes"
+    r = run("import", str(tmp_path / "r.csv"), "-o", str(tmp_path / "again"), "--codebook",
+            str(first / "codebook.toml"))
+    assert r.returncode == 0, r.stderr
+    assert "read as the codebook" in r.stderr and "multi-response sets" not in r.stderr
+    for vid in ("channels", "q4"):
+        a = crosstab(open_survey(first), TabRequest(vid))
+        b = crosstab(open_survey(tmp_path / "again"), TabRequest(vid))
+        assert [r.cells[0].count for r in a.rows] == [r.cells[0].count for r in b.rows]
+        assert [r.cells[0].count for r in a.rows][:3] == [
+            sum(u in p["uses"] for p in people) for u in USES]

@@ -50,6 +50,9 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise SourceError(f"The codebook {file} cannot be read: {e}") from None
     survey = data.setdefault("survey", {})
+    if isinstance(survey, dict):  # the notes of the import that wrote it are not this one's
+        survey.pop("import_unsure", None)
+        survey["import_notes"] = [f"read as the codebook {file.name} says (no inference)"]
     if weight:
         survey["weight"] = weight
     idc = survey.setdefault("id_column", "respondent_id")

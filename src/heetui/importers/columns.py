@@ -24,7 +24,7 @@ from heetui.importers.platforms import split_options
 from heetui.importers.table import MRSet, Table, Value
 
 JOINERS = (";", ",", "|")  # "," also splits ", " (items are stripped)
-MIN_ID_ROWS = 5  # fewer rows say nothing about a column being an id
+MIN_ID_ROWS = 10  # fewer rows say too little about a column being an id
 _ID_VALUE = r"^[A-Za-z0-9][A-Za-z0-9_\-{}.:]*$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _IP = r"^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]+)$"
@@ -51,9 +51,12 @@ def _claimed(table: Table) -> set[str]:
 
 
 def _share(s: pl.Series, pattern: str) -> bool:
+    """Whether every answer of a text column matches ``pattern`` (the first thousand are
+    tried first, so most columns are passed over at once)."""
     v = s.drop_nulls().str.strip_chars()
     v = v.filter(v != "")
-    return v.len() > 0 and bool(v.str.contains(pattern).all())
+    return v.len() > 0 and bool(v.head(1000).str.contains(pattern).all()) and \
+        bool(v.str.contains(pattern).all())
 
 
 def id_like_text(s: pl.Series) -> bool:
@@ -71,9 +74,10 @@ def id_like_text(s: pl.Series) -> bool:
 
 def _bookkeeping(table: Table) -> None:
     left: dict[str, list[str]] = {}
+    claimed = _claimed(table)
     for col in table.frame.columns:
         s = table.frame[col]
-        if col in _claimed(table):
+        if col in claimed:
             continue
         what = None
         if s.dtype in (pl.Date, pl.Datetime, pl.Time) or isinstance(s.dtype, pl.Datetime):
@@ -160,24 +164,24 @@ def _tick_sets(table: Table) -> None:
         if numbered and all(table.frame[c].dtype.is_numeric() for c in ticks):
             continue  # q5_1, q5_2 … as 0/1 numbers: infer's dichotomies keep their codes
         kind, counted = kinds[ticks[0]] or ("N", None)
-        labels = tuple(_option_label(table, c, x) for c, x in zip(ticks, suffixes,
-                                                                    strict=True))
+        answers = [_answer(table.frame[c]) for c in ticks]
+        if None in answers or len(set(answers)) < len(answers):  # "Yes" in every column
+            answers = [None] * len(ticks)
+        labels = tuple(table.labels.get(c) or a or x.replace("_", " ")
+                       for c, a, x in zip(ticks, answers, suffixes, strict=True))
         table.mr_sets.append(MRSet(prefix, prefix, kind, tuple(ticks), counted, labels))
         table.notes.append(f"{', '.join(ticks[:3])}{' …' if len(ticks) > 3 else ''}: "
                            f"{len(ticks)} tick columns read as one multi-response set "
                            f"{prefix}")
 
 
-def _option_label(table: Table, col: str, suffix: str) -> str:
-    """An option's label: the column's own label, else the one answer it holds when ticked
-    (SurveyMonkey-like "Email"/blank), else its suffix ("email")."""
-    label = table.labels.get(col, col)
-    if label != col:
-        return label
-    s = table.frame[col]
-    if s.dtype == pl.String:
-        v = s.drop_nulls().str.strip_chars()
-        v = v.filter(v != "")
-        if v.n_unique() == 1 and v[0].casefold() not in {w for p in TICK_WORDS for w in p}:
-            return str(v[0])
-    return suffix.replace("_", " ")
+def _answer(s: pl.Series) -> str | None:
+    """The one answer a text tick column holds when ticked (SurveyMonkey-like "Email" or
+    blank), else None."""
+    if s.dtype != pl.String:
+        return None
+    v = s.drop_nulls().str.strip_chars()
+    v = v.filter(v != "")
+    if v.n_unique() != 1 or v[0].casefold() in {w for p in TICK_WORDS for w in p}:
+        return None
+    return str(v[0])

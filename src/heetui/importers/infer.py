@@ -6,12 +6,15 @@ Rules (documented in docs/bundle-format.md):
   special codes made missing (see ``missing``); text with value labels likewise; SPSS
   multiple-response sets → multi-response; numbers without labels → numeric (a mean); long
   text → open-ended (verbatims). User-missing values are null and recorded.
-- CSV/XLSX/Parquet: 0/1 (or 1/blank) columns sharing a prefix (``q5_1, q5_2``) →
-  multi-response; text with few distinct values → single-choice, ordered as numbers where
+- CSV/XLSX/Parquet: 0/1 (or 1/blank) number columns sharing a prefix (``q5_1, q5_2``) →
+  multi-response (other tick columns, joined answers and bookkeeping columns: see
+  ``columns``); text with few distinct values → single-choice, ordered as numbers where
   they are numbers; whole numbers with few distinct values → single-choice; other numbers →
   numeric; other text → open-ended.
 - A platform's export (``platforms``) adds question texts, multi-response sets and
   columns kept as survey metadata or left out.
+- Two-sided labelled scales get scores and nets (``scales.scored``); a column named as a
+  weight is proposed when it passes the weight rule (survey.weights).
 """
 
 from __future__ import annotations
@@ -193,18 +196,25 @@ class _Made:
         self.used |= set(columns) - open_texts
 
 
-def build(table: Table, weight: str | None = None, progress: Progress | None = None
-          ) -> Built:
-    declared = apply_user_missing(table)  # SPSS user-missing values: null, recorded
-    frame = table.frame
-    id_col = _id_column(frame)
+def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str | None]:
+    """The respondent key column (or None) and the weight: the one given (checked), else
+    one proposed by its name; each noted for the report."""
+    id_col = _id_column(table.frame)
     if weight is not None:
-        _check_weight(frame, weight)
+        _check_weight(table.frame, weight)
     else:
         weight = proposed_weight(table, table.drop | {id_col or ""})
     if id_col is not None:
         table.notes.append(f"respondent key: {id_col} (a different whole number for every "
                            "respondent)")
+    return id_col, weight
+
+
+def build(table: Table, weight: str | None = None, progress: Progress | None = None
+          ) -> Built:
+    declared = apply_user_missing(table)  # SPSS user-missing values: null, recorded
+    frame = table.frame
+    id_col, weight = _key_and_weight(table, weight)
     taken: set[str] = {"respondent_id"}
     out: dict[str, pl.Series] = {"respondent_id": _respondent_ids(frame, id_col)}
     wid = None
