@@ -20,7 +20,7 @@ import re
 
 import polars as pl
 
-from heetui.importers.platforms import split_options
+from heetui.importers.platforms import answer_counts, joined_options
 from heetui.importers.table import MRSet, Table, Value
 
 JOINERS = (";", ",", "|")  # "," also splits ", " (items are stripped)
@@ -29,6 +29,7 @@ _ID_VALUE = r"^[A-Za-z0-9][A-Za-z0-9_\-{}.:]*$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _IP = r"^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]+)$"
 _DATE = r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\s*([AaPp][Mm])?.*)?$"
+BOOKKEEPING = (("e-mail addresses", _EMAIL), ("IP addresses", _IP), ("dates and times", _DATE))
 # a text column's ticked / unticked pair (any case)
 TICK_WORDS = {("checked", "unchecked"), ("selected", "not selected"), ("ticked", "unticked")}
 _SUFFIX = re.compile(r"^(.*?[A-Za-z0-9])[_.]([A-Za-z0-9]+)$")
@@ -40,8 +41,12 @@ def recognise_columns(table: Table) -> None:
         table.notes.append(f"left out {', '.join(sorted(table.drop))}: "
                            f"{table.platform or 'the file'}'s bookkeeping (dates, names, "
                            "addresses)")
-    _bookkeeping(table)
-    _joined(table)
+    claimed = _claimed(table)
+    # each text column's distinct answers, once: every test below reads those
+    answers = {c: answer_counts(table.frame[c]) for c in table.frame.columns
+               if c not in claimed and table.frame[c].dtype == pl.String}
+    _bookkeeping(table, answers)
+    _joined(table, {c: a for c, a in answers.items() if c not in table.drop})
     if table.kind not in ("sav", "dta"):
         _tick_sets(table)
 
@@ -50,21 +55,17 @@ def _claimed(table: Table) -> set[str]:
     return table.drop | table.texts | {c for mr in table.mr_sets for c in mr.variables}
 
 
-def _share(s: pl.Series, pattern: str) -> bool:
-    """Whether every answer of a text column matches ``pattern`` (the first thousand are
-    tried first, so most columns are passed over at once)."""
-    v = s.drop_nulls().str.strip_chars()
-    v = v.filter(v != "")
-    return v.len() > 0 and bool(v.head(1000).str.contains(pattern).all()) and \
-        bool(v.str.contains(pattern).all())
+def _share(answers: pl.DataFrame, pattern: str) -> bool:
+    """Whether every answer of a text column matches ``pattern``."""
+    return answers.height > 0 and bool(answers["cell"].str.contains(pattern).all())
 
 
-def id_like_text(s: pl.Series) -> bool:
+def id_like_text(s: pl.Series, answers: pl.DataFrame) -> bool:
     """A different id-like text (no spaces, a digit in most) for every row."""
-    if s.dtype != pl.String or s.len() < MIN_ID_ROWS or s.null_count():
+    if s.len() < MIN_ID_ROWS or s.null_count() or answers.height != s.len():
         return False
-    v = s.str.strip_chars()
-    if v.n_unique() != s.len() or not v.str.contains(_ID_VALUE).all():
+    v = answers["cell"]
+    if not v.str.contains(_ID_VALUE).all():
         return False
     digits = v.str.contains(r"\d").mean()
     shortest = v.str.len_chars().min()
@@ -72,7 +73,7 @@ def id_like_text(s: pl.Series) -> bool:
         and shortest >= 4
 
 
-def _bookkeeping(table: Table) -> None:
+def _bookkeeping(table: Table, answers: dict[str, pl.DataFrame]) -> None:
     left: dict[str, list[str]] = {}
     claimed = _claimed(table)
     for col in table.frame.columns:
@@ -82,14 +83,10 @@ def _bookkeeping(table: Table) -> None:
         what = None
         if s.dtype in (pl.Date, pl.Datetime, pl.Time) or isinstance(s.dtype, pl.Datetime):
             what = "dates and times"
-        elif s.dtype == pl.String:
-            if _share(s, _EMAIL):
-                what = "e-mail addresses"
-            elif _share(s, _IP):
-                what = "IP addresses"
-            elif _share(s, _DATE):
-                what = "dates and times"
-            elif id_like_text(s):
+        elif col in answers:
+            what = next((w for w, pattern in BOOKKEEPING if _share(answers[col], pattern)),
+                        None)
+            if what is None and id_like_text(s, answers[col]):
                 what = "a different id for every respondent"
         if what:
             table.drop.add(col)
@@ -101,29 +98,35 @@ def _bookkeeping(table: Table) -> None:
                               if what.startswith("a different id") else ""))
 
 
-def _joined(table: Table) -> None:
-    claimed = _claimed(table)
-    for col in table.frame.columns:
-        s = table.frame[col]
-        if col in claimed or s.dtype != pl.String:
-            continue
-        for sep in JOINERS:
-            options = split_options(s, sep)
+def _joined(table: Table, texts: dict[str, pl.DataFrame]) -> None:
+    for col, answers in texts.items():
+        seps = [sep for sep in JOINERS if answers["cell"].str.contains(sep, literal=True)
+                .any()]
+        options = None
+        for sep in seps:
+            options = joined_options(answers, sep)
             if options:
                 table.mr_sets.append(MRSet(col, table.labels.get(col, col), "S", (col,),
                                            option_labels=tuple(options), separator=sep))
                 table.notes.append(f"{col}: answers joined with {sep!r} in one cell, read "
                                    f"as a multi-response set of {len(options)} options")
                 break
-        else:
-            cells = s.drop_nulls().str.strip_chars()
-            cells = cells.filter(cells != "")
-            joined = next((sep for sep in JOINERS if cells.len() and
-                           cells.str.contains(sep, literal=True).sum() >= 0.2 * cells.len()),
-                          None)
-            if joined and cells.n_unique() < cells.len():
-                table.unsure.append(f"{col}: {joined!r} in many answers, but they are not "
-                                    "a few recurring choices; kept as text")
+        if seps and not options:
+            _doubt(table, col, answers, seps)
+
+
+def _doubt(table: Table, col: str, answers: pl.DataFrame, seps: list[str]) -> None:
+    """A text with a separator in a fifth of its answers, some answers repeated, that is
+    not joined choices: kept as text, and listed as unsure."""
+    given = answers.select(pl.col("n").sum()).item()
+    repeated = bool((answers["n"] > 1).any())
+    for sep in seps:
+        holding = answers.filter(pl.col("cell").str.contains(sep, literal=True)) \
+            .select(pl.col("n").sum()).item()
+        if repeated and holding >= 0.2 * given:
+            table.unsure.append(f"{col}: {sep!r} in many answers, but they are not a few "
+                                "recurring choices; kept as text")
+            return
 
 
 def tick_kind(s: pl.Series) -> tuple[str, Value | None] | None:

@@ -258,39 +258,48 @@ MS_DROP = {"start time", "completion time", "email", "name", "last modified time
 
 def split_options(s: pl.Series, sep: str) -> list[str] | None:
     """The options of a column of joined checkbox answers, in questionnaire order, or None
-    when the column is not one. The evidence: some cell holds the separator; answers that
+    when the column is not one (counted by polars: a column of unique comments costs no
+    loop in Python). The evidence: some cell holds the separator; answers that
     recur (in at least two different cells) number 2 to ``MAX_SPLIT_OPTIONS`` and make up
     80% of all the answers given (the rest is "Other" text); some cell holds one such
     answer alone and some cell several (a choice of one label with a comma, "Yes, a lot",
     always splits the same way); and they are short (a comment's clauses are not)."""
     if s.dtype != pl.String:
         return None
-    cells = s.drop_nulls().str.strip_chars()
-    cells = cells.filter(cells != "")
-    if cells.len() == 0 or not cells.str.contains(sep, literal=True).any():
+    return joined_options(answer_counts(s), sep)
+
+
+def answer_counts(s: pl.Series) -> pl.DataFrame:
+    """Each distinct answer of a text column (``cell``, stripped, blanks left out) once, in
+    the order first seen, with how many respondents gave it (``n``)."""
+    cells = s.drop_nulls().to_frame("cell").group_by("cell", maintain_order=True).len("n")
+    return cells.with_columns(pl.col("cell").str.strip_chars()).filter(pl.col("cell") != "") \
+        .group_by("cell", maintain_order=True).agg(pl.col("n").sum())
+
+
+def joined_options(answers: pl.DataFrame, sep: str) -> list[str] | None:
+    """``split_options`` of a column's ``answer_counts``."""
+    if not answers["cell"].str.contains(sep, literal=True).any():
         return None
-    counts = cells.value_counts(sort=False)
-    where: dict[str, set[str]] = {}
-    occurs: dict[str, int] = {}
-    first: dict[str, int] = {}
-    orders: list[list[str]] = []
-    for cell, n in counts.iter_rows():
-        items = [t.strip() for t in cell.split(sep) if t.strip()]
-        orders.append(items)
-        for t in items:
-            where.setdefault(t, set()).add(cell)
-            occurs[t] = occurs.get(t, 0) + n
-            first.setdefault(t, len(first))
-    shared = {t for t, cs in where.items() if len(cs) >= 2}
-    total = sum(occurs.values())
-    if not 2 <= len(shared) <= MAX_SPLIT_OPTIONS or \
-            sum(occurs[t] for t in shared) < 0.8 * total:
+    counts = answers.with_row_index("first")
+    items = counts.with_columns(pl.col("cell").str.split(sep).alias("item")).explode("item") \
+        .with_columns(pl.col("item").str.strip_chars()).filter(pl.col("item") != "")
+    stats = items.group_by("item").agg(pl.len().alias("cells"), pl.col("n").sum(),
+                                       pl.col("first").min())
+    shared = stats.filter(pl.col("cells") >= 2)
+    recurring, total = shared.select(pl.col("n").sum()).item(), stats.select(
+        pl.col("n").sum()).item()
+    longest = shared.select(pl.col("item").str.len_chars().mean()).item()
+    if not 2 <= shared.height <= MAX_SPLIT_OPTIONS or recurring < 0.8 * total or \
+            longest > MAX_OPTION_LENGTH:
         return None
-    picks = [len([t for t in seq if t in shared]) for seq in orders]
-    if not (1 in picks and max(picks) >= 2) or \
-            sum(len(t) for t in shared) > MAX_OPTION_LENGTH * len(shared):
+    picks = items.filter(pl.col("item").is_in(shared["item"].implode())) \
+        .group_by("first").len()["len"]
+    if not ((picks == 1).any() and (picks >= 2).any()):
         return None
-    return _in_order(shared, orders, first)
+    orders = [[t.strip() for t in cell.split(sep) if t.strip()] for cell in counts["cell"]]
+    first = dict(zip(shared["item"], shared["first"], strict=True))
+    return _in_order(set(first), orders, first)
 
 
 def _in_order(items: set[str], orders: list[list[str]], first: dict[str, int]) -> list[str]:
