@@ -239,6 +239,19 @@ def test_an_id_like_text_column_is_never_comments(tmp_path, make_id):
     assert "Contact: e-mail addresses" in stderr
 
 
+async def test_the_app_opens_on_the_first_real_question(tmp_path, monkeypatch):
+    """Survey metadata (a collector id, first in the file) is listed, never opened on."""
+    from heetui.tui.app import HeetuiApp
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _write(tmp_path / "monkey.csv", _surveymonkey(_people()))
+    app = HeetuiApp(open_path(tmp_path / "monkey.csv"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.view.question == "Q1"
+        assert app.codebook.questions[0].id == "Collector_ID"
+
+
 # ---- labelled scales: nets and a mean without Don't know ---------------------------------------
 
 def _check_scored(out, vid: str, codes: list[int], dk: int) -> None:
