@@ -20,8 +20,8 @@ import re
 
 import polars as pl
 
-from heetui.importers.platforms import answer_counts, joined_options
-from heetui.importers.table import MRSet, Table, Value
+from heetui.importers.platforms import TICK_WORDS, answer_counts, joined_options, tick_kind
+from heetui.importers.table import MRSet, Table
 
 JOINERS = (";", ",", "|")  # "," also splits ", " (items are stripped)
 MIN_ID_ROWS = 10  # fewer rows say too little about a column being an id
@@ -30,8 +30,6 @@ _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _IP = r"^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]+)$"
 _DATE = r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\s*([AaPp][Mm])?.*)?$"
 BOOKKEEPING = (("e-mail addresses", _EMAIL), ("IP addresses", _IP), ("dates and times", _DATE))
-# a text column's ticked / unticked pair (any case)
-TICK_WORDS = {("checked", "unchecked"), ("selected", "not selected"), ("ticked", "unticked")}
 _SUFFIX = re.compile(r"^(.*?[A-Za-z0-9])[_.]([A-Za-z0-9]+)$")
 
 
@@ -129,27 +127,6 @@ def _doubt(table: Table, col: str, answers: pl.DataFrame, seps: list[str]) -> No
             return
 
 
-def tick_kind(s: pl.Series) -> tuple[str, Value | None] | None:
-    """How a column marks a ticked option: ("D", counted) for 0/1 numbers or a ticked /
-    unticked pair of words, ("N", None) for one value (a 1, a word) or blank; None when it
-    holds other answers."""
-    v = s.drop_nulls()
-    if v.dtype == pl.String:
-        v = v.str.strip_chars()
-        v = v.filter(v != "")
-        words = {w.casefold(): w for w in v.unique().to_list()}
-        for yes, no in TICK_WORDS:
-            if set(words) <= {yes, no} and yes in words:
-                return "D", words[yes]
-        return ("N", None) if v.n_unique() == 1 else None
-    if not v.dtype.is_numeric() or v.len() == 0:
-        return None
-    values = set(v.unique().to_list())
-    if values == {0, 1}:
-        return "D", 1.0
-    return ("N", None) if values == {1} else None
-
-
 def _tick_sets(table: Table) -> None:
     claimed = _claimed(table)
     groups: dict[str, list[str]] = {}
@@ -160,7 +137,9 @@ def _tick_sets(table: Table) -> None:
     for prefix, cols in groups.items():
         kinds = {c: tick_kind(table.frame[c]) for c in cols}
         ticks = [c for c in cols if kinds[c] is not None]
-        if len(ticks) < 2 or len({kinds[c] for c in ticks}) > 1:
+        if len(ticks) < 2 or len({kinds[c] for c in ticks}) > 1 or \
+                all(table.frame[c].null_count() == table.frame.height for c in ticks) or \
+                not all(_zero_one(table.frame[c]) for c in ticks):
             continue
         suffixes = [_SUFFIX.match(c).group(2) for c in ticks]  # type: ignore[union-attr]
         numbered = all(x.isdigit() for x in suffixes)
@@ -176,6 +155,11 @@ def _tick_sets(table: Table) -> None:
         table.notes.append(f"{', '.join(ticks[:3])}{' …' if len(ticks) > 3 else ''}: "
                            f"{len(ticks)} tick columns read as one multi-response set "
                            f"{prefix}")
+
+
+def _zero_one(s: pl.Series) -> bool:
+    """A number column ticks with 1 (and 0) only: constants such as a wave number do not."""
+    return not s.dtype.is_numeric() or set(s.drop_nulls().unique().to_list()) <= {0, 1}
 
 
 def _answer(s: pl.Series) -> str | None:

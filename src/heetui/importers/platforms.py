@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from heetui.importers.table import MRSet, Table
+from heetui.importers.table import MRSet, Table, Value
 from heetui.survey.text import counted
 
 MAX_SPLIT_OPTIONS = 40  # a joined-answers column with more distinct items is text
@@ -137,16 +137,26 @@ def _sm_names(row1: list[str], row2: list[str]) -> tuple[list[str], dict[str, st
     return _unique(names), labels
 
 
-def _tick_kind(s: pl.Series) -> str | None:
-    """How a column marks a ticked option: "D" numbers 1 (ticked) and 0, "N" one value
-    (ticked) or blank; None when it holds other answers."""
+# a text column's ticked / unticked pair of words (any case)
+TICK_WORDS = {("checked", "unchecked"), ("selected", "not selected"), ("ticked", "unticked")}
+
+
+def tick_kind(s: pl.Series) -> tuple[str, Value | None] | None:
+    """How a column marks a ticked option (the one rule for every file): ("D", counted)
+    for 1 (ticked) and 0 numbers, or a ticked / unticked pair of words (``TICK_WORDS``);
+    ("N", None) for one value (ticked: a 1, the option's text) or blank; None when it holds
+    other answers."""
     v = s.drop_nulls()
     if v.dtype == pl.String:
         v = v.str.strip_chars()
         v = v.filter(v != "")
+        words = {w.casefold(): w for w in v.unique().to_list()}
+        for yes, no in TICK_WORDS:
+            if set(words) <= {yes, no} and yes in words:
+                return "D", words[yes]
     elif v.dtype.is_numeric() and set(v.unique().to_list()) <= {0, 1} and (v == 0).any():
-        return "D"
-    return "N" if v.n_unique() <= 1 else None
+        return "D", 1.0
+    return ("N", None) if v.n_unique() <= 1 else None
 
 
 def _other(item: str) -> bool:
@@ -173,7 +183,7 @@ def _surveymonkey(table: Table) -> None:
         others = [c for c, s in pairs if _other(s) and len(pairs) > 1]
         table.texts |= set(others) | {c for c, s in pairs if s.lower() == "open-ended response"}
         plain = [(c, s) for c, s in pairs if s.lower() not in SM_ROW2 and c not in others]
-        if len(plain) >= 2 and all(_tick_kind(table.frame[c]) for c, _ in plain):
+        if len(plain) >= 2 and all(tick_kind(table.frame[c]) for c, _ in plain):
             members = plain + [(c, s) for c, s in pairs if c in others]
             table.mr_sets.append(MRSet(names[0].split("_")[0], top, "N",
                                        tuple(c for c, _ in members),
@@ -235,14 +245,14 @@ def _qualtrics(table: Table) -> None:
             col, text = members[0]
             table.alone.add(col)  # a question of its own (Q1), not a grid's item (Q4_1)
             table.labels[col] = re.sub(r"\s+-\s+Selected Choice$", "", text)
-        kinds = {_tick_kind(table.frame[c]) for c, _ in members}
+        kinds = {tick_kind(table.frame[c]) for c, _ in members}
         if len(members) < 2 or None in kinds:
             continue
-        kind = "D" if "D" in kinds else "N"
+        kind, counted = next((k for k in kinds if k and k[0] == "D"), ("N", None))
         question, items = _split_texts([t for _, t in members])
         name = re.sub(r"_\d+$", "", members[0][0])
         table.mr_sets.append(MRSet(name, question or name, kind, tuple(c for c, _ in members),
-                                   1.0 if kind == "D" else None, tuple(items)))
+                                   counted, tuple(items)))
         multis += 1
     table.platform = "Qualtrics"
     table.recognised = _line("a Qualtrics export", len(groups), multis)
