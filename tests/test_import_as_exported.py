@@ -165,6 +165,18 @@ def test_a_joined_column_is_recognised_in_any_file_and_comments_are_not(tmp_path
     assert "channels: answers joined" in stderr
 
 
+def test_a_text_with_separators_that_is_not_choices_is_reported_as_unsure(tmp_path):
+    """Repeated answers holding commas whose pieces do not recur as choices: kept as text,
+    and the report says the import was unsure (never silently)."""
+    answers = ["Parking, as always", "Staff were great, thanks", "Nothing, all fine"]
+    rows = [["q1", "notes"]] + [[p["sat"], answers[i % 3] if i % 2 else f"Note {i}"]
+                                for i, p in enumerate(_people())]
+    _write(tmp_path / "u.csv", rows)
+    out, stderr = _import(tmp_path, tmp_path / "u.csv")
+    assert load_bundle(out).codebook.get("notes").type == "open"
+    assert "unsure: notes: ',' in many answers" in stderr
+
+
 # ---- tick columns sharing a prefix -----------------------------------------------------------
 
 TICKS = {"0/1": (1, 0), "1/blank": (1, ""), "checked": ("Checked", "Unchecked"),
