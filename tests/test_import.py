@@ -176,7 +176,7 @@ def test_random_bytes_are_refused(tmp_path):
 
 @pytest.mark.parametrize(("values", "message"), [
     ([1.0, -1.0, 1.0, 1.0], "negative"),
-    ([1.0, None, 1.0, 1.0], "missing for 1 respondents"),
+    ([1.0, None, 1.0, 1.0], "1 respondent has no weight"),
 ])
 def test_bad_weights_are_refused(tmp_path, values, message):
     p = tmp_path / "w.parquet"

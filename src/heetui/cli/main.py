@@ -300,6 +300,9 @@ def cmd_import(args: argparse.Namespace) -> None:
     recognised = cb.survey.get("recognised")
     if isinstance(recognised, str) and recognised:
         sys.stderr.write(f"recognised {recognised}\n")
+    for key, head in (("import_notes", ""), ("import_unsure", "unsure: ")):
+        for line in cb.survey.get(key) or ():
+            sys.stderr.write(f"  {head}{line}\n")
     kinds = {t: sum(v.type == t for v in cb.variables) for t in VAR_TYPES}
     grids = (f" ({sum(len(g.items) for g in cb.grids)} of them items of "
              f"{counted(len(cb.grids), 'rating grid')})" if cb.grids else "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import polars as pl
@@ -45,16 +46,30 @@ def shared_values(frame: pl.DataFrame, columns: list[str], most: int) -> dict[st
             continue
         groups.setdefault((p, s.dtype == pl.String), []).append(col)
     out: dict[str, list[Any]] = {}
-    for (_, text), cols in groups.items():
+    for (_, text), group in groups.items():
+        own: dict[str, set[Any]] = {}
+        for c in group:
+            s = frame[c].str.strip_chars() if text else frame[c]
+            own[c] = {v for v in s.drop_nulls().unique().to_list() if v != ""}
+        cols = _on_one_scale(own)
         if len(cols) < 2:
             continue
-        values: set[Any] = set()
-        for c in cols:
-            s = frame[c].str.strip_chars() if text else frame[c]
-            values |= {v for v in s.drop_nulls().unique().to_list() if v != ""}
+        values = set().union(*(own[c] for c in cols))
         if 2 <= len(values) <= most:
             ordered = reading_order(values) if text else sorted(values, key=sort_key)
             out.update(dict.fromkeys(cols, ordered))
+    return out
+
+
+def _on_one_scale(own: dict[str, set[Any]]) -> list[str]:
+    """The columns of a prefix group that answer on one scale: each shares at least half
+    of its answers with the group's other columns (Q1 on a satisfaction scale and Q3 on an
+    agreement scale share a prefix, not a scale, and are not coded as one grid)."""
+    out = []
+    for c, values in own.items():
+        others = set().union(*(v for k, v in own.items() if k != c))
+        if values and len(values & others) * 2 >= len(values):
+            out.append(c)
     return out
 
 
@@ -82,13 +97,16 @@ def _with_scores(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def group_grids(questions: list[dict[str, Any]], numeric_columns: set[str],
-                at: dict[str, int], taken: set[str], safe_id: Any) -> list[dict[str, Any]]:
+                at: dict[str, int], taken: set[str], safe_id: Any,
+                alone: AbstractSet[str] = frozenset()) -> list[dict[str, Any]]:
     """Replace each set of single-choice questions on one scale whose source columns share
-    a prefix with one grid entry, placed where its first item was (``at``)."""
+    a prefix with one grid entry, placed where its first item was (``at``); columns in
+    ``alone`` (a platform's own one-column questions, Q1, Q2 …) are never items."""
     groups: dict[tuple[str, tuple[tuple[int, str], ...]], list[dict[str, Any]]] = {}
     for q in questions:
         p = prefix_of(str(q.get("label", "")))
-        if q["type"] == "single" and p is not None and q.get("group") == "Imported":
+        if q["type"] == "single" and p is not None and q.get("group") == "Imported" \
+                and q.get("label") not in alone:
             groups.setdefault((p, _scale(q["options"])), []).append(q)
     grids: dict[str, dict[str, Any]] = {}
     for (prefix, _), items in groups.items():

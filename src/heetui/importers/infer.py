@@ -6,12 +6,15 @@ Rules (documented in docs/bundle-format.md):
   special codes made missing (see ``missing``); text with value labels likewise; SPSS
   multiple-response sets → multi-response; numbers without labels → numeric (a mean); long
   text → open-ended (verbatims). User-missing values are null and recorded.
-- CSV/XLSX/Parquet: 0/1 (or 1/blank) columns sharing a prefix (``q5_1, q5_2``) →
-  multi-response; text with few distinct values → single-choice, ordered as numbers where
+- CSV/XLSX/Parquet: 0/1 (or 1/blank) number columns sharing a prefix (``q5_1, q5_2``) →
+  multi-response (other tick columns, joined answers and bookkeeping columns: see
+  ``columns``); text with few distinct values → single-choice, ordered as numbers where
   they are numbers; whole numbers with few distinct values → single-choice; other numbers →
   numeric; other text → open-ended.
 - A platform's export (``platforms``) adds question texts, multi-response sets and
   columns kept as survey metadata or left out.
+- Two-sided labelled scales get scores and nets (``scales.scored``); a column named as a
+  weight is proposed when it passes the weight rule (survey.weights).
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ import polars as pl
 
 from heetui.importers.grids import group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
-from heetui.importers.scales import reading_order
+from heetui.importers.scales import reading_order, scored
 from heetui.importers.table import MRSet, Progress, SourceError, Table, Value
-from heetui.survey.codebook import BITS_SUFFIX, option_column
+from heetui.survey.codebook import BITS_SUFFIX, METADATA_GROUP, option_column
 from heetui.survey.parse import MAX_CODE
+from heetui.survey.weights import check_weight, is_weight_name
 
 ID_NAMES = ("respondent_id", "respid", "resp_id", "respondent", "id", "caseid", "case_id",
             "serial", "record", "responseid", "response_id")
@@ -87,18 +91,45 @@ def _fits_id(s: pl.Series) -> bool:
         and hi < 2 ** 63
 
 
+_ID_WORDS = re.compile(r"(^|[^a-z])(id|key|serial|uuid|guid)($|[^a-z])|^(resp|case|record)",
+                       re.IGNORECASE)
+
+
 def _id_column(frame: pl.DataFrame) -> str | None:
+    """The respondent key: a column named as ids are (``ID_NAMES``, else a name such as
+    "Respondent ID", "ResponseKey", "resp_no") holding a different whole number from 0 to
+    2^63 - 1 for every row."""
     lower = {c.lower(): c for c in frame.columns}
-    for name in ID_NAMES:
-        col = lower.get(name)
-        if col is None:
-            continue
+    named = [lower[n] for n in ID_NAMES if n in lower]
+    named += [c for c in frame.columns if _ID_WORDS.search(c) and c not in named]
+    for col in named:
         s = frame[col]
         if s.null_count() == 0 and _is_whole(s) and s.n_unique() == frame.height and \
                 _fits_id(s):
             return col  # ids beyond 2^63 are not kept as ids (an integer column cannot hold
             # them); the respondents are numbered instead and the column stays a variable
     return None
+
+
+def proposed_weight(table: Table, exclude: AbstractSet[str]) -> str | None:
+    """The column whose name (or platform header) says it is the weight, when exactly one
+    does and it is a usable weight (survey.weights); a doubtful one is reported."""
+    found = [c for c in table.frame.columns if c not in exclude and (
+        is_weight_name(c) or is_weight_name(table.labels.get(c, "")))]
+    if len(found) > 1:
+        table.unsure.append(f"{', '.join(found)} all look like weights; none is used "
+                            "(choose one with --weight)")
+        return None
+    if not found:
+        return None
+    problems = check_weight(table.frame, found[0])
+    if problems:
+        table.unsure.append(f"{found[0]} looks like a weight but {'; '.join(problems)}: "
+                            "kept as a question, not used as the weight")
+        return None
+    table.notes.append(f"weight: {found[0]} (named as a weight, a usable weight for every "
+                       "respondent); --weight chooses another")
+    return found[0]
 
 
 def weight_column(table: Table, weight: str) -> str:
@@ -119,18 +150,10 @@ def weight_column(table: Table, weight: str) -> str:
 
 
 def _check_weight(frame: pl.DataFrame, weight: str) -> None:
-    s = frame[weight]
-    if not s.dtype.is_numeric():
-        raise SourceError(f"The weight variable {weight!r} is not numeric.")
-    missing = s.null_count() + (s.is_nan().sum() if s.dtype.is_float() else 0)
-    if missing:
-        raise SourceError(f"The weight variable {weight!r} is missing for {missing} "
-                          "respondents; every respondent needs a weight.")
-    if (s < 0).any():
-        raise SourceError(f"The weight variable {weight!r} has {(s < 0).sum()} negative "
-                          "values; weights must be zero or more.")
-    if s.sum() <= 0:
-        raise SourceError(f"The weight variable {weight!r} sums to zero.")
+    problems = check_weight(frame, weight)
+    if problems:
+        raise SourceError(f"The weight variable {weight!r} cannot be used: "
+                          f"{'; '.join(problems)}.")
 
 
 def _codes_for(keys: list[float], labels: dict[float, str]) -> tuple[dict[float, int],
@@ -173,13 +196,25 @@ class _Made:
         self.used |= set(columns) - open_texts
 
 
+def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str | None]:
+    """The respondent key column (or None) and the weight: the one given (checked), else
+    one proposed by its name; each noted for the report."""
+    id_col = _id_column(table.frame)
+    if weight is not None:
+        _check_weight(table.frame, weight)
+    else:
+        weight = proposed_weight(table, table.drop | {id_col or ""})
+    if id_col is not None:
+        table.notes.append(f"respondent key: {id_col} (a different whole number for every "
+                           "respondent)")
+    return id_col, weight
+
+
 def build(table: Table, weight: str | None = None, progress: Progress | None = None
           ) -> Built:
     declared = apply_user_missing(table)  # SPSS user-missing values: null, recorded
     frame = table.frame
-    if weight is not None:
-        _check_weight(frame, weight)
-    id_col = _id_column(frame)
+    id_col, weight = _key_and_weight(table, weight)
     taken: set[str] = {"respondent_id"}
     out: dict[str, pl.Series] = {"respondent_id": _respondent_ids(frame, id_col)}
     wid = None
@@ -200,8 +235,8 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
             made.add(var, cols)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
-        frame, [c for c in frame.columns if c not in made.used and c not in table.texts],
-        MAX_NUMBER_CATEGORIES)
+        frame, [c for c in frame.columns if c not in made.used and c not in table.texts
+                and c not in table.alone], MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
         if progress and (i % 10 == 0 or i == frame.width):
             progress("columns", i, frame.width)
@@ -213,17 +248,54 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
             if missing:
                 var["missing"] = missing
             if col in table.meta:
-                var["group"] = "Survey metadata"
+                var["group"] = METADATA_GROUP
             made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
-    questions = group_grids(made.questions, numeric, made.at, taken, safe_id)
+    questions = group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)
+    questions = [_named(scored(q), table) for q in questions]
     questions.sort(key=lambda q: made.at.get(q["id"], 0))  # in the order of the file
+    table.notes += summary(questions)
     codebook: dict[str, Any] = {"survey": _survey(table, wid), "questions": questions}
     if not any(q["type"] != "open" for q in questions):
         raise SourceError("The source has no column heetui can tabulate (no categories or "
                           "numbers).")
     verb = verbatims_frame(out["respondent_id"], opens) if opens else None
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
+
+
+SHORT_LABEL = 40  # characters of a question text a platform export's label keeps
+
+
+def _named(q: dict[str, Any], table: Table) -> dict[str, Any]:
+    """In a platform's export, whose column names the import made up (Q1, q2 …), a question
+    is labelled by the start of its text (the label shows in lists and banners)."""
+    text = " ".join(str(q.get("text", "")).split())
+    if not table.platform or not text or text == q.get("label"):
+        return q
+    if len(text) > SHORT_LABEL:
+        cut = text[:SHORT_LABEL].rsplit(" ", 1)[0] if " " in text[:SHORT_LABEL] else \
+            text[:SHORT_LABEL]
+        text = cut.rstrip(" ,;:-?") + "…"
+    return {**q, "label": text}
+
+
+def summary(questions: list[dict[str, Any]]) -> list[str]:
+    """Lines naming what the import made of the columns, by kind."""
+    def ids(pick: Any) -> str:
+        found = [str(q["id"]) + pick(q) for q in questions if pick(q) is not None]
+        return ", ".join(found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12
+                                         else "")
+
+    kinds = (("multi-response sets", lambda q: f" ({len(q['options'])} options)"
+              if q["type"] == "multi" else None),
+             ("rating grids", lambda q: f" ({len(q['items'])} items)"
+              if q["type"] == "grid" else None),
+             ("scales with nets and a mean (no-answer options left out of the mean)",
+              lambda q: "" if q.get("nets") else None),
+             ("open-ended", lambda q: "" if q["type"] == "open" else None),
+             ("survey metadata (kept, not questions)",
+              lambda q: "" if q.get("group") == METADATA_GROUP else None))
+    return [f"{name}: {ids(pick)}" for name, pick in kinds if ids(pick)]
 
 
 def _respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
@@ -244,6 +316,9 @@ def _survey(table: Table, weight: str | None) -> dict[str, Any]:
         "id_column": "respondent_id"}
     if table.recognised:
         out["recognised"] = table.recognised
+    if table.notes or table.unsure:
+        out["import_notes"] = list(table.notes)
+        out["import_unsure"] = list(table.unsure)
     if weight is not None:
         out["weight"] = weight
     return out

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from heetui.importers.table import MRSet, Table
+from heetui.importers.table import MRSet, Table, Value
 from heetui.survey.text import counted
 
 MAX_SPLIT_OPTIONS = 40  # a joined-answers column with more distinct items is text
-METADATA = "Survey metadata"
+MAX_OPTION_LENGTH = 60  # the mean length of a joined column's recurring answers, at most
 
 
 @dataclass
@@ -137,16 +137,26 @@ def _sm_names(row1: list[str], row2: list[str]) -> tuple[list[str], dict[str, st
     return _unique(names), labels
 
 
-def _tick_kind(s: pl.Series) -> str | None:
-    """How a column marks a ticked option: "D" numbers 1 (ticked) and 0, "N" one value
-    (ticked) or blank; None when it holds other answers."""
+# a text column's ticked / unticked pair of words (any case)
+TICK_WORDS = {("checked", "unchecked"), ("selected", "not selected"), ("ticked", "unticked")}
+
+
+def tick_kind(s: pl.Series) -> tuple[str, Value | None] | None:
+    """How a column marks a ticked option (the one rule for every file): ("D", counted)
+    for 1 (ticked) and 0 numbers, or a ticked / unticked pair of words (``TICK_WORDS``);
+    ("N", None) for one value (ticked: a 1, the option's text) or blank; None when it holds
+    other answers."""
     v = s.drop_nulls()
     if v.dtype == pl.String:
         v = v.str.strip_chars()
         v = v.filter(v != "")
+        words = {w.casefold(): w for w in v.unique().to_list()}
+        for yes, no in TICK_WORDS:
+            if set(words) <= {yes, no} and yes in words:
+                return "D", words[yes]
     elif v.dtype.is_numeric() and set(v.unique().to_list()) <= {0, 1} and (v == 0).any():
-        return "D"
-    return "N" if v.n_unique() <= 1 else None
+        return "D", 1.0
+    return ("N", None) if v.n_unique() <= 1 else None
 
 
 def _other(item: str) -> bool:
@@ -167,11 +177,13 @@ def _surveymonkey(table: Table) -> None:
                 table.meta.add(names[0])
             continue
         questions += 1
+        if len(names) == 1:
+            table.alone.add(names[0])
         pairs = list(zip(names, subs, strict=True))
         others = [c for c, s in pairs if _other(s) and len(pairs) > 1]
         table.texts |= set(others) | {c for c, s in pairs if s.lower() == "open-ended response"}
         plain = [(c, s) for c, s in pairs if s.lower() not in SM_ROW2 and c not in others]
-        if len(plain) >= 2 and all(_tick_kind(table.frame[c]) for c, _ in plain):
+        if len(plain) >= 2 and all(tick_kind(table.frame[c]) for c, _ in plain):
             members = plain + [(c, s) for c, s in pairs if c in others]
             table.mr_sets.append(MRSet(names[0].split("_")[0], top, "N",
                                        tuple(c for c, _ in members),
@@ -189,7 +201,7 @@ def _line(what: str, questions: int, multis: int) -> str:
 
 QUALTRICS_DROP = {"startdate", "enddate", "recordeddate", "ipaddress", "recipientlastname",
                   "recipientfirstname", "recipientemail", "externaldatareference",
-                  "locationlatitude", "locationlongitude", "_recordid"}
+                  "locationlatitude", "locationlongitude"}
 
 
 def _split_texts(texts: list[str]) -> tuple[str, list[str]]:
@@ -229,14 +241,18 @@ def _qualtrics(table: Table) -> None:
             groups[m.group(1)].append((col, table.labels.get(col, col)))
     multis = 0
     for members in groups.values():
-        kinds = {_tick_kind(table.frame[c]) for c, _ in members}
+        if len(members) == 1 and not re.search(r"_\d+$", members[0][0]):
+            col, text = members[0]
+            table.alone.add(col)  # a question of its own (Q1), not a grid's item (Q4_1)
+            table.labels[col] = re.sub(r"\s+-\s+Selected Choice$", "", text)
+        kinds = {tick_kind(table.frame[c]) for c, _ in members}
         if len(members) < 2 or None in kinds:
             continue
-        kind = "D" if "D" in kinds else "N"
+        kind, counted = next((k for k in kinds if k and k[0] == "D"), ("N", None))
         question, items = _split_texts([t for _, t in members])
         name = re.sub(r"_\d+$", "", members[0][0])
         table.mr_sets.append(MRSet(name, question or name, kind, tuple(c for c, _ in members),
-                                   1.0 if kind == "D" else None, tuple(items)))
+                                   counted, tuple(items)))
         multis += 1
     table.platform = "Qualtrics"
     table.recognised = _line("a Qualtrics export", len(groups), multis)
@@ -252,32 +268,48 @@ MS_DROP = {"start time", "completion time", "email", "name", "last modified time
 
 def split_options(s: pl.Series, sep: str) -> list[str] | None:
     """The options of a column of joined checkbox answers, in questionnaire order, or None
-    when the column is not one: some cell holds the separator, at least two items recur in
-    different cells, and such items make up 80% of all items (the rest is "Other" text)."""
+    when the column is not one (counted by polars: a column of unique comments costs no
+    loop in Python). The evidence: some cell holds the separator; answers that
+    recur (in at least two different cells) number 2 to ``MAX_SPLIT_OPTIONS`` and make up
+    80% of all the answers given (the rest is "Other" text); some cell holds one such
+    answer alone and some cell several (a choice of one label with a comma, "Yes, a lot",
+    always splits the same way); and they are short (a comment's clauses are not)."""
     if s.dtype != pl.String:
         return None
-    cells = s.drop_nulls().str.strip_chars()
-    cells = cells.filter(cells != "")
-    if cells.len() == 0 or not cells.str.contains(sep, literal=True).any():
+    return joined_options(answer_counts(s), sep)
+
+
+def answer_counts(s: pl.Series) -> pl.DataFrame:
+    """Each distinct answer of a text column (``cell``, stripped, blanks left out) once, in
+    the order first seen, with how many respondents gave it (``n``)."""
+    cells = s.drop_nulls().to_frame("cell").group_by("cell", maintain_order=True).len("n")
+    return cells.with_columns(pl.col("cell").str.strip_chars()).filter(pl.col("cell") != "") \
+        .group_by("cell", maintain_order=True).agg(pl.col("n").sum())
+
+
+def joined_options(answers: pl.DataFrame, sep: str) -> list[str] | None:
+    """``split_options`` of a column's ``answer_counts``."""
+    if not answers["cell"].str.contains(sep, literal=True).any():
         return None
-    counts = cells.value_counts(sort=False)
-    where: dict[str, set[str]] = {}
-    occurs: dict[str, int] = {}
-    first: dict[str, int] = {}
-    orders: list[list[str]] = []
-    for cell, n in counts.iter_rows():
-        items = [t.strip() for t in cell.split(sep) if t.strip()]
-        orders.append(items)
-        for t in items:
-            where.setdefault(t, set()).add(cell)
-            occurs[t] = occurs.get(t, 0) + n
-            first.setdefault(t, len(first))
-    shared = {t for t, cs in where.items() if len(cs) >= 2}
-    total = sum(occurs.values())
-    if not 2 <= len(shared) <= MAX_SPLIT_OPTIONS or \
-            sum(occurs[t] for t in shared) < 0.8 * total:
+    counts = answers.with_row_index("first")
+    items = counts.with_columns(pl.col("cell").str.split(sep).alias("item")).explode("item") \
+        .with_columns(pl.col("item").str.strip_chars()).filter(pl.col("item") != "")
+    stats = items.group_by("item").agg(pl.len().alias("cells"), pl.col("n").sum(),
+                                       pl.col("first").min())
+    shared = stats.filter(pl.col("cells") >= 2)
+    recurring, total = shared.select(pl.col("n").sum()).item(), stats.select(
+        pl.col("n").sum()).item()
+    longest = shared.select(pl.col("item").str.len_chars().mean()).item()
+    if not 2 <= shared.height <= MAX_SPLIT_OPTIONS or recurring < 0.8 * total or \
+            longest > MAX_OPTION_LENGTH:
         return None
-    return _in_order(shared, orders, first)
+    picks = items.filter(pl.col("item").is_in(shared["item"].implode())) \
+        .group_by("first").len()["len"]
+    if not ((picks == 1).any() and (picks >= 2).any()):
+        return None
+    orders = [[t.strip() for t in cell.split(sep) if t.strip()] for cell in counts["cell"]]
+    first = dict(zip(shared["item"], shared["first"], strict=True))
+    return _in_order(set(first), orders, first)
 
 
 def _in_order(items: set[str], orders: list[list[str]], first: dict[str, int]) -> list[str]:
@@ -326,6 +358,7 @@ def _forms(table: Table) -> None:
         n += 1
         rename[col] = f"q{n}"
         table.labels[f"q{n}"] = col
+        table.alone.add(f"q{n}")
         options = split_options(table.frame[col], sep)
         if options:
             table.mr_sets.append(MRSet(f"q{n}", col, "S", (f"q{n}",), option_labels=tuple(

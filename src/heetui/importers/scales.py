@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from heetui.importers.missing import MISSING_WORDS, sort_key
 
@@ -72,3 +73,39 @@ def reading_order(values: Iterable[str]) -> list[str]:
             ranked = [v for _, v in sorted(zip(known, answers, strict=True))]
             return ranked + none
     return plain
+
+
+# the two-sided scales above (their index) with the names of their top-2 and bottom-2 nets
+_NETS = {0: ("Agree", "Disagree"), 1: ("Satisfied", "Dissatisfied"), 3: ("Likely", "Unlikely"),
+         6: ("Positive", "Negative")}
+MIDDLE = 2  # the place of a two-sided scale's middle answer
+
+
+def scored(question: dict[str, Any]) -> dict[str, Any]:
+    """A single-choice question or grid whose answers (leaving out no-answer ones, such as
+    Don't know) are at least four points of a two-sided scale, both sides present, as the
+    bundled survey scores them: each point a score from +2 (the positive end) to -2, no
+    score for a no-answer option (so it is left out of the mean), and a top-2 and a
+    bottom-2 net. Anything else is returned as it is."""
+    if question.get("type") not in ("single", "grid") or question.get("nets"):
+        return question
+    options = question.get("options", [])
+    answers = [o for o in options if not MISSING_WORDS.search(str(o["label"]))]
+    if len(answers) < 4:
+        return question
+    for index, (top, bottom) in _NETS.items():
+        places = [_place(_SCALES[index], str(o["label"])) for o in answers]
+        known = [p for p in places if p is not None]
+        if len(known) != len(answers) or len(set(known)) != len(known) or \
+                min(known) >= MIDDLE or max(known) <= MIDDLE:
+            continue
+        where = {o["code"]: p for o, p in zip(answers, known, strict=True)}
+        scored_options = []
+        for o in options:
+            plain = {k: v for k, v in o.items() if k != "value"}
+            scored_options.append({**plain, "value": MIDDLE - where[o["code"]]}
+                                  if o["code"] in where else plain)
+        nets = [{"label": top, "codes": [c for c, p in where.items() if p < MIDDLE]},
+                {"label": bottom, "codes": [c for c, p in where.items() if p > MIDDLE]}]
+        return {**question, "options": scored_options, "nets": nets}
+    return question

@@ -8,6 +8,7 @@ two or three header rows (see ``platforms.csv_header``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -89,7 +90,7 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
     import can count them and record their labels before it makes them missing."""
     import pyreadstat
 
-    _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    _, meta = pyreadstat.read_sav(str(path), metadataonly=True, output_format="polars")
     total = int(meta.number_rows or 0)
     parts = []
     offset = 0
@@ -170,13 +171,47 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _encoding(head: bytes) -> str:
+    """The text encoding of a file from its first bytes: a byte-order mark says UTF-8 or
+    UTF-16 (little or big end); UTF-16 without one shows as a NUL in every other byte;
+    else UTF-8 when the bytes decode as it, Windows-1252 (Excel's "CSV" on Windows, whose
+    curly quote is byte 0x92) when they decode as that, and Latin-1 (which decodes any
+    bytes) last."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and \
+            not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
+    pairs = head[:4096]
+    if len(pairs) >= 4 and pairs.count(0) * 3 > len(pairs):  # ASCII text in two-byte units
+        return "utf-16-le" if pairs[1::2].count(0) > pairs[0::2].count(0) else "utf-16-be"
     try:
         head.decode("utf-8")
-        return "utf8"
+        return "utf-8"
     except UnicodeDecodeError as e:
         if e.start > len(head) - 4:  # a character cut at the end of the sample
-            return "utf8"
+            return "utf-8"
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
         return "latin-1"
+
+
+def _as_utf8(data: bytes, enc: str) -> bytes:
+    """A text file's bytes as UTF-8 with line ends polars reads: decoded by ``enc`` (a
+    Windows-1252 guess that a later byte contradicts falls back to Latin-1), without a
+    byte-order mark, and with old Mac line ends (CR alone) made LF."""
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        text = data.decode("latin-1" if enc == "cp1252" else enc, errors="replace")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")
+    return text.encode("utf-8")
+
+
+def _plain(head: bytes, enc: str) -> bool:
+    """Whether polars can read the file as it is: UTF-8 with LF or CRLF line ends."""
+    return enc == "utf-8" and not (b"\r" in head and b"\n" not in head)
 
 
 def _head_records(sample: str, sep: str, n: int = 3) -> list[list[str]]:
@@ -207,23 +242,22 @@ def _read_text(source: Path | bytes, head: bytes, path: Path, kind: str,
     from heetui.importers.platforms import csv_header
 
     enc = _encoding(head)
-    sample = head.decode("latin-1" if enc == "latin-1" else "utf-8", errors="replace")
+    if not _plain(head, enc):  # another encoding or line end: read as UTF-8 made in memory
+        data = Path(path).read_bytes() if isinstance(source, Path) else source
+        source = _as_utf8(data, enc)
+        head = source[: 1 << 20]
+    sample = head.decode("utf-8", errors="replace")
     sep = _sniff_delimiter(sample[:65536])
     records = _head_records(sample, sep)
     header = csv_header(records)
     options: dict[str, Any] = {"separator": sep, "infer_schema_length": 10_000,
-                               "truncate_ragged_lines": True, "null_values": NA_VALUES}
+                               "truncate_ragged_lines": True, "null_values": NA_VALUES,
+                               "encoding": "utf8-lossy"}
     if header.names is not None:
         options.update(has_header=False, skip_rows=header.rows, new_columns=header.names)
-    if enc == "latin-1":
-        data = Path(path).read_bytes() if isinstance(source, Path) else source
-        frame = _load_csv(data.decode("latin-1").encode("utf-8"), progress, encoding="utf8",
-                          **options)
-    elif isinstance(source, Path):
-        frame = _load_csv(source, progress, glob=False, encoding="utf8" if enc == "utf8"
-                          else "utf8-lossy", **options)
-    else:
-        frame = _load_csv(source, progress, encoding="utf8-lossy", **options)
+    if isinstance(source, Path):
+        options.update(glob=False, encoding="utf8")
+    frame = _load_csv(source, progress, **options)
     if header.names is None:
         frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
     if header.names is not None and frame.width > len(header.names):

@@ -56,3 +56,7 @@ class Table:
     texts: set[str] = field(default_factory=set)  # columns always read as open-ended text
     recognised: str = ""  # what was recognised, for the user: "a Qualtrics export: …"
     head: list[list[str]] = field(default_factory=list)  # a text file's header rows
+    alone: set[str] = field(default_factory=set)  # a platform's one-column questions (Q1,
+    # Q2 …): never taken for items of a grid because their names share a prefix
+    notes: list[str] = field(default_factory=list)  # what the import decided, for the user
+    unsure: list[str] = field(default_factory=list)  # what it was unsure of, for the user

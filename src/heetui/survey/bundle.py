@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.packed import packable, packed_expr
 from heetui.survey.parse import Problem, codebook_from_dict
+from heetui.survey.weights import STATS, weight_problems, weight_stats
 
 if TYPE_CHECKING:
     import polars as pl
@@ -152,8 +153,7 @@ def _remember_valid(stamp: Path | None) -> None:
         pass
 
 
-# beyond these, sums of weights and squared values lose every digit that matters (or overflow)
-MAX_WEIGHT = 1e9
+# beyond this, sums of squared values lose every digit that matters (or overflow)
 MAX_VALUE = 1e12
 
 
@@ -238,8 +238,6 @@ def _id_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
 
 
 def _weight_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
-    import polars as pl
-
     wc = cb.settings.weight
     if wc is None:
         return
@@ -249,25 +247,12 @@ def _weight_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
     if not schema[wc].is_numeric():
         bad(wc, f"the weight column must be numeric, found {schema[wc]}")
         return
-    w = pl.col(wc)
     base = scan.name()
-    names = {k: f"{base}{k}" for k in ("null", "neg", "sum", "nan", "huge")}
-    scan.exprs += [w.null_count().alias(names["null"]), (w < 0).sum().alias(names["neg"]),
-                   w.sum().alias(names["sum"]),
-                   (w.is_nan().sum() if schema[wc].is_float() else pl.lit(0))
-                   .alias(names["nan"]),
-                   (w.abs() > MAX_WEIGHT).sum().alias(names["huge"])]
+    scan.exprs += weight_stats(wc, schema[wc].is_float(), base)
 
     def verdict(row: dict[str, Any], n: int) -> None:
-        value = {k: row[a] for k, a in names.items()}
-        if value["null"] or value["nan"]:
-            bad(wc, f"{respondents(value['null'] + value['nan'])} no weight")
-        if value["neg"]:
-            bad(wc, f"weights must not be negative; {value['neg']} are")
-        if n and not value["null"] and (value["sum"] or 0) <= 0:
-            bad(wc, "weights sum to zero; expected a positive total")
-        if value["huge"]:
-            bad(wc, f"{value['huge']} weights are infinite or above {MAX_WEIGHT:g}")
+        for problem in weight_problems({k: row[f"{base}{k}"] for k in STATS}, n):
+            bad(wc, problem)
 
     scan.verdicts.append(verdict)
 

@@ -21,6 +21,9 @@ VAR_TYPES: tuple[str, ...] = tuple(TYPE_NAMES)
 GRID_TYPE = "grid"
 CATEGORICAL_TYPES: tuple[str, ...] = ("single", "multi")  # banners and filters take these
 Role = Literal["question", "segment"]
+# the group of an import's bookkeeping columns kept as variables (a platform's collector,
+# status, duration …): listed, never the question a survey opens on
+METADATA_GROUP = "Survey metadata"
 
 
 def option_column(var_id: str, code: object) -> str:
@@ -245,6 +248,15 @@ class Codebook:
     @property
     def questions(self) -> list[Variable]:
         return [v for v in self.variables if v.role == "question"]
+
+    @property
+    def opening(self) -> str:
+        """The question a survey opens on: the first question (else segment) that can be
+        tabulated and is no bookkeeping (``METADATA_GROUP``); a grid's item opens its grid
+        (its summary). Any tabulable variable when there is no other."""
+        order = [v for v in self.questions + self.segments if v.type != "open"]
+        first = next((v for v in order if v.group != METADATA_GROUP), order[0])
+        return first.grid or first.id
 
     @property
     def segments(self) -> list[Variable]:

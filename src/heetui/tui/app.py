@@ -127,10 +127,7 @@ class HeetuiApp(ExportActions, LeanApp):
         super().__init__()
         self.survey = survey
         self.codebook = survey.codebook
-        first = next(v.id for v in self.codebook.questions + self.codebook.segments
-                     if v.type != "open")
-        first = self.codebook.get(first).grid or first  # a grid opens on its summary
-        self.view = ViewState(question=first)
+        self.view = ViewState(question=self.codebook.opening)
         self.crosstab: Crosstab | None = None
         self.comment_audit = Audit()  # the comment groups shown while the app runs
         self._latest = Latest()
