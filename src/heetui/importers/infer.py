@@ -252,7 +252,7 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
             made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
     questions = group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)
-    questions = [_named(scored(q), table) for q in questions]
+    questions = [_named(scored(q, _coded_by_number(q, numeric)), table) for q in questions]
     questions.sort(key=lambda q: made.at.get(q["id"], 0))  # in the order of the file
     table.notes += summary(questions)
     codebook: dict[str, Any] = {"survey": _survey(table, wid), "questions": questions}
@@ -261,6 +261,15 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                           "numbers).")
     verb = verbatims_frame(out["respondent_id"], opens) if opens else None
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
+
+
+def _coded_by_number(q: dict[str, Any], numeric: set[str]) -> bool:
+    """Whether a question's codes are the source's own numbers: the one column of a
+    single-choice question is a number column, or a grid of number columns (which
+    ``group_grids`` scored by code)."""
+    if q.get("type") == "grid":
+        return any("value" in o for o in q.get("options", []))
+    return str(q.get("label", "")) in numeric
 
 
 SHORT_LABEL = 40  # characters of a question text a platform export's label keeps

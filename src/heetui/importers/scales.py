@@ -81,12 +81,14 @@ _NETS = {0: ("Agree", "Disagree"), 1: ("Satisfied", "Dissatisfied"), 3: ("Likely
 MIDDLE = 2  # the place of a two-sided scale's middle answer
 
 
-def scored(question: dict[str, Any]) -> dict[str, Any]:
+def scored(question: dict[str, Any], by_code: bool = False) -> dict[str, Any]:
     """A single-choice question or grid whose answers (leaving out no-answer ones, such as
-    Don't know) are at least four points of a two-sided scale, both sides present, as the
-    bundled survey scores them: each point a score from +2 (the positive end) to -2, no
-    score for a no-answer option (so it is left out of the mean), and a top-2 and a
-    bottom-2 net. Anything else is returned as it is."""
+    Don't know) are at least four points of a two-sided scale, both sides present, gets a
+    top-2 and a bottom-2 net and scores, no score for a no-answer option (so it is left out
+    of the mean). Answers the file coded with its own numbers (``by_code``: a .sav's 1–5)
+    score their code, so the mean is the one SPSS prints; answers read from text score as
+    the bundled survey's do, from +2 (the positive end) to -2. Anything else is returned as
+    it is."""
     if question.get("type") not in ("single", "grid") or question.get("nets"):
         return question
     options = question.get("options", [])
@@ -103,8 +105,9 @@ def scored(question: dict[str, Any]) -> dict[str, Any]:
         scored_options = []
         for o in options:
             plain = {k: v for k, v in o.items() if k != "value"}
-            scored_options.append({**plain, "value": MIDDLE - where[o["code"]]}
-                                  if o["code"] in where else plain)
+            if o["code"] in where:
+                plain["value"] = o["code"] if by_code else MIDDLE - where[o["code"]]
+            scored_options.append(plain)
         nets = [{"label": top, "codes": [c for c, p in where.items() if p < MIDDLE]},
                 {"label": bottom, "codes": [c for c, p in where.items() if p > MIDDLE]}]
         return {**question, "options": scored_options, "nets": nets}
