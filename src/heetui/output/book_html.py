@@ -4,12 +4,10 @@ table with its span header row. Inline CSS only, no script, no external resource
 on A4 landscape with each table on a new page and no row cut across pages.
 
 Every text from data or a codebook goes through ``h`` (control characters made visible,
-then html.escape).
+then html.escape: output.markup.html_text).
 """
 
 from __future__ import annotations
-
-import html
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.results import SE_LABEL, Crosstab
@@ -22,8 +20,8 @@ from heetui.output.book_text import (
     p_text,
     value_text,
 )
-from heetui.output.facts import one_line
 from heetui.output.grid_output import grid_rows
+from heetui.output.markup import html_text as h
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
     base_mark,
@@ -99,25 +97,21 @@ section.tab { margin-top: 2.2em; border-top: 2px solid var(--rule); }
 """
 
 
-def h(text: object) -> str:
-    return html.escape(one_line(text), quote=True)
-
-
 def anchor(i: int) -> str:
     return f"table-{i + 1}"
 
 
 def render_book_html(book: Book, cb: Codebook) -> str:
     """The whole book as one HTML page (a str, UTF-8 when written)."""
-    title = f"{one_line(cb.title)}: tab book"
+    title = f"{h(cb.title)}: tab book"
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{html.escape(title)}</title>", f"<style>{CSS}</style>", "</head>",
-           "<body>", f"<h1>{html.escape(title)}</h1>", '<dl class="facts">']
+           f"<title>{title}</title>", f"<style>{CSS}</style>", "</head>",
+           "<body>", f"<h1>{title}</h1>", '<dl class="facts">']
     for label, text in book_facts(book, cb):
         lines = "<br>".join(h(x) for x in text.split("\n"))
         note = ' class="note"' if label == "Data" else ""
-        out.append(f"<dt>{html.escape(label)}</dt><dd{note}>{lines}</dd>")
+        out.append(f"<dt>{h(label)}</dt><dd{note}>{lines}</dd>")
     out.append("</dl>")
     legend_lines = book_legend(book)
     if legend_lines:

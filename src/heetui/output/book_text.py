@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import Any
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.results import is_percent
 from heetui.output.facts import one_line, produced, survey_facts
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
 from heetui.output.xlsx import legend_sentences
@@ -124,14 +124,6 @@ def p_text(p: float) -> str:
 
 
 # ---- md ----------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
-
-
-def md_text(text: object) -> str:
-    """Text from data for Markdown: one line, no markup, no raw HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
-
 
 def md_anchor(i: int) -> str:
     return f"table-{i + 1}"

@@ -10,6 +10,7 @@ from typing import Any
 from heetui.engine.profile import Profile, ProfileRow
 from heetui.engine.results import in_points, is_percent
 from heetui.output.cells import cell_text
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 
 CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferroni",
@@ -151,15 +152,15 @@ def render_csv(p: Profile, show_all: bool = False) -> str:
 
 def render_md(p: Profile, show_all: bool = False) -> str:
     rows = p.listed(show_all)
-    lines = [f"_{heading(p)}_", "", "| question | row | group | other | difference | p |",
+    lines = [f"_{md_text(heading(p))}_", "",
+             "| question | row | group | other | difference | p |",
              "|---|---|---:|---:|---:|---:|"]
     for r in rows:
         p_txt = "–" if r.p_adjusted is None else f"{r.p_adjusted:.3g}"
-        label = r.row.replace("|", "\\|")
-        lines.append(f"| {r.question} | {label} | "
+        lines.append(f"| {md_text(r.question)} | {md_text(r.row)} | "
                      f"{fmt_value(r, r.group_value)} | {fmt_value(r, r.other_value)} | "
                      f"{fmt_diff(r)} | {p_txt} |")
-    lines += ["", f"_{left_out(p)}_"]
+    lines += ["", f"_{md_text(left_out(p))}_"]
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
 from heetui.output.cells import cell_text
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 
 Show = Literal["percent", "count", "both"]
@@ -210,12 +211,11 @@ def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
         from heetui.output.grid_output import render_grid_md
 
         return render_grid_md(ct, show, decimals)
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|")
 
     def row(cells: list[str]) -> str:
         return "| " + " | ".join(cells) + " |"
 
+    esc = md_text
     heads = [esc(column_heading(c)) for c in ct.columns]
     lines = [f"**{esc(ct.question.id)}**: {esc(ct.question.text)}", "",
              f"_{esc(state_line(ct))}_", ""]
@@ -229,7 +229,7 @@ def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
                   row(["", *[f"**{h}**" for h in heads]])]
     for label, values in base_rows(ct) + body_rows(ct, show, decimals,
                                                    weighted_counts=weighted_counts):
-        lines.append(row([esc(label), *values]))
+        lines.append(row([esc(label), *map(esc, values)]))
     lines += ["", esc(" ".join(filter(None, [count_note(ct, show, weighted_counts),
                                              legend(ct)])))]
     return "\n".join(lines) + "\n"
