@@ -77,8 +77,8 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
 
     return TabRequest(question, banner_arg(args.by),
                       tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
-                      args.sig_level, args.correction, args.low_base, args.min_test_base,
-                      compare=args.compare)
+                      args.sig_level[0], args.correction, args.low_base, args.min_test_base,
+                      compare=args.compare, loose_level=args.sig_level[1])
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
@@ -152,8 +152,9 @@ def cmd_profile(args: argparse.Namespace) -> None:
     group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
     bar = _Progress()
     try:
-        p = profile(survey, group, args.against, args.weighted, args.sig_level,
-                    args.correction, lambda done, total: bar("tables", done, total))
+        p = profile(survey, group, args.against, args.weighted, args.sig_level[0],
+                    args.correction, lambda done, total: bar("tables", done, total),
+                    args.sig_level[1])
     finally:
         bar.end()
     write_output(render(p, args.format, args.all), args.output)

@@ -33,6 +33,28 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
                    help="keep respondents matching; repeat to AND, commas OR; codes or labels")
 
 
+SigLevels = tuple[float, float | None]
+
+
+def sig_levels(text: str) -> SigLevels:
+    """``--sig-level``: one level, or two as "0.05,0.10" (capital letters at the stricter,
+    lower-case at the looser), in either order."""
+    try:
+        levels = sorted(float(x) for x in text.split(","))
+    except ValueError:
+        levels = []
+    if not 1 <= len(levels) <= 2 or not all(0 < x < 1 for x in levels) or (
+            len(levels) == 2 and levels[0] == levels[1]):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a significance level between 0 and 1, or two different ones "
+            "such as 0.05,0.10")
+    return levels[0], levels[1] if len(levels) == 2 else None
+
+
+SIG_HELP = ("significance level of the letters (default 0.05); two levels as 0.05,0.10: "
+            "upper-case letters at the stricter, lower-case at the looser")
+
+
 def _banner_args(p: argparse.ArgumentParser) -> None:
     """What tab, chart and book share: the banner, filters, weights and α."""
     p.add_argument("--by", action="append", default=[], metavar="SPANS",
@@ -40,8 +62,8 @@ def _banner_args(p: argparse.ArgumentParser) -> None:
                    "a/b for a nested within b, or a banner named in the codebook")
     _filter_arg(p)
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
-                   help="significance level of the letters (default 0.05)")
+    p.add_argument("--sig-level", type=sig_levels, default=(0.05, None), metavar="ALPHA[,ALPHA]",
+                   help=SIG_HELP)
 
 
 def _table_args(p: argparse.ArgumentParser) -> None:
@@ -133,8 +155,9 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--against", choices=("rest", "total"), default="rest",
                       help="compare the group with everyone else (default) or with Total")
     prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
-                      help="significance level (default 0.05)")
+    prof.add_argument("--sig-level", type=sig_levels, default=(0.05, None),
+                      metavar="ALPHA[,ALPHA]", help="significance level (default 0.05); two "
+                      "levels as 0.05,0.10 also list the differences at the looser one")
     prof.add_argument("--correction", choices=CORRECTIONS, default="bh",
                       help="multiplicity correction over every row of the profile "
                       "(default bh: Benjamini-Hochberg)")

@@ -70,7 +70,10 @@ def settings_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
         weighting = "Unweighted"
     low = first.low_base if first else (req.low_base or cb.settings.low_base)
     mtb = first.min_test_base if first else (req.min_test_base or cb.settings.min_test_base)
-    tests = (f"Two-sided z-tests at α = {req.sig_level:g}; compared: "
+    level = f"α = {req.sig_level:g}" + (
+        "" if req.loose_level is None else f" (upper-case letters) and α = "
+        f"{req.loose_level:g} (lower-case letters, hollow △/▽)")
+    tests = (f"Two-sided z-tests at {level}; compared: "
              f"{COMPARE_TEXT.get(req.compare, req.compare)}; correction: "
              f"{CORRECTION_TEXT.get(req.correction, req.correction)}; low base < {low} "
              f"(marked *), not tested below {mtb} (marked !)")
@@ -185,6 +188,7 @@ def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
         "produced": produced(),
         "banner": banner,
         "settings": {"weighted": req.table.weighted, "sig_level": req.table.sig_level,
+                     "loose_level": req.table.loose_level,
                      "correction": req.table.correction, "compare": req.table.compare,
                      "book_bh": req.book_bh,
                      "filters": list(first.filter_text) if first else []},

@@ -55,7 +55,10 @@ def heading(p: Profile) -> str:
     other = "the rest" if p.against == "rest" else "everyone"
     return (f"Profile of {p.group_text} (n={p.group_size:,}) against {other}"
             f"{', weighted' if p.weighted else ''}: {len(p.significant)} significant "
-            f"differences (p < {p.sig_level:g}, {CORRECTION_NAMES[p.correction]})")
+            f"differences (p < {p.sig_level:g}"
+            + (f"; {len(p.loose_only)} more at p < {p.loose_level:g}"
+               if p.loose_level is not None else "")
+            + f", {CORRECTION_NAMES[p.correction]})")
 
 
 def left_out(p: Profile) -> str:
@@ -72,7 +75,8 @@ def fmt_p(r: ProfileRow) -> str:
     """The adjusted p-value as a reader scans it: p=0.029, p<0.001."""
     if r.p_value is None or r.p_adjusted is None:
         return f"not tested: {r.not_tested}"
-    return "p<0.001" if r.p_adjusted < 0.001 else f"p={r.p_adjusted:.2g}"
+    p = "p<0.001" if r.p_adjusted < 0.001 else f"p={r.p_adjusted:.2g}"
+    return p + (" (looser level)" if r.significant_loose and not r.significant else "")
 
 
 def row_line(r: ProfileRow, against: str, label_width: int = 48, bar_width: int = 12) -> str:
@@ -128,6 +132,7 @@ def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
             f"{'rest' if p.against == 'rest' else 'total'}_{key}": round(r.other_value, 6),
             "difference": round(r.difference, 6), "p_value": r.p_value,
             "p_adjusted": r.p_adjusted, "significant": r.significant,
+            "significant_loose": r.significant_loose,
             "not_tested": r.not_tested, "group_base": r.group_base,
             f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base}
 
