@@ -15,6 +15,7 @@ from heetui.survey.text import counted
 if TYPE_CHECKING:
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.session import Survey
+    from heetui.output.tables import Shown
     from heetui.survey.codebook import Codebook
 
 MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
@@ -97,7 +98,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
 
         target = Path(args.output or default_name(ct))
         try:
-            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb)
+            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb, _shown(args))
         except FolderMissing as e:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {target}\n")
@@ -107,6 +108,12 @@ def cmd_tab(args: argparse.Namespace) -> None:
         raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
     write_output(render(ct, args.format, args.show, args.decimals, width,
                         weighted_counts=args.counts == "weighted"), args.output)
+
+
+def _shown(args: argparse.Namespace) -> Shown:
+    from heetui.output.tables import Shown
+
+    return Shown(args.show, args.counts == "weighted")
 
 
 def _terminal_width(output: str | None) -> int:
@@ -199,7 +206,7 @@ def cmd_book(args: argparse.Namespace) -> None:
         from heetui.output.book_xlsx import write_book_xlsx
 
         try:
-            write_book_xlsx(book, cb, Path(args.output))
+            write_book_xlsx(book, cb, Path(args.output), _shown(args))
         except FolderMissing as e:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {args.output}: {contents}\n")
@@ -207,11 +214,11 @@ def cmd_book(args: argparse.Namespace) -> None:
     if fmt == "html":
         from heetui.output.book_html import render_book_html
 
-        text = render_book_html(book, cb)
+        text = render_book_html(book, cb, _shown(args))
     else:
         from heetui.output.book_text import render_book
 
-        text = render_book(book, cb, fmt)
+        text = render_book(book, cb, fmt, _shown(args))
     write_output(text, args.output, contents)
 
 

@@ -84,6 +84,16 @@ def _test_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
 
 
+def _show_args(p: argparse.ArgumentParser) -> None:
+    """What tab and book share: percents, counts or both in the cells."""
+    p.add_argument("--show", choices=("percent", "count", "both"), default="percent",
+                   help="cells: percents, counts or both (text and md: \"31%%A (187)\"; xlsx: "
+                   "a count row under each percent row; html: both in the cell; csv and json "
+                   "always carry both)")
+    p.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
+                   help="counts shown next to weighted percents (default: weighted)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heetui", usage="heetui [PATH]\n       heetui [--data PATH] COMMAND "
                      "[OPTIONS]", description="Explore survey data in the terminal. "
@@ -119,12 +129,9 @@ def _tab_command(sub: Commands) -> None:
     tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text",
                      help="aligned text (default), tidy CSV, JSON, Markdown or a formatted "
                      "Excel sheet")
-    tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
-                     help="text/md cells: percents, counts or both")
+    _show_args(tab)
     tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N",
                      help="decimals of percents (0 to 3)")
-    tab.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
-                     help="counts shown next to weighted percents (default: weighted)")
     tab.add_argument("--sort", choices=("none", "total"), default="none",
                      help="order answers by Total (nets, means, scores and answers such as "
                      "Don't know keep their places)")
@@ -176,6 +183,7 @@ def _book_command(sub: Commands) -> None:
     book.add_argument("--questions", metavar="ID,ID...",
                       help="only these questions, in this order (default: every question)")
     book.add_argument("--group", metavar="GROUP", help="only the questions of a codebook group")
+    _show_args(book)
     book.add_argument("--findings-bh", action="store_true",
                       help="findings: Benjamini-Hochberg over every test of the book instead "
                       "of the tables' own correction")

@@ -24,9 +24,11 @@ from heetui.output.grid_output import grid_rows
 from heetui.output.markup import html_text as h
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
+    PERCENTS,
+    Shown,
     base_mark,
     column_heading,
-    count_note,
+    counts_weighted,
     format_cell,
     format_se,
     legend,
@@ -101,8 +103,9 @@ def anchor(i: int) -> str:
     return f"table-{i + 1}"
 
 
-def render_book_html(book: Book, cb: Codebook) -> str:
-    """The whole book as one HTML page (a str, UTF-8 when written)."""
+def render_book_html(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
+    """The whole book as one HTML page (a str, UTF-8 when written); ``shown``: percents,
+    counts, or both in each cell ("31% (187)")."""
     title = f"{h(cb.title)}: tab book"
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -120,7 +123,7 @@ def render_book_html(book: Book, cb: Codebook) -> str:
         out.append("</ul>")
     out += _contents(book) + _findings(book)
     for i, ct in enumerate(book.tables):
-        out += _table(i, ct)
+        out += _table(i, ct, shown)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -167,10 +170,10 @@ def _finding_row(n: int, f: Finding) -> str:
             f'<td class="n">{p_text(f.p_adjusted)}</td></tr>')
 
 
-def _grid_table(i: int, ct: Crosstab) -> list[str]:
+def _grid_table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     """A grid's summary as ``heetui tab`` shows it: a row per item, a column per scale
     point, net and mean."""
-    heads, rows = grid_rows(ct)
+    heads, rows = grid_rows(ct, shown.show)
     many = " many" if len(heads) > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
            f"<h2>Table {i + 1}. {h(ct.question.id)}: {h(ct.question.text)}</h2>",
@@ -180,17 +183,18 @@ def _grid_table(i: int, ct: Crosstab) -> list[str]:
            + "</tr>", "</thead>", "<tbody>"]
     out += [_line(label, [(v, "") for v in values]) for label, values in rows]
     out += ["</tbody></table></div>"]
-    out += [f'<p class="legend">{h(x)}</p>' for x in [legend(ct), *untested_notes(ct)]]
+    notes = [shown.note(ct), legend(ct), *untested_notes(ct)]
+    out += [f'<p class="legend">{h(x)}</p>' for x in notes if x]
     out += ['<p class="back"><a href="#contents">Contents</a> · '
             '<a href="#findings">Findings</a></p>', "</section>"]
     return out
 
 
-def _table(i: int, ct: Crosstab) -> list[str]:
+def _table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     """A table as ``heetui tab`` shows it: each banner column is two cells, the value
     (right-aligned, so that values line up) and its letters or base mark."""
     if ct.grid is not None:
-        return _grid_table(i, ct)
+        return _grid_table(i, ct, shown)
     ncols = len(ct.columns)
     many = " many" if ncols > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
@@ -220,13 +224,16 @@ def _table(i: int, ct: Crosstab) -> list[str]:
     out += ["</tbody>", "<tbody>"]
     for row in ct.rows:
         out.append(_line(row.display_label,
-                         [(format_cell(cell, row, letters=False), marks(cell))
+                         [(format_cell(cell, row, shown.show, letters=False,
+                                       count_weighted=counts_weighted(
+                                           ct, shown.show, shown.weighted_counts)),
+                           marks(cell))
                           for cell in row.cells], "summary" if row.is_summary else ""))
         if row.has_se:
             out.append(_line(f"  {SE_LABEL}", [(format_se(cell, row), "")
                                                for cell in row.cells], "se"))
     out += ["</tbody></table></div>"]
-    notes = [count_note(ct, "percent"), legend(ct), *untested_notes(ct)]
+    notes = [shown.note(ct), legend(ct), *untested_notes(ct)]
     out += [f'<p class="legend">{h(x)}</p>' for x in notes if x]
     out += ['<p class="back"><a href="#contents">Contents</a> · '
             '<a href="#findings">Findings</a></p>', "</section>"]

@@ -18,7 +18,15 @@ from heetui.engine.results import is_percent
 from heetui.output.facts import one_line, produced, survey_facts
 from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
-from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
+from heetui.output.tables import (
+    PERCENTS,
+    Shown,
+    column_heading,
+    legend,
+    render_csv,
+    render_md,
+    to_json,
+)
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import counted
@@ -132,7 +140,7 @@ def md_anchor(i: int) -> str:
     return f"table-{i + 1}"
 
 
-def render_book_md(book: Book, cb: Codebook) -> str:
+def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
     out = [f"# {md_text(cb.title)}: tab book", ""]
     for label, text in book_facts(book, cb):
         lines = text.split("\n")
@@ -160,7 +168,9 @@ def render_book_md(book: Book, cb: Codebook) -> str:
         out.append("No significant difference.")
     for i, ct in enumerate(book.tables):
         out += ["", f'<a id="{md_anchor(i)}"></a>', "",
-                f"## Table {i + 1}. {md_text(ct.question.id)}", "", render_md(ct).rstrip("\n"),
+                f"## Table {i + 1}. {md_text(ct.question.id)}", "", render_md(ct, shown.show,
+                                                       weighted_counts=shown.weighted_counts
+                                                       ).rstrip("\n"),
                 "", "[Contents](#contents)"]
     return "\n".join(out) + "\n"
 
@@ -223,10 +233,11 @@ def render_book_csv(book: Book) -> str:
     return "".join(parts)
 
 
-def render_book(book: Book, cb: Codebook, fmt: str) -> str:
-    """The book as md, json or csv text."""
+def render_book(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS) -> str:
+    """The book as md, json or csv text (json and csv carry counts and percents whatever
+    ``shown`` says)."""
     if fmt == "md":
-        return render_book_md(book, cb)
+        return render_book_md(book, cb, shown)
     if fmt == "json":
         return json.dumps(book_json(book, cb), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

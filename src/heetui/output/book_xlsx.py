@@ -33,6 +33,7 @@ from heetui.output.book_text import (
 )
 from heetui.output.facts import one_line
 from heetui.output.grid_xlsx import grid_pairs, write_grid_block, write_grid_table
+from heetui.output.tables import PERCENTS, Shown
 from heetui.output.xlsx import (
     LABEL_WIDTH,
     WORKBOOK_OPTIONS,
@@ -92,17 +93,17 @@ def link(sheet: str, row: int = 0) -> str:
     return f"internal:'{sheet}'!A{row + 1}"  # sheet names never hold a quote (sheet_name)
 
 
-def write_book_xlsx(book: Book, cb: Codebook, path: Path) -> Path:
+def write_book_xlsx(book: Book, cb: Codebook, path: Path, shown: Shown = PERCENTS) -> Path:
     """Write the workbook atomically: a temporary file beside ``path``, renamed when
     complete. The collector is paused meanwhile (engine.collector) and the closed workbook
     released (output.xlsxwriter_internals), so its cells are never walked by it."""
     path = Path(path)
     with atomic_path(path) as tmp, collection_paused():
-        _write(book, cb, tmp)
+        _write(book, cb, tmp, shown)
     return path
 
 
-def _write(book: Book, cb: Codebook, tmp: Path) -> None:
+def _write(book: Book, cb: Codebook, tmp: Path, shown: Shown) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
@@ -116,7 +117,7 @@ def _write(book: Book, cb: Codebook, tmp: Path) -> None:
     fmt["f_score"] = wb.add_format({"num_format": "0.0_)", "valign": "top"})
     fmt["f_mean"] = wb.add_format({"num_format": "0.00_)", "valign": "top"})
     contents, findings = wb.add_worksheet(CONTENTS), wb.add_worksheet(FINDINGS)
-    places = _tables(wb, book, fmt)  # first, so the contents know where each one is
+    places = _tables(wb, book, fmt, shown)  # first, so the contents know where each one is
     _contents(contents, book, cb, places, fmt)
     _findings(findings, book, places, fmt)
     wb.close()
@@ -127,25 +128,26 @@ def _nav(i: int, total: int) -> tuple[str, str]:
     return link(CONTENTS), f"← Contents (table {i + 1} of {total})"
 
 
-def _tables(wb: Any, book: Book, fmt: dict[str, Any]) -> list[Place]:
+def _tables(wb: Any, book: Book, fmt: dict[str, Any], shown: Shown) -> list[Place]:
     """Write every table: a sheet each, or TABLES_PER_SHEET to a sheet for a big book."""
     total = len(book.tables)
     if total <= SHEET_EACH:
         names = table_sheet_names(book)
         for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
             write = write_grid_table if ct.grid else write_table  # a grid: a row per item
-            write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total))
+            write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total), shown=shown)
         return [Place(name) for name in names]
     places: list[Place] = []
     for first in range(0, total, TABLES_PER_SHEET):
         tables = book.tables[first:first + TABLES_PER_SHEET]
         name = sheet_name(f"Tables {first + 1}–{first + len(tables)}")
-        places += _shared_sheet(wb.add_worksheet(name), name, tables, first, total, fmt)
+        places += _shared_sheet(wb.add_worksheet(name), name, tables, first, total, fmt,
+                                shown)
     return places
 
 
 def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, total: int,
-                  fmt: dict[str, Any]) -> list[Place]:
+                  fmt: dict[str, Any], shown: Shown) -> list[Place]:
     """Tables one after another on one sheet, each starting a printed page; the columns as
     wide as the widest table needs. A grid keeps its row per item: its block uses the same
     (value, letters) columns."""
@@ -158,7 +160,7 @@ def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, 
     for k, ct in enumerate(tables):
         places.append(Place(name, top))
         write = write_grid_block if ct.grid else write_block
-        _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total))
+        _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total), shown=shown)
         top += GAP
     print_setup(ws)
     ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead

@@ -10,6 +10,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
@@ -18,6 +19,27 @@ from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 
 Show = Literal["percent", "count", "both"]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the cells of a table show in a workbook or a book: percents, counts or both,
+    and whether counts beside weighted percents are weighted."""
+
+    show: Show = "percent"
+    weighted_counts: bool = True
+
+    def count(self, ct: Crosstab, cell: Cell) -> float:
+        """A cell's count as shown: the weighted count beside weighted percents (unless
+        asked otherwise), else respondents."""
+        return (cell.weighted_count if counts_weighted(ct, self.show, self.weighted_counts)
+                else cell.count)
+
+    def note(self, ct: Crosstab) -> str:
+        return count_note(ct, self.show, self.weighted_counts)
+
+
+PERCENTS = Shown()
 LOW_MARK = "*"
 UNTESTED_MARK = "!"
 

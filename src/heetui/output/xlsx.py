@@ -18,11 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from heetui.engine.results import SE_LABEL, Crosstab
+from heetui.engine.results import SE_LABEL, Crosstab, Row
 from heetui.output.atomic import atomic_path
 from heetui.output.facts import export_lines
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
+    PERCENTS,
+    Shown,
     base_mark,
     column_heading,
     legend,
@@ -72,6 +74,9 @@ FORMATS: dict[str, dict[str, Any]] = {
                  "align": "right", "indent": 1},
     "text": {"text_wrap": True, "valign": "top"},
     "int": {"num_format": "#,##0_)", "valign": "top"},
+    "count": {"num_format": "#,##0_)", "valign": "top"},
+    "count_bold": {"num_format": "#,##0_)", "bold": True, "valign": "top"},
+    "count_below": {"num_format": "#,##0_)", "font_color": "#555555", "valign": "top"},
 }
 
 
@@ -82,22 +87,21 @@ def default_name(ct: Crosstab, suffix: str = "xlsx") -> str:
     return f"heetui-{ct.question.id}{banner}{weighted}.{suffix}"
 
 
-def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None) -> Path:
+def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None,
+               shown: Shown = PERCENTS) -> Path:
     """Write atomically: a temporary file in the same folder, renamed when complete. With
-    the codebook, the sheet says which survey it comes from (export_lines)."""
+    the codebook, the sheet says which survey it comes from (export_lines); ``shown``:
+    percents, counts, or both (a count row under each percent row)."""
     import xlsxwriter
 
     with atomic_path(Path(path)) as tmp:
         # text from data or a codebook is always a string cell, never a formula
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        _sheet(wb, ct, export_lines(cb) if cb is not None else [])
+        ws = wb.add_worksheet(sheet_name(ct.question.id))
+        write_table(ws, ct, add_formats(wb), facts=export_lines(cb) if cb is not None else [],
+                    shown=shown)
         wb.close()
     return path
-
-
-def _sheet(wb: Any, ct: Crosstab, facts: list[str]) -> None:
-    ws = wb.add_worksheet(sheet_name(ct.question.id))
-    write_table(ws, ct, add_formats(wb), facts=facts)
 
 
 def add_formats(wb: Any) -> dict[str, Any]:
@@ -172,13 +176,14 @@ def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None =
 # ---- one table ---------------------------------------------------------------------------
 
 def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
-                nav: tuple[str, str] | None = None, facts: list[str] | None = None) -> None:
+                nav: tuple[str, str] | None = None, facts: list[str] | None = None,
+                shown: Shown = PERCENTS) -> None:
     """Write ``ct`` on a sheet of its own, from A1 (see write_block), with its columns'
     widths, the panes frozen under its headings and the print setup repeating its title and
     headings on every page."""
     widths = table_widths(ct)
     set_widths(ws, len(ct.columns), widths)
-    head_row, _ = write_block(ws, ct, fmt, widths, 0, nav, facts)
+    head_row, _ = write_block(ws, ct, fmt, widths, 0, nav, facts, shown)
     ws.freeze_panes(head_row + 2, 1)
     print_setup(ws, 0, head_row)
 
@@ -203,45 +208,63 @@ def set_widths(ws: Any, columns: int, widths: Widths) -> None:
 
 
 def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
-                nav: tuple[str, str] | None = None, facts: list[str] | None = None
-                ) -> tuple[int, int]:
+                nav: tuple[str, str] | None = None, facts: list[str] | None = None,
+                shown: Shown = PERCENTS) -> tuple[int, int]:
     """Write ``ct`` from row ``top`` of columns sized ``widths``: title, state (banner,
     weighting, filters, base), the span header merged over each span's columns, column
-    headings with letters, bases, percents (as numbers in % format) with their letters in
-    the next cell, means and scores with their SE, legend. ``facts``: lines about the survey
-    under the state line; ``nav``: an (internal link, text) after them. Returns the row of
-    the column headings and the row after the table."""
+    headings with letters, bases, percents (as numbers in % format; or counts, or both: a
+    count row under each percent row) with their letters in the next cell, means and
+    scores with their SE, legend. ``facts``: lines about the survey under the state line;
+    ``nav``: an (internal link, text) after them. Returns the row of the column headings
+    and the row after the table."""
     head_row = _heading(ws, ct, fmt, widths, top, nav, facts or [])
     r = _bases(ws, ct, fmt, head_row + 1)
     for row in ct.rows:
-        r += 1
-        bold = row.is_summary
-        label = safe_text(row.display_label)
-        ws.write_string(r, 0, label, fmt["label_bold" if bold else "label"])
-        fit_row(ws, r, [(label, LABEL_WIDTH)], bold=bold)
-        for i, cell in enumerate(row.cells):
-            col = 1 + 2 * i
-            if row.is_value:
-                if cell.value is not None:
-                    ws.write_number(r, col, cell.value, fmt[row.kind])
-            elif cell.percent is not None:
-                ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
-            mark = marks(cell)
-            if mark:
-                ws.write_string(r, col + 1, mark, fmt["sig"])
-        if row.has_se:
-            r += 1
-            ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
-            for i, cell in enumerate(row.cells):
-                if cell.se is not None:
-                    ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
+        r = _body_row(ws, ct, row, fmt, r + 1, shown)
     r += 1
     full = LABEL_WIDTH + sum(widths) * len(ct.columns)
-    for line in legend_lines(ct) + [safe_text(n) for n in untested_notes(ct)]:
+    for line in table_notes(ct, shown):
         r += 1
         merge_text(ws, r, 0, 2 * len(ct.columns), line, fmt["note"])
         fit_row(ws, r, [(line, full)])
     return head_row, r + 1
+
+
+def _body_row(ws: Any, ct: Crosstab, row: Row, fmt: dict[str, Any], r: int,
+              shown: Shown) -> int:
+    """One row of the table from sheet row ``r`` (with the count row under it when both
+    are shown, and the SE row under a mean); returns the last sheet row written."""
+    bold = row.is_summary
+    label = safe_text(row.display_label)
+    ws.write_string(r, 0, label, fmt["label_bold" if bold else "label"])
+    fit_row(ws, r, [(label, LABEL_WIDTH)], bold=bold)
+    counts = shown.show == "count" and not row.is_value
+    for i, cell in enumerate(row.cells):
+        col = 1 + 2 * i
+        if row.is_value:
+            if cell.value is not None:
+                ws.write_number(r, col, cell.value, fmt[row.kind])
+        elif cell.percent is not None:
+            if counts:
+                ws.write_number(r, col, shown.count(ct, cell),
+                                fmt["count_bold" if bold else "count"])
+            else:
+                ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
+        mark = marks(cell)
+        if mark:
+            ws.write_string(r, col + 1, mark, fmt["sig"])
+    if shown.show == "both" and not row.is_value:
+        r += 1
+        for i, cell in enumerate(row.cells):
+            if cell.percent is not None:
+                ws.write_number(r, 1 + 2 * i, shown.count(ct, cell), fmt["count_below"])
+    if row.has_se:
+        r += 1
+        ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
+        for i, cell in enumerate(row.cells):
+            if cell.se is not None:
+                ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
+    return r
 
 
 def write_title(ws: Any, ct: Crosstab, fmt: dict[str, Any], top: int, last: int, full: float,
@@ -305,6 +328,14 @@ def _bases(ws: Any, ct: Crosstab, fmt: dict[str, Any], r: int) -> int:
             for i, c in enumerate(ct.columns):
                 ws.write_number(r, 1 + 2 * i, getattr(c, attr), fmt["wbase"])
     return r
+
+
+def table_notes(ct: Crosstab, shown: Shown) -> list[str]:
+    """The lines under a table: what its counts are, its legend, what was not tested."""
+    counts = shown.note(ct) + (" Each count is in the row under its percent."
+                               if shown.show == "both" else "")
+    return [line for line in [counts.strip(), *legend_lines(ct)] if line] + [
+        safe_text(n) for n in untested_notes(ct)]
 
 
 def legend_lines(ct: Crosstab) -> list[str]:
