@@ -97,11 +97,14 @@ def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None,
     with atomic_path(Path(path)) as tmp:
         # text from data or a codebook is always a string cell, never a formula
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        ws = wb.add_worksheet(sheet_name(ct.question.id))
-        write_table(ws, ct, add_formats(wb), facts=export_lines(cb) if cb is not None else [],
-                    shown=shown)
+        _sheet(wb, ct, export_lines(cb) if cb is not None else [], shown)
         wb.close()
     return path
+
+
+def _sheet(wb: Any, ct: Crosstab, facts: list[str], shown: Shown = PERCENTS) -> None:
+    ws = wb.add_worksheet(sheet_name(ct.question.id))
+    write_table(ws, ct, add_formats(wb), facts=facts, shown=shown)
 
 
 def add_formats(wb: Any) -> dict[str, Any]:
