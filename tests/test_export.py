@@ -63,7 +63,7 @@ def test_failed_write_leaves_nothing(survey, tmp_path, monkeypatch):
     target = tmp_path / "t.xlsx"
     target.write_bytes(b"old contents")
 
-    def broken(wb, ct, facts):
+    def broken(*args):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(xlsx_mod, "_sheet", broken)
