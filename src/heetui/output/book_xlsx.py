@@ -36,11 +36,14 @@ from heetui.output.grid_xlsx import grid_pairs, write_grid_block, write_grid_tab
 from heetui.output.tables import PERCENTS, Shown
 from heetui.output.xlsx import (
     LABEL_WIDTH,
+    MIN_SCALE,
+    PRINTABLE_WIDTH,
     WORKBOOK_OPTIONS,
     Widths,
     add_formats,
     fit_row,
     merge_text,
+    page_plan,
     print_setup,
     set_widths,
     sheet_name,
@@ -57,9 +60,6 @@ MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
 SHEET_EACH = 250  # a book of up to this many tables has a sheet per table
 TABLES_PER_SHEET = 50  # a bigger one has this many on each sheet
 GAP = 2  # empty rows between two tables on one sheet
-# column-width units across landscape A4 inside print_setup's margins at 100 %: about 95 in
-# LibreOffice (its stand-in for Calibri is wider; Excel fits some 135), a little to spare
-PRINTABLE_WIDTH = 90
 
 # (heading, width) of the contents' table list and of the findings
 CONTENTS_COLUMNS = (("Table", 14), ("Question", 20), ("Text", 64), ("Base", 9),
@@ -162,10 +162,13 @@ def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, 
         write = write_grid_block if ct.grid else write_block
         _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total), shown=shown)
         top += GAP
-    print_setup(ws)
-    ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead
-    width = LABEL_WIDTH + sum(widths) * columns
-    ws.set_print_scale(max(10, min(100, 100 * PRINTABLE_WIDTH // width)))
+    crosstab = next((ct for ct in tables if not ct.grid), None)
+    pages = page_plan(crosstab, widths) if crosstab is not None else None
+    print_setup(ws, pages=pages)  # a wide banner: pages of whole spans, as each table's
+    if pages is None or not pages.breaks:
+        ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead
+        width = LABEL_WIDTH + sum(widths) * columns
+        ws.set_print_scale(max(MIN_SCALE, min(100, 100 * PRINTABLE_WIDTH // width)))
     ws.set_h_pagebreaks([p.row for p in places[1:]])
     ws.freeze_panes(0, 1)
     return places

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,15 +30,25 @@ from heetui.output.tables import (
     column_heading,
     legend,
     marks,
-    span_titles,
     state_line,
     untested_notes,
 )
+from heetui.output.text_table import SpanGroup, span_blocks, span_groups
 from heetui.output.xlsxwriter_internals import merge_unpadded
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
 
 LABEL_WIDTH = 40  # the row-label column, in Excel's character units
+# column-width units across landscape A4 inside print_setup's margins at 100 %: about 95 in
+# LibreOffice (its stand-in for Calibri is wider; Excel fits some 135), a little to spare
+PRINTABLE_WIDTH = 90
+# the same for the table's columns alone (set widths, no prose to wrap): LibreOffice 7.4
+# printed 119 units on a page at 70 %; Excel fits more
+PAGE_COLUMNS = 105
+# the smallest print scale of a wide table: 11-point text prints at 7.7 points. A table
+# wider than a page at this scale continues on further pages, split between whole spans,
+# with the row labels and Total repeated on each (as the text table's blocks)
+MIN_SCALE = 70
 VALUE_WIDTH = 8
 LINE_POINTS = 15.0  # one line of 11-point text
 CHARS_PER_UNIT = 1.12  # characters of 11-point text per unit of column width; prose
@@ -165,12 +176,20 @@ def merge_text(ws: Any, row: int, first: int, last: int, text: str, fmt: Any) ->
         merge_unpadded(ws, row, first, last)
 
 
-def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None = None) -> None:
-    """Landscape A4, one page wide, the header rows on every page, page numbers."""
+def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None = None,
+                pages: Pages | None = None) -> None:
+    """Landscape A4, one page wide (or, for a wide table, ``pages``: across pages at
+    MIN_SCALE, breaking between spans, the label and Total columns on every page), the
+    header rows on every page, page numbers."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.fit_to_pages(1, 0)
+    if pages is not None and pages.breaks:
+        ws.set_print_scale(MIN_SCALE)
+        ws.repeat_columns(0, 2)  # the row labels and Total (its value and letters)
+        ws.set_v_pagebreaks([1 + 2 * i for i in pages.breaks])
+    else:
+        ws.fit_to_pages(1, 0)
     if repeat_from is not None:
         ws.repeat_rows(repeat_from, repeat_to if repeat_to is not None else repeat_from)
     ws.set_footer("&L&A&RPage &P of &N")
@@ -188,7 +207,39 @@ def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
     set_widths(ws, len(ct.columns), widths)
     head_row, _ = write_block(ws, ct, fmt, widths, 0, nav, facts, shown)
     ws.freeze_panes(head_row + 2, 1)
-    print_setup(ws, 0, head_row)
+    print_setup(ws, 0, head_row, page_plan(ct, widths))
+
+
+def text_span(ct: Crosstab, widths: Widths) -> tuple[int, float]:
+    """The last sheet column and the width (units) of the title, state and legend lines:
+    the whole table; for a table printed across pages, the label and Total columns, which
+    every page repeats (a line merged wider would be cut at each page's edge)."""
+    pair = sum(widths)
+    if page_plan(ct, widths).breaks:
+        return 2, LABEL_WIDTH + pair
+    return 2 * len(ct.columns), LABEL_WIDTH + pair * len(ct.columns)
+
+
+@dataclass(frozen=True)
+class Pages:
+    """How a table prints across pages: the pieces of spans (column indices, Total first)
+    and the banner columns that start a new page (none: it fits one page wide)."""
+
+    pieces: tuple[SpanGroup, ...]
+    breaks: tuple[int, ...]
+
+
+def page_plan(ct: Crosstab, widths: Widths) -> Pages:
+    """The table on one page wide when it fits at MIN_SCALE or more; else in pages of
+    whole spans (a span wider than a page split between its columns) at MIN_SCALE."""
+    pair = sum(widths)
+    groups = span_groups(ct)
+    room = PAGE_COLUMNS * 100 // MIN_SCALE - LABEL_WIDTH
+    if pair * len(ct.columns) <= room:
+        return Pages(tuple(groups), ())
+    blocks = span_blocks(groups, [pair] * len(ct.columns), room, gap=0)
+    pieces = [groups[0]] + [g for b in blocks for g in b[1:]]
+    return Pages(tuple(pieces), tuple(b[1].columns[0] for b in blocks[1:] if len(b) > 1))
 
 
 Widths = tuple[int, int]  # of a table's value columns and of the letter columns beside them
@@ -225,10 +276,10 @@ def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top:
     for row in ct.rows:
         r = _body_row(ws, ct, row, fmt, r + 1, shown)
     r += 1
-    full = LABEL_WIDTH + sum(widths) * len(ct.columns)
+    last, full = text_span(ct, widths)
     for line in table_notes(ct, shown):
         r += 1
-        merge_text(ws, r, 0, 2 * len(ct.columns), line, fmt["note"])
+        merge_text(ws, r, 0, last, line, fmt["note"])
         fit_row(ws, r, [(line, full)])
     return head_row, r + 1
 
@@ -294,19 +345,17 @@ def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: in
     """Title, state, facts, link, span header and column headings; returns the headings'
     row."""
     pair = sum(widths)
-    last = 2 * len(ct.columns)
-    r = write_title(ws, ct, fmt, top, last, LABEL_WIDTH + pair * len(ct.columns), nav, facts)
-    if ct.banner is not None:  # a span header row, merged over each span's columns
-        titles = [safe_text(t) for t in span_titles(ct)]
+    r = write_title(ws, ct, fmt, top, *text_span(ct, widths), nav, facts)
+    if ct.banner is not None:  # a span header row, merged over each span's columns (over
+        # each piece of a span that continues on the next printed page)
         spans: list[tuple[str, float]] = []
-        i = 1
-        while i < len(titles):
-            j = i
-            while j + 1 < len(titles) and titles[j + 1] == titles[i]:
-                j += 1
-            ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * j, titles[i], fmt["span"])  # bordered
-            spans.append((titles[i], pair * (j - i + 1)))
-            i = j + 1
+        seen: set[str] = set()
+        for piece in page_plan(ct, widths).pieces[1:]:
+            i, j = piece.columns[0], piece.columns[-1]
+            title = safe_text(piece.title) + (" (continued)" if piece.title in seen else "")
+            seen.add(piece.title)
+            ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * j, title, fmt["span"])  # bordered
+            spans.append((title, pair * (j - i + 1)))
         fit_row(ws, r, spans, bold=True)
         r += 1
     heads = [safe_text(column_heading(c)) for c in ct.columns]
