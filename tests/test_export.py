@@ -20,7 +20,7 @@ def test_xlsx_numbers_match_json(tmp_path):
     out = tmp_path / "t.xlsx"
     args = ["effectiveness", "--by", "region", "--weighted", "--filter",
             "stakeholder_type=NHS Trust"]
-    r = run("tab", *args, "--format", "xlsx", "-o", str(out))
+    r = run("tab", *args, "--format", "xlsx", "-o", str(out), "--ids")
     assert r.returncode == 0, r.stderr
     d = json.loads(run("tab", *args, "--format", "json").stdout)
     ws = openpyxl.load_workbook(out).active

@@ -77,3 +77,34 @@ def test_legends_name_only_what_the_table_holds(survey):
     big = table(survey, TabRequest("relationship", "in_contact"))
     if all(not c.low_base for c in big.columns):
         assert "low base" not in legend(big)
+
+
+def test_the_client_sees_question_text_not_ids_unless_asked(survey, tmp_path):
+    from heetui.engine.book import BookRequest, tab_book
+    from heetui.output.book_html import render_book_html
+    from heetui.output.book_text import render_book
+    from heetui.output.book_xlsx import write_book_xlsx
+    from heetui.output.tables import Shown, render_md
+
+    book = tab_book(survey, BookRequest(TabRequest("", "stakeholder_type"),
+                                        ("relationship", "relationship_why")))
+    ct = book.tables[0]
+    for ids in (False, True):
+        wb = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook,
+                                                    tmp_path / f"{ids}.xlsx", Shown(ids=ids)))
+        sheet = wb[wb.sheetnames[2]]
+        assert sheet.title.startswith("T01 relationship" if ids else "T01 How would you")
+        assert sheet["A1"].value == (f"relationship: {ct.question.text}" if ids
+                                     else ct.question.text)
+        heads = [c.value for row in wb["Contents"].iter_rows() for c in row
+                 if c.value in ("Question", "Text")]
+        assert heads == (["Question", "Text"] if ids else ["Text"])
+        ranked = [r[1] for r in wb["Findings"].iter_rows(min_row=6, values_only=True)
+                  if r[1]]
+        assert ranked and all(x in (("1. relationship", "2. relationship_why") if ids
+                                    else ("Table 1", "Table 2")) for x in ranked)
+        html = render_book_html(book, survey.codebook, Shown(ids=ids))
+        assert ("<h2>Table 2. relationship_why:" in html) == ids
+        md = render_book(book, survey.codebook, "md", Shown(ids=ids))
+        assert ("## Table 2. relationship\\_why" in md) == ids
+        assert ("**relationship: How" in render_md(ct, ids=ids)) == ids

@@ -107,13 +107,13 @@ def cmd_tab(args: argparse.Namespace) -> None:
     if not 40 <= width <= MAX_TEXT_WIDTH:
         raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
     write_output(render(ct, args.format, args.show, args.decimals, width,
-                        weighted_counts=args.counts == "weighted"), args.output)
+                        weighted_counts=args.counts == "weighted", ids=args.ids), args.output)
 
 
 def _shown(args: argparse.Namespace) -> Shown:
     from heetui.output.tables import Shown
 
-    return Shown(args.show, args.counts == "weighted")
+    return Shown(args.show, args.counts == "weighted", args.ids)
 
 
 def _terminal_width(output: str | None) -> int:

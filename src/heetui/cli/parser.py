@@ -92,6 +92,9 @@ def _show_args(p: argparse.ArgumentParser) -> None:
                    "always carry both)")
     p.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
                    help="counts shown next to weighted percents (default: weighted)")
+    p.add_argument("--ids", action="store_true",
+                   help="xlsx, html and md: name questions by id beside their text (default: "
+                   "the question's text only, as a client reads it)")
 
 
 def build_parser() -> argparse.ArgumentParser:

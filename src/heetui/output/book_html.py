@@ -33,8 +33,10 @@ from heetui.output.tables import (
     format_se,
     legend,
     marks,
+    question_title,
     span_titles,
     state_line,
+    table_name,
     untested_notes,
 )
 from heetui.survey.codebook import Codebook
@@ -121,29 +123,30 @@ def render_book_html(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
         out += ["<h2>Legend</h2>", '<ul class="legend">']
         out += [f"<li>{h(x)}</li>" for x in legend_lines]
         out.append("</ul>")
-    out += _contents(book) + _findings(book)
+    out += _contents(book, shown.ids) + _findings(book, shown.ids)
     for i, ct in enumerate(book.tables):
         out += _table(i, ct, shown)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
-def _contents(book: Book) -> list[str]:
+def _contents(book: Book, ids: bool) -> list[str]:
+    question = "<th>Question</th>" if ids else ""
     out = ['<nav id="contents" aria-label="Contents">', "<h2>Contents</h2>",
            f'<p><a href="#findings">Findings: {differences(len(book.findings))}</a></p>',
            '<div class="wide"><table class="list">',
-           '<thead><tr><th class="n">Table</th><th>Question</th><th>Text</th>'
+           f'<thead><tr><th class="n">Table</th>{question}<th>Text</th>'
            '<th class="n">Base</th><th>Base description</th></tr></thead>', "<tbody>"]
     for i, ct in enumerate(book.tables):
-        out.append(f'<tr><td class="n"><a href="#{anchor(i)}">{i + 1}</a></td>'
-                   f'<td><a href="#{anchor(i)}">{h(ct.question.id)}</a></td>'
+        qid = f'<td><a href="#{anchor(i)}">{h(ct.question.id)}</a></td>' if ids else ""
+        out.append(f'<tr><td class="n"><a href="#{anchor(i)}">{i + 1}</a></td>{qid}'
                    f'<td class="text">{h(ct.question.text)}</td>'
                    f'<td class="n">{ct.total.base:,}</td><td>{h(ct.base_text)}</td></tr>')
     out += ["</tbody></table></div>", "</nav>"]
     return out
 
 
-def _findings(book: Book) -> list[str]:
+def _findings(book: Book, ids: bool) -> list[str]:
     out = ['<section class="findings" id="findings">', "<h2>Findings</h2>",
            f'<p class="note">{h(findings_note(book))}</p>']
     if not book.findings:
@@ -154,15 +157,16 @@ def _findings(book: Book) -> list[str]:
             '<th class="n">Gap</th><th class="n">p</th><th class="n">p adj.</th></tr></thead>',
             "<tbody>"]
     for n, f in enumerate(book.findings, 1):
-        out.append(_finding_row(n, f))
+        out.append(_finding_row(n, f, ids))
     out += ["</tbody></table></div>", '<p class="back"><a href="#contents">Contents</a></p>',
             "</section>"]
     return out
 
 
-def _finding_row(n: int, f: Finding) -> str:
+def _finding_row(n: int, f: Finding, ids: bool) -> str:
     return (f'<tr><td class="n">{n}</td>'
-            f'<td><a href="#{anchor(f.table)}">{f.table + 1}.&nbsp;{h(f.question)}</a></td>'
+            f'<td><a href="#{anchor(f.table)}">'
+            f'{h(table_name(f.table, f.question, ids)).replace(" ", "&nbsp;", 1)}</a></td>'
             f'<td class="text">{h(f.question_text)}</td><td>{h(f.row)}</td>'
             f'<td>{h(f.higher)}</td><td class="n">{value_text(f, f.higher_value)}</td>'
             f'<td>{h(f.lower)}</td><td class="n">{value_text(f, f.lower_value)}</td>'
@@ -176,7 +180,7 @@ def _grid_table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     heads, rows = grid_rows(ct, shown.show)
     many = " many" if len(heads) > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
-           f"<h2>Table {i + 1}. {h(ct.question.id)}: {h(ct.question.text)}</h2>",
+           f"<h2>Table {i + 1}. {h(question_title(ct, shown.ids))}</h2>",
            f'<p class="state">{h(state_line(ct))}</p>', '<div class="wide"><table class="xt">',
            "<thead>", '<tr class="heads"><th scope="col">Item</th>'
            + "".join(f'<th colspan="2" scope="col">{breakable(x)}</th>' for x in heads)
@@ -198,7 +202,7 @@ def _table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     ncols = len(ct.columns)
     many = " many" if ncols > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
-           f"<h2>Table {i + 1}. {h(ct.question.id)}: {h(ct.question.text)}</h2>",
+           f"<h2>Table {i + 1}. {h(question_title(ct, shown.ids))}</h2>",
            f'<p class="state">{h(state_line(ct))}</p>', '<div class="wide"><table class="xt">',
            "<thead>"]
     if ct.banner is not None:

@@ -25,6 +25,7 @@ from heetui.output.tables import (
     legend,
     render_csv,
     render_md,
+    table_name,
     to_json,
 )
 from heetui.output.xlsx import legend_sentences
@@ -150,7 +151,7 @@ def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
     if legend_lines:
         out += ["", "**Legend**", ""] + [f"- {md_text(x)}" for x in legend_lines]
     out += ["", '<a id="contents"></a>', "", "## Contents", "", "- [Findings](#findings)"]
-    out += [f"- [Table {i + 1}. {md_text(ct.question.id)}](#{md_anchor(i)}): "
+    out += [f"- [{md_text(table_name(i, ct.question.id, shown.ids))}](#{md_anchor(i)}): "
             f"{md_text(ct.question.text)} (base {ct.total.base:,})"
             for i, ct in enumerate(book.tables)]
     out += ["", '<a id="findings"></a>', "", "## Findings", "", md_text(findings_note(book)),
@@ -160,7 +161,8 @@ def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
                 "|---:|---|---|---|---:|---|---:|---:|---:|---:|"]
         for n, f in enumerate(book.findings, 1):
             out.append(
-                f"| {n} | [{f.table + 1}. {md_text(f.question)}](#{md_anchor(f.table)}) | "
+                f"| {n} | [{md_text(table_name(f.table, f.question, shown.ids))}]"
+                f"(#{md_anchor(f.table)}) | "
                 f"{md_text(f.row)} | {md_text(f.higher)} | {value_text(f, f.higher_value)} | "
                 f"{md_text(f.lower)} | {value_text(f, f.lower_value)} | {gap_text(f)} | "
                 f"{p_text(f.p_value)} | {p_text(f.p_adjusted)} |")
@@ -168,9 +170,9 @@ def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
         out.append("No significant difference.")
     for i, ct in enumerate(book.tables):
         out += ["", f'<a id="{md_anchor(i)}"></a>', "",
-                f"## Table {i + 1}. {md_text(ct.question.id)}", "", render_md(ct, shown.show,
-                                                       weighted_counts=shown.weighted_counts
-                                                       ).rstrip("\n"),
+                f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
+                "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
+                              ids=shown.ids).rstrip("\n"),
                 "", "[Contents](#contents)"]
     return "\n".join(out) + "\n"
 

@@ -33,7 +33,7 @@ from heetui.output.book_text import (
 )
 from heetui.output.facts import one_line
 from heetui.output.grid_xlsx import grid_pairs, write_grid_block, write_grid_table
-from heetui.output.tables import PERCENTS, Shown
+from heetui.output.tables import PERCENTS, Shown, table_name
 from heetui.output.xlsx import (
     LABEL_WIDTH,
     MIN_SCALE,
@@ -82,10 +82,11 @@ class Place:
         return link(self.sheet, self.row)
 
 
-def table_sheet_names(book: Book) -> list[str]:
-    """"T01 relationship", …: numbered, so unique; at most 31 characters."""
+def table_sheet_names(book: Book, ids: bool = False) -> list[str]:
+    """"T01 How would you describe…" (with ``ids``: "T01 relationship"), …: numbered, so
+    unique; at most 31 characters."""
     digits = max(2, len(str(len(book.tables))))
-    return [sheet_name(f"T{i + 1:0{digits}d} {ct.question.id}")
+    return [sheet_name(f"T{i + 1:0{digits}d} {ct.question.id if ids else ct.question.text}")
             for i, ct in enumerate(book.tables)]
 
 
@@ -118,8 +119,8 @@ def _write(book: Book, cb: Codebook, tmp: Path, shown: Shown) -> None:
     fmt["f_mean"] = wb.add_format({"num_format": "0.00_)", "valign": "top"})
     contents, findings = wb.add_worksheet(CONTENTS), wb.add_worksheet(FINDINGS)
     places = _tables(wb, book, fmt, shown)  # first, so the contents know where each one is
-    _contents(contents, book, cb, places, fmt)
-    _findings(findings, book, places, fmt)
+    _contents(contents, book, cb, places, fmt, shown.ids)
+    _findings(findings, book, places, fmt, shown.ids)
     wb.close()
     release(wb)  # its cells freed as it goes, not walked by the collector
 
@@ -132,7 +133,7 @@ def _tables(wb: Any, book: Book, fmt: dict[str, Any], shown: Shown) -> list[Plac
     """Write every table: a sheet each, or TABLES_PER_SHEET to a sheet for a big book."""
     total = len(book.tables)
     if total <= SHEET_EACH:
-        names = table_sheet_names(book)
+        names = table_sheet_names(book, shown.ids)
         for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
             write = write_grid_table if ct.grid else write_table  # a grid: a row per item
             write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total), shown=shown)
@@ -175,8 +176,10 @@ def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, 
 
 
 def _contents(ws: Any, book: Book, cb: Codebook, places: list[Place],
-              fmt: dict[str, Any]) -> None:
-    widths = [w for _, w in CONTENTS_COLUMNS]
+              fmt: dict[str, Any], ids: bool) -> None:
+    columns = [c for c in CONTENTS_COLUMNS if ids or c[0] != "Question"]
+    widths = [w for _, w in columns]
+    at = {heading: c for c, (heading, _) in enumerate(columns)}
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     last = len(widths) - 1
@@ -200,18 +203,19 @@ def _contents(ws: Any, book: Book, cb: Codebook, places: list[Place],
                  string=f"Findings: {differences(len(book.findings))}")
     r += 2
     head = r
-    for c, (heading, _) in enumerate(CONTENTS_COLUMNS):
+    for c, (heading, _) in enumerate(columns):
         ws.write_string(r, c, heading, fmt["th_right" if heading == "Base" else "th"])
     for i, (ct, place) in enumerate(zip(book.tables, places, strict=True)):
         r += 1
         _link_or_text(ws, r, 0, place, f"Table {i + 1}", i, fmt)
-        _link_or_text(ws, r, 1, place, one_line(ct.question.id), i, fmt)
+        if ids:
+            _link_or_text(ws, r, at["Question"], place, one_line(ct.question.id), i, fmt)
         text, base = one_line(ct.question.text), one_line(ct.base_text)
-        ws.write_string(r, 2, text, fmt["text"])
-        ws.write_number(r, 3, ct.total.base, fmt["int"])
-        ws.write_string(r, 4, base, fmt["text"])
-        fit_row(ws, r, [(text, widths[2]), (base, widths[4]),
-                        (one_line(ct.question.id), widths[1])])
+        ws.write_string(r, at["Text"], text, fmt["text"])
+        ws.write_number(r, at["Base"], ct.total.base, fmt["int"])
+        ws.write_string(r, at["Base description"], base, fmt["text"])
+        fit_row(ws, r, [(text, widths[at["Text"]]), (base, widths[at["Base description"]]),
+                        (one_line(ct.question.id) if ids else "", widths[1])])
     print_setup(ws, head, head)
     ws.freeze_panes(head + 1, 0)
 
@@ -224,7 +228,8 @@ def _link_or_text(ws: Any, r: int, c: int, place: Place, text: str, i: int,
         ws.write_string(r, c, text, fmt["text"])
 
 
-def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any]) -> None:
+def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any],
+              ids: bool) -> None:
     widths = [w for _, w in FINDINGS_COLUMNS]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -244,7 +249,7 @@ def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any]) -> 
     for n, f in enumerate(book.findings, 1):
         r += 1
         ws.write_number(r, 0, n, fmt["int"])
-        table = f"{f.table + 1}. {one_line(f.question)}"
+        table = table_name(f.table, one_line(f.question), ids)
         if n <= MAX_LINKS:
             ws.write_url(r, 1, places[f.table].link, fmt["link"], string=table)
         else:

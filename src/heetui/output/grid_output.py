@@ -16,6 +16,7 @@ from heetui.output.tables import (
     format_cell,
     format_se,
     legend,
+    question_title,
     state_line,
     untested_notes,
 )
@@ -78,10 +79,11 @@ def render_grid_text(gt: Crosstab, show: Show = "percent", decimals: int = 0,
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render_grid_md(gt: Crosstab, show: Show = "percent", decimals: int = 0) -> str:
+def render_grid_md(gt: Crosstab, show: Show = "percent", decimals: int = 0,
+                   ids: bool = False) -> str:
     esc = md_text
     heads, rows = grid_rows(gt, show, decimals)
-    lines = [f"**{esc(gt.question.id)}**: {esc(gt.question.text)}", "", f"_{esc(state_line(gt))}_",
+    lines = [f"**{esc(question_title(gt, ids))}**", "", f"_{esc(state_line(gt))}_",
              "", "| Item | " + " | ".join(esc(h) for h in heads) + " |",
              "|---|" + "---:|" * len(heads)]
     lines += ["| " + " | ".join([esc(label), *map(esc, values)]) + " |"

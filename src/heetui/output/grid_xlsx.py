@@ -86,7 +86,7 @@ def write_grid_block(ws: Any, gt: Crosstab, fmt: dict[str, Any], widths: Widths,
     bases = _bases(gt)
     pairs = grid_pairs(gt)
     full = LABEL_WIDTH + sum(widths) * pairs
-    r = write_title(ws, gt, fmt, top, 2 * pairs, full, nav, facts or [])
+    r = write_title(ws, gt, fmt, top, 2 * pairs, full, nav, facts or [], shown.ids)
     head_row = r
     ws.write_string(r, 0, "Item", fmt["th"])
     heads = [label for label, _, _ in bases]

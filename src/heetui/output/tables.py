@@ -28,6 +28,7 @@ class Shown:
 
     show: Show = "percent"
     weighted_counts: bool = True
+    ids: bool = False  # name questions by id beside their text (the analyst's, not a client's)
 
     def count(self, ct: Crosstab, cell: Cell) -> float:
         """A cell's count as shown: the weighted count beside weighted percents (unless
@@ -40,6 +41,18 @@ class Shown:
 
 
 PERCENTS = Shown()
+
+
+def question_title(ct: Crosstab, ids: bool = False) -> str:
+    """A table's title as a client reads it: the question's text; with ``ids``, its id
+    first ("relationship: How would you…")."""
+    return f"{ct.question.id}: {ct.question.text}" if ids else ct.question.text
+
+
+def table_name(i: int, question: str, ids: bool = False) -> str:
+    """The ``i``-th table of a book as its contents and findings name it: "Table 14", or
+    with ``ids`` "14. relationship_why"."""
+    return f"{i + 1}. {question}" if ids else f"Table {i + 1}"
 LOW_MARK = "*"
 UNTESTED_MARK = "!"
 
@@ -278,20 +291,20 @@ def span_titles(ct: Crosstab) -> list[str]:
 
 
 def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
-              weighted_counts: bool = True) -> str:
+              weighted_counts: bool = True, ids: bool = False) -> str:
     """A Markdown table; with a banner, its header row names each span over its first
     column and the column headings follow as the first row (a grid: a row per item)."""
     if ct.grid is not None:
         from heetui.output.grid_output import render_grid_md
 
-        return render_grid_md(ct, show, decimals)
+        return render_grid_md(ct, show, decimals, ids)
 
     def row(cells: list[str]) -> str:
         return "| " + " | ".join(cells) + " |"
 
     esc = md_text
     heads = [esc(column_heading(c)) for c in ct.columns]
-    lines = [f"**{esc(ct.question.id)}**: {esc(ct.question.text)}", "",
+    lines = [f"**{esc(question_title(ct, ids))}**", "",
              f"_{esc(state_line(ct))}_", ""]
     rule = "|" + "---|" + "---:|" * len(ct.columns)
     if ct.banner is None:
@@ -379,13 +392,15 @@ def render_csv(ct: Crosstab) -> str:
 
 
 def render(ct: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
-           width: int = 120, weighted_counts: bool = True) -> str:
+           width: int = 120, weighted_counts: bool = True, ids: bool = False) -> str:
+    """A table as text, md, json or csv; ``ids``: md names the question by id too (text,
+    json and csv always do)."""
     if fmt == "text":
         from heetui.output.text_table import render_text
 
         return render_text(ct, show, decimals, width, weighted_counts)
     if fmt == "md":
-        return render_md(ct, show, decimals, weighted_counts)
+        return render_md(ct, show, decimals, weighted_counts, ids)
     if fmt == "json":
         return render_json(ct)
     if fmt == "csv":

@@ -30,6 +30,7 @@ from heetui.output.tables import (
     column_heading,
     legend,
     marks,
+    question_title,
     state_line,
     untested_notes,
 )
@@ -271,7 +272,7 @@ def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top:
     scores with their SE, legend. ``facts``: lines about the survey under the state line;
     ``nav``: an (internal link, text) after them. Returns the row of the column headings
     and the row after the table."""
-    head_row = _heading(ws, ct, fmt, widths, top, nav, facts or [])
+    head_row = _heading(ws, ct, fmt, widths, top, nav, facts or [], shown.ids)
     r = _bases(ws, ct, fmt, head_row + 1)
     for row in ct.rows:
         r = _body_row(ws, ct, row, fmt, r + 1, shown)
@@ -322,10 +323,11 @@ def _body_row(ws: Any, ct: Crosstab, row: Row, fmt: dict[str, Any], r: int,
 
 
 def write_title(ws: Any, ct: Crosstab, fmt: dict[str, Any], top: int, last: int, full: float,
-                nav: tuple[str, str] | None, facts: list[str]) -> int:
-    """A table's title, state line, facts and link from row ``top``, merged over columns 0
-    to ``last`` (``full`` units wide); returns the row where the table itself starts."""
-    title = f"{safe_text(ct.question.id)}: {safe_text(ct.question.text)}"
+                nav: tuple[str, str] | None, facts: list[str], ids: bool = False) -> int:
+    """A table's title (its question's text; with ``ids``, its id first), state line, facts
+    and link from row ``top``, merged over columns 0 to ``last`` (``full`` units wide);
+    returns the row where the table itself starts."""
+    title = safe_text(question_title(ct, ids))
     merge_text(ws, top, 0, last, title, fmt["title"])
     fit_row(ws, top, [(title, full)], size=13, bold=True)
     r = top + 1
@@ -341,11 +343,11 @@ def write_title(ws: Any, ct: Crosstab, fmt: dict[str, Any], top: int, last: int,
 
 
 def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
-             nav: tuple[str, str] | None, facts: list[str]) -> int:
+             nav: tuple[str, str] | None, facts: list[str], ids: bool) -> int:
     """Title, state, facts, link, span header and column headings; returns the headings'
     row."""
     pair = sum(widths)
-    r = write_title(ws, ct, fmt, top, *text_span(ct, widths), nav, facts)
+    r = write_title(ws, ct, fmt, top, *text_span(ct, widths), nav, facts, ids)
     if ct.banner is not None:  # a span header row, merged over each span's columns (over
         # each piece of a span that continues on the next printed page)
         spans: list[tuple[str, float]] = []
