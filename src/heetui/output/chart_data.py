@@ -185,7 +185,8 @@ def _key(ct: Crosstab, marks_shown: bool) -> tuple[str, ...]:
                     "items": "Letters: significantly higher than the item with that letter in a "
                              "paired test",
                     }.get(ct.compare, "Letters: significantly higher than that column")
-                   + f"{levels_text(ct)}.")
+                   + (f" (p < {ct.sig_level:g})." if ct.loose_level is None
+                      else f"{levels_text(ct)}."))
     flags = {base_mark(c) for c in ct.columns} - {""}
     if flags:
         out.append("; ".join(
