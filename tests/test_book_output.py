@@ -23,9 +23,18 @@ from heetui.output import book_xlsx
 from heetui.output.book_html import render_book_html
 from heetui.output.book_text import render_book
 from heetui.output.book_xlsx import write_book_xlsx
-from heetui.output.tables import column_heading, marks, render_csv, render_md, span_titles, to_json
+from heetui.output.tables import (
+    Shown,
+    column_heading,
+    marks,
+    render_csv,
+    render_md,
+    span_titles,
+    to_json,
+)
 from heetui.output.xlsx import write_xlsx
 
+IDS = Shown(ids=True)  # questions named by id too (the default names them by text only)
 HOSTILE = '=HYPERLINK("http://example.invalid","x") <script>alert(1)</script> & "q"'
 
 
@@ -37,7 +46,7 @@ def book(survey) -> Book:
 @pytest.fixture(scope="module")
 def workbook(book, survey, tmp_path_factory):
     path = tmp_path_factory.mktemp("book") / "hee.xlsx"
-    assert write_book_xlsx(book, survey.codebook, path) == path
+    assert write_book_xlsx(book, survey.codebook, path, IDS) == path
     return openpyxl.load_workbook(path)
 
 
@@ -211,7 +220,7 @@ def test_xlsx_book_table_is_the_one_table_export(workbook, book, tmp_path):
     """One sheet writer serves both: the book's sheet is the single export's, plus the
     link back to the contents."""
     ct = book.tables[6]
-    single = openpyxl.load_workbook(write_xlsx(ct, tmp_path / "one.xlsx")).active
+    single = openpyxl.load_workbook(write_xlsx(ct, tmp_path / "one.xlsx", shown=IDS)).active
     sheet = workbook[workbook.sheetnames[2 + 6]]
     assert sheet["A3"].value.startswith("← Contents")
     sheet["A3"].value = None
@@ -261,10 +270,11 @@ def test_xlsx_big_book_puts_many_tables_on_a_sheet(book, survey, tmp_path, monke
     a printed page: every link still lands on its table's first cell, and each table's
     cells are those of its own sheet in a smaller book."""
     workbook = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook,
-                                                      tmp_path / "a.xlsx"))
+                                                      tmp_path / "a.xlsx", IDS))
     monkeypatch.setattr(book_xlsx, "SHEET_EACH", 6)
     monkeypatch.setattr(book_xlsx, "TABLES_PER_SHEET", 4)
-    big = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook, tmp_path / "b.xlsx"))
+    big = openpyxl.load_workbook(write_book_xlsx(book, survey.codebook, tmp_path / "b.xlsx",
+                                                 IDS))
     assert big.sheetnames == ["Contents", "Findings", "Tables 1–4", "Tables 5–8",
                               "Tables 9–12", "Tables 13–15"]
     to_table = same_blocks(big, workbook, book.tables, 4)
@@ -386,13 +396,13 @@ def test_html_escapes_text_from_data(book, survey):
 # ---- md, json, csv -------------------------------------------------------------------------
 
 def test_md_has_contents_findings_and_every_table(book, survey):
-    md = render_book(book, survey.codebook, "md")
+    md = render_book(book, survey.codebook, "md", IDS)
     anchors = re.findall(r'<a id="([^"]+)"></a>', md)
     assert all(a in anchors for a in re.findall(r"\]\(#([^)]+)\)", md))
     assert md.index("## Contents") < md.index("## Findings") < md.index("## Table 1.")
     for i, ct in enumerate(book.tables):
         heading = f"## Table {i + 1}. "
-        assert heading in md and render_md(ct) in md
+        assert heading in md and render_md(ct, ids=True) in md
         assert md.index(f'<a id="table-{i + 1}"></a>') < md.index(heading)
     findings = md[md.index("## Findings"):md.index("## Table 1.")]
     assert findings.count("](#table-") == len(book.findings)

@@ -20,7 +20,7 @@ def test_xlsx_numbers_match_json(tmp_path):
     out = tmp_path / "t.xlsx"
     args = ["effectiveness", "--by", "region", "--weighted", "--filter",
             "stakeholder_type=NHS Trust"]
-    r = run("tab", *args, "--format", "xlsx", "-o", str(out))
+    r = run("tab", *args, "--format", "xlsx", "-o", str(out), "--ids")
     assert r.returncode == 0, r.stderr
     d = json.loads(run("tab", *args, "--format", "json").stdout)
     ws = openpyxl.load_workbook(out).active
@@ -63,7 +63,7 @@ def test_failed_write_leaves_nothing(survey, tmp_path, monkeypatch):
     target = tmp_path / "t.xlsx"
     target.write_bytes(b"old contents")
 
-    def broken(wb, ct, facts):
+    def broken(*args):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(xlsx_mod, "_sheet", broken)

@@ -151,7 +151,8 @@ def test_book_puts_the_summary_before_its_items_and_equals_tab(bundle, capsys):
                                                       "sat_3"]
     assert main(["tab", "sat", "--data", str(bundle), "--format", "json"]) == 0
     assert tables[1] == json.loads(capsys.readouterr().out)
-    assert main(["book", "--questions", "sat", "--data", str(bundle), "--format", "md"]) == 0
+    assert main(["book", "--questions", "sat", "--data", str(bundle), "--format", "md",
+                 "--ids"]) == 0
     md = capsys.readouterr().out
     assert "Table 1. sat" in md and "Table 4. sat\\_3" in md and "Price (B)" in md
 
@@ -282,7 +283,8 @@ def test_book_workbook_shows_the_grid_with_a_row_per_item(bundle, tmp_path):
     import openpyxl
 
     target = tmp_path / "book.xlsx"
-    assert main(["book", "--by", "region", "--data", str(bundle), "-o", str(target)]) == 0
+    assert main(["book", "--by", "region", "--data", str(bundle), "-o", str(target),
+                 "--ids"]) == 0
     wb = openpyxl.load_workbook(target)
     sheet = next(ws for ws in wb.worksheets if str(ws["A1"].value).startswith("sat:"))
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -299,18 +301,20 @@ def test_big_book_keeps_the_grid_row_per_item_on_a_shared_sheet(bundle, tmp_path
 
     from heetui.engine.book import BookRequest, tab_book
     from heetui.output import book_xlsx
+    from heetui.output.tables import Shown
     from test_book_output import same_blocks
 
     survey = open_survey(bundle)
     book = tab_book(survey, BookRequest(TabRequest("", "region")))
     assert [ct.question.id for ct in book.tables] == ["region", "sat", "sat_1", "sat_2",
                                                       "sat_3"]
+    ids = Shown(ids=True)
     small = openpyxl.load_workbook(book_xlsx.write_book_xlsx(book, survey.codebook,
-                                                             tmp_path / "a.xlsx"))
+                                                             tmp_path / "a.xlsx", ids))
     monkeypatch.setattr(book_xlsx, "SHEET_EACH", 2)
     monkeypatch.setattr(book_xlsx, "TABLES_PER_SHEET", 3)
     big = openpyxl.load_workbook(book_xlsx.write_book_xlsx(book, survey.codebook,
-                                                           tmp_path / "b.xlsx"))
+                                                           tmp_path / "b.xlsx", ids))
     assert big.sheetnames[2:] == ["Tables 1–3", "Tables 4–5"]
     sheet, row = same_blocks(big, small, book.tables, 3)[1]
     rows = [r[0] for r in big[sheet].iter_rows(min_row=row, values_only=True)]

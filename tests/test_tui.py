@@ -289,6 +289,11 @@ async def test_display_toggles(survey):
         assert "α=0.01" in status(app)
         # not significant at 1%
         assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%"
+        await pilot.press("l", "l")  # then the pairs: capitals at 5%, lower case at 10%
+        await settle(app, pilot)
+        assert "α=0.05/0.1" in status(app)
+        assert table(app).cell_text("row:net1", "stakeholder_type=3") == "80%A"
+        assert table(app).cell_text("row:net2", "stakeholder_type=1") == "16%c"
 
 
 async def test_help_overview_and_quit():

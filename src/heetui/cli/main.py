@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from heetui.engine.audit import Audit
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.session import Survey
+    from heetui.output.tables import Shown
     from heetui.survey.codebook import Codebook
 
 MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
@@ -78,8 +79,8 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
 
     return TabRequest(question, banner_arg(args.by),
                       tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
-                      args.sig_level, args.correction, args.low_base, args.min_test_base,
-                      compare=args.compare)
+                      args.sig_level[0], args.correction, args.low_base, args.min_test_base,
+                      compare=args.compare, loose_level=args.sig_level[1])
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
@@ -98,7 +99,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
 
         target = Path(args.output or default_name(ct))
         try:
-            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb)
+            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb, _shown(args))
         except FolderMissing as e:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {target}\n")
@@ -107,7 +108,13 @@ def cmd_tab(args: argparse.Namespace) -> None:
     if not 40 <= width <= MAX_TEXT_WIDTH:
         raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
     write_output(render(ct, args.format, args.show, args.decimals, width,
-                        weighted_counts=args.counts == "weighted"), args.output)
+                        weighted_counts=args.counts == "weighted", ids=args.ids), args.output)
+
+
+def _shown(args: argparse.Namespace) -> Shown:
+    from heetui.output.tables import Shown
+
+    return Shown(args.show, args.counts == "weighted", args.ids)
 
 
 def _terminal_width(output: str | None) -> int:
@@ -153,8 +160,9 @@ def cmd_profile(args: argparse.Namespace) -> None:
     group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
     bar = _Progress()
     try:
-        p = profile(survey, group, args.against, args.weighted, args.sig_level,
-                    args.correction, lambda done, total: bar("tables", done, total))
+        p = profile(survey, group, args.against, args.weighted, args.sig_level[0],
+                    args.correction, lambda done, total: bar("tables", done, total),
+                    args.sig_level[1])
     finally:
         bar.end()
     write_output(render(p, args.format, args.all), args.output)
@@ -226,7 +234,7 @@ def cmd_book(args: argparse.Namespace) -> None:
         from heetui.output.book_xlsx import write_book_xlsx
 
         try:
-            write_book_xlsx(book, cb, Path(args.output))
+            write_book_xlsx(book, cb, Path(args.output), _shown(args))
         except FolderMissing as e:
             raise UserError(str(e)) from None
         sys.stderr.write(f"wrote {args.output}: {contents}\n")
@@ -234,11 +242,11 @@ def cmd_book(args: argparse.Namespace) -> None:
     if fmt == "html":
         from heetui.output.book_html import render_book_html
 
-        text = render_book_html(book, cb)
+        text = render_book_html(book, cb, _shown(args))
     else:
         from heetui.output.book_text import render_book
 
-        text = render_book(book, cb, fmt)
+        text = render_book(book, cb, fmt, _shown(args))
     write_output(text, args.output, contents)
 
 

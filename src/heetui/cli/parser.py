@@ -33,6 +33,28 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
                    help="keep respondents matching; repeat to AND, commas OR; codes or labels")
 
 
+SigLevels = tuple[float, float | None]
+
+
+def sig_levels(text: str) -> SigLevels:
+    """``--sig-level``: one level, or two as "0.05,0.10" (capital letters at the stricter,
+    lower-case at the looser), in either order."""
+    try:
+        levels = sorted(float(x) for x in text.split(","))
+    except ValueError:
+        levels = []
+    if not 1 <= len(levels) <= 2 or not all(0 < x < 1 for x in levels) or (
+            len(levels) == 2 and levels[0] == levels[1]):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a significance level between 0 and 1, or two different ones "
+            "such as 0.05,0.10")
+    return levels[0], levels[1] if len(levels) == 2 else None
+
+
+SIG_HELP = ("significance level of the letters (default 0.05); two levels as 0.05,0.10: "
+            "upper-case letters at the stricter, lower-case at the looser")
+
+
 def _banner_args(p: argparse.ArgumentParser) -> None:
     """What tab, chart and book share: the banner, filters, weights and α."""
     p.add_argument("--by", action="append", default=[], metavar="SPANS",
@@ -40,8 +62,8 @@ def _banner_args(p: argparse.ArgumentParser) -> None:
                    "a/b for a nested within b, or a banner named in the codebook")
     _filter_arg(p)
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    p.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
-                   help="significance level of the letters (default 0.05)")
+    p.add_argument("--sig-level", type=sig_levels, default=(0.05, None), metavar="ALPHA[,ALPHA]",
+                   help=SIG_HELP)
 
 
 def _table_args(p: argparse.ArgumentParser) -> None:
@@ -60,6 +82,19 @@ def _test_args(p: argparse.ArgumentParser) -> None:
                    "against Total or against the rest of the sample (higher/lower marks)")
     p.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
     p.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    """What tab and book share: percents, counts or both in the cells."""
+    p.add_argument("--show", choices=("percent", "count", "both"), default="percent",
+                   help="cells: percents, counts or both (text and md: \"31%%A (187)\"; xlsx: "
+                   "a count row under each percent row; html: both in the cell; csv and json "
+                   "always carry both)")
+    p.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
+                   help="counts shown next to weighted percents (default: weighted)")
+    p.add_argument("--ids", action="store_true",
+                   help="xlsx, html and md: name questions by id beside their text (default: "
+                   "the question's text only, as a client reads it)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,12 +132,9 @@ def _tab_command(sub: Commands) -> None:
     tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text",
                      help="aligned text (default), tidy CSV, JSON, Markdown or a formatted "
                      "Excel sheet")
-    tab.add_argument("--show", choices=("percent", "count", "both"), default="percent",
-                     help="text/md cells: percents, counts or both")
+    _show_args(tab)
     tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N",
                      help="decimals of percents (0 to 3)")
-    tab.add_argument("--counts", choices=("weighted", "unweighted"), default="weighted",
-                     help="counts shown next to weighted percents (default: weighted)")
     tab.add_argument("--sort", choices=("none", "total"), default="none",
                      help="order answers by Total (nets, means, scores and answers such as "
                      "Don't know keep their places)")
@@ -133,8 +165,9 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--against", choices=("rest", "total"), default="rest",
                       help="compare the group with everyone else (default) or with Total")
     prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
-    prof.add_argument("--sig-level", type=float, default=0.05, metavar="ALPHA",
-                      help="significance level (default 0.05)")
+    prof.add_argument("--sig-level", type=sig_levels, default=(0.05, None),
+                      metavar="ALPHA[,ALPHA]", help="significance level (default 0.05); two "
+                      "levels as 0.05,0.10 also list the differences at the looser one")
     prof.add_argument("--correction", choices=CORRECTIONS, default="bh",
                       help="multiplicity correction over every row of the profile "
                       "(default bh: Benjamini-Hochberg)")
@@ -153,6 +186,7 @@ def _book_command(sub: Commands) -> None:
     book.add_argument("--questions", metavar="ID,ID...",
                       help="only these questions, in this order (default: every question)")
     book.add_argument("--group", metavar="GROUP", help="only the questions of a codebook group")
+    _show_args(book)
     book.add_argument("--findings-bh", action="store_true",
                       help="findings: Benjamini-Hochberg over every test of the book instead "
                       "of the tables' own correction")

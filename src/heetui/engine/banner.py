@@ -238,11 +238,12 @@ def column_specs(banner: Banner | None, fields: dict[str, Field],
     return cols
 
 
-def letters_for(n: int) -> list[str]:
+def letters_for(n: int, capitals: bool = False) -> list[str]:
     """Column letters, unique across a table: A–Z then a–z; a table of more columns uses
     two capital letters for every column (AA, AB, …), so letters written together in a
-    cell always read back one way."""
-    if n <= len(SINGLE_LETTERS):
+    cell always read back one way. ``capitals``: capitals only (A–Z, then AA, AB, …), as
+    with two significance levels a lower-case letter marks the looser one."""
+    if n <= (len(string.ascii_uppercase) if capitals else len(SINGLE_LETTERS)):
         return list(SINGLE_LETTERS[:n])
     up = string.ascii_uppercase
     if n > len(up) ** 2:

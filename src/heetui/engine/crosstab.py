@@ -43,6 +43,7 @@ from heetui.engine.filters import (
 )
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
+from heetui.engine.stats import check_levels
 from heetui.engine.tabulation import Grouped, Settings, Testing, stack, tables
 from heetui.survey.codebook import Codebook, Option, Variable
 
@@ -62,6 +63,11 @@ class TabRequest:
     group: tuple[Filter, ...] = ()  # banner = this group vs the rest (a profile)
     against: str = "rest"  # with a group: "rest" or "total"
     compare: str = "pairs"  # pairs within each span, or each column against total or rest
+    loose_level: float | None = None  # a second, looser level, its letters lower-case
+
+    @property
+    def testing(self) -> Testing:
+        return Testing(self.sig_level, self.correction, self.compare, self.loose_level)
 
 
 GROUP_ID = "__group__"
@@ -300,8 +306,9 @@ def check_tests(survey: Survey, req: TabRequest) -> None:
     """The weighting and test settings of a request (any table's: a crosstab or a grid)."""
     if req.weighted and not survey.has_weight:
         raise EngineError("This survey has no weight variable; run the table unweighted.")
-    if not 0 < req.sig_level < 1:
-        raise EngineError(f"The significance level must be between 0 and 1, not {req.sig_level}.")
+    levels = check_levels(req.sig_level, req.loose_level)
+    if levels:
+        raise EngineError(levels)
     if req.correction not in CORRECTIONS:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
 
@@ -339,8 +346,7 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
-                  Settings(req.weighted, Testing(req.sig_level, req.correction, compare), low,
-                           min_test))
+                  Settings(req.weighted, replace(req.testing, compare=compare), low, min_test))
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))
@@ -350,7 +356,8 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
-        group=req.group, compare=compare) for (q, coded, _), t in zip(parts, done, strict=True)]
+        group=req.group, compare=compare, loose_level=req.loose_level)
+        for (q, coded, _), t in zip(parts, done, strict=True)]
     # a theme table counts commenters: its small groups are withheld as comments are
     return [withhold_themes(ct, cb.settings.min_group) if coded else ct
             for ct, (_, coded, _) in zip(made, parts, strict=True)]

@@ -139,7 +139,8 @@ def grid_table(survey: Survey, req: TabRequest) -> Crosstab:
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     joint = _joint(survey, items, req.filters)
     margins = [joint.margin(i) for i in range(len(items))]
-    columns = _item_columns(items, margins, req.weighted, low, min_test)
+    columns = _item_columns(items, margins, req.weighted, low, min_test,
+                            req.loose_level is not None)
     measures: list[Row] = []
     tests: list[PairTest] = []
     for m in _measures(items[0]):
@@ -153,13 +154,14 @@ def grid_table(survey: Survey, req: TabRequest) -> Crosstab:
         base_text=base_text(cb, items[0], items=True),
         columns=tuple(columns), rows=tuple(measures), sig_level=req.sig_level,
         correction=req.correction, low_base=low, min_test_base=min_test, overlapping=True,
-        tests=tuple(tests), compare=ITEMS, grid=grid)
+        tests=tuple(tests), compare=ITEMS, grid=grid, loose_level=req.loose_level)
 
 
 def _item_columns(items: list[Variable], margins: list[tuple[np.ndarray, np.ndarray]],
-                  weighted: bool, low: int, min_test: int) -> list[Column]:
+                  weighted: bool, low: int, min_test: int, capitals: bool) -> list[Column]:
     out = []
-    for v, letter, (codes, sums) in zip(items, letters_for(len(items)), margins, strict=True):
+    for v, letter, (codes, sums) in zip(items, letters_for(len(items), capitals), margins,
+                                        strict=True):
         n, sw, sw2 = sums[codes != MISSING].sum(axis=0)
         eff = effective_base(sw, sw2) if weighted else float(n)
         why = not_tested(weighted, float(sw), eff, min_test)
@@ -181,8 +183,8 @@ def _measure_row(m: Measure, columns: list[Column],
                                         req.weighted)
     shown = [e.value for e in ests]
     marks, tests = row_marks(m.key, columns, list(stats),
-                             [(t.z, t.reason) for t in stats.values()], shown, req.sig_level,
-                             req.correction, "pairs")
+                             [(t.z, t.reason) for t in stats.values()], shown,
+                             replace(req.testing, compare="pairs"))
     mean = m.kind == "mean"
     cells = tuple(Cell(e.count, e.weighted_count, None if mean else e.value,
                        e.value if mean else None, e.se, sig)

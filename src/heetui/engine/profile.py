@@ -19,7 +19,7 @@ from heetui.engine.filters import EngineError, Filter, describe_group, group_whe
 from heetui.engine.related import defines_group
 from heetui.engine.results import Crosstab, is_percent
 from heetui.engine.session import Survey
-from heetui.engine.stats import adjust, significant_at
+from heetui.engine.stats import adjust, check_levels, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
 from heetui.survey.codebook import Variable
 
@@ -40,6 +40,7 @@ class ProfileRow:
     group_base: int
     other_base: int
     not_tested: str | None = None  # why the row was not tested
+    significant_loose: bool = False  # at the looser of two levels (or the one level)
 
 
 @dataclass(frozen=True)
@@ -55,22 +56,31 @@ class Profile:
     # questions left out because they define the group (beside the filters' own variables):
     # a finer or coarser version of a filter's variable, true by definition (engine.related)
     defining: tuple[str, ...] = ()
+    loose_level: float | None = None  # a second, looser level
 
     @property
     def significant(self) -> tuple[ProfileRow, ...]:
         return tuple(r for r in self.rows if r.significant)
 
+    @property
+    def loose_only(self) -> tuple[ProfileRow, ...]:
+        """Rows significant at the looser of two levels only."""
+        return tuple(r for r in self.rows if r.significant_loose and not r.significant)
+
     def listed(self, show_all: bool) -> tuple[ProfileRow, ...]:
-        """The rows a view lists: every row, or only the significant ones."""
-        return self.rows if show_all else self.significant
+        """The rows a view lists: every row, or the significant ones (at either level)."""
+        return self.rows if show_all else tuple(r for r in self.rows if r.significant_loose)
 
 
 def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
             weighted: bool = False, sig_level: float = 0.05, correction: Correction = "bh",
-            progress: Progress | None = None) -> Profile:
+            progress: Progress | None = None, loose_level: float | None = None) -> Profile:
     cb = survey.codebook
     if not group:
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
+    levels = check_levels(sig_level, loose_level)
+    if levels:
+        raise EngineError(levels)
     used = {f.variable for f in group}
     size = int(survey.query(joined("SELECT COUNT(*) FROM respondents WHERE ",
                                    group_where(cb, group)))[0][0])
@@ -87,12 +97,12 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
                 defining.append(v.id)
             else:
                 found += _found(v, ct)
-        rows = _corrected(found, correction, sig_level)
-    rows.sort(key=lambda r: (not r.significant, -abs(r.difference)))
+        rows = _corrected(found, correction, sig_level, loose_level)
+    rows.sort(key=lambda r: (not r.significant, not r.significant_loose, -abs(r.difference)))
     return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,
                    sig_level=sig_level, group_size=size, rows=tuple(rows),
-                   defining=tuple(defining))
+                   defining=tuple(defining), loose_level=loose_level)
 
 
 # A row before the correction: ProfileRow's fields up to p_value, then the two bases, why it
@@ -122,14 +132,16 @@ def _found(v: Variable, ct: Crosstab) -> list[_Found]:
     return out
 
 
-def _corrected(found: list[_Found], correction: Correction, sig_level: float
-               ) -> list[ProfileRow]:
+def _corrected(found: list[_Found], correction: Correction, sig_level: float,
+               loose_level: float | None = None) -> list[ProfileRow]:
     """The rows, with one multiplicity correction over every tested row of the profile."""
     tested = [(i, p) for i, f in enumerate(found) if (p := f[8]) is not None]
     adjusted: list[float | None] = [None] * len(found)
     for (i, _), pa in zip(tested, adjust([p for _, p in tested], correction), strict=True):
         adjusted[i] = pa
+    loose = sig_level if loose_level is None else loose_level
     return [ProfileRow(q, text, row, key, kind, gv, ov, diff, p, pa,
-                       pa is not None and significant_at(pa, z or 0.0, sig_level), gb, ob, why)
+                       pa is not None and significant_at(pa, z or 0.0, sig_level), gb, ob, why,
+                       pa is not None and significant_at(pa, z or 0.0, loose))
             for (q, text, row, key, kind, gv, ov, diff, p, gb, ob, why, z), pa
             in zip(found, adjusted, strict=True)]

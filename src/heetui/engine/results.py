@@ -57,8 +57,12 @@ class Cell:
     percent: float | None  # 0–100 of the column base; None for mean/score rows
     value: float | None = None  # mean or score
     se: float | None = None  # standard error of value
-    sig: tuple[str, ...] = ()  # letters of the columns this cell is significantly above
-    vs: str | None = None  # against Total or the rest: "higher", "lower" or None
+    # letters of the columns this cell is significantly above: capitals at the (stricter)
+    # level, lower-case at the looser of two levels only
+    sig: tuple[str, ...] = ()
+    # against Total or the rest: "higher", "lower", at the looser of two levels only
+    # "higher_loose", "lower_loose"; or None
+    vs: str | None = None
     withheld: bool = False  # too few respondents to show (engine.disclosure): numbers are 0
 
 
@@ -102,6 +106,7 @@ class PairTest:
     reason: str | None = None  # why the pair was not tested
     a_value: float | None = None  # the two estimates compared: percent (0–100) or mean
     b_value: float | None = None  # (the rest of a column, too, which no cell shows)
+    significant_loose: bool = False  # at the looser of two levels (or the one level)
 
     @property
     def tested(self) -> bool:
@@ -129,6 +134,7 @@ class Crosstab:
     # a grid's summary (engine.grid): the columns are its items, each row a scale point,
     # net or the mean; shown with a row per item, and its items are tested in pairs
     grid: Grid | None = None
+    loose_level: float | None = None  # a second, looser level: its letters lower-case
 
     @property
     def total(self) -> Column:

@@ -165,6 +165,30 @@ def significant_at(p_adjusted: float, z: float, sig_level: float) -> bool:
     return bool(p_adjusted < sig_level and z != 0)
 
 
+def level_letter(letter: str, strict: bool) -> str:
+    """A beaten column's letter as a cell carries it: as it is (capitals) for a difference
+    at the stricter level, lower-case for one at the looser of two levels only."""
+    return letter if strict else letter.lower()
+
+
+def vs_mark(up: bool, strict: bool) -> str:
+    """A column against Total or its rest: "higher" or "lower" at the stricter level,
+    "higher_loose" or "lower_loose" at the looser of two levels only."""
+    return ("higher" if up else "lower") + ("" if strict else "_loose")
+
+
+def check_levels(sig_level: float, loose_level: float | None) -> str | None:
+    """Why the significance level(s) cannot be used, or None: each between 0 and 1, and a
+    second level looser (greater) than the first."""
+    for level in (sig_level, loose_level):
+        if level is not None and not 0 < level < 1:
+            return f"The significance level must be between 0 and 1, not {level:g}."
+    if loose_level is not None and loose_level <= sig_level:
+        return (f"The second significance level ({loose_level:g}) must be looser than the "
+                f"first ({sig_level:g}), as in 0.05,0.10.")
+    return None
+
+
 def adjust(pvalues: Sequence[float], method: Correction) -> list[float]:
     """Multiplicity-adjusted p-values (Bonferroni, or Benjamini–Hochberg step-up)."""
     m = len(pvalues)

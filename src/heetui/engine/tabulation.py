@@ -31,11 +31,13 @@ from heetui.engine.stats import (
     REASONS,
     adjust,
     effective_bases,
+    level_letter,
     mean_zs,
     means_from_moments,
     normal_p_two_sided,
     proportion_zs,
     significant_at,
+    vs_mark,
 )
 from heetui.survey.codebook import Variable
 
@@ -59,6 +61,7 @@ class Testing:
     sig_level: float
     correction: Correction
     compare: str  # pairs within each span, or each column against total or its rest
+    loose_level: float | None = None  # a second, looser level: lower-case letters
 
 
 @dataclass(frozen=True)
@@ -354,7 +357,7 @@ def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | No
     n, sw, sw2 = bases[..., 0], bases[..., 1], bases[..., 2]
     eff = effective_bases(sw, sw2) if s.weighted else n.astype(np.float64)
     c = len(specs)
-    letters = [None, *letters_for(c - 1)]
+    letters = [None, *letters_for(c - 1, s.testing.loose_level is not None)]
     heads = [(sp.key, sp.label, letter, sp.code) for sp, letter in zip(specs, letters,
                                                                        strict=True)]
     tails = [(sid, sp.filters, sp.heading, sp.group) for sp, sid in zip(specs, span_ids,
@@ -416,7 +419,7 @@ def _tests(rows: _Rows, made: list[tuple[list[int], dict[int, str]]], nums: _Num
     pairs = [lay.pairs[i % npairs] for i in at] if npairs else []
     z = [None if b else nums.z[i] for i, b in zip(at, blocked, strict=True)]
     reasons = [b or nums.reason[i] for i, b in zip(at, blocked, strict=True)]
-    letters = ["", *letters_for(lay.n_columns - 1)]
+    letters = ["", *letters_for(lay.n_columns - 1, s.testing.loose_level is not None)]
     return pair_tests(row, pairs, [rows.defs[r].key for r in row], z, reasons,
                       [nums.shown[r * k + x] for r, (x, _, _) in zip(row, pairs, strict=True)],
                       [nums.shown[r * k + y] for r, (_, y, _) in zip(row, pairs, strict=True)],
@@ -428,15 +431,15 @@ Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than 
 
 def row_marks(row: str, columns: Sequence[Column], pairs: Sequence[tuple[int, int, int]],
               stats: Sequence[tuple[float | None, str | None]],
-              values: Sequence[float | None], sig_level: float, correction: Correction,
-              compare: str) -> tuple[list[Marks], list[PairTest]]:
+              values: Sequence[float | None], how: Testing
+              ) -> tuple[list[Marks], list[PairTest]]:
     """Each column's marks and every test of one row, from its tests' (z, or why not) in
     ``pairs`` order (x, y, family)."""
     n = len(pairs)
     tests, sig, vs = pair_tests(
         [0] * n, list(pairs), [row] * n, [z for z, _ in stats], [why for _, why in stats],
         [values[x] for x, _, _ in pairs], [values[y] for _, y, _ in pairs],
-        [c.letter or "" for c in columns], 1, Testing(sig_level, correction, compare))
+        [c.letter or "" for c in columns], 1, how)
     return list(zip(sig, vs, strict=True)), tests
 
 
@@ -452,26 +455,31 @@ def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str
     c = len(letters)
     p = p_values(z)
     adj = p if how.correction == "none" else _adjusted(row, pairs, p, how.correction)
-    significant = [zx is not None and ax is not None and significant_at(ax, zx, how.sig_level)
-                   for zx, ax in zip(z, adj, strict=True)]
+    loose = how.loose_level if how.loose_level is not None else how.sig_level
+    significant = [_significant(zx, ax, how.sig_level) for zx, ax in zip(z, adj, strict=True)]
+    looser = [_significant(zx, ax, loose) for zx, ax in zip(z, adj, strict=True)]
     names = [(letters[x], "Total" if y == 0 else letters[y] if y < c else "Rest")
              for x, y, _ in pairs]
     tests = list(map(PairTest, keys, [a for a, _ in names], [b for _, b in names], z, p, adj,
-                     significant, reasons, a_values, b_values))
+                     significant, reasons, a_values, b_values, looser))
     sig: list[tuple[str, ...]] = [()] * (n_rows * c)
     vs: list[str | None] = [None] * (n_rows * c)
-    won: dict[int, list[int]] = {}
-    for t in (t for t, yes in enumerate(significant) if yes):
+    won: dict[int, list[tuple[int, bool]]] = {}
+    for t in (t for t, yes in enumerate(looser) if yes):
         x, y, _ = pairs[t]
         up = (z[t] or 0.0) > 0
         if how.compare == "pairs":
             winner, loser = (x, y) if up else (y, x)
-            won.setdefault(row[t] * c + winner, []).append(loser)
+            won.setdefault(row[t] * c + winner, []).append((loser, significant[t]))
         else:
-            vs[row[t] * c + x] = "higher" if up else "lower"
+            vs[row[t] * c + x] = vs_mark(up, significant[t])
     for cell, beaten in won.items():
-        sig[cell] = tuple(letters[i] for i in sorted(beaten))
+        sig[cell] = tuple(level_letter(letters[i], strict) for i, strict in sorted(beaten))
     return tests, sig, vs
+
+
+def _significant(z: float | None, p_adjusted: float | None, level: float) -> bool:
+    return z is not None and p_adjusted is not None and significant_at(p_adjusted, z, level)
 
 
 def p_values(z: Sequence[float | None]) -> list[float | None]:

@@ -4,12 +4,10 @@ table with its span header row. Inline CSS only, no script, no external resource
 on A4 landscape with each table on a new page and no row cut across pages.
 
 Every text from data or a codebook goes through ``h`` (control characters made visible,
-then html.escape).
+then html.escape: output.markup.html_text).
 """
 
 from __future__ import annotations
-
-import html
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.disclosure import WITHHELD_MARK
@@ -23,19 +21,23 @@ from heetui.output.book_text import (
     p_text,
     value_text,
 )
-from heetui.output.facts import one_line
 from heetui.output.grid_output import grid_rows
+from heetui.output.markup import html_text as h
 from heetui.output.tables import (
+    PERCENTS,
+    Shown,
     base_mark,
     base_text,
     column_heading,
-    count_note,
+    counts_weighted,
     format_cell,
     format_se,
     legend,
     marks,
+    question_title,
     span_titles,
     state_line,
+    table_name,
     untested_notes,
 )
 from heetui.survey.codebook import Codebook
@@ -100,54 +102,52 @@ section.tab { margin-top: 2.2em; border-top: 2px solid var(--rule); }
 """
 
 
-def h(text: object) -> str:
-    return html.escape(one_line(text), quote=True)
-
-
 def anchor(i: int) -> str:
     return f"table-{i + 1}"
 
 
-def render_book_html(book: Book, cb: Codebook) -> str:
-    """The whole book as one HTML page (a str, UTF-8 when written)."""
-    title = f"{one_line(cb.title)}: tab book"
+def render_book_html(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
+    """The whole book as one HTML page (a str, UTF-8 when written); ``shown``: percents,
+    counts, or both in each cell ("31% (187)")."""
+    title = f"{h(cb.title)}: tab book"
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{html.escape(title)}</title>", f"<style>{CSS}</style>", "</head>",
-           "<body>", f"<h1>{html.escape(title)}</h1>", '<dl class="facts">']
+           f"<title>{title}</title>", f"<style>{CSS}</style>", "</head>",
+           "<body>", f"<h1>{title}</h1>", '<dl class="facts">']
     for label, text in book_facts(book, cb):
         lines = "<br>".join(h(x) for x in text.split("\n"))
         note = ' class="note"' if label == "Data" else ""
-        out.append(f"<dt>{html.escape(label)}</dt><dd{note}>{lines}</dd>")
+        out.append(f"<dt>{h(label)}</dt><dd{note}>{lines}</dd>")
     out.append("</dl>")
     legend_lines = book_legend(book)
     if legend_lines:
         out += ["<h2>Legend</h2>", '<ul class="legend">']
         out += [f"<li>{h(x)}</li>" for x in legend_lines]
         out.append("</ul>")
-    out += _contents(book) + _findings(book)
+    out += _contents(book, shown.ids) + _findings(book, shown.ids)
     for i, ct in enumerate(book.tables):
-        out += _table(i, ct)
+        out += _table(i, ct, shown)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
-def _contents(book: Book) -> list[str]:
+def _contents(book: Book, ids: bool) -> list[str]:
+    question = "<th>Question</th>" if ids else ""
     out = ['<nav id="contents" aria-label="Contents">', "<h2>Contents</h2>",
            f'<p><a href="#findings">Findings: {differences(len(book.findings))}</a></p>',
            '<div class="wide"><table class="list">',
-           '<thead><tr><th class="n">Table</th><th>Question</th><th>Text</th>'
+           f'<thead><tr><th class="n">Table</th>{question}<th>Text</th>'
            '<th class="n">Base</th><th>Base description</th></tr></thead>', "<tbody>"]
     for i, ct in enumerate(book.tables):
-        out.append(f'<tr><td class="n"><a href="#{anchor(i)}">{i + 1}</a></td>'
-                   f'<td><a href="#{anchor(i)}">{h(ct.question.id)}</a></td>'
+        qid = f'<td><a href="#{anchor(i)}">{h(ct.question.id)}</a></td>' if ids else ""
+        out.append(f'<tr><td class="n"><a href="#{anchor(i)}">{i + 1}</a></td>{qid}'
                    f'<td class="text">{h(ct.question.text)}</td>'
                    f'<td class="n">{ct.total.base:,}</td><td>{h(ct.base_text)}</td></tr>')
     out += ["</tbody></table></div>", "</nav>"]
     return out
 
 
-def _findings(book: Book) -> list[str]:
+def _findings(book: Book, ids: bool) -> list[str]:
     out = ['<section class="findings" id="findings">', "<h2>Findings</h2>",
            f'<p class="note">{h(findings_note(book))}</p>']
     if not book.findings:
@@ -158,15 +158,16 @@ def _findings(book: Book) -> list[str]:
             '<th class="n">Gap</th><th class="n">p</th><th class="n">p adj.</th></tr></thead>',
             "<tbody>"]
     for n, f in enumerate(book.findings, 1):
-        out.append(_finding_row(n, f))
+        out.append(_finding_row(n, f, ids))
     out += ["</tbody></table></div>", '<p class="back"><a href="#contents">Contents</a></p>',
             "</section>"]
     return out
 
 
-def _finding_row(n: int, f: Finding) -> str:
+def _finding_row(n: int, f: Finding, ids: bool) -> str:
     return (f'<tr><td class="n">{n}</td>'
-            f'<td><a href="#{anchor(f.table)}">{f.table + 1}.&nbsp;{h(f.question)}</a></td>'
+            f'<td><a href="#{anchor(f.table)}">'
+            f'{h(table_name(f.table, f.question, ids)).replace(" ", "&nbsp;", 1)}</a></td>'
             f'<td class="text">{h(f.question_text)}</td><td>{h(f.row)}</td>'
             f'<td>{h(f.higher)}</td><td class="n">{value_text(f, f.higher_value)}</td>'
             f'<td>{h(f.lower)}</td><td class="n">{value_text(f, f.lower_value)}</td>'
@@ -174,34 +175,35 @@ def _finding_row(n: int, f: Finding) -> str:
             f'<td class="n">{p_text(f.p_adjusted)}</td></tr>')
 
 
-def _grid_table(i: int, ct: Crosstab) -> list[str]:
+def _grid_table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     """A grid's summary as ``heetui tab`` shows it: a row per item, a column per scale
     point, net and mean."""
-    heads, rows = grid_rows(ct)
+    heads, rows = grid_rows(ct, shown.show)
     many = " many" if len(heads) > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
-           f"<h2>Table {i + 1}. {h(ct.question.id)}: {h(ct.question.text)}</h2>",
+           f"<h2>Table {i + 1}. {h(question_title(ct, shown.ids))}</h2>",
            f'<p class="state">{h(state_line(ct))}</p>', '<div class="wide"><table class="xt">',
            "<thead>", '<tr class="heads"><th scope="col">Item</th>'
            + "".join(f'<th colspan="2" scope="col">{breakable(x)}</th>' for x in heads)
            + "</tr>", "</thead>", "<tbody>"]
     out += [_line(label, [(v, "") for v in values]) for label, values in rows]
     out += ["</tbody></table></div>"]
-    out += [f'<p class="legend">{h(x)}</p>' for x in [legend(ct), *untested_notes(ct)]]
+    notes = [shown.note(ct), legend(ct), *untested_notes(ct)]
+    out += [f'<p class="legend">{h(x)}</p>' for x in notes if x]
     out += ['<p class="back"><a href="#contents">Contents</a> · '
             '<a href="#findings">Findings</a></p>', "</section>"]
     return out
 
 
-def _table(i: int, ct: Crosstab) -> list[str]:
+def _table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     """A table as ``heetui tab`` shows it: each banner column is two cells, the value
     (right-aligned, so that values line up) and its letters or base mark."""
     if ct.grid is not None:
-        return _grid_table(i, ct)
+        return _grid_table(i, ct, shown)
     ncols = len(ct.columns)
     many = " many" if ncols > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
-           f"<h2>Table {i + 1}. {h(ct.question.id)}: {h(ct.question.text)}</h2>",
+           f"<h2>Table {i + 1}. {h(question_title(ct, shown.ids))}</h2>",
            f'<p class="state">{h(state_line(ct))}</p>', '<div class="wide"><table class="xt">',
            "<thead>"]
     if ct.banner is not None:
@@ -229,13 +231,16 @@ def _table(i: int, ct: Crosstab) -> list[str]:
     out += ["</tbody>", "<tbody>"]
     for row in ct.rows:
         out.append(_line(row.display_label,
-                         [(format_cell(cell, row, letters=False), marks(cell))
+                         [(format_cell(cell, row, shown.show, letters=False,
+                                       count_weighted=counts_weighted(
+                                           ct, shown.show, shown.weighted_counts)),
+                           marks(cell))
                           for cell in row.cells], "summary" if row.is_summary else ""))
         if row.has_se:
             out.append(_line(f"  {SE_LABEL}", [(format_se(cell, row), "")
                                                for cell in row.cells], "se"))
     out += ["</tbody></table></div>"]
-    notes = [count_note(ct, "percent"), legend(ct), *untested_notes(ct)]
+    notes = [shown.note(ct), legend(ct), *untested_notes(ct)]
     out += [f'<p class="legend">{h(x)}</p>' for x in notes if x]
     out += ['<p class="back"><a href="#contents">Contents</a> · '
             '<a href="#findings">Findings</a></p>', "</section>"]

@@ -11,14 +11,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import Any
 
 from heetui.engine.book import Book, Finding
 from heetui.engine.results import is_percent
 from heetui.output.facts import one_line, produced, survey_facts
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
-from heetui.output.tables import base_count, column_heading, legend, render_csv, render_md, to_json
+from heetui.output.tables import (
+    PERCENTS,
+    Shown,
+    base_count,
+    column_heading,
+    legend,
+    render_csv,
+    render_md,
+    table_name,
+    to_json,
+)
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import counted
@@ -70,7 +80,10 @@ def settings_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
         weighting = "Unweighted"
     low = first.low_base if first else (req.low_base or cb.settings.low_base)
     mtb = first.min_test_base if first else (req.min_test_base or cb.settings.min_test_base)
-    tests = (f"Two-sided z-tests at α = {req.sig_level:g}; compared: "
+    level = f"α = {req.sig_level:g}" + (
+        "" if req.loose_level is None else f" (upper-case letters) and α = "
+        f"{req.loose_level:g} (lower-case letters, hollow △/▽)")
+    tests = (f"Two-sided z-tests at {level}; compared: "
              f"{COMPARE_TEXT.get(req.compare, req.compare)}; correction: "
              f"{CORRECTION_TEXT.get(req.correction, req.correction)}; low base < {low} "
              f"(marked *), not tested below {mtb} (marked !)")
@@ -125,19 +138,11 @@ def p_text(p: float) -> str:
 
 # ---- md ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
-
-
-def md_text(text: object) -> str:
-    """Text from data for Markdown: one line, no markup, no raw HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
-
-
 def md_anchor(i: int) -> str:
     return f"table-{i + 1}"
 
 
-def render_book_md(book: Book, cb: Codebook) -> str:
+def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
     out = [f"# {md_text(cb.title)}: tab book", ""]
     for label, text in book_facts(book, cb):
         lines = text.split("\n")
@@ -147,7 +152,7 @@ def render_book_md(book: Book, cb: Codebook) -> str:
     if legend_lines:
         out += ["", "**Legend**", ""] + [f"- {md_text(x)}" for x in legend_lines]
     out += ["", '<a id="contents"></a>', "", "## Contents", "", "- [Findings](#findings)"]
-    out += [f"- [Table {i + 1}. {md_text(ct.question.id)}](#{md_anchor(i)}): "
+    out += [f"- [{md_text(table_name(i, ct.question.id, shown.ids))}](#{md_anchor(i)}): "
             f"{md_text(ct.question.text)} (base {base_count(ct.total)})"
             for i, ct in enumerate(book.tables)]
     out += ["", '<a id="findings"></a>', "", "## Findings", "", md_text(findings_note(book)),
@@ -157,7 +162,8 @@ def render_book_md(book: Book, cb: Codebook) -> str:
                 "|---:|---|---|---|---:|---|---:|---:|---:|---:|"]
         for n, f in enumerate(book.findings, 1):
             out.append(
-                f"| {n} | [{f.table + 1}. {md_text(f.question)}](#{md_anchor(f.table)}) | "
+                f"| {n} | [{md_text(table_name(f.table, f.question, shown.ids))}]"
+                f"(#{md_anchor(f.table)}) | "
                 f"{md_text(f.row)} | {md_text(f.higher)} | {value_text(f, f.higher_value)} | "
                 f"{md_text(f.lower)} | {value_text(f, f.lower_value)} | {gap_text(f)} | "
                 f"{p_text(f.p_value)} | {p_text(f.p_adjusted)} |")
@@ -165,7 +171,9 @@ def render_book_md(book: Book, cb: Codebook) -> str:
         out.append("No significant difference.")
     for i, ct in enumerate(book.tables):
         out += ["", f'<a id="{md_anchor(i)}"></a>', "",
-                f"## Table {i + 1}. {md_text(ct.question.id)}", "", render_md(ct).rstrip("\n"),
+                f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
+                "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
+                              ids=shown.ids).rstrip("\n"),
                 "", "[Contents](#contents)"]
     return "\n".join(out) + "\n"
 
@@ -193,6 +201,7 @@ def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
         "produced": produced(),
         "banner": banner,
         "settings": {"weighted": req.table.weighted, "sig_level": req.table.sig_level,
+                     "loose_level": req.table.loose_level,
                      "correction": req.table.correction, "compare": req.table.compare,
                      "book_bh": req.book_bh,
                      "filters": list(first.filter_text) if first else []},
@@ -227,10 +236,11 @@ def render_book_csv(book: Book) -> str:
     return "".join(parts)
 
 
-def render_book(book: Book, cb: Codebook, fmt: str) -> str:
-    """The book as md, json or csv text."""
+def render_book(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS) -> str:
+    """The book as md, json or csv text (json and csv carry counts and percents whatever
+    ``shown`` says)."""
     if fmt == "md":
-        return render_book_md(book, cb)
+        return render_book_md(book, cb, shown)
     if fmt == "json":
         return json.dumps(book_json(book, cb), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

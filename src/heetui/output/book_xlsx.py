@@ -34,13 +34,17 @@ from heetui.output.book_text import (
 )
 from heetui.output.facts import one_line
 from heetui.output.grid_xlsx import grid_pairs, write_grid_block, write_grid_table
+from heetui.output.tables import PERCENTS, Shown, table_name
 from heetui.output.xlsx import (
     LABEL_WIDTH,
+    MIN_SCALE,
+    PRINTABLE_WIDTH,
     WORKBOOK_OPTIONS,
     Widths,
     add_formats,
     fit_row,
     merge_text,
+    page_plan,
     print_setup,
     set_widths,
     sheet_name,
@@ -57,9 +61,6 @@ MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
 SHEET_EACH = 250  # a book of up to this many tables has a sheet per table
 TABLES_PER_SHEET = 50  # a bigger one has this many on each sheet
 GAP = 2  # empty rows between two tables on one sheet
-# column-width units across landscape A4 inside print_setup's margins at 100 %: about 95 in
-# LibreOffice (its stand-in for Calibri is wider; Excel fits some 135), a little to spare
-PRINTABLE_WIDTH = 90
 
 # (heading, width) of the contents' table list and of the findings
 CONTENTS_COLUMNS = (("Table", 14), ("Question", 20), ("Text", 64), ("Base", 9),
@@ -82,10 +83,11 @@ class Place:
         return link(self.sheet, self.row)
 
 
-def table_sheet_names(book: Book) -> list[str]:
-    """"T01 relationship", …: numbered, so unique; at most 31 characters."""
+def table_sheet_names(book: Book, ids: bool = False) -> list[str]:
+    """"T01 How would you describe…" (with ``ids``: "T01 relationship"), …: numbered, so
+    unique; at most 31 characters."""
     digits = max(2, len(str(len(book.tables))))
-    return [sheet_name(f"T{i + 1:0{digits}d} {ct.question.id}")
+    return [sheet_name(f"T{i + 1:0{digits}d} {ct.question.id if ids else ct.question.text}")
             for i, ct in enumerate(book.tables)]
 
 
@@ -93,17 +95,17 @@ def link(sheet: str, row: int = 0) -> str:
     return f"internal:'{sheet}'!A{row + 1}"  # sheet names never hold a quote (sheet_name)
 
 
-def write_book_xlsx(book: Book, cb: Codebook, path: Path) -> Path:
+def write_book_xlsx(book: Book, cb: Codebook, path: Path, shown: Shown = PERCENTS) -> Path:
     """Write the workbook atomically: a temporary file beside ``path``, renamed when
     complete. The collector is paused meanwhile (engine.collector) and the closed workbook
     released (output.xlsxwriter_internals), so its cells are never walked by it."""
     path = Path(path)
     with atomic_path(path) as tmp, collection_paused():
-        _write(book, cb, tmp)
+        _write(book, cb, tmp, shown)
     return path
 
 
-def _write(book: Book, cb: Codebook, tmp: Path) -> None:
+def _write(book: Book, cb: Codebook, tmp: Path, shown: Shown) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
@@ -117,9 +119,9 @@ def _write(book: Book, cb: Codebook, tmp: Path) -> None:
     fmt["f_score"] = wb.add_format({"num_format": "0.0_)", "valign": "top"})
     fmt["f_mean"] = wb.add_format({"num_format": "0.00_)", "valign": "top"})
     contents, findings = wb.add_worksheet(CONTENTS), wb.add_worksheet(FINDINGS)
-    places = _tables(wb, book, fmt)  # first, so the contents know where each one is
-    _contents(contents, book, cb, places, fmt)
-    _findings(findings, book, places, fmt)
+    places = _tables(wb, book, fmt, shown)  # first, so the contents know where each one is
+    _contents(contents, book, cb, places, fmt, shown.ids)
+    _findings(findings, book, places, fmt, shown.ids)
     wb.close()
     release(wb)  # its cells freed as it goes, not walked by the collector
 
@@ -128,25 +130,26 @@ def _nav(i: int, total: int) -> tuple[str, str]:
     return link(CONTENTS), f"← Contents (table {i + 1} of {total})"
 
 
-def _tables(wb: Any, book: Book, fmt: dict[str, Any]) -> list[Place]:
+def _tables(wb: Any, book: Book, fmt: dict[str, Any], shown: Shown) -> list[Place]:
     """Write every table: a sheet each, or TABLES_PER_SHEET to a sheet for a big book."""
     total = len(book.tables)
     if total <= SHEET_EACH:
-        names = table_sheet_names(book)
+        names = table_sheet_names(book, shown.ids)
         for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
             write = write_grid_table if ct.grid else write_table  # a grid: a row per item
-            write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total))
+            write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total), shown=shown)
         return [Place(name) for name in names]
     places: list[Place] = []
     for first in range(0, total, TABLES_PER_SHEET):
         tables = book.tables[first:first + TABLES_PER_SHEET]
         name = sheet_name(f"Tables {first + 1}–{first + len(tables)}")
-        places += _shared_sheet(wb.add_worksheet(name), name, tables, first, total, fmt)
+        places += _shared_sheet(wb.add_worksheet(name), name, tables, first, total, fmt,
+                                shown)
     return places
 
 
 def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, total: int,
-                  fmt: dict[str, Any]) -> list[Place]:
+                  fmt: dict[str, Any], shown: Shown) -> list[Place]:
     """Tables one after another on one sheet, each starting a printed page; the columns as
     wide as the widest table needs. A grid keeps its row per item: its block uses the same
     (value, letters) columns."""
@@ -159,20 +162,25 @@ def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, 
     for k, ct in enumerate(tables):
         places.append(Place(name, top))
         write = write_grid_block if ct.grid else write_block
-        _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total))
+        _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total), shown=shown)
         top += GAP
-    print_setup(ws)
-    ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead
-    width = LABEL_WIDTH + sum(widths) * columns
-    ws.set_print_scale(max(10, min(100, 100 * PRINTABLE_WIDTH // width)))
+    crosstab = next((ct for ct in tables if not ct.grid), None)
+    pages = page_plan(crosstab, widths) if crosstab is not None else None
+    print_setup(ws, pages=pages)  # a wide banner: pages of whole spans, as each table's
+    if pages is None or not pages.breaks:
+        ws.fit_to_pages(0, 0)  # fitting to a page would drop the page breaks: a scale instead
+        width = LABEL_WIDTH + sum(widths) * columns
+        ws.set_print_scale(max(MIN_SCALE, min(100, 100 * PRINTABLE_WIDTH // width)))
     ws.set_h_pagebreaks([p.row for p in places[1:]])
     ws.freeze_panes(0, 1)
     return places
 
 
 def _contents(ws: Any, book: Book, cb: Codebook, places: list[Place],
-              fmt: dict[str, Any]) -> None:
-    widths = [w for _, w in CONTENTS_COLUMNS]
+              fmt: dict[str, Any], ids: bool) -> None:
+    columns = [c for c in CONTENTS_COLUMNS if ids or c[0] != "Question"]
+    widths = [w for _, w in columns]
+    at = {heading: c for c, (heading, _) in enumerate(columns)}
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     last = len(widths) - 1
@@ -196,21 +204,22 @@ def _contents(ws: Any, book: Book, cb: Codebook, places: list[Place],
                  string=f"Findings: {differences(len(book.findings))}")
     r += 2
     head = r
-    for c, (heading, _) in enumerate(CONTENTS_COLUMNS):
+    for c, (heading, _) in enumerate(columns):
         ws.write_string(r, c, heading, fmt["th_right" if heading == "Base" else "th"])
     for i, (ct, place) in enumerate(zip(book.tables, places, strict=True)):
         r += 1
         _link_or_text(ws, r, 0, place, f"Table {i + 1}", i, fmt)
-        _link_or_text(ws, r, 1, place, one_line(ct.question.id), i, fmt)
+        if ids:
+            _link_or_text(ws, r, at["Question"], place, one_line(ct.question.id), i, fmt)
         text, base = one_line(ct.question.text), one_line(ct.base_text)
-        ws.write_string(r, 2, text, fmt["text"])
+        ws.write_string(r, at["Text"], text, fmt["text"])
         if ct.total.withheld:
-            ws.write_string(r, 3, WITHHELD_MARK, fmt["text"])
+            ws.write_string(r, at["Base"], WITHHELD_MARK, fmt["text"])
         else:
-            ws.write_number(r, 3, ct.total.base, fmt["int"])
-        ws.write_string(r, 4, base, fmt["text"])
-        fit_row(ws, r, [(text, widths[2]), (base, widths[4]),
-                        (one_line(ct.question.id), widths[1])])
+            ws.write_number(r, at["Base"], ct.total.base, fmt["int"])
+        ws.write_string(r, at["Base description"], base, fmt["text"])
+        fit_row(ws, r, [(text, widths[at["Text"]]), (base, widths[at["Base description"]]),
+                        (one_line(ct.question.id) if ids else "", widths[1])])
     print_setup(ws, head, head)
     ws.freeze_panes(head + 1, 0)
 
@@ -223,7 +232,8 @@ def _link_or_text(ws: Any, r: int, c: int, place: Place, text: str, i: int,
         ws.write_string(r, c, text, fmt["text"])
 
 
-def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any]) -> None:
+def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any],
+              ids: bool) -> None:
     widths = [w for _, w in FINDINGS_COLUMNS]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -243,7 +253,7 @@ def _findings(ws: Any, book: Book, places: list[Place], fmt: dict[str, Any]) -> 
     for n, f in enumerate(book.findings, 1):
         r += 1
         ws.write_number(r, 0, n, fmt["int"])
-        table = f"{f.table + 1}. {one_line(f.question)}"
+        table = table_name(f.table, one_line(f.question), ids)
         if n <= MAX_LINKS:
             ws.write_url(r, 1, places[f.table].link, fmt["link"], string=table)
         else:

@@ -17,6 +17,7 @@ from heetui.output.tables import (
     VS_MARKS,
     base_count,
     base_mark,
+    levels_text,
     marks,
     span_titles,
 )
@@ -146,16 +147,23 @@ def _differs(ct: Crosstab, rows: list[Row]) -> tuple[tuple[bool, ...], tuple[str
         for i, cell in enumerate(r.cells):
             for lt in cell.sig:
                 marked[i] = True
-                loser = letters[lt]
+                loose = lt not in letters  # a lower-case letter: the looser level only
+                loser = letters[lt.upper() if loose else lt]
                 marked[ct.columns.index(loser)] = True
-                pairs.append(f"{ct.columns[i].label} > {loser.label}")
-            if cell.vs in ("higher", "lower"):
+                pairs.append(f"{ct.columns[i].label} > {loser.label}{_loose(ct, loose)}")
+            if cell.vs:
                 marked[i] = True
-                sign = ">" if cell.vs == "higher" else "<"
-                pairs.append(f"{ct.columns[i].label} {sign} {against or cell.vs}")
+                sign = ">" if cell.vs.startswith("higher") else "<"
+                pairs.append(f"{ct.columns[i].label} {sign} {against or cell.vs}"
+                             f"{_loose(ct, cell.vs.endswith('_loose'))}")
         if pairs:
             notes.append(f"{r.label}: " + ", ".join(pairs))
     return tuple(marked), tuple(notes)
+
+
+def _loose(ct: Crosstab, loose: bool) -> str:
+    """A difference at the looser of two levels only says so."""
+    return f" (p < {ct.loose_level:g})" if loose and ct.loose_level is not None else ""
 
 
 def _title(ct: Crosstab) -> str:
@@ -178,7 +186,8 @@ def _key(ct: Crosstab, marks_shown: bool) -> tuple[str, ...]:
                     "items": "Letters: significantly higher than the item with that letter in a "
                              "paired test",
                     }.get(ct.compare, "Letters: significantly higher than that column")
-                   + f" (p < {ct.sig_level:g}).")
+                   + (f" (p < {ct.sig_level:g})." if ct.loose_level is None
+                      else f"{levels_text(ct)}."))
     flags = {base_mark(c) for c in ct.columns} - {""}
     if flags:
         out.append("; ".join(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from heetui.engine.results import Crosstab
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
     Show,
@@ -15,6 +16,7 @@ from heetui.output.tables import (
     format_cell,
     format_se,
     legend,
+    question_title,
     state_line,
     untested_notes,
 )
@@ -77,14 +79,14 @@ def render_grid_text(gt: Crosstab, show: Show = "percent", decimals: int = 0,
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render_grid_md(gt: Crosstab, show: Show = "percent", decimals: int = 0) -> str:
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|")
-
+def render_grid_md(gt: Crosstab, show: Show = "percent", decimals: int = 0,
+                   ids: bool = False) -> str:
+    esc = md_text
     heads, rows = grid_rows(gt, show, decimals)
-    lines = [f"**{esc(gt.question.id)}**: {esc(gt.question.text)}", "", f"_{esc(state_line(gt))}_",
+    lines = [f"**{esc(question_title(gt, ids))}**", "", f"_{esc(state_line(gt))}_",
              "", "| Item | " + " | ".join(esc(h) for h in heads) + " |",
              "|---|" + "---:|" * len(heads)]
-    lines += ["| " + " | ".join([esc(label), *values]) + " |" for label, values in rows]
+    lines += ["| " + " | ".join([esc(label), *map(esc, values)]) + " |"
+              for label, values in rows]
     lines += ["", esc(legend(gt))]
     return "\n".join(lines) + "\n"

@@ -23,7 +23,9 @@ Means: the same with each respondent's residual, scaled by √(n/(n−1)).
 Weighted tests need an effective base of at least the minimum; pairs that cannot be
 tested (no variation, same respondents, no weight) get no letter, are listed in text
 exports with the reason, and are left out of the multiplicity correction.
-Default α = 0.05, no multiplicity correction. Total is not tested.
+Default α = 0.05, no multiplicity correction. Total is not tested. Two levels (l
+cycles 0.05, 0.01, 0.1, then 0.05/0.1 and 0.01/0.05; --sig-level 0.05,0.10): a capital
+letter at the stricter level, a lower-case letter at the looser level only.
 
 Banners: Total, then spans side by side (a segment or question each, or one nested
 within another: a column for each pair of options). Letters run on across the table

@@ -10,6 +10,7 @@ from typing import Any
 from heetui.engine.profile import Profile, ProfileRow
 from heetui.engine.results import in_points, is_percent
 from heetui.output.cells import cell_text
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 
 CORRECTION_NAMES = {"none": "no multiplicity correction", "bonferroni": "Bonferroni",
@@ -54,7 +55,10 @@ def heading(p: Profile) -> str:
     other = "the rest" if p.against == "rest" else "everyone"
     return (f"Profile of {p.group_text} (n={p.group_size:,}) against {other}"
             f"{', weighted' if p.weighted else ''}: {len(p.significant)} significant "
-            f"differences (p < {p.sig_level:g}, {CORRECTION_NAMES[p.correction]})")
+            f"differences (p < {p.sig_level:g}"
+            + (f"; {len(p.loose_only)} more at p < {p.loose_level:g}"
+               if p.loose_level is not None else "")
+            + f", {CORRECTION_NAMES[p.correction]})")
 
 
 def left_out(p: Profile) -> str:
@@ -71,7 +75,8 @@ def fmt_p(r: ProfileRow) -> str:
     """The adjusted p-value as a reader scans it: p=0.029, p<0.001."""
     if r.p_value is None or r.p_adjusted is None:
         return f"not tested: {r.not_tested}"
-    return "p<0.001" if r.p_adjusted < 0.001 else f"p={r.p_adjusted:.2g}"
+    p = "p<0.001" if r.p_adjusted < 0.001 else f"p={r.p_adjusted:.2g}"
+    return p + (" (looser level)" if r.significant_loose and not r.significant else "")
 
 
 def row_line(r: ProfileRow, against: str, label_width: int = 48, bar_width: int = 12) -> str:
@@ -127,6 +132,7 @@ def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
             f"{'rest' if p.against == 'rest' else 'total'}_{key}": round(r.other_value, 6),
             "difference": round(r.difference, 6), "p_value": r.p_value,
             "p_adjusted": r.p_adjusted, "significant": r.significant,
+            "significant_loose": r.significant_loose,
             "not_tested": r.not_tested, "group_base": r.group_base,
             f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base}
 
@@ -151,15 +157,15 @@ def render_csv(p: Profile, show_all: bool = False) -> str:
 
 def render_md(p: Profile, show_all: bool = False) -> str:
     rows = p.listed(show_all)
-    lines = [f"_{heading(p)}_", "", "| question | row | group | other | difference | p |",
+    lines = [f"_{md_text(heading(p))}_", "",
+             "| question | row | group | other | difference | p |",
              "|---|---|---:|---:|---:|---:|"]
     for r in rows:
         p_txt = "–" if r.p_adjusted is None else f"{r.p_adjusted:.3g}"
-        label = r.row.replace("|", "\\|")
-        lines.append(f"| {r.question} | {label} | "
+        lines.append(f"| {md_text(r.question)} | {md_text(r.row)} | "
                      f"{fmt_value(r, r.group_value)} | {fmt_value(r, r.other_value)} | "
                      f"{fmt_diff(r)} | {p_txt} |")
-    lines += ["", f"_{left_out(p)}_"]
+    lines += ["", f"_{md_text(left_out(p))}_"]
     return "\n".join(lines) + "\n"
 
 

@@ -10,14 +10,50 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from heetui.engine.disclosure import WITHHELD_MARK
 from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
 from heetui.output.cells import cell_text
+from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 
 Show = Literal["percent", "count", "both"]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the cells of a table show in a workbook or a book: percents, counts or both,
+    and whether counts beside weighted percents are weighted."""
+
+    show: Show = "percent"
+    weighted_counts: bool = True
+    ids: bool = False  # name questions by id beside their text (the analyst's, not a client's)
+
+    def count(self, ct: Crosstab, cell: Cell) -> float:
+        """A cell's count as shown: the weighted count beside weighted percents (unless
+        asked otherwise), else respondents."""
+        return (cell.weighted_count if counts_weighted(ct, self.show, self.weighted_counts)
+                else cell.count)
+
+    def note(self, ct: Crosstab) -> str:
+        return count_note(ct, self.show, self.weighted_counts)
+
+
+PERCENTS = Shown()
+
+
+def question_title(ct: Crosstab, ids: bool = False) -> str:
+    """A table's title as a client reads it: the question's text; with ``ids``, its id
+    first ("relationship: How would you…")."""
+    return f"{ct.question.id}: {ct.question.text}" if ids else ct.question.text
+
+
+def table_name(i: int, question: str, ids: bool = False) -> str:
+    """The ``i``-th table of a book as its contents and findings name it: "Table 14", or
+    with ``ids`` "14. relationship_why"."""
+    return f"{i + 1}. {question}" if ids else f"Table {i + 1}"
 LOW_MARK = "*"
 UNTESTED_MARK = "!"
 
@@ -27,6 +63,9 @@ CORRECTION_TEXT = {"none": "no multiplicity correction", "bonferroni": "Bonferro
 
 
 def legend(ct: Crosstab) -> str:
+    """What the table's marks and numbers mean, naming only what the table holds: the test
+    (when any pair was tested) with its level or levels, the low-base and not-tested marks
+    (when a column carries them), percents and means (when it has rows of them)."""
     if ct.grid is not None:
         return grid_legend(ct)
     corr = CORRECTION_TEXT[ct.correction]
@@ -37,33 +76,76 @@ def legend(ct: Crosstab) -> str:
             "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                     "than everyone not in the column"}[ct.compare]
     spans = len(ct.banner.spans) if ct.banner else 0
-    parts = [
-        f"{what} (two-sided z-test, p < {ct.sig_level:g}, pooled proportion, no continuity "
-        f"correction, {corr}" + (" within each span" if spans > 1 and ct.correction != "none"
-                                 else "")
-        + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
-        + ("; weighted tests use effective bases" if ct.weighted else "") + ").",
-        f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
-        + ("effective " if ct.weighted else "") + f"base < {ct.min_test_base}).",
-        "Percent of respondents in the column base"
-        + (" (multi-response: columns can sum past 100)" if ct.question.type == "multi" else "")
-        + "; means exclude Don't know, SE in brackets.",
-    ]
-    return " ".join(parts)
+    parts = []
+    if tested(ct):
+        parts.append(
+            f"{what}{levels_text(ct)} (two-sided z-test, pooled proportion, no continuity "
+            f"correction, {corr}" + (" within each span" if spans > 1 and ct.correction != "none"
+                                     else "")
+            + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
+            + ("; weighted tests use effective bases" if ct.weighted else "") + ").")
+    parts.append(base_marks_text(ct))
+    parts.append(values_text(ct, "Percent of respondents in the column base" + (
+        " (multi-response: columns can sum past 100)" if ct.question.type == "multi" else "")))
+    return " ".join(p for p in parts if p)
+
+
+def tested(ct: Crosstab) -> bool:
+    """Whether any pair of the table was tested (else no legend for letters)."""
+    return any(t.tested for t in ct.tests)
+
+
+def levels_text(ct: Crosstab) -> str:
+    """The level of the marks: ", p < 0.05"; with two levels, which case (or mark) stands
+    for which."""
+    if ct.loose_level is None:
+        return f", p < {ct.sig_level:g}"
+    if ct.compare == "pairs" or ct.grid is not None:
+        return (f": upper case at p < {ct.sig_level:g}, lower case at p < "
+                f"{ct.loose_level:g} only")
+    return (f": {VS_MARKS['higher']}/{VS_MARKS['lower']} at p < {ct.sig_level:g}, "
+            f"{VS_MARKS['higher_loose']}/{VS_MARKS['lower_loose']} at p < "
+            f"{ct.loose_level:g} only")
+
+
+def base_marks_text(ct: Crosstab) -> str:
+    """The low-base and not-tested marks, each when a column carries it."""
+    shown = {base_mark(c) for c in ct.columns}
+    parts = []
+    if LOW_MARK in shown:
+        parts.append(f"{LOW_MARK} low base (< {ct.low_base})")
+    if UNTESTED_MARK in shown:
+        parts.append(f"{UNTESTED_MARK} not tested (" + ("effective " if ct.weighted else "")
+                     + f"base < {ct.min_test_base})")
+    return "; ".join(parts) + "." if parts else ""
+
+
+def values_text(ct: Crosstab, percents: str) -> str:
+    """What the values are: percents (when a row has them), then means and scores (when a
+    row has them) and what they leave out."""
+    parts = [percents] if any(not r.is_value for r in ct.rows) else []
+    if any(r.has_se for r in ct.rows):
+        unscored = any(o.value is None for o in ct.question.options) and any(
+            o.value is not None for o in ct.question.options)
+        parts.append(("means leave out answers without a score (such as Don't know), "
+                      if unscored else "") + "SE in brackets")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def grid_legend(ct: Crosstab) -> str:
     many = len(ct.columns) > 2 and ct.correction != "none"
-    return (
-        f"Letters: significantly higher than the item with that letter in the same column "
-        f"(paired z-test on the respondents who answered both, p < {ct.sig_level:g}, "
-        f"linearised variance, no continuity correction, {CORRECTION_TEXT[ct.correction]}"
-        + (" over the item pairs of each column" if many else "")
-        + ("; weighted" if ct.weighted else "") + "). "
-        f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
-        + ("effective " if ct.weighted else "") + f"base < {ct.min_test_base}). "
-        "Percent of the respondents who answered the item; the mean leaves out answers "
-        "without a score (such as Don't know), SE in brackets.")
+    parts = []
+    if tested(ct):
+        parts.append(
+            "Letters: significantly higher than the item with that letter in the same column"
+            f"{levels_text(ct)} (paired z-test on the respondents who answered both, "
+            f"linearised variance, no continuity correction, {CORRECTION_TEXT[ct.correction]}"
+            + (" over the item pairs of each column" if many else "")
+            + ("; weighted" if ct.weighted else "") + ").")
+    parts.append(base_marks_text(ct))
+    parts.append(values_text(ct, "Percent of the respondents who answered the item"))
+    return " ".join(p for p in parts if p)
 
 
 def untested_notes(ct: Crosstab) -> list[str]:
@@ -99,7 +181,12 @@ def short_legend(ct: Crosstab) -> str:
         what = "Letter = higher than that column"
     else:
         what = f"{VS_MARKS['higher']}{VS_MARKS['lower']} = higher/lower than {ct.compare}"
-    return (f"{what} ({test} p<{ct.sig_level:g}{corr}{overlap})  "
+    level = f"p<{ct.sig_level:g}"
+    if ct.loose_level is not None:
+        hollow = f"{VS_MARKS['higher_loose']}{VS_MARKS['lower_loose']}"
+        level = (f"upper {level}, lower p<{ct.loose_level:g}" if ct.compare == "pairs"
+                 or ct.grid else f"{level}, {hollow} p<{ct.loose_level:g}")
+    return (f"{what} ({test} {level}{corr}{overlap})  "
             f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
             f"not tested{skipped}  ? help")
 
@@ -129,7 +216,8 @@ def base_mark(c: Column) -> str:
     return LOW_MARK if c.low_base else ""
 
 
-VS_MARKS = {"higher": "▲", "lower": "▼"}  # against Total or the rest
+# against Total or the rest; hollow at the looser of two levels only
+VS_MARKS = {"higher": "▲", "lower": "▼", "higher_loose": "△", "lower_loose": "▽"}
 
 
 def marks(cell: Cell) -> str:
@@ -222,21 +310,20 @@ def span_titles(ct: Crosstab) -> list[str]:
 
 
 def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
-              weighted_counts: bool = True) -> str:
+              weighted_counts: bool = True, ids: bool = False) -> str:
     """A Markdown table; with a banner, its header row names each span over its first
     column and the column headings follow as the first row (a grid: a row per item)."""
     if ct.grid is not None:
         from heetui.output.grid_output import render_grid_md
 
-        return render_grid_md(ct, show, decimals)
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|")
+        return render_grid_md(ct, show, decimals, ids)
 
     def row(cells: list[str]) -> str:
         return "| " + " | ".join(cells) + " |"
 
+    esc = md_text
     heads = [esc(column_heading(c)) for c in ct.columns]
-    lines = [f"**{esc(ct.question.id)}**: {esc(ct.question.text)}", "",
+    lines = [f"**{esc(question_title(ct, ids))}**", "",
              f"_{esc(state_line(ct))}_", ""]
     rule = "|" + "---|" + "---:|" * len(ct.columns)
     if ct.banner is None:
@@ -248,7 +335,7 @@ def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
                   row(["", *[f"**{h}**" for h in heads]])]
     for label, values in base_rows(ct) + body_rows(ct, show, decimals,
                                                    weighted_counts=weighted_counts):
-        lines.append(row([esc(label), *values]))
+        lines.append(row([esc(label), *map(esc, values)]))
     lines += ["", esc(" ".join(filter(None, [count_note(ct, show, weighted_counts),
                                              legend(ct)])))]
     return "\n".join(lines) + "\n"
@@ -276,7 +363,8 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                                      "low_included": li, "high_included": hi_in}
                                     for lo, hi, li, hi_in in f.ranges]} if f.ranges else {})}
                     for f, t in zip(ct.filters, ct.filter_text, strict=True)],
-        "sig_level": ct.sig_level, "correction": ct.correction,
+        "sig_level": ct.sig_level, "loose_level": ct.loose_level,
+        "correction": ct.correction,
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,
         "overlapping_banner": ct.overlapping,
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
@@ -296,7 +384,7 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
         "tests": [{"row": t.row, "columns": [t.a, t.b], "tested": t.tested,
                    "z": _num(t.statistic), "p_value": _num(t.p_value, 8),
                    "p_adjusted": _num(t.p_adjusted, 8), "significant": t.significant,
-                   "reason": t.reason} for t in ct.tests],
+                   "significant_loose": t.significant_loose, "reason": t.reason} for t in ct.tests],
         "legend": legend(ct),
     }
 
@@ -333,13 +421,15 @@ def render_csv(ct: Crosstab) -> str:
 
 
 def render(ct: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
-           width: int = 120, weighted_counts: bool = True) -> str:
+           width: int = 120, weighted_counts: bool = True, ids: bool = False) -> str:
+    """A table as text, md, json or csv; ``ids``: md names the question by id too (text,
+    json and csv always do)."""
     if fmt == "text":
         from heetui.output.text_table import render_text
 
         return render_text(ct, show, decimals, width, weighted_counts)
     if fmt == "md":
-        return render_md(ct, show, decimals, weighted_counts)
+        return render_md(ct, show, decimals, weighted_counts, ids)
     if fmt == "json":
         return render_json(ct)
     if fmt == "csv":

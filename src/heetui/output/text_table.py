@@ -62,39 +62,42 @@ def wrap_words(text: str, width: int) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Group:
+class SpanGroup:
     title: str  # the span's label ("" for Total)
     columns: tuple[int, ...]
 
 
-def _groups(ct: Crosstab) -> list[_Group]:
+def span_groups(ct: Crosstab) -> list[SpanGroup]:
     """Total, then runs of columns sharing a span title."""
-    groups: list[_Group] = []
+    groups: list[SpanGroup] = []
     for i, title in enumerate(span_titles(ct)):
         if i > 1 and groups[-1].title == title:
-            groups[-1] = _Group(title, (*groups[-1].columns, i))
+            groups[-1] = SpanGroup(title, (*groups[-1].columns, i))
         else:
-            groups.append(_Group(title, (i,)))
+            groups.append(SpanGroup(title, (i,)))
     return groups
 
 
-def _blocks(groups: list[_Group], widths: list[int], room: int) -> list[list[_Group]]:
+def span_blocks(groups: list[SpanGroup], widths: list[int], room: int, gap: int = GAP
+                ) -> list[list[SpanGroup]]:
     """Groups packed into blocks whose columns fit ``room`` after the label and Total; a
-    group too wide for a block of its own is split across blocks."""
+    group too wide for a block of its own is split across blocks. Each block starts with
+    Total (the first group). The text table's blocks, and the printed pages of a wide
+    workbook sheet (output.xlsx)."""
     def span_w(cols: tuple[int, ...]) -> int:
-        return sum(widths[i] + GAP for i in cols)
+        return sum(widths[i] + gap for i in cols)
 
     avail = max(room - span_w((0,)), widths[0] + GAP)
-    pieces: list[_Group] = []
+    pieces: list[SpanGroup] = []
     for g in groups[1:]:
         chunk: list[int] = []
         for i in g.columns:
             if chunk and span_w((*chunk, i)) > avail:
-                pieces.append(_Group(g.title, tuple(chunk)))
+                pieces.append(SpanGroup(g.title, tuple(chunk)))
                 chunk = []
             chunk.append(i)
-        pieces.append(_Group(g.title, tuple(chunk)))
-    blocks: list[list[_Group]] = []
+        pieces.append(SpanGroup(g.title, tuple(chunk)))
+    blocks: list[list[SpanGroup]] = []
     used = avail + 1
     for p in pieces:
         if used + span_w(p.columns) > avail:
@@ -119,7 +122,7 @@ def column_width(values: list[str], head: str) -> int:
                *(min(len(w), MAX_WORD) for w in wrap_words(head, MAX_WORD)))
 
 
-def _title_lines(g: _Group, width: int, continued: bool) -> list[str]:
+def _title_lines(g: SpanGroup, width: int, continued: bool) -> list[str]:
     if not g.title:
         return [" " * width]
     title = g.title + (" (continued)" if continued else "")
@@ -141,7 +144,7 @@ def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0, width: 
               for i, head in enumerate(heads)]
     lines = heading_lines(ct, width)
     seen: set[str] = set()
-    for bi, block in enumerate(_blocks(_groups(ct), widths, width - label_w)):
+    for bi, block in enumerate(span_blocks(span_groups(ct), widths, width - label_w)):
         if bi:
             lines.append("")
         cols = [i for g in block for i in g.columns]

@@ -14,29 +14,43 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from heetui.engine.disclosure import WITHHELD_MARK
-from heetui.engine.results import SE_LABEL, Crosstab
+from heetui.engine.results import SE_LABEL, Crosstab, Row
 from heetui.output.atomic import atomic_path
 from heetui.output.facts import export_lines
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
+    PERCENTS,
+    Shown,
     base_mark,
     column_heading,
     legend,
     marks,
-    span_titles,
+    question_title,
     state_line,
     untested_notes,
 )
+from heetui.output.text_table import SpanGroup, span_blocks, span_groups
 from heetui.output.xlsxwriter_internals import merge_unpadded
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
 
 LABEL_WIDTH = 40  # the row-label column, in Excel's character units
+# column-width units across landscape A4 inside print_setup's margins at 100 %: about 95 in
+# LibreOffice (its stand-in for Calibri is wider; Excel fits some 135), a little to spare
+PRINTABLE_WIDTH = 90
+# the same for the table's columns alone (set widths, no prose to wrap): LibreOffice 7.4
+# printed 119 units on a page at 70 %; Excel fits more
+PAGE_COLUMNS = 105
+# the smallest print scale of a wide table: 11-point text prints at 7.7 points. A table
+# wider than a page at this scale continues on further pages, split between whole spans,
+# with the row labels and Total repeated on each (as the text table's blocks)
+MIN_SCALE = 70
 VALUE_WIDTH = 8
 LINE_POINTS = 15.0  # one line of 11-point text
 CHARS_PER_UNIT = 1.12  # characters of 11-point text per unit of column width; prose
@@ -73,6 +87,9 @@ FORMATS: dict[str, dict[str, Any]] = {
                  "align": "right", "indent": 1},
     "text": {"text_wrap": True, "valign": "top"},
     "int": {"num_format": "#,##0_)", "valign": "top"},
+    "count": {"num_format": "#,##0_)", "valign": "top"},
+    "count_bold": {"num_format": "#,##0_)", "bold": True, "valign": "top"},
+    "count_below": {"num_format": "#,##0_)", "font_color": "#555555", "valign": "top"},
 }
 
 
@@ -83,22 +100,24 @@ def default_name(ct: Crosstab, suffix: str = "xlsx") -> str:
     return f"heetui-{ct.question.id}{banner}{weighted}.{suffix}"
 
 
-def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None) -> Path:
+def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None,
+               shown: Shown = PERCENTS) -> Path:
     """Write atomically: a temporary file in the same folder, renamed when complete. With
-    the codebook, the sheet says which survey it comes from (export_lines)."""
+    the codebook, the sheet says which survey it comes from (export_lines); ``shown``:
+    percents, counts, or both (a count row under each percent row)."""
     import xlsxwriter
 
     with atomic_path(Path(path)) as tmp:
         # text from data or a codebook is always a string cell, never a formula
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        _sheet(wb, ct, export_lines(cb) if cb is not None else [])
+        _sheet(wb, ct, export_lines(cb) if cb is not None else [], shown)
         wb.close()
     return path
 
 
-def _sheet(wb: Any, ct: Crosstab, facts: list[str]) -> None:
+def _sheet(wb: Any, ct: Crosstab, facts: list[str], shown: Shown = PERCENTS) -> None:
     ws = wb.add_worksheet(sheet_name(ct.question.id))
-    write_table(ws, ct, add_formats(wb), facts=facts)
+    write_table(ws, ct, add_formats(wb), facts=facts, shown=shown)
 
 
 def add_formats(wb: Any) -> dict[str, Any]:
@@ -159,12 +178,20 @@ def merge_text(ws: Any, row: int, first: int, last: int, text: str, fmt: Any) ->
         merge_unpadded(ws, row, first, last)
 
 
-def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None = None) -> None:
-    """Landscape A4, one page wide, the header rows on every page, page numbers."""
+def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None = None,
+                pages: Pages | None = None) -> None:
+    """Landscape A4, one page wide (or, for a wide table, ``pages``: across pages at
+    MIN_SCALE, breaking between spans, the label and Total columns on every page), the
+    header rows on every page, page numbers."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.fit_to_pages(1, 0)
+    if pages is not None and pages.breaks:
+        ws.set_print_scale(MIN_SCALE)
+        ws.repeat_columns(0, 2)  # the row labels and Total (its value and letters)
+        ws.set_v_pagebreaks([1 + 2 * i for i in pages.breaks])
+    else:
+        ws.fit_to_pages(1, 0)
     if repeat_from is not None:
         ws.repeat_rows(repeat_from, repeat_to if repeat_to is not None else repeat_from)
     ws.set_footer("&L&A&RPage &P of &N")
@@ -173,15 +200,48 @@ def print_setup(ws: Any, repeat_from: int | None = None, repeat_to: int | None =
 # ---- one table ---------------------------------------------------------------------------
 
 def write_table(ws: Any, ct: Crosstab, fmt: dict[str, Any],
-                nav: tuple[str, str] | None = None, facts: list[str] | None = None) -> None:
+                nav: tuple[str, str] | None = None, facts: list[str] | None = None,
+                shown: Shown = PERCENTS) -> None:
     """Write ``ct`` on a sheet of its own, from A1 (see write_block), with its columns'
     widths, the panes frozen under its headings and the print setup repeating its title and
     headings on every page."""
     widths = table_widths(ct)
     set_widths(ws, len(ct.columns), widths)
-    head_row, _ = write_block(ws, ct, fmt, widths, 0, nav, facts)
+    head_row, _ = write_block(ws, ct, fmt, widths, 0, nav, facts, shown)
     ws.freeze_panes(head_row + 2, 1)
-    print_setup(ws, 0, head_row)
+    print_setup(ws, 0, head_row, page_plan(ct, widths))
+
+
+def text_span(ct: Crosstab, widths: Widths) -> tuple[int, float]:
+    """The last sheet column and the width (units) of the title, state and legend lines:
+    the whole table; for a table printed across pages, the label and Total columns, which
+    every page repeats (a line merged wider would be cut at each page's edge)."""
+    pair = sum(widths)
+    if page_plan(ct, widths).breaks:
+        return 2, LABEL_WIDTH + pair
+    return 2 * len(ct.columns), LABEL_WIDTH + pair * len(ct.columns)
+
+
+@dataclass(frozen=True)
+class Pages:
+    """How a table prints across pages: the pieces of spans (column indices, Total first)
+    and the banner columns that start a new page (none: it fits one page wide)."""
+
+    pieces: tuple[SpanGroup, ...]
+    breaks: tuple[int, ...]
+
+
+def page_plan(ct: Crosstab, widths: Widths) -> Pages:
+    """The table on one page wide when it fits at MIN_SCALE or more; else in pages of
+    whole spans (a span wider than a page split between its columns) at MIN_SCALE."""
+    pair = sum(widths)
+    groups = span_groups(ct)
+    room = PAGE_COLUMNS * 100 // MIN_SCALE - LABEL_WIDTH
+    if pair * len(ct.columns) <= room:
+        return Pages(tuple(groups), ())
+    blocks = span_blocks(groups, [pair] * len(ct.columns), room, gap=0)
+    pieces = [groups[0]] + [g for b in blocks for g in b[1:]]
+    return Pages(tuple(pieces), tuple(b[1].columns[0] for b in blocks[1:] if len(b) > 1))
 
 
 Widths = tuple[int, int]  # of a table's value columns and of the letter columns beside them
@@ -204,54 +264,73 @@ def set_widths(ws: Any, columns: int, widths: Widths) -> None:
 
 
 def write_block(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
-                nav: tuple[str, str] | None = None, facts: list[str] | None = None
-                ) -> tuple[int, int]:
+                nav: tuple[str, str] | None = None, facts: list[str] | None = None,
+                shown: Shown = PERCENTS) -> tuple[int, int]:
     """Write ``ct`` from row ``top`` of columns sized ``widths``: title, state (banner,
     weighting, filters, base), the span header merged over each span's columns, column
-    headings with letters, bases, percents (as numbers in % format) with their letters in
-    the next cell, means and scores with their SE, legend. ``facts``: lines about the survey
-    under the state line; ``nav``: an (internal link, text) after them. Returns the row of
-    the column headings and the row after the table."""
-    head_row = _heading(ws, ct, fmt, widths, top, nav, facts or [])
+    headings with letters, bases, percents (as numbers in % format; or counts, or both: a
+    count row under each percent row) with their letters in the next cell, means and
+    scores with their SE, legend. ``facts``: lines about the survey under the state line;
+    ``nav``: an (internal link, text) after them. Returns the row of the column headings
+    and the row after the table."""
+    head_row = _heading(ws, ct, fmt, widths, top, nav, facts or [], shown.ids)
     r = _bases(ws, ct, fmt, head_row + 1)
     for row in ct.rows:
-        r += 1
-        bold = row.is_summary
-        label = safe_text(row.display_label)
-        ws.write_string(r, 0, label, fmt["label_bold" if bold else "label"])
-        fit_row(ws, r, [(label, LABEL_WIDTH)], bold=bold)
-        for i, cell in enumerate(row.cells):
-            col = 1 + 2 * i
-            if cell.withheld:
-                ws.write_string(r, col, WITHHELD_MARK, fmt["sig"])
-            elif row.is_value:
-                if cell.value is not None:
-                    ws.write_number(r, col, cell.value, fmt[row.kind])
-            elif cell.percent is not None:
-                ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
-            mark = marks(cell)
-            if mark:
-                ws.write_string(r, col + 1, mark, fmt["sig"])
-        if row.has_se:
-            r += 1
-            ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
-            for i, cell in enumerate(row.cells):
-                if cell.se is not None:
-                    ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
+        r = _body_row(ws, ct, row, fmt, r + 1, shown)
     r += 1
-    full = LABEL_WIDTH + sum(widths) * len(ct.columns)
-    for line in legend_lines(ct) + [safe_text(n) for n in untested_notes(ct)]:
+    last, full = text_span(ct, widths)
+    for line in table_notes(ct, shown):
         r += 1
-        merge_text(ws, r, 0, 2 * len(ct.columns), line, fmt["note"])
+        merge_text(ws, r, 0, last, line, fmt["note"])
         fit_row(ws, r, [(line, full)])
     return head_row, r + 1
 
 
+def _body_row(ws: Any, ct: Crosstab, row: Row, fmt: dict[str, Any], r: int,
+              shown: Shown) -> int:
+    """One row of the table from sheet row ``r`` (with the count row under it when both
+    are shown, and the SE row under a mean); returns the last sheet row written."""
+    bold = row.is_summary
+    label = safe_text(row.display_label)
+    ws.write_string(r, 0, label, fmt["label_bold" if bold else "label"])
+    fit_row(ws, r, [(label, LABEL_WIDTH)], bold=bold)
+    counts = shown.show == "count" and not row.is_value
+    for i, cell in enumerate(row.cells):
+        col = 1 + 2 * i
+        if cell.withheld:
+            ws.write_string(r, col, WITHHELD_MARK, fmt["sig"])
+        elif row.is_value:
+            if cell.value is not None:
+                ws.write_number(r, col, cell.value, fmt[row.kind])
+        elif cell.percent is not None:
+            if counts:
+                ws.write_number(r, col, shown.count(ct, cell),
+                                fmt["count_bold" if bold else "count"])
+            else:
+                ws.write_number(r, col, cell.percent / 100, fmt["pct_bold" if bold else "pct"])
+        mark = marks(cell)
+        if mark:
+            ws.write_string(r, col + 1, mark, fmt["sig"])
+    if shown.show == "both" and not row.is_value:
+        r += 1
+        for i, cell in enumerate(row.cells):
+            if cell.percent is not None and not cell.withheld:
+                ws.write_number(r, 1 + 2 * i, shown.count(ct, cell), fmt["count_below"])
+    if row.has_se:
+        r += 1
+        ws.write_string(r, 0, f"  {SE_LABEL}", fmt["note"])
+        for i, cell in enumerate(row.cells):
+            if cell.se is not None:
+                ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
+    return r
+
+
 def write_title(ws: Any, ct: Crosstab, fmt: dict[str, Any], top: int, last: int, full: float,
-                nav: tuple[str, str] | None, facts: list[str]) -> int:
-    """A table's title, state line, facts and link from row ``top``, merged over columns 0
-    to ``last`` (``full`` units wide); returns the row where the table itself starts."""
-    title = f"{safe_text(ct.question.id)}: {safe_text(ct.question.text)}"
+                nav: tuple[str, str] | None, facts: list[str], ids: bool = False) -> int:
+    """A table's title (its question's text; with ``ids``, its id first), state line, facts
+    and link from row ``top``, merged over columns 0 to ``last`` (``full`` units wide);
+    returns the row where the table itself starts."""
+    title = safe_text(question_title(ct, ids))
     merge_text(ws, top, 0, last, title, fmt["title"])
     fit_row(ws, top, [(title, full)], size=13, bold=True)
     r = top + 1
@@ -267,23 +346,21 @@ def write_title(ws: Any, ct: Crosstab, fmt: dict[str, Any], top: int, last: int,
 
 
 def _heading(ws: Any, ct: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
-             nav: tuple[str, str] | None, facts: list[str]) -> int:
+             nav: tuple[str, str] | None, facts: list[str], ids: bool) -> int:
     """Title, state, facts, link, span header and column headings; returns the headings'
     row."""
     pair = sum(widths)
-    last = 2 * len(ct.columns)
-    r = write_title(ws, ct, fmt, top, last, LABEL_WIDTH + pair * len(ct.columns), nav, facts)
-    if ct.banner is not None:  # a span header row, merged over each span's columns
-        titles = [safe_text(t) for t in span_titles(ct)]
+    r = write_title(ws, ct, fmt, top, *text_span(ct, widths), nav, facts, ids)
+    if ct.banner is not None:  # a span header row, merged over each span's columns (over
+        # each piece of a span that continues on the next printed page)
         spans: list[tuple[str, float]] = []
-        i = 1
-        while i < len(titles):
-            j = i
-            while j + 1 < len(titles) and titles[j + 1] == titles[i]:
-                j += 1
-            ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * j, titles[i], fmt["span"])  # bordered
-            spans.append((titles[i], pair * (j - i + 1)))
-            i = j + 1
+        seen: set[str] = set()
+        for piece in page_plan(ct, widths).pieces[1:]:
+            i, j = piece.columns[0], piece.columns[-1]
+            title = safe_text(piece.title) + (" (continued)" if piece.title in seen else "")
+            seen.add(piece.title)
+            ws.merge_range(r, 1 + 2 * i, r, 2 + 2 * j, title, fmt["span"])  # bordered
+            spans.append((title, pair * (j - i + 1)))
         fit_row(ws, r, spans, bold=True)
         r += 1
     heads = [safe_text(column_heading(c)) for c in ct.columns]
@@ -311,6 +388,14 @@ def _bases(ws: Any, ct: Crosstab, fmt: dict[str, Any], r: int) -> int:
             for i, c in enumerate(ct.columns):
                 ws.write_number(r, 1 + 2 * i, getattr(c, attr), fmt["wbase"])
     return r
+
+
+def table_notes(ct: Crosstab, shown: Shown) -> list[str]:
+    """The lines under a table: what its counts are, its legend, what was not tested."""
+    counts = shown.note(ct) + (" Each count is in the row under its percent."
+                               if shown.show == "both" else "")
+    return [line for line in [counts.strip(), *legend_lines(ct)] if line] + [
+        safe_text(n) for n in untested_notes(ct)]
 
 
 def legend_lines(ct: Crosstab) -> list[str]:

@@ -89,7 +89,9 @@ class HeetuiApp(ExportActions, LeanApp):
         Binding("c", "cycle_show", "Counts",
                 tooltip="cells: percents → percents and counts → counts"),
         Binding("s", "toggle_letters", "Letters", tooltip="significance letters on / off"),
-        Binding("l", "sig_level", "α level", tooltip="significance level 0.05 → 0.01 → 0.1"),
+        Binding("l", "sig_level", "α level", tooltip="significance level 0.05 → 0.01 → 0.1 → "
+                "0.05/0.1 → 0.01/0.05 (two levels: upper case at the first, lower case "
+                "at the second)"),
         Binding("o", "overview", "Overview",
                 tooltip="survey overview: study facts, provenance, the sample profile"),
         Binding("g", "toggle_chart", "Chart",
@@ -294,7 +296,7 @@ class HeetuiApp(ExportActions, LeanApp):
         counts = "weighted counts" if v.weighted else "counts"
         shown = {"percent": "%", "count": counts, "both": f"% + {counts}"}[v.show]
         parts.append(f"Show: {shown}")
-        parts.append(f"Letters: {'on' if v.letters else 'off'} α={v.sig_level:g}")
+        parts.append(f"Letters: {'on' if v.letters else 'off'} α={v.levels_text}")
         if loading:
             parts.append("computing…")
         self._set_text("status", " │ ".join(parts))

@@ -8,7 +8,10 @@ from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import Filter
 from heetui.output.tables import Show
 
-SIG_LEVELS = (0.05, 0.01, 0.10)
+# what `l` cycles through: single levels, then pairs (capital letters at the stricter level,
+# lower-case at the looser)
+SIG_LEVELS: tuple[tuple[float, float | None], ...] = (
+    (0.05, None), (0.01, None), (0.10, None), (0.05, 0.10), (0.01, 0.05))
 SHOW_CYCLE: tuple[Show, ...] = ("percent", "both", "count")
 
 
@@ -21,12 +24,13 @@ class ViewState:
     show: Show = "percent"
     letters: bool = True
     sig_level: float = 0.05
+    loose_level: float | None = None  # a second, looser level (lower-case letters)
     group: tuple[Filter, ...] = ()  # banner = this group vs the rest (from a profile)
 
     def request(self) -> TabRequest:
         return TabRequest(self.question, None if self.group else self.banner,
                           () if self.group else self.filters, self.weighted, self.sig_level,
-                          group=self.group)
+                          group=self.group, loose_level=self.loose_level)
 
     def with_filter(self, f: Filter | None, variable: str) -> ViewState:
         """Replace (or with f=None remove) the filter on ``variable``."""
@@ -34,8 +38,15 @@ class ViewState:
         return replace(self, filters=kept + ((f,) if f else ()))
 
     def next_sig_level(self) -> ViewState:
-        i = SIG_LEVELS.index(self.sig_level) if self.sig_level in SIG_LEVELS else -1
-        return replace(self, sig_level=SIG_LEVELS[(i + 1) % len(SIG_LEVELS)])
+        now = (self.sig_level, self.loose_level)
+        i = SIG_LEVELS.index(now) if now in SIG_LEVELS else -1
+        strict, loose = SIG_LEVELS[(i + 1) % len(SIG_LEVELS)]
+        return replace(self, sig_level=strict, loose_level=loose)
+
+    @property
+    def levels_text(self) -> str:
+        """The level, or the two levels: "0.05", "0.05/0.1"."""
+        return f"{self.sig_level:g}" + (f"/{self.loose_level:g}" if self.loose_level else "")
 
     def next_show(self) -> ViewState:
         return replace(self, show=SHOW_CYCLE[(SHOW_CYCLE.index(self.show) + 1) % 3])
