@@ -78,7 +78,7 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
     return TabRequest(question, banner_arg(args.by),
                       tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
                       args.sig_level, args.correction, args.low_base, args.min_test_base,
-                      compare=args.compare)
+                      compare=args.compare, correction_family=args.correction_family)
 
 
 def cmd_tab(args: argparse.Namespace) -> None:

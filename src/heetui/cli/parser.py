@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from heetui.engine.choices import COMPARES, CORRECTIONS
+from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
 
 USER_ERROR = 2
 BOOK_FORMATS = ("xlsx", "html", "md", "json", "csv")
@@ -54,7 +54,10 @@ def _table_args(p: argparse.ArgumentParser) -> None:
 def _test_args(p: argparse.ArgumentParser) -> None:
     """What tab, chart and book share: how columns are tested and flagged."""
     p.add_argument("--correction", choices=CORRECTIONS, default="none",
-                   help="multiplicity correction over the tests of one span in one row")
+                   help="multiplicity correction over the tests of one subtable in one row")
+    p.add_argument("--correction-family", choices=CORRECTION_FAMILIES, default="subtable",
+                   help="in a nested span, correct within each outer option's columns "
+                   "(subtable, as SPSS CTABLES; default) or over the whole span")
     p.add_argument("--compare", choices=COMPARES, default="pairs",
                    help="test columns in pairs within each span (letters), or each column "
                    "against Total or against the rest of the sample (higher/lower marks)")

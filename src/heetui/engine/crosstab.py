@@ -25,7 +25,7 @@ from heetui.engine.banner import (
     resolve_banner,
     unsigned,
 )
-from heetui.engine.choices import COMPARES, CORRECTIONS, Correction
+from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS, Correction
 from heetui.engine.filters import (
     Clause,
     EngineError,
@@ -61,6 +61,7 @@ class TabRequest:
     group: tuple[Filter, ...] = ()  # banner = this group vs the rest (a profile)
     against: str = "rest"  # with a group: "rest" or "total"
     compare: str = "pairs"  # pairs within each span, or each column against total or rest
+    correction_family: str = "subtable"  # see choices.CORRECTION_FAMILIES
 
 
 GROUP_ID = "__group__"
@@ -303,6 +304,9 @@ def check_tests(survey: Survey, req: TabRequest) -> None:
         raise EngineError(f"The significance level must be between 0 and 1, not {req.sig_level}.")
     if req.correction not in CORRECTIONS:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
+    if req.correction_family not in CORRECTION_FAMILIES:
+        raise EngineError(f"Unknown correction family {req.correction_family!r}; choose "
+                          f"{' or '.join(CORRECTION_FAMILIES)}.")
 
 
 def tab_ready(survey: Survey, req: TabRequest) -> bool:
@@ -338,8 +342,8 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
-                  Settings(req.weighted, Testing(req.sig_level, req.correction, compare), low,
-                           min_test))
+                  Settings(req.weighted, Testing(req.sig_level, req.correction, compare,
+                                                 req.correction_family), low, min_test))
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))
@@ -349,7 +353,7 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
-        group=req.group, compare=compare) for (q, coded, _), t in zip(parts, done, strict=True)]
+        group=req.group, compare=compare, correction_family=req.correction_family) for (q, coded, _), t in zip(parts, done, strict=True)]
 
 
 def base_text(cb: Codebook, q: Variable, items: bool = False) -> str:

@@ -127,6 +127,13 @@ class Crosstab:
     # a grid's summary (engine.grid): the columns are its items, each row a scale point,
     # net or the mean; shown with a row per item, and its items are tested in pairs
     grid: Grid | None = None
+    # what the correction adjusts together in a nested span (choices.CORRECTION_FAMILIES)
+    correction_family: str = "subtable"
+
+    @property
+    def nested(self) -> bool:
+        """Whether a span of the banner nests one variable within another."""
+        return self.banner is not None and any(s.outer is not None for s in self.banner.spans)
 
     @property
     def total(self) -> Column:

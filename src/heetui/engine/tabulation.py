@@ -59,6 +59,7 @@ class Testing:
     sig_level: float
     correction: Correction
     compare: str  # pairs within each span, or each column against total or its rest
+    family: str = "subtable"  # what a correction adjusts together (choices.CORRECTION_FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -226,18 +227,28 @@ class _Layout:
     rest: bool  # tests against the rest of each column
 
 
-def _layout(specs: list[ColumnSpec], compare: str) -> _Layout:
+def families(specs: list[ColumnSpec], family: str) -> list[int]:
+    """The correction family of each column: its span, or (``subtable``) its span's columns
+    under one outer option of a nested span, as SPSS CTABLES' COMPARETEST adjusts them."""
+    if family == "span":
+        return [s.span or 0 for s in specs]
+    ids: dict[tuple[int, int], int] = {}
+    return [ids.setdefault(s.test_group, len(ids)) for s in specs]
+
+
+def _layout(specs: list[ColumnSpec], compare: str, family: str) -> _Layout:
     member = np.array([s.member for s in specs], dtype=bool).reshape(len(specs), -1)
     c = len(specs)
     banner = range(1, c)
+    fam = families(specs, family)
     if compare == "pairs":
-        pairs = [(x, y, specs[x].span or 0) for x in banner for y in banner
+        pairs = [(x, y, fam[x]) for x in banner for y in banner
                  if x < y and specs[x].test_group == specs[y].test_group]
     elif compare == "total":
-        pairs = [(x, 0, specs[x].span or 0) for x in banner]
+        pairs = [(x, 0, fam[x]) for x in banner]
     else:  # every respondent of the table who is not in the column
         member = np.vstack([member, ~member[1:]])
-        pairs = [(x, c + x - 1, specs[x].span or 0) for x in banner]
+        pairs = [(x, c + x - 1, fam[x]) for x in banner]
     k = len(member)
     both = np.zeros((len(pairs), member.shape[1]), dtype=bool)
     for p, (x, y, _) in enumerate(pairs):
@@ -274,7 +285,7 @@ def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Se
            ) -> list[Table]:
     """The table of each question of the stack, with the banner columns of ``specs`` (their
     memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total)."""
-    lay = _layout(specs, s.testing.compare)
+    lay = _layout(specs, s.testing.compare, s.testing.family)
     bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
     sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
@@ -447,7 +458,7 @@ def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str
     """Tests from their rows (of ``n_rows``), pairs (x, y, family), z or why not and the
     two estimates compared; and the marks of the C = len(letters) cells of each row (the
     letters each beats, or higher/lower than total or rest). The correction adjusts the
-    p-values of one family (a span, within one row) together; untested pairs keep their
+    p-values of one family (a subtable or a span, within one row) together; untested pairs keep their
     reason and stay out of it."""
     c = len(letters)
     p = p_values(z)

@@ -18,7 +18,14 @@ from heetui.engine.book import Book, Finding
 from heetui.engine.results import is_percent
 from heetui.output.facts import one_line, produced, survey_facts
 from heetui.output.numbers import fixed, value_decimals
-from heetui.output.tables import column_heading, legend, render_csv, render_md, to_json
+from heetui.output.tables import (
+    column_heading,
+    family_text,
+    legend,
+    render_csv,
+    render_md,
+    to_json,
+)
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import counted
@@ -72,7 +79,8 @@ def settings_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
     mtb = first.min_test_base if first else (req.min_test_base or cb.settings.min_test_base)
     tests = (f"Two-sided z-tests at α = {req.sig_level:g}; compared: "
              f"{COMPARE_TEXT.get(req.compare, req.compare)}; correction: "
-             f"{CORRECTION_TEXT.get(req.correction, req.correction)}; low base < {low} "
+             f"{CORRECTION_TEXT.get(req.correction, req.correction)}"
+             f"{family_text(first) if first else ''}; low base < {low} "
              f"(marked *), not tested below {mtb} (marked !)")
     return [("Banner", "\n".join(banner_lines(book))), ("Filters", filters or "none"),
             ("Weighting", weighting), ("Tests", tests), ("Findings", findings_note(book))]
@@ -193,7 +201,9 @@ def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
         "produced": produced(),
         "banner": banner,
         "settings": {"weighted": req.table.weighted, "sig_level": req.table.sig_level,
-                     "correction": req.table.correction, "compare": req.table.compare,
+                     "correction": req.table.correction,
+                     "correction_family": req.table.correction_family,
+                     "compare": req.table.compare,
                      "book_bh": req.book_bh,
                      "filters": list(first.filter_text) if first else []},
         "tables": [to_json(ct) for ct in book.tables],

@@ -35,11 +35,9 @@ def legend(ct: Crosstab) -> str:
                      "than Total",
             "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                     "than everyone not in the column"}[ct.compare]
-    spans = len(ct.banner.spans) if ct.banner else 0
     parts = [
         f"{what} (two-sided z-test, p < {ct.sig_level:g}, pooled proportion, no continuity "
-        f"correction, {corr}" + (" within each span" if spans > 1 and ct.correction != "none"
-                                 else "")
+        f"correction, {corr}{family_text(ct)}"
         + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
         + ("; weighted tests use effective bases" if ct.weighted else "") + ").",
         f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
@@ -49,6 +47,21 @@ def legend(ct: Crosstab) -> str:
         + "; means exclude Don't know, SE in brackets.",
     ]
     return " ".join(parts)
+
+
+FAMILY_TEXT = {"subtable": " within each subtable (the columns of one outer option of a "
+                           "nested span, as SPSS CTABLES)",
+               "span": " over all the tests of each span (nested spans too)"}
+
+
+def family_text(ct: Crosstab) -> str:
+    """Which tests a correction adjusts together, where that is a choice to name: a nested
+    span's subtables or whole span; else each span, when there are several."""
+    if ct.correction == "none":
+        return ""
+    if ct.nested:
+        return FAMILY_TEXT[ct.correction_family]
+    return " within each span" if ct.banner and len(ct.banner.spans) > 1 else ""
 
 
 def grid_legend(ct: Crosstab) -> str:
@@ -258,6 +271,7 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                                     for lo, hi, li, hi_in in f.ranges]} if f.ranges else {})}
                     for f, t in zip(ct.filters, ct.filter_text, strict=True)],
         "sig_level": ct.sig_level, "correction": ct.correction,
+        "correction_family": ct.correction_family,
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,
         "overlapping_banner": ct.overlapping,
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
