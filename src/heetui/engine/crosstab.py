@@ -11,6 +11,7 @@ all come from one scan.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -26,6 +27,7 @@ from heetui.engine.banner import (
     unsigned,
 )
 from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS, Correction
+from heetui.engine.design import PSU_KEY, design_info, psu_sql
 from heetui.engine.filters import (
     Clause,
     EngineError,
@@ -62,6 +64,7 @@ class TabRequest:
     against: str = "rest"  # with a group: "rest" or "total"
     compare: str = "pairs"  # pairs within each span, or each column against total or rest
     correction_family: str = "subtable"  # see choices.CORRECTION_FAMILIES
+    design: bool = True  # design-based variances, when the codebook declares a design
 
 
 GROUP_ID = "__group__"
@@ -79,16 +82,24 @@ def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Banne
 
 def grouped(survey: Survey, q: Variable, b: Banner | None,
             filters: tuple[Filter, ...], coded: bool = False,
-            group: tuple[Filter, ...] = ()) -> Grouped:
-    """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
-    return survey.cached(_grouped_key(q, b, filters, coded, group),
-                         lambda: _grouped_query(survey, q, b, filters, coded, group))
+            group: tuple[Filter, ...] = (), design: bool = False) -> Grouped:
+    """The one DuckDB pass behind a crosstab (cached per question, banner and filters);
+    ``design``: its groups split by PSU too (engine.design)."""
+    return survey.cached(_grouped_key(q, b, filters, coded, group, design),
+                         lambda: _grouped_query(survey, q, b, filters, coded, group, design))
 
 
 def _grouped_key(q: Variable, b: Banner | None, filters: tuple[Filter, ...], coded: bool,
-                 group: tuple[Filter, ...]) -> tuple[object, ...]:
+                 group: tuple[Filter, ...], design: bool = False) -> tuple[object, ...]:
     variables = tuple(v.id for v in b.variables) if b else ()
-    return ("grouped", q.id, variables, filters, coded, group)
+    return ("grouped", q.id, variables, filters, coded, group) + (("design",) if design
+                                                                   else ())
+
+
+def uses_design(survey: Survey, req: TabRequest) -> bool:
+    """Whether a request's tables take design-based variances: the codebook declares a
+    design and the request does not decline it."""
+    return req.design and survey.codebook.settings.design is not None
 
 
 def coded_view(survey: Survey, q: Variable) -> Variable:
@@ -121,9 +132,11 @@ def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
     return Clause(key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), [])
 
 
-def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
-    """The packed column the grouped pass reads for a multi-response question, if any."""
-    return survey.packed(q) if q.type == "multi" and not coded else None
+def _packed_source(survey: Survey, q: Variable, coded: bool, psu: str | None = None
+                   ) -> str | None:
+    """The packed column the grouped pass reads for a multi-response question, if any (a
+    pass by PSU reads the 0/1 columns)."""
+    return survey.packed(q) if q.type == "multi" and not coded and psu is None else None
 
 
 def _slices(n_items: int) -> list[tuple[int, int]]:
@@ -151,11 +164,12 @@ def _slice_sql(q: Variable, m: str, first: int, width: int) -> str:
 
 def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                 filters: tuple[Filter, ...], coded: bool = False,
-                group: tuple[Filter, ...] = ()) -> Clause[Param]:
-    """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
+                group: tuple[Filter, ...] = (), psu: str | None = None) -> Clause[Param]:
+    """The SQL of the grouped pass (also timed on its own by the benchmarks); ``psu``: the
+    SQL of each respondent's PSU key, grouped by too and returned last."""
     cb = survey.codebook
     bkey = key_sql_of(survey, b, group)
-    packed = _packed_source(survey, q, coded)
+    packed = _packed_source(survey, q, coded, psu)
     base = where(([] if coded else eligibility(cb, q, packed))
                  + [condition(cb, f) for f in filters])
     if packed is not None:
@@ -175,8 +189,9 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
         sums += _item_sums([ident(c) for c in q.columns()] + [
             "(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
             for n in q.nets], w)
-    return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)} FROM ",
-                  source, " WHERE ", base, " GROUP BY bkey, qkey")
+    by_psu = ("", "") if psu is None else (f", {psu} AS {PSU_KEY}", f", {PSU_KEY}")
+    return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)}{by_psu[0]} "
+                  "FROM ", source, " WHERE ", base, f" GROUP BY bkey, qkey{by_psu[1]}")
 
 
 def _item_sums(items: list[str], w: str) -> list[str]:
@@ -213,11 +228,22 @@ def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
-                   group: tuple[Filter, ...]) -> Grouped:
-    sql = grouped_sql(survey, q, b, filters, coded, group)
-    if _packed_source(survey, q, coded) is not None:
+                   group: tuple[Filter, ...], design: bool = False) -> Grouped:
+    psu = psu_sql(survey) if design else None
+    sql = grouped_sql(survey, q, b, filters, coded, group, psu)
+    if _packed_source(survey, q, coded, psu) is not None:
         return _from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
     rows = survey.query(sql)
+    if psu is not None:  # the PSU key, last: exact 64-bit integers, kept apart
+        g = _grouped_rows(q, [r[:-1] for r in rows])
+        keys = np.array([int(r[-1]) for r in rows], dtype=np.int64)
+        return replace(g, psu=design_info(survey).index(keys))
+    return _grouped_rows(q, rows)
+
+
+def _grouped_rows(q: Variable, rows: Sequence[Sequence[Any]]) -> Grouped:
+    """Grouped sums from the rows of a pass: banner key, answer code or value, count, Σw,
+    Σw², then an item's count and Σw per option and net (multi-response)."""
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
         len(rows), 5 + 2 * n_items)
@@ -317,13 +343,15 @@ def tab_ready(survey: Survey, req: TabRequest) -> bool:
         q, b, coded = resolve(survey, req)
     except EngineError:
         return True
-    return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group))
+    return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group,
+                                         uses_design(survey, req)))
 
 
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     q, b, coded = resolve(survey, req)
     return tabulate(survey, req, b, [(q, coded, grouped(survey, q, b, req.filters, coded,
-                                                         req.group))])[0]
+                                                         req.group,
+                                                         uses_design(survey, req)))])[0]
 
 
 def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
@@ -341,9 +369,11 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
     if req.group and req.against == "total":  # "Everyone" overlaps the group
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
+    design = design_info(survey) if st.psu is not None else None
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
                   Settings(req.weighted, Testing(req.sig_level, req.correction, compare,
-                                                 req.correction_family), low, min_test))
+                                                 req.correction_family), low, min_test,
+                           design))
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))
@@ -353,7 +383,8 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
-        group=req.group, compare=compare, correction_family=req.correction_family) for (q, coded, _), t in zip(parts, done, strict=True)]
+        group=req.group, compare=compare, correction_family=req.correction_family,
+        design=None if design is None else design.describe()) for (q, coded, _), t in zip(parts, done, strict=True)]
 
 
 def base_text(cb: Codebook, q: Variable, items: bool = False) -> str:

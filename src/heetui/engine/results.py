@@ -129,6 +129,8 @@ class Crosstab:
     grid: Grid | None = None
     # what the correction adjusts together in a nested span (choices.CORRECTION_FAMILIES)
     correction_family: str = "subtable"
+    # design-based variances: how they were computed (engine.design), None without a design
+    design: str | None = None
 
     @property
     def nested(self) -> bool:

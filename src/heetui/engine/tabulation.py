@@ -25,10 +25,13 @@ import numpy as np
 
 from heetui.engine.banner import ColumnSpec, letters_for
 from heetui.engine.choices import Correction
+from heetui.engine.design import DesignInfo, Entries, design_stats
 from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
 from heetui.engine.stats import (
     REASONS,
+    W,
+    WX,
     adjust,
     effective_bases,
     mean_zs,
@@ -36,6 +39,7 @@ from heetui.engine.stats import (
     normal_p_two_sided,
     proportion_zs,
     significant_at,
+    t_p_two_sided,
 )
 from heetui.survey.codebook import Variable
 
@@ -50,6 +54,7 @@ class Grouped:
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
     moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
     xvalue: np.ndarray | None = None  # (G,) a numeric question's value in each group
+    psu: np.ndarray | None = None  # (G,) each group's PSU, when a design is used (engine.design)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class Settings:
     testing: Testing
     low_base: int
     min_test_base: int
+    design: DesignInfo | None = None  # design-based variances, over the groups' PSUs
 
 
 @dataclass(frozen=True)
@@ -89,15 +95,19 @@ class Stack:
     bkey: np.ndarray  # (G,)
     qcode: np.ndarray  # (G,)
     base: np.ndarray  # (G, 3)
+    psu: np.ndarray | None = None  # (G,)
 
 
 def stack(parts: Sequence[tuple[Variable, Grouped]]) -> Stack:
     sizes = [len(g.bkey) for _, g in parts]
     first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    psus = [g.psu for _, g in parts]
     return Stack(tuple(parts), first.tolist(), np.repeat(np.arange(len(parts)), sizes),
                  np.concatenate([g.bkey for _, g in parts]).astype(np.int64),
                  np.concatenate([g.qcode for _, g in parts]).astype(np.int64),
-                 np.concatenate([g.base for _, g in parts]).reshape(-1, 3))
+                 np.concatenate([g.base for _, g in parts]).reshape(-1, 3),
+                 None if any(p is None for p in psus) else np.concatenate(
+                     [p for p in psus if p is not None]).astype(np.int64))
 
 
 # ---- rows -------------------------------------------------------------------------------
@@ -289,7 +299,7 @@ def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Se
     bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
     sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
-    nums = _numbers(sums, bases, rows, lay, s)
+    nums = _numbers(sums, bases, rows, lay, s, st)
     columns = _columns(bases[:, :lay.n_compared], specs, span_ids, s)
     made = [_order(cols, rest_why, lay) for cols, rest_why in columns]
     tests, sig, vs = _tests(rows, made, nums, lay, s)
@@ -327,10 +337,11 @@ class _Numbers:
     shown: list[float | None]  # (R, K) the estimate each test compares
     z: list[float | None]  # (R, P) None where the pair could not be tested
     reason: list[str | None]  # (R, P) why not (stats.REASONS), None when tested
+    df: list[float] | None = None  # (R, P) a design-based t's degrees of freedom
 
 
-def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings
-             ) -> _Numbers:
+def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
+             st: Stack) -> _Numbers:
     c, k = lay.n_columns, lay.n_compared
     est, s2 = (WSUM, 2) if s.weighted else (COUNT, 0)
     base_est = bases[rows.question, :k, est]  # (R, K) Σw (or n) of each column's base
@@ -348,6 +359,8 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
                        (mean[:, y], se[:, y], n[:, y], w[:, y]), sums[:, both, MOMENTS])
     is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
     pct = 100.0 * prop
+    if s.design is not None:
+        return _design_numbers(sums, rows, lay, s, st, (pct, mean), is_mean)
     return _Numbers(
         count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
         wsum=sums[:, :c, WSUM].ravel().tolist(),
@@ -356,6 +369,33 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
         se=_flat(np.where(is_mean, se[:, :c], np.nan)), shown=_flat(np.where(is_mean, mean, pct)),
         z=_flat(np.where(is_mean, zm, zp)),
         reason=[REASONS[k] for k in np.where(is_mean, whym, whyp).ravel().tolist()])
+
+
+def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st: Stack,
+                    shown: tuple[np.ndarray, np.ndarray], is_mean: np.ndarray) -> _Numbers:
+    """The cells and tests of a design-based table: the same estimates, with the design's
+    SEs (of percents too, in points) and t statistics (engine.design)."""
+    assert s.design is not None and st.psu is not None
+    c, k = lay.n_columns, lay.n_compared
+    est = WSUM if s.weighted else COUNT
+    mean_row = is_mean[:, 0][rows.pair_row]
+    entries = Entries(rows.pair_row, rows.pair_group,
+                      np.where(mean_row, rows.sums[:, MOMENTS][:, WX], rows.sums[:, est]),
+                      rows.sums[:, MOMENTS][:, W])
+    x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
+    y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
+    d = design_stats(s.design, lay.member[:k], (st.bkey, st.psu, st.base[:, 1 if s.weighted
+                                                                           else 0]),
+                     st.first, rows.first, is_mean[:, 0], entries, (x, y))
+    pct, mean = shown
+    se = np.where(is_mean, d.se, 100.0 * d.se)
+    return _Numbers(
+        count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
+        wsum=sums[:, :c, WSUM].ravel().tolist(),
+        percent=_flat(np.where(is_mean, np.nan, pct[:, :c])),
+        value=_flat(np.where(is_mean, mean[:, :c], np.nan)),
+        se=_flat(se[:, :c]), shown=_flat(np.where(is_mean, mean, pct)), z=_flat(d.z),
+        reason=[REASONS[w] for w in d.why.ravel().tolist()], df=d.df.ravel().tolist())
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],
@@ -431,7 +471,8 @@ def _tests(rows: _Rows, made: list[tuple[list[int], dict[int, str]]], nums: _Num
     return pair_tests(row, pairs, [rows.defs[r].key for r in row], z, reasons,
                       [nums.shown[r * k + x] for r, (x, _, _) in zip(row, pairs, strict=True)],
                       [nums.shown[r * k + y] for r, (_, y, _) in zip(row, pairs, strict=True)],
-                      letters, len(rows.defs), s.testing)
+                      letters, len(rows.defs), s.testing,
+                      None if nums.df is None else [nums.df[i] for i in at])
 
 
 Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than total/rest
@@ -453,15 +494,17 @@ def row_marks(row: str, columns: Sequence[Column], pairs: Sequence[tuple[int, in
 
 def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str],
                z: list[float | None], reasons: list[str | None], a_values: list[float | None],
-               b_values: list[float | None], letters: list[str], n_rows: int, how: Testing
+               b_values: list[float | None], letters: list[str], n_rows: int, how: Testing,
+               df: list[float] | None = None
                ) -> tuple[list[PairTest], list[tuple[str, ...]], list[str | None]]:
     """Tests from their rows (of ``n_rows``), pairs (x, y, family), z or why not and the
     two estimates compared; and the marks of the C = len(letters) cells of each row (the
     letters each beats, or higher/lower than total or rest). The correction adjusts the
     p-values of one family (a subtable or a span, within one row) together; untested pairs keep their
-    reason and stay out of it."""
+    reason and stay out of it. ``df``: each test's degrees of freedom, for design-based t
+    statistics (None: z, normal p-values)."""
     c = len(letters)
-    p = p_values(z)
+    p = p_values(z) if df is None else t_p_values(z, df)
     adj = p if how.correction == "none" else _adjusted(row, pairs, p, how.correction)
     significant = [zx is not None and ax is not None and significant_at(ax, zx, how.sig_level)
                    for zx, ax in zip(z, adj, strict=True)]
@@ -488,6 +531,17 @@ def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str
 def p_values(z: Sequence[float | None]) -> list[float | None]:
     """The two-sided normal p-value of each z (stats.normal_p_two_sided)."""
     return [None if x is None else normal_p_two_sided(x) for x in z]
+
+
+def t_p_values(t: Sequence[float | None], df: Sequence[float]) -> list[float | None]:
+    """The two-sided p-value of each t on its degrees of freedom (stats.t_p_two_sided)."""
+    ts = np.array([np.nan if v is None else v for v in t], dtype=np.float64)
+    dfs = np.asarray(df, dtype=np.float64)
+    p = np.full(len(ts), np.nan)
+    for d in np.unique(dfs):
+        at = dfs == d
+        p[at] = t_p_two_sided(ts[at], float(d)) if d > 0 else np.nan
+    return _flat(p)
 
 
 def _adjusted(row: list[int], pairs: list[tuple[int, int, int]], p: list[float | None],
