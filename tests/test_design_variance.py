@@ -62,7 +62,8 @@ def build(folder: Path, name: str, design: dict | None = None) -> Path:
     spec = DATASETS[name.removesuffix("-unweighted")]
     df = pl.read_csv(HERE / f"{name.removesuffix('-unweighted')}.csv")
     codes = [v["id"] for v in spec["segments"] + spec["questions"] if v["type"] == "single"]
-    df = df.with_columns([pl.col(c).cast(pl.UInt8) for c in codes])
+    df = df.with_columns([pl.col(c).cast(pl.UInt8) for c in codes]
+                         + [pl.lit(10.0).alias("ten")])  # an FPC below apiclus1's 15 PSUs
     survey = {"title": name, "id_column": "respondent_id", "weight": spec["weight"],
               "design": spec["design"] if design is None else design,
               "min_test_base": 2, "low_base": 2}
@@ -194,7 +195,8 @@ def test_the_legend_and_json_say_design_based(surveys, tmp_path):
 
 @pytest.mark.parametrize(("design", "words"), [
     ({"strata": "nowhere"}, "the strata column named in the codebook (survey.design) is absent"),
-    ({"cluster": "dnum", "fpc": "api00"}, "expected sampling fractions in (0, 1] or population"),
+    ({"cluster": "dnum", "fpc": "ten"}, "expected sampling fractions in (0, 1] or population"),
+    ({"cluster": "dnum", "fpc": "api00"}, "the FPC varies within a stratum"),
     ({"strata": "dnum"}, "strata have a single PSU"),
     ({"fpc": "fpc"}, "names neither strata nor cluster"),
     ({"strata": "stype", "psu": "dnum"}, "is not a design field"),

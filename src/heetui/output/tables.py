@@ -36,10 +36,11 @@ def legend(ct: Crosstab) -> str:
             "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                     "than everyone not in the column"}[ct.compare]
     parts = [
-        f"{what} (two-sided z-test, p < {ct.sig_level:g}, pooled proportion, no continuity "
-        f"correction, {corr}{family_text(ct)}"
-        + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
-        + ("; weighted tests use effective bases" if ct.weighted else "") + ").",
+        f"{what} ({test_text(ct)}, {corr}{family_text(ct)}"
+        + ("; overlapping columns use the overlap correction" if ct.overlapping
+           and not ct.design else "")
+        + ("; weighted tests use effective bases" if ct.weighted and not ct.design else "")
+        + ").",
         f"{LOW_MARK} low base (< {ct.low_base}); {UNTESTED_MARK} not tested ("
         + ("effective " if ct.weighted else "") + f"base < {ct.min_test_base}).",
         "Percent of respondents in the column base"
@@ -52,6 +53,20 @@ def legend(ct: Crosstab) -> str:
 FAMILY_TEXT = {"subtable": " within each subtable (the columns of one outer option of a "
                            "nested span, as SPSS CTABLES)",
                "span": " over all the tests of each span (nested spans too)"}
+
+
+def test_text(ct: Crosstab) -> str:
+    """The column test, as the legend names it."""
+    if ct.design:
+        return f"two-sided t-test, p < {ct.sig_level:g}, {ct.design}"
+    return (f"two-sided z-test, p < {ct.sig_level:g}, pooled proportion, no continuity "
+            "correction")
+
+
+def variance_kind(ct: Crosstab) -> str:
+    """How the table's variances were computed: by the survey's design (strata and PSUs),
+    from Kish effective bases (weighted), or as a simple random sample."""
+    return "design" if ct.design else "effective base" if ct.weighted else "simple"
 
 
 def family_text(ct: Crosstab) -> str:
@@ -101,10 +116,10 @@ def not_tested_notes(columns: Sequence[Column], rows: Sequence[Row],
 def short_legend(ct: Crosstab) -> str:
     """One line for narrow screens; the full legend is in the help."""
     corr = "" if ct.correction == "none" else f", {ct.correction}"
-    overlap = ", overlap-corrected" if ct.overlapping else ""
+    overlap = ", overlap-corrected" if ct.overlapping and not ct.design else ""
     pairs = [t for t in ct.tests if t.reason]
     skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
-    test = "z-test"
+    test = "design-based t-test" if ct.design else "z-test"
     if ct.grid:
         what, test, overlap = "Letter = higher than that item", "paired z-test", ""
     elif ct.compare == "pairs":
@@ -272,6 +287,7 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                     for f, t in zip(ct.filters, ct.filter_text, strict=True)],
         "sig_level": ct.sig_level, "correction": ct.correction,
         "correction_family": ct.correction_family,
+        "variance": variance_kind(ct), "design": ct.design,
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,
         "overlapping_banner": ct.overlapping,
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
