@@ -44,7 +44,10 @@ DATASETS = {
         segments=[_single("race", {1: "Hispanic", 2: "White", 3: "Black", 4: "Other"}),
                   _single("agecat", {1: "0-19", 2: "20-39", 3: "40-59", 4: "60+"}),
                   _single("gender", {1: "Male", 2: "Female"})],
-        questions=[_single("hi_chol", NO_YES)]),
+        questions=[_single("hi_chol", NO_YES),
+                   # the same answer as a multi-response item (its 0/1 column: chol_1)
+                   {"id": "chol", "type": "multi", "text": "Conditions",
+                    "options": _options({1: "High cholesterol"})}]),
     "apiclus1": dict(
         weight="pw", design={"cluster": "dnum", "fpc": "fpc"},
         segments=[_single("stype", {1: "Elementary", 2: "High", 3: "Middle"})],
@@ -62,6 +65,8 @@ def build(folder: Path, name: str, design: dict | None = None) -> Path:
     spec = DATASETS[name.removesuffix("-unweighted")]
     df = pl.read_csv(HERE / f"{name.removesuffix('-unweighted')}.csv")
     codes = [v["id"] for v in spec["segments"] + spec["questions"] if v["type"] == "single"]
+    if "hi_chol" in df.columns:
+        df = df.with_columns(pl.col("hi_chol").cast(pl.UInt8).alias("chol_1"))
     df = df.with_columns([pl.col(c).cast(pl.UInt8) for c in codes]
                          + [pl.lit(10.0).alias("ten")])  # an FPC below apiclus1's 15 PSUs
     survey = {"title": name, "id_column": "respondent_id", "weight": spec["weight"],
@@ -206,3 +211,41 @@ def test_a_broken_design_is_refused_on_load(tmp_path, design, words):
     with pytest.raises(BundleError) as e:
         load_bundle(folder)
     assert words in e.value.report()
+
+
+@pytest.mark.parametrize("correction", ["none", "bh"])
+def test_profile_matches_svyttest(surveys, correction):
+    """A profile (race = 1 against the rest) tests every other answer by the design: each
+    row's p-value is svyttest's, and BH adjusts those (multipletests on R's p-values)."""
+    from statsmodels.stats.multitest import multipletests
+
+    from heetui.engine.filters import Filter
+    from heetui.engine.profile import profile
+
+    prof = profile(surveys["nhanes"], (Filter("race", (1,)),), weighted=True,
+                   correction=correction)
+    assert prof.design is not None
+    refs = [r for r in REFERENCE["profile"] if r["data"] == "nhanes"]
+    rows = {(r.question, r.row_key): r for r in prof.rows}
+    assert len(rows) == len(refs)
+    adjusted = (multipletests([r["p"] for r in refs], method="fdr_bh")[1]
+                if correction == "bh" else [r["p"] for r in refs])
+    for ref, pa in zip(refs, adjusted, strict=True):
+        got = rows[(ref["question"], ref["row"])]
+        assert got.p_value == pytest.approx(ref["p"], rel=1e-6), ref
+        assert got.p_adjusted == pytest.approx(pa, rel=1e-6), ref
+        assert got.significant is bool(pa < 0.05)
+
+
+def test_a_multi_response_item_is_a_domain_proportion_too(surveys):
+    """The multi-response path (a sum per item and PSU) gives svymean's SE: an item holding
+    the same 0/1 answers as hi_chol = 1 has that row's estimate and SE in every column."""
+    ct = _table(surveys, "nhanes", "chol", "race")
+    columns = {c.key: i for i, c in enumerate(ct.columns)}
+    refs = [c for c in REFERENCE["cells"] if c["data"] == "nhanes" and c["row"] == "1"
+            and c["column"] in columns]
+    assert len({r["column"] for r in refs}) == 5
+    for ref in refs:
+        cell = ct.rows[0].cells[columns[ref["column"]]]
+        assert cell.percent / 100 == pytest.approx(ref["estimate"], rel=1e-9)
+        assert cell.se / 100 == pytest.approx(ref["se"], rel=1e-6)

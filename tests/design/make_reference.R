@@ -102,6 +102,19 @@ for (b in 1:4) {
   groups[[b]] <- keys
 }
 table("nhanes", des, nh, "hi_chol", chol, nested, groups)
+# a profile of race = 1 against the rest: every answer of every other variable, svyttest
+out$profile <- list()
+in_group <- !is.na(nh$race) & nh$race == 1
+for (v in c("hi_chol", "agecat", "gender")) {
+  for (code in sort(unique(na.omit(nh[[v]])))) {
+    y <- as.numeric(nh[[v]] == code)
+    d <- update(des, y_ = y, g_ = as.numeric(in_group))
+    tt <- svyttest(y_ ~ g_, d[!is.na(y), ])
+    out$profile[[length(out$profile) + 1]] <- list(data = "nhanes", question = v,
+      row = as.character(code), t = unname(tt$statistic), df = unname(tt$parameter),
+      p = unname(tt$p.value))
+  }
+}
 # unweighted: the same strata and PSUs, every respondent weight 1
 nh1 <- nh
 nh1$one <- 1

@@ -78,7 +78,8 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
     return TabRequest(question, banner_arg(args.by),
                       tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
                       args.sig_level, args.correction, args.low_base, args.min_test_base,
-                      compare=args.compare, correction_family=args.correction_family)
+                      compare=args.compare, correction_family=args.correction_family,
+                      design=args.design)
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
@@ -153,7 +154,8 @@ def cmd_profile(args: argparse.Namespace) -> None:
     bar = _Progress()
     try:
         p = profile(survey, group, args.against, args.weighted, args.sig_level,
-                    args.correction, lambda done, total: bar("tables", done, total))
+                    args.correction, lambda done, total: bar("tables", done, total),
+                    args.design)
     finally:
         bar.end()
     write_output(render(p, args.format, args.all), args.output)

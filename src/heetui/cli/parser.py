@@ -61,6 +61,9 @@ def _test_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", choices=COMPARES, default="pairs",
                    help="test columns in pairs within each span (letters), or each column "
                    "against Total or against the rest of the sample (higher/lower marks)")
+    p.add_argument("--no-design", dest="design", action="store_false",
+                   help="ignore the codebook's sample design (strata, clusters): effective "
+                   "bases and z-tests instead of design-based variances and t-tests")
     p.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
     p.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
 
@@ -141,6 +144,8 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--correction", choices=CORRECTIONS, default="bh",
                       help="multiplicity correction over every row of the profile "
                       "(default bh: Benjamini-Hochberg)")
+    prof.add_argument("--no-design", dest="design", action="store_false",
+                      help="ignore the codebook's sample design: effective bases, z-tests")
     prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
     prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text",
                       help="output format (default text)")

@@ -53,7 +53,8 @@ def bar(value: float, top: float, width: int = 12) -> str:
 def heading(p: Profile) -> str:
     other = "the rest" if p.against == "rest" else "everyone"
     return (f"Profile of {p.group_text} (n={p.group_size:,}) against {other}"
-            f"{', weighted' if p.weighted else ''}: {len(p.significant)} significant "
+            f"{', weighted' if p.weighted else ''}"
+            f"{', design-based t-tests' if p.design else ''}: {len(p.significant)} significant "
             f"differences (p < {p.sig_level:g}, {CORRECTION_NAMES[p.correction]})")
 
 
@@ -128,7 +129,8 @@ def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
             "difference": round(r.difference, 6), "p_value": r.p_value,
             "p_adjusted": r.p_adjusted, "significant": r.significant,
             "not_tested": r.not_tested, "group_base": r.group_base,
-            f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base}
+            f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base,
+            "variance": "design" if p.design else "effective base" if p.weighted else "simple"}
 
 
 def render_json(p: Profile, show_all: bool = False) -> str:
