@@ -11,7 +11,6 @@ all come from one scan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -233,21 +232,24 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if _packed_source(survey, q, coded, psu) is not None:
         return _from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
+    if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
+        cols = survey.query_arrays(sql)
+        filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
+        g = _grouped_rows(q, np.column_stack(filled), cols[0].astype(np.int64))
+        return replace(g, psu=design_info(survey).index(cols[-1].astype(np.int64)))
     rows = survey.query(sql)
-    if psu is not None:  # the PSU key, last: exact 64-bit integers, kept apart
-        g = _grouped_rows(q, [r[:-1] for r in rows])
-        keys = np.array([int(r[-1]) for r in rows], dtype=np.int64)
-        return replace(g, psu=design_info(survey).index(keys))
-    return _grouped_rows(q, rows)
+    return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
+                                     dtype=np.float64),
+                         np.array([int(r[0]) for r in rows], dtype=np.int64))
 
 
-def _grouped_rows(q: Variable, rows: Sequence[Sequence[Any]]) -> Grouped:
-    """Grouped sums from the rows of a pass: banner key, answer code or value, count, Σw,
-    Σw², then an item's count and Σw per option and net (multi-response)."""
+def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:
+    """Grouped sums from the rows of a pass (``values``, missing sums 0): banner key (exact,
+    up to 62 bits, in ``bkey``), answer code or value, count, Σw, Σw², then an item's
+    count and Σw per option and net (multi-response)."""
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
-    arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
-        len(rows), 5 + 2 * n_items)
-    g = len(rows)
+    g = len(bkey)
+    arr = values.reshape(g, 5 + 2 * n_items)
     moments = np.zeros((g, 2, 6))
     xvalue = None
     if q.type == "numeric":
@@ -257,7 +259,6 @@ def _grouped_rows(q: Variable, rows: Sequence[Sequence[Any]]) -> Grouped:
         moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue,
                                          n * xvalue * xvalue])
     items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
-    bkey = np.array([int(r[0]) for r in rows], dtype=np.int64)  # exact: up to 62 bits
     qcode = np.full(g, -1, dtype=np.int64) if q.type == "numeric" else arr[:, 1].astype(
         np.int64)
     return Grouped(bkey=bkey, qcode=qcode, base=arr[:, 2:5], items=items, moments=moments,
@@ -384,7 +385,8 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
         group=req.group, compare=compare, correction_family=req.correction_family,
-        design=None if design is None else design.describe()) for (q, coded, _), t in zip(parts, done, strict=True)]
+        design=None if design is None else design.describe())
+        for (q, coded, _), t in zip(parts, done, strict=True)]
 
 
 def base_text(cb: Codebook, q: Variable, items: bool = False) -> str:

@@ -19,7 +19,9 @@ columns by one matrix product, then centred within strata.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -70,9 +72,20 @@ def psu_sql(survey: Survey) -> str | None:
     return f"(hash({stratum}, {psu}) >> 1)::BIGINT"
 
 
+_READ: WeakKeyDictionary[Survey, DesignInfo] = WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
 def design_info(survey: Survey) -> DesignInfo:
-    """The survey's design, read once (over every respondent, whatever a table filters)."""
-    return survey.cached(("design",), lambda: _read_design(survey))
+    """The survey's design, read once while it is open (over every respondent, whatever a
+    table filters), kept apart from the cache of tables, which a refresh clears."""
+    with _LOCK:
+        found = _READ.get(survey)
+    if found is None:
+        found = _read_design(survey)
+        with _LOCK:
+            _READ[survey] = found
+    return found
 
 
 def _read_design(survey: Survey) -> DesignInfo:

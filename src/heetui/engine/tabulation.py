@@ -30,8 +30,8 @@ from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
 from heetui.engine.stats import (
     REASONS,
-    W,
     WX,
+    W,
     adjust,
     effective_bases,
     mean_zs,
@@ -279,6 +279,27 @@ def _sums(member: np.ndarray, seg: np.ndarray, n_seg: int, values: np.ndarray
     return out.reshape(n_seg, m, values.shape[1])
 
 
+def _sums_by_key(member: np.ndarray, st: Stack, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """``_sums`` of the bases (Q, K, 3) and row entries (R, K, 8) over the columns of
+    ``member`` (K, G) for a stack of many groups (split by PSU): the groups of one banner key
+    are in the same columns, so the sums are taken per banner key first, then mapped to
+    columns by one product."""
+    keys, first, inverse = np.unique(st.bkey, return_index=True, return_inverse=True)
+    by_key = member[:, first].astype(np.float64)  # (K, B)
+
+    def per_column(seg: np.ndarray, n_seg: int, group: np.ndarray, values: np.ndarray
+                   ) -> np.ndarray:
+        at = seg * len(keys) + inverse[group]
+        per_key = np.stack([np.bincount(at, weights=values[:, d], minlength=n_seg * len(keys))
+                            for d in range(values.shape[1])], axis=-1)
+        out: np.ndarray = np.einsum("kb,sbd->skd", by_key,
+                                    per_key.reshape(n_seg, len(keys), values.shape[1]))
+        return out
+
+    return (per_column(st.question, len(st.parts), np.arange(len(st.bkey)), st.base),
+            per_column(rows.pair_row, len(rows.defs), rows.pair_group, rows.sums))
+
+
 def _flat(a: np.ndarray) -> list[float | None]:
     """The values of ``a`` in one flat list (row after row), None where one is missing
     (NaN). One list per quantity: the cyclic garbage collector then has a few objects to
@@ -296,9 +317,12 @@ def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Se
     """The table of each question of the stack, with the banner columns of ``specs`` (their
     memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total)."""
     lay = _layout(specs, s.testing.compare, s.testing.family)
-    bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
-    sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
+    if s.design is None:
+        bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
+        sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
+    else:  # groups by PSU too: many more; and no overlap sums, which a design needs not
+        bases, sums = _sums_by_key(lay.member[:lay.n_compared], st, rows)
     nums = _numbers(sums, bases, rows, lay, s, st)
     columns = _columns(bases[:, :lay.n_compared], specs, span_ids, s)
     made = [_order(cols, rest_why, lay) for cols, rest_why in columns]
@@ -350,6 +374,9 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
         prop = np.where(base_est > 0, sums[:, :k, est] / np.where(base_est > 0, base_est, 1),
                         np.nan)
     mean, se, n, w = means_from_moments(sums[:, :k, MOMENTS])
+    is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
+    if s.design is not None:
+        return _design_numbers(sums, rows, lay, s, st, (100.0 * prop, mean), is_mean)
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
     both = k + np.arange(len(lay.pairs))
@@ -357,10 +384,7 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
                              base_est[:, y], base_s2[:, y], base_s2[:, both])
     zm, whym = mean_zs((mean[:, x], se[:, x], n[:, x], w[:, x]),
                        (mean[:, y], se[:, y], n[:, y], w[:, y]), sums[:, both, MOMENTS])
-    is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
     pct = 100.0 * prop
-    if s.design is not None:
-        return _design_numbers(sums, rows, lay, s, st, (pct, mean), is_mean)
     return _Numbers(
         count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
         wsum=sums[:, :c, WSUM].ravel().tolist(),
@@ -500,8 +524,8 @@ def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str
     """Tests from their rows (of ``n_rows``), pairs (x, y, family), z or why not and the
     two estimates compared; and the marks of the C = len(letters) cells of each row (the
     letters each beats, or higher/lower than total or rest). The correction adjusts the
-    p-values of one family (a subtable or a span, within one row) together; untested pairs keep their
-    reason and stay out of it. ``df``: each test's degrees of freedom, for design-based t
+    p-values of one family (a subtable or a span, within one row) together; untested pairs
+    keep their reason and stay out of it. ``df``: each test's degrees of freedom, for design-based t
     statistics (None: z, normal p-values)."""
     c = len(letters)
     p = p_values(z) if df is None else t_p_values(z, df)

@@ -231,7 +231,7 @@ def _design_problems(lf: pl.LazyFrame, cb: Codebook, schema: Any) -> list[Proble
         if col is not None and col not in schema:
             out.append(Problem(RESPONDENTS, col, f"the {name} column named in the codebook "
                                "(survey.design) is absent"))
-    if d.fpc in schema and not schema[d.fpc].is_numeric():
+    if d.fpc is not None and d.fpc in schema and not schema[d.fpc].is_numeric():
         out.append(Problem(RESPONDENTS, d.fpc, f"the FPC must be numeric, found {schema[d.fpc]}"))
     if out:
         return out
