@@ -43,7 +43,7 @@ from heetui.engine.filters import (
 )
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
-from heetui.engine.tabulation import Grouped, Settings, Testing, stack, tables
+from heetui.engine.tabulation import Grouped, Settings, Testing, merge_psus, stack, tables
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
@@ -365,16 +365,18 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     compare = "pairs" if req.group else req.compare
-    st = stack([(q, g) for q, _, g in parts])
+    st = by_psu = stack([(q, g) for q, _, g in parts])
+    if by_psu.psu is not None:  # the estimates need no PSU: merged, far fewer groups
+        st = stack([(q, merge_psus(g)) for q, _, g in parts])
     specs = column_specs(b, _fields(b), st.bkey)
     if req.group and req.against == "total":  # "Everyone" overlaps the group
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
-    design = design_info(survey) if st.psu is not None else None
+    design = design_info(survey) if by_psu.psu is not None else None
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
                   Settings(req.weighted, Testing(req.sig_level, req.correction, compare,
                                                  req.correction_family), low, min_test,
-                           design))
+                           design), by_psu if design else None)
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))

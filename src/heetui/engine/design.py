@@ -159,9 +159,13 @@ def domains(member: np.ndarray, bkey: np.ndarray, psu: np.ndarray, base: np.ndar
         return np.bincount(at, weights=values, minlength=n_rows * cells).reshape(
             n_rows, len(keys), n_psu)
 
+    def to_columns(sums: np.ndarray) -> np.ndarray:  # (R, B, N) -> (R, K, N), by BLAS
+        out: np.ndarray = np.tensordot(by_key, sums, axes=([1], [1])).transpose(1, 0, 2)
+        return out
+
     base_cells = np.bincount(cell, weights=base, minlength=cells).reshape(len(keys), n_psu)
     denominators = np.where(is_mean[:, None, None], per_key(den), base_cells[None])
-    return Domains(by_key @ per_key(num), by_key @ denominators)
+    return Domains(to_columns(per_key(num)), to_columns(denominators))
 
 
 def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

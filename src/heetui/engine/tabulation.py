@@ -30,8 +30,6 @@ from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
 from heetui.engine.stats import (
     REASONS,
-    WX,
-    W,
     adjust,
     effective_bases,
     mean_zs,
@@ -279,27 +277,6 @@ def _sums(member: np.ndarray, seg: np.ndarray, n_seg: int, values: np.ndarray
     return out.reshape(n_seg, m, values.shape[1])
 
 
-def _sums_by_key(member: np.ndarray, st: Stack, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
-    """``_sums`` of the bases (Q, K, 3) and row entries (R, K, 8) over the columns of
-    ``member`` (K, G) for a stack of many groups (split by PSU): the groups of one banner key
-    are in the same columns, so the sums are taken per banner key first, then mapped to
-    columns by one product."""
-    keys, first, inverse = np.unique(st.bkey, return_index=True, return_inverse=True)
-    by_key = member[:, first].astype(np.float64)  # (K, B)
-
-    def per_column(seg: np.ndarray, n_seg: int, group: np.ndarray, values: np.ndarray
-                   ) -> np.ndarray:
-        at = seg * len(keys) + inverse[group]
-        per_key = np.stack([np.bincount(at, weights=values[:, d], minlength=n_seg * len(keys))
-                            for d in range(values.shape[1])], axis=-1)
-        out: np.ndarray = np.einsum("kb,sbd->skd", by_key,
-                                    per_key.reshape(n_seg, len(keys), values.shape[1]))
-        return out
-
-    return (per_column(st.question, len(st.parts), np.arange(len(st.bkey)), st.base),
-            per_column(rows.pair_row, len(rows.defs), rows.pair_group, rows.sums))
-
-
 def _flat(a: np.ndarray) -> list[float | None]:
     """The values of ``a`` in one flat list (row after row), None where one is missing
     (NaN). One list per quantity: the cyclic garbage collector then has a few objects to
@@ -312,18 +289,17 @@ def _flat(a: np.ndarray) -> list[float | None]:
 
 # ---- the tables -------------------------------------------------------------------------
 
-def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Settings
-           ) -> list[Table]:
+def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Settings,
+           by_psu: Stack | None = None) -> list[Table]:
     """The table of each question of the stack, with the banner columns of ``specs`` (their
-    memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total)."""
+    memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total);
+    with a design, ``by_psu`` the same stack with its groups split by PSU (``st`` has them
+    merged: merge_psus)."""
     lay = _layout(specs, s.testing.compare, s.testing.family)
+    bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
-    if s.design is None:
-        bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
-        sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
-    else:  # groups by PSU too: many more; and no overlap sums, which a design needs not
-        bases, sums = _sums_by_key(lay.member[:lay.n_compared], st, rows)
-    nums = _numbers(sums, bases, rows, lay, s, st)
+    sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
+    nums = _numbers(sums, bases, rows, lay, s, (st, by_psu))
     columns = _columns(bases[:, :lay.n_compared], specs, span_ids, s)
     made = [_order(cols, rest_why, lay) for cols, rest_why in columns]
     tests, sig, vs = _tests(rows, made, nums, lay, s)
@@ -365,7 +341,7 @@ class _Numbers:
 
 
 def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
-             st: Stack) -> _Numbers:
+             stacks: tuple[Stack, Stack | None]) -> _Numbers:
     c, k = lay.n_columns, lay.n_compared
     est, s2 = (WSUM, 2) if s.weighted else (COUNT, 0)
     base_est = bases[rows.question, :k, est]  # (R, K) Σw (or n) of each column's base
@@ -375,8 +351,9 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
                         np.nan)
     mean, se, n, w = means_from_moments(sums[:, :k, MOMENTS])
     is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
-    if s.design is not None:
-        return _design_numbers(sums, rows, lay, s, st, (100.0 * prop, mean), is_mean)
+    if s.design is not None and stacks[1] is not None:
+        return _design_numbers(sums, rows, lay, s, (stacks[0], stacks[1]),
+                               (100.0 * prop, mean), is_mean)
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
     both = k + np.arange(len(lay.pairs))
@@ -395,22 +372,23 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
         reason=[REASONS[k] for k in np.where(is_mean, whym, whyp).ravel().tolist()])
 
 
-def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st: Stack,
-                    shown: tuple[np.ndarray, np.ndarray], is_mean: np.ndarray) -> _Numbers:
+def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
+                    stacks: tuple[Stack, Stack], shown: tuple[np.ndarray, np.ndarray],
+                    is_mean: np.ndarray) -> _Numbers:
     """The cells and tests of a design-based table: the same estimates, with the design's
-    SEs (of percents too, in points) and t statistics (engine.design)."""
-    assert s.design is not None and st.psu is not None
+    SEs (of percents too, in points) and t statistics (engine.design), from the groups
+    split by PSU. A column holds the same banner keys in both stacks."""
+    st, fine = stacks
+    assert s.design is not None and fine.psu is not None
     c, k = lay.n_columns, lay.n_compared
-    est = WSUM if s.weighted else COUNT
-    mean_row = is_mean[:, 0][rows.pair_row]
-    entries = Entries(rows.pair_row, rows.pair_group,
-                      np.where(mean_row, rows.sums[:, MOMENTS][:, WX], rows.sums[:, est]),
-                      rows.sums[:, MOMENTS][:, W])
+    keys, first = np.unique(st.bkey, return_index=True)
+    member = lay.member[:k, first][:, np.searchsorted(keys, fine.bkey)]
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
-    d = design_stats(s.design, lay.member[:k], (st.bkey, st.psu, st.base[:, 1 if s.weighted
-                                                                           else 0]),
-                     st.first, rows.first, is_mean[:, 0], entries, (x, y))
+    d = design_stats(s.design, member, (fine.bkey, fine.psu, fine.base[:, 1 if s.weighted
+                                                                         else 0]),
+                     fine.first, rows.first, is_mean[:, 0],
+                     _design_entries(fine, rows, s.weighted), (x, y))
     pct, mean = shown
     se = np.where(is_mean, d.se, 100.0 * d.se)
     return _Numbers(
@@ -420,6 +398,58 @@ def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st
         value=_flat(np.where(is_mean, mean[:, :c], np.nan)),
         se=_flat(se[:, :c]), shown=_flat(np.where(is_mean, mean, pct)), z=_flat(d.z),
         reason=[REASONS[w] for w in d.why.ravel().tolist()], df=d.df.ravel().tolist())
+
+
+def merge_psus(g: Grouped) -> Grouped:
+    """A pass grouped by PSU too, its groups merged across PSUs: the sums of the estimates
+    and bases (engine.design takes the per-PSU ones)."""
+    # a group's answer: its code, or a numeric question's value (its exact bits)
+    answer = g.qcode if g.xvalue is None else g.xvalue.astype(np.float64).view(np.int64)
+    bkeys, by_key = np.unique(g.bkey, return_inverse=True)
+    answers, by_answer = np.unique(answer, return_inverse=True)
+    combined, inverse = np.unique(by_key.reshape(-1) * len(answers) + by_answer.reshape(-1),
+                                  return_inverse=True)
+    inverse = inverse.reshape(-1)
+    merged = answers[combined % len(answers)]
+
+    def add(a: np.ndarray) -> np.ndarray:
+        flat = a.reshape(len(a), -1)
+        out = np.zeros((len(combined), flat.shape[1]))
+        for i in range(flat.shape[1]):
+            out[:, i] = np.bincount(inverse, weights=flat[:, i], minlength=len(combined))
+        return out.reshape((len(combined), *a.shape[1:]))
+
+    return Grouped(bkey=bkeys[combined // len(answers)],
+                   qcode=merged if g.xvalue is None else np.full(len(combined), -1),
+                   base=add(g.base), items=add(g.items), moments=add(g.moments),
+                   xvalue=None if g.xvalue is None else merged.view(np.float64))
+
+
+def _design_entries(fine: Stack, rows: _Rows, weighted: bool) -> Entries:
+    """Each row's (row, group) entries over the groups split by PSU: a category's or net's
+    Σw in the groups of its answers, a mean's or score's Σw·x (and Σw) in the groups of the
+    answers with a value, an item's Σw in every group, a numeric value's Σw·x and Σw."""
+    out: list[tuple[np.ndarray, ...]] = []
+    for j, (_, g) in enumerate(fine.parts):
+        w = g.base[:, 1 if weighted else 0]
+        for r in range(rows.first[j], rows.first[j + 1]):
+            rd = rows.defs[r]
+            at = np.arange(len(w))
+            if rd.numeric and g.xvalue is not None:
+                num = w * g.xvalue
+            elif rd.item is not None:
+                num = g.items[:, rd.item, 1 if weighted else 0]
+            else:
+                codes = np.array(list(rd.values) if rd.values is not None else rd.codes)
+                at = np.flatnonzero(np.isin(g.qcode, codes))
+                value = np.ones(len(at))
+                if rd.values is not None:
+                    order = np.argsort(codes)
+                    value = np.array(list(rd.values.values()))[order][
+                        np.searchsorted(codes[order], g.qcode[at])]
+                num = w[at] * value
+            out.append((np.full(len(at), r), fine.first[j] + at, num, w[at]))
+    return Entries(*(np.concatenate([e[i] for e in out]) for i in range(4)))
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],
