@@ -225,10 +225,11 @@ def design_stats(info: DesignInfo, member: np.ndarray, groups: tuple[np.ndarray,
         est, w, u = linearised(dom)
         var = variance(u, info)
         diff = u[:, x] - u[:, y]
-        z, why = design_zs(est, w, var, variance(diff, info), x, y, is_mean[r0:r1, None])
+        df = _pair_df((dom.den[:, x] > 0) | (dom.den[:, y] > 0), info)
+        z, why = design_zs(est, w, var, variance(diff, info), (x, y), is_mean[r0:r1, None],
+                           df)
         out.se[r0:r1] = np.sqrt(var)
-        out.z[r0:r1], out.why[r0:r1] = z, why
-        out.df[r0:r1] = _pair_df((dom.den[:, x] > 0) | (dom.den[:, y] > 0), info)
+        out.z[r0:r1], out.why[r0:r1], out.df[r0:r1] = z, why, df
     return out
 
 

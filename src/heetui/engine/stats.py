@@ -59,9 +59,11 @@ NO_WEIGHT = "a column has no weight (sum of weights 0)"
 NO_VARIATION = "no variation: every respondent compared gave the same answer"
 SAME_RESPONDENTS = "the two columns hold the same respondents"
 NO_MEAN = "a column has no mean or fewer than two respondents"
+FEW_PSUS = "the two columns reach too few PSUs of the design for a test"
 # why a pair was not tested, by the index the array tests below return (0: it was tested)
-REASONS: tuple[str | None, ...] = (None, NO_WEIGHT, SAME_RESPONDENTS, NO_VARIATION, NO_MEAN)
-_WEIGHT, _SAME, _VARIATION, _MEAN = range(1, 5)
+REASONS: tuple[str | None, ...] = (None, NO_WEIGHT, SAME_RESPONDENTS, NO_VARIATION, NO_MEAN,
+                                   FEW_PSUS)
+_WEIGHT, _SAME, _VARIATION, _MEAN, _FEW = range(1, 6)
 
 Array = np.ndarray
 
@@ -184,19 +186,20 @@ def adjust(pvalues: Sequence[float], method: Correction) -> list[float]:
     raise ValueError(f"unknown correction {method!r}; expected one of {', '.join(CORRECTIONS)}")
 
 
-def design_zs(est: Array, w: Array, var: Array, var_diff: Array, x: Array, y: Array,
-              is_mean: Array) -> tuple[Array, Array]:
+def design_zs(est: Array, w: Array, var: Array, var_diff: Array, pairs: tuple[Array, Array],
+              is_mean: Array, df: Array) -> tuple[Array, Array]:
     """The design-based statistic of each pair (x, y) of columns of each row:
     (est_x − est_y) / √Var(u_x − u_y), the variances of the columns (``var`` (R, K)) and of
-    each pair's difference (``var_diff`` (R, P)) from engine.design. Returns it (NaN where not
-    tested) and why not (an index into REASONS)."""
+    each pair's difference (``var_diff`` (R, P)) from engine.design, on ``df`` degrees of
+    freedom. Returns it (NaN where not tested) and why not (an index into REASONS)."""
+    x, y = pairs
     with np.errstate(all="ignore"):
         z = (est[:, x] - est[:, y]) / np.sqrt(var_diff)
         scale = var[:, x] + var[:, y]
         empty = (w[:, x] <= 0) | (w[:, y] <= 0) | np.isnan(est[:, x]) | np.isnan(est[:, y])
         return _tested(z, [empty & ~is_mean, empty, scale <= 1e-30,
-                           _degenerate(var_diff, scale)],
-                       [_WEIGHT, _MEAN, _VARIATION, _SAME])
+                           _degenerate(var_diff, scale), df <= 0],
+                       [_WEIGHT, _MEAN, _VARIATION, _SAME, _FEW])
 
 
 def t_p_two_sided(t: Array, df: float) -> Array:
