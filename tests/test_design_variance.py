@@ -237,10 +237,18 @@ def test_profile_matches_svyttest(surveys, correction):
         assert got.significant is bool(pa < 0.05)
 
 
-def test_a_multi_response_item_is_a_domain_proportion_too(surveys):
-    """The multi-response path (a sum per item and PSU) gives svymean's SE: an item holding
-    the same 0/1 answers as hi_chol = 1 has that row's estimate and SE in every column."""
+@pytest.mark.parametrize("packed", [True, False])
+def test_a_multi_response_item_is_a_domain_proportion_too(surveys, monkeypatch, packed):
+    """Both multi-response paths (the packed column's slices by PSU, or a sum per 0/1 item
+    column and PSU) give svymean's SE: an item holding the same 0/1 answers as hi_chol = 1
+    has that row's estimate and SE in every column."""
+    survey = surveys["nhanes"]
+    assert survey.packed(survey.codebook.get("chol")) == "chol__bits"
+    if not packed:
+        monkeypatch.setattr(survey, "packed", lambda v: None)
+    survey.clear_cache()
     ct = _table(surveys, "nhanes", "chol", "race")
+    survey.clear_cache()
     columns = {c.key: i for i, c in enumerate(ct.columns)}
     refs = [c for c in REFERENCE["cells"] if c["data"] == "nhanes" and c["row"] == "1"
             and c["column"] in columns]

@@ -131,11 +131,9 @@ def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
     return Clause(key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), [])
 
 
-def _packed_source(survey: Survey, q: Variable, coded: bool, psu: str | None = None
-                   ) -> str | None:
-    """The packed column the grouped pass reads for a multi-response question, if any (a
-    pass by PSU reads the 0/1 columns)."""
-    return survey.packed(q) if q.type == "multi" and not coded and psu is None else None
+def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
+    """The packed column the grouped pass reads for a multi-response question, if any."""
+    return survey.packed(q) if q.type == "multi" and not coded else None
 
 
 def _slices(n_items: int) -> list[tuple[int, int]]:
@@ -168,11 +166,11 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     SQL of each respondent's PSU key, grouped by too and returned last."""
     cb = survey.codebook
     bkey = key_sql_of(survey, b, group)
-    packed = _packed_source(survey, q, coded, psu)
+    packed = _packed_source(survey, q, coded)
     base = where(([] if coded else eligibility(cb, q, packed))
                  + [condition(cb, f) for f in filters])
     if packed is not None:
-        return _packed_sql(survey, q, packed, bkey, base)
+        return _packed_sql(survey, q, packed, bkey, base, psu)
     # a numeric question is grouped by its value: the distribution gives its moments and
     # its quantiles (engine.numeric)
     qkey = {"single": f"{ident(q.id)}::BIGINT",
@@ -209,20 +207,24 @@ def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
 
 
 def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
-                base: Clause[float]) -> Clause[Param]:
+                base: Clause[float], psu: str | None = None) -> Clause[Param]:
     """The grouped pass of a packed multi-response question: one grouping set per slice of
     items, (banner key, which of the slice's items the respondent chose), so each respondent
-    feeds a few small groups instead of one sum per item."""
+    feeds a few small groups instead of one sum per item; ``psu``: by PSU too, returned
+    last."""
     m = f"CAST({ident(packed)} AS UBIGINT)"
     spans = _slices(len(q.options) + len(q.nets))
     cs = [f"c{k}" for k in range(len(spans))]
     slices = ", ".join(f"({_slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
                        for c, (a, n) in zip(cs, spans, strict=True))
     part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
+    by = "" if psu is None else f", {PSU_KEY}"
     return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
-                  "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
-                  f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents WHERE ",
-                  base, f") GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
+                  f"COUNT(*), SUM(w), SUM(w * w){by} FROM (SELECT ", bkey,
+                  f" AS bkey, {slices}, {survey.weight_sql} AS w"
+                  + ("" if psu is None else f", {psu} AS {PSU_KEY}") + " FROM respondents "
+                  "WHERE ", base, f") GROUP BY GROUPING SETS "
+                  f"({', '.join(f'(bkey{by}, {c})' for c in cs)})")
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
@@ -230,8 +232,10 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    group: tuple[Filter, ...], design: bool = False) -> Grouped:
     psu = psu_sql(survey) if design else None
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
-    if _packed_source(survey, q, coded, psu) is not None:
-        return _from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
+    if _packed_source(survey, q, coded) is not None:
+        cols = survey.query_arrays(sql)
+        at = None if psu is None else design_info(survey).index(cols[6].astype(np.int64))
+        return _from_slices(cols, len(q.options) + len(q.nets), at)
     if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
         cols = survey.query_arrays(sql)
         filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
@@ -265,13 +269,22 @@ def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:
                    xvalue=xvalue)
 
 
-def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
+def _from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = None
+                 ) -> Grouped:
     """Grouped sums from the packed pass: columns (banner key, slice number, the slice's
-    chosen items as bits, count, Σw, Σw²). Every slice holds each respondent once, so the
+    chosen items as bits, count, Σw, Σw²), and each row's PSU when grouped by PSU too (a
+    group is then a banner key in a PSU). Every slice holds each respondent once, so the
     first slice gives the bases; an item's sums add the rows of its slice with its bit set."""
     bkey, part, chosen = (c.astype(np.int64) for c in cols[:3])
     sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
     keys, gidx = np.unique(bkey, return_inverse=True)
+    gidx = gidx.reshape(-1)
+    psus = None
+    if psu is not None:  # (banner key, PSU) pairs, as one dense integer each
+        n_psu = int(psu.max()) + 1 if len(psu) else 1
+        pairs, gidx = np.unique(gidx * n_psu + psu, return_inverse=True)
+        gidx = gidx.reshape(-1)
+        keys, psus = keys[pairs // n_psu], pairs % n_psu
     g = len(keys)
     first_slice = part == 0
     base = np.column_stack([np.bincount(gidx[first_slice], weights=sums[first_slice, j],
@@ -285,7 +298,7 @@ def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
             for s in range(2):
                 items[:, first + j, s] = np.bincount(idx[on], weights=vals[on, s], minlength=g)
     return Grouped(bkey=keys, qcode=np.full(g, -1, dtype=np.int64), base=base, items=items,
-                   moments=np.zeros((g, 2, 6)))
+                   moments=np.zeros((g, 2, 6)), psu=psus)
 
 
 # ---- the crosstab -----------------------------------------------------------------------
