@@ -34,8 +34,9 @@ within another: a column for each pair of options). Letters run on across the ta
 and are never reused; a column is tested only against the other columns of its own
 span (a nested span: within each outer option), and a correction spans one subtable
 in one row (a span, or a nested span's columns under one outer option, as SPSS
-CTABLES; --correction-family span: the whole span). From the command line a table can instead test each column against Total or
-against everyone not in it (--compare total|rest), marked ▲ higher or ▼ lower.
+CTABLES; --correction-family span: the whole span). From the command line a table can
+instead test each column against Total or against everyone not in it (--compare
+total|rest), marked ▲ higher or ▼ lower.
 
 Rating grids: a row per item, a column per scale point, net and mean. Items are
 answered by the same respondents, so each pair is compared with a paired z-test
