@@ -61,7 +61,7 @@ DATASETS = {
 }
 
 
-def build(folder: Path, name: str, design: dict | None = None) -> Path:
+def build(folder: Path, name: str, design: dict | None = None, segments: tuple = ()) -> Path:
     spec = DATASETS[name.removesuffix("-unweighted")]
     df = pl.read_csv(HERE / f"{name.removesuffix('-unweighted')}.csv")
     codes = [v["id"] for v in spec["segments"] + spec["questions"] if v["type"] == "single"]
@@ -72,7 +72,8 @@ def build(folder: Path, name: str, design: dict | None = None) -> Path:
     survey = {"title": name, "id_column": "respondent_id", "weight": spec["weight"],
               "design": spec["design"] if design is None else design,
               "min_test_base": 2, "low_base": 2}
-    cb = {"survey": survey, "segments": spec["segments"], "questions": spec["questions"]}
+    cb = {"survey": survey, "segments": [*spec["segments"], *segments],
+          "questions": spec["questions"]}
     return write_bundle(folder / name, cb, df, force=True)
 
 
@@ -257,3 +258,32 @@ def test_a_multi_response_item_is_a_domain_proportion_too(surveys, monkeypatch, 
         cell = ct.rows[0].cells[columns[ref["column"]]]
         assert cell.percent / 100 == pytest.approx(ref["estimate"], rel=1e-9)
         assert cell.se / 100 == pytest.approx(ref["se"], rel=1e-6)
+
+
+@pytest.mark.parametrize("df", [1, 2, 5, 14, 15, 30, 199, 200, 201, 450, 1900, 10_000, 1e6])
+def test_t_p_values_match_scipy(df):
+    """The design's p-values come from heetui's own Student t (no scipy at run time)."""
+    import numpy as np
+    from scipy import stats as sst
+
+    from heetui.engine.stats import t_p_two_sided
+
+    t = np.concatenate([np.linspace(-12, 12, 241), [0.0, 1e-9, 40.0]])
+    want = 2 * sst.t.sf(np.abs(t), df)
+    got = t_p_two_sided(t, df)
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-15)
+
+
+def test_a_pair_within_one_stratum_of_two_psus_is_not_tested(tmp_path):
+    """Filtered to one NHANES stratum (two PSUs), a pair has no degrees of freedom left
+    (R's svyttest: 2 PSUs − 1 stratum − 1 = 0): no statistic, and the reason says why."""
+    from heetui.engine.filters import Filter
+
+    codes = sorted(set(pl.read_csv(HERE / "nhanes.csv")["stratum"].to_list()))
+    stratum = _single("stratum", {c: f"Stratum {c}" for c in codes})
+    survey = open_survey(build(tmp_path, "nhanes", segments=(stratum,)))
+    ct = crosstab(survey, TabRequest("hi_chol", "gender", (Filter("stratum", (codes[0],)),),
+                                     weighted=True))
+    assert ct.tests and all(t.statistic is None for t in ct.tests)
+    assert {t.reason for t in ct.tests} == {
+        "the two columns reach too few PSUs of the design for a test"}
