@@ -80,7 +80,8 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
     return TabRequest(question, banner_arg(args.by),
                       tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
                       args.sig_level[0], args.correction, args.low_base, args.min_test_base,
-                      compare=args.compare, loose_level=args.sig_level[1])
+                      compare=args.compare, loose_level=args.sig_level[1],
+                      correction_family=args.correction_family, design=args.design)
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
@@ -162,7 +163,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
     try:
         p = profile(survey, group, args.against, args.weighted, args.sig_level[0],
                     args.correction, lambda done, total: bar("tables", done, total),
-                    args.sig_level[1])
+                    args.sig_level[1], args.design)
     finally:
         bar.end()
     write_output(render(p, args.format, args.all), args.output)

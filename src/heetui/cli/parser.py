@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from heetui.engine.choices import COMPARES, CORRECTIONS
+from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
 
 USER_ERROR = 2
 BOOK_FORMATS = ("xlsx", "html", "md", "json", "csv")
@@ -76,10 +76,16 @@ def _table_args(p: argparse.ArgumentParser) -> None:
 def _test_args(p: argparse.ArgumentParser) -> None:
     """What tab, chart and book share: how columns are tested and flagged."""
     p.add_argument("--correction", choices=CORRECTIONS, default="none",
-                   help="multiplicity correction over the tests of one span in one row")
+                   help="multiplicity correction over the tests of one subtable in one row")
+    p.add_argument("--correction-family", choices=CORRECTION_FAMILIES, default="subtable",
+                   help="in a nested span, correct within each outer option's columns "
+                   "(subtable, as SPSS CTABLES; default) or over the whole span")
     p.add_argument("--compare", choices=COMPARES, default="pairs",
                    help="test columns in pairs within each span (letters), or each column "
                    "against Total or against the rest of the sample (higher/lower marks)")
+    p.add_argument("--no-design", dest="design", action="store_false",
+                   help="ignore the codebook's sample design (strata, clusters): effective "
+                   "bases and z-tests instead of design-based variances and t-tests")
     p.add_argument("--low-base", type=int, metavar="N", help="flag columns below N")
     p.add_argument("--min-test-base", type=int, metavar="N", help="no tests below N")
 
@@ -171,6 +177,8 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--correction", choices=CORRECTIONS, default="bh",
                       help="multiplicity correction over every row of the profile "
                       "(default bh: Benjamini-Hochberg)")
+    prof.add_argument("--no-design", dest="design", action="store_false",
+                      help="ignore the codebook's sample design: effective bases, z-tests")
     prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
     prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text",
                       help="output format (default text)")

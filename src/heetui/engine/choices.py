@@ -7,6 +7,9 @@ from typing import Literal
 
 Correction = Literal["none", "bonferroni", "bh"]
 CORRECTIONS: tuple[str, ...] = ("none", "bonferroni", "bh")
+# the tests a correction adjusts together, in one row: "subtable" the columns of one outer
+# option of a nested span (SPSS CTABLES COMPARETEST), "span" every test of the span
+CORRECTION_FAMILIES: tuple[str, ...] = ("subtable", "span")
 # pairs: each column against the other columns of its span (letters); total: each column
 # against Total; rest: each column against everyone not in it (higher/lower marks)
 COMPARES: tuple[str, ...] = ("pairs", "total", "rest")

@@ -25,7 +25,8 @@ from heetui.engine.banner import (
     resolve_banner,
     unsigned,
 )
-from heetui.engine.choices import COMPARES, CORRECTIONS, Correction
+from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS, Correction
+from heetui.engine.design import PSU_KEY, design_info, psu_sql
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.filters import (
     Clause,
@@ -44,7 +45,7 @@ from heetui.engine.filters import (
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.stats import check_levels
-from heetui.engine.tabulation import Grouped, Settings, Testing, stack, tables
+from heetui.engine.tabulation import Grouped, Settings, Testing, merge_psus, stack, tables
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
@@ -64,10 +65,13 @@ class TabRequest:
     against: str = "rest"  # with a group: "rest" or "total"
     compare: str = "pairs"  # pairs within each span, or each column against total or rest
     loose_level: float | None = None  # a second, looser level, its letters lower-case
+    correction_family: str = "subtable"  # see choices.CORRECTION_FAMILIES
+    design: bool = True  # design-based variances, when the codebook declares a design
 
     @property
     def testing(self) -> Testing:
-        return Testing(self.sig_level, self.correction, self.compare, self.loose_level)
+        return Testing(self.sig_level, self.correction, self.compare, self.loose_level,
+                       self.correction_family)
 
 
 GROUP_ID = "__group__"
@@ -85,16 +89,24 @@ def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Banne
 
 def grouped(survey: Survey, q: Variable, b: Banner | None,
             filters: tuple[Filter, ...], coded: bool = False,
-            group: tuple[Filter, ...] = ()) -> Grouped:
-    """The one DuckDB pass behind a crosstab (cached per question, banner and filters)."""
-    return survey.cached(_grouped_key(q, b, filters, coded, group),
-                         lambda: _grouped_query(survey, q, b, filters, coded, group))
+            group: tuple[Filter, ...] = (), design: bool = False) -> Grouped:
+    """The one DuckDB pass behind a crosstab (cached per question, banner and filters);
+    ``design``: its groups split by PSU too (engine.design)."""
+    return survey.cached(_grouped_key(q, b, filters, coded, group, design),
+                         lambda: _grouped_query(survey, q, b, filters, coded, group, design))
 
 
 def _grouped_key(q: Variable, b: Banner | None, filters: tuple[Filter, ...], coded: bool,
-                 group: tuple[Filter, ...]) -> tuple[object, ...]:
+                 group: tuple[Filter, ...], design: bool = False) -> tuple[object, ...]:
     variables = tuple(v.id for v in b.variables) if b else ()
-    return ("grouped", q.id, variables, filters, coded, group)
+    return ("grouped", q.id, variables, filters, coded, group) + (("design",) if design
+                                                                   else ())
+
+
+def uses_design(survey: Survey, req: TabRequest) -> bool:
+    """Whether a request's tables take design-based variances: the codebook declares a
+    design and the request does not decline it."""
+    return req.design and survey.codebook.settings.design is not None
 
 
 def coded_view(survey: Survey, q: Variable) -> Variable:
@@ -157,15 +169,16 @@ def _slice_sql(q: Variable, m: str, first: int, width: int) -> str:
 
 def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                 filters: tuple[Filter, ...], coded: bool = False,
-                group: tuple[Filter, ...] = ()) -> Clause[Param]:
-    """The SQL of the grouped pass (also timed on its own by the benchmarks)."""
+                group: tuple[Filter, ...] = (), psu: str | None = None) -> Clause[Param]:
+    """The SQL of the grouped pass (also timed on its own by the benchmarks); ``psu``: the
+    SQL of each respondent's PSU key, grouped by too and returned last."""
     cb = survey.codebook
     bkey = key_sql_of(survey, b, group)
     packed = _packed_source(survey, q, coded)
     base = where(([] if coded else eligibility(cb, q, packed))
                  + [condition(cb, f) for f in filters])
     if packed is not None:
-        return _packed_sql(survey, q, packed, bkey, base)
+        return _packed_sql(survey, q, packed, bkey, base, psu)
     # a numeric question is grouped by its value: the distribution gives its moments and
     # its quantiles (engine.numeric)
     qkey = {"single": f"{ident(q.id)}::BIGINT",
@@ -181,8 +194,9 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
         sums += _item_sums([ident(c) for c in q.columns()] + [
             "(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
             for n in q.nets], w)
-    return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)} FROM ",
-                  source, " WHERE ", base, " GROUP BY bkey, qkey")
+    by_psu = ("", "") if psu is None else (f", {psu} AS {PSU_KEY}", f", {PSU_KEY}")
+    return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)}{by_psu[0]} "
+                  "FROM ", source, " WHERE ", base, f" GROUP BY bkey, qkey{by_psu[1]}")
 
 
 def _item_sums(items: list[str], w: str) -> list[str]:
@@ -201,33 +215,53 @@ def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
 
 
 def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
-                base: Clause[float]) -> Clause[Param]:
+                base: Clause[float], psu: str | None = None) -> Clause[Param]:
     """The grouped pass of a packed multi-response question: one grouping set per slice of
     items, (banner key, which of the slice's items the respondent chose), so each respondent
-    feeds a few small groups instead of one sum per item."""
+    feeds a few small groups instead of one sum per item; ``psu``: by PSU too, returned
+    last."""
     m = f"CAST({ident(packed)} AS UBIGINT)"
     spans = _slices(len(q.options) + len(q.nets))
     cs = [f"c{k}" for k in range(len(spans))]
     slices = ", ".join(f"({_slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
                        for c, (a, n) in zip(cs, spans, strict=True))
     part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
+    by = "" if psu is None else f", {PSU_KEY}"
     return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
-                  "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
-                  f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents WHERE ",
-                  base, f") GROUP BY GROUPING SETS ({', '.join(f'(bkey, {c})' for c in cs)})")
+                  f"COUNT(*), SUM(w), SUM(w * w){by} FROM (SELECT ", bkey,
+                  f" AS bkey, {slices}, {survey.weight_sql} AS w"
+                  + ("" if psu is None else f", {psu} AS {PSU_KEY}") + " FROM respondents "
+                  "WHERE ", base, f") GROUP BY GROUPING SETS "
+                  f"({', '.join(f'(bkey{by}, {c})' for c in cs)})")
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
-                   group: tuple[Filter, ...]) -> Grouped:
-    sql = grouped_sql(survey, q, b, filters, coded, group)
+                   group: tuple[Filter, ...], design: bool = False) -> Grouped:
+    psu = psu_sql(survey) if design else None
+    sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if _packed_source(survey, q, coded) is not None:
-        return _from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
+        cols = survey.query_arrays(sql)
+        at = None if psu is None else design_info(survey).index(cols[6].astype(np.int64))
+        return _from_slices(cols, len(q.options) + len(q.nets), at)
+    if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
+        cols = survey.query_arrays(sql)
+        filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
+        g = _grouped_rows(q, np.column_stack(filled), cols[0].astype(np.int64))
+        return replace(g, psu=design_info(survey).index(cols[-1].astype(np.int64)))
     rows = survey.query(sql)
+    return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
+                                     dtype=np.float64),
+                         np.array([int(r[0]) for r in rows], dtype=np.int64))
+
+
+def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:
+    """Grouped sums from the rows of a pass (``values``, missing sums 0): banner key (exact,
+    up to 62 bits, in ``bkey``), answer code or value, count, Σw, Σw², then an item's
+    count and Σw per option and net (multi-response)."""
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
-    arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
-        len(rows), 5 + 2 * n_items)
-    g = len(rows)
+    g = len(bkey)
+    arr = values.reshape(g, 5 + 2 * n_items)
     moments = np.zeros((g, 2, 6))
     xvalue = None
     if q.type == "numeric":
@@ -237,20 +271,28 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
         moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue,
                                          n * xvalue * xvalue])
     items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
-    bkey = np.array([int(r[0]) for r in rows], dtype=np.int64)  # exact: up to 62 bits
     qcode = np.full(g, -1, dtype=np.int64) if q.type == "numeric" else arr[:, 1].astype(
         np.int64)
     return Grouped(bkey=bkey, qcode=qcode, base=arr[:, 2:5], items=items, moments=moments,
                    xvalue=xvalue)
 
 
-def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
+def _from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = None
+                 ) -> Grouped:
     """Grouped sums from the packed pass: columns (banner key, slice number, the slice's
-    chosen items as bits, count, Σw, Σw²). Every slice holds each respondent once, so the
+    chosen items as bits, count, Σw, Σw²), and each row's PSU when grouped by PSU too (a
+    group is then a banner key in a PSU). Every slice holds each respondent once, so the
     first slice gives the bases; an item's sums add the rows of its slice with its bit set."""
     bkey, part, chosen = (c.astype(np.int64) for c in cols[:3])
     sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
     keys, gidx = np.unique(bkey, return_inverse=True)
+    gidx = gidx.reshape(-1)
+    psus = None
+    if psu is not None:  # (banner key, PSU) pairs, as one dense integer each
+        n_psu = int(psu.max()) + 1 if len(psu) else 1
+        pairs, gidx = np.unique(gidx * n_psu + psu, return_inverse=True)
+        gidx = gidx.reshape(-1)
+        keys, psus = keys[pairs // n_psu], pairs % n_psu
     g = len(keys)
     first_slice = part == 0
     base = np.column_stack([np.bincount(gidx[first_slice], weights=sums[first_slice, j],
@@ -264,7 +306,7 @@ def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
             for s in range(2):
                 items[:, first + j, s] = np.bincount(idx[on], weights=vals[on, s], minlength=g)
     return Grouped(bkey=keys, qcode=np.full(g, -1, dtype=np.int64), base=base, items=items,
-                   moments=np.zeros((g, 2, 6)))
+                   moments=np.zeros((g, 2, 6)), psu=psus)
 
 
 # ---- the crosstab -----------------------------------------------------------------------
@@ -311,6 +353,9 @@ def check_tests(survey: Survey, req: TabRequest) -> None:
         raise EngineError(levels)
     if req.correction not in CORRECTIONS:
         raise EngineError(f"Unknown correction {req.correction!r}; choose none, bonferroni or bh.")
+    if req.correction_family not in CORRECTION_FAMILIES:
+        raise EngineError(f"Unknown correction family {req.correction_family!r}; choose "
+                          f"{' or '.join(CORRECTION_FAMILIES)}.")
 
 
 def tab_ready(survey: Survey, req: TabRequest) -> bool:
@@ -321,13 +366,15 @@ def tab_ready(survey: Survey, req: TabRequest) -> bool:
         q, b, coded = resolve(survey, req)
     except EngineError:
         return True
-    return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group))
+    return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group,
+                                         uses_design(survey, req)))
 
 
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     q, b, coded = resolve(survey, req)
     return tabulate(survey, req, b, [(q, coded, grouped(survey, q, b, req.filters, coded,
-                                                         req.group))])[0]
+                                                         req.group,
+                                                         uses_design(survey, req)))])[0]
 
 
 def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
@@ -340,13 +387,17 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     compare = "pairs" if req.group else req.compare
-    st = stack([(q, g) for q, _, g in parts])
+    st = by_psu = stack([(q, g) for q, _, g in parts])
+    if by_psu.psu is not None:  # the estimates need no PSU: merged, far fewer groups
+        st = stack([(q, merge_psus(g)) for q, _, g in parts])
     specs = column_specs(b, _fields(b), st.bkey)
     if req.group and req.against == "total":  # "Everyone" overlaps the group
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
+    design = design_info(survey) if by_psu.psu is not None else None
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
-                  Settings(req.weighted, replace(req.testing, compare=compare), low, min_test))
+                  Settings(req.weighted, replace(req.testing, compare=compare), low, min_test,
+                           design), by_psu if design else None)
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))
@@ -356,7 +407,9 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
         base_text="Base: respondents who left a comment" if coded else base_text(cb, q),
         columns=t.columns, rows=t.rows, sig_level=req.sig_level, correction=req.correction,
         low_base=low, min_test_base=min_test, overlapping=overlapping, tests=t.tests,
-        group=req.group, compare=compare, loose_level=req.loose_level)
+        group=req.group, compare=compare, loose_level=req.loose_level,
+        correction_family=req.correction_family,
+        design=None if design is None else design.describe())
         for (q, coded, _), t in zip(parts, done, strict=True)]
     # a theme table counts commenters: its small groups are withheld as comments are
     return [withhold_themes(ct, cb.settings.min_group) if coded else ct

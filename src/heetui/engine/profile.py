@@ -57,6 +57,7 @@ class Profile:
     # a finer or coarser version of a filter's variable, true by definition (engine.related)
     defining: tuple[str, ...] = ()
     loose_level: float | None = None  # a second, looser level
+    design: str | None = None  # design-based variances: how (engine.design); None without
 
     @property
     def significant(self) -> tuple[ProfileRow, ...]:
@@ -74,7 +75,8 @@ class Profile:
 
 def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
             weighted: bool = False, sig_level: float = 0.05, correction: Correction = "bh",
-            progress: Progress | None = None, loose_level: float | None = None) -> Profile:
+            progress: Progress | None = None, loose_level: float | None = None,
+            design: bool = True) -> Profile:
     cb = survey.codebook
     if not group:
         raise EngineError("A profile needs a group: give at least one --filter VAR=VALUE.")
@@ -87,12 +89,14 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     # the variables that define the group differ by construction
     questions = [v for v in cb.closed if v.id not in used]
     tables = crosstabs(survey, TabRequest("", weighted=weighted, sig_level=sig_level,
-                                          group=group, against=against),
+                                          group=group, against=against, design=design),
                        [v.id for v in questions], progress)
     defining: list[str] = []
     found: list[_Found] = []
+    how: str | None = None
     with collection_paused(keep=True):  # a row per answer of thousands of questions
         for v, ct in zip(questions, tables, strict=True):
+            how = how or ct.design
             if defines_group(ct):
                 defining.append(v.id)
             else:
@@ -102,7 +106,7 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     return Profile(group=group, group_text=describe_group(cb, group),
                    against=against, weighted=weighted, correction=correction,
                    sig_level=sig_level, group_size=size, rows=tuple(rows),
-                   defining=tuple(defining), loose_level=loose_level)
+                   defining=tuple(defining), loose_level=loose_level, design=how)
 
 
 # A row before the correction: ProfileRow's fields up to p_value, then the two bases, why it

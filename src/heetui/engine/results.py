@@ -135,6 +135,15 @@ class Crosstab:
     # net or the mean; shown with a row per item, and its items are tested in pairs
     grid: Grid | None = None
     loose_level: float | None = None  # a second, looser level: its letters lower-case
+    # what the correction adjusts together in a nested span (choices.CORRECTION_FAMILIES)
+    correction_family: str = "subtable"
+    # design-based variances: how they were computed (engine.design), None without a design
+    design: str | None = None
+
+    @property
+    def nested(self) -> bool:
+        """Whether a span of the banner nests one variable within another."""
+        return self.banner is not None and any(s.outer is not None for s in self.banner.spans)
 
     @property
     def total(self) -> Column:

@@ -59,9 +59,11 @@ NO_WEIGHT = "a column has no weight (sum of weights 0)"
 NO_VARIATION = "no variation: every respondent compared gave the same answer"
 SAME_RESPONDENTS = "the two columns hold the same respondents"
 NO_MEAN = "a column has no mean or fewer than two respondents"
+FEW_PSUS = "the two columns reach too few PSUs of the design for a test"
 # why a pair was not tested, by the index the array tests below return (0: it was tested)
-REASONS: tuple[str | None, ...] = (None, NO_WEIGHT, SAME_RESPONDENTS, NO_VARIATION, NO_MEAN)
-_WEIGHT, _SAME, _VARIATION, _MEAN = range(1, 5)
+REASONS: tuple[str | None, ...] = (None, NO_WEIGHT, SAME_RESPONDENTS, NO_VARIATION, NO_MEAN,
+                                   FEW_PSUS)
+_WEIGHT, _SAME, _VARIATION, _MEAN, _FEW = range(1, 6)
 
 Array = np.ndarray
 
@@ -206,3 +208,116 @@ def adjust(pvalues: Sequence[float], method: Correction) -> list[float]:
             out[i] = min(1.0, running)
         return out
     raise ValueError(f"unknown correction {method!r}; expected one of {', '.join(CORRECTIONS)}")
+
+
+def design_zs(est: Array, w: Array, var: Array, var_diff: Array, pairs: tuple[Array, Array],
+              is_mean: Array, df: Array) -> tuple[Array, Array]:
+    """The design-based statistic of each pair (x, y) of columns of each row:
+    (est_x − est_y) / √Var(u_x − u_y), the variances of the columns (``var`` (R, K)) and of
+    each pair's difference (``var_diff`` (R, P)) from engine.design, on ``df`` degrees of
+    freedom. Returns it (NaN where not tested) and why not (an index into REASONS)."""
+    x, y = pairs
+    with np.errstate(all="ignore"):
+        z = (est[:, x] - est[:, y]) / np.sqrt(var_diff)
+        scale = var[:, x] + var[:, y]
+        empty = (w[:, x] <= 0) | (w[:, y] <= 0) | np.isnan(est[:, x]) | np.isnan(est[:, y])
+        return _tested(z, [empty & ~is_mean, empty, scale <= 1e-30,
+                           _degenerate(var_diff, scale), df <= 0],
+                       [_WEIGHT, _MEAN, _VARIATION, _SAME, _FEW])
+
+
+def t_p_two_sided(t: Array, df: float) -> Array:
+    """Two-sided p-values of Student's t with ``df`` degrees of freedom, element by element:
+    P(|T| > |t|) = I_x(df/2, 1/2) at x = df/(df + t²), the regularised incomplete beta."""
+    t = np.asarray(t, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        if df <= LARGE_DF:
+            p = incomplete_beta(df / (df + t * t), df / 2.0, 0.5)
+        else:
+            near = np.abs(t) < 1.5
+            p = np.where(near, 1.0 - _near_zero(np.where(near, t, 0.0), df),
+                         _far_tail(np.where(near, 2.0, t), df))
+    return np.where(np.isnan(t), np.nan, np.clip(p, 0.0, 1.0))
+
+
+LARGE_DF = 200  # beyond, the continued fraction takes hundreds of steps: quadrature
+_LAGUERRE = np.polynomial.laguerre.laggauss(80)
+
+
+def _log_beta_half(a: float) -> float:
+    """ln B(a, ½) = ln Γ(½) − (ln Γ(a + ½) − ln Γ(a)), the difference by its expansion for
+    large a (lgamma's two large values would lose its last digits)."""
+    ratio = 0.5 * math.log(a) - 1.0 / (8.0 * a) + 1.0 / (192.0 * a ** 3)
+    return math.lgamma(0.5) - ratio
+
+
+def _near_zero(t: Array, df: float) -> Array:
+    """P(|T| ≤ t) = I_y(½, df/2) at y = t²/(df + t²), for |t| < 1.5: its power series
+    y^½(1 − y)^(df/2) / (½·B(½, df/2)) · Σₙ (df/2 + ½)ₙ / (3/2)ₙ · yⁿ."""
+    a = df / 2.0
+    y = t * t / (df + t * t)
+    front = np.exp(0.5 * np.log(np.where(y > 0, y, 1.0)) + a * np.log1p(-y) - math.log(0.5)
+                   - _log_beta_half(a))
+    term = np.ones_like(y)
+    total = np.ones_like(y)
+    n = 0
+    while (term > 1e-17 * total).any():
+        term = term * (a + 0.5 + n) / (1.5 + n) * y
+        total = total + term
+        n += 1
+    out: Array = np.where(y > 0, front * total, 0.0)
+    return out
+
+
+def _far_tail(t: Array, df: float) -> Array:
+    """P(|T| > t) = I_x(df/2, ½) at x = df/(df + t²), for |t| ≥ 1.5: with u = x·e^(−v/a),
+    x^a / (a·B(a, ½)) · ∫₀^∞ e^(−v) (1 − x·e^(−v/a))^(−½) dv, by Gauss–Laguerre quadrature
+    (the integrand is smooth: its singularity lies near v = −t²/2)."""
+    a = df / 2.0
+    x = df / (df + t * t)
+    nodes, weights = _LAGUERRE
+    front = np.exp(a * np.log1p(-t * t / (df + t * t)) - math.log(a) - _log_beta_half(a))
+    g = (1.0 - x[..., None] * np.exp(-nodes / a)) ** -0.5
+    out: Array = front * (g * weights).sum(axis=-1)
+    return out
+
+
+def incomplete_beta(x: Array, a: float, b: float) -> Array:
+    """The regularised incomplete beta I_x(a, b) of each x in [0, 1], by its continued
+    fraction, evaluated where it converges fast (x below (a + 1)/(a + b + 2)) and through
+    I_x(a, b) = 1 − I_{1−x}(b, a) above."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.where(x <= 0.0, 0.0, 1.0)
+    inside = (x > 0.0) & (x < 1.0)
+    xi = x[inside]
+    low = xi < (a + 1.0) / (a + b + 2.0)
+    front = np.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                   + a * np.log(xi) + b * np.log1p(-xi))
+    direct = front * _fraction(np.where(low, xi, 0.5), a, b) / a
+    mirror = 1.0 - front * _fraction(np.where(low, 0.5, 1.0 - xi), b, a) / b
+    out[inside] = np.where(low, direct, mirror)
+    return out
+
+
+def _fraction(x: Array, a: float, b: float, steps: int = 20_000) -> Array:
+    """The continued fraction of I_x(a, b) for x in (0, 1) (modified Lentz), until every
+    element has converged to rounding (a relative 4e-16)."""
+    tiny = 1e-300
+
+    def guard(v: Array) -> Array:
+        return np.where(np.abs(v) < tiny, tiny, v)
+
+    c = np.ones_like(x)
+    d = 1.0 / guard(1.0 - (a + b) * x / (a + 1.0))
+    h = d.copy()
+    for m in range(1, steps + 1):
+        change = np.zeros_like(x)
+        for coef in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                     -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 / guard(1.0 + coef * d)
+            c = guard(1.0 + coef / c)
+            h = h * d * c
+            change = np.maximum(change, np.abs(d * c - 1.0))
+        if not (change > 4e-16).any():
+            break
+    return h

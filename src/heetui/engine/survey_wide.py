@@ -27,6 +27,7 @@ from heetui.engine.crosstab import (
     resolve,
     resolve_question,
     tabulate,
+    uses_design,
 )
 from heetui.engine.filters import Filter, asked_where, ident, joined
 from heetui.engine.results import Crosstab
@@ -49,8 +50,9 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
     resolved = [resolve_question(survey, q) for q in questions]
     total = len(resolved)
     batches: dict[object, list[int]] = {}
+    design = uses_design(survey, base)  # grouped by PSU: each question its own pass
     for i, (q, coded) in enumerate(resolved):
-        if q.type == "single" and not coded:
+        if q.type == "single" and not coded and not design:
             batches.setdefault(q.eligible, []).append(i)
     chunks = [[resolved[i][0] for i in members[start:start + BATCH]]
               for members in batches.values() for start in range(0, len(members), BATCH)]
@@ -69,7 +71,7 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
         if i in ready:
             yield ready.pop(i)
             continue
-        g = grouped(survey, q, b, base.filters, coded, base.group)
+        g = grouped(survey, q, b, base.filters, coded, base.group, design)
         yield tabulate(survey, base, b, [(q, coded, g)])[0]
         done += 1
         if progress:

@@ -25,6 +25,7 @@ import numpy as np
 
 from heetui.engine.banner import ColumnSpec, letters_for
 from heetui.engine.choices import Correction
+from heetui.engine.design import DesignInfo, Entries, design_stats
 from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
 from heetui.engine.stats import (
@@ -37,6 +38,7 @@ from heetui.engine.stats import (
     normal_p_two_sided,
     proportion_zs,
     significant_at,
+    t_p_two_sided,
     vs_mark,
 )
 from heetui.survey.codebook import Variable
@@ -52,6 +54,7 @@ class Grouped:
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
     moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
     xvalue: np.ndarray | None = None  # (G,) a numeric question's value in each group
+    psu: np.ndarray | None = None  # (G,) each group's PSU, when a design is used (engine.design)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Testing:
     correction: Correction
     compare: str  # pairs within each span, or each column against total or its rest
     loose_level: float | None = None  # a second, looser level: lower-case letters
+    family: str = "subtable"  # what a correction adjusts together (choices.CORRECTION_FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class Settings:
     testing: Testing
     low_base: int
     min_test_base: int
+    design: DesignInfo | None = None  # design-based variances, over the groups' PSUs
 
 
 @dataclass(frozen=True)
@@ -91,15 +96,19 @@ class Stack:
     bkey: np.ndarray  # (G,)
     qcode: np.ndarray  # (G,)
     base: np.ndarray  # (G, 3)
+    psu: np.ndarray | None = None  # (G,)
 
 
 def stack(parts: Sequence[tuple[Variable, Grouped]]) -> Stack:
     sizes = [len(g.bkey) for _, g in parts]
     first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    psus = [g.psu for _, g in parts]
     return Stack(tuple(parts), first.tolist(), np.repeat(np.arange(len(parts)), sizes),
                  np.concatenate([g.bkey for _, g in parts]).astype(np.int64),
                  np.concatenate([g.qcode for _, g in parts]).astype(np.int64),
-                 np.concatenate([g.base for _, g in parts]).reshape(-1, 3))
+                 np.concatenate([g.base for _, g in parts]).reshape(-1, 3),
+                 None if any(p is None for p in psus) else np.concatenate(
+                     [p for p in psus if p is not None]).astype(np.int64))
 
 
 # ---- rows -------------------------------------------------------------------------------
@@ -229,18 +238,28 @@ class _Layout:
     rest: bool  # tests against the rest of each column
 
 
-def _layout(specs: list[ColumnSpec], compare: str) -> _Layout:
+def families(specs: list[ColumnSpec], family: str) -> list[int]:
+    """The correction family of each column: its span, or (``subtable``) its span's columns
+    under one outer option of a nested span, as SPSS CTABLES' COMPARETEST adjusts them."""
+    if family == "span":
+        return [s.span or 0 for s in specs]
+    ids: dict[tuple[int, int], int] = {}
+    return [ids.setdefault(s.test_group, len(ids)) for s in specs]
+
+
+def _layout(specs: list[ColumnSpec], compare: str, family: str) -> _Layout:
     member = np.array([s.member for s in specs], dtype=bool).reshape(len(specs), -1)
     c = len(specs)
     banner = range(1, c)
+    fam = families(specs, family)
     if compare == "pairs":
-        pairs = [(x, y, specs[x].span or 0) for x in banner for y in banner
+        pairs = [(x, y, fam[x]) for x in banner for y in banner
                  if x < y and specs[x].test_group == specs[y].test_group]
     elif compare == "total":
-        pairs = [(x, 0, specs[x].span or 0) for x in banner]
+        pairs = [(x, 0, fam[x]) for x in banner]
     else:  # every respondent of the table who is not in the column
         member = np.vstack([member, ~member[1:]])
-        pairs = [(x, c + x - 1, specs[x].span or 0) for x in banner]
+        pairs = [(x, c + x - 1, fam[x]) for x in banner]
     k = len(member)
     both = np.zeros((len(pairs), member.shape[1]), dtype=bool)
     for p, (x, y, _) in enumerate(pairs):
@@ -273,15 +292,17 @@ def _flat(a: np.ndarray) -> list[float | None]:
 
 # ---- the tables -------------------------------------------------------------------------
 
-def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Settings
-           ) -> list[Table]:
+def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Settings,
+           by_psu: Stack | None = None) -> list[Table]:
     """The table of each question of the stack, with the banner columns of ``specs`` (their
-    memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total)."""
-    lay = _layout(specs, s.testing.compare)
+    memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total);
+    with a design, ``by_psu`` the same stack with its groups split by PSU (``st`` has them
+    merged: merge_psus)."""
+    lay = _layout(specs, s.testing.compare, s.testing.family)
     bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
     sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
-    nums = _numbers(sums, bases, rows, lay, s)
+    nums = _numbers(sums, bases, rows, lay, s, (st, by_psu))
     columns = _columns(bases[:, :lay.n_compared], specs, span_ids, s)
     made = [_order(cols, rest_why, lay) for cols, rest_why in columns]
     tests, sig, vs = _tests(rows, made, nums, lay, s)
@@ -319,10 +340,11 @@ class _Numbers:
     shown: list[float | None]  # (R, K) the estimate each test compares
     z: list[float | None]  # (R, P) None where the pair could not be tested
     reason: list[str | None]  # (R, P) why not (stats.REASONS), None when tested
+    df: list[float] | None = None  # (R, P) a design-based t's degrees of freedom
 
 
-def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings
-             ) -> _Numbers:
+def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
+             stacks: tuple[Stack, Stack | None]) -> _Numbers:
     c, k = lay.n_columns, lay.n_compared
     est, s2 = (WSUM, 2) if s.weighted else (COUNT, 0)
     base_est = bases[rows.question, :k, est]  # (R, K) Σw (or n) of each column's base
@@ -331,6 +353,10 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
         prop = np.where(base_est > 0, sums[:, :k, est] / np.where(base_est > 0, base_est, 1),
                         np.nan)
     mean, se, n, w = means_from_moments(sums[:, :k, MOMENTS])
+    is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
+    if s.design is not None and stacks[1] is not None:
+        return _design_numbers(sums, rows, lay, s, (stacks[0], stacks[1]),
+                               (100.0 * prop, mean), is_mean)
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
     both = k + np.arange(len(lay.pairs))
@@ -338,7 +364,6 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
                              base_est[:, y], base_s2[:, y], base_s2[:, both])
     zm, whym = mean_zs((mean[:, x], se[:, x], n[:, x], w[:, x]),
                        (mean[:, y], se[:, y], n[:, y], w[:, y]), sums[:, both, MOMENTS])
-    is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
     pct = 100.0 * prop
     return _Numbers(
         count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
@@ -348,6 +373,86 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
         se=_flat(np.where(is_mean, se[:, :c], np.nan)), shown=_flat(np.where(is_mean, mean, pct)),
         z=_flat(np.where(is_mean, zm, zp)),
         reason=[REASONS[k] for k in np.where(is_mean, whym, whyp).ravel().tolist()])
+
+
+def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
+                    stacks: tuple[Stack, Stack], shown: tuple[np.ndarray, np.ndarray],
+                    is_mean: np.ndarray) -> _Numbers:
+    """The cells and tests of a design-based table: the same estimates, with the design's
+    SEs (of percents too, in points) and t statistics (engine.design), from the groups
+    split by PSU. A column holds the same banner keys in both stacks."""
+    st, fine = stacks
+    assert s.design is not None and fine.psu is not None
+    c, k = lay.n_columns, lay.n_compared
+    keys, first = np.unique(st.bkey, return_index=True)
+    member = lay.member[:k, first][:, np.searchsorted(keys, fine.bkey)]
+    x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
+    y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
+    d = design_stats(s.design, member, (fine.bkey, fine.psu, fine.base[:, 1 if s.weighted
+                                                                         else 0]),
+                     fine.first, rows.first, is_mean[:, 0],
+                     _design_entries(fine, rows, s.weighted), (x, y))
+    pct, mean = shown
+    se = np.where(is_mean, d.se, 100.0 * d.se)
+    return _Numbers(
+        count=sums[:, :c, COUNT].astype(np.int64).ravel().tolist(),
+        wsum=sums[:, :c, WSUM].ravel().tolist(),
+        percent=_flat(np.where(is_mean, np.nan, pct[:, :c])),
+        value=_flat(np.where(is_mean, mean[:, :c], np.nan)),
+        se=_flat(se[:, :c]), shown=_flat(np.where(is_mean, mean, pct)), z=_flat(d.z),
+        reason=[REASONS[w] for w in d.why.ravel().tolist()], df=d.df.ravel().tolist())
+
+
+def merge_psus(g: Grouped) -> Grouped:
+    """A pass grouped by PSU too, its groups merged across PSUs: the sums of the estimates
+    and bases (engine.design takes the per-PSU ones)."""
+    # a group's answer: its code, or a numeric question's value (its exact bits)
+    answer = g.qcode if g.xvalue is None else g.xvalue.astype(np.float64).view(np.int64)
+    bkeys, by_key = np.unique(g.bkey, return_inverse=True)
+    answers, by_answer = np.unique(answer, return_inverse=True)
+    combined, inverse = np.unique(by_key.reshape(-1) * len(answers) + by_answer.reshape(-1),
+                                  return_inverse=True)
+    inverse = inverse.reshape(-1)
+    merged = answers[combined % len(answers)]
+
+    def add(a: np.ndarray) -> np.ndarray:
+        flat = a.reshape(len(a), -1)
+        out = np.zeros((len(combined), flat.shape[1]))
+        for i in range(flat.shape[1]):
+            out[:, i] = np.bincount(inverse, weights=flat[:, i], minlength=len(combined))
+        return out.reshape((len(combined), *a.shape[1:]))
+
+    return Grouped(bkey=bkeys[combined // len(answers)],
+                   qcode=merged if g.xvalue is None else np.full(len(combined), -1),
+                   base=add(g.base), items=add(g.items), moments=add(g.moments),
+                   xvalue=None if g.xvalue is None else merged.view(np.float64))
+
+
+def _design_entries(fine: Stack, rows: _Rows, weighted: bool) -> Entries:
+    """Each row's (row, group) entries over the groups split by PSU: a category's or net's
+    Σw in the groups of its answers, a mean's or score's Σw·x (and Σw) in the groups of the
+    answers with a value, an item's Σw in every group, a numeric value's Σw·x and Σw."""
+    out: list[tuple[np.ndarray, ...]] = []
+    for j, (_, g) in enumerate(fine.parts):
+        w = g.base[:, 1 if weighted else 0]
+        for r in range(rows.first[j], rows.first[j + 1]):
+            rd = rows.defs[r]
+            at = np.arange(len(w))
+            if rd.numeric and g.xvalue is not None:
+                num = w * g.xvalue
+            elif rd.item is not None:
+                num = g.items[:, rd.item, 1 if weighted else 0]
+            else:
+                codes = np.array(list(rd.values) if rd.values is not None else rd.codes)
+                at = np.flatnonzero(np.isin(g.qcode, codes))
+                value = np.ones(len(at))
+                if rd.values is not None:
+                    order = np.argsort(codes)
+                    value = np.array(list(rd.values.values()))[order][
+                        np.searchsorted(codes[order], g.qcode[at])]
+                num = w[at] * value
+            out.append((np.full(len(at), r), fine.first[j] + at, num, w[at]))
+    return Entries(*(np.concatenate([e[i] for e in out]) for i in range(4)))
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],
@@ -423,7 +528,8 @@ def _tests(rows: _Rows, made: list[tuple[list[int], dict[int, str]]], nums: _Num
     return pair_tests(row, pairs, [rows.defs[r].key for r in row], z, reasons,
                       [nums.shown[r * k + x] for r, (x, _, _) in zip(row, pairs, strict=True)],
                       [nums.shown[r * k + y] for r, (_, y, _) in zip(row, pairs, strict=True)],
-                      letters, len(rows.defs), s.testing)
+                      letters, len(rows.defs), s.testing,
+                      None if nums.df is None else [nums.df[i] for i in at])
 
 
 Marks = tuple[tuple[str, ...], str | None]  # letters beaten; higher/lower than total/rest
@@ -445,15 +551,17 @@ def row_marks(row: str, columns: Sequence[Column], pairs: Sequence[tuple[int, in
 
 def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str],
                z: list[float | None], reasons: list[str | None], a_values: list[float | None],
-               b_values: list[float | None], letters: list[str], n_rows: int, how: Testing
+               b_values: list[float | None], letters: list[str], n_rows: int, how: Testing,
+               df: list[float] | None = None
                ) -> tuple[list[PairTest], list[tuple[str, ...]], list[str | None]]:
     """Tests from their rows (of ``n_rows``), pairs (x, y, family), z or why not and the
     two estimates compared; and the marks of the C = len(letters) cells of each row (the
     letters each beats, or higher/lower than total or rest). The correction adjusts the
-    p-values of one family (a span, within one row) together; untested pairs keep their
-    reason and stay out of it."""
+    p-values of one family (a subtable or a span, within one row) together; untested pairs
+    keep their reason and stay out of it. ``df``: each test's degrees of freedom, for design-based t
+    statistics (None: z, normal p-values)."""
     c = len(letters)
-    p = p_values(z)
+    p = p_values(z) if df is None else t_p_values(z, df)
     adj = p if how.correction == "none" else _adjusted(row, pairs, p, how.correction)
     loose = how.loose_level if how.loose_level is not None else how.sig_level
     significant = [_significant(zx, ax, how.sig_level) for zx, ax in zip(z, adj, strict=True)]
@@ -485,6 +593,17 @@ def _significant(z: float | None, p_adjusted: float | None, level: float) -> boo
 def p_values(z: Sequence[float | None]) -> list[float | None]:
     """The two-sided normal p-value of each z (stats.normal_p_two_sided)."""
     return [None if x is None else normal_p_two_sided(x) for x in z]
+
+
+def t_p_values(t: Sequence[float | None], df: Sequence[float]) -> list[float | None]:
+    """The two-sided p-value of each t on its degrees of freedom (stats.t_p_two_sided)."""
+    ts = np.array([np.nan if v is None else v for v in t], dtype=np.float64)
+    dfs = np.asarray(df, dtype=np.float64)
+    p = np.full(len(ts), np.nan)
+    for d in np.unique(dfs):
+        at = dfs == d
+        p[at] = t_p_two_sided(ts[at], float(d)) if d > 0 else np.nan
+    return _flat(p)
 
 
 def _adjusted(row: list[int], pairs: list[tuple[int, int, int]], p: list[float | None],

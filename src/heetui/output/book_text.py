@@ -23,6 +23,7 @@ from heetui.output.tables import (
     Shown,
     base_count,
     column_heading,
+    family_text,
     legend,
     render_csv,
     render_md,
@@ -85,7 +86,8 @@ def settings_facts(book: Book, cb: Codebook) -> list[tuple[str, str]]:
         f"{req.loose_level:g} (lower-case letters, hollow △/▽)")
     tests = (f"Two-sided z-tests at {level}; compared: "
              f"{COMPARE_TEXT.get(req.compare, req.compare)}; correction: "
-             f"{CORRECTION_TEXT.get(req.correction, req.correction)}; low base < {low} "
+             f"{CORRECTION_TEXT.get(req.correction, req.correction)}"
+             f"{family_text(first) if first else ''}; low base < {low} "
              f"(marked *), not tested below {mtb} (marked !)")
     return [("Banner", "\n".join(banner_lines(book))), ("Filters", filters or "none"),
             ("Weighting", weighting), ("Tests", tests), ("Findings", findings_note(book))]
@@ -202,7 +204,9 @@ def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
         "banner": banner,
         "settings": {"weighted": req.table.weighted, "sig_level": req.table.sig_level,
                      "loose_level": req.table.loose_level,
-                     "correction": req.table.correction, "compare": req.table.compare,
+                     "correction": req.table.correction,
+                     "correction_family": req.table.correction_family,
+                     "compare": req.table.compare,
                      "book_bh": req.book_bh,
                      "filters": list(first.filter_text) if first else []},
         "tables": [to_json(ct) for ct in book.tables],

@@ -26,13 +26,19 @@ exports with the reason, and are left out of the multiplicity correction.
 Default α = 0.05, no multiplicity correction. Total is not tested. Two levels (l
 cycles 0.05, 0.01, 0.1, then 0.05/0.1 and 0.01/0.05; --sig-level 0.05,0.10): a capital
 letter at the stricter level, a lower-case letter at the looser level only.
+A survey whose codebook declares its design (strata, PSUs, FPC) is tested by the
+design instead: Taylor linearisation over strata and PSUs (as R's survey package),
+each column a domain of the whole design, t-tests on the PSUs the two columns reach;
+the legend says "design-based variance" (--no-design on the command line: as above).
 
 Banners: Total, then spans side by side (a segment or question each, or one nested
 within another: a column for each pair of options). Letters run on across the table
 and are never reused; a column is tested only against the other columns of its own
-span (a nested span: within each outer option), and a correction spans one span in
-one row. From the command line a table can instead test each column against Total or
-against everyone not in it (--compare total|rest), marked ▲ higher or ▼ lower.
+span (a nested span: within each outer option), and a correction spans one subtable
+in one row (a span, or a nested span's columns under one outer option, as SPSS
+CTABLES; --correction-family span: the whole span). From the command line a table can
+instead test each column against Total or against everyone not in it (--compare
+total|rest), marked ▲ higher or ▼ lower.
 
 Rating grids: a row per item, a column per scale point, net and mean. Items are
 answered by the same respondents, so each pair is compared with a paired z-test

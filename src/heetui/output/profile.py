@@ -54,7 +54,8 @@ def bar(value: float, top: float, width: int = 12) -> str:
 def heading(p: Profile) -> str:
     other = "the rest" if p.against == "rest" else "everyone"
     return (f"Profile of {p.group_text} (n={p.group_size:,}) against {other}"
-            f"{', weighted' if p.weighted else ''}: {len(p.significant)} significant "
+            f"{', weighted' if p.weighted else ''}"
+            f"{', design-based t-tests' if p.design else ''}: {len(p.significant)} significant "
             f"differences (p < {p.sig_level:g}"
             + (f"; {len(p.loose_only)} more at p < {p.loose_level:g}"
                if p.loose_level is not None else "")
@@ -134,7 +135,8 @@ def _record(r: ProfileRow, p: Profile) -> dict[str, Any]:
             "p_adjusted": r.p_adjusted, "significant": r.significant,
             "significant_loose": r.significant_loose,
             "not_tested": r.not_tested, "group_base": r.group_base,
-            f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base}
+            f"{'rest' if p.against == 'rest' else 'total'}_base": r.other_base,
+            "variance": "design" if p.design else "effective base" if p.weighted else "simple"}
 
 
 def render_json(p: Profile, show_all: bool = False) -> str:

@@ -75,15 +75,14 @@ def legend(ct: Crosstab) -> str:
                      "than Total",
             "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                     "than everyone not in the column"}[ct.compare]
-    spans = len(ct.banner.spans) if ct.banner else 0
     parts = []
     if tested(ct):
         parts.append(
-            f"{what}{levels_text(ct)} (two-sided z-test, pooled proportion, no continuity "
-            f"correction, {corr}" + (" within each span" if spans > 1 and ct.correction != "none"
-                                     else "")
-            + ("; overlapping columns use the overlap correction" if ct.overlapping else "")
-            + ("; weighted tests use effective bases" if ct.weighted else "") + ").")
+            f"{what}{levels_text(ct)} ({test_text(ct)}, {corr}{family_text(ct)}"
+            + ("; overlapping columns use the overlap correction" if ct.overlapping
+               and not ct.design else "")
+            + ("; weighted tests use effective bases" if ct.weighted and not ct.design else "")
+            + ").")
     parts.append(base_marks_text(ct))
     parts.append(values_text(ct, "Percent of respondents in the column base" + (
         " (multi-response: columns can sum past 100)" if ct.question.type == "multi" else "")))
@@ -133,6 +132,34 @@ def values_text(ct: Crosstab, percents: str) -> str:
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
+FAMILY_TEXT = {"subtable": " within each subtable (the columns of one outer option of a "
+                           "nested span, as SPSS CTABLES)",
+               "span": " over all the tests of each span (nested spans too)"}
+
+
+def test_text(ct: Crosstab) -> str:
+    """The column test, as the legend names it."""
+    if ct.design:
+        return f"two-sided t-test, {ct.design}"
+    return "two-sided z-test, pooled proportion, no continuity correction"
+
+
+def variance_kind(ct: Crosstab) -> str:
+    """How the table's variances were computed: by the survey's design (strata and PSUs),
+    from Kish effective bases (weighted), or as a simple random sample."""
+    return "design" if ct.design else "effective base" if ct.weighted else "simple"
+
+
+def family_text(ct: Crosstab) -> str:
+    """Which tests a correction adjusts together, where that is a choice to name: a nested
+    span's subtables or whole span; else each span, when there are several."""
+    if ct.correction == "none":
+        return ""
+    if ct.nested:
+        return FAMILY_TEXT[ct.correction_family]
+    return " within each span" if ct.banner and len(ct.banner.spans) > 1 else ""
+
+
 def grid_legend(ct: Crosstab) -> str:
     many = len(ct.columns) > 2 and ct.correction != "none"
     parts = []
@@ -171,10 +198,10 @@ def not_tested_notes(columns: Sequence[Column], rows: Sequence[Row],
 def short_legend(ct: Crosstab) -> str:
     """One line for narrow screens; the full legend is in the help."""
     corr = "" if ct.correction == "none" else f", {ct.correction}"
-    overlap = ", overlap-corrected" if ct.overlapping else ""
+    overlap = ", overlap-corrected" if ct.overlapping and not ct.design else ""
     pairs = [t for t in ct.tests if t.reason]
     skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
-    test = "z-test"
+    test = "design-based t-test" if ct.design else "z-test"
     if ct.grid:
         what, test, overlap = "Letter = higher than that item", "paired z-test", ""
     elif ct.compare == "pairs":
@@ -364,7 +391,8 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                                     for lo, hi, li, hi_in in f.ranges]} if f.ranges else {})}
                     for f, t in zip(ct.filters, ct.filter_text, strict=True)],
         "sig_level": ct.sig_level, "loose_level": ct.loose_level,
-        "correction": ct.correction,
+        "correction": ct.correction, "correction_family": ct.correction_family,
+        "variance": variance_kind(ct), "design": ct.design,
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,
         "overlapping_banner": ct.overlapping,
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,

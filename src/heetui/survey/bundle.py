@@ -212,7 +212,58 @@ def validate_data(bundle: Bundle) -> list[Problem]:
         verdict(row, n)
     if bundle.verbatims is not None:
         problems += _validate_verbatims(bundle, schema.get(cb.settings.id_column))
+    if cb.settings.design is not None:
+        problems += _design_problems(lf, cb, schema)
     return problems
+
+
+def _design_problems(lf: pl.LazyFrame, cb: Codebook, schema: Any) -> list[Problem]:
+    """The design's columns exist without gaps; each stratum has at least two PSUs (a
+    variance needs two) and one FPC, which is a sampling fraction in (0, 1] everywhere or a
+    population count of at least the stratum's sampled PSUs everywhere (as R's survey reads
+    it)."""
+    import polars as pl
+
+    d = cb.settings.design
+    assert d is not None
+    out: list[Problem] = []
+    for name, col in (("strata", d.strata), ("cluster", d.cluster), ("fpc", d.fpc)):
+        if col is not None and col not in schema:
+            out.append(Problem(RESPONDENTS, col, f"the {name} column named in the codebook "
+                               "(survey.design) is absent"))
+    if d.fpc is not None and d.fpc in schema and not schema[d.fpc].is_numeric():
+        out.append(Problem(RESPONDENTS, d.fpc, f"the FPC must be numeric, found {schema[d.fpc]}"))
+    if out:
+        return out
+    st = pl.col(d.strata) if d.strata else pl.lit(0)
+    psu = pl.col(d.cluster) if d.cluster else pl.col(cb.settings.id_column)
+    fpc = pl.col(d.fpc).cast(pl.Float64) if d.fpc else pl.lit(0.5)
+    nulls = lf.select([pl.col(c).null_count().alias(c) for c in d.columns]).collect()
+    out += [Problem(RESPONDENTS, c, f"{respondents(n)} no value of this design column")
+            for c, n in nulls.row(0, named=True).items() if n]
+    if out:
+        return out
+    strata = (lf.group_by(st.alias("__st")).agg(psu.n_unique().alias("n"),
+                                                 fpc.n_unique().alias("k"),
+                                                 fpc.min().alias("f"))
+              .sort("__st").collect())
+    where = d.strata or d.cluster or ""
+    lonely = strata.filter(pl.col("n") < 2)
+    if len(lonely):
+        out.append(Problem(RESPONDENTS, where, f"{len(lonely)} strata have a single PSU "
+                           f"(for example {lonely['__st'][0]!r}); a variance needs two in "
+                           "each: merge such strata with a neighbour"))
+    if d.fpc:
+        f, n = strata["f"].to_numpy(), strata["n"].to_numpy()
+        fraction = bool((f <= 1).all())
+        if (strata["k"] > 1).any():
+            out.append(Problem(RESPONDENTS, d.fpc, "the FPC varies within a stratum; "
+                               "expected one value per stratum"))
+        elif (f <= 0).any() or (not fraction and (f < n).any()):
+            out.append(Problem(RESPONDENTS, d.fpc, "expected sampling fractions in (0, 1] or "
+                               "population counts of PSUs at least the sampled PSUs of each "
+                               "stratum"))
+    return out
 
 
 Bad = Callable[[str, str], None]

@@ -215,6 +215,23 @@ MIN_GROUP_FLOOR = 3  # the smallest minimum group for comments heetui accepts
 
 
 @dataclass(frozen=True)
+class Design:
+    """The sample design, for design-based variances (engine.design): the columns holding
+    each respondent's stratum and primary sampling unit (PSU ids are read within their
+    stratum; without a cluster column each respondent is a PSU), and a finite population
+    correction: per stratum, the population's number of PSUs, or (values up to 1) the
+    sampling fraction."""
+
+    strata: str | None = None
+    cluster: str | None = None
+    fpc: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.strata, self.cluster, self.fpc) if c)
+
+
+@dataclass(frozen=True)
 class Settings:
     id_column: str = "respondent_id"
     weight: str | None = None
@@ -222,6 +239,7 @@ class Settings:
     min_test_base: int = 30
     min_group: int = 5
     key_attributes: tuple[str, ...] = ()  # shown beside each comment; default: first segments
+    design: Design | None = None  # strata, clusters and FPC, when the survey declares them
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from heetui.survey.codebook import (
     BannerDef,
     Benchmark,
     Codebook,
+    Design,
     Eligibility,
     Grid,
     MissingCode,
@@ -281,6 +282,7 @@ def _settings(c: _Collector, survey: dict[str, Any]) -> Settings:
         min_test_base=c.int_(survey, "min_test_base", "survey", 30),
         min_group=c.int_(survey, "min_group", "survey", 5),
         key_attributes=_names(c, survey, "key_attributes"),
+        design=_design(c, survey),
     )
     if "weight" in survey and not isinstance(survey["weight"], str):
         c.add("survey.weight", "expected the name of the weight column")
@@ -290,6 +292,36 @@ def _settings(c: _Collector, survey: dict[str, Any]) -> Settings:
     if settings.weight is not None and settings.weight == settings.id_column:
         c.add("survey.id_column", "is the weight column; expected a column of respondent ids")
     return settings
+
+
+DESIGN_KEYS = ("strata", "cluster", "fpc")
+
+
+def _design(c: _Collector, survey: dict[str, Any]) -> Design | None:
+    """``survey.design``: the columns of strata, clusters (PSUs) and the FPC, each optional,
+    at least strata or cluster."""
+    raw = survey.get("design")
+    if raw is None:
+        return None
+    where = "survey.design"
+    if not isinstance(raw, dict):
+        c.add(where, 'expected a table such as {strata = "stratum", cluster = "psu"}')
+        return None
+    unknown = sorted(set(raw) - set(DESIGN_KEYS))
+    if unknown:
+        c.add(f"{where}.{unknown[0]}", f"is not a design field; expected "
+              f"{', '.join(DESIGN_KEYS)}")
+    names = {k: c.str_(raw, k, where, required=False) or None for k in DESIGN_KEYS}
+    if names["strata"] is None and names["cluster"] is None:
+        c.add(where, "names neither strata nor cluster; expected at least one of them")
+        return None
+    used = [n for n in names.values() if n]
+    if len(set(used)) < len(used):
+        c.add(where, "names one column for two fields; expected a column each")
+    if survey.get("weight") in used:
+        c.add(where, "names the weight column; expected the columns of strata, clusters "
+              "and the FPC")
+    return Design(names["strata"], names["cluster"], names["fpc"])
 
 
 def _benchmarks(c: _Collector, data: dict[str, Any]
@@ -448,6 +480,10 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
         survey["key_attributes"] = list(s.key_attributes)
     if s.weight:
         survey["weight"] = s.weight
+    if s.design:
+        survey["design"] = {k: v for k, v in (("strata", s.design.strata),
+                                              ("cluster", s.design.cluster),
+                                              ("fpc", s.design.fpc)) if v}
     out: dict[str, Any] = {"survey": survey}
     if cb.themes:
         out["themes"] = [{"code": t.code, "label": t.label} for t in cb.themes]

@@ -1,0 +1,136 @@
+"""Design-based banner tables (strata and PSUs, engine.design) beside the effective-base ones.
+
+Usage: python benchmarks/bench_design.py [--n 1000000] [--runs 7] [--psus 15x2 50x10 100x20]
+Not part of CI. It copies the demo bundle of N respondents (benchmarks/_bundles/, made by
+bench_engine.ensure_bundle) once per design, adding a stratum and a PSU column (each
+respondent's by a hash of the id: S strata of P PSUs each) and `design = {strata, cluster}`
+to the codebook, then times, taking turns run by run, on a cold result cache:
+
+- the weighted table by the report's banner `standard` (3 spans) with letters, with
+  Kish effective bases (`design=False`) and with the design (t-tests over PSUs);
+- the bare DuckDB passes each sends (the grouped SELECT, fetched as the engine fetches it).
+
+Writes benchmarks/design_results.json and benchmarks/design_results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_engine import BUNDLES, ensure_bundle, times_ms  # noqa: E402
+
+QUESTIONS = ("relationship", "words")
+BANNER = "standard"
+
+
+def ensure_design_bundle(n: int, strata: int, per: int) -> Path:
+    src = ensure_bundle(n)
+    path = BUNDLES / f"hee_{n}_design_{strata}x{per}"
+    if (path / "respondents.parquet").exists():
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    duckdb.sql(f"COPY (SELECT *, (hash(respondent_id) % {strata})::INTEGER AS stratum, "
+               f"(hash(respondent_id, 'psu') % {per})::INTEGER AS psu FROM "
+               f"'{src / 'respondents.parquet'}') TO '{path / 'respondents.parquet'}' "
+               "(FORMAT parquet)")
+    lines = (src / "codebook.toml").read_text().splitlines()
+    at = lines.index("[survey]") + 1
+    lines.insert(at, 'design = { strata = "stratum", cluster = "psu" }')
+    (path / "codebook.toml").write_text("\n".join(lines) + "\n")
+    (path / "verbatims.parquet").symlink_to((src / "verbatims.parquet").resolve())
+    return path
+
+
+def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
+    from heetui.engine.banner import resolve_banner
+    from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql
+    from heetui.engine.design import design_info, psu_sql
+    from heetui.engine.session import open_survey
+
+    survey = open_survey(ensure_design_bundle(n, strata, per), check_data=False)
+    cb = survey.codebook
+    banner = resolve_banner(cb, BANNER)
+    out: dict[str, Any] = {"strata": strata, "psus": strata * per}
+    for q in QUESTIONS:
+        def run(design: bool, q: str = q) -> None:
+            survey.clear_cache()
+            crosstab(survey, TabRequest(q, BANNER, weighted=True, design=design))
+
+        info = design_info(survey)
+        kish_sql = grouped_sql(survey, cb.get(q), banner, ())
+        design_sql = grouped_sql(survey, cb.get(q), banner, (), psu=psu_sql(survey))
+        kish, design, bare_kish, bare_design = times_ms([
+            lambda: run(False), lambda: run(True),
+            partial(survey.query_arrays, kish_sql), partial(survey.query_arrays, design_sql)],
+            runs)
+        ct = crosstab(survey, TabRequest(q, BANNER, weighted=True))
+        out[q] = {"effective_base_ms": statistics.median(kish),
+                  "design_ms": statistics.median(design),
+                  "design_range_ms": [min(design), max(design)],
+                  "ratio": statistics.median(design) / statistics.median(kish),
+                  "bare_duckdb_effective_base_ms": statistics.median(bare_kish),
+                  "bare_duckdb_design_ms": statistics.median(bare_design),
+                  "columns": len(ct.columns), "tests": len(ct.tests),
+                  "df": info.df}
+    survey.close()
+    return out
+
+
+def report(res: dict[str, Any]) -> str:
+    lines = ["# Design-based tables (benchmarks/bench_design.py)", "",
+             f"Machine: {res['machine']}. Run: {res['date']}; medians of {res['runs']} runs "
+             f"(fastest–slowest in brackets), {res['n']:,} respondents, weighted, letters, "
+             f"banner `{BANNER}` (3 spans), result cache cleared before each run. "
+             "Effective base: Kish's n_eff and z-tests (`--no-design`); design: Taylor "
+             "linearisation over strata and PSUs and t-tests (engine.design), from the same "
+             "grouped pass split by PSU. Bare DuckDB: the one grouped SELECT each sends, "
+             "fetched as the engine fetches it. Target: design ≤ 2× effective base.", "",
+             "| question | design (strata × PSUs) | effective base | design | ratio | "
+             "bare DuckDB, effective base | bare DuckDB, design |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for d in res["designs"]:
+        for q in QUESTIONS:
+            r = d[q]
+            lo, hi = r["design_range_ms"]
+            lines.append(f"| {q} | {d['strata']} × {d['psus'] // d['strata']} "
+                         f"({d['psus']:,} PSUs) | {r['effective_base_ms']:.1f} ms | "
+                         f"{r['design_ms']:.1f} ms ({lo:.0f}–{hi:.0f}) | {r['ratio']:.2f}× | "
+                         f"{r['bare_duckdb_effective_base_ms']:.1f} ms | "
+                         f"{r['bare_duckdb_design_ms']:.1f} ms |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--psus", nargs="+", default=["15x2", "50x10", "100x20"])
+    args = ap.parse_args()
+    designs = []
+    for spec in args.psus:
+        strata, per = (int(x) for x in spec.split("x"))
+        designs.append(bench_design(args.n, strata, per, args.runs))
+        print(json.dumps(designs[-1]), file=sys.stderr)
+    res = {"machine": f"{platform.processor() or platform.machine()}, Python "
+                      f"{platform.python_version()}, {platform.system()}",
+           "date": time.strftime("%Y-%m-%d"), "runs": args.runs, "n": args.n,
+           "designs": designs}
+    (HERE / "design_results.json").write_text(json.dumps(res, indent=2) + "\n")
+    (HERE / "design_results.md").write_text(report(res))
+
+
+if __name__ == "__main__":
+    main()
