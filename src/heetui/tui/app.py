@@ -47,6 +47,10 @@ from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
+# the table's own keys for a banner wider than the screen (tui/table_view.CrosstabTable)
+SIDEWAYS_KEYS = ("←, →, >, <", "scroll sideways: ← → a column at a time, > (shift+→) the next "
+                 "page of columns, < (shift+←) the previous one, Home and End the first and "
+                 "last; a column that does not fit whole is left blank")
 HELP_PAGE = 100  # the help page's width (TextScreen)
 LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
 PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before prefetching
@@ -119,7 +123,7 @@ class HeetuiApp(ExportActions, LeanApp):
               "toggle_letters", "sig_level", "clear_filters", "overview", "toggle_browser",
               "help")
     HELP_TITLE = "Keys of the table (the footer shows the most used; ? lists them all)"
-    HELP_KEYS = TABLE_KEYS
+    HELP_KEYS = (*TABLE_KEYS, SIDEWAYS_KEYS)
     HELP_NOTES = f"Statistics conventions\n\n{STATISTICS_HELP}"
 
     def __init__(self, survey: Survey) -> None:
