@@ -85,8 +85,10 @@ class HeetuiApp(ExportActions, LeanApp):
                 "one of several spans (Space adds a span, n nests, Backspace undoes, / finds, "
                 "Enter applies)"),
         Binding("f", "filter", "Filter",
-                tooltip="filter: pick a variable (Enter), tick its values (Space), apply (a); "
-                "untick every value to remove that filter"),
+                tooltip="filter: pick a variable (Enter), tick its values (Space), shift+Tab "
+                "back to the variables to tick another's, apply (a): values of one variable "
+                "are alternatives (or), the variables all apply (and); untick every value of "
+                "a variable to remove its filter"),
         Binding("x", "clear_filters", "Clear filters", tooltip="clear all filters"),
         Binding("w", "toggle_weights", "Weights", tooltip="weighted / unweighted"),
         Binding("c", "cycle_show", "Counts",
@@ -348,10 +350,9 @@ class HeetuiApp(ExportActions, LeanApp):
                                       lambda banner: self.prefetch(pivot(banner))), chosen)
 
     def action_filter(self) -> None:
-        def chosen(result: tuple[str, Filter | None] | None) -> None:
-            if result is not None:
-                variable, f = result
-                self.set_view(self.view.with_filter(f, variable))
+        def chosen(result: tuple[Filter, ...] | None) -> None:
+            if result is not None and result != self.view.filters:
+                self.set_view(replace(self.view, filters=result))
 
         self.push_screen(FilterScreen(self.codebook, self.view.filters), chosen)
 

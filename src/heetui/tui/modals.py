@@ -108,8 +108,11 @@ class ValueList(SelectionList[int]):
         return Strip([Segment(TICKED if ticked else UNTICKED, style), *line])
 
 
-class FilterScreen(Modal[tuple[str, Filter | None] | None]):
-    """Pick a variable, then its values; an empty selection removes that filter."""
+class FilterScreen(Modal[tuple[Filter, ...] | None]):
+    """Pick a variable, then tick its values; move to another variable and tick more. Apply
+    returns every filter: the values ticked on one variable are alternatives (any of them),
+    the variables all apply together, as on the command line. A variable whose values are
+    all unticked loses its filter; one not visited keeps the filter it had."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel"),
                 Binding("a", "apply", "Apply", show=True)]
@@ -126,16 +129,20 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         super().__init__()
         self.codebook = codebook
         self.filters = {f.variable: f for f in filters}
+        self.ticked: dict[str, tuple[int, ...]] = {}  # the variables visited: their ticks
         self.variable: str | None = None
 
+    def _prompt(self, var_id: str) -> Text:
+        """A variable's line: ● when it filters (ticked in this visit, or before)."""
+        on = bool(self.ticked[var_id]) if var_id in self.ticked else var_id in self.filters
+        return Text(f"{self.codebook.get(var_id).short}{' ●' if on else ''}")
+
     def compose(self) -> ComposeResult:
-        opts = []
-        for v in self.codebook.categorical:
-            mark = " ●" if v.id in self.filters else ""
-            opts.append(Option(Text(f"{v.short}{mark}"), id=v.id))
+        opts = [Option(self._prompt(v.id), id=v.id) for v in self.codebook.categorical]
         with Vertical():
-            yield Label(" Filter: Enter picks a variable, Space ticks values, "
-                        "a applies, Esc cancels", id="filter-help")
+            yield Label(" Filter: Enter picks a variable, Space ticks values, shift+Tab goes "
+                        "back to the variables; a applies every tick, Esc cancels",
+                        id="filter-help")
             with Horizontal():
                 yield PickList(*opts, id="filter-vars", on_pick=self.pick)
                 yield ValueList(id="filter-values")
@@ -156,25 +163,51 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         self._load(var_id)
         self.set_focus(self.query_one("#filter-values", ValueList))
 
+    def _keep(self) -> None:
+        """Remember the ticks of the variable on show (before showing another, or applying),
+        and mark it in the list of variables."""
+        if self.variable is None:
+            return
+        sl = self.query_one("#filter-values", ValueList)
+        selected = set(sl.selected)
+        v = self.codebook.get(self.variable)
+        self.ticked[self.variable] = tuple(o.code for o in v.options if o.code in selected)
+        self.query_one("#filter-vars", OptionList).replace_option_prompt(
+            self.variable, self._prompt(self.variable))
+
+    def _codes(self, var_id: str) -> set[int]:
+        if var_id in self.ticked:
+            return set(self.ticked[var_id])
+        return set(self.filters[var_id].codes) if var_id in self.filters else set()
+
     def _load(self, var_id: str | None) -> None:
         if var_id is None or var_id == self.variable:
             return
+        self._keep()
         self.variable = var_id
         v = self.codebook.get(var_id)
-        chosen = set(self.filters[var_id].codes) if var_id in self.filters else set()
+        chosen = self._codes(var_id)
         sl = self.query_one("#filter-values", ValueList)
         sl.clear_options()
         sl.add_options([(Text(o.label), o.code, o.code in chosen) for o in v.options])
         sl.highlighted = 0  # Space ticks the first value straight away
 
+    def result(self) -> tuple[Filter, ...]:
+        """Every filter after this visit: the earlier ones first, in their order, then the
+        variables newly ticked, in the codebook's order."""
+        order = list(self.filters) + [v.id for v in self.codebook.categorical
+                                      if v.id in self.ticked and v.id not in self.filters]
+        out = []
+        for var_id in order:
+            if var_id not in self.ticked:
+                out.append(self.filters[var_id])  # not visited: as it was
+            elif self.ticked[var_id]:
+                out.append(Filter(var_id, self.ticked[var_id]))
+        return tuple(out)
+
     def action_apply(self) -> None:
-        if self.variable is None:
-            close(self, None)
-            return
-        codes = tuple(self.query_one("#filter-values", ValueList).selected)
-        v = self.codebook.get(self.variable)
-        ordered = tuple(o.code for o in v.options if o.code in codes)
-        close(self, (self.variable, Filter(self.variable, ordered) if ordered else None))
+        self._keep()
+        close(self, self.result())
 
     def action_dismiss_none(self) -> None:
         close(self, None)
