@@ -17,6 +17,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -32,7 +33,7 @@ from heetui.output.tables import short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
-from heetui.tui.commands import palette_commands
+from heetui.tui.commands import PlainCommands, palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
@@ -63,6 +64,7 @@ INLINE_RESPONDENTS = 2_000_000
 
 class HeetuiApp(ExportActions, LeanApp):
     TITLE = "heetui"
+    COMMANDS = {PlainCommands}  # the palette shows codebook text as text (tui/commands)
     AUTO_FOCUS = "#table"
     CSS = """
     #main { height: 1fr; }
@@ -469,6 +471,13 @@ class HeetuiApp(ExportActions, LeanApp):
         # changes are ViewState fields by name (the command palette's question= and banner=);
         # **changes cannot be typed field by field; replace rejects an unknown name at run time
         self.set_view(replace(self.view, **changes))  # type: ignore[arg-type]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text, whoever sends it (a widget's notify passes
+        markup=True by default): a message quotes labels, file names and errors, which
+        must not be read as markup (tui/plain)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

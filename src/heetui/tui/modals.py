@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
 from heetui.tui.footer import KeyFooter
+from heetui.tui.plain import plain
 from heetui.tui.textual_internals import background_screens, laid_out_size
 
 _closed: WeakSet[Screen[Any]] = WeakSet()
@@ -135,7 +136,7 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
     def _prompt(self, var_id: str) -> Text:
         """A variable's line: ● when it filters (ticked in this visit, or before)."""
         on = bool(self.ticked[var_id]) if var_id in self.ticked else var_id in self.filters
-        return Text(f"{self.codebook.get(var_id).short}{' ●' if on else ''}")
+        return plain(f"{self.codebook.get(var_id).short}{' ●' if on else ''}")
 
     def compose(self) -> ComposeResult:
         opts = [Option(self._prompt(v.id), id=v.id) for v in self.codebook.categorical]
@@ -189,7 +190,7 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
         chosen = self._codes(var_id)
         sl = self.query_one("#filter-values", ValueList)
         sl.clear_options()
-        sl.add_options([(Text(o.label), o.code, o.code in chosen) for o in v.options])
+        sl.add_options([(plain(o.label), o.code, o.code in chosen) for o in v.options])
         sl.highlighted = 0  # Space ticks the first value straight away
 
     def result(self) -> tuple[Filter, ...]:
@@ -230,7 +231,7 @@ class TextScreen(Modal[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as vs:
-            vs.border_title = self.title_text
+            vs.border_title = plain(self.title_text)
             vs.border_subtitle = "Esc or q to go back"
             yield Static(self.body, markup=False)
         # its own keys: the main footer, left as it is behind a modal (tui/footer.py),
