@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from heetui.survey.codebook import Codebook, Grid, Variable
+from heetui.tui.modals import SafeOptionList
 from heetui.tui.plain import plain
 
 
@@ -40,7 +41,7 @@ class QuestionBrowser(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ search questions", id="search")
-        yield OptionList(id="questions")
+        yield SafeOptionList(id="questions")
 
     def on_mount(self) -> None:
         self.refill("")

@@ -60,7 +60,26 @@ class Modal(ModalScreen[Result]):
             event.stop()
 
 
-class PickList(OptionList):
+class SafeOptionList(OptionList):
+    """An option list whose PageDown and PageUp work at any size. Textual lays out an
+    option list's lines only once it has room on screen; a list squeezed to nothing (a
+    picker on a terminal of 60×12 or smaller) had no lines, and a page move raised
+    KeyError. Without room, a page is one option."""
+
+    def action_page_down(self) -> None:
+        if self.scrollable_content_region.area:
+            super().action_page_down()
+        else:
+            self.action_cursor_down()
+
+    def action_page_up(self) -> None:
+        if self.scrollable_content_region.area:
+            super().action_page_up()
+        else:
+            self.action_cursor_up()
+
+
+class PickList(SafeOptionList):
     """An option list that acts on Enter or a click in the same step. OptionList announces
     the choice in a message handled later, by when keys typed straight after Enter have
     already gone to the list: they were lost (after a banner was chosen) or landed in the
@@ -80,7 +99,7 @@ class PickList(OptionList):
 TICKED, UNTICKED = "[x] ", "[ ] "  # as the banner picker marks its spans: [1], [ ]
 
 
-class ValueList(SelectionList[int]):
+class ValueList(SafeOptionList, SelectionList[int]):
     """The filter picker's values. Space (or a click) ticks the highlighted value at once;
     SelectionList ticks it from a message handled later, by when arrow keys typed after
     the Space have moved the highlight, so the wrong value was ticked.

@@ -20,7 +20,7 @@ from heetui.output.help import PROFILE_HELP, PROFILE_KEYS
 from heetui.output.profile import heading, left_out, list_header, list_line
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
-from heetui.tui.modals import close
+from heetui.tui.modals import SafeOptionList, close
 from heetui.tui.plain import plain
 
 
@@ -52,7 +52,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
     def compose(self) -> ComposeResult:
         yield Static("Computing the profile…", id="psummary", markup=False)
         yield Static("", id="pcolumns", markup=False)
-        yield OptionList(id="plist")
+        yield SafeOptionList(id="plist")
         yield KeyFooter()
 
     def on_mount(self) -> None:
