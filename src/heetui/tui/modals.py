@@ -68,13 +68,13 @@ class SafeOptionList(OptionList):
 
     def action_page_down(self) -> None:
         if self.scrollable_content_region.area:
-            super().action_page_down()
+            super().action_page_down()  # type: ignore[no-untyped-call]  # Textual: untyped
         else:
             self.action_cursor_down()
 
     def action_page_up(self) -> None:
         if self.scrollable_content_region.area:
-            super().action_page_up()
+            super().action_page_up()  # type: ignore[no-untyped-call]  # Textual: untyped
         else:
             self.action_cursor_up()
 
