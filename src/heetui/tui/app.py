@@ -233,7 +233,7 @@ class HeetuiApp(ExportActions, LeanApp):
                 # reported when the banner is chosen
 
     def _show_loading(self, token: int) -> None:
-        if self._pending == token:
+        if self._pending == token and self.is_running:
             self.query_one(CrosstabTable).loading = True
             self._update_status(loading=True)
 
@@ -243,8 +243,8 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def _show(self, view: ViewState, token: int, ct: Crosstab | None,
               error: str | None) -> None:
-        if not self._latest.is_current(token):
-            return  # a newer request superseded this one
+        if not self._latest.is_current(token) or not self.is_running:
+            return  # a newer request superseded this one, or the app is closing
         self._pending = None
         table = self.query_one(CrosstabTable)
         table.loading = False
@@ -317,9 +317,12 @@ class HeetuiApp(ExportActions, LeanApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view; a /
         typed in a text box is a character."""
-        if action == "search" and in_text_box(self.screen):
+        stack = self.screen_stack
+        if not stack:
+            return False  # the app is closing: its screens are gone
+        if action == "search" and in_text_box(stack[-1]):
             return False
-        return not (action in self.TABLE_ACTIONS and self.screen is not self.screen_stack[0])
+        return not (action in self.TABLE_ACTIONS and stack[-1] is not stack[0])
 
     @on(QuestionBrowser.Chosen)
     def _question_chosen(self, event: QuestionBrowser.Chosen) -> None:
@@ -461,6 +464,8 @@ class HeetuiApp(ExportActions, LeanApp):
         self.call_from_thread(self._show_overview, body, error)
 
     def _show_overview(self, body: str | None, error: str | None) -> None:
+        if not self.is_running:
+            return  # the app is closing
         if body is None:
             self.notify(error or "The overview could not be made.", severity="error",
                         markup=False)
