@@ -399,7 +399,7 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
     a loading overlay; a slow one shows the overlay after LOADING_DELAY, and Enter on the
     stale table opens nothing meanwhile."""
     import asyncio
-    import time
+    import threading
     from dataclasses import replace
 
     import heetui.tui.app as app_module
@@ -417,20 +417,25 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         assert "Stakeholder type" in status(app)
 
         real = app_module.table
+        release = threading.Event()
 
-        def slow(*args, **kwargs):
-            time.sleep(0.6)
+        def slow(*args, **kwargs):  # held until the test has seen the loading state
+            assert release.wait(60)
             return real(*args, **kwargs)
 
         monkeypatch.setattr(app_module, "table", slow)
         survey.clear_cache()
         app.set_view(replace(app.view, banner="seniority"))
-        await asyncio.sleep(app_module.LOADING_DELAY + 0.2)
+        for _ in range(3000):  # until LOADING_DELAY's timer has fired (however late)
+            if table(app).loading:
+                break
+            await pilot.pause(0.01)
         await pilot.pause()
         assert table(app).loading and "computing" in status(app)
         table(app).focus()
         await pilot.press("enter")
         assert len(app.screen_stack) == 1  # no comments of the table being replaced
+        release.set()
         await settle(app, pilot)
         assert not table(app).loading and app.crosstab.banner.id == "seniority"
         assert "computing" not in status(app) and "Seniority" in status(app)
