@@ -41,6 +41,8 @@ async def monkey(pilot: Pilot, seed: int, n_events: int, mouse: bool = False
     app = pilot.app
     sent = {"keys": 0, "clicks": 0}
     for i in range(n_events):
+        if not app.is_running:
+            break  # say so in the test's own assertion, not as a click on a closed app
         if mouse and rng.random() < 0.1:
             w, h = app.size
             # rows left out: the header's icon opens the command palette (whose Quit

@@ -213,6 +213,7 @@ async def test_survives_rapid_resizes(survey):
         assert table(app).cell_text("base:Base (unweighted)", "total") == "602"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 @pytest.mark.parametrize("env", ["TERM=dumb", "TERM=screen", "TERM=xterm-256color",
                                  "NO_COLOR=1 TERM=xterm-256color"])

@@ -404,7 +404,7 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
     a loading overlay; a slow one shows the overlay after LOADING_DELAY, and Enter on the
     stale table opens nothing meanwhile."""
     import asyncio
-    import time
+    import threading
     from dataclasses import replace
 
     import heetui.tui.app as app_module
@@ -422,20 +422,25 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         assert "Stakeholder type" in status(app)
 
         real = app_module.table
+        release = threading.Event()
 
-        def slow(*args, **kwargs):
-            time.sleep(0.6)
+        def slow(*args, **kwargs):  # held until the test has seen the loading state
+            assert release.wait(60)
             return real(*args, **kwargs)
 
         monkeypatch.setattr(app_module, "table", slow)
         survey.clear_cache()
         app.set_view(replace(app.view, banner="seniority"))
-        await asyncio.sleep(app_module.LOADING_DELAY + 0.2)
+        for _ in range(3000):  # until LOADING_DELAY's timer has fired (however late)
+            if table(app).loading:
+                break
+            await pilot.pause(0.01)
         await pilot.pause()
         assert table(app).loading and "computing" in status(app)
         table(app).focus()
         await pilot.press("enter")
         assert len(app.screen_stack) == 1  # no comments of the table being replaced
+        release.set()
         await settle(app, pilot)
         assert not table(app).loading and app.crosstab.banner.id == "seniority"
         assert "computing" not in status(app) and "Seniority" in status(app)
@@ -662,13 +667,12 @@ async def test_escape_from_the_banner_picker_keeps_the_table(survey):
 
 
 async def test_prefetches_run_one_at_a_time_and_skip_banners_left_behind(survey, monkeypatch):
-    """Resting on three banners in turn while each query is slow: the first is queried, the
-    second (left while the first ran) never is, the last is; never two queries at once."""
-    import asyncio
+    """Resting on three banners in turn while the first query is held: the first is
+    queried, the second (left while the first ran) never is, the last is; never two queries
+    at once. The query is held on an Event, and each step waits for the prefetch it starts
+    (not for a time: on a loaded machine a timed rest could outlast the query)."""
     import threading
-    import time
 
-    import heetui.tui.app as app_module
     from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 
     async with running(HeetuiApp(survey)) as (app, pilot):
@@ -676,27 +680,42 @@ async def test_prefetches_run_one_at_a_time_and_skip_banners_left_behind(survey,
         crosstab(survey, app.view.request())
         active, most, queried = [0], [0], []
         lock = threading.Lock()
+        release = threading.Event()
         real = survey.query
 
-        def slow(q):
+        def held(q):
             with lock:
                 active[0] += 1
                 most[0] = max(most[0], active[0])
             queried.append(q)
-            time.sleep(0.5)
+            assert release.wait(60)
             try:
                 return real(q)
             finally:
                 with lock:
                     active[0] -= 1
 
-        monkeypatch.setattr(survey, "query", slow)
+        def prefetches() -> int:
+            return sum(w.group == "prefetch" for w in app.workers)
+
+        async def until(condition) -> None:
+            for _ in range(3000):
+                if condition():
+                    return
+                await pilot.pause(0.01)
+            raise AssertionError("the prefetch never started")
+
+        monkeypatch.setattr(survey, "query", held)
         await pilot.press("b")
         await pilot.pause()
         await pilot.press("down")  # past the named banner
-        for _ in range(3):  # stakeholder type, organisation type, seniority: 0.15 s each
-            await pilot.press("down")
-            await asyncio.sleep(app_module.PREFETCH_DELAY + 0.07)
+        await pilot.press("down")  # stakeholder type: its prefetch starts and is held
+        await until(lambda: len(queried) == 1)
+        await pilot.press("down")  # organisation type: its prefetch waits for the first
+        await until(lambda: prefetches() == 2)
+        await pilot.press("down")  # seniority, where the highlight rests
+        await until(lambda: prefetches() == 3)
+        release.set()
         await app.workers.wait_for_complete()
         q = app.view.question
         assert tab_ready(survey, TabRequest(q, "stakeholder_type"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_mypy_strict_is_clean(tmp_path: Path):
     # a cache of its own: a warm .mypy_cache from another mypy version or config never
     # decides the result (a cold run takes about ten seconds)

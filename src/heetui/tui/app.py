@@ -17,6 +17,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -33,7 +34,7 @@ from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
-from heetui.tui.commands import palette_commands
+from heetui.tui.commands import PlainCommands, palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
@@ -48,6 +49,10 @@ from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
+# the table's own keys for a banner wider than the screen (tui/table_view.CrosstabTable)
+SIDEWAYS_KEYS = ("←, →, >, <", "scroll sideways: ← → a column at a time, > (shift+→) the next "
+                 "page of columns, < (shift+←) the previous one, Home and End the first and "
+                 "last; a column that does not fit whole is left blank")
 HELP_PAGE = 100  # the help page's width (TextScreen)
 LOADING_DELAY = 0.15  # seconds before a slow table shows its loading overlay
 PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before prefetching
@@ -60,6 +65,7 @@ INLINE_RESPONDENTS = 2_000_000
 
 class HeetuiApp(ExportActions, LeanApp):
     TITLE = "heetui"
+    COMMANDS = {PlainCommands}  # the palette shows codebook text as text (tui/commands)
     AUTO_FOCUS = "#table"
     CSS = """
     #main { height: 1fr; }
@@ -82,8 +88,10 @@ class HeetuiApp(ExportActions, LeanApp):
                 "one of several spans (Space adds a span, n nests, Backspace undoes, / finds, "
                 "Enter applies)"),
         Binding("f", "filter", "Filter",
-                tooltip="filter: pick a variable (Enter), tick its values (Space), apply (a); "
-                "untick every value to remove that filter"),
+                tooltip="filter: pick a variable (Enter), tick its values (Space), shift+Tab "
+                "back to the variables to tick another's, apply (a): values of one variable "
+                "are alternatives (or), the variables all apply (and); untick every value of "
+                "a variable to remove its filter"),
         Binding("x", "clear_filters", "Clear filters", tooltip="clear all filters"),
         Binding("w", "toggle_weights", "Weights", tooltip="weighted / unweighted"),
         Binding("c", "cycle_show", "Counts",
@@ -122,7 +130,7 @@ class HeetuiApp(ExportActions, LeanApp):
               "toggle_letters", "sig_level", "clear_filters", "overview", "toggle_browser",
               "help")
     HELP_TITLE = "Keys of the table (the footer shows the most used; ? lists them all)"
-    HELP_KEYS = TABLE_KEYS
+    HELP_KEYS = (*TABLE_KEYS, SIDEWAYS_KEYS)
     HELP_NOTES = f"Statistics conventions\n\n{STATISTICS_HELP}"
 
     def __init__(self, survey: Survey) -> None:
@@ -226,7 +234,7 @@ class HeetuiApp(ExportActions, LeanApp):
                 # reported when the banner is chosen
 
     def _show_loading(self, token: int) -> None:
-        if self._pending == token:
+        if self._pending == token and self.is_running:
             self.query_one(CrosstabTable).loading = True
             self._update_status(loading=True)
 
@@ -236,8 +244,8 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def _show(self, view: ViewState, token: int, ct: Crosstab | None,
               error: str | None) -> None:
-        if not self._latest.is_current(token):
-            return  # a newer request superseded this one
+        if not self._latest.is_current(token) or not self.is_running:
+            return  # a newer request superseded this one, or the app is closing
         self._pending = None
         table = self.query_one(CrosstabTable)
         table.loading = False
@@ -311,9 +319,12 @@ class HeetuiApp(ExportActions, LeanApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Table actions belong to the main screen, not to pickers or the comments view; a /
         typed in a text box is a character."""
-        if action == "search" and in_text_box(self.screen):
+        stack = self.screen_stack
+        if not stack:
+            return False  # the app is closing: its screens are gone
+        if action == "search" and in_text_box(stack[-1]):
             return False
-        return not (action in self.TABLE_ACTIONS and self.screen is not self.screen_stack[0])
+        return not (action in self.TABLE_ACTIONS and stack[-1] is not stack[0])
 
     @on(QuestionBrowser.Chosen)
     def _question_chosen(self, event: QuestionBrowser.Chosen) -> None:
@@ -346,10 +357,9 @@ class HeetuiApp(ExportActions, LeanApp):
                                       lambda banner: self.prefetch(pivot(banner))), chosen)
 
     def action_filter(self) -> None:
-        def chosen(result: tuple[str, Filter | None] | None) -> None:
-            if result is not None:
-                variable, f = result
-                self.set_view(self.view.with_filter(f, variable))
+        def chosen(result: tuple[Filter, ...] | None) -> None:
+            if result is not None and result != self.view.filters:
+                self.set_view(replace(self.view, filters=result))
 
         self.push_screen(FilterScreen(self.codebook, self.view.filters), chosen)
 
@@ -458,6 +468,8 @@ class HeetuiApp(ExportActions, LeanApp):
         self.call_from_thread(self._show_overview, body, error)
 
     def _show_overview(self, body: str | None, error: str | None) -> None:
+        if not self.is_running:
+            return  # the app is closing
         if body is None:
             self.notify(error or "The overview could not be made.", severity="error",
                         markup=False)
@@ -468,6 +480,13 @@ class HeetuiApp(ExportActions, LeanApp):
         # changes are ViewState fields by name (the command palette's question= and banner=);
         # **changes cannot be typed field by field; replace rejects an unknown name at run time
         self.set_view(replace(self.view, **changes))  # type: ignore[arg-type]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text, whoever sends it (a widget's notify passes
+        markup=True by default): a message quotes labels, file names and errors, which
+        must not be read as markup (tui/plain)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

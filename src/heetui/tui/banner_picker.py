@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from heetui.survey.codebook import NEST, Codebook, Variable
 from heetui.tui.modals import Modal, PickList, close
+from heetui.tui.plain import plain
 
 NO_BANNER = "__none__"
 HELP = (" Enter chooses · Space adds or removes a span · n nests in the last span · "
@@ -87,13 +87,13 @@ class BannerScreen(Modal[str | None]):
         named = [b for b in self.codebook.banners if found(b.id, b.label, *b.spans)]
         if named:
             opts.append(Option("── Named banners", disabled=True))
-            opts += [Option(Text(f"{b.label} ({b.id}): {self._spans_text(b.spans)}"),
+            opts += [Option(plain(f"{b.label} ({b.id}): {self._spans_text(b.spans)}"),
                             id=b.id) for b in named]
         for title, variables in self._variables():
             shown = [v for v in variables if found(v.id, v.short, v.text)]
             if shown:
                 opts.append(Option(f"── {title}", disabled=True))
-                opts += [Option(Text(f"{self._mark(v.id)} {v.short}  ({v.id}"
+                opts += [Option(plain(f"{self._mark(v.id)} {v.short}  ({v.id}"
                                      f"{', overlapping' if v.type == 'multi' else ''})"),
                                 id=v.id) for v in shown]
         return opts

@@ -4,6 +4,8 @@ Esc to cancel, a notification naming the file."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -12,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Label, ProgressBar
 
 from heetui.engine.book import BookRequest, tab_book
@@ -63,11 +66,33 @@ class BookScreen(Modal[str | None]):
     def on_mount(self) -> None:
         self._write()
 
+    def on_unmount(self) -> None:
+        """Taken off the screen by any means (a key typed ahead, the app closing): the book
+        stops at its next table, and its worker tells nobody."""
+        self._cancel.set()
+
     def _progress(self, done: int, total: int) -> None:
+        """In the worker: stop if cancelled, else move the bar (in the app's thread: this
+        screen's widgets are looked up there, where they are known to exist)."""
         if self._cancel.is_set():
             raise Cancelled
-        self.app.call_from_thread(self.query_one(ProgressBar).update, progress=done,
-                                  total=total)
+        self._tell(self._set_progress, done, total)
+
+    def _set_progress(self, done: int, total: int) -> None:
+        if self.is_attached:
+            with suppress(NoMatches):
+                self.query_one(ProgressBar).update(progress=done, total=total)
+
+    def _tell(self, callback: Callable[..., object], *args: object) -> None:
+        """Run ``callback`` in the app's thread, unless the screen is gone: once it is
+        unmounted the app may be closing, and calling into a closed app raises."""
+        if self._cancel.is_set() and not self.is_attached:
+            return
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            if self.app.is_running:
+                raise  # not the app closing: a real fault
 
     @work(thread=True, exclusive=True, group="book")
     def _write(self) -> None:
@@ -86,9 +111,11 @@ class BookScreen(Modal[str | None]):
             return self.target
 
         path, error = attempt(run)
-        self.app.call_from_thread(self._done, str(path) if path else None, error)
+        self._tell(self._done, str(path) if path else None, error)
 
     def _done(self, path: str | None, error: str | None) -> None:
+        if not self.app.is_running:
+            return  # the app is closing
         if error:
             self.app.notify(f"Could not write the tab book. {error}", severity="error",
                             markup=False)

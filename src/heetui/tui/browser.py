@@ -3,7 +3,6 @@ question clears the search, and a filtered list says so on its first line."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,6 +11,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from heetui.survey.codebook import Codebook, Grid, Variable
+from heetui.tui.modals import SafeOptionList
+from heetui.tui.plain import plain
 
 
 def matches(v: Variable | Grid, query: str) -> bool:
@@ -40,7 +41,7 @@ class QuestionBrowser(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ search questions", id="search")
-        yield OptionList(id="questions")
+        yield SafeOptionList(id="questions")
 
     def on_mount(self) -> None:
         self.refill("")
@@ -58,20 +59,20 @@ class QuestionBrowser(Vertical):
                  or (v.grid in grids and matches(grids[v.grid], query))]
         listed: set[str] = set()
         if query.strip():  # say plainly that the list is not the whole survey
-            items.append(Option(Text(f"{len(found)} of {len(order)} match "
-                                     f"{query.strip()!r}"), disabled=True))
+            items.append(Option(plain(f"{len(found)} of {len(order)} match "
+                                      f"{query.strip()!r}"), disabled=True))
         for v in found:
             group = v.group or ("Sample profile" if v.role == "segment" else "Questions")
             if group != current:
-                items.append(Option(f"── {group}", disabled=True))
+                items.append(Option(plain(f"── {group}"), disabled=True))
                 current = group
             if v.grid in grids and v.grid not in listed:  # a grid, then its items under it
                 listed.add(v.grid)
                 g = grids[v.grid]
-                items.append(Option(Text(f"{g.id} [grid]\n  {g.label or g.text}"), id=g.id))
+                items.append(Option(plain(f"{g.id} [grid]\n  {g.label or g.text}"), id=g.id))
             kind = {"multi": " [multi]", "open": " [themes]", "numeric": " [mean]"}.get(v.type, "")
             indent = "  " if v.grid else ""
-            items.append(Option(Text(f"{indent}{v.id}{kind}\n  {indent}{v.short}"), id=v.id))
+            items.append(Option(plain(f"{indent}{v.id}{kind}\n  {indent}{v.short}"), id=v.id))
         ol.add_options(items)
         ids = [o.id if o is not None and not o.disabled else None for o in items]
         if not query.strip() and self.current in ids:

@@ -81,8 +81,9 @@ class KeyFooter(Footer):
         self.bindings_changed(self.screen)  # rebuilt only if the keys that fit change
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if not self.is_attached or screen is not self.screen or screen is not self.app.screen:
-            return
+        if not self.is_attached or screen is not self.screen or \
+                self.app.screen_stack[-1:] != [screen]:
+            return  # hidden behind another screen, or the app is closing
         keys = self.keys()
         if keys == self._wanted:
             return

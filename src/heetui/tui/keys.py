@@ -24,6 +24,8 @@ KEY_NAMES = {"escape": "Esc", "question_mark": "?", "slash": "/", "left_square_b
              "enter": "Enter", "tab": "Tab", "f1": "F1"}
 KEY_COLUMN = 12  # help: the keys' column
 HELP_WIDTH = 72  # help: lines wrap here by default (the help page at 80 columns)
+MIN_TEXT_WIDTH = 16  # help: a key's text wraps at no fewer characters, however narrow the
+# page (on a terminal of about 20 columns the page is narrower than the keys' column)
 
 
 def key_names(b: Binding) -> str:
@@ -73,7 +75,7 @@ def fit(keys: Sequence[tuple[str, str, str]], width: int) -> list[int]:
 
 
 def _line(keys: str, text: str, width: int = HELP_WIDTH) -> list[str]:
-    body = textwrap.wrap(text, width - KEY_COLUMN - 3) or [""]
+    body = textwrap.wrap(text, max(width - KEY_COLUMN - 3, MIN_TEXT_WIDTH)) or [""]
     first = f"  {keys:<{KEY_COLUMN}} {body[0]}" if len(keys) <= KEY_COLUMN else \
         f"  {keys}\n  {'':<{KEY_COLUMN}} {body[0]}"
     return [first] + [f"  {'':<{KEY_COLUMN}} {rest}" for rest in body[1:]]

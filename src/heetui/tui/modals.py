@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Codebook
 from heetui.tui.footer import KeyFooter
+from heetui.tui.plain import plain
 from heetui.tui.textual_internals import background_screens, laid_out_size
 
 _closed: WeakSet[Screen[Any]] = WeakSet()
@@ -59,7 +60,26 @@ class Modal(ModalScreen[Result]):
             event.stop()
 
 
-class PickList(OptionList):
+class SafeOptionList(OptionList):
+    """An option list whose PageDown and PageUp work at any size. Textual lays out an
+    option list's lines only once it has room on screen; a list squeezed to nothing (a
+    picker on a terminal of 60×12 or smaller) had no lines, and a page move raised
+    KeyError. Without room, a page is one option."""
+
+    def action_page_down(self) -> None:
+        if self.scrollable_content_region.area:
+            super().action_page_down()  # type: ignore[no-untyped-call]  # Textual: untyped
+        else:
+            self.action_cursor_down()
+
+    def action_page_up(self) -> None:
+        if self.scrollable_content_region.area:
+            super().action_page_up()  # type: ignore[no-untyped-call]  # Textual: untyped
+        else:
+            self.action_cursor_up()
+
+
+class PickList(SafeOptionList):
     """An option list that acts on Enter or a click in the same step. OptionList announces
     the choice in a message handled later, by when keys typed straight after Enter have
     already gone to the list: they were lost (after a banner was chosen) or landed in the
@@ -79,7 +99,7 @@ class PickList(OptionList):
 TICKED, UNTICKED = "[x] ", "[ ] "  # as the banner picker marks its spans: [1], [ ]
 
 
-class ValueList(SelectionList[int]):
+class ValueList(SafeOptionList, SelectionList[int]):
     """The filter picker's values. Space (or a click) ticks the highlighted value at once;
     SelectionList ticks it from a message handled later, by when arrow keys typed after
     the Space have moved the highlight, so the wrong value was ticked.
@@ -108,8 +128,11 @@ class ValueList(SelectionList[int]):
         return Strip([Segment(TICKED if ticked else UNTICKED, style), *line])
 
 
-class FilterScreen(Modal[tuple[str, Filter | None] | None]):
-    """Pick a variable, then its values; an empty selection removes that filter."""
+class FilterScreen(Modal[tuple[Filter, ...] | None]):
+    """Pick a variable, then tick its values; move to another variable and tick more. Apply
+    returns every filter: the values ticked on one variable are alternatives (any of them),
+    the variables all apply together, as on the command line. A variable whose values are
+    all unticked loses its filter; one not visited keeps the filter it had."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel"),
                 Binding("a", "apply", "Apply", show=True)]
@@ -126,16 +149,20 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         super().__init__()
         self.codebook = codebook
         self.filters = {f.variable: f for f in filters}
+        self.ticked: dict[str, tuple[int, ...]] = {}  # the variables visited: their ticks
         self.variable: str | None = None
 
+    def _prompt(self, var_id: str) -> Text:
+        """A variable's line: ● when it filters (ticked in this visit, or before)."""
+        on = bool(self.ticked[var_id]) if var_id in self.ticked else var_id in self.filters
+        return plain(f"{self.codebook.get(var_id).short}{' ●' if on else ''}")
+
     def compose(self) -> ComposeResult:
-        opts = []
-        for v in self.codebook.categorical:
-            mark = " ●" if v.id in self.filters else ""
-            opts.append(Option(Text(f"{v.short}{mark}"), id=v.id))
+        opts = [Option(self._prompt(v.id), id=v.id) for v in self.codebook.categorical]
         with Vertical():
-            yield Label(" Filter: Enter picks a variable, Space ticks values, "
-                        "a applies, Esc cancels", id="filter-help")
+            yield Label(" Filter: Enter picks a variable, Space ticks values, shift+Tab goes "
+                        "back to the variables; a applies every tick, Esc cancels",
+                        id="filter-help")
             with Horizontal():
                 yield PickList(*opts, id="filter-vars", on_pick=self.pick)
                 yield ValueList(id="filter-values")
@@ -156,25 +183,51 @@ class FilterScreen(Modal[tuple[str, Filter | None] | None]):
         self._load(var_id)
         self.set_focus(self.query_one("#filter-values", ValueList))
 
+    def _keep(self) -> None:
+        """Remember the ticks of the variable on show (before showing another, or applying),
+        and mark it in the list of variables."""
+        if self.variable is None:
+            return
+        sl = self.query_one("#filter-values", ValueList)
+        selected = set(sl.selected)
+        v = self.codebook.get(self.variable)
+        self.ticked[self.variable] = tuple(o.code for o in v.options if o.code in selected)
+        self.query_one("#filter-vars", OptionList).replace_option_prompt(
+            self.variable, self._prompt(self.variable))
+
+    def _codes(self, var_id: str) -> set[int]:
+        if var_id in self.ticked:
+            return set(self.ticked[var_id])
+        return set(self.filters[var_id].codes) if var_id in self.filters else set()
+
     def _load(self, var_id: str | None) -> None:
         if var_id is None or var_id == self.variable:
             return
+        self._keep()
         self.variable = var_id
         v = self.codebook.get(var_id)
-        chosen = set(self.filters[var_id].codes) if var_id in self.filters else set()
+        chosen = self._codes(var_id)
         sl = self.query_one("#filter-values", ValueList)
         sl.clear_options()
-        sl.add_options([(Text(o.label), o.code, o.code in chosen) for o in v.options])
+        sl.add_options([(plain(o.label), o.code, o.code in chosen) for o in v.options])
         sl.highlighted = 0  # Space ticks the first value straight away
 
+    def result(self) -> tuple[Filter, ...]:
+        """Every filter after this visit: the earlier ones first, in their order, then the
+        variables newly ticked, in the codebook's order."""
+        order = list(self.filters) + [v.id for v in self.codebook.categorical
+                                      if v.id in self.ticked and v.id not in self.filters]
+        out = []
+        for var_id in order:
+            if var_id not in self.ticked:
+                out.append(self.filters[var_id])  # not visited: as it was
+            elif self.ticked[var_id]:
+                out.append(Filter(var_id, self.ticked[var_id]))
+        return tuple(out)
+
     def action_apply(self) -> None:
-        if self.variable is None:
-            close(self, None)
-            return
-        codes = tuple(self.query_one("#filter-values", ValueList).selected)
-        v = self.codebook.get(self.variable)
-        ordered = tuple(o.code for o in v.options if o.code in codes)
-        close(self, (self.variable, Filter(self.variable, ordered) if ordered else None))
+        self._keep()
+        close(self, self.result())
 
     def action_dismiss_none(self) -> None:
         close(self, None)
@@ -197,7 +250,7 @@ class TextScreen(Modal[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as vs:
-            vs.border_title = self.title_text
+            vs.border_title = plain(self.title_text)
             vs.border_subtitle = "Esc or q to go back"
             yield Static(self.body, markup=False)
         # its own keys: the main footer, left as it is behind a modal (tui/footer.py),

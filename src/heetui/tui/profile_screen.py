@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +20,8 @@ from heetui.output.help import PROFILE_HELP, PROFILE_KEYS
 from heetui.output.profile import heading, left_out, list_header, list_line
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
-from heetui.tui.modals import close
+from heetui.tui.modals import SafeOptionList, close
+from heetui.tui.plain import plain
 
 
 class ProfileScreen(Screen[ProfileRow | None]):
@@ -52,7 +52,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
     def compose(self) -> ComposeResult:
         yield Static("Computing the profile…", id="psummary", markup=False)
         yield Static("", id="pcolumns", markup=False)
-        yield OptionList(id="plist")
+        yield SafeOptionList(id="plist")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -87,7 +87,7 @@ class ProfileScreen(Screen[ProfileRow | None]):
         rows = result.listed(self.show_all)
         width = self._line_width()
         self.query_one("#pcolumns", Static).update(list_header(result, width))
-        lst.add_options([Option(Text(list_line(r, width)), id=str(i))
+        lst.add_options([Option(plain(list_line(r, width)), id=str(i))
                          for i, r in enumerate(rows)])
         if not rows:
             lst.add_option(Option("No significant difference.", disabled=True))

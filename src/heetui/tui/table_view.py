@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 from heetui.engine.results import SE_LABEL, Crosstab
@@ -44,6 +47,15 @@ def _title_slices(title: str, width: int, continued: bool) -> str:
     return text.center(width, "─")[:width] if not continued else text.ljust(width, "─")
 
 
+def _blank(strip: Strip, start: int, end: int) -> Strip:
+    """``strip`` with the characters from ``start`` to ``end`` turned to spaces, each
+    keeping its style (the row's stripe and background stay)."""
+    if end <= start:
+        return strip
+    middle = [Segment(" " * seg.cell_length, seg.style) for seg in strip.crop(start, end)]
+    return Strip([*strip.crop(0, start), *middle, *strip.crop(end, strip.cell_length)])
+
+
 def _heading(text: str, width: int) -> list[str]:
     """A heading's lines, at most MAX_HEADING_LINES; a longer one is shortened before its
     last line, which holds the column's letter."""
@@ -62,6 +74,14 @@ class CrosstabTable(DataTable[Text]):
     DEFAULT_CSS = """
     CrosstabTable { height: 1fr; }
     """
+    BINDINGS = [
+        Binding("shift+right,greater_than_sign", "page_right", "Page right", show=False,
+                key_display=">", tooltip="wide banner: the next page of columns (also "
+                "shift+→); ← → move a column at a time, Home and End to the first and last"),
+        Binding("shift+left,less_than_sign", "page_left", "Page left", show=False,
+                key_display="<", tooltip="wide banner: the previous page of columns (also "
+                "shift+←)"),
+    ]
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
@@ -194,6 +214,79 @@ class CrosstabTable(DataTable[Text]):
         start = sum(widths[k] + len(GAP) for k in range(first, i))
         full = " " + line  # the gap before the span's first column stays blank
         return full[start:start + widths[i] + len(GAP)]
+
+    # ---- sideways scrolling: only whole cells are drawn ---------------------------------
+
+    def _scrolled_columns(self) -> list[tuple[int, int]]:
+        """Where each scrolling column (after the fixed label and Total) lies in the
+        scrolled content, as (start, end) offsets from its left edge."""
+        out, x = [], 0
+        for column in self.ordered_columns[self.fixed_columns:]:
+            w = column.get_render_width(self)
+            out.append((x, x + w))
+            x += w
+        return out
+
+    def _fixed_width(self) -> int:
+        return sum(c.get_render_width(self) for c in self.ordered_columns[:self.fixed_columns])
+
+    def _cut(self) -> list[tuple[int, int]]:
+        """The parts of the widget's lines (x ranges) where a scrolling column shows only in
+        part, at the left edge (beside Total) or the right: drawn, they would read as a
+        different number ("31%" as "1%", or run into Total's "31%" as "31%8%")."""
+        left = self._fixed_width()
+        view = self.scrollable_content_region.width - left
+        shift = int(self.scroll_x)
+        cuts = []
+        for start, end in self._scrolled_columns():
+            a, b = start - shift, end - shift
+            if b <= 0 or a >= view or (a >= 0 and b <= view):
+                continue  # out of view, or whole
+            cuts.append((left + max(a, 0), left + min(b, view)))
+        return cuts
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        for start, end in self._cut():
+            strip = _blank(strip, start, end)
+        return strip
+
+    def _whole_columns(self) -> tuple[int, int] | None:
+        """The first and last scrolling column shown whole (indexes among the scrolling
+        columns), or None when none is."""
+        view = self.scrollable_content_region.width - self._fixed_width()
+        shift = int(self.scroll_x)
+        whole = [i for i, (a, b) in enumerate(self._scrolled_columns())
+                 if a >= shift and b - shift <= view]
+        return (whole[0], whole[-1]) if whole else None
+
+    def _show_from(self, first: int) -> None:
+        """Scroll so that scrolling column ``first`` is the first shown, with the cursor on
+        it (same row)."""
+        spans = self._scrolled_columns()
+        if not spans:
+            return
+        first = max(0, min(first, len(spans) - 1))
+        self.scroll_to(x=min(spans[first][0], self.max_scroll_x), animate=False, force=True)
+        self.move_cursor(column=self.fixed_columns + first, scroll=False)
+
+    def action_page_right(self) -> None:
+        """The columns after the last one shown whole, from the first of them."""
+        shown = self._whole_columns()
+        self._show_from(shown[1] + 1 if shown else 0)
+
+    def action_page_left(self) -> None:
+        """The columns before the first one shown whole, as many as fit, ending with the
+        one just before it."""
+        shown = self._whole_columns()
+        spans = self._scrolled_columns()
+        if not shown or not spans:
+            return
+        view = self.scrollable_content_region.width - self._fixed_width()
+        end = spans[max(shown[0] - 1, 0)][1]
+        first = next(i for i, (a, _) in enumerate(spans) if end - a <= view or a == spans[
+            max(shown[0] - 1, 0)][0])
+        self._show_from(first)
 
     def column_info(self, column_key: str) -> str:
         """Which column the cursor is on: its heading, letter and span (a grid: the scale
