@@ -318,3 +318,19 @@ def test_interview_comments_may_have_null_ids_and_attributions(tmp_path):
         folder / "verbatims.parquet")
     edit_codebook(folder, "[[segments]]", '[[themes]]\ncode = 1\nlabel = "T"\n\n[[segments]]')
     load_bundle(folder)
+
+
+DEEP = 50_000
+
+
+@pytest.mark.parametrize("nested", [
+    "facts = " + "[" * DEEP + "]" * DEEP,  # arrays: tomllib itself recurses
+    "facts = " + "{a = " * DEEP + "1" + "}" * DEEP,  # inline tables (JSON-like)
+    "[survey." + ".".join(["a"] * DEEP) + "]\nb = 1",  # dotted keys parse flat, nest deep
+], ids=["arrays", "inline-tables", "dotted-keys"])
+def test_a_codebook_nested_deeply_is_one_problem(tmp_path, nested):
+    folder = good(tmp_path)
+    edit_codebook(folder, "[[segments]]", nested + "\n\n[[segments]]")
+    found = problems(folder)
+    assert len(found) == 1 and found[0].startswith("codebook.toml: nests ")
+    assert "levels" in found[0]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.packed import packable, packed_expr
-from heetui.survey.parse import Problem, codebook_from_dict
+from heetui.survey.parse import MAX_NESTING, Problem, codebook_from_dict
 
 if TYPE_CHECKING:
     import polars as pl
@@ -72,6 +72,10 @@ def read_codebook(path: Path) -> Codebook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise BundleError([Problem(name, "-", f"is not valid TOML: {e}")]) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise BundleError([Problem(name, "-", "nests arrays or inline tables too deeply to "
+                                   f"read; a codebook needs at most {MAX_NESTING} levels")]
+                          ) from None
     cb, problems = codebook_from_dict(data, name)
     if problems or cb is None:
         raise BundleError(problems)
