@@ -19,6 +19,7 @@ from heetui.engine.banner import (
     Banner,
     Field,
     Span,
+    check_size,
     column_specs,
     key_fields,
     key_sql,
@@ -42,7 +43,7 @@ from heetui.engine.filters import (
 )
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
-from heetui.engine.tabulation import Grouped, Settings, Testing, stack, tables
+from heetui.engine.tabulation import Grouped, Settings, Testing, row_defs, stack, tables
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
@@ -266,7 +267,9 @@ def resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, b
     """The request's question (a coded view of an open one), its banner, and whether it is
     coded; every mistake in the request raises EngineError here, before any query."""
     q, coded = resolve_question(survey, req.question)
-    return q, resolve_banner_of(survey, req), coded
+    b = resolve_banner_of(survey, req)
+    check_size(len(row_defs(q)), b, req.compare)
+    return q, b, coded
 
 
 def resolve_question(survey: Survey, name: str) -> tuple[Variable, bool]:

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from heetui.engine.banner import Banner
+from heetui.engine.banner import Banner, check_size
 from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import (
     TabRequest,
@@ -31,7 +31,7 @@ from heetui.engine.crosstab import (
 from heetui.engine.filters import Filter, asked_where, ident, joined
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
-from heetui.engine.tabulation import Grouped
+from heetui.engine.tabulation import Grouped, row_defs
 from heetui.survey.codebook import Variable
 
 BATCH = 400  # single-choice questions per scan: SQL of a few tens of kB
@@ -47,6 +47,8 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
         return
     _, b, _ = resolve(survey, replace(base, question=questions[0]))  # the banner, once
     resolved = [resolve_question(survey, q) for q in questions]
+    for q, _ in resolved:  # every table's size is checked before the first scan
+        check_size(len(row_defs(q)), b, base.compare)
     total = len(resolved)
     batches: dict[object, list[int]] = {}
     for i, (q, coded) in enumerate(resolved):

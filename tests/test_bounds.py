@@ -1,0 +1,126 @@
+"""Bounded cost, checked before the work: a table, a banner, a grid or a survey-wide
+command whose size is beyond heetui's bounds (README: Scaling) is refused in one sentence
+before any query, and under a memory limit nothing ends in a MemoryError."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from heetui.cli.main import main
+from heetui.engine.banner import MAX_CELLS, MAX_COLUMNS, MAX_TESTS
+from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.filters import EngineError
+from heetui.engine.session import Survey, open_survey
+from helpers import make_bundle, single
+from test_hostile import one_sentence
+
+
+def wide_bundle(folder: Path, options: int, role: str = "segment") -> Path:
+    """A bundle whose variable ``big`` has ``options`` options (as a banner segment or a
+    question), its codebook written as text: the codebook writer is not what is tested."""
+    seg = single("seg", ["a", "b"], role="segment")
+    q = single("q", ["x", "y"])
+    big = single("big", ["o"], role=role)
+    make_bundle(folder, [seg, q, big], {"seg": [1, 2] * 50, "q": [2, 1] * 50,
+                                        "big": [1] * 100})
+    cb = folder / "codebook.toml"
+    one = '    {code = 1, label = "o"},\n'
+    text = cb.read_text()
+    assert one in text, text
+    cb.write_text(text.replace(one, "".join(f'    {{code = {i}, label = "option {i}"}},\n'
+                                            for i in range(1, options + 1))))
+    pl.read_parquet(folder / "respondents.parquet").with_columns(
+        big=pl.Series([1 + i % options for i in range(100)], dtype=pl.UInt16)
+    ).write_parquet(folder / "respondents.parquet")
+    return folder
+
+
+def no_queries(survey: Survey, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every query the survey is asked (there should be none)."""
+    sent: list[str] = []
+    for name in ("query", "query_arrays"):
+        real = getattr(survey, name)
+        monkeypatch.setattr(survey, name, lambda q, real=real: sent.append(str(q)) or real(q))
+    return sent
+
+
+def test_a_banner_wider_than_the_letters_is_refused_before_any_query(tmp_path, monkeypatch):
+    survey = open_survey(wide_bundle(tmp_path / "b", MAX_COLUMNS))  # 1 + 676 columns
+    sent = no_queries(survey, monkeypatch)
+    with pytest.raises(EngineError, match=f"677 columns, more than the {MAX_COLUMNS}"):
+        crosstab(survey, TabRequest("q", banner="big"))
+    assert sent == []
+
+
+def test_a_table_of_too_many_cells_is_refused_before_any_query(tmp_path, monkeypatch):
+    rows = MAX_CELLS // 3 + 1  # by seg: Total and two columns
+    survey = open_survey(wide_bundle(tmp_path / "b", rows, role="question"))
+    sent = no_queries(survey, monkeypatch)
+    with pytest.raises(EngineError, match="rows by 3 columns, more than the 100,000 cells"):
+        crosstab(survey, TabRequest("big", banner="seg"))
+    assert sent == []
+    assert crosstab(survey, TabRequest("big")).total.base == 100  # one column: in bounds
+
+
+def test_too_many_pairs_are_refused_but_compared_with_the_total(tmp_path, monkeypatch):
+    n = 500  # 124,750 pairs in one span, on two rows
+    assert 2 * n * (n - 1) // 2 > MAX_TESTS > 2 * n
+    survey = open_survey(wide_bundle(tmp_path / "b", n))
+    sent = no_queries(survey, monkeypatch)
+    with pytest.raises(EngineError, match="would test 249,500 pairs of cells"):
+        crosstab(survey, TabRequest("q", banner="big"))
+    assert sent == []
+    ct = crosstab(survey, TabRequest("q", banner="big", compare="total"))
+    assert len(ct.columns) == n + 1
+
+
+def test_a_survey_wide_request_checks_every_table_before_the_first_scan(tmp_path,
+                                                                        monkeypatch):
+    from heetui.engine.survey_wide import crosstabs
+
+    survey = open_survey(wide_bundle(tmp_path / "b", MAX_CELLS // 3 + 1, role="question"))
+    sent = no_queries(survey, monkeypatch)
+    with pytest.raises(EngineError, match="cells heetui computes"):
+        list(crosstabs(survey, TabRequest("q", banner="seg"), ["q", "big"]))
+    assert sent == []
+
+
+def _limited(gigabytes: float) -> None:
+    limit = int(gigabytes * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def test_a_wide_banner_under_a_memory_limit_is_one_sentence(tmp_path):
+    """The first hostile round's case: 5,000 options as a banner grew to gigabytes before
+    refusing, and under `ulimit -v` ended in a MemoryError traceback."""
+    folder = wide_bundle(tmp_path / "b", 5_000)
+    r = subprocess.run([sys.executable, "-m", "heetui", "tab", "q", "--by", "big", "--data",
+                        str(folder)], capture_output=True, text=True, timeout=300,
+                       preexec_fn=lambda: _limited(1.5))
+    assert "columns, more than the 676" in one_sentence(r)
+
+
+@pytest.mark.parametrize("error", ["MemoryError", "RecursionError", "duckdb"])
+def test_running_out_of_memory_anywhere_is_one_sentence(monkeypatch, capsys, error):
+    """The last line of defence, at the CLI's root, for what no bound foresaw."""
+    import duckdb
+
+    import heetui.cli.main as cli
+
+    made = {"MemoryError": MemoryError(), "RecursionError": RecursionError(),
+            "duckdb": duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")}
+
+    def exhausted(args: object) -> None:
+        raise made[error]
+
+    monkeypatch.setitem(cli.COMMANDS, "info", exhausted)
+    assert main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("heetui: error: this needs more memory than the system allows")
+    assert err.count("\n") == 1
