@@ -124,3 +124,62 @@ def test_running_out_of_memory_anywhere_is_one_sentence(monkeypatch, capsys, err
     err = capsys.readouterr().err
     assert err.startswith("heetui: error: this needs more memory than the system allows")
     assert err.count("\n") == 1
+
+
+# ---- a sheet's declared range ---------------------------------------------------------------
+
+def _xlsx(path: Path, cells: dict[str, object], declared: str | None = None) -> Path:
+    """An xlsx file holding ``cells``; ``declared`` rewrites the range its sheet declares."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for ref, value in cells.items():
+        wb.active[ref] = value
+    plain = path.with_suffix(".plain.xlsx")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml" and declared:
+                data, n = re.subn(rb'<dimension ref="[^"]*"\s*/>',
+                                  f'<dimension ref="{declared}"/>'.encode(), data)
+                assert n == 1
+            zout.writestr(item, data)
+    return path
+
+
+def test_an_xlsx_is_read_by_its_cells_not_its_declared_range(tmp_path, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from heetui.importers.sources import read_xlsx
+
+    cells: dict[str, object] = {"A1": "id", "B1": "q"}
+    for i in range(2, 22):
+        cells |= {f"A{i}": i - 1, f"B{i}": 1 + i % 3}
+    path = _xlsx(tmp_path / "s.xlsx", cells, declared="A1:XFD1048576")
+    seen = []
+    real = ReadOnlyWorksheet._get_row
+
+    def counted(self, *args, **kwargs):
+        row = real(self, *args, **kwargs)
+        seen.append(len(row))
+        return row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", counted)
+    table = read_xlsx(path)
+    assert table.frame.shape == (20, 2)
+    assert sum(seen) == 42  # the 21 rows' cells, not 16,384 columns of each
+
+
+def test_an_xlsx_whose_cells_span_too_far_is_refused_in_one_sentence(tmp_path):
+    from heetui.importers.sources import MAX_XLSX_CELLS
+
+    far = f"NTQ{MAX_XLSX_CELLS // 10_000 + 1}"  # column 10,001, row 2,001
+    path = _xlsx(tmp_path / "s.xlsx", {"A1": "id", "B1": "q", "A2": 1, "B2": 2, far: "x"})
+    r = subprocess.run([sys.executable, "-m", "heetui", "import", str(path), "-o",
+                        str(tmp_path / "b")], capture_output=True, text=True, timeout=300)
+    assert "2,001 rows by 10,001 columns, more than the 20,000,000 cells" in one_sentence(r)
+    assert not (tmp_path / "b").exists()
