@@ -17,7 +17,7 @@ from heetui.engine.banner import MAX_CELLS, MAX_COLUMNS, MAX_TESTS
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey, open_survey
-from helpers import make_bundle, single
+from helpers import GRID, make_bundle, single
 from test_hostile import one_sentence
 
 
@@ -183,3 +183,30 @@ def test_an_xlsx_whose_cells_span_too_far_is_refused_in_one_sentence(tmp_path):
                         str(tmp_path / "b")], capture_output=True, text=True, timeout=300)
     assert "2,001 rows by 10,001 columns, more than the 20,000,000 cells" in one_sentence(r)
     assert not (tmp_path / "b").exists()
+
+
+# ---- grids: a grouping set per pair of items ----------------------------------------------
+
+def test_a_grid_beyond_the_item_bound_is_refused_and_the_book_keeps_its_items(tmp_path,
+                                                                             monkeypatch):
+    from heetui.engine.book import BookRequest, tab_book
+    from heetui.engine.grid import MAX_GRID_ITEMS, grid_table
+
+    def grid_of(n: int) -> dict:
+        return {**GRID, "id": f"g{n}",
+                "items": [{"id": f"g{n}_{i}", "label": f"Item {i}"} for i in range(n)]}
+
+    small, big = MAX_GRID_ITEMS, MAX_GRID_ITEMS + 1
+    data = {f"g{n}_{i}": [1 + (i + r) % 4 for r in range(30)]
+            for n in (small, big) for i in range(n)}
+    survey = open_survey(make_bundle(tmp_path / "b", [grid_of(small), grid_of(big)], data))
+    sent = no_queries(survey, monkeypatch)
+    with pytest.raises(EngineError, match=f"has {big} items, more than the {small} whose "
+                                          f"pairs \\(820\\)"):
+        grid_table(survey, TabRequest(f"g{big}"))
+    assert sent == []
+    assert len(grid_table(survey, TabRequest(f"g{small}")).columns) == small
+    book = tab_book(survey, BookRequest(TabRequest("")))
+    summaries = [ct.question.id for ct in book.tables if ct.grid is not None]
+    assert summaries == [f"g{small}"]
+    assert len(book.tables) == 1 + small + big
