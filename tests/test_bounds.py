@@ -210,3 +210,54 @@ def test_a_grid_beyond_the_item_bound_is_refused_and_the_book_keeps_its_items(tm
     summaries = [ct.question.id for ct in book.tables if ct.grid is not None]
     assert summaries == [f"g{small}"]
     assert len(book.tables) == 1 + small + big
+
+
+# ---- thousands of columns ---------------------------------------------------------------------
+
+def test_queries_read_the_respondents_file_not_the_view():
+    """DuckDB binds every column of a view for each query (0.2 s a query at 3,000 columns):
+    the engine's table name is replaced by the file, and nothing else that reads alike."""
+    from heetui.engine.session import RESPONDENTS_TABLE
+
+    survey = open_survey()
+    sql, _ = survey._sql_and_values(
+        'SELECT "respondents", respondents.x, respondents_2 FROM respondents WHERE y IN '
+        '(SELECT respondent_id FROM respondents) AND respondents(1)')
+    source = survey._respondents
+    assert source.startswith("read_parquet(") and source.endswith(" AS respondents")
+    assert sql == ('SELECT "respondents", respondents.x, respondents_2 FROM ' + source
+                   + ' WHERE y IN (SELECT respondent_id FROM ' + source
+                   + ') AND respondents(1)')
+    assert RESPONDENTS_TABLE.sub("X", "respondents JOIN v") == "X JOIN v"
+    assert survey.query("SELECT COUNT(*) FROM respondents") == [(602,)]
+
+
+def test_numeric_questions_share_scans_and_equal_their_own_tables(tmp_path, monkeypatch):
+    """A survey of many numeric columns (3,000-column imports have hundreds) is counted in
+    one scan per batch, not one scan per question."""
+    from heetui.engine.survey_wide import crosstabs
+    from heetui.survey.write import write_bundle
+    from helpers import codebook
+    from test_cache import same_table
+
+    n = 40
+    seg = single("seg", ["a", "b"], "segment")
+    nums = [{"id": f"n{i}", "type": "numeric", "text": f"How many {i}?", "role": "question"}
+            for i in range(n)]
+    nums[5]["eligible"] = {"variable": "seg", "codes": [1]}
+    frame = pl.DataFrame({
+        "respondent_id": pl.Series(range(1, 61), dtype=pl.UInt32),
+        "seg": pl.Series([1 + r % 2 for r in range(60)], dtype=pl.UInt8),
+        "w": [0.5 + (r % 7) / 4 for r in range(60)],
+        **{f"n{i}": [None if (r + i) % 9 == 0 else (r * (i + 3)) % 17 / 3 for r in range(60)]
+           for i in range(n)}})
+    s = open_survey(write_bundle(tmp_path / "b", codebook([seg, *nums], weight="w"), frame,
+                                 None, force=True))
+    sent = no_queries(s, monkeypatch)
+    ids = [f"n{i}" for i in range(n)]
+    base = TabRequest("", "seg", weighted=True)
+    tables = list(crosstabs(s, base, ids))
+    assert len(sent) == 2  # every question asked of all in one scan, n5 in its own
+    s.clear_cache()
+    for q, got in zip(ids, tables, strict=True):
+        same_table(got, crosstab(s, TabRequest(q, "seg", weighted=True)))

@@ -222,20 +222,24 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
     arr = np.array([[float(x or 0) for x in r] for r in rows], dtype=np.float64).reshape(
         len(rows), 5 + 2 * n_items)
     g = len(rows)
-    moments = np.zeros((g, 2, 6))
-    xvalue = None
-    if q.type == "numeric":
-        n, sw, sw2, xvalue = arr[:, 2], arr[:, 3], arr[:, 4], arr[:, 1]
-        moments[:, 0] = np.column_stack([n, sw, sw * xvalue, sw2, sw2 * xvalue,
-                                         sw2 * xvalue * xvalue])
-        moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue,
-                                         n * xvalue * xvalue])
-    items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
     bkey = np.array([int(r[0]) for r in rows], dtype=np.int64)  # exact: up to 62 bits
-    qcode = np.full(g, -1, dtype=np.int64) if q.type == "numeric" else arr[:, 1].astype(
-        np.int64)
-    return Grouped(bkey=bkey, qcode=qcode, base=arr[:, 2:5], items=items, moments=moments,
-                   xvalue=xvalue)
+    if q.type == "numeric":
+        return numeric_grouped(bkey, arr[:, 1], arr[:, 2:5])
+    items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
+    return Grouped(bkey=bkey, qcode=arr[:, 1].astype(np.int64), base=arr[:, 2:5],
+                   items=items, moments=np.zeros((g, 2, 6)))
+
+
+def numeric_grouped(bkey: np.ndarray, xvalue: np.ndarray, base: np.ndarray) -> Grouped:
+    """A numeric question's sums from its groups of (banner key, value): ``base`` holds
+    each group's count, Σw and Σw², from which its moments follow."""
+    n, sw, sw2 = base[:, 0], base[:, 1], base[:, 2]
+    moments = np.zeros((len(bkey), 2, 6))
+    moments[:, 0] = np.column_stack([n, sw, sw * xvalue, sw2, sw2 * xvalue,
+                                     sw2 * xvalue * xvalue])
+    moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue, n * xvalue * xvalue])
+    return Grouped(bkey=bkey, qcode=np.full(len(bkey), -1, dtype=np.int64), base=base,
+                   items=np.zeros((len(bkey), 0, 2)), moments=moments, xvalue=xvalue)
 
 
 def _from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
