@@ -261,3 +261,16 @@ def test_numeric_questions_share_scans_and_equal_their_own_tables(tmp_path, monk
     s.clear_cache()
     for q, got in zip(ids, tables, strict=True):
         same_table(got, crosstab(s, TabRequest(q, "seg", weighted=True)))
+
+
+def test_the_overview_of_many_segments_is_a_few_scans(tmp_path, monkeypatch):
+    from heetui.engine.overview import overview, segment_profile
+
+    segs = [single(f"s{i}", ["a", "b", "c"], "segment") for i in range(60)]
+    data = {f"s{i}": [1 + (r * (i + 1)) % 3 for r in range(40)] for i in range(60)}
+    s = open_survey(make_bundle(tmp_path / "b", segs, data))
+    sent = no_queries(s, monkeypatch)
+    ov = overview(s)
+    assert len(sent) <= 3  # respondents, one scan of the 60 segments (no comments)
+    s.clear_cache()
+    assert ov.segments == tuple(segment_profile(s, f"s{i}") for i in range(60))
