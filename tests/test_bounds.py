@@ -274,3 +274,29 @@ def test_the_overview_of_many_segments_is_a_few_scans(tmp_path, monkeypatch):
     assert len(sent) <= 3  # respondents, one scan of the 60 segments (no comments)
     s.clear_cache()
     assert ov.segments == tuple(segment_profile(s, f"s{i}") for i in range(60))
+
+
+def test_a_profile_of_a_thousand_columns_is_a_few_scans(tmp_path, monkeypatch):
+    """The plan of a survey-wide command on a wide file: scans per batch of questions, not
+    per question and never per pair (the time it takes is not what is asserted)."""
+    from heetui.engine.filters import parse_filter
+    from heetui.engine.profile import profile
+    from heetui.survey.write import write_bundle
+    from helpers import codebook
+
+    singles = [single(f"q{i}", ["a", "b", "c", "d", "e"][: 2 + i % 4]) for i in range(900)]
+    nums = [{"id": f"x{i}", "type": "numeric", "text": f"x{i}", "role": "question"}
+            for i in range(300)]
+    seg = single("seg", ["a", "b"], "segment")
+    frame = pl.DataFrame({
+        "respondent_id": pl.Series(range(1, 51), dtype=pl.UInt32),
+        "seg": pl.Series([1 + r % 2 for r in range(50)], dtype=pl.UInt8),
+        **{f"q{i}": pl.Series([1 + (r + i) % (2 + i % 4) for r in range(50)], dtype=pl.UInt8)
+           for i in range(900)},
+        **{f"x{i}": [float((r * i) % 11) for r in range(50)] for i in range(300)}})
+    s = open_survey(write_bundle(tmp_path / "b", codebook([seg, *singles, *nums]), frame,
+                                 None, force=True))
+    sent = no_queries(s, monkeypatch)
+    p = profile(s, (parse_filter(s.codebook, "seg=a"),))
+    assert len(p.rows) > 0
+    assert len(sent) == 1 + 3 + 1  # the group's size; 900 single-choice by 400; 300 numeric
