@@ -266,3 +266,71 @@ def test_del_in_a_label_round_trips():
 
     data = {"survey": {"title": "a\x7fb"}}
     assert tomllib.loads(dumps(data))["survey"]["title"] == "a\x7fb"
+
+
+def _comments_frame(**columns: pl.Series) -> pl.DataFrame:
+    frame = _verbatims()
+    return frame.with_columns(**columns) if columns else frame
+
+
+@pytest.mark.parametrize(("columns", "expected"), [
+    ({"question": pl.Series([7])}, "verbatims.parquet: question: expected text, found Int64"),
+    ({"respondent_id": pl.Series(["1"])},
+     "verbatims.parquet: respondent_id: expected integer (the type of the respondents' ids), "
+     "found String"),
+    ({"themes": pl.Series(["1"])},
+     "verbatims.parquet: themes: expected list of integers, found String"),
+    ({"themes": pl.Series([[1, None]], dtype=pl.List(pl.UInt8))},
+     "verbatims.parquet: themes: 1 comment has a null theme code; expected theme codes from "
+     "[[themes]]"),
+    ({"themes": pl.Series([None], dtype=pl.List(pl.UInt8))},
+     "verbatims.parquet: themes: 1 comment has no value; expected one for every comment"),
+    ({"comment_id": pl.Series([None], dtype=pl.UInt32)},
+     "verbatims.parquet: comment_id: 1 comment has no value; expected one for every comment"),
+    ({"comment_id": pl.Series(["a"])},
+     "verbatims.parquet: comment_id: expected integer, found String"),
+    ({"source": pl.Series([None], dtype=pl.String)},
+     "verbatims.parquet: source: 1 comment has no value; expected one for every comment"),
+    ({"text": pl.Series([None], dtype=pl.String)},
+     "verbatims.parquet: text: 1 comment has no value; expected one for every comment"),
+])
+def test_comments_of_other_types_or_nulls_are_named(tmp_path, columns, expected):
+    folder = make_bundle(tmp_path / "b", [SEG, Q, OPEN], {"grp": [1], "q": [1]})
+    _comments_frame(**columns).write_parquet(folder / "verbatims.parquet")
+    edit_codebook(folder, "[[segments]]", '[[themes]]\ncode = 1\nlabel = "T"\n\n[[segments]]')
+    assert problems(folder) == [expected]
+
+
+def test_duplicated_comment_ids_are_named(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, Q, OPEN], {"grp": [1, 2], "q": [1, 2]})
+    pl.concat([_verbatims(), _verbatims()]).with_columns(
+        comment_id=pl.Series([3, 3], dtype=pl.UInt32)).write_parquet(
+        folder / "verbatims.parquet")
+    edit_codebook(folder, "[[segments]]", '[[themes]]\ncode = 1\nlabel = "T"\n\n[[segments]]')
+    assert problems(folder) == ["verbatims.parquet: comment_id: 1 comment ids are duplicated; "
+                                "expected each comment to have its own"]
+
+
+def test_interview_comments_may_have_null_ids_and_attributions(tmp_path):
+    folder = make_bundle(tmp_path / "b", [SEG, Q, OPEN], {"grp": [1], "q": [1]})
+    _verbatims(respondent_id=None, source="interview").with_columns(
+        respondent_id=pl.lit(None), attribution=pl.lit(None)).write_parquet(
+        folder / "verbatims.parquet")
+    edit_codebook(folder, "[[segments]]", '[[themes]]\ncode = 1\nlabel = "T"\n\n[[segments]]')
+    load_bundle(folder)
+
+
+DEEP = 50_000
+
+
+@pytest.mark.parametrize("nested", [
+    "facts = " + "[" * DEEP + "]" * DEEP,  # arrays: tomllib itself recurses
+    "facts = " + "{a = " * DEEP + "1" + "}" * DEEP,  # inline tables (JSON-like)
+    "[survey." + ".".join(["a"] * DEEP) + "]\nb = 1",  # dotted keys parse flat, nest deep
+], ids=["arrays", "inline-tables", "dotted-keys"])
+def test_a_codebook_nested_deeply_is_one_problem(tmp_path, nested):
+    folder = good(tmp_path)
+    edit_codebook(folder, "[[segments]]", nested + "\n\n[[segments]]")
+    found = problems(folder)
+    assert len(found) == 1 and found[0].startswith("codebook.toml: nests ")
+    assert "levels" in found[0]

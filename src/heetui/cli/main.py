@@ -422,7 +422,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("heetui: interrupted\n")
         return 130
+    except Exception as e:  # the last line of defence for work beyond the machine
+        if not _beyond_memory(e):
+            raise
+        sys.stderr.write("heetui: error: this needs more memory than the system allows "
+                         "(see Scaling in the README for heetui's bounds).\n")
+        return USER_ERROR
     return 0
+
+
+def _beyond_memory(e: Exception) -> bool:
+    """Python's or DuckDB's out-of-memory error, or a recursion past Python's stack."""
+    duckdb = sys.modules.get("duckdb")
+    return isinstance(e, MemoryError | RecursionError) or (
+        duckdb is not None and isinstance(e, duckdb.OutOfMemoryException))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,12 @@ from heetui.survey.codebook import NEST, Codebook, Variable
 
 MAX_KEY_BITS = 62  # the grouping key is a signed 64-bit integer once fetched
 SINGLE_LETTERS = string.ascii_uppercase + string.ascii_lowercase
+# Bounds on one table, checked from the codebook before any query (README: Scaling). A
+# table's arithmetic grows with its cells and with the pairs of columns it tests on each
+# row; beyond these it would take minutes and gigabytes instead of a second.
+MAX_COLUMNS = len(string.ascii_uppercase) ** 2  # two capital letters name every column
+MAX_CELLS = 100_000  # rows × columns of one table
+MAX_TESTS = 200_000  # rows × pairs of columns tested against each other
 
 
 @dataclass(frozen=True)
@@ -91,11 +97,51 @@ def resolve_banner(cb: Codebook, spec: str) -> Banner:
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
         raise EngineError(f"The banner names {', '.join(twice)} twice; give each span once.")
+    columns = 1 + sum(span_columns(s) for s in spans)
+    if columns > MAX_COLUMNS:
+        raise EngineError(f"This banner has {columns:,} columns, more than the "
+                          f"{MAX_COLUMNS:,} a table can letter; choose fewer or smaller "
+                          "spans.")
     if len(parts) == 1 and named is not None:
         return Banner(named.id, named.label, tuple(spans))
     if len(spans) == 1:
         return Banner(spans[0].id, spans[0].label, tuple(spans))
     return Banner(",".join(ids), " | ".join(s.label for s in spans), tuple(spans))
+
+
+def span_columns(span: Span) -> int:
+    """A span's columns: its options, or each pair of an outer and an inner option."""
+    return len(span.inner.options) * (len(span.outer.options) if span.outer else 1)
+
+
+def compared_pairs(banner: Banner | None, compare: str) -> int:
+    """How many pairs of columns a table by ``banner`` tests on each row: within each span
+    (within each outer option of a nested one), or each column against the total or the
+    rest."""
+    if banner is None:
+        return 0
+    if compare != "pairs":
+        return sum(span_columns(s) for s in banner.spans)
+    inner = [len(s.inner.options) for s in banner.spans]
+    outer = [len(s.outer.options) if s.outer else 1 for s in banner.spans]
+    return sum(o * n * (n - 1) // 2 for n, o in zip(inner, outer, strict=True))
+
+
+def check_size(rows: int, banner: Banner | None, compare: str) -> None:
+    """Refuse, before any query, a table of ``rows`` rows whose cells or tests exceed the
+    bounds (MAX_CELLS, MAX_TESTS)."""
+    columns = 1 + (sum(span_columns(s) for s in banner.spans) if banner else 0)
+    if rows * columns > MAX_CELLS:
+        raise EngineError(f"This table would have {rows:,} rows by {columns:,} columns, "
+                          f"more than the {MAX_CELLS:,} cells heetui computes in one table; "
+                          "use a narrower banner or fewer options (merge them in the "
+                          "codebook).")
+    tests = rows * compared_pairs(banner, compare)
+    if tests > MAX_TESTS:
+        raise EngineError(f"This table would test {tests:,} pairs of cells, more than the "
+                          f"{MAX_TESTS:,} heetui tests in one table; compare each column "
+                          "with the total or the rest instead of pairs, or use a narrower "
+                          "banner.")
 
 
 def _span(cb: Codebook, text: str) -> Span:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import EngineError, resolve_variable
-from heetui.engine.grid import grid_table
+from heetui.engine.grid import MAX_GRID_ITEMS, grid_table
 from heetui.engine.related import defines
 from heetui.engine.results import Crosstab, PairTest, in_points
 from heetui.engine.session import Survey
@@ -94,13 +94,15 @@ def tab_book(survey: Survey, req: BookRequest, progress: Progress | None = None)
 def _with_grids(survey: Survey, req: BookRequest, ids: list[str],
                 tables: Iterable[Crosstab]) -> tuple[Crosstab, ...]:
     """The tables with each grid's summary (unbannered: its items side by side, with the
-    book's filters, weighting and tests) before the first of its items."""
+    book's filters, weighting and tests) before the first of its items; a grid of more
+    than MAX_GRID_ITEMS items has its items' tables only."""
     cb = survey.codebook
     out: list[Crosstab] = []
     seen: set[str] = set()
     for qid, ct in zip(ids, tables, strict=True):
         grid = cb.get(qid).grid
-        if grid and grid not in seen:
+        g = cb.grid(grid) if grid else None
+        if g and grid not in seen and len(g.items) <= MAX_GRID_ITEMS:
             seen.add(grid)
             out.append(grid_table(survey, replace(req.table, question=grid, banner=None,
                                                   group=(), compare="pairs")))

@@ -19,6 +19,7 @@ from heetui.engine.banner import (
     Banner,
     Field,
     Span,
+    check_size,
     column_specs,
     key_fields,
     key_sql,
@@ -45,7 +46,15 @@ from heetui.engine.filters import (
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.stats import check_levels
-from heetui.engine.tabulation import Grouped, Settings, Testing, merge_psus, stack, tables
+from heetui.engine.tabulation import (
+    Grouped,
+    Settings,
+    Testing,
+    merge_psus,
+    row_defs,
+    stack,
+    tables,
+)
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)
@@ -262,19 +271,23 @@ def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:
     n_items = (len(q.options) + len(q.nets)) if q.type == "multi" else 0
     g = len(bkey)
     arr = values.reshape(g, 5 + 2 * n_items)
-    moments = np.zeros((g, 2, 6))
-    xvalue = None
     if q.type == "numeric":
-        n, sw, sw2, xvalue = arr[:, 2], arr[:, 3], arr[:, 4], arr[:, 1]
-        moments[:, 0] = np.column_stack([n, sw, sw * xvalue, sw2, sw2 * xvalue,
-                                         sw2 * xvalue * xvalue])
-        moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue,
-                                         n * xvalue * xvalue])
+        return numeric_grouped(bkey, arr[:, 1], arr[:, 2:5])
     items = arr[:, 5:].reshape(g, n_items, 2) if n_items else np.zeros((g, 0, 2))
-    qcode = np.full(g, -1, dtype=np.int64) if q.type == "numeric" else arr[:, 1].astype(
-        np.int64)
-    return Grouped(bkey=bkey, qcode=qcode, base=arr[:, 2:5], items=items, moments=moments,
-                   xvalue=xvalue)
+    return Grouped(bkey=bkey, qcode=arr[:, 1].astype(np.int64), base=arr[:, 2:5],
+                   items=items, moments=np.zeros((g, 2, 6)))
+
+
+def numeric_grouped(bkey: np.ndarray, xvalue: np.ndarray, base: np.ndarray) -> Grouped:
+    """A numeric question's sums from its groups of (banner key, value): ``base`` holds
+    each group's count, Σw and Σw², from which its moments follow."""
+    n, sw, sw2 = base[:, 0], base[:, 1], base[:, 2]
+    moments = np.zeros((len(bkey), 2, 6))
+    moments[:, 0] = np.column_stack([n, sw, sw * xvalue, sw2, sw2 * xvalue,
+                                     sw2 * xvalue * xvalue])
+    moments[:, 1] = np.column_stack([n, n, n * xvalue, n, n * xvalue, n * xvalue * xvalue])
+    return Grouped(bkey=bkey, qcode=np.full(len(bkey), -1, dtype=np.int64), base=base,
+                   items=np.zeros((len(bkey), 0, 2)), moments=moments, xvalue=xvalue)
 
 
 def _from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = None
@@ -315,7 +328,9 @@ def resolve(survey: Survey, req: TabRequest) -> tuple[Variable, Banner | None, b
     """The request's question (a coded view of an open one), its banner, and whether it is
     coded; every mistake in the request raises EngineError here, before any query."""
     q, coded = resolve_question(survey, req.question)
-    return q, resolve_banner_of(survey, req), coded
+    b = resolve_banner_of(survey, req)
+    check_size(len(row_defs(q)), b, req.compare)
+    return q, b, coded
 
 
 def resolve_question(survey: Survey, name: str) -> tuple[Variable, bool]:

@@ -29,6 +29,9 @@ from heetui.engine.tabulation import not_tested, row_marks
 from heetui.survey.codebook import Grid, Variable
 
 MISSING = -1  # an item's code in the joint tables when the respondent left it blank
+# A summary's scan has a grouping set per pair of items (and DuckDB's GROUPING() takes at
+# most 64 columns): a grid of more items is refused before the scan (README: Scaling).
+MAX_GRID_ITEMS = 40
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,12 @@ def check_request(survey: Survey, req: TabRequest) -> Grid:
         raise EngineError(f"A grid's summary compares its items with each other; tab one of "
                           f"its items ({', '.join(grid.items)}) by a banner instead.")
     check_tests(survey, req)
+    n = len(grid.items)
+    if n > MAX_GRID_ITEMS:
+        raise EngineError(f"The grid {grid.id!r} has {n} items, more than the "
+                          f"{MAX_GRID_ITEMS} whose pairs ({n * (n - 1) // 2:,}) a summary "
+                          "tests; tab its items one by one, or split the grid in the "
+                          "codebook.")
     return grid
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
+from heetui.engine.survey_wide import crosstabs
 from heetui.survey.codebook import Variable
 
 
@@ -41,7 +43,10 @@ def respondent_count(survey: Survey) -> int:
 
 
 def segment_profile(survey: Survey, var_id: str) -> SegmentProfile:
-    ct = crosstab(survey, TabRequest(var_id))
+    return _profile(crosstab(survey, TabRequest(var_id)))
+
+
+def _profile(ct: Crosstab) -> SegmentProfile:
     v = ct.question
     cats = tuple(Category(int(r.codes[0]), r.label, r.cells[0].count, r.cells[0].percent or 0.0)
                  for r in ct.rows if r.kind == "category")
@@ -58,4 +63,7 @@ def overview(survey: Survey) -> Overview:
     return Overview(
         title=cb.title, respondents=respondent_count(survey), comments=comments, facts=facts,
         provenance=str(cb.survey.get("provenance", "")), weight=cb.settings.weight,
-        segments=tuple(segment_profile(survey, s.id) for s in cb.segments))
+        # single-choice segments share scans (engine.survey_wide): a survey of thousands
+        # of segments is a few scans, not one each
+        segments=tuple(_profile(ct) for ct in crosstabs(survey, TabRequest(""),
+                                                        [s.id for s in cb.segments])))

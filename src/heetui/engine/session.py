@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -22,6 +23,8 @@ from heetui.survey.codebook import Codebook, Variable
 T = TypeVar("T")
 
 CACHE_SIZE = 64
+# the table name as the engine's SQL writes it (never quoted, qualified or called)
+RESPONDENTS_TABLE = re.compile(r'(?<![\w".])respondents(?![\w".(])')
 
 
 # In surveys of at least PERFECT_HASH_RESPONDENTS, grouping keys of up to PERFECT_HASH_BITS
@@ -45,8 +48,13 @@ class Survey:
         self._running: dict[Hashable, Future[Any]] = {}
         self._cursors: set[duckdb.DuckDBPyConnection] = set()  # queries running now
         self._closing = False
-        self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM "
-                          f"{_parquet(bundle.respondents, bundle.respondent_files)}")
+        source = _parquet(bundle.respondents, bundle.respondent_files)
+        self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM {source}")
+        # DuckDB binds a view's every column for each query (0.2 s a query at 3,000
+        # columns, 0.04 s reading the file itself): queries name the file instead
+        self._respondents = f"{source} AS respondents"
+        # and read each file's footer once (its column metadata: 0.1 → 0.05 s a query there)
+        self._con.execute("SET parquet_metadata_cache = true")
         self.columns = frozenset(r[0] for r in self._con.execute(
             "DESCRIBE respondents").fetchall())
         if self.respondents >= PERFECT_HASH_RESPONDENTS:
@@ -80,12 +88,17 @@ class Survey:
     def query(self, q: str | Clause[Param]) -> list[tuple[Any, ...]]:
         """The result's rows. ``q``: SQL that takes no values, or a Clause with its own."""
         with self._cursor() as cur:
-            return cur.execute(*_sql_and_values(q)).fetchall()
+            return cur.execute(*self._sql_and_values(q)).fetchall()
 
     def query_arrays(self, q: str | Clause[Param]) -> list[np.ndarray]:
         """The result's columns as numpy arrays (for results of thousands of rows)."""
         with self._cursor() as cur:
-            return [np.asarray(a) for a in cur.execute(*_sql_and_values(q)).fetchnumpy().values()]
+            result = cur.execute(*self._sql_and_values(q)).fetchnumpy()
+            return [np.asarray(a) for a in result.values()]
+
+    def _sql_and_values(self, q: str | Clause[Param]) -> tuple[str, list[Param]]:
+        sql, values = (q, []) if isinstance(q, str) else (q.sql, list(q.params))
+        return RESPONDENTS_TABLE.sub(self._respondents, sql), values
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -161,8 +174,6 @@ class Survey:
 
 
 
-def _sql_and_values(q: str | Clause[Param]) -> tuple[str, list[Param]]:
-    return (q, []) if isinstance(q, str) else (q.sql, list(q.params))
 
 
 def _parquet(path: Path, files: tuple[Path, ...]) -> str:

@@ -1,8 +1,9 @@
 """Many tables with one banner, filters and settings (a tab book, a profile): single-choice
 questions asked of the same respondents are counted together, in one DuckDB scan per
 BATCH questions (their columns unpivoted to (question, code) pairs and grouped by the banner
-key), instead of one scan each. Other questions (multi-response, numeric, coded comments)
-take their own grouped pass, as a single table does. The tables of a scan are then computed
+key), instead of one scan each, and numeric questions likewise (grouped by value). Other
+questions (multi-response, coded comments) take their own grouped pass, as a single table
+does. The tables of a scan are then computed
 together from its sums (engine.tabulation), by the same arithmetic as ``crosstab`` computes
 one table alone.
 """
@@ -18,12 +19,13 @@ from typing import TypeVar
 
 import numpy as np
 
-from heetui.engine.banner import Banner
+from heetui.engine.banner import Banner, check_size
 from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import (
     TabRequest,
     grouped,
     key_sql_of,
+    numeric_grouped,
     resolve,
     resolve_question,
     tabulate,
@@ -32,7 +34,7 @@ from heetui.engine.crosstab import (
 from heetui.engine.filters import Filter, asked_where, ident, joined
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
-from heetui.engine.tabulation import Grouped
+from heetui.engine.tabulation import Grouped, row_defs
 from heetui.survey.codebook import Variable
 
 BATCH = 400  # single-choice questions per scan: SQL of a few tens of kB
@@ -48,12 +50,14 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
         return
     _, b, _ = resolve(survey, replace(base, question=questions[0]))  # the banner, once
     resolved = [resolve_question(survey, q) for q in questions]
+    for q, _ in resolved:  # every table's size is checked before the first scan
+        check_size(len(row_defs(q)), b, base.compare)
     total = len(resolved)
-    batches: dict[object, list[int]] = {}
+    batches: dict[tuple[str, object], list[int]] = {}
     design = uses_design(survey, base)  # grouped by PSU: each question its own pass
     for i, (q, coded) in enumerate(resolved):
-        if q.type == "single" and not coded and not design:
-            batches.setdefault(q.eligible, []).append(i)
+        if q.type in ("single", "numeric") and not coded and not design:
+            batches.setdefault((q.type, q.eligible), []).append(i)
     chunks = [[resolved[i][0] for i in members[start:start + BATCH]]
               for members in batches.values() for start in range(0, len(members), BATCH)]
     scans = [partial(_batch, survey, qs, b, base.filters, base.group) for qs in chunks]
@@ -98,17 +102,21 @@ def ahead(tasks: Sequence[Callable[[], T]]) -> Generator[T, None, None]:
 
 def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[Filter, ...],
            group: tuple[Filter, ...]) -> list[Grouped]:
-    """Grouped sums of single-choice questions that share their eligibility, in one scan.
-    UNPIVOT leaves out the nulls: each question's rows are its answering respondents, the
-    base a question's own pass counts."""
-    cols = ", ".join(f"{ident(q.id)}::INTEGER AS _{k}" for k, q in enumerate(qs))
+    """Grouped sums of single-choice (or of numeric) questions that share their
+    eligibility, in one scan. UNPIVOT leaves out the nulls: each question's rows are its
+    answering respondents, the base a question's own pass counts. A numeric question is
+    grouped by its value, as its own pass groups it."""
+    numeric = qs[0].type == "numeric"
+    typ, value = ("DOUBLE", "value") if numeric else ("INTEGER", "value::BIGINT")
+    cols = ", ".join(f"CAST({ident(q.id)} AS {typ}) AS _{k}" for k, q in enumerate(qs))
     arrays = survey.query_arrays(joined(
-        "SELECT CAST(substr(name, 2) AS INTEGER) AS k, bkey, value::BIGINT, COUNT(*), "
+        f"SELECT CAST(substr(name, 2) AS INTEGER) AS k, bkey, {value}, COUNT(*), "
         "SUM(w), SUM(w * w) FROM (UNPIVOT (SELECT ", key_sql_of(survey, b, group),
         f" AS bkey, {survey.weight_sql} AS w, {cols} FROM respondents WHERE ",
         asked_where(survey.codebook, qs[0], filters),
         ") ON COLUMNS(* EXCLUDE (bkey, w)) INTO NAME name VALUE value) GROUP BY ALL"))
-    k, key, code = (a.astype(np.int64) for a in arrays[:3])
+    k, key = (a.astype(np.int64) for a in arrays[:2])
+    code = arrays[2].astype(np.float64 if numeric else np.int64)
     sums = np.column_stack([a.astype(np.float64) for a in arrays[3:6]])
     order = np.argsort(k, kind="stable")
     k, key, code, sums = k[order], key[order], code[order], sums[order]
@@ -117,6 +125,7 @@ def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[
     for j in range(len(qs)):
         sl = slice(bounds[j], bounds[j + 1])
         n = bounds[j + 1] - bounds[j]
-        out.append(Grouped(bkey=key[sl], qcode=code[sl], base=sums[sl],
+        out.append(numeric_grouped(key[sl], code[sl], sums[sl]) if numeric else
+                   Grouped(bkey=key[sl], qcode=code[sl], base=sums[sl],
                            items=np.zeros((n, 0, 2)), moments=np.zeros((n, 2, 6))))
     return out

@@ -314,6 +314,10 @@ def _cell(v: object) -> str:
     return str(v)
 
 
+# rows × columns of a sheet's used range (found from its cells, not the range it declares)
+MAX_XLSX_CELLS = 20_000_000
+
+
 def read_xlsx(path: Path, progress: Progress | None = None) -> Table:
     """Excel: the first worksheet, read as the CSV it would save as, so that every rule for
     text files (missing cells, platform header rows) applies alike."""
@@ -321,23 +325,43 @@ def read_xlsx(path: Path, progress: Progress | None = None) -> Table:
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = wb.worksheets[0]
-        total = ws.max_row or 0
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        filled = False
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in row]
-            filled = filled or any(cells)
-            writer.writerow(cells)
-            if progress and i % 10_000 == 0:
-                progress("reading", i, max(total, i))
+        rows, width = _used_range(path, wb.worksheets[0], progress)
     finally:
         wb.close()
-    if not filled:
+    if not width:
         raise SourceError(f"{path.name} is empty.")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for cells in rows:
+        writer.writerow(cells + [""] * (width - len(cells)))
     data = buf.getvalue().encode("utf-8")
     return _read_text(data, data[: 1 << 20], path, "xlsx", progress)
+
+
+def _used_range(path: Path, ws: Any, progress: Progress | None) -> tuple[list[list[str]], int]:
+    """The sheet's rows as text, each without its trailing empty cells, and the width of the
+    widest. The range a sheet declares (``A1:XFD1048576`` around one cell) is ignored: only
+    the rows and cells the file holds are read, and a used range beyond MAX_XLSX_CELLS is
+    refused as soon as it is seen."""
+    total = ws.max_row or 0  # declared: only a guess for the progress bar
+    ws.reset_dimensions()
+    rows: list[list[str]] = []
+    width = used = 0
+    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [_cell(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            width, used = max(width, len(cells)), i
+            if used * width > MAX_XLSX_CELLS:
+                raise SourceError(f"{path.name}: the first sheet's cells span at least "
+                                  f"{used:,} rows by {width:,} columns, more than the "
+                                  f"{MAX_XLSX_CELLS:,} cells heetui reads; delete the cells "
+                                  "beyond the survey's data.")
+        rows.append(cells)
+        if progress and i % 10_000 == 0:
+            progress("reading", i, max(total, i))
+    return rows[:used], width
 
 
 def _readable(path: Path) -> Path | bytes:

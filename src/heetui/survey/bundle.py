@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.packed import packable, packed_expr
-from heetui.survey.parse import Problem, codebook_from_dict
+from heetui.survey.parse import MAX_NESTING, Problem, codebook_from_dict
 from heetui.survey.weights import STATS, weight_problems, weight_stats
 
 if TYPE_CHECKING:
@@ -73,6 +73,10 @@ def read_codebook(path: Path) -> Codebook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise BundleError([Problem(name, "-", f"is not valid TOML: {e}")]) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise BundleError([Problem(name, "-", "nests arrays or inline tables too deeply to "
+                                   f"read; a codebook needs at most {MAX_NESTING} levels")]
+                          ) from None
     cb, problems = codebook_from_dict(data, name)
     if problems or cb is None:
         raise BundleError(problems)
@@ -390,6 +394,12 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
     missing = [c for c in VERBATIM_COLUMNS if c not in schema]
     if missing:
         return [Problem(VERBATIMS, c, "column is absent") for c in missing]
+    wrong = _verbatim_types(schema, id_dtype)
+    if wrong:
+        return wrong
+    nulls = _verbatim_nulls(lf, schema)
+    if nulls:
+        return nulls
     open_ids = [v.id for v in cb.variables if v.type == "open"]
     theme_codes = [t.code for t in cb.themes]
     row = lf.select(
@@ -408,6 +418,8 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
     if row["t"]:
         out.append(Problem(VERBATIMS, "themes", f"{row['t']} comments carry a theme code not "
                            "listed under [[themes]]"))
+    if _kind(schema["respondent_id"]) == "null":  # interview excerpts only
+        return out
     ids = scan_parquet(bundle.respondents, bundle.respondent_files).select(
         pl.col(cb.settings.id_column).alias("rid"))
     orphans = (lf.filter(pl.col("respondent_id").is_not_null())
@@ -418,6 +430,68 @@ def _validate_verbatims(bundle: Bundle, id_dtype: object) -> list[Problem]:
                            f"{orphans} comments belong to respondent ids absent from "
                            f"{RESPONDENTS}"))
     return out
+
+
+def _kind(dtype: object) -> str:
+    """A Parquet column's type as the bundle format names it."""
+    name = str(dtype)
+    if name in INTEGER_DTYPES:
+        return "integer"
+    if name in ("String", "Null"):
+        return {"String": "text", "Null": "null"}[name]
+    if name.startswith("List(") and name[5:-1] in (*INTEGER_DTYPES, "Null"):
+        return "list of integers"
+    return name
+
+
+def _verbatim_types(schema: Any, id_dtype: object) -> list[Problem]:
+    """Each column of the comments has its documented type (a column of nulls only is
+    accepted where nulls are); ``respondent_id`` is compared with the respondents' ids."""
+    ids = "integer" if _kind(id_dtype) == "integer" else str(id_dtype)
+    expected = {"respondent_id": ids, "question": "text", "text": "text",
+                "themes": "list of integers", "source": "text", "attribution": "text"}
+    if "comment_id" in schema:
+        expected["comment_id"] = "integer"
+    if id_dtype is None:  # no id column: reported with the respondents' problems
+        del expected["respondent_id"]
+    out = []
+    for col, want in expected.items():
+        found = _kind(schema[col])
+        nullable = col in ("respondent_id", "attribution")
+        if found != want and not (nullable and found == "null"):
+            what = " (the type of the respondents' ids)" if col == "respondent_id" else ""
+            out.append(Problem(VERBATIMS, col, f"expected {want}{what}, found {schema[col]}"))
+    return out
+
+
+def _verbatim_nulls(lf: pl.LazyFrame, schema: Any) -> list[Problem]:
+    """Columns every comment must fill hold no null (nor ``themes`` a null code), and
+    ``comment_id``, when there, numbers each comment once."""
+    import polars as pl
+
+    required = ["question", "text", "themes", "source"]
+    exprs = [pl.col(c).null_count().alias(c) for c in required]
+    exprs.append(pl.col("themes").list.eval(pl.element().is_null()).list.any()
+                 .fill_null(False).sum().alias("__theme"))
+    if "comment_id" in schema:
+        exprs += [pl.col("comment_id").null_count().alias("comment_id"),
+                  (pl.len() - pl.col("comment_id").drop_nulls().n_unique()
+                   - pl.col("comment_id").null_count()).alias("__dup")]
+    row = lf.select(exprs).collect().row(0, named=True)
+    out = [Problem(VERBATIMS, c, f"{comments(row[c])} no value; expected one for every comment")
+           for c in [*required, "comment_id"] if row.get(c)]
+    if row["__theme"]:
+        out.append(Problem(VERBATIMS, "themes", f"{comments(row['__theme'])} a null theme "
+                           "code; expected theme codes from [[themes]]"))
+    if row.get("__dup"):
+        out.append(Problem(VERBATIMS, "comment_id", f"{row['__dup']:,} comment ids are "
+                           "duplicated; expected each comment to have its own"))
+    return out
+
+
+def comments(n: int) -> str:
+    """The subject of a problem sentence: "1 comment has", "2 comments have"."""
+    return f"{n:,} comment has" if n == 1 else f"{n:,} comments have"
 
 
 def _columns_with_codes(v: Variable) -> list[tuple[int | None, str]]:

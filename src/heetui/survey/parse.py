@@ -34,6 +34,7 @@ from heetui.survey.codebook import (
 from heetui.survey.text import safe_text
 
 MAX_CODE = 65535  # answer codes are stored as unsigned 8- or 16-bit integers
+MAX_NESTING = 16  # tables and lists within each other; nothing beyond is read (or printed)
 
 
 @dataclass(frozen=True)
@@ -341,11 +342,31 @@ def _benchmarks(c: _Collector, data: dict[str, Any]
     return benchmarks, bsec
 
 
+def nesting(data: object) -> int:
+    """How deeply tables and lists nest in ``data``, counted without recursion (a value
+    nested thousands of levels deep must not exhaust Python's stack here or later)."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list | tuple):
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_NESTING:
+                return deepest
+            stack += [(x, depth + 1) for x in value]
+    return deepest
+
+
 def codebook_from_dict(data: dict[str, Any], file: str = "codebook.toml") -> tuple[
     Codebook | None, list[Problem]
 ]:
     """Build a codebook; returns it (or None if unusable) and every problem found."""
     c = _Collector(file)
+    if nesting(data) > MAX_NESTING:
+        c.add("-", f"nests tables or lists more than {MAX_NESTING} levels deep; a codebook "
+              "needs at most 5 (questions, a question, its options, an option)")
+        return None, c.problems
     survey = data.get("survey", {})
     if not isinstance(survey, dict):
         c.add("survey", "expected a [survey] table")
