@@ -410,6 +410,10 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
     import heetui.tui.app as app_module
 
     monkeypatch.setattr(app_module, "INLINE_RESPONDENTS", 0)  # as for a large survey
+    # a table done before LOADING_DELAY is quick: a long delay makes every table quick here,
+    # whatever the machine's load (the overlay must not be drawn before the delay is up)
+    delay = app_module.LOADING_DELAY
+    monkeypatch.setattr(app_module, "LOADING_DELAY", 60.0)
     async with running(HeetuiApp(survey)) as (app, pilot):
         survey.clear_cache()  # a cached table is shown at once, without a worker
         seen_loading = []
@@ -420,6 +424,7 @@ async def test_loading_overlay_only_for_slow_tables(survey, monkeypatch):
         await settle(app, pilot)
         assert seen_loading and not any(seen_loading)
         assert "Stakeholder type" in status(app)
+        monkeypatch.setattr(app_module, "LOADING_DELAY", delay)
 
         real = app_module.table
         release = threading.Event()
