@@ -68,7 +68,7 @@ def test_failed_write_leaves_nothing(survey, tmp_path, monkeypatch):
 
     monkeypatch.setattr(xlsx_mod, "_sheet", broken)
     with pytest.raises(RuntimeError):
-        write_xlsx(ct, target)
+        write_xlsx(ct, target, replace=True)
     assert target.read_bytes() == b"old contents"  # never half-replaced
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
 

@@ -14,6 +14,7 @@ from heetui.survey.text import counted
 
 if TYPE_CHECKING:
     from heetui.engine.crosstab import TabRequest
+    from heetui.engine.results import Crosstab
     from heetui.engine.session import Survey
     from heetui.survey.codebook import Codebook
 
@@ -27,26 +28,50 @@ class UserError(Exception):
     """A mistake in the command or its input; printed as one sentence."""
 
 
-def write_output(text: str, target: str | None, what: str = "") -> None:
+def write_output(text: str, target: str | None, what: str = "", replace: bool = False
+                 ) -> None:
     """``text`` to standard output, or atomically to ``target`` (said on stderr, with
-    ``what`` it holds)."""
+    ``what`` it holds), replacing an existing file only with ``replace`` (--force)."""
     if target is None:
         if sys.stdout is None:
             raise UserError("Standard output is closed; write to a file with -o FILE.")
         sys.stdout.write(text)
         sys.stdout.flush()  # a full disk is reported here, not at exit
         return
-    write_atomic(Path(target), text.encode("utf-8"))
+    from heetui.output.atomic import write_bytes
+
+    write_bytes(Path(target), text.encode("utf-8"), replace)
     sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    from heetui.output.atomic import FolderMissing, write_bytes
+FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims")  # the commands taking -o FILE
 
-    try:
-        write_bytes(path, data)
-    except FolderMissing as e:
-        raise UserError(str(e)) from None
+
+def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The files a command reads: the survey file, or a bundle's own files."""
+    from heetui.survey.bundle import bundled_survey_path
+    from heetui.survey.write import bundle_inputs
+
+    given = getattr(args, "data", None) or getattr(args, "path", None)
+    return bundle_inputs(Path(given) if given else bundled_survey_path())
+
+
+def check_file_output(args: argparse.Namespace) -> None:
+    """Before any work: -o names neither a file the command reads nor, without --force, an
+    existing file."""
+    from heetui.output.atomic import check_output
+
+    if args.command in FILE_OUTPUTS and args.output:
+        check_output(Path(args.output), survey_inputs(args), args.force)
+
+
+def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool) -> Path:
+    """The proposed name (output.names), numbered when taken unless replacing."""
+    from heetui.output.names import export_stem, free_path
+
+    stem = export_stem(cb, ct.question.id, ct.banner.id if ct.banner else None, ct.filters,
+                       ct.weighted)
+    return Path(f"{stem}.{suffix}") if replace else free_path(Path(), stem, suffix)
 
 
 def _open(args: argparse.Namespace) -> Survey:
@@ -91,22 +116,20 @@ def cmd_tab(args: argparse.Namespace) -> None:
     ct = arrange(table(survey, _request(args, cb, args.question)), args.sort == "total",
                  args.hide_empty)
     if args.format == "xlsx":
-        from heetui.output.atomic import FolderMissing
         from heetui.output.grid_xlsx import write_grid_xlsx
-        from heetui.output.xlsx import default_name, write_xlsx
+        from heetui.output.xlsx import write_xlsx
 
-        target = Path(args.output or default_name(ct))
-        try:
-            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb)
-        except FolderMissing as e:
-            raise UserError(str(e)) from None
+        target = Path(args.output) if args.output else _default_path(cb, ct, "xlsx",
+                                                                      args.force)
+        (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb, args.force)
         sys.stderr.write(f"wrote {target}\n")
         return
     width = args.width or _terminal_width(args.output)
     if not 40 <= width <= MAX_TEXT_WIDTH:
         raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
     write_output(render(ct, args.format, args.show, args.decimals, width,
-                        weighted_counts=args.counts == "weighted"), args.output)
+                        weighted_counts=args.counts == "weighted"), args.output,
+                 replace=args.force)
 
 
 def _terminal_width(output: str | None) -> int:
@@ -140,7 +163,8 @@ def cmd_chart(args: argparse.Namespace) -> None:
     if args.height is not None and not 5 <= args.height <= MAX_CHART_HEIGHT:
         raise UserError(f"Charts take a height of 5 to {MAX_CHART_HEIGHT} rows.")
     color = tty and not os.environ.get("NO_COLOR")
-    write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output)
+    write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output,
+                 replace=args.force)
 
 
 def cmd_profile(args: argparse.Namespace) -> None:
@@ -156,7 +180,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
                     args.correction, lambda done, total: bar("tables", done, total))
     finally:
         bar.end()
-    write_output(render(p, args.format, args.all), args.output)
+    write_output(render(p, args.format, args.all), args.output, replace=args.force)
 
 
 def cmd_verbatims(args: argparse.Namespace) -> None:
@@ -173,7 +197,7 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
     page = verbatims(survey, sel, args.offset, args.limit or MAX_ROWS, args.min_group,
                      show_ids=args.show_source_ids)
-    write_output(render(page, args.format), args.output)
+    write_output(render(page, args.format), args.output, replace=args.force)
 
 
 def cmd_book(args: argparse.Namespace) -> None:
@@ -194,13 +218,9 @@ def cmd_book(args: argparse.Namespace) -> None:
         bar.end()
     contents = f"{counted(len(book.tables), 'table')}, {counted(len(book.findings), 'finding')}"
     if fmt == "xlsx":
-        from heetui.output.atomic import FolderMissing
         from heetui.output.book_xlsx import write_book_xlsx
 
-        try:
-            write_book_xlsx(book, cb, Path(args.output))
-        except FolderMissing as e:
-            raise UserError(str(e)) from None
+        write_book_xlsx(book, cb, Path(args.output), args.force)
         sys.stderr.write(f"wrote {args.output}: {contents}\n")
         return
     if fmt == "html":
@@ -211,7 +231,7 @@ def cmd_book(args: argparse.Namespace) -> None:
         from heetui.output.book_text import render_book
 
         text = render_book(book, cb, fmt)
-    write_output(text, args.output, contents)
+    write_output(text, args.output, contents, args.force)
 
 
 def _suffix_format(output: str | None) -> str:
@@ -359,9 +379,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is not None:
         signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary folders are removed
     from heetui.engine.filters import EngineError
+    from heetui.output.atomic import FolderMissing, IsInput, WouldReplace
     from heetui.survey.bundle import BundleError
 
     try:
+        check_file_output(args)
         COMMANDS.get(args.command or "", cmd_open)(args)
     except BundleError as e:
         if len(e.problems) == 1:
@@ -370,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
                              f"problems:\n{e.report()}\n")
         return USER_ERROR
-    except (EngineError, UserError) as e:
+    except (EngineError, UserError, IsInput, WouldReplace, FolderMissing) as e:
         sys.stderr.write(f"heetui: error: {e}\n")
         return USER_ERROR
     except BrokenPipeError:

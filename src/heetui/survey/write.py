@@ -5,6 +5,8 @@ dictionary encoding of DuckDB's Parquet writer (see ``BundleWriter``), imported 
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import shutil
 import tempfile
@@ -47,15 +49,86 @@ def current_umask() -> int:
     return mask
 
 
+MANIFEST = "heetui-files.sha256"  # the files the bundle writer wrote, as sha256sum lists them
+BUNDLE_FILES = (CODEBOOK, RESPONDENTS, VERBATIMS)
+# the text of the errors a system gives when a write cannot complete, whatever library met it
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
+def bundle_inputs(path: Path) -> tuple[Path, ...]:
+    """The files a command reading the survey at ``path`` reads: the file itself, or a
+    bundle folder's own files (an output may go beside them, never over them)."""
+    if not path.is_dir():
+        return (path,)
+    return tuple(path / name for name in (*BUNDLE_FILES, MANIFEST) if (path / name).exists())
+
+
+def write_error(exc: BaseException, target: Path) -> OSError | None:
+    """The system's refusal of a write behind ``exc``, as an OSError naming ``target`` (not
+    the temporary file): xlsxwriter, DuckDB and polars each wrap a full disk in their own
+    exception, holding the OSError or only its text. None when ``exc`` is something else."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        inner = next((a for a in e.args if isinstance(a, OSError)), None)
+        found = e if isinstance(e, OSError) else inner
+        if found is not None and found.errno in WRITE_ERRNOS:
+            return OSError(found.errno, found.strerror or os.strerror(found.errno), str(target))
+        e = e.__cause__ or e.__context__
+    text = str(exc)
+    for code in WRITE_ERRNOS:
+        if os.strerror(code).lower() in text.lower():
+            return OSError(code, os.strerror(code), str(target))
+    return None
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_manifest(folder: Path) -> None:
+    """Record the files of a finished bundle (each a file the writer made) with their
+    digests, so ``--force`` later replaces them only while nobody has changed them."""
+    lines = [f"{_digest(f)}  {f.name}\n" for f in sorted(folder.iterdir())
+             if f.is_file() and f.name != MANIFEST]
+    (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
+
+
+def _not_ours(out: Path) -> list[str]:
+    """The entries of bundle folder ``out`` that heetui did not write or that were changed
+    since (all of them when it has no manifest)."""
+    try:
+        listed = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        listed = []
+    digests = {name: digest for digest, _, name in (line.partition("  ") for line in listed)
+               if name}
+    others = []
+    for entry in sorted(out.iterdir(), key=lambda e: e.name):
+        if entry.name == MANIFEST and digests:
+            continue
+        if entry.name not in digests:
+            others.append(entry.name + ("/" if entry.is_dir() else ""))
+        elif entry.is_symlink() or not entry.is_file() or _digest(entry) != digests[entry.name]:
+            others.append(f"{entry.name} (changed since heetui wrote it)")
+    return others
+
+
 def check_replaceable(out: Path, force: bool, keep: tuple[Path, ...] = ()) -> None:
     """Refuse to write ``out`` when that would destroy something: an existing path without
-    --force, anything but a heetui bundle with it, or a folder holding a file in ``keep``
-    (the import's source)."""
+    --force; with it, anything but a heetui bundle holding only the files heetui wrote there
+    (its manifest), unchanged; or a folder holding a file in ``keep`` (the command's inputs:
+    the import's source and codebook)."""
     resolved = out.resolve()
     for k in keep:
         k = Path(k).resolve()
         if k == resolved or resolved in k.parents:
-            raise FileExistsError(f"{out} holds the source file {k.name}; choose another "
+            raise FileExistsError(f"{out} holds the input file {k.name}; choose another "
                                   "folder for the bundle")
     if not out.exists() and not out.is_symlink():
         return
@@ -64,13 +137,23 @@ def check_replaceable(out: Path, force: bool, keep: tuple[Path, ...] = ()) -> No
     if out.is_symlink() or not out.is_dir() or not (out / CODEBOOK).is_file():
         raise FileExistsError(f"{out} is not a heetui bundle (a folder with {CODEBOOK}); "
                               "--force replaces only a bundle, so nothing was changed")
+    others = _not_ours(out)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5
+                                          else "")
+        why = (f"it has no {MANIFEST}, the list of files heetui wrote there"
+               if not (out / MANIFEST).is_file() else f"it also holds {shown}")
+        raise FileExistsError(f"{out} was not left as heetui wrote it ({why}); --force "
+                              "replaces only heetui's own files, so nothing was changed: "
+                              "move the others out or choose another folder")
 
 
 @contextmanager
 def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
                   ) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``out`` only if the block succeeds. Without
-    ``force`` a folder that appears meanwhile (another import) is never replaced."""
+    ``force`` a folder that appears meanwhile (another import) is never replaced. A write
+    the system refuses (a full disk) is raised as an OSError naming ``out``."""
     out = Path(out)
     check_replaceable(out, force, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +173,11 @@ def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
             except OSError:
                 raise FileExistsError(f"{out} was created by another process meanwhile; "
                                       "nothing was replaced") from None
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
+        refused = None if isinstance(e, FileExistsError) else write_error(e, out)
+        if refused is not None:
+            raise refused from e
         raise
 
 
@@ -139,6 +225,7 @@ class BundleWriter:
             _join_verbatims(self.verbatim_parts, self.folder / VERBATIMS)
         for part in (*self.respondent_parts, *self.verbatim_parts):
             part.unlink()
+        write_manifest(self.folder)
 
 
 def _join_respondents(parts: list[Path], target: Path) -> None:
