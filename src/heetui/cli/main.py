@@ -77,7 +77,9 @@ def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool) -> Pat
 def _open(args: argparse.Namespace) -> Survey:
     from heetui.opening import open_path
 
-    return open_path(getattr(args, "data", None) or getattr(args, "path", None))
+    survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
+    _INTERRUPT.surveys.append(survey)
+    return survey
 
 
 def cmd_info(args: argparse.Namespace) -> None:
@@ -361,6 +363,55 @@ def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+class _Interrupt:
+    """Ctrl-C on a command: every query of the surveys it opened is stopped at once (a
+    survey-wide command scans ahead in a second thread, which would otherwise be waited
+    for), and whatever error the stopped work raises on its way out (DuckDB's "Query
+    interrupted") is reported as the interruption it is."""
+
+    def __init__(self) -> None:
+        self.surveys: list[Survey] = []
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.pressed = True
+        for survey in self.surveys:
+            survey.interrupt()
+        raise KeyboardInterrupt
+
+
+_INTERRUPT = _Interrupt()
+
+
+def _failure(e: BaseException) -> int:
+    """The exit status for what a command raised, its sentence written on stderr; anything
+    unforeseen is raised again."""
+    from heetui.engine.filters import EngineError
+    from heetui.output.atomic import FolderMissing, IsInput, WouldReplace
+    from heetui.survey.bundle import BundleError
+
+    if _INTERRUPT.pressed or isinstance(e, KeyboardInterrupt):
+        sys.stderr.write("heetui: interrupted\n")
+        return 130
+    if isinstance(e, BundleError):
+        if len(e.problems) == 1:
+            sys.stderr.write(f"heetui: error: the survey bundle has a problem: {e}\n")
+        else:
+            sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
+                             f"problems:\n{e.report()}\n")
+        return USER_ERROR
+    if isinstance(e, EngineError | UserError | IsInput | WouldReplace | FolderMissing):
+        sys.stderr.write(f"heetui: error: {e}\n")
+        return USER_ERROR
+    if isinstance(e, BrokenPipeError):
+        return 0
+    if isinstance(e, OSError):  # the system refused a read or write: a full disk, read-only
+        where = f" {e.filename}" if e.filename else ""
+        sys.stderr.write(f"heetui: error: cannot read or write{where}: {e.strerror or e}.\n")
+        return USER_ERROR
+    raise e
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     path = None
@@ -378,32 +429,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USER_ERROR
     if args.command is not None:
         signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary folders are removed
-    from heetui.engine.filters import EngineError
-    from heetui.output.atomic import FolderMissing, IsInput, WouldReplace
-    from heetui.survey.bundle import BundleError
-
+        signal.signal(signal.SIGINT, _INTERRUPT)
     try:
         check_file_output(args)
         COMMANDS.get(args.command or "", cmd_open)(args)
-    except BundleError as e:
-        if len(e.problems) == 1:
-            sys.stderr.write(f"heetui: error: the survey bundle has a problem: {e}\n")
-        else:
-            sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
-                             f"problems:\n{e.report()}\n")
-        return USER_ERROR
-    except (EngineError, UserError, IsInput, WouldReplace, FolderMissing) as e:
-        sys.stderr.write(f"heetui: error: {e}\n")
-        return USER_ERROR
-    except BrokenPipeError:
-        return 0
-    except OSError as e:  # the system refused a read or write: a full disk, a read-only folder
-        where = f" {e.filename}" if e.filename else ""
-        sys.stderr.write(f"heetui: error: cannot read or write{where}: {e.strerror or e}.\n")
-        return USER_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("heetui: interrupted\n")
-        return 130
+    except BaseException as e:
+        if isinstance(e, SystemExit) and not _INTERRUPT.pressed:
+            raise
+        return _failure(e)
     return 0
 
 

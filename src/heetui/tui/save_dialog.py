@@ -33,6 +33,7 @@ class SaveDialog(Modal[SaveChoice | None]):
     SaveDialog { align: center middle; }
     SaveDialog > Vertical { width: 80; max-width: 98%; height: auto; border: thick $accent;
                             background: $surface; padding: 0 1; }
+    SaveDialog Label { width: 100%; }
     SaveDialog #save-what { color: $text-muted; }
     SaveDialog #save-state.warning { color: $warning; text-style: bold; }
     """
