@@ -35,8 +35,13 @@ def write_output(text: str, target: str | None, what: str = "", replace: bool = 
     if target is None:
         if sys.stdout is None:
             raise UserError("Standard output is closed; write to a file with -o FILE.")
-        sys.stdout.write(text)
-        sys.stdout.flush()  # a full disk is reported here, not at exit
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()  # a full disk is reported here, not at exit
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, "standard output") from e
         return
     from heetui.output.atomic import write_bytes
 
@@ -374,10 +379,12 @@ class _Interrupt:
         self.pressed = False
 
     def __call__(self, signum: int, frame: object) -> None:
+        again = self.pressed  # DuckDB can hand the same Ctrl-C back to Python once more
         self.pressed = True
         for survey in self.surveys:
             survey.interrupt()
-        raise KeyboardInterrupt
+        if not again:
+            raise KeyboardInterrupt
 
 
 _INTERRUPT = _Interrupt()

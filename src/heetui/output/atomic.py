@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from heetui.survey.write import current_umask, write_error
+from heetui.survey.write import close_left_open, current_umask, write_error
 
 
 class FolderMissing(Exception):
@@ -63,7 +63,10 @@ def atomic_path(path: Path, replace: bool = False) -> Iterator[Path]:
     if path.is_dir():
         raise FolderMissing(f"{path} is a folder; give the name of a file to write.")
     if path.exists() and not path.is_file():  # a device or a pipe: written to, never replaced
-        yield path
+        try:
+            yield path
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, str(path)) from e
         return
     check_output(path, replace=replace)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=folder)
@@ -73,6 +76,7 @@ def atomic_path(path: Path, replace: bool = False) -> Iterator[Path]:
         os.chmod(tmp, 0o666 & ~current_umask())
         _commit(Path(tmp), path, replace)
     except BaseException as e:
+        close_left_open(e)
         Path(tmp).unlink(missing_ok=True)
         refused = None if isinstance(e, FileExistsError) else write_error(e, path)
         if refused is not None:

@@ -5,6 +5,7 @@ dictionary encoding of DuckDB's Parquet writer (see ``BundleWriter``), imported 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -53,6 +54,9 @@ MANIFEST = "heetui-files.sha256"  # the files the bundle writer wrote, as sha256
 BUNDLE_FILES = (CODEBOOK, RESPONDENTS, VERBATIMS)
 # the text of the errors a system gives when a write cannot complete, whatever library met it
 WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+# a write that failed with less room than this left on its disk failed for want of room: a
+# failing write fills the disk up to its last block before the system refuses it
+FULL_BELOW = 1 << 20
 
 
 def bundle_inputs(path: Path) -> tuple[Path, ...]:
@@ -67,20 +71,56 @@ def write_error(exc: BaseException, target: Path) -> OSError | None:
     """The system's refusal of a write behind ``exc``, as an OSError naming ``target`` (not
     the temporary file): xlsxwriter, DuckDB and polars each wrap a full disk in their own
     exception, holding the OSError or only its text. None when ``exc`` is something else."""
-    seen: set[int] = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        inner = next((a for a in e.args if isinstance(a, OSError)), None)
-        found = e if isinstance(e, OSError) else inner
-        if found is not None and found.errno in WRITE_ERRNOS:
-            return OSError(found.errno, found.strerror or os.strerror(found.errno), str(target))
-        e = e.__cause__ or e.__context__
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in WRITE_ERRNOS:
+            return OSError(e.errno, e.strerror or os.strerror(e.errno), str(target))
     text = str(exc)
     for code in WRITE_ERRNOS:
         if os.strerror(code).lower() in text.lower():
             return OSError(code, os.strerror(code), str(target))
+    if _disk_full(target.parent):  # polars reports a full disk as "Invalid thrift"
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
     return None
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the file system of ``folder`` has (next to) no room left for a write."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return st.f_bavail * st.f_frsize < FULL_BELOW
+
+
+def close_left_open(exc: BaseException) -> None:
+    """Close the files a failed writer left open in the frames ``exc`` passed through:
+    xlsxwriter leaves its zip open after a full disk, and closing it at exit would report
+    the same failure again as a traceback ("Exception ignored in ZipFile.__del__")."""
+    import io
+    import zipfile
+
+    for e in _chain(exc):
+        tb = e.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile | io.IOBase):
+                    with contextlib.suppress(OSError, ValueError):
+                        value.close()
+            tb = tb.tb_next
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, the exceptions it was raised from or during, and those it holds."""
+    found: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if any(e is f for f in found):
+            continue
+        found.append(e)
+        todo += [a for a in e.args if isinstance(a, BaseException)]
+        todo += [c for c in (e.__cause__, e.__context__) if c is not None]
+    return found
 
 
 def _digest(path: Path) -> str:
