@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
+from heetui import __version__
 from heetui.engine.choices import COMPARES, CORRECTIONS
 
 USER_ERROR = 2
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "`heetui [PATH]` opens the app on a survey bundle folder or a .sav, "
                      ".dta, .csv, .xlsx or .parquet file (default: the bundled survey); "
                      "a COMMAND prints or writes instead (`heetui COMMAND --help`).")
+    parser.add_argument("--version", action="version", version=f"heetui {__version__}")
     parser.add_argument("--data", dest="top_data", metavar="PATH",
                         help="survey to open or to read with the subcommand that follows")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",

@@ -168,8 +168,8 @@ def check_replaceable(out: Path, force: bool, keep: tuple[Path, ...] = ()) -> No
     for k in keep:
         k = Path(k).resolve()
         if k == resolved or resolved in k.parents:
-            raise FileExistsError(f"{out} holds the input file {k.name}; choose another "
-                                  "folder for the bundle")
+            raise FileExistsError(f"{out} holds {k.name}, which the import reads (its source "
+                                  "or --codebook); choose another folder for the bundle")
     if not out.exists() and not out.is_symlink():
         return
     if not force:
