@@ -34,7 +34,7 @@ def test_every_package_is_declared_once_with_a_floor():
     for req in PROJECT["dependencies"]:
         name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", req).group()).lower()
         assert any(s.startswith(">=") for s in bounds[name]), req
-    assert bounds["pyreadstat"] == [">=1.3.1"]  # 1.3.0 has no polars output, needs pandas
+    assert bounds["pyreadstat"] == [">=1.3.5"]  # 1.3.0: no polars output; < 1.3.5: QYR
     assert bounds["rich"] == [">=14.2"]  # what Textual itself requires
 
 
