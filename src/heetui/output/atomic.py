@@ -23,7 +23,7 @@ class WouldReplace(FileExistsError):
 
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path} already exists; choose another name or pass --force to "
-                         "replace it")
+                         "replace it.")
         self.path = path
 
 
@@ -45,7 +45,7 @@ def check_output(path: Path, inputs: Iterable[Path] = (), replace: bool = False)
             same = False
         if same or source in target.parents:
             raise IsInput(f"{path} is {'inside ' if not same else ''}{given}, which this "
-                          "command reads; choose another file name for the output")
+                          "command reads; choose another file name for the output.")
     if not replace and (path.is_symlink() or path.is_file()):
         raise WouldReplace(path)
 

@@ -45,6 +45,23 @@ class ExportActions(App[None]):
         dialog = SaveDialog(what, proposed, bundle_inputs(self.survey.bundle.path))
         self.push_screen(dialog, lambda choice: write(choice) if choice else None)
 
+    def _save(self, target: Path, write: Callable[[], object], what: str = "") -> None:
+        """Run ``write`` and say how it went: a name taken meanwhile or a missing folder in
+        one sentence, anything unforeseen as failures.attempt tells it."""
+        from heetui.output.atomic import FolderMissing, WouldReplace
+
+        def guarded() -> str | None:
+            try:
+                write()
+            except WouldReplace:  # confirmed as new, then made meanwhile by someone else
+                return "A file of that name appeared meanwhile; it was kept."
+            except FolderMissing as e:
+                return str(e)
+            return None
+
+        refused, error = attempt(guarded)
+        self._saved(target, refused or error, what)
+
     def _saved(self, target: Path, error: str | None, what: str = "") -> None:
         if error:
             self.notify(f"Could not save {target.name}. {error}", severity="error",
@@ -64,8 +81,8 @@ class ExportActions(App[None]):
             from heetui.output.xlsx import write_xlsx
 
             writer = write_grid_xlsx if ct.grid else write_xlsx
-            _, error = attempt(lambda: writer(ct, choice.path, self.codebook, choice.replace))
-            self._saved(choice.path, error)
+            self._save(choice.path,
+                       lambda: writer(ct, choice.path, self.codebook, choice.replace))
 
         self._ask(f"The table {ct.question.id} ({self._view_text()}; {base}) as a formatted "
                   "Excel sheet", self._stem(ct.question.id), "xlsx", write)
@@ -99,9 +116,9 @@ class ExportActions(App[None]):
         svg = for_rsvg(self.export_screenshot(title=f"heetui — {self.title}"))
 
         def write(choice: SaveChoice) -> None:
-            _, error = attempt(lambda: write_bytes(choice.path, svg.encode("utf-8"),
-                                                   choice.replace))
-            self._saved(choice.path, error, "screenshot ")
+            self._save(choice.path,
+                       lambda: write_bytes(choice.path, svg.encode("utf-8"), choice.replace),
+                       "screenshot ")
 
         self._ask("A screenshot of the screen as it was when S was pressed (SVG)",
                   self._stem(self.view.question), "svg", write)
