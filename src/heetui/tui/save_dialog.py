@@ -86,6 +86,9 @@ class SaveDialog(Modal[SaveChoice | None]):
         if path.is_dir():
             self._say(f"{path} is a folder; give the name of a file.")
             return
+        if not path.parent.is_dir():
+            self._say(f"The folder {path.parent} does not exist.")
+            return
         confirmed = self._confirming == path
         try:
             check_output(path, self.inputs, replace=confirmed)
