@@ -114,7 +114,7 @@ async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) ->
         await step(app, pilot)
         svg = app.export_screenshot(title=f"heetui — {name}")
     target = OUT / f"{name}.svg"
-    write_bytes(target, for_rsvg(svg).encode("utf-8"))  # as the app's S writes them
+    write_bytes(target, for_rsvg(svg).encode("utf-8"), replace=True)  # as the app's S does
     return target
 
 
@@ -131,7 +131,7 @@ def main() -> None:
         print(svg.relative_to(OUT.parent))
         if converter:
             png = svg.with_suffix(".png")
-            with atomic_path(png) as tmp:
+            with atomic_path(png, replace=True) as tmp:
                 subprocess.run([converter, "-o", str(tmp), str(svg)], check=True)
             print(png.relative_to(OUT.parent))
 

@@ -92,11 +92,13 @@ async def test_app_writes_the_book_and_esc_cancels(survey, tmp_path, monkeypatch
         await settle(app, pilot)
         await pilot.press("B")
         await pilot.pause()
+        await pilot.press("enter")  # the proposed name
+        await pilot.pause()
         for _ in range(200):
             if not isinstance(app.screen, BookScreen):
                 break
             await asyncio.sleep(0.05)
-        written = list(tmp_path.glob("heetui-book-by-standard-weighted-*.xlsx"))
+        written = list(tmp_path.glob("heetui-book-by-standard-weighted.xlsx"))
         assert len(written) == 1 and notes[-1] == f"Saved the tab book {written[0]}"
         sheets = openpyxl.load_workbook(written[0]).sheetnames
         assert len(sheets) >= 2 + len(survey.codebook.variables)
@@ -110,6 +112,8 @@ async def test_app_writes_the_book_and_esc_cancels(survey, tmp_path, monkeypatch
 
         monkeypatch.setattr(screen_module, "tab_book", slow_book)
         await pilot.press("B")
+        await pilot.pause()
+        await pilot.press("enter")  # a new name: -2 (the first is taken)
         await asyncio.sleep(0.2)
         assert isinstance(app.screen, BookScreen)
         await pilot.press("escape")

@@ -312,7 +312,7 @@ def test_xlsx_text_from_data_is_never_a_formula_and_failed_write_leaves_nothing(
 
     monkeypatch.setattr(book_xlsx, "write_table", broken)
     with pytest.raises(RuntimeError):
-        write_book_xlsx(book, survey.codebook, tmp_path / "h.xlsx")
+        write_book_xlsx(book, survey.codebook, tmp_path / "h.xlsx", replace=True)
     assert [p.name for p in tmp_path.iterdir()] == ["h.xlsx"]
     assert openpyxl.load_workbook(tmp_path / "h.xlsx").sheetnames == wb.sheetnames
 

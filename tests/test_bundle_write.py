@@ -47,7 +47,8 @@ def test_respondents_from_one_frame_are_dictionary_encoded_and_packed(tmp_path):
     df = pl.read_parquet(out / "respondents.parquet")
     assert df.drop("m__bits").equals(_frame(1, 1000))
     assert df["m__bits"].to_list()[:3] == [3, 0, 3]  # bit 0: m_1, bit 1: m_2
-    assert sorted(p.name for p in out.iterdir()) == ["codebook.toml", "respondents.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["codebook.toml", "heetui-files.sha256",
+                                                     "respondents.parquet"]
     load_bundle(out)
 
 

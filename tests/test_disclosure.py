@@ -331,7 +331,7 @@ def test_the_cli_session_file_remembers_groups_and_no_comments(tmp_path):
     assert other.read_text() == "my notes"
     same = run("verbatims", "--data", str(folder), "--filter", "grp=many", "--session",
                str(session), "-o", str(session))
-    assert same.returncode == 2 and "same file" in same.stderr
+    assert same.returncode == 2 and "which this command reads" in same.stderr
     assert "comment number" not in session.read_text()
 
 

@@ -68,7 +68,7 @@ def test_failed_write_leaves_nothing(survey, tmp_path, monkeypatch):
 
     monkeypatch.setattr(xlsx_mod, "_sheet", broken)
     with pytest.raises(RuntimeError):
-        write_xlsx(ct, target)
+        write_xlsx(ct, target, replace=True)
     assert target.read_bytes() == b"old contents"  # never half-replaced
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
 
@@ -81,7 +81,9 @@ async def test_app_export_copy_and_screenshot(survey, tmp_path, monkeypatch):
         await settle(app, pilot)
         await pilot.press("e")
         await pilot.pause()
-        saved = tmp_path / "heetui-relationship.xlsx"
+        await pilot.press("enter")  # the proposed name
+        await pilot.pause()
+        saved = tmp_path / "heetui-relationship-chair-ceo-executive-director.xlsx"
         assert saved.is_file()
         ws = openpyxl.load_workbook(saved).active
         assert [row for row in ws.iter_rows(values_only=True)
@@ -91,6 +93,8 @@ async def test_app_export_copy_and_screenshot(survey, tmp_path, monkeypatch):
         await pilot.pause()
         assert "| Base (unweighted) | 112 |" in app.clipboard
         await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         shots = list(tmp_path.glob("heetui-relationship-*.svg"))
         assert len(shots) == 1 and shots[0].read_text().startswith("<svg")

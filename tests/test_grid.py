@@ -271,6 +271,8 @@ async def test_app_opens_the_grid_and_drills_into_an_item(bundle, tmp_path, monk
         monkeypatch.chdir(tmp_path)
         await pilot.press("g", "e")  # back to the table, and export it
         await pilot.pause()
+        await pilot.press("enter")  # under the name the save dialog proposes
+        await pilot.pause()
         import openpyxl
 
         sheet = openpyxl.load_workbook(tmp_path / "heetui-sat.xlsx").active

@@ -226,10 +226,13 @@ async def test_screenshots_numbered_in_order_and_drawn_for_rsvg(survey, tmp_path
         for _ in range(3):
             await pilot.press("S")
             await pilot.pause()
+            await pilot.press("enter")  # the proposed name: never one that exists
+            await pilot.pause()
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"heetui-relationship-{k}.svg" for k in (1, 2, 3, 4)]
+    assert names == ["heetui-relationship-2.svg", "heetui-relationship-3.svg",
+                     "heetui-relationship-4.svg", "heetui-relationship.svg"]
     assert (tmp_path / "heetui-relationship-2.svg").read_text() == "an earlier session's"
-    svg = (tmp_path / "heetui-relationship-1.svg").read_text()
+    svg = (tmp_path / "heetui-relationship.svg").read_text()
     assert svg.startswith("<svg")
     # no text run starts with spaces: librsvg would drop them (numbers left-aligned)
     assert not re.search(r"<text\b[^>]*>&#160;", svg)

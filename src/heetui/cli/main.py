@@ -15,6 +15,7 @@ from heetui.survey.text import counted
 if TYPE_CHECKING:
     from heetui.engine.audit import Audit
     from heetui.engine.crosstab import TabRequest
+    from heetui.engine.results import Crosstab
     from heetui.engine.session import Survey
     from heetui.output.tables import Shown
     from heetui.survey.codebook import Codebook
@@ -29,32 +30,65 @@ class UserError(Exception):
     """A mistake in the command or its input; printed as one sentence."""
 
 
-def write_output(text: str, target: str | None, what: str = "") -> None:
+def write_output(text: str, target: str | None, what: str = "", replace: bool = False
+                 ) -> None:
     """``text`` to standard output, or atomically to ``target`` (said on stderr, with
-    ``what`` it holds)."""
+    ``what`` it holds), replacing an existing file only with ``replace`` (--force)."""
     if target is None:
         if sys.stdout is None:
             raise UserError("Standard output is closed; write to a file with -o FILE.")
-        sys.stdout.write(text)
-        sys.stdout.flush()  # a full disk is reported here, not at exit
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()  # a full disk is reported here, not at exit
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, "standard output") from e
         return
-    write_atomic(Path(target), text.encode("utf-8"))
+    from heetui.output.atomic import write_bytes
+
+    write_bytes(Path(target), text.encode("utf-8"), replace)
     sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    from heetui.output.atomic import FolderMissing, write_bytes
+FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims")  # the commands taking -o FILE
 
-    try:
-        write_bytes(path, data)
-    except FolderMissing as e:
-        raise UserError(str(e)) from None
+
+def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The files a command reads: the survey file, or a bundle's own files."""
+    from heetui.survey.bundle import bundled_survey_path
+    from heetui.survey.write import bundle_inputs
+
+    given = getattr(args, "data", None) or getattr(args, "path", None)
+    session = getattr(args, "session", None)  # verbatims --session: read, then rewritten
+    return bundle_inputs(Path(given) if given else bundled_survey_path()) + (
+        (Path(session),) if session else ())
+
+
+def check_file_output(args: argparse.Namespace) -> None:
+    """Before any work: -o names neither a file the command reads nor, without --force, an
+    existing file."""
+    from heetui.output.atomic import check_output
+
+    if args.command in FILE_OUTPUTS and args.output:
+        check_output(Path(args.output), survey_inputs(args), args.force)
+
+
+def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool) -> Path:
+    """The proposed name (output.names), numbered when taken unless replacing."""
+    from heetui.output.names import export_stem, free_path
+
+    stem = export_stem(cb, ct.question.id, ct.banner.id if ct.banner else None, ct.filters,
+                       ct.weighted)
+    return Path(f"{stem}.{suffix}") if replace else free_path(Path(), stem, suffix)
 
 
 def _open(args: argparse.Namespace) -> Survey:
     from heetui.opening import open_path
 
-    return open_path(getattr(args, "data", None) or getattr(args, "path", None))
+    survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
+    _INTERRUPT.surveys.append(survey)
+    return survey
 
 
 def cmd_info(args: argparse.Namespace) -> None:
@@ -94,22 +128,21 @@ def cmd_tab(args: argparse.Namespace) -> None:
     ct = arrange(table(survey, _request(args, cb, args.question)), args.sort == "total",
                  args.hide_empty)
     if args.format == "xlsx":
-        from heetui.output.atomic import FolderMissing
         from heetui.output.grid_xlsx import write_grid_xlsx
-        from heetui.output.xlsx import default_name, write_xlsx
+        from heetui.output.xlsx import write_xlsx
 
-        target = Path(args.output or default_name(ct))
-        try:
-            (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb, _shown(args))
-        except FolderMissing as e:
-            raise UserError(str(e)) from None
+        target = Path(args.output) if args.output else _default_path(cb, ct, "xlsx",
+                                                                      args.force)
+        (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb, _shown(args),
+                                                     replace=args.force)
         sys.stderr.write(f"wrote {target}\n")
         return
     width = args.width or _terminal_width(args.output)
     if not 40 <= width <= MAX_TEXT_WIDTH:
         raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
     write_output(render(ct, args.format, args.show, args.decimals, width,
-                        weighted_counts=args.counts == "weighted", ids=args.ids), args.output)
+                        weighted_counts=args.counts == "weighted", ids=args.ids), args.output,
+                 replace=args.force)
 
 
 def _shown(args: argparse.Namespace) -> Shown:
@@ -149,7 +182,8 @@ def cmd_chart(args: argparse.Namespace) -> None:
     if args.height is not None and not 5 <= args.height <= MAX_CHART_HEIGHT:
         raise UserError(f"Charts take a height of 5 to {MAX_CHART_HEIGHT} rows.")
     color = tty and not os.environ.get("NO_COLOR")
-    write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output)
+    write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output,
+                 replace=args.force)
 
 
 def cmd_profile(args: argparse.Namespace) -> None:
@@ -166,7 +200,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
                     args.sig_level[1], args.design)
     finally:
         bar.end()
-    write_output(render(p, args.format, args.all), args.output)
+    write_output(render(p, args.format, args.all), args.output, replace=args.force)
 
 
 def cmd_verbatims(args: argparse.Namespace) -> None:
@@ -181,16 +215,15 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
                     themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
     if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
-    if args.session and args.output and Path(args.session).resolve() == \
-            Path(args.output).resolve():
-        raise UserError("The session file and the output (-o) are the same file; give "
-                        "each its own name.")
     audit = _read_session(Path(args.session), cb) if args.session else None
     page = verbatims(survey, sel, args.offset, args.limit or MAX_ROWS, args.min_group,
                      show_ids=args.show_source_ids, earlier=audit.shown if audit else ())
     if audit is not None and audit.record(sel):  # recorded before the comments are written
-        write_atomic(Path(args.session), audit.dumps(cb).encode("utf-8"))
-    write_output(render(page, args.format), args.output)
+        from heetui.output.atomic import write_bytes
+
+        # the session file is heetui's own, rewritten as the session goes on
+        write_bytes(Path(args.session), audit.dumps(cb).encode("utf-8"), replace=True)
+    write_output(render(page, args.format), args.output, replace=args.force)
 
 
 MAX_SESSION_BYTES = 10_000_000
@@ -231,13 +264,9 @@ def cmd_book(args: argparse.Namespace) -> None:
         bar.end()
     contents = f"{counted(len(book.tables), 'table')}, {counted(len(book.findings), 'finding')}"
     if fmt == "xlsx":
-        from heetui.output.atomic import FolderMissing
         from heetui.output.book_xlsx import write_book_xlsx
 
-        try:
-            write_book_xlsx(book, cb, Path(args.output), _shown(args))
-        except FolderMissing as e:
-            raise UserError(str(e)) from None
+        write_book_xlsx(book, cb, Path(args.output), _shown(args), replace=args.force)
         sys.stderr.write(f"wrote {args.output}: {contents}\n")
         return
     if fmt == "html":
@@ -248,7 +277,7 @@ def cmd_book(args: argparse.Namespace) -> None:
         from heetui.output.book_text import render_book
 
         text = render_book(book, cb, fmt, _shown(args))
-    write_output(text, args.output, contents)
+    write_output(text, args.output, contents, args.force)
 
 
 def _suffix_format(output: str | None) -> str:
@@ -381,6 +410,61 @@ def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+class _Interrupt:
+    """Ctrl-C on a command: every query of the surveys it opened is stopped at once (a
+    survey-wide command scans ahead in a second thread, which would otherwise be waited
+    for), and whatever error the stopped work raises on its way out (DuckDB's "Query
+    interrupted") is reported as the interruption it is."""
+
+    def __init__(self) -> None:
+        self.surveys: list[Survey] = []
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        again = self.pressed  # DuckDB can hand the same Ctrl-C back to Python once more
+        self.pressed = True
+        for survey in self.surveys:
+            survey.interrupt()
+        if not again:
+            raise KeyboardInterrupt
+
+
+_INTERRUPT = _Interrupt()
+
+
+def _failure(e: BaseException) -> int:
+    """The exit status for what a command raised, its sentence written on stderr; anything
+    unforeseen is raised again."""
+    from heetui.engine.filters import EngineError
+    from heetui.output.atomic import FolderMissing, IsInput, WouldReplace
+    from heetui.survey.bundle import BundleError
+
+    if _INTERRUPT.pressed or isinstance(e, KeyboardInterrupt):
+        sys.stderr.write("heetui: interrupted\n")
+        return 130
+    if isinstance(e, BundleError):
+        if len(e.problems) == 1:
+            sys.stderr.write(f"heetui: error: the survey bundle has a problem: {e}\n")
+        else:
+            sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
+                             f"problems:\n{e.report()}\n")
+        return USER_ERROR
+    if isinstance(e, EngineError | UserError | IsInput | WouldReplace | FolderMissing):
+        sys.stderr.write(f"heetui: error: {e}\n")
+        return USER_ERROR
+    if isinstance(e, BrokenPipeError):
+        return 0
+    if isinstance(e, OSError):  # the system refused a read or write: a full disk, read-only
+        where = f" {e.filename}" if e.filename else ""
+        sys.stderr.write(f"heetui: error: cannot read or write{where}: {e.strerror or e}.\n")
+        return USER_ERROR
+    if isinstance(e, Exception) and _beyond_memory(e):  # work beyond the machine
+        sys.stderr.write("heetui: error: this needs more memory than the system allows "
+                         "(see Scaling in the README for heetui's bounds).\n")
+        return USER_ERROR
+    raise e
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     path = None
@@ -398,36 +482,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USER_ERROR
     if args.command is not None:
         signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary folders are removed
-    from heetui.engine.filters import EngineError
-    from heetui.survey.bundle import BundleError
-
+        signal.signal(signal.SIGINT, _INTERRUPT)
     try:
+        check_file_output(args)
         COMMANDS.get(args.command or "", cmd_open)(args)
-    except BundleError as e:
-        if len(e.problems) == 1:
-            sys.stderr.write(f"heetui: error: the survey bundle has a problem: {e}\n")
-        else:
-            sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
-                             f"problems:\n{e.report()}\n")
-        return USER_ERROR
-    except (EngineError, UserError) as e:
-        sys.stderr.write(f"heetui: error: {e}\n")
-        return USER_ERROR
-    except BrokenPipeError:
-        return 0
-    except OSError as e:  # the system refused a read or write: a full disk, a read-only folder
-        where = f" {e.filename}" if e.filename else ""
-        sys.stderr.write(f"heetui: error: cannot read or write{where}: {e.strerror or e}.\n")
-        return USER_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("heetui: interrupted\n")
-        return 130
-    except Exception as e:  # the last line of defence for work beyond the machine
-        if not _beyond_memory(e):
+    except BaseException as e:
+        if isinstance(e, SystemExit) and not _INTERRUPT.pressed:
             raise
-        sys.stderr.write("heetui: error: this needs more memory than the system allows "
-                         "(see Scaling in the README for heetui's bounds).\n")
-        return USER_ERROR
+        return _failure(e)
     return 0
 
 

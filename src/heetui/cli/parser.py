@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
+from heetui import __version__
 from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
 
 USER_ERROR = 2
@@ -103,12 +104,22 @@ def _show_args(p: argparse.ArgumentParser) -> None:
                    "the question's text only, as a client reads it)")
 
 
+def _output_args(p: argparse.ArgumentParser, what: str = "write to FILE") -> None:
+    """-o and --force, as every command writing a file takes them."""
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help=f"{what} (atomically); an existing FILE is refused unless --force, "
+                   "and a file the command reads always is")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing -o FILE (never one the command reads)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heetui", usage="heetui [PATH]\n       heetui [--data PATH] COMMAND "
                      "[OPTIONS]", description="Explore survey data in the terminal. "
                      "`heetui [PATH]` opens the app on a survey bundle folder or a .sav, "
                      ".dta, .csv, .xlsx or .parquet file (default: the bundled survey); "
                      "a COMMAND prints or writes instead (`heetui COMMAND --help`).")
+    parser.add_argument("--version", action="version", version=f"heetui {__version__}")
     parser.add_argument("--data", dest="top_data", metavar="PATH",
                         help="survey to open or to read with the subcommand that follows")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",
@@ -149,7 +160,8 @@ def _tab_command(sub: Commands) -> None:
     tab.add_argument("--width", type=int, default=None, metavar="N",
                      help="text width (default: the terminal's, or 120); wider tables continue "
                      "in blocks of whole spans")
-    tab.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _output_args(tab, "write to FILE (xlsx: default heetui-QUESTION-by-BANNER….xlsx, "
+                 "numbered when taken)")
     _data_arg(tab)
 
 
@@ -161,7 +173,7 @@ def _chart_command(sub: Commands) -> None:
                        help="characters (default: the terminal's width, or 100)")
     chart.add_argument("--height", type=int, default=None, metavar="H",
                        help="rows of the distribution chart (default: as needed)")
-    chart.add_argument("-o", "--output", metavar="FILE", help="save the chart as text")
+    _output_args(chart, "save the chart as text in FILE")
     _data_arg(chart)
 
 
@@ -182,7 +194,7 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
     prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text",
                       help="output format (default text)")
-    prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _output_args(prof)
     _data_arg(prof)
 
 
@@ -200,8 +212,7 @@ def _book_command(sub: Commands) -> None:
                       "of the tables' own correction")
     book.add_argument("--format", choices=BOOK_FORMATS, default=None,
                       help="default: from the -o file's suffix, else xlsx")
-    book.add_argument("-o", "--output", metavar="FILE",
-                      help="write to FILE (atomically); text formats go to stdout without it")
+    _output_args(book, "write to FILE; text formats go to stdout without it")
     _data_arg(book)
 
 
@@ -226,7 +237,7 @@ def _verbatims_command(sub: Commands) -> None:
                       "a group whose difference from an earlier one is below the minimum")
     verb.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
     verb.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
-    verb.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _output_args(verb)
     _data_arg(verb)
 
 
@@ -238,7 +249,9 @@ def _import_command(sub: Commands) -> None:
     imp.add_argument("--weight", metavar="VAR", help="the weight variable")
     imp.add_argument("--codebook", metavar="FILE",
                      help="a codebook.toml to use instead of inferring one")
-    imp.add_argument("--force", action="store_true", help="replace an existing folder")
+    imp.add_argument("--force", action="store_true",
+                     help="replace an existing bundle, only while it holds nothing but the "
+                     "files heetui wrote there, unchanged (else refused, naming the others)")
 
 
 def _demo_command(sub: Commands) -> None:
@@ -249,4 +262,6 @@ def _demo_command(sub: Commands) -> None:
                       help="random seed (default: the one that builds the bundled survey)")
     demo.add_argument("--verbatim-share", type=float, default=None, metavar="F",
                       help="share of respondents leaving comments (default 0.55; 0.1 above 100k)")
-    demo.add_argument("--force", action="store_true", help="replace an existing folder")
+    demo.add_argument("--force", action="store_true",
+                      help="replace an existing bundle, only while it holds nothing but the "
+                      "files heetui wrote there, unchanged (else refused, naming the others)")

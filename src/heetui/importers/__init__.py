@@ -240,8 +240,10 @@ def _numbers(s: pl.Series, v: dict[str, Any], table: Table) -> pl.Series:
 def import_source(source: Path, out: Path, weight: str | None = None,
                   codebook: Path | None = None, force: bool = False,
                   progress: Progress | None = None) -> Path:
-    """Import a file as a bundle folder, written atomically; the source is only read."""
-    check_replaceable(Path(out), force, (Path(source),))
+    """Import a file as a bundle folder, written atomically; the source (and the codebook
+    given) are only read, and never inside the folder replaced."""
+    inputs = (Path(source), *((Path(codebook),) if codebook else ()))
+    check_replaceable(Path(out), force, inputs)
     table = read_source(Path(source), progress)
     recognise(table)
     recognise_columns(table)
@@ -251,7 +253,7 @@ def import_source(source: Path, out: Path, weight: str | None = None,
     if progress:
         progress("writing", 0, 1)
     write_bundle(Path(out), built.codebook, built.respondents, built.verbatims, force, HEADER,
-                 validate=True, keep=(Path(source),))
+                 validate=True, keep=inputs)
     if progress:
         progress("writing", 1, 1)
     return Path(out)

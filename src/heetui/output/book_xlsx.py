@@ -95,12 +95,13 @@ def link(sheet: str, row: int = 0) -> str:
     return f"internal:'{sheet}'!A{row + 1}"  # sheet names never hold a quote (sheet_name)
 
 
-def write_book_xlsx(book: Book, cb: Codebook, path: Path, shown: Shown = PERCENTS) -> Path:
+def write_book_xlsx(book: Book, cb: Codebook, path: Path, shown: Shown = PERCENTS,
+                    replace: bool = False) -> Path:
     """Write the workbook atomically: a temporary file beside ``path``, renamed when
     complete. The collector is paused meanwhile (engine.collector) and the closed workbook
     released (output.xlsxwriter_internals), so its cells are never walked by it."""
     path = Path(path)
-    with atomic_path(path) as tmp, collection_paused():
+    with atomic_path(path, replace) as tmp, collection_paused():
         _write(book, cb, tmp, shown)
     return path
 

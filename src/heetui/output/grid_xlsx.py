@@ -38,11 +38,11 @@ from heetui.survey.text import safe_text
 
 
 def write_grid_xlsx(gt: Crosstab, path: Path, cb: Codebook | None = None,
-                    shown: Shown = PERCENTS) -> Path:
+                    shown: Shown = PERCENTS, replace: bool = False) -> Path:
     """Write atomically (see output.xlsx.write_xlsx)."""
     import xlsxwriter
 
-    with atomic_path(Path(path)) as tmp:
+    with atomic_path(Path(path), replace) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         ws = wb.add_worksheet(sheet_name(gt.question.id))
         write_grid_table(ws, gt, add_formats(wb), facts=export_lines(cb) if cb else [],

@@ -93,21 +93,15 @@ FORMATS: dict[str, dict[str, Any]] = {
 }
 
 
-def default_name(ct: Crosstab, suffix: str = "xlsx") -> str:
-    banner = f"-by-{ct.banner.id.replace(',', '-').replace('/', '-within-')}" if ct.banner \
-        else ""
-    weighted = "-weighted" if ct.weighted else ""
-    return f"heetui-{ct.question.id}{banner}{weighted}.{suffix}"
-
-
 def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None,
-               shown: Shown = PERCENTS) -> Path:
+               shown: Shown = PERCENTS, replace: bool = False) -> Path:
     """Write atomically: a temporary file in the same folder, renamed when complete. With
     the codebook, the sheet says which survey it comes from (export_lines); ``shown``:
-    percents, counts, or both (a count row under each percent row)."""
+    percents, counts, or both (a count row under each percent row). An existing file is
+    replaced only with ``replace`` (output.atomic)."""
     import xlsxwriter
 
-    with atomic_path(Path(path)) as tmp:
+    with atomic_path(Path(path), replace) as tmp:
         # text from data or a codebook is always a string cell, never a formula
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _sheet(wb, ct, export_lines(cb) if cb is not None else [], shown)

@@ -5,6 +5,9 @@ dictionary encoding of DuckDB's Parquet writer (see ``BundleWriter``), imported 
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
 import os
 import shutil
 import tempfile
@@ -47,16 +50,126 @@ def current_umask() -> int:
     return mask
 
 
+MANIFEST = "heetui-files.sha256"  # the files the bundle writer wrote, as sha256sum lists them
+BUNDLE_FILES = (CODEBOOK, RESPONDENTS, VERBATIMS)
+# the text of the errors a system gives when a write cannot complete, whatever library met it
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+# a write that failed with less room than this left on its disk failed for want of room: a
+# failing write fills the disk up to its last block before the system refuses it
+FULL_BELOW = 1 << 20
+
+
+def bundle_inputs(path: Path) -> tuple[Path, ...]:
+    """The files a command reading the survey at ``path`` reads: the file itself, or a
+    bundle folder's own files (an output may go beside them, never over them)."""
+    if not path.is_dir():
+        return (path,)
+    return tuple(path / name for name in (*BUNDLE_FILES, MANIFEST) if (path / name).exists())
+
+
+def write_error(exc: BaseException, target: Path) -> OSError | None:
+    """The system's refusal of a write behind ``exc``, as an OSError naming ``target`` (not
+    the temporary file): xlsxwriter, DuckDB and polars each wrap a full disk in their own
+    exception, holding the OSError or only its text. None when ``exc`` is something else."""
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in WRITE_ERRNOS:
+            return OSError(e.errno, e.strerror or os.strerror(e.errno), str(target))
+    text = str(exc)
+    for code in WRITE_ERRNOS:
+        if os.strerror(code).lower() in text.lower():
+            return OSError(code, os.strerror(code), str(target))
+    if _disk_full(target.parent):  # polars reports a full disk as "Invalid thrift"
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+    return None
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the file system of ``folder`` has (next to) no room left for a write."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return st.f_bavail * st.f_frsize < FULL_BELOW
+
+
+def close_left_open(exc: BaseException) -> None:
+    """Close the files a failed writer left open in the frames ``exc`` passed through:
+    xlsxwriter leaves its zip open after a full disk, and closing it at exit would report
+    the same failure again as a traceback ("Exception ignored in ZipFile.__del__")."""
+    import io
+    import zipfile
+
+    for e in _chain(exc):
+        tb = e.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile | io.IOBase):
+                    with contextlib.suppress(OSError, ValueError):
+                        value.close()
+            tb = tb.tb_next
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, the exceptions it was raised from or during, and those it holds."""
+    found: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if any(e is f for f in found):
+            continue
+        found.append(e)
+        todo += [a for a in e.args if isinstance(a, BaseException)]
+        todo += [c for c in (e.__cause__, e.__context__) if c is not None]
+    return found
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_manifest(folder: Path) -> None:
+    """Record the files of a finished bundle (each a file the writer made) with their
+    digests, so ``--force`` later replaces them only while nobody has changed them."""
+    lines = [f"{_digest(f)}  {f.name}\n" for f in sorted(folder.iterdir())
+             if f.is_file() and f.name != MANIFEST]
+    (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
+
+
+def _not_ours(out: Path) -> list[str]:
+    """The entries of bundle folder ``out`` that heetui did not write or that were changed
+    since (all of them when it has no manifest)."""
+    try:
+        listed = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        listed = []
+    digests = {name: digest for digest, _, name in (line.partition("  ") for line in listed)
+               if name}
+    others = []
+    for entry in sorted(out.iterdir(), key=lambda e: e.name):
+        if entry.name == MANIFEST and digests:
+            continue
+        if entry.name not in digests:
+            others.append(entry.name + ("/" if entry.is_dir() else ""))
+        elif entry.is_symlink() or not entry.is_file() or _digest(entry) != digests[entry.name]:
+            others.append(f"{entry.name} (changed since heetui wrote it)")
+    return others
+
+
 def check_replaceable(out: Path, force: bool, keep: tuple[Path, ...] = ()) -> None:
     """Refuse to write ``out`` when that would destroy something: an existing path without
-    --force, anything but a heetui bundle with it, or a folder holding a file in ``keep``
-    (the import's source)."""
+    --force; with it, anything but a heetui bundle holding only the files heetui wrote there
+    (its manifest), unchanged; or a folder holding a file in ``keep`` (the command's inputs:
+    the import's source and codebook)."""
     resolved = out.resolve()
     for k in keep:
         k = Path(k).resolve()
         if k == resolved or resolved in k.parents:
-            raise FileExistsError(f"{out} holds the source file {k.name}; choose another "
-                                  "folder for the bundle")
+            raise FileExistsError(f"{out} holds {k.name}, which the import reads (its source "
+                                  "or --codebook); choose another folder for the bundle")
     if not out.exists() and not out.is_symlink():
         return
     if not force:
@@ -64,13 +177,23 @@ def check_replaceable(out: Path, force: bool, keep: tuple[Path, ...] = ()) -> No
     if out.is_symlink() or not out.is_dir() or not (out / CODEBOOK).is_file():
         raise FileExistsError(f"{out} is not a heetui bundle (a folder with {CODEBOOK}); "
                               "--force replaces only a bundle, so nothing was changed")
+    others = _not_ours(out)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5
+                                          else "")
+        why = (f"it has no {MANIFEST}, the list of files heetui wrote there"
+               if not (out / MANIFEST).is_file() else f"it also holds {shown}")
+        raise FileExistsError(f"{out} was not left as heetui wrote it ({why}); --force "
+                              "replaces only heetui's own files, so nothing was changed: "
+                              "move the others out or choose another folder")
 
 
 @contextmanager
 def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
                   ) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``out`` only if the block succeeds. Without
-    ``force`` a folder that appears meanwhile (another import) is never replaced."""
+    ``force`` a folder that appears meanwhile (another import) is never replaced. A write
+    the system refuses (a full disk) is raised as an OSError naming ``out``."""
     out = Path(out)
     check_replaceable(out, force, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +213,11 @@ def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
             except OSError:
                 raise FileExistsError(f"{out} was created by another process meanwhile; "
                                       "nothing was replaced") from None
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
+        refused = None if isinstance(e, FileExistsError) else write_error(e, out)
+        if refused is not None:
+            raise refused from e
         raise
 
 
@@ -139,6 +265,7 @@ class BundleWriter:
             _join_verbatims(self.verbatim_parts, self.folder / VERBATIMS)
         for part in (*self.respondent_parts, *self.verbatim_parts):
             part.unlink()
+        write_manifest(self.folder)
 
 
 def _join_respondents(parts: list[Path], target: Path) -> None:

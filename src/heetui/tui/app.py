@@ -110,16 +110,16 @@ class HeetuiApp(ExportActions, LeanApp):
                 tooltip="profile of the current filter: where the group differs from the "
                 "rest, biggest differences first"),
         Binding("e", "export", "Export",
-                tooltip="export the table as a formatted xlsx in the working folder"),
+                tooltip="export the table as a formatted xlsx: the name is proposed in a "
+                "dialog, and an existing file is replaced only after a second Enter"),
         Binding("B", "book", "Tab book", key_display="B",
-                tooltip="tab book: every question by the current banner, an xlsx in the "
-                "working folder (Esc cancels)"),
+                tooltip="tab book: every question by the current banner, an xlsx named in "
+                "a dialog (Esc cancels)"),
         Binding("y", "copy", "Copy",
                 tooltip="copy the table as Markdown (OSC 52: works over SSH where the "
                 "terminal allows it)"),
         Binding("S", "screenshot_svg", "Screenshot", key_display="S",
-                tooltip="save an SVG screenshot in the working folder, numbered -1, -2, … "
-                "in each session"),
+                tooltip="save an SVG screenshot of the screen, named in a dialog"),
         Binding("left_square_bracket", "toggle_browser", "Question list", key_display="[",
                 tooltip="show / hide the question list"),
         Binding("escape", "focus_table", "Table", show=False, tooltip="back to the table"),
@@ -419,15 +419,6 @@ class HeetuiApp(ExportActions, LeanApp):
             chart.focus()
         else:
             table.focus()
-
-    def action_book(self) -> None:
-        """Write the tab book of the current banner, filters and weighting (xlsx, in the
-        working folder), every question of the survey."""
-        from pathlib import Path
-
-        from heetui.tui.book_screen import BookScreen, book_path
-
-        self.push_screen(BookScreen(self.survey, self.view, book_path(Path.cwd(), self.view)))
 
     def action_profile(self) -> None:
         """Where the filtered group differs from everyone else, across every question."""

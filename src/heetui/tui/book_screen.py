@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from textual import work
@@ -28,16 +27,6 @@ class Cancelled(Exception):
     """The person pressed Esc while the book was being computed."""
 
 
-def book_path(folder: Path, view: ViewState) -> Path:
-    """A new file name in ``folder``: heetui-book[-by-BANNER][-weighted]-DATE[-k].xlsx."""
-    banner = "".join(c if c.isalnum() or c in "_-" else "-" for c in view.banner or "total")
-    stem = f"heetui-book-by-{banner}{'-weighted' if view.weighted else ''}-{date.today()}"
-    path, k = folder / f"{stem}.xlsx", 2
-    while path.exists():
-        path, k = folder / f"{stem}-{k}.xlsx", k + 1
-    return path
-
-
 class BookScreen(Modal[str | None]):
     """Returns the path written, or None when cancelled or failed (the failure notified)."""
 
@@ -49,11 +38,13 @@ class BookScreen(Modal[str | None]):
     BookScreen ProgressBar { width: 100%; }
     """
 
-    def __init__(self, survey: Survey, view: ViewState, target: Path) -> None:
+    def __init__(self, survey: Survey, view: ViewState, target: Path, replace: bool = False
+                 ) -> None:
         super().__init__()
         self.survey = survey
         self.view = view
         self.target = target
+        self.replace = replace  # confirmed in the save dialog
         self._cancel = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -107,7 +98,7 @@ class BookScreen(Modal[str | None]):
                 return None
             if self._cancel.is_set():
                 return None
-            write_book_xlsx(book, self.survey.codebook, self.target)
+            write_book_xlsx(book, self.survey.codebook, self.target, replace=self.replace)
             return self.target
 
         path, error = attempt(run)

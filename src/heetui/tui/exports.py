@@ -1,41 +1,104 @@
-"""Taking results away from the app: xlsx export, clipboard copy, SVG screenshot."""
+"""Taking results away from the app: xlsx export, tab book, clipboard copy, SVG screenshot.
+Every file goes through the save dialog (tui.save_dialog): a proposed name carrying the
+view (output.names), what will be written, and no existing file replaced unconfirmed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
 
+from heetui.engine.filters import describe_group
 from heetui.engine.results import Crosstab
+from heetui.engine.session import Survey
+from heetui.output.names import export_stem, free_path
+from heetui.output.tables import Shown, base_count
 from heetui.survey.codebook import Codebook
+from heetui.survey.write import bundle_inputs
 from heetui.tui.failures import attempt
+from heetui.tui.save_dialog import SaveChoice, SaveDialog
 from heetui.tui.state import ViewState
 
 
 class ExportActions(App[None]):
-    """Mixed into the app; relies on ``crosstab``, ``view`` and ``codebook``."""
+    """Mixed into the app; relies on ``survey``, ``crosstab``, ``view`` and ``codebook``."""
 
+    survey: Survey
     crosstab: Crosstab | None
     view: ViewState
     codebook: Codebook
-    _shots = 0  # screenshots numbered in this session
 
-    def action_export(self) -> None:
-        """Save the current table as a formatted xlsx in the working folder."""
-        if self.crosstab is None:
-            return
-        from heetui.output.grid_xlsx import write_grid_xlsx
-        from heetui.output.xlsx import default_name, write_xlsx
+    def _stem(self, question: str) -> str:
+        v = self.view
+        return export_stem(self.codebook, question, v.banner, v.group or v.filters, v.weighted)
 
-        ct = self.crosstab
-        target = Path.cwd() / default_name(ct)
-        write = write_grid_xlsx if ct.grid else write_xlsx
-        _, error = attempt(lambda: write(ct, target, self.codebook))
+    def _view_text(self) -> str:
+        v = self.view
+        parts = [f"by {v.banner}" if v.banner else "Total only",
+                 describe_group(self.codebook, v.group or v.filters) or "everyone",
+                 "weighted" if v.weighted else "unweighted"]
+        return "; ".join(parts)
+
+    def _ask(self, what: str, stem: str, suffix: str,
+             write: Callable[[SaveChoice], None]) -> None:
+        proposed = free_path(Path.cwd(), stem, suffix)
+        dialog = SaveDialog(what, proposed, bundle_inputs(self.survey.bundle.path))
+        self.push_screen(dialog, lambda choice: write(choice) if choice else None)
+
+    def _save(self, target: Path, write: Callable[[], object], what: str = "") -> None:
+        """Run ``write`` and say how it went: a name taken meanwhile or a missing folder in
+        one sentence, anything unforeseen as failures.attempt tells it."""
+        from heetui.output.atomic import FolderMissing, WouldReplace
+
+        def guarded() -> str | None:
+            try:
+                write()
+            except WouldReplace:  # confirmed as new, then made meanwhile by someone else
+                return "A file of that name appeared meanwhile; it was kept."
+            except FolderMissing as e:
+                return str(e)
+            return None
+
+        refused, error = attempt(guarded)
+        self._saved(target, refused or error, what)
+
+    def _saved(self, target: Path, error: str | None, what: str = "") -> None:
         if error:
             self.notify(f"Could not save {target.name}. {error}", severity="error",
                         markup=False)
+        else:
+            self.notify(f"Saved {what}{target}", markup=False)
+
+    def action_export(self) -> None:
+        """Save the current table as a formatted xlsx (the name proposed in a dialog)."""
+        if self.crosstab is None:
             return
-        self.notify(f"Saved {target}", markup=False)
+        ct = self.crosstab
+        base = f"base {base_count(ct.total)}"
+
+        def write(choice: SaveChoice) -> None:
+            from heetui.output.grid_xlsx import write_grid_xlsx
+            from heetui.output.xlsx import write_xlsx
+
+            writer = write_grid_xlsx if ct.grid else write_xlsx
+            self._save(choice.path,
+                       lambda: writer(ct, choice.path, self.codebook,
+                                      Shown(self.view.show), choice.replace))
+
+        self._ask(f"The table {ct.question.id} ({self._view_text()}; {base}) as a formatted "
+                  "Excel sheet", self._stem(ct.question.id), "xlsx", write)
+
+    def action_book(self) -> None:
+        """Write the tab book of the current banner, filters and weighting: every question
+        of the survey in one xlsx (the name proposed in a dialog; Esc cancels the work)."""
+        from heetui.tui.book_screen import BookScreen
+
+        def write(choice: SaveChoice) -> None:
+            self.push_screen(BookScreen(self.survey, self.view, choice.path, choice.replace))
+
+        self._ask(f"The tab book: every question ({self._view_text()}) as an Excel workbook",
+                  self._stem("book"), "xlsx", write)
 
     def action_copy(self) -> None:
         """Copy the current table as Markdown (OSC 52: works over SSH where supported)."""
@@ -47,22 +110,17 @@ class ExportActions(App[None]):
         self.notify("Copied the table as Markdown (via your terminal's clipboard, OSC 52).")
 
     def action_screenshot_svg(self) -> None:
-        """Save the screen as SVG: heetui-<question>-1.svg, -2, … in order through the
-        session, never over an existing file; drawn right by librsvg as well as browsers."""
+        """Save the screen as SVG, taken now (before the dialog opens over it); drawn right
+        by librsvg as well as browsers."""
         from heetui.output.atomic import write_bytes
         from heetui.output.svg import for_rsvg
 
-        folder = Path.cwd()
-        while True:
-            self._shots += 1
-            target = folder / f"heetui-{self.view.question}-{self._shots}.svg"
-            if not target.exists():
-                break
         svg = for_rsvg(self.export_screenshot(title=f"heetui — {self.title}"))
-        try:
-            write_bytes(target, svg.encode("utf-8"))
-        except OSError as e:
-            self.notify(f"Could not save {target.name}: {e.strerror or e}", severity="error",
-                        markup=False)
-            return
-        self.notify(f"Saved screenshot {target}", markup=False)
+
+        def write(choice: SaveChoice) -> None:
+            self._save(choice.path,
+                       lambda: write_bytes(choice.path, svg.encode("utf-8"), choice.replace),
+                       "screenshot ")
+
+        self._ask("A screenshot of the screen as it was when S was pressed (SVG)",
+                  self._stem(self.view.question), "svg", write)
