@@ -97,6 +97,26 @@ async def test_the_survey_s_own_files_are_never_written(tmp_path, monkeypatch):
     assert (folder / "codebook.toml").read_bytes() == before
 
 
+async def test_a_file_the_survey_was_imported_from_is_never_written(tmp_path, monkeypatch):
+    """Opened on a CSV (imported into a cached bundle), the app refuses that CSV's name."""
+    from heetui.opening import open_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "survey.csv"
+    source.write_text("q\n" + "\n".join(["yes", "no", "yes"] * 10) + "\n")
+    before = source.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    async with running(HeetuiApp(open_path(source), (source,))) as (app, pilot):
+        dialog = await _dialog(app, pilot, "e")
+        dialog.query_one(Input).value = "survey.csv"
+        for _ in range(2):  # not even confirmed
+            await pilot.press("enter")
+            await settle(app, pilot)
+        assert isinstance(app.screen, SaveDialog)
+        assert "which this command reads" in _state(app)
+    assert source.read_bytes() == before
+
+
 async def test_b_names_the_book_in_the_dialog(survey, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "heetui-book-by-standard-weighted.xlsx").write_text("an earlier book")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -133,9 +134,12 @@ class HeetuiApp(ExportActions, LeanApp):
     HELP_KEYS = (*TABLE_KEYS, SIDEWAYS_KEYS)
     HELP_NOTES = f"Statistics conventions\n\n{STATISTICS_HELP}"
 
-    def __init__(self, survey: Survey) -> None:
+    def __init__(self, survey: Survey, inputs: tuple[Path, ...] = ()) -> None:
+        """``inputs``: the files the survey was read from beside its bundle (the .csv or
+        .sav a cached bundle was imported from), never written by the app."""
         super().__init__()
         self.survey = survey
+        self.inputs = inputs
         self.codebook = survey.codebook
         self.view = ViewState(question=self.codebook.opening)
         self.crosstab: Crosstab | None = None

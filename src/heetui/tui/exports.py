@@ -28,6 +28,7 @@ class ExportActions(App[None]):
     crosstab: Crosstab | None
     view: ViewState
     codebook: Codebook
+    inputs: tuple[Path, ...]  # what the survey was read from beside its bundle (a .csv, .sav)
 
     def _stem(self, question: str) -> str:
         v = self.view
@@ -43,7 +44,8 @@ class ExportActions(App[None]):
     def _ask(self, what: str, stem: str, suffix: str,
              write: Callable[[SaveChoice], None]) -> None:
         proposed = free_path(Path.cwd(), stem, suffix)
-        dialog = SaveDialog(what, proposed, bundle_inputs(self.survey.bundle.path))
+        dialog = SaveDialog(what, proposed,
+                            bundle_inputs(self.survey.bundle.path) + self.inputs)
         self.push_screen(dialog, lambda choice: write(choice) if choice else None)
 
     def _save(self, target: Path, write: Callable[[], object], what: str = "") -> None:
