@@ -59,7 +59,8 @@ class DesignInfo:
     def describe(self) -> str:
         return (f"design-based variance (Taylor linearisation over {len(self.n_psu):,} "
                 f"strata and {len(self.keys):,} PSUs" + (", with FPC" if self.fpc else "")
-                + f"), t-tests on {self.df - 1:,} degrees of freedom")
+                + "), t-tests on the degrees of freedom of the PSUs each pair reaches (at "
+                f"most {self.df - 1:,})")
 
 
 def psu_sql(survey: Survey) -> str | None:

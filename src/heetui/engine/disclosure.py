@@ -52,7 +52,8 @@ def withhold_themes(ct: Crosstab, threshold: int) -> Crosstab:
     zeroed and flagged (outputs print a mark), its letters and tests gone. A column is
     judged with its complement in the table; within a span, more columns are withheld
     until those withheld hold at least ``threshold`` people, so Total minus the shown
-    columns cannot give them back."""
+    columns cannot give them back; with several spans, whose columns could be subtracted
+    from each other, one withheld column withholds them all (Total stays)."""
     total = ct.total.base
     if not may_show(total, (), threshold):
         hidden = set(range(len(ct.columns)))
@@ -60,9 +61,15 @@ def withhold_themes(ct: Crosstab, threshold: int) -> Crosstab:
         hidden = {i for i, c in enumerate(ct.columns)
                   if c.letter is not None and not may_show(c.base, (total - c.base,), threshold)}
         hidden |= _secondary(ct.columns, hidden, threshold)
+        if hidden and len({c.span for c in ct.columns if c.span is not None}) > 1:
+            # columns of two spans can be subtracted from each other (Total less a column of
+            # one span less one of another can leave a few people): Total alone is shown
+            hidden = {i for i, c in enumerate(ct.columns) if c.span is not None}
     if not hidden:
         return ct
-    letters = {ct.columns[i].letter for i in hidden} - {None}
+    letters = {x for i in hidden if (x := ct.columns[i].letter) is not None}
+    if ct.loose_level is not None:  # with two levels, a lower-case letter is the looser one
+        letters |= {x.lower() for x in letters}
     columns = tuple(_withheld_column(c) if i in hidden else c
                     for i, c in enumerate(ct.columns))
     rows = tuple(replace(r, cells=tuple(
