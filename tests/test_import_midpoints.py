@@ -118,3 +118,36 @@ def test_a_labelled_code_inside_a_numbers_range_is_a_value(tmp_path):
     got = pl.read_parquet(bundle / "respondents.parquet")["rate"].drop_nulls()
     valid = df["rate"].filter(df["rate"] != 99)
     assert (got.mean(), got.len()) == (pytest.approx(valid.mean()), valid.len())
+
+
+def test_the_means_own_base_is_shown_where_an_answer_is_unscored(tmp_path):
+    """Text, json and xlsx show the mean's base (27) beside the column base (30) when Don't
+    know is unscored; a scale without an unscored answer shows no second base."""
+    import json
+
+    import openpyxl
+
+    from test_cli_info import run
+
+    src, _ = _sav(tmp_path, "No opinion", 9)
+    text = run("tab", "--data", str(src), "q1")
+    assert text.returncode == 0, text.stderr
+    line = next(x for x in text.stdout.splitlines() if "base of the mean" in x)
+    assert line.split()[-1] == "27"
+    cells = next(r["cells"] for r in json.loads(run("tab", "--data", str(src), "q1",
+                                                    "--format", "json").stdout)["rows"]
+                 if r["kind"] == "mean")
+    assert [c["mean_base"] for c in cells] == [27]
+    assert run("tab", "--data", str(src), "q1", "--format", "xlsx", "-o",
+               str(tmp_path / "t.xlsx")).returncode == 0
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    found = [(row[0].value, row[1].value) for row in ws.iter_rows()
+             if isinstance(row[0].value, str) and "base of the mean" in row[0].value]
+    assert found == [("  base of the mean", 27)]
+    grid = run("tab", "--data", str(src), "q5")
+    assert "Base of the mean" in grid.stdout
+    full = tmp_path / "full.sav"
+    df = pl.DataFrame({"q1": [float(v) for v in PATTERN if v]})
+    pyreadstat.write_sav(df, str(full), variable_value_labels={"q1": _labels("Neither", 9)})
+    plain = run("tab", "--data", str(full), "q1")
+    assert plain.returncode == 0 and "base of the mean" not in plain.stdout

@@ -11,6 +11,7 @@ from heetui.engine.verbatims import CellRef
 from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
     LOW_MARK,
+    MEAN_BASE_LABEL,
     UNTESTED_MARK,
     base_rows,
     column_heading,
@@ -18,6 +19,7 @@ from heetui.output.tables import (
     format_cell,
     format_se,
     marks,
+    mean_bases,
     span_titles,
 )
 from heetui.output.text_table import wrap_words
@@ -160,6 +162,12 @@ class CrosstabTable(DataTable[Text]):
                 se_cells = [Text(GAP + format_se(c, r).rjust(w), style="dim")
                             for c, w in zip(r.cells, widths, strict=True)]
                 self.add_row(Text(f"  {SE_LABEL}", style="dim"), *se_cells, key=f"se:{r.key}")
+            own = mean_bases(ct, r)
+            if own is not None:
+                self.add_row(Text(f"  {MEAN_BASE_LABEL}", style="dim italic"),
+                             *[Text(GAP + v.rjust(w), style="dim italic")
+                               for v, w in zip(own, widths, strict=True)],
+                             key=f"meanbase:{r.key}")
 
     def _widen(self, ct: Crosstab, widths: list[int], label_width: int) -> list[int]:
         """Widths at which no heading is shortened, where the table has room for them: a
