@@ -197,17 +197,42 @@ class _Made:
 
 
 def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str | None]:
-    """The respondent key column (or None) and the weight: the one given (checked), else
-    one proposed by its name; each noted for the report."""
+    """The respondent key column (or None) and the weight: the one given (checked; "" for
+    none), else the file's own (SPSS WEIGHT BY), else one proposed by its name; each noted
+    for the report."""
     id_col = _id_column(table.frame)
-    if weight is not None:
+    if weight == "":
+        table.notes.append("unweighted (--weight none)" + (
+            f": the file's own weight {table.weight} is kept as a variable"
+            if table.weight else ""))
+        weight = None
+    elif weight is not None:
         _check_weight(table.frame, weight)
+        if table.weight and table.weight != weight:
+            table.notes.append(f"weight: {weight} (--weight), not the file's own weight "
+                               f"{table.weight}, which is kept as a variable")
+    elif table.weight:
+        weight = _file_weight(table)
     else:
         weight = proposed_weight(table, table.drop | {id_col or ""})
     if id_col is not None:
         table.notes.append(f"respondent key: {id_col} (a different whole number for every "
                            "respondent)")
     return id_col, weight
+
+
+def _file_weight(table: Table) -> str | None:
+    """The weight the file's dictionary names (SPSS opens the file weighted by it), when it
+    is a usable weight; else None, reported."""
+    problems = check_weight(table.frame, table.weight)
+    if problems:
+        table.unsure.append(f"the file names {table.weight} as its weight (WEIGHT BY) but "
+                            f"{'; '.join(problems)}: imported unweighted, {table.weight} "
+                            "kept as a variable (choose a weight with --weight)")
+        return None
+    table.notes.append(f"weight: {table.weight} (the file's own weight, saved with WEIGHT "
+                       "BY); --weight VAR chooses another, --weight none imports unweighted")
+    return table.weight
 
 
 def build(table: Table, weight: str | None = None, progress: Progress | None = None

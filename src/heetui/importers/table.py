@@ -60,3 +60,4 @@ class Table:
     # Q2 …): never taken for items of a grid because their names share a prefix
     notes: list[str] = field(default_factory=list)  # what the import decided, for the user
     unsure: list[str] = field(default_factory=list)  # what it was unsure of, for the user
+    weight: str = ""  # the weight variable the file itself names (SPSS WEIGHT BY), if any

@@ -88,7 +88,8 @@ class CrosstabTable(DataTable[Text]):
         heads, rows = grid_rows(ct, view.show, letters=view.letters)
         keys = ["base"] + (["wbase", "ebase"] if ct.weighted else [])
         for r in ct.rows:
-            keys += [f"m:{r.key}"] + ([f"se:{r.key}"] if r.has_se else [])
+            keys += [f"m:{r.key}"] + ([f"se:{r.key}"] if r.has_se else []) \
+                + ([f"mb:{r.key}"] if mean_bases(ct, r) is not None else [])
         widths = [max([len(v[i]) for _, v in rows] + [5, min(max(len(w) for w in wrap_words(
             h, HEADER_WRAP)), HEADER_WRAP)]) for i, h in enumerate(heads)]
         lines = [_heading(h, w) for h, w in zip(heads, widths, strict=True)]
