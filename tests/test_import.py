@@ -97,9 +97,11 @@ def test_spss_multiple_response_sets_become_multi():
     assert [o["label"] for o in qs["contact"]["options"]] == ["Email", "Phone"]
     r = built.respondents
     # as in SPSS, a respondent holding the counted value in none of the set's variables is
-    # out of its base (the second), like one who left them blank (the fourth)
-    assert r["contact_1"].to_list() == [1, None, 1, None]
-    assert r["contact_2"].to_list() == [0, None, 1, None]
+    # out of its base (the second): the entry's base is "answered"; the columns keep them,
+    # for base = "asked", but not one who left them blank (the fourth)
+    assert qs["contact"]["base"] == "answered"
+    assert r["contact_1"].to_list() == [1, 0, 1, None]
+    assert r["contact_2"].to_list() == [0, 0, 1, None]
     assert [o["label"] for o in qs["colours"]["options"]] == ["Red", "Green", "Blue"]
     assert r["colours_1"].to_list() == [1, 0, None, 1]  # Red
     assert r["colours_2"].to_list() == [1, 1, None, 0]  # Green

@@ -536,8 +536,9 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         vid, opts = _category_set(frame, cols, mr, table, taken, out)
     else:
         ticks = [_ticked(frame[c], mr) for c in cols]
-        # a blank, or no counted value, is no answer; else any value is one
-        answered = pl.any_horizontal(ticks) if mr.kind == "N" or mr.counted_base else \
+        # a blank is no answer; else any value is one (a dichotomy set's base choice is
+        # its codebook entry's: engine.filters.eligibility)
+        answered = pl.any_horizontal(ticks) if mr.kind == "N" else \
             pl.any_horizontal([frame[c].is_not_null() for c in cols])
         vid = safe_id(mr.name.lstrip("$"), taken, range(1, len(cols) + 1))
         names = dict(zip(mr.variables, mr.option_labels, strict=False))
@@ -546,7 +547,8 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
             out[option_column(vid, i)] = _tick(answered, hit, option_column(vid, i))
             opts.append({"code": i, "label": names.get(c) or table.labels.get(c, c)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
-            "group": "Imported", "options": opts}
+            "group": "Imported", "options": opts,
+            **({"base": "answered"} if mr.counted_base else {})}
 
 
 def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,

@@ -1,0 +1,84 @@
+"""A multiple-dichotomy set's base is a choice of its codebook entry: ``base = "answered"``
+(respondents holding the counted value at least once, SPSS MULT RESPONSE's default, kept
+for SPSS sets) or ``base = "asked"`` (everyone who answered any of its columns, as Q and
+Displayr take it). The .sav fixture is written with pyreadstat and given an MR set record
+(type 7, subtype 7), as SPSS writes one; the percents are checked against polars."""
+
+from __future__ import annotations
+
+import struct
+
+import polars as pl
+import pyreadstat
+import pytest
+
+from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.session import open_survey
+from heetui.importers import import_source
+from heetui.survey.bundle import load_bundle
+from test_packed import _unpacked_copy
+
+M1 = [1.0, 0.0, 1.0, None, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]
+M2 = [0.0, 0.0, 1.0, None, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+G = [1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0]
+
+
+def _sav_with_set(tmp_path):
+    df = pl.DataFrame({"id": [float(i) for i in range(1, 11)], "m1": M1, "m2": M2, "g": G})
+    src = tmp_path / "mr.sav"
+    pyreadstat.write_sav(df, str(src), column_labels={"m1": "Email", "m2": "Phone"},
+                         variable_value_labels={"g": {1.0: "North", 2.0: "South"}})
+    data = src.read_bytes()
+    end = data.index(struct.pack("<ii", 999, 0))  # the dictionary's last record
+    text = b"$contact=D1 1 23 How were you contacted? m1 m2\n"
+    record = struct.pack("<iiii", 7, 7, 1, len(text)) + text
+    src.write_bytes(data[:end] + record + data[end:])
+    assert pyreadstat.read_sav(str(src), metadataonly=True)[1].mr_sets
+    return src, df
+
+
+def _with_base(bundle, base: str | None):
+    toml = bundle / "codebook.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert 'base = "answered"' in text  # the import keeps SPSS's default
+    if base != "answered":
+        text = text.replace('base = "answered"\n', "" if base is None else f'base = "{base}"\n')
+    toml.write_text(text, encoding="utf-8")
+    return bundle
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["packed", "0/1 columns"])
+@pytest.mark.parametrize("base", ["answered", "asked", None])
+def test_the_base_choice_against_polars(tmp_path, base, packed):
+    src, df = _sav_with_set(tmp_path)
+    bundle = _with_base(import_source(src, tmp_path / "b"), base)
+    if not packed:
+        bundle = _unpacked_copy(bundle, tmp_path / "u")
+    survey = open_survey(bundle)
+    assert survey.codebook.get("contact").base == (base or "asked")
+    ct = crosstab(survey, TabRequest("contact", "g"))
+    answered = pl.any_horizontal(pl.col("m1") == 1, pl.col("m2") == 1).fill_null(False)
+    asked = pl.any_horizontal(pl.col("m1").is_not_null(), pl.col("m2").is_not_null())
+    held = df.filter(answered if base == "answered" else asked)
+    assert ct.total.base == held.height == (5 if base == "answered" else 9)
+    assert [c.base for c in ct.columns[1:]] == [held.filter(pl.col("g") == k).height
+                                               for k in (1.0, 2.0)]
+    for label, col in (("Email", "m1"), ("Phone", "m2")):
+        row = next(r for r in ct.rows if r.label == label)
+        expected = [held[col].eq(1).mean() * 100] + [
+            held.filter(pl.col("g") == k)[col].eq(1).mean() * 100 for k in (1.0, 2.0)]
+        assert [c.percent for c in row.cells] == pytest.approx(expected, abs=1e-9)
+    assert ct.base_text == ("Base: respondents with at least one answer"
+                            if base == "answered" else "Base: all respondents asked")
+
+
+def test_a_base_choice_is_checked_and_written_back(tmp_path):
+    src, _ = _sav_with_set(tmp_path)
+    bundle = import_source(src, tmp_path / "b")
+    toml = bundle / "codebook.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'base = "answered"', 'base = "everyone"'), encoding="utf-8")
+    from heetui.survey.bundle import BundleError
+
+    with pytest.raises(BundleError, match="base"):
+        load_bundle(bundle)
