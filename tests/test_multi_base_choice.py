@@ -82,3 +82,32 @@ def test_a_base_choice_is_checked_and_written_back(tmp_path):
 
     with pytest.raises(BundleError, match="base"):
         load_bundle(bundle)
+
+
+def test_a_sets_items_stay_questions(tmp_path):
+    """As SPSS keeps them, the set's item variables are questions of their own, listed
+    under the set by `heetui info`; the set still tabulates, and the codebook the import
+    wrote imports the file again."""
+    from test_cli_info import run
+
+    src, df = _sav_with_set(tmp_path)
+    bundle = import_source(src, tmp_path / "b")
+    survey = open_survey(bundle)
+    cb = survey.codebook
+    assert [(v.id, v.group) for v in cb.questions if v.id in ("m1", "m2")] == [
+        ("m1", "Items of contact"), ("m2", "Items of contact")]
+    assert cb.get("contact").type == "multi"
+    got = pl.read_parquet(bundle / "respondents.parquet")["m1"]
+    assert got.to_list() == df["m1"].to_list()
+    ct = crosstab(survey, TabRequest("m1", "g"))
+    assert ct.total.base == df["m1"].drop_nulls().len()
+    info = run("info", "--data", str(bundle))
+    assert info.returncode == 0, info.stderr
+    lines = info.stdout.splitlines()
+    at = lines.index(" ── Items of contact")
+    assert [x.split()[0] for x in lines[at + 1:at + 3]] == ["m1", "m2"]
+    again = run("import", str(src), "-o", str(tmp_path / "c"), "--codebook",
+                str(bundle / "codebook.toml"))
+    assert again.returncode == 0, again.stderr
+    assert pl.read_parquet(tmp_path / "c" / "respondents.parquet")["m2"].to_list() == \
+        df["m2"].to_list()

@@ -122,7 +122,9 @@ def _source_columns(v: dict[str, Any], frame: pl.DataFrame, table: Table, sets: 
     vtype = v.get("type", "single")
 
     def convert(vid: str, entry: dict[str, Any]) -> pl.Series | None:
-        col = names.get(vid)
+        # a set's item may name its column (``source``): its id differs when the set's
+        # 0/1 columns took the column's name
+        col = names.get(vid) or names.get(str(entry.get("source", "")))
         if col is None:
             return None
         s = _numbers(frame[col], entry, table) if vtype == "numeric" else \

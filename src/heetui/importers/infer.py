@@ -251,17 +251,14 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     made = _Made({c: i for i, c in enumerate(frame.columns)},
                  {c for c in (id_col, weight) if c} | (table.drop - {weight})
                  | {c for c in frame.columns if c.endswith(BITS_SUFFIX)})
-    for mr in table.mr_sets:
-        var = mr_set(frame, mr, table, taken, out)
-        if var:
-            made.add(var, mr.variables, table.texts)
+    items = _set_items(frame, table, taken, out, made)
     if table.kind not in ("sav", "dta"):
-        for var, cols in _dichotomies(frame, table, made.used, taken, out):
+        for var, cols in _dichotomies(frame, table, made.used | set(items), taken, out):
             made.add(var, cols)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
         frame, [c for c in frame.columns if c not in made.used and c not in table.texts
-                and c not in table.alone], MAX_NUMBER_CATEGORIES)
+                and c not in table.alone and c not in items], MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
         if progress and (i % 10 == 0 or i == frame.width):
             progress("columns", i, frame.width)
@@ -274,6 +271,8 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                 var["missing"] = missing
             if col in table.meta:
                 var["group"] = METADATA_GROUP
+            if col in items:  # its id may differ from its name: say which column it is
+                var.update(group=items[col], source=col)
             made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
     questions = group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)
@@ -288,6 +287,21 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
 
 
+def _set_items(frame: pl.DataFrame, table: Table, taken: set[str],
+               out: dict[str, pl.Series], made: _Made) -> dict[str, str]:
+    """Make the source's multi-response sets; returns the group of each set's item
+    columns, which stay questions of their own, as SPSS keeps them beside the set (a set
+    packed in one column, ``S``, has no items of its own)."""
+    items: dict[str, str] = {}
+    for mr in table.mr_sets:
+        var = mr_set(frame, mr, table, taken, out)
+        if var:
+            kept = set() if mr.kind == "S" else set(mr.variables) - table.texts
+            made.add(var, mr.variables, table.texts | kept)
+            items.update(dict.fromkeys(kept, f"{ITEMS_OF}{var['id']}"))
+    return items
+
+
 def _coded_by_number(q: dict[str, Any], numeric: set[str]) -> bool:
     """Whether a question's codes are the source's own numbers: the one column of a
     single-choice question is a number column, or a grid of number columns (which
@@ -297,6 +311,7 @@ def _coded_by_number(q: dict[str, Any], numeric: set[str]) -> bool:
     return str(q.get("label", "")) in numeric
 
 
+ITEMS_OF = "Items of "  # the group of a multi-response set's item questions: "Items of q7"
 SHORT_LABEL = 40  # characters of a question text a platform export's label keeps
 
 
