@@ -253,8 +253,8 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                  | {c for c in frame.columns if c.endswith(BITS_SUFFIX)})
     items = _set_items(frame, table, taken, out, made)
     if table.kind not in ("sav", "dta"):
-        for var, cols in _dichotomies(frame, table, made.used | set(items), taken, out):
-            made.add(var, cols)
+        for ticks, cols in _dichotomies(frame, table, made.used | set(items), taken, out):
+            made.add(ticks, cols)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
         frame, [c for c in frame.columns if c not in made.used and c not in table.texts
