@@ -6,7 +6,9 @@ taking three (one per 8 bytes)."""
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 
 import polars as pl
 import pyreadstat
@@ -95,3 +97,24 @@ def test_an_unusable_file_weight_is_reported_not_used(tmp_path):
     cb = load_bundle(import_source(bad, tmp_path / "bb")).codebook
     assert cb.settings.weight is None and "w" in cb
     assert any("names w as its weight" in n for n in cb.survey["import_unsure"])
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP is not installed")
+@pytest.mark.parametrize("compress", ["", " /ZCOMPRESSED"], ids=["sav", "zsav"])
+def test_a_file_pspp_saved_with_weight_by(tmp_path, compress):
+    """GNU PSPP writes the dictionary as SPSS does: its WEIGHT BY is read back (a long
+    name behind its 8-character short name, after a string of three records)."""
+    out = tmp_path / ("w.zsav" if compress else "w.sav")
+    syntax = tmp_path / "w.sps"
+    syntax.write_text(
+        "DATA LIST LIST /id (F4.0) town (A20) sex (F1.0) agree (F1.0) finalweightvariable "
+        "(F8.2).\nBEGIN DATA\n" + "".join(
+            f'{i + 1} "Town {i}" {int(s)} {int(a)} {w}\n'
+            for i, (s, a, w) in enumerate(zip(SEX, AGREE, WGT, strict=True)))
+        + "END DATA.\nVALUE LABELS sex 1 'Male' 2 'Female' /agree 1 'Yes' 2 'No'.\n"
+        f"WEIGHT BY finalweightvariable.\nSAVE OUTFILE='{out}'{compress}.\n",
+        encoding="utf-8")
+    subprocess.run(["pspp", str(syntax)], check=True, capture_output=True, timeout=60)
+    assert dictionary_weight(out) == "finalweightvariable"
+    cb = load_bundle(import_source(out, tmp_path / "b")).codebook
+    assert cb.settings.weight == "finalweightvariable"

@@ -6,7 +6,9 @@ Displayr take it). The .sav fixture is written with pyreadstat and given an MR s
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 
 import polars as pl
 import pyreadstat
@@ -111,3 +113,28 @@ def test_a_sets_items_stay_questions(tmp_path):
     assert again.returncode == 0, again.stderr
     assert pl.read_parquet(tmp_path / "c" / "respondents.parquet")["m2"].to_list() == \
         df["m2"].to_list()
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP is not installed")
+def test_a_set_pspp_saved_with_mrsets(tmp_path):
+    """An MR set GNU PSPP writes (MRSETS /MDGROUP) imports with SPSS's base, its items
+    kept as questions."""
+    out = tmp_path / "mr.sav"
+    syntax = tmp_path / "mr.sps"
+    rows = "".join(f"{i + 1} {'.' if a is None else int(a)} {'.' if b is None else int(b)} "
+                   f"{int(g)}\n" for i, (a, b, g) in enumerate(zip(M1, M2, G, strict=True)))
+    syntax.write_text(
+        "DATA LIST LIST /id (F4.0) m1 (F1.0) m2 (F1.0) g (F1.0).\nBEGIN DATA\n" + rows
+        + "END DATA.\nVARIABLE LABELS m1 'Email' /m2 'Phone'.\n"
+        "MRSETS /MDGROUP NAME=$contact LABEL='How were you contacted?' VARIABLES=m1 m2 "
+        f"VALUE=1.\nSAVE OUTFILE='{out}'.\n", encoding="utf-8")
+    subprocess.run(["pspp", str(syntax)], check=True, capture_output=True, timeout=60)
+    survey = open_survey(import_source(out, tmp_path / "b"))
+    assert survey.codebook.get("contact").base == "answered"
+    assert survey.codebook.get("m1").group == "Items of contact"
+    ct = crosstab(survey, TabRequest("contact"))
+    df = pl.DataFrame({"m1": M1, "m2": M2})
+    held = df.filter(pl.any_horizontal(pl.col("m1") == 1, pl.col("m2") == 1).fill_null(False))
+    assert ct.total.base == held.height
+    assert [r.cells[0].percent for r in ct.rows if r.kind == "category"] == pytest.approx(
+        [held["m1"].eq(1).mean() * 100, held["m2"].eq(1).mean() * 100])
