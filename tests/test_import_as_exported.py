@@ -73,10 +73,14 @@ def _surveymonkey(people: list[dict]) -> list[list[object]]:
 def _check_surveymonkey(out, people) -> None:
     cb = load_bundle(out).codebook
     # question texts (and labels) from the header rows; ids stay short and stable
-    assert [(q.id, q.short) for q in cb.questions if q.type != "open"][:4] == [
+    assert [(q.id, q.short) for q in cb.questions
+            if q.type != "open" and q.group != "Items of Q2"][:4] == [
         ("Collector_ID", "Collector ID"),
         ("Q1", "How satisfied are you with our service?"),
         ("Q2", "Which of these do you use?"), ("Q3", "The staff were helpful")]
+    # the set's tick columns stay questions of their own, under it
+    assert [q.short for q in cb.questions if q.group == "Items of Q2"] == [
+        f"Which of these do you use? - {u}" for u in USES]
     assert not cb.grids  # Q1 and Q3 share a name prefix, not a scale
     assert cb.opening == "Q1"  # never the collector id
     assert cb.settings.weight == "Q5"
@@ -203,7 +207,10 @@ def test_tick_columns_sharing_a_prefix_are_one_multi_select(tmp_path, style):
     assert [r.cells[0].count for r in ct.rows[:4]] == [
         sum(u in p["uses"] for p in people) for u in USES] + [
         sum(not p["uses"] for p in people)]
-    assert "q4_email" not in cb and "multi-response sets: q4 (4 options)" in stderr
+    assert "multi-response sets: q4 (4 options)" in stderr
+    # each tick column stays a question of its own, under the set
+    assert [(v.id, v.group) for v in cb.questions if v.group.startswith("Items of")] == [
+        (f"q4_{x}", "Items of q4") for x in suffixes]
 
 
 # ---- weight, metadata and ids ----------------------------------------------------------------

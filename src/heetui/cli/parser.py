@@ -246,7 +246,9 @@ def _import_command(sub: Commands) -> None:
                          "a bundle")
     imp.add_argument("source", help="the file to import (never modified)")
     imp.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
-    imp.add_argument("--weight", metavar="VAR", help="the weight variable")
+    imp.add_argument("--weight", metavar="VAR",
+                     help="the weight variable (default: the one a .sav file names, saved "
+                     "with WEIGHT BY); none: import unweighted")
     imp.add_argument("--codebook", metavar="FILE",
                      help="a codebook.toml to use instead of inferring one")
     imp.add_argument("--force", action="store_true",

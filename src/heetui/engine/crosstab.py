@@ -434,9 +434,15 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
 def base_text(cb: Codebook, q: Variable, items: bool = False) -> str:
     """Who a table's base counts; ``items``: a grid's, whose columns each count the
     respondents answering that item."""
+    if q.type == "multi" and q.base == "answered":
+        who = "respondents with at least one answer"
+    else:
+        who = "all respondents asked" if q.type == "multi" else "all respondents answering"
     if q.eligible is None:
-        return "Base: all respondents answering" + (" each item" if items else "")
+        return f"Base: {who}" + (" each item" if items else "")
     e = cb.get(q.eligible.variable)
     labels = " or ".join(e.option(c).label for c in q.eligible.codes)
     return (f"Base: respondents {e.short.lower()} = {labels}"
-            + (", answering each item" if items else ""))
+            + (", answering each item" if items else "")
+            + (", with at least one answer" if q.type == "multi" and q.base == "answered"
+               else ""))

@@ -293,9 +293,14 @@ def eligibility(cb: Codebook, v: Variable, packed: str | None = None
                 ) -> list[Condition]:
     """Conditions for the respondents a question's base counts (a multi-response question
     is answered when any of its option columns holds a value: its ``packed`` column is not
-    null; within the base a missing option counts as not chosen)."""
+    null; within the base a missing option counts as not chosen; with ``base = "answered"``
+    its base is the respondents who chose at least one option)."""
     out = asked(cb, v)
-    if v.type == "multi":
+    if v.type == "multi" and v.base == "answered":  # at least one option chosen
+        out.append(Clause(f"{ident(packed)} <> 0" if packed is not None else
+                          "(" + " OR ".join(f"{ident(c)} = 1" for c in v.columns()) + ")",
+                          []))
+    elif v.type == "multi":
         if packed is not None:
             out.append(Clause(f"{ident(packed)} IS NOT NULL", []))
         else:

@@ -7,7 +7,8 @@ of the codebook, its items in the order of the file.
 - the grid's text is what its items' texts share ("How satisfied are you with: Speed" and
   "…: Price" give "How satisfied are you with"), each item's label the rest;
 - options coded from numbers score their code, so the grid has a mean, except answers
-  whose label says no answer (Don't know, Not applicable …: importers.missing).
+  outside the scale (Don't know, Not applicable … at an end of the list:
+  importers.missing.outside_scale); a "No opinion" between two answers is scored.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from heetui.importers.missing import MISSING_WORDS, sort_key
+from heetui.importers.missing import outside_scale, sort_key
 from heetui.importers.scales import reading_order
 from heetui.survey.codebook import item_text
 
@@ -90,9 +91,10 @@ def _split_texts(texts: list[str], prefix: str) -> tuple[str, list[str]]:
 
 
 def _with_scores(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Options coded from numbers score their code; answers that are no answer do not."""
-    scored = [dict(o, value=o["code"]) if not MISSING_WORDS.search(o["label"]) else dict(o)
-              for o in options]
+    """Options coded from numbers score their code; answers outside the scale do not."""
+    outside = outside_scale([str(o["label"]) for o in options])
+    scored = [dict(o, value=o["code"]) if i not in outside else dict(o)
+              for i, o in enumerate(options)]
     return scored if sum("value" in o for o in scored) >= 2 else options
 
 

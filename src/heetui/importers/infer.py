@@ -197,17 +197,42 @@ class _Made:
 
 
 def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str | None]:
-    """The respondent key column (or None) and the weight: the one given (checked), else
-    one proposed by its name; each noted for the report."""
+    """The respondent key column (or None) and the weight: the one given (checked; "" for
+    none), else the file's own (SPSS WEIGHT BY), else one proposed by its name; each noted
+    for the report."""
     id_col = _id_column(table.frame)
-    if weight is not None:
+    if weight == "":
+        table.notes.append("unweighted (--weight none)" + (
+            f": the file's own weight {table.weight} is kept as a variable"
+            if table.weight else ""))
+        weight = None
+    elif weight is not None:
         _check_weight(table.frame, weight)
+        if table.weight and table.weight != weight:
+            table.notes.append(f"weight: {weight} (--weight), not the file's own weight "
+                               f"{table.weight}, which is kept as a variable")
+    elif table.weight:
+        weight = _file_weight(table)
     else:
         weight = proposed_weight(table, table.drop | {id_col or ""})
     if id_col is not None:
         table.notes.append(f"respondent key: {id_col} (a different whole number for every "
                            "respondent)")
     return id_col, weight
+
+
+def _file_weight(table: Table) -> str | None:
+    """The weight the file's dictionary names (SPSS opens the file weighted by it), when it
+    is a usable weight; else None, reported."""
+    problems = check_weight(table.frame, table.weight)
+    if problems:
+        table.unsure.append(f"the file names {table.weight} as its weight (WEIGHT BY) but "
+                            f"{'; '.join(problems)}: imported unweighted, {table.weight} "
+                            "kept as a variable (choose a weight with --weight)")
+        return None
+    table.notes.append(f"weight: {table.weight} (the file's own weight, saved with WEIGHT "
+                       "BY); --weight VAR chooses another, --weight none imports unweighted")
+    return table.weight
 
 
 def build(table: Table, weight: str | None = None, progress: Progress | None = None
@@ -226,17 +251,14 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     made = _Made({c: i for i, c in enumerate(frame.columns)},
                  {c for c in (id_col, weight) if c} | (table.drop - {weight})
                  | {c for c in frame.columns if c.endswith(BITS_SUFFIX)})
-    for mr in table.mr_sets:
-        var = mr_set(frame, mr, table, taken, out)
-        if var:
-            made.add(var, mr.variables, table.texts)
+    items = _set_items(frame, table, taken, out, made)
     if table.kind not in ("sav", "dta"):
-        for var, cols in _dichotomies(frame, table, made.used, taken, out):
-            made.add(var, cols)
+        for ticks, cols in _dichotomies(frame, table, made.used | set(items), taken, out):
+            made.add(ticks, cols)
     # columns of one grid share their list of answers, so their codes agree
     shared = {} if table.kind in ("sav", "dta") else shared_values(
         frame, [c for c in frame.columns if c not in made.used and c not in table.texts
-                and c not in table.alone], MAX_NUMBER_CATEGORIES)
+                and c not in table.alone and c not in items], MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
         if progress and (i % 10 == 0 or i == frame.width):
             progress("columns", i, frame.width)
@@ -249,6 +271,8 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                 var["missing"] = missing
             if col in table.meta:
                 var["group"] = METADATA_GROUP
+            if col in items:  # its id may differ from its name: say which column it is
+                var.update(group=items[col], source=col)
             made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
     questions = group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)
@@ -263,6 +287,21 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     return Built(codebook, pl.DataFrame(list(out.values())), verb)
 
 
+def _set_items(frame: pl.DataFrame, table: Table, taken: set[str],
+               out: dict[str, pl.Series], made: _Made) -> dict[str, str]:
+    """Make the source's multi-response sets; returns the group of each set's item
+    columns, which stay questions of their own, as SPSS keeps them beside the set (a set
+    packed in one column, ``S``, has no items of its own)."""
+    items: dict[str, str] = {}
+    for mr in table.mr_sets:
+        var = mr_set(frame, mr, table, taken, out)
+        if var:
+            kept = set() if mr.kind == "S" else set(mr.variables) - table.texts
+            made.add(var, mr.variables, table.texts | kept)
+            items.update(dict.fromkeys(kept, f"{ITEMS_OF}{var['id']}"))
+    return items
+
+
 def _coded_by_number(q: dict[str, Any], numeric: set[str]) -> bool:
     """Whether a question's codes are the source's own numbers: the one column of a
     single-choice question is a number column, or a grid of number columns (which
@@ -272,6 +311,7 @@ def _coded_by_number(q: dict[str, Any], numeric: set[str]) -> bool:
     return str(q.get("label", "")) in numeric
 
 
+ITEMS_OF = "Items of "  # the group of a multi-response set's item questions: "Items of q7"
 SHORT_LABEL = 40  # characters of a question text a platform export's label keeps
 
 
@@ -511,8 +551,9 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         vid, opts = _category_set(frame, cols, mr, table, taken, out)
     else:
         ticks = [_ticked(frame[c], mr) for c in cols]
-        # a blank, or no counted value, is no answer; else any value is one
-        answered = pl.any_horizontal(ticks) if mr.kind == "N" or mr.counted_base else \
+        # a blank is no answer; else any value is one (a dichotomy set's base choice is
+        # its codebook entry's: engine.filters.eligibility)
+        answered = pl.any_horizontal(ticks) if mr.kind == "N" else \
             pl.any_horizontal([frame[c].is_not_null() for c in cols])
         vid = safe_id(mr.name.lstrip("$"), taken, range(1, len(cols) + 1))
         names = dict(zip(mr.variables, mr.option_labels, strict=False))
@@ -521,7 +562,8 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
             out[option_column(vid, i)] = _tick(answered, hit, option_column(vid, i))
             opts.append({"code": i, "label": names.get(c) or table.labels.get(c, c)})
     return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
-            "group": "Imported", "options": opts}
+            "group": "Imported", "options": opts,
+            **({"base": "answered"} if mr.counted_base else {})}
 
 
 def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,

@@ -4,9 +4,16 @@
 - Stata's extended missing values ``.a`` … ``.z`` (pyreadstat reads them as null; their
   value labels are the reasons);
 - labelled special codes of a numeric variable (``97 = Don't know`` on an age, ``0 =
-  missing`` on a salary): a labelled code is special when its label names a reason for no
-  answer, or when it lies outside the range of the unlabelled values and is not the next
-  whole number after (or before) them, as a scale's end point ``97 = 97 or older`` is.
+  missing`` on a salary): a labelled code is special when it lies outside the range of the
+  unlabelled values and either its label names a reason for no answer or it is not the
+  next whole number after (or before) them, as a scale's end point ``97 = 97 or older`` is.
+  A labelled code inside that range is a value, whatever its label.
+
+One rule (``outside_scale``) decides which answers of an ordered list lose their score:
+those whose label names a reason for no answer and that lie at an end of the list (after
+or before every answer of the scale, as Don't know coded 6, 9 or 99 after 1–5 is). An
+answer inside the list is a point of the scale, whatever its words: "No opinion", "Not
+sure" or "Neither" between Agree and Disagree is the scale's midpoint and is scored.
 
 Each becomes an entry of the variable's ``missing`` list in the codebook: the value as the
 source holds it, its label and how many respondents had it.
@@ -15,6 +22,7 @@ source holds it, its label and how many respondents had it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -26,6 +34,23 @@ MISSING_WORDS = re.compile(
     r"no response|not (asked|applicable|stated|known|sure|available|ascertained)|"
     r"inapplicable|prefer not|rather not|skipped|no opinion|can.?t say|cannot say",
     re.IGNORECASE)
+
+
+def no_answer(label: str) -> bool:
+    """Whether a label names a reason for no answer (Don't know, Refused, Not applicable)."""
+    return bool(MISSING_WORDS.search(label))
+
+
+def outside_scale(labels: Sequence[str]) -> set[int]:
+    """The positions in an ordered list of answers (as the source codes them) that lie
+    outside its scale: the answers naming a reason for no answer at the end of the list,
+    and at its start; never an answer between two others (see the module notes)."""
+    lo, hi = 0, len(labels)
+    while hi > lo and no_answer(labels[hi - 1]):
+        hi -= 1
+    while lo < hi and no_answer(labels[lo]):
+        lo += 1
+    return set(range(lo)) | set(range(hi, len(labels)))
 
 
 def code_of(v: Value) -> int | float | str:
@@ -104,10 +129,10 @@ def apply_user_missing(table: Table) -> dict[str, list[dict[str, Any]]]:
 def special_codes(labels: dict[float, str], unlabelled: set[float]) -> set[float]:
     """The labelled codes of a numeric variable that stand for no answer (see the module
     notes); the other labelled codes are ordinary values (a scale's named end points)."""
-    special = {k for k, text in labels.items() if MISSING_WORDS.search(text)}
     if not unlabelled:
-        return special
+        return {k for k, text in labels.items() if no_answer(text)}
     lo, hi = min(unlabelled), max(unlabelled)
+    special = {k for k, text in labels.items() if no_answer(text) and not lo < k < hi}
     for outside, step, edge in ((sorted(k for k in labels if k > hi), 1.0, hi),
                                 (sorted((k for k in labels if k < lo), reverse=True), -1.0,
                                  lo)):

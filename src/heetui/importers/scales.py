@@ -1,11 +1,13 @@
 """The order of text answers that form a familiar scale, as a questionnaire lists them.
 
 A CSV or platform export holds the answers' texts, not their codes, so their order has to
-be inferred. When every answer of a column (leaving out answers that say there is no
-answer, such as Don't know, which go last) is a point of one scale below, each at its own
+be inferred. When every answer of a column is a point of one scale below, each at its own
 place, the options follow the scale from its positive end ("Strongly agree" … "Strongly
-disagree"), as the published tables of most surveys do. Anything else keeps the reading
-order of importers.missing.sort_key.
+disagree"), as the published tables of most surveys do; a two-sided scale's middle may read
+"No opinion", "Not sure" or "Unsure" as well as "Neither" or "Neutral". Failing that, the
+answers that say there is no answer (Don't know, and a "No opinion" beside a "Neither")
+are left out of the scale and go last. Anything else keeps the reading order of
+importers.missing.sort_key.
 """
 
 from __future__ import annotations
@@ -14,27 +16,28 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from heetui.importers.missing import MISSING_WORDS, sort_key
+from heetui.importers.missing import no_answer, outside_scale, sort_key
 
 # each scale from its positive end; answers on one line share a place (wordings differ)
+# the middle answer of a two-sided scale, in any of its wordings
+_MIDDLE = ("neither", "neutral", "no opinion", "not sure", "unsure", "undecided")
 _SCALES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("strongly agree", "agree strongly", "completely agree"),
      ("agree", "tend to agree", "somewhat agree", "mostly agree", "slightly agree"),
-     ("neither agree nor disagree", "neither agree or disagree", "neither", "neutral"),
+     ("neither agree nor disagree", "neither agree or disagree", *_MIDDLE),
      ("disagree", "tend to disagree", "somewhat disagree", "mostly disagree",
       "slightly disagree"),
      ("strongly disagree", "disagree strongly", "completely disagree")),
     (("very satisfied", "extremely satisfied", "completely satisfied"),
      ("satisfied", "fairly satisfied", "somewhat satisfied", "quite satisfied"),
-     ("neither satisfied nor dissatisfied", "neither satisfied or dissatisfied", "neither",
-      "neutral"),
+     ("neither satisfied nor dissatisfied", "neither satisfied or dissatisfied", *_MIDDLE),
      ("dissatisfied", "fairly dissatisfied", "somewhat dissatisfied", "quite dissatisfied"),
      ("very dissatisfied", "extremely dissatisfied", "completely dissatisfied")),
     (("excellent",), ("very good",), ("good",), ("fair", "average"), ("poor",),
      ("very poor",)),
     (("extremely likely", "very likely", "certain"),
      ("likely", "fairly likely", "somewhat likely", "quite likely"),
-     ("neither likely nor unlikely", "neither likely or unlikely", "neither", "neutral"),
+     ("neither likely nor unlikely", "neither likely or unlikely", *_MIDDLE),
      ("unlikely", "fairly unlikely", "somewhat unlikely", "not very likely"),
      ("very unlikely", "extremely unlikely", "not at all likely")),
     (("extremely important",), ("very important",),
@@ -43,7 +46,7 @@ _SCALES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("always",), ("very often",), ("often",), ("sometimes",), ("rarely", "seldom"),
      ("never",)),
     (("very positive",), ("fairly positive", "positive", "somewhat positive"),
-     ("neither positive nor negative", "neutral", "neither"),
+     ("neither positive nor negative", *_MIDDLE),
      ("fairly negative", "negative", "somewhat negative"), ("very negative",)),
     (("yes",), ("no",)),
 )
@@ -58,20 +61,28 @@ def _place(scale: tuple[tuple[str, ...], ...], text: str) -> int | None:
     return next((i for i, wordings in enumerate(scale) if key in wordings), None)
 
 
+def _ranked(scale: tuple[tuple[str, ...], ...], answers: list[str]) -> list[str] | None:
+    """``answers`` in the scale's order when each is a point of it, at its own place."""
+    places = [_place(scale, v) for v in answers]
+    known = [p for p in places if p is not None]
+    if len(known) != len(answers) or len(set(known)) != len(known):
+        return None
+    return [v for _, v in sorted(zip(known, answers, strict=True))]
+
+
 def reading_order(values: Iterable[str]) -> list[str]:
-    """``values`` as options: a familiar scale in its order (no-answer texts last), else
-    in reading order."""
+    """``values`` as options: a familiar scale in its order (no-answer texts that are not
+    one of its points last), else in reading order."""
     plain = sorted(set(values), key=sort_key)
-    answers = [v for v in plain if not MISSING_WORDS.search(v)]
-    none = [v for v in plain if MISSING_WORDS.search(v)]
-    if len(answers) < 2:
-        return plain
     for scale in _SCALES:
-        places = [_place(scale, v) for v in answers]
-        known = [p for p in places if p is not None]
-        if len(known) == len(answers) and len(set(known)) == len(known):
-            ranked = [v for _, v in sorted(zip(known, answers, strict=True))]
-            return ranked + none
+        # every answer; else all but the no-answer texts that are not on the scale; else
+        # all but every no-answer text (a "No opinion" beside a "Neither")
+        for every in (plain,
+                      [v for v in plain if not no_answer(v) or _place(scale, v) is not None],
+                      [v for v in plain if not no_answer(v)]):
+            ranked = _ranked(scale, every) if len(every) >= 2 else None
+            if ranked is not None:
+                return ranked + [v for v in plain if v not in every]
     return plain
 
 
@@ -82,17 +93,18 @@ MIDDLE = 2  # the place of a two-sided scale's middle answer
 
 
 def scored(question: dict[str, Any], by_code: bool = False) -> dict[str, Any]:
-    """A single-choice question or grid whose answers (leaving out no-answer ones, such as
-    Don't know) are at least four points of a two-sided scale, both sides present, gets a
-    top-2 and a bottom-2 net and scores, no score for a no-answer option (so it is left out
-    of the mean). Answers the file coded with its own numbers (``by_code``: a .sav's 1–5)
-    score their code, so the mean is the one SPSS prints; answers read from text score as
-    the bundled survey's do, from +2 (the positive end) to -2. Anything else is returned as
-    it is."""
+    """A single-choice question or grid whose answers (leaving out those outside the
+    scale: importers.missing.outside_scale) are at least four points of a two-sided scale,
+    both sides present, gets a top-2 and a bottom-2 net and scores, no score for an answer
+    outside the scale (so it is left out of the mean). Answers the file coded with its own
+    numbers (``by_code``: a .sav's 1–5) score their code, so the mean is the one SPSS
+    prints; answers read from text score as the bundled survey's do, from +2 (the positive
+    end) to -2. Anything else is returned as it is."""
     if question.get("type") not in ("single", "grid") or question.get("nets"):
         return question
     options = question.get("options", [])
-    answers = [o for o in options if not MISSING_WORDS.search(str(o["label"]))]
+    outside = outside_scale([str(o["label"]) for o in options])
+    answers = [o for i, o in enumerate(options) if i not in outside]
     if len(answers) < 4:
         return question
     for index, (top, bottom) in _NETS.items():

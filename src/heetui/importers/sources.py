@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,89 @@ def read_sav(path: Path, progress: Progress | None = None) -> Table:
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     table = Table(frame, "sav", meta.file_label or path.stem, labels,
                   _value_labels(meta), sets, _missing_ranges(meta))
+    table.weight = _column_named(dictionary_weight(path), frame.columns)
     _name_months_and_days(table, meta)
     return table
+
+
+SAV_HEADER = 176  # bytes of a .sav file's header record
+
+
+def dictionary_weight(path: Path) -> str | None:
+    """The weight variable a .sav file's dictionary names (SPSS ``WEIGHT BY`` saved with
+    the file), or None. pyreadstat does not report it, so the dictionary is read here: the
+    header's weight index (a 1-based position among the variable records, a long string
+    counting one record per 8 bytes) gives the variable's short name, and the long
+    names record (type 7, subtype 13) its full name."""
+    with path.open("rb") as f:
+        head = f.read(SAV_HEADER)
+        if len(head) < SAV_HEADER or head[:4] not in (b"$FL2", b"$FL3"):
+            return None
+        order = "<" if struct.unpack("<i", head[64:68])[0] in (2, 3) else ">"
+        index = struct.unpack(order + "i", head[76:80])[0]
+        if index <= 0:
+            return None
+        try:
+            short, longs = _dictionary_names(f, order, index)
+        except (SourceError, struct.error, OSError):  # pyreadstat reads it or says why
+            return None
+    if short is None:
+        return None
+    return longs.get(short.upper(), short)
+
+
+def _dictionary_names(f: Any, order: str, index: int) -> tuple[str | None, dict[str, str]]:
+    """Walk the dictionary records: the short name of the ``index``-th variable record and
+    the long names by short name."""
+    def ints(n: int) -> tuple[int, ...]:
+        data = f.read(4 * n)
+        if len(data) < 4 * n:
+            raise SourceError("the file's dictionary ends early")
+        return struct.unpack(f"{order}{n}i", data)
+
+    short: str | None = None
+    longs: dict[str, str] = {}
+    seen = 0
+    while True:
+        (kind,) = ints(1)
+        if kind == 2:  # a variable: type, label?, missing values, formats, name
+            _, has_label, n_missing, _, _ = ints(5)
+            name = f.read(8).decode("latin-1").strip()
+            seen += 1
+            if seen == index:  # a long string's continuation record has no name
+                short = name or None
+            if has_label:
+                f.seek((ints(1)[0] + 3) // 4 * 4, 1)
+            f.seek(abs(n_missing) * 8, 1)
+        elif kind == 3:  # value labels: value, length byte, label padded to 8
+            for _ in range(ints(1)[0]):
+                size = f.read(9)[8:]
+                if not size:
+                    raise SourceError("the file's dictionary ends early")
+                f.seek((size[0] + 8) // 8 * 8 - 1, 1)  # 1 + length rounded up to 8
+        elif kind == 4:
+            f.seek(4 * ints(1)[0], 1)
+        elif kind == 6:
+            f.seek(80 * ints(1)[0], 1)
+        elif kind == 7:
+            subtype, size, count = ints(3)
+            data = f.read(size * count)
+            if subtype == 13:  # SHORT=Long pairs separated by tabs
+                for part in data.decode("utf-8", "replace").split("\t"):
+                    key, _, long = part.partition("=")
+                    if long:
+                        longs[key.strip().upper()] = long.strip()
+        else:  # 999: the end of the dictionary (or a record this reader does not know)
+            return short, longs
+
+
+def _column_named(name: str | None, columns: list[str]) -> str:
+    """The frame's column of a dictionary name (a short name may differ in case)."""
+    if name is None:
+        return ""
+    if name in columns:
+        return name
+    return next((c for c in columns if c.upper() == name.upper()), "")
 
 
 def _name_months_and_days(table: Table, meta: Any) -> None:

@@ -34,8 +34,10 @@ class MRSet:
     # S: the options in questionnaire order
     separator: str = ""
     # D: the base is the respondents holding the counted value in at least one column, as
-    # SPSS takes it for the dichotomy sets a .sav file declares (MULT RESPONSE, CTABLES);
-    # otherwise everyone who answered any column (a platform's 1/0: everyone shown it)
+    # SPSS takes it for the dichotomy sets a .sav file declares (MULT RESPONSE, CTABLES):
+    # the set's codebook entry says base = "answered", its 0/1 columns hold everyone who
+    # answered any column so that base = "asked" can choose them; otherwise the base is
+    # everyone who answered any column (a platform's 1/0: everyone shown it)
     counted_base: bool = False
 
 
@@ -60,3 +62,4 @@ class Table:
     # Q2 …): never taken for items of a grid because their names share a prefix
     notes: list[str] = field(default_factory=list)  # what the import decided, for the user
     unsure: list[str] = field(default_factory=list)  # what it was unsure of, for the user
+    weight: str = ""  # the weight variable the file itself names (SPSS WEIGHT BY), if any

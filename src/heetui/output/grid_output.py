@@ -10,12 +10,14 @@ from heetui.engine.results import Crosstab
 from heetui.output.markup import md_text
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
+    MEAN_BASE_LABEL,
     Show,
     base_mark,
     column_heading,
     format_cell,
     format_se,
     legend,
+    mean_bases,
     question_title,
     state_line,
     untested_notes,
@@ -28,10 +30,13 @@ def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: 
     """Headings of the value columns and, per item, its label and the values as shown:
     bases first, then each measure (a mean with its SE beside it)."""
     heads = ["Base"] + (["Weighted base", "Effective base"] if gt.weighted else [])
+    own = {r.key: mean_bases(gt, r) for r in gt.rows}
     for r in gt.rows:
         heads.append(r.display_label)
         if r.has_se:
             heads.append("SE")
+        if own[r.key] is not None:
+            heads.append(MEAN_BASE_LABEL.capitalize())
     cw = gt.weighted and show != "percent"
     rows = []
     for i, c in enumerate(gt.columns):
@@ -42,6 +47,9 @@ def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: 
             values.append(format_cell(r.cells[i], r, show, decimals, letters, cw))
             if r.has_se:
                 values.append(format_se(r.cells[i], r))
+            mb = own[r.key]
+            if mb is not None:
+                values.append(mb[i])
         rows.append((column_heading(c), values))
     return heads, rows
 

@@ -278,6 +278,19 @@ def format_se(cell: Cell, row: Row) -> str:
     return f"({fixed(cell.se, value_decimals(row.kind))})"
 
 
+MEAN_BASE_LABEL = "base of the mean"
+
+
+def mean_bases(ct: Crosstab, row: Row) -> list[str] | None:
+    """A mean row's own base in each column (the respondents with a scored answer, as
+    SPSS's valid N of a mean), when it differs from a column's base because some answers
+    (such as Don't know) have no score; else None."""
+    if row.kind != "mean" or all(c.count == col.base for c, col in
+                                 zip(row.cells, ct.columns, strict=True)):
+        return None
+    return [WITHHELD_MARK if c.withheld else str(c.count) for c in row.cells]
+
+
 def base_rows(ct: Crosstab) -> list[tuple[str, list[str]]]:
     rows = [("Base (unweighted)", [base_text(c) for c in ct.columns])]
     if ct.weighted:
@@ -325,6 +338,9 @@ def body_rows(ct: Crosstab, show: Show = "percent", decimals: int = 0,
                     [format_cell(c, r, show, decimals, letters, cw) for c in r.cells]))
         if r.has_se:
             out.append((f"  ({SE_LABEL})", [format_se(c, r) for c in r.cells]))
+        own = mean_bases(ct, r)
+        if own is not None:
+            out.append((f"  ({MEAN_BASE_LABEL})", own))
     return out
 
 
@@ -406,7 +422,10 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                                        "weighted_count": _num(c.weighted_count)}, c.withheld),
                              "percent": _num(c.percent), "value": _num(c.value),
                              "se": _num(c.se), "sig": list(c.sig), "vs": c.vs,
-                             "withheld": c.withheld}
+                             "withheld": c.withheld,
+                             # a mean's own base: respondents with a scored answer
+                             **(_shown({"mean_base": c.count}, c.withheld)
+                                if r.kind == "mean" else {})}
                             for c in r.cells]}
                  for r in ct.rows],
         "tests": [{"row": t.row, "columns": [t.a, t.b], "tested": t.tested,

@@ -25,12 +25,14 @@ from heetui.output.atomic import atomic_path
 from heetui.output.facts import export_lines
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
+    MEAN_BASE_LABEL,
     PERCENTS,
     Shown,
     base_mark,
     column_heading,
     legend,
     marks,
+    mean_bases,
     question_title,
     state_line,
     untested_notes,
@@ -316,6 +318,15 @@ def _body_row(ws: Any, ct: Crosstab, row: Row, fmt: dict[str, Any], r: int,
         for i, cell in enumerate(row.cells):
             if cell.se is not None:
                 ws.write_number(r, 1 + 2 * i, cell.se, fmt["se"])
+    own = mean_bases(ct, row)
+    if own is not None:
+        r += 1
+        ws.write_string(r, 0, f"  {MEAN_BASE_LABEL}", fmt["note"])
+        for i, cell in enumerate(row.cells):
+            if cell.withheld:
+                ws.write_string(r, 1 + 2 * i, WITHHELD_MARK, fmt["sig"])
+            else:
+                ws.write_number(r, 1 + 2 * i, cell.count, fmt["count_below"])
     return r
 
 

@@ -21,6 +21,10 @@ VAR_TYPES: tuple[str, ...] = tuple(TYPE_NAMES)
 GRID_TYPE = "grid"
 CATEGORICAL_TYPES: tuple[str, ...] = ("single", "multi")  # banners and filters take these
 Role = Literal["question", "segment"]
+# a multi-response question's base: respondents asked it (who answered any of its columns),
+# or those who chose at least one option (SPSS's default for a multiple-dichotomy set)
+MultiBase = Literal["asked", "answered"]
+MULTI_BASES: tuple[str, ...] = ("asked", "answered")
 # the group of an import's bookkeeping columns kept as variables (a platform's collector,
 # status, duration …): listed, never the question a survey opens on
 METADATA_GROUP = "Survey metadata"
@@ -93,6 +97,7 @@ class Variable:
     bands: tuple[float, ...] = ()  # a numeric variable's band edges, e.g. (18, 35, 55)
     missing: tuple[MissingCode, ...] = ()  # source values imported as missing, with reasons
     grid: str = ""  # the id of the grid this variable is an item of ("" for none)
+    base: MultiBase = "asked"  # a multi-response question's base (MultiBase)
 
     @property
     def short(self) -> str:

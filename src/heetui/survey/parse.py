@@ -13,6 +13,7 @@ from heetui.survey.codebook import (
     CATEGORICAL_TYPES,
     GRID_TYPE,
     MIN_GROUP_FLOOR,
+    MULTI_BASES,
     NEST,
     VAR_TYPES,
     BannerDef,
@@ -22,6 +23,7 @@ from heetui.survey.codebook import (
     Eligibility,
     Grid,
     MissingCode,
+    MultiBase,
     Net,
     Option,
     Role,
@@ -208,6 +210,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
         else:
             eligible = Eligibility(c.str_(e, "variable", f"{where}.eligible"),
                                    c.codes(e, "codes", f"{where}.eligible"))
+    base = _multi_base(c, raw, where, vtype)
     bands = raw.get("bands", [])
     if not isinstance(bands, list) or not all(
             isinstance(b, int | float) and not isinstance(b, bool) for b in bands) or any(
@@ -223,8 +226,19 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
         bands=tuple(float(b) for b in bands),
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
         group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
-        missing=missing,
+        missing=missing, base=base,
     )
+
+
+def _multi_base(c: _Collector, raw: dict[str, Any], where: str, vtype: str) -> MultiBase:
+    """A multi-response question's ``base``: "asked" (the default) or "answered"."""
+    base = raw.get("base", "asked")
+    if base not in MULTI_BASES:
+        c.add(f"{where}.base", f"expected one of {', '.join(MULTI_BASES)}, found {base!r}")
+        return "asked"
+    if vtype != "multi" and "base" in raw:
+        c.add(f"{where}.base", "only a multi-response question has a base choice")
+    return "answered" if base == "answered" else "asked"
 
 
 def _item_table(c: _Collector, raw: object, where: str) -> dict[str, Any] | None:
@@ -469,6 +483,8 @@ def _variable_dict(v: Variable) -> dict[str, Any]:
         d["group"] = v.group
     if v.eligible:
         d["eligible"] = {"variable": v.eligible.variable, "codes": list(v.eligible.codes)}
+    if v.type == "multi" and v.base != "asked":
+        d["base"] = v.base
     if v.bands:
         d["bands"] = [int(b) if b.is_integer() else b for b in v.bands]
     if v.options:

@@ -14,6 +14,7 @@ from heetui.engine.verbatims import CellRef
 from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
     LOW_MARK,
+    MEAN_BASE_LABEL,
     UNTESTED_MARK,
     base_rows,
     column_heading,
@@ -21,6 +22,7 @@ from heetui.output.tables import (
     format_cell,
     format_se,
     marks,
+    mean_bases,
     span_titles,
 )
 from heetui.output.text_table import wrap_words
@@ -106,7 +108,8 @@ class CrosstabTable(DataTable[Text]):
         heads, rows = grid_rows(ct, view.show, letters=view.letters)
         keys = ["base"] + (["wbase", "ebase"] if ct.weighted else [])
         for r in ct.rows:
-            keys += [f"m:{r.key}"] + ([f"se:{r.key}"] if r.has_se else [])
+            keys += [f"m:{r.key}"] + ([f"se:{r.key}"] if r.has_se else []) \
+                + ([f"mb:{r.key}"] if mean_bases(ct, r) is not None else [])
         widths = [max([len(v[i]) for _, v in rows] + [5, min(max(len(w) for w in wrap_words(
             h, HEADER_WRAP)), HEADER_WRAP)]) for i, h in enumerate(heads)]
         lines = [_heading(h, w) for h, w in zip(heads, widths, strict=True)]
@@ -180,6 +183,12 @@ class CrosstabTable(DataTable[Text]):
                 se_cells = [Text(GAP + format_se(c, r).rjust(w), style="dim")
                             for c, w in zip(r.cells, widths, strict=True)]
                 self.add_row(Text(f"  {SE_LABEL}", style="dim"), *se_cells, key=f"se:{r.key}")
+            own = mean_bases(ct, r)
+            if own is not None:
+                self.add_row(Text(f"  {MEAN_BASE_LABEL}", style="dim italic"),
+                             *[Text(GAP + v.rjust(w), style="dim italic")
+                               for v, w in zip(own, widths, strict=True)],
+                             key=f"meanbase:{r.key}")
 
     def _widen(self, ct: Crosstab, widths: list[int], label_width: int) -> list[int]:
         """Widths at which no heading is shortened, where the table has room for them: a
