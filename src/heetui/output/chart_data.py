@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from heetui.engine.results import Column, Crosstab, Row
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
-    LOW_MARK,
-    UNTESTED_MARK,
-    VS_MARKS,
     base_count,
     base_mark,
-    levels_text,
+    base_marks_text,
     marks,
     span_titles,
+    tests_text,
 )
 from heetui.survey.codebook import Benchmark
 
@@ -174,27 +172,10 @@ def _title(ct: Crosstab) -> str:
 
 
 def _key(ct: Crosstab, marks_shown: bool) -> tuple[str, ...]:
-    """What the marks beside the bars and in the labels mean."""
-    out = []
-    if marks_shown and len(ct.columns) > 1:
-        out.append({"pairs": "Letters: significantly higher than the column with that letter "
-                             "in the same span",
-                    "total": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly "
-                             "higher/lower than Total",
-                    "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly "
-                            "higher/lower than everyone not in the column",
-                    "items": "Letters: significantly higher than the item with that letter in a "
-                             "paired test",
-                    }.get(ct.compare, "Letters: significantly higher than that column")
-                   + (f" (p < {ct.sig_level:g})." if ct.loose_level is None
-                      else f"{levels_text(ct)}."))
-    flags = {base_mark(c) for c in ct.columns} - {""}
-    if flags:
-        out.append("; ".join(
-            ([f"{LOW_MARK} low base (< {ct.low_base})"] if LOW_MARK in flags else [])
-            + ([f"{UNTESTED_MARK} not tested (" + ("effective " if ct.weighted else "")
-                + f"base < {ct.min_test_base})"] if UNTESTED_MARK in flags else [])) + ".")
-    return tuple(out)
+    """What the marks beside the bars and in the labels mean: the table legend's own
+    sentences for the tests and the base marks."""
+    tests = tests_text(ct) if marks_shown and len(ct.columns) > 1 else ""
+    return tuple(x for x in (tests, base_marks_text(ct)) if x)
 
 
 def charts(ct: Crosstab, benchmarks: tuple[Benchmark, ...] = ()) -> list[Chart]:

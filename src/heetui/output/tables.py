@@ -67,26 +67,39 @@ def legend(ct: Crosstab) -> str:
     (when any pair was tested) with its level or levels, the low-base and not-tested marks
     (when a column carries them), percents and means (when it has rows of them)."""
     if ct.grid is not None:
-        return grid_legend(ct)
+        values = "Percent of the respondents who answered the item"
+    else:
+        values = "Percent of respondents in the column base" + (
+            " (multi-response: columns can sum past 100)" if ct.question.type == "multi"
+            else "")
+    parts = [tests_text(ct), base_marks_text(ct), values_text(ct, values)]
+    return " ".join(p for p in parts if p)
+
+
+def tests_text(ct: Crosstab) -> str:
+    """What the letters or marks say and how they were tested (the legend's first sentence,
+    the chart's key too); empty when no pair was tested."""
+    if not tested(ct):
+        return ""
     corr = CORRECTION_TEXT[ct.correction]
+    if ct.grid is not None:
+        many = len(ct.columns) > 2 and ct.correction != "none"
+        return ("Letters: significantly higher than the item with that letter in the same "
+                f"column{levels_text(ct)} (paired z-test on the respondents who answered both, "
+                f"linearised variance, no continuity correction, {corr}"
+                + (" over the item pairs of each column" if many else "")
+                + ("; weighted" if ct.weighted else "") + ").")
     what = {"pairs": "Letters: significantly higher than the column with that letter in the "
                      "same span",
             "total": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                      "than Total",
             "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                     "than everyone not in the column"}[ct.compare]
-    parts = []
-    if tested(ct):
-        parts.append(
-            f"{what}{levels_text(ct)} ({test_text(ct)}, {corr}{family_text(ct)}"
+    return (f"{what}{levels_text(ct)} ({test_text(ct)}, {corr}{family_text(ct)}"
             + ("; overlapping columns use the overlap correction" if ct.overlapping
                and not ct.design else "")
             + ("; weighted tests use effective bases" if ct.weighted and not ct.design else "")
             + ").")
-    parts.append(base_marks_text(ct))
-    parts.append(values_text(ct, "Percent of respondents in the column base" + (
-        " (multi-response: columns can sum past 100)" if ct.question.type == "multi" else "")))
-    return " ".join(p for p in parts if p)
 
 
 def tested(ct: Crosstab) -> bool:
@@ -158,21 +171,6 @@ def family_text(ct: Crosstab) -> str:
     if ct.nested:
         return FAMILY_TEXT[ct.correction_family]
     return " within each span" if ct.banner and len(ct.banner.spans) > 1 else ""
-
-
-def grid_legend(ct: Crosstab) -> str:
-    many = len(ct.columns) > 2 and ct.correction != "none"
-    parts = []
-    if tested(ct):
-        parts.append(
-            "Letters: significantly higher than the item with that letter in the same column"
-            f"{levels_text(ct)} (paired z-test on the respondents who answered both, "
-            f"linearised variance, no continuity correction, {CORRECTION_TEXT[ct.correction]}"
-            + (" over the item pairs of each column" if many else "")
-            + ("; weighted" if ct.weighted else "") + ").")
-    parts.append(base_marks_text(ct))
-    parts.append(values_text(ct, "Percent of the respondents who answered the item"))
-    return " ".join(p for p in parts if p)
 
 
 def untested_notes(ct: Crosstab) -> list[str]:
