@@ -205,7 +205,11 @@ def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
             check_replaceable(out, force, keep)
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             out.rename(old / "x")
-            tmp.rename(out)
+            try:
+                tmp.rename(out)
+            except BaseException:
+                (old / "x").rename(out)  # the old bundle back where it was
+                raise
             shutil.rmtree(old)
         else:
             try:
