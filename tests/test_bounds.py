@@ -300,3 +300,30 @@ def test_a_profile_of_a_thousand_columns_is_a_few_scans(tmp_path, monkeypatch):
     p = profile(s, (parse_filter(s.codebook, "seg=a"),))
     assert len(p.rows) > 0
     assert len(sent) == 1 + 3 + 1  # the group's size; 900 single-choice by 400; 300 numeric
+
+
+def test_a_json_book_is_written_a_table_at_a_time(survey, monkeypatch):
+    """A json book is written as pieces, one table's dict made per piece (a book of
+    thousands of tables never one dict nor one string), and the pieces are the text one
+    ``json.dumps`` of the whole book writes: with tables, and with none."""
+    import json
+
+    from heetui.engine.book import Book, BookRequest, tab_book
+    from heetui.output import book_text
+
+    book = tab_book(survey, BookRequest(TabRequest("", "standard", weighted=True)))
+    cb = survey.codebook
+    for b in (book, Book(book.request, (), ())):
+        assert "".join(book_text.book_json_chunks(b, cb)) == json.dumps(
+            book_text.book_json(b, cb), ensure_ascii=False, indent=2) + "\n"
+    made: list[str] = []
+    real = book_text.to_json
+    monkeypatch.setattr(book_text, "to_json", lambda ct: made.append(ct.question.id)
+                        or real(ct))
+    chunks = book_text.book_chunks(book, cb, "json")
+    next(chunks)  # the head: the banner is read from the first table
+    assert len(made) == 1
+    for i in range(len(book.tables)):
+        next(chunks)
+        assert len(made) == i + 2
+    assert len(book.tables) > 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,16 +29,23 @@ class UserError(Exception):
     """A mistake in the command or its input; printed as one sentence."""
 
 
-def write_output(text: str, target: str | None, what: str = "") -> None:
-    """``text`` to standard output, or atomically to ``target`` (said on stderr, with
-    ``what`` it holds)."""
+def write_output(text: str | Iterable[str], target: str | None, what: str = "") -> None:
+    """``text`` (or its pieces, written as they come) to standard output, or atomically to
+    ``target`` (said on stderr, with ``what`` it holds)."""
+    from heetui.output.atomic import FolderMissing, write_chunks
+
+    chunks = [text] if isinstance(text, str) else text
     if target is None:
         if sys.stdout is None:
             raise UserError("Standard output is closed; write to a file with -o FILE.")
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         sys.stdout.flush()  # a full disk is reported here, not at exit
         return
-    write_atomic(Path(target), text.encode("utf-8"))
+    try:
+        write_chunks(Path(target), chunks)
+    except FolderMissing as e:
+        raise UserError(str(e)) from None
     sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
@@ -243,11 +250,11 @@ def cmd_book(args: argparse.Namespace) -> None:
     if fmt == "html":
         from heetui.output.book_html import render_book_html
 
-        text = render_book_html(book, cb, _shown(args))
+        text: str | Iterable[str] = render_book_html(book, cb, _shown(args))
     else:
-        from heetui.output.book_text import render_book
+        from heetui.output.book_text import book_chunks
 
-        text = render_book(book, cb, fmt, _shown(args))
+        text = book_chunks(book, cb, fmt, _shown(args))
     write_output(text, args.output, contents)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,6 +37,13 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Text written as UTF-8 a piece at a time (never held whole), atomically."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        for chunk in chunks:
+            f.write(chunk)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
