@@ -5,8 +5,9 @@ The summary is a ``Crosstab`` whose columns are the items (each with its base an
 and whose rows are the scale points, nets and mean, with ``grid`` set; the outputs show it
 with a row per item.
 
-One DuckDB scan groups the grid's respondents by every pair of items' answers (one grouping
-set per pair: count, Σw and Σw² per pair of codes). Each item's distribution is a margin of
+One DuckDB scan groups the grid's respondents by every pair of items' answers (each
+respondent unnested to a row per pair of items: count, Σw and Σw² per pair and pair of
+codes). Each item's distribution is a margin of
 those tables, and the joint table of two items gives what their paired test needs: the same
 respondents answer every item, so two items' estimates covary (see engine.paired).
 """
@@ -29,8 +30,8 @@ from heetui.engine.tabulation import not_tested, row_marks
 from heetui.survey.codebook import Grid, Variable
 
 MISSING = -1  # an item's code in the joint tables when the respondent left it blank
-# A summary's scan has a grouping set per pair of items (and DuckDB's GROUPING() takes at
-# most 64 columns): a grid of more items is refused before the scan (README: Scaling).
+# A summary's scan has a row per pair of items per respondent, and tests every pair: a grid
+# of more items is refused before the scan (README: Scaling).
 MAX_GRID_ITEMS = 40
 
 
@@ -54,32 +55,30 @@ class _Joint:
 
 def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]
                ) -> Clause[float]:
+    """Each respondent unnested to a row per pair of items (pair number, a's code, b's
+    code), grouped in one pass, in order of pair and codes."""
     cols = [f"q{k}" for k in range(len(items))]
     inner = ", ".join(f"COALESCE(CAST({ident(v.id)} AS INTEGER), {MISSING}) AS {c}"
                       for v, c in zip(items, cols, strict=True))
-    sets = ", ".join(f"({a}, {b})" for a, b in combinations(cols, 2))
+    pairs = list(combinations(cols, 2))
+    firsts, seconds = (", ".join(p[j] for p in pairs) for j in (0, 1))
     w = survey.weight_sql
-    # GROUPING(...) has a bit set for each column a row's grouping set leaves out
-    codes = ", ".join(f"COALESCE({c}, {MISSING})" for c in cols)
-    return joined(f"SELECT GROUPING({', '.join(cols)}), {codes}, COUNT(*), SUM(w), "
-                  f"SUM(w * w) FROM (SELECT {inner}, {w} AS w FROM respondents WHERE ",
-                  asked_where(survey.codebook, items[0], filters),
-                  f") GROUP BY GROUPING SETS ({sets})")
+    return joined(f"SELECT p, ca, cb, COUNT(*), SUM(w), SUM(w * w) FROM (SELECT "
+                  f"UNNEST(range({len(pairs)})) AS p, UNNEST([{firsts}]) AS ca, "
+                  f"UNNEST([{seconds}]) AS cb, w FROM (SELECT {inner}, {w} AS w "
+                  "FROM respondents WHERE ", asked_where(survey.codebook, items[0], filters),
+                  ")) GROUP BY p, ca, cb ORDER BY p, ca, cb")
 
 
 def _joint(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]) -> _Joint:
     joint = _joint_sql(survey, items, filters)
     cols = survey.cached(_key(items, filters), lambda: survey.query_arrays(joint))
-    k = len(items)
-    left_out = cols[0].astype(np.int64)
-    codes = [c.astype(np.int64) for c in cols[1:k + 1]]
-    sums = np.column_stack([c.astype(np.float64) for c in cols[k + 1:k + 4]])
-    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for a, b in combinations(range(k), 2):
-        # the rows of the grouping set (q_a, q_b): every other column's bit set
-        sel = left_out == (1 << k) - 1 - (1 << (k - 1 - a)) - (1 << (k - 1 - b))
-        out[(a, b)] = (codes[a][sel], codes[b][sel], sums[sel])
-    return _Joint(out)
+    pairs = list(combinations(range(len(items)), 2))
+    p, ca, cb = (c.astype(np.int64) for c in cols[:3])
+    sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
+    bounds = np.searchsorted(p, np.arange(len(pairs) + 1))
+    return _Joint({pair: (ca[lo:hi], cb[lo:hi], sums[lo:hi])
+                   for pair, lo, hi in zip(pairs, bounds[:-1], bounds[1:], strict=True)})
 
 
 def _measures(scale: Variable) -> list[Measure]:
