@@ -22,7 +22,7 @@ import numpy as np
 from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
 from heetui.engine.filters import Clause, EngineError, Filter, asked_where, ident, joined
-from heetui.engine.paired import Measure, PairSums, estimate, paired_z
+from heetui.engine.paired import Measure, PairSums, estimate, look_up, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
 from heetui.engine.session import Survey
 from heetui.engine.stats import ZTest, effective_base
@@ -38,9 +38,12 @@ MAX_GRID_ITEMS = 40
 @dataclass(frozen=True)
 class _Joint:
     """Sums per pair of items and pair of codes: ``sums[(a, b)]`` is (codes_a, codes_b,
-    (K, 3) count, Σw, Σw²) over the grid's respondents."""
+    (K, 3) count, Σw, Σw²) over the grid's respondents, a slice ``at[(a, b)]`` of
+    ``whole``, every pair's table end to end."""
 
     sums: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+    whole: PairSums
+    at: dict[tuple[int, int], slice]
 
     def margin(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Codes of item i and their (count, Σw, Σw²), summed over any partner item."""
@@ -77,8 +80,10 @@ def _joint(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]) -
     p, ca, cb = (c.astype(np.int64) for c in cols[:3])
     sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
     bounds = np.searchsorted(p, np.arange(len(pairs) + 1))
-    return _Joint({pair: (ca[lo:hi], cb[lo:hi], sums[lo:hi])
-                   for pair, lo, hi in zip(pairs, bounds[:-1], bounds[1:], strict=True)})
+    at = {pair: slice(lo, hi) for pair, lo, hi in zip(pairs, bounds[:-1], bounds[1:],
+                                                      strict=True)}
+    return _Joint({pair: (ca[sl], cb[sl], sums[sl]) for pair, sl in at.items()},
+                  PairSums(ca, cb, sums), at)
 
 
 def _measures(scale: Variable) -> list[Measure]:
@@ -184,11 +189,14 @@ def _measure_row(m: Measure, columns: list[Column],
                  req: TabRequest) -> tuple[Row, list[PairTest]]:
     ests = [estimate(m, codes, sums, req.weighted) for codes, sums in margins]
     stats: dict[tuple[int, int, int], ZTest] = {}
+    looked = look_up(m, joint.whole)  # every pair's codes at once
     for a, b in combinations(range(len(columns)), 2):
         if columns[a].tested and columns[b].tested:
             ca, cb, s = joint.sums[(a, b)]
+            sl = joint.at[(a, b)]
             stats[(a, b, 0)] = paired_z(m, PairSums(ca, cb, s), ests[a], ests[b],
-                                        req.weighted)
+                                        req.weighted, (looked[0][sl], looked[1][sl],
+                                                       looked[2][sl], looked[3][sl]))
     shown = [e.value for e in ests]
     marks, tests = row_marks(m.key, columns, list(stats),
                              [(t.z, t.reason) for t in stats.values()], shown,
