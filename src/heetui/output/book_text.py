@@ -146,6 +146,12 @@ def md_anchor(i: int) -> str:
 
 
 def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
+    return "".join(_md_chunks(book, cb, shown))
+
+
+def _md_chunks(book: Book, cb: Codebook, shown: Shown) -> Iterator[str]:
+    """The text of ``render_book_md``: the contents and findings, then a table at a
+    time."""
     out = [f"# {md_text(cb.title)}: tab book", ""]
     for label, text in book_facts(book, cb):
         lines = text.split("\n")
@@ -172,13 +178,15 @@ def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
                 f"{p_text(f.p_value)} | {p_text(f.p_adjusted)} |")
     else:
         out.append("No significant difference.")
-    for i, ct in enumerate(book.tables):
-        out += ["", f'<a id="{md_anchor(i)}"></a>', "",
-                f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
-                "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
-                              ids=shown.ids).rstrip("\n"),
-                "", "[Contents](#contents)"]
-    return "\n".join(out) + "\n"
+    yield "\n".join(out)
+    for i, ct in enumerate(book.tables):  # a table at a time
+        yield "\n" + "\n".join([
+            "", f'<a id="{md_anchor(i)}"></a>', "",
+            f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
+            "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
+                          ids=shown.ids).rstrip("\n"),
+            "", "[Contents](#contents)"])
+    yield "\n"
 
 
 # ---- json --------------------------------------------------------------------------------
@@ -286,7 +294,7 @@ def book_chunks(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS
     """The text of ``render_book`` in pieces, to be written as they come (a json book of
     thousands of tables is never one string, nor one dict)."""
     if fmt == "md":
-        yield render_book_md(book, cb, shown)
+        yield from _md_chunks(book, cb, shown)
     elif fmt == "json":
         yield from book_json_chunks(book, cb)
     elif fmt == "csv":
