@@ -300,3 +300,57 @@ def test_a_profile_of_a_thousand_columns_is_a_few_scans(tmp_path, monkeypatch):
     p = profile(s, (parse_filter(s.codebook, "seg=a"),))
     assert len(p.rows) > 0
     assert len(sent) == 1 + 3 + 1  # the group's size; 900 single-choice by 400; 300 numeric
+
+
+def test_a_json_book_is_written_a_table_at_a_time(survey, monkeypatch):
+    """A json book is written as pieces, one table's dict made per piece (a book of
+    thousands of tables never one dict nor one string), and the pieces are the text one
+    ``json.dumps`` of the whole book writes: with tables, and with none."""
+    import json
+
+    from heetui.engine.book import Book, BookRequest, tab_book
+    from heetui.output import book_text
+
+    book = tab_book(survey, BookRequest(TabRequest("", "standard", weighted=True)))
+    cb = survey.codebook
+    for b in (book, Book(book.request, (), ())):
+        assert "".join(book_text.book_json_chunks(b, cb)) == json.dumps(
+            book_text.book_json(b, cb), ensure_ascii=False, indent=2) + "\n"
+    made: list[str] = []
+    real = book_text.to_json
+    monkeypatch.setattr(book_text, "to_json", lambda ct: made.append(ct.question.id)
+                        or real(ct))
+    chunks = book_text.book_chunks(book, cb, "json")
+    next(chunks)  # the head: the banner is read from the first table
+    assert len(made) == 1
+    for i in range(len(book.tables)):
+        next(chunks)
+        assert len(made) == i + 2
+    assert len(book.tables) > 10
+
+
+def test_a_book_of_many_multi_response_questions_and_grids_is_a_few_scans(tmp_path,
+                                                                          monkeypatch):
+    """The plan of a book of a wide import: its single-choice questions (grid items too)
+    in one scan, its multi-response questions in one, and one scan per grid summary; never
+    a scan per multi-response question."""
+    from heetui.engine.book import BookRequest, tab_book
+    from helpers import multi
+
+    grids = [dict(GRID, id=f"g{j}", items=[{"id": f"g{j}_{i}", "label": f"Item {i}"}
+                                           for i in range(1, 6)]) for j in range(3)]
+    multis = [multi(f"m{i}", ["a", "b", "c", "d"]) for i in range(60)]
+    singles = [single(f"s{i}", ["x", "y", "z"]) for i in range(40)]
+    seg = single("seg", ["a", "b"], "segment")
+    n = 30
+    data: dict[str, list] = {"seg": [1 + r % 2 for r in range(n)]}
+    data |= {f"g{j}_{i}": [[1, 2, 3, 4, 9][(r + i + j) % 5] for r in range(n)]
+             for j in range(3) for i in range(1, 6)}
+    data |= {f"m{i}_{k}": [(r + i + k) % 2 for r in range(n)] for i in range(60)
+             for k in range(1, 5)}
+    data |= {f"s{i}": [1 + (r * i) % 3 for r in range(n)] for i in range(40)}
+    s = open_survey(make_bundle(tmp_path / "b", [seg, *grids, *multis, *singles], data))
+    sent = no_queries(s, monkeypatch)
+    book = tab_book(s, BookRequest(TabRequest("", "seg")))
+    assert len(book.tables) == 1 + 3 + 15 + 60 + 40  # the segment too
+    assert len(sent) == 1 + 1 + 3  # singles and grid items; multi-response; each grid

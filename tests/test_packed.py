@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from heetui.engine.banner import resolve_banner
-from heetui.engine.crosstab import TabRequest, _slices, crosstab, grouped_sql
+from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql, item_slices
 from heetui.engine.filters import Filter, joined
 from heetui.engine.session import Survey, open_survey
 from heetui.importers import import_source
@@ -157,7 +157,7 @@ def test_large_survey_aggregation_gives_the_same_tables(monkeypatch):
 
 def test_slices_cover_every_item_once():
     for n in range(1, 80):
-        spans = _slices(n)
+        spans = item_slices(n)
         covered = [i for first, width in spans for i in range(first, first + width)]
         assert covered == list(range(n))
         assert max(w for _, w in spans) <= 7

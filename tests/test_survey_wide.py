@@ -177,3 +177,63 @@ def test_what_a_pause_keeps_goes_to_the_oldest_generation_unless_something_is_fr
         assert gc.get_freeze_count() == frozen and later
     finally:
         gc.unfreeze()
+
+
+def test_multi_response_questions_share_scans_and_equal_raw_sums(tmp_path, monkeypatch):
+    """Packed multi-response questions asked of the same respondents share scans (a
+    question's slices are columns of the scan, at most BATCH a scan); each table equals the
+    one crosstab computes alone, and its cells equal sums over the raw rows."""
+    import numpy as np
+
+    from heetui.engine import survey_wide
+    from heetui.engine.session import open_survey
+    from helpers import multi
+
+    monkeypatch.setattr(survey_wide, "BATCH", 7)
+    rng = np.random.default_rng(3)
+    n, nq, k = 90, 20, 10
+    nets = [{"label": "Ends", "codes": [1, 10]}]
+    seg = multi("seg", ["a", "b", "c"], "segment")
+    qs = [multi(f"m{i}", [f"opt {j}" for j in range(1, k + 1)], nets=nets)
+          for i in range(nq)]
+    qs[4]["eligible"] = {"variable": "asked", "codes": [1]}
+    segs = rng.random((n, 3)) < [0.5, 0.4, 0.3]
+    asked = rng.random(n) < 0.6
+    chosen = rng.random((nq, n, k)) < 0.35
+    answered = rng.random((nq, n)) < 0.8
+    weight = rng.uniform(0.4, 2.0, n)
+    data: dict[str, list] = {f"seg_{j + 1}": segs[:, j].astype(int).tolist() for j in range(3)}
+    data["asked"] = [1 if a else 2 for a in asked]
+    for i in range(nq):
+        data |= {f"m{i}_{j + 1}": [int(c) if a else None for c, a in
+                                   zip(chosen[i, :, j], answered[i], strict=True)]
+                 for j in range(k)}
+    data["w"] = weight.tolist()
+    who = single("asked", ["yes", "no"], "segment")
+    s = open_survey(make_bundle(tmp_path / "b", [seg, who, *qs], data, weight="w"))
+    assert all(s.packed(s.codebook.get(f"m{i}")) for i in range(nq))
+    calls: list[str] = []
+    real = s.query_arrays
+    monkeypatch.setattr(s, "query_arrays", lambda q: (calls.append(q), real(q))[1])
+    monkeypatch.setattr(s, "query", lambda q: pytest.fail(f"a query of its own: {q}"))
+    ids = [f"m{i}" for i in range(nq)]
+    tables = list(crosstabs(s, TabRequest("", "seg", weighted=True), ids))
+    # 11 items are 2 slices: 3 questions a scan, 19 asked of all in 7 scans, m4 alone
+    assert len(calls) == 8
+    for i in (0, 4, 19):
+        t = tables[i]
+        member = answered[i] & (asked if i == 4 else True)
+        cols = {c.label: c for c in t.columns}
+        assert cols["Total"].base == member.sum()
+        col = [c.label for c in t.columns].index("b")
+        assert t.columns[col].weighted_base == pytest.approx(weight[member & segs[:, 1]].sum())
+        rows = {r.label: r for r in t.rows}
+        for label, hit in (("opt 7", chosen[i, :, 6]),
+                           ("Ends", chosen[i, :, 0] | chosen[i, :, 9])):
+            cell = rows[label].cells[col]
+            assert cell.count == (member & segs[:, 1] & hit).sum()
+            assert cell.weighted_count == pytest.approx(weight[member & segs[:, 1] & hit].sum())
+    monkeypatch.undo()
+    s.clear_cache()
+    for q, got in zip(ids, tables, strict=True):
+        same_table(got, crosstab(s, TabRequest(q, "seg", weighted=True)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,24 +30,27 @@ class UserError(Exception):
     """A mistake in the command or its input; printed as one sentence."""
 
 
-def write_output(text: str, target: str | None, what: str = "", replace: bool = False
-                 ) -> None:
-    """``text`` to standard output, or atomically to ``target`` (said on stderr, with
-    ``what`` it holds), replacing an existing file only with ``replace`` (--force)."""
+def write_output(text: str | Iterable[str], target: str | None, what: str = "",
+                 replace: bool = False) -> None:
+    """``text`` (or its pieces, written as they come) to standard output, or atomically to
+    ``target`` (said on stderr, with ``what`` it holds), replacing an existing file only
+    with ``replace`` (--force)."""
+    chunks = [text] if isinstance(text, str) else text
     if target is None:
         if sys.stdout is None:
             raise UserError("Standard output is closed; write to a file with -o FILE.")
         try:
-            sys.stdout.write(text)
+            for chunk in chunks:
+                sys.stdout.write(chunk)
             sys.stdout.flush()  # a full disk is reported here, not at exit
         except BrokenPipeError:
             raise
         except OSError as e:
             raise OSError(e.errno, e.strerror, "standard output") from e
         return
-    from heetui.output.atomic import write_bytes
+    from heetui.output.atomic import write_chunks
 
-    write_bytes(Path(target), text.encode("utf-8"), replace)
+    write_chunks(Path(target), chunks, replace)
     sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
@@ -272,14 +275,12 @@ def cmd_book(args: argparse.Namespace) -> None:
     if fmt == "html":
         from heetui.output.book_html import render_book_html
 
-        text = render_book_html(book, cb, _shown(args))
+        text: str | Iterable[str] = render_book_html(book, cb, _shown(args))
     else:
-        from heetui.output.book_text import render_book
+        from heetui.output.book_text import book_chunks
 
-        text = render_book(book, cb, fmt, _shown(args))
+        text = book_chunks(book, cb, fmt, _shown(args))
     write_output(text, args.output, contents, args.force)
-
-
 def _suffix_format(output: str | None) -> str:
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     return {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (

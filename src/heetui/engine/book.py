@@ -122,7 +122,10 @@ def _findings(tables: tuple[Crosstab, ...], req: BookRequest) -> tuple[Finding, 
         kept = tested
     found = [f for i, t in kept if t.significant and not _defining(tables[i], t)
              for f in [_finding(tables[i], i, t)] if f]
-    found.sort(key=lambda f: (f.kind == "mean", -abs(f.gap), f.p_value))
+    # gaps and p-values rounded for the order: their last bits depend on the order DuckDB's
+    # threads add the groups, and tied findings must not swap between runs (the sort is
+    # stable, so ties keep the tables' order)
+    found.sort(key=lambda f: (f.kind == "mean", -round(abs(f.gap), 9), round(f.p_value, 12)))
     return tuple(found)
 
 

@@ -153,7 +153,7 @@ def _packed_source(survey: Survey, q: Variable, coded: bool) -> str | None:
     return survey.packed(q) if q.type == "multi" and not coded else None
 
 
-def _slices(n_items: int) -> list[tuple[int, int]]:
+def item_slices(n_items: int) -> list[tuple[int, int]]:
     """(first item, width) of each slice of a packed question's items, as even as can be
     with at most SLICE_ITEMS items per slice."""
     k = max(1, -(-n_items // SLICE_ITEMS))
@@ -161,7 +161,7 @@ def _slices(n_items: int) -> list[tuple[int, int]]:
     return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
 
 
-def _slice_sql(q: Variable, m: str, first: int, width: int) -> str:
+def slice_sql(q: Variable, m: str, first: int, width: int) -> str:
     """The slice of items [first, first + width) as an integer: options are bits of the
     packed value ``m``, a net is set when any of its options' bits is."""
     n_opt = len(q.options)
@@ -230,9 +230,9 @@ def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
     feeds a few small groups instead of one sum per item; ``psu``: by PSU too, returned
     last."""
     m = f"CAST({ident(packed)} AS UBIGINT)"
-    spans = _slices(len(q.options) + len(q.nets))
+    spans = item_slices(len(q.options) + len(q.nets))
     cs = [f"c{k}" for k in range(len(spans))]
-    slices = ", ".join(f"({_slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
+    slices = ", ".join(f"({slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
                        for c, (a, n) in zip(cs, spans, strict=True))
     part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
     by = "" if psu is None else f", {PSU_KEY}"
@@ -252,7 +252,7 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
     if _packed_source(survey, q, coded) is not None:
         cols = survey.query_arrays(sql)
         at = None if psu is None else design_info(survey).index(cols[6].astype(np.int64))
-        return _from_slices(cols, len(q.options) + len(q.nets), at)
+        return from_slices(cols, len(q.options) + len(q.nets), at)
     if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
         cols = survey.query_arrays(sql)
         filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
@@ -290,7 +290,7 @@ def numeric_grouped(bkey: np.ndarray, xvalue: np.ndarray, base: np.ndarray) -> G
                    items=np.zeros((len(bkey), 0, 2)), moments=moments, xvalue=xvalue)
 
 
-def _from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = None
+def from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = None
                  ) -> Grouped:
     """Grouped sums from the packed pass: columns (banner key, slice number, the slice's
     chosen items as bits, count, Σw, Σw²), and each row's PSU when grouped by PSU too (a
@@ -311,7 +311,7 @@ def _from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = 
     base = np.column_stack([np.bincount(gidx[first_slice], weights=sums[first_slice, j],
                                         minlength=g) for j in range(3)])
     items = np.zeros((g, n_items, 2))
-    for k, (first, width) in enumerate(_slices(n_items)):
+    for k, (first, width) in enumerate(item_slices(n_items)):
         sel = part == k
         idx, bits, vals = gidx[sel], chosen[sel], sums[sel]
         for j in range(width):

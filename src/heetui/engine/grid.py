@@ -5,8 +5,9 @@ The summary is a ``Crosstab`` whose columns are the items (each with its base an
 and whose rows are the scale points, nets and mean, with ``grid`` set; the outputs show it
 with a row per item.
 
-One DuckDB scan groups the grid's respondents by every pair of items' answers (one grouping
-set per pair: count, Σw and Σw² per pair of codes). Each item's distribution is a margin of
+One DuckDB scan groups the grid's respondents by every pair of items' answers (each
+respondent unnested to a row per pair of items: count, Σw and Σw² per pair and pair of
+codes). Each item's distribution is a margin of
 those tables, and the joint table of two items gives what their paired test needs: the same
 respondents answer every item, so two items' estimates covary (see engine.paired).
 """
@@ -21,7 +22,7 @@ import numpy as np
 from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
 from heetui.engine.filters import Clause, EngineError, Filter, asked_where, ident, joined
-from heetui.engine.paired import Measure, PairSums, estimate, paired_z
+from heetui.engine.paired import Measure, PairSums, estimate, look_up, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
 from heetui.engine.session import Survey
 from heetui.engine.stats import ZTest, effective_base
@@ -29,17 +30,20 @@ from heetui.engine.tabulation import not_tested, row_marks
 from heetui.survey.codebook import Grid, Variable
 
 MISSING = -1  # an item's code in the joint tables when the respondent left it blank
-# A summary's scan has a grouping set per pair of items (and DuckDB's GROUPING() takes at
-# most 64 columns): a grid of more items is refused before the scan (README: Scaling).
+# A summary's scan has a row per pair of items per respondent, and tests every pair: a grid
+# of more items is refused before the scan (README: Scaling).
 MAX_GRID_ITEMS = 40
 
 
 @dataclass(frozen=True)
 class _Joint:
     """Sums per pair of items and pair of codes: ``sums[(a, b)]`` is (codes_a, codes_b,
-    (K, 3) count, Σw, Σw²) over the grid's respondents."""
+    (K, 3) count, Σw, Σw²) over the grid's respondents, a slice ``at[(a, b)]`` of
+    ``whole``, every pair's table end to end."""
 
     sums: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+    whole: PairSums
+    at: dict[tuple[int, int], slice]
 
     def margin(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Codes of item i and their (count, Σw, Σw²), summed over any partner item."""
@@ -54,32 +58,32 @@ class _Joint:
 
 def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]
                ) -> Clause[float]:
+    """Each respondent unnested to a row per pair of items (pair number, a's code, b's
+    code), grouped in one pass, in order of pair and codes."""
     cols = [f"q{k}" for k in range(len(items))]
     inner = ", ".join(f"COALESCE(CAST({ident(v.id)} AS INTEGER), {MISSING}) AS {c}"
                       for v, c in zip(items, cols, strict=True))
-    sets = ", ".join(f"({a}, {b})" for a, b in combinations(cols, 2))
+    pairs = list(combinations(cols, 2))
+    firsts, seconds = (", ".join(p[j] for p in pairs) for j in (0, 1))
     w = survey.weight_sql
-    # GROUPING(...) has a bit set for each column a row's grouping set leaves out
-    codes = ", ".join(f"COALESCE({c}, {MISSING})" for c in cols)
-    return joined(f"SELECT GROUPING({', '.join(cols)}), {codes}, COUNT(*), SUM(w), "
-                  f"SUM(w * w) FROM (SELECT {inner}, {w} AS w FROM respondents WHERE ",
-                  asked_where(survey.codebook, items[0], filters),
-                  f") GROUP BY GROUPING SETS ({sets})")
+    return joined(f"SELECT p, ca, cb, COUNT(*), SUM(w), SUM(w * w) FROM (SELECT "
+                  f"UNNEST(range({len(pairs)})) AS p, UNNEST([{firsts}]) AS ca, "
+                  f"UNNEST([{seconds}]) AS cb, w FROM (SELECT {inner}, {w} AS w "
+                  "FROM respondents WHERE ", asked_where(survey.codebook, items[0], filters),
+                  ")) GROUP BY p, ca, cb ORDER BY p, ca, cb")
 
 
 def _joint(survey: Survey, items: list[Variable], filters: tuple[Filter, ...]) -> _Joint:
     joint = _joint_sql(survey, items, filters)
     cols = survey.cached(_key(items, filters), lambda: survey.query_arrays(joint))
-    k = len(items)
-    left_out = cols[0].astype(np.int64)
-    codes = [c.astype(np.int64) for c in cols[1:k + 1]]
-    sums = np.column_stack([c.astype(np.float64) for c in cols[k + 1:k + 4]])
-    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for a, b in combinations(range(k), 2):
-        # the rows of the grouping set (q_a, q_b): every other column's bit set
-        sel = left_out == (1 << k) - 1 - (1 << (k - 1 - a)) - (1 << (k - 1 - b))
-        out[(a, b)] = (codes[a][sel], codes[b][sel], sums[sel])
-    return _Joint(out)
+    pairs = list(combinations(range(len(items)), 2))
+    p, ca, cb = (c.astype(np.int64) for c in cols[:3])
+    sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
+    bounds = np.searchsorted(p, np.arange(len(pairs) + 1))
+    at = {pair: slice(lo, hi) for pair, lo, hi in zip(pairs, bounds[:-1], bounds[1:],
+                                                      strict=True)}
+    return _Joint({pair: (ca[sl], cb[sl], sums[sl]) for pair, sl in at.items()},
+                  PairSums(ca, cb, sums), at)
 
 
 def _measures(scale: Variable) -> list[Measure]:
@@ -185,11 +189,14 @@ def _measure_row(m: Measure, columns: list[Column],
                  req: TabRequest) -> tuple[Row, list[PairTest]]:
     ests = [estimate(m, codes, sums, req.weighted) for codes, sums in margins]
     stats: dict[tuple[int, int, int], ZTest] = {}
+    looked = look_up(m, joint.whole)  # every pair's codes at once
     for a, b in combinations(range(len(columns)), 2):
         if columns[a].tested and columns[b].tested:
             ca, cb, s = joint.sums[(a, b)]
+            sl = joint.at[(a, b)]
             stats[(a, b, 0)] = paired_z(m, PairSums(ca, cb, s), ests[a], ests[b],
-                                        req.weighted)
+                                        req.weighted, (looked[0][sl], looked[1][sl],
+                                                       looked[2][sl], looked[3][sl]))
     shown = [e.value for e in ests]
     marks, tests = row_marks(m.key, columns, list(stats),
                              [(t.z, t.reason) for t in stats.values()], shown,

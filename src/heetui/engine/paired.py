@@ -100,15 +100,26 @@ def _factor(m: Measure, e: Estimate) -> float:
     return math.sqrt(e.n / (e.n - 1)) if m.kind == "mean" and e.n > 1 else 1.0
 
 
-def paired_z(m: Measure, pair: PairSums, a: Estimate, b: Estimate, weighted: bool) -> ZTest:
-    """z for item a's estimate minus item b's (see the module notes)."""
+# each code of a pair's table looked up in a measure: (in a's base, a's y, in b's, b's y)
+Looked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def look_up(m: Measure, pair: PairSums) -> Looked:
+    """The codes of a joint table (or of many, end to end) looked up in ``m``, once."""
+    return (*_y(m, pair.codes_a), *_y(m, pair.codes_b))
+
+
+def paired_z(m: Measure, pair: PairSums, a: Estimate, b: Estimate, weighted: bool,
+             looked: Looked | None = None) -> ZTest:
+    """z for item a's estimate minus item b's (see the module notes); ``looked``: the
+    pair's codes already looked up in ``m`` (look_up), as for every pair of a grid at
+    once."""
     if a.value is None or b.value is None:
         return ZTest(None, NO_ITEM_MEAN if m.kind == "mean" else NO_ITEM_WEIGHT)
     if a.sw <= 0 or b.sw <= 0:
         return ZTest(None, NO_ITEM_WEIGHT)
     scale = 1.0 if m.kind == "mean" else 100.0  # proportions are held as percents
-    in_a, ya = _y(m, pair.codes_a)
-    in_b, yb = _y(m, pair.codes_b)
+    in_a, ya, in_b, yb = look_up(m, pair) if looked is None else looked
     _, sw2 = _weights(pair.sums, weighted)
     ra = np.where(in_a, ya - a.value / scale, 0.0) * _factor(m, a) / a.sw
     rb = np.where(in_b, yb - b.value / scale, 0.0) * _factor(m, b) / b.sw

@@ -1,11 +1,13 @@
 """Many tables with one banner, filters and settings (a tab book, a profile): single-choice
 questions asked of the same respondents are counted together, in one DuckDB scan per
 BATCH questions (their columns unpivoted to (question, code) pairs and grouped by the banner
-key), instead of one scan each, and numeric questions likewise (grouped by value). Other
-questions (multi-response, coded comments) take their own grouped pass, as a single table
-does. The tables of a scan are then computed
-together from its sums (engine.tabulation), by the same arithmetic as ``crosstab`` computes
-one table alone.
+key), instead of one scan each, and numeric questions likewise (grouped by value).
+Multi-response questions with a packed column share scans too: each slice of a question's
+items (engine.crosstab.item_slices) is one unpivoted column, BATCH slices a scan, grouped by
+(slice, banner key, the slice's chosen items) as the question's own pass groups them.
+Coded comments, and every question under a sample design, take their own grouped pass, as
+a single table does. The tables of a scan are then computed together from its sums
+(engine.tabulation), by the same arithmetic as ``crosstab`` computes one table alone.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from heetui.engine.banner import Banner, check_size
 from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import (
     TabRequest,
+    from_slices,
     grouped,
+    item_slices,
     key_sql_of,
     numeric_grouped,
     resolve,
     resolve_question,
+    slice_sql,
     tabulate,
     uses_design,
 )
@@ -37,7 +42,7 @@ from heetui.engine.session import Survey
 from heetui.engine.tabulation import Grouped, row_defs
 from heetui.survey.codebook import Variable
 
-BATCH = 400  # single-choice questions per scan: SQL of a few tens of kB
+BATCH = 400  # unpivoted columns per scan (questions, or slices of multi-response ones)
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
@@ -56,10 +61,10 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
     batches: dict[tuple[str, object], list[int]] = {}
     design = uses_design(survey, base)  # grouped by PSU: each question its own pass
     for i, (q, coded) in enumerate(resolved):
-        if q.type in ("single", "numeric") and not coded and not design:
+        if _batched(survey, q, coded) and not design:
             batches.setdefault((q.type, q.eligible), []).append(i)
-    chunks = [[resolved[i][0] for i in members[start:start + BATCH]]
-              for members in batches.values() for start in range(0, len(members), BATCH)]
+    chunks = [chunk for members in batches.values()
+              for chunk in _chunks(survey, [resolved[i][0] for i in members])]
     scans = [partial(_batch, survey, qs, b, base.filters, base.group) for qs in chunks]
     made: list[Crosstab] = []
     with collection_paused(keep=True), closing(ahead(scans)) as found:
@@ -82,6 +87,34 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
             progress(done, total)
 
 
+def _batched(survey: Survey, q: Variable, coded: bool) -> bool:
+    """Whether a question's sums can come from a scan shared with others."""
+    if coded:
+        return False
+    return q.type in ("single", "numeric") or (q.type == "multi"
+                                               and survey.packed(q) is not None)
+
+
+def _width(q: Variable) -> int:
+    """The unpivoted columns a question takes in a shared scan."""
+    return len(item_slices(len(q.options) + len(q.nets))) if q.type == "multi" else 1
+
+
+def _chunks(survey: Survey, qs: list[Variable]) -> Iterator[list[Variable]]:
+    """Questions of one batch key, in order, cut into scans of at most BATCH unpivoted
+    columns (a question wider than BATCH alone in its scan)."""
+    chunk: list[Variable] = []
+    width = 0
+    for q in qs:
+        if chunk and width + _width(q) > BATCH:
+            yield chunk
+            chunk, width = [], 0
+        chunk.append(q)
+        width += _width(q)
+    if chunk:
+        yield chunk
+
+
 def ahead(tasks: Sequence[Callable[[], T]]) -> Generator[T, None, None]:
     """The tasks' results in order, each task run in a worker thread as soon as the one
     before it is done: while the caller makes the tables of one scan, DuckDB runs the next
@@ -102,6 +135,14 @@ def ahead(tasks: Sequence[Callable[[], T]]) -> Generator[T, None, None]:
 
 def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[Filter, ...],
            group: tuple[Filter, ...]) -> list[Grouped]:
+    """Grouped sums of questions that share their type and eligibility, in one scan."""
+    if qs[0].type == "multi":
+        return _multi_batch(survey, qs, b, filters, group)
+    return _plain_batch(survey, qs, b, filters, group)
+
+
+def _plain_batch(survey: Survey, qs: list[Variable], b: Banner | None,
+                 filters: tuple[Filter, ...], group: tuple[Filter, ...]) -> list[Grouped]:
     """Grouped sums of single-choice (or of numeric) questions that share their
     eligibility, in one scan. UNPIVOT leaves out the nulls: each question's rows are its
     answering respondents, the base a question's own pass counts. A numeric question is
@@ -128,4 +169,41 @@ def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[
         out.append(numeric_grouped(key[sl], code[sl], sums[sl]) if numeric else
                    Grouped(bkey=key[sl], qcode=code[sl], base=sums[sl],
                            items=np.zeros((n, 0, 2)), moments=np.zeros((n, 2, 6))))
+    return out
+
+
+def _multi_batch(survey: Survey, qs: list[Variable], b: Banner | None,
+                 filters: tuple[Filter, ...], group: tuple[Filter, ...]) -> list[Grouped]:
+    """Grouped sums of packed multi-response questions that share their eligibility, in one
+    scan: each slice of each question's items is a column (null where the question is not
+    answered, its packed column null: UNPIVOT leaves those respondents out of its base),
+    grouped by (slice, banner key, the slice's chosen items); each question's rows are then
+    the rows its own pass returns (crosstab.from_slices)."""
+    cols: list[str] = []
+    first: list[int] = []  # each question's first column
+    for q in qs:
+        packed = survey.packed(q)
+        assert packed is not None
+        m = f"CAST({ident(packed)} AS UBIGINT)"
+        first.append(len(cols))
+        cols += [f"CASE WHEN {ident(packed)} IS NOT NULL THEN CAST(({slice_sql(q, m, a, n)})"
+                 f" AS BIGINT) END AS _{first[-1] + s}"
+                 for s, (a, n) in enumerate(item_slices(len(q.options) + len(q.nets)))]
+    first.append(len(cols))
+    arrays = survey.query_arrays(joined(
+        "SELECT CAST(substr(name, 2) AS INTEGER) AS k, bkey, value, COUNT(*), SUM(w), "
+        "SUM(w * w) FROM (UNPIVOT (SELECT ", key_sql_of(survey, b, group),
+        f" AS bkey, {survey.weight_sql} AS w, {', '.join(cols)} FROM respondents WHERE ",
+        asked_where(survey.codebook, qs[0], filters),
+        ") ON COLUMNS(* EXCLUDE (bkey, w)) INTO NAME name VALUE value) GROUP BY ALL"))
+    k = arrays[0].astype(np.int64)
+    order = np.argsort(k, kind="stable")
+    k, rest = k[order], [a[order] for a in arrays[1:6]]
+    bounds = np.searchsorted(k, np.asarray(first))
+    out = []
+    for j, q in enumerate(qs):
+        sl = slice(bounds[j], bounds[j + 1])
+        part = k[sl] - first[j]  # the slice's number within its question
+        out.append(from_slices([rest[0][sl], part, *(a[sl] for a in rest[1:])],
+                               len(q.options) + len(q.nets)))
     return out

@@ -100,6 +100,13 @@ def _commit(tmp: Path, path: Path, replace: bool) -> None:
     tmp.unlink()
 
 
+def write_chunks(path: Path, chunks: Iterable[str], replace: bool = False) -> None:
+    """Text written as UTF-8 a piece at a time (never held whole), atomically."""
+    with atomic_path(path, replace) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        for chunk in chunks:
+            f.write(chunk)
+
+
 def write_bytes(path: Path, data: bytes, replace: bool = False) -> None:
     with atomic_path(path, replace) as tmp:
-        tmp.write_bytes(data)
+      tmp.write_bytes(data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from heetui.engine.book import Book, Finding
@@ -145,6 +146,12 @@ def md_anchor(i: int) -> str:
 
 
 def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
+    return "".join(_md_chunks(book, cb, shown))
+
+
+def _md_chunks(book: Book, cb: Codebook, shown: Shown) -> Iterator[str]:
+    """The text of ``render_book_md``: the contents and findings, then a table at a
+    time."""
     out = [f"# {md_text(cb.title)}: tab book", ""]
     for label, text in book_facts(book, cb):
         lines = text.split("\n")
@@ -171,13 +178,15 @@ def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
                 f"{p_text(f.p_value)} | {p_text(f.p_adjusted)} |")
     else:
         out.append("No significant difference.")
-    for i, ct in enumerate(book.tables):
-        out += ["", f'<a id="{md_anchor(i)}"></a>', "",
-                f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
-                "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
-                              ids=shown.ids).rstrip("\n"),
-                "", "[Contents](#contents)"]
-    return "\n".join(out) + "\n"
+    yield "\n".join(out)
+    for i, ct in enumerate(book.tables):  # a table at a time
+        yield "\n" + "\n".join([
+            "", f'<a id="{md_anchor(i)}"></a>', "",
+            f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
+            "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
+                          ids=shown.ids).rstrip("\n"),
+            "", "[Contents](#contents)"])
+    yield "\n"
 
 
 # ---- json --------------------------------------------------------------------------------
@@ -193,6 +202,13 @@ def _plain(v: Any) -> Any:
 
 
 def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
+    """The book as one JSON object (every table's dict at once: for a large book write
+    ``book_json_chunks`` instead)."""
+    return {**_json_head(book, cb), "tables": [to_json(ct) for ct in book.tables],
+            **_json_tail(book)}
+
+
+def _json_head(book: Book, cb: Codebook) -> dict[str, Any]:
     req = book.request
     first = book.tables[0] if book.tables else None
     banner = None
@@ -209,7 +225,11 @@ def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
                      "compare": req.table.compare,
                      "book_bh": req.book_bh,
                      "filters": list(first.filter_text) if first else []},
-        "tables": [to_json(ct) for ct in book.tables],
+    }
+
+
+def _json_tail(book: Book) -> dict[str, Any]:
+    return {
         "findings": [{"rank": n, "table": f.table, "question": f.question,
                       "question_text": f.question_text, "row": f.row, "kind": f.kind,
                       "higher": f.higher, "lower": f.lower,
@@ -221,33 +241,63 @@ def book_json(book: Book, cb: Codebook) -> dict[str, Any]:
     }
 
 
+def _indented(value: Any, level: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``level`` levels deep (a JSON
+    string never holds a raw newline, so every newline starts a line of the layout)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def book_json_chunks(book: Book, cb: Codebook) -> Iterator[str]:
+    """The text ``json.dumps(book_json(book, cb), ensure_ascii=False, indent=2) + "\\n"``
+    writes, a table at a time: only one table's dict and text are held at once."""
+    def members(d: dict[str, Any]) -> Iterator[str]:
+        for k, v in d.items():
+            yield f"{_indented(k, 1)}: {_indented(v, 1)}"
+
+    yield "{\n  " + ",\n  ".join(members(_json_head(book, cb))) + ',\n  "tables": ['
+    for i, ct in enumerate(book.tables):
+        yield ("," if i else "") + "\n    " + _indented(to_json(ct), 2)
+    yield ("\n  ]" if book.tables else "]") + ",\n  " + ",\n  ".join(
+        members(_json_tail(book))) + "\n}\n"
+
+
 # ---- csv ---------------------------------------------------------------------------------
 
 def render_book_csv(book: Book) -> str:
     """Tidy: every table's lines as ``heetui tab --format csv`` writes them, the header
     once."""
-    parts: list[str] = []
+    return "".join(_csv_chunks(book))
+
+
+def _csv_chunks(book: Book) -> Iterator[str]:
+    """The lines of ``render_book_csv``, a table at a time."""
     for i, ct in enumerate(book.tables):
         text = render_csv(ct)
-        parts.append(text if i == 0 else text.split("\n", 1)[1])
-    if not parts:  # an empty book still says what its columns are
+        yield text if i == 0 else text.split("\n", 1)[1]
+    if not book.tables:  # an empty book still says what its columns are
         header = io.StringIO()
         csv.writer(header, lineterminator="\n").writerow(
             ["question", "banner", "weighted", "filters", "span", "column", "letter", "base",
              "weighted_base", "effective_base", "low_base", "row", "kind", "count",
              "weighted_count", "percent", "value", "se", "sig"])
-        parts.append(header.getvalue())
-    return "".join(parts)
+        yield header.getvalue()
 
 
 def render_book(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS) -> str:
     """The book as md, json or csv text (json and csv carry counts and percents whatever
     ``shown`` says)."""
-    if fmt == "md":
-        return render_book_md(book, cb, shown)
-    if fmt == "json":
-        return json.dumps(book_json(book, cb), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return render_book_csv(book)
-    raise ValueError(f"unknown book format {fmt!r}")
+    return "".join(book_chunks(book, cb, fmt, shown))
 
+
+def book_chunks(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS
+                ) -> Iterator[str]:
+    """The text of ``render_book`` in pieces, to be written as they come (a json book of
+    thousands of tables is never one string, nor one dict)."""
+    if fmt == "md":
+        yield from _md_chunks(book, cb, shown)
+    elif fmt == "json":
+        yield from book_json_chunks(book, cb)
+    elif fmt == "csv":
+        yield from _csv_chunks(book)
+    else:
+        raise ValueError(f"unknown book format {fmt!r}")
