@@ -204,7 +204,8 @@ def test_a_changed_file_is_validated_again(tmp_path, monkeypatch):
     folder = good(tmp_path)
     load_bundle(folder)  # valid: remembered in the cache, not in the bundle
     assert list((tmp_path / "cache" / "heetui" / "validated").iterdir())
-    assert sorted(p.name for p in folder.iterdir()) == ["codebook.toml", "respondents.parquet"]
+    assert sorted(p.name for p in folder.iterdir()) == ["codebook.toml", "heetui-files.sha256",
+                                                        "respondents.parquet"]  # as written
     df = pl.read_parquet(folder / "respondents.parquet").with_columns(pl.lit(9, pl.UInt8)
                                                                       .alias("q"))
     df.write_parquet(folder / "respondents.parquet")

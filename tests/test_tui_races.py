@@ -12,6 +12,7 @@ import pytest
 import heetui.tui.book_screen as book_module
 from heetui.tui.app import HeetuiApp
 from heetui.tui.book_screen import BookScreen
+from heetui.tui.save_dialog import SaveDialog
 from test_monkey import watch_errors
 from test_tui import running, settle
 
@@ -23,6 +24,15 @@ def error_log(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.chdir(tmp_path)
     return log_path()
+
+
+async def start_book(app, pilot) -> None:
+    """B, then Enter on the name the save dialog proposes."""
+    await pilot.press("B")
+    await settle(app, pilot)
+    assert isinstance(app.screen, SaveDialog)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def held_book(monkeypatch) -> tuple[threading.Event, threading.Event]:
@@ -45,8 +55,7 @@ async def test_book_popped_while_it_runs(survey, monkeypatch, error_log, tmp_pat
     app = HeetuiApp(survey)
     errors = watch_errors(app)
     async with running(app, (100, 30)) as (app, pilot):
-        await pilot.press("B")
-        await pilot.pause()
+        await start_book(app, pilot)
         assert isinstance(app.screen, BookScreen)
         assert started.wait(30)
         await app.pop_screen()  # as the monkey's back_to_main does: not through Esc
@@ -63,8 +72,7 @@ async def test_book_running_when_the_app_closes(survey, monkeypatch, error_log):
     app = HeetuiApp(survey)
     errors = watch_errors(app)
     async with running(app, (100, 30)) as (app, pilot):
-        await pilot.press("B")
-        await pilot.pause()
+        await start_book(app, pilot)
         assert started.wait(30)
         app.exit()
         await pilot.pause()
