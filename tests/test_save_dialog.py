@@ -37,6 +37,20 @@ async def _dialog(app, pilot, key: str) -> SaveDialog:
     return app.screen
 
 
+async def _refused(app, pilot, key: str, name: str) -> None:
+    """The dialog of ``key`` given ``name``, a file the survey is read from: refused, even
+    with Enter pressed twice, and left with Esc."""
+    dialog = await _dialog(app, pilot, key)
+    dialog.query_one(Input).value = name
+    for _ in range(2):  # not even confirmed
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert isinstance(app.screen, SaveDialog)
+    assert "which this command reads" in _state(app)
+    await pilot.press("escape")
+    await settle(app, pilot)
+
+
 async def test_e_proposes_a_name_and_never_replaces_unasked(survey, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     async with running(HeetuiApp(survey)) as (app, pilot):
@@ -85,15 +99,7 @@ async def test_the_survey_s_own_files_are_never_written(tmp_path, monkeypatch):
     monkeypatch.chdir(folder)
     async with running(HeetuiApp(open_survey(folder))) as (app, pilot):
         for key in ("e", "S"):
-            dialog = await _dialog(app, pilot, key)
-            dialog.query_one(Input).value = "codebook.toml"
-            for _ in range(2):  # not even confirmed
-                await pilot.press("enter")
-                await settle(app, pilot)
-            assert isinstance(app.screen, SaveDialog)
-            assert "which this command reads" in _state(app)
-            await pilot.press("escape")
-            await settle(app, pilot)
+            await _refused(app, pilot, key, "codebook.toml")
     assert (folder / "codebook.toml").read_bytes() == before
 
 
@@ -107,13 +113,7 @@ async def test_a_file_the_survey_was_imported_from_is_never_written(tmp_path, mo
     before = source.read_bytes()
     monkeypatch.chdir(tmp_path)
     async with running(HeetuiApp(open_path(source), (source,))) as (app, pilot):
-        dialog = await _dialog(app, pilot, "e")
-        dialog.query_one(Input).value = "survey.csv"
-        for _ in range(2):  # not even confirmed
-            await pilot.press("enter")
-            await settle(app, pilot)
-        assert isinstance(app.screen, SaveDialog)
-        assert "which this command reads" in _state(app)
+        await _refused(app, pilot, "e", "survey.csv")
     assert source.read_bytes() == before
 
 
