@@ -49,9 +49,9 @@ class DesignInfo:
 
     def index(self, keys: np.ndarray) -> np.ndarray:
         """The PSU (0…N−1, stratum order) of each key of a grouped pass."""
-        pos = np.searchsorted(self.keys[self.order], keys)
-        pos = np.minimum(pos, len(self.keys) - 1)
-        if not np.array_equal(self.keys[self.order][pos], keys):
+        ordered = self.keys[self.order]
+        pos = np.minimum(np.searchsorted(ordered, keys), len(self.keys) - 1)
+        if not np.array_equal(ordered[pos], keys):
             raise EngineError("The survey's design changed while it was open; open it again.")
         found: np.ndarray = self.order[pos]
         return found
@@ -161,7 +161,7 @@ def domains(member: np.ndarray, bkey: np.ndarray, psu: np.ndarray, base: np.ndar
             n_rows, len(keys), n_psu)
 
     def to_columns(sums: np.ndarray) -> np.ndarray:  # (R, B, N) -> (R, K, N), by BLAS
-        out: np.ndarray = np.tensordot(by_key, sums, axes=([1], [1])).transpose(1, 0, 2)
+        out: np.ndarray = np.matmul(by_key, sums)
         return out
 
     base_cells = np.bincount(cell, weights=base, minlength=cells).reshape(len(keys), n_psu)
