@@ -186,8 +186,8 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     packed = _packed_source(survey, q, coded)
     base = where(([] if coded else eligibility(cb, q, packed))
                  + [condition(cb, f) for f in filters])
-    if packed is not None:
-        return _packed_sql(survey, q, packed, bkey, base, psu)
+    if packed is not None and psu is None:
+        return _packed_sql(survey, q, packed, bkey, base)
     # a numeric question is grouped by its value: the distribution gives its moments and
     # its quantiles (engine.numeric)
     qkey = {"single": f"{ident(q.id)}::BIGINT",
@@ -199,6 +199,10 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
         source = _commenters(survey, q)
         sums += _item_sums([f"list_contains(__themes, {int(o.code)})::INTEGER"
                             for o in q.options], w)
+    elif packed is not None:  # by PSU: one group per (banner key, PSU), each item a sum
+        m = f"CAST({ident(packed)} AS UBIGINT)"
+        sums += _item_sums([f"({slice_sql(q, m, i, 1)})::DOUBLE"
+                            for i in range(len(q.options) + len(q.nets))], w)
     elif q.type == "multi":
         sums += _item_sums([ident(c) for c in q.columns()] + [
             "(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
@@ -224,24 +228,22 @@ def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
 
 
 def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
-                base: Clause[float], psu: str | None = None) -> Clause[Param]:
+                base: Clause[float]) -> Clause[Param]:
     """The grouped pass of a packed multi-response question: one grouping set per slice of
     items, (banner key, which of the slice's items the respondent chose), so each respondent
-    feeds a few small groups instead of one sum per item; ``psu``: by PSU too, returned
-    last."""
+    feeds a few small groups instead of one sum per item. (By PSU, the groups' patterns
+    would split into about one group per respondent: grouped_sql sums each item instead.)"""
     m = f"CAST({ident(packed)} AS UBIGINT)"
     spans = item_slices(len(q.options) + len(q.nets))
     cs = [f"c{k}" for k in range(len(spans))]
     slices = ", ".join(f"({slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
                        for c, (a, n) in zip(cs, spans, strict=True))
     part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
-    by = "" if psu is None else f", {PSU_KEY}"
     return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
-                  f"COUNT(*), SUM(w), SUM(w * w){by} FROM (SELECT ", bkey,
-                  f" AS bkey, {slices}, {survey.weight_sql} AS w"
-                  + ("" if psu is None else f", {psu} AS {PSU_KEY}") + " FROM respondents "
+                  "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
+                  f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents "
                   "WHERE ", base, f") GROUP BY GROUPING SETS "
-                  f"({', '.join(f'(bkey{by}, {c})' for c in cs)})")
+                  f"({', '.join(f'(bkey, {c})' for c in cs)})")
 
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
@@ -249,10 +251,8 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    group: tuple[Filter, ...], design: bool = False) -> Grouped:
     psu = psu_sql(survey) if design else None
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
-    if _packed_source(survey, q, coded) is not None:
-        cols = survey.query_arrays(sql)
-        at = None if psu is None else design_info(survey).index(cols[6].astype(np.int64))
-        return from_slices(cols, len(q.options) + len(q.nets), at)
+    if psu is None and _packed_source(survey, q, coded) is not None:
+        return from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
     if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
         cols = survey.query_arrays(sql)
         filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
@@ -290,22 +290,14 @@ def numeric_grouped(bkey: np.ndarray, xvalue: np.ndarray, base: np.ndarray) -> G
                    items=np.zeros((len(bkey), 0, 2)), moments=moments, xvalue=xvalue)
 
 
-def from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = None
-                 ) -> Grouped:
+def from_slices(cols: list[np.ndarray], n_items: int) -> Grouped:
     """Grouped sums from the packed pass: columns (banner key, slice number, the slice's
-    chosen items as bits, count, Σw, Σw²), and each row's PSU when grouped by PSU too (a
-    group is then a banner key in a PSU). Every slice holds each respondent once, so the
+    chosen items as bits, count, Σw, Σw²). Every slice holds each respondent once, so the
     first slice gives the bases; an item's sums add the rows of its slice with its bit set."""
     bkey, part, chosen = (c.astype(np.int64) for c in cols[:3])
     sums = np.column_stack([c.astype(np.float64) for c in cols[3:6]])
     keys, gidx = np.unique(bkey, return_inverse=True)
     gidx = gidx.reshape(-1)
-    psus = None
-    if psu is not None:  # (banner key, PSU) pairs, as one dense integer each
-        n_psu = int(psu.max()) + 1 if len(psu) else 1
-        pairs, gidx = np.unique(gidx * n_psu + psu, return_inverse=True)
-        gidx = gidx.reshape(-1)
-        keys, psus = keys[pairs // n_psu], pairs % n_psu
     g = len(keys)
     first_slice = part == 0
     base = np.column_stack([np.bincount(gidx[first_slice], weights=sums[first_slice, j],
@@ -319,7 +311,7 @@ def from_slices(cols: list[np.ndarray], n_items: int, psu: np.ndarray | None = N
             for s in range(2):
                 items[:, first + j, s] = np.bincount(idx[on], weights=vals[on, s], minlength=g)
     return Grouped(bkey=keys, qcode=np.full(g, -1, dtype=np.int64), base=base, items=items,
-                   moments=np.zeros((g, 2, 6)), psu=psus)
+                   moments=np.zeros((g, 2, 6)))
 
 
 # ---- the crosstab -----------------------------------------------------------------------

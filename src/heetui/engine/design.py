@@ -49,9 +49,9 @@ class DesignInfo:
 
     def index(self, keys: np.ndarray) -> np.ndarray:
         """The PSU (0…N−1, stratum order) of each key of a grouped pass."""
-        pos = np.searchsorted(self.keys[self.order], keys)
-        pos = np.minimum(pos, len(self.keys) - 1)
-        if not np.array_equal(self.keys[self.order][pos], keys):
+        ordered = self.keys[self.order]
+        pos = np.minimum(np.searchsorted(ordered, keys), len(self.keys) - 1)
+        if not np.array_equal(ordered[pos], keys):
             raise EngineError("The survey's design changed while it was open; open it again.")
         found: np.ndarray = self.order[pos]
         return found
@@ -149,24 +149,25 @@ def domains(member: np.ndarray, bkey: np.ndarray, psu: np.ndarray, base: np.ndar
     a mean's the respondents with a value. Groups of one banner key belong to the same
     columns, so the sums per (banner key, PSU) are mapped to columns by one product."""
     keys, first, inverse = np.unique(bkey, return_index=True, return_inverse=True)
-    cells = len(keys) * n_psu
-    cell = inverse * n_psu + psu
+    n_keys, n_rows = len(keys), len(is_mean)
     by_key = member[:, first].astype(np.float64)  # (K, B)
     row, group, num, den = entries
-    n_rows = len(is_mean)
-    at = row * cells + cell[group]
+    at = (inverse[group] * n_rows + row) * n_psu + psu[group]  # (B, R, N), flat
 
     def per_key(values: np.ndarray) -> np.ndarray:
-        return np.bincount(at, weights=values, minlength=n_rows * cells).reshape(
-            n_rows, len(keys), n_psu)
+        return np.bincount(at, weights=values, minlength=n_keys * n_rows * n_psu).reshape(
+            n_keys, n_rows * n_psu)
 
-    def to_columns(sums: np.ndarray) -> np.ndarray:  # (R, B, N) -> (R, K, N), by BLAS
-        out: np.ndarray = np.tensordot(by_key, sums, axes=([1], [1])).transpose(1, 0, 2)
-        return out
+    def to_columns(sums: np.ndarray) -> np.ndarray:  # (B, R·N) -> (R, K, N), one product
+        out: np.ndarray = (by_key @ sums).reshape(len(by_key), n_rows, n_psu)
+        return out.transpose(1, 0, 2)
 
-    base_cells = np.bincount(cell, weights=base, minlength=cells).reshape(len(keys), n_psu)
-    denominators = np.where(is_mean[:, None, None], per_key(den), base_cells[None])
-    return Domains(to_columns(per_key(num)), to_columns(denominators))
+    base_cells = np.bincount(inverse * n_psu + psu, weights=base,
+                             minlength=n_keys * n_psu).reshape(n_keys, 1, n_psu)
+    denominators = np.where(is_mean[None, :, None],
+                            per_key(den).reshape(n_keys, n_rows, n_psu), base_cells)
+    return Domains(to_columns(per_key(num)),
+                   to_columns(denominators.reshape(n_keys, n_rows * n_psu)))
 
 
 def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
