@@ -102,7 +102,7 @@ def test_a_wide_banner_under_a_memory_limit_is_one_sentence(tmp_path):
     folder = wide_bundle(tmp_path / "b", 5_000)
     r = subprocess.run([sys.executable, "-m", "heetui", "tab", "q", "--by", "big", "--data",
                         str(folder)], capture_output=True, text=True, timeout=300,
-                       preexec_fn=lambda: _limited(1.5))
+                       preexec_fn=lambda: _limited(2.5))
     assert "columns, more than the 676" in one_sentence(r)
 
 
