@@ -16,7 +16,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.helpers import codebook, single
 
 from heetui.engine.book import BookRequest, tab_book
 from heetui.engine.crosstab import TabRequest
@@ -29,6 +28,7 @@ from heetui.output.markup import html_text, md_text
 from heetui.output.tables import render
 from heetui.output.xlsx import write_xlsx
 from heetui.survey.write import write_bundle
+from helpers import codebook, single
 
 IMG = "<img src=x onerror=alert(1)>"
 FORGE = "Text\n| forged | row | here |\n| --- |"

@@ -65,7 +65,7 @@ def test_tab_xlsx_count_writes_counts_in_place(survey, tmp_path):
 
 
 def test_grid_xlsx_both(tmp_path):
-    from tests.helpers import grid_bundle
+    from helpers import grid_bundle
 
     folder = grid_bundle(tmp_path / "g")
     out = tmp_path / "g.xlsx"
