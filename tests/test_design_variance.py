@@ -112,7 +112,7 @@ def _cells_by_table() -> dict[tuple[str, str, str], list[dict]]:
 CELLS = _cells_by_table()
 
 
-@pytest.mark.parametrize("key", list(CELLS), ids=["-".join(k) for k in CELLS])
+@pytest.mark.parametrize("key", sorted(CELLS), ids=["-".join(k) for k in sorted(CELLS)])
 def test_cells_match_svymean(surveys, key):
     """Every column's proportion (of each answer) or mean, and its SE: svymean on the
     column as a domain of the whole design."""
@@ -142,7 +142,7 @@ def _pairs_by_table() -> dict[tuple[str, str, str, str], list[dict]]:
 PAIRS = _pairs_by_table()
 
 
-@pytest.mark.parametrize("key", list(PAIRS), ids=["-".join(k) for k in PAIRS])
+@pytest.mark.parametrize("key", sorted(PAIRS), ids=["-".join(k) for k in sorted(PAIRS)])
 def test_tests_match_svyttest_and_svycontrast(surveys, key):
     """Every test: the difference over its linearised SE (svycontrast's), the t statistic,
     degrees of freedom and p-value of svyttest (or, for a column against Total, which
