@@ -17,7 +17,7 @@ from heetui.cli.main import main
 from heetui.engine.arrange import arrange
 from heetui.engine.banner import letters_for, resolve_banner
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError
+from heetui.errors import EngineError
 from heetui.survey.parse import codebook_from_dict
 from helpers import make_bundle, multi, single
 

@@ -13,7 +13,7 @@ from statsmodels.stats.multitest import multipletests
 
 from heetui.engine.book import BookRequest, book_questions, tab_book
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError
+from heetui.errors import EngineError
 from test_cache import same_table
 
 

@@ -15,8 +15,8 @@ import pytest
 from heetui.cli.main import main
 from heetui.engine.banner import MAX_CELLS, MAX_COLUMNS, MAX_TESTS
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey, open_survey
+from heetui.errors import EngineError
 from helpers import GRID, make_bundle, single
 from test_hostile import one_sentence
 

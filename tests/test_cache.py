@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
-from heetui.engine.filters import EngineError, Filter
+from heetui.engine.filters import Filter
 from heetui.engine.session import open_survey
+from heetui.errors import EngineError
 from reference import Bundle
 
 

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError, Filter
+from heetui.engine.filters import Filter
 from heetui.engine.profile import profile
 from heetui.engine.session import open_survey
+from heetui.errors import EngineError
 from heetui.survey.bundle import BundleError
 from heetui.survey.write import write_bundle
 

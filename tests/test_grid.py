@@ -326,7 +326,7 @@ def test_big_book_keeps_the_grid_row_per_item_on_a_shared_sheet(bundle, tmp_path
 
 
 def test_grid_request_mistakes_are_refused_before_any_query(bundle):
-    from heetui.engine.filters import EngineError
+    from heetui.errors import EngineError
 
     survey = open_survey(bundle)
     for req, words in ((TabRequest("sat", correction="nope"), "Unknown correction"),

@@ -253,7 +253,7 @@ def test_interrupt_stops_a_running_query_at_once(tmp_path):
     """What quitting the app does: a query still running is stopped, new ones refused."""
     import threading
 
-    from heetui.engine.filters import EngineError
+    from heetui.errors import EngineError
 
     survey = open_survey()
     errors: list[BaseException] = []

@@ -264,8 +264,8 @@ def test_import_cli_messages(sav, tmp_path):
 
 
 def test_the_weight_is_found_by_name_before_any_label():
+    from heetui.errors import SourceError
     from heetui.importers.infer import weight_column
-    from heetui.importers.table import SourceError
 
     frame = pl.DataFrame({"wt": [1.0, 2.0], "weight": [0.5, 1.5], "Body mass": [70.0, 80.0]})
     spss = Table(frame, "sav", "t", labels={"wt": "Weight", "Body mass": "Body weight"})

@@ -19,7 +19,7 @@ import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import EngineError
+from heetui.errors import EngineError
 from heetui.survey.bundle import bundled_survey_path
 from reference import Bundle
 

@@ -8,9 +8,10 @@ import polars as pl
 import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import Clause, EngineError, Filter, joined, parse_filter, where
+from heetui.engine.filters import Clause, Filter, joined, parse_filter, where
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
+from heetui.errors import EngineError
 from heetui.output.comments import render_text
 from heetui.survey.bundle import bundled_survey_path
 from helpers import make_bundle, single

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey, open_survey
-from heetui.importers import SUFFIXES, SourceError, cached_bundle
-from heetui.survey.bundle import BundleError, bundled_survey_path
+from heetui.errors import EngineError
+from heetui.importers import SUFFIXES, cached_bundle
+from heetui.survey.bundle import bundled_survey_path
 
 
 def open_path(path: str | Path | None = None, check_data: bool = True,
@@ -24,8 +24,5 @@ def open_path(path: str | Path | None = None, check_data: bool = True,
             kinds = ", ".join(sorted(SUFFIXES))
             raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
                               f"opens ({kinds}).")
-        try:
-            target = cached_bundle(target, progress)
-        except (SourceError, BundleError) as e:
-            raise EngineError(str(e)) from None
+        target = cached_bundle(target, progress)  # SourceError or BundleError, whole
     return open_survey(target, check_data)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heetui.cli.parser import BOOK_FORMATS, USER_ERROR, build_parser
+from heetui.errors import HeetuiError
 from heetui.survey.text import counted
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ MAX_TEXT_WIDTH = 1000
 MAX_ROWS = 10**12  # --limit and --offset: far beyond any survey, well within DuckDB's BIGINT
 
 
-class UserError(Exception):
+class UserError(HeetuiError):
     """A mistake in the command or its input; printed as one sentence."""
 
 
@@ -436,22 +437,11 @@ _INTERRUPT = _Interrupt()
 def _failure(e: BaseException) -> int:
     """The exit status for what a command raised, its sentence written on stderr; anything
     unforeseen is raised again."""
-    from heetui.engine.filters import EngineError
-    from heetui.output.atomic import FolderMissing, IsInput, WouldReplace
-    from heetui.survey.bundle import BundleError
-
     if _INTERRUPT.pressed or isinstance(e, KeyboardInterrupt):
         sys.stderr.write("heetui: interrupted\n")
         return 130
-    if isinstance(e, BundleError):
-        if len(e.problems) == 1:
-            sys.stderr.write(f"heetui: error: the survey bundle has a problem: {e}\n")
-        else:
-            sys.stderr.write(f"heetui: error: the survey bundle has {len(e.problems)} "
-                             f"problems:\n{e.report()}\n")
-        return USER_ERROR
-    if isinstance(e, EngineError | UserError | IsInput | WouldReplace | FolderMissing):
-        sys.stderr.write(f"heetui: error: {e}\n")
+    if isinstance(e, HeetuiError):
+        sys.stderr.write(f"heetui: error: {e.message()}\n")
         return USER_ERROR
     if isinstance(e, BrokenPipeError):
         return 0

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heetui.engine.filters import EngineError, Filter, column_sql, ident, resolve_variable
+from heetui.engine.filters import Filter, column_sql, ident, resolve_variable
+from heetui.errors import EngineError
 from heetui.survey.codebook import NEST, Codebook, Variable
 
 MAX_KEY_BITS = 62  # the grouping key is a signed 64-bit integer once fetched

@@ -17,13 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from heetui.engine.crosstab import TabRequest
-from heetui.engine.filters import EngineError, resolve_variable
+from heetui.engine.filters import resolve_variable
 from heetui.engine.grid import MAX_GRID_ITEMS, grid_table
 from heetui.engine.related import defines
 from heetui.engine.results import Crosstab, PairTest, in_points
 from heetui.engine.session import Survey
 from heetui.engine.stats import adjust, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
+from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook, Variable
 
 

@@ -31,7 +31,6 @@ from heetui.engine.design import PSU_KEY, design_info, psu_sql
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.filters import (
     Clause,
-    EngineError,
     Filter,
     Param,
     condition,
@@ -55,6 +54,7 @@ from heetui.engine.tabulation import (
     stack,
     tables,
 )
+from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook, Option, Variable
 
 SLICE_ITEMS = 7  # items of a packed multi-response question grouped together (see grouped_sql)

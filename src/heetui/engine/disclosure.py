@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from heetui.engine.filters import EngineError
 from heetui.engine.results import Cell, Column, Crosstab
+from heetui.errors import EngineError
 
 WITHHELD_MARK = "#"  # what outputs print for a withheld base or cell
 WITHHELD_NOTE = (WITHHELD_MARK + " withheld: fewer than {k} commenters, or a column that "

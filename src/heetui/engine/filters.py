@@ -12,12 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
+from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook, Variable
-
-
-class EngineError(Exception):
-    """A request the engine cannot answer; the message is one sentence for the user."""
-
 
 Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
 P_co = TypeVar("P_co", covariant=True)

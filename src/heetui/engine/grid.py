@@ -21,12 +21,13 @@ import numpy as np
 
 from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
-from heetui.engine.filters import Clause, EngineError, Filter, asked_where, ident, joined
+from heetui.engine.filters import Clause, Filter, asked_where, ident, joined
 from heetui.engine.paired import Measure, PairSums, estimate, look_up, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
 from heetui.engine.session import Survey
 from heetui.engine.stats import ZTest, effective_base
 from heetui.engine.tabulation import not_tested, row_marks
+from heetui.errors import EngineError
 from heetui.survey.codebook import Grid, Variable
 
 MISSING = -1  # an item's code in the joint tables when the respondent left it blank

@@ -23,7 +23,6 @@ from heetui.engine.disclosure import DisclosureError, may_show, refusal
 from heetui.engine.filters import (
     Clause,
     Condition,
-    EngineError,
     Filter,
     Param,
     condition,
@@ -36,6 +35,7 @@ from heetui.engine.filters import (
     where,
 )
 from heetui.engine.session import Survey
+from heetui.errors import EngineError
 from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Variable
 
 PAGE = 50

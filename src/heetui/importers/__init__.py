@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from heetui.errors import SourceError
 from heetui.importers.columns import recognise_columns
 from heetui.importers.infer import (
     Built,
@@ -25,7 +26,7 @@ from heetui.importers.infer import (
     weight_column,
 )
 from heetui.importers.platforms import recognise
-from heetui.importers.sources import READERS, Progress, SourceError, Table, read_source
+from heetui.importers.sources import READERS, Progress, Table, read_source
 from heetui.survey.bundle import CODEBOOK
 from heetui.survey.cache import cache_folder, cache_key
 from heetui.survey.codebook import option_column

@@ -27,10 +27,11 @@ from typing import Any
 
 import polars as pl
 
+from heetui.errors import SourceError
 from heetui.importers.grids import group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
 from heetui.importers.scales import reading_order, scored
-from heetui.importers.table import MRSet, Progress, SourceError, Table, Value
+from heetui.importers.table import MRSet, Progress, Table, Value
 from heetui.survey.codebook import BITS_SUFFIX, METADATA_GROUP, option_column
 from heetui.survey.parse import MAX_CODE
 from heetui.survey.weights import check_weight, is_weight_name

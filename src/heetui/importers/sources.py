@@ -18,7 +18,8 @@ from typing import Any
 
 import polars as pl
 
-from heetui.importers.table import MRSet, Progress, SourceError, Table, Value
+from heetui.errors import SourceError
+from heetui.importers.table import MRSet, Progress, Table, Value
 
 SAV_CHUNK = 200_000
 # cells that mean "no answer" in a text file: empty, R's write.csv default, Excel's #N/A,

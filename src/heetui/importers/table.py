@@ -11,10 +11,6 @@ Progress = Callable[[str, int, int], None]
 Value = float | str  # a value as the source holds it (SPSS: doubles or text)
 
 
-class SourceError(Exception):
-    """The source cannot be imported; the message is one sentence for the user."""
-
-
 @dataclass(frozen=True)
 class MRSet:
     """A multi-response question spread over several columns (or packed in one).

@@ -10,15 +10,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from heetui.errors import OutputError
 from heetui.survey.write import close_left_open, current_umask, write_error
 
 
-class FolderMissing(Exception):
+class FolderMissing(OutputError):
     """The file cannot be written there: its folder does not exist, or a folder stands in
     its place."""
 
 
-class WouldReplace(FileExistsError):
+class WouldReplace(OutputError, FileExistsError):
     """The file exists and replacing it was not asked for."""
 
     def __init__(self, path: Path) -> None:
@@ -27,7 +28,7 @@ class WouldReplace(FileExistsError):
         self.path = path
 
 
-class IsInput(Exception):
+class IsInput(OutputError):
     """The output names a file the same command reads."""
 
 

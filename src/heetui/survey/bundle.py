@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from heetui.errors import HeetuiError
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.packed import packable, packed_expr
 from heetui.survey.parse import MAX_NESTING, Problem, codebook_from_dict
@@ -29,7 +30,7 @@ VERBATIM_COLUMNS = ("respondent_id", "question", "text", "themes", "source", "at
 INTEGER_DTYPES = ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64")
 
 
-class BundleError(Exception):
+class BundleError(HeetuiError):
     """A bundle cannot be used; ``problems`` lists every reason."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -40,6 +41,12 @@ class BundleError(Exception):
 
     def report(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def message(self) -> str:
+        """The whole list, so that no problem is left for the next attempt to find."""
+        if len(self.problems) == 1:
+            return f"the survey bundle has a problem: {self}"
+        return f"the survey bundle has {len(self.problems)} problems:\n{self.report()}"
 
 
 @dataclass(frozen=True)

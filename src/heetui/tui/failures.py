@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from platformdirs import user_state_path
 
-from heetui.engine.filters import EngineError
+from heetui.errors import HeetuiError
 
 T = TypeVar("T")
 
@@ -45,11 +45,11 @@ def describe(exc: BaseException) -> str:
 
 
 def attempt(fn: Callable[[], T]) -> tuple[T | None, str | None]:
-    """``fn()``, or None and the sentence to show: the engine's own message for a mistake in
-    the request, a logged description for anything else."""
+    """``fn()``, or None and the sentence to show: heetui's own message for a mistake (any
+    ``HeetuiError``), a logged description for anything else."""
     try:
         return fn(), None
-    except EngineError as e:
-        return None, str(e)
+    except HeetuiError as e:
+        return None, e.message()
     except Exception as e:  # noqa: BLE001 - the worker boundary: keep the app alive
         return None, describe(e)
