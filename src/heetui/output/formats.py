@@ -135,8 +135,12 @@ def rendered(result: Any, name: str, options: Options | None = None) -> str:
 
 def help_text(kind: str) -> str:
     """The formats as --help lists them: "aligned text (default), tidy CSV or JSON"."""
-    parts = [r.format.summary + (" (default)" if i == 0 else "")
-             for i, r in enumerate(_REGISTRY[kind].values())]
+    return _either([r.format.summary + (" (default)" if i == 0 else "")
+                    for i, r in enumerate(_REGISTRY[kind].values())])
+
+
+def _either(parts: list[str] | tuple[str, ...]) -> str:
+    """"a, b or c"."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
@@ -154,11 +158,11 @@ def choose(kind: str, given: str | None, output: str | None) -> str:
     named = _from_suffix(output) if output else None
     offered = names(kind)
     if named is not None and named.name not in offered:
-        raise FormatMismatch(f"This command does not write {named.name} files (-o "
-                             f"{output}); it writes {', '.join(offered)}.")
+        raise FormatMismatch(f"This command does not write {named.name} (-o {output}); it "
+                             f"writes {_either(offered)}.")
     if given is not None and named is not None and named.name != given:
-        raise FormatMismatch(f"--format {given} contradicts -o {output}, a {named.name} "
-                             "file name; drop --format or give -o a matching name.")
+        raise FormatMismatch(f"--format {given} contradicts -o {output}, whose suffix means "
+                             f"{named.name}; drop --format or make the two agree.")
     return given or (named.name if named else offered[0])
 
 
