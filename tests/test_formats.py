@@ -145,3 +145,28 @@ def test_grid_summary_tab_writes_what_its_renderer_gives(bundle, tmp_path):
     assert main(["tab", "sat", "--data", str(bundle), "-o", str(tmp_path / "g.md")]) == 0
     assert (tmp_path / "g.md").read_text() == render_grid_md(gt)
     assert formats.rendered(gt, "md") == render_grid_md(gt)
+
+
+async def test_app_exports_and_copies_a_grid_summary_by_its_type(bundle, tmp_path,
+                                                                 monkeypatch):
+    import openpyxl
+
+    from heetui.tui.app import HeetuiApp
+    from test_tui import running, settle
+
+    monkeypatch.chdir(tmp_path)
+    async with running(HeetuiApp(open_survey(bundle))) as (app, pilot):
+        await settle(app, pilot)
+        gt = app.crosstab
+        assert isinstance(gt, GridSummary)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")  # the proposed name
+        await pilot.pause()
+        (saved,) = tmp_path.glob("*.xlsx")
+        cells = [row for row in openpyxl.load_workbook(saved).active.iter_rows(
+            values_only=True)]
+        assert any(r[:2] == ("Item", "Base") for r in cells)  # a row per item
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == render_grid_md(gt, app.view.show)

@@ -99,7 +99,7 @@ class ExportActions(App[None]):
             self.push_screen(BookScreen(self.survey, self.view, choice.path, choice.replace))
 
         self._ask(f"The tab book: every question ({self._view_text()}) as an Excel workbook",
-                  self._stem("book"), "xlsx", write)
+                  self._stem("book"), XLSX.suffixes[0][1:], write)
 
     def action_copy(self) -> None:
         """Copy the current table as Markdown (OSC 52: works over SSH where supported)."""
