@@ -106,7 +106,7 @@ def test_the_output_suffix_picks_the_format(command, bundle, tmp_path, capsys):
     for name in names:
         target = tmp_path / name
         assert main([*args, "--data", str(bundle), "-o", str(target)]) == 0, name
-        named = formats._from_suffix(name)
+        named = formats.format_of(name)
         assert _kind_of_file(target) == (named.name if named else DEFAULT[command]), name
     capsys.readouterr()
 

@@ -97,7 +97,7 @@ def register(kind: str, fmt: Format, text: TextRenderer | None = None,
              file: FileWriter | None = None) -> None:
     """``fmt`` for results of ``kind``: text formats give ``text``, binary ones ``file``.
     The first format registered for a kind is its default."""
-    if (file is None) != (not fmt.binary) or (text is None) == (file is None):
+    if (text is None) == (file is None) or fmt.binary != (file is not None):
         raise ValueError(f"{fmt.name}: a binary format writes a file, a text one renders text")
     formats = _REGISTRY.setdefault(kind, {})
     if fmt.name in formats:
@@ -112,10 +112,6 @@ class FormatMismatch(ValueError):
 def names(kind: str) -> tuple[str, ...]:
     """The formats results of ``kind`` are written in, the default first."""
     return tuple(_REGISTRY[kind])
-
-
-def kinds() -> tuple[str, ...]:
-    return tuple(_REGISTRY)
 
 
 def renderer(kind: str, name: str) -> Renderer:
@@ -144,7 +140,8 @@ def _either(parts: list[str] | tuple[str, ...]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-def _from_suffix(output: str) -> Format | None:
+def format_of(output: str) -> Format | None:
+    """The format a file name's suffix names (any case), if any."""
     suffix = Path(output).suffix.lower()
     every = {r.format.name: r.format for formats in _REGISTRY.values()
              for r in formats.values()}
@@ -155,7 +152,7 @@ def choose(kind: str, given: str | None, output: str | None) -> str:
     """The format a command writes: ``given`` (--format), else the one the suffix of
     ``output`` (-o) names, else the kind's default. A suffix naming another format than
     ``given``, or one results of ``kind`` are not written in, raises FormatMismatch."""
-    named = _from_suffix(output) if output else None
+    named = format_of(output) if output else None
     offered = names(kind)
     if named is not None and named.name not in offered:
         raise FormatMismatch(f"This command does not write {named.name} (-o {output}); it "
