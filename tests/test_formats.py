@@ -32,17 +32,19 @@ def bundle(tmp_path_factory):
     return grid_bundle(tmp_path_factory.mktemp("formats") / "b")
 
 
-def _format_choices(command: str) -> tuple[str, ...]:
+def _format_action(command: str) -> argparse.Action:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    action = next(a for a in sub.choices[command]._actions if "--format" in a.option_strings)
-    return tuple(action.choices)
+    return next(a for a in sub.choices[command]._actions if "--format" in a.option_strings)
 
 
 @pytest.mark.parametrize("command", sorted(FORMAT_KINDS))
 def test_choices_and_readme_lists_are_the_registry(command):
     names = formats.names(FORMAT_KINDS[command])
-    assert _format_choices(command) == names
+    action = _format_action(command)
+    assert tuple(action.choices) == names and action.default is None  # -o's suffix chooses
+    if command != "book":  # the book's help says how the suffix chooses
+        assert action.help == formats.help_text(FORMAT_KINDS[command])
     text = README.read_text()
     start = text.index(f"### `heetui {command} ")
     section = text[start:text.index("\n### ", start + 1)]
@@ -127,6 +129,7 @@ def test_verbatims_output_suffix_picks_the_format(tmp_path, capsys):
     ["book", "--by", "region", "-o", "b.txt"],
     ["verbatims", "--format", "json", "-o", "v.csv"],
     ["verbatims", "-o", "v.md"],
+    ["chart", "sat", "-o", "c.xlsx"],  # text only
 ])
 def test_a_format_contradicting_the_output_suffix_is_refused(args, bundle, tmp_path,
                                                              monkeypatch, capsys):
@@ -170,3 +173,10 @@ async def test_app_exports_and_copies_a_grid_summary_by_its_type(bundle, tmp_pat
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == render_grid_md(gt, app.view.show)
+
+
+def test_chart_writes_text_under_any_other_name(bundle, tmp_path, capsys):
+    for name in ("c.txt", "c.out"):
+        assert main(["chart", "sat", "--data", str(bundle), "-o", str(tmp_path / name)]) == 0
+        assert "Speed (A) n=" in (tmp_path / name).read_text()
+    capsys.readouterr()

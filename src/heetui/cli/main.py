@@ -85,13 +85,14 @@ def choose_format(args: argparse.Namespace) -> None:
     """Before any work: the format a command writes, from --format or else -o's suffix; a
     suffix contradicting --format, or naming a format the command does not write, is a
     mistake."""
-    from heetui.output.formats import FormatMismatch, choose
+    from heetui.output.formats import TEXT, FormatMismatch, choose, choose_among
 
     kind = FORMAT_KINDS.get(args.command or "")
-    if kind is None:
-        return
     try:
-        args.format = choose(kind, args.format, args.output)
+        if kind is not None:
+            args.format = choose(kind, args.format, args.output)
+        elif args.command == "chart":  # text only: -o c.xlsx is as much a mistake
+            choose_among((TEXT.name,), None, args.output)
     except FormatMismatch as e:
         raise UserError(str(e)) from None
 

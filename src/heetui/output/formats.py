@@ -149,11 +149,15 @@ def format_of(output: str) -> Format | None:
 
 
 def choose(kind: str, given: str | None, output: str | None) -> str:
+    """The format a command writes results of ``kind`` in (see choose_among)."""
+    return choose_among(names(kind), given, output)
+
+
+def choose_among(offered: tuple[str, ...], given: str | None, output: str | None) -> str:
     """The format a command writes: ``given`` (--format), else the one the suffix of
-    ``output`` (-o) names, else the kind's default. A suffix naming another format than
-    ``given``, or one results of ``kind`` are not written in, raises FormatMismatch."""
+    ``output`` (-o) names, else the first ``offered``. A suffix naming another format than
+    ``given``, or one not ``offered``, raises FormatMismatch."""
     named = format_of(output) if output else None
-    offered = names(kind)
     if named is not None and named.name not in offered:
         raise FormatMismatch(f"This command does not write {named.name} (-o {output}); it "
                              f"writes {_either(offered)}.")
