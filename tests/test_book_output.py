@@ -21,8 +21,8 @@ from heetui.engine.book import Book, BookRequest, tab_book
 from heetui.engine.crosstab import TabRequest
 from heetui.output import book_xlsx
 from heetui.output.book_html import render_book_html
-from heetui.output.book_text import render_book
 from heetui.output.book_xlsx import write_book_xlsx
+from heetui.output.formats import Options, rendered
 from heetui.output.tables import (
     Shown,
     column_heading,
@@ -312,7 +312,8 @@ def test_xlsx_text_from_data_is_never_a_formula_and_failed_write_leaves_nothing(
     def broken(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(book_xlsx, "write_table", broken)
+    parts = book_xlsx._PARTS  # how the book writes a crosstab's sheet
+    monkeypatch.setitem(parts, "table", replace(parts["table"], sheet=broken))
     with pytest.raises(RuntimeError):
         write_book_xlsx(book, survey.codebook, tmp_path / "h.xlsx", replace=True)
     assert [p.name for p in tmp_path.iterdir()] == ["h.xlsx"]
@@ -398,7 +399,7 @@ def test_html_escapes_text_from_data(book, survey):
 # ---- md, json, csv -------------------------------------------------------------------------
 
 def test_md_has_contents_findings_and_every_table(book, survey):
-    md = render_book(book, survey.codebook, "md", IDS)
+    md = rendered(book, "md", Options(ids=True, codebook=survey.codebook))
     anchors = re.findall(r'<a id="([^"]+)"></a>', md)
     assert all(a in anchors for a in re.findall(r"\]\(#([^)]+)\)", md))
     assert md.index("## Contents") < md.index("## Findings") < md.index("## Table 1.")
@@ -412,7 +413,7 @@ def test_md_has_contents_findings_and_every_table(book, survey):
 
 
 def test_json_tables_are_tab_json(book, survey):
-    d = json.loads(render_book(book, survey.codebook, "json"))
+    d = json.loads(rendered(book, "json", Options(codebook=survey.codebook)))
     assert d["tables"] == [json.loads(json.dumps(to_json(ct))) for ct in book.tables]
     assert d["survey"]["provenance"].startswith("Synthetic")
     assert [s["id"] for s in d["banner"]["spans"]] == ["stakeholder_type", "seniority",
@@ -424,7 +425,7 @@ def test_json_tables_are_tab_json(book, survey):
 
 
 def test_csv_is_one_line_per_cell_with_question_and_span(book, survey):
-    text = render_book(book, survey.codebook, "csv")
+    text = rendered(book, "csv", Options(codebook=survey.codebook))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text.count("question,banner,") == 1
     assert len(rows) == sum(len(ct.rows) * len(ct.columns) for ct in book.tables)
@@ -454,7 +455,7 @@ def test_marks_against_total_in_their_own_cells(survey, tmp_path):
 def test_book_wide_bh_is_said(survey, tmp_path):
     b = tab_book(survey, BookRequest(TabRequest("", "standard"), questions=("relationship",),
                                      book_bh=True))
-    d = json.loads(render_book(b, survey.codebook, "json"))
+    d = json.loads(rendered(b, "json", Options(codebook=survey.codebook)))
     assert d["settings"]["book_bh"] is True and "over every test of the book" in \
         d["findings_note"]
     wb = openpyxl.load_workbook(write_book_xlsx(b, survey.codebook, tmp_path / "b.xlsx"))

@@ -15,6 +15,7 @@ import pytest
 from heetui.cli.main import main
 from heetui.engine.banner import MAX_CELLS, MAX_COLUMNS, MAX_TESTS
 from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.results import GridSummary
 from heetui.engine.session import Survey, open_survey
 from heetui.errors import EngineError
 from helpers import GRID, make_bundle, single
@@ -207,7 +208,7 @@ def test_a_grid_beyond_the_item_bound_is_refused_and_the_book_keeps_its_items(tm
     assert sent == []
     assert len(grid_table(survey, TabRequest(f"g{small}")).columns) == small
     book = tab_book(survey, BookRequest(TabRequest("")))
-    summaries = [ct.question.id for ct in book.tables if ct.grid is not None]
+    summaries = [ct.question.id for ct in book.tables if isinstance(ct, GridSummary)]
     assert summaries == [f"g{small}"]
     assert len(book.tables) == 1 + small + big
 
@@ -320,7 +321,7 @@ def test_a_json_book_is_written_a_table_at_a_time(survey, monkeypatch):
     real = book_text.to_json
     monkeypatch.setattr(book_text, "to_json", lambda ct: made.append(ct.question.id)
                         or real(ct))
-    chunks = book_text.book_chunks(book, cb, "json")
+    chunks = book_text.book_json_chunks(book, cb)
     next(chunks)  # the head: the banner is read from the first table
     assert len(made) == 1
     for i in range(len(book.tables)):

@@ -22,10 +22,9 @@ from heetui.engine.crosstab import TabRequest
 from heetui.engine.grid import table
 from heetui.engine.session import Survey, open_survey
 from heetui.output.book_html import render_book_html
-from heetui.output.book_text import render_book
 from heetui.output.book_xlsx import write_book_xlsx
+from heetui.output.formats import Options, rendered
 from heetui.output.markup import html_text, md_text
-from heetui.output.tables import render
 from heetui.output.xlsx import write_xlsx
 from heetui.survey.write import write_bundle
 from helpers import codebook, single
@@ -100,12 +99,12 @@ def test_html_helper_escapes_tags_and_attributes():
 
 def test_tab_md_escapes_every_text(survey):
     for show in ("percent", "both", "count"):
-        assert_md_safe(render(ct(survey), "md", show))  # also the app's `y` copy
+        assert_md_safe(rendered(ct(survey), "md", Options(show=show)))  # also the app's `y` copy
 
 
 def test_book_md_escapes_every_text(survey):
     book = tab_book(survey, BookRequest(TabRequest("", "evil")))
-    assert_md_safe(render_book(book, survey.codebook, "md"))
+    assert_md_safe(rendered(book, "md", Options(codebook=survey.codebook)))
 
 
 class _Tags(HTMLParser):
@@ -136,10 +135,10 @@ def _csv_fields(text: str) -> list[str]:
 @pytest.mark.parametrize("fields", ["tab", "book"])
 def test_csv_never_starts_a_formula(survey, fields):
     if fields == "tab":
-        text = render(ct(survey), "csv")
+        text = rendered(ct(survey), "csv")
     else:
-        text = render_book(tab_book(survey, BookRequest(TabRequest("", "evil"))),
-                           survey.codebook, "csv")
+        text = rendered(tab_book(survey, BookRequest(TabRequest("", "evil"))), "csv",
+                        Options(codebook=survey.codebook))
     found = _csv_fields(text)
     assert any("HYPERLINK" in f for f in found) and any("SUM(A1)" in f for f in found)
     assert not [f for f in found if f[:1] in ("=", "+", "-", "@", "\t", "\r")
@@ -147,7 +146,7 @@ def test_csv_never_starts_a_formula(survey, fields):
 
 
 def test_json_keeps_text_exact(survey):
-    data = json.loads(render(ct(survey), "json"))
+    data = json.loads(rendered(ct(survey), "json"))
     assert data["question"]["text"] == f"{IMG} {FORGE}"
     assert [r["label"] for r in data["rows"]][:4] == [IMG, FORGE, LINK, FORMULA]
 
@@ -171,9 +170,8 @@ def test_xlsx_text_is_never_a_formula(survey, tmp_path):
 def test_profile_md_escapes_every_text(survey):
     from heetui.engine.filters import parse_filter
     from heetui.engine.profile import profile
-    from heetui.output.profile import render as render_profile
 
     p = profile(survey, (parse_filter(survey.codebook, "seg=1"),), "rest")
-    md = render_profile(p, "md", True)
+    md = rendered(p, "md", Options(show_all=True))
     assert IMG.split()[0][1:] in md  # the hostile labels are listed
     assert_md_safe(md)

@@ -82,8 +82,8 @@ def test_legends_name_only_what_the_table_holds(survey):
 def test_the_client_sees_question_text_not_ids_unless_asked(survey, tmp_path):
     from heetui.engine.book import BookRequest, tab_book
     from heetui.output.book_html import render_book_html
-    from heetui.output.book_text import render_book
     from heetui.output.book_xlsx import write_book_xlsx
+    from heetui.output.formats import Options, rendered
     from heetui.output.tables import Shown, render_md
 
     book = tab_book(survey, BookRequest(TabRequest("", "stakeholder_type"),
@@ -105,6 +105,6 @@ def test_the_client_sees_question_text_not_ids_unless_asked(survey, tmp_path):
                                     else ("Table 1", "Table 2")) for x in ranked)
         html = render_book_html(book, survey.codebook, Shown(ids=ids))
         assert ("<h2>Table 2. relationship_why:" in html) == ids
-        md = render_book(book, survey.codebook, "md", Shown(ids=ids))
+        md = rendered(book, "md", Options(ids=ids, codebook=survey.codebook))
         assert ("## Table 2. relationship\\_why" in md) == ids
         assert ("**relationship: How" in render_md(ct, ids=ids)) == ids

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heetui.cli.parser import BOOK_FORMATS, USER_ERROR, build_parser
+from heetui.cli.parser import USER_ERROR, build_parser
 from heetui.errors import HeetuiError
 from heetui.survey.text import counted
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.results import Crosstab
     from heetui.engine.session import Survey
-    from heetui.output.tables import Shown
+    from heetui.output.formats import Options
     from heetui.survey.codebook import Codebook
 
 MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any terminal
@@ -78,6 +78,23 @@ def check_file_output(args: argparse.Namespace) -> None:
         check_output(Path(args.output), survey_inputs(args), args.force)
 
 
+# the commands writing a result in a format of output.formats, and the kind of result
+FORMAT_KINDS = {"tab": "table", "profile": "profile", "book": "book", "verbatims": "verbatims"}
+
+
+def choose_format(args: argparse.Namespace) -> None:
+    """Before any work: the format a command writes, from --format or else -o's suffix; a
+    suffix contradicting --format, or naming a format the command does not write, is a
+    mistake."""
+    from heetui.output.formats import TEXT, choose, choose_among
+
+    kind = FORMAT_KINDS.get(args.command or "")
+    if kind is not None:  # FormatMismatch, a HeetuiError, says what disagrees
+        args.format = choose(kind, args.format, args.output)
+    elif args.command == "chart":  # text only: -o c.xlsx is as much a mistake
+        choose_among((TEXT.name,), None, args.output)
+
+
 def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool) -> Path:
     """The proposed name (output.names), numbered when taken unless replacing."""
     from heetui.output.names import export_stem, free_path
@@ -125,34 +142,32 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
 def cmd_tab(args: argparse.Namespace) -> None:
     from heetui.engine.arrange import arrange
     from heetui.engine.grid import table
-    from heetui.output.tables import render
+    from heetui.output.formats import renderer_for
 
     survey = _open(args)
     cb = survey.codebook
     ct = arrange(table(survey, _request(args, cb, args.question)), args.sort == "total",
                  args.hide_empty)
-    if args.format == "xlsx":
-        from heetui.output.grid_xlsx import write_grid_xlsx
-        from heetui.output.xlsx import write_xlsx
-
-        target = Path(args.output) if args.output else _default_path(cb, ct, "xlsx",
-                                                                      args.force)
-        (write_grid_xlsx if ct.grid else write_xlsx)(ct, target, cb, _shown(args),
-                                                     replace=args.force)
+    out = renderer_for(ct, args.format)  # a crosstab's or a grid summary's
+    if out.format.binary:
+        target = Path(args.output) if args.output else _default_path(
+            cb, ct, out.format.suffixes[0].lstrip("."), args.force)
+        out.write(ct, target, _options(args, cb), replace=args.force)
         sys.stderr.write(f"wrote {target}\n")
         return
     width = args.width or _terminal_width(args.output)
     if not 40 <= width <= MAX_TEXT_WIDTH:
         raise UserError(f"Tables take a width of 40 to {MAX_TEXT_WIDTH} characters.")
-    write_output(render(ct, args.format, args.show, args.decimals, width,
-                        weighted_counts=args.counts == "weighted", ids=args.ids), args.output,
+    write_output(out.render(ct, _options(args, cb, width=width)), args.output,
                  replace=args.force)
 
 
-def _shown(args: argparse.Namespace) -> Shown:
-    from heetui.output.tables import Shown
+def _options(args: argparse.Namespace, cb: Codebook | None = None, **more: Any) -> Options:
+    """What tab and book ask of their outputs (--show, --counts, --ids, --decimals)."""
+    from heetui.output.formats import Options
 
-    return Shown(args.show, args.counts == "weighted", args.ids)
+    return Options(show=args.show, weighted_counts=args.counts == "weighted", ids=args.ids,
+                   decimals=getattr(args, "decimals", 0), codebook=cb, **more)
 
 
 def _terminal_width(output: str | None) -> int:
@@ -193,7 +208,7 @@ def cmd_chart(args: argparse.Namespace) -> None:
 def cmd_profile(args: argparse.Namespace) -> None:
     from heetui.engine.filters import parse_filter
     from heetui.engine.profile import profile
-    from heetui.output.profile import render
+    from heetui.output.formats import Options, renderer_for
 
     survey = _open(args)
     group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
@@ -204,13 +219,14 @@ def cmd_profile(args: argparse.Namespace) -> None:
                     args.sig_level[1], args.design)
     finally:
         bar.end()
-    write_output(render(p, args.format, args.all), args.output, replace=args.force)
+    write_output(renderer_for(p, args.format).render(p, Options(show_all=args.all)),
+                 args.output, replace=args.force)
 
 
 def cmd_verbatims(args: argparse.Namespace) -> None:
     from heetui.engine.filters import parse_filter
     from heetui.engine.verbatims import Selection, resolve_theme, verbatims
-    from heetui.output.comments import render
+    from heetui.output.formats import Options, renderer_for
 
     survey = _open(args)
     cb = survey.codebook
@@ -227,7 +243,8 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
 
         # the session file is heetui's own, rewritten as the session goes on
         write_bytes(Path(args.session), audit.dumps(cb).encode("utf-8"), replace=True)
-    write_output(render(page, args.format), args.output, replace=args.force)
+    write_output(renderer_for(page, args.format).render(page, Options()), args.output,
+                 replace=args.force)
 
 
 MAX_SESSION_BYTES = 10_000_000
@@ -252,10 +269,11 @@ def _read_session(path: Path, cb: Codebook) -> Audit:
 
 def cmd_book(args: argparse.Namespace) -> None:
     from heetui.engine.book import BookRequest, tab_book
+    from heetui.output.formats import renderer
 
-    fmt = args.format or _suffix_format(args.output)
-    if fmt == "xlsx" and not args.output:
-        raise UserError("A workbook needs a file name: add -o FILE.xlsx.")
+    out = renderer("book", args.format)
+    if out.format.binary and not args.output:
+        raise UserError(f"A workbook needs a file name: add -o FILE{out.format.suffixes[0]}.")
     survey = _open(args)
     cb = survey.codebook
     table = _request(args, cb, "")
@@ -267,25 +285,11 @@ def cmd_book(args: argparse.Namespace) -> None:
     finally:
         bar.end()
     contents = f"{counted(len(book.tables), 'table')}, {counted(len(book.findings), 'finding')}"
-    if fmt == "xlsx":
-        from heetui.output.book_xlsx import write_book_xlsx
-
-        write_book_xlsx(book, cb, Path(args.output), _shown(args), replace=args.force)
+    if out.format.binary:
+        out.write(book, Path(args.output), _options(args, cb), replace=args.force)
         sys.stderr.write(f"wrote {args.output}: {contents}\n")
         return
-    if fmt == "html":
-        from heetui.output.book_html import render_book_html
-
-        text: str | Iterable[str] = render_book_html(book, cb, _shown(args))
-    else:
-        from heetui.output.book_text import book_chunks
-
-        text = book_chunks(book, cb, fmt, _shown(args))
-    write_output(text, args.output, contents, args.force)
-def _suffix_format(output: str | None) -> str:
-    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-    return {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (
-        *BOOK_FORMATS, "htm", "markdown") else "xlsx"
+    write_output(out.render(book, _options(args, cb)), args.output, contents, args.force)
 
 
 class _Progress:
@@ -475,6 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary folders are removed
         signal.signal(signal.SIGINT, _INTERRUPT)
     try:
+        choose_format(args)
         check_file_output(args)
         COMMANDS.get(args.command or "", cmd_open)(args)
     except BaseException as e:

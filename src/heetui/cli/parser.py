@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 from heetui import __version__
 from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
+from heetui.output import formats
 
 USER_ERROR = 2
-BOOK_FORMATS = ("xlsx", "html", "md", "json", "csv")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,7 +104,16 @@ def _show_args(p: argparse.ArgumentParser) -> None:
                    "the question's text only, as a client reads it)")
 
 
-def _output_args(p: argparse.ArgumentParser, what: str = "write to FILE") -> None:
+def _format_arg(p: argparse.ArgumentParser, kind: str, help: str | None = None) -> None:
+    """--format: the formats registered for the results of ``kind`` (output.formats); left
+    unset, the -o file's suffix chooses (cli.main.choose_format)."""
+    p.add_argument("--format", choices=formats.names(kind), default=None,
+                   help=help or formats.help_text(kind))
+
+
+def _output_args(p: argparse.ArgumentParser,
+                 what: str = "write to FILE (its suffix, such as .csv, picks the format)"
+                 ) -> None:
     """-o and --force, as every command writing a file takes them."""
     p.add_argument("-o", "--output", metavar="FILE",
                    help=f"{what} (atomically); an existing FILE is refused unless --force, "
@@ -146,9 +155,7 @@ def _tab_command(sub: Commands) -> None:
     tab = sub.add_parser("tab", help="crosstab a question by a segment")
     _table_args(tab)
     _test_args(tab)
-    tab.add_argument("--format", choices=("text", "csv", "json", "md", "xlsx"), default="text",
-                     help="aligned text (default), tidy CSV, JSON, Markdown or a formatted "
-                     "Excel sheet")
+    _format_arg(tab, "table")
     _show_args(tab)
     tab.add_argument("--decimals", type=int, default=0, choices=range(0, 4), metavar="N",
                      help="decimals of percents (0 to 3)")
@@ -192,8 +199,7 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--no-design", dest="design", action="store_false",
                       help="ignore the codebook's sample design: effective bases, z-tests")
     prof.add_argument("--all", action="store_true", help="also list rows that do not differ")
-    prof.add_argument("--format", choices=("text", "csv", "json", "md"), default="text",
-                      help="output format (default text)")
+    _format_arg(prof, "profile")
     _output_args(prof)
     _data_arg(prof)
 
@@ -210,8 +216,8 @@ def _book_command(sub: Commands) -> None:
     book.add_argument("--findings-bh", action="store_true",
                       help="findings: Benjamini-Hochberg over every test of the book instead "
                       "of the tables' own correction")
-    book.add_argument("--format", choices=BOOK_FORMATS, default=None,
-                      help="default: from the -o file's suffix, else xlsx")
+    _format_arg(book, "book", "default: from the -o file's suffix, else "
+                f"{formats.names('book')[0]}")
     _output_args(book, "write to FILE; text formats go to stdout without it")
     _data_arg(book)
 
@@ -224,8 +230,7 @@ def _verbatims_command(sub: Commands) -> None:
     verb.add_argument("--theme", action="append", default=[], metavar="T",
                       help="theme label or code; repeat for any of several")
     _filter_arg(verb)
-    verb.add_argument("--format", choices=("text", "csv", "json"), default="text",
-                      help="output format (default text)")
+    _format_arg(verb, "verbatims")
     verb.add_argument("--min-group", type=int, metavar="N",
                       help="smallest group of people whose comments may be shown (default: "
                       "the codebook's, 5; never below 3)")

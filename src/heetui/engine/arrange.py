@@ -8,7 +8,7 @@ import math
 import re
 from dataclasses import replace
 
-from heetui.engine.results import Crosstab, Row
+from heetui.engine.results import Crosstab, GridSummary, Row
 
 # answers that stay in their place when the others are sorted: they are not a point of
 # view to rank (Don't know, None of these, Other, Refused, Not applicable …)
@@ -59,7 +59,7 @@ def _arrange_grid(ct: Crosstab, sort: bool, hide_empty: bool) -> Crosstab:
 def arrange(ct: Crosstab, sort_by_total: bool = False, hide_empty: bool = False) -> Crosstab:
     """Sorted by Total and with empty answers and columns hidden, as asked (a grid: its
     items sorted and its empty scale points and items hidden)."""
-    if ct.grid is not None:
+    if isinstance(ct, GridSummary):
         return _arrange_grid(ct, sort_by_total, hide_empty)
     rows = list(ct.rows)
     if sort_by_total:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import resolve_variable
@@ -58,6 +59,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Book:
+    kind: ClassVar[str] = "book"  # what the output formats are registered under
     request: BookRequest
     tables: tuple[Crosstab, ...]
     findings: tuple[Finding, ...]  # ranked: percent and score gaps first, by size; means

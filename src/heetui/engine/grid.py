@@ -1,8 +1,8 @@
 """A rating grid's summary table: its items, and for each a column per scale point, net
 and the mean, with paired tests between items.
 
-The summary is a ``Crosstab`` whose columns are the items (each with its base and letter)
-and whose rows are the scale points, nets and mean, with ``grid`` set; the outputs show it
+The summary is a ``GridSummary`` (a ``Crosstab`` whose columns are the items, each with its
+base and letter, and whose rows are the scale points, nets and mean); the outputs show it
 with a row per item.
 
 One DuckDB scan groups the grid's respondents by every pair of items' answers (each
@@ -23,7 +23,7 @@ from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
 from heetui.engine.filters import Clause, Filter, asked_where, ident, joined
 from heetui.engine.paired import Measure, PairSums, estimate, look_up, paired_z
-from heetui.engine.results import Cell, Column, Crosstab, PairTest, Row
+from heetui.engine.results import Cell, Column, Crosstab, GridSummary, PairTest, Row
 from heetui.engine.session import Survey
 from heetui.engine.stats import ZTest, effective_base
 from heetui.engine.tabulation import not_tested, row_marks
@@ -145,7 +145,7 @@ def check_request(survey: Survey, req: TabRequest) -> Grid:
 ITEMS = "items"  # Crosstab.compare of a grid's summary: items tested in pairs
 
 
-def grid_table(survey: Survey, req: TabRequest) -> Crosstab:
+def grid_table(survey: Survey, req: TabRequest) -> GridSummary:
     grid = check_request(survey, req)
     cb = survey.codebook
     items = cb.items(grid)
@@ -162,7 +162,7 @@ def grid_table(survey: Survey, req: TabRequest) -> Crosstab:
         measures.append(row)
         tests += row_tests
     scale = replace(items[0], id=grid.id, text=grid.text, label=grid.label, missing=())
-    return Crosstab(
+    return GridSummary(
         question=scale, banner=None, weighted=req.weighted, filters=req.filters,
         filter_text=tuple(f.describe(cb) for f in req.filters),
         base_text=base_text(cb, items[0], items=True),

@@ -11,6 +11,7 @@ profile names in ``defining``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from heetui.engine.choices import Correction
 from heetui.engine.collector import collection_paused
@@ -46,6 +47,7 @@ class ProfileRow:
 
 @dataclass(frozen=True)
 class Profile:
+    kind: ClassVar[str] = "profile"  # what the output formats are registered under
     group: tuple[Filter, ...]
     group_text: str
     against: str

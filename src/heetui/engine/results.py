@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from heetui.engine.banner import Banner
 from heetui.engine.choices import Correction
@@ -115,6 +115,10 @@ class PairTest:
 
 @dataclass(frozen=True)
 class Crosstab:
+    """A question's crosstab: a column per banner option (Total first), a row per answer,
+    net, mean or score."""
+
+    kind: ClassVar[str] = "table"  # what the output formats are registered under
     question: Variable
     banner: Banner | None
     weighted: bool
@@ -131,9 +135,6 @@ class Crosstab:
     tests: tuple[PairTest, ...] = field(default=())
     group: tuple[Filter, ...] = ()  # set when the banner is a group vs the rest
     compare: str = "pairs"  # columns tested in pairs within spans, or against total or rest
-    # a grid's summary (engine.grid): the columns are its items, each row a scale point,
-    # net or the mean; shown with a row per item, and its items are tested in pairs
-    grid: Grid | None = None
     loose_level: float | None = None  # a second, looser level: its letters lower-case
     # what the correction adjusts together in a nested span (choices.CORRECTION_FAMILIES)
     correction_family: str = "subtable"
@@ -148,3 +149,14 @@ class Crosstab:
     @property
     def total(self) -> Column:
         return self.columns[0]
+
+
+@dataclass(frozen=True)
+class GridSummary(Crosstab):
+    """A rating grid's summary (engine.grid): the columns are its items (each with its base
+    and letter, tested in pairs), each row a scale point, net or the mean; its outputs show
+    a row per item (output.grid_output, output.grid_xlsx). A type of its own, so that every
+    output is chosen by type (output.formats), never by a field."""
+
+    kind: ClassVar[str] = "grid"
+    grid: Grid = field(kw_only=True)

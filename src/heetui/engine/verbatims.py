@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from heetui.engine.disclosure import DisclosureError, may_show, refusal
 from heetui.engine.filters import (
@@ -91,6 +91,7 @@ class ThemeCount:
 
 @dataclass(frozen=True)
 class VerbatimPage:
+    kind: ClassVar[str] = "verbatims"  # what the output formats are registered under
     description: str
     respondents: int  # size of the selected group
     total: int  # comments matching the whole selection

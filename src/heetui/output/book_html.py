@@ -9,9 +9,12 @@ then html.escape: output.markup.html_text).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from heetui.engine.book import Book, Finding
 from heetui.engine.disclosure import WITHHELD_MARK
-from heetui.engine.results import SE_LABEL, Crosstab
+from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
 from heetui.output.book_text import (
     book_facts,
     book_legend,
@@ -126,7 +129,7 @@ def render_book_html(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
         out.append("</ul>")
     out += _contents(book, shown.ids) + _findings(book, shown.ids)
     for i, ct in enumerate(book.tables):
-        out += _table(i, ct, shown)
+        out += _TABLES[ct.kind](i, ct, shown)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -175,7 +178,7 @@ def _finding_row(n: int, f: Finding, ids: bool) -> str:
             f'<td class="n">{p_text(f.p_adjusted)}</td></tr>')
 
 
-def _grid_table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
+def _grid_table(i: int, ct: GridSummary, shown: Shown) -> list[str]:
     """A grid's summary as ``heetui tab`` shows it: a row per item, a column per scale
     point, net and mean."""
     heads, rows = grid_rows(ct, shown.show)
@@ -198,8 +201,6 @@ def _grid_table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
 def _table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     """A table as ``heetui tab`` shows it: each banner column is two cells, the value
     (right-aligned, so that values line up) and its letters or base mark."""
-    if ct.grid is not None:
-        return _grid_table(i, ct, shown)
     ncols = len(ct.columns)
     many = " many" if ncols > MANY_COLUMNS else ""
     out = [f'<section class="tab{many}" id="{anchor(i)}">',
@@ -245,6 +246,11 @@ def _table(i: int, ct: Crosstab, shown: Shown) -> list[str]:
     out += ['<p class="back"><a href="#contents">Contents</a> · '
             '<a href="#findings">Findings</a></p>', "</section>"]
     return out
+
+
+# a table's section by its type (Crosstab.kind, GridSummary.kind)
+_TABLES: dict[str, Callable[[int, Any, Shown], list[str]]] = {
+    Crosstab.kind: _table, GridSummary.kind: _grid_table}
 
 
 def _line(label: str, cells: list[tuple[str, str]], cls: str = "") -> str:

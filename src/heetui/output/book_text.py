@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from heetui.engine.book import Book, Finding
-from heetui.engine.results import is_percent
+from heetui.engine.results import Crosstab, GridSummary, is_percent
 from heetui.output.facts import one_line, produced, survey_facts
+from heetui.output.grid_output import render_grid_md
 from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
 from heetui.output.tables import (
@@ -34,8 +35,6 @@ from heetui.output.tables import (
 from heetui.output.xlsx import legend_sentences
 from heetui.survey.codebook import Codebook
 from heetui.survey.text import counted
-
-FORMATS = ("md", "json", "csv")
 
 COMPARE_TEXT = {
     "pairs": "each pair of columns within a span (letters)",
@@ -145,11 +144,20 @@ def md_anchor(i: int) -> str:
     return f"table-{i + 1}"
 
 
+# a table's Markdown by its type (Crosstab.kind, GridSummary.kind), as `heetui tab --format
+# md` writes it
+_TABLE_MD: dict[str, Callable[[Any, Shown], str]] = {
+    Crosstab.kind: lambda ct, shown: render_md(ct, shown.show,
+                                               weighted_counts=shown.weighted_counts,
+                                               ids=shown.ids),
+    GridSummary.kind: lambda gt, shown: render_grid_md(gt, shown.show, ids=shown.ids)}
+
+
 def render_book_md(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> str:
-    return "".join(_md_chunks(book, cb, shown))
+    return "".join(md_chunks(book, cb, shown))
 
 
-def _md_chunks(book: Book, cb: Codebook, shown: Shown) -> Iterator[str]:
+def md_chunks(book: Book, cb: Codebook, shown: Shown = PERCENTS) -> Iterator[str]:
     """The text of ``render_book_md``: the contents and findings, then a table at a
     time."""
     out = [f"# {md_text(cb.title)}: tab book", ""]
@@ -183,8 +191,7 @@ def _md_chunks(book: Book, cb: Codebook, shown: Shown) -> Iterator[str]:
         yield "\n" + "\n".join([
             "", f'<a id="{md_anchor(i)}"></a>', "",
             f"## Table {i + 1}" + (f". {md_text(ct.question.id)}" if shown.ids else ""),
-            "", render_md(ct, shown.show, weighted_counts=shown.weighted_counts,
-                          ids=shown.ids).rstrip("\n"),
+            "", _TABLE_MD[ct.kind](ct, shown).rstrip("\n"),
             "", "[Contents](#contents)"])
     yield "\n"
 
@@ -266,10 +273,10 @@ def book_json_chunks(book: Book, cb: Codebook) -> Iterator[str]:
 def render_book_csv(book: Book) -> str:
     """Tidy: every table's lines as ``heetui tab --format csv`` writes them, the header
     once."""
-    return "".join(_csv_chunks(book))
+    return "".join(csv_chunks(book))
 
 
-def _csv_chunks(book: Book) -> Iterator[str]:
+def csv_chunks(book: Book) -> Iterator[str]:
     """The lines of ``render_book_csv``, a table at a time."""
     for i, ct in enumerate(book.tables):
         text = render_csv(ct)
@@ -282,22 +289,3 @@ def _csv_chunks(book: Book) -> Iterator[str]:
              "weighted_count", "percent", "value", "se", "sig"])
         yield header.getvalue()
 
-
-def render_book(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS) -> str:
-    """The book as md, json or csv text (json and csv carry counts and percents whatever
-    ``shown`` says)."""
-    return "".join(book_chunks(book, cb, fmt, shown))
-
-
-def book_chunks(book: Book, cb: Codebook, fmt: str, shown: Shown = PERCENTS
-                ) -> Iterator[str]:
-    """The text of ``render_book`` in pieces, to be written as they come (a json book of
-    thousands of tables is never one string, nor one dict)."""
-    if fmt == "md":
-        yield from _md_chunks(book, cb, shown)
-    elif fmt == "json":
-        yield from book_json_chunks(book, cb)
-    elif fmt == "csv":
-        yield from _csv_chunks(book)
-    else:
-        raise ValueError(f"unknown book format {fmt!r}")

@@ -17,6 +17,7 @@ grid by output.grid_xlsx.write_grid_block), as the one-table export writes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from heetui.engine.book import Book, Finding
 from heetui.engine.collector import collection_paused
 from heetui.engine.disclosure import WITHHELD_MARK
-from heetui.engine.results import Crosstab, in_points, is_percent
+from heetui.engine.results import Crosstab, GridSummary, in_points, is_percent
 from heetui.output.atomic import atomic_path
 from heetui.output.book_text import (
     book_facts,
@@ -127,6 +128,21 @@ def _write(book: Book, cb: Codebook, tmp: Path, shown: Shown) -> None:
     release(wb)  # its cells freed as it goes, not walked by the collector
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """How a book writes a table of one type: on a sheet of its own, as a block of a shared
+    sheet, and how many (value, letters) column pairs the block spans."""
+
+    sheet: Callable[..., None]
+    block: Callable[..., tuple[int, int]]
+    columns: Callable[[Any], int]
+
+
+# by the table's type (Crosstab.kind, GridSummary.kind): a grid keeps its row per item
+_PARTS = {Crosstab.kind: _Parts(write_table, write_block, lambda ct: len(ct.columns)),
+          GridSummary.kind: _Parts(write_grid_table, write_grid_block, grid_pairs)}
+
+
 def _nav(i: int, total: int) -> tuple[str, str]:
     return link(CONTENTS), f"← Contents (table {i + 1} of {total})"
 
@@ -137,8 +153,7 @@ def _tables(wb: Any, book: Book, fmt: dict[str, Any], shown: Shown) -> list[Plac
     if total <= SHEET_EACH:
         names = table_sheet_names(book, shown.ids)
         for i, (ct, name) in enumerate(zip(book.tables, names, strict=True)):
-            write = write_grid_table if ct.grid else write_table  # a grid: a row per item
-            write(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total), shown=shown)
+            _PARTS[ct.kind].sheet(wb.add_worksheet(name), ct, fmt, nav=_nav(i, total), shown=shown)
         return [Place(name) for name in names]
     places: list[Place] = []
     for first in range(0, total, TABLES_PER_SHEET):
@@ -156,16 +171,16 @@ def _shared_sheet(ws: Any, name: str, tables: tuple[Crosstab, ...], first: int, 
     (value, letters) columns."""
     each = [table_widths(ct) for ct in tables]
     widths: Widths = (max(w for w, _ in each), max(w for _, w in each))
-    columns = max(grid_pairs(ct) if ct.grid else len(ct.columns) for ct in tables)
+    columns = max(_PARTS[ct.kind].columns(ct) for ct in tables)
     set_widths(ws, columns, widths)
     places: list[Place] = []
     top = 0
     for k, ct in enumerate(tables):
         places.append(Place(name, top))
-        write = write_grid_block if ct.grid else write_block
-        _, top = write(ws, ct, fmt, widths, top, nav=_nav(first + k, total), shown=shown)
+        _, top = _PARTS[ct.kind].block(ws, ct, fmt, widths, top, nav=_nav(first + k, total),
+                                       shown=shown)
         top += GAP
-    crosstab = next((ct for ct in tables if not ct.grid), None)
+    crosstab = next((ct for ct in tables if ct.kind == Crosstab.kind), None)
     pages = page_plan(crosstab, widths) if crosstab is not None else None
     print_setup(ws, pages=pages)  # a wide banner: pages of whole spans, as each table's
     if pages is None or not pages.breaks:

@@ -88,10 +88,3 @@ def render_csv(page: VerbatimPage) -> str:
                                              "; ".join(v.themes), v.text)), page.min_group])
     return buf.getvalue()
 
-
-def render(page: VerbatimPage, fmt: str, width: int = 100) -> str:
-    if fmt == "json":
-        return render_json(page)
-    if fmt == "csv":
-        return render_csv(page)
-    return render_text(page, width)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
-from heetui.engine.results import Crosstab
+from heetui.engine.results import GridSummary
 from heetui.output.markup import md_text
 from heetui.output.numbers import fixed
 from heetui.output.tables import (
@@ -25,7 +25,7 @@ from heetui.output.tables import (
 from heetui.output.text_table import GAP, column_width, heading_lines, label_width, wrap_words
 
 
-def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: bool = True
+def grid_rows(gt: GridSummary, show: Show = "percent", decimals: int = 0, letters: bool = True
               ) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """Headings of the value columns and, per item, its label and the values as shown:
     bases first, then each measure (a mean with its SE beside it)."""
@@ -54,7 +54,7 @@ def grid_rows(gt: Crosstab, show: Show = "percent", decimals: int = 0, letters: 
     return heads, rows
 
 
-def render_grid_text(gt: Crosstab, show: Show = "percent", decimals: int = 0,
+def render_grid_text(gt: GridSummary, show: Show = "percent", decimals: int = 0,
                      width: int = 120) -> str:
     heads, rows = grid_rows(gt, show, decimals)
     label_w = label_width([label for label, _ in rows], width)
@@ -87,7 +87,7 @@ def render_grid_text(gt: Crosstab, show: Show = "percent", decimals: int = 0,
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render_grid_md(gt: Crosstab, show: Show = "percent", decimals: int = 0,
+def render_grid_md(gt: GridSummary, show: Show = "percent", decimals: int = 0,
                    ids: bool = False) -> str:
     esc = md_text
     heads, rows = grid_rows(gt, show, decimals)

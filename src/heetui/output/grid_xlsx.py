@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from heetui.engine.results import Crosstab
+from heetui.engine.results import GridSummary
 from heetui.output.atomic import atomic_path
 from heetui.output.facts import export_lines
 from heetui.output.tables import (
@@ -37,7 +37,7 @@ from heetui.survey.codebook import Codebook
 from heetui.survey.text import safe_text
 
 
-def write_grid_xlsx(gt: Crosstab, path: Path, cb: Codebook | None = None,
+def write_grid_xlsx(gt: GridSummary, path: Path, cb: Codebook | None = None,
                     shown: Shown = PERCENTS, replace: bool = False) -> Path:
     """Write atomically (see output.xlsx.write_xlsx)."""
     import xlsxwriter
@@ -51,7 +51,7 @@ def write_grid_xlsx(gt: Crosstab, path: Path, cb: Codebook | None = None,
     return path
 
 
-def write_grid_table(ws: Any, gt: Crosstab, fmt: dict[str, Any],
+def write_grid_table(ws: Any, gt: GridSummary, fmt: dict[str, Any],
                      nav: tuple[str, str] | None = None, facts: list[str] | None = None,
                      shown: Shown = PERCENTS) -> None:
     """Write ``gt`` on a sheet of its own (see write_grid_block), the panes frozen under its
@@ -63,20 +63,20 @@ def write_grid_table(ws: Any, gt: Crosstab, fmt: dict[str, Any],
     print_setup(ws, 0, head_row)
 
 
-def _bases(gt: Crosstab) -> list[tuple[str, str, str]]:
+def _bases(gt: GridSummary) -> list[tuple[str, str, str]]:
     """The base columns: (heading, the Column's attribute, its format)."""
     return [("Base", "base", "base")] + ([("Weighted base", "weighted_base", "wbase"),
                                           ("Effective base", "effective_base", "wbase")]
                                          if gt.weighted else [])
 
 
-def grid_pairs(gt: Crosstab) -> int:
+def grid_pairs(gt: GridSummary) -> int:
     """How many (value, letters) column pairs the grid's block spans: its bases, its
     measures, and an SE beside each mean."""
     return len(_bases(gt)) + len(gt.rows) + sum(r.has_se for r in gt.rows)
 
 
-def write_grid_block(ws: Any, gt: Crosstab, fmt: dict[str, Any], widths: Widths, top: int,
+def write_grid_block(ws: Any, gt: GridSummary, fmt: dict[str, Any], widths: Widths, top: int,
                      nav: tuple[str, str] | None = None, facts: list[str] | None = None,
                      shown: Shown = PERCENTS) -> tuple[int, int]:
     """Write ``gt`` from row ``top`` in the crosstabs' columns (label, then pairs of a value
@@ -115,7 +115,7 @@ def write_grid_block(ws: Any, gt: Crosstab, fmt: dict[str, Any], widths: Widths,
     return head_row, r + 1
 
 
-def _item_values(ws: Any, gt: Crosstab, i: int, r: int, col: int, fmt: dict[str, Any],
+def _item_values(ws: Any, gt: GridSummary, i: int, r: int, col: int, fmt: dict[str, Any],
                  shown: Shown) -> None:
     """Item ``i``'s measures on sheet row ``r`` from column ``col``: percents with their
     letters, means with their SE; with ``shown`` counts, only the counts (grey)."""

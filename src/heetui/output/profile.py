@@ -170,7 +170,3 @@ def render_md(p: Profile, show_all: bool = False) -> str:
     lines += ["", f"_{md_text(left_out(p))}_"]
     return "\n".join(lines) + "\n"
 
-
-def render(p: Profile, fmt: str, show_all: bool = False) -> str:
-    return {"text": render_text, "json": render_json, "csv": render_csv,
-            "md": render_md}[fmt](p, show_all)

@@ -1,6 +1,10 @@
-"""Crosstab renderers shared by the CLI and the TUI: text, csv, json, md.
+"""The pieces of a table's outputs shared by every renderer (legends, bases, cells, state
+line), and a crosstab as csv, json and md (its text: output.text_table; a grid summary's
+text and md: output.grid_output). Where a crosstab and a grid summary word a piece
+differently, the piece dispatches on the result's type.
 
-They format numbers the engine computed; they compute nothing new.
+They format numbers the engine computed; they compute nothing new. Which renderer writes
+which format is registered once, in output.formats.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import singledispatch
 from typing import Any, Literal
 
 from heetui.engine.disclosure import WITHHELD_MARK
-from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, PairTest, Row
+from heetui.engine.results import SE_LABEL, Cell, Column, Crosstab, GridSummary, PairTest, Row
 from heetui.output.cells import cell_text
 from heetui.output.markup import md_text
 from heetui.output.numbers import fixed, value_decimals
@@ -62,33 +67,32 @@ CORRECTION_TEXT = {"none": "no multiplicity correction", "bonferroni": "Bonferro
                    "bh": "Benjamini-Hochberg (FDR) correction"}
 
 
+@singledispatch
 def legend(ct: Crosstab) -> str:
     """What the table's marks and numbers mean, naming only what the table holds: the test
     (when any pair was tested) with its level or levels, the low-base and not-tested marks
     (when a column carries them), percents and means (when it has rows of them)."""
-    if ct.grid is not None:
-        values = "Percent of the respondents who answered the item"
-    else:
-        values = "Percent of respondents in the column base" + (
-            " (multi-response: columns can sum past 100)" if ct.question.type == "multi"
-            else "")
+    return _legend(ct, "Percent of respondents in the column base" + (
+        " (multi-response: columns can sum past 100)" if ct.question.type == "multi" else ""))
+
+
+@legend.register
+def _grid_legend(gt: GridSummary) -> str:
+    return _legend(gt, "Percent of the respondents who answered the item")
+
+
+def _legend(ct: Crosstab, values: str) -> str:
     parts = [tests_text(ct), base_marks_text(ct), values_text(ct, values)]
     return " ".join(p for p in parts if p)
 
 
+@singledispatch
 def tests_text(ct: Crosstab) -> str:
     """What the letters or marks say and how they were tested (the legend's first sentence,
     the chart's key too); empty when no pair was tested."""
     if not tested(ct):
         return ""
     corr = CORRECTION_TEXT[ct.correction]
-    if ct.grid is not None:
-        many = len(ct.columns) > 2 and ct.correction != "none"
-        return ("Letters: significantly higher than the item with that letter in the same "
-                f"column{levels_text(ct)} (paired z-test on the respondents who answered both, "
-                f"linearised variance, no continuity correction, {corr}"
-                + (" over the item pairs of each column" if many else "")
-                + ("; weighted" if ct.weighted else "") + ").")
     what = {"pairs": "Letters: significantly higher than the column with that letter in the "
                      "same span",
             "total": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
@@ -102,9 +106,27 @@ def tests_text(ct: Crosstab) -> str:
             + ").")
 
 
+@tests_text.register
+def _grid_tests_text(gt: GridSummary) -> str:
+    if not tested(gt):
+        return ""
+    many = len(gt.columns) > 2 and gt.correction != "none"
+    return ("Letters: significantly higher than the item with that letter in the same "
+            f"column{levels_text(gt)} (paired z-test on the respondents who answered both, "
+            f"linearised variance, no continuity correction, {CORRECTION_TEXT[gt.correction]}"
+            + (" over the item pairs of each column" if many else "")
+            + ("; weighted" if gt.weighted else "") + ").")
+
+
 def tested(ct: Crosstab) -> bool:
     """Whether any pair of the table was tested (else no legend for letters)."""
     return any(t.tested for t in ct.tests)
+
+
+def lettered(ct: Crosstab) -> bool:
+    """Whether the table marks differences by letters (columns, or a grid's items, tested
+    in pairs) rather than by ▲/▼ against Total or the rest."""
+    return ct.compare not in ("total", "rest")
 
 
 def levels_text(ct: Crosstab) -> str:
@@ -112,7 +134,7 @@ def levels_text(ct: Crosstab) -> str:
     for which."""
     if ct.loose_level is None:
         return f", p < {ct.sig_level:g}"
-    if ct.compare == "pairs" or ct.grid is not None:
+    if lettered(ct):
         return (f": upper case at p < {ct.sig_level:g}, lower case at p < "
                 f"{ct.loose_level:g} only")
     return (f": {VS_MARKS['higher']}/{VS_MARKS['lower']} at p < {ct.sig_level:g}, "
@@ -193,24 +215,32 @@ def not_tested_notes(columns: Sequence[Column], rows: Sequence[Row],
     return notes
 
 
+@singledispatch
 def short_legend(ct: Crosstab) -> str:
     """One line for narrow screens; the full legend is in the help."""
-    corr = "" if ct.correction == "none" else f", {ct.correction}"
     overlap = ", overlap-corrected" if ct.overlapping and not ct.design else ""
-    pairs = [t for t in ct.tests if t.reason]
-    skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
     test = "design-based t-test" if ct.design else "z-test"
-    if ct.grid:
-        what, test, overlap = "Letter = higher than that item", "paired z-test", ""
-    elif ct.compare == "pairs":
+    if ct.compare == "pairs":
         what = "Letter = higher than that column"
     else:
         what = f"{VS_MARKS['higher']}{VS_MARKS['lower']} = higher/lower than {ct.compare}"
+    return _short_legend(ct, what, test, overlap)
+
+
+@short_legend.register
+def _grid_short_legend(gt: GridSummary) -> str:
+    return _short_legend(gt, "Letter = higher than that item", "paired z-test", "")
+
+
+def _short_legend(ct: Crosstab, what: str, test: str, overlap: str) -> str:
+    corr = "" if ct.correction == "none" else f", {ct.correction}"
+    pairs = [t for t in ct.tests if t.reason]
+    skipped = f"  {len(pairs)} pair(s) not tested: {pairs[0].reason}" if pairs else ""
     level = f"p<{ct.sig_level:g}"
     if ct.loose_level is not None:
         hollow = f"{VS_MARKS['higher_loose']}{VS_MARKS['lower_loose']}"
-        level = (f"upper {level}, lower p<{ct.loose_level:g}" if ct.compare == "pairs"
-                 or ct.grid else f"{level}, {hollow} p<{ct.loose_level:g}")
+        level = (f"upper {level}, lower p<{ct.loose_level:g}" if lettered(ct)
+                 else f"{level}, {hollow} p<{ct.loose_level:g}")
     return (f"{what} ({test} {level}{corr}{overlap})  "
             f"{LOW_MARK} base<{ct.low_base}  {UNTESTED_MARK} base<{ct.min_test_base}: "
             f"not tested{skipped}  ? help")
@@ -219,8 +249,18 @@ def short_legend(ct: Crosstab) -> str:
 def state_line(ct: Crosstab) -> str:
     weights = "Weighted" if ct.weighted else "Unweighted"
     flt = "; ".join(ct.filter_text) if ct.filter_text else "none"
-    what = f"Grid of {len(ct.columns)} items" if ct.grid else f"Banner: {banner_text(ct)}"
-    return f"{what} | {weights} | Filters: {flt} | {ct.base_text}"
+    return f"{scope_text(ct)} | {weights} | Filters: {flt} | {ct.base_text}"
+
+
+@singledispatch
+def scope_text(ct: Crosstab) -> str:
+    """What the columns are, as the state line opens: the banner."""
+    return f"Banner: {banner_text(ct)}"
+
+
+@scope_text.register
+def _grid_scope_text(gt: GridSummary) -> str:
+    return f"Grid of {len(gt.columns)} items"
 
 
 def banner_text(ct: Crosstab) -> str:
@@ -353,12 +393,7 @@ def span_titles(ct: Crosstab) -> list[str]:
 def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
               weighted_counts: bool = True, ids: bool = False) -> str:
     """A Markdown table; with a banner, its header row names each span over its first
-    column and the column headings follow as the first row (a grid: a row per item)."""
-    if ct.grid is not None:
-        from heetui.output.grid_output import render_grid_md
-
-        return render_grid_md(ct, show, decimals, ids)
-
+    column and the column headings follow as the first row."""
     def row(cells: list[str]) -> str:
         return "| " + " | ".join(cells) + " |"
 
@@ -386,13 +421,12 @@ def _num(x: float | None, nd: int = 6) -> float | None:
     return None if x is None else round(x, nd)
 
 
+@singledispatch
 def to_json(ct: Crosstab) -> dict[str, Any]:
     q, b = ct.question, ct.banner
     return {
-        "question": {"id": q.id, "text": q.text, "type": "grid" if ct.grid else q.type,
-                     "base": ct.base_text},
-        # a grid's summary: its columns are the items
-        "grid": None if ct.grid is None else {"id": ct.grid.id, "items": list(ct.grid.items)},
+        "question": {"id": q.id, "text": q.text, "type": q.type, "base": ct.base_text},
+        "grid": None,  # a grid summary's: see below
         "banner": None if b is None else {
             "id": b.id, "label": b.short,
             "spans": [{"id": s.id, "label": s.label} for s in b.spans]},
@@ -434,6 +468,16 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
     }
 
 
+@to_json.register
+def _grid_json(gt: GridSummary) -> dict[str, Any]:
+    """A grid summary's JSON is a crosstab's whose columns are the items, named with the
+    grid."""
+    out: dict[str, Any] = to_json.dispatch(Crosstab)(gt)
+    out["question"]["type"] = "grid"
+    out["grid"] = {"id": gt.grid.id, "items": list(gt.grid.items)}
+    return out
+
+
 def _shown(numbers: dict[str, object], withheld: bool) -> dict[str, object]:
     """Numbers of a cell or column for json and csv: null where withheld."""
     return {k: None if withheld else v for k, v in numbers.items()}
@@ -464,19 +508,3 @@ def render_csv(ct: Crosstab) -> str:
                         _num(cell.se), marks(cell)])
     return buf.getvalue()
 
-
-def render(ct: Crosstab, fmt: str, show: Show = "percent", decimals: int = 0,
-           width: int = 120, weighted_counts: bool = True, ids: bool = False) -> str:
-    """A table as text, md, json or csv; ``ids``: md names the question by id too (text,
-    json and csv always do)."""
-    if fmt == "text":
-        from heetui.output.text_table import render_text
-
-        return render_text(ct, show, decimals, width, weighted_counts)
-    if fmt == "md":
-        return render_md(ct, show, decimals, weighted_counts, ids)
-    if fmt == "json":
-        return render_json(ct)
-    if fmt == "csv":
-        return render_csv(ct)
-    raise ValueError(f"unknown format {fmt!r}")

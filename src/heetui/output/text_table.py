@@ -133,10 +133,7 @@ def _title_lines(g: SpanGroup, width: int, continued: bool) -> list[str]:
 
 def render_text(ct: Crosstab, show: Show = "percent", decimals: int = 0, width: int = 120,
                 weighted_counts: bool = True) -> str:
-    if ct.grid is not None:  # a row per item
-        from heetui.output.grid_output import render_grid_text
-
-        return render_grid_text(ct, show, decimals, width)
+    """A crosstab as text (a grid summary's: output.grid_output.render_grid_text)."""
     rows = base_rows(ct) + body_rows(ct, show, decimals, weighted_counts=weighted_counts)
     label_w = label_width([label for label, _ in rows], width)
     heads = [column_heading(c) for c in ct.columns]

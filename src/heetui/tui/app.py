@@ -27,7 +27,7 @@ from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.filters import Filter, describe_group
 from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.profile import ProfileRow
-from heetui.engine.results import Crosstab
+from heetui.engine.results import Crosstab, GridSummary
 from heetui.engine.session import Survey
 from heetui.engine.verbatims import Selection
 from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
@@ -286,7 +286,7 @@ class HeetuiApp(ExportActions, LeanApp):
         v = self.view
         banner = self.crosstab.banner.describe() if self.crosstab and self.crosstab.banner \
             and not loading else (v.banner or "none")
-        if self.crosstab and self.crosstab.grid and not loading:
+        if isinstance(self.crosstab, GridSummary) and not loading:
             banner = "none (grid items)"
         if v.group:
             banner = "group vs rest"

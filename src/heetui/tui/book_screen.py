@@ -87,8 +87,9 @@ class BookScreen(Modal[str | None]):
 
     @work(thread=True, exclusive=True, group="book")
     def _write(self) -> None:
-        from heetui.output.book_xlsx import write_book_xlsx
+        from heetui.output.formats import XLSX, Options, renderer
 
+        workbook = renderer("book", XLSX.name)
         req = BookRequest(replace(self.view.request(), question=""))
 
         def run() -> Path | None:
@@ -98,7 +99,8 @@ class BookScreen(Modal[str | None]):
                 return None
             if self._cancel.is_set():
                 return None
-            write_book_xlsx(book, self.survey.codebook, self.target, replace=self.replace)
+            workbook.write(book, self.target, Options(codebook=self.survey.codebook),
+                           self.replace)
             return self.target
 
         path, error = attempt(run)

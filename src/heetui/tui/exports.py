@@ -12,8 +12,9 @@ from textual.app import App
 from heetui.engine.filters import describe_group
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
+from heetui.output.formats import MD, XLSX, Options, rendered, renderer_for
 from heetui.output.names import export_stem, free_path
-from heetui.output.tables import Shown, base_count
+from heetui.output.tables import base_count
 from heetui.survey.codebook import Codebook
 from heetui.survey.write import bundle_inputs
 from heetui.tui.failures import attempt
@@ -79,17 +80,15 @@ class ExportActions(App[None]):
         ct = self.crosstab
         base = f"base {base_count(ct.total)}"
 
-        def write(choice: SaveChoice) -> None:
-            from heetui.output.grid_xlsx import write_grid_xlsx
-            from heetui.output.xlsx import write_xlsx
+        out = renderer_for(ct, XLSX.name)  # a crosstab's or a grid summary's
+        options = Options(show=self.view.show, codebook=self.codebook)
 
-            writer = write_grid_xlsx if ct.grid else write_xlsx
+        def write(choice: SaveChoice) -> None:
             self._save(choice.path,
-                       lambda: writer(ct, choice.path, self.codebook,
-                                      Shown(self.view.show), choice.replace))
+                       lambda: out.write(ct, choice.path, options, choice.replace))
 
         self._ask(f"The table {ct.question.id} ({self._view_text()}; {base}) as a formatted "
-                  "Excel sheet", self._stem(ct.question.id), "xlsx", write)
+                  "Excel sheet", self._stem(ct.question.id), out.format.suffixes[0][1:], write)
 
     def action_book(self) -> None:
         """Write the tab book of the current banner, filters and weighting: every question
@@ -100,15 +99,13 @@ class ExportActions(App[None]):
             self.push_screen(BookScreen(self.survey, self.view, choice.path, choice.replace))
 
         self._ask(f"The tab book: every question ({self._view_text()}) as an Excel workbook",
-                  self._stem("book"), "xlsx", write)
+                  self._stem("book"), XLSX.suffixes[0][1:], write)
 
     def action_copy(self) -> None:
         """Copy the current table as Markdown (OSC 52: works over SSH where supported)."""
         if self.crosstab is None:
             return
-        from heetui.output.tables import render_md
-
-        self.copy_to_clipboard(render_md(self.crosstab, self.view.show))
+        self.copy_to_clipboard(rendered(self.crosstab, MD.name, Options(show=self.view.show)))
         self.notify("Copied the table as Markdown (via your terminal's clipboard, OSC 52).")
 
     def action_screenshot_svg(self) -> None:

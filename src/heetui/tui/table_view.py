@@ -9,7 +9,7 @@ from textual.coordinate import Coordinate
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from heetui.engine.results import SE_LABEL, Crosstab
+from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
 from heetui.engine.verbatims import CellRef
 from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
@@ -95,14 +95,14 @@ class CrosstabTable(DataTable[Text]):
         cursor = self.cursor_coordinate
         self.crosstab = ct
         self.clear(columns=True)
-        if ct.grid is not None:
+        if isinstance(ct, GridSummary):  # a row per item
             self._show_grid(ct, view, label_width)
         else:
             self._show_crosstab(ct, view, label_width)
         if cursor.row < self.row_count and cursor.column < len(self.columns):
             self.cursor_coordinate = cursor
 
-    def _show_grid(self, ct: Crosstab, view: ViewState, label_width: int) -> None:
+    def _show_grid(self, ct: GridSummary, view: ViewState, label_width: int) -> None:
         """A grid's summary: a row per item (its letter and base), a column per scale
         point, net and mean."""
         heads, rows = grid_rows(ct, view.show, letters=view.letters)
@@ -303,7 +303,7 @@ class CrosstabTable(DataTable[Text]):
         ct = self.crosstab
         if ct is None:
             return ""
-        if ct.grid is not None:
+        if isinstance(ct, GridSummary):
             _, _, key = column_key.partition(":")
             return next((r.display_label for r in ct.rows if r.key == key), "")
         for c, title in zip(ct.columns, span_titles(ct), strict=True):
@@ -323,7 +323,7 @@ class CrosstabTable(DataTable[Text]):
         ct = self.crosstab
         if ct is None:
             return None
-        if ct.grid is not None:  # a row per item: the item's answers in the column
+        if isinstance(ct, GridSummary):  # a row per item: the item's answers in the column
             item = row_key.partition(":")[2]
             kind, _, key = column_key.partition(":")
             row = next((r for r in ct.rows if r.key == key), None) if kind == "m" else None
