@@ -81,7 +81,7 @@ def engine_and_bare(path: Path, work: str, runs: int) -> dict:
     from heetui.engine.book import BookRequest, tab_book
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.filters import parse_filter
-    from heetui.engine.profile import profile
+    from heetui.engine.profiling import profile
     from heetui.engine.session import open_survey
 
     survey = open_survey(path, check_data=False)

@@ -144,7 +144,7 @@ def _single_table(survey: Survey, runs: int) -> dict[str, Any]:
 def _whole_commands(survey: Survey, path: Path, runs: int) -> dict[str, Any]:
     """`heetui tab … --format json` as a child process, and a profile of every question."""
     from heetui.engine.filters import parse_filter
-    from heetui.engine.profile import profile
+    from heetui.engine.profiling import profile
 
     group = (parse_filter(survey.codebook, "stakeholder_type=NHS Trust"),)
 

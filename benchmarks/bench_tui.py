@@ -25,7 +25,7 @@ import asyncio, json, resource, sys, time
 t0 = time.perf_counter()
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
-from heetui.engine.verbatims import Selection, verbatims
+from heetui.engine.comments import Selection, verbatims
 from heetui.tui.app import HeetuiApp
 
 async def main():

@@ -9,6 +9,7 @@ same code give the same files. Runs on the bundled survey only; takes about a mi
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -69,10 +70,15 @@ def _normalise(folder: Path) -> None:
 
 def record(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    # the commands run in a temporary folder: a relative PYTHONPATH (src) is made absolute
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in paths
+                                                         if p)}
     for number, command in enumerate(COMMANDS, start=1):
         with tempfile.TemporaryDirectory() as work:
             done = subprocess.run(
-                ["heetui", *shlex.split(command)], cwd=work, capture_output=True, check=False
+                ["heetui", *shlex.split(command)], cwd=work, env=env, capture_output=True,
+                check=False
             )
             folder = out / f"{number:02d}"
             folder.mkdir(exist_ok=True)

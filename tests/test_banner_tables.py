@@ -14,9 +14,9 @@ import polars as pl
 import pytest
 
 from heetui.cli.main import main
-from heetui.engine.arrange import arrange
 from heetui.engine.banner import letters_for, resolve_banner
 from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.ordering import arrange
 from heetui.errors import EngineError
 from heetui.survey.parse import codebook_from_dict
 from helpers import make_bundle, multi, single
@@ -213,7 +213,7 @@ def test_the_whole_banner_is_one_scan(survey, monkeypatch):
 
 
 def test_drilling_any_span_reaches_exactly_its_respondents(survey, raw: pl.DataFrame):
-    from heetui.engine.verbatims import CellRef, Selection, verbatims
+    from heetui.engine.comments import CellRef, Selection, verbatims
 
     ct = crosstab(survey, TabRequest("relationship", "standard,stakeholder_type/seniority"))
     row = next(r for r in ct.rows if r.label == "Positive")

@@ -265,7 +265,7 @@ def test_numeric_questions_share_scans_and_equal_their_own_tables(tmp_path, monk
 
 
 def test_the_overview_of_many_segments_is_a_few_scans(tmp_path, monkeypatch):
-    from heetui.engine.overview import overview, segment_profile
+    from heetui.engine.summary import overview, segment_profile
 
     segs = [single(f"s{i}", ["a", "b", "c"], "segment") for i in range(60)]
     data = {f"s{i}": [1 + (r * (i + 1)) % 3 for r in range(40)] for i in range(60)}
@@ -281,7 +281,7 @@ def test_a_profile_of_a_thousand_columns_is_a_few_scans(tmp_path, monkeypatch):
     """The plan of a survey-wide command on a wide file: scans per batch of questions, not
     per question and never per pair (the time it takes is not what is asserted)."""
     from heetui.engine.filters import parse_filter
-    from heetui.engine.profile import profile
+    from heetui.engine.profiling import profile
     from heetui.survey.write import write_bundle
     from helpers import codebook
 

@@ -221,7 +221,7 @@ def test_profile_matches_svyttest(surveys, correction):
     from statsmodels.stats.multitest import multipletests
 
     from heetui.engine.filters import Filter
-    from heetui.engine.profile import profile
+    from heetui.engine.profiling import profile
 
     prof = profile(surveys["nhanes"], (Filter("race", (1,)),), weighted=True,
                    correction=correction)

@@ -17,11 +17,11 @@ import pytest
 from textual.widgets import Static
 
 from heetui.engine.audit import Audit
+from heetui.engine.comments import CellRef, DisclosureError, Selection, verbatims
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.disclosure import refusal
 from heetui.engine.filters import Filter, parse_filter
 from heetui.engine.session import open_survey
-from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.errors import EngineError
 from heetui.output.xlsx import write_xlsx
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import Filter
-from heetui.engine.profile import profile
+from heetui.engine.profiling import profile
 from heetui.engine.session import open_survey
 from heetui.errors import EngineError
 from heetui.survey.bundle import BundleError

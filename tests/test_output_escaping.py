@@ -169,7 +169,7 @@ def test_xlsx_text_is_never_a_formula(survey, tmp_path):
 
 def test_profile_md_escapes_every_text(survey):
     from heetui.engine.filters import parse_filter
-    from heetui.engine.profile import profile
+    from heetui.engine.profiling import profile
 
     p = profile(survey, (parse_filter(survey.codebook, "seg=1"),), "rest")
     md = rendered(p, "md", Options(show_all=True))

@@ -12,7 +12,7 @@ import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
-from heetui.engine.profile import profile
+from heetui.engine.profiling import profile
 from heetui.engine.session import open_survey
 from heetui.output.tables import render_json
 from heetui.output.text_table import render_text

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from heetui.engine.comments import CellRef, Selection, verbatims
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import Filter, parse_filter
 from heetui.engine.session import open_survey
-from heetui.engine.verbatims import CellRef, Selection, verbatims
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 
 SRC = bundled_survey_path()

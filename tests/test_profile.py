@@ -12,7 +12,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from heetui.engine.crosstab import GROUP_COLUMN
 from heetui.engine.filters import parse_filter
-from heetui.engine.profile import profile
+from heetui.engine.profiling import profile
 from heetui.tui.app import HeetuiApp
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.verbatim_screen import VerbatimScreen

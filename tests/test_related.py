@@ -7,7 +7,7 @@ from statsmodels.stats.multitest import multipletests
 
 from heetui.engine import book, related
 from heetui.engine.filters import parse_filter
-from heetui.engine.profile import profile
+from heetui.engine.profiling import profile
 from heetui.output.profile import left_out, render_text
 
 

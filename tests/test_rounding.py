@@ -10,7 +10,7 @@ import pytest
 
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
-from heetui.engine.profile import profile
+from heetui.engine.profiling import profile
 from heetui.engine.session import open_survey
 from heetui.output import profile as profile_out
 from heetui.output.chart_data import charts

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from heetui.engine.comments import CellRef, Selection, describe
 from heetui.engine.disclosure import refusal
 from heetui.engine.filters import Filter, parse_filter
 from heetui.engine.session import open_survey
-from heetui.engine.verbatims import CellRef, Selection, describe
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.textual_internals import notifications

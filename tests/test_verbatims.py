@@ -7,10 +7,10 @@ import json
 import polars as pl
 import pytest
 
+from heetui.engine.comments import CellRef, DisclosureError, Selection, verbatims
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import Clause, Filter, joined, parse_filter, where
 from heetui.engine.session import open_survey
-from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.errors import EngineError
 from heetui.output.comments import render_text
 from heetui.survey.bundle import bundled_survey_path

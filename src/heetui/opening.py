@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from heetui.engine.session import Survey, open_survey
+from heetui.engine import Survey, open_survey
 from heetui.errors import EngineError
 from heetui.importers import SUFFIXES, cached_bundle
 from heetui.survey.bundle import bundled_survey_path

@@ -14,10 +14,7 @@ from heetui.errors import HeetuiError
 from heetui.survey.text import counted
 
 if TYPE_CHECKING:
-    from heetui.engine.audit import Audit
-    from heetui.engine.crosstab import TabRequest
-    from heetui.engine.results import Crosstab
-    from heetui.engine.session import Survey
+    from heetui.engine import Audit, Crosstab, Survey, TabRequest
     from heetui.output.formats import Options
     from heetui.survey.codebook import Codebook
 
@@ -115,7 +112,7 @@ def _open(args: argparse.Namespace) -> Survey:
 def cmd_info(args: argparse.Namespace) -> None:
     import json
 
-    from heetui.engine.overview import overview
+    from heetui.engine import overview
     from heetui.output.info import info_json, info_text
 
     survey = _open(args)
@@ -129,8 +126,7 @@ def cmd_info(args: argparse.Namespace) -> None:
 
 def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabRequest:
     """The table tab, chart and book ask for: banner, filters, weighting and tests."""
-    from heetui.engine.crosstab import TabRequest
-    from heetui.engine.filters import parse_filter
+    from heetui.engine import TabRequest, parse_filter
 
     return TabRequest(question, banner_arg(args.by),
                       tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
@@ -140,8 +136,7 @@ def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabReques
 
 
 def cmd_tab(args: argparse.Namespace) -> None:
-    from heetui.engine.arrange import arrange
-    from heetui.engine.grid import table
+    from heetui.engine import arrange, table
     from heetui.output.formats import renderer_for
 
     survey = _open(args)
@@ -187,7 +182,7 @@ def cmd_chart(args: argparse.Namespace) -> None:
     import os
     import shutil
 
-    from heetui.engine.grid import table
+    from heetui.engine import table
     from heetui.output.chart_data import charts
     from heetui.output.charts import render
 
@@ -206,8 +201,7 @@ def cmd_chart(args: argparse.Namespace) -> None:
 
 
 def cmd_profile(args: argparse.Namespace) -> None:
-    from heetui.engine.filters import parse_filter
-    from heetui.engine.profile import profile
+    from heetui.engine import parse_filter, profile
     from heetui.output.formats import Options, renderer_for
 
     survey = _open(args)
@@ -224,8 +218,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
 
 
 def cmd_verbatims(args: argparse.Namespace) -> None:
-    from heetui.engine.filters import parse_filter
-    from heetui.engine.verbatims import Selection, resolve_theme, verbatims
+    from heetui.engine import Selection, parse_filter, resolve_theme, verbatims
     from heetui.output.formats import Options, renderer_for
 
     survey = _open(args)
@@ -252,7 +245,7 @@ MAX_SESSION_BYTES = 10_000_000
 
 def _read_session(path: Path, cb: Codebook) -> Audit:
     """The comment session kept in ``path`` (a new one when there is no such file)."""
-    from heetui.engine.audit import Audit
+    from heetui.engine import Audit
 
     if not path.exists():
         return Audit()
@@ -268,7 +261,7 @@ def _read_session(path: Path, cb: Codebook) -> Audit:
 
 
 def cmd_book(args: argparse.Namespace) -> None:
-    from heetui.engine.book import BookRequest, tab_book
+    from heetui.engine import BookRequest, tab_book
     from heetui.output.formats import renderer
 
     out = renderer("book", args.format)

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from heetui import __version__
-from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
+from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
 from heetui.output import formats
 
 USER_ERROR = 2

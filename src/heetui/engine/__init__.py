@@ -1,0 +1,46 @@
+"""The engine's front door: everything the command line and the app ask of the engine.
+
+The front ends import from ``heetui.engine`` only, never from its modules (an import-linter
+contract in pyproject.toml holds them to it), so the engine's inside can be rearranged without
+touching them. What is here:
+
+- a survey: ``open_survey`` and ``Survey`` (its ``codebook`` is the survey's model, the one
+  every command and screen reads), ``overview``;
+- tables: ``TabRequest``, ``table`` (a ``Crosstab``, or a ``GridSummary`` for a rating grid),
+  ``table_ready``, ``is_grid``, ``arrange``; the names of tests and corrections are in
+  ``heetui.choices``, below every layer, so that the argument parser never loads the engine;
+- books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
+- filters: ``parse_filter``, ``Filter``, ``describe_group``;
+- comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
+"""
+
+from __future__ import annotations
+
+from heetui.engine.audit import Audit
+from heetui.engine.book import BookRequest, tab_book
+from heetui.engine.comments import (
+    PAGE,
+    CellRef,
+    Selection,
+    Verbatim,
+    VerbatimPage,
+    narrowings,
+    resolve_theme,
+    verbatims,
+)
+from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
+from heetui.engine.filters import Filter, describe_group, parse_filter
+from heetui.engine.grid import is_grid, table, table_ready
+from heetui.engine.ordering import arrange
+from heetui.engine.profiling import Profile, ProfileRow, profile
+from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
+from heetui.engine.session import Survey, open_survey
+from heetui.engine.summary import overview
+
+__all__ = [
+    "GROUP_COLUMN", "PAGE", "SE_LABEL", "Audit", "BookRequest", "CellRef", "Crosstab", "Filter",
+    "GridSummary", "Profile", "ProfileRow", "Selection", "Survey", "TabRequest", "Verbatim",
+    "VerbatimPage", "arrange", "describe_group", "is_grid", "narrowings", "open_survey",
+    "overview", "parse_filter", "profile", "resolve_theme", "tab_book", "table", "table_ready",
+    "verbatims",
+]

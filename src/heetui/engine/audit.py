@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from heetui.engine.comments import CellRef, Selection, group_of
 from heetui.engine.filters import Filter, Range
-from heetui.engine.verbatims import CellRef, Selection, group_of
 from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook
 

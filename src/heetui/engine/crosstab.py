@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS, Correction
 from heetui.engine.banner import (
     Banner,
     Field,
@@ -26,7 +27,6 @@ from heetui.engine.banner import (
     resolve_banner,
     unsigned,
 )
-from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS, Correction
 from heetui.engine.design import PSU_KEY, design_info, psu_sql
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.filters import (

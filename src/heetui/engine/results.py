@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from heetui.choices import Correction
 from heetui.engine.banner import Banner
-from heetui.engine.choices import Correction
 from heetui.engine.filters import Filter
 from heetui.survey.codebook import Grid, Variable
 

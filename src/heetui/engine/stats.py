@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from heetui.engine.choices import CORRECTIONS, Correction
+from heetui.choices import CORRECTIONS, Correction
 
 
 def effective_bases(sw: np.ndarray, sw2: np.ndarray) -> np.ndarray:

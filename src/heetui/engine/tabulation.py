@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from heetui.choices import Correction
 from heetui.engine.banner import ColumnSpec, letters_for
-from heetui.engine.choices import Correction
 from heetui.engine.design import DesignInfo, Entries, design_stats
 from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind

@@ -7,7 +7,7 @@ import io
 import json
 import textwrap
 
-from heetui.engine.verbatims import Verbatim, VerbatimPage
+from heetui.engine.comments import Verbatim, VerbatimPage
 from heetui.output.cells import cell_text
 from heetui.survey.text import counted, safe_text
 

@@ -21,9 +21,9 @@ from heetui.errors import OutputError
 
 if TYPE_CHECKING:
     from heetui.engine.book import Book
-    from heetui.engine.profile import Profile
+    from heetui.engine.comments import VerbatimPage
+    from heetui.engine.profiling import Profile
     from heetui.engine.results import Crosstab, GridSummary
-    from heetui.engine.verbatims import VerbatimPage
     from heetui.output.tables import Show, Shown
     from heetui.survey.codebook import Codebook
 

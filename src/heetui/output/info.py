@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from heetui.engine.overview import Overview
+from heetui.engine.summary import Overview
 from heetui.output.numbers import fixed
 from heetui.survey.codebook import TYPE_NAMES, Codebook
 from heetui.survey.text import safe_text

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from heetui.engine.profile import Profile, ProfileRow
+from heetui.engine.profiling import Profile, ProfileRow
 from heetui.engine.results import in_points, is_percent
 from heetui.output.cells import cell_text
 from heetui.output.markup import md_text

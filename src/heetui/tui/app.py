@@ -22,14 +22,21 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from heetui.engine.audit import Audit
-from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
-from heetui.engine.filters import Filter, describe_group
-from heetui.engine.grid import is_grid, table, table_ready
-from heetui.engine.profile import ProfileRow
-from heetui.engine.results import Crosstab, GridSummary
-from heetui.engine.session import Survey
-from heetui.engine.verbatims import Selection
+from heetui.engine import (
+    GROUP_COLUMN,
+    Audit,
+    Crosstab,
+    Filter,
+    GridSummary,
+    ProfileRow,
+    Selection,
+    Survey,
+    TabRequest,
+    describe_group,
+    is_grid,
+    table,
+    table_ready,
+)
 from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
 from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
@@ -455,7 +462,7 @@ class HeetuiApp(ExportActions, LeanApp):
 
     @work(thread=True, exclusive=True, group="overview")
     def _load_overview(self) -> None:
-        from heetui.engine.overview import overview
+        from heetui.engine import overview
         from heetui.output.info import info_text
 
         width = max(40, min(94, self.size.width - 10))

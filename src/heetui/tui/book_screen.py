@@ -16,8 +16,7 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Label, ProgressBar
 
-from heetui.engine.book import BookRequest, tab_book
-from heetui.engine.session import Survey
+from heetui.engine import BookRequest, Survey, tab_book
 from heetui.tui.failures import attempt
 from heetui.tui.modals import Modal, close
 from heetui.tui.state import ViewState

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
-from heetui.engine.results import Crosstab
+from heetui.engine import Crosstab
 from heetui.output.chart_data import charts
 from heetui.output.charts import render
 from heetui.survey.codebook import Benchmark

@@ -9,9 +9,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from heetui.engine.filters import describe_group
-from heetui.engine.results import Crosstab
-from heetui.engine.session import Survey
+from heetui.engine import Crosstab, Survey, describe_group
 from heetui.output.formats import MD, XLSX, Options, rendered, renderer_for
 from heetui.output.names import export_stem, free_path
 from heetui.output.tables import base_count

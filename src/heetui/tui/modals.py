@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from heetui.engine.filters import Filter
+from heetui.engine import Filter
 from heetui.survey.codebook import Codebook
 from heetui.tui.footer import KeyFooter
 from heetui.tui.plain import plain

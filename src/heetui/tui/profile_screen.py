@@ -13,9 +13,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from heetui.engine.filters import Filter
-from heetui.engine.profile import Profile, ProfileRow, profile
-from heetui.engine.session import Survey
+from heetui.engine import Filter, Profile, ProfileRow, Survey, profile
 from heetui.output.help import PROFILE_HELP, PROFILE_KEYS
 from heetui.output.profile import heading, left_out, list_header, list_line
 from heetui.tui.failures import attempt

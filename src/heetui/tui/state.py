@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from heetui.engine.crosstab import TabRequest
-from heetui.engine.filters import Filter
+from heetui.engine import Filter, TabRequest
 from heetui.output.tables import Show
 
 # what `l` cycles through: single levels, then pairs (capital letters at the stricter level,

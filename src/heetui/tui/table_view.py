@@ -9,8 +9,7 @@ from textual.coordinate import Coordinate
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
-from heetui.engine.verbatims import CellRef
+from heetui.engine import SE_LABEL, CellRef, Crosstab, GridSummary
 from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
     LOW_MARK,

@@ -15,11 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from heetui.engine.audit import Audit
-from heetui.engine.session import Survey
-from heetui.engine.verbatims import (
+from heetui.engine import (
     PAGE,
+    Audit,
     Selection,
+    Survey,
     Verbatim,
     VerbatimPage,
     narrowings,

@@ -1,5 +1,5 @@
-"""The names of the engine's test options, in a module light enough for the command line's
-argument parser to import (no numpy, no DuckDB)."""
+"""The names of the engine's test options, below every layer so that the command line's
+argument parser reads them without importing the engine (no numpy, no DuckDB)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from heetui.engine.choices import Correction
+from heetui.choices import Correction
 from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.filters import Filter, describe_group, group_where, joined
