@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.app import App
 
+from heetui.config import UserConfig
 from heetui.engine.filters import describe_group
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
@@ -29,6 +30,7 @@ class ExportActions(App[None]):
     view: ViewState
     codebook: Codebook
     inputs: tuple[Path, ...]  # what the survey was read from beside its bundle (a .csv, .sav)
+    config: UserConfig  # the settings file: its output folder
 
     def _stem(self, question: str) -> str:
         v = self.view
@@ -43,7 +45,7 @@ class ExportActions(App[None]):
 
     def _ask(self, what: str, stem: str, suffix: str,
              write: Callable[[SaveChoice], None]) -> None:
-        proposed = free_path(Path.cwd(), stem, suffix)
+        proposed = free_path(self.config.output_folder or Path.cwd(), stem, suffix)
         dialog = SaveDialog(what, proposed,
                             bundle_inputs(self.survey.bundle.path) + self.inputs)
         self.push_screen(dialog, lambda choice: write(choice) if choice else None)
