@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from textual.app import App
@@ -92,21 +92,28 @@ ACTION_TEXT = {"app.focus_next": "next pane", "app.focus_previous": "previous pa
                "screen.copy_text": "copy the text selected with the mouse"}
 
 
-def key_entries(bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+class KeyEntry(NamedTuple):
+    keys: str  # as a reader types them, joined: "q, ctrl+q"
+    text: str  # what they do
+    ids: tuple[str, ...] = ()  # the bindings' ids (the settings file rebinds by id)
+
+
+def key_entries(bindings: Iterable[Binding]) -> list[KeyEntry]:
     """One entry per action: its keys joined, and its tooltip (the longer text) or else its
     footer label."""
     by_action: dict[str, list[Binding]] = {}
     for b in bindings:
         by_action.setdefault(b.action, []).append(b)
-    return [(", ".join(key_names(b) for b in group),
-             next((b.tooltip for b in group if b.tooltip),
-                  ACTION_TEXT.get(action, group[0].description)))
+    return [KeyEntry(", ".join(key_names(b) for b in group),
+                     next((b.tooltip for b in group if b.tooltip),
+                          ACTION_TEXT.get(action, group[0].description)),
+                     tuple(b.id for b in group if b.id))
             for action, group in by_action.items()]
 
 
 def key_lines(bindings: Iterable[Binding], width: int = HELP_WIDTH) -> list[str]:
     """The help page's lines of ``key_entries``."""
-    return [line for keys, text in key_entries(bindings) for line in _line(keys, text, width)]
+    return [line for e in key_entries(bindings) for line in _line(e.keys, e.text, width)]
 
 
 def _keys(b: Binding) -> set[str]:
@@ -143,8 +150,28 @@ def screen_bindings(app: App[Any], screen: Screen[Any]) -> list[Binding]:
     else:
         first = own
         then = [b for b in app_keys if app.check_action(b.action, ()) is not False]
+    return _merged(first, then)
+
+
+def _merged(first: list[Binding], then: list[Binding]) -> list[Binding]:
+    """``first``, then the bindings of ``then`` whose keys ``first`` leaves free."""
     taken = {k for b in first for k in _keys(b)}
     return first + [b for b in then if not _keys(b) & taken]
+
+
+def key_table(app: type[App[Any]]) -> str:
+    """The README's key table: every key of the app's main screen, as its help page lists
+    them (the same entries, in the same order), with the ids the settings file rebinds them
+    by, as Markdown (tests/test_help_keys.py holds the README to it)."""
+    entries = key_entries(_merged(own_bindings(app, {}), own_bindings(Screen, {})))
+    entries += [KeyEntry(keys, text) for keys, text in getattr(app, "HELP_KEYS", ())]
+    rows = ["| key | action | id |", "|---|---|---|"]
+    for e in entries:
+        shown = ", ".join(f"`{k}`" for k in e.keys.split(", "))
+        ids = ", ".join(f"`{i}`" for i in e.ids) or "—"  # Textual's or a widget's own key
+        text = e.text.replace("<", "&lt;")  # Markdown would read <question> as a tag
+        rows.append(f"| {shown} | {text} | {ids} |")
+    return "\n".join(rows) + "\n"
 
 
 def help_text(app: App[Any], screen: Screen[Any], width: int = HELP_WIDTH) -> str:
