@@ -113,8 +113,10 @@ class HeetuiApp(ExportActions, LeanApp):
                 "or press Enter; a name that exists is replaced only after a second Enter, a "
                 "file the survey is read from never"),
         Binding("y", "copy", "Copy", id="table.copy",
-                tooltip="copy the current table as Markdown to the clipboard (OSC 52: works "
-                "over SSH in terminals that allow it)"),
+                tooltip="copy the current table: t as TSV (pastes into Excel as cells, the "
+                "numbers of tab --format csv), m as Markdown; through the terminal (OSC 52: "
+                "works over SSH in terminals that allow it) and, where one applies, the "
+                "system clipboard (wl-copy, xclip, xsel, pbcopy or clip.exe)"),
         Binding("S", "screenshot_svg", "Screenshot", key_display="S", id="app.screenshot",
                 tooltip="save an SVG screenshot of the screen as it was when pressed, named "
                 "in the same dialog (heetui-<question>….svg, numbered when taken); drawn right "

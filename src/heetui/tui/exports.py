@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 
 from heetui.config import UserConfig
@@ -105,13 +106,45 @@ class ExportActions(App[None]):
                   self._stem("book"), "xlsx", write)
 
     def action_copy(self) -> None:
-        """Copy the current table as Markdown (OSC 52: works over SSH where supported)."""
+        """Copy the current table as TSV or Markdown, chosen in a small dialog."""
         if self.crosstab is None:
             return
-        from heetui.output.tables import render_md
+        from heetui.tui.copy_choice import CopyChoice
 
-        self.copy_to_clipboard(render_md(self.crosstab, self.view.show))
-        self.notify("Copied the table as Markdown (via your terminal's clipboard, OSC 52).")
+        ct = self.crosstab
+        self.push_screen(CopyChoice(), lambda kind: self._copy(ct, kind) if kind else None)
+
+    def _copy(self, ct: Crosstab, kind: str) -> None:
+        """Copy through the terminal (OSC 52) and, where one applies, the system clipboard
+        (tui/clipboard), in a worker: the app never waits for a clipboard tool."""
+        from heetui.output.tables import render_md
+        from heetui.output.tsv import render_tsv
+        from heetui.tui.clipboard import system_copier
+        from heetui.tui.copy_choice import TSV
+
+        v = self.view
+        text = render_tsv(ct, v.show, v.letters) if kind == TSV else \
+            render_md(ct, v.show, v.decimals)
+        what = (f"Copied the table {ct.question.id} as "
+                + ("TSV (pastes into a spreadsheet as cells)" if kind == TSV else "Markdown"))
+        self.copy_to_clipboard(text)
+        osc = "your terminal's clipboard (OSC 52)"
+        command = system_copier()
+        if command is None:
+            self.notify(f"{what} to {osc}.")
+        else:
+            self._system_copy(command, text, f"{what} to {osc}")
+
+    @work(thread=True, group="clipboard", exit_on_error=False)
+    def _system_copy(self, command: list[str], text: str, done: str) -> None:
+        from heetui.tui.clipboard import copy_with
+
+        name = Path(command[0]).name
+        error = copy_with(command, text)
+        message = f"{done} and the system clipboard ({name})." if error is None else \
+            f"{done}; the system clipboard was not set: {error}."
+        self.call_from_thread(self.notify, message, severity="information" if error is None
+                              else "warning")
 
     def action_screenshot_svg(self) -> None:
         """Save the screen as SVG, taken now (before the dialog opens over it); drawn right

@@ -29,6 +29,7 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.app import HeetuiApp
     from heetui.tui.banner_picker import BannerScreen
     from heetui.tui.book_screen import BookScreen
+    from heetui.tui.copy_choice import CopyChoice
     from heetui.tui.modals import FilterScreen, TextScreen
     from heetui.tui.profile_screen import ProfileScreen
     from heetui.tui.save_dialog import SaveDialog
@@ -36,7 +37,7 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.verbatim_screen import VerbatimScreen
 
     return (HeetuiApp, CrosstabTable, VerbatimScreen, ProfileScreen, BannerScreen,
-            FilterScreen, TextScreen, SaveDialog, BookScreen)
+            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice)
 
 
 def own(cls: type) -> list[Binding]:
