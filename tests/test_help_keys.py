@@ -15,6 +15,7 @@ from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
+from heetui.tui.copy_choice import CopyChoice
 from heetui.tui.keys import KEY_NAMES, key_table, own_bindings, screen_bindings
 from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
@@ -111,7 +112,7 @@ async def test_every_binding_of_every_screen_is_in_its_help(survey, tmp_path, mo
         await settle(app, pilot)
         # pickers and pages over the table: their help line names each of their keys
         for key, kind in (("f", FilterScreen), ("b", BannerScreen), ("o", TextScreen),
-                          ("B", SaveDialog)):
+                          ("B", SaveDialog), ("y", CopyChoice)):
             await pilot.press(key)
             await settle(app, pilot) if key in "oB" else await pilot.pause()
             assert isinstance(app.screen, kind), key

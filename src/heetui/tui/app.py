@@ -41,7 +41,7 @@ from heetui.tui.commands import PlainCommands, palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
-from heetui.tui.keymap import checked_keymap
+from heetui.tui.keymap import checked_keymap, remapped
 from heetui.tui.keys import help_text
 from heetui.tui.latest import Latest
 from heetui.tui.lean import LeanApp
@@ -50,6 +50,7 @@ from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
+from heetui.tui.textual_internals import keymap
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
@@ -537,5 +538,7 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield from palette_commands(self.BINDINGS, self.codebook, self.run_action,
-                                    self.update_view)
+        keys = keymap(self)  # the keys as the settings file rebound them
+        yield from palette_commands([remapped(b, keys) for b in self.BINDINGS
+                                     if isinstance(b, Binding)], self.codebook,
+                                    self.run_action, self.update_view)
