@@ -25,13 +25,16 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 from platformdirs import user_config_path
 
 ENV = "HEETUI_CONFIG"  # a settings file to read instead of the platform's (tests set it)
 SigLevels = tuple[float, float | None]
+T = TypeVar("T")
+U = TypeVar("U")
 MAX_DECIMALS = 3
 
 
@@ -110,26 +113,34 @@ def load_config(path: Path | None = None) -> UserConfig:
 def _parsed(empty: UserConfig, data: Mapping[str, object]) -> UserConfig:
     for name in data:
         if name not in ("defaults", "keys"):
-            raise ConfigError(f"settings file {empty.path}: unknown section [{name}] (heetui reads "
-                              "[defaults] and [keys]).")
+            raise ConfigError(f"settings file {empty.path}: unknown section [{name}] (heetui "
+                              "reads [defaults] and [keys]).")
     defaults = _table(empty, data, "defaults")
-    keys = _table(empty, data, "keys")
-    values: dict[str, object] = {}
-    for name, value in defaults.items():
-        reader = _READERS.get(name)
-        if reader is None:
+    for name in defaults:
+        if name not in SETTINGS:
             raise ConfigError(f"{empty.where('defaults', name)}: unknown setting (known: "
-                              f"{', '.join(_READERS)}).")
+                              f"{', '.join(SETTINGS)}).")
+
+    def read(name: str, reader: Callable[[object], T], default: U) -> T | U:
+        if name not in defaults:
+            return default
         try:
-            values[name] = reader(value)
+            return reader(defaults[name])
         except (TypeError, ValueError) as e:
             raise ConfigError(f"{empty.where('defaults', name)}: {e}.") from None
+
+    keys = _table(empty, data, "keys")
     for binding, key in keys.items():
         if not isinstance(key, str) or not key.strip():
             raise ConfigError(f"{empty.where('keys', binding)}: a key is a string such as "
                               '"ctrl+b", or several joined by commas.')
-    return UserConfig(empty.path, True, keys={k: str(v) for k, v in keys.items()},
-                      **values)  # type: ignore[arg-type]  # each reader's type is its field's
+    e = empty
+    return UserConfig(
+        e.path, True, read("banner", _text, e.banner), read("sig_level", _levels, e.sig_level),
+        read("decimals", _count(0, MAX_DECIMALS), e.decimals), read("theme", _text, e.theme),
+        read("output_folder", _folder, e.output_folder), read("low_base", _count(0), e.low_base),
+        read("min_test_base", _count(0), e.min_test_base),
+        {k: str(v) for k, v in keys.items()})
 
 
 def _table(cfg: UserConfig, data: Mapping[str, object], name: str) -> dict[str, object]:
@@ -169,10 +180,8 @@ def _folder(value: object) -> Path:
     return Path(_text(value)).expanduser()
 
 
-_READERS: dict[str, Callable[[object], object]] = {
-    "banner": _text, "sig_level": _levels, "decimals": _count(0, MAX_DECIMALS),
-    "theme": _text, "output_folder": _folder, "low_base": _count(0),
-    "min_test_base": _count(0)}
+# [defaults]: every field of UserConfig but the file's own and the keys
+SETTINGS = tuple(f.name for f in fields(UserConfig) if f.name not in ("path", "found", "keys"))
 
 
 def _line_of(path: Path, table: str, key: str) -> int | None:
