@@ -8,7 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from heetui.tui.footer import KeyFooter
-from heetui.tui.keys import key_names, own_bindings
+from heetui.tui.keymap import own, remapped
+from heetui.tui.keys import key_names
 from heetui.tui.modals import Modal, close
 from heetui.tui.textual_internals import keymap
 
@@ -19,10 +20,9 @@ class CopyChoice(Modal[str | None]):
     """Returns TSV or MARKDOWN, or None when cancelled."""
 
     BINDINGS = [Binding("t,enter", "choose('tsv')", "TSV", key_display="t", id="copy.tsv",
-                        tooltip="TSV: pastes into Excel or LibreOffice as cells, numbers as "
-                        "numbers"),
+                        tooltip="TSV: pastes into a spreadsheet as cells"),
                 Binding("m", "choose('md')", "Markdown", id="copy.markdown",
-                        tooltip="Markdown: pastes into notes, tickets and chat as a table"),
+                        tooltip="Markdown: a table for notes, tickets and chat"),
                 Binding("escape", "cancel", "Cancel", id="copy.cancel")]
     DEFAULT_CSS = """
     CopyChoice { align: center middle; }
@@ -31,7 +31,7 @@ class CopyChoice(Modal[str | None]):
     """
 
     def compose(self) -> ComposeResult:
-        keys = own_bindings(self, keymap(self.app))
+        keys = [remapped(b, keymap(self.app)) for b in own(type(self))]
         with Vertical():
             yield Label("Copy the table as", markup=False)
             for b in keys:
