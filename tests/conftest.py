@@ -20,6 +20,16 @@ def _fresh_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read the user's own settings file (heetui.config): a path that does not
+    exist stands in for it; subprocesses inherit it."""
+    os.environ["HEETUI_CONFIG"] = str(tmp_path_factory.mktemp("config") / "none.toml")
+    # nor set the desktop's clipboard (y's fallback, tui/clipboard): its tests set their own
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        os.environ.pop(name, None)
+
+
 @pytest.fixture(scope="session")
 def survey(_fresh_cache: None) -> Survey:
     return open_survey()

@@ -6,25 +6,27 @@ import random
 import unicodedata
 
 from textual import events
+from textual.keys import REPLACED_KEYS, key_to_character
 from textual.pilot import Pilot
 
+from heetui.tui.keymap import all_keys, every_binding
 from heetui.tui.textual_internals import driver
 
-# every key the app binds, plus navigation and typing; quit keys are left out on purpose
-KEYS = ["b", "f", "x", "w", "c", "s", "l", "o", "g", "v", "p", "y", "e", "S", "a", "n",
-        "t", "question_mark", "slash", "left_square_bracket", "escape", "enter", "tab",
-        "shift+tab", "space", "up", "down", "left", "right", "pageup", "pagedown", "home",
-        "end", "backspace", "1", "z", "r", "é", "quotation_mark"]
+QUITS = {k for b in every_binding() if b.action == "quit" for k in b.key.split(",")}
+# every key the app binds (read from its bindings), quit keys left out on purpose, then
+# navigation and typing
+KEYS = [k for k in all_keys(every_binding()) if k not in QUITS] + [
+    "enter", "tab", "shift+tab", "space", "up", "down", "left", "right", "pageup", "pagedown",
+    "home", "end", "backspace", "1", "z", "r", "é", "quotation_mark"]
+KEYS = list(dict.fromkeys(KEYS))
 # ctrl+p is left out too: random typing in the palette can pick its "Quit" command
-CHARS = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "space": " ",
-         "quotation_mark": '"', "escape": "\x1b", "enter": "\r", "tab": "\t",
-         "backspace": "\x7f"}
+CHARS = {"space": " ", "escape": "\x1b", "enter": "\r", "tab": "\t", "backspace": "\x7f"}
 
 
 def send_key(pilot: Pilot, key: str) -> None:
     """Post a key as the terminal driver would, without waiting for the app to settle
     (keys arrive as fast as a held-down key; the app must keep up)."""
-    char = CHARS.get(key, key if len(key) == 1 else None)
+    char = CHARS.get(key) or key_to_character(REPLACED_KEYS.get(key, key))
     if char is None and len(key) == 1:
         char = unicodedata.normalize("NFC", key)
     event = events.Key(key, char)

@@ -89,7 +89,7 @@ async def test_app_export_copy_and_screenshot(survey, tmp_path, monkeypatch):
         assert [row for row in ws.iter_rows(values_only=True)
                 if row[0] == "Base (unweighted)"][0][1] == 112
         assert ws.cell(row=3, column=1).value.startswith("HEE stakeholder perception survey")
-        await pilot.press("y")
+        await pilot.press("y", "m")  # Markdown (t: TSV)
         await pilot.pause()
         assert "| Base (unweighted) | 112 |" in app.clipboard
         await pilot.press("S")

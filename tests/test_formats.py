@@ -22,6 +22,7 @@ from heetui.engine.results import Crosstab, GridSummary
 from heetui.engine.session import open_survey
 from heetui.output import formats
 from heetui.output.grid_output import render_grid_md
+from heetui.output.tsv import render_tsv
 from helpers import grid_bundle
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -59,8 +60,8 @@ def test_a_grid_summary_is_written_in_the_table_formats_by_its_own_renderers():
         grid = formats.renderer(GridSummary.kind, name)
         assert (grid.text or grid.file) is not (formats.renderer(Crosstab.kind, name).text
                                                 or formats.renderer(Crosstab.kind, name).file)
-    assert formats.help_text("table") == ("aligned text (default), tidy CSV, JSON, Markdown "
-                                          "or a formatted Excel sheet")
+    assert formats.help_text("table") == ("aligned text (default), tidy CSV, JSON, Markdown, "
+                                          "a formatted Excel sheet or tab-separated values")
 
 
 def test_a_new_format_is_one_registration(monkeypatch):
@@ -170,9 +171,12 @@ async def test_app_exports_and_copies_a_grid_summary_by_its_type(bundle, tmp_pat
         cells = [row for row in openpyxl.load_workbook(saved).active.iter_rows(
             values_only=True)]
         assert any(r[:2] == ("Item", "Base") for r in cells)  # a row per item
-        await pilot.press("y")
+        await pilot.press("y", "m")  # Markdown
         await pilot.pause()
         assert app.clipboard == render_grid_md(gt, app.view.show)
+        await pilot.press("y", "t")  # TSV: laid out as its csv (an item a column)
+        await pilot.pause()
+        assert app.clipboard == render_tsv(gt, app.view.show)
 
 
 def test_chart_writes_text_under_any_other_name(bundle, tmp_path, capsys):

@@ -15,7 +15,8 @@ from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
-from heetui.tui.keys import KEY_NAMES, own_bindings, screen_bindings
+from heetui.tui.copy_choice import CopyChoice
+from heetui.tui.keys import KEY_NAMES, key_table, own_bindings, screen_bindings
 from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.save_dialog import SaveDialog
@@ -111,7 +112,7 @@ async def test_every_binding_of_every_screen_is_in_its_help(survey, tmp_path, mo
         await settle(app, pilot)
         # pickers and pages over the table: their help line names each of their keys
         for key, kind in (("f", FilterScreen), ("b", BannerScreen), ("o", TextScreen),
-                          ("B", SaveDialog)):
+                          ("B", SaveDialog), ("y", CopyChoice)):
             await pilot.press(key)
             await settle(app, pilot) if key in "oB" else await pilot.pause()
             assert isinstance(app.screen, kind), key
@@ -127,10 +128,20 @@ async def test_every_binding_of_every_screen_is_in_its_help(survey, tmp_path, mo
             assert app.screen is main
 
 
-def test_readme_key_table_names_every_key_of_the_table():
+def readme_key_table() -> str:
     text = README.read_text(encoding="utf-8")
     start = text.index("| key | action |")
-    table = text[start:text.index("\n\n", start)]
-    for b in own_bindings(HeetuiApp.__new__(HeetuiApp)):
+    return text[start:text.index("\n\n", start) + 1]
+
+
+def test_readme_key_table_is_the_bindings():
+    """The README's key table is the app's bindings as the help page lists them (keys,
+    text, ids): a key added, rebound or reworded in the code and not in the README fails."""
+    expected = key_table(HeetuiApp)
+    assert readme_key_table() == expected, (
+        "README's key table differs from the bindings; replace it with:\n" + expected)
+    table = readme_key_table()
+    for b in own_bindings(HeetuiApp.__new__(HeetuiApp)):  # and names every key, by hand
         for name in names(b):
             assert f"`{name}`" in table, f"README's key table lacks `{name}` ({b.action})"
+        assert b.id and f"`{b.id}`" in table, b.action

@@ -22,6 +22,7 @@ from heetui.tui.textual_internals import (
     bindings_ready,
     composited_lines,
     driver,
+    keymap,
     laid_out_size,
     notifications,
     prune_watchers,
@@ -74,6 +75,9 @@ async def test_the_helpers_do_what_heetui_needs():
         app.notify("noted")
         await pilot.pause()
         assert [n.message for n in notifications(app)] == ["noted"]
+        assert keymap(app) == {}
+        app.set_keymap({"ring": "?"})
+        assert keymap(app) == {"ring": "question_mark"}  # as Textual applies it
 
         host = base.query_one(_Host)
         child = host.query_one(_Child)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heetui.cli.parser import USER_ERROR, build_parser
+from heetui.config import ConfigError, UserConfig, load_config
 from heetui.errors import HeetuiError
 from heetui.survey.text import counted
 
@@ -92,13 +93,37 @@ def choose_format(args: argparse.Namespace) -> None:
         choose_among((TEXT.name,), None, args.output)
 
 
-def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool) -> Path:
-    """The proposed name (output.names), numbered when taken unless replacing."""
+def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool,
+                  folder: Path) -> Path:
+    """The proposed name (output.names) in ``folder``, numbered when taken unless
+    replacing."""
     from heetui.output.names import export_stem, free_path
 
     stem = export_stem(cb, ct.question.id, ct.banner.id if ct.banner else None, ct.filters,
                        ct.weighted)
     return Path(f"{stem}.{suffix}") if replace else free_path(Path(), stem, suffix)
+
+
+def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse.ArgumentParser:
+    """The settings file's defaults in place of the built-in ones, for every command taking
+    the option (an option given on the command line still wins); --help names the file."""
+    defaults = {"sig_level": config.sig_level, "decimals": config.decimals,
+                "low_base": config.low_base, "min_test_base": config.min_test_base}
+    parser.epilog = config.describe()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.epilog = config.describe()
+                for option in command._actions:
+                    if option.dest in defaults:
+                        option.default = defaults[option.dest]
+    return parser
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    """Where a file named by heetui goes: the settings' output folder, else here."""
+    config: UserConfig = args.config
+    return config.output_folder or Path()
 
 
 def _open(args: argparse.Namespace) -> Survey:
@@ -146,7 +171,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
     out = renderer_for(ct, args.format)  # a crosstab's or a grid summary's
     if out.format.binary:
         target = Path(args.output) if args.output else _default_path(
-            cb, ct, out.format.suffixes[0].lstrip("."), args.force)
+            cb, ct, out.format.suffixes[0].lstrip("."), args.force, _folder(args))
         out.write(ct, target, _options(args, cb), replace=args.force)
         sys.stderr.write(f"wrote {target}\n")
         return
@@ -373,7 +398,7 @@ def cmd_open(args: argparse.Namespace) -> None:
     survey = _open(args)
     from heetui.tui.app import HeetuiApp
 
-    app = HeetuiApp(survey, survey_inputs(args))
+    app = HeetuiApp(survey, survey_inputs(args), args.config)
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)  # the app ended on an error it could not handle
@@ -458,8 +483,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = None
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
         path = argv.pop(0)
-    args = build_parser().parse_args(argv)
+    try:
+        config = load_config()
+    except ConfigError as e:
+        return _failure(e)
+    args = with_config(build_parser(), config).parse_args(argv)
     args.path = path
+    args.config = config
+    if not getattr(args, "by", True) and config.banner:
+        args.by = [config.banner]  # the settings' banner, unless --by is given
     if path is not None and args.command is not None:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")

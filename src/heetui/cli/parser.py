@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from heetui import __version__
 from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
+from heetui.config import SigLevels, parse_levels
 from heetui.output import formats
 
 USER_ERROR = 2
@@ -34,22 +35,13 @@ def _filter_arg(p: argparse.ArgumentParser) -> None:
                    help="keep respondents matching; repeat to AND, commas OR; codes or labels")
 
 
-SigLevels = tuple[float, float | None]
-
-
 def sig_levels(text: str) -> SigLevels:
     """``--sig-level``: one level, or two as "0.05,0.10" (capital letters at the stricter,
     lower-case at the looser), in either order."""
     try:
-        levels = sorted(float(x) for x in text.split(","))
-    except ValueError:
-        levels = []
-    if not 1 <= len(levels) <= 2 or not all(0 < x < 1 for x in levels) or (
-            len(levels) == 2 and levels[0] == levels[1]):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a significance level between 0 and 1, or two different ones "
-            "such as 0.05,0.10")
-    return levels[0], levels[1] if len(levels) == 2 else None
+        return parse_levels(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 SIG_HELP = ("significance level of the letters (default 0.05); two levels as 0.05,0.10: "

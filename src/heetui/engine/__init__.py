@@ -6,9 +6,10 @@ touching them. What is here:
 
 - a survey: ``open_survey`` and ``Survey`` (its ``codebook`` is the survey's model, the one
   every command and screen reads), ``overview``;
-- tables: ``TabRequest``, ``table`` (a ``Crosstab``, or a ``GridSummary`` for a rating grid),
-  ``table_ready``, ``is_grid``, ``arrange``; the names of tests and corrections are in
-  ``heetui.choices``, below every layer, so that the argument parser never loads the engine;
+- tables: ``TabRequest``, ``resolve_banner``, ``table`` (a ``Crosstab``, or a
+  ``GridSummary`` for a rating grid), ``table_ready``, ``is_grid``, ``arrange``; the names
+  of tests and corrections are in ``heetui.choices``, below every layer, so that the
+  argument parser never loads the engine;
 - books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
 - filters: ``parse_filter``, ``Filter``, ``describe_group``;
 - comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
@@ -17,6 +18,7 @@ touching them. What is here:
 from __future__ import annotations
 
 from heetui.engine.audit import Audit
+from heetui.engine.banner import resolve_banner
 from heetui.engine.book import BookRequest, tab_book
 from heetui.engine.comments import (
     PAGE,
@@ -41,6 +43,6 @@ __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Audit", "BookRequest", "CellRef", "Crosstab", "Filter",
     "GridSummary", "Profile", "ProfileRow", "Selection", "Survey", "TabRequest", "Verbatim",
     "VerbatimPage", "arrange", "describe_group", "is_grid", "narrowings", "open_survey",
-    "overview", "parse_filter", "profile", "resolve_theme", "tab_book", "table", "table_ready",
-    "verbatims",
+    "overview", "parse_filter", "profile", "resolve_banner", "resolve_theme", "tab_book",
+    "table", "table_ready", "verbatims",
 ]

@@ -42,6 +42,7 @@ JSON = Format("json", (".json",), "JSON")
 MD = Format("md", (".md", ".markdown"), "Markdown")
 XLSX = Format("xlsx", (".xlsx",), "a formatted Excel sheet", binary=True)
 HTML = Format("html", (".html", ".htm"), "an HTML page")
+TSV = Format("tsv", (".tsv",), "tab-separated values")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Options:
     weighted_counts: bool = True  # counts beside weighted percents are weighted
     ids: bool = False  # questions named by id beside their text
     decimals: int = 0  # of a table's percents
+    letters: bool = True  # significance marks, where a format shows them beside numbers
     width: int | None = None  # of text; None: the renderer's own default
     show_all: bool = False  # a profile's rows that do not differ, too
     codebook: Codebook | None = None  # the survey's facts (workbooks, books)
@@ -201,6 +203,12 @@ def _table_md(ct: Crosstab, o: Options) -> str:
     return render_md(ct, o.show, o.decimals, o.weighted_counts, o.ids)
 
 
+def _table_tsv(ct: Crosstab, o: Options) -> str:
+    from heetui.output.tsv import render_tsv
+
+    return render_tsv(ct, o.show, o.letters, o.weighted_counts)
+
+
 def _grid_md(gt: GridSummary, o: Options) -> str:
     from heetui.output.grid_output import render_grid_md
 
@@ -297,11 +305,13 @@ register("table", CSV, _table_csv)
 register("table", JSON, _table_json)
 register("table", MD, _table_md)
 register("table", XLSX, file=_table_xlsx)
+register("table", TSV, _table_tsv)
 register("grid", TEXT, _grid_text)
 register("grid", CSV, _table_csv)  # a grid summary's csv and json are a crosstab's
 register("grid", JSON, _table_json)
 register("grid", MD, _grid_md)
 register("grid", XLSX, file=_grid_xlsx)
+register("grid", TSV, _table_tsv)  # as its csv
 register("profile", TEXT, _profile_text)
 register("profile", CSV, _profile_csv)
 register("profile", JSON, _profile_json)

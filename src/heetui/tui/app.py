@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from heetui.config import UserConfig, config_path
 from heetui.engine import (
     GROUP_COLUMN,
     Audit,
@@ -34,9 +35,11 @@ from heetui.engine import (
     TabRequest,
     describe_group,
     is_grid,
+    resolve_banner,
     table,
     table_ready,
 )
+from heetui.errors import EngineError
 from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
 from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
@@ -46,6 +49,7 @@ from heetui.tui.commands import PlainCommands, palette_commands
 from heetui.tui.exports import ExportActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
+from heetui.tui.keymap import checked_keymap, remapped
 from heetui.tui.keys import help_text
 from heetui.tui.latest import Latest
 from heetui.tui.lean import LeanApp
@@ -54,6 +58,7 @@ from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
+from heetui.tui.textual_internals import keymap
 from heetui.tui.verbatim_screen import VerbatimScreen
 
 NARROW = 100
@@ -83,72 +88,96 @@ class HeetuiApp(ExportActions, LeanApp):
     #status { height: auto; max-height: 2; padding: 0 1; background: $panel; }
     .hidden { display: none; }
     """
+    # the order is the footer's: most useful first (as many as fit are shown, ? always);
+    # every binding has an id, for the settings file's [keys] (tui/keymap.py)
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True,
-                tooltip="quit (ctrl+q works even while typing in a search box)"),
-        Binding("question_mark,f1", "help", "Help", key_display="?",
-                tooltip="this page: every key of the screen it was opened on"),
-        replace(SEARCH_BINDING, tooltip="search questions by id or words of their text; "
-                "Enter opens the highlighted one"),
-        Binding("b", "banner", "Banner",
-                tooltip="banner: pivot by a segment, a question or a named banner, or build "
-                "one of several spans (Space adds a span, n nests, Backspace undoes, / finds, "
-                "Enter applies)"),
-        Binding("f", "filter", "Filter",
-                tooltip="filter: pick a variable (Enter), tick its values (Space), shift+Tab "
-                "back to the variables to tick another's, apply (a): values of one variable "
-                "are alternatives (or), the variables all apply (and); untick every value of "
-                "a variable to remove its filter"),
-        Binding("x", "clear_filters", "Clear filters", tooltip="clear all filters"),
-        Binding("w", "toggle_weights", "Weights", tooltip="weighted / unweighted"),
-        Binding("c", "cycle_show", "Counts",
-                tooltip="cells: percents → percents and counts → counts"),
-        Binding("s", "toggle_letters", "Letters", tooltip="significance letters on / off"),
-        Binding("l", "sig_level", "α level", tooltip="significance level 0.05 → 0.01 → 0.1 → "
-                "0.05/0.1 → 0.01/0.05 (two levels: upper case at the first, lower case "
-                "at the second)"),
-        Binding("o", "overview", "Overview",
-                tooltip="survey overview: study facts, provenance, the sample profile"),
-        Binding("g", "toggle_chart", "Chart",
-                tooltip="table ↔ chart of the same view (banner, filters, weights)"),
-        Binding("v", "verbatims", "Comments",
+        Binding("b", "banner", "Banner", id="table.banner",
+                tooltip="banner: pivot by a segment, a question, a named banner (standard: "
+                "the report's), or build one: Space adds the highlighted variable as the next "
+                "span (again: removes it), n nests it within the last span, Backspace undoes, "
+                "/ finds, Enter applies"),
+        Binding("f", "filter", "Filter", id="table.filter",
+                tooltip="filter: pick a variable (Enter), tick values (Space: [x] ticked, [ ] "
+                "not), shift+Tab back to the variables to tick another's, apply (a); values "
+                "ticked on one variable are alternatives (or), the variables all apply "
+                "together (and), as --filter does on the command line, and the status line "
+                "names each; untick all of a variable's values to remove its filter"),
+        replace(SEARCH_BINDING, id="table.search", tooltip="search questions by id or words "
+                "of their text; Enter opens the highlighted one and clears the search (while "
+                "it is applied, the list's first line says how many of the questions match)"),
+        Binding("g", "toggle_chart", "Chart", id="table.chart",
+                tooltip="table ↔ chart of the same view (filters, banner, weights); the chart "
+                "redraws on resize"),
+        Binding("v", "verbatims", "Comments", id="table.comments",
                 tooltip="the comments of the whole survey, or of the filtered respondents"),
-        Binding("p", "profile", "Profile",
+        Binding("p", "profile", "Profile", id="table.profile",
                 tooltip="profile of the current filter: where the group differs from the "
-                "rest, biggest differences first"),
-        Binding("e", "export", "Export",
-                tooltip="export the table as a formatted xlsx: the name is proposed in a "
-                "dialog, and an existing file is replaced only after a second Enter"),
-        Binding("B", "book", "Tab book", key_display="B",
-                tooltip="tab book: every question by the current banner, an xlsx named in "
-                "a dialog (Esc cancels)"),
-        Binding("y", "copy", "Copy",
-                tooltip="copy the table as Markdown (OSC 52: works over SSH where the "
-                "terminal allows it)"),
-        Binding("S", "screenshot_svg", "Screenshot", key_display="S",
-                tooltip="save an SVG screenshot of the screen, named in a dialog"),
+                "rest, ranked, with p-values; a shows every row; variables that define the "
+                "group are left out and named"),
+        Binding("e", "export", "Export", id="table.export",
+                tooltip="export the current table as a formatted xlsx: a dialog says what it "
+                "will write and proposes a name in the working folder (or the settings' "
+                "output folder): heetui-relationship-by-standard-nhs-trust-weighted.xlsx "
+                "(question, banner, filter values, weighting; -2, -3, … when taken); edit it "
+                "or press Enter; a name that exists is replaced only after a second Enter, a "
+                "file the survey is read from never"),
+        Binding("y", "copy", "Copy", id="table.copy",
+                tooltip="copy the current table: t as TSV (pastes into Excel as cells, the "
+                "numbers of tab --format csv), m as Markdown; through the terminal (OSC 52: "
+                "works over SSH in terminals that allow it) and, where one applies, the "
+                "system clipboard (wl-copy, xclip, xsel, pbcopy or clip.exe)"),
+        Binding("S", "screenshot_svg", "Screenshot", key_display="S", id="app.screenshot",
+                tooltip="save an SVG screenshot of the screen as it was when pressed, named "
+                "in the same dialog (heetui-<question>….svg, numbered when taken); drawn right "
+                "by browsers and by librsvg"),
+        Binding("q", "quit", "Quit", id="app.quit",
+                tooltip="quit (ctrl+q works even while typing in the search box)"),
+        Binding("w", "toggle_weights", "Weights", id="table.weights",
+                tooltip="weighted / unweighted"),
+        Binding("B", "book", "Tab book", key_display="B", id="table.book",
+                tooltip="write the tab book of the current banner, filters and weighting "
+                "(every question, xlsx), named in the same dialog (heetui-book-by-…); a "
+                "progress bar, Esc cancels"),
+        Binding("c", "cycle_show", "Counts", id="table.counts",
+                tooltip="cells: percents → percents and counts → counts"),
+        Binding("s", "toggle_letters", "Letters", id="table.letters",
+                tooltip="significance letters on / off"),
+        Binding("l", "sig_level", "α level", id="table.sig_level",
+                tooltip="significance level 0.05 → 0.01 → 0.1 → 0.05/0.1 → 0.01/0.05 (two "
+                "levels: upper-case letters at the first, lower-case at the second)"),
+        Binding("x", "clear_filters", "Clear filters", id="table.clear_filters",
+                tooltip="clear all filters"),
+        Binding("o", "overview", "Overview", id="app.overview",
+                tooltip="survey overview: study facts, provenance and the sample profile with "
+                "bases"),
         Binding("left_square_bracket", "toggle_browser", "Question list", key_display="[",
-                tooltip="show / hide the question list"),
-        Binding("escape", "focus_table", "Table", show=False, tooltip="back to the table"),
+                id="table.question_list",
+                tooltip="show / hide the question list (hidden by default below 100 columns)"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help",
+                tooltip="help: every key of the screen it is pressed on (the table's page "
+                "adds the statistics conventions)"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_typing"),
+        Binding("escape", "focus_table", "Table", show=False, id="table.focus",
+                tooltip="back to the table"),
     ]
-    # the footer's keys, most useful first: as many as fit are shown, and ? (help) always
-    FOOTER = ("banner", "filter", "search", "toggle_chart", "verbatims", "profile", "export",
-              "copy", "screenshot_svg", "quit", "toggle_weights", "book", "cycle_show",
-              "toggle_letters", "sig_level", "clear_filters", "overview", "toggle_browser",
-              "help")
     HELP_TITLE = "Keys of the table (the footer shows the most used; ? lists them all)"
     HELP_KEYS = (*TABLE_KEYS, SIDEWAYS_KEYS)
     HELP_NOTES = f"Statistics conventions\n\n{STATISTICS_HELP}"
 
-    def __init__(self, survey: Survey, inputs: tuple[Path, ...] = ()) -> None:
+    def __init__(self, survey: Survey, inputs: tuple[Path, ...] = (),
+                 config: UserConfig | None = None) -> None:
         """``inputs``: the files the survey was read from beside its bundle (the .csv or
-        .sav a cached bundle was imported from), never written by the app."""
+        .sav a cached bundle was imported from), never written by the app. ``config``: the
+        settings file as read (heetui.config; by default the built-in settings): its
+        defaults set the first view, its keys rebind the app's."""
         super().__init__()
         self.survey = survey
         self.inputs = inputs
         self.codebook = survey.codebook
-        self.view = ViewState(question=self.codebook.opening)
+        self.config = config or UserConfig(config_path())
+        keys, self._config_problems = checked_keymap(self.config)
+        self.set_keymap(keys)
+        self.view = self._first_view()
         self.crosstab: Crosstab | None = None
         self.comment_audit = Audit()  # the comment groups shown while the app runs
         self._latest = Latest()
@@ -175,7 +204,32 @@ class HeetuiApp(ExportActions, LeanApp):
         yield Static("", id="status", markup=False)
         yield KeyFooter()
 
+    def _first_view(self) -> ViewState:
+        """The opening question, with the settings' banner, levels, decimals and bases."""
+        c = self.config
+        banner = c.banner
+        if banner is not None:
+            try:
+                resolve_banner(self.codebook, banner)
+            except EngineError as e:
+                self._config_problems.append(f"{c.where('defaults', 'banner')}: {e} The "
+                                             "table opens without a banner.")
+                banner = None
+        return ViewState(question=self.codebook.opening, banner=banner,
+                         sig_level=c.sig_level[0], loose_level=c.sig_level[1],
+                         decimals=c.decimals, low_base=c.low_base,
+                         min_test_base=c.min_test_base)
+
     def on_mount(self) -> None:
+        theme = self.config.theme
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
+        elif theme is not None:
+            self._config_problems.append(
+                f"{self.config.where('defaults', 'theme')}: no theme is called {theme!r} "
+                f"(themes: {', '.join(sorted(self.available_themes))}).")
+        for problem in self._config_problems:
+            self.notify(problem, severity="warning", timeout=15)
         self.query_one(CrosstabTable).focus()
         self.refresh_table()
 
@@ -492,5 +546,7 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield from palette_commands(self.BINDINGS, self.codebook, self.run_action,
-                                    self.update_view)
+        keys = keymap(self)  # the keys as the settings file rebound them
+        yield from palette_commands([remapped(b, keys) for b in self.BINDINGS
+                                     if isinstance(b, Binding)], self.codebook,
+                                    self.run_action, self.update_view)

@@ -25,11 +25,12 @@ class BannerScreen(Modal[str | None]):
     """Returns the banner as written for the engine ("a,b/c", a banner's id, or NO_BANNER),
     or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Back"),
-                Binding("space", "tick", "Add span"),
-                Binding("n", "nest", "Nest"),
-                Binding("backspace", "undo", "Undo"),
-                Binding("slash", "find", "Find", key_display="/", priority=True)]
+    BINDINGS = [Binding("escape", "dismiss_none", "Back", id="banner.back"),
+                Binding("space", "tick", "Add span", id="banner.add_span"),
+                Binding("n", "nest", "Nest", id="banner.nest"),
+                Binding("backspace", "undo", "Undo", id="banner.undo"),
+                Binding("slash", "find", "Find", key_display="/", priority=True,
+                        id="banner.find")]
     DEFAULT_CSS = """
     BannerScreen { align: center middle; }
     BannerScreen > Vertical { width: 84; max-width: 98%; height: 90%; border: thick $accent;

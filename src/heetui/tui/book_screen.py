@@ -29,7 +29,7 @@ class Cancelled(Exception):
 class BookScreen(Modal[str | None]):
     """Returns the path written, or None when cancelled or failed (the failure notified)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="book.cancel")]
     DEFAULT_CSS = """
     BookScreen { align: center middle; }
     BookScreen > Vertical { width: 64; max-width: 95%; height: auto; border: thick $accent;

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 
+from heetui.config import UserConfig
 from heetui.engine import Crosstab, Survey, describe_group
-from heetui.output.formats import MD, XLSX, Options, rendered, renderer_for
+from heetui.output.formats import MD, TSV, XLSX, Options, rendered, renderer_for
 from heetui.output.names import export_stem, free_path
 from heetui.output.tables import base_count
 from heetui.survey.codebook import Codebook
@@ -28,6 +30,7 @@ class ExportActions(App[None]):
     view: ViewState
     codebook: Codebook
     inputs: tuple[Path, ...]  # what the survey was read from beside its bundle (a .csv, .sav)
+    config: UserConfig  # the settings file: its output folder
 
     def _stem(self, question: str) -> str:
         v = self.view
@@ -42,7 +45,7 @@ class ExportActions(App[None]):
 
     def _ask(self, what: str, stem: str, suffix: str,
              write: Callable[[SaveChoice], None]) -> None:
-        proposed = free_path(Path.cwd(), stem, suffix)
+        proposed = free_path(self.config.output_folder or Path.cwd(), stem, suffix)
         dialog = SaveDialog(what, proposed,
                             bundle_inputs(self.survey.bundle.path) + self.inputs)
         self.push_screen(dialog, lambda choice: write(choice) if choice else None)
@@ -100,11 +103,43 @@ class ExportActions(App[None]):
                   self._stem("book"), XLSX.suffixes[0][1:], write)
 
     def action_copy(self) -> None:
-        """Copy the current table as Markdown (OSC 52: works over SSH where supported)."""
+        """Copy the current table as TSV or Markdown, chosen in a small dialog."""
         if self.crosstab is None:
             return
-        self.copy_to_clipboard(rendered(self.crosstab, MD.name, Options(show=self.view.show)))
-        self.notify("Copied the table as Markdown (via your terminal's clipboard, OSC 52).")
+        from heetui.tui.copy_choice import CopyChoice
+
+        ct = self.crosstab
+        self.push_screen(CopyChoice(), lambda kind: self._copy(ct, kind) if kind else None)
+
+    def _copy(self, ct: Crosstab, kind: str) -> None:
+        """Copy through the terminal (OSC 52) and, where one applies, the system clipboard
+        (tui/clipboard), in a worker: the app never waits for a clipboard tool."""
+        from heetui.tui.clipboard import system_copier
+
+        v = self.view
+        fmt = TSV if kind == TSV.name else MD  # a crosstab's or a grid summary's renderer
+        text = rendered(ct, fmt.name, Options(show=v.show, decimals=v.decimals,
+                                              letters=v.letters))
+        what = (f"Copied the table {ct.question.id} as "
+                + ("TSV (pastes into a spreadsheet as cells)" if fmt is TSV else "Markdown"))
+        self.copy_to_clipboard(text)
+        osc = "your terminal's clipboard (OSC 52)"
+        command = system_copier()
+        if command is None:
+            self.notify(f"{what} to {osc}.")
+        else:
+            self._system_copy(command, text, f"{what} to {osc}")
+
+    @work(thread=True, group="clipboard", exit_on_error=False)
+    def _system_copy(self, command: list[str], text: str, done: str) -> None:
+        from heetui.tui.clipboard import copy_with
+
+        name = Path(command[0]).name
+        error = copy_with(command, text)
+        message = f"{done} and the system clipboard ({name})." if error is None else \
+            f"{done}; the system clipboard was not set: {error}."
+        self.call_from_thread(self.notify, message, severity="information" if error is None
+                              else "warning")
 
     def action_screenshot_svg(self) -> None:
         """Save the screen as SVG, taken now (before the dialog opens over it); drawn right

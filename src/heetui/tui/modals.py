@@ -134,8 +134,8 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
     the variables all apply together, as on the command line. A variable whose values are
     all unticked loses its filter; one not visited keeps the filter it had."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel"),
-                Binding("a", "apply", "Apply", show=True)]
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="filter.cancel"),
+                Binding("a", "apply", "Apply", show=True, id="filter.apply")]
     DEFAULT_CSS = """
     FilterScreen { align: center middle; }
     FilterScreen > Vertical { width: 90; max-width: 98%; height: 85%; border: thick $accent;
@@ -236,7 +236,8 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
 class TextScreen(Modal[None]):
     """A scrollable page of text (help, survey overview); Esc or q closes it."""
 
-    BINDINGS = [Binding("escape", "close", "Back"), Binding("q", "close", "Back")]
+    BINDINGS = [Binding("escape", "close", "Back", id="page.back"),
+                Binding("q", "close", "Back", id="page.back_q")]
     DEFAULT_CSS = """
     TextScreen { align: center middle; }
     TextScreen > VerticalScroll { width: 100; max-width: 98%; height: 90%;

@@ -25,10 +25,10 @@ from heetui.tui.plain import plain
 class ProfileScreen(Screen[ProfileRow | None]):
     """Enter on a row returns it: the app then shows that question with the group as banner."""
 
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="back to the table"),
-                Binding("a", "toggle_all", "All rows",
-                        tooltip="every row tested, or only the significant ones")]
-    FOOTER = ("toggle_all", "back", "quit", "help")
+    BINDINGS = [Binding("a", "toggle_all", "All rows", id="profile.all_rows",
+                        tooltip="every row tested, or only the significant ones"),
+                Binding("escape", "back", "Back", id="profile.back",
+                        tooltip="back to the table")]
     HELP_NAME = "profile"
     HELP_TITLE = "Keys of the profile"
     HELP_KEYS = PROFILE_KEYS

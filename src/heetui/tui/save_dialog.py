@@ -28,7 +28,7 @@ class SaveChoice:
 class SaveDialog(Modal[SaveChoice | None]):
     """Returns the chosen path (and whether replacing it was confirmed), or None (Esc)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save.cancel")]
     DEFAULT_CSS = """
     SaveDialog { align: center middle; }
     SaveDialog > Vertical { width: 80; max-width: 98%; height: auto; border: thick $accent;

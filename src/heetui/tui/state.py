@@ -25,10 +25,14 @@ class ViewState:
     sig_level: float = 0.05
     loose_level: float | None = None  # a second, looser level (lower-case letters)
     group: tuple[Filter, ...] = ()  # banner = this group vs the rest (from a profile)
+    decimals: int = 0  # of percents
+    low_base: int | None = None  # None: the codebook's
+    min_test_base: int | None = None  # None: the codebook's
 
     def request(self) -> TabRequest:
         return TabRequest(self.question, None if self.group else self.banner,
                           () if self.group else self.filters, self.weighted, self.sig_level,
+                          low_base=self.low_base, min_test_base=self.min_test_base,
                           group=self.group, loose_level=self.loose_level)
 
     def with_filter(self, f: Filter | None, variable: str) -> ViewState:

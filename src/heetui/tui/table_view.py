@@ -77,9 +77,11 @@ class CrosstabTable(DataTable[Text]):
     """
     BINDINGS = [
         Binding("shift+right,greater_than_sign", "page_right", "Page right", show=False,
+                id="table.page_right",
                 key_display=">", tooltip="wide banner: the next page of columns (also "
                 "shift+→); ← → move a column at a time, Home and End to the first and last"),
         Binding("shift+left,less_than_sign", "page_left", "Page left", show=False,
+                id="table.page_left",
                 key_display="<", tooltip="wide banner: the previous page of columns (also "
                 "shift+←)"),
     ]
@@ -133,8 +135,8 @@ class CrosstabTable(DataTable[Text]):
 
     def _show_crosstab(self, ct: Crosstab, view: ViewState, label_width: int) -> None:
         cw = counts_weighted(ct, view.show)
-        body = [(r, [format_cell(c, r, view.show, 0, view.letters, cw) for c in r.cells])
-                for r in ct.rows]
+        body = [(r, [format_cell(c, r, view.show, view.decimals, view.letters, cw)
+                     for c in r.cells]) for r in ct.rows]
         bases = base_rows(ct)
         titles = span_titles(ct)
         ses = [[format_se(c, r) for c in r.cells] for r in ct.rows if r.has_se]

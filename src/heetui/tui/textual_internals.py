@@ -8,6 +8,7 @@ in ``CHECKED_AGAINST``, so an upgrade that changes one fails there, where the fi
 - ``prune_watchers``: Textual's per-object watcher table, which keeps removed widgets.
 - ``bindings_ready``: whether a footer has been told the screen's keys (KeyFooter composes,
   as Footer does, only once it has).
+- ``keymap``: the keymap an app was given (App.set_keymap), which Textual keeps private.
 - ``composited_lines``, ``driver`` and ``notifications``: what the terminal shows, the
   driver keys are posted to, and the notifications shown (tests and the monkey runs).
 
@@ -28,9 +29,16 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 __all__ = ["CHECKED_AGAINST", "FooterKey", "background_screens", "bindings_ready",
-           "composited_lines", "driver", "laid_out_size", "notifications", "prune_watchers"]
+           "composited_lines", "driver", "keymap", "laid_out_size", "notifications",
+           "prune_watchers"]
 
 CHECKED_AGAINST = "8.2.8"  # the Textual version these were read from and tested with
+
+
+def keymap(app: App[Any]) -> dict[str, str]:
+    """The keymap given to ``app.set_keymap`` (binding id -> keys); empty before one is."""
+    given: dict[str, str] = getattr(app, "_keymap", {})
+    return given
 
 
 def laid_out_size(screen: Screen[Any]) -> Size:

@@ -68,21 +68,20 @@ def counts_line(page: VerbatimPage) -> str:
 
 
 class VerbatimScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape", "back", "Back",
-                tooltip="back to the table, at the same cell (from the search box: back to "
-                "the comments)"),
+    BINDINGS = [  # in the footer's order, most useful first
         Binding("n,pagedown", "next_page", "Next page", key_display="n",
-                tooltip="next 50 comments"),
+                id="comments.next_page", tooltip="next 50 comments"),
         Binding("p,pageup", "prev_page", "Prev page", key_display="p",
-                tooltip="previous 50 comments"),
-        replace(SEARCH_BINDING, tooltip='search the comments: words, or a "quoted phrase"; '
-                "Enter searches"),
-        Binding("t", "themes", "Themes",
+                id="comments.prev_page", tooltip="previous 50 comments"),
+        replace(SEARCH_BINDING, id="comments.search",
+                tooltip='search the comments: words, or a "quoted phrase"; Enter searches'),
+        Binding("t", "themes", "Themes", id="comments.themes",
                 tooltip="to the theme list: Enter picks a theme, Enter again (or on All "
                 "themes) clears it"),
+        Binding("escape", "back", "Back", id="comments.back",
+                tooltip="back to the table, at the same cell (from the search box: back to "
+                "the comments)"),
     ]
-    FOOTER = ("next_page", "prev_page", "search", "themes", "back", "quit", "help")
     HELP_NAME = "comments"
     HELP_TITLE = "Keys of the comments view"
     HELP_KEYS = COMMENTS_KEYS
