@@ -11,8 +11,9 @@ import pytest
 
 from heetui.cli.main import main
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import condition, joined, parse_filter
+from heetui.engine.filters import condition, parse_filter
 from heetui.engine.session import open_survey
+from heetui.engine.sql import joined
 from heetui.errors import EngineError
 from heetui.survey.codebook import band_options
 from helpers import make_bundle, single

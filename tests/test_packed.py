@@ -12,8 +12,9 @@ import pytest
 
 from heetui.engine.banner import resolve_banner
 from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql, item_slices
-from heetui.engine.filters import Filter, joined
+from heetui.engine.filters import Filter
 from heetui.engine.session import Survey, open_survey
+from heetui.engine.sql import joined
 from heetui.importers import import_source
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Variable

@@ -9,8 +9,9 @@ import pytest
 
 from heetui.engine.comments import CellRef, DisclosureError, Selection, verbatims
 from heetui.engine.crosstab import TabRequest, crosstab
-from heetui.engine.filters import Clause, Filter, joined, parse_filter, where
+from heetui.engine.filters import Filter, parse_filter
 from heetui.engine.session import open_survey
+from heetui.engine.sql import Clause, joined, where
 from heetui.errors import EngineError
 from heetui.output.comments import render_text
 from heetui.survey.bundle import bundled_survey_path

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heetui.engine.filters import Filter, column_sql, ident, resolve_variable
+from heetui.engine.filters import Filter
+from heetui.engine.lookup import resolve_variable
+from heetui.engine.sql import column_sql, ident
 from heetui.errors import EngineError
 from heetui.survey.codebook import NEST, Codebook, Variable
 

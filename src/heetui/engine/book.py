@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from heetui.engine.crosstab import TabRequest
-from heetui.engine.filters import resolve_variable
 from heetui.engine.grid import MAX_GRID_ITEMS, grid_table
+from heetui.engine.lookup import resolve_variable
 from heetui.engine.related import defines
 from heetui.engine.results import Crosstab, PairTest, in_points
 from heetui.engine.session import Survey

@@ -20,21 +20,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from heetui.engine.disclosure import DisclosureError, may_show, refusal
-from heetui.engine.filters import (
-    Clause,
-    Condition,
-    Filter,
-    Param,
-    condition,
-    describe_group,
-    eligibility,
-    group_where,
-    ident,
-    joined,
-    names,
-    where,
-)
+from heetui.engine.eligibility import eligibility
+from heetui.engine.filters import Filter, condition, describe_group, group_where
+from heetui.engine.lookup import names
 from heetui.engine.session import Survey
+from heetui.engine.sql import Clause, Condition, Param, ident, joined, where
 from heetui.errors import EngineError
 from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Variable
 

@@ -29,21 +29,12 @@ from heetui.engine.banner import (
 )
 from heetui.engine.design import PSU_KEY, design_info, psu_sql
 from heetui.engine.disclosure import withhold_themes
-from heetui.engine.filters import (
-    Clause,
-    Filter,
-    Param,
-    condition,
-    describe_group,
-    eligibility,
-    group_where,
-    ident,
-    joined,
-    resolve_variable,
-    where,
-)
+from heetui.engine.eligibility import eligibility
+from heetui.engine.filters import Filter, condition, describe_group, group_where
+from heetui.engine.lookup import resolve_variable
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
+from heetui.engine.sql import Clause, Param, ident, joined, where
 from heetui.engine.stats import check_levels
 from heetui.engine.tabulation import (
     Grouped,

@@ -25,8 +25,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from heetui.engine.filters import ident
 from heetui.engine.session import Survey
+from heetui.engine.sql import ident
 from heetui.errors import EngineError
 
 PSU_KEY = "__psu"  # the grouped passes' column of each group's PSU key

@@ -21,10 +21,12 @@ import numpy as np
 
 from heetui.engine.banner import letters_for
 from heetui.engine.crosstab import TabRequest, base_text, check_tests, crosstab, tab_ready
-from heetui.engine.filters import Clause, Filter, asked_where, ident, joined
+from heetui.engine.eligibility import asked_where
+from heetui.engine.filters import Filter
 from heetui.engine.paired import Measure, PairSums, estimate, look_up, paired_z
 from heetui.engine.results import Cell, Column, Crosstab, GridSummary, PairTest, Row
 from heetui.engine.session import Survey
+from heetui.engine.sql import Clause, ident, joined
 from heetui.engine.stats import ZTest, effective_base
 from heetui.engine.tabulation import not_tested, row_marks
 from heetui.errors import EngineError

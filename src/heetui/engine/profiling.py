@@ -16,10 +16,11 @@ from typing import ClassVar
 from heetui.choices import Correction
 from heetui.engine.collector import collection_paused
 from heetui.engine.crosstab import TabRequest
-from heetui.engine.filters import Filter, describe_group, group_where, joined
+from heetui.engine.filters import Filter, describe_group, group_where
 from heetui.engine.related import defines_group
 from heetui.engine.results import Crosstab, is_percent
 from heetui.engine.session import Survey
+from heetui.engine.sql import joined
 from heetui.engine.stats import adjust, check_levels, significant_at
 from heetui.engine.survey_wide import Progress, crosstabs
 from heetui.errors import EngineError

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 
-from heetui.engine.filters import Clause, Param, ident
+from heetui.engine.sql import Clause, Param, ident
 from heetui.errors import EngineError
 from heetui.sqltext import path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle

@@ -36,9 +36,11 @@ from heetui.engine.crosstab import (
     tabulate,
     uses_design,
 )
-from heetui.engine.filters import Filter, asked_where, ident, joined
+from heetui.engine.eligibility import asked_where
+from heetui.engine.filters import Filter
 from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
+from heetui.engine.sql import ident, joined
 from heetui.engine.tabulation import Grouped, row_defs
 from heetui.survey.codebook import Variable
 

@@ -553,7 +553,7 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
     else:
         ticks = [_ticked(frame[c], mr) for c in cols]
         # a blank is no answer; else any value is one (a dichotomy set's base choice is
-        # its codebook entry's: engine.filters.eligibility)
+        # its codebook entry's: engine.eligibility.eligibility)
         answered = pl.any_horizontal(ticks) if mr.kind == "N" else \
             pl.any_horizontal([frame[c].is_not_null() for c in cols])
         vid = safe_id(mr.name.lstrip("$"), taken, range(1, len(cols) + 1))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from heetui.engine.filters import Filter, categories
+from heetui.engine.filters import Filter
+from heetui.engine.lookup import categories
 from heetui.survey.codebook import Codebook
 
 MAX_STEM = 120  # characters: far within every file system's 255-byte name limit
