@@ -1,0 +1,297 @@
+"""Distributions and trends drawn with plotext: a numeric question's histogram and box plots
+per banner column, means with error bars, and lines over an ordered banner.
+
+plotext only draws. Every number is the engine's: quartiles, minimum, maximum, means and
+their standard errors are the crosstab's rows (engine.numeric, engine.tabulation), and a
+histogram's counts are engine.distribution's. Each chart has one value axis for all the
+columns it shows, in round steps (1, 2 or 5 × 10^k) chosen here, not by plotext. Colour
+is plotext's "simple" theme (coloured marks, no background of its own, so the terminal's or
+the app's shows); without colour the "colorless" theme, and any code left is removed. The
+title, labels, letters, bases and key are heetui's, as the bar charts write them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import plotext
+
+from heetui.engine.distribution import Histogram
+from heetui.engine.results import Crosstab, Row
+from heetui.output.chart_data import Group, bar_label, groups
+from heetui.output.charts import MAX_INTERVALS, nice_steps
+from heetui.output.numbers import fixed, value_decimals
+from heetui.output.tables import marks
+
+KINDS = ("bar", "histogram", "box", "means", "trend")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+MIN_HEIGHT = 10
+SE_NOTE = "Error bars: ± one standard error of the mean (the table's, with its design effect " \
+          "when the survey declares a design)."
+BOX_NOTE = ("Box: lower quartile to upper quartile, │ the median; whiskers to the minimum and "
+            "maximum (the table's quantile rule).")
+
+
+class ChartKindError(ValueError):
+    """A chart kind that this table cannot be drawn as (one sentence for the user)."""
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A round value axis: ``lo``..``hi`` in ``ticks``, each labelled."""
+
+    lo: float
+    hi: float
+    ticks: tuple[float, ...]
+    labels: tuple[str, ...]
+
+
+def round_axis(lo: float, hi: float) -> Axis:
+    """The finest round steps (1, 2 or 5 × 10^k) covering ``lo``..``hi`` in at most
+    MAX_INTERVALS steps, from a multiple of the step."""
+    if hi <= lo:
+        lo, hi = lo - 1, hi + 1
+    for step, dec in nice_steps(hi - lo):
+        first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+        if last - first <= MAX_INTERVALS:
+            values = tuple(round(k * step, 12) for k in range(first, last + 1))
+            labels = tuple(_plain(fixed(v, dec)) for v in values)
+            return Axis(values[0], values[-1], values, labels)
+    raise AssertionError("nice_steps always ends with a step covering the span")
+
+
+def _plain(number: str) -> str:
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+# ---- the figure ---------------------------------------------------------------------------
+
+def _figure(width: int, height: int, color: bool) -> Any:
+    f = plotext.figure
+    f.clear()
+    f.plot_size(width, max(MIN_HEIGHT, height))
+    f.theme("simple" if color else "colorless")
+    return f
+
+
+def _built(f: Any, color: bool) -> list[str]:
+    text = str(f.build())
+    if not color:
+        text = ANSI.sub("", text)
+    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
+def _x_axis(f: Any, axis: Axis) -> None:
+    f.ruler("x").ticks(list(axis.ticks), list(axis.labels))
+    f.ruler("x").lim(axis.lo, axis.hi)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A row of a horizontal chart: a column's (``index``) or a span's title."""
+
+    y: float
+    label: str
+    index: int = -1
+
+
+def _slots(ct: Crosstab, texts: Sequence[str]) -> list[_Slot]:
+    """Total at the top, then each span's title and its columns, a row each."""
+    rows: list[tuple[str, int]] = []
+    for g in groups(ct):
+        rows += [(f"{g.title}:", -1)] if g.title else []
+        rows += [(texts[i], i) for i in g.bars]
+    n = len(rows)
+    return [_Slot(float(n - k), label, i) for k, (label, i) in enumerate(rows)]
+
+
+def _y_axis(f: Any, slots: list[_Slot]) -> None:
+    f.ruler("y").ticks([s.y for s in slots], [s.label for s in slots])
+    f.ruler("y").lim(0.4, len(slots) + 0.6)
+
+
+def _height(slots: int, rows_each: int, height: int | None) -> int:
+    return height if height is not None else max(MIN_HEIGHT, rows_each * slots + 3)
+
+
+def _row(ct: Crosstab, key: str) -> Row | None:
+    return next((r for r in ct.rows if r.key == key), None)
+
+
+# ---- box plots ----------------------------------------------------------------------------
+
+def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
+    stats = {k: _row(ct, k) for k in ("min", "q1", "median", "q3", "max")}
+    if ct.question.type != "numeric" or any(r is None for r in stats.values()):
+        raise ChartKindError(f"{ct.question.id!r} is not a numeric question: box plots need "
+                             "numbers (try --kind bar or means).")
+    value = {k: [c.value for c in r.cells] for k, r in stats.items() if r is not None}
+    known = [v for vs in value.values() for v in vs if v is not None]
+    if not known:
+        return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
+    axis = round_axis(min(known), max(known))
+    slots = _slots(ct, [bar_label(c).text for c in ct.columns])
+    f = _figure(width, _height(len(slots), 2, height), color)
+    for s in slots:
+        q = [value[k][s.index] if s.index >= 0 else None for k in value]
+        if s.index < 0 or any(v is None for v in q):
+            continue
+        lo, q1, med, q3, hi = (float(v) for v in q if v is not None)
+        f.draw(f.segment((lo, q1), (s.y, s.y)))
+        f.draw(f.segment((q3, hi), (s.y, s.y)))
+        f.draw(f.rectangle((q1, q3), (s.y - 0.3, s.y + 0.3), fill=False))
+        f.draw(f.segment((med, med), (s.y - 0.3, s.y + 0.3)))
+    _x_axis(f, axis)
+    _y_axis(f, slots)
+    return [_title(ct), *_built(f, color), *_wrap(BOX_NOTE, width)]
+
+
+# ---- means with error bars ----------------------------------------------------------------
+
+def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
+    row = next((r for r in ct.rows if r.kind in ("mean", "score") and r.has_se), None)
+    if row is None:
+        raise ChartKindError(f"{ct.question.id!r} has no mean or score to draw (try --kind "
+                             "bar).")
+    dec = value_decimals(row.kind)
+    texts = [f"{bar_label(c).text}  " + ("-" if cell.value is None else
+                                          f"{fixed(cell.value, dec)}{marks(cell)}")
+             for c, cell in zip(ct.columns, row.cells, strict=True)]
+    spans = [(c.value - (c.se or 0), c.value + (c.se or 0)) for c in row.cells
+             if c.value is not None]
+    if not spans:
+        return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
+    axis = round_axis(min(a for a, _ in spans), max(b for _, b in spans))
+    slots = _slots(ct, texts)
+    f = _figure(width, _height(len(slots), 1, height), color)
+    drawn = [s for s in slots if s.index >= 0 and row.cells[s.index].value is not None]
+    xs = [float(row.cells[s.index].value or 0.0) for s in drawn]
+    ys = [s.y for s in drawn]
+    for s, x in zip(drawn, xs, strict=True):
+        se = row.cells[s.index].se
+        if se:
+            f.draw(f.segment((x - se, x + se), (s.y, s.y)))
+    f.draw(f.signal(xs, ys, marker="●"))
+    _x_axis(f, axis)
+    _y_axis(f, slots)
+    return [f"{row.label} — {_title(ct)}", *_built(f, color), *_wrap(SE_NOTE, width)]
+
+
+# ---- histogram ----------------------------------------------------------------------------
+
+def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
+              color: bool) -> list[str]:
+    """One panel per banner column, the same bins and the same percent axis in each."""
+    keys = [c.key for c in ct.columns]
+    shares = []
+    for key in keys:
+        counts = hist.counts[hist.keys.index(key)]
+        total = sum(counts)
+        shares.append([100 * c / total if total else 0.0 for c in counts])
+    top = round_axis(0.0, max((v for s in shares for v in s), default=1.0) or 1.0)
+    x = round_axis(hist.edges[0], hist.edges[-1])
+    centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
+    unit = "weighted respondents" if hist.weighted else "respondents"
+    out = [_title(ct), f"% of the column's {unit} in each bin of {_plain(fixed(hist.width, 6))}"
+           f" (from {_plain(fixed(hist.edges[0], 6))}; a bin holds its start, not its end)"]
+    panel_h = height if height is not None else MIN_HEIGHT + 2
+    for c, share in zip(ct.columns, shares, strict=True):
+        f = _figure(width, panel_h, color)
+        f.draw(f.bar(centres, share, width=1.0))
+        _x_axis(f, x)
+        f.ruler("y").ticks(list(top.ticks), [t + "%" for t in top.labels])
+        f.ruler("y").lim(top.lo, top.hi)
+        out += ["", bar_label(c).text, *_built(f, color)]
+    return out
+
+
+# ---- trend --------------------------------------------------------------------------------
+
+def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
+    """A line over each span's columns in their banner order: the mean (or score) where the
+    question has one, else each answer's percent; one value axis for every span."""
+    if ct.banner is None:
+        raise ChartKindError("A trend runs over a banner's columns: add --by (an ordered "
+                             "banner, e.g. waves or age bands).")
+    row = next((r for r in ct.rows if r.kind in ("mean", "score")), None)
+    series = [row] if row is not None else [r for r in ct.rows if r.kind == "category"]
+    spans = [g for g in groups(ct) if g.title]
+    values = [v for r in series for g in spans for v in _values(r, g)]
+    if not values:
+        return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
+    unit = "" if row is not None else "%"
+    axis = round_axis(min(values + [0.0] if unit else values), max(values))
+    out = [_title(ct)]
+    for g in spans:
+        f = _figure(width, height if height is not None else MIN_HEIGHT + 4, color)
+        xs = list(range(1, len(g.bars) + 1))
+        for r in series:
+            ys = [v if v is not None else math.nan for v in _values(r, g, keep_none=True)]
+            line = f.signal(xs, ys)
+            line.lines()
+            if len(series) > 1:
+                line.label(r.label)
+            f.draw(line)
+            f.draw(f.signal(xs, ys, marker="●"))
+        f.ruler("x").ticks(xs, [ct.columns[i].letter or "" for i in g.bars])
+        f.ruler("x").lim(0.5, len(g.bars) + 0.5)
+        f.ruler("y").ticks(list(axis.ticks), [t + unit for t in axis.labels])
+        f.ruler("y").lim(axis.lo, axis.hi)
+        key = "; ".join(f"{ct.columns[i].letter} = {bar_label(ct.columns[i]).name}"
+                        f"{bar_label(ct.columns[i]).base}" for i in g.bars)
+        out += ["", g.title, *_built(f, color), *_wrap(key, width)]
+    return out
+
+
+def _values(r: Row, g: Group, keep_none: bool = False) -> list[float]:
+    out = []
+    for i in g.bars:
+        c = r.cells[i]
+        v = c.value if r.kind in ("mean", "score") else c.percent
+        if v is not None or keep_none:
+            out.append(math.nan if v is None else float(v))
+    return out
+
+
+def _title(ct: Crosstab) -> str:
+    banner = f" by {ct.banner.short}" if ct.banner else ""
+    weights = ", weighted" if ct.weighted else ""
+    flt = f"; {'; '.join(ct.filter_text)}" if ct.filter_text else ""
+    return f"{ct.question.id}{banner}{weights}{flt}"
+
+
+def kinds_of(ct: Crosstab) -> tuple[str, ...]:
+    """The kinds of chart ``ct`` can be drawn as, in KINDS order."""
+    numeric = ct.question.type == "numeric"
+    has_mean = any(r.kind in ("mean", "score") and r.has_se for r in ct.rows)
+    fit = {"bar": True, "histogram": numeric, "box": numeric, "means": has_mean,
+           "trend": ct.banner is not None}
+    return tuple(k for k in KINDS if fit[k])
+
+
+def render_kind(kind: str, ct: Crosstab, width: int, color: bool, height: int | None = None,
+                hist: Histogram | None = None) -> str:
+    """The chart of ``kind`` (not "bar": output.charts draws those) as text."""
+    if kind == "box":
+        lines = box(ct, width, height, color)
+    elif kind == "means":
+        lines = means(ct, width, height, color)
+    elif kind == "trend":
+        lines = trend(ct, width, height, color)
+    elif kind == "histogram":
+        if hist is None:
+            raise ChartKindError(f"{ct.question.id!r} is not a numeric question: a histogram "
+                                 "needs numbers (try --kind bar).")
+        lines = histogram(ct, hist, width, height, color)
+    else:
+        raise ChartKindError(f"Unknown chart kind {kind!r}: choose one of {', '.join(KINDS)}.")
+    return "\n".join(lines) + "\n"
