@@ -39,11 +39,13 @@ class Histogram:
         return self.edges[1] - self.edges[0]
 
 
-def bin_width(lo: float, hi: float, max_bins: int = MAX_BINS) -> float:
+def bin_width(lo: float, hi: float, max_bins: int = MAX_BINS, whole: bool = False) -> float:
     """The narrowest round width (1, 2 or 5 × 10^k) that covers ``lo``..``hi`` in at most
-    ``max_bins`` bins; whole numbers at least when the values are whole."""
+    ``max_bins`` bins; 1 at least when the values are ``whole`` numbers (no bin between two
+    whole numbers, always empty)."""
     span = max(hi - lo, 1e-12)
-    k = math.floor(math.log10(span / max_bins))
+    k = max(0, math.floor(math.log10(span / max_bins))) if whole else math.floor(
+        math.log10(span / max_bins))
     for e in range(k, k + 3):
         for m in (1, 2, 5):
             w = m * 10.0 ** e
@@ -70,7 +72,7 @@ def histogram(survey: Survey, req: TabRequest, max_bins: int = MAX_BINS) -> Hist
         return Histogram(q.id, tuple(s.key for s in specs), (0.0, 1.0),
                          tuple((0.0,) for _ in specs), req.weighted)
     lo, hi = float(x[seen].min()), float(x[seen].max())
-    width = bin_width(lo, hi, max_bins)
+    width = bin_width(lo, hi, max_bins, whole=bool(np.all(x[seen] == np.round(x[seen]))))
     first = math.floor(lo / width + 1e-9)
     n = math.floor(hi / width + 1e-9) - first + 1
     index = np.clip(np.floor(x / width + 1e-9).astype(np.int64) - first, 0, n - 1)

@@ -30,11 +30,19 @@ from heetui.output.tables import marks
 
 KINDS = ("bar", "histogram", "box", "means", "trend")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+RESET = "\x1b[0m"
+TRAILING = re.compile(r"(?:\s|\x1b\[0m)+$")
 MIN_HEIGHT = 10
+# plotext's colour numbers (xterm 256) for heetui's series colours (output.charts.COLORS:
+# blue, cyan, green, yellow, red, magenta, grey, white, then the bright ones)
+PALETTE = (4, 6, 2, 3, 1, 5, 8, 7, 12, 14, 10, 9)
+LINE_COLOR = 6  # cyan, as the bar charts' single bars
+POINTS = ("●", "■", "▲", "◆", "○", "□", "△", "◇", "+", "x", "*", "=")  # series without colour
 SE_NOTE = "Error bars: ± one standard error of the mean (the table's, with its design effect " \
           "when the survey declares a design)."
-BOX_NOTE = ("Box: lower quartile to upper quartile, │ the median; whiskers to the minimum and "
-            "maximum (the table's quantile rule).")
+WHISKER, BOX, MEDIAN = "─", "█", "┃"
+BOX_NOTE = (f"{BOX} lower to upper quartile, {MEDIAN} median, {WHISKER} minimum to maximum "
+            "(the table's quartiles: weighted when the table is).")
 
 
 class ChartKindError(ValueError):
@@ -79,11 +87,26 @@ def _figure(width: int, height: int, color: bool) -> Any:
     return f
 
 
+def _mark(symbol: str, color: bool, fg: int = LINE_COLOR) -> Any:
+    """A marker drawn with ``symbol`` in colour ``fg`` (plotext's own colours never: they
+    are its cycler's, not the series')."""
+    if not color:
+        return symbol
+    return plotext.marker(symbol, plotext.pixel(foreground=fg))
+
+
 def _built(f: Any, color: bool) -> list[str]:
     text = str(f.build())
     if not color:
         text = ANSI.sub("", text)
-    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
+    return [_rstrip(line) for line in text.rstrip("\n").split("\n")]
+
+
+def _rstrip(line: str) -> str:
+    """The line without trailing blanks (and the resets among them), reset once at its end
+    if it has colour."""
+    bare = TRAILING.sub("", line)
+    return bare + RESET if "\x1b[" in bare else bare
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -146,10 +169,9 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
         if s.index < 0 or any(v is None for v in q):
             continue
         lo, q1, med, q3, hi = (float(v) for v in q if v is not None)
-        f.draw(f.segment((lo, q1), (s.y, s.y)))
-        f.draw(f.segment((q3, hi), (s.y, s.y)))
-        f.draw(f.rectangle((q1, q3), (s.y - 0.3, s.y + 0.3), fill=False))
-        f.draw(f.segment((med, med), (s.y - 0.3, s.y + 0.3)))
+        f.draw(f.segment((lo, hi), (s.y, s.y), marker=_mark(WHISKER, color)))
+        f.draw(f.segment((q1, q3), (s.y, s.y), marker=_mark(BOX, color)))
+        f.draw(f.segment((med, med), (s.y, s.y), marker=_mark(MEDIAN, color)))
     _x_axis(f, axis)
     _y_axis(f, slots)
     return [_title(ct), *_built(f, color), *_wrap(BOX_NOTE, width)]
@@ -172,15 +194,15 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
         return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
     axis = round_axis(min(a for a, _ in spans), max(b for _, b in spans))
     slots = _slots(ct, texts)
-    f = _figure(width, _height(len(slots), 1, height), color)
+    f = _figure(width, _height(len(slots), 2, height), color)
     drawn = [s for s in slots if s.index >= 0 and row.cells[s.index].value is not None]
     xs = [float(row.cells[s.index].value or 0.0) for s in drawn]
     ys = [s.y for s in drawn]
     for s, x in zip(drawn, xs, strict=True):
         se = row.cells[s.index].se
         if se:
-            f.draw(f.segment((x - se, x + se), (s.y, s.y)))
-    f.draw(f.signal(xs, ys, marker="●"))
+            f.draw(f.segment((x - se, x + se), (s.y, s.y), marker=_mark(WHISKER, color)))
+    f.draw(f.signal(xs, ys, marker=_mark(POINTS[0], color)))
     _x_axis(f, axis)
     _y_axis(f, slots)
     return [f"{row.label} — {_title(ct)}", *_built(f, color), *_wrap(SE_NOTE, width)]
@@ -201,15 +223,18 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
     x = round_axis(hist.edges[0], hist.edges[-1])
     centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
     unit = "weighted respondents" if hist.weighted else "respondents"
-    out = [_title(ct), f"% of the column's {unit} in each bin of {_plain(fixed(hist.width, 6))}"
-           f" (from {_plain(fixed(hist.edges[0], 6))}; a bin holds its start, not its end)"]
+    out = [_title(ct), *_wrap(f"% of the column's {unit} in each bin of "
+                              f"{_plain(fixed(hist.width, 6))} (from "
+                              f"{_plain(fixed(hist.edges[0], 6))}; a bin holds its start, "
+                              "not its end)", width)]
     panel_h = height if height is not None else MIN_HEIGHT + 2
     for c, share in zip(ct.columns, shares, strict=True):
         f = _figure(width, panel_h, color)
-        f.draw(f.bar(centres, share, width=1.0))
+        f.draw(f.bar(centres, share, width=1.0, marker=_mark("hd", color)))
         _x_axis(f, x)
         f.ruler("y").ticks(list(top.ticks), [t + "%" for t in top.labels])
         f.ruler("y").lim(top.lo, top.hi)
+        f.ruler("y").alignment(lim="edge")  # 0 % on the bars' foot, not mid-row
         out += ["", bar_label(c).text, *_built(f, color)]
     return out
 
@@ -234,14 +259,13 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
     for g in spans:
         f = _figure(width, height if height is not None else MIN_HEIGHT + 4, color)
         xs = list(range(1, len(g.bars) + 1))
-        for r in series:
-            ys = [v if v is not None else math.nan for v in _values(r, g, keep_none=True)]
-            line = f.signal(xs, ys)
+        for k, r in enumerate(series):
+            ys = _values(r, g, keep_none=True)
+            line = f.signal(xs, ys, marker=_mark("hd", color, _series_color(series, k)))
             line.lines()
-            if len(series) > 1:
-                line.label(r.label)
             f.draw(line)
-            f.draw(f.signal(xs, ys, marker="●"))
+            f.draw(f.signal(xs, ys, marker=_mark(POINTS[k % len(POINTS)], color,
+                                                 _series_color(series, k))))
         f.ruler("x").ticks(xs, [ct.columns[i].letter or "" for i in g.bars])
         f.ruler("x").lim(0.5, len(g.bars) + 0.5)
         f.ruler("y").ticks(list(axis.ticks), [t + unit for t in axis.labels])
@@ -249,7 +273,30 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
         key = "; ".join(f"{ct.columns[i].letter} = {bar_label(ct.columns[i]).name}"
                         f"{bar_label(ct.columns[i]).base}" for i in g.bars)
         out += ["", g.title, *_built(f, color), *_wrap(key, width)]
+    if len(series) > 1:
+        out += _legend([r.label for r in series], width, color)
     return out
+
+
+def _series_color(series: Sequence[Row], k: int) -> int:
+    return PALETTE[k % len(PALETTE)] if len(series) > 1 else LINE_COLOR
+
+
+def _legend(names: list[str], width: int, color: bool) -> list[str]:
+    """Each line's point marker, in its colour, and its name."""
+    items = []
+    for k, name in enumerate(names):
+        mark = POINTS[k % len(POINTS)]
+        items.append((f"\x1b[38;5;{PALETTE[k % len(PALETTE)]}m{mark}\x1b[0m" if color else mark,
+                      f" {name}"))
+    lines, line, used = [], "", 0
+    for mark, name in items:
+        size = 1 + len(name)
+        if line and used + 3 + size > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = (f"{line}   {mark}{name}", used + 3 + size) if line else (mark + name, size)
+    return lines + [line]
 
 
 def _values(r: Row, g: Group, keep_none: bool = False) -> list[float]:
