@@ -72,10 +72,17 @@ class ChartView(VerticalScroll):
     def redraw(self) -> None:
         if self.crosstab is None:
             return
-        width = max(40, self.scrollable_content_region.width - 1)
+        region = self.scrollable_content_region
+        width = max(40, region.width - 1)
         color = not os.environ.get("NO_COLOR")
         ct = self.crosstab
         drawn, error = attempt(lambda: self._drawn(ct, width, color))
+        if (drawn is not None and not self.show_vertical_scrollbar
+                and drawn.count("\n") > region.height):
+            # taller than the view: the scrollbar about to appear takes its columns, and
+            # a chart drawn for the wider view would wrap its full-width lines
+            narrower = max(40, width - self.styles.scrollbar_size_vertical)
+            drawn, error = attempt(lambda: self._drawn(ct, narrower, color))
         self.text = drawn if drawn is not None else error or ""
         body = Text.from_ansi(self.text) if color and drawn is not None else Text(self.text)
         self.query_one("#chart-body", Static).update(body)
