@@ -319,3 +319,33 @@ async def test_app_chart_kinds_without_colour(ages, monkeypatch):
         await settle(app, pilot)
         chart = app.query_one(ChartView)
         assert chart.kind == "box" and "\x1b" not in chart.text
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory):
+    """A banner label far too long for an axis, a column nobody is in, a constant."""
+    rng = np.random.default_rng(1)
+    n = 200
+    variables = [single("seg", ["A very long stakeholder type label that goes on and on",
+                                "Short", "Empty"], "segment"),
+                 {"id": "x", "type": "numeric", "text": "X", "role": "question"},
+                 {"id": "c", "type": "numeric", "text": "Constant", "role": "question"}]
+    data = {"seg": rng.integers(1, 3, n).tolist(), "x": rng.integers(0, 50, n).tolist(),
+            "c": [7] * n}
+    return open_survey(make_bundle(tmp_path_factory.mktemp("aw") / "b", variables, data))
+
+
+@pytest.mark.parametrize("question", ["x", "c"])
+@pytest.mark.parametrize("width", [40, 80])
+def test_awkward_tables_draw_within_the_width(awkward, question, width):
+    """A column without respondents breaks a trend's line (plotext's kernel aborts the
+    process on a NaN), a constant gets an axis around it, and labels too long for an axis
+    become letters with the full labels in a key."""
+    req = TabRequest(question, "seg")
+    ct, h = table(awkward, req), histogram(awkward, req)
+    for kind in kinds_of(ct)[1:]:
+        text = render_kind(kind, ct, width, False, hist=h)
+        assert max(len(line) for line in text.split("\n")) <= width, (kind, text)
+    box = render_kind("box", ct, 40, False)
+    assert "\n    A┤" in box and "A = A very long stakeholder type label" in box
+    assert "that goes on and on (A) n=" in box  # the key wraps, nothing is cut

@@ -67,7 +67,7 @@ def histogram(survey: Survey, req: TabRequest, max_bins: int = MAX_BINS) -> Hist
     specs = column_specs(b, key_fields(b.variables if b else ()), g.bkey)
     x = g.xvalue if g.xvalue is not None else np.zeros(0)
     w = g.base[:, 1] if req.weighted else g.base[:, 0]
-    seen = w > 0
+    seen = (w > 0) & np.isfinite(x)
     if not seen.any():
         return Histogram(q.id, tuple(s.key for s in specs), (0.0, 1.0),
                          tuple((0.0,) for _ in specs), req.weighted)

@@ -33,6 +33,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RESET = "\x1b[0m"
 TRAILING = re.compile(r"(?:\s|\x1b\[0m)+$")
 MIN_HEIGHT = 10
+EMPTY = "(nothing to draw: no respondent in this selection answered)"
 # plotext's colour numbers (xterm 256) for heetui's series colours (output.charts.COLORS:
 # blue, cyan, green, yellow, red, magenta, grey, white, then the bright ones)
 PALETTE = (4, 6, 2, 3, 1, 5, 8, 7, 12, 14, 10, 9)
@@ -59,18 +60,25 @@ class Axis:
     labels: tuple[str, ...]
 
 
-def round_axis(lo: float, hi: float) -> Axis:
+def round_axis(lo: float, hi: float, room: int | None = None) -> Axis:
     """The finest round steps (1, 2 or 5 × 10^k) covering ``lo``..``hi`` in at most
-    MAX_INTERVALS steps, from a multiple of the step."""
+    MAX_INTERVALS steps, from a multiple of the step, whose labels stand a space apart at
+    least in ``room`` characters (a value axis across); the coarsest that covers if none
+    does."""
     if hi <= lo:
         lo, hi = lo - 1, hi + 1
+    found: Axis | None = None
     for step, dec in nice_steps(hi - lo):
         first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
-        if last - first <= MAX_INTERVALS:
-            values = tuple(round(k * step, 12) for k in range(first, last + 1))
-            labels = tuple(_plain(fixed(v, dec)) for v in values)
-            return Axis(values[0], values[-1], values, labels)
-    raise AssertionError("nice_steps always ends with a step covering the span")
+        if last - first > MAX_INTERVALS:
+            continue
+        values = tuple(round(k * step, 12) for k in range(first, last + 1))
+        labels = tuple(_plain(fixed(v, dec)) for v in values)
+        found = Axis(values[0], values[-1], values, labels)
+        if room is None or room // (last - first) >= max(len(t) for t in labels) + 2:
+            return found
+    assert found is not None, "nice_steps ends with a step covering the span"
+    return found
 
 
 def _plain(number: str) -> str:
@@ -127,14 +135,35 @@ class _Slot:
     index: int = -1
 
 
-def _slots(ct: Crosstab, texts: Sequence[str]) -> list[_Slot]:
-    """Total at the top, then each span's title and its columns, a row each."""
+def _slots(ct: Crosstab, width: int, suffixes: Sequence[str] = ()) -> tuple[list[_Slot],
+                                                                             list[str]]:
+    """Total at the top, then each span's title and its columns, a row each, labelled as
+    the table is (and ``suffixes``, a value, after each); with labels too long for 2/5 of
+    the width, by their letters instead, the full labels in a key under the chart (plotext
+    cannot wrap an axis label, and drops labels it has no room for)."""
+    ends = list(suffixes) or [""] * len(ct.columns)
+    full = [bar_label(c).text + end for c, end in zip(ct.columns, ends, strict=True)]
+    titles = [f"{g.title}:" for g in groups(ct) if g.title]
+    short = max(len(t) for t in full + titles) > width * 2 // 5
+    key: list[str] = []
     rows: list[tuple[str, int]] = []
     for g in groups(ct):
-        rows += [(f"{g.title}:", -1)] if g.title else []
-        rows += [(texts[i], i) for i in g.bars]
+        if g.title:
+            rows.append(("—" if short else f"{g.title}:", -1))  # plotext 6.1 fails on a blank label
+            key += [f"{g.title}:"] if short else []
+        for i in g.bars:
+            c = ct.columns[i]
+            tag = c.letter or "Total"
+            rows.append((tag + ends[i] if short else full[i], i))
+            key += [f"{tag} = {bar_label(c).text}"] if short else []
     n = len(rows)
-    return [_Slot(float(n - k), label, i) for k, (label, i) in enumerate(rows)]
+    slots = [_Slot(float(n - k), label, i) for k, (label, i) in enumerate(rows)]
+    return slots, [line for k in key for line in _wrap(k, width)]
+
+
+def _room(slots: list[_Slot], width: int) -> int:
+    """The characters across a horizontal chart's plot, beside its row labels."""
+    return width - max(len(s.label) for s in slots) - 3
 
 
 def _y_axis(f: Any, slots: list[_Slot]) -> None:
@@ -158,15 +187,15 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
         raise ChartKindError(f"{ct.question.id!r} is not a numeric question: box plots need "
                              "numbers (try --kind bar or means).")
     value = {k: [c.value for c in r.cells] for k, r in stats.items() if r is not None}
-    known = [v for vs in value.values() for v in vs if v is not None]
+    known = [v for vs in value.values() for v in vs if v is not None and math.isfinite(v)]
     if not known:
-        return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
-    axis = round_axis(min(known), max(known))
-    slots = _slots(ct, [bar_label(c).text for c in ct.columns])
+        return _nothing(ct, width)
+    slots, key = _slots(ct, width)
+    axis = round_axis(min(known), max(known), _room(slots, width))
     f = _figure(width, _height(len(slots), 2, height), color)
     for s in slots:
         q = [value[k][s.index] if s.index >= 0 else None for k in value]
-        if s.index < 0 or any(v is None for v in q):
+        if s.index < 0 or any(v is None or not math.isfinite(v) for v in q):
             continue
         lo, q1, med, q3, hi = (float(v) for v in q if v is not None)
         f.draw(f.segment((lo, hi), (s.y, s.y), marker=_mark(WHISKER, color)))
@@ -174,7 +203,7 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
         f.draw(f.segment((med, med), (s.y, s.y), marker=_mark(MEDIAN, color)))
     _x_axis(f, axis)
     _y_axis(f, slots)
-    return [_title(ct), *_built(f, color), *_wrap(BOX_NOTE, width)]
+    return [*_wrap(_title(ct), width), *_built(f, color), *key, *_wrap(BOX_NOTE, width)]
 
 
 # ---- means with error bars ----------------------------------------------------------------
@@ -185,27 +214,28 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
         raise ChartKindError(f"{ct.question.id!r} has no mean or score to draw (try --kind "
                              "bar).")
     dec = value_decimals(row.kind)
-    texts = [f"{bar_label(c).text}  " + ("-" if cell.value is None else
-                                          f"{fixed(cell.value, dec)}{marks(cell)}")
-             for c, cell in zip(ct.columns, row.cells, strict=True)]
-    spans = [(c.value - (c.se or 0), c.value + (c.se or 0)) for c in row.cells
-             if c.value is not None]
+    values = ["  " + ("-" if cell.value is None else f"{fixed(cell.value, dec)}{marks(cell)}")
+              for cell in row.cells]
+    shown = [c.value is not None and math.isfinite(c.value) for c in row.cells]
+    spans = [(c.value - (c.se or 0), c.value + (c.se or 0)) for c, ok in
+             zip(row.cells, shown, strict=True) if ok and c.value is not None]
     if not spans:
-        return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
-    axis = round_axis(min(a for a, _ in spans), max(b for _, b in spans))
-    slots = _slots(ct, texts)
+        return _nothing(ct, width)
+    slots, key = _slots(ct, width, values)
+    axis = round_axis(min(a for a, _ in spans), max(b for _, b in spans), _room(slots, width))
     f = _figure(width, _height(len(slots), 2, height), color)
-    drawn = [s for s in slots if s.index >= 0 and row.cells[s.index].value is not None]
+    drawn = [s for s in slots if s.index >= 0 and shown[s.index]]
     xs = [float(row.cells[s.index].value or 0.0) for s in drawn]
     ys = [s.y for s in drawn]
     for s, x in zip(drawn, xs, strict=True):
         se = row.cells[s.index].se
-        if se:
+        if se and math.isfinite(se):
             f.draw(f.segment((x - se, x + se), (s.y, s.y), marker=_mark(WHISKER, color)))
     f.draw(f.signal(xs, ys, marker=_mark(POINTS[0], color)))
     _x_axis(f, axis)
     _y_axis(f, slots)
-    return [f"{row.label} — {_title(ct)}", *_built(f, color), *_wrap(SE_NOTE, width)]
+    return [*_wrap(f"{row.label} — {_title(ct)}", width), *_built(f, color), *key,
+            *_wrap(SE_NOTE, width)]
 
 
 # ---- histogram ----------------------------------------------------------------------------
@@ -213,6 +243,8 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
 def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
               color: bool) -> list[str]:
     """One panel per banner column, the same bins and the same percent axis in each."""
+    if not any(v for counts in hist.counts for v in counts):
+        return _nothing(ct, width)
     keys = [c.key for c in ct.columns]
     shares = []
     for key in keys:
@@ -220,10 +252,10 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
         total = sum(counts)
         shares.append([100 * c / total if total else 0.0 for c in counts])
     top = round_axis(0.0, max((v for s in shares for v in s), default=1.0) or 1.0)
-    x = round_axis(hist.edges[0], hist.edges[-1])
+    x = round_axis(hist.edges[0], hist.edges[-1], width - 8)
     centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
     unit = "weighted respondents" if hist.weighted else "respondents"
-    out = [_title(ct), *_wrap(f"% of the column's {unit} in each bin of "
+    out = [*_wrap(_title(ct), width), *_wrap(f"% of the column's {unit} in each bin of "
                               f"{_plain(fixed(hist.width, 6))} (from "
                               f"{_plain(fixed(hist.edges[0], 6))}; a bin holds its start, "
                               "not its end)", width)]
@@ -235,7 +267,7 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
         f.ruler("y").ticks(list(top.ticks), [t + "%" for t in top.labels])
         f.ruler("y").lim(top.lo, top.hi)
         f.ruler("y").alignment(lim="edge")  # 0 % on the bars' foot, not mid-row
-        out += ["", bar_label(c).text, *_built(f, color)]
+        out += ["", *_wrap(bar_label(c).text, width), *_built(f, color)]
     return out
 
 
@@ -250,29 +282,29 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
     row = next((r for r in ct.rows if r.kind in ("mean", "score")), None)
     series = [row] if row is not None else [r for r in ct.rows if r.kind == "category"]
     spans = [g for g in groups(ct) if g.title]
-    values = [v for r in series for g in spans for v in _values(r, g)]
+    values = [v for r in series for g in spans for v in _values(r, g) if v is not None]
     if not values:
-        return [_title(ct), "(nothing to draw: no respondent in this selection answered)"]
+        return _nothing(ct, width)
     unit = "" if row is not None else "%"
     axis = round_axis(min(values + [0.0] if unit else values), max(values))
-    out = [_title(ct)]
+    out = _wrap(_title(ct), width)
     for g in spans:
         f = _figure(width, height if height is not None else MIN_HEIGHT + 4, color)
         xs = list(range(1, len(g.bars) + 1))
         for k, r in enumerate(series):
-            ys = _values(r, g, keep_none=True)
-            line = f.signal(xs, ys, marker=_mark("hd", color, _series_color(series, k)))
-            line.lines()
-            f.draw(line)
-            f.draw(f.signal(xs, ys, marker=_mark(POINTS[k % len(POINTS)], color,
-                                                 _series_color(series, k))))
+            fg = _series_color(series, k)
+            for run in _runs(xs, _values(r, g, keep_none=True)):
+                line = f.signal(*run, marker=_mark("hd", color, fg))
+                line.lines()
+                f.draw(line)
+                f.draw(f.signal(*run, marker=_mark(POINTS[k % len(POINTS)], color, fg)))
         f.ruler("x").ticks(xs, [ct.columns[i].letter or "" for i in g.bars])
         f.ruler("x").lim(0.5, len(g.bars) + 0.5)
         f.ruler("y").ticks(list(axis.ticks), [t + unit for t in axis.labels])
         f.ruler("y").lim(axis.lo, axis.hi)
         key = "; ".join(f"{ct.columns[i].letter} = {bar_label(ct.columns[i]).name}"
                         f"{bar_label(ct.columns[i]).base}" for i in g.bars)
-        out += ["", g.title, *_built(f, color), *_wrap(key, width)]
+        out += ["", *_wrap(g.title, width), *_built(f, color), *_wrap(key, width)]
     if len(series) > 1:
         out += _legend([r.label for r in series], width, color)
     return out
@@ -299,14 +331,34 @@ def _legend(names: list[str], width: int, color: bool) -> list[str]:
     return lines + [line]
 
 
-def _values(r: Row, g: Group, keep_none: bool = False) -> list[float]:
-    out = []
+def _values(r: Row, g: Group, keep_none: bool = False) -> list[float | None]:
+    out: list[float | None] = []
     for i in g.bars:
         c = r.cells[i]
         v = c.value if r.kind in ("mean", "score") else c.percent
         if v is not None or keep_none:
-            out.append(math.nan if v is None else float(v))
+            out.append(None if v is None else float(v))
     return out
+
+
+def _runs(xs: list[int], ys: list[float | None]) -> list[tuple[list[int], list[float]]]:
+    """The stretches of consecutive columns with a value: a line breaks at a column
+    without one (no respondent) rather than passing plotext a NaN, which aborts the
+    process in its compiled kernel."""
+    out: list[tuple[list[int], list[float]]] = []
+    for x, y in zip(xs, ys, strict=True):
+        if y is None or not math.isfinite(y):
+            out.append(([], []))
+            continue
+        if not out:
+            out.append(([], []))
+        out[-1][0].append(x)
+        out[-1][1].append(y)
+    return [run for run in out if run[0]]
+
+
+def _nothing(ct: Crosstab, width: int) -> list[str]:
+    return [*_wrap(_title(ct), width), *_wrap(EMPTY, width)]
 
 
 def _title(ct: Crosstab) -> str:
