@@ -51,3 +51,19 @@ def test_chart_kind(snap_compare, ages, monkeypatch, kind, size, colour):
             await _settle(pilot)
 
     assert snap_compare(HeetuiApp(ages), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_bar_chart_without_colour(snap_compare, monkeypatch, size):
+    """heetui's own stacked bars under NO_COLOR (tests/test_snapshots.py has them in
+    colour): the fill characters tell the options apart."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        app.set_view(replace(app.view, question="relationship", banner="stakeholder_type"))
+        await _settle(pilot)
+        await pilot.press("g")
+        await _settle(pilot)
+
+    assert snap_compare(HeetuiApp(open_survey()), terminal_size=size, run_before=run_before)

@@ -33,6 +33,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RESET = "\x1b[0m"
 TRAILING = re.compile(r"(?:\s|\x1b\[0m)+$")
 MIN_HEIGHT = 10
+FRAME = 3  # rows of a plot that are not its canvas: the frame's top and bottom, x labels
 EMPTY = "(nothing to draw: no respondent in this selection answered)"
 # plotext's colour numbers (xterm 256) for heetui's series colours (output.charts.COLORS:
 # blue, cyan, green, yellow, red, magenta, grey, white, then the bright ones)
@@ -60,17 +61,18 @@ class Axis:
     labels: tuple[str, ...]
 
 
-def round_axis(lo: float, hi: float, room: int | None = None) -> Axis:
+def round_axis(lo: float, hi: float, room: int | None = None,
+               most: int = MAX_INTERVALS) -> Axis:
     """The finest round steps (1, 2 or 5 × 10^k) covering ``lo``..``hi`` in at most
-    MAX_INTERVALS steps, from a multiple of the step, whose labels stand a space apart at
-    least in ``room`` characters (a value axis across); the coarsest that covers if none
-    does."""
+    ``most`` steps (MAX_INTERVALS), from a multiple of the step, whose labels stand a space
+    apart at least in ``room`` characters (a value axis across); the coarsest that covers
+    if none does."""
     if hi <= lo:
         lo, hi = lo - 1, hi + 1
     found: Axis | None = None
     for step, dec in nice_steps(hi - lo):
         first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
-        if last - first > MAX_INTERVALS:
+        if last - first > max(1, most):
             continue
         values = tuple(round(k * step, 12) for k in range(first, last + 1))
         labels = tuple(_plain(fixed(v, dec)) for v in values)
@@ -90,7 +92,7 @@ def _plain(number: str) -> str:
 def _figure(width: int, height: int, color: bool) -> Any:
     f = plotext.figure
     f.clear()
-    f.plot_size(width, max(MIN_HEIGHT, height))
+    f.plot_size(width, max(FRAME + 2, height))
     f.theme("simple" if color else "colorless")
     return f
 
@@ -161,6 +163,17 @@ def _slots(ct: Crosstab, width: int, suffixes: Sequence[str] = ()) -> tuple[list
     return slots, [line for k in key for line in _wrap(k, width)]
 
 
+def upright(lo: float, hi: float, height: int) -> tuple[Axis, int]:
+    """An upright value axis and the plot's height (at most ``height``) that puts every
+    tick on a whole row, each step the same number of rows: plotext sets the axis's ends at
+    the middle of the first and last rows, so the rows less one are a multiple of the
+    steps."""
+    rows = max(2, height - FRAME)
+    axis = round_axis(lo, hi, most=min(MAX_INTERVALS, rows - 1))
+    steps = len(axis.ticks) - 1
+    return axis, max(1, (rows - 1) // steps) * steps + 1 + FRAME
+
+
 def _room(slots: list[_Slot], width: int) -> int:
     """The characters across a horizontal chart's plot, beside its row labels."""
     return width - max(len(s.label) for s in slots) - 3
@@ -172,7 +185,11 @@ def _y_axis(f: Any, slots: list[_Slot]) -> None:
 
 
 def _height(slots: int, rows_each: int, height: int | None) -> int:
-    return height if height is not None else max(MIN_HEIGHT, rows_each * slots + 3)
+    """A horizontal chart's height: ``rows_each`` rows a slot, or ``height`` if asked, but
+    a row for every slot at least (plotext would draw two labels on one row)."""
+    if height is None:
+        return max(MIN_HEIGHT, rows_each * slots + FRAME)
+    return max(height, slots + FRAME + 1)
 
 
 def _row(ct: Crosstab, key: str) -> Row | None:
@@ -251,7 +268,8 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
         counts = hist.counts[hist.keys.index(key)]
         total = sum(counts)
         shares.append([100 * c / total if total else 0.0 for c in counts])
-    top = round_axis(0.0, max((v for s in shares for v in s), default=1.0) or 1.0)
+    top, panel_h = upright(0.0, max((v for s in shares for v in s), default=1.0) or 1.0,
+                           height if height is not None else MIN_HEIGHT + 2)
     x = round_axis(hist.edges[0], hist.edges[-1], width - 8)
     centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
     unit = "weighted respondents" if hist.weighted else "respondents"
@@ -259,14 +277,12 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
                               f"{_plain(fixed(hist.width, 6))} (from "
                               f"{_plain(fixed(hist.edges[0], 6))}; a bin holds its start, "
                               "not its end)", width)]
-    panel_h = height if height is not None else MIN_HEIGHT + 2
     for c, share in zip(ct.columns, shares, strict=True):
         f = _figure(width, panel_h, color)
         f.draw(f.bar(centres, share, width=1.0, marker=_mark("hd", color)))
         _x_axis(f, x)
         f.ruler("y").ticks(list(top.ticks), [t + "%" for t in top.labels])
         f.ruler("y").lim(top.lo, top.hi)
-        f.ruler("y").alignment(lim="edge")  # 0 % on the bars' foot, not mid-row
         out += ["", *_wrap(bar_label(c).text, width), *_built(f, color)]
     return out
 
@@ -286,10 +302,11 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
     if not values:
         return _nothing(ct, width)
     unit = "" if row is not None else "%"
-    axis = round_axis(min(values + [0.0] if unit else values), max(values))
+    axis, panel_h = upright(min(values + [0.0] if unit else values), max(values),
+                            height if height is not None else MIN_HEIGHT + 4)
     out = _wrap(_title(ct), width)
     for g in spans:
-        f = _figure(width, height if height is not None else MIN_HEIGHT + 4, color)
+        f = _figure(width, panel_h, color)
         xs = list(range(1, len(g.bars) + 1))
         for k, r in enumerate(series):
             fg = _series_color(series, k)
