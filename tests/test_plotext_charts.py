@@ -355,3 +355,21 @@ def test_awkward_tables_draw_within_the_width(awkward, question, width):
     box = render_kind("box", ct, 40, False)
     assert "\n    A┤" in box and "A = A very long stakeholder type label" in box
     assert "that goes on and on (A) n=" in box  # the key wraps, nothing is cut
+
+
+@pytest.mark.parametrize("kind", ["box", "means", "histogram", "trend"])
+def test_drawn_at_the_width_asked_whatever_the_terminal(ages, monkeypatch, kind):
+    """plotext fits a plot to the terminal it runs in: a chart saved with --width 200 from
+    an 80×24 terminal (or none) is still 200 wide, and as tall as it needs."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    survey, _ = ages
+    req = TabRequest("AGE", "stakeholder_type,age_band")
+    ct = table(survey, req)
+    text = render_kind(kind, ct, 200, False, hist=histogram(survey, req))
+    assert max(len(line) for line in text.split("\n")) == 200
+    if kind in ("histogram", "trend"):
+        assert text.count("\n") > 24  # panels of their own height, one after another
+    else:  # a row of its own for each column, labelled
+        assert all(f"{bar_label(c).text}" in text for c in ct.columns)
+        assert text.count("\n") >= 2 * len(ct.columns) + 3

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import plotext
-
 from heetui.engine.distribution import Histogram
 from heetui.engine.results import Crosstab, Row
 from heetui.output.chart_data import Group, bar_label, groups
@@ -90,6 +88,13 @@ def _plain(number: str) -> str:
 # ---- the figure ---------------------------------------------------------------------------
 
 def _figure(width: int, height: int, color: bool) -> Any:
+    """plotext's one figure, cleared, sized and themed. plotext is imported here, when a
+    chart is drawn (it takes most of a second), not when the app starts; it would fit the
+    plot to the terminal it runs in, so that limit is lifted: the width asked is drawn (a
+    file, the app's view)."""
+    import plotext
+
+    plotext.terminal.limit(False, False)
     f = plotext.figure
     f.clear()
     f.plot_size(width, max(FRAME + 2, height))
@@ -102,6 +107,8 @@ def _mark(symbol: str, color: bool, fg: int = LINE_COLOR) -> Any:
     are its cycler's, not the series')."""
     if not color:
         return symbol
+    import plotext
+
     return plotext.marker(symbol, plotext.pixel(foreground=fg))
 
 
