@@ -69,12 +69,27 @@ def bar_at(line: str, zero: int) -> Decimal:
     return Decimal(eighths) / 8
 
 
+def full_label(lines: list[str], i: int) -> str:
+    """The label of the bar on line ``i`` as a reader reads it: a long label wraps over the
+    lines above its bar (indented as the bar's line, without a bar of their own)."""
+    parts = [lines[i].split("│")[0].strip()]
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    k = i - 1
+    while (k >= 0 and lines[k].strip() and "│" not in lines[k]
+           and len(lines[k]) - len(lines[k].lstrip()) == indent
+           and not set(lines[k].strip()) <= set("─┬┼└┘")):
+        parts.insert(0, lines[k].strip())
+        k -= 1
+    return " ".join(parts)
+
+
 def rows_of(lines: list[str], c) -> list[int]:
-    """The lines labelled with column ``c`` (its heading perhaps shortened, its letter)."""
+    """The bar lines labelled with column ``c`` (its heading, perhaps wrapped, its letter)."""
     if c.letter is None:
         return [i for i, line in enumerate(lines) if line.startswith("Total n=")]
-    return [i for i, line in enumerate(lines) if line.strip().startswith(c.heading[:4])
-            and f" ({c.letter}) n=" in line]
+    return [i for i, line in enumerate(lines) if "│" in line
+            and f"({c.letter}) n=" in line.split("│")[0]
+            and full_label(lines, i).startswith(c.heading)]
 
 
 def is_round(step: Decimal) -> bool:
@@ -189,8 +204,13 @@ def test_spans_titled_in_order_after_total_with_a_gap(survey, question, width):
         assert first[i + 1].startswith("  ")  # its bars under it, indented
         span = next(sp for sp in ct.banner.spans if sp.label == s)
         members = [c for c in ct.columns if c.span == span.id]
-        for k, c in enumerate(members):  # its columns' bars, in order, under its title
-            assert rows_of(first, c) == [i + 1 + k], (c.heading, first)
+        nxt = min([a for a in at if a > i] + [len(first)])
+        found = [rows_of(first, c) for c in members]
+        assert all(len(f) == 1 for f in found), (s, first)
+        rows = [f[0] for f in found]  # its columns' bars, in order, under its title
+        assert rows == sorted(rows) and i < rows[0] and rows[-1] < nxt, (s, first)
+        between = [k for k in range(i + 1, nxt) if "│" in first[k]]
+        assert between == rows  # no other bar among them
 
 
 @pytest.mark.parametrize("width", [80, 120])

@@ -221,8 +221,23 @@ def cmd_chart(args: argparse.Namespace) -> None:
     if args.height is not None and not 5 <= args.height <= MAX_CHART_HEIGHT:
         raise UserError(f"Charts take a height of 5 to {MAX_CHART_HEIGHT} rows.")
     color = tty and not os.environ.get("NO_COLOR")
-    write_output(render(charts(ct, cb.benchmarks), width, color, args.height), args.output,
-                 replace=args.force)
+    if args.kind == "bar":
+        text = render(charts(ct, cb.benchmarks), width, color, args.height)
+    else:
+        text = _plotted(args, survey, ct, width, color)
+    write_output(text, args.output, replace=args.force)
+
+
+def _plotted(args: argparse.Namespace, survey: Survey, ct: Crosstab, width: int,
+             color: bool) -> str:
+    """A histogram, box plots, means or a trend (output.plotext_charts)."""
+    from heetui.engine import histogram
+    from heetui.output.plotext_charts import render_kind
+
+    hist = None
+    if args.kind == "histogram" and ct.question.type == "numeric":
+        hist = histogram(survey, _request(args, survey.codebook, args.question))
+    return render_kind(args.kind, ct, width, color, args.height, hist)  # ChartKindError: 2
 
 
 def cmd_profile(args: argparse.Namespace) -> None:

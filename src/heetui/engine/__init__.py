@@ -7,7 +7,8 @@ touching them. What is here:
 - a survey: ``open_survey`` and ``Survey`` (its ``codebook`` is the survey's model, the one
   every command and screen reads), ``overview``;
 - tables: ``TabRequest``, ``resolve_banner``, ``table`` (a ``Crosstab``, or a
-  ``GridSummary`` for a rating grid), ``table_ready``, ``is_grid``, ``arrange``; the names
+  ``GridSummary`` for a rating grid), ``table_ready``, ``is_grid``, ``arrange``, a numeric
+  question's ``histogram``; the names
   of tests and corrections are in ``heetui.choices``, below every layer, so that the
   argument parser never loads the engine;
 - books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
@@ -31,6 +32,7 @@ from heetui.engine.comments import (
     verbatims,
 )
 from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
+from heetui.engine.distribution import Histogram, histogram
 from heetui.engine.filters import Filter, describe_group, parse_filter
 from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.ordering import arrange
@@ -41,8 +43,8 @@ from heetui.engine.summary import overview
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Audit", "BookRequest", "CellRef", "Crosstab", "Filter",
-    "GridSummary", "Profile", "ProfileRow", "Selection", "Survey", "TabRequest", "Verbatim",
-    "VerbatimPage", "arrange", "describe_group", "is_grid", "narrowings", "open_survey",
-    "overview", "parse_filter", "profile", "resolve_banner", "resolve_theme", "tab_book",
-    "table", "table_ready", "verbatims",
+    "GridSummary", "Histogram", "Profile", "ProfileRow", "Selection", "Survey", "TabRequest",
+    "Verbatim", "VerbatimPage", "arrange", "describe_group", "histogram", "is_grid", "narrowings",
+    "open_survey", "overview", "parse_filter", "profile", "resolve_banner", "resolve_theme",
+    "tab_book", "table", "table_ready", "verbatims",
 ]

@@ -44,6 +44,7 @@ INDENT = "  "  # bars under a span title
 GAP = "   "  # between small multiples side by side
 MAX_INTERVALS = 8  # ticks on an axis: at most this many steps
 MIN_BAR = 14  # characters of bar at least, when panels are set side by side
+MIN_LABEL = 16  # characters of label at least, wrapped, when that sets panels side by side
 
 
 def _paint(text: str, sgr: str | None, color: bool) -> str:
@@ -54,20 +55,21 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def fit_label(label: Label, width: int) -> str:
-    """The label in ``width`` characters: its name shortened (to 4 characters at the
-    least), then without its base, before its letter and mark are lost."""
+def wrap_label(label: Label, width: int) -> list[str]:
+    """The label in lines of ``width`` characters: whole on one line if it fits, else its
+    name wrapped (never cut) and its letter, base and mark after the last line's words (the
+    base left out only if letter, base and mark cannot share a line)."""
     if len(label.text) <= width:
-        return label.text
-    for tail in (label.letter + label.base + label.mark, label.letter + label.mark):
-        room = width - len(tail)
-        if room >= min(4, len(label.name)):
-            return _fit(label.name, room) + tail
-    return _fit(label.text, width)
+        return [label.text]
+    tail = label.letter + label.base + label.mark
+    if len(tail) > width:
+        tail = label.letter + label.mark
+    lines = textwrap.wrap(label.name, width) or [""]
+    if len(lines[-1]) + len(tail) <= width:
+        lines[-1] += tail
+    elif tail:
+        lines += textwrap.wrap(tail.strip(), width)
+    return lines
 
 
 def _half_up(x: float) -> int:
@@ -233,13 +235,21 @@ def label_width(labels: tuple[Label, ...], lines: list[_Line], width: int) -> in
     return min(longest, max(12, min(44, width * 2 // 5))) + 1
 
 
-def _label(labels: tuple[Label, ...], ln: _Line, lw: int) -> str:
+def _label(labels: tuple[Label, ...], ln: _Line, lw: int) -> list[str]:
+    """A bar's label in lines of ``lw`` characters (a long one wrapped); the bar is drawn
+    beside the last."""
     indent = INDENT if ln.indent else ""
-    return (indent + fit_label(labels[ln.index], lw - 1 - len(indent))).ljust(lw)
+    return [(indent + line).ljust(lw)
+            for line in wrap_label(labels[ln.index], lw - 1 - len(indent))]
 
 
-def _heading(text: str, width: int, color: bool) -> str:
-    return _paint(_fit(text, width), HEAD, color)
+def _beside(label: list[str], row: str) -> list[str]:
+    """A label's lines, ``row`` (the bar) after the last."""
+    return [line.rstrip() for line in label[:-1]] + [label[-1] + row]
+
+
+def _heading(text: str, width: int, color: bool) -> list[str]:
+    return [_paint(line, HEAD, color) for line in _wrap(text, width)]
 
 
 def _empty(title: str, width: int) -> list[str]:
@@ -268,8 +278,9 @@ def _single(title: str, labels: tuple[Label, ...], groups: tuple[Group, ...],
     scale = make_scale(min(known, default=0.0), max(known, default=0.0), room, unit)
 
     def bar(ln: _Line) -> list[str]:
-        row = _label(labels, ln, lw) + _bar_text(scale, values[ln.index], texts[ln.index])
-        return [_colour_bars(row.rstrip(), color)]
+        rows = _beside(_label(labels, ln, lw),
+                       _bar_text(scale, values[ln.index], texts[ln.index]))
+        return [_colour_bars(row.rstrip(), color) for row in rows]
 
     out = _wrap(title, width) + _grouped(lines, bar, width, color)
     return out + axis_lines(scale, lw, width - lw)
@@ -284,7 +295,7 @@ def _grouped(lines: list[_Line], bar: Callable[[_Line], list[str]], width: int,
         if ln.kind == "gap":
             out.append("")
         elif ln.kind == "title":
-            out.append(_heading(ln.text, width, color))
+            out += _heading(ln.text, width, color)
         else:
             out += bar(ln)
     return out
@@ -326,15 +337,31 @@ def _scores(c: Scores, width: int, color: bool) -> list[str]:
 
 # ---- 100 % stacked bars -----------------------------------------------------------------
 
-def _segments(values: tuple[float, ...], width: int) -> list[int]:
-    """Each segment's length, from the rounded running totals, so that the segments of a
-    bar add up to its whole length however the percents round."""
-    out, total, start = [], 0.0, 0
-    for v in values:
-        total += v
-        end = max(start, min(width, _half_up(total / 100 * width)))
-        out.append(end - start)
-        start = end
+def segment_lengths(values: tuple[float, ...], width: int) -> list[int]:
+    """Each segment's length in whole characters for percents ``values`` of a bar of
+    ``width`` (100 %): every segment gets the whole characters of its share, and the
+    characters left over go to the largest remainders, so that each is within one character
+    of its share and the lengths add up to the bar's length however the percents round. A
+    segment that is not zero gets one character at least (a sliver is not drawn as
+    nothing); the characters that costs beyond the rounding are taken from the largest
+    segment."""
+    shares = [max(0.0, v) / 100 * width for v in values]
+    whole = min(width, _half_up(sum(shares)))
+    out = [max(math.floor(x), 1 if x > 0 else 0) for x in shares]
+    spare = sorted((i for i, x in enumerate(shares) if out[i] < x),
+                   key=lambda i: (-(shares[i] - out[i]), -shares[i], i))
+    for i in spare[: max(0, whole - sum(out))]:
+        out[i] += 1
+    while sum(out) > whole:  # the slivers' characters come out of the largest segment
+        i = max(range(len(out)), key=lambda k: (out[k], shares[k], -k))
+        if out[i] <= 1:
+            break
+        out[i] -= 1
+    by_size = sorted(range(len(out)), key=lambda i: (-shares[i], i))
+    for i in reversed(by_size):  # more slivers than characters: the smallest give way
+        if sum(out) <= whole:
+            break
+        out[i] = 0
     return out
 
 
@@ -342,7 +369,7 @@ def _stacked_row(c: Stacked, j: int, scale: Scale, color: bool, numbers: bool) -
     """Column ``j``'s bar, ``scale.width`` + 1 characters: the zero line and a run of each
     option's fill character, the option's percent written inside where it fits."""
     out = [AXIS]
-    lengths = _segments(tuple(v[j] for _, v in c.segments), scale.width)
+    lengths = segment_lengths(tuple(v[j] for _, v in c.segments), scale.width)
     for k, n in enumerate(lengths):
         if not n:
             continue
@@ -359,14 +386,25 @@ def _stacked_row(c: Stacked, j: int, scale: Scale, color: bool, numbers: bool) -
     return "".join(out)
 
 
-def _legend(names: list[str], width: int) -> list[str]:
-    lines, line = [], ""
+def _legend(names: list[str], width: int, color: bool) -> list[str]:
+    """Each series' fill character, in its colour, and its name; items side by side where
+    they fit, a long name wrapped."""
+    lines: list[str] = []
+    line, used = "", 0  # the line so far, and its length as read (without colour codes)
     for i, name in enumerate(names):
-        item = _fit(f"{MARKERS[i % len(MARKERS)]} {name}", width)
-        if line and len(line) + 3 + len(item) > width:
+        item = textwrap.wrap(f"{MARKERS[i % len(MARKERS)]} {name}", width,
+                             subsequent_indent="  ")
+        size = len(item[0])
+        item[0] = _paint(item[0][0], COLORS[i % len(COLORS)], color) + item[0][1:]
+        if line and (len(item) > 1 or used + 3 + size > width):
             lines.append(line)
-            line = ""
-        line = f"{line}   {item}" if line else item
+            line, used = "", 0
+        if len(item) > 1:
+            lines += item
+        elif line:
+            line, used = f"{line}   {item[0]}", used + 3 + size
+        else:
+            line, used = item[0], size
     return lines + ([line] if line else [])
 
 
@@ -374,7 +412,8 @@ def _notes(notes: tuple[str, ...], width: int) -> list[str]:
     if not notes:
         return []
     head = f"{SIG_MARK} differs significantly in at least one answer (tested as in the table):"
-    return [*_wrap(head, width), *(f"  {_fit(n, width - 2)}" for n in notes)]
+    return [*_wrap(head, width), *(line for n in notes for line in textwrap.wrap(
+        n, width, initial_indent="  ", subsequent_indent="    "))]
 
 
 def _net_column(name: str, values: tuple[str, ...]) -> list[str]:
@@ -412,18 +451,20 @@ def _stacked(c: Stacked, width: int, color: bool, height: int | None) -> list[st
         nets = "".join(f"  {col[1 + j]}" for col in net_cells) if beside else ""
         rows = []
         for t in range(thick):  # a taller bar: the same row again, without its numbers
-            label = _label(names, ln, lw) if t == 0 else " " * lw
-            rows.append((label + _stacked_row(c, j, scale, color, t == 0)
-                         + (nets if t == 0 else "")).rstrip())
-        return rows
+            row = _stacked_row(c, j, scale, color, t == 0)
+            if t == 0:
+                rows += _beside(_label(names, ln, lw), row + nets)
+            else:
+                rows.append(" " * lw + row)
+        return [r.rstrip() for r in rows]
 
     out += _grouped(lines, bar, width, color)
     out += axis_lines(scale, lw, width - lw)
-    out += _legend([name for name, _ in c.segments], width)
+    out += _legend([name for name, _ in c.segments], width, color)
     if not beside:
         for net, values in c.nets:
             out += textwrap.wrap(f"{net}: " + " · ".join(
-                f"{_fit(b.name, 20)}{b.letter} {v}"
+                f"{b.name}{b.letter} {v}"
                 for b, v in zip(c.bars, values, strict=True)), width, subsequent_indent="  ")
     return out + _notes(c.notes, width) + _key(c.key, width)
 
@@ -445,6 +486,10 @@ def _multiples(c: Multiples, width: int, color: bool) -> list[str]:
     lw = label_width(c.bars, lines, width)
     text_w = max(len(t) for p in c.panels for t in p.texts) + 1
     across = _panels_across(len(c.panels), lw, text_w, width)
+    narrow = min(lw, max(MIN_LABEL, width // 4) + 1)  # labels wrapped: room for panels
+    if across < 2 and _panels_across(len(c.panels), narrow, text_w, width) > 1:
+        lw = narrow
+        across = _panels_across(len(c.panels), lw, text_w, width)
     panel_room = (width - lw - (across - 1) * len(GAP)) // across
     out = _wrap(c.title, width)
     # the answers' panels share one scale, so bars compare across panels as well as within
@@ -471,10 +516,10 @@ def _panel_row(c: Multiples, chunk: list[Panel], lines: list[_Line], lw: int, sc
         out.append((" " * lw + GAP.join(_paint(t, HEAD, color) + " " * (panel_w - len(t))
                                         for t in texts)).rstrip())
     def bar(ln: _Line) -> list[str]:
-        row = _label(c.bars, ln, lw) + GAP.join(
+        rows = _beside(_label(c.bars, ln, lw), GAP.join(
             _bar_text(scale, p.values[ln.index], p.texts[ln.index]).ljust(panel_w)
-            for p in chunk)
-        return [_colour_bars(row.rstrip(), color)]
+            for p in chunk))
+        return [_colour_bars(row.rstrip(), color) for row in rows]
 
     out += _grouped(lines, bar, width, color)
     axes = [axis_lines(scale, 0, panel_w) for _ in chunk]
@@ -484,11 +529,8 @@ def _panel_row(c: Multiples, chunk: list[Panel], lines: list[_Line], lw: int, sc
 
 
 def _panel_title(title: str, width: int) -> list[str]:
-    """A panel's title in at most two lines of ``width``."""
-    lines = _wrap(title, width)
-    if len(lines) > 2:
-        lines = [lines[0], _fit(" ".join(lines[1:]), width)]
-    return [_fit(line, width) for line in lines]
+    """A panel's title wrapped to ``width``."""
+    return _wrap(title, width)
 
 
 def render(chart_list: list[Chart], width: int = 100, color: bool = False,

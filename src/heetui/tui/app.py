@@ -8,7 +8,7 @@ is shown only if no newer request was made meanwhile. A table whose sums are alr
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,13 @@ from heetui.engine import (
     Crosstab,
     Filter,
     GridSummary,
+    Histogram,
     ProfileRow,
     Selection,
     Survey,
     TabRequest,
     describe_group,
+    histogram,
     is_grid,
     resolve_banner,
     table,
@@ -271,6 +273,10 @@ class HeetuiApp(ExportActions, LeanApp):
     def _compute(self, req: TabRequest) -> tuple[Crosstab | None, str | None]:
         return attempt(lambda: table(self.survey, self._asked(req)))
 
+    def _histogram_of(self, view: ViewState) -> Callable[[], Histogram]:
+        """The histogram of ``view``'s table, computed by the engine when the chart asks."""
+        return lambda: histogram(self.survey, self._asked(view.request()))
+
     def _asked(self, req: TabRequest) -> TabRequest:
         """A grid's summary sets its items side by side: the banner waits for the next
         question."""
@@ -329,7 +335,7 @@ class HeetuiApp(ExportActions, LeanApp):
         self.query_one(QuestionBrowser).select(ct.question.id)
         chart = self.query_one(ChartView)
         if chart.display:
-            chart.show(ct, self.codebook.benchmarks)
+            chart.show(ct, self.codebook.benchmarks, self._histogram_of(view))
         q = ct.question
         self._set_text("qtext", f"{q.id}: {q.text}\n{ct.base_text}")
         # "? help" ends the legend for the command line's sake; the footer shows ? here, and
@@ -480,7 +486,7 @@ class HeetuiApp(ExportActions, LeanApp):
         chart.set_class(showing, "hidden")
         table.set_class(not showing, "hidden")
         if not showing and self.crosstab is not None:
-            chart.show(self.crosstab, self.codebook.benchmarks)
+            chart.show(self.crosstab, self.codebook.benchmarks, self._histogram_of(self.view))
             chart.focus()
         else:
             table.focus()

@@ -1,19 +1,23 @@
-"""The chart view: the current table drawn as a text chart (output.charts), redrawn on every
-resize."""
+"""The chart view: the current table drawn as a text chart, redrawn on every resize: heetui's
+banner bars (output.charts), or, switched with `k`, a numeric question's histogram and box
+plots, the means with error bars, or a trend over the banner (output.plotext_charts)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
-from heetui.engine import Crosstab
+from heetui.engine import Crosstab, Histogram
 from heetui.output.chart_data import charts
 from heetui.output.charts import render
+from heetui.output.plotext_charts import KINDS, kinds_of, render_kind
 from heetui.survey.codebook import Benchmark
 from heetui.tui.failures import attempt
 
@@ -22,29 +26,62 @@ class ChartView(VerticalScroll):
     DEFAULT_CSS = """
     ChartView { height: 1fr; padding: 0 1; }
     """
+    BINDINGS = [
+        Binding("k", "cycle_kind", "Chart kind", id="chart.kind",
+                tooltip="on the chart: bars → histogram → box plots → means ± SE → trend "
+                "(the kinds this question has)"),
+    ]
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.crosstab: Crosstab | None = None
         self.benchmarks: tuple[Benchmark, ...] = ()
+        self.histogram_of: Callable[[], Histogram] | None = None
+        self.kind = KINDS[0]
         self.text = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="chart-body")
 
-    def show(self, ct: Crosstab, benchmarks: tuple[Benchmark, ...]) -> None:
+    def show(self, ct: Crosstab, benchmarks: tuple[Benchmark, ...],
+             histogram_of: Callable[[], Histogram] | None = None) -> None:
+        """Draw ``ct``; ``histogram_of`` computes its histogram (the engine's) if asked."""
         self.crosstab = ct
         self.benchmarks = benchmarks
+        self.histogram_of = histogram_of
+        if self.kind not in kinds_of(ct):
+            self.kind = KINDS[0]
         self.redraw()
+
+    def action_cycle_kind(self) -> None:
+        """The next kind of chart this table can be drawn as."""
+        if self.crosstab is None:
+            return
+        fit = kinds_of(self.crosstab)
+        self.kind = fit[(fit.index(self.kind) + 1) % len(fit)] if self.kind in fit else fit[0]
+        self.redraw()
+
+    def _drawn(self, ct: Crosstab, width: int, color: bool) -> str:
+        if self.kind == "bar":
+            return render(charts(ct, self.benchmarks), width, color)
+        hist = self.histogram_of() if self.kind == "histogram" and self.histogram_of else None
+        return render_kind(self.kind, ct, width, color, None, hist)
 
     def redraw(self) -> None:
         if self.crosstab is None:
             return
-        width = max(40, self.scrollable_content_region.width - 1)
+        region = self.scrollable_content_region
+        width = max(40, region.width - 1)
         color = not os.environ.get("NO_COLOR")
         ct = self.crosstab
-        drawn, error = attempt(lambda: render(charts(ct, self.benchmarks), width, color))
+        drawn, error = attempt(lambda: self._drawn(ct, width, color))
+        if (drawn is not None and not self.show_vertical_scrollbar
+                and drawn.count("\n") > region.height):
+            # taller than the view: the scrollbar about to appear takes its columns, and
+            # a chart drawn for the wider view would wrap its full-width lines
+            narrower = max(40, width - self.styles.scrollbar_size_vertical)
+            drawn, error = attempt(lambda: self._drawn(ct, narrower, color))
         self.text = drawn if drawn is not None else error or ""
         body = Text.from_ansi(self.text) if color and drawn is not None else Text(self.text)
         self.query_one("#chart-body", Static).update(body)

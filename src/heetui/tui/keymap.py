@@ -29,6 +29,7 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.app import HeetuiApp
     from heetui.tui.banner_picker import BannerScreen
     from heetui.tui.book_screen import BookScreen
+    from heetui.tui.chart_view import ChartView
     from heetui.tui.copy_choice import CopyChoice
     from heetui.tui.modals import FilterScreen, TextScreen
     from heetui.tui.profile_screen import ProfileScreen
@@ -37,7 +38,7 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.verbatim_screen import VerbatimScreen
 
     return (HeetuiApp, CrosstabTable, VerbatimScreen, ProfileScreen, BannerScreen,
-            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice)
+            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice, ChartView)
 
 
 def own(cls: type) -> list[Binding]:

@@ -163,7 +163,10 @@ def key_table(app: type[App[Any]]) -> str:
     """The README's key table: every key of the app's main screen, as its help page lists
     them (the same entries, in the same order), with the ids the settings file rebinds them
     by, as Markdown (tests/test_help_keys.py holds the README to it)."""
+    from heetui.tui.chart_view import ChartView  # the chart's own keys act where it shows
+
     entries = key_entries(_merged(own_bindings(app, {}), own_bindings(Screen, {})))
+    entries += key_entries(own_bindings(ChartView, {}))
     entries += [KeyEntry(keys, text) for keys, text in getattr(app, "HELP_KEYS", ())]
     rows = ["| key | action | id |", "|---|---|---|"]
     for e in entries:
