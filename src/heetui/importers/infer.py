@@ -1,16 +1,17 @@
 """Infer a codebook from a table, and build the bundle's respondents and verbatims frames.
 
 Rules (documented in docs/bundle-format.md):
-- SPSS/Stata: a number with value labels is single-choice when its labels cover its valid
-  values (at least as many distinct values labelled as not), else numeric with its labelled
-  special codes made missing (see ``missing``); text with value labels likewise; SPSS
-  multiple-response sets → multi-response; numbers without labels → numeric (a mean); long
-  text → open-ended (verbatims). User-missing values are null and recorded.
-- CSV/XLSX/Parquet: 0/1 (or 1/blank) number columns sharing a prefix (``q5_1, q5_2``) →
-  multi-response (other tick columns, joined answers and bookkeeping columns: see
-  ``columns``); text with few distinct values → single-choice, ordered as numbers where
-  they are numbers; whole numbers with few distinct values → single-choice; other numbers →
-  numeric; other text → open-ended.
+- A labelled format (``InputFormat.labelled``: SPSS, Stata): a number with value labels is
+  single-choice when its labels cover its valid values (at least as many distinct values
+  labelled as not), else numeric with its labelled special codes made missing (see
+  ``missing``); text with value labels likewise; SPSS multiple-response sets →
+  multi-response; numbers without labels → numeric (a mean); long text → open-ended
+  (verbatims). User-missing values are null and recorded.
+- An unlabelled format (CSV, Excel, Parquet): 0/1 (or 1/blank) number columns sharing a
+  prefix (``q5_1, q5_2``) → multi-response (other tick columns, joined answers and
+  bookkeeping columns: see ``columns``); text with few distinct values → single-choice,
+  ordered as numbers where they are numbers; whole numbers with few distinct values →
+  single-choice; other numbers → numeric; other text → open-ended.
 - A platform's export (``platforms``) adds question texts, multi-response sets and
   columns kept as survey metadata or left out.
 - Two-sided labelled scales get scores and nets (``scales.scored``); a column named as a
@@ -252,11 +253,11 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                  {c for c in (id_col, weight) if c} | (table.drop - {weight})
                  | {c for c in frame.columns if c.endswith(BITS_SUFFIX)})
     items = _set_items(frame, table, taken, out, made)
-    if table.kind not in ("sav", "dta"):
+    if not table.labelled:
         for ticks, cols in _dichotomies(frame, table, made.used | set(items), taken, out):
             made.add(ticks, cols)
     # columns of one grid share their list of answers, so their codes agree
-    shared = {} if table.kind in ("sav", "dta") else shared_values(
+    shared = {} if table.labelled else shared_values(
         frame, [c for c in frame.columns if c not in made.used and c not in table.texts
                 and c not in table.alone and c not in items], MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
@@ -439,7 +440,7 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
             declared = table.kind == "sav" and bool(table.user_missing)
             return _labelled_number(vid, s, numbered, text, out, missing, guess=not declared)
         distinct = nonnull.n_unique()
-        if table.kind not in ("sav", "dta") and _is_whole(s) and \
+        if not table.labelled and _is_whole(s) and \
                 distinct <= MAX_NUMBER_CATEGORIES:
             return _single(vid, s, [float(x) for x in shared or nonnull.unique().to_list()],
                            {}, text, out)
