@@ -18,6 +18,7 @@ from heetui.importers.columns import recognise_columns
 from heetui.importers.infer import (
     Built,
     build,
+    check_weight_column,
     mr_set,
     number_text,
     safe_name,
@@ -66,6 +67,9 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
     converted: dict[str, pl.Series] = {}
     sets = _Sets(table)
     names = _source_names(frame)
+    weight_id = survey.get("weight")
+    if isinstance(weight_id, str) and weight_id in names:  # the weight rule, before writing
+        check_weight_column(frame.select(pl.col(names[weight_id]).alias(weight_id)), weight_id)
     for key in ("segments", "questions"):
         for v in data.get(key, []):
             if isinstance(v, dict) and v.get("type") == "open":

@@ -150,7 +150,8 @@ def weight_column(table: Table, weight: str) -> str:
                       f"columns are: {', '.join(named)}.")
 
 
-def _check_weight(frame: pl.DataFrame, weight: str) -> None:
+def check_weight_column(frame: pl.DataFrame, weight: str) -> None:
+    """Refuse a weight that breaks the weight rule (survey.weights), in one sentence."""
     problems = check_weight(frame, weight)
     if problems:
         raise SourceError(f"The weight variable {weight!r} cannot be used: "
@@ -208,7 +209,7 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
             if table.weight else ""))
         weight = None
     elif weight is not None:
-        _check_weight(table.frame, weight)
+        check_weight_column(table.frame, weight)
         if table.weight and table.weight != weight:
             table.notes.append(f"weight: {weight} (--weight), not the file's own weight "
                                f"{table.weight}, which is kept as a variable")
