@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,10 @@ from heetui.importers.infer import (
 )
 from heetui.importers.platforms import recognise
 from heetui.importers.sources import Progress, SourceError, Table, read_source
-from heetui.survey.bundle import CODEBOOK
+from heetui.survey.bundle import CODEBOOK, BundleError
 from heetui.survey.cache import cache_folder, cache_key
-from heetui.survey.codebook import option_column
+from heetui.survey.codebook import GRID_TYPE, Codebook, Option, Variable, option_column
+from heetui.survey.parse import codebook_from_dict
 from heetui.survey.write import check_replaceable, write_bundle
 
 # the version of the import's rules: a file opened directly is imported again when they change
@@ -46,38 +48,26 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
     holds them, with whole-number doubles (SPSS stores every number as one) as codes, text
     answers matched to option labels, and the values listed under ``missing`` (and the
     source's user-missing values that are not options) made null."""
-    try:
-        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise SourceError(f"The codebook {file} cannot be read: {e}") from None
-    survey = data.setdefault("survey", {})
-    if isinstance(survey, dict):  # the notes of the import that wrote it are not this one's
-        survey.pop("import_unsure", None)
-        survey["import_notes"] = [f"read as the codebook {file.name} says (no inference)"]
-    if _unweighted(weight):
-        survey.pop("weight", None)
-    elif weight:
-        survey["weight"] = weight
-    idc = survey.setdefault("id_column", "respondent_id")
+    cb = _read_codebook(file, weight)
+    idc = cb.settings.id_column
     frame = table.frame
     if idc not in frame.columns:
         frame = frame.with_row_index(idc, offset=1)
-    keep = [idc] + ([survey["weight"]] if survey.get("weight") else [])
+    keep = [idc] + ([cb.settings.weight] if cb.settings.weight else [])
     opens: list[str] = []
     converted: dict[str, pl.Series] = {}
     sets = _Sets(table)
     names = _source_names(frame)
-    weight_id = survey.get("weight")
-    if isinstance(weight_id, str) and weight_id in names:  # the weight rule, before writing
-        check_weight_column(frame.select(pl.col(names[weight_id]).alias(weight_id)), weight_id)
-    for key in ("segments", "questions"):
-        for v in data.get(key, []):
-            if isinstance(v, dict) and v.get("type") == "open":
-                opens.append(str(v.get("id", "")))
-            elif isinstance(v, dict):
-                cols = _source_columns(v, frame, table, sets, names)
-                keep += list(cols)
-                converted.update({c: s for c, s in cols.items() if s is not None})
+    wid = cb.settings.weight
+    if wid is not None and wid in names:  # the weight rule, before anything is written
+        check_weight_column(frame.select(pl.col(names[wid]).alias(wid)), wid)
+    for v in cb.variables:
+        if v.type == "open":
+            opens.append(v.id)
+        else:
+            cols = _source_columns(v, frame, table, sets, names)
+            keep += list(cols)
+            converted.update({c: s for c, s in cols.items() if s is not None})
     missing = [c for c in keep + opens if c not in names and c not in converted]
     if missing:
         raise SourceError(f"The codebook names columns the source does not have: "
@@ -87,7 +77,24 @@ def _with_codebook(table: Table, file: Path, weight: str | None) -> Built:
     verb = None
     if opens:
         verb = verbatims_frame(frame[idc], [(q, frame[names[q]]) for q in opens])
-    return Built(data, resp, verb)
+    return Built(cb, resp, verb)
+
+
+def _read_codebook(file: Path, weight: str | None) -> Codebook:
+    """The analyst's codebook (every problem in it refused at once, as a bundle's are),
+    with this import's notes and the weight ``--weight`` chooses."""
+    try:
+        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise SourceError(f"The codebook {file} cannot be read: {e}") from None
+    cb, problems = codebook_from_dict(data, file.name)
+    if cb is None or problems:
+        raise BundleError(problems)
+    survey = dict(cb.survey)  # the notes of the import that wrote it are not this one's
+    survey.pop("import_unsure", None)
+    survey["import_notes"] = [f"read as the codebook {file.name} says (no inference)"]
+    chosen = None if _unweighted(weight) else weight or cb.settings.weight
+    return replace(cb, survey=survey, settings=replace(cb.settings, weight=chosen))
 
 
 class _Sets:
@@ -118,68 +125,64 @@ def _source_names(frame: pl.DataFrame) -> dict[str, str]:
     return names
 
 
-def _source_columns(v: dict[str, Any], frame: pl.DataFrame, table: Table, sets: _Sets,
+def _source_columns(v: Variable, frame: pl.DataFrame, table: Table, sets: _Sets,
                     names: dict[str, str]) -> dict[str, pl.Series | None]:
-    """The bundle columns of one codebook entry, each converted from the source column its
-    id names (None: missing, which the caller reports)."""
-    vtype = v.get("type", "single")
+    """The bundle columns of one codebook variable, each converted from the source column
+    its id names (None: missing, which the caller reports)."""
 
-    def convert(vid: str, entry: dict[str, Any]) -> pl.Series | None:
+    def convert(column: str) -> pl.Series | None:
         # a set's item may name its column (``source``): its id differs when the set's
         # 0/1 columns took the column's name
-        col = names.get(vid) or names.get(str(entry.get("source", "")))
+        col = names.get(column) or names.get(v.source)
         if col is None:
             return None
-        s = _numbers(frame[col], entry, table) if vtype == "numeric" else \
-            _codes(frame[col], entry, col, table, as_text=vtype != "multi")
-        return s.alias(vid)
+        s = _numbers(frame[col], v, table) if v.type == "numeric" else \
+            _codes(frame[col], v, col, table, as_text=v.type != "multi")
+        return s.alias(column)
 
+    if v.type != "multi":  # a grid's item is a single-choice column on the grid's scale
+        return {v.id: convert(v.id)}
     out: dict[str, pl.Series | None] = {}
-    if vtype == "grid":  # each item a single-choice column on the grid's scale
-        for it in v.get("items", []):
-            item = it if isinstance(it, dict) else {"id": it}
-            out[str(item.get("id", ""))] = convert(str(item.get("id", "")), {**v, **item})
-    elif vtype == "multi":
-        for o in v.get("options", []):
-            c = option_column(str(v.get("id")), o.get("code") if isinstance(o, dict) else o)
-            made = sets.get(c)  # a recognised set's option column, as the import made it
-            out[c] = made if made is not None else convert(c, v)
-    else:
-        out[str(v.get("id", ""))] = convert(str(v.get("id", "")), v)
+    for o in v.options:
+        c = option_column(v.id, o.code)
+        made = sets.get(c)  # a recognised set's option column, as the import made it
+        out[c] = made if made is not None else convert(c)
     return out
 
 
-def _dropped(s: pl.Series, v: dict[str, Any], table: Table, options: set[Any]) -> pl.Series:
+def _dropped(s: pl.Series, v: Variable, table: Table, options: set[int]) -> pl.Series:
     """Where a column's value is missing by the codebook (``missing``) or by the source's
     user-missing declaration (unless the codebook made that value an option)."""
-    listed = [m.get("code") for m in v.get("missing", []) if isinstance(m, dict)]
+    listed = [m.code for m in v.missing]
     mask = pl.Series([False] * s.len())
     if s.dtype == pl.String:
         text = s.str.strip_chars()
         mask = text.is_in([str(c) for c in listed]).fill_null(False) | (text == "") \
             .fill_null(False)
     elif s.dtype.is_numeric():
-        nums = [float(c) for c in listed if isinstance(c, int | float)
-                and not isinstance(c, bool)]
+        nums = [float(c) for c in listed if not isinstance(c, str)]
         mask = s.cast(pl.Float64).is_in(nums).fill_null(False)
     for lo, hi in table.user_missing.get(str(s.name), []):
         if s.dtype.is_numeric() and not isinstance(lo, str) and not isinstance(hi, str):
             x = s.cast(pl.Float64)
-            mask = mask | (x.is_between(lo, hi) & ~x.is_in([float(o) for o in options
-                                                            if isinstance(o, int)])) \
+            mask = mask | (x.is_between(lo, hi) & ~x.is_in([float(o) for o in options])) \
                 .fill_null(False)
     return mask
 
 
-def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
+def _kind(v: Variable) -> str:
+    """What the codebook makes a variable, as its entry says: a grid's item is a grid's."""
+    return GRID_TYPE if v.grid else v.type
+
+
+def _codes(s: pl.Series, v: Variable, col: str, table: Table,
            as_text: bool = True) -> pl.Series:
     """A single-choice column (or a multi-response 0/1 column) as integer codes."""
-    opts = [o for o in v.get("options", []) if isinstance(o, dict)]
-    codes = {o.get("code") for o in opts}
-    drop = _dropped(s, v, table, codes)
+    opts = v.options
+    drop = _dropped(s, v, table, {o.code for o in opts})
     if s.dtype == pl.String and as_text:
-        by_label = {str(o.get("label", "")).strip().lower(): o.get("code") for o in opts}
-        by_label.update({str(o.get("code")): o.get("code") for o in opts})
+        by_label = {o.label.strip().lower(): o.code for o in opts}
+        by_label.update({str(o.code): o.code for o in opts})
         by_label.update(_by_source(opts, str.lower))
         for value, label in table.value_labels.get(col, {}).items():
             if label.strip().lower() in by_label:
@@ -189,13 +192,12 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
         unknown = text.filter(text.is_not_null() & ~text.is_in(list(by_label)))
         if unknown.len():
             raise SourceError(f"The column {col} holds {unknown[0]!r}, which is not the label "
-                              f"of one of {v.get('id')}'s options in the codebook; add it as "
+                              f"of one of {v.id}'s options in the codebook; add it as "
                               "an option or list it under missing")
         return text.replace_strict(by_label, default=None, return_dtype=pl.Int64).alias(col)
     if not s.dtype.is_numeric():
         raise SourceError(f"The column {col} holds {s.dtype} values, not answer codes; the "
-                          f"codebook makes {v.get('id')} a {v.get('type', 'single')} "
-                          "question")
+                          f"codebook makes {v.id} a {_kind(v)} question")
     x = pl.select(pl.when(drop).then(None).otherwise(s.cast(pl.Float64))).to_series()
     x = x.fill_nan(None)
     renumbered = _renumbered(x, opts) if as_text else None
@@ -204,32 +206,29 @@ def _codes(s: pl.Series, v: dict[str, Any], col: str, table: Table,
     odd = x.filter(x.is_not_null() & (x != x.round(0)))
     if odd.len():
         raise SourceError(f"The column {col} holds {odd[0]:g}, which is not a whole-number "
-                          f"answer code; the codebook makes {v.get('id')} a "
-                          f"{v.get('type', 'single')} question")
+                          f"answer code; the codebook makes {v.id} a {_kind(v)} question")
     largest = x.drop_nulls().abs().max()  # a float, or None when every value is missing
     if isinstance(largest, float) and largest >= 2 ** 62:
         raise SourceError(f"The column {col} holds codes too large to be answer codes")
     return x.cast(pl.Int64).alias(col)
 
 
-def _by_source(opts: list[dict[str, Any]], fold: Callable[[str], str] = str
-               ) -> dict[str, Any]:
+def _by_source(opts: tuple[Option, ...], fold: Callable[[str], str] = str) -> dict[str, int]:
     """Option codes by the answer the import coded (``source``): found whatever label the
     analyst has given the option since."""
-    return {fold(str(o["source"]).strip()): o.get("code") for o in opts
-            if o.get("source") is not None}
+    return {fold(o.source.strip()): o.code for o in opts if o.source is not None}
 
 
-def _renumbered(x: pl.Series, opts: list[dict[str, Any]]) -> pl.Series | None:
+def _renumbered(x: pl.Series, opts: tuple[Option, ...]) -> pl.Series | None:
     """Codes for numbers the import renumbered (values that do not fit a code, such as
     400000000 or 2.5, get codes 1…k labelled with the value, its ``source``): when some
     value is not an option's code and every value is an option's source or label, the
     values map by them."""
     values = [float(v) for v in x.drop_nulls().unique().to_list()]
-    codes = {o.get("code") for o in opts}
+    codes = {o.code for o in opts}
     if all(v.is_integer() and int(v) in codes for v in values):
         return None
-    labels = {str(o.get("label", "")).strip(): o.get("code") for o in opts}
+    labels = {o.label.strip(): o.code for o in opts}
     labels.update(_by_source(opts))
     mapping = {v: labels.get(number_text(v)) for v in values}
     if any(c is None for c in mapping.values()):
@@ -237,7 +236,7 @@ def _renumbered(x: pl.Series, opts: list[dict[str, Any]]) -> pl.Series | None:
     return x.replace_strict(mapping, default=None, return_dtype=pl.Int64)
 
 
-def _numbers(s: pl.Series, v: dict[str, Any], table: Table) -> pl.Series:
+def _numbers(s: pl.Series, v: Variable, table: Table) -> pl.Series:
     if not s.dtype.is_numeric():
         return s
     drop = _dropped(s, v, table, set())
