@@ -10,7 +10,7 @@ from pathlib import Path
 
 from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey, open_survey
-from heetui.importers import SUFFIXES, SourceError, cached_bundle, input_format
+from heetui.importers import SourceError, cached_bundle, input_format, suffixes
 from heetui.survey.bundle import BundleError, bundled_survey_path
 
 
@@ -21,7 +21,7 @@ def open_path(path: str | Path | None = None, check_data: bool = True,
     target = Path(path) if path is not None else bundled_survey_path()
     if target.is_file():
         if input_format(target) is None:
-            kinds = ", ".join(sorted(SUFFIXES))
+            kinds = ", ".join(sorted(suffixes()))
             raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
                               f"opens ({kinds}).")
         try:

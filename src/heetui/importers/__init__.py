@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from heetui.importers.formats import (
     INPUT_FORMATS,
-    SUFFIXES,
     InputFormat,
     format_list,
     input_format,
+    suffixes,
 )
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     )
 
 _IMPORTING = ("NO_WEIGHT", "SourceError", "cached_bundle", "import_source")
-__all__ = ["INPUT_FORMATS", "NO_WEIGHT", "SUFFIXES", "InputFormat", "SourceError",
-           "cached_bundle", "format_list", "import_source", "input_format"]
+__all__ = ["INPUT_FORMATS", "NO_WEIGHT", "InputFormat", "SourceError", "cached_bundle",
+           "format_list", "import_source", "input_format", "suffixes"]
 
 
 def __getattr__(name: str) -> Any:

@@ -54,7 +54,11 @@ INPUT_FORMATS: tuple[InputFormat, ...] = (
     InputFormat("parquet", (".parquet",), labelled=False, text=False,
                 reader=f"{_SOURCES}:read_parquet"),
 )
-SUFFIXES: tuple[str, ...] = tuple(s for f in INPUT_FORMATS for s in f.suffixes)
+
+
+def suffixes() -> tuple[str, ...]:
+    """Every suffix heetui imports, in the order of the formats."""
+    return tuple(s for f in INPUT_FORMATS for s in f.suffixes)
 
 
 def input_format(path: Path) -> InputFormat | None:
