@@ -539,7 +539,8 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
     if cb.banners:
         out["banners"] = [{"id": b.id, "label": b.label, "spans": list(b.spans)}
                           for b in cb.banners]
-    out["segments"] = _entries(cb, cb.segments)
+    if cb.segments:
+        out["segments"] = _entries(cb, cb.segments)
     out["questions"] = _entries(cb, cb.questions)
     return out
 
