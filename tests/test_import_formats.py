@@ -61,3 +61,29 @@ def test_a_new_format_is_one_registration(tmp_path, monkeypatch):
     odd.write_text("x")
     with pytest.raises(SourceError, match=r"\.parquet and \.tsv files, not \.odt"):
         import_source(odd, tmp_path / "c")
+
+
+def test_a_platform_is_one_detect_build_pair_walked_in_order(monkeypatch):
+    """recognise() builds with the first pair whose detect holds, and only that one."""
+    from heetui.importers import platforms
+
+    built: list[str] = []
+
+    def build(name: str):
+        def run(table: Table) -> None:
+            built.append(name)
+            table.platform = name
+        return run
+
+    frame = pl.DataFrame({"Timestamp": ["2024/05/01 10:22:33"] * 3, "Colour": ["a", "b", "a"]})
+    monkeypatch.setattr(platforms, "PLATFORMS", (
+        (lambda t: False, build("never")),
+        (lambda t: "Colour" in t.frame.columns, build("Colours Inc")),
+        *platforms.PLATFORMS))  # Google Forms' pair would hold too, but comes later
+    table = Table(frame, "csv", "t")
+    platforms.recognise(table)
+    assert built == ["Colours Inc"] and table.platform == "Colours Inc"
+    monkeypatch.setattr(platforms, "PLATFORMS", platforms.PLATFORMS[2:])
+    table = Table(frame, "csv", "t")
+    platforms.recognise(table)
+    assert table.platform == "Google Forms" and table.recognised.startswith("a Google Forms")
