@@ -92,26 +92,26 @@ def test_spss_multiple_response_sets_become_multi():
                                  counted_base=True),
                            MRSet("$colours", "Colours liked", "C", ("c1", "c2"))])
     built = build(table)
-    qs = {q["id"]: q for q in built.codebook["questions"]}
-    assert qs["contact"]["type"] == "multi"
-    assert [o["label"] for o in qs["contact"]["options"]] == ["Email", "Phone"]
+    qs = {q.id: q for q in built.codebook.questions}
+    assert qs["contact"].type == "multi"
+    assert [o.label for o in qs["contact"].options] == ["Email", "Phone"]
     r = built.respondents
     # as in SPSS, a respondent holding the counted value in none of the set's variables is
     # out of its base (the second): the entry's base is "answered"; the columns keep them,
     # for base = "asked", but not one who left them blank (the fourth)
-    assert qs["contact"]["base"] == "answered"
+    assert qs["contact"].base == "answered"
     assert r["contact_1"].to_list() == [1, 0, 1, None]
     assert r["contact_2"].to_list() == [0, 0, 1, None]
-    assert [o["label"] for o in qs["colours"]["options"]] == ["Red", "Green", "Blue"]
+    assert [o.label for o in qs["colours"].options] == ["Red", "Green", "Blue"]
     assert r["colours_1"].to_list() == [1, 0, None, 1]  # Red
     assert r["colours_2"].to_list() == [1, 1, None, 0]  # Green
-    assert qs["g"]["type"] == "single"
+    assert qs["g"].type == "single"
     # as SPSS keeps them, the set's items stay questions of their own, under the set
-    assert {c: qs[c]["group"] for c in ("m1", "m2", "c1", "c2")} == {
+    assert {c: qs[c].group for c in ("m1", "m2", "c1", "c2")} == {
         "m1": "Items of contact", "m2": "Items of contact", "c1": "Items of colours",
         "c2": "Items of colours"}
     assert r["m1"].to_list()[:3] == [1.0, 0.0, 1.0] and r["c1"].to_list() == [1, 2, None, 3]
-    assert [o["label"] for o in qs["c1"]["options"]] == ["Red", "Green", "Blue"]
+    assert [o.label for o in qs["c1"].options] == ["Red", "Green", "Blue"]
 
 
 def test_a_category_set_of_text_variables_is_multi():
@@ -122,8 +122,8 @@ def test_a_category_set_of_text_variables_is_multi():
     table = Table(frame, "sav", "t", value_labels={"t1": {"a": "Apples", "b": "Bananas"}},
                   mr_sets=[MRSet("$fruit", "Fruit", "C", ("t1", "t2"))])
     built = build(table)
-    fruit = next(q for q in built.codebook["questions"] if q["id"] == "fruit")
-    assert [o["label"] for o in fruit["options"]] == ["Apples", "Bananas", "c"]
+    fruit = built.codebook.get("fruit")
+    assert [o.label for o in fruit.options] == ["Apples", "Bananas", "c"]
     r = built.respondents
     assert r["fruit_1"].to_list() == [1, 1, None, None]  # a blank is no answer
     assert r["fruit_3"].to_list() == [1, 0, None, None]

@@ -1,5 +1,5 @@
 """Opening what a person points heetui at: a bundle folder, or a file of another format
-(.sav, .dta, .csv, .xlsx, .parquet) imported first into a cached bundle. This sits above
+(one of importers.formats) imported first into a cached bundle. This sits above
 the engine, which opens bundles only, and beside the importers; the command line and the
 app both open surveys through ``open_path``."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from heetui.engine import Survey, open_survey
 from heetui.errors import EngineError
-from heetui.importers import SUFFIXES, cached_bundle
+from heetui.importers import cached_bundle, input_format, suffixes
 from heetui.survey.bundle import bundled_survey_path
 
 
@@ -20,8 +20,8 @@ def open_path(path: str | Path | None = None, check_data: bool = True,
     user's import cache first (keyed by path, size and modification time)."""
     target = Path(path) if path is not None else bundled_survey_path()
     if target.is_file():
-        if target.suffix.lower() not in SUFFIXES:
-            kinds = ", ".join(sorted(SUFFIXES))
+        if input_format(target) is None:
+            kinds = ", ".join(sorted(suffixes()))
             raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
                               f"opens ({kinds}).")
         target = cached_bundle(target, progress)  # SourceError or BundleError, whole

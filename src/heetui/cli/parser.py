@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 from heetui import __version__
 from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
 from heetui.config import SigLevels, parse_levels
+from heetui.importers.formats import format_list
 from heetui.output import formats
 
 USER_ERROR = 2
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="PATH", help="survey bundle folder, or a .sav, .dta, "
-                   ".csv, .xlsx or .parquet file (default: the bundled HEE 2019 survey)")
+    p.add_argument("--data", metavar="PATH", help=f"survey bundle folder, or a {format_list()} "
+                   "file (default: the bundled HEE 2019 survey)")
 
 
 def _filter_arg(p: argparse.ArgumentParser) -> None:
@@ -117,8 +118,8 @@ def _output_args(p: argparse.ArgumentParser,
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heetui", usage="heetui [PATH]\n       heetui [--data PATH] COMMAND "
                      "[OPTIONS]", description="Explore survey data in the terminal. "
-                     "`heetui [PATH]` opens the app on a survey bundle folder or a .sav, "
-                     ".dta, .csv, .xlsx or .parquet file (default: the bundled survey); "
+                     "`heetui [PATH]` opens the app on a survey bundle folder or a "
+                     f"{format_list()} file (default: the bundled survey); "
                      "a COMMAND prints or writes instead (`heetui COMMAND --help`).")
     parser.add_argument("--version", action="version", version=f"heetui {__version__}")
     parser.add_argument("--data", dest="top_data", metavar="PATH",
@@ -244,8 +245,7 @@ def _verbatims_command(sub: Commands) -> None:
 
 
 def _import_command(sub: Commands) -> None:
-    imp = sub.add_parser("import", help="turn a .sav, .dta, .csv, .xlsx or .parquet file into "
-                         "a bundle")
+    imp = sub.add_parser("import", help=f"turn a {format_list()} file into a bundle")
     imp.add_argument("source", help="the file to import (never modified)")
     imp.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
     imp.add_argument("--weight", metavar="VAR",

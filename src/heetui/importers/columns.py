@@ -45,7 +45,7 @@ def recognise_columns(table: Table) -> None:
                if c not in claimed and table.frame[c].dtype == pl.String}
     _bookkeeping(table, answers)
     _joined(table, {c: a for c, a in answers.items() if c not in table.drop})
-    if table.kind not in ("sav", "dta"):
+    if not table.labelled:
         _tick_sets(table)
 
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
 from heetui.importers.missing import outside_scale, sort_key
 from heetui.importers.scales import reading_order
-from heetui.survey.codebook import item_text
+from heetui.survey.codebook import Grid, Option, Variable
 
 _ITEM = re.compile(r"^(.*?[A-Za-z].*?)[_.]?(\d+)$")
 SEPARATORS = " -–—:._?"
@@ -74,8 +76,35 @@ def _on_one_scale(own: dict[str, set[Any]]) -> list[str]:
     return out
 
 
-def _scale(options: list[dict[str, Any]]) -> tuple[tuple[int, str], ...]:
-    return tuple((o["code"], o["label"]) for o in options)
+@dataclass(frozen=True)
+class GridEntry:
+    """A grid as the import makes it: its scale (a single-choice variable carrying the
+    grid's id, text, label and group, with the options, nets and scores its items share)
+    and its items (their ids, labels, texts and missing values). ``variables`` gives the
+    codebook's item variables, ``grid`` its ``Grid``."""
+
+    scale: Variable
+    items: tuple[Variable, ...]
+
+    @property
+    def id(self) -> str:
+        return self.scale.id
+
+    @property
+    def grid(self) -> Grid:
+        return Grid(self.scale.id, self.scale.text, tuple(i.id for i in self.items),
+                    self.scale.label, self.scale.group)
+
+    def variables(self) -> list[Variable]:
+        return [replace(self.scale, id=i.id, text=i.text, label=i.label, missing=i.missing,
+                        grid=self.scale.id) for i in self.items]
+
+
+Entry = Variable | GridEntry  # an entry of the codebook the import writes
+
+
+def _scale(options: tuple[Option, ...]) -> tuple[tuple[int, str], ...]:
+    return tuple((o.code, o.label) for o in options)
 
 
 def _split_texts(texts: list[str], prefix: str) -> tuple[str, list[str]]:
@@ -90,51 +119,47 @@ def _split_texts(texts: list[str], prefix: str) -> tuple[str, list[str]]:
     return head, labels
 
 
-def _with_scores(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_scores(options: tuple[Option, ...]) -> tuple[Option, ...]:
     """Options coded from numbers score their code; answers outside the scale do not."""
-    outside = outside_scale([str(o["label"]) for o in options])
-    scored = [dict(o, value=o["code"]) if i not in outside else dict(o)
-              for i, o in enumerate(options)]
-    return scored if sum("value" in o for o in scored) >= 2 else options
+    outside = outside_scale([o.label for o in options])
+    scored = tuple(replace(o, value=float(o.code)) if i not in outside else o
+                   for i, o in enumerate(options))
+    return scored if sum(o.value is not None for o in scored) >= 2 else options
 
 
-def group_grids(questions: list[dict[str, Any]], numeric_columns: set[str],
-                at: dict[str, int], taken: set[str], safe_id: Any,
-                alone: AbstractSet[str] = frozenset()) -> list[dict[str, Any]]:
+def group_grids(questions: list[Variable], numeric_columns: set[str],
+                at: dict[str, int], taken: set[str], safe_id: Callable[[str, set[str]], str],
+                alone: AbstractSet[str] = frozenset()) -> list[Entry]:
     """Replace each set of single-choice questions on one scale whose source columns share
     a prefix with one grid entry, placed where its first item was (``at``); columns in
     ``alone`` (a platform's own one-column questions, Q1, Q2 …) are never items."""
-    groups: dict[tuple[str, tuple[tuple[int, str], ...]], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, tuple[tuple[int, str], ...]], list[Variable]] = {}
     for q in questions:
-        p = prefix_of(str(q.get("label", "")))
-        if q["type"] == "single" and p is not None and q.get("group") == "Imported" \
-                and q.get("label") not in alone:
-            groups.setdefault((p, _scale(q["options"])), []).append(q)
-    grids: dict[str, dict[str, Any]] = {}
+        p = prefix_of(q.label)
+        if q.type == "single" and p is not None and q.group == "Imported" \
+                and q.label not in alone:
+            groups.setdefault((p, _scale(q.options)), []).append(q)
+    grids: dict[str, GridEntry] = {}
     for (prefix, _), items in groups.items():
         if len(items) < 2:
             continue
-        text, labels = _split_texts([q["text"] for q in items], prefix)
+        text, labels = _split_texts([q.text for q in items], prefix)
         gid = safe_id(prefix, taken)
-        options = items[0]["options"]
-        if all(str(q["label"]) in numeric_columns for q in items):
+        options = items[0].options
+        if all(q.label in numeric_columns for q in items):
             options = _with_scores(options)
-        grid = {"id": gid, "type": "grid", "text": text, "label": prefix, "group": "Imported",
-                "options": options, "items": []}
-        for q, label in zip(items, labels, strict=True):
-            item: dict[str, Any] = {"id": q["id"], "label": label}
-            if q["text"] != item_text(text, label):
-                item["text"] = q["text"]
-            if q.get("missing"):
-                item["missing"] = q["missing"]
-            grid["items"].append(item)
-            grids[q["id"]] = grid
-        at[gid] = min(at.get(q["id"], 0) for q in items)
-    out: list[dict[str, Any]] = []
+        scale = Variable(id=gid, type="single", text=text, label=prefix, group="Imported",
+                         role="question", options=options)
+        grid = GridEntry(scale, tuple(Variable(id=q.id, type="single", role="question",
+                                               text=q.text, label=label, missing=q.missing)
+                                      for q, label in zip(items, labels, strict=True)))
+        grids.update(dict.fromkeys((q.id for q in items), grid))
+        at[gid] = min(at.get(q.id, 0) for q in items)
+    out: list[Entry] = []
     for q in questions:
-        owner = grids.get(q["id"])
+        owner = grids.get(q.id)
         if owner is None:
             out.append(q)
-        elif owner["items"][0]["id"] == q["id"]:
+        elif owner.items[0].id == q.id:
             out.append(owner)
     return out

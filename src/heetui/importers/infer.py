@@ -1,16 +1,17 @@
 """Infer a codebook from a table, and build the bundle's respondents and verbatims frames.
 
 Rules (documented in docs/bundle-format.md):
-- SPSS/Stata: a number with value labels is single-choice when its labels cover its valid
-  values (at least as many distinct values labelled as not), else numeric with its labelled
-  special codes made missing (see ``missing``); text with value labels likewise; SPSS
-  multiple-response sets → multi-response; numbers without labels → numeric (a mean); long
-  text → open-ended (verbatims). User-missing values are null and recorded.
-- CSV/XLSX/Parquet: 0/1 (or 1/blank) number columns sharing a prefix (``q5_1, q5_2``) →
-  multi-response (other tick columns, joined answers and bookkeeping columns: see
-  ``columns``); text with few distinct values → single-choice, ordered as numbers where
-  they are numbers; whole numbers with few distinct values → single-choice; other numbers →
-  numeric; other text → open-ended.
+- A labelled format (``InputFormat.labelled``: SPSS, Stata): a number with value labels is
+  single-choice when its labels cover its valid values (at least as many distinct values
+  labelled as not), else numeric with its labelled special codes made missing (see
+  ``missing``); text with value labels likewise; SPSS multiple-response sets →
+  multi-response; numbers without labels → numeric (a mean); long text → open-ended
+  (verbatims). User-missing values are null and recorded.
+- An unlabelled format (CSV, Excel, Parquet): 0/1 (or 1/blank) number columns sharing a
+  prefix (``q5_1, q5_2``) → multi-response (other tick columns, joined answers and
+  bookkeeping columns: see ``columns``); text with few distinct values → single-choice,
+  ordered as numbers where they are numbers; whole numbers with few distinct values →
+  single-choice; other numbers → numeric; other text → open-ended.
 - A platform's export (``platforms``) adds question texts, multi-response sets and
   columns kept as survey metadata or left out.
 - Two-sided labelled scales get scores and nets (``scales.scored``); a column named as a
@@ -20,19 +21,29 @@ Rules (documented in docs/bundle-format.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 
 from heetui.errors import SourceError
-from heetui.importers.grids import group_grids, shared_values
+from heetui.importers.grids import Entry, GridEntry, group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
 from heetui.importers.scales import reading_order, scored
 from heetui.importers.table import MRSet, Progress, Table, Value
-from heetui.survey.codebook import BITS_SUFFIX, METADATA_GROUP, option_column
+from heetui.survey.codebook import (
+    BITS_SUFFIX,
+    METADATA_GROUP,
+    Codebook,
+    MissingCode,
+    Option,
+    Settings,
+    Variable,
+    VarType,
+    option_column,
+)
 from heetui.survey.parse import MAX_CODE
 from heetui.survey.weights import check_weight, is_weight_name
 
@@ -71,7 +82,7 @@ def safe_id(name: str, taken: set[str], codes: range | None = None) -> str:
 
 @dataclass
 class Built:
-    codebook: dict[str, Any]
+    codebook: Codebook
     respondents: pl.DataFrame
     verbatims: pl.DataFrame | None
 
@@ -150,7 +161,8 @@ def weight_column(table: Table, weight: str) -> str:
                       f"columns are: {', '.join(named)}.")
 
 
-def _check_weight(frame: pl.DataFrame, weight: str) -> None:
+def check_weight_column(frame: pl.DataFrame, weight: str) -> None:
+    """Refuse a weight that breaks the weight rule (survey.weights), in one sentence."""
     problems = check_weight(frame, weight)
     if problems:
         raise SourceError(f"The weight variable {weight!r} cannot be used: "
@@ -158,13 +170,13 @@ def _check_weight(frame: pl.DataFrame, weight: str) -> None:
 
 
 def _codes_for(keys: list[float], labels: dict[float, str]) -> tuple[dict[float, int],
-                                                                       list[dict[str, Any]]]:
+                                                                       tuple[Option, ...]]:
     """Map source values to codes; keep the source codes when they fit, else 1..k."""
     keys = sorted(set(keys))
     keep = all(float(k).is_integer() and 0 <= k <= MAX_CODE for k in keys)
     mapping = {k: int(k) if keep else i + 1 for i, k in enumerate(keys)}
-    options = [{"code": mapping[k], "label": labels.get(k) or number_text(k),
-                **({} if keep else {"source": number_text(k)})} for k in keys]
+    options = tuple(Option(mapping[k], labels.get(k) or number_text(k),
+                           source=None if keep else number_text(k)) for k in keys)
     return mapping, options
 
 
@@ -185,15 +197,15 @@ class _Made:
 
     where: dict[str, int]  # each source column's place
     used: set[str]
-    questions: list[dict[str, Any]] = field(default_factory=list)
+    questions: list[Variable] = field(default_factory=list)
     at: dict[str, int] = field(default_factory=dict)
 
-    def add(self, var: dict[str, Any], columns: Sequence[str],
+    def add(self, var: Variable, columns: Sequence[str],
             open_texts: AbstractSet[str] = frozenset()) -> None:
         """``var``, made of ``columns``; those among ``open_texts`` stay free to be made
         into open questions of their own."""
         self.questions.append(var)
-        self.at[var["id"]] = min(self.where.get(c, len(self.where)) for c in columns)
+        self.at[var.id] = min(self.where.get(c, len(self.where)) for c in columns)
         self.used |= set(columns) - open_texts
 
 
@@ -208,7 +220,7 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
             if table.weight else ""))
         weight = None
     elif weight is not None:
-        _check_weight(table.frame, weight)
+        check_weight_column(table.frame, weight)
         if table.weight and table.weight != weight:
             table.notes.append(f"weight: {weight} (--weight), not the file's own weight "
                                f"{table.weight}, which is kept as a variable")
@@ -253,11 +265,11 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
                  {c for c in (id_col, weight) if c} | (table.drop - {weight})
                  | {c for c in frame.columns if c.endswith(BITS_SUFFIX)})
     items = _set_items(frame, table, taken, out, made)
-    if table.kind not in ("sav", "dta"):
+    if not table.labelled:
         for ticks, cols in _dichotomies(frame, table, made.used | set(items), taken, out):
             made.add(ticks, cols)
     # columns of one grid share their list of answers, so their codes agree
-    shared = {} if table.kind in ("sav", "dta") else shared_values(
+    shared = {} if table.labelled else shared_values(
         frame, [c for c in frame.columns if c not in made.used and c not in table.texts
                 and c not in table.alone and c not in items], MAX_NUMBER_CATEGORIES)
     for i, col in enumerate(frame.columns, start=1):
@@ -269,23 +281,32 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
         var = _column(frame[col], table, taken, out, opens, missing, shared.get(col))
         if var:
             if missing:
-                var["missing"] = missing
+                var = replace(var, missing=tuple(missing))
             if col in table.meta:
-                var["group"] = METADATA_GROUP
+                var = replace(var, group=METADATA_GROUP)
             if col in items:  # its id may differ from its name: say which column it is
-                var.update(group=items[col], source=col)
+                var = replace(var, group=items[col], source=col)
             made.add(var, [col])
     numeric = {c for c in frame.columns if frame[c].dtype.is_numeric()}
-    questions = group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)
-    questions = [_named(scored(q, _coded_by_number(q, numeric)), table) for q in questions]
-    questions.sort(key=lambda q: made.at.get(q["id"], 0))  # in the order of the file
-    table.notes += summary(questions)
-    codebook: dict[str, Any] = {"survey": _survey(table, wid), "questions": questions}
-    if not any(q["type"] != "open" for q in questions):
+    entries = [_named(_scored(q, numeric), table) for q in
+               group_grids(made.questions, numeric, made.at, taken, safe_id, table.alone)]
+    entries.sort(key=lambda q: made.at.get(q.id, 0))  # in the order of the file
+    table.notes += summary(entries)
+    if not any(isinstance(q, GridEntry) or q.type != "open" for q in entries):
         raise SourceError("The source has no column heetui can tabulate (no categories or "
                           "numbers).")
     verb = verbatims_frame(out["respondent_id"], opens) if opens else None
-    return Built(codebook, pl.DataFrame(list(out.values())), verb)
+    return Built(_codebook(table, wid, entries), pl.DataFrame(list(out.values())), verb)
+
+
+def _codebook(table: Table, weight: str | None, entries: list[Entry]) -> Codebook:
+    """The codebook of the import's questions and grids, in their order."""
+    variables: list[Variable] = []
+    for e in entries:
+        variables += e.variables() if isinstance(e, GridEntry) else [e]
+    return Codebook(survey=_survey(table), settings=Settings(weight=weight),
+                    variables=tuple(variables),
+                    grids=tuple(e.grid for e in entries if isinstance(e, GridEntry)))
 
 
 def _set_items(frame: pl.DataFrame, table: Table, taken: set[str],
@@ -299,52 +320,64 @@ def _set_items(frame: pl.DataFrame, table: Table, taken: set[str],
         if var:
             kept = set() if mr.kind == "S" else set(mr.variables) - table.texts
             made.add(var, mr.variables, table.texts | kept)
-            items.update(dict.fromkeys(kept, f"{ITEMS_OF}{var['id']}"))
+            items.update(dict.fromkeys(kept, f"{ITEMS_OF}{var.id}"))
     return items
 
 
-def _coded_by_number(q: dict[str, Any], numeric: set[str]) -> bool:
-    """Whether a question's codes are the source's own numbers: the one column of a
-    single-choice question is a number column, or a grid of number columns (which
-    ``group_grids`` scored by code)."""
-    if q.get("type") == "grid":
-        return any("value" in o for o in q.get("options", []))
-    return str(q.get("label", "")) in numeric
+def _scored(q: Entry, numeric: set[str]) -> Entry:
+    """A question or grid with a two-sided scale given its nets and scores
+    (``scales.scored``), by code where its codes are the source's own numbers: the one
+    column of a single-choice question is a number column, or a grid of number columns
+    (which ``group_grids`` scored by code)."""
+    if isinstance(q, GridEntry):
+        by_code = any(o.value is not None for o in q.scale.options)
+        return replace(q, scale=scored(q.scale, by_code))
+    return scored(q, q.label in numeric)
 
 
 ITEMS_OF = "Items of "  # the group of a multi-response set's item questions: "Items of q7"
 SHORT_LABEL = 40  # characters of a question text a platform export's label keeps
 
 
-def _named(q: dict[str, Any], table: Table) -> dict[str, Any]:
+def _named(q: Entry, table: Table) -> Entry:
     """In a platform's export, whose column names the import made up (Q1, q2 …), a question
     is labelled by the start of its text (the label shows in lists and banners)."""
-    text = " ".join(str(q.get("text", "")).split())
-    if not table.platform or not text or text == q.get("label"):
+    if isinstance(q, GridEntry):
+        return replace(q, scale=_named_variable(q.scale, table))
+    return _named_variable(q, table)
+
+
+def _named_variable(q: Variable, table: Table) -> Variable:
+    text = " ".join(q.text.split())
+    if not table.platform or not text or text == q.label:
         return q
     if len(text) > SHORT_LABEL:
         cut = text[:SHORT_LABEL].rsplit(" ", 1)[0] if " " in text[:SHORT_LABEL] else \
             text[:SHORT_LABEL]
         text = cut.rstrip(" ,;:-?") + "…"
-    return {**q, "label": text}
+    return replace(q, label=text)
 
 
-def summary(questions: list[dict[str, Any]]) -> list[str]:
+def summary(entries: list[Entry]) -> list[str]:
     """Lines naming what the import made of the columns, by kind."""
-    def ids(pick: Any) -> str:
-        found = [str(q["id"]) + pick(q) for q in questions if pick(q) is not None]
+    def ids(pick: Callable[[Entry], str | None]) -> str:
+        found = [q.id + shown for q in entries if (shown := pick(q)) is not None]
         return ", ".join(found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12
                                          else "")
 
-    kinds = (("multi-response sets", lambda q: f" ({len(q['options'])} options)"
-              if q["type"] == "multi" else None),
-             ("rating grids", lambda q: f" ({len(q['items'])} items)"
-              if q["type"] == "grid" else None),
-             ("scales with nets and a mean (no-answer options left out of the mean)",
-              lambda q: "" if q.get("nets") else None),
-             ("open-ended", lambda q: "" if q["type"] == "open" else None),
-             ("survey metadata (kept, not questions)",
-              lambda q: "" if q.get("group") == METADATA_GROUP else None))
+    def var(q: Entry) -> Variable:
+        return q.scale if isinstance(q, GridEntry) else q
+
+    kinds: tuple[tuple[str, Callable[[Entry], str | None]], ...] = (
+        ("multi-response sets", lambda q: f" ({len(var(q).options)} options)"
+         if not isinstance(q, GridEntry) and q.type == "multi" else None),
+        ("rating grids", lambda q: f" ({len(q.items)} items)"
+         if isinstance(q, GridEntry) else None),
+        ("scales with nets and a mean (no-answer options left out of the mean)",
+         lambda q: "" if var(q).nets else None),
+        ("open-ended", lambda q: "" if var(q).type == "open" else None),
+        ("survey metadata (kept, not questions)",
+         lambda q: "" if var(q).group == METADATA_GROUP else None))
     return [f"{name}: {ids(pick)}" for name, pick in kinds if ids(pick)]
 
 
@@ -355,8 +388,9 @@ def _respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
     return pl.Series("respondent_id", range(1, frame.height + 1), dtype=pl.UInt32)
 
 
-def _survey(table: Table, weight: str | None) -> dict[str, Any]:
-    """The codebook's [survey] table: title, where the data came from, ids, weight."""
+def _survey(table: Table) -> dict[str, Any]:
+    """The codebook's [survey] table beside its settings: title, where the data came from,
+    what the import recognised, decided and was unsure of."""
     frame = table.frame
     out: dict[str, Any] = {
         "title": table.title or "Imported survey",
@@ -369,13 +403,11 @@ def _survey(table: Table, weight: str | None) -> dict[str, Any]:
     if table.notes or table.unsure:
         out["import_notes"] = list(table.notes)
         out["import_unsure"] = list(table.unsure)
-    if weight is not None:
-        out["weight"] = weight
     return out
 
 
 def _dichotomies(frame: pl.DataFrame, table: Table, used: set[str], taken: set[str],
-                 out: dict[str, pl.Series]) -> list[tuple[dict[str, Any], list[str]]]:
+                 out: dict[str, pl.Series]) -> list[tuple[Variable, list[str]]]:
     """0/1 (or 1/blank) columns sharing a prefix as multi-response questions, each with
     the source columns it takes; their 0/1 columns go to ``out``."""
     found = []
@@ -386,9 +418,9 @@ def _dichotomies(frame: pl.DataFrame, table: Table, used: set[str], taken: set[s
         for code, col in cols:
             name = option_column(vid, code)
             out[name] = _tick(answered, frame[col].fill_null(0) == 1, name)
-            opts.append({"code": code, "label": table.labels.get(col, col)})
-        found.append(({"id": vid, "type": "multi", "text": prefix, "label": prefix,
-                       "group": "Imported", "options": opts}, [c for _, c in cols]))
+            opts.append(Option(code, table.labels.get(col, col)))
+        found.append((_imported(vid, "multi", prefix, prefix, tuple(opts)),
+                      [c for _, c in cols]))
     return found
 
 
@@ -403,15 +435,22 @@ def _tick(answered: pl.Series | pl.Expr, hit: pl.Series | pl.Expr, name: str) ->
                      .otherwise(None)).to_series().alias(name)
 
 
+def _imported(vid: str, vtype: VarType, text: str, label: str,
+              options: tuple[Option, ...] = (), group: str = "Imported") -> Variable:
+    """A question the import made of the source's columns."""
+    return Variable(id=vid, type=vtype, role="question", text=text, label=label, group=group,
+                    options=options)
+
+
 def _open(vid: str, s: pl.Series, text: str, opens: list[tuple[str, pl.Series]]
-          ) -> dict[str, Any]:
+          ) -> Variable:
     opens.append((vid, s.cast(pl.String)))
-    return {"id": vid, "type": "open", "text": text, "label": s.name, "group": "Open-ended"}
+    return _imported(vid, "open", text, s.name, group="Open-ended")
 
 
 def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Series],
-            opens: list[tuple[str, pl.Series]], missing: list[dict[str, Any]],
-            shared: list[Any] | None = None) -> dict[str, Any] | None:
+            opens: list[tuple[str, pl.Series]], missing: list[MissingCode],
+            shared: list[Any] | None = None) -> Variable | None:
     """A column as a variable (or None); ``shared``: the answers its grid's columns share,
     to code it on (importers.grids)."""
     col = s.name
@@ -440,12 +479,12 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
             declared = table.kind == "sav" and bool(table.user_missing)
             return _labelled_number(vid, s, numbered, text, out, missing, guess=not declared)
         distinct = nonnull.n_unique()
-        if table.kind not in ("sav", "dta") and _is_whole(s) and \
+        if not table.labelled and _is_whole(s) and \
                 distinct <= MAX_NUMBER_CATEGORIES:
             return _single(vid, s, [float(x) for x in shared or nonnull.unique().to_list()],
                            {}, text, out)
         out[vid] = s.cast(pl.Float64).fill_nan(None).alias(vid)
-        return {"id": vid, "type": "numeric", "text": text, "label": col, "group": "Imported"}
+        return _imported(vid, "numeric", text, col)
     if s.dtype == pl.String:
         named = {str(k): v for k, v in labels.items() if isinstance(k, str)}
         distinct = nonnull.n_unique()
@@ -465,19 +504,17 @@ def _column(s: pl.Series, table: Table, taken: set[str], out: dict[str, pl.Serie
 
 
 def _text_single(vid: str, s: pl.Series, values: list[str], labels: dict[str, str],
-                 text: str, out: dict[str, pl.Series]) -> dict[str, Any]:
+                 text: str, out: dict[str, pl.Series]) -> Variable:
     """Text answers as codes 1..k, in the order given, labelled by their value labels."""
     codes = s.cast(pl.Enum(values)).to_physical().cast(pl.Int64) + 1  # value i → code i+1
     out[vid] = _uint(codes, len(values)).alias(vid)
-    return {"id": vid, "type": "single", "text": text, "label": str(s.name),
-            "group": "Imported",
-            "options": [{"code": i + 1, "label": labels.get(v) or v, "source": v}
-                        for i, v in enumerate(values)]}
+    return _imported(vid, "single", text, s.name, tuple(
+        Option(i + 1, labels.get(v) or v, source=v) for i, v in enumerate(values)))
 
 
 def _labelled_number(vid: str, s: pl.Series, labels: dict[float, str], text: str,
-                     out: dict[str, pl.Series], missing: list[dict[str, Any]],
-                     guess: bool = True) -> dict[str, Any]:
+                     out: dict[str, pl.Series], missing: list[MissingCode],
+                     guess: bool = True) -> Variable:
     """A number with value labels is single-choice when labels cover its valid values (at
     least as many of its distinct values are labelled as not); otherwise it is numeric and
     (with ``guess``) its labelled special codes are missing values, recorded with their
@@ -494,12 +531,11 @@ def _labelled_number(vid: str, s: pl.Series, labels: dict[float, str], text: str
         missing += [entry(k, labels[k], int(counts.get(k, 0))) for k in sorted(special)]
         keyed = _null_where(keyed, keyed.is_in(list(special)))
     out[vid] = keyed.alias(vid)
-    return {"id": vid, "type": "numeric", "text": text, "label": str(s.name),
-            "group": "Imported"}
+    return _imported(vid, "numeric", text, s.name)
 
 
 def _single(vid: str, s: pl.Series, values: list[float], labels: dict[float, str], text: str,
-            out: dict[str, pl.Series]) -> dict[str, Any]:
+            out: dict[str, pl.Series]) -> Variable:
     mapping, options = _codes_for(values + list(labels), labels)
     top = max(mapping.values()) if mapping else 0
     if all(k == v for k, v in mapping.items()) and s.dtype.is_integer():
@@ -508,8 +544,7 @@ def _single(vid: str, s: pl.Series, values: list[float], labels: dict[float, str
         keyed = s.cast(pl.Float64).fill_nan(None)
         codes = keyed.replace_strict(mapping, default=None, return_dtype=pl.Int64)
         out[vid] = _uint(codes, top).alias(vid)
-    return {"id": vid, "type": "single", "text": text, "label": str(s.name),
-            "group": "Imported", "options": options}
+    return _imported(vid, "single", text, s.name, options)
 
 
 def _dichotomy_groups(frame: pl.DataFrame, used: set[str]) -> dict[str, list[tuple[int, str]]]:
@@ -542,7 +577,7 @@ def _ticked(s: pl.Series, mr: MRSet) -> pl.Series:
 
 
 def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
-            out: dict[str, pl.Series]) -> dict[str, Any] | None:
+            out: dict[str, pl.Series]) -> Variable | None:
     cols = [c for c in mr.variables if c in frame.columns]
     if not cols:
         return None
@@ -561,15 +596,14 @@ def mr_set(frame: pl.DataFrame, mr: MRSet, table: Table, taken: set[str],
         opts = []
         for i, (c, hit) in enumerate(zip(cols, ticks, strict=True), start=1):
             out[option_column(vid, i)] = _tick(answered, hit, option_column(vid, i))
-            opts.append({"code": i, "label": names.get(c) or table.labels.get(c, c)})
-    return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name.lstrip("$"),
-            "group": "Imported", "options": opts,
-            **({"base": "answered"} if mr.counted_base else {})}
+            opts.append(Option(i, names.get(c) or table.labels.get(c, c)))
+    var = _imported(vid, "multi", mr.label, mr.name.lstrip("$"), tuple(opts))
+    return replace(var, base="answered") if mr.counted_base else var
 
 
 def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,
                   taken: set[str], out: dict[str, pl.Series]
-                  ) -> tuple[str, list[dict[str, Any]]]:
+                  ) -> tuple[str, list[Option]]:
     """A multiple category set (each column holds one chosen answer, a number or a text):
     an option per answer found or labelled, in reading order."""
     text = any(frame[c].dtype == pl.String for c in cols)
@@ -591,13 +625,12 @@ def _category_set(frame: pl.DataFrame, cols: list[str], mr: MRSet, table: Table,
     for i, v in enumerate(values, start=1):
         holds = pl.any_horizontal([(answers[c] == v).fill_null(False) for c in cols])
         out[option_column(vid, i)] = _tick(answered, holds, option_column(vid, i))
-        opts.append({"code": i, "label": labels.get(v) or (
-            v if isinstance(v, str) else number_text(v))})
+        opts.append(Option(i, labels.get(v) or (v if isinstance(v, str) else number_text(v))))
     return vid, opts
 
 
 def _split_set(s: pl.Series, mr: MRSet, taken: set[str], out: dict[str, pl.Series]
-               ) -> dict[str, Any]:
+               ) -> Variable:
     """Checkbox answers joined in one cell ("Email, Phone"): one 0/1 column per option,
     and "Other" for whatever else a respondent wrote."""
     options = list(mr.option_labels)
@@ -612,8 +645,8 @@ def _split_set(s: pl.Series, mr: MRSet, taken: set[str], out: dict[str, pl.Serie
                                   f"{vid}_{i}")
     if len(labels) > len(options):
         out[f"{vid}_{len(labels)}"] = _tick(answered, other, f"{vid}_{len(labels)}")
-    return {"id": vid, "type": "multi", "text": mr.label, "label": mr.name, "group": "Imported",
-            "options": [{"code": i, "label": x} for i, x in enumerate(labels, start=1)]}
+    return _imported(vid, "multi", mr.label, mr.name,
+                     tuple(Option(i, x) for i, x in enumerate(labels, start=1)))
 
 
 def verbatims_frame(ids: pl.Series, opens: list[tuple[str, pl.Series]]) -> pl.DataFrame:

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import polars as pl
 
 from heetui.importers.table import Table, Value
+from heetui.survey.codebook import MissingCode
 
 MISSING_WORDS = re.compile(
     r"missing|refus|don.?t know|do not know|\bdk\b|d/k|\bn/?a\b|no answer|not answered|"
@@ -60,13 +60,10 @@ def code_of(v: Value) -> int | float | str:
     return v
 
 
-def entry(code: Value, label: str, count: int | None) -> dict[str, Any]:
-    d: dict[str, Any] = {"code": code_of(code)}
-    if label:
-        d["label"] = label
-    if count is not None:
-        d["count"] = count
-    return d
+def entry(code: Value, label: str, count: int | None) -> MissingCode:
+    """A missing value's record on its variable: the value (``code_of``), its label (the
+    reason) and how many respondents had it."""
+    return MissingCode(code_of(code), label, count)
 
 
 def _in_ranges(s: pl.Series, ranges: list[tuple[Value, Value]]) -> pl.Series:
@@ -93,10 +90,10 @@ def _covers(ranges: list[tuple[Value, Value]], k: Value) -> bool:
                for lo, hi in ranges)
 
 
-def apply_user_missing(table: Table) -> dict[str, list[dict[str, Any]]]:
+def apply_user_missing(table: Table) -> dict[str, list[MissingCode]]:
     """Null the values the file declares missing; returns the codebook entries per column
     and drops their value labels (they are reasons, not answer options)."""
-    recorded: dict[str, list[dict[str, Any]]] = {}
+    recorded: dict[str, list[MissingCode]] = {}
     updates = []
     for col, ranges in table.user_missing.items():
         if col not in table.frame.columns:

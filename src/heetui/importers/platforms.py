@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from heetui.importers.formats import of_kind
 from heetui.importers.table import MRSet, Table, Value
 from heetui.survey.text import counted
 
@@ -339,16 +341,32 @@ def _stamps(s: pl.Series) -> bool:
                                                r"\d{2}").all())
 
 
-def _forms(table: Table) -> None:
-    lower = {c.lower(): c for c in table.frame.columns}
+def _is_google_forms(table: Table) -> bool:
+    """A text table whose first column is Google Forms' timestamp, in any of its languages."""
     first = table.frame.columns[0] if table.frame.columns else ""
-    if first.lower() in GOOGLE_STAMPS and _stamps(table.frame[first]):
-        platform, sep, drop = "Google Forms", ", ", GOOGLE_DROP
-        table.drop.add(table.frame.columns[0])
-    elif "start time" in lower and "completion time" in lower:
-        platform, sep, drop = "Microsoft Forms", ";", MS_DROP
-    else:
-        return
+    return of_kind(table.kind).text and first.lower() in GOOGLE_STAMPS and \
+        _stamps(table.frame[first])
+
+
+def _is_microsoft_forms(table: Table) -> bool:
+    """A text table with Microsoft Forms' "Start time" and "Completion time" columns."""
+    lower = {c.lower() for c in table.frame.columns}
+    return of_kind(table.kind).text and {"start time", "completion time"} <= lower
+
+
+def _google_forms(table: Table) -> None:
+    table.drop.add(table.frame.columns[0])
+    _forms(table, "Google Forms", ", ", GOOGLE_DROP)
+
+
+def _microsoft_forms(table: Table) -> None:
+    _forms(table, "Microsoft Forms", ";", MS_DROP)
+
+
+def _forms(table: Table, platform: str, sep: str, drop: set[str]) -> None:
+    """Questions as headers (renamed q1, q2 …, labelled by the header), checkbox answers
+    joined by ``sep`` made multi-response sets, ``drop`` (lower case) left out."""
+    lower = {c.lower(): c for c in table.frame.columns}
     table.drop |= {lower[d] for d in drop if d in lower}
     rename: dict[str, str] = {}
     n = multis = 0
@@ -397,9 +415,6 @@ def _limesurvey(table: Table) -> None:
         m = _BRACKET.match(table.labels.get(c, ""))
         if m:
             groups.setdefault(m.group(2).strip(), []).append((c, m.group(1).strip()))
-    if len([c for c in system if c.lower() != "id"]) < 2 and \
-            not any(len(g) >= 2 for g in groups.values()):
-        return
     for c in system:
         if c.lower() in LIME_DROP:
             table.drop.add(c)
@@ -431,13 +446,39 @@ def _limesurvey(table: Table) -> None:
     table.recognised = _line("a LimeSurvey export", questions, multis)
 
 
+def _is_limesurvey(table: Table) -> bool:
+    """An SPSS file with LimeSurvey's system columns or its ``[Option] Question`` labels."""
+    if table.kind != "sav":
+        return False
+    system = [c for c in table.frame.columns if c.lower() in LIME_SYSTEM - {"id"}]
+    groups: dict[str, int] = {}
+    for c in table.frame.columns:
+        m = _BRACKET.match(table.labels.get(c, ""))
+        if m:
+            groups[m.group(2).strip()] = groups.get(m.group(2).strip(), 0) + 1
+    return len(system) >= 2 or any(n >= 2 for n in groups.values())
+
+
+def _header_says(platform: str) -> Callable[[Table], bool]:
+    """A text file whose header rows are ``platform``'s (read with them: ``csv_header``)."""
+    return lambda table: table.platform == platform
+
+
+Platform = tuple[Callable[[Table], bool], Callable[[Table], None]]
+# each platform's export as (detect, build), walked in order: the first whose detect holds
+# builds the table's questions (a new platform is one pair here)
+PLATFORMS: tuple[Platform, ...] = (
+    (_header_says("Qualtrics"), _qualtrics),
+    (_header_says("SurveyMonkey"), _surveymonkey),
+    (_is_google_forms, _google_forms),
+    (_is_microsoft_forms, _microsoft_forms),
+    (_is_limesurvey, _limesurvey),
+)
+
+
 def recognise(table: Table) -> None:
     """Fill in what a platform's export says beyond its columns (see the module notes)."""
-    if table.platform == "Qualtrics":
-        _qualtrics(table)
-    elif table.platform == "SurveyMonkey":
-        _surveymonkey(table)
-    elif table.kind in ("csv", "xlsx"):
-        _forms(table)
-    elif table.kind == "sav":
-        _limesurvey(table)
+    for detect, build in PLATFORMS:
+        if detect(table):
+            build(table)
+            return

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import replace
 
 from heetui.importers.missing import no_answer, outside_scale, sort_key
+from heetui.survey.codebook import Net, Variable
 
 # each scale from its positive end; answers on one line share a place (wordings differ)
 # the middle answer of a two-sided scale, in any of its wordings
@@ -92,35 +93,32 @@ _NETS = {0: ("Agree", "Disagree"), 1: ("Satisfied", "Dissatisfied"), 3: ("Likely
 MIDDLE = 2  # the place of a two-sided scale's middle answer
 
 
-def scored(question: dict[str, Any], by_code: bool = False) -> dict[str, Any]:
-    """A single-choice question or grid whose answers (leaving out those outside the
-    scale: importers.missing.outside_scale) are at least four points of a two-sided scale,
-    both sides present, gets a top-2 and a bottom-2 net and scores, no score for an answer
-    outside the scale (so it is left out of the mean). Answers the file coded with its own
-    numbers (``by_code``: a .sav's 1–5) score their code, so the mean is the one SPSS
-    prints; answers read from text score as the bundled survey's do, from +2 (the positive
-    end) to -2. Anything else is returned as it is."""
-    if question.get("type") not in ("single", "grid") or question.get("nets"):
+def scored(question: Variable, by_code: bool = False) -> Variable:
+    """A single-choice question or grid's scale whose answers (leaving out those outside
+    the scale: importers.missing.outside_scale) are at least four points of a two-sided
+    scale, both sides present, gets a top-2 and a bottom-2 net and scores, no score for an
+    answer outside the scale (so it is left out of the mean). Answers the file coded with
+    its own numbers (``by_code``: a .sav's 1–5) score their code, so the mean is the one
+    SPSS prints; answers read from text score as the bundled survey's do, from +2 (the
+    positive end) to -2. Anything else is returned as it is."""
+    if question.type != "single" or question.nets:
         return question
-    options = question.get("options", [])
-    outside = outside_scale([str(o["label"]) for o in options])
+    options = question.options
+    outside = outside_scale([o.label for o in options])
     answers = [o for i, o in enumerate(options) if i not in outside]
     if len(answers) < 4:
         return question
     for index, (top, bottom) in _NETS.items():
-        places = [_place(_SCALES[index], str(o["label"])) for o in answers]
+        places = [_place(_SCALES[index], o.label) for o in answers]
         known = [p for p in places if p is not None]
         if len(known) != len(answers) or len(set(known)) != len(known) or \
                 min(known) >= MIDDLE or max(known) <= MIDDLE:
             continue
-        where = {o["code"]: p for o, p in zip(answers, known, strict=True)}
-        scored_options = []
-        for o in options:
-            plain = {k: v for k, v in o.items() if k != "value"}
-            if o["code"] in where:
-                plain["value"] = o["code"] if by_code else MIDDLE - where[o["code"]]
-            scored_options.append(plain)
-        nets = [{"label": top, "codes": [c for c, p in where.items() if p < MIDDLE]},
-                {"label": bottom, "codes": [c for c, p in where.items() if p > MIDDLE]}]
-        return {**question, "options": scored_options, "nets": nets}
+        where = {o.code: p for o, p in zip(answers, known, strict=True)}
+        scored_options = tuple(
+            replace(o, value=float(o.code if by_code else MIDDLE - where[o.code]))
+            if o.code in where else replace(o, value=None) for o in options)
+        nets = (Net(top, tuple(c for c, p in where.items() if p < MIDDLE)),
+                Net(bottom, tuple(c for c, p in where.items() if p > MIDDLE)))
+        return replace(question, options=scored_options, nets=nets)
     return question

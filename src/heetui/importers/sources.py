@@ -1,7 +1,8 @@
-"""Read .sav, .dta, .csv, .xlsx and .parquet files into one shape: a polars frame plus
+"""Read the files heetui imports (importers.formats) into one shape: a polars frame plus
 metadata (``Table``).
 
-One reader per format behind ``read_source``; the source file is only ever read. A text
+One reader per format (registered in ``importers.formats.INPUT_FORMATS``) behind
+``read_source``; the source file is only ever read. A text
 file's first rows are looked at before its data is read: a survey platform's export carries
 two or three header rows (see ``platforms.csv_header``).
 """
@@ -19,13 +20,13 @@ from typing import Any
 import polars as pl
 
 from heetui.errors import SourceError
+from heetui.importers.formats import format_list, input_format
 from heetui.importers.table import MRSet, Progress, Table, Value
 
 SAV_CHUNK = 200_000
 # cells that mean "no answer" in a text file: empty, R's write.csv default, Excel's #N/A,
 # pandas' NaN; never an answer category
 NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "#N/A", "NULL"]
-READERS = (".sav", ".zsav", ".dta", ".csv", ".xlsx", ".parquet")
 
 __all__ = ["MRSet", "NA_VALUES", "Progress", "SourceError", "Table", "read_source"]
 
@@ -36,13 +37,12 @@ def read_source(path: Path, progress: Progress | None = None) -> Table:
     if not path.is_file():
         raise SourceError(f"{path} is not a file.")
     suffix = path.suffix.lower()
-    readers = {".sav": read_sav, ".zsav": read_sav, ".dta": read_dta, ".csv": read_csv,
-               ".xlsx": read_xlsx, ".parquet": read_parquet}
-    if suffix not in readers:
-        raise SourceError(f"{path.name}: heetui imports .sav, .dta, .csv, .xlsx and .parquet "
+    fmt = input_format(path)
+    if fmt is None:
+        raise SourceError(f"{path.name}: heetui imports {format_list('and')} "
                           f"files, not {suffix or 'files without an extension'}.")
     try:
-        table = readers[suffix](path, progress)
+        table = fmt.read(path, progress)
     except SourceError:
         raise
     except PermissionError:

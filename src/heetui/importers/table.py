@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from heetui.importers.formats import of_kind
+
 Progress = Callable[[str, int, int], None]
 Value = float | str  # a value as the source holds it (SPSS: doubles or text)
 
@@ -40,7 +42,7 @@ class MRSet:
 @dataclass
 class Table:
     frame: pl.DataFrame
-    kind: str  # sav | dta | csv | xlsx | parquet
+    kind: str  # the InputFormat.kind it was read as (importers.formats)
     title: str = ""
     labels: dict[str, str] = field(default_factory=dict)  # variable labels (question texts)
     value_labels: dict[str, dict[Value, str]] = field(default_factory=dict)
@@ -59,3 +61,9 @@ class Table:
     notes: list[str] = field(default_factory=list)  # what the import decided, for the user
     unsure: list[str] = field(default_factory=list)  # what it was unsure of, for the user
     weight: str = ""  # the weight variable the file itself names (SPSS WEIGHT BY), if any
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the file's format carries labels (its codes and labels are kept as the
+        file has them; nothing is coded from text): InputFormat.labelled."""
+        return of_kind(self.kind).labelled

@@ -18,7 +18,7 @@ from heetui.errors import HeetuiError
 from heetui.survey.codebook import Codebook, Variable
 from heetui.survey.packed import packable, packed_expr
 from heetui.survey.parse import MAX_NESTING, Problem, codebook_from_dict
-from heetui.survey.weights import STATS, weight_problems, weight_stats
+from heetui.survey.weights import STATS, type_problem, weight_problems, weight_stats
 
 if TYPE_CHECKING:
     import polars as pl
@@ -306,8 +306,9 @@ def _weight_checks(scan: _Scan, cb: Codebook, schema: Any, bad: Bad) -> None:
     if wc not in schema:
         bad(wc, "the weight column named in the codebook (survey.weight) is absent")
         return
-    if not schema[wc].is_numeric():
-        bad(wc, f"the weight column must be numeric, found {schema[wc]}")
+    wrong = type_problem(schema[wc])
+    if wrong is not None:
+        bad(wc, wrong)
         return
     base = scan.name()
     scan.exprs += weight_stats(wc, schema[wc].is_float(), base)

@@ -98,6 +98,9 @@ class Variable:
     missing: tuple[MissingCode, ...] = ()  # source values imported as missing, with reasons
     grid: str = ""  # the id of the grid this variable is an item of ("" for none)
     base: MultiBase = "asked"  # a multi-response question's base (MultiBase)
+    # the column of the imported file it was read from, where its id does not say so (an
+    # item of a multi-response set kept as a question beside the set): it imports again by it
+    source: str = ""
 
     @property
     def short(self) -> str:

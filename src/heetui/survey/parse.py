@@ -226,7 +226,7 @@ def _variable(c: _Collector, raw: dict[str, Any], where: str, role: Role) -> Var
         bands=tuple(float(b) for b in bands),
         options=tuple(options), nets=tuple(nets), scores=tuple(scores), eligible=eligible,
         group=safe_text(str(raw.get("group", ""))), label=safe_text(str(raw.get("label", ""))),
-        missing=missing, base=base,
+        missing=missing, base=base, source=c.str_(raw, "source", where, required=False),
     )
 
 
@@ -274,7 +274,7 @@ def _grid(c: _Collector, raw: dict[str, Any], where: str, scale: Variable
         text = c.str_(d, "text", w, required=False) or item_text(scale.text, label)
         missing = _missing(c, d, w, codes) if "missing" in d else scale.missing
         items.append(replace(scale, id=iid, text=text, label=label, missing=missing,
-                             grid=scale.id))
+                             grid=scale.id, source=c.str_(d, "source", w, required=False)))
     return Grid(scale.id, scale.text, tuple(v.id for v in items), scale.label,
                 scale.group), items
 
@@ -496,6 +496,8 @@ def _variable_dict(v: Variable) -> dict[str, Any]:
                         "minus": list(s.minus)} for s in v.scores]
     if v.missing:
         d["missing"] = [_missing_dict(m) for m in v.missing]
+    if v.source:
+        d["source"] = v.source
     return d
 
 
@@ -509,8 +511,14 @@ def _missing_dict(m: MissingCode) -> dict[str, Any]:
 
 
 def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
-    survey = dict(cb.survey)
+    """The codebook as its TOML tables: the one layout every codebook heetui writes has
+    (survey.toml_write.dumps writes it). The [survey] table keeps what the codebook read
+    gave it (title, provenance, notes …) with the settings' values; a setting the model
+    leaves unset is not written."""
     s = cb.settings
+    unset = {"weight": not s.weight, "key_attributes": not s.key_attributes,
+             "design": s.design is None}
+    survey = {k: v for k, v in cb.survey.items() if not unset.get(k, False)}
     survey.update({"id_column": s.id_column, "low_base": s.low_base,
                    "min_test_base": s.min_test_base, "min_group": s.min_group})
     if s.key_attributes:
@@ -531,7 +539,8 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
     if cb.banners:
         out["banners"] = [{"id": b.id, "label": b.label, "spans": list(b.spans)}
                           for b in cb.banners]
-    out["segments"] = _entries(cb, cb.segments)
+    if cb.segments:
+        out["segments"] = _entries(cb, cb.segments)
     out["questions"] = _entries(cb, cb.questions)
     return out
 
@@ -551,7 +560,7 @@ def _entries(cb: Codebook, variables: list[Variable]) -> list[dict[str, Any]]:
 
 def _grid_dict(grid: Grid, items: list[Variable]) -> dict[str, Any]:
     d = _variable_dict(replace(items[0], id=grid.id, text=grid.text, label=grid.label,
-                               group=grid.group, missing=()))
+                               group=grid.group, missing=(), source=""))
     d["type"] = GRID_TYPE
     d["items"] = []
     for v in items:
@@ -560,5 +569,7 @@ def _grid_dict(grid: Grid, items: list[Variable]) -> dict[str, Any]:
             it["text"] = v.text
         if v.missing:
             it["missing"] = [_missing_dict(m) for m in v.missing]
+        if v.source:
+            it["source"] = v.source
         d["items"].append(it)
     return d

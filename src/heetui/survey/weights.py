@@ -37,7 +37,9 @@ def weight_stats(column: str, numeric_float: bool, prefix: str = "") -> list[pl.
     return [w.null_count().alias(f"{prefix}null"), (w < 0).sum().alias(f"{prefix}neg"),
             w.sum().alias(f"{prefix}sum"),
             (w.is_nan().sum() if numeric_float else pl.lit(0)).alias(f"{prefix}nan"),
-            (w.abs() > MAX_WEIGHT).sum().alias(f"{prefix}huge")]
+            # NaN is no weight (counted above), not a huge one: polars orders it above all
+            ((w.abs() > MAX_WEIGHT) & (w.is_not_nan() if numeric_float else pl.lit(True)))
+            .sum().alias(f"{prefix}huge")]
 
 
 def weight_problems(value: dict[str, Any], n: int) -> list[str]:
@@ -57,10 +59,17 @@ def weight_problems(value: dict[str, Any], n: int) -> list[str]:
     return out
 
 
+def type_problem(dtype: pl.DataType) -> str | None:
+    """What is wrong with a weight column of type ``dtype`` (None: numeric, as it must be);
+    its values are judged by ``weight_problems``."""
+    return None if dtype.is_numeric() else f"the weight column must be numeric, found {dtype}"
+
+
 def check_weight(frame: pl.DataFrame, column: str) -> list[str]:
-    """``weight_problems`` of one column of a frame in memory (a numeric one)."""
+    """``type_problem`` or ``weight_problems`` of one column of a frame in memory."""
     dtype = frame.schema[column]
-    if not dtype.is_numeric():
-        return [f"the weight column must be numeric, found {dtype}"]
+    wrong = type_problem(dtype)
+    if wrong is not None:
+        return [wrong]
     row = frame.select(weight_stats(column, dtype.is_float())).row(0, named=True)
     return weight_problems(row, frame.height)

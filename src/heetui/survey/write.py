@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from heetui.survey.bundle import CODEBOOK, RESPONDENTS, VERBATIMS, load_bundle
+from heetui.survey.codebook import Codebook
 from heetui.survey.packed import with_packed
-from heetui.survey.parse import codebook_from_dict
+from heetui.survey.parse import codebook_from_dict, codebook_to_dict
 from heetui.survey.toml_write import dumps
 
 # DuckDB reads a Parquet file one row group per thread. Respondent files are scanned in
@@ -34,6 +35,10 @@ RESPONDENT_COMPRESSION: Final = "snappy"
 
 if TYPE_CHECKING:
     import polars as pl
+
+# a codebook to write: the model (written by survey.parse.codebook_to_dict, as every codebook
+# heetui makes is), or a TOML table as it is (tests write broken ones to see them refused)
+CodebookData = Codebook | dict[str, Any]
 
 
 def current_umask() -> int:
@@ -227,9 +232,10 @@ def atomic_folder(out: Path, force: bool = False, keep: tuple[Path, ...] = ()
 
 class BundleWriter:
     """The one way a bundle's files are written (``heetui import``, ``heetui demo`` and the
-    tests' bundles all come here): the codebook as TOML; respondents in parts, each given
-    its packed multi-response columns (``Variable.bits_column``), then joined into one file
-    of RESPONDENT_ROW_GROUP-row groups in RESPONDENT_COMPRESSION by DuckDB's Parquet writer,
+    tests' bundles all come here): the codebook as TOML (a ``Codebook`` in the one layout
+    of ``survey.parse.codebook_to_dict``); respondents in parts, each given its packed
+    multi-response columns (``Variable.bits_column``), then joined into one file of
+    RESPONDENT_ROW_GROUP-row groups in RESPONDENT_COMPRESSION by DuckDB's Parquet writer,
     which dictionary-encodes every column that repeats (polars writes float columns plain:
     a weight column then costs a twentieth of the bytes to decode, and a crosstab at ten
     million respondents about a sixth less time, benchmarks/NOTES.md); comments in parts,
@@ -237,11 +243,12 @@ class BundleWriter:
     VERBATIM_ROW_GROUP-row groups. Parts let a caller stream a survey larger than memory;
     they are hidden files of the folder, gone once ``finish`` has joined them."""
 
-    def __init__(self, folder: Path, codebook: dict[str, Any], header: str = "") -> None:
+    def __init__(self, folder: Path, codebook: CodebookData, header: str = "") -> None:
         self.folder = folder
-        (folder / CODEBOOK).write_text(dumps(codebook, header), encoding="utf-8")
+        data = codebook_to_dict(codebook) if isinstance(codebook, Codebook) else codebook
+        (folder / CODEBOOK).write_text(dumps(data, header), encoding="utf-8")
         # an invalid codebook is reported when the bundle loads; nothing is packed for it
-        self.codebook, _ = codebook_from_dict(codebook)
+        self.codebook, _ = codebook_from_dict(data)
         self.respondent_parts: list[Path] = []
         self.verbatim_parts: list[Path] = []
 
@@ -316,7 +323,7 @@ def _join_verbatims(parts: list[Path], target: Path) -> None:
 
 
 @contextmanager
-def writing_bundle(out: Path, codebook: dict[str, Any], header: str = "", force: bool = False,
+def writing_bundle(out: Path, codebook: CodebookData, header: str = "", force: bool = False,
                    keep: tuple[Path, ...] = (), validate: bool = False
                    ) -> Iterator[BundleWriter]:
     """A BundleWriter on a temporary folder that replaces ``out`` (see ``atomic_folder``)
@@ -330,7 +337,7 @@ def writing_bundle(out: Path, codebook: dict[str, Any], header: str = "", force:
             load_bundle(tmp)
 
 
-def write_bundle(out: Path, codebook: dict[str, Any], respondents: pl.DataFrame,
+def write_bundle(out: Path, codebook: CodebookData, respondents: pl.DataFrame,
                  verbatims: pl.DataFrame | None = None, force: bool = False,
                  header: str = "", validate: bool = False, keep: tuple[Path, ...] = ()
                  ) -> Path:
