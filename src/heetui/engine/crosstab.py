@@ -253,11 +253,12 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if psu is None and _packed_source(survey, q, coded) is not None:
         return from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
-    if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
-        cols = survey.query_arrays(sql)
+    if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last, merged
+        cols = survey.query_arrays(sql)  # across PSUs for the estimates (design: the split)
         filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
         g = _grouped_rows(q, np.column_stack(filled), cols[0].astype(np.int64))
-        return replace(g, psu=design_info(survey).index(cols[-1].astype(np.int64)))
+        info = design_info(survey)
+        return merge_psus(g, info.index(cols[-1].astype(np.int64)), len(info.keys))
     rows = survey.query(sql)
     return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
                                      dtype=np.float64),
@@ -394,17 +395,16 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     compare = "pairs" if req.group else req.compare
-    st = by_psu = stack([(q, g) for q, _, g in parts])
-    if by_psu.psu is not None:  # the estimates need no PSU: merged, far fewer groups
-        st = stack([(q, merge_psus(g)) for q, _, g in parts])
+    st = stack([(q, g) for q, _, g in parts])
     specs = column_specs(b, _fields(b), st.bkey)
     if req.group and req.against == "total":  # "Everyone" overlaps the group
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
-    design = design_info(survey) if by_psu.psu is not None else None
+    split = [g.split is not None for _, _, g in parts]
+    design = design_info(survey) if split and all(split) else None
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
                   Settings(req.weighted, replace(req.testing, compare=compare), low, min_test,
-                           design), by_psu if design else None)
+                           design))
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))

@@ -13,8 +13,10 @@ overlapping and disjoint columns alike covary through the PSUs they share.
 
 The grouped pass groups respondents by PSU too (``psu_sql``: a key of stratum and PSU),
 so the per-PSU sums of every column, row and pair come from its sums, without another
-scan: a row's numerator and a column's denominator per (banner key, PSU) are summed into
-columns by one matrix product, then centred within strata.
+scan. Its groups are indexed once (``split_by_psu``: banner key, answer and PSU as small
+integers, by lookup tables rather than sorts), so a row's numerator and denominator per
+(banner key, PSU) are a bincount, or a matrix product over the answers, summed into
+columns by one more product, then centred within strata.
 """
 
 from __future__ import annotations
@@ -131,43 +133,88 @@ def variance(x: np.ndarray, info: DesignInfo) -> np.ndarray:
     return out
 
 
+def dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of an integer array, sorted, and each value's position among
+    them, as ``np.unique(values, return_inverse=True)`` gives them; by a lookup table, in
+    time linear in the values, when their range is small (banner keys, answer codes)."""
+    if len(values) == 0:
+        return values[:0], np.zeros(0, dtype=np.int64)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo >= max(4 * len(values), 1 << 16):
+        found, inverse = np.unique(values, return_inverse=True)
+        return found, inverse.reshape(-1)
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    at = values - lo
+    present[at] = True
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present) + lo, position[at]
+
+
+@dataclass(frozen=True)
+class PsuSplit:
+    """A question's grouped pass split by PSU (G groups of banner key, answer and PSU),
+    indexed for the design: each group's banner key (b, among the B distinct keys, sorted),
+    answer (a, among the A distinct answers, sorted) and PSU (0…N−1, stratum order), the
+    merged group (banner key, answer) it falls in, and the first merged group of each
+    banner key, whose column memberships are the key's."""
+
+    b: np.ndarray  # (G,)
+    a: np.ndarray  # (G,)
+    psu: np.ndarray  # (G,)
+    n_psu: int  # N
+    answers: np.ndarray  # (A,) each answer's code (a numeric value's bits)
+    merged: np.ndarray  # (G,) the merged group of each group
+    key_first: np.ndarray  # (B,) the first merged group of each banner key
+    base: np.ndarray  # (G, 3) each group's count, Σw, Σw² (engine.tabulation.Grouped)
+    items: np.ndarray  # (G, I, 2) a multi-response question's count and Σw per item
+    xvalue: np.ndarray | None  # (G,) a numeric question's value
+
+    def cells(self, values: np.ndarray) -> np.ndarray:
+        """(B, N): the sums of ``values`` (G,) of the groups per banner key and PSU."""
+        n = len(self.key_first) * self.n_psu
+        out: np.ndarray = np.bincount(self.b * self.n_psu + self.psu, weights=values,
+                                      minlength=n).reshape(len(self.key_first), self.n_psu)
+        return out
+
+    def by_answer(self, values: np.ndarray) -> np.ndarray:
+        """(A, B·N): the sums of ``values`` (G,) per answer, banner key and PSU."""
+        width = len(self.key_first) * self.n_psu
+        out: np.ndarray = np.bincount(
+            self.a * width + self.b * self.n_psu + self.psu, weights=values,
+            minlength=len(self.answers) * width).reshape(len(self.answers), width)
+        return out
+
+
+def split_by_psu(bkey: np.ndarray, answer: np.ndarray, psu: np.ndarray, n_psu: int,
+                 sums: tuple[np.ndarray, np.ndarray, np.ndarray | None]
+                 ) -> tuple[PsuSplit, np.ndarray, np.ndarray]:
+    """The split of G groups of a pass grouped by PSU (with their ``sums``: base, items,
+    numeric value), and the banner key and answer of each merged group (banner key,
+    answer), in order of key then answer."""
+    keys, b = dense(bkey)
+    answers, a = dense(answer)
+    cell = b * len(answers) + a
+    n_cells = len(keys) * len(answers)
+    if n_cells <= 4 * len(cell) + (1 << 16):
+        present = np.bincount(cell, minlength=n_cells) > 0
+        combined = np.flatnonzero(present)
+        merged = (np.cumsum(present) - 1)[cell]
+    else:  # a numeric question of many values: sorted instead
+        combined, merged = np.unique(cell, return_inverse=True)
+    key_of = combined // len(answers)
+    key_first = np.searchsorted(key_of, np.arange(len(keys)))
+    split = PsuSplit(b, a, psu.astype(np.int64), n_psu, answers, merged.reshape(-1),
+                     key_first, *sums)
+    return split, keys[key_of], answers[combined % len(answers)]
+
+
 @dataclass(frozen=True)
 class Domains:
-    """One question's rows by the compared columns, per PSU: the numerator (Σ w·y) and
-    denominator (Σ w) of each row's ratio in each column, (R, K, N)."""
+    """One question's rows by banner key, per PSU: the numerator (Σ w·y) and denominator
+    (Σ w) of each row's ratio, (R, B, N), from PsuSplit.cells / by_answer."""
 
     num: np.ndarray
     den: np.ndarray
-
-
-def domains(member: np.ndarray, bkey: np.ndarray, psu: np.ndarray, base: np.ndarray,
-            entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-            is_mean: np.ndarray, n_psu: int) -> Domains:
-    """Per-PSU sums of one question's rows in the columns of ``member`` (K, G), from its G
-    groups' banner keys, PSUs and base Σw, and its row entries (local row, group, Σ w·y,
-    Σ w of the respondents with a value): a proportion's denominator is the column base,
-    a mean's the respondents with a value. Groups of one banner key belong to the same
-    columns, so the sums per (banner key, PSU) are mapped to columns by one product."""
-    keys, first, inverse = np.unique(bkey, return_index=True, return_inverse=True)
-    n_keys, n_rows = len(keys), len(is_mean)
-    by_key = member[:, first].astype(np.float64)  # (K, B)
-    row, group, num, den = entries
-    at = (inverse[group] * n_rows + row) * n_psu + psu[group]  # (B, R, N), flat
-
-    def per_key(values: np.ndarray) -> np.ndarray:
-        return np.bincount(at, weights=values, minlength=n_keys * n_rows * n_psu).reshape(
-            n_keys, n_rows * n_psu)
-
-    def to_columns(sums: np.ndarray) -> np.ndarray:  # (B, R·N) -> (R, K, N), one product
-        out: np.ndarray = (by_key @ sums).reshape(len(by_key), n_rows, n_psu)
-        return out.transpose(1, 0, 2)
-
-    base_cells = np.bincount(inverse * n_psu + psu, weights=base,
-                             minlength=n_keys * n_psu).reshape(n_keys, 1, n_psu)
-    denominators = np.where(is_mean[None, :, None],
-                            per_key(den).reshape(n_keys, n_rows, n_psu), base_cells)
-    return Domains(to_columns(per_key(num)),
-                   to_columns(denominators.reshape(n_keys, n_rows * n_psu)))
 
 
 def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -181,17 +228,6 @@ def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class Entries:
-    """A stack's row entries (engine.tabulation): each (row, group) pair's row, group, and
-    the numerator and denominator its row's ratio takes from the group."""
-
-    row: np.ndarray
-    group: np.ndarray
-    num: np.ndarray
-    den: np.ndarray
-
-
-@dataclass(frozen=True)
 class DesignStats:
     """Every row's design-based SE in each compared column (R, K), and each candidate
     test's statistic, why it was not made (stats.REASONS) and degrees of freedom (R, P)."""
@@ -202,36 +238,31 @@ class DesignStats:
     df: np.ndarray
 
 
-def design_stats(info: DesignInfo, member: np.ndarray, groups: tuple[np.ndarray, np.ndarray,
-                                                                      np.ndarray],
-                 group_first: list[int], row_first: list[int], is_mean: np.ndarray,
-                 entries: Entries, pairs: tuple[np.ndarray, np.ndarray]) -> DesignStats:
-    """The design-based numbers of every table of a stack, question by question: ``member``
-    (K, G) the compared columns, ``groups`` each group's banner key, PSU and base Σw."""
+def design_stats(info: DesignInfo, members: list[np.ndarray], domains: list[Domains],
+                 is_mean: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> DesignStats:
+    """The design-based numbers of every table of a stack, question by question: each
+    question's compared columns over its banner keys (K, B) and its rows by banner key
+    and PSU; a column's sums are its keys' sums, one matrix product."""
     from heetui.engine.stats import design_zs
 
-    bkey, psu, base = groups
     x, y = pairs
-    n_rows, k = len(is_mean), len(member)
+    n_rows, k = len(is_mean), len(members[0]) if members else 0
     out = DesignStats(np.full((n_rows, k), np.nan), np.full((n_rows, len(x)), np.nan),
                       np.zeros((n_rows, len(x)), dtype=np.int64), np.zeros((n_rows, len(x))))
-    order = np.argsort(entries.row, kind="stable")
-    bounds = np.searchsorted(entries.row[order], row_first)
-    for j in range(len(group_first) - 1):
-        g0, g1, r0, r1 = group_first[j], group_first[j + 1], row_first[j], row_first[j + 1]
-        at = order[bounds[j]:bounds[j + 1]]
-        local = (entries.row[at] - r0, entries.group[at] - g0, entries.num[at],
-                 entries.den[at])
-        dom = domains(member[:, g0:g1], bkey[g0:g1], psu[g0:g1], base[g0:g1], local,
-                      is_mean[r0:r1], len(info.keys))
-        est, w, u = linearised(dom)
+    r0 = 0
+    for member, dom in zip(members, domains, strict=True):
+        r1 = r0 + len(dom.num)
+        by_key = member.astype(np.float64)  # einsum: no BLAS threads for these small sums
+        cols = Domains(*(np.einsum("kb,rbn->rkn", by_key, a) for a in (dom.num, dom.den)))
+        est, w, u = linearised(cols)
         var = variance(u, info)
         diff = u[:, x] - u[:, y]
-        df = _pair_df((dom.den[:, x] > 0) | (dom.den[:, y] > 0), info)
+        df = _pair_df((cols.den[:, x] > 0) | (cols.den[:, y] > 0), info)
         z, why = design_zs(est, w, var, variance(diff, info), (x, y), is_mean[r0:r1, None],
                            df)
         out.se[r0:r1] = np.sqrt(var)
         out.z[r0:r1], out.why[r0:r1], out.df[r0:r1] = z, why, df
+        r0 = r1
     return out
 
 
