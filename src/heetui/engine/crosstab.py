@@ -27,7 +27,7 @@ from heetui.engine.banner import (
     unsigned,
 )
 from heetui.engine.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS, Correction
-from heetui.engine.design import PSU_KEY, design_info, psu_sql
+from heetui.engine.design import PSU_KEY, design_info, psu_sql, respondent_split
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.filters import (
     Clause,
@@ -161,17 +161,22 @@ def item_slices(n_items: int) -> list[tuple[int, int]]:
     return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
 
 
+def net_mask(q: Variable, net: int) -> int:
+    """The bits of a packed question's value a net is set by (any of its options')."""
+    pos = {o.code: i for i, o in enumerate(q.options)}
+    return sum(1 << pos[c] for c in q.nets[net].codes)
+
+
 def slice_sql(q: Variable, m: str, first: int, width: int) -> str:
     """The slice of items [first, first + width) as an integer: options are bits of the
     packed value ``m``, a net is set when any of its options' bits is."""
     n_opt = len(q.options)
-    pos = {o.code: i for i, o in enumerate(q.options)}
     parts = []
     top = min(first + width, n_opt)
     if first < top:
         parts.append(f"(({m} >> {first}) & {(1 << (top - first)) - 1})")
     for i in range(max(first, n_opt), first + width):
-        mask = sum(1 << pos[c] for c in q.nets[i - n_opt].codes)
+        mask = net_mask(q, i - n_opt)
         parts.append(f"((({m} & {mask}::UBIGINT) <> 0)::UBIGINT << {i - first})")
     return " | ".join(parts)
 
@@ -250,6 +255,8 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
                    group: tuple[Filter, ...], design: bool = False) -> Grouped:
     psu = psu_sql(survey) if design else None
+    if psu is not None and not coded and (q.type == "single" or _packed_source(survey, q, coded)):
+        return _by_respondent(survey, q, b, filters, group)
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if psu is None and _packed_source(survey, q, coded) is not None:
         return from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
@@ -263,6 +270,51 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
     return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
                                      dtype=np.float64),
                          np.array([int(r[0]) for r in rows], dtype=np.int64))
+
+
+def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
+                   filters: tuple[Filter, ...], group: tuple[Filter, ...] = ()
+                   ) -> Clause[Param]:
+    """The pass of a design-based table of a single-choice or packed multi-response
+    question (also timed by the benchmarks): one row a respondent, in the order
+    engine.design read the PSUs, with its banner key, answer (code, or packed value) and
+    whether it is in the base. DuckDB returns that in about the time of a grouped pass,
+    where grouping by PSU too would fill a hash table of a group per few respondents."""
+    cb = survey.codebook
+    packed = _packed_source(survey, q, False)
+    base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
+    answer = (f"{ident(q.id)}::BIGINT" if packed is None
+              else f"CAST({ident(packed)} AS UBIGINT)")
+    return joined("SELECT ", key_sql_of(survey, b, group), f" AS bkey, COALESCE({answer}, 0) "
+                  "AS answer, COALESCE(", base, ", FALSE) AS ok FROM respondents")
+
+
+def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
+                   filters: tuple[Filter, ...], group: tuple[Filter, ...]) -> Grouped:
+    """The sums grouping by PSU too would give (respondent_sql), added up here by banner
+    key, answer and PSU (engine.design.respondent_split), then merged across PSUs."""
+    info = design_info(survey)
+    bkey, answer, ok = survey.query_arrays(respondent_sql(survey, q, b, filters, group))
+    multi = q.type == "multi"
+    groups, sel, group_of = respondent_split(
+        info, ok.astype(bool), bkey, np.full(len(ok), -1) if multi else answer)
+    n = len(groups)
+    w = info.respondent_weight[sel]
+    base = np.column_stack([np.bincount(group_of, minlength=n).astype(np.float64),
+                            np.bincount(group_of, weights=w, minlength=n),
+                            np.bincount(group_of, weights=w * w, minlength=n)])
+    items = np.zeros((n, len(q.options) + len(q.nets) if multi else 0, 2))
+    if multi:
+        m = answer[sel].astype(np.uint64)
+        masks = [1 << i for i in range(len(q.options))] + [net_mask(q, j)
+                                                            for j in range(len(q.nets))]
+        for i, mask in enumerate(masks):
+            on = (m & np.uint64(mask)) != 0
+            items[:, i, 0] = np.bincount(group_of[on], minlength=n)
+            items[:, i, 1] = np.bincount(group_of[on], weights=w[on], minlength=n)
+    fine = Grouped(bkey=groups[:, 0], qcode=groups[:, 1], base=base, items=items,
+                   moments=np.zeros((n, 2, 6)))
+    return merge_psus(fine, groups[:, 2], len(info.keys))
 
 
 def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:

@@ -43,6 +43,11 @@ class DesignInfo:
     n_psu: np.ndarray  # (H,) sampled PSUs per stratum
     scale: np.ndarray  # (N,) each PSU's stratum's (1 − f_h)·n_h/(n_h − 1)
     fpc: bool
+    # each respondent's PSU (0…N−1) and weight (0 where missing), in the order a query
+    # without ORDER BY returns the respondents (DuckDB keeps the files' order): a pass
+    # fetched one row a respondent is split by PSU without reading the design again
+    respondent_psu: np.ndarray
+    respondent_weight: np.ndarray
 
     @property
     def df(self) -> int:
@@ -63,6 +68,24 @@ class DesignInfo:
                 f"strata and {len(self.keys):,} PSUs" + (", with FPC" if self.fpc else "")
                 + "), t-tests on the degrees of freedom of the PSUs each pair reaches (at "
                 f"most {self.df - 1:,})")
+
+
+def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
+                     answer: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The groups (banner key, answer, PSU) of the respondents of a pass fetched one row a
+    respondent (``ok``: in its base), each group's banner key, answer and PSU, and each
+    base respondent's group (Σ by bincount): what grouping by PSU in DuckDB gives, without
+    its hash table of one group per few respondents."""
+    if len(ok) != len(info.respondent_psu):
+        raise EngineError("The survey's data changed while it was open; open it again.")
+    sel = np.flatnonzero(ok)
+    keys, b = dense(bkey[sel])
+    answers, a = dense(answer[sel])
+    n = len(info.keys)
+    cells, group = dense((b * len(answers) + a) * n + info.respondent_psu[sel])
+    by_key = cells // (len(answers) * n)
+    return (np.column_stack([keys[by_key], answers[(cells // n) % len(answers)], cells % n]),
+            sel, group)
 
 
 def psu_sql(survey: Survey) -> str | None:
@@ -104,6 +127,7 @@ def _read_design(survey: Survey) -> DesignInfo:
     keys = keys.astype(np.int64)
     if len(np.unique(keys)) != len(keys):
         raise EngineError("Two PSUs of the design share a key; renumber the PSUs.")
+    psu_of, weight = survey.query_arrays(f"SELECT {key}, {survey.weight_sql} FROM respondents")
     h = strata.astype(np.int64)
     n_psu = np.bincount(h)
     starts = np.concatenate([[0], np.cumsum(n_psu)[:-1]]).astype(np.int64)
@@ -111,8 +135,12 @@ def _read_design(survey: Survey) -> DesignInfo:
     with np.errstate(divide="ignore", invalid="ignore"):
         finite = 1.0 - (_fraction(fpcs.astype(np.float64), n) if d.fpc else 0.0)
         scale = np.where(n > 1, finite * n / (n - 1), 0.0)
-    return DesignInfo(keys, np.argsort(keys, kind="stable"), starts, n_psu, scale,
-                      d.fpc is not None)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    at = np.minimum(np.searchsorted(ordered, psu_of.astype(np.int64)), len(keys) - 1)
+    return DesignInfo(keys, order, starts, n_psu, scale, d.fpc is not None,
+                      order[at].astype(np.int32),
+                      np.ma.filled(np.ma.asarray(weight, dtype=np.float64), 0.0))
 
 
 def _fraction(fpc: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -138,14 +166,13 @@ def dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     them, as ``np.unique(values, return_inverse=True)`` gives them; by a lookup table, in
     time linear in the values, when their range is small (banner keys, answer codes)."""
     if len(values) == 0:
-        return values[:0], np.zeros(0, dtype=np.int64)
+        return values[:0].astype(np.int64), np.zeros(0, dtype=np.int64)
     lo, hi = int(values.min()), int(values.max())
     if hi - lo >= max(4 * len(values), 1 << 16):
         found, inverse = np.unique(values, return_inverse=True)
-        return found, inverse.reshape(-1)
-    present = np.zeros(hi - lo + 1, dtype=bool)
-    at = values - lo
-    present[at] = True
+        return found.astype(np.int64), inverse.reshape(-1)
+    at = values - values.dtype.type(lo) if lo else values
+    present = np.bincount(at, minlength=hi - lo + 1) > 0
     position = np.cumsum(present) - 1
     return np.flatnonzero(present) + lo, position[at]
 
@@ -210,11 +237,22 @@ def split_by_psu(bkey: np.ndarray, answer: np.ndarray, psu: np.ndarray, n_psu: i
 
 @dataclass(frozen=True)
 class Domains:
-    """One question's rows by banner key, per PSU: the numerator (Σ w·y) and denominator
-    (Σ w) of each row's ratio, (R, B, N), from PsuSplit.cells / by_answer."""
+    """One question's rows' numerators (Σ w·y) and denominators (Σ w) per column (or banner
+    key) and PSU, (R, K, N); or as sums (S, K, N) (PsuSplit.cells / by_answer: answers,
+    items, a value's Σw·x and Σw) with each row's numerator and denominator a combination
+    of those (``mix``: two (R, S) matrices), which are summed into columns first."""
 
     num: np.ndarray
     den: np.ndarray
+    mix: tuple[np.ndarray, np.ndarray] | None = None
+
+    def columns(self, member: np.ndarray) -> Domains:
+        """The rows by column and PSU (R, K, N), from sums by banner key and ``member``
+        (K, B) each column's keys: einsum, no BLAS threads for these small products."""
+        assert self.mix is not None
+        sums = np.einsum("kb,sbn->skn", member.astype(np.float64), self.num)
+        num, den = (np.einsum("rs,skn->rkn", m, sums) for m in self.mix)
+        return Domains(num, den)
 
 
 def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,9 +289,9 @@ def design_stats(info: DesignInfo, members: list[np.ndarray], domains: list[Doma
                       np.zeros((n_rows, len(x)), dtype=np.int64), np.zeros((n_rows, len(x))))
     r0 = 0
     for member, dom in zip(members, domains, strict=True):
-        r1 = r0 + len(dom.num)
-        by_key = member.astype(np.float64)  # einsum: no BLAS threads for these small sums
-        cols = Domains(*(np.einsum("kb,rbn->rkn", by_key, a) for a in (dom.num, dom.den)))
+        assert dom.mix is not None
+        r1 = r0 + len(dom.mix[0])
+        cols = dom.columns(member)
         est, w, u = linearised(cols)
         var = variance(u, info)
         diff = u[:, x] - u[:, y]

@@ -430,14 +430,17 @@ def _psu_domains(split: PsuSplit, defs: list[RowDef], weighted: bool) -> Domains
     is the base, every group."""
     at = 1 if weighted else 0
     w = split.base[:, at]
-    base = split.cells(w)
-    if split.xvalue is not None:  # a numeric question: its mean, one row
-        return Domains(split.cells(w * split.xvalue)[None], base[None])
-    if split.items.shape[1]:  # multi-response: a row per item (or net)
-        num = np.stack([split.cells(split.items[:, rd.item, at]) for rd in defs
-                        if rd.item is not None])
-        return Domains(num, np.broadcast_to(base, num.shape))
-    by_answer = split.by_answer(w)  # (A, B·N)
+    if split.xvalue is not None:  # a numeric question: its mean, one row, Σw·x over Σw
+        sums = np.stack([split.cells(w * split.xvalue), split.cells(w)])
+        return Domains(sums, sums, (np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])))
+    if split.items.shape[1]:  # multi-response: a row per item (or net), over the base
+        items = [rd.item for rd in defs if rd.item is not None]
+        sums = np.stack([split.cells(split.items[:, i, at]) for i in items]
+                        + [split.cells(w)])
+        n = len(items)
+        over_base = np.zeros((n, n + 1))
+        over_base[:, n] = 1.0
+        return Domains(sums, sums, (np.eye(n, n + 1), over_base))
     num = np.zeros((len(defs), len(split.answers)))
     den = np.ones((len(defs), len(split.answers)))
     for r, rd in enumerate(defs):
@@ -447,8 +450,8 @@ def _psu_domains(split: PsuSplit, defs: list[RowDef], weighted: bool) -> Domains
             num[r, found] = [rd.values[int(code)] for code in split.answers[found]]
         else:
             num[r] = np.isin(split.answers, rd.codes)
-    shape = (len(defs), len(split.key_first), split.n_psu)
-    return Domains(*(np.einsum("ra,an->rn", m, by_answer).reshape(shape) for m in (num, den)))
+    sums = split.by_answer(w).reshape(len(split.answers), len(split.key_first), split.n_psu)
+    return Domains(sums, sums, (num, den))
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],
