@@ -304,14 +304,14 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
                             np.bincount(group_of, weights=w, minlength=n),
                             np.bincount(group_of, weights=w * w, minlength=n)])
     items = np.zeros((n, len(q.options) + len(q.nets) if multi else 0, 2))
-    if multi:
+    if multi:  # each item's count and Σw per group: two bincounts over the respondents
         m = answer[sel].astype(np.uint64)
         masks = [1 << i for i in range(len(q.options))] + [net_mask(q, j)
                                                             for j in range(len(q.nets))]
         for i, mask in enumerate(masks):
-            on = (m & np.uint64(mask)) != 0
-            items[:, i, 0] = np.bincount(group_of[on], minlength=n)
-            items[:, i, 1] = np.bincount(group_of[on], weights=w[on], minlength=n)
+            on = ((m & np.uint64(mask)) != 0).astype(np.float64)
+            items[:, i, 0] = np.bincount(group_of, weights=on, minlength=n)
+            items[:, i, 1] = np.bincount(group_of, weights=on * w, minlength=n)
     fine = Grouped(bkey=groups[:, 0], qcode=groups[:, 1], base=base, items=items,
                    moments=np.zeros((n, 2, 6)))
     return merge_psus(fine, groups[:, 2], len(info.keys))
