@@ -79,13 +79,27 @@ def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
     if len(ok) != len(info.respondent_psu):
         raise EngineError("The survey's data changed while it was open; open it again.")
     sel = np.flatnonzero(ok)
-    keys, b = dense(bkey[sel])
-    answers, a = dense(answer[sel])
+    pairs, pair = _pairs(bkey[sel].astype(np.int64), answer[sel].astype(np.int64))
     n = len(info.keys)
-    cells, group = dense((b * len(answers) + a) * n + info.respondent_psu[sel])
-    by_key = cells // (len(answers) * n)
-    return (np.column_stack([keys[by_key], answers[(cells // n) % len(answers)], cells % n]),
-            sel, group)
+    cells, group = dense(pair * n + info.respondent_psu[sel])
+    key, answers = pairs[cells // n].T
+    return np.column_stack([key, answers, cells % n]), sel, group
+
+
+def _pairs(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (banner key, answer) pairs, in order, and each respondent's pair: one
+    lookup table over both when their ranges allow (a banner key of a few bits, codes)."""
+    if not len(bkey):
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lo_b, lo_a = int(bkey.min()), int(answer.min())
+    span = int(answer.max()) - lo_a + 1
+    if (int(bkey.max()) - lo_b + 1) * span <= max(4 * len(bkey), 1 << 16):
+        found, pair = dense((bkey - lo_b) * span + (answer - lo_a))
+        return np.column_stack([found // span + lo_b, found % span + lo_a]), pair
+    keys, b = dense(bkey)
+    answers, a = dense(answer)
+    found, pair = dense(b * len(answers) + a)
+    return np.column_stack([keys[found // len(answers)], answers[found % len(answers)]]), pair
 
 
 def psu_sql(survey: Survey) -> str | None:
