@@ -13,7 +13,8 @@ to the codebook, then times, taking turns run by run, on a cold result cache:
   row a respondent, its banner key, answer and whether it is in the base); and, for the
   record, the grouped SELECT split by PSU too that the design used to send.
 
-Writes benchmarks/design_results.json and benchmarks/design_results.md.
+Writes benchmarks/design_results.json and benchmarks/design_results.md, then
+benchmarks/RESULTS.md (report.py) with them.
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ def main() -> None:
            "designs": designs}
     (HERE / "design_results.json").write_text(json.dumps(res, indent=2) + "\n")
     (HERE / "design_results.md").write_text(report(res))
+    import report as results_report  # benchmarks/report.py: RESULTS.md, its design section
+
+    results_report.write()
 
 
 if __name__ == "__main__":

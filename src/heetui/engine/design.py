@@ -22,7 +22,7 @@ columns by one more product, then centred within strata.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -149,12 +149,11 @@ def _read_design(survey: Survey) -> DesignInfo:
     with np.errstate(divide="ignore", invalid="ignore"):
         finite = 1.0 - (_fraction(fpcs.astype(np.float64), n) if d.fpc else 0.0)
         scale = np.where(n > 1, finite * n / (n - 1), 0.0)
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    at = np.minimum(np.searchsorted(ordered, psu_of.astype(np.int64)), len(keys) - 1)
-    return DesignInfo(keys, order, starts, n_psu, scale, d.fpc is not None,
-                      order[at].astype(np.int32),
-                      np.ma.filled(np.ma.asarray(weight, dtype=np.float64), 0.0))
+    info = DesignInfo(keys, np.argsort(keys, kind="stable"), starts, n_psu, scale,
+                      d.fpc is not None, np.zeros(0, dtype=np.int32), np.zeros(0))
+    return replace(info, respondent_psu=info.index(psu_of.astype(np.int64)).astype(np.int32),
+                   respondent_weight=np.ma.filled(np.ma.asarray(weight, dtype=np.float64),
+                                                  0.0))
 
 
 def _fraction(fpc: np.ndarray, n: np.ndarray) -> np.ndarray:
