@@ -296,9 +296,9 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     info = design_info(survey)
     bkey, answer, ok = survey.query_arrays(respondent_sql(survey, q, b, filters, group))
     multi = q.type == "multi"
-    groups, sel, group_of = respondent_split(
-        info, ok.astype(bool), bkey, np.full(len(ok), -1) if multi else answer)
-    n = len(groups)
+    split = respondent_split(info, ok.astype(bool), bkey,
+                             np.full(len(ok), -1) if multi else answer)
+    sel, group_of, n = split.sel, split.group, len(split.merged)
     w = info.respondent_weight[sel]
     base = np.column_stack([np.bincount(group_of, minlength=n).astype(np.float64),
                             np.bincount(group_of, weights=w, minlength=n),
@@ -312,9 +312,10 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
             on = ((m & np.uint64(mask)) != 0).astype(np.float64)
             items[:, i, 0] = np.bincount(group_of, weights=on, minlength=n)
             items[:, i, 1] = np.bincount(group_of, weights=on * w, minlength=n)
-    fine = Grouped(bkey=groups[:, 0], qcode=groups[:, 1], base=base, items=items,
+    keys, answers = split.pairs[split.merged].T
+    fine = Grouped(bkey=keys, qcode=answers, base=base, items=items,
                    moments=np.zeros((n, 2, 6)))
-    return merge_psus(fine, groups[:, 2], len(info.keys))
+    return merge_psus(fine, split.psu, len(info.keys), split.merged_groups())
 
 
 def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:

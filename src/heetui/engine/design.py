@@ -71,19 +71,34 @@ class DesignInfo:
 
 
 def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
-                     answer: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     answer: np.ndarray) -> RespondentSplit:
     """The groups (banner key, answer, PSU) of the respondents of a pass fetched one row a
-    respondent (``ok``: in its base), each group's banner key, answer and PSU, and each
-    base respondent's group (Σ by bincount): what grouping by PSU in DuckDB gives, without
-    its hash table of one group per few respondents."""
+    respondent (``ok``: in its base), and each base respondent's group (Σ by bincount):
+    what grouping by PSU in DuckDB gives, without its hash table of one group per few
+    respondents."""
     if len(ok) != len(info.respondent_psu):
         raise EngineError("The survey's data changed while it was open; open it again.")
     sel = np.flatnonzero(ok)
     pairs, pair = _pairs(bkey[sel].astype(np.int64), answer[sel].astype(np.int64))
     n = len(info.keys)
     cells, group = dense(pair * n + info.respondent_psu[sel])
-    key, answers = pairs[cells // n].T
-    return np.column_stack([key, answers, cells % n]), sel, group
+    return RespondentSplit(cells // n, pairs, cells % n, sel, group)
+
+
+@dataclass(frozen=True)
+class RespondentSplit:
+    """The groups (banner key, answer, PSU) of the base respondents of a pass fetched one
+    row a respondent: each group's merged group (``pairs``: (banner key, answer), in
+    order) and PSU, and the base respondents (``sel``) with each one's group."""
+
+    merged: np.ndarray  # (G,)
+    pairs: np.ndarray  # (M, 2)
+    psu: np.ndarray  # (G,)
+    sel: np.ndarray  # (n,)
+    group: np.ndarray  # (n,)
+
+    def merged_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.merged, self.pairs[:, 0], self.pairs[:, 1]
 
 
 def _pairs(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -225,27 +240,23 @@ class PsuSplit:
         return out
 
 
-def split_by_psu(bkey: np.ndarray, answer: np.ndarray, psu: np.ndarray, n_psu: int,
-                 sums: tuple[np.ndarray, np.ndarray, np.ndarray | None]
-                 ) -> tuple[PsuSplit, np.ndarray, np.ndarray]:
+def merged_groups(bkey: np.ndarray, answer: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups merged across PSUs: each group's merged group, and the banner key and answer
+    of each merged group, in order of key then answer."""
+    pairs, pair = _pairs(bkey, answer)
+    return pair, pairs[:, 0], pairs[:, 1]
+
+
+def split_by_psu(psu: np.ndarray, n_psu: int, merged: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 sums: tuple[np.ndarray, np.ndarray, np.ndarray | None]) -> PsuSplit:
     """The split of G groups of a pass grouped by PSU (with their ``sums``: base, items,
-    numeric value), and the banner key and answer of each merged group (banner key,
-    answer), in order of key then answer."""
-    keys, b = dense(bkey)
+    numeric value), from their merged groups (``merged_groups``)."""
+    of, key, answer = merged
+    keys, b = dense(key)  # a few hundred merged groups: their keys and answers indexed
     answers, a = dense(answer)
-    cell = b * len(answers) + a
-    n_cells = len(keys) * len(answers)
-    if n_cells <= 4 * len(cell) + (1 << 16):
-        present = np.bincount(cell, minlength=n_cells) > 0
-        combined = np.flatnonzero(present)
-        merged = (np.cumsum(present) - 1)[cell]
-    else:  # a numeric question of many values: sorted instead
-        combined, merged = np.unique(cell, return_inverse=True)
-    key_of = combined // len(answers)
-    key_first = np.searchsorted(key_of, np.arange(len(keys)))
-    split = PsuSplit(b, a, psu.astype(np.int64), n_psu, answers, merged.reshape(-1),
-                     key_first, *sums)
-    return split, keys[key_of], answers[combined % len(answers)]
+    return PsuSplit(b[of], a[of], psu.astype(np.int64), n_psu, answers, of,
+                    np.searchsorted(b, np.arange(len(keys))), *sums)
 
 
 @dataclass(frozen=True)

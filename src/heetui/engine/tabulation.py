@@ -25,7 +25,14 @@ import numpy as np
 
 from heetui.engine.banner import ColumnSpec, letters_for
 from heetui.engine.choices import Correction
-from heetui.engine.design import DesignInfo, Domains, PsuSplit, design_stats, split_by_psu
+from heetui.engine.design import (
+    DesignInfo,
+    Domains,
+    PsuSplit,
+    design_stats,
+    merged_groups,
+    split_by_psu,
+)
 from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
 from heetui.engine.stats import (
@@ -398,14 +405,17 @@ def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st
         reason=[REASONS[w] for w in d.why.ravel().tolist()], df=d.df.ravel().tolist())
 
 
-def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int) -> Grouped:
+def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int,
+               merged: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Grouped:
     """A pass grouped by PSU too (``psu``: each group's PSU, 0…n_psu−1), its groups merged
     across PSUs: the sums of the estimates and bases, in order of banner key then answer,
-    with the split (engine.design.PsuSplit) the design's variances read."""
+    with the split (engine.design.PsuSplit) the design's variances read. ``merged``: each
+    group's merged group and their keys and answers, when known (merged_groups)."""
     # a group's answer: its code, or a numeric question's value (its exact bits)
     answer = g.qcode if g.xvalue is None else g.xvalue.astype(np.float64).view(np.int64)
-    split, bkeys, merged = split_by_psu(g.bkey, answer, psu, n_psu,
-                                        (g.base, g.items, g.xvalue))
+    merged = merged or merged_groups(g.bkey, answer)
+    split = split_by_psu(psu, n_psu, merged, (g.base, g.items, g.xvalue))
+    bkeys, merged_answer = merged[1], merged[2]
     n = len(bkeys)
 
     def add(a: np.ndarray) -> np.ndarray:
@@ -417,9 +427,9 @@ def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int) -> Grouped:
 
     # moment sums are a numeric question's only (else zeros, as _grouped_rows makes them)
     moments = add(g.moments) if g.xvalue is not None else np.zeros((n, *g.moments.shape[1:]))
-    return Grouped(bkey=bkeys, qcode=merged if g.xvalue is None else np.full(n, -1),
+    return Grouped(bkey=bkeys, qcode=merged_answer if g.xvalue is None else np.full(n, -1),
                    base=add(g.base), items=add(g.items), moments=moments,
-                   xvalue=None if g.xvalue is None else merged.view(np.float64),
+                   xvalue=None if g.xvalue is None else merged_answer.view(np.float64),
                    split=split)
 
 
