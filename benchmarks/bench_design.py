@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -97,7 +98,9 @@ def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
 
 def report(res: dict[str, Any]) -> str:
     lines = ["# Design-based tables (benchmarks/bench_design.py)", "",
-             f"Machine: {res['machine']}. Run: {res['date']}; medians of {res['runs']} runs "
+             f"Machine: {res['machine']}. Run: {res['date']} (load average "
+             f"{res['load'][0]:.1f} at the start, {res['load'][1]:.1f} at the end, on "
+             f"{os.cpu_count()} CPUs); medians of {res['runs']} runs "
              f"(fastest–slowest in brackets), {res['n']:,} respondents, weighted, letters, "
              f"banner `{BANNER}` (3 spans), result cache cleared before each run. "
              "Effective base: Kish's n_eff and z-tests (`--no-design`); design: Taylor "
@@ -130,6 +133,7 @@ def main() -> None:
     ap.add_argument("--psus", nargs="+", default=["15x2", "50x10", "100x20"])
     args = ap.parse_args()
     designs = []
+    load = os.getloadavg()[0]
     for spec in args.psus:
         strata, per = (int(x) for x in spec.split("x"))
         designs.append(bench_design(args.n, strata, per, args.runs))
@@ -137,6 +141,7 @@ def main() -> None:
     res = {"machine": f"{platform.processor() or platform.machine()}, Python "
                       f"{platform.python_version()}, {platform.system()}",
            "date": time.strftime("%Y-%m-%d"), "runs": args.runs, "n": args.n,
+           "load": [load, os.getloadavg()[0]],
            "designs": designs}
     (HERE / "design_results.json").write_text(json.dumps(res, indent=2) + "\n")
     (HERE / "design_results.md").write_text(report(res))
