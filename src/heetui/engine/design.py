@@ -11,12 +11,15 @@ column is a domain of the whole design, not a smaller design) and f_h its sampli
 fraction. The difference of two columns' estimates has the linearised value u₁ − u₂, so
 overlapping and disjoint columns alike covary through the PSUs they share.
 
-The grouped pass groups respondents by PSU too (``psu_sql``: a key of stratum and PSU),
-so the per-PSU sums of every column, row and pair come from its sums, without another
-scan. Its groups are indexed once (``split_by_psu``: banner key, answer and PSU as small
-integers, by lookup tables rather than sorts), so a row's numerator and denominator per
-(banner key, PSU) are a bincount, or a matrix product over the answers, summed into
-columns by one more product, then centred within strata.
+Each respondent's PSU and weight are read once, with the design (``DesignInfo``). The
+pass of a single-choice or packed multi-response question then fetches one row a
+respondent (engine.crosstab.respondent_sql: banner key, answer, in the base), and its
+groups (banner key, answer, PSU) are added up here (``respondent_split``: lookup tables
+and bincounts, no sort); other questions group their DuckDB pass by PSU too (``psu_sql``),
+a hash table of a group per few respondents, slower as PSUs grow. Either way the groups
+are merged across PSUs for the estimates and indexed once for the variances
+(``split_by_psu``); a row's numerator and denominator per (banner key, PSU) are bincounts
+over them, summed into columns by one product, then into rows, then centred within strata.
 """
 
 from __future__ import annotations
