@@ -153,3 +153,21 @@ def test_every_row_kind_matches_the_linearisation(bundle, question, weighted, fi
             _psu_variance(df, ua - ub)), rel=1e-9), t
         tested += 1
     assert checked >= len(rows) * 6 and tested >= len(rows) * 3
+
+
+def test_a_question_nobody_answered_gives_an_empty_table(tmp_path):
+    """With a design, a question without a single answer in the table's base is a table
+    of empty columns, as without one (it raised a numpy error merging its no groups)."""
+    df = _frame().with_columns(pl.lit(None, dtype=pl.UInt8).alias("unasked"))
+    cb = {"survey": {"title": "empty", "id_column": "respondent_id",
+                     "design": {"strata": "stratum", "cluster": "psu"}},
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "unasked", "type": "single", "text": "Unasked",
+                         "options": _options((1, 2))}]}
+    survey = open_survey(write_bundle(tmp_path / "empty", cb, df, force=True))
+    design = crosstab(survey, TabRequest("unasked", "region"))
+    plain = crosstab(survey, TabRequest("unasked", "region", design=False))
+    assert design.design is not None and plain.design is None
+    assert [c.base for c in design.columns] == [c.base for c in plain.columns] == [0] * 4
+    assert design.tests == () or all(t.statistic is None for t in design.tests)

@@ -419,7 +419,7 @@ def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int,
     n = len(bkeys)
 
     def add(a: np.ndarray) -> np.ndarray:
-        flat = a.reshape(len(a), -1)
+        flat = a.reshape(len(a), int(np.prod(a.shape[1:])))  # (0 groups: no one answered)
         out = np.zeros((n, flat.shape[1]))
         for i in range(flat.shape[1]):
             out[:, i] = np.bincount(split.merged, weights=flat[:, i], minlength=n)
