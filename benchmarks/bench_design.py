@@ -8,15 +8,20 @@ to the codebook, then times, taking turns run by run, on a cold result cache:
 
 - the weighted table by the report's banner `standard` (3 spans) with letters, with
   Kish effective bases (`design=False`) and with the design (t-tests over PSUs);
-- the bare DuckDB passes each sends (the grouped SELECT, fetched as the engine fetches it).
+- the bare DuckDB passes each sends, fetched as the engine fetches them: the grouped SELECT
+  of the effective-base table, and the design's pass (engine.crosstab.respondent_sql: one
+  row a respondent, its banner key, answer and whether it is in the base); and, for the
+  record, the grouped SELECT split by PSU too that the design used to send.
 
-Writes benchmarks/design_results.json and benchmarks/design_results.md.
+Writes benchmarks/design_results.json and benchmarks/design_results.md, then
+benchmarks/RESULTS.md (report.py) with them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -56,7 +61,7 @@ def ensure_design_bundle(n: int, strata: int, per: int) -> Path:
 
 def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
     from heetui.engine.banner import resolve_banner
-    from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql
+    from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql, respondent_sql
     from heetui.engine.design import design_info, psu_sql
     from heetui.engine.session import open_survey
 
@@ -71,11 +76,12 @@ def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
 
         info = design_info(survey)
         kish_sql = grouped_sql(survey, cb.get(q), banner, ())
-        design_sql = grouped_sql(survey, cb.get(q), banner, (), psu=psu_sql(survey))
-        kish, design, bare_kish, bare_design = times_ms([
+        design_sql = respondent_sql(survey, cb.get(q), banner, ())
+        by_psu_sql = grouped_sql(survey, cb.get(q), banner, (), psu=psu_sql(survey))
+        kish, design, bare_kish, bare_design, bare_by_psu = times_ms([
             lambda: run(False), lambda: run(True),
-            partial(survey.query_arrays, kish_sql), partial(survey.query_arrays, design_sql)],
-            runs)
+            partial(survey.query_arrays, kish_sql), partial(survey.query_arrays, design_sql),
+            partial(survey.query_arrays, by_psu_sql)], runs)
         ct = crosstab(survey, TabRequest(q, BANNER, weighted=True))
         out[q] = {"effective_base_ms": statistics.median(kish),
                   "design_ms": statistics.median(design),
@@ -83,6 +89,7 @@ def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
                   "ratio": statistics.median(design) / statistics.median(kish),
                   "bare_duckdb_effective_base_ms": statistics.median(bare_kish),
                   "bare_duckdb_design_ms": statistics.median(bare_design),
+                  "bare_duckdb_grouped_by_psu_ms": statistics.median(bare_by_psu),
                   "columns": len(ct.columns), "tests": len(ct.tests),
                   "df": info.df}
     survey.close()
@@ -91,16 +98,21 @@ def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
 
 def report(res: dict[str, Any]) -> str:
     lines = ["# Design-based tables (benchmarks/bench_design.py)", "",
-             f"Machine: {res['machine']}. Run: {res['date']}; medians of {res['runs']} runs "
+             f"Machine: {res['machine']}. Run: {res['date']} (load average "
+             f"{res['load'][0]:.1f} at the start, {res['load'][1]:.1f} at the end, on "
+             f"{os.cpu_count()} CPUs); medians of {res['runs']} runs "
              f"(fastest–slowest in brackets), {res['n']:,} respondents, weighted, letters, "
              f"banner `{BANNER}` (3 spans), result cache cleared before each run. "
              "Effective base: Kish's n_eff and z-tests (`--no-design`); design: Taylor "
-             "linearisation over strata and PSUs and t-tests (engine.design), from the same "
-             "grouped pass split by PSU. Bare DuckDB: the one grouped SELECT each sends, "
-             "fetched as the engine fetches it. Target: design ≤ 2× effective base.", "",
+             "linearisation over strata and PSUs and t-tests (engine.design), from one row a "
+             "respondent (banner key, answer, in the base) added up by PSU in numpy with the "
+             "PSU and weight of each respondent read once with the design. Bare DuckDB: the "
+             "SELECT each sends, fetched as the engine fetches it; grouped by PSU: the "
+             "grouped SELECT split by PSU too, which the design sent before (its hash table "
+             "holds a group per few respondents). Target: design ≤ 2× effective base.", "",
              "| question | design (strata × PSUs) | effective base | design | ratio | "
-             "bare DuckDB, effective base | bare DuckDB, design |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+             "bare DuckDB, effective base | bare DuckDB, design | grouped by PSU |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for d in res["designs"]:
         for q in QUESTIONS:
             r = d[q]
@@ -109,7 +121,8 @@ def report(res: dict[str, Any]) -> str:
                          f"({d['psus']:,} PSUs) | {r['effective_base_ms']:.1f} ms | "
                          f"{r['design_ms']:.1f} ms ({lo:.0f}–{hi:.0f}) | {r['ratio']:.2f}× | "
                          f"{r['bare_duckdb_effective_base_ms']:.1f} ms | "
-                         f"{r['bare_duckdb_design_ms']:.1f} ms |")
+                         f"{r['bare_duckdb_design_ms']:.1f} ms | "
+                         f"{r['bare_duckdb_grouped_by_psu_ms']:.1f} ms |")
     return "\n".join(lines) + "\n"
 
 
@@ -120,6 +133,7 @@ def main() -> None:
     ap.add_argument("--psus", nargs="+", default=["15x2", "50x10", "100x20"])
     args = ap.parse_args()
     designs = []
+    load = os.getloadavg()[0]
     for spec in args.psus:
         strata, per = (int(x) for x in spec.split("x"))
         designs.append(bench_design(args.n, strata, per, args.runs))
@@ -127,9 +141,13 @@ def main() -> None:
     res = {"machine": f"{platform.processor() or platform.machine()}, Python "
                       f"{platform.python_version()}, {platform.system()}",
            "date": time.strftime("%Y-%m-%d"), "runs": args.runs, "n": args.n,
+           "load": [load, os.getloadavg()[0]],
            "designs": designs}
     (HERE / "design_results.json").write_text(json.dumps(res, indent=2) + "\n")
     (HERE / "design_results.md").write_text(report(res))
+    import report as results_report  # benchmarks/report.py: RESULTS.md, its design section
+
+    results_report.write()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Write benchmarks/RESULTS.md from results.json (engine) and tui_results.json (app).
+"""Write benchmarks/RESULTS.md from results.json (engine), tui_results.json (app),
+book_results.json (tab books) and design_results.json (design-based tables).
 
 Each benchmark script calls ``write()`` when it finishes, so RESULTS.md always shows the
 latest figures of both, and the status of every issue-8 target is computed from them.
@@ -126,6 +127,29 @@ def _book_section(doc: Any) -> list[str]:
     return out
 
 
+def _design_section(doc: Any) -> list[str]:
+    """The design-based tables of benchmarks/bench_design.py against their target (issue
+    32: a design-based banner table ≤ 2× the effective-base one at 1M respondents)."""
+    if not doc:
+        return []
+    out = ["", "## Design-based tables (benchmarks/bench_design.py)", "",
+           f"Run {doc['date']}, medians of {doc['runs']}, {doc['n']:,} respondents, "
+           "weighted, letters, banner `standard`; full table and method in "
+           "benchmarks/design_results.md. Target: design ≤ 2× effective base (issue 32).", "",
+           "| question | PSUs (strata) | effective base | design | ratio | bare DuckDB: "
+           "effective base, design, grouped by PSU |", "|---|---|---:|---:|---|---|"]
+    for d in doc["designs"]:
+        for q in ("relationship", "words"):
+            r = d[q]
+            bare = [r["bare_duckdb_effective_base_ms"], r["bare_duckdb_design_ms"],
+                    r.get("bare_duckdb_grouped_by_psu_ms")]
+            out.append(_row([q, f"{d['psus']:,} ({d['strata']})",
+                             _fmt(r["effective_base_ms"], "ms"), _fmt(r["design_ms"], "ms"),
+                             _status(r["ratio"], 2, "×"),
+                             ", ".join(_fmt(b, "ms") for b in bare if b is not None)]))
+    return out
+
+
 def _targets(engine: dict[str, Any], app: list[dict[str, Any]]) -> list[str]:
     by_size = {"engine": {r["respondents"]: r for r in engine["results"]},
                "app": {r["respondents"]: r for r in app}}
@@ -242,7 +266,8 @@ def write() -> str:
            "Regenerate with `python benchmarks/run.py`.",
            *_targets(engine, app), *_engine(engine["results"]),
            *_banners(engine["results"]), *_partitions(engine["results"]), *_app(app),
-           *_book_section(_load("book_results.json"))]
+           *_book_section(_load("book_results.json")),
+           *_design_section(_load("design_results.json"))]
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]

@@ -27,7 +27,7 @@ from heetui.engine.banner import (
     resolve_banner,
     unsigned,
 )
-from heetui.engine.design import PSU_KEY, design_info, psu_sql
+from heetui.engine.design import PSU_KEY, design_info, psu_sql, respondent_split
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
@@ -152,17 +152,22 @@ def item_slices(n_items: int) -> list[tuple[int, int]]:
     return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
 
 
+def net_mask(q: Variable, net: int) -> int:
+    """The bits of a packed question's value a net is set by (any of its options')."""
+    pos = {o.code: i for i, o in enumerate(q.options)}
+    return sum(1 << pos[c] for c in q.nets[net].codes)
+
+
 def slice_sql(q: Variable, m: str, first: int, width: int) -> str:
     """The slice of items [first, first + width) as an integer: options are bits of the
     packed value ``m``, a net is set when any of its options' bits is."""
     n_opt = len(q.options)
-    pos = {o.code: i for i, o in enumerate(q.options)}
     parts = []
     top = min(first + width, n_opt)
     if first < top:
         parts.append(f"(({m} >> {first}) & {(1 << (top - first)) - 1})")
     for i in range(max(first, n_opt), first + width):
-        mask = sum(1 << pos[c] for c in q.nets[i - n_opt].codes)
+        mask = net_mask(q, i - n_opt)
         parts.append(f"((({m} & {mask}::UBIGINT) <> 0)::UBIGINT << {i - first})")
     return " | ".join(parts)
 
@@ -241,18 +246,67 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
                    group: tuple[Filter, ...], design: bool = False) -> Grouped:
     psu = psu_sql(survey) if design else None
+    if psu is not None and not coded and (q.type == "single" or _packed_source(survey, q, coded)):
+        return _by_respondent(survey, q, b, filters, group)
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if psu is None and _packed_source(survey, q, coded) is not None:
         return from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
-    if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last
-        cols = survey.query_arrays(sql)
+    if psu is not None:  # thousands of groups: fetched as arrays, the PSU key last, merged
+        cols = survey.query_arrays(sql)  # across PSUs for the estimates (design: the split)
         filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
         g = _grouped_rows(q, np.column_stack(filled), cols[0].astype(np.int64))
-        return replace(g, psu=design_info(survey).index(cols[-1].astype(np.int64)))
+        info = design_info(survey)
+        return merge_psus(g, info.index(cols[-1].astype(np.int64)), len(info.keys))
     rows = survey.query(sql)
     return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
                                      dtype=np.float64),
                          np.array([int(r[0]) for r in rows], dtype=np.int64))
+
+
+def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
+                   filters: tuple[Filter, ...], group: tuple[Filter, ...] = ()
+                   ) -> Clause[Param]:
+    """The pass of a design-based table of a single-choice or packed multi-response
+    question (also timed by the benchmarks): one row a respondent, in the order
+    engine.design read the PSUs, with its banner key, answer (code, or packed value) and
+    whether it is in the base. DuckDB returns that in about the time of a grouped pass,
+    where grouping by PSU too would fill a hash table of a group per few respondents."""
+    cb = survey.codebook
+    packed = _packed_source(survey, q, False)
+    base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
+    answer = (f"{ident(q.id)}::BIGINT" if packed is None
+              else f"CAST({ident(packed)} AS UBIGINT)")
+    return joined("SELECT ", key_sql_of(survey, b, group), f" AS bkey, COALESCE({answer}, 0) "
+                  "AS answer, COALESCE(", base, ", FALSE) AS ok FROM respondents")
+
+
+def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
+                   filters: tuple[Filter, ...], group: tuple[Filter, ...]) -> Grouped:
+    """The sums grouping by PSU too would give (respondent_sql), added up here by banner
+    key, answer and PSU (engine.design.respondent_split), then merged across PSUs."""
+    info = design_info(survey)
+    bkey, answer, ok = survey.query_arrays(respondent_sql(survey, q, b, filters, group))
+    multi = q.type == "multi"
+    split = respondent_split(info, ok.astype(bool), bkey,
+                             np.full(len(ok), -1) if multi else answer)
+    sel, group_of, n = split.sel, split.group, len(split.merged)
+    w = info.respondent_weight[sel]
+    base = np.column_stack([np.bincount(group_of, minlength=n).astype(np.float64),
+                            np.bincount(group_of, weights=w, minlength=n),
+                            np.bincount(group_of, weights=w * w, minlength=n)])
+    items = np.zeros((n, len(q.options) + len(q.nets) if multi else 0, 2))
+    if multi:  # each item's count and Σw per group: two bincounts over the respondents
+        m = answer[sel].astype(np.uint64)
+        masks = [1 << i for i in range(len(q.options))] + [net_mask(q, j)
+                                                            for j in range(len(q.nets))]
+        for i, mask in enumerate(masks):
+            on = ((m & np.uint64(mask)) != 0).astype(np.float64)
+            items[:, i, 0] = np.bincount(group_of, weights=on, minlength=n)
+            items[:, i, 1] = np.bincount(group_of, weights=on * w, minlength=n)
+    keys, answers = split.pairs[split.merged].T
+    fine = Grouped(bkey=keys, qcode=answers, base=base, items=items,
+                   moments=np.zeros((n, 2, 6)))
+    return merge_psus(fine, split.psu, len(info.keys), split.merged_groups())
 
 
 def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:
@@ -385,17 +439,16 @@ def tabulate(survey: Survey, req: TabRequest, b: Banner | None,
     low = cb.settings.low_base if req.low_base is None else req.low_base
     min_test = cb.settings.min_test_base if req.min_test_base is None else req.min_test_base
     compare = "pairs" if req.group else req.compare
-    st = by_psu = stack([(q, g) for q, _, g in parts])
-    if by_psu.psu is not None:  # the estimates need no PSU: merged, far fewer groups
-        st = stack([(q, merge_psus(g)) for q, _, g in parts])
+    st = stack([(q, g) for q, _, g in parts])
     specs = column_specs(b, _fields(b), st.bkey)
     if req.group and req.against == "total":  # "Everyone" overlaps the group
         specs[-1] = replace(specs[-1], member=specs[0].member)
     spans = b.spans if b else ()
-    design = design_info(survey) if by_psu.psu is not None else None
+    split = [g.split is not None for _, _, g in parts]
+    design = design_info(survey) if split and all(split) else None
     done = tables(st, specs, [None if sp.span is None else spans[sp.span].id for sp in specs],
                   Settings(req.weighted, replace(req.testing, compare=compare), low, min_test,
-                           design), by_psu if design else None)
+                           design))
     filter_text = tuple(f.describe(cb) for f in req.filters)
     overlapping = (any(sp.overlapping for sp in spans) or compare == "total"
                    or req.against == "total" and bool(req.group))

@@ -11,16 +11,21 @@ column is a domain of the whole design, not a smaller design) and f_h its sampli
 fraction. The difference of two columns' estimates has the linearised value u₁ − u₂, so
 overlapping and disjoint columns alike covary through the PSUs they share.
 
-The grouped pass groups respondents by PSU too (``psu_sql``: a key of stratum and PSU),
-so the per-PSU sums of every column, row and pair come from its sums, without another
-scan: a row's numerator and a column's denominator per (banner key, PSU) are summed into
-columns by one matrix product, then centred within strata.
+Each respondent's PSU and weight are read once, with the design (``DesignInfo``). The
+pass of a single-choice or packed multi-response question then fetches one row a
+respondent (engine.crosstab.respondent_sql: banner key, answer, in the base), and its
+groups (banner key, answer, PSU) are added up here (``respondent_split``: lookup tables
+and bincounts, no sort); other questions group their DuckDB pass by PSU too (``psu_sql``),
+a hash table of a group per few respondents, slower as PSUs grow. Either way the groups
+are merged across PSUs for the estimates and indexed once for the variances
+(``split_by_psu``); a row's numerator and denominator per (banner key, PSU) are bincounts
+over them, summed into columns by one product, then into rows, then centred within strata.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -42,6 +47,11 @@ class DesignInfo:
     n_psu: np.ndarray  # (H,) sampled PSUs per stratum
     scale: np.ndarray  # (N,) each PSU's stratum's (1 − f_h)·n_h/(n_h − 1)
     fpc: bool
+    # each respondent's PSU (0…N−1) and weight (0 where missing), in the order a query
+    # without ORDER BY returns the respondents (DuckDB keeps the files' order): a pass
+    # fetched one row a respondent is split by PSU without reading the design again
+    respondent_psu: np.ndarray
+    respondent_weight: np.ndarray
 
     @property
     def df(self) -> int:
@@ -62,6 +72,53 @@ class DesignInfo:
                 f"strata and {len(self.keys):,} PSUs" + (", with FPC" if self.fpc else "")
                 + "), t-tests on the degrees of freedom of the PSUs each pair reaches (at "
                 f"most {self.df - 1:,})")
+
+
+def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
+                     answer: np.ndarray) -> RespondentSplit:
+    """The groups (banner key, answer, PSU) of the respondents of a pass fetched one row a
+    respondent (``ok``: in its base), and each base respondent's group (Σ by bincount):
+    what grouping by PSU in DuckDB gives, without its hash table of one group per few
+    respondents."""
+    if len(ok) != len(info.respondent_psu):
+        raise EngineError("The survey's data changed while it was open; open it again.")
+    sel = np.flatnonzero(ok)
+    pairs, pair = _pairs(bkey[sel].astype(np.int64), answer[sel].astype(np.int64))
+    n = len(info.keys)
+    cells, group = dense(pair * n + info.respondent_psu[sel])
+    return RespondentSplit(cells // n, pairs, cells % n, sel, group)
+
+
+@dataclass(frozen=True)
+class RespondentSplit:
+    """The groups (banner key, answer, PSU) of the base respondents of a pass fetched one
+    row a respondent: each group's merged group (``pairs``: (banner key, answer), in
+    order) and PSU, and the base respondents (``sel``) with each one's group."""
+
+    merged: np.ndarray  # (G,)
+    pairs: np.ndarray  # (M, 2)
+    psu: np.ndarray  # (G,)
+    sel: np.ndarray  # (n,)
+    group: np.ndarray  # (n,)
+
+    def merged_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.merged, self.pairs[:, 0], self.pairs[:, 1]
+
+
+def _pairs(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (banner key, answer) pairs, in order, and each respondent's pair: one
+    lookup table over both when their ranges allow (a banner key of a few bits, codes)."""
+    if not len(bkey):
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lo_b, lo_a = int(bkey.min()), int(answer.min())
+    span = int(answer.max()) - lo_a + 1
+    if (int(bkey.max()) - lo_b + 1) * span <= max(4 * len(bkey), 1 << 16):
+        found, pair = dense((bkey - lo_b) * span + (answer - lo_a))
+        return np.column_stack([found // span + lo_b, found % span + lo_a]), pair
+    keys, b = dense(bkey)
+    answers, a = dense(answer)
+    found, pair = dense(b * len(answers) + a)
+    return np.column_stack([keys[found // len(answers)], answers[found % len(answers)]]), pair
 
 
 def psu_sql(survey: Survey) -> str | None:
@@ -103,6 +160,7 @@ def _read_design(survey: Survey) -> DesignInfo:
     keys = keys.astype(np.int64)
     if len(np.unique(keys)) != len(keys):
         raise EngineError("Two PSUs of the design share a key; renumber the PSUs.")
+    psu_of, weight = survey.query_arrays(f"SELECT {key}, {survey.weight_sql} FROM respondents")
     h = strata.astype(np.int64)
     n_psu = np.bincount(h)
     starts = np.concatenate([[0], np.cumsum(n_psu)[:-1]]).astype(np.int64)
@@ -110,8 +168,11 @@ def _read_design(survey: Survey) -> DesignInfo:
     with np.errstate(divide="ignore", invalid="ignore"):
         finite = 1.0 - (_fraction(fpcs.astype(np.float64), n) if d.fpc else 0.0)
         scale = np.where(n > 1, finite * n / (n - 1), 0.0)
-    return DesignInfo(keys, np.argsort(keys, kind="stable"), starts, n_psu, scale,
-                      d.fpc is not None)
+    info = DesignInfo(keys, np.argsort(keys, kind="stable"), starts, n_psu, scale,
+                      d.fpc is not None, np.zeros(0, dtype=np.int32), np.zeros(0))
+    return replace(info, respondent_psu=info.index(psu_of.astype(np.int64)).astype(np.int32),
+                   respondent_weight=np.ma.filled(np.ma.asarray(weight, dtype=np.float64),
+                                                  0.0))
 
 
 def _fraction(fpc: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -132,43 +193,94 @@ def variance(x: np.ndarray, info: DesignInfo) -> np.ndarray:
     return out
 
 
+def dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of an integer array, sorted, and each value's position among
+    them, as ``np.unique(values, return_inverse=True)`` gives them; by a lookup table, in
+    time linear in the values, when their range is small (banner keys, answer codes)."""
+    if len(values) == 0:
+        return values[:0].astype(np.int64), np.zeros(0, dtype=np.int64)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo >= max(4 * len(values), 1 << 16):
+        found, inverse = np.unique(values, return_inverse=True)
+        return found.astype(np.int64), inverse.reshape(-1)
+    at = values - values.dtype.type(lo) if lo else values
+    present = np.bincount(at, minlength=hi - lo + 1) > 0
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present) + lo, position[at]
+
+
+@dataclass(frozen=True)
+class PsuSplit:
+    """A question's grouped pass split by PSU (G groups of banner key, answer and PSU),
+    indexed for the design: each group's banner key (b, among the B distinct keys, sorted),
+    answer (a, among the A distinct answers, sorted) and PSU (0…N−1, stratum order), the
+    merged group (banner key, answer) it falls in, and the first merged group of each
+    banner key, whose column memberships are the key's."""
+
+    b: np.ndarray  # (G,)
+    a: np.ndarray  # (G,)
+    psu: np.ndarray  # (G,)
+    n_psu: int  # N
+    answers: np.ndarray  # (A,) each answer's code (a numeric value's bits)
+    merged: np.ndarray  # (G,) the merged group of each group
+    key_first: np.ndarray  # (B,) the first merged group of each banner key
+    base: np.ndarray  # (G, 3) each group's count, Σw, Σw² (engine.tabulation.Grouped)
+    items: np.ndarray  # (G, I, 2) a multi-response question's count and Σw per item
+    xvalue: np.ndarray | None  # (G,) a numeric question's value
+
+    def cells(self, values: np.ndarray) -> np.ndarray:
+        """(B, N): the sums of ``values`` (G,) of the groups per banner key and PSU."""
+        n = len(self.key_first) * self.n_psu
+        out: np.ndarray = np.bincount(self.b * self.n_psu + self.psu, weights=values,
+                                      minlength=n).reshape(len(self.key_first), self.n_psu)
+        return out
+
+    def by_answer(self, values: np.ndarray) -> np.ndarray:
+        """(A, B·N): the sums of ``values`` (G,) per answer, banner key and PSU."""
+        width = len(self.key_first) * self.n_psu
+        out: np.ndarray = np.bincount(
+            self.a * width + self.b * self.n_psu + self.psu, weights=values,
+            minlength=len(self.answers) * width).reshape(len(self.answers), width)
+        return out
+
+
+def merged_groups(bkey: np.ndarray, answer: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups merged across PSUs: each group's merged group, and the banner key and answer
+    of each merged group, in order of key then answer."""
+    pairs, pair = _pairs(bkey, answer)
+    return pair, pairs[:, 0], pairs[:, 1]
+
+
+def split_by_psu(psu: np.ndarray, n_psu: int, merged: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 sums: tuple[np.ndarray, np.ndarray, np.ndarray | None]) -> PsuSplit:
+    """The split of G groups of a pass grouped by PSU (with their ``sums``: base, items,
+    numeric value), from their merged groups (``merged_groups``)."""
+    of, key, answer = merged
+    keys, b = dense(key)  # a few hundred merged groups: their keys and answers indexed
+    answers, a = dense(answer)
+    return PsuSplit(b[of], a[of], psu.astype(np.int64), n_psu, answers, of,
+                    np.searchsorted(b, np.arange(len(keys))), *sums)
+
+
 @dataclass(frozen=True)
 class Domains:
-    """One question's rows by the compared columns, per PSU: the numerator (Σ w·y) and
-    denominator (Σ w) of each row's ratio in each column, (R, K, N)."""
+    """One question's rows' numerators (Σ w·y) and denominators (Σ w) per column (or banner
+    key) and PSU, (R, K, N); or as sums (S, K, N) (PsuSplit.cells / by_answer: answers,
+    items, a value's Σw·x and Σw) with each row's numerator and denominator a combination
+    of those (``mix``: two (R, S) matrices), which are summed into columns first."""
 
     num: np.ndarray
     den: np.ndarray
+    mix: tuple[np.ndarray, np.ndarray] | None = None
 
-
-def domains(member: np.ndarray, bkey: np.ndarray, psu: np.ndarray, base: np.ndarray,
-            entries: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-            is_mean: np.ndarray, n_psu: int) -> Domains:
-    """Per-PSU sums of one question's rows in the columns of ``member`` (K, G), from its G
-    groups' banner keys, PSUs and base Σw, and its row entries (local row, group, Σ w·y,
-    Σ w of the respondents with a value): a proportion's denominator is the column base,
-    a mean's the respondents with a value. Groups of one banner key belong to the same
-    columns, so the sums per (banner key, PSU) are mapped to columns by one product."""
-    keys, first, inverse = np.unique(bkey, return_index=True, return_inverse=True)
-    n_keys, n_rows = len(keys), len(is_mean)
-    by_key = member[:, first].astype(np.float64)  # (K, B)
-    row, group, num, den = entries
-    at = (inverse[group] * n_rows + row) * n_psu + psu[group]  # (B, R, N), flat
-
-    def per_key(values: np.ndarray) -> np.ndarray:
-        return np.bincount(at, weights=values, minlength=n_keys * n_rows * n_psu).reshape(
-            n_keys, n_rows * n_psu)
-
-    def to_columns(sums: np.ndarray) -> np.ndarray:  # (B, R·N) -> (R, K, N), one product
-        out: np.ndarray = (by_key @ sums).reshape(len(by_key), n_rows, n_psu)
-        return out.transpose(1, 0, 2)
-
-    base_cells = np.bincount(inverse * n_psu + psu, weights=base,
-                             minlength=n_keys * n_psu).reshape(n_keys, 1, n_psu)
-    denominators = np.where(is_mean[None, :, None],
-                            per_key(den).reshape(n_keys, n_rows, n_psu), base_cells)
-    return Domains(to_columns(per_key(num)),
-                   to_columns(denominators.reshape(n_keys, n_rows * n_psu)))
+    def columns(self, member: np.ndarray) -> Domains:
+        """The rows by column and PSU (R, K, N), from sums by banner key and ``member``
+        (K, B) each column's keys: einsum, no BLAS threads for these small products."""
+        assert self.mix is not None
+        sums = np.einsum("kb,sbn->skn", member.astype(np.float64), self.num)
+        num, den = (np.einsum("rs,skn->rkn", m, sums) for m in self.mix)
+        return Domains(num, den)
 
 
 def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -182,17 +294,6 @@ def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class Entries:
-    """A stack's row entries (engine.tabulation): each (row, group) pair's row, group, and
-    the numerator and denominator its row's ratio takes from the group."""
-
-    row: np.ndarray
-    group: np.ndarray
-    num: np.ndarray
-    den: np.ndarray
-
-
-@dataclass(frozen=True)
 class DesignStats:
     """Every row's design-based SE in each compared column (R, K), and each candidate
     test's statistic, why it was not made (stats.REASONS) and degrees of freedom (R, P)."""
@@ -203,36 +304,31 @@ class DesignStats:
     df: np.ndarray
 
 
-def design_stats(info: DesignInfo, member: np.ndarray, groups: tuple[np.ndarray, np.ndarray,
-                                                                      np.ndarray],
-                 group_first: list[int], row_first: list[int], is_mean: np.ndarray,
-                 entries: Entries, pairs: tuple[np.ndarray, np.ndarray]) -> DesignStats:
-    """The design-based numbers of every table of a stack, question by question: ``member``
-    (K, G) the compared columns, ``groups`` each group's banner key, PSU and base Σw."""
+def design_stats(info: DesignInfo, members: list[np.ndarray], domains: list[Domains],
+                 is_mean: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> DesignStats:
+    """The design-based numbers of every table of a stack, question by question: each
+    question's compared columns over its banner keys (K, B) and its rows by banner key
+    and PSU; a column's sums are its keys' sums, one matrix product."""
     from heetui.engine.stats import design_zs
 
-    bkey, psu, base = groups
     x, y = pairs
-    n_rows, k = len(is_mean), len(member)
+    n_rows, k = len(is_mean), len(members[0]) if members else 0
     out = DesignStats(np.full((n_rows, k), np.nan), np.full((n_rows, len(x)), np.nan),
                       np.zeros((n_rows, len(x)), dtype=np.int64), np.zeros((n_rows, len(x))))
-    order = np.argsort(entries.row, kind="stable")
-    bounds = np.searchsorted(entries.row[order], row_first)
-    for j in range(len(group_first) - 1):
-        g0, g1, r0, r1 = group_first[j], group_first[j + 1], row_first[j], row_first[j + 1]
-        at = order[bounds[j]:bounds[j + 1]]
-        local = (entries.row[at] - r0, entries.group[at] - g0, entries.num[at],
-                 entries.den[at])
-        dom = domains(member[:, g0:g1], bkey[g0:g1], psu[g0:g1], base[g0:g1], local,
-                      is_mean[r0:r1], len(info.keys))
-        est, w, u = linearised(dom)
+    r0 = 0
+    for member, dom in zip(members, domains, strict=True):
+        assert dom.mix is not None
+        r1 = r0 + len(dom.mix[0])
+        cols = dom.columns(member)
+        est, w, u = linearised(cols)
         var = variance(u, info)
         diff = u[:, x] - u[:, y]
-        df = _pair_df((dom.den[:, x] > 0) | (dom.den[:, y] > 0), info)
+        df = _pair_df((cols.den[:, x] > 0) | (cols.den[:, y] > 0), info)
         z, why = design_zs(est, w, var, variance(diff, info), (x, y), is_mean[r0:r1, None],
                            df)
         out.se[r0:r1] = np.sqrt(var)
         out.z[r0:r1], out.why[r0:r1], out.df[r0:r1] = z, why, df
+        r0 = r1
     return out
 
 

@@ -25,7 +25,14 @@ import numpy as np
 
 from heetui.choices import Correction
 from heetui.engine.banner import ColumnSpec, letters_for
-from heetui.engine.design import DesignInfo, Entries, design_stats
+from heetui.engine.design import (
+    DesignInfo,
+    Domains,
+    PsuSplit,
+    design_stats,
+    merged_groups,
+    split_by_psu,
+)
 from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
 from heetui.engine.stats import (
@@ -54,7 +61,8 @@ class Grouped:
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
     moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
     xvalue: np.ndarray | None = None  # (G,) a numeric question's value in each group
-    psu: np.ndarray | None = None  # (G,) each group's PSU, when a design is used (engine.design)
+    # merged from a pass grouped by PSU too (a design, engine.design): its groups there
+    split: PsuSplit | None = None
 
 
 @dataclass(frozen=True)
@@ -96,19 +104,15 @@ class Stack:
     bkey: np.ndarray  # (G,)
     qcode: np.ndarray  # (G,)
     base: np.ndarray  # (G, 3)
-    psu: np.ndarray | None = None  # (G,)
 
 
 def stack(parts: Sequence[tuple[Variable, Grouped]]) -> Stack:
     sizes = [len(g.bkey) for _, g in parts]
     first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    psus = [g.psu for _, g in parts]
     return Stack(tuple(parts), first.tolist(), np.repeat(np.arange(len(parts)), sizes),
                  np.concatenate([g.bkey for _, g in parts]).astype(np.int64),
                  np.concatenate([g.qcode for _, g in parts]).astype(np.int64),
-                 np.concatenate([g.base for _, g in parts]).reshape(-1, 3),
-                 None if any(p is None for p in psus) else np.concatenate(
-                     [p for p in psus if p is not None]).astype(np.int64))
+                 np.concatenate([g.base for _, g in parts]).reshape(-1, 3))
 
 
 # ---- rows -------------------------------------------------------------------------------
@@ -292,17 +296,17 @@ def _flat(a: np.ndarray) -> list[float | None]:
 
 # ---- the tables -------------------------------------------------------------------------
 
-def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Settings,
-           by_psu: Stack | None = None) -> list[Table]:
+def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Settings
+           ) -> list[Table]:
     """The table of each question of the stack, with the banner columns of ``specs`` (their
     memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total);
-    with a design, ``by_psu`` the same stack with its groups split by PSU (``st`` has them
-    merged: merge_psus)."""
+    with a design, each question's groups were merged from a pass split by PSU
+    (merge_psus), which the design's variances read."""
     lay = _layout(specs, s.testing.compare, s.testing.family)
     bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
     sums = _sums(lay.member[:, rows.pair_group], rows.pair_row, len(rows.defs), rows.sums)
-    nums = _numbers(sums, bases, rows, lay, s, (st, by_psu))
+    nums = _numbers(sums, bases, rows, lay, s, st)
     columns = _columns(bases[:, :lay.n_compared], specs, span_ids, s)
     made = [_order(cols, rest_why, lay) for cols, rest_why in columns]
     tests, sig, vs = _tests(rows, made, nums, lay, s)
@@ -344,7 +348,7 @@ class _Numbers:
 
 
 def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
-             stacks: tuple[Stack, Stack | None]) -> _Numbers:
+             st: Stack) -> _Numbers:
     c, k = lay.n_columns, lay.n_compared
     est, s2 = (WSUM, 2) if s.weighted else (COUNT, 0)
     base_est = bases[rows.question, :k, est]  # (R, K) Σw (or n) of each column's base
@@ -354,9 +358,8 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
                         np.nan)
     mean, se, n, w = means_from_moments(sums[:, :k, MOMENTS])
     is_mean = np.array([rd.is_mean for rd in rows.defs], dtype=bool)[:, None]
-    if s.design is not None and stacks[1] is not None:
-        return _design_numbers(sums, rows, lay, s, (stacks[0], stacks[1]),
-                               (100.0 * prop, mean), is_mean)
+    if s.design is not None:
+        return _design_numbers(sums, rows, lay, s, st, (100.0 * prop, mean), is_mean)
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
     both = k + np.arange(len(lay.pairs))
@@ -375,23 +378,22 @@ def _numbers(sums: np.ndarray, bases: np.ndarray, rows: _Rows, lay: _Layout, s: 
         reason=[REASONS[k] for k in np.where(is_mean, whym, whyp).ravel().tolist()])
 
 
-def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
-                    stacks: tuple[Stack, Stack], shown: tuple[np.ndarray, np.ndarray],
-                    is_mean: np.ndarray) -> _Numbers:
+def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st: Stack,
+                    shown: tuple[np.ndarray, np.ndarray], is_mean: np.ndarray) -> _Numbers:
     """The cells and tests of a design-based table: the same estimates, with the design's
-    SEs (of percents too, in points) and t statistics (engine.design), from the groups
-    split by PSU. A column holds the same banner keys in both stacks."""
-    st, fine = stacks
-    assert s.design is not None and fine.psu is not None
+    SEs (of percents too, in points) and t statistics (engine.design), from each question's
+    groups split by PSU."""
+    assert s.design is not None
     c, k = lay.n_columns, lay.n_compared
-    keys, first = np.unique(st.bkey, return_index=True)
-    member = lay.member[:k, first][:, np.searchsorted(keys, fine.bkey)]
+    members, domains = [], []
+    for j, (_, g) in enumerate(st.parts):
+        assert g.split is not None  # a design's passes are all grouped by PSU
+        members.append(lay.member[:k, st.first[j] + g.split.key_first])
+        domains.append(_psu_domains(g.split, rows.defs[rows.first[j]:rows.first[j + 1]],
+                                    s.weighted))
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
-    d = design_stats(s.design, member, (fine.bkey, fine.psu, fine.base[:, 1 if s.weighted
-                                                                         else 0]),
-                     fine.first, rows.first, is_mean[:, 0],
-                     _design_entries(fine, rows, s.weighted), (x, y))
+    d = design_stats(s.design, members, domains, is_mean[:, 0], (x, y))
     pct, mean = shown
     se = np.where(is_mean, d.se, 100.0 * d.se)
     return _Numbers(
@@ -403,56 +405,63 @@ def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings,
         reason=[REASONS[w] for w in d.why.ravel().tolist()], df=d.df.ravel().tolist())
 
 
-def merge_psus(g: Grouped) -> Grouped:
-    """A pass grouped by PSU too, its groups merged across PSUs: the sums of the estimates
-    and bases (engine.design takes the per-PSU ones)."""
+def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int,
+               merged: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Grouped:
+    """A pass grouped by PSU too (``psu``: each group's PSU, 0…n_psu−1), its groups merged
+    across PSUs: the sums of the estimates and bases, in order of banner key then answer,
+    with the split (engine.design.PsuSplit) the design's variances read. ``merged``: each
+    group's merged group and their keys and answers, when known (merged_groups)."""
     # a group's answer: its code, or a numeric question's value (its exact bits)
     answer = g.qcode if g.xvalue is None else g.xvalue.astype(np.float64).view(np.int64)
-    bkeys, by_key = np.unique(g.bkey, return_inverse=True)
-    answers, by_answer = np.unique(answer, return_inverse=True)
-    combined, inverse = np.unique(by_key.reshape(-1) * len(answers) + by_answer.reshape(-1),
-                                  return_inverse=True)
-    inverse = inverse.reshape(-1)
-    merged = answers[combined % len(answers)]
+    merged = merged or merged_groups(g.bkey, answer)
+    split = split_by_psu(psu, n_psu, merged, (g.base, g.items, g.xvalue))
+    bkeys, merged_answer = merged[1], merged[2]
+    n = len(bkeys)
 
     def add(a: np.ndarray) -> np.ndarray:
-        flat = a.reshape(len(a), -1)
-        out = np.zeros((len(combined), flat.shape[1]))
+        flat = a.reshape(len(a), int(np.prod(a.shape[1:])))  # (0 groups: no one answered)
+        out = np.zeros((n, flat.shape[1]))
         for i in range(flat.shape[1]):
-            out[:, i] = np.bincount(inverse, weights=flat[:, i], minlength=len(combined))
-        return out.reshape((len(combined), *a.shape[1:]))
+            out[:, i] = np.bincount(split.merged, weights=flat[:, i], minlength=n)
+        return out.reshape((n, *a.shape[1:]))
 
-    return Grouped(bkey=bkeys[combined // len(answers)],
-                   qcode=merged if g.xvalue is None else np.full(len(combined), -1),
-                   base=add(g.base), items=add(g.items), moments=add(g.moments),
-                   xvalue=None if g.xvalue is None else merged.view(np.float64))
+    # moment sums are a numeric question's only (else zeros, as _grouped_rows makes them)
+    moments = add(g.moments) if g.xvalue is not None else np.zeros((n, *g.moments.shape[1:]))
+    return Grouped(bkey=bkeys, qcode=merged_answer if g.xvalue is None else np.full(n, -1),
+                   base=add(g.base), items=add(g.items), moments=moments,
+                   xvalue=None if g.xvalue is None else merged_answer.view(np.float64),
+                   split=split)
 
 
-def _design_entries(fine: Stack, rows: _Rows, weighted: bool) -> Entries:
-    """Each row's (row, group) entries over the groups split by PSU: a category's or net's
-    Σw in the groups of its answers, a mean's or score's Σw·x (and Σw) in the groups of the
-    answers with a value, an item's Σw in every group, a numeric value's Σw·x and Σw."""
-    out: list[tuple[np.ndarray, ...]] = []
-    for j, (_, g) in enumerate(fine.parts):
-        w = g.base[:, 1 if weighted else 0]
-        for r in range(rows.first[j], rows.first[j + 1]):
-            rd = rows.defs[r]
-            at = np.arange(len(w))
-            if rd.numeric and g.xvalue is not None:
-                num = w * g.xvalue
-            elif rd.item is not None:
-                num = g.items[:, rd.item, 1 if weighted else 0]
-            else:
-                codes = np.array(list(rd.values) if rd.values is not None else rd.codes)
-                at = np.flatnonzero(np.isin(g.qcode, codes))
-                value = np.ones(len(at))
-                if rd.values is not None:
-                    order = np.argsort(codes)
-                    value = np.array(list(rd.values.values()))[order][
-                        np.searchsorted(codes[order], g.qcode[at])]
-                num = w[at] * value
-            out.append((np.full(len(at), r), fine.first[j] + at, num, w[at]))
-    return Entries(*(np.concatenate([e[i] for e in out]) for i in range(4)))
+def _psu_domains(split: PsuSplit, defs: list[RowDef], weighted: bool) -> Domains:
+    """One question's rows by banner key and PSU (engine.design.Domains): a category's or
+    net's Σw over the groups of its answers, a mean's or score's Σw·x (over Σw) over the
+    answers with a value, an item's Σw, a numeric value's Σw·x; a proportion's denominator
+    is the base, every group."""
+    at = 1 if weighted else 0
+    w = split.base[:, at]
+    if split.xvalue is not None:  # a numeric question: its mean, one row, Σw·x over Σw
+        sums = np.stack([split.cells(w * split.xvalue), split.cells(w)])
+        return Domains(sums, sums, (np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])))
+    if split.items.shape[1]:  # multi-response: a row per item (or net), over the base
+        items = [rd.item for rd in defs if rd.item is not None]
+        sums = np.stack([split.cells(split.items[:, i, at]) for i in items]
+                        + [split.cells(w)])
+        n = len(items)
+        over_base = np.zeros((n, n + 1))
+        over_base[:, n] = 1.0
+        return Domains(sums, sums, (np.eye(n, n + 1), over_base))
+    num = np.zeros((len(defs), len(split.answers)))
+    den = np.ones((len(defs), len(split.answers)))
+    for r, rd in enumerate(defs):
+        if rd.values is not None:
+            found = np.isin(split.answers, list(rd.values))
+            den[r] = found
+            num[r, found] = [rd.values[int(code)] for code in split.answers[found]]
+        else:
+            num[r] = np.isin(split.answers, rd.codes)
+    sums = split.by_answer(w).reshape(len(split.answers), len(split.key_first), split.n_psu)
+    return Domains(sums, sums, (num, den))
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],

@@ -1,0 +1,173 @@
+"""Design-based SEs and t statistics of every row kind, by a computation of their own.
+
+tests/test_design_variance.py holds heetui to R's survey package on real designs, but those
+tables have few rows: one multi-response item, no net, no score. Here a synthetic survey
+(strata and PSUs named by text, PSU names reused across strata, weights, respondents outside
+a question's base) is tabulated by an overlapping banner, and every cell's SE and every
+test's t must equal the Taylor linearisation computed here from the raw respondents with
+polars and numpy: per respondent uᵢ = wᵢ·dᵢ·(yᵢ − R)/Σ w·d, summed per PSU, centred within
+each stratum over all of its PSUs, scaled by n_h/(n_h − 1).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from heetui.engine.crosstab import TabRequest, crosstab
+from heetui.engine.filters import Filter
+from heetui.engine.session import open_survey
+from heetui.survey.write import write_bundle
+
+N = 900
+SCALE = {1: 1.0, 2: 2.0, 3: 3.0, 4: 4.0}  # code 9, "Don't know", has no value
+TOOLS = (1, 2, 3, 4)
+NET = (1, 2)
+
+
+def _frame(seed: int = 7) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    stratum = rng.choice(["north", "south", "east"], N)
+    psu = rng.choice(["p1", "p2", "p3", "p4"], N)  # "p1" of north is not "p1" of south
+    rating = rng.choice([1, 2, 3, 4, 9], N, p=[0.2, 0.3, 0.2, 0.2, 0.1]).astype(float)
+    rating[rng.random(N) < 0.1] = np.nan  # not asked
+    answered = rng.random(N) > 0.15
+    cols = {"respondent_id": np.arange(N), "stratum": stratum, "psu": psu,
+            "weight": rng.lognormal(0.0, 0.5, N),
+            "region": rng.choice([1, 2, 3], N).astype(np.uint8),
+            "rating": pl.Series(rating).fill_nan(None).cast(pl.UInt8)}
+    for t in (1, 2, 3):  # an overlapping banner span
+        cols[f"team_{t}"] = (rng.random(N) < 0.4).astype(np.uint8)
+    for t in TOOLS:
+        chosen = (rng.random(N) < 0.1 + 0.15 * t).astype(float)
+        cols[f"tools_{t}"] = pl.Series(np.where(answered, chosen, np.nan)).fill_nan(
+            None).cast(pl.UInt8)
+    return pl.DataFrame(cols)
+
+
+def _options(codes) -> list[dict]:
+    return [{"code": c, "label": f"Option {c}"} for c in codes]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> tuple[Path, pl.DataFrame]:
+    df = _frame()
+    cb = {"survey": {"title": "paths", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2},
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))},
+                       {"id": "team", "type": "multi", "text": "Teams",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "rating", "type": "single", "text": "Rating",
+                         "options": [*({"code": c, "label": f"{c}", "value": v}
+                                       for c, v in SCALE.items()),
+                                     {"code": 9, "label": "Don't know"}],
+                         "nets": [{"label": "Top two", "codes": [3, 4]}]},
+                        {"id": "tools", "type": "multi", "text": "Tools",
+                         "options": _options(TOOLS),
+                         "nets": [{"label": "One or two", "codes": list(NET)}]}]}
+    return write_bundle(tmp_path_factory.mktemp("paths") / "paths", cb, df, force=True), df
+
+
+def _psu_variance(df: pl.DataFrame, u: np.ndarray) -> float:
+    """Σ_h n_h/(n_h − 1)·Σ_i (U_hi − Ū_h)², over every PSU of each stratum."""
+    per = (df.select("stratum", "psu").with_columns(pl.Series("u", u))
+           .group_by("stratum", "psu").agg(pl.col("u").sum()))
+    h = per.group_by("stratum").agg(pl.col("u").len().alias("n"),
+                                    ((pl.col("u") - pl.col("u").mean()) ** 2).sum().alias("ss"))
+    return float((h["ss"] * h["n"] / (h["n"] - 1)).sum())
+
+
+def _ratio(w: np.ndarray, d: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """A domain ratio Σ w·d·y / Σ w·d and its linearised values."""
+    total = (w * d).sum()
+    r = (w * d * y).sum() / total
+    return r, w * d * (y - r) / total
+
+
+def _rows(df: pl.DataFrame, question: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each row's (in its denominator, value) per respondent."""
+    if question == "rating":
+        x = df["rating"].fill_null(0).to_numpy()
+        asked = df["rating"].is_not_null().to_numpy()
+        rows = {str(c): (asked, (x == c).astype(float)) for c in (*SCALE, 9)}
+        rows["net1"] = (asked, np.isin(x, (3, 4)).astype(float))
+        rows["mean"] = (np.isin(x, list(SCALE)),
+                        np.array([SCALE.get(int(c), 0.0) for c in x]))
+        return rows
+    items = {t: df[f"tools_{t}"].fill_null(0).to_numpy() == 1 for t in TOOLS}
+    answered = df["tools_1"].is_not_null().to_numpy()
+    rows = {str(t): (answered, items[t].astype(float)) for t in TOOLS}
+    rows["net1"] = (answered, (items[1] | items[2]).astype(float))
+    return rows
+
+
+def _columns(df: pl.DataFrame, keep: np.ndarray) -> dict[str, np.ndarray]:
+    cols = {"total": keep}
+    for c in (1, 2, 3):
+        cols[f"region={c}"] = keep & (df["region"].to_numpy() == c)
+        cols[f"team={c}"] = keep & (df[f"team_{c}"].to_numpy() == 1)
+    return cols
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+@pytest.mark.parametrize("question", ["rating", "tools"])
+@pytest.mark.parametrize("filtered", [False, True])
+def test_every_row_kind_matches_the_linearisation(bundle, question, weighted, filtered):
+    folder, df = bundle
+    survey = open_survey(folder)
+    filters = (Filter("region", (1, 2)),) if filtered else ()
+    ct = crosstab(survey, TabRequest(question, "region,team", filters, weighted=weighted))
+    w = df["weight"].to_numpy() if weighted else np.ones(N)
+    keep = np.isin(df["region"].to_numpy(), (1, 2)) if filtered else np.ones(N, dtype=bool)
+    columns = _columns(df, keep)
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    rows = _rows(df, question)
+    assert ct.design is not None and {r.key for r in ct.rows} == set(rows)
+    checked = 0
+    for row in ct.rows:
+        base, y = rows[row.key]
+        scale = 1.0 if row.key == "mean" else 100.0
+        for col, cell in zip(ct.columns, row.cells, strict=True):
+            d = columns[col.key] & base
+            if (w * d).sum() == 0:
+                continue
+            r, u = _ratio(w, d, y)
+            assert (cell.value if row.key == "mean" else cell.percent / 100) == \
+                pytest.approx(r, rel=1e-9)
+            assert cell.se / scale == pytest.approx(math.sqrt(_psu_variance(df, u)),
+                                                    rel=1e-9)
+            checked += 1
+    tested = 0
+    for t in ct.tests:
+        if t.statistic is None:
+            continue
+        base, y = rows[t.row]
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[x]] & base, y) for x in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+        tested += 1
+    assert checked >= len(rows) * 6 and tested >= len(rows) * 3
+
+
+def test_a_question_nobody_answered_gives_an_empty_table(tmp_path):
+    """With a design, a question without a single answer in the table's base is a table
+    of empty columns, as without one (it raised a numpy error merging its no groups)."""
+    df = _frame().with_columns(pl.lit(None, dtype=pl.UInt8).alias("unasked"))
+    cb = {"survey": {"title": "empty", "id_column": "respondent_id",
+                     "design": {"strata": "stratum", "cluster": "psu"}},
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "unasked", "type": "single", "text": "Unasked",
+                         "options": _options((1, 2))}]}
+    survey = open_survey(write_bundle(tmp_path / "empty", cb, df, force=True))
+    design = crosstab(survey, TabRequest("unasked", "region"))
+    plain = crosstab(survey, TabRequest("unasked", "region", design=False))
+    assert design.design is not None and plain.design is None
+    assert [c.base for c in design.columns] == [c.base for c in plain.columns] == [0] * 4
+    assert design.tests == () or all(t.statistic is None for t in design.tests)
