@@ -38,7 +38,11 @@ PERFECT_HASH_BITS = 18
 PERFECT_HASH_RESPONDENTS = 2_000_000
 
 class Survey:
-    """Engine handle on a bundle. Thread-safe: each query runs on its own cursor."""
+    """Engine handle on a bundle. Thread-safe: each query runs on its own cursor.
+
+    ``codebook`` is the survey's model, assembled here and only here (today the bundle's
+    codebook; the workspace's edits are to be layered on in this one place): every command
+    and screen reads questions, answers, nets, weights and the design from it."""
 
     def __init__(self, bundle: Bundle) -> None:
         self.bundle = bundle
