@@ -13,24 +13,10 @@ import uuid
 
 import pytest
 
+from tmux_helpers import alive, capture, kill, start_tmux, tmux
+
 pytestmark = [pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
               pytest.mark.slow]
-
-
-def start_tmux(session: str, width: int, height: int, cmd: str) -> None:
-    """Start a detached tmux session; retry while a previous server is shutting down."""
-    for _ in range(20):
-        r = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(width),
-                            "-y", str(height), cmd], capture_output=True, text=True)
-        if r.returncode == 0:
-            return
-        time.sleep(0.25)
-    raise RuntimeError(f"tmux would not start: {r.stderr}")
-
-
-def _capture(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                          text=True).stdout
 
 
 @pytest.mark.parametrize(("width", "height"), [(120, 40), (80, 24)])
@@ -46,23 +32,22 @@ def test_first_screen_in_tmux(width, height):
         screen = ""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            screen = _capture(session)
+            screen = capture(session)
             if all(text in screen for text in expected):
                 break
             time.sleep(0.25)
         for text in expected:
             assert text in screen, screen
-        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        tmux("send-keys", "-t", session, "q", check=True)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            alive = subprocess.run(["tmux", "has-session", "-t", session],
-                                   capture_output=True).returncode == 0
-            if not alive:
+            running = alive(session)
+            if not running:
                 break
             time.sleep(0.2)
-        assert not alive, "q did not quit the app"
+        assert not running, "q did not quit the app"
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        kill(session)
 
 
 class SlowTerminal:
