@@ -14,7 +14,7 @@ from statsmodels.stats.multitest import multipletests
 from heetui.engine.book import BookRequest, book_questions, tab_book
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import EngineError
-from test_cache import same_table
+from helpers import same_table
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ async def test_app_writes_the_book_and_esc_cancels(survey, tmp_path, monkeypatch
     import heetui.tui.book_screen as screen_module
     from heetui.tui.app import HeetuiApp
     from heetui.tui.book_screen import BookScreen
-    from test_tui import settle
+    from tui_helpers import settle
 
     monkeypatch.chdir(tmp_path)
     app = HeetuiApp(survey)

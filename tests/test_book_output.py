@@ -33,6 +33,7 @@ from heetui.output.tables import (
     to_json,
 )
 from heetui.output.xlsx import write_xlsx
+from helpers import located_links, same_blocks
 
 IDS = Shown(ids=True)  # questions named by id too (the default names them by text only)
 HOSTILE = '=HYPERLINK("http://example.invalid","x") <script>alert(1)</script> & "q"'
@@ -229,42 +230,6 @@ def test_xlsx_book_table_is_the_one_table_export(workbook, book, tmp_path):
     assert list(sheet.iter_rows(values_only=True)) == list(single.iter_rows(values_only=True))
     assert {str(m) for m in sheet.merged_cells.ranges} == \
         {str(m) for m in single.merged_cells.ranges}
-
-
-def located_links(ws) -> list[tuple[int, str, str, int]]:
-    """(row, text, target sheet, target row) of every internal link on a sheet."""
-    out = []
-    for row in ws.iter_rows():
-        for c in row:
-            if c.hyperlink is not None:
-                m = re.fullmatch(r"'([^']+)'!A(\d+)", c.hyperlink.location or "")
-                assert m, c.hyperlink.location
-                out.append((c.row, str(c.value), m.group(1), int(m.group(2))))
-    return out
-
-
-def same_blocks(big, small, tables, per_sheet: int) -> list[tuple[str, int]]:
-    """Checks that each table of the ``big`` book (``per_sheet`` tables to a sheet) has the
-    cells and merged ranges of its own sheet in the ``small`` book, under a link back to
-    Contents; returns where the Contents links put each table (sheet, row)."""
-    to_table = [(s, r) for _, t, s, r in located_links(big["Contents"])
-                if t.startswith("Table ")]
-    assert len(to_table) == len(tables)
-    for i, ((sheet, row), ct) in enumerate(zip(to_table, tables, strict=True)):
-        assert sheet == big.sheetnames[2 + i // per_sheet]
-        ws, own = big[sheet], small[small.sheetnames[2 + i]]
-        assert ws.cell(row, 1).value.startswith(f"{ct.question.id}: ")
-        assert ws.cell(row + 2, 1).value == f"← Contents (table {i + 1} of {len(tables)})"
-        assert ws.cell(row + 2, 1).hyperlink.location == "'Contents'!A1"
-        height = own.max_row
-        block = ws.iter_rows(min_row=row, max_row=row + height - 1, max_col=own.max_column,
-                             values_only=True)
-        assert list(block) == list(own.iter_rows(values_only=True)), ct.question.id
-        merged = {(m.min_row - row, m.min_col, m.max_row - row, m.max_col)
-                  for m in ws.merged_cells.ranges if row <= m.min_row < row + height}
-        assert merged == {(m.min_row - 1, m.min_col, m.max_row - 1, m.max_col)
-                          for m in own.merged_cells.ranges}
-    return to_table
 
 
 def test_xlsx_big_book_puts_many_tables_on_a_sheet(book, survey, tmp_path, monkeypatch):

@@ -12,13 +12,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from cli_helpers import one_sentence
 from heetui.cli.main import main
 from heetui.engine.banner import MAX_CELLS, MAX_COLUMNS, MAX_TESTS
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import EngineError
 from heetui.engine.session import Survey, open_survey
 from helpers import GRID, make_bundle, single
-from test_hostile import one_sentence
 
 
 def wide_bundle(folder: Path, options: int, role: str = "segment") -> Path:
@@ -237,8 +237,7 @@ def test_numeric_questions_share_scans_and_equal_their_own_tables(tmp_path, monk
     one scan per batch, not one scan per question."""
     from heetui.engine.survey_wide import crosstabs
     from heetui.survey.write import write_bundle
-    from helpers import codebook
-    from test_cache import same_table
+    from helpers import codebook, same_table
 
     n = 40
     seg = single("seg", ["a", "b"], "segment")

@@ -11,6 +11,7 @@ import pytest
 from heetui.engine.crosstab import TabRequest, crosstab, tab_ready
 from heetui.engine.filters import EngineError, Filter
 from heetui.engine.session import open_survey
+from helpers import same_table
 from reference import Bundle
 
 
@@ -19,19 +20,6 @@ def survey():
     s = open_survey()
     yield s
     s.close()
-
-
-def same_table(a, b) -> None:
-    """Two separately computed tables agree: bases, counts and letters exactly, weighted
-    sums to rounding (DuckDB adds floats in whatever order its threads finish)."""
-    assert [(c.key, c.base, c.tested) for c in a.columns] == \
-        [(c.key, c.base, c.tested) for c in b.columns]
-    assert [c.weighted_base for c in a.columns] == pytest.approx([c.weighted_base
-                                                                  for c in b.columns])
-    for ra, rb in zip(a.rows, b.rows, strict=True):
-        assert [(c.count, c.sig) for c in ra.cells] == [(c.count, c.sig) for c in rb.cells]
-        assert [c.percent for c in ra.cells] == pytest.approx([c.percent for c in rb.cells])
-        assert [c.value for c in ra.cells] == pytest.approx([c.value for c in rb.cells])
 
 
 def _in_threads(n: int, fn) -> list[object]:

@@ -9,14 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.output.chart_data import Bars, Multiples, Scores, Stacked, charts
 from heetui.output.charts import make_scale, render
 from heetui.output.numbers import fixed
 from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
-from test_cli_info import run
-from test_tui import running, settle, table
+from tui_helpers import running, settle, table
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EIGHTHS = " ▏▎▍▌▋▊▉"

@@ -6,10 +6,7 @@ import json
 import subprocess
 import sys
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "heetui", *args], capture_output=True,
-                          text=True, timeout=120)
+from cli_helpers import run
 
 
 def test_info_json_shape():

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from test_cli_info import run
+from cli_helpers import run
 
 
 def tab_json(*args: str) -> dict:

@@ -15,6 +15,7 @@ from statsmodels.stats.proportion import proportions_ztest
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.survey.bundle import bundled_survey_path
+from helpers import eligible
 from reference import Bundle, p_two_sided, prop_z
 
 REGIONS = [f"region_{i}" for i in range(1, 9)]
@@ -32,19 +33,6 @@ def members(raw: pl.DataFrame, banner: str | None, survey=None) -> list[pl.Expr]
     if v["type"] == "multi":
         return out + [pl.col(f"{banner}_{o['code']}").fill_null(0) == 1 for o in v["options"]]
     return out + [pl.col(banner) == o["code"] for o in v["options"]]
-
-
-def eligible(raw: pl.DataFrame, q: str, survey=None) -> pl.DataFrame:
-    """The question's base, from the codebook file's eligibility and the raw answers (a
-    multi-response question: at least one option column answered)."""
-    v = REF.var(q)
-    df = raw
-    if "eligible" in v:
-        df = df.filter(pl.col(v["eligible"]["variable"]).is_in(v["eligible"]["codes"]))
-    if v["type"] == "multi":
-        return df.filter(pl.any_horizontal([pl.col(f"{q}_{o['code']}").is_not_null()
-                                            for o in v["options"]]))
-    return df.filter(pl.col(q).is_not_null())
 
 
 def row_indicator(survey, q: str, codes: tuple[int, ...]) -> pl.Expr:

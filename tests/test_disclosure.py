@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 from textual.widgets import Static
 
+from cli_helpers import run
 from heetui.engine.audit import Audit
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.disclosure import refusal
@@ -27,38 +28,11 @@ from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 from heetui.tui.app import HeetuiApp
 from heetui.tui.table_view import CrosstabTable
 from heetui.tui.verbatim_screen import VerbatimScreen
+from helpers import comment_bundle as _bundle
 from helpers import make_bundle, single
-from test_cli_info import run
-from test_tui import running, settle
+from tui_helpers import running, settle
 
 THEME = "Funding transparency and timing"
-
-
-def _bundle(tmp_path, few: int = 3, many: int = 40, texts: dict[int, str] | None = None,
-            **survey):
-    """Segment grp: "few" respondents and "many"; everyone comments once on "why" (theme 1,
-    and theme 2 for the first of "many")."""
-    grp = [1] * few + [2] * many
-    n = len(grp)
-    texts = texts or {i + 1: f"comment number {i + 1}" for i in range(n)}
-    verb = pl.DataFrame(
-        {"respondent_id": list(texts), "question": ["why"] * len(texts),
-         "text": list(texts.values()),
-         "themes": [[1, 2] if i == few + 1 else [1] for i in texts],
-         "source": ["survey"] * len(texts), "attribution": [None] * len(texts)},
-        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
-                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
-    folder = make_bundle(tmp_path / "b", [
-        single("grp", ["few", "many"], role="segment"),
-        single("q", ["yes", "no"]),
-        {"id": "why", "type": "open", "text": "Why?"}],
-        {"grp": grp, "q": [1 + i % 2 for i in range(n)]}, verbatims=verb,
-        key_attributes=["grp"], **survey)
-    cb = (folder / "codebook.toml").read_text()
-    (folder / "codebook.toml").write_text(cb.replace(
-        "[[segments]]", '[[themes]]\ncode = 1\nlabel = "T"\n\n[[themes]]\ncode = 2\n'
-        'label = "Rare"\n\n[[segments]]', 1))
-    return folder
 
 
 # ---- a group is decided on before anything narrows it -------------------------------------

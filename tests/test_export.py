@@ -7,13 +7,13 @@ import json
 import openpyxl
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.output import xlsx as xlsx_mod
 from heetui.output.xlsx import write_xlsx
 from heetui.tui.app import HeetuiApp
-from test_cli_info import run
-from test_tui import running, settle
+from tui_helpers import running, settle
 
 
 def test_xlsx_numbers_match_json(tmp_path):

@@ -304,7 +304,7 @@ def test_big_book_keeps_the_grid_row_per_item_on_a_shared_sheet(bundle, tmp_path
     from heetui.engine.book import BookRequest, tab_book
     from heetui.output import book_xlsx
     from heetui.output.tables import Shown
-    from test_book_output import same_blocks
+    from helpers import same_blocks
 
     survey = open_survey(bundle)
     book = tab_book(survey, BookRequest(TabRequest("", "region")))

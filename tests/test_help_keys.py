@@ -20,8 +20,7 @@ from heetui.tui.modals import FilterScreen, TextScreen
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.save_dialog import SaveDialog
 from heetui.tui.verbatim_screen import VerbatimScreen
-from test_reliability import screen_text
-from test_tui import running, settle
+from tui_helpers import running, screen_text, settle
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

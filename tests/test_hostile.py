@@ -13,18 +13,12 @@ import time
 import polars as pl
 import pytest
 
+from cli_helpers import one_sentence, run
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import bundled_survey_path
 from heetui.survey.write import atomic_folder
 from heetui.tui.textual_internals import notifications
 from helpers import make_bundle, single
-from test_cli_info import run
-
-
-def one_sentence(r: subprocess.CompletedProcess) -> str:
-    assert r.returncode == 2, (r.returncode, r.stdout[-300:], r.stderr[-500:])
-    assert "Traceback" not in r.stderr and r.stderr.startswith("heetui: error: ")
-    return r.stderr
 
 
 def _csv(path, rows: int = 20) -> None:
@@ -299,7 +293,7 @@ async def test_an_unexpected_error_in_the_app_is_a_notification(monkeypatch, tmp
 
     import heetui.tui.app as app_module
     from heetui.tui.app import HeetuiApp
-    from test_tui import running, settle, status
+    from tui_helpers import running, settle, status
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     real = app_module.table

@@ -17,12 +17,12 @@ import polars as pl
 import pyreadstat
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import import_source
 from heetui.opening import open_path
 from heetui.survey.bundle import load_bundle
-from test_cli_info import run
 
 N = 120
 USES = ["Email", "Phone", "Post"]

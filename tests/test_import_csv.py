@@ -10,11 +10,11 @@ import numpy as np
 import polars as pl
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import import_source
 from heetui.survey.bundle import load_bundle
-from test_cli_info import run
 
 
 def _write_csv_like_r(path, df: pl.DataFrame) -> None:

@@ -14,12 +14,12 @@ import polars as pl
 import pyreadstat
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import import_source
 from heetui.importers.sources import dictionary_weight
 from heetui.survey.bundle import load_bundle
-from test_cli_info import run
 
 WEIGHT_INDEX = 76  # offset of the weight index in the 176-byte header record
 SEX = [1.0, 2.0, 1.0, 1.0, 2.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0]

@@ -13,10 +13,10 @@ import polars as pl
 import pyreadstat
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import load_bundle
-from test_cli_info import run
 
 N = 60
 RNG = np.random.default_rng(6)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from cli_helpers import run
 from heetui.importers.scales import reading_order
 from heetui.survey.bundle import load_bundle
-from test_cli_info import run
 
 
 @pytest.mark.parametrize(("values", "expected"), [

@@ -13,11 +13,11 @@ import polars as pl
 import pyreadstat
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import SourceError, import_source
 from heetui.survey.bundle import load_bundle
-from test_cli_info import run
 
 N = 300
 

@@ -15,21 +15,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
 from heetui.tui.state import SHOW_CYCLE, ViewState
 from monkey_driver import back_to_main, monkey
-from test_tui import running, settle, status, table
-
-
-def watch_errors(app: HeetuiApp) -> list[str]:
-    """Every message the app shows as an error (kept, though notifications fade)."""
-    errors: list[str] = []
-    real = app.notify
-
-    def notify(message: str, *args, **kwargs):
-        if kwargs.get("severity") == "error":
-            errors.append(message)
-        return real(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return errors
+from tui_helpers import running, settle, status, table, watch_errors
 
 
 def assert_shows_a_fresh_table(app: HeetuiApp) -> None:

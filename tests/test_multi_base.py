@@ -13,7 +13,7 @@ import pytest
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from helpers import make_bundle, multi, single
-from test_packed import _unpacked_copy
+from helpers import unpacked_copy as _unpacked_copy
 
 # six respondents: one answered nothing (all null), two answered only later columns
 NEWS = {"news_1": [1, None, None, 0, None, 1],

@@ -18,7 +18,7 @@ from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import import_source
 from heetui.survey.bundle import load_bundle
-from test_packed import _unpacked_copy
+from helpers import unpacked_copy as _unpacked_copy
 
 M1 = [1.0, 0.0, 1.0, None, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]
 M2 = [0.0, 0.0, 1.0, None, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
@@ -90,7 +90,7 @@ def test_a_sets_items_stay_questions(tmp_path):
     """As SPSS keeps them, the set's item variables are questions of their own, listed
     under the set by `heetui info`; the set still tabulates, and the codebook the import
     wrote imports the file again."""
-    from test_cli_info import run
+    from cli_helpers import run
 
     src, df = _sav_with_set(tmp_path)
     bundle = import_source(src, tmp_path / "b")

@@ -3,9 +3,6 @@ tables read from them equal the tables read from the 0/1 columns (and independen
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import numpy as np
 import polars as pl
 import pytest
@@ -18,18 +15,7 @@ from heetui.importers import import_source
 from heetui.survey.bundle import BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Variable
 from helpers import make_bundle, multi, single
-
-
-def _unpacked_copy(src: Path, dest: Path) -> Path:
-    """The bundle without its packed columns (the engine then reads the 0/1 columns)."""
-    dest.mkdir()
-    for f in src.iterdir():
-        if f.name != "respondents.parquet":
-            shutil.copy(f, dest / f.name)
-    df = pl.read_parquet(src / "respondents.parquet")
-    df.drop([c for c in df.columns if c.endswith("__bits")]).write_parquet(
-        dest / "respondents.parquet")
-    return dest
+from helpers import unpacked_copy as _unpacked_copy
 
 
 def _same_tables(a: Survey, b: Survey, req: TabRequest) -> None:

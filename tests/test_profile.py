@@ -10,16 +10,15 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
+from cli_helpers import run
 from heetui.engine.crosstab import GROUP_COLUMN
 from heetui.engine.filters import parse_filter
 from heetui.engine.profile import profile
 from heetui.tui.app import HeetuiApp
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
-from helpers import table_headings
-from test_cli_info import run
-from test_crosstab_numbers import eligible
-from test_tui import add_filter, running, settle, table
+from helpers import eligible, table_headings
+from tui_helpers import add_filter, running, settle, table
 
 
 def _indicator(survey, q: str, codes) -> pl.Expr:

@@ -11,15 +11,14 @@ import sys
 import polars as pl
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import import_source
 from heetui.survey.bundle import bundled_survey_path
 from heetui.tui.app import HeetuiApp
-from heetui.tui.textual_internals import composited_lines
 from helpers import make_bundle, single, table_headings
-from test_cli_info import run
-from test_tui import running, settle, table
+from tui_helpers import running, screen_text, settle, table
 
 HOSTILE_LABEL = "[bold red]Loud[/] \x1b[2J\x00 עברית \u202eevil"
 
@@ -147,12 +146,6 @@ def test_interrupted_import_leaves_no_half_bundle(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src.csv"]
 
 
-def screen_text(app) -> str:
-    """What the terminal shows now, as plain text: the lines Textual composes for the
-    screen (the same ones its screenshots are drawn from), modals over what they cover."""
-    return "\n".join(composited_lines(app.screen))
-
-
 @pytest.mark.parametrize("size", [(40, 12), (300, 100), (80, 24)])
 async def test_renders_at_any_size(survey, size):
     from heetui.tui.chart_view import ChartView
@@ -219,7 +212,7 @@ def test_terminal_types(env):
     import time
     import uuid
 
-    from test_terminal import _capture, start_tmux
+    from tmux_helpers import capture, kill, start_tmux
 
     session = f"heetui-{uuid.uuid4().hex[:8]}"
     start_tmux(session, 100, 30, f"env {env} {sys.executable} -m heetui")
@@ -228,7 +221,7 @@ def test_terminal_types(env):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and "602" not in screen:
             time.sleep(0.25)
-            screen = _capture(session)
+            screen = capture(session)
         assert "602" in screen and "Very positive" in screen, screen
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        kill(session)

@@ -21,7 +21,7 @@ from heetui.output.text_table import render_text
 from heetui.output.xlsx import write_xlsx
 from heetui.tui.app import HeetuiApp
 from helpers import make_bundle, single
-from test_tui import running, settle, table
+from tui_helpers import running, settle, table
 
 
 @pytest.mark.parametrize(("x", "decimals", "shown"), [

@@ -16,8 +16,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.book_screen import BookScreen
 from heetui.tui.save_dialog import SaveDialog
 from helpers import make_bundle, single
-from test_reliability import screen_text
-from test_tui import running, settle
+from tui_helpers import running, screen_text, settle
 
 
 def _state(app) -> str:

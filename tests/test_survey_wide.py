@@ -10,8 +10,7 @@ import pytest
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.engine.survey_wide import crosstabs
-from helpers import make_bundle, single
-from test_cache import same_table
+from helpers import make_bundle, same_table, single
 
 
 @pytest.mark.parametrize("banner,weighted,filters,group", [

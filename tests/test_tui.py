@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import polars as pl
 import pytest
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from heetui.engine.crosstab import crosstab
@@ -18,50 +14,14 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.modals import FilterScreen, TextScreen
-from heetui.tui.table_view import CrosstabTable
 from heetui.tui.textual_internals import notifications
-from helpers import table_headings
-from test_cache import same_table
-
-BASE = "base:Base (unweighted)"
+from helpers import same_table, table_headings
+from tui_helpers import BASE, add_filter, burst, running, settle, status, table
 
 
 @pytest.fixture(scope="module")
 def survey():
     return open_survey()
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-@asynccontextmanager
-async def running(app: HeetuiApp, size: tuple[int, int] = (120, 40)
-                  ) -> AsyncIterator[tuple[HeetuiApp, Pilot]]:
-    """The app running headless at ``size``, with its first table made."""
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        yield app, pilot
-
-
-def table(app) -> CrosstabTable:
-    return app.query_one(CrosstabTable)
-
-
-def status(app) -> str:
-    return str(app.query_one("#status", Static).render())
-
-
-def burst(app, *keys: str) -> None:
-    """Queue keys all at once, no pause between them (a fast typist, a paste, or keys held
-    up behind a slow SSH link); pilot.press waits for the app after each key."""
-    from textual import events
-    from textual.keys import key_to_character
-
-    for key in keys:
-        app.post_message(events.Key(key, key_to_character(key)))
 
 
 def headings(app) -> list[str]:
@@ -76,24 +36,6 @@ async def choose_banner(app, pilot, var_id: str) -> None:
     ol = screen.query_one(OptionList)
     ol.highlighted = ol.get_option_index(var_id)
     await pilot.press("enter")
-    await settle(app, pilot)
-
-
-async def add_filter(app, pilot, var_id: str, labels: list[str]) -> None:
-    await pilot.press("f")
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, FilterScreen)
-    vars_list = screen.query_one("#filter-vars", OptionList)
-    vars_list.highlighted = vars_list.get_option_index(var_id)
-    await pilot.press("enter")
-    await pilot.pause()
-    v = app.codebook.get(var_id)
-    values = screen.query_one("#filter-values")
-    for o in v.options:
-        if o.label in labels:
-            values.select(o.code)
-    await pilot.press("a")
     await settle(app, pilot)
 
 

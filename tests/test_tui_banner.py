@@ -10,7 +10,7 @@ from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
 from helpers import table_headings, table_span_line
-from test_tui import running, settle, status, table
+from tui_helpers import running, settle, status, table
 
 
 @pytest.fixture(scope="module")

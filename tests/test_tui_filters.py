@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from heetui.engine.filters import Filter
 from heetui.tui.app import HeetuiApp
 from heetui.tui.modals import FilterScreen
-from test_tui import BASE, running, settle, status, table
+from tui_helpers import BASE, running, settle, status, table
 
 
 def _values(screen: FilterScreen) -> dict[str, bool]:

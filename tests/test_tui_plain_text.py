@@ -20,7 +20,7 @@ from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.state import ViewState
 from heetui.tui.textual_internals import composited_lines, notifications
 from helpers import codebook, single
-from test_tui import running, settle
+from tui_helpers import running, settle
 
 TITLE = "Results [b]x[/b] [/]"
 GROUP = "[@click=app.quit]Wave two[/]"

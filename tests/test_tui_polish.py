@@ -19,8 +19,7 @@ from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.textual_internals import FooterKey
 from heetui.tui.verbatim_screen import VerbatimScreen
 from helpers import table_headings
-from test_reliability import screen_text
-from test_tui import running, settle, table
+from tui_helpers import running, screen_text, settle, table
 
 # (width, height, NO_COLOR): both sizes, each with and without colour across the tests
 LOOKS = [(80, 24, True), (120, 40, False)]

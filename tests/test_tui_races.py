@@ -13,8 +13,7 @@ import heetui.tui.book_screen as book_module
 from heetui.tui.app import HeetuiApp
 from heetui.tui.book_screen import BookScreen
 from heetui.tui.save_dialog import SaveDialog
-from test_monkey import watch_errors
-from test_tui import running, settle
+from tui_helpers import running, settle, watch_errors
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ import pytest
 from heetui.tui.app import HeetuiApp
 from heetui.tui.table_view import CrosstabTable
 from heetui.tui.textual_internals import composited_lines
-from test_tui import running, settle, table
+from tui_helpers import running, settle, table
 
 
 def _pieces(t: CrosstabTable, line: int) -> list[str]:

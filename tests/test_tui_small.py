@@ -9,7 +9,7 @@ import pytest
 from heetui.engine.filters import Filter
 from heetui.tui.app import HeetuiApp
 from heetui.tui.state import ViewState
-from test_tui import settle
+from tui_helpers import settle
 
 # the two ends of the range the errors were found in (each size is half a minute: every
 # screen, every key, three resizes down to 12x4)

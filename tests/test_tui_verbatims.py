@@ -15,9 +15,10 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.textual_internals import notifications
 from heetui.tui.verbatim_screen import ALL, VerbatimScreen, narrowings_line
-from test_disclosure import _bundle as disclosure_bundle
-from test_tui import burst, running, settle, table
-from test_verbatims import HOSTILE, _small_bundle
+from helpers import HOSTILE_COMMENTS as HOSTILE
+from helpers import comment_bundle as disclosure_bundle
+from helpers import small_comment_bundle as _small_bundle
+from tui_helpers import burst, running, settle, table
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,15 @@ import json
 import polars as pl
 import pytest
 
+from cli_helpers import run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import Clause, EngineError, Filter, joined, parse_filter, where
 from heetui.engine.session import open_survey
 from heetui.engine.verbatims import CellRef, DisclosureError, Selection, verbatims
 from heetui.output.comments import render_text
 from heetui.survey.bundle import bundled_survey_path
-from helpers import make_bundle, single
-from test_cli_info import run
+from helpers import HOSTILE_COMMENTS as HOSTILE
+from helpers import small_comment_bundle as _small_bundle
 
 ALL = 10**9
 
@@ -185,26 +186,6 @@ def test_paging(survey, comments):
 
 # ---- disclosure control ------------------------------------------------------------------
 
-def _small_bundle(tmp_path, texts: dict[int, str] | None = None):
-    # group sizes: code 1 -> 4 respondents, 2 -> 5, 3 -> 6
-    grp = [1] * 4 + [2] * 5 + [3] * 6
-    texts = texts or {i + 1: f"comment {i + 1}" for i in range(len(grp))}
-    verb = pl.DataFrame(
-        {"respondent_id": list(texts), "question": ["why"] * len(texts),
-         "text": list(texts.values()), "themes": [[1]] * len(texts),
-         "source": ["survey"] * len(texts), "attribution": [None] * len(texts)},
-        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
-                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
-    folder = make_bundle(tmp_path / "small", [single("grp", ["four", "five", "six"],
-                                                     role="segment"),
-                                              {"id": "why", "type": "open", "text": "Why?"}],
-                         {"grp": grp}, verbatims=verb)
-    cb = (folder / "codebook.toml").read_text()
-    (folder / "codebook.toml").write_text(cb.replace("[[segments]]",
-                                                     '[[themes]]\ncode = 1\nlabel = "T"\n\n'
-                                                     "[[segments]]", 1))
-    return folder
-
 
 @pytest.mark.parametrize(("code", "allowed"), [(1, False), (2, True), (3, True)])
 def test_disclosure_threshold(tmp_path, code, allowed):
@@ -232,14 +213,6 @@ def test_disclosure_on_the_cli(tmp_path):
 
 
 # ---- hostile text --------------------------------------------------------------------------
-
-HOSTILE = {
-    1: "[bold red]shout[/] and [link=http://x]click[/link]",
-    2: "clear \x1b[2J\x1b[H screen and bell \x07",
-    3: "RTL: שלום עולם and override \u202eevil\u202c end",
-    4: "x" * 100_000,
-    5: "NUL \x00 byte and café – naïve",
-}
 
 
 def test_hostile_text_in_text_and_json(tmp_path):

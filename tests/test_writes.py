@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cli_helpers import one_sentence, run
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.output.atomic import WouldReplace, atomic_path
@@ -28,8 +29,6 @@ from heetui.output.xlsx import write_xlsx
 from heetui.survey.bundle import bundled_survey_path, load_bundle
 from heetui.survey.write import MANIFEST
 from helpers import make_bundle, multi, single
-from test_cli_info import run
-from test_hostile import one_sentence
 
 
 def _csv(path: Path) -> Path:
