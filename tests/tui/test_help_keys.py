@@ -22,7 +22,7 @@ from heetui.tui.save_dialog import SaveDialog
 from heetui.tui.verbatim_screen import VerbatimScreen
 from tui_helpers import running, screen_text, settle
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture(scope="module")

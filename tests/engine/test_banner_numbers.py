@@ -45,7 +45,7 @@ from reference import (
     span_columns,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "hee2019"
+DATA = Path(__file__).resolve().parents[2] / "data" / "hee2019"
 REF = Bundle.read(DATA)
 MIN_TEST_BASE = REF.cb["survey"]["min_test_base"]
 LOW_BASE = REF.cb["survey"]["low_base"]

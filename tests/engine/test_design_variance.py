@@ -25,7 +25,7 @@ from heetui.engine.session import open_survey
 from heetui.survey.bundle import BundleError, load_bundle
 from heetui.survey.write import write_bundle
 
-HERE = Path(__file__).resolve().parent / "design"
+HERE = Path(__file__).resolve().parents[1] / "design"
 REFERENCE = json.loads((HERE / "reference.json").read_text())
 
 

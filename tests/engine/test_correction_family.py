@@ -26,7 +26,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from heetui.cli.main import main
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "hee2019"
+DATA = Path(__file__).resolve().parents[2] / "data" / "hee2019"
 MIN_TEST = 10
 METHODS = {"bonferroni": "bonferroni", "bh": "fdr_bh"}
 

@@ -14,7 +14,7 @@ from heetui import __version__
 from heetui.output.xlsxwriter_internals import CHECKED_AGAINST as XLSXWRITER_CHECKED
 from heetui.tui.textual_internals import CHECKED_AGAINST as TEXTUAL_CHECKED
 
-PYPROJECT = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+PYPROJECT = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
 
 
