@@ -3,12 +3,16 @@ parallel test workers, and the user's own tmux, never share sessions or a server
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import time
+from pathlib import Path
 
 # One server per worker process: pytest-xdist names its workers gw0, gw1, …
 SOCKET = f"heetui-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+# where tmux puts a -L server's socket (tmux(1): $TMUX_TMPDIR or /tmp, then tmux-UID)
+SOCKET_PATH = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}" / SOCKET
 
 
 def tmux(*args: str, check: bool = False) -> subprocess.CompletedProcess:
@@ -36,3 +40,11 @@ def alive(session: str) -> bool:
 
 def kill(session: str) -> None:
     tmux("kill-session", "-t", session)
+
+
+@atexit.register
+def _remove_server() -> None:
+    """The server and its socket file go with the test process (tmux leaves the file)."""
+    if SOCKET_PATH.exists():
+        tmux("kill-server")
+        SOCKET_PATH.unlink(missing_ok=True)
