@@ -23,6 +23,6 @@ echo "installed (lowest allowed direct dependencies):"
 # the two CHECKED_AGAINST tests pin the exact Textual and xlsxwriter versions an upgrade must
 # be checked against, so they hold for the pinned versions only and are left out here
 "$root/venv/bin/python" -m pytest -p no:cacheprovider -o addopts= -q -k "not checked_against" "$@" \
-    tests/test_import_spss.py tests/test_import.py tests/test_import_csv.py \
-    tests/test_export.py tests/test_bundle_write.py tests/test_cli_tab.py \
-    tests/test_save_dialog.py tests/test_textual_internals.py tests/test_xlsxwriter_internals.py
+    tests/importers/test_import_spss.py tests/importers/test_import.py tests/importers/test_import_csv.py \
+    tests/output/test_export.py tests/survey/test_bundle_write.py tests/cli/test_cli_tab.py \
+    tests/tui/test_save_dialog.py tests/tui/test_textual_internals.py tests/output/test_xlsxwriter_internals.py

@@ -12,12 +12,32 @@ from heetui.survey.bundle import bundled_survey_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """``--snapshot-update`` runs in one process: each pytest-xdist worker runs only part of
+    the snapshot tests and would take the others' snapshots for unused ones."""
+    if config.getoption("--snapshot-update", default=False) and \
+            getattr(config.option, "numprocesses", None):
+        config.option.numprocesses, config.option.dist, config.option.tx = 0, "no", []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding slow tests run first: pytest-xdist hands out whole files in this order,
+    so the longest start at once instead of leaving one process working alone at the end.
+    The order is the same in every process (a stable sort on the marks), as xdist requires."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every test run starts with an empty heetui cache (validation stamps, imports), so a
-    warm ~/.cache never lets a test skip the validation it is meant to exercise. Set before
-    any bundle opens; subprocesses inherit it."""
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    warm ~/.cache never lets a test skip the validation it is meant to exercise; its state
+    (the error log) and configuration are empty folders too, never the user's. Set before
+    any bundle opens; subprocesses inherit them. tmp_path_factory's folders are the test
+    process's own (each pytest-xdist worker has its own), so workers share none of them."""
+    for var in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        os.environ[var] = str(tmp_path_factory.mktemp(var.lower()))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,4 @@
-# Reference numbers for heetui's design-based variances (tests/test_design_variance.py),
+# Reference numbers for heetui's design-based variances (tests/engine/test_design_variance.py),
 # computed by R's survey package on data shipped with it, and frozen in reference.json so
 # the tests need no R. Run from anywhere (Debian: apt-get install r-cran-survey):
 #

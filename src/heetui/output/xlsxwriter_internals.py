@@ -1,4 +1,4 @@
-"""Every use of xlsxwriter's internals, in one module. tests/test_xlsxwriter_internals.py
+"""Every use of xlsxwriter's internals, in one module. tests/output/test_xlsxwriter_internals.py
 checks each against the xlsxwriter version named in ``CHECKED_AGAINST``, so an upgrade that
 changes one fails there, where the fix goes.
 

@@ -162,7 +162,7 @@ def _merged(first: list[Binding], then: list[Binding]) -> list[Binding]:
 def key_table(app: type[App[Any]]) -> str:
     """The README's key table: every key of the app's main screen, as its help page lists
     them (the same entries, in the same order), with the ids the settings file rebinds them
-    by, as Markdown (tests/test_help_keys.py holds the README to it)."""
+    by, as Markdown (tests/tui/test_help_keys.py holds the README to it)."""
     from heetui.tui.chart_view import ChartView  # the chart's own keys act where it shows
 
     entries = key_entries(_merged(own_bindings(app, {}), own_bindings(Screen, {})))

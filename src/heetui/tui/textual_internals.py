@@ -1,5 +1,5 @@
 """Every use of Textual's private API, in one module. Textual has no public way to do
-any of these; tests/test_textual_internals.py checks each against the Textual version named
+any of these; tests/tui/test_textual_internals.py checks each against the Textual version named
 in ``CHECKED_AGAINST``, so an upgrade that changes one fails there, where the fix goes.
 
 - ``FooterKey``: the footer's key widget (``textual.widgets._footer``, not exported).

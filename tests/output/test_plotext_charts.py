@@ -1,0 +1,351 @@
+"""Distributions and trends drawn with plotext: the engine's numbers (histogram counts,
+quartiles, means and SEs) against numpy on the raw data; what is drawn read back from the
+text (a box's quartiles and a histogram's bars at the right columns and heights); one
+round axis per chart; no colour unless asked; `heetui chart --kind` and `k` in the app."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import polars as pl
+import pytest
+
+from chart_helpers import ANSI, age_bundle
+from heetui.cli.main import main
+from heetui.engine.crosstab import TabRequest
+from heetui.engine.distribution import bin_width, histogram
+from heetui.engine.grid import table
+from heetui.engine.session import open_survey
+from heetui.output.chart_data import bar_label
+from heetui.output.numbers import fixed
+from heetui.output.plotext_charts import kinds_of, render_kind, round_axis
+from heetui.output.tables import marks
+from heetui.tui.app import HeetuiApp
+from heetui.tui.chart_view import ChartView
+from helpers import make_bundle, single
+from tui_helpers import settle
+
+
+@pytest.fixture(scope="module")
+def ages(tmp_path_factory):
+    path = age_bundle(tmp_path_factory.mktemp("age") / "b")
+    raw = pl.read_parquet(path / "respondents.parquet")
+    return open_survey(path), raw
+
+
+def raw_columns(raw: pl.DataFrame, weighted: bool):
+    """(x, w) of AGE for Total and each stakeholder type, straight from the Parquet."""
+    keep = raw.filter(pl.col("AGE").is_not_null())
+    x = keep["AGE"].to_numpy().astype(float)
+    w = keep["wt"].to_numpy() if weighted else np.ones(len(x))
+    st = keep["stakeholder_type"].to_numpy()
+    return [(x, w)] + [(x[st == k], w[st == k]) for k in (1, 2, 3)]
+
+
+# ---- the engine's numbers against numpy ------------------------------------------------
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_histogram_counts_are_numpys(ages, weighted):
+    survey, raw = ages
+    h = histogram(survey, TabRequest("AGE", "stakeholder_type", weighted=weighted))
+    assert h.keys[0] == "total" and len(h.keys) == 4
+    width = h.edges[1] - h.edges[0]
+    mantissa = width / 10 ** math.floor(math.log10(width))
+    assert round(mantissa, 9) in (1, 2, 5)  # a round width
+    assert np.allclose(np.diff(h.edges), width)
+    assert len(h.edges) - 1 <= 20
+    x = raw_columns(raw, weighted)[0][0]  # Total: the bins span its values, no wider
+    assert h.edges[0] <= x.min() < h.edges[1] and h.edges[-2] <= x.max() < h.edges[-1]
+    for (x, w), counts in zip(raw_columns(raw, weighted), h.counts, strict=True):
+        expected, _ = np.histogram(x, bins=np.array(h.edges), weights=w)
+        assert np.allclose(counts, expected, rtol=1e-12), (counts, expected)
+
+
+@pytest.mark.parametrize(("lo", "hi", "whole", "width"), [
+    (18, 75, True, 5), (0, 1, False, 0.1), (16, 89, True, 5), (1, 7, True, 1),
+    (1, 7, False, 0.5), (0, 1000, True, 100), (0, 0.37, False, 0.02), (3, 3, True, 1)])
+def test_bin_width_is_round_and_fits(lo, hi, whole, width):
+    got = bin_width(lo, hi, whole=whole)
+    assert math.isclose(got, width, rel_tol=1e-9)
+    assert math.floor(hi / got + 1e-9) - math.floor(lo / got + 1e-9) + 1 <= 20
+
+
+def test_histogram_refuses_a_question_that_is_not_numeric(ages):
+    survey, _ = ages
+    with pytest.raises(Exception, match="not a numeric question"):
+        histogram(survey, TabRequest("rating", "stakeholder_type"))
+
+
+def test_box_and_mean_numbers_are_the_raw_datas(ages):
+    """The box plots draw the table's quartiles (type 2, as numpy's averaged inverted CDF)
+    and the means chart its mean ± SE (numpy: sample SD / √n)."""
+    survey, raw = ages
+    ct = table(survey, TabRequest("AGE", "stakeholder_type"))
+    rows = {r.key: r for r in ct.rows}
+    for i, (x, _) in enumerate(raw_columns(raw, False)):
+        for key, p in (("q1", .25), ("median", .5), ("q3", .75)):
+            assert rows[key].cells[i].value == np.quantile(x, p,
+                                                           method="averaged_inverted_cdf")
+        assert rows["min"].cells[i].value == x.min()
+        assert rows["max"].cells[i].value == x.max()
+        assert rows["mean"].cells[i].value == pytest.approx(x.mean())
+        assert rows["mean"].cells[i].se == pytest.approx(x.std(ddof=1) / np.sqrt(len(x)))
+
+
+# ---- reading a plot back -------------------------------------------------------------------
+
+def x_axis(lines: list[str]):
+    """value → column, from the x axis's tick marks and their labels."""
+    i = next(k for k, line in enumerate(lines) if "└" in line and "┬" in line)
+    cols = [c for c, ch in enumerate(lines[i]) if ch == "┬"]
+    labels = [float(m.group().rstrip("%")) for m in re.finditer(r"-?[\d.]+%?", lines[i + 1])]
+    assert len(cols) == len(labels), (lines[i], lines[i + 1])
+    (c0, v0), (c1, v1) = (cols[0], labels[0]), (cols[-1], labels[-1])
+    return lambda v: c0 + (v - v0) / (v1 - v0) * (c1 - c0), labels
+
+
+def plot_row(lines: list[str], label: str) -> str:
+    """The plot line of the row whose y label ends the label text given."""
+    (line,) = [ln for ln in lines if "┤" in ln and ln.split("┤")[0].strip() == label]
+    return line
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_box_quartiles_drawn_at_their_columns(ages, width, weighted):
+    survey, _ = ages
+    ct = table(survey, TabRequest("AGE", "stakeholder_type,age_band", weighted=weighted))
+    lines = render_kind("box", ct, width, False).split("\n")
+    col, labels = x_axis(lines)
+    steps = {round(b - a, 9) for a, b in zip(labels, labels[1:], strict=False)}
+    assert len(steps) == 1  # one round step on the one axis every column shares
+    rows = {r.key: r for r in ct.rows}
+    for i, c in enumerate(ct.columns):
+        line = plot_row(lines, bar_label(c).text)
+        v = {k: rows[k].cells[i].value for k in ("min", "q1", "median", "q3", "max")}
+        first = min(line.index("█") if "█" in line else 10 ** 6, line.index("┃"))
+        last = max(line.rindex("█") if "█" in line else -1, line.index("┃"))
+        assert abs(first - col(v["q1"])) <= 1 and abs(last - col(v["q3"])) <= 1, (c.label, line)
+        assert abs(line.index("┃") - col(v["median"])) <= 1, (c.label, line)
+        drawn = [k for k, ch in enumerate(line) if ch in "─█┃"]
+        assert abs(drawn[0] - col(v["min"])) <= 1 and abs(drawn[-1] - col(v["max"])) <= 1
+
+
+def test_box_quartiles_of_a_known_distribution(tmp_path):
+    """1..100 once each: quartiles 25.5, 50.5, 75.5 (type 2) on an axis of 0..100."""
+    variables = [{"id": "x", "type": "numeric", "text": "X", "role": "question"}]
+    s = open_survey(make_bundle(tmp_path / "b", variables, {"x": list(range(1, 101))}))
+    ct = table(s, TabRequest("x"))
+    lines = render_kind("box", ct, 100, False).split("\n")
+    col, labels = x_axis(lines)
+    assert (labels[0], labels[-1]) == (0, 100)
+    line = plot_row(lines, "Total n=100")
+    assert abs(line.index("█") - col(25.5)) <= 1 and abs(line.rindex("█") - col(75.5)) <= 1
+    assert abs(line.index("┃") - col(50.5)) <= 1
+    assert abs(line.index("─") - col(1)) <= 1 and abs(line.rindex("─") - col(100)) <= 1
+
+
+BLOCKS = {"█": 1.0, "▄": 0.5, "▀": 0.5, "▙": 1.0, "▟": 1.0, "▌": 1.0, "▐": 1.0,
+          "▗": 0.5, "▖": 0.5, "▛": 1.0, "▜": 1.0, "▘": 0.5, "▝": 0.5}
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_histogram_bars_as_tall_as_their_share(ages, width):
+    survey, raw = ages
+    req = TabRequest("AGE", "stakeholder_type")
+    ct, h = table(survey, req), histogram(survey, req)
+    text = render_kind("histogram", ct, width, False, hist=h)
+    panels = text.split("\n\n")[1:]
+    assert len(panels) == len(ct.columns)
+    tops = set()
+    for (x, _), panel in zip(raw_columns(raw, False), panels, strict=True):
+        lines = panel.split("\n")
+        col, _ = x_axis(lines)
+        top = next(k for k, line in enumerate(lines) if "┌" in line)
+        bottom = next(k for k, line in enumerate(lines) if "└" in line)
+        ylabels = [ln.split("┤")[0].strip() for ln in lines[top + 1:bottom] if "┤" in ln]
+        tops.add(ylabels[0])
+        hi = float(ylabels[0].rstrip("%"))
+        canvas = bottom - top - 1  # 0 and the top tick at the middle of the end rows
+        expected, _ = np.histogram(x, bins=np.array(h.edges))  # numpy's counts
+        share = 100 * expected / expected.sum()
+        for k in range(len(expected)):
+            c = round(col((h.edges[k] + h.edges[k + 1]) / 2))
+            drawn = sum(BLOCKS.get(lines[r][c], 0.0) for r in range(top + 1, bottom))
+            want = share[k] / hi * (canvas - 1)
+            assert abs(drawn - want) <= 0.75, (k, share[k], drawn, want)
+    assert len(tops) == 1  # every column's panel on the same percent axis
+    rows = [k for k, line in enumerate(lines) if re.match(r" *\d+%┤", line)]
+    assert len({b - a for a, b in zip(rows, rows[1:], strict=False)}) == 1  # evenly, on rows
+
+
+def test_means_drawn_with_their_error_bars(ages):
+    survey, _ = ages
+    ct = table(survey, TabRequest("AGE", "stakeholder_type"))
+    lines = render_kind("means", ct, 100, False).split("\n")
+    col, _ = x_axis(lines)
+    mean = next(r for r in ct.rows if r.kind == "mean")
+    for c, cell in zip(ct.columns, mean.cells, strict=True):
+        line = plot_row(lines, f"{bar_label(c).text}  {fixed(cell.value, 2)}{marks(cell)}")
+        assert abs(line.index("●") - col(cell.value)) <= 1
+        bar = [k for k, ch in enumerate(line) if ch in "─●"]
+        assert abs(bar[0] - col(cell.value - cell.se)) <= 1
+        assert abs(bar[-1] - col(cell.value + cell.se)) <= 1
+    assert any("± one standard error" in line for line in lines)
+
+
+@pytest.mark.parametrize("height", [None, 5, 9, 17, 30])
+def test_trend_one_axis_for_every_span_and_the_points_in_order(ages, height):
+    survey, _ = ages
+    ct = table(survey, TabRequest("AGE", "age_band,stakeholder_type"))
+    text = render_kind("trend", ct, 80, False, height)
+    for panel in text.split("\n\n")[1:]:
+        ticks = [k for k, line in enumerate(panel.split("\n")) if re.match(r" *[\d.]+┤", line)]
+        gaps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+        assert len(ticks) > 1 and len(gaps) == 1, panel  # every tick on a row, evenly
+    axes = re.findall(r"\n *([\d.]+)┤", text)
+    assert len(set(axes)) == len(set(axes[: len(axes) // 2]))  # both panels, same ticks
+    mean = next(r for r in ct.rows if r.kind == "mean")
+    assert "A = Under 35 n=" in text and "D = HEI n=" in text
+    bands = [mean.cells[i].value for i, c in enumerate(ct.columns)
+             if c.letter and c.letter in "ABC"]
+    assert bands == sorted(bands)  # the data: older in later bands; the line must rise
+    panel = text.split("\n\nAge band\n")[1].split("\n\n")[0].split("\n")
+    points = [(r, c) for r, line in enumerate(panel) for c, ch in enumerate(line) if ch == "●"]
+    by_col = sorted(points, key=lambda p: p[1])
+    assert [p[0] for p in by_col] == sorted((p[0] for p in by_col), reverse=True)
+
+
+def test_round_axis():
+    a = round_axis(16, 89)
+    assert a.ticks == (10, 20, 30, 40, 50, 60, 70, 80, 90)
+    assert round_axis(0.81, 1.13).labels == ("0.8", "0.85", "0.9", "0.95", "1", "1.05",
+                                             "1.1", "1.15")
+
+
+# ---- colour, kinds, the command line and the app ----------------------------------------
+
+@pytest.mark.parametrize("kind", ["box", "means", "histogram", "trend"])
+def test_no_colour_unless_asked_and_no_background(ages, kind):
+    survey, _ = ages
+    req = TabRequest("AGE", "stakeholder_type,age_band")
+    ct, h = table(survey, req), histogram(survey, req)
+    plain = render_kind(kind, ct, 80, False, hist=h)
+    coloured = render_kind(kind, ct, 80, True, hist=h)
+    assert "\x1b" not in plain and "\x1b[38;5;" in coloured
+    assert "\x1b[48" not in coloured and ";48;" not in coloured  # the theme's background
+    assert ANSI.sub("", coloured) == plain
+    assert max(len(line) for line in plain.split("\n")) <= 80
+
+
+def test_kinds_of(ages, survey):
+    s, _ = ages
+    assert kinds_of(table(s, TabRequest("AGE", "age_band"))) == (
+        "bar", "histogram", "box", "means", "trend")
+    assert kinds_of(table(s, TabRequest("AGE"))) == ("bar", "histogram", "box", "means")
+    assert kinds_of(table(survey, TabRequest("words", "region"))) == ("bar", "trend")
+
+
+def test_cli_chart_kinds(ages, capsys):
+    survey, _ = ages
+    path = str(survey.bundle.path)
+    for kind in ("box", "histogram", "means", "trend"):
+        assert main(["chart", "AGE", "--by", "stakeholder_type", "--kind", kind,
+                     "--width", "80", "--data", path]) == 0
+        out = capsys.readouterr().out
+        assert "AGE by Stakeholder type" in out.split("\n")[0] and "\x1b" not in out
+        assert max(len(line) for line in out.split("\n")) <= 80
+    assert main(["chart", "rating", "--kind", "box", "--data", path]) == 2
+    err = capsys.readouterr().err
+    assert "not a numeric question" in err and err.count("\n") == 1
+    assert main(["chart", "AGE", "--kind", "trend", "--data", path]) == 2
+    assert "add --by" in capsys.readouterr().err
+
+
+async def test_app_k_cycles_the_chart_kinds(ages, monkeypatch):
+    from dataclasses import replace
+
+    survey, _ = ages
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.set_view(replace(app.view, question="AGE", banner="stakeholder_type"))
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        chart = app.query_one(ChartView)
+        seen = [chart.kind]
+        for _ in range(5):
+            await pilot.press("k")
+            await settle(app, pilot)
+            seen.append(chart.kind)
+            if chart.kind == "box":
+                assert "┃ median" in chart.text and "\x1b[38;5;" in chart.text
+            if chart.kind == "histogram":
+                assert "in each bin of" in chart.text
+        assert seen == ["bar", "histogram", "box", "means", "trend", "bar"]
+
+
+async def test_app_chart_kinds_without_colour(ages, monkeypatch):
+    from dataclasses import replace
+
+    survey, _ = ages
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_view(replace(app.view, question="AGE", banner="stakeholder_type"))
+        await settle(app, pilot)
+        await pilot.press("g", "k", "k")
+        await settle(app, pilot)
+        chart = app.query_one(ChartView)
+        assert chart.kind == "box" and "\x1b" not in chart.text
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory):
+    """A banner label far too long for an axis, a column nobody is in, a constant."""
+    rng = np.random.default_rng(1)
+    n = 200
+    variables = [single("seg", ["A very long stakeholder type label that goes on and on",
+                                "Short", "Empty"], "segment"),
+                 {"id": "x", "type": "numeric", "text": "X", "role": "question"},
+                 {"id": "c", "type": "numeric", "text": "Constant", "role": "question"}]
+    data = {"seg": rng.integers(1, 3, n).tolist(), "x": rng.integers(0, 50, n).tolist(),
+            "c": [7] * n}
+    return open_survey(make_bundle(tmp_path_factory.mktemp("aw") / "b", variables, data))
+
+
+@pytest.mark.parametrize("question", ["x", "c"])
+@pytest.mark.parametrize("width", [40, 80])
+def test_awkward_tables_draw_within_the_width(awkward, question, width):
+    """A column without respondents breaks a trend's line (plotext's kernel aborts the
+    process on a NaN), a constant gets an axis around it, and labels too long for an axis
+    become letters with the full labels in a key."""
+    req = TabRequest(question, "seg")
+    ct, h = table(awkward, req), histogram(awkward, req)
+    for kind in kinds_of(ct)[1:]:
+        text = render_kind(kind, ct, width, False, hist=h)
+        assert max(len(line) for line in text.split("\n")) <= width, (kind, text)
+    box = render_kind("box", ct, 40, False)
+    assert "\n    A┤" in box and "A = A very long stakeholder type label" in box
+    assert "that goes on and on (A) n=" in box  # the key wraps, nothing is cut
+
+
+@pytest.mark.parametrize("kind", ["box", "means", "histogram", "trend"])
+def test_drawn_at_the_width_asked_whatever_the_terminal(ages, monkeypatch, kind):
+    """plotext fits a plot to the terminal it runs in: a chart saved with --width 200 from
+    an 80×24 terminal (or none) is still 200 wide, and as tall as it needs."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    survey, _ = ages
+    req = TabRequest("AGE", "stakeholder_type,age_band")
+    ct = table(survey, req)
+    text = render_kind(kind, ct, 200, False, hist=histogram(survey, req))
+    assert max(len(line) for line in text.split("\n")) == 200
+    if kind in ("histogram", "trend"):
+        assert text.count("\n") > 24  # panels of their own height, one after another
+    else:  # a row of its own for each column, labelled
+        assert all(f"{bar_label(c).text}" in text for c in ct.columns)
+        assert text.count("\n") >= 2 * len(ct.columns) + 3
