@@ -60,6 +60,10 @@ class Survey:
         self._respondents = f"{source} AS respondents"
         # and read each file's footer once (its column metadata: 0.1 → 0.05 s a query there)
         self._con.execute("SET parquet_metadata_cache = true")
+        # a plain SELECT returns respondents in file order: design-based tables
+        # (engine.design) read each respondent's PSU once and pair later passes with it by
+        # position. DuckDB's default, set here so that no change of default can break it.
+        self._con.execute("SET preserve_insertion_order = true")
         self.columns = frozenset(r[0] for r in self._con.execute(
             "DESCRIBE respondents").fetchall())
         if self.respondents >= PERFECT_HASH_RESPONDENTS:
