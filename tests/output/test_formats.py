@@ -128,6 +128,7 @@ def test_verbatims_output_suffix_picks_the_format(tmp_path, capsys):
     ["profile", "--filter", "region=North", "-o", "p.xlsx"],  # a format it never writes
     ["book", "--by", "region", "--format", "xlsx", "-o", "b.html"],
     ["book", "--by", "region", "-o", "b.txt"],
+    ["book", "--by", "region", "--format", "xlsx", "-o", "b.txt"],  # never a workbook
     ["verbatims", "--format", "json", "-o", "v.csv"],
     ["verbatims", "-o", "v.md"],
     ["chart", "sat", "-o", "c.xlsx"],  # text only
@@ -141,6 +142,17 @@ def test_a_format_contradicting_the_output_suffix_is_refused(args, bundle, tmp_p
     assert err.count("\n") == 1 and err.rstrip().endswith(".") and "Traceback" not in err
     assert err.startswith("heetui: error: ") and err.count(". ") == 0
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize(("args", "starts"), [
+    (["book", "--by", "region", "--format", "md"], "# "),
+    (["tab", "sat", "--format", "csv"], "question,"),
+    (["tab", "sat", "--format", "json"], "{"),
+])
+def test_a_txt_file_holds_any_text_format_asked_for_by_name(args, starts, bundle, tmp_path):
+    out = tmp_path / "out.txt"
+    assert main([*args, "--data", str(bundle), "-o", str(out)]) == 0
+    assert out.read_text().startswith(starts)
 
 
 def test_grid_summary_tab_writes_what_its_renderer_gives(bundle, tmp_path):

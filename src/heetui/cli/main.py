@@ -519,8 +519,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary folders are removed
         signal.signal(signal.SIGINT, _INTERRUPT)
     try:
+        check_file_output(args)  # naming a file the command reads is the graver mistake
         choose_format(args)
-        check_file_output(args)
         COMMANDS.get(args.command or "", cmd_open)(args)
     except BaseException as e:
         if isinstance(e, SystemExit) and not _INTERRUPT.pressed:

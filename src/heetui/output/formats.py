@@ -152,6 +152,11 @@ def format_of(output: str) -> Format | None:
     return next((f for f in every.values() if suffix in f.suffixes), None)
 
 
+def _binary(name: str) -> bool:
+    return any(f.format.binary for formats in _REGISTRY.values() for f in formats.values()
+               if f.format.name == name)
+
+
 def choose(kind: str, given: str | None, output: str | None) -> str:
     """The format a command writes results of ``kind`` in (see choose_among)."""
     return choose_among(names(kind), given, output)
@@ -160,8 +165,11 @@ def choose(kind: str, given: str | None, output: str | None) -> str:
 def choose_among(offered: tuple[str, ...], given: str | None, output: str | None) -> str:
     """The format a command writes: ``given`` (--format), else the one the suffix of
     ``output`` (-o) names, else the first ``offered``. A suffix naming another format than
-    ``given``, or one not ``offered``, raises FormatMismatch."""
+    ``given``, or one not ``offered``, raises FormatMismatch. A .txt file holds any text
+    format asked for by name (Markdown, CSV, JSON), never a workbook."""
     named = format_of(output) if output else None
+    if named is TEXT and given is not None and given in offered and not _binary(given):
+        return given
     if named is not None and named.name not in offered:
         raise FormatMismatch(f"This command does not write {named.name} (-o {output}); it "
                              f"writes {_either(offered)}.")
