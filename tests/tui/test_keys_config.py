@@ -112,6 +112,16 @@ def test_a_mistake_in_the_file_is_one_sentence_on_the_command_line(tmp_path, mon
     assert said in err and str(path) in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_a_settings_file_with_a_byte_order_mark_is_read(tmp_path):
+    """Windows Notepad saves UTF-8 with a byte order mark: the file is read all the same."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[defaults]\ndecimals = 2\n")
+    assert load_config(path).decimals == 2
+    path.write_bytes(b"\xef\xbb\xbf[defaults]\ncolour = 1\n")
+    with pytest.raises(ConfigError, match=r"line 2 \(\[defaults\] colour\): unknown"):
+        load_config(path)
+
+
 def test_the_command_line_uses_the_settings_and_its_options_win(tmp_path, monkeypatch, capsys):
     def tab(*args: str) -> str:
         assert main(["tab", "relationship", *args]) == 0
