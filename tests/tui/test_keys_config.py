@@ -151,40 +151,65 @@ def test_help_names_the_settings_file(tmp_path, monkeypatch, capsys):
 # ---- y: TSV and the clipboards -----------------------------------------------------------
 
 
-def test_tsv_numbers_are_the_csv_cells(survey):
-    """Every number of the TSV is the csv's for that row and column (percent, count, value,
-    se), read from ``heetui tab --format csv``'s own output, row by row in order."""
+def assert_tsv_holds_the_csv(ct, show: str) -> None:
+    """Every number of ``heetui tab --format csv``'s output for ``ct`` is in the TSV at its
+    row and column (bases, percent, count, value, se, a mean's own base), read from the
+    csv's own text, row by row in order."""
     from heetui.output.tables import render_csv
 
+    lines = [line.split("\t") for line in render_tsv(ct, show).splitlines()]
+    first = next(i for i, row in enumerate(lines) if row[0] == "Base (unweighted)")
+    records = list(csv.DictReader(io.StringIO(render_csv(ct))))
+    n = len(ct.columns)
+    bases = {row[0]: row[1:] for row in lines[first:first + (3 if ct.weighted else 1)]}
+    for field, label in (("base", "unweighted"), ("weighted_base", "weighted"),
+                         ("effective_base", "effective")):
+        if ct.weighted or field == "base":
+            assert bases[f"Base ({label})"] == [r[field] for r in records[:n]]
+    body = lines[first + (3 if ct.weighted else 1):lines.index([""])]
+    heads = [i for i, row in enumerate(body) if not row[0].startswith("  (")]
+    assert len(records) == len(heads) * n
+    count = "weighted_count" if ct.weighted and show != "percent" else "count"
+    for k, at in enumerate(heads):
+        group = records[k * n:(k + 1) * n]
+        subs = {row[0].strip(" ()"): row[1:] for row in body[at + 1:]
+                [:next((j for j, r in enumerate(body[at + 1:])
+                        if not r[0].startswith("  (")), None)]}
+        for i, rec in enumerate(group):
+            if rec["kind"] in ("mean", "score"):
+                assert body[at][i + 1] == rec["value"]
+                if rec["kind"] == "mean" and rec["count"] != rec["base"]:
+                    assert subs["base of the mean"][i] == rec["count"], subs
+            elif show == "count":
+                assert body[at][i + 1] == rec[count]
+            else:
+                assert body[at][i + 1] == rec["percent"]
+                if show == "both":
+                    assert subs[count.replace("_", " ")][i] == rec[count]
+            if rec["se"]:
+                assert subs["standard error"][i] == rec["se"], subs
+
+
+def test_tsv_numbers_are_the_csv_cells(survey):
     for req, show in ((TabRequest("relationship", "region", weighted=True), "both"),
                       (TabRequest("effectiveness", "seniority"), "count"),
+                      (TabRequest("relationship", "standard"), "percent"),
                       (TabRequest("relationship"), "percent")):
-        ct = tabulate(survey, req)
-        lines = [line.split("\t") for line in render_tsv(ct, show).splitlines()]
-        first = next(i for i, row in enumerate(lines) if row[0] == "Base (unweighted)")
-        assert lines[first][1:] == [str(c.base) for c in ct.columns]
-        body = lines[first + (3 if ct.weighted else 1):lines.index([""])]
-        heads = [i for i, row in enumerate(body) if not row[0].startswith("  (")]
-        records = list(csv.DictReader(io.StringIO(render_csv(ct))))
-        n = len(ct.columns)
-        assert len(records) == len(heads) * n
-        count = "weighted_count" if ct.weighted and show != "percent" else "count"
-        for k, at in enumerate(heads):
-            group = records[k * n:(k + 1) * n]
-            subs = {row[0].strip(" ()"): row[1:] for row in body[at + 1:]
-                    [:next((j for j, r in enumerate(body[at + 1:])
-                            if not r[0].startswith("  (")), None)]}
-            for i, rec in enumerate(group):
-                if rec["kind"] in ("mean", "score"):
-                    assert body[at][i + 1] == rec["value"]
-                elif show == "count":
-                    assert body[at][i + 1] == rec[count]
-                else:
-                    assert body[at][i + 1] == rec["percent"]
-                    if show == "both":
-                        assert subs[count.replace("_", " ")][i] == rec[count]
-                if rec["se"]:
-                    assert subs["standard error"][i] == rec["se"], subs
+        assert_tsv_holds_the_csv(tabulate(survey, req), show)
+
+
+def test_a_grid_summarys_tsv_holds_its_csv(tmp_path):
+    """A grid summary (an item a column) keeps its bases of the mean: Staff has blanks."""
+    from heetui.engine import open_survey
+    from helpers import grid_bundle
+
+    survey = open_survey(grid_bundle(tmp_path / "b"))
+    try:
+        gt = tabulate(survey, TabRequest("sat"))
+        assert "  (base of the mean)" in render_tsv(gt)
+        assert_tsv_holds_the_csv(gt, "percent")
+    finally:
+        survey.close()
 
 
 def fake_tool(folder: Path, name: str, status: int = 0) -> Path:
