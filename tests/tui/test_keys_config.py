@@ -23,6 +23,7 @@ from heetui.tui.banner_picker import BannerScreen
 from heetui.tui.copy_choice import CopyChoice
 from heetui.tui.keymap import every_binding
 from heetui.tui.modals import TextScreen
+from heetui.tui.save_dialog import SaveDialog
 from heetui.tui.textual_internals import notifications
 from tui_helpers import running, settle, status
 
@@ -137,6 +138,52 @@ def test_the_command_line_uses_the_settings_and_its_options_win(tmp_path, monkey
     monkeypatch.delenv("HEETUI_CONFIG")
     assert tab("--by", "seniority", "--sig-level", "0.1", "--decimals", "0") == \
         tab("--by", "seniority", "--sig-level", "0.1")
+
+
+def test_tab_writes_its_named_file_in_the_settings_output_folder(tmp_path, monkeypatch, capsys):
+    reports, work = tmp_path / "reports", tmp_path / "work"
+    reports.mkdir()
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HEETUI_CONFIG", str(config(
+        tmp_path, f'[defaults]\noutput_folder = "{reports.as_posix()}"\n')))
+    for _ in range(2):  # the second is numbered beside the first, in the same folder
+        assert main(["tab", "relationship", "--format", "xlsx"]) == 0
+    assert sorted(p.name for p in reports.iterdir()) == ["heetui-relationship-2.xlsx",
+                                                         "heetui-relationship.xlsx"]
+    assert not list(work.iterdir())
+    assert capsys.readouterr().err.splitlines()[-1] == \
+        f"wrote {reports / 'heetui-relationship-2.xlsx'}"
+
+
+def test_a_missing_output_folder_is_one_sentence(tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "nowhere"
+    path = config(tmp_path, f'[defaults]\noutput_folder = "{missing.as_posix()}"\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEETUI_CONFIG", str(path))
+    before = sorted(tmp_path.iterdir())
+    assert main(["tab", "relationship", "--format", "xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("heetui: error: ") and err.count("\n") == 1, err
+    assert str(missing) in err and str(path) in err and "output_folder" in err
+    assert sorted(tmp_path.iterdir()) == before
+
+
+async def test_the_app_proposes_exports_in_the_output_folder(survey, tmp_path):
+    reports = tmp_path / "reports"
+    path = config(tmp_path, f'[defaults]\noutput_folder = "{reports.as_posix()}"\n')
+    async with running(HeetuiApp(survey, config=load_config(path))) as (app, pilot):
+        main_screen = app.screen
+        await pilot.press("e")  # the folder does not exist yet: said, no dialog
+        await pilot.pause()
+        assert app.screen is main_screen
+        shown = [n.message for n in notifications(app)]
+        assert len(shown) == 1 and str(reports) in shown[0] and str(path) in shown[0], shown
+        reports.mkdir()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        assert app.screen.proposed == reports / "heetui-relationship.xlsx"
 
 
 def test_help_names_the_settings_file(tmp_path, monkeypatch, capsys):

@@ -94,14 +94,14 @@ def choose_format(args: argparse.Namespace) -> None:
 
 
 def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool,
-                  folder: Path) -> Path:
-    """The proposed name (output.names) in ``folder``, numbered when taken unless
-    replacing."""
-    from heetui.output.names import export_stem, free_path
+                  config: UserConfig) -> Path:
+    """The proposed name (output.names) in the settings' output folder, else here;
+    numbered when taken unless replacing."""
+    from heetui.output.names import export_stem, proposed_path
 
     stem = export_stem(cb, ct.question.id, ct.banner.id if ct.banner else None, ct.filters,
                        ct.weighted)
-    return Path(f"{stem}.{suffix}") if replace else free_path(Path(), stem, suffix)
+    return proposed_path(config, stem, suffix, replace)
 
 
 def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse.ArgumentParser:
@@ -118,12 +118,6 @@ def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse
                     if option.dest in defaults:
                         option.default = defaults[option.dest]
     return parser
-
-
-def _folder(args: argparse.Namespace) -> Path:
-    """Where a file named by heetui goes: the settings' output folder, else here."""
-    config: UserConfig = args.config
-    return config.output_folder or Path()
 
 
 def _open(args: argparse.Namespace) -> Survey:
@@ -171,7 +165,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
     out = renderer_for(ct, args.format)  # a crosstab's or a grid summary's
     if out.format.binary:
         target = Path(args.output) if args.output else _default_path(
-            cb, ct, out.format.suffixes[0].lstrip("."), args.force, _folder(args))
+            cb, ct, out.format.suffixes[0].lstrip("."), args.force, args.config)
         out.write(ct, target, _options(args, cb), replace=args.force)
         sys.stderr.write(f"wrote {target}\n")
         return
