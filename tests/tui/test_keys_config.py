@@ -186,6 +186,28 @@ async def test_the_app_proposes_exports_in_the_output_folder(survey, tmp_path):
         assert app.screen.proposed == reports / "heetui-relationship.xlsx"
 
 
+def test_a_settings_banner_the_survey_lacks_is_left_out_with_a_note(tmp_path, monkeypatch,
+                                                                    capsys):
+    plain = main(["tab", "relationship"]), capsys.readouterr().out
+    path = config(tmp_path, '[defaults]\nbanner = "nosuch"\n')
+    monkeypatch.setenv("HEETUI_CONFIG", str(path))
+    assert main(["tab", "relationship"]) == 0
+    out, err = capsys.readouterr()
+    assert out == plain[1] and plain[0] == 0
+    assert err.count("\n") == 1 and err.startswith("heetui: note: ") and str(path) in err
+    assert "line 2 ([defaults] banner)" in err and "'nosuch'" in err
+    assert main(["tab", "relationship", "--by", "region"]) == 0  # --by wins: no note
+    assert capsys.readouterr().err == ""
+
+
+async def test_the_app_leaves_out_a_settings_banner_the_survey_lacks(survey, tmp_path):
+    path = config(tmp_path, '[defaults]\nbanner = "nosuch"\n')
+    async with running(HeetuiApp(survey, config=load_config(path))) as (app, pilot):
+        assert app.view.banner is None
+        shown = [n.message for n in notifications(app)]
+        assert len(shown) == 1 and "line 2 ([defaults] banner)" in shown[0], shown
+
+
 def test_help_names_the_settings_file(tmp_path, monkeypatch, capsys):
     path = config(tmp_path, "[defaults]\ndecimals = 1\n")
     monkeypatch.setenv("HEETUI_CONFIG", str(path))

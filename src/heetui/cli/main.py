@@ -121,10 +121,16 @@ def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse
 
 
 def _open(args: argparse.Namespace) -> Survey:
+    from heetui.engine import settings_banner
     from heetui.opening import open_path
 
     survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
     _INTERRUPT.surveys.append(survey)
+    if getattr(args, "by", None) == []:  # no --by: the settings' banner, if the survey has it
+        banner, note = settings_banner(survey.codebook, args.config)
+        if note:
+            sys.stderr.write(f"heetui: note: {note}\n")
+        args.by = [banner] if banner else []
     return survey
 
 
@@ -499,8 +505,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = with_config(build_parser(), config).parse_args(argv)
     args.path = path
     args.config = config
-    if not getattr(args, "by", True) and config.banner:
-        args.by = [config.banner]  # the settings' banner, unless --by is given
     if path is not None and args.command is not None:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")
