@@ -79,6 +79,43 @@ async def test_a_bad_key_entry_is_one_sentence_and_the_app_keeps_its_keys(survey
         assert isinstance(app.screen, BannerScreen)
 
 
+@pytest.mark.parametrize(("entry", "other"), [('"table.page_right" = "b"', "table.banner"),
+                                              ('"chart.kind" = "g"', "table.chart"),
+                                              ('"table.banner" = ">"', "table.page_right")])
+async def test_a_key_of_another_class_on_the_same_screen_is_refused(survey, tmp_path, entry,
+                                                                    other):
+    """The app's keys and those of the table and chart it shows are one screen's: a remap
+    that would shadow another's key is left out, naming both, and both keys still work."""
+    from heetui.tui.chart_view import ChartView
+    from heetui.tui.table_view import CrosstabTable
+
+    path = config(tmp_path, f'[defaults]\nbanner = "standard"\n[keys]\n{entry}\n')
+    async with running(HeetuiApp(survey, config=load_config(path)), (60, 30)) as (app, pilot):
+        shown = [n.message for n in notifications(app)]
+        binding = entry.split('"')[1]
+        assert len(shown) == 1 and f"([keys] {binding})" in shown[0] and other in shown[0]
+        table = app.query_one(CrosstabTable)
+        await pilot.press("greater_than_sign")  # the table's page right
+        await settle(app, pilot)
+        assert table.scroll_x > 0
+        await pilot.press("b")  # the app's banner picker
+        await pilot.pause()
+        assert isinstance(app.screen, BannerScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        chart = app.query_one(ChartView)
+        await pilot.press("g")  # the chart, then its next kind, then the table again
+        await settle(app, pilot)
+        assert chart.display and app.focused is chart
+        before = chart.kind
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert chart.kind != before
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert not chart.display and table.display
+
+
 async def test_the_app_opens_with_the_settings_defaults(survey, tmp_path):
     cfg = load_config(config(tmp_path, '[defaults]\nbanner = "region"\nsig_level = [0.01, '
                                        '0.05]\ndecimals = 1\ntheme = "textual-light"\n'))
