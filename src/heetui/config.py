@@ -104,7 +104,7 @@ def load_config(path: Path | None = None) -> UserConfig:
         raise ConfigError(f"The settings file {path} cannot be read: "
                           f"{e.strerror or e}.") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # Notepad's byte order mark is no mistake
     except UnicodeDecodeError:
         raise ConfigError(f"The settings file {path} is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as e:
@@ -189,7 +189,7 @@ SETTINGS = tuple(f.name for f in fields(UserConfig) if f.name not in ("path", "f
 def _line_of(path: Path, table: str, key: str) -> int | None:
     """The line where ``key`` is written under ``[table]`` (1-based), if it can be found."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     header = re.compile(r"^\s*\[\s*" + re.escape(table) + r"\s*\]")

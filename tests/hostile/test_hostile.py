@@ -231,7 +231,7 @@ def test_infinite_or_huge_weights_are_refused_at_import(tmp_path, bad):
     src = tmp_path / "w.csv"
     src.write_text("id,q,w\n1,1,1\n2,2," + bad + "\n3,1,1\n")
     msg = run("import", str(src), "-o", str(tmp_path / "b"), "--weight", "w").stderr
-    assert "weights are infinite or above" in msg
+    assert "1 weight is infinite or above" in msg
     assert not (tmp_path / "b").exists()
 
 

@@ -17,12 +17,14 @@ from heetui.survey.write import write_bundle
 from helpers import codebook, single
 
 BROKEN = [
-    ([1.0, -0.5, 1.0, 1.0], "weights must not be negative; 1 are"),
+    ([1.0, -0.5, 1.0, 1.0], "weights must not be negative; 1 weight is"),
     ([0.0, 0.0, 0.0, 0.0], "weights sum to zero; expected a positive total"),
     ([1.0, None, 1.0, 1.0], "1 respondent has no weight"),
     ([1.0, math.nan, math.nan, 1.0], "2 respondents have no weight"),
-    ([1.0, MAX_WEIGHT * 10, 1.0, 1.0], f"1 weights are infinite or above {MAX_WEIGHT:g}"),
+    ([1.0, MAX_WEIGHT * 10, 1.0, 1.0], f"1 weight is infinite or above {MAX_WEIGHT:g}"),
     (["a", "b", "a", "b"], "the weight column must be numeric, found String"),
+    ([-1.0, -2.0, 1.0, 4.0], "weights must not be negative; 2 weights are"),
+    ([math.inf, MAX_WEIGHT * 2, 1.0, 1.0], f"2 weights are infinite or above {MAX_WEIGHT:g}"),
 ]
 
 

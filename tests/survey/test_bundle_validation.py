@@ -152,7 +152,7 @@ def test_weight_column_absent(tmp_path):
 
 
 @pytest.mark.parametrize(("weights", "message"), [
-    ([1.0, -0.5, 1.0], "weights must not be negative; 1 are"),
+    ([1.0, -0.5, 1.0], "weights must not be negative; 1 weight is"),
     ([0.0, 0.0, 0.0], "weights sum to zero; expected a positive total"),
     ([1.0, None, 1.0], "1 respondent has no weight"),
 ])

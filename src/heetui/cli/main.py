@@ -94,14 +94,14 @@ def choose_format(args: argparse.Namespace) -> None:
 
 
 def _default_path(cb: Codebook, ct: Crosstab, suffix: str, replace: bool,
-                  folder: Path) -> Path:
-    """The proposed name (output.names) in ``folder``, numbered when taken unless
-    replacing."""
-    from heetui.output.names import export_stem, free_path
+                  config: UserConfig) -> Path:
+    """The proposed name (output.names) in the settings' output folder, else here;
+    numbered when taken unless replacing."""
+    from heetui.output.names import export_stem, proposed_path
 
     stem = export_stem(cb, ct.question.id, ct.banner.id if ct.banner else None, ct.filters,
                        ct.weighted)
-    return Path(f"{stem}.{suffix}") if replace else free_path(Path(), stem, suffix)
+    return proposed_path(config, stem, suffix, replace)
 
 
 def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse.ArgumentParser:
@@ -120,17 +120,17 @@ def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse
     return parser
 
 
-def _folder(args: argparse.Namespace) -> Path:
-    """Where a file named by heetui goes: the settings' output folder, else here."""
-    config: UserConfig = args.config
-    return config.output_folder or Path()
-
-
 def _open(args: argparse.Namespace) -> Survey:
+    from heetui.engine import settings_banner
     from heetui.opening import open_path
 
     survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
     _INTERRUPT.surveys.append(survey)
+    if getattr(args, "by", None) == []:  # no --by: the settings' banner, if the survey has it
+        banner, note = settings_banner(survey.codebook, args.config)
+        if note:
+            sys.stderr.write(f"heetui: note: {note}\n")
+        args.by = [banner] if banner else []
     return survey
 
 
@@ -171,7 +171,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
     out = renderer_for(ct, args.format)  # a crosstab's or a grid summary's
     if out.format.binary:
         target = Path(args.output) if args.output else _default_path(
-            cb, ct, out.format.suffixes[0].lstrip("."), args.force, _folder(args))
+            cb, ct, out.format.suffixes[0].lstrip("."), args.force, args.config)
         out.write(ct, target, _options(args, cb), replace=args.force)
         sys.stderr.write(f"wrote {target}\n")
         return
@@ -505,8 +505,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = with_config(build_parser(), config).parse_args(argv)
     args.path = path
     args.config = config
-    if not getattr(args, "by", True) and config.banner:
-        args.by = [config.banner]  # the settings' banner, unless --by is given
     if path is not None and args.command is not None:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")

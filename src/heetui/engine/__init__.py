@@ -6,10 +6,10 @@ touching them. What is here:
 
 - a survey: ``open_survey`` and ``Survey`` (its ``codebook`` is the survey's model, the one
   every command and screen reads), ``overview``;
-- tables: ``TabRequest``, ``resolve_banner``, ``table`` (a ``Crosstab``, or a
-  ``GridSummary`` for a rating grid), ``table_ready``, ``is_grid``, ``arrange``, a numeric
-  question's ``histogram``; the names
-  of tests and corrections are in ``heetui.choices``, below every layer, so that the
+- tables: ``TabRequest``, ``resolve_banner`` (``settings_banner``: the settings file's,
+  when the survey has it), ``table`` (a ``Crosstab``, or a ``GridSummary`` for a rating
+  grid), ``table_ready``, ``is_grid``, ``arrange``, a numeric question's ``histogram``; the
+  names of tests and corrections are in ``heetui.choices``, below every layer, so that the
   argument parser never loads the engine;
 - books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
 - filters: ``parse_filter``, ``Filter``, ``describe_group``;
@@ -19,7 +19,7 @@ touching them. What is here:
 from __future__ import annotations
 
 from heetui.engine.audit import Audit
-from heetui.engine.banner import resolve_banner
+from heetui.engine.banner import resolve_banner, settings_banner
 from heetui.engine.book import BookRequest, tab_book
 from heetui.engine.comments import (
     PAGE,
@@ -46,5 +46,5 @@ __all__ = [
     "GridSummary", "Histogram", "Profile", "ProfileRow", "Selection", "Survey", "TabRequest",
     "Verbatim", "VerbatimPage", "arrange", "describe_group", "histogram", "is_grid", "narrowings",
     "open_survey", "overview", "parse_filter", "profile", "resolve_banner", "resolve_theme",
-    "tab_book", "table", "table_ready", "verbatims",
+    "settings_banner", "tab_book", "table", "table_ready", "verbatims",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from heetui.config import UserConfig
 from heetui.engine.filters import Filter
 from heetui.engine.lookup import resolve_variable
 from heetui.engine.sql import column_sql, ident
@@ -83,6 +84,19 @@ class Banner:
             for v in s.variables:
                 seen.setdefault(v.id, v)
         return tuple(seen.values())
+
+
+def settings_banner(cb: Codebook, config: UserConfig) -> tuple[str | None, str | None]:
+    """The settings file's banner for a survey (the CLI's without --by, the app's first
+    view): it when the survey has it, else None and one sentence saying it is left out."""
+    if config.banner is None:
+        return None, None
+    try:
+        resolve_banner(cb, config.banner)
+    except EngineError as e:
+        return None, (f"{config.where('defaults', 'banner')} is left out for this survey: "
+                      f"{e.message()}")
+    return config.banner, None
 
 
 def resolve_banner(cb: Codebook, spec: str) -> Banner:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from heetui.config import UserConfig
 from heetui.engine.filters import Filter
 from heetui.engine.lookup import categories
 from heetui.survey.codebook import Codebook
@@ -46,3 +47,19 @@ def free_path(folder: Path, stem: str, suffix: str) -> Path:
     while path.exists() or path.is_symlink():
         path, k = folder / f"{stem}-{k}.{suffix}", k + 1
     return path
+
+
+def proposed_path(config: UserConfig, stem: str, suffix: str, replace: bool = False,
+                  here: Path | None = None) -> Path:
+    """Where a file heetui names goes (the CLI's default, the app's proposal): the settings
+    file's output folder, else ``here`` (the working folder); numbered when taken unless
+    replacing. An output folder that does not exist is an ``output.atomic.FolderMissing``
+    naming the setting."""
+    from heetui.output.atomic import FolderMissing
+
+    folder = config.output_folder
+    if folder is not None and not folder.is_dir():
+        raise FolderMissing(f"{config.where('defaults', 'output_folder')}: the folder "
+                            f"{folder} does not exist; create it or name another.")
+    folder = folder if folder is not None else here if here is not None else Path()
+    return folder / f"{stem}.{suffix}" if replace else free_path(folder, stem, suffix)

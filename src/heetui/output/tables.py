@@ -417,7 +417,8 @@ def render_md(ct: Crosstab, show: Show = "percent", decimals: int = 0,
     return "\n".join(lines) + "\n"
 
 
-def _num(x: float | None, nd: int = 6) -> float | None:
+def rounded(x: float | None, nd: int = 6) -> float | None:
+    """A number as json and csv write it: rounded to ``nd`` decimals (the TSV copies it)."""
     return None if x is None else round(x, nd)
 
 
@@ -444,16 +445,16 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
         "low_base_threshold": ct.low_base, "min_test_base": ct.min_test_base,
         "overlapping_banner": ct.overlapping,
         "columns": [{"key": c.key, "label": c.label, "letter": c.letter, "code": c.code,
-                     **_shown({"base": c.base, "weighted_base": _num(c.weighted_base),
-                               "effective_base": _num(c.effective_base)}, c.withheld),
+                     **_shown({"base": c.base, "weighted_base": rounded(c.weighted_base),
+                               "effective_base": rounded(c.effective_base)}, c.withheld),
                      "low_base": c.low_base, "tested": c.tested, "not_tested": c.not_tested,
                      "span": c.span, "withheld": c.withheld}
                     for c in ct.columns],
         "rows": [{"key": r.key, "label": r.label, "kind": r.kind, "codes": list(r.codes),
                   "cells": [{**_shown({"count": c.count,
-                                       "weighted_count": _num(c.weighted_count)}, c.withheld),
-                             "percent": _num(c.percent), "value": _num(c.value),
-                             "se": _num(c.se), "sig": list(c.sig), "vs": c.vs,
+                                       "weighted_count": rounded(c.weighted_count)}, c.withheld),
+                             "percent": rounded(c.percent), "value": rounded(c.value),
+                             "se": rounded(c.se), "sig": list(c.sig), "vs": c.vs,
                              "withheld": c.withheld,
                              # a mean's own base: respondents with a scored answer
                              **(_shown({"mean_base": c.count}, c.withheld)
@@ -461,8 +462,8 @@ def to_json(ct: Crosstab) -> dict[str, Any]:
                             for c in r.cells]}
                  for r in ct.rows],
         "tests": [{"row": t.row, "columns": [t.a, t.b], "tested": t.tested,
-                   "z": _num(t.statistic), "p_value": _num(t.p_value, 8),
-                   "p_adjusted": _num(t.p_adjusted, 8), "significant": t.significant,
+                   "z": rounded(t.statistic), "p_value": rounded(t.p_value, 8),
+                   "p_adjusted": rounded(t.p_adjusted, 8), "significant": t.significant,
                    "significant_loose": t.significant_loose, "reason": t.reason} for t in ct.tests],
         "legend": legend(ct),
     }
@@ -499,12 +500,12 @@ def render_csv(ct: Crosstab) -> str:
         for c, cell in zip(ct.columns, r.cells, strict=True):
             w.writerow([ct.question.id, ct.banner.id if ct.banner else "", ct.weighted,
                         cell_text(flt), c.span or "", cell_text(c.label), c.letter or "",
-                        *_shown({"b": c.base, "w": _num(c.weighted_base),
-                                 "e": _num(c.effective_base)}, c.withheld).values(),
+                        *_shown({"b": c.base, "w": rounded(c.weighted_base),
+                                 "e": rounded(c.effective_base)}, c.withheld).values(),
                         c.low_base, cell_text(r.label), r.kind,
-                        *_shown({"n": cell.count, "w": _num(cell.weighted_count)},
+                        *_shown({"n": cell.count, "w": rounded(cell.weighted_count)},
                                 cell.withheld).values(),
-                        _num(cell.percent), _num(cell.value),
-                        _num(cell.se), marks(cell)])
+                        rounded(cell.percent), rounded(cell.value),
+                        rounded(cell.se), marks(cell)])
     return buf.getvalue()
 

@@ -4,9 +4,10 @@ The layout is the table's (headings across, a row per answer), and every number 
 ``heetui tab --format csv`` writes for that cell, unformatted (no % sign, no letters beside
 it), so the spreadsheet reads it as a number: percents as percents of the column base,
 means and scores as their values, counts as counts (weighted beside weighted percents).
-A row's significance marks follow it on a row of their own. Text is made safe for a
-spreadsheet as in the csv (output.cells), and a tab or line break inside a label becomes
-a space so that it cannot shift the cells.
+A row's significance marks follow it on a row of their own, and a mean's own base (the
+"(base of the mean)" row of text and Markdown, a grid summary's "Base of the mean") its
+SE. Text is made safe for a spreadsheet as in the csv (output.cells), and a tab or line
+break inside a label becomes a space so that it cannot shift the cells.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from collections.abc import Sequence
 from heetui.engine.results import SE_LABEL, Cell, Crosstab, Row
 from heetui.output.cells import cell_text
 from heetui.output.tables import (
+    MEAN_BASE_LABEL,
     Show,
-    _num,
     column_heading,
     counts_weighted,
     legend,
     marks,
+    mean_bases,
     question_title,
+    rounded,
     span_titles,
     state_line,
 )
@@ -34,7 +37,7 @@ def number(x: float | int | None) -> str:
     """A number exactly as the csv writes it (rounded there to 6 decimals); "" if none."""
     if x is None:
         return ""
-    return str(x if isinstance(x, int) else _num(x))
+    return str(x if isinstance(x, int) else rounded(x))
 
 
 def _text(s: str) -> str:
@@ -65,6 +68,8 @@ def _row_lines(ct: Crosstab, r: Row, show: Show, letters: bool,
             lines.append([f"  ({count.replace('_', ' ')})", *_values(r.cells, count)])
     if r.has_se:
         lines.append([f"  ({SE_LABEL})", *_values(r.cells, "se")])
+    if mean_bases(ct, r) is not None:  # as text and Markdown show it: the csv's count
+        lines.append([f"  ({MEAN_BASE_LABEL})", *_values(r.cells, "count")])
     sig = ["" if c.withheld else marks(c) for c in r.cells]
     if letters and any(sig):
         lines.append([SIG_LABEL, *sig])

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from heetui.survey.text import counted
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -48,15 +50,20 @@ def weight_problems(value: dict[str, Any], n: int) -> list[str]:
     out = []
     missing = int(value["null"] or 0) + int(value["nan"] or 0)
     if missing:
-        out.append(f"{missing:,} respondent{'' if missing == 1 else 's'} "
-                   f"{'has' if missing == 1 else 'have'} no weight")
+        out.append(f"{_are(missing, 'respondent', 'has', 'have')} no weight")
     if value["neg"]:
-        out.append(f"weights must not be negative; {value['neg']} are")
+        out.append(f"weights must not be negative; {_are(value['neg'], 'weight')}")
     if n and not missing and (value["sum"] or 0) <= 0:
         out.append("weights sum to zero; expected a positive total")
     if value["huge"]:
-        out.append(f"{value['huge']} weights are infinite or above {MAX_WEIGHT:g}")
+        out.append(f"{_are(value['huge'], 'weight')} infinite or above {MAX_WEIGHT:g}")
     return out
+
+
+def _are(n: int, noun: str, one: str = "is", more: str = "are") -> str:
+    """``counted`` with its verb: "1 weight is", "2 weights are"."""
+    n = int(n)
+    return f"{counted(n, noun)} {one if n == 1 else more}"
 
 
 def type_problem(dtype: pl.DataType) -> str | None:

@@ -37,11 +37,10 @@ from heetui.engine import (
     describe_group,
     histogram,
     is_grid,
-    resolve_banner,
+    settings_banner,
     table,
     table_ready,
 )
-from heetui.errors import EngineError
 from heetui.output.help import STATISTICS_HELP, TABLE_KEYS
 from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
@@ -209,14 +208,9 @@ class HeetuiApp(ExportActions, LeanApp):
     def _first_view(self) -> ViewState:
         """The opening question, with the settings' banner, levels, decimals and bases."""
         c = self.config
-        banner = c.banner
-        if banner is not None:
-            try:
-                resolve_banner(self.codebook, banner)
-            except EngineError as e:
-                self._config_problems.append(f"{c.where('defaults', 'banner')}: {e} The "
-                                             "table opens without a banner.")
-                banner = None
+        banner, problem = settings_banner(self.codebook, c)
+        if problem is not None:
+            self._config_problems.append(problem)
         return ViewState(question=self.codebook.opening, banner=banner,
                          sig_level=c.sig_level[0], loose_level=c.sig_level[1],
                          decimals=c.decimals, low_base=c.low_base,

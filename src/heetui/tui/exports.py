@@ -13,7 +13,7 @@ from textual.app import App
 from heetui.config import UserConfig
 from heetui.engine import Crosstab, Survey, describe_group
 from heetui.output.formats import MD, TSV, XLSX, Options, rendered, renderer_for
-from heetui.output.names import export_stem, free_path
+from heetui.output.names import export_stem, proposed_path
 from heetui.output.tables import base_count
 from heetui.survey.codebook import Codebook
 from heetui.survey.write import bundle_inputs
@@ -45,7 +45,13 @@ class ExportActions(App[None]):
 
     def _ask(self, what: str, stem: str, suffix: str,
              write: Callable[[SaveChoice], None]) -> None:
-        proposed = free_path(self.config.output_folder or Path.cwd(), stem, suffix)
+        from heetui.output.atomic import FolderMissing
+
+        try:  # the settings' output folder, else the working folder
+            proposed = proposed_path(self.config, stem, suffix, here=Path.cwd())
+        except FolderMissing as e:
+            self.notify(e.message(), severity="error", markup=False)
+            return
         dialog = SaveDialog(what, proposed,
                             bundle_inputs(self.survey.bundle.path) + self.inputs)
         self.push_screen(dialog, lambda choice: write(choice) if choice else None)

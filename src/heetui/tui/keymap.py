@@ -4,8 +4,9 @@
 ``every_binding`` lists the bindings of the app, its screens and widgets: the one list the
 help pages, the footers, the README's key table and the monkey test's keys are read from.
 ``checked_keymap`` turns the settings' entries into a keymap, leaving out (and naming, one
-sentence each) an unknown id, an unknown key name or a key taken on the same screen; the
-app opens with the rest applied and its own keys for the entries left out.
+sentence each) an unknown id, an unknown key name or a key taken on the same screen (the
+app's keys and its main screen's table and chart are one screen); the app opens with the
+rest applied and its own keys for the entries left out.
 """
 
 from __future__ import annotations
@@ -92,24 +93,39 @@ def checked_keymap(config: UserConfig) -> tuple[dict[str, str], list[str]]:
                             "or question_mark); it was left out.")
         else:
             keymap[binding_id] = normal(keys)
-    for binding_id in _clashes(keymap):
-        problems.append(f"{config.where('keys', binding_id)}: that key is taken by another "
-                        "key of the same screen; it was left out.")
-        del keymap[binding_id]
+    for binding_id, other, key in _clashes(keymap):
+        problems.append(f"{config.where('keys', binding_id)}: that key is taken by {other} "
+                        f"({key}) on the same screen; it was left out.")
+        keymap.pop(binding_id, None)
     return keymap, problems
 
 
-def _clashes(keymap: Mapping[str, str]) -> list[str]:
-    """The remapped ids whose new key another binding of the same class holds."""
-    out: list[str] = []
-    for cls in bound_classes():
-        bindings = [remapped(b, keymap) for b in own(cls)]
-        for b in bindings:
+def screens() -> list[tuple[type, ...]]:
+    """The classes whose keys are live together: the app with the table and chart of its
+    main screen (a focused widget's key shadows the app's), and each other screen alone."""
+    from heetui.tui.app import HeetuiApp
+    from heetui.tui.chart_view import ChartView
+    from heetui.tui.table_view import CrosstabTable
+
+    main = (HeetuiApp, CrosstabTable, ChartView)
+    return [main, *((cls,) for cls in bound_classes() if cls not in main)]
+
+
+def _clashes(keymap: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(remapped id, the other binding's id, the key) for each remapped binding whose new
+    key another binding of the same screen holds, keys compared as Textual names them."""
+    out: list[tuple[str, str, str]] = []
+    for group in screens():
+        bindings = [(cls, remapped(b, keymap)) for cls in group for b in own(cls)]
+        for cls, b in bindings:
             if b.id is None or b.id not in keymap:
                 continue
-            others = {k for o in bindings if o.action != b.action for k in key_list(o.key)}
-            if others & set(key_list(b.key)):
-                out.append(b.id)
+            mine = key_list(normal(b.key))
+            for other_cls, o in bindings:
+                taken = [k for k in mine if k in key_list(normal(o.key))]
+                if (other_cls, o.action) != (cls, b.action) and taken:
+                    out.append((b.id, o.id or o.action, taken[0]))
+                    break
     return out
 
 
