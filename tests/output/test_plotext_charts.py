@@ -18,7 +18,7 @@ from heetui.engine.crosstab import TabRequest
 from heetui.engine.distribution import bin_width, histogram
 from heetui.engine.grid import table
 from heetui.engine.session import open_survey
-from heetui.output.chart_data import bar_label
+from heetui.output.chart_data import bar_label, groups
 from heetui.output.numbers import fixed
 from heetui.output.plotext_charts import kinds_of, render_kind, round_axis
 from heetui.output.tables import marks
@@ -349,3 +349,34 @@ def test_drawn_at_the_width_asked_whatever_the_terminal(ages, monkeypatch, kind)
     else:  # a row of its own for each column, labelled
         assert all(f"{bar_label(c).text}" in text for c in ct.columns)
         assert text.count("\n") >= 2 * len(ct.columns) + 3
+
+
+# ---- every column on its own row, at any height ---------------------------------------------
+
+def slot_rows(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, label) of each labelled row of a horizontal chart's plot."""
+    return [(k, ln.split("┤")[0].strip()) for k, ln in enumerate(lines) if "┤" in ln]
+
+
+@pytest.mark.parametrize("kind", ["box", "means"])
+@pytest.mark.parametrize("banner", ["stakeholder_type", "stakeholder_type,age_band"])
+def test_each_column_on_its_own_row_at_any_height(ages, kind, banner):
+    """Every slot (a column or a span's title) gets a row of its own, labelled once, and a
+    column's marks are on its label's row, whatever height and width are asked."""
+    survey, _ = ages
+    ct = table(survey, TabRequest("AGE", banner))
+    mark = "┃" if kind == "box" else "●"
+    for width in (40, 57, 70, 80, 99, 120):
+        for height in range(5, 16):
+            lines = render_kind(kind, ct, width, False, height).split("\n")
+            rows = slot_rows(lines)
+            titles = sum(1 for g in groups(ct) if g.title)
+            assert len(rows) == len(ct.columns) + titles, (width, height, "\n".join(lines))
+            top = next(k for k, ln in enumerate(lines) if "┌" in ln)
+            bottom = next(k for k, ln in enumerate(lines) if "└" in ln)
+            drawn = {k for k in range(top + 1, bottom) if mark in lines[k].split("┤", 1)[-1]}
+            column_rows = {k for k, label in rows if label not in ("—",) and
+                           not label.endswith(":")}
+            assert drawn == column_rows, (width, height, "\n".join(lines))
+            gaps = {b - a for (a, _), (b, _) in zip(rows, rows[1:], strict=False)}
+            assert len(gaps) == 1, (width, height, "\n".join(lines))  # evenly spaced

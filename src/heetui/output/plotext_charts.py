@@ -187,17 +187,45 @@ def _room(slots: list[_Slot], width: int) -> int:
     return width - max(len(s.label) for s in slots) - 3
 
 
-def _y_axis(f: Any, slots: list[_Slot]) -> None:
+@dataclass(frozen=True)
+class _Rows:
+    """A horizontal chart's plot height and the limits of its upright axis that put each of
+    its slots (at 1..n) on a row of its own, ``every`` rows apart, ``margin`` blank rows
+    above the first and below the last. plotext sets the limits at the middle of the first
+    and last canvas rows and rounds each value to a row, so the canvas rows less one are a
+    whole multiple of the limits' distance (in steps of 1 / ``every``)."""
+
+    height: int
+    every: int
+    margin: int
+    slots: int
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        pad = self.margin / self.every
+        return 1 - pad, self.slots + pad
+
+
+def _rows(slots: int, rows_each: int, height: int | None) -> _Rows:
+    """The tallest layout of ``slots`` that fits ``height`` (``rows_each`` rows a slot if
+    none is asked): slots evenly apart with half that gap blank at each end; a row a slot
+    at least, taller than asked when the height asked has fewer rows than slots (plotext
+    would draw two labels on one row)."""
+    canvas = (max(MIN_HEIGHT, rows_each * slots + 1 + FRAME) if height is None
+              else height) - FRAME
+    best = _Rows(slots + FRAME, 1, 0, slots)
+    for every in range(1, max(1, canvas) + 1):
+        margin = every // 2
+        rows = every * (slots - 1) + 1 + 2 * margin
+        if rows > canvas:
+            break
+        best = _Rows(rows + FRAME, every, margin, slots)
+    return best
+
+
+def _y_axis(f: Any, slots: list[_Slot], rows: _Rows) -> None:
     f.ruler("y").ticks([s.y for s in slots], [s.label for s in slots])
-    f.ruler("y").lim(0.4, len(slots) + 0.6)
-
-
-def _height(slots: int, rows_each: int, height: int | None) -> int:
-    """A horizontal chart's height: ``rows_each`` rows a slot, or ``height`` if asked, but
-    a row for every slot at least (plotext would draw two labels on one row)."""
-    if height is None:
-        return max(MIN_HEIGHT, rows_each * slots + FRAME)
-    return max(height, slots + FRAME + 1)
+    f.ruler("y").lim(*rows.limits)
 
 
 def _row(ct: Crosstab, key: str) -> Row | None:
@@ -217,7 +245,8 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
         return _nothing(ct, width)
     slots, key = _slots(ct, width)
     axis = round_axis(min(known), max(known), _room(slots, width))
-    f = _figure(width, _height(len(slots), 2, height), color)
+    rows = _rows(len(slots), 2, height)
+    f = _figure(width, rows.height, color)
     for s in slots:
         q = [value[k][s.index] if s.index >= 0 else None for k in value]
         if s.index < 0 or any(v is None or not math.isfinite(v) for v in q):
@@ -227,7 +256,7 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
         f.draw(f.segment((q1, q3), (s.y, s.y), marker=_mark(BOX, color)))
         f.draw(f.segment((med, med), (s.y, s.y), marker=_mark(MEDIAN, color)))
     _x_axis(f, axis)
-    _y_axis(f, slots)
+    _y_axis(f, slots, rows)
     return [*_wrap(_title(ct), width), *_built(f, color), *key, *_wrap(BOX_NOTE, width)]
 
 
@@ -248,7 +277,8 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
         return _nothing(ct, width)
     slots, key = _slots(ct, width, values)
     axis = round_axis(min(a for a, _ in spans), max(b for _, b in spans), _room(slots, width))
-    f = _figure(width, _height(len(slots), 2, height), color)
+    rows = _rows(len(slots), 2, height)
+    f = _figure(width, rows.height, color)
     drawn = [s for s in slots if s.index >= 0 and shown[s.index]]
     xs = [float(row.cells[s.index].value or 0.0) for s in drawn]
     ys = [s.y for s in drawn]
@@ -258,7 +288,7 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
             f.draw(f.segment((x - se, x + se), (s.y, s.y), marker=_mark(WHISKER, color)))
     f.draw(f.signal(xs, ys, marker=_mark(POINTS[0], color)))
     _x_axis(f, axis)
-    _y_axis(f, slots)
+    _y_axis(f, slots, rows)
     return [*_wrap(f"{row.label} — {_title(ct)}", width), *_built(f, color), *key,
             *_wrap(SE_NOTE, width)]
 
