@@ -24,7 +24,7 @@ from heetui.output.plotext_charts import kinds_of, render_kind, round_axis
 from heetui.output.tables import marks
 from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
-from helpers import make_bundle, single
+from helpers import codebook, make_bundle, single, write_bundle
 from tui_helpers import settle
 
 
@@ -65,7 +65,8 @@ def test_histogram_counts_are_numpys(ages, weighted):
 
 @pytest.mark.parametrize(("lo", "hi", "whole", "width"), [
     (18, 75, True, 5), (0, 1, False, 0.1), (16, 89, True, 5), (1, 7, True, 1),
-    (1, 7, False, 0.5), (0, 1000, True, 100), (0, 0.37, False, 0.02), (3, 3, True, 1)])
+    (1, 7, False, 0.5), (0, 1000, True, 100), (0, 0.37, False, 0.02), (3, 3, True, 1),
+    (2.5, 2.5, False, 1), (-3e-4, -3e-4, False, 1e-4), (0, 0, False, 1), (4e-7, 4e-7, True, 1)])
 def test_bin_width_is_round_and_fits(lo, hi, whole, width):
     got = bin_width(lo, hi, whole=whole)
     assert math.isclose(got, width, rel_tol=1e-9)
@@ -380,3 +381,37 @@ def test_each_column_on_its_own_row_at_any_height(ages, kind, banner):
             assert drawn == column_rows, (width, height, "\n".join(lines))
             gaps = {b - a for (a, _), (b, _) in zip(rows, rows[1:], strict=False)}
             assert len(gaps) == 1, (width, height, "\n".join(lines))  # evenly spaced
+
+
+# ---- histograms of one value, of tiny and of huge values ------------------------------------
+
+@pytest.fixture(scope="module")
+def odd_scales(tmp_path_factory):
+    rng = np.random.default_rng(5)
+    n = 120
+    data = {"same": [2.5] * n, "tiny": rng.uniform(1e-7, 9e-7, n).tolist(),
+            "huge": rng.uniform(2e9, 7e9, n).tolist(), "zero": [0.0] * n,
+            "minus": [-0.0003] * n}
+    variables = [{"id": k, "type": "numeric", "text": k, "role": "question"} for k in data]
+    frame = pl.DataFrame({"respondent_id": pl.Series(range(1, n + 1), dtype=pl.UInt32),
+                          **{k: pl.Series(k, v, dtype=pl.Float64) for k, v in data.items()}})
+    path = write_bundle(tmp_path_factory.mktemp("odd") / "b", codebook(variables, None),
+                        frame, None, force=True)
+    return open_survey(path), data
+
+
+@pytest.mark.parametrize(("question", "width", "start"), [
+    ("same", "1", "2"), ("zero", "1", "0"), ("minus", "0.0001", "-0.0003"),
+    ("tiny", "0.00000005", "0.0000001"), ("huge", "500000000", "2000000000")])
+def test_histogram_of_odd_scales(odd_scales, question, width, start):
+    """One value: one bin of a round width holding it; tiny or huge values: a round width
+    written with the digits it needs (not "bin of 0"); the counts numpy's."""
+    survey, data = odd_scales
+    h = histogram(survey, TabRequest(question))
+    x = np.array(data[question])
+    assert h.edges[0] <= x.min() and x.max() < h.edges[-1]
+    assert len(h.edges) - 1 <= 20 and np.allclose(np.diff(h.edges), h.width, rtol=1e-9)
+    expected, _ = np.histogram(x, bins=np.array(h.edges))
+    assert np.array_equal(np.array(h.counts[0]), expected)
+    text = render_kind("histogram", table(survey, TabRequest(question)), 80, False, hist=h)
+    assert f"in each bin of {width} (from {start};" in " ".join(text.split("\n")[:3])

@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from heetui.engine.steps import round_steps
 from heetui.output.chart_data import (
     Bars,
     Chart,
@@ -114,10 +115,9 @@ def _plain(number: str) -> str:
 
 
 def nice_steps(span: float) -> list[tuple[float, int]]:
-    """Round steps (1, 2, 5 × 10^k), finest first, from a tenth of ``span`` up to ``span``,
-    each with the decimals its tick labels need."""
-    e = math.floor(math.log10(span / MAX_INTERVALS / 2))
-    return [(m * 10.0 ** k, max(0, -k)) for k in range(e, e + 4) for m in (1, 2, 5)]
+    """An axis's round steps (the engine's round_steps), finest first, from the decade of
+    a sixteenth of ``span`` for four decades, each with the decimals its tick labels need."""
+    return round_steps(span / MAX_INTERVALS / 2, 4)
 
 
 def make_scale(lo: float, hi: float, room: int, unit: str = "") -> Scale:

@@ -73,7 +73,7 @@ def round_axis(lo: float, hi: float, room: int | None = None,
         first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
         if last - first > max(1, most):
             continue
-        values = tuple(round(k * step, 12) for k in range(first, last + 1))
+        values = tuple(round(k * step, dec) for k in range(first, last + 1))
         labels = tuple(_plain(fixed(v, dec)) for v in values)
         found = Axis(values[0], values[-1], values, labels)
         if room is None or room // (last - first) >= max(len(t) for t in labels) + 2:
@@ -312,9 +312,9 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
     centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
     unit = "weighted respondents" if hist.weighted else "respondents"
     out = [*_wrap(_title(ct), width), *_wrap(f"% of the column's {unit} in each bin of "
-                              f"{_plain(fixed(hist.width, 6))} (from "
-                              f"{_plain(fixed(hist.edges[0], 6))}; a bin holds its start, "
-                              "not its end)", width)]
+                              f"{_plain(fixed(hist.width, hist.decimals))} (from "
+                              f"{_plain(fixed(hist.edges[0], hist.decimals))}; a bin holds its "
+                              "start, not its end)", width)]
     for c, share in zip(ct.columns, shares, strict=True):
         f = _figure(width, panel_h, color)
         f.draw(f.bar(centres, share, width=1.0, marker=_mark("hd", color)))
