@@ -20,7 +20,15 @@ from heetui.engine.grid import table
 from heetui.engine.session import open_survey
 from heetui.output.chart_data import bar_label, groups
 from heetui.output.numbers import fixed
-from heetui.output.plotext_charts import kinds_of, render_kind, round_axis
+from heetui.errors import EngineError
+from heetui.output.plotext_charts import (
+    KINDS,
+    ChartKindError,
+    kinds_of,
+    render_kind,
+    round_axis,
+    why_not,
+)
 from heetui.output.tables import marks
 from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
@@ -262,7 +270,7 @@ def test_cli_chart_kinds(ages, capsys):
     err = capsys.readouterr().err
     assert "not a numeric question" in err and err.count("\n") == 1
     assert main(["chart", "AGE", "--kind", "trend", "--data", path]) == 2
-    assert "add --by" in capsys.readouterr().err
+    assert "choose a banner" in capsys.readouterr().err
 
 
 async def test_app_k_cycles_the_chart_kinds(ages, monkeypatch):
@@ -415,3 +423,59 @@ def test_histogram_of_odd_scales(odd_scales, question, width, start):
     assert np.array_equal(np.array(h.counts[0]), expected)
     text = render_kind("histogram", table(survey, TabRequest(question)), 80, False, hist=h)
     assert f"in each bin of {width} (from {start};" in " ".join(text.split("\n")[:3])
+
+
+# ---- a trend's lines told apart without colour ------------------------------------------------
+
+def test_trend_every_line_has_a_marker_of_its_own(survey):
+    """17 answers: 17 different point markers, each in the legend once and drawn in the
+    plot (no colour to tell two lines with the same marker apart)."""
+    ct = table(survey, TabRequest("words", "seniority"))
+    series = [r for r in ct.rows if r.kind == "category"]
+    assert len(series) > 12
+    text = render_kind("trend", ct, 60, False)
+    legend = text.split("n=456\n")[-1]  # under the columns' key
+    marks_ = [re.search(rf"(?:^|   )(\S) {re.escape(r.label)}(?:   |$)", legend, re.M)
+              for r in series]
+    assert all(marks_), legend
+    marks_ = [m.group(1) for m in marks_ if m]
+    assert len(set(marks_)) == len(series), legend
+    plot = text.split("\n\n")[1]
+    assert all(m in plot for m in marks_)
+
+
+def test_trend_of_more_answers_than_markers_refused(tmp_path):
+    options = [f"Answer {k}" for k in range(1, 61)]
+    variables = [single("many", options, "question"), single("band", ["Young", "Old"], "segment")]
+    rng = np.random.default_rng(2)
+    s = open_survey(make_bundle(tmp_path / "b", variables, {
+        "many": rng.integers(1, 61, 400).tolist(), "band": rng.integers(1, 3, 400).tolist()}))
+    ct = table(s, TabRequest("many", "band"))
+    assert "trend" not in kinds_of(ct)
+    with pytest.raises(ChartKindError, match=r"^A trend draws at most \d+ lines") as e:
+        render_kind("trend", ct, 80, False)
+    assert "--" not in str(e.value) and str(e.value).count(".") == 1
+
+
+# ---- one rule for which kinds a table has ----------------------------------------------------
+
+def test_each_refusal_is_the_rule_kinds_of_reads(ages, survey):
+    """Every kind a table cannot be drawn as is refused with the sentence why_not gives,
+    naming no command-line flag (the app shows the same words); the engine's histogram
+    refuses with the same sentence."""
+    s, _ = ages
+    for ct in (table(s, TabRequest("rating", "stakeholder_type")), table(s, TabRequest("AGE")),
+               table(survey, TabRequest("words", "region"))):
+        for kind in KINDS:
+            reason = why_not(ct, kind)
+            assert (reason is None) == (kind in kinds_of(ct))
+            if reason is None:
+                continue
+            assert "--" not in reason and reason.endswith(".")
+            with pytest.raises(ChartKindError) as e:
+                render_kind(kind, ct, 80, False)
+            assert str(e.value) == reason
+    with pytest.raises(EngineError) as e:
+        histogram(s, TabRequest("rating", "stakeholder_type"))
+    assert str(e.value) == why_not(table(s, TabRequest("rating", "stakeholder_type")),
+                                   "histogram")

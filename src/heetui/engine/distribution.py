@@ -17,9 +17,11 @@ import numpy as np
 
 from heetui.engine.banner import column_specs, key_fields
 from heetui.engine.crosstab import TabRequest, grouped, resolve
+from heetui.engine.filters import Filter
 from heetui.engine.session import Survey
 from heetui.engine.steps import decimals_of, round_steps
 from heetui.errors import EngineError
+from heetui.survey.codebook import Variable
 
 MAX_BINS = 20
 
@@ -60,15 +62,24 @@ def bin_width(lo: float, hi: float, max_bins: int = MAX_BINS, whole: bool = Fals
     raise AssertionError("a step of a thousand times the finest covers the span in one bin")
 
 
+def no_distribution(q: Variable, group: tuple[Filter, ...] = ()) -> str | None:
+    """Why question ``q`` (of a profile's ``group`` when one is given) has no distribution
+    to draw as a histogram or box plots, in one sentence; None when it has one. The one
+    rule the engine's histogram and the charts' kinds (output.plotext_charts) both read."""
+    if group:
+        return "A profile's group has no histogram: chart its question by a banner instead."
+    if q.type != "numeric":
+        return (f"{q.id!r} is not a numeric question: a histogram or box plots need numbers "
+                "(draw its bars, or its means where it has a scale).")
+    return None
+
+
 def histogram(survey: Survey, req: TabRequest, max_bins: int = MAX_BINS) -> Histogram:
     """The histogram of the request's numeric question in each column of its banner."""
     q, b, coded = resolve(survey, req)
-    if req.group:
-        raise EngineError("A profile's group has no histogram; chart its question by a "
-                          "banner instead.")
-    if q.type != "numeric":
-        raise EngineError(f"{q.id!r} is not a numeric question: a histogram or a box plot "
-                          "needs numbers (try --kind bar or means).")
+    refused = no_distribution(q, req.group)
+    if refused:
+        raise EngineError(refused)
     g = grouped(survey, q, b, req.filters, coded, req.group)
     specs = column_specs(b, key_fields(b.variables if b else ()), g.bkey)
     x = g.xvalue if g.xvalue is not None else np.zeros(0)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from heetui.engine.distribution import Histogram
+from heetui.engine.distribution import Histogram, no_distribution
 from heetui.engine.results import Crosstab, Row
 from heetui.errors import OutputError
 from heetui.output.chart_data import Group, bar_label, groups
@@ -32,13 +32,16 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RESET = "\x1b[0m"
 TRAILING = re.compile(r"(?:\s|\x1b\[0m)+$")
 MIN_HEIGHT = 10
+QUARTILES = ("min", "q1", "median", "q3", "max")  # a box plot's rows of the table
 FRAME = 3  # rows of a plot that are not its canvas: the frame's top and bottom, x labels
 EMPTY = "(nothing to draw: no respondent in this selection answered)"
 # plotext's colour numbers (xterm 256) for heetui's series colours (output.charts.COLORS:
 # blue, cyan, green, yellow, red, magenta, grey, white, then the bright ones)
 PALETTE = (4, 6, 2, 3, 1, 5, 8, 7, 12, 14, 10, 9)
 LINE_COLOR = 6  # cyan, as the bar charts' single bars
-POINTS = ("●", "■", "▲", "◆", "○", "□", "△", "◇", "+", "x", "*", "=")  # series without colour
+# a trend's point markers, one a line (its colour repeats after 12; its marker never)
+POINTS = ("●", "■", "▲", "◆", "○", "□", "△", "◇", "+", "×", "*", "=",
+          *"abcdefghijklmnopqrstuvwxyz")
 SE_NOTE = "Error bars: ± one standard error of the mean (the table's, with its design effect " \
           "when the survey declares a design)."
 WHISKER, BOX, MEDIAN = "─", "█", "┃"
@@ -235,10 +238,7 @@ def _row(ct: Crosstab, key: str) -> Row | None:
 # ---- box plots ----------------------------------------------------------------------------
 
 def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
-    stats = {k: _row(ct, k) for k in ("min", "q1", "median", "q3", "max")}
-    if ct.question.type != "numeric" or any(r is None for r in stats.values()):
-        raise ChartKindError(f"{ct.question.id!r} is not a numeric question: box plots need "
-                             "numbers (try --kind bar or means).")
+    stats = {k: _row(ct, k) for k in QUARTILES}
     value = {k: [c.value for c in r.cells] for k, r in stats.items() if r is not None}
     known = [v for vs in value.values() for v in vs if v is not None and math.isfinite(v)]
     if not known:
@@ -263,10 +263,7 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
 # ---- means with error bars ----------------------------------------------------------------
 
 def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
-    row = next((r for r in ct.rows if r.kind in ("mean", "score") and r.has_se), None)
-    if row is None:
-        raise ChartKindError(f"{ct.question.id!r} has no mean or score to draw (try --kind "
-                             "bar).")
+    row = next(r for r in ct.rows if r.kind in ("mean", "score") and r.has_se)
     dec = value_decimals(row.kind)
     values = ["  " + ("-" if cell.value is None else f"{fixed(cell.value, dec)}{marks(cell)}")
               for cell in row.cells]
@@ -330,11 +327,7 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
 def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
     """A line over each span's columns in their banner order: the mean (or score) where the
     question has one, else each answer's percent; one value axis for every span."""
-    if ct.banner is None:
-        raise ChartKindError("A trend runs over a banner's columns: add --by (an ordered "
-                             "banner, e.g. waves or age bands).")
-    row = next((r for r in ct.rows if r.kind in ("mean", "score")), None)
-    series = [row] if row is not None else [r for r in ct.rows if r.kind == "category"]
+    row, series = _series(ct)
     spans = [g for g in groups(ct) if g.title]
     values = [v for r in series for g in spans for v in _values(r, g) if v is not None]
     if not values:
@@ -352,7 +345,7 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
                 line = f.signal(*run, marker=_mark("hd", color, fg))
                 line.lines()
                 f.draw(line)
-                f.draw(f.signal(*run, marker=_mark(POINTS[k % len(POINTS)], color, fg)))
+                f.draw(f.signal(*run, marker=_mark(POINTS[k], color, fg)))
         f.ruler("x").ticks(xs, [ct.columns[i].letter or "" for i in g.bars])
         f.ruler("x").lim(0.5, len(g.bars) + 0.5)
         f.ruler("y").ticks(list(axis.ticks), [t + unit for t in axis.labels])
@@ -365,6 +358,13 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
     return out
 
 
+def _series(ct: Crosstab) -> tuple[Row | None, list[Row]]:
+    """A trend's mean (or score) row if the question has one, and its lines: that row, or
+    else each answer's."""
+    row = next((r for r in ct.rows if r.kind in ("mean", "score")), None)
+    return row, [row] if row is not None else [r for r in ct.rows if r.kind == "category"]
+
+
 def _series_color(series: Sequence[Row], k: int) -> int:
     return PALETTE[k % len(PALETTE)] if len(series) > 1 else LINE_COLOR
 
@@ -373,7 +373,7 @@ def _legend(names: list[str], width: int, color: bool) -> list[str]:
     """Each line's point marker, in its colour, and its name."""
     items = []
     for k, name in enumerate(names):
-        mark = POINTS[k % len(POINTS)]
+        mark = POINTS[k]
         items.append((f"\x1b[38;5;{PALETTE[k % len(PALETTE)]}m{mark}\x1b[0m" if color else mark,
                       f" {name}"))
     lines, line, used = [], "", 0
@@ -423,29 +423,55 @@ def _title(ct: Crosstab) -> str:
     return f"{ct.question.id}{banner}{weights}{flt}"
 
 
+def why_not(ct: Crosstab, kind: str) -> str | None:
+    """Why ``ct`` cannot be drawn as a chart of ``kind``, in one sentence naming no
+    command-line flag (the app shows it too); None when it can. The one rule kinds_of,
+    render_kind, the command line and the app read."""
+    q = ct.question
+    if kind == "bar":
+        return None
+    if kind in ("histogram", "box"):
+        refused = no_distribution(q, ct.group if kind == "histogram" else ())
+        if refused or kind == "histogram" or all(_row(ct, k) for k in QUARTILES):
+            return refused
+        return f"{q.id!r} has no quartiles in this table to draw as box plots."
+    if kind == "means":
+        if any(r.kind in ("mean", "score") and r.has_se for r in ct.rows):
+            return None
+        return f"{q.id!r} has no mean or score to draw: draw its bars instead."
+    if kind == "trend":
+        if ct.banner is None:
+            return ("A trend runs over a banner's columns: choose a banner (an ordered one, "
+                    "such as waves or age bands).")
+        lines = len(_series(ct)[1])
+        if lines > len(POINTS):
+            return (f"A trend draws at most {len(POINTS)} lines, one an answer, and "
+                    f"{q.id!r} has {lines}: draw its bars instead.")
+        return None
+    return f"Unknown chart kind {kind!r}: choose one of {', '.join(KINDS)}."
+
+
 def kinds_of(ct: Crosstab) -> tuple[str, ...]:
-    """The kinds of chart ``ct`` can be drawn as, in KINDS order."""
-    numeric = ct.question.type == "numeric"
-    has_mean = any(r.kind in ("mean", "score") and r.has_se for r in ct.rows)
-    fit = {"bar": True, "histogram": numeric, "box": numeric, "means": has_mean,
-           "trend": ct.banner is not None}
-    return tuple(k for k in KINDS if fit[k])
+    """The kinds of chart ``ct`` can be drawn as (why_not), in KINDS order."""
+    return tuple(k for k in KINDS if why_not(ct, k) is None)
 
 
 def render_kind(kind: str, ct: Crosstab, width: int, color: bool, height: int | None = None,
                 hist: Histogram | None = None) -> str:
-    """The chart of ``kind`` (not "bar": output.charts draws those) as text."""
+    """The chart of ``kind`` (not "bar": output.charts draws those) as text; ``hist`` is
+    the engine's histogram of ``ct`` when ``kind`` is "histogram". A kind ``ct`` cannot be
+    drawn as is refused with why_not's sentence (ChartKindError)."""
+    refused = why_not(ct, kind) if kind != "bar" else "Bar charts are output.charts'."
+    if refused:
+        raise ChartKindError(refused)
     if kind == "box":
         lines = box(ct, width, height, color)
     elif kind == "means":
         lines = means(ct, width, height, color)
     elif kind == "trend":
         lines = trend(ct, width, height, color)
-    elif kind == "histogram":
-        if hist is None:
-            raise ChartKindError(f"{ct.question.id!r} is not a numeric question: a histogram "
-                                 "needs numbers (try --kind bar).")
-        lines = histogram(ct, hist, width, height, color)
     else:
-        raise ChartKindError(f"Unknown chart kind {kind!r}: choose one of {', '.join(KINDS)}.")
+        if hist is None:
+            raise ValueError("a histogram is drawn from the engine's histogram of the table")
+        lines = histogram(ct, hist, width, height, color)
     return "\n".join(lines) + "\n"
