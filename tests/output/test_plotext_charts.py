@@ -479,3 +479,42 @@ def test_each_refusal_is_the_rule_kinds_of_reads(ages, survey):
         histogram(s, TabRequest("rating", "stakeholder_type"))
     assert str(e.value) == why_not(table(s, TabRequest("rating", "stakeholder_type")),
                                    "histogram")
+
+
+async def test_app_histogram_off_the_ui_thread_once_per_table(ages, monkeypatch):
+    """The app's histogram is the engine's, computed in a worker (a DuckDB pass on a large
+    or design survey would freeze the screen), once for a table however often the chart
+    is redrawn."""
+    import threading
+    from dataclasses import replace
+
+    import heetui.tui.app as app_module
+
+    survey, _ = ages
+    calls: list[threading.Thread] = []
+    engine_histogram = app_module.histogram
+
+    def counted(*args, **kwargs):
+        calls.append(threading.current_thread())
+        return engine_histogram(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "histogram", counted)
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.set_view(replace(app.view, question="AGE", banner="stakeholder_type"))
+        await settle(app, pilot)
+        await pilot.press("g", "k")
+        await settle(app, pilot)
+        chart = app.query_one(ChartView)
+        assert chart.kind == "histogram" and "in each bin of" in chart.text
+        for size in ((90, 30), (120, 40), (100, 40)):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+        await pilot.press("k", "k", "k", "k")  # box, means, trend, bars, back to histogram
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert chart.kind == "histogram" and "in each bin of" in chart.text
+        assert len(calls) == 1 and calls[0] is not threading.main_thread()
+        app.set_view(replace(app.view, banner="age_band"))  # another table: computed anew
+        await settle(app, pilot)
+        assert len(calls) == 2 and "Age band" in chart.text
