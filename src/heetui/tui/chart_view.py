@@ -120,3 +120,8 @@ class ChartView(VerticalScroll):
 
     def on_resize(self, event: Resize) -> None:
         self.redraw()
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """A chart that fits after a taller one: the scrollbar goes, and the chart drawn
+        beside it is drawn again for the whole width (and narrower when one comes)."""
+        self.redraw()
