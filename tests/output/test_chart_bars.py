@@ -5,7 +5,6 @@ and notes wrapped rather than cut, two panels of small multiples across."""
 from __future__ import annotations
 
 import itertools
-
 import re
 
 import pytest

@@ -18,9 +18,9 @@ from heetui.engine.crosstab import TabRequest
 from heetui.engine.distribution import bin_width, histogram
 from heetui.engine.grid import table
 from heetui.engine.session import open_survey
+from heetui.errors import EngineError
 from heetui.output.chart_data import bar_label, groups
 from heetui.output.numbers import fixed
-from heetui.errors import EngineError
 from heetui.output.plotext_charts import (
     KINDS,
     ChartKindError,
