@@ -461,9 +461,11 @@ def render_kind(kind: str, ct: Crosstab, width: int, color: bool, height: int | 
     """The chart of ``kind`` (not "bar": output.charts draws those) as text; ``hist`` is
     the engine's histogram of ``ct`` when ``kind`` is "histogram". A kind ``ct`` cannot be
     drawn as is refused with why_not's sentence (ChartKindError)."""
-    refused = why_not(ct, kind) if kind != "bar" else "Bar charts are output.charts'."
+    refused = why_not(ct, kind)
     if refused:
         raise ChartKindError(refused)
+    if kind == "bar":
+        raise ValueError("bar charts are output.charts.render's")
     if kind == "box":
         lines = box(ct, width, height, color)
     elif kind == "means":
