@@ -4,7 +4,7 @@ per banner column, means with error bars, and lines over an ordered banner.
 plotext only draws. Every number is the engine's: quartiles, minimum, maximum, means and
 their standard errors are the crosstab's rows (engine.numeric, engine.tabulation), and a
 histogram's counts are engine.distribution's. Each chart has one value axis for all the
-columns it shows, in round steps (1, 2 or 5 × 10^k) chosen here, not by plotext. Colour
+columns it shows, in round steps (engine.steps) chosen here, not by plotext. Colour
 is plotext's "simple" theme (coloured marks, no background of its own, so the terminal's or
 the app's shows); without colour the "colorless" theme, and any code left is removed. The
 title, labels, letters, bases and key are heetui's, as the bar charts write them.
