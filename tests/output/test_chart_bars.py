@@ -4,6 +4,7 @@ and notes wrapped rather than cut, two panels of small multiples across."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -77,6 +78,9 @@ def test_segment_lengths_property(weights, width):
     out = segment_lengths(values, width)
     shares = [v / 100 * width for v in values]
     assert sum(out) == width
+    for a, b in itertools.combinations(range(len(values)), 2):  # a larger share: no shorter
+        assert values[a] <= values[b] or out[a] >= out[b], (values, width, out)
+        assert values[b] <= values[a] or out[b] >= out[a], (values, width, out)
     nonzero = sum(x > 0 for x in shares)
     if nonzero > width:
         return  # more answers than characters: the smallest are left out (not tested here)
@@ -98,6 +102,8 @@ def test_segment_lengths_round_to_the_nearest_without_slivers():
     assert segment_lengths((97.5, 2.5), 20) == [19, 1]  # 0.5 of a character: one
     assert segment_lengths((99.0, 1.0), 20) == [19, 1]  # 0.2 of a character: one, from 99
     assert segment_lengths((0.0, 100.0), 20) == [0, 20]
+    # three near-equal shares pay for three slivers: the smallest of them is shortest
+    assert segment_lengths((32.3, 31.6, 2.0, 32.2, 0.7, 1.2), 13) == [4, 3, 1, 3, 1, 1]
 
 
 def test_legend_swatches_in_their_series_colour(survey):

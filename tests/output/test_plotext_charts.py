@@ -18,13 +18,21 @@ from heetui.engine.crosstab import TabRequest
 from heetui.engine.distribution import bin_width, histogram
 from heetui.engine.grid import table
 from heetui.engine.session import open_survey
-from heetui.output.chart_data import bar_label
+from heetui.errors import EngineError
+from heetui.output.chart_data import bar_label, groups
 from heetui.output.numbers import fixed
-from heetui.output.plotext_charts import kinds_of, render_kind, round_axis
+from heetui.output.plotext_charts import (
+    KINDS,
+    ChartKindError,
+    kinds_of,
+    render_kind,
+    round_axis,
+    why_not,
+)
 from heetui.output.tables import marks
 from heetui.tui.app import HeetuiApp
 from heetui.tui.chart_view import ChartView
-from helpers import make_bundle, single
+from helpers import codebook, make_bundle, single, write_bundle
 from tui_helpers import settle
 
 
@@ -65,7 +73,8 @@ def test_histogram_counts_are_numpys(ages, weighted):
 
 @pytest.mark.parametrize(("lo", "hi", "whole", "width"), [
     (18, 75, True, 5), (0, 1, False, 0.1), (16, 89, True, 5), (1, 7, True, 1),
-    (1, 7, False, 0.5), (0, 1000, True, 100), (0, 0.37, False, 0.02), (3, 3, True, 1)])
+    (1, 7, False, 0.5), (0, 1000, True, 100), (0, 0.37, False, 0.02), (3, 3, True, 1),
+    (2.5, 2.5, False, 1), (-3e-4, -3e-4, False, 1e-4), (0, 0, False, 1), (4e-7, 4e-7, True, 1)])
 def test_bin_width_is_round_and_fits(lo, hi, whole, width):
     got = bin_width(lo, hi, whole=whole)
     assert math.isclose(got, width, rel_tol=1e-9)
@@ -261,7 +270,7 @@ def test_cli_chart_kinds(ages, capsys):
     err = capsys.readouterr().err
     assert "not a numeric question" in err and err.count("\n") == 1
     assert main(["chart", "AGE", "--kind", "trend", "--data", path]) == 2
-    assert "add --by" in capsys.readouterr().err
+    assert "choose a banner" in capsys.readouterr().err
 
 
 async def test_app_k_cycles_the_chart_kinds(ages, monkeypatch):
@@ -349,3 +358,163 @@ def test_drawn_at_the_width_asked_whatever_the_terminal(ages, monkeypatch, kind)
     else:  # a row of its own for each column, labelled
         assert all(f"{bar_label(c).text}" in text for c in ct.columns)
         assert text.count("\n") >= 2 * len(ct.columns) + 3
+
+
+# ---- every column on its own row, at any height ---------------------------------------------
+
+def slot_rows(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, label) of each labelled row of a horizontal chart's plot."""
+    return [(k, ln.split("┤")[0].strip()) for k, ln in enumerate(lines) if "┤" in ln]
+
+
+@pytest.mark.parametrize("kind", ["box", "means"])
+@pytest.mark.parametrize("banner", ["stakeholder_type", "stakeholder_type,age_band"])
+def test_each_column_on_its_own_row_at_any_height(ages, kind, banner):
+    """Every slot (a column or a span's title) gets a row of its own, labelled once, and a
+    column's marks are on its label's row, whatever height and width are asked."""
+    survey, _ = ages
+    ct = table(survey, TabRequest("AGE", banner))
+    mark = "┃" if kind == "box" else "●"
+    for width in (40, 57, 70, 80, 99, 120):
+        for height in range(5, 16):
+            lines = render_kind(kind, ct, width, False, height).split("\n")
+            rows = slot_rows(lines)
+            titles = sum(1 for g in groups(ct) if g.title)
+            assert len(rows) == len(ct.columns) + titles, (width, height, "\n".join(lines))
+            top = next(k for k, ln in enumerate(lines) if "┌" in ln)
+            bottom = next(k for k, ln in enumerate(lines) if "└" in ln)
+            drawn = {k for k in range(top + 1, bottom) if mark in lines[k].split("┤", 1)[-1]}
+            column_rows = {k for k, label in rows if label not in ("—",) and
+                           not label.endswith(":")}
+            assert drawn == column_rows, (width, height, "\n".join(lines))
+            gaps = {b - a for (a, _), (b, _) in zip(rows, rows[1:], strict=False)}
+            assert len(gaps) == 1, (width, height, "\n".join(lines))  # evenly spaced
+
+
+# ---- histograms of one value, of tiny and of huge values ------------------------------------
+
+@pytest.fixture(scope="module")
+def odd_scales(tmp_path_factory):
+    rng = np.random.default_rng(5)
+    n = 120
+    data = {"same": [2.5] * n, "tiny": rng.uniform(1e-7, 9e-7, n).tolist(),
+            "huge": rng.uniform(2e9, 7e9, n).tolist(), "zero": [0.0] * n,
+            "minus": [-0.0003] * n}
+    variables = [{"id": k, "type": "numeric", "text": k, "role": "question"} for k in data]
+    frame = pl.DataFrame({"respondent_id": pl.Series(range(1, n + 1), dtype=pl.UInt32),
+                          **{k: pl.Series(k, v, dtype=pl.Float64) for k, v in data.items()}})
+    path = write_bundle(tmp_path_factory.mktemp("odd") / "b", codebook(variables, None),
+                        frame, None, force=True)
+    return open_survey(path), data
+
+
+@pytest.mark.parametrize(("question", "width", "start"), [
+    ("same", "1", "2"), ("zero", "1", "0"), ("minus", "0.0001", "-0.0003"),
+    ("tiny", "0.00000005", "0.0000001"), ("huge", "500000000", "2000000000")])
+def test_histogram_of_odd_scales(odd_scales, question, width, start):
+    """One value: one bin of a round width holding it; tiny or huge values: a round width
+    written with the digits it needs (not "bin of 0"); the counts numpy's."""
+    survey, data = odd_scales
+    h = histogram(survey, TabRequest(question))
+    x = np.array(data[question])
+    assert h.edges[0] <= x.min() and x.max() < h.edges[-1]
+    assert len(h.edges) - 1 <= 20 and np.allclose(np.diff(h.edges), h.width, rtol=1e-9)
+    expected, _ = np.histogram(x, bins=np.array(h.edges))
+    assert np.array_equal(np.array(h.counts[0]), expected)
+    text = render_kind("histogram", table(survey, TabRequest(question)), 80, False, hist=h)
+    assert f"in each bin of {width} (from {start};" in " ".join(text.split("\n")[:3])
+
+
+# ---- a trend's lines told apart without colour ------------------------------------------------
+
+def test_trend_every_line_has_a_marker_of_its_own(survey):
+    """17 answers: 17 different point markers, each in the legend once and drawn in the
+    plot (no colour to tell two lines with the same marker apart)."""
+    ct = table(survey, TabRequest("words", "seniority"))
+    series = [r for r in ct.rows if r.kind == "category"]
+    assert len(series) > 12
+    text = render_kind("trend", ct, 60, False)
+    legend = text.split("n=456\n")[-1]  # under the columns' key
+    marks_ = [re.search(rf"(?:^|   )(\S) {re.escape(r.label)}(?:   |$)", legend, re.M)
+              for r in series]
+    assert all(marks_), legend
+    marks_ = [m.group(1) for m in marks_ if m]
+    assert len(set(marks_)) == len(series), legend
+    plot = text.split("\n\n")[1]
+    assert all(m in plot for m in marks_)
+
+
+def test_trend_of_more_answers_than_markers_refused(tmp_path):
+    options = [f"Answer {k}" for k in range(1, 61)]
+    variables = [single("many", options, "question"), single("band", ["Young", "Old"], "segment")]
+    rng = np.random.default_rng(2)
+    s = open_survey(make_bundle(tmp_path / "b", variables, {
+        "many": rng.integers(1, 61, 400).tolist(), "band": rng.integers(1, 3, 400).tolist()}))
+    ct = table(s, TabRequest("many", "band"))
+    assert "trend" not in kinds_of(ct)
+    with pytest.raises(ChartKindError, match=r"^A trend draws at most \d+ lines") as e:
+        render_kind("trend", ct, 80, False)
+    assert "--" not in str(e.value) and str(e.value).count(".") == 1
+
+
+# ---- one rule for which kinds a table has ----------------------------------------------------
+
+def test_each_refusal_is_the_rule_kinds_of_reads(ages, survey):
+    """Every kind a table cannot be drawn as is refused with the sentence why_not gives,
+    naming no command-line flag (the app shows the same words); the engine's histogram
+    refuses with the same sentence."""
+    s, _ = ages
+    for ct in (table(s, TabRequest("rating", "stakeholder_type")), table(s, TabRequest("AGE")),
+               table(survey, TabRequest("words", "region"))):
+        for kind in KINDS:
+            reason = why_not(ct, kind)
+            assert (reason is None) == (kind in kinds_of(ct))
+            if reason is None:
+                continue
+            assert "--" not in reason and reason.endswith(".")
+            with pytest.raises(ChartKindError) as e:
+                render_kind(kind, ct, 80, False)
+            assert str(e.value) == reason
+    with pytest.raises(EngineError) as e:
+        histogram(s, TabRequest("rating", "stakeholder_type"))
+    assert str(e.value) == why_not(table(s, TabRequest("rating", "stakeholder_type")),
+                                   "histogram")
+
+
+async def test_app_histogram_off_the_ui_thread_once_per_table(ages, monkeypatch):
+    """The app's histogram is the engine's, computed in a worker (a DuckDB pass on a large
+    or design survey would freeze the screen), once for a table however often the chart
+    is redrawn."""
+    import threading
+    from dataclasses import replace
+
+    import heetui.tui.app as app_module
+
+    survey, _ = ages
+    calls: list[threading.Thread] = []
+    engine_histogram = app_module.histogram
+
+    def counted(*args, **kwargs):
+        calls.append(threading.current_thread())
+        return engine_histogram(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "histogram", counted)
+    app = HeetuiApp(survey)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.set_view(replace(app.view, question="AGE", banner="stakeholder_type"))
+        await settle(app, pilot)
+        await pilot.press("g", "k")
+        await settle(app, pilot)
+        chart = app.query_one(ChartView)
+        assert chart.kind == "histogram" and "in each bin of" in chart.text
+        for size in ((90, 30), (120, 40), (100, 40)):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+        await pilot.press("k", "k", "k", "k")  # box, means, trend, bars, back to histogram
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert chart.kind == "histogram" and "in each bin of" in chart.text
+        assert len(calls) == 1 and calls[0] is not threading.main_thread()
+        app.set_view(replace(app.view, banner="age_band"))  # another table: computed anew
+        await settle(app, pilot)
+        assert len(calls) == 2 and "Age band" in chart.text

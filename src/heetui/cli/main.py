@@ -232,10 +232,10 @@ def _plotted(args: argparse.Namespace, survey: Survey, ct: Crosstab, width: int,
              color: bool) -> str:
     """A histogram, box plots, means or a trend (output.plotext_charts)."""
     from heetui.engine import histogram
-    from heetui.output.plotext_charts import render_kind
+    from heetui.output.plotext_charts import kinds_of, render_kind
 
     hist = None
-    if args.kind == "histogram" and ct.question.type == "numeric":
+    if args.kind == "histogram" and "histogram" in kinds_of(ct):
         hist = histogram(survey, _request(args, survey.codebook, args.question))
     return render_kind(args.kind, ct, width, color, args.height, hist)  # ChartKindError: 2
 

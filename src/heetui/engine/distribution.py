@@ -17,8 +17,11 @@ import numpy as np
 
 from heetui.engine.banner import column_specs, key_fields
 from heetui.engine.crosstab import TabRequest, grouped, resolve
+from heetui.engine.filters import Filter
 from heetui.engine.session import Survey
+from heetui.engine.steps import decimals_of, round_steps
 from heetui.errors import EngineError
+from heetui.survey.codebook import Variable
 
 MAX_BINS = 20
 
@@ -36,33 +39,47 @@ class Histogram:
 
     @property
     def width(self) -> float:
-        return self.edges[1] - self.edges[0]
+        return round(self.edges[1] - self.edges[0], self.decimals)
+
+    @property
+    def decimals(self) -> int:
+        """The decimals that write the width and every edge exactly."""
+        return decimals_of(self.edges[1] - self.edges[0])
 
 
 def bin_width(lo: float, hi: float, max_bins: int = MAX_BINS, whole: bool = False) -> float:
-    """The narrowest round width (1, 2 or 5 × 10^k) that covers ``lo``..``hi`` in at most
+    """The narrowest round width (steps.round_steps) that covers ``lo``..``hi`` in at most
     ``max_bins`` bins; 1 at least when the values are ``whole`` numbers (no bin between two
-    whole numbers, always empty)."""
-    span = max(hi - lo, 1e-12)
-    k = max(0, math.floor(math.log10(span / max_bins))) if whole else math.floor(
-        math.log10(span / max_bins))
-    for e in range(k, k + 3):
-        for m in (1, 2, 5):
-            w = m * 10.0 ** e
-            if math.floor(hi / w + 1e-9) - math.floor(lo / w + 1e-9) + 1 <= max_bins:
-                return w
-    return 10.0 ** (k + 3)
+    whole numbers, always empty). One value (``hi`` == ``lo``) gets one bin, the power of
+    ten of its leading digit (2.5: 1; 0.0003: 0.0001; 0: 1)."""
+    if hi <= lo:
+        size = 10.0 ** math.floor(math.log10(abs(lo))) if lo else 1.0
+        return max(size, 1.0) if whole else size
+    finest = max((hi - lo) / max_bins, 1.0) if whole else (hi - lo) / max_bins
+    for w, _ in round_steps(finest, 4):
+        if math.floor(hi / w + 1e-9) - math.floor(lo / w + 1e-9) + 1 <= max_bins:
+            return w
+    raise AssertionError("a step of a thousand times the finest covers the span in one bin")
+
+
+def no_distribution(q: Variable, group: tuple[Filter, ...] = ()) -> str | None:
+    """Why question ``q`` (of a profile's ``group`` when one is given) has no distribution
+    to draw as a histogram or box plots, in one sentence; None when it has one. The one
+    rule the engine's histogram and the charts' kinds (output.plotext_charts) both read."""
+    if group:
+        return "A profile's group has no histogram: chart its question by a banner instead."
+    if q.type != "numeric":
+        return (f"{q.id!r} is not a numeric question: a histogram or box plots need numbers "
+                "(draw its bars, or its means where it has a scale).")
+    return None
 
 
 def histogram(survey: Survey, req: TabRequest, max_bins: int = MAX_BINS) -> Histogram:
     """The histogram of the request's numeric question in each column of its banner."""
     q, b, coded = resolve(survey, req)
-    if req.group:
-        raise EngineError("A profile's group has no histogram; chart its question by a "
-                          "banner instead.")
-    if q.type != "numeric":
-        raise EngineError(f"{q.id!r} is not a numeric question: a histogram or a box plot "
-                          "needs numbers (try --kind bar or means).")
+    refused = no_distribution(q, req.group)
+    if refused:
+        raise EngineError(refused)
     g = grouped(survey, q, b, req.filters, coded, req.group)
     specs = column_specs(b, key_fields(b.variables if b else ()), g.bkey)
     x = g.xvalue if g.xvalue is not None else np.zeros(0)
@@ -80,5 +97,5 @@ def histogram(survey: Survey, req: TabRequest, max_bins: int = MAX_BINS) -> Hist
                                                        weights=w[s.member & seen],
                                                        minlength=n))
                    for s in specs)
-    edges = tuple(round((first + i) * width, 12) for i in range(n + 1))
+    edges = tuple(round((first + i) * width, decimals_of(width)) for i in range(n + 1))
     return Histogram(q.id, tuple(s.key for s in specs), edges, counts, req.weighted)

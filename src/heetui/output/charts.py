@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from heetui.engine.steps import round_steps
 from heetui.output.chart_data import (
     Bars,
     Chart,
@@ -114,10 +115,9 @@ def _plain(number: str) -> str:
 
 
 def nice_steps(span: float) -> list[tuple[float, int]]:
-    """Round steps (1, 2, 5 × 10^k), finest first, from a tenth of ``span`` up to ``span``,
-    each with the decimals its tick labels need."""
-    e = math.floor(math.log10(span / MAX_INTERVALS / 2))
-    return [(m * 10.0 ** k, max(0, -k)) for k in range(e, e + 4) for m in (1, 2, 5)]
+    """An axis's round steps (the engine's round_steps), finest first, from the decade of
+    a sixteenth of ``span`` for four decades, each with the decimals its tick labels need."""
+    return round_steps(span / MAX_INTERVALS / 2, 4)
 
 
 def make_scale(lo: float, hi: float, room: int, unit: str = "") -> Scale:
@@ -344,7 +344,8 @@ def segment_lengths(values: tuple[float, ...], width: int) -> list[int]:
     of its share and the lengths add up to the bar's length however the percents round. A
     segment that is not zero gets one character at least (a sliver is not drawn as
     nothing); the characters that costs beyond the rounding are taken from the largest
-    segment."""
+    segments, and the lengths then go to the shares in their order, so a larger share is
+    never drawn shorter than a smaller one."""
     shares = [max(0.0, v) / 100 * width for v in values]
     whole = min(width, _half_up(sum(shares)))
     out = [max(math.floor(x), 1 if x > 0 else 0) for x in shares]
@@ -362,7 +363,12 @@ def segment_lengths(values: tuple[float, ...], width: int) -> list[int]:
         if sum(out) <= whole:
             break
         out[i] = 0
-    return out
+    # the longest lengths to the largest shares: a larger share is never drawn shorter, and
+    # no segment ends further from its share than the furthest did before
+    ordered = [0] * len(out)
+    for i, n in zip(by_size, sorted(out, reverse=True), strict=True):
+        ordered[i] = n
+    return ordered
 
 
 def _stacked_row(c: Stacked, j: int, scale: Scale, color: bool, numbers: bool) -> str:

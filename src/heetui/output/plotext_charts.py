@@ -4,7 +4,7 @@ per banner column, means with error bars, and lines over an ordered banner.
 plotext only draws. Every number is the engine's: quartiles, minimum, maximum, means and
 their standard errors are the crosstab's rows (engine.numeric, engine.tabulation), and a
 histogram's counts are engine.distribution's. Each chart has one value axis for all the
-columns it shows, in round steps (1, 2 or 5 × 10^k) chosen here, not by plotext. Colour
+columns it shows, in round steps (engine.steps) chosen here, not by plotext. Colour
 is plotext's "simple" theme (coloured marks, no background of its own, so the terminal's or
 the app's shows); without colour the "colorless" theme, and any code left is removed. The
 title, labels, letters, bases and key are heetui's, as the bar charts write them.
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from heetui.engine.distribution import Histogram
+from heetui.engine.distribution import Histogram, no_distribution
 from heetui.engine.results import Crosstab, Row
 from heetui.errors import OutputError
 from heetui.output.chart_data import Group, bar_label, groups
@@ -32,13 +32,16 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RESET = "\x1b[0m"
 TRAILING = re.compile(r"(?:\s|\x1b\[0m)+$")
 MIN_HEIGHT = 10
+QUARTILES = ("min", "q1", "median", "q3", "max")  # a box plot's rows of the table
 FRAME = 3  # rows of a plot that are not its canvas: the frame's top and bottom, x labels
 EMPTY = "(nothing to draw: no respondent in this selection answered)"
 # plotext's colour numbers (xterm 256) for heetui's series colours (output.charts.COLORS:
 # blue, cyan, green, yellow, red, magenta, grey, white, then the bright ones)
 PALETTE = (4, 6, 2, 3, 1, 5, 8, 7, 12, 14, 10, 9)
 LINE_COLOR = 6  # cyan, as the bar charts' single bars
-POINTS = ("●", "■", "▲", "◆", "○", "□", "△", "◇", "+", "x", "*", "=")  # series without colour
+# a trend's point markers, one a line (its colour repeats after 12; its marker never)
+POINTS = ("●", "■", "▲", "◆", "○", "□", "△", "◇", "+", "×", "*", "=",
+          *"abcdefghijklmnopqrstuvwxyz")
 SE_NOTE = "Error bars: ± one standard error of the mean (the table's, with its design effect " \
           "when the survey declares a design)."
 WHISKER, BOX, MEDIAN = "─", "█", "┃"
@@ -73,7 +76,7 @@ def round_axis(lo: float, hi: float, room: int | None = None,
         first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
         if last - first > max(1, most):
             continue
-        values = tuple(round(k * step, 12) for k in range(first, last + 1))
+        values = tuple(round(k * step, dec) for k in range(first, last + 1))
         labels = tuple(_plain(fixed(v, dec)) for v in values)
         found = Axis(values[0], values[-1], values, labels)
         if room is None or room // (last - first) >= max(len(t) for t in labels) + 2:
@@ -187,17 +190,45 @@ def _room(slots: list[_Slot], width: int) -> int:
     return width - max(len(s.label) for s in slots) - 3
 
 
-def _y_axis(f: Any, slots: list[_Slot]) -> None:
+@dataclass(frozen=True)
+class _Rows:
+    """A horizontal chart's plot height and the limits of its upright axis that put each of
+    its slots (at 1..n) on a row of its own, ``every`` rows apart, ``margin`` blank rows
+    above the first and below the last. plotext sets the limits at the middle of the first
+    and last canvas rows and rounds each value to a row, so the canvas rows less one are a
+    whole multiple of the limits' distance (in steps of 1 / ``every``)."""
+
+    height: int
+    every: int
+    margin: int
+    slots: int
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        pad = self.margin / self.every
+        return 1 - pad, self.slots + pad
+
+
+def _rows(slots: int, rows_each: int, height: int | None) -> _Rows:
+    """The tallest layout of ``slots`` that fits ``height`` (``rows_each`` rows a slot if
+    none is asked): slots evenly apart with half that gap blank at each end; a row a slot
+    at least, taller than asked when the height asked has fewer rows than slots (plotext
+    would draw two labels on one row)."""
+    canvas = (max(MIN_HEIGHT, rows_each * slots + 1 + FRAME) if height is None
+              else height) - FRAME
+    best = _Rows(slots + FRAME, 1, 0, slots)
+    for every in range(1, max(1, canvas) + 1):
+        margin = every // 2
+        rows = every * (slots - 1) + 1 + 2 * margin
+        if rows > canvas:
+            break
+        best = _Rows(rows + FRAME, every, margin, slots)
+    return best
+
+
+def _y_axis(f: Any, slots: list[_Slot], rows: _Rows) -> None:
     f.ruler("y").ticks([s.y for s in slots], [s.label for s in slots])
-    f.ruler("y").lim(0.4, len(slots) + 0.6)
-
-
-def _height(slots: int, rows_each: int, height: int | None) -> int:
-    """A horizontal chart's height: ``rows_each`` rows a slot, or ``height`` if asked, but
-    a row for every slot at least (plotext would draw two labels on one row)."""
-    if height is None:
-        return max(MIN_HEIGHT, rows_each * slots + FRAME)
-    return max(height, slots + FRAME + 1)
+    f.ruler("y").lim(*rows.limits)
 
 
 def _row(ct: Crosstab, key: str) -> Row | None:
@@ -207,17 +238,15 @@ def _row(ct: Crosstab, key: str) -> Row | None:
 # ---- box plots ----------------------------------------------------------------------------
 
 def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
-    stats = {k: _row(ct, k) for k in ("min", "q1", "median", "q3", "max")}
-    if ct.question.type != "numeric" or any(r is None for r in stats.values()):
-        raise ChartKindError(f"{ct.question.id!r} is not a numeric question: box plots need "
-                             "numbers (try --kind bar or means).")
+    stats = {k: _row(ct, k) for k in QUARTILES}
     value = {k: [c.value for c in r.cells] for k, r in stats.items() if r is not None}
     known = [v for vs in value.values() for v in vs if v is not None and math.isfinite(v)]
     if not known:
         return _nothing(ct, width)
     slots, key = _slots(ct, width)
     axis = round_axis(min(known), max(known), _room(slots, width))
-    f = _figure(width, _height(len(slots), 2, height), color)
+    rows = _rows(len(slots), 2, height)
+    f = _figure(width, rows.height, color)
     for s in slots:
         q = [value[k][s.index] if s.index >= 0 else None for k in value]
         if s.index < 0 or any(v is None or not math.isfinite(v) for v in q):
@@ -227,17 +256,14 @@ def box(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
         f.draw(f.segment((q1, q3), (s.y, s.y), marker=_mark(BOX, color)))
         f.draw(f.segment((med, med), (s.y, s.y), marker=_mark(MEDIAN, color)))
     _x_axis(f, axis)
-    _y_axis(f, slots)
+    _y_axis(f, slots, rows)
     return [*_wrap(_title(ct), width), *_built(f, color), *key, *_wrap(BOX_NOTE, width)]
 
 
 # ---- means with error bars ----------------------------------------------------------------
 
 def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
-    row = next((r for r in ct.rows if r.kind in ("mean", "score") and r.has_se), None)
-    if row is None:
-        raise ChartKindError(f"{ct.question.id!r} has no mean or score to draw (try --kind "
-                             "bar).")
+    row = next(r for r in ct.rows if r.kind in ("mean", "score") and r.has_se)
     dec = value_decimals(row.kind)
     values = ["  " + ("-" if cell.value is None else f"{fixed(cell.value, dec)}{marks(cell)}")
               for cell in row.cells]
@@ -248,7 +274,8 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
         return _nothing(ct, width)
     slots, key = _slots(ct, width, values)
     axis = round_axis(min(a for a, _ in spans), max(b for _, b in spans), _room(slots, width))
-    f = _figure(width, _height(len(slots), 2, height), color)
+    rows = _rows(len(slots), 2, height)
+    f = _figure(width, rows.height, color)
     drawn = [s for s in slots if s.index >= 0 and shown[s.index]]
     xs = [float(row.cells[s.index].value or 0.0) for s in drawn]
     ys = [s.y for s in drawn]
@@ -258,7 +285,7 @@ def means(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
             f.draw(f.segment((x - se, x + se), (s.y, s.y), marker=_mark(WHISKER, color)))
     f.draw(f.signal(xs, ys, marker=_mark(POINTS[0], color)))
     _x_axis(f, axis)
-    _y_axis(f, slots)
+    _y_axis(f, slots, rows)
     return [*_wrap(f"{row.label} — {_title(ct)}", width), *_built(f, color), *key,
             *_wrap(SE_NOTE, width)]
 
@@ -282,9 +309,9 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
     centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
     unit = "weighted respondents" if hist.weighted else "respondents"
     out = [*_wrap(_title(ct), width), *_wrap(f"% of the column's {unit} in each bin of "
-                              f"{_plain(fixed(hist.width, 6))} (from "
-                              f"{_plain(fixed(hist.edges[0], 6))}; a bin holds its start, "
-                              "not its end)", width)]
+                              f"{_plain(fixed(hist.width, hist.decimals))} (from "
+                              f"{_plain(fixed(hist.edges[0], hist.decimals))}; a bin holds its "
+                              "start, not its end)", width)]
     for c, share in zip(ct.columns, shares, strict=True):
         f = _figure(width, panel_h, color)
         f.draw(f.bar(centres, share, width=1.0, marker=_mark("hd", color)))
@@ -300,11 +327,7 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
 def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str]:
     """A line over each span's columns in their banner order: the mean (or score) where the
     question has one, else each answer's percent; one value axis for every span."""
-    if ct.banner is None:
-        raise ChartKindError("A trend runs over a banner's columns: add --by (an ordered "
-                             "banner, e.g. waves or age bands).")
-    row = next((r for r in ct.rows if r.kind in ("mean", "score")), None)
-    series = [row] if row is not None else [r for r in ct.rows if r.kind == "category"]
+    row, series = _series(ct)
     spans = [g for g in groups(ct) if g.title]
     values = [v for r in series for g in spans for v in _values(r, g) if v is not None]
     if not values:
@@ -322,7 +345,7 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
                 line = f.signal(*run, marker=_mark("hd", color, fg))
                 line.lines()
                 f.draw(line)
-                f.draw(f.signal(*run, marker=_mark(POINTS[k % len(POINTS)], color, fg)))
+                f.draw(f.signal(*run, marker=_mark(POINTS[k], color, fg)))
         f.ruler("x").ticks(xs, [ct.columns[i].letter or "" for i in g.bars])
         f.ruler("x").lim(0.5, len(g.bars) + 0.5)
         f.ruler("y").ticks(list(axis.ticks), [t + unit for t in axis.labels])
@@ -335,6 +358,13 @@ def trend(ct: Crosstab, width: int, height: int | None, color: bool) -> list[str
     return out
 
 
+def _series(ct: Crosstab) -> tuple[Row | None, list[Row]]:
+    """A trend's mean (or score) row if the question has one, and its lines: that row, or
+    else each answer's."""
+    row = next((r for r in ct.rows if r.kind in ("mean", "score")), None)
+    return row, [row] if row is not None else [r for r in ct.rows if r.kind == "category"]
+
+
 def _series_color(series: Sequence[Row], k: int) -> int:
     return PALETTE[k % len(PALETTE)] if len(series) > 1 else LINE_COLOR
 
@@ -343,7 +373,7 @@ def _legend(names: list[str], width: int, color: bool) -> list[str]:
     """Each line's point marker, in its colour, and its name."""
     items = []
     for k, name in enumerate(names):
-        mark = POINTS[k % len(POINTS)]
+        mark = POINTS[k]
         items.append((f"\x1b[38;5;{PALETTE[k % len(PALETTE)]}m{mark}\x1b[0m" if color else mark,
                       f" {name}"))
     lines, line, used = [], "", 0
@@ -393,29 +423,57 @@ def _title(ct: Crosstab) -> str:
     return f"{ct.question.id}{banner}{weights}{flt}"
 
 
+def why_not(ct: Crosstab, kind: str) -> str | None:
+    """Why ``ct`` cannot be drawn as a chart of ``kind``, in one sentence naming no
+    command-line flag (the app shows it too); None when it can. The one rule kinds_of,
+    render_kind, the command line and the app read."""
+    q = ct.question
+    if kind == "bar":
+        return None
+    if kind in ("histogram", "box"):
+        refused = no_distribution(q, ct.group if kind == "histogram" else ())
+        if refused or kind == "histogram" or all(_row(ct, k) for k in QUARTILES):
+            return refused
+        return f"{q.id!r} has no quartiles in this table to draw as box plots."
+    if kind == "means":
+        if any(r.kind in ("mean", "score") and r.has_se for r in ct.rows):
+            return None
+        return f"{q.id!r} has no mean or score to draw: draw its bars instead."
+    if kind == "trend":
+        if ct.banner is None:
+            return ("A trend runs over a banner's columns: choose a banner (an ordered one, "
+                    "such as waves or age bands).")
+        lines = len(_series(ct)[1])
+        if lines > len(POINTS):
+            return (f"A trend draws at most {len(POINTS)} lines, one an answer, and "
+                    f"{q.id!r} has {lines}: draw its bars instead.")
+        return None
+    return f"Unknown chart kind {kind!r}: choose one of {', '.join(KINDS)}."
+
+
 def kinds_of(ct: Crosstab) -> tuple[str, ...]:
-    """The kinds of chart ``ct`` can be drawn as, in KINDS order."""
-    numeric = ct.question.type == "numeric"
-    has_mean = any(r.kind in ("mean", "score") and r.has_se for r in ct.rows)
-    fit = {"bar": True, "histogram": numeric, "box": numeric, "means": has_mean,
-           "trend": ct.banner is not None}
-    return tuple(k for k in KINDS if fit[k])
+    """The kinds of chart ``ct`` can be drawn as (why_not), in KINDS order."""
+    return tuple(k for k in KINDS if why_not(ct, k) is None)
 
 
 def render_kind(kind: str, ct: Crosstab, width: int, color: bool, height: int | None = None,
                 hist: Histogram | None = None) -> str:
-    """The chart of ``kind`` (not "bar": output.charts draws those) as text."""
+    """The chart of ``kind`` (not "bar": output.charts draws those) as text; ``hist`` is
+    the engine's histogram of ``ct`` when ``kind`` is "histogram". A kind ``ct`` cannot be
+    drawn as is refused with why_not's sentence (ChartKindError)."""
+    refused = why_not(ct, kind)
+    if refused:
+        raise ChartKindError(refused)
+    if kind == "bar":
+        raise ValueError("bar charts are output.charts.render's")
     if kind == "box":
         lines = box(ct, width, height, color)
     elif kind == "means":
         lines = means(ct, width, height, color)
     elif kind == "trend":
         lines = trend(ct, width, height, color)
-    elif kind == "histogram":
-        if hist is None:
-            raise ChartKindError(f"{ct.question.id!r} is not a numeric question: a histogram "
-                                 "needs numbers (try --kind bar).")
-        lines = histogram(ct, hist, width, height, color)
     else:
-        raise ChartKindError(f"Unknown chart kind {kind!r}: choose one of {', '.join(KINDS)}.")
+        if hist is None:
+            raise ValueError("a histogram is drawn from the engine's histogram of the table")
+        lines = histogram(ct, hist, width, height, color)
     return "\n".join(lines) + "\n"

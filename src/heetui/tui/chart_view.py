@@ -1,6 +1,10 @@
 """The chart view: the current table drawn as a text chart, redrawn on every resize: heetui's
 banner bars (output.charts), or, switched with `k`, a numeric question's histogram and box
-plots, the means with error bars, or a trend over the banner (output.plotext_charts)."""
+plots, the means with error bars, or a trend over the banner (output.plotext_charts).
+
+A histogram needs the engine's own pass over the answers (engine.histogram): it runs in a
+worker thread the first time a table is drawn as one, the view saying so meanwhile, and is
+kept for that table, so redraws (a resize, the kinds cycled back) draw it at once."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import os
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,7 +22,7 @@ from textual.widgets import Static
 from heetui.engine import Crosstab, Histogram
 from heetui.output.chart_data import charts
 from heetui.output.charts import render
-from heetui.output.plotext_charts import KINDS, kinds_of, render_kind
+from heetui.output.plotext_charts import KINDS, ChartKindError, kinds_of, render_kind
 from heetui.survey.codebook import Benchmark
 from heetui.tui.failures import attempt
 
@@ -38,6 +43,9 @@ class ChartView(VerticalScroll):
         self.crosstab: Crosstab | None = None
         self.benchmarks: tuple[Benchmark, ...] = ()
         self.histogram_of: Callable[[], Histogram] | None = None
+        # the crosstab's histogram, or the sentence why it could not be computed, once known
+        self._histogram: tuple[Histogram | None, str | None] | None = None
+        self._computing: Crosstab | None = None  # the table whose histogram a worker computes
         self.kind = KINDS[0]
         self.text = ""
 
@@ -46,7 +54,10 @@ class ChartView(VerticalScroll):
 
     def show(self, ct: Crosstab, benchmarks: tuple[Benchmark, ...],
              histogram_of: Callable[[], Histogram] | None = None) -> None:
-        """Draw ``ct``; ``histogram_of`` computes its histogram (the engine's) if asked."""
+        """Draw ``ct``; ``histogram_of`` computes its histogram (the engine's) in a worker
+        when the chart is first drawn as one."""
+        if ct is not self.crosstab:
+            self._histogram = None
         self.crosstab = ct
         self.benchmarks = benchmarks
         self.histogram_of = histogram_of
@@ -65,8 +76,29 @@ class ChartView(VerticalScroll):
     def _drawn(self, ct: Crosstab, width: int, color: bool) -> str:
         if self.kind == "bar":
             return render(charts(ct, self.benchmarks), width, color)
-        hist = self.histogram_of() if self.kind == "histogram" and self.histogram_of else None
+        if self.kind != "histogram":
+            return render_kind(self.kind, ct, width, color)
+        if self._histogram is None:
+            if self._computing is not ct and self.histogram_of is not None:
+                self._computing = ct
+                self._compute_histogram(ct, self.histogram_of)
+            return "Computing the histogram…"
+        hist, error = self._histogram
+        if hist is None:
+            raise ChartKindError(error or "The histogram could not be computed.")
         return render_kind(self.kind, ct, width, color, None, hist)
+
+    @work(thread=True, exclusive=True, group="histogram")
+    def _compute_histogram(self, ct: Crosstab, histogram_of: Callable[[], Histogram]) -> None:
+        found = attempt(histogram_of)
+        self.app.call_from_thread(self._histogram_done, ct, found)
+
+    def _histogram_done(self, ct: Crosstab, found: tuple[Histogram | None, str | None]) -> None:
+        if self._computing is ct:
+            self._computing = None
+        if ct is self.crosstab and self.is_attached:
+            self._histogram = found
+            self.redraw()
 
     def redraw(self) -> None:
         if self.crosstab is None:
@@ -87,4 +119,9 @@ class ChartView(VerticalScroll):
         self.query_one("#chart-body", Static).update(body)
 
     def on_resize(self, event: Resize) -> None:
+        self.redraw()
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """A chart that fits after a taller one: the scrollbar goes, and the chart drawn
+        beside it is drawn again for the whole width (and narrower when one comes)."""
         self.redraw()
