@@ -294,19 +294,47 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     base = np.column_stack([np.bincount(group_of, minlength=n).astype(np.float64),
                             np.bincount(group_of, weights=w, minlength=n),
                             np.bincount(group_of, weights=w * w, minlength=n)])
-    items = np.zeros((n, len(q.options) + len(q.nets) if multi else 0, 2))
-    if multi:  # each item's count and Σw per group: two bincounts over the respondents
-        m = answer[sel].astype(np.uint64)
-        masks = [1 << i for i in range(len(q.options))] + [net_mask(q, j)
-                                                            for j in range(len(q.nets))]
-        for i, mask in enumerate(masks):
-            on = ((m & np.uint64(mask)) != 0).astype(np.float64)
-            items[:, i, 0] = np.bincount(group_of, weights=on, minlength=n)
-            items[:, i, 1] = np.bincount(group_of, weights=on * w, minlength=n)
+    items = (_chosen_sums(group_of, n, answer[sel].view(np.int64), w, len(q.options),
+                          [net_mask(q, j) for j in range(len(q.nets))])
+             if multi else np.zeros((n, 0, 2)))
     keys, answers = split.pairs[split.merged].T
     fine = Grouped(bkey=keys, qcode=answers, base=base, items=items,
                    moments=np.zeros((n, 2, 6)))
     return merge_psus(fine, split.psu, len(info.keys), split.merged_groups())
+
+
+SLICE_GROUPS = 1 << 19  # about the most (group, slice pattern) cells a bincount fills fast
+
+
+def _chosen_sums(group: np.ndarray, n: int, packed: np.ndarray, w: np.ndarray,
+                 n_options: int, nets: list[int]) -> np.ndarray:
+    """(n, items, 2): each item's count and Σw over the respondents of each of ``n``
+    groups (``group``), from their packed values (option i: bit i; a net: any bit of its
+    mask). Items are read a slice of a few bits at a time, one bincount over (group,
+    pattern of the slice) for the counts and one for Σw, then a pattern's sums are added
+    into each item it holds: a few passes over the respondents, not two per item; the
+    slice is as wide as keeps the groups × patterns small enough to add up fast."""
+    words = [(packed, n_options)]  # nets as bits of words of their own, 63 a word
+    for first in range(0, len(nets), 63):
+        word = np.zeros(len(packed), dtype=np.int64)
+        for j, mask in enumerate(nets[first:first + 63]):
+            word |= ((packed.view(np.uint64) & np.uint64(mask)) != 0).astype(np.int64) << j
+        words.append((word, len(nets[first:first + 63])))
+    bits = max(1, min(5, (SLICE_GROUPS // max(n, 1)).bit_length() - 1))
+    width = 1 << bits
+    holds = ((np.arange(width)[:, None] >> np.arange(bits)) & 1).astype(np.float64)
+    at = group.astype(np.int64) * width
+    out = np.zeros((n, n_options + len(nets), 2))
+    item = 0
+    for word, count in words:
+        for first in range(0, count, bits):
+            k = min(bits, count - first)
+            cell = at + ((word >> first) & (width - 1))
+            for s, weights in enumerate((None, w)):
+                sums = np.bincount(cell, weights=weights, minlength=n * width)
+                out[:, item:item + k, s] = (sums.reshape(n, width) @ holds)[:, :k]
+            item += k
+    return out
 
 
 def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:
