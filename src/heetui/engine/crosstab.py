@@ -289,17 +289,15 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     multi = q.type == "multi"
     split = respondent_split(info, ok.astype(bool), bkey,
                              np.full(len(ok), -1) if multi else answer)
-    sel, group_of, n = split.sel, split.group, len(split.merged)
-    w = info.respondent_weight[sel]
-    base = np.column_stack([np.bincount(group_of, minlength=n).astype(np.float64),
-                            np.bincount(group_of, weights=w, minlength=n),
-                            np.bincount(group_of, weights=w * w, minlength=n)])
-    items = (_chosen_sums(group_of, n, answer[sel].view(np.int64), w, len(q.options),
-                          [net_mask(q, j) for j in range(len(q.nets))])
-             if multi else np.zeros((n, 0, 2)))
+    w = info.respondent_weight
+    base = np.column_stack([split.sums().astype(np.float64), split.sums(w),
+                            split.sums(w * w)])
+    items = (_chosen_sums(split.cell, split.cells + 1, answer.view(np.int64), w,
+                          len(q.options), [net_mask(q, j) for j in range(len(q.nets))]
+                          )[split.present] if multi else np.zeros((len(split.present), 0, 2)))
     keys, answers = split.pairs[split.merged].T
     fine = Grouped(bkey=keys, qcode=answers, base=base, items=items,
-                   moments=np.zeros((n, 2, 6)))
+                   moments=np.zeros((len(keys), 2, 6)))
     return merge_psus(fine, split.psu, len(info.keys), split.merged_groups())
 
 

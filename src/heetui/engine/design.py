@@ -77,48 +77,69 @@ class DesignInfo:
 def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
                      answer: np.ndarray) -> RespondentSplit:
     """The groups (banner key, answer, PSU) of the respondents of a pass fetched one row a
-    respondent (``ok``: in its base), and each base respondent's group (Σ by bincount):
-    what grouping by PSU in DuckDB gives, without its hash table of one group per few
-    respondents."""
+    respondent (``ok``: in its base), and each respondent's cell (Σ by bincount): what
+    grouping by PSU in DuckDB gives, without its hash table of one group per few
+    respondents. Every respondent is numbered at once (banner key, answer and PSU within
+    their ranges, no selection of the base), those outside the base in a cell of their own."""
     if len(ok) != len(info.respondent_psu):
         raise EngineError("The survey's data changed while it was open; open it again.")
-    sel = np.flatnonzero(ok)
-    pairs, pair = _pairs(bkey[sel].astype(np.int64), answer[sel].astype(np.int64))
+    keys, answers, code = _codes(bkey.astype(np.int64, copy=False),
+                                 answer.astype(np.int64, copy=False))
     n = len(info.keys)
-    cells, group = dense(pair * n + info.respondent_psu[sel])
-    return RespondentSplit(cells // n, pairs, cells % n, sel, group)
+    cells = len(keys) * len(answers) * n
+    if cells <= max(4 * len(ok), 1 << 16):  # a cell per (key, answer, PSU) in range
+        cell = np.where(ok, code * n + info.respondent_psu, cells)
+        present = np.flatnonzero(np.bincount(cell, minlength=cells + 1)[:cells])
+        found = present
+    else:  # too many to count in a table: the base respondents' cells, numbered
+        found, inverse = dense(code[ok] * n + info.respondent_psu[ok])
+        cells, present = len(found), np.arange(len(found))
+        cell = np.full(len(ok), cells, dtype=np.int64)
+        cell[ok] = inverse
+    pair_codes, merged = dense(found // n)
+    pairs = np.column_stack([keys[pair_codes // len(answers)],
+                             answers[pair_codes % len(answers)]])
+    return RespondentSplit(merged, pairs, found % n, cell, cells, present)
+
+
+def _codes(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each respondent's (banner key, answer) numbered key·A + answer, with the keys (K,)
+    and answers (A,) the numbers stand for: the distinct keys (a banner's few, spread over
+    the bits of its fields), and the answers' whole range when that is small (codes), else
+    the distinct answers."""
+    keys, b = dense(bkey)
+    if not len(answer):
+        return keys, np.zeros(0, dtype=np.int64), b
+    lo = int(answer.min())
+    span = int(answer.max()) - lo + 1
+    if span * len(keys) <= max(4 * len(answer), 1 << 16):
+        return keys, np.arange(lo, lo + span, dtype=np.int64), b * span + (answer - lo)
+    answers, a = dense(answer)
+    return keys, answers, b * len(answers) + a
 
 
 @dataclass(frozen=True)
 class RespondentSplit:
     """The groups (banner key, answer, PSU) of the base respondents of a pass fetched one
     row a respondent: each group's merged group (``pairs``: (banner key, answer), in
-    order) and PSU, and the base respondents (``sel``) with each one's group."""
+    order) and PSU; each respondent's cell (0…cells, ``cells`` for those outside the
+    base) and the cell of each group (``present``)."""
 
     merged: np.ndarray  # (G,)
     pairs: np.ndarray  # (M, 2)
     psu: np.ndarray  # (G,)
-    sel: np.ndarray  # (n,)
-    group: np.ndarray  # (n,)
+    cell: np.ndarray  # (n,)
+    cells: int
+    present: np.ndarray  # (G,)
 
     def merged_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.merged, self.pairs[:, 0], self.pairs[:, 1]
 
-
-def _pairs(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (banner key, answer) pairs, in order, and each respondent's pair: one
-    lookup table over both when their ranges allow (a banner key of a few bits, codes)."""
-    if not len(bkey):
-        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    lo_b, lo_a = int(bkey.min()), int(answer.min())
-    span = int(answer.max()) - lo_a + 1
-    if (int(bkey.max()) - lo_b + 1) * span <= max(4 * len(bkey), 1 << 16):
-        found, pair = dense((bkey - lo_b) * span + (answer - lo_a))
-        return np.column_stack([found // span + lo_b, found % span + lo_a]), pair
-    keys, b = dense(bkey)
-    answers, a = dense(answer)
-    found, pair = dense(b * len(answers) + a)
-    return np.column_stack([keys[found // len(answers)], answers[found % len(answers)]]), pair
+    def sums(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """(G,): each group's count, or sum of ``weights`` (one a respondent)."""
+        out: np.ndarray = np.bincount(self.cell, weights=weights,
+                                      minlength=self.cells + 1)[self.present]
+        return out
 
 
 def psu_sql(survey: Survey) -> str | None:
@@ -248,8 +269,9 @@ def merged_groups(bkey: np.ndarray, answer: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Groups merged across PSUs: each group's merged group, and the banner key and answer
     of each merged group, in order of key then answer."""
-    pairs, pair = _pairs(bkey, answer)
-    return pair, pairs[:, 0], pairs[:, 1]
+    keys, answers, code = _codes(bkey, answer)
+    found, pair = dense(code)
+    return pair, keys[found // len(answers)], answers[found % len(answers)]
 
 
 def split_by_psu(psu: np.ndarray, n_psu: int, merged: tuple[np.ndarray, np.ndarray, np.ndarray],
