@@ -230,6 +230,23 @@ def dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(present) + lo, position[at]
 
 
+def group_sums(of: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """(n, C): the sums of the rows of ``values`` (G, C) by group (``of``: 0…n−1 each): by
+    runs when the groups come in order (as respondent_split makes them), else a bincount
+    a column; either way each group's rows are added in their order."""
+    out = np.zeros((n, values.shape[1]))
+    step = np.diff(of)
+    if len(of) and (step > 0).all():  # one row a group, in order
+        out[of] = values
+    elif len(of) and (step >= 0).all():
+        starts = np.concatenate([[0], np.flatnonzero(step) + 1])
+        out[of[starts]] = np.add.reduceat(values, starts, axis=0)
+    else:
+        for i in range(values.shape[1]):
+            out[:, i] = np.bincount(of, weights=values[:, i], minlength=n)
+    return out
+
+
 @dataclass(frozen=True)
 class PsuSplit:
     """A question's grouped pass split by PSU (G groups of banner key, answer and PSU),
@@ -250,11 +267,10 @@ class PsuSplit:
     xvalue: np.ndarray | None  # (G,) a numeric question's value
 
     def cells(self, values: np.ndarray) -> np.ndarray:
-        """(B, N): the sums of ``values`` (G,) of the groups per banner key and PSU."""
-        n = len(self.key_first) * self.n_psu
-        out: np.ndarray = np.bincount(self.b * self.n_psu + self.psu, weights=values,
-                                      minlength=n).reshape(len(self.key_first), self.n_psu)
-        return out
+        """(S, B, N): the sums of ``values`` (G, S) of the groups per banner key and PSU."""
+        b = len(self.key_first)
+        out = group_sums(self.b * self.n_psu + self.psu, b * self.n_psu, values)
+        return np.ascontiguousarray(out.T).reshape(values.shape[1], b, self.n_psu)
 
     def by_answer(self, values: np.ndarray) -> np.ndarray:
         """(A, B·N): the sums of ``values`` (G,) per answer, banner key and PSU."""

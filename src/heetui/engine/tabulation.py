@@ -30,6 +30,7 @@ from heetui.engine.design import (
     Domains,
     PsuSplit,
     design_stats,
+    group_sums,
     merged_groups,
     split_by_psu,
 )
@@ -420,10 +421,7 @@ def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int,
 
     def add(a: np.ndarray) -> np.ndarray:
         flat = a.reshape(len(a), int(np.prod(a.shape[1:])))  # (0 groups: no one answered)
-        out = np.zeros((n, flat.shape[1]))
-        for i in range(flat.shape[1]):
-            out[:, i] = np.bincount(split.merged, weights=flat[:, i], minlength=n)
-        return out.reshape((n, *a.shape[1:]))
+        return group_sums(split.merged, n, flat).reshape((n, *a.shape[1:]))
 
     # moment sums are a numeric question's only (else zeros, as _grouped_rows makes them)
     moments = add(g.moments) if g.xvalue is not None else np.zeros((n, *g.moments.shape[1:]))
@@ -441,12 +439,11 @@ def _psu_domains(split: PsuSplit, defs: list[RowDef], weighted: bool) -> Domains
     at = 1 if weighted else 0
     w = split.base[:, at]
     if split.xvalue is not None:  # a numeric question: its mean, one row, Σw·x over Σw
-        sums = np.stack([split.cells(w * split.xvalue), split.cells(w)])
+        sums = split.cells(np.column_stack([w * split.xvalue, w]))
         return Domains(sums, sums, (np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])))
     if split.items.shape[1]:  # multi-response: a row per item (or net), over the base
         items = [rd.item for rd in defs if rd.item is not None]
-        sums = np.stack([split.cells(split.items[:, i, at]) for i in items]
-                        + [split.cells(w)])
+        sums = split.cells(np.column_stack([split.items[:, items, at], w]))
         n = len(items)
         over_base = np.zeros((n, n + 1))
         over_base[:, n] = 1.0
