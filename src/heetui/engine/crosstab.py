@@ -290,11 +290,11 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     split = respondent_split(info, ok.astype(bool), bkey,
                              np.full(len(ok), -1) if multi else answer)
     w = info.respondent_weight
-    base = np.column_stack([split.sums().astype(np.float64), split.sums(w),
-                            split.sums(w * w)])
-    items = (_chosen_sums(split.cell, split.cells + 1, answer.view(np.int64), w,
-                          len(q.options), [net_mask(q, j) for j in range(len(q.nets))]
-                          )[split.present] if multi else np.zeros((len(split.present), 0, 2)))
+    base = np.column_stack([split.count.astype(np.float64), split.sums(w),
+                            split.sums(info.respondent_weight2)])
+    items = (_chosen_sums(split.cell, split.present, answer.view(np.int64), w,
+                          len(q.options), [net_mask(q, j) for j in range(len(q.nets))])
+             if multi else np.zeros((len(split.present), 0, 2)))
     keys, answers = split.pairs[split.merged].T
     fine = Grouped(bkey=keys, qcode=answers, base=base, items=items,
                    moments=np.zeros((len(keys), 2, 6)))
@@ -304,35 +304,40 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
 SLICE_GROUPS = 1 << 19  # about the most (group, slice pattern) cells a bincount fills fast
 
 
-def _chosen_sums(group: np.ndarray, n: int, packed: np.ndarray, w: np.ndarray,
+def _chosen_sums(cell: np.ndarray, present: np.ndarray, packed: np.ndarray, w: np.ndarray,
                  n_options: int, nets: list[int]) -> np.ndarray:
-    """(n, items, 2): each item's count and Σw over the respondents of each of ``n``
-    groups (``group``), from their packed values (option i: bit i; a net: any bit of its
-    mask). Items are read a slice of a few bits at a time, one bincount over (group,
-    pattern of the slice) for the counts and one for Σw, then a pattern's sums are added
-    into each item it holds: a few passes over the respondents, not two per item; the
-    slice is as wide as keeps the groups × patterns small enough to add up fast."""
+    """(G, items, 2): each item's count and Σw over the respondents of each cell in
+    ``present`` (``cell``: each respondent's, 0…max), from their packed values (option i:
+    bit i; a net: any bit of its mask). Items are read a slice of a few bits at a time,
+    one bincount over (slice pattern, cell) for the counts and one for Σw, then a
+    pattern's sums are added into each item it holds: a few passes over the respondents,
+    not two per item; the slice is as wide as keeps patterns × cells small enough to add
+    up fast."""
     words = [(packed, n_options)]  # nets as bits of words of their own, 63 a word
     for first in range(0, len(nets), 63):
         word = np.zeros(len(packed), dtype=np.int64)
         for j, mask in enumerate(nets[first:first + 63]):
             word |= ((packed.view(np.uint64) & np.uint64(mask)) != 0).astype(np.int64) << j
         words.append((word, len(nets[first:first + 63])))
-    bits = max(1, min(5, (SLICE_GROUPS // max(n, 1)).bit_length() - 1))
+    n = int(cell.max(initial=0)) + 1
+    bits = max(1, min(5, (SLICE_GROUPS // n).bit_length() - 1))
     width = 1 << bits
-    holds = ((np.arange(width)[:, None] >> np.arange(bits)) & 1).astype(np.float64)
-    at = group.astype(np.int64) * width
-    out = np.zeros((n, n_options + len(nets), 2))
+    holds = ((np.arange(width) >> np.arange(bits)[:, None]) & 1).astype(np.float64)
+    out = np.zeros((2, n_options + len(nets), n))  # item-major: whole rows written
+    at = np.empty(len(packed), dtype=np.int64)
     item = 0
     for word, count in words:
         for first in range(0, count, bits):
             k = min(bits, count - first)
-            cell = at + ((word >> first) & (width - 1))
+            np.right_shift(word, first, out=at)  # in place: no new array a step
+            np.bitwise_and(at, width - 1, out=at)
+            at *= n
+            at += cell
             for s, weights in enumerate((None, w)):
-                sums = np.bincount(cell, weights=weights, minlength=n * width)
-                out[:, item:item + k, s] = (sums.reshape(n, width) @ holds)[:, :k]
+                sums = np.bincount(at, weights=weights, minlength=n * width)
+                out[s, item:item + k] = (holds @ sums.reshape(width, n))[:k]
             item += k
-    return out
+    return np.ascontiguousarray(out[:, :, present].transpose(2, 1, 0))
 
 
 def _grouped_rows(q: Variable, values: np.ndarray, bkey: np.ndarray) -> Grouped:

@@ -52,6 +52,7 @@ class DesignInfo:
     # fetched one row a respondent is split by PSU without reading the design again
     respondent_psu: np.ndarray
     respondent_weight: np.ndarray
+    respondent_weight2: np.ndarray  # its square
 
     @property
     def df(self) -> int:
@@ -83,23 +84,25 @@ def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
     their ranges, no selection of the base), those outside the base in a cell of their own."""
     if len(ok) != len(info.respondent_psu):
         raise EngineError("The survey's data changed while it was open; open it again.")
-    keys, answers, code = _codes(bkey.astype(np.int64, copy=False),
-                                 answer.astype(np.int64, copy=False))
+    keys, answers, cell = _codes(bkey, answer.astype(np.int64, copy=False))
     n = len(info.keys)
     cells = len(keys) * len(answers) * n
     if cells <= max(4 * len(ok), 1 << 16):  # a cell per (key, answer, PSU) in range
-        cell = np.where(ok, code * n + info.respondent_psu, cells)
-        present = np.flatnonzero(np.bincount(cell, minlength=cells + 1)[:cells])
-        found = present
+        cell *= n  # in place: no new array of a million a step
+        cell += info.respondent_psu
+        np.copyto(cell, cells, where=~ok)
+        count = np.bincount(cell, minlength=cells + 1)
+        found = present = np.flatnonzero(count[:cells])
     else:  # too many to count in a table: the base respondents' cells, numbered
-        found, inverse = dense(code[ok] * n + info.respondent_psu[ok])
+        found, inverse = dense(cell[ok] * n + info.respondent_psu[ok])
         cells, present = len(found), np.arange(len(found))
         cell = np.full(len(ok), cells, dtype=np.int64)
         cell[ok] = inverse
+        count = np.bincount(cell, minlength=cells + 1)
     pair_codes, merged = dense(found // n)
     pairs = np.column_stack([keys[pair_codes // len(answers)],
                              answers[pair_codes % len(answers)]])
-    return RespondentSplit(merged, pairs, found % n, cell, cells, present)
+    return RespondentSplit(merged, pairs, found % n, cell, cells, present, count[present])
 
 
 def _codes(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -113,9 +116,15 @@ def _codes(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray
     lo = int(answer.min())
     span = int(answer.max()) - lo + 1
     if span * len(keys) <= max(4 * len(answer), 1 << 16):
-        return keys, np.arange(lo, lo + span, dtype=np.int64), b * span + (answer - lo)
-    answers, a = dense(answer)
-    return keys, answers, b * len(answers) + a
+        answers, a = np.arange(lo, lo + span, dtype=np.int64), answer
+    else:
+        answers, a = dense(answer)
+        lo = 0
+    b *= len(answers)  # in place (dense's own array)
+    b += a
+    if lo:
+        b -= lo
+    return keys, answers, b
 
 
 @dataclass(frozen=True)
@@ -131,12 +140,13 @@ class RespondentSplit:
     cell: np.ndarray  # (n,)
     cells: int
     present: np.ndarray  # (G,)
+    count: np.ndarray  # (G,) each group's respondents
 
     def merged_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.merged, self.pairs[:, 0], self.pairs[:, 1]
 
-    def sums(self, weights: np.ndarray | None = None) -> np.ndarray:
-        """(G,): each group's count, or sum of ``weights`` (one a respondent)."""
+    def sums(self, weights: np.ndarray) -> np.ndarray:
+        """(G,): each group's sum of ``weights`` (one a respondent)."""
         out: np.ndarray = np.bincount(self.cell, weights=weights,
                                       minlength=self.cells + 1)[self.present]
         return out
@@ -190,10 +200,10 @@ def _read_design(survey: Survey) -> DesignInfo:
         finite = 1.0 - (_fraction(fpcs.astype(np.float64), n) if d.fpc else 0.0)
         scale = np.where(n > 1, finite * n / (n - 1), 0.0)
     info = DesignInfo(keys, np.argsort(keys, kind="stable"), starts, n_psu, scale,
-                      d.fpc is not None, np.zeros(0, dtype=np.int32), np.zeros(0))
+                      d.fpc is not None, np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
+    w = np.ma.filled(np.ma.asarray(weight, dtype=np.float64), 0.0)
     return replace(info, respondent_psu=info.index(psu_of.astype(np.int64)).astype(np.int32),
-                   respondent_weight=np.ma.filled(np.ma.asarray(weight, dtype=np.float64),
-                                                  0.0))
+                   respondent_weight=w, respondent_weight2=w * w)
 
 
 def _fraction(fpc: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -314,10 +324,11 @@ class Domains:
 
     def columns(self, member: np.ndarray) -> Domains:
         """The rows by column and PSU (R, K, N), from sums by banner key and ``member``
-        (K, B) each column's keys: einsum, no BLAS threads for these small products."""
+        (K, B) each column's keys: matrix products (a few times einsum's speed here)."""
         assert self.mix is not None
-        sums = np.einsum("kb,sbn->skn", member.astype(np.float64), self.num)
-        num, den = (np.einsum("rs,skn->rkn", m, sums) for m in self.mix)
+        sums = np.matmul(member.astype(np.float64), self.num)
+        flat = sums.reshape(len(sums), int(np.prod(sums.shape[1:])))
+        num, den = ((m @ flat).reshape(len(m), *sums.shape[1:]) for m in self.mix)
         return Domains(num, den)
 
 
