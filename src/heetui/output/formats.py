@@ -144,17 +144,15 @@ def _either(parts: list[str] | tuple[str, ...]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
+def _every_format() -> dict[str, Format]:
+    """Every registered format by name, whatever result types it is registered for."""
+    return {r.format.name: r.format for formats in _REGISTRY.values() for r in formats.values()}
+
+
 def format_of(output: str) -> Format | None:
     """The format a file name's suffix names (any case), if any."""
     suffix = Path(output).suffix.lower()
-    every = {r.format.name: r.format for formats in _REGISTRY.values()
-             for r in formats.values()}
-    return next((f for f in every.values() if suffix in f.suffixes), None)
-
-
-def _binary(name: str) -> bool:
-    return any(f.format.binary for formats in _REGISTRY.values() for f in formats.values()
-               if f.format.name == name)
+    return next((f for f in _every_format().values() if suffix in f.suffixes), None)
 
 
 def choose(kind: str, given: str | None, output: str | None) -> str:
@@ -168,7 +166,8 @@ def choose_among(offered: tuple[str, ...], given: str | None, output: str | None
     ``given``, or one not ``offered``, raises FormatMismatch. A .txt file holds any text
     format asked for by name (Markdown, CSV, JSON), never a workbook."""
     named = format_of(output) if output else None
-    if named is TEXT and given is not None and given in offered and not _binary(given):
+    if named is TEXT and given is not None and given in offered \
+            and not _every_format()[given].binary:
         return given
     if named is not None and named.name not in offered:
         raise FormatMismatch(f"This command does not write {named.name} (-o {output}); it "
