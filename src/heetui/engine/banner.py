@@ -283,16 +283,16 @@ def column_specs(banner: Banner | None, fields: dict[str, Field],
     for si, span in enumerate(banner.spans):
         inner = fields[span.inner.id]
         if span.outer is None:
-            for o in span.inner.options:
+            for o in span.inner.listed:
                 cols.append(ColumnSpec(f"{span.id}={o.code}", o.label, si, o.label, None,
                                        (si, 0),
                                        (Filter(span.inner.id, (o.code,)),), o.code,
                                        inner.member(key, o.code)))
             continue
         outer = fields[span.outer.id]
-        for b in span.outer.options:
+        for b in span.outer.listed:
             in_b = outer.member(key, b.code)
-            for a in span.inner.options:
+            for a in span.inner.listed:
                 cols.append(ColumnSpec(
                     f"{span.id}={a.code}/{b.code}", f"{b.label}: {a.label}", si, a.label,
                     b.label, (si, b.code),

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from heetui.engine.lookup import categories, match_answer, resolve_values, resolve_variable
 from heetui.engine.sql import Clause, Condition, column_sql, ident, where
 from heetui.errors import EngineError
-from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.codebook import FILTER_MARK, Codebook, Variable
 
 Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
 
@@ -79,6 +80,51 @@ def parse_filter(cb: Codebook, text: str) -> Filter:
                       f"answers; write its code{'s' if len(whole) > 1 else ''} "
                       f"({','.join(map(str, whole))}) or the codes of the list "
                       f"({','.join(map(str, parts))}).")
+
+
+AND = "&"  # conditions of one filter, all of which hold: region=London & org_type=Trust
+MAX_DEPTH = 16  # named filters within named filters (a loop of them stops here)
+
+
+def parse_filters(cb: Codebook, texts: Iterable[str]) -> tuple[Filter, ...]:
+    """Every filter given (``--filter`` repeated): each one condition, several joined by
+    "&", or the name of a saved filter (``@trusts_london``); all of them hold."""
+    return tuple(f for text in texts for f in parse_condition(cb, text))
+
+
+def parse_condition(cb: Codebook, text: str, depth: int = 0) -> tuple[Filter, ...]:
+    """Filters joined by "&" (an "&" inside an answer's label stays in it: a part starts
+    at a variable's name or a saved filter's "@"), each of them a ``parse_filter``."""
+    if depth > MAX_DEPTH:
+        raise EngineError(f"The saved filters named in {text!r} name each other in a loop; "
+                          "define one of them by its conditions.")
+    out: list[Filter] = []
+    for part in _and_parts(cb, text):
+        if part.startswith(FILTER_MARK):
+            named = cb.named_filter(part)
+            if named is None:
+                known = ", ".join(FILTER_MARK + f.id for f in cb.filters) or "none yet"
+                raise EngineError(f"There is no saved filter {part!r}; saved filters: "
+                                  f"{known}.")
+            out += parse_condition(cb, named.when, depth + 1)
+        else:
+            out.append(parse_filter(cb, part))
+    if not out:
+        raise EngineError("The filter is empty; write it as VARIABLE=VALUE.")
+    return tuple(out)
+
+
+def _and_parts(cb: Codebook, text: str) -> list[str]:
+    parts: list[str] = []
+    for piece in text.split(AND):
+        m = _FILTER.match(piece)
+        starts = piece.strip().startswith(FILTER_MARK) or (
+            m is not None and cb.find(m.group(1).strip()) is not None)
+        if parts and not starts:
+            parts[-1] += AND + piece  # "&" within a label: "Education & training"
+        else:
+            parts.append(piece)
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _numeric_filter(v: Variable, op: str, rest: str) -> Filter:

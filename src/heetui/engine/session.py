@@ -15,11 +15,13 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 
+from heetui.engine.shaping import shape
 from heetui.engine.sql import Clause, Param, ident
 from heetui.errors import EngineError
 from heetui.sqltext import path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.workspace import Workspace, default_workspace
 
 T = TypeVar("T")
 
@@ -40,32 +42,27 @@ PERFECT_HASH_RESPONDENTS = 2_000_000
 class Survey:
     """Engine handle on a bundle. Thread-safe: each query runs on its own cursor.
 
-    ``codebook`` is the survey's model, assembled here and only here (today the bundle's
-    codebook; the workspace's edits are to be layered on in this one place): every command
-    and screen reads questions, answers, nets, weights and the design from it."""
+    ``codebook`` is the survey's model, assembled here and only here (``reshape``: the
+    bundle's codebook with the workspace's edits, engine.shaping): every command and
+    screen reads questions, answers, nets, weights and the design from it."""
 
-    def __init__(self, bundle: Bundle) -> None:
+    def __init__(self, bundle: Bundle, workspace: Workspace | None = None) -> None:
         self.bundle = bundle
-        self.codebook: Codebook = bundle.codebook
+        self.workspace = workspace
         self._con = duckdb.connect(config={"enable_external_access": True})
         self._lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, Future[Any]] = {}
         self._cursors: set[duckdb.DuckDBPyConnection] = set()  # queries running now
         self._closing = False
-        source = _parquet(bundle.respondents, bundle.respondent_files)
-        self._con.execute(f"CREATE VIEW respondents AS SELECT * FROM {source}")
-        # DuckDB binds a view's every column for each query (0.2 s a query at 3,000
-        # columns, 0.04 s reading the file itself): queries name the file instead
-        self._respondents = f"{source} AS respondents"
+        self._source = _parquet(bundle.respondents, bundle.respondent_files)
         # and read each file's footer once (its column metadata: 0.1 → 0.05 s a query there)
         self._con.execute("SET parquet_metadata_cache = true")
         # a plain SELECT returns respondents in file order: design-based tables
         # (engine.design) read each respondent's PSU once and pair later passes with it by
         # position. DuckDB's default, set here so that no change of default can break it.
         self._con.execute("SET preserve_insertion_order = true")
-        self.columns = frozenset(r[0] for r in self._con.execute(
-            "DESCRIBE respondents").fetchall())
+        self.reshape()
         if self.respondents >= PERFECT_HASH_RESPONDENTS:
             self._con.execute(f"SET GLOBAL perfect_ht_threshold = {PERFECT_HASH_BITS}")
         if bundle.verbatims is not None:
@@ -74,6 +71,27 @@ class Survey:
             # comment_id is optional in a bundle: number comments in file order when absent
             extra = "" if "comment_id" in cols else ", row_number() OVER () AS comment_id"
             self._con.execute(f"CREATE VIEW verbatims AS SELECT *{extra} FROM {source}")
+
+    def reshape(self) -> None:
+        """Assemble the survey's model again from the bundle's codebook and the workspace
+        as its file now reads (after an edit): ``codebook``, the derived variables' columns,
+        ``workspace_problems`` and ``view``; cached results are dropped."""
+        shaped = shape(self.bundle.codebook, self.workspace)
+        self.codebook: Codebook = shaped.codebook
+        self.workspace_problems = shaped.problems
+        self.view = shaped.view
+        table = self._source
+        if shaped.derived:  # computed in each query's own scan, beside the stored columns
+            made = ", ".join(f"{sql} AS {ident(name)}" for name, sql in shaped.derived)
+            table = f"(SELECT *, {made} FROM {self._source})"
+        with self._lock:
+            self._con.execute(f"CREATE OR REPLACE VIEW respondents AS SELECT * FROM {table}")
+            # DuckDB binds a view's every column for each query (0.2 s a query at 3,000
+            # columns, 0.04 s reading the file itself): queries name the file instead
+            self._respondents = f"{table} AS respondents"
+            self.columns = frozenset(r[0] for r in self._con.execute(
+                "DESCRIBE respondents").fetchall())
+            self._cache.clear()
 
     @property
     def weight_sql(self) -> str:
@@ -194,14 +212,22 @@ def _parquet(path: Path, files: tuple[Path, ...]) -> str:
             "hive_partitioning = true)")
 
 
-def open_survey(path: str | Path | None = None, check_data: bool = True) -> Survey:
-    """Open a bundle folder (with no path, the bundled HEE 2019 survey). Files of other
-    formats are opened above the engine, by heetui.opening.open_path."""
+def open_survey(path: str | Path | None = None, check_data: bool = True,
+                workspace: str | Path | None = None, source: str | Path | None = None,
+                edits: bool = True) -> Survey:
+    """Open a bundle folder (with no path, the bundled HEE 2019 survey) with its workspace:
+    the file ``workspace`` names, else the default one of ``source`` (the file the person
+    opened, when the bundle was imported from it; else the bundle). ``edits=False`` opens
+    the survey as its codebook describes it. Files of other formats are opened above the
+    engine, by heetui.opening.open_path."""
     target = Path(path) if path is not None else bundled_survey_path()
     if target.is_file():
         raise EngineError(f"{target.name} is a file, not a survey bundle folder.")
+    origin = Path(source) if source is not None else target
+    ws = None if not edits else Workspace(
+        Path(workspace) if workspace is not None else default_workspace(origin), origin)
     try:
-        return Survey(load_bundle(target, check_data=check_data))
+        return Survey(load_bundle(target, check_data=check_data), ws)
     except BundleError:
         raise
     except duckdb.Error as e:

@@ -137,8 +137,9 @@ def row_defs(q: Variable) -> list[RowDef]:
     if q.type == "numeric":
         return [RowDef("mean", "Mean", "mean", (), numeric=True)]
     multi = q.type == "multi"
-    defs = [RowDef(str(o.code), o.label, "category", (o.code,), i if multi else None)
-            for i, o in enumerate(q.options)]
+    stored = {o.code: i for i, o in enumerate(q.options)}  # a multi's items, stored order
+    defs = [RowDef(str(o.code), o.label, "category", (o.code,),
+                   stored[o.code] if multi else None) for o in q.listed]
     defs += [RowDef(f"net{j + 1}", n.label, "net", n.codes,
                     len(q.options) + j if multi else None) for j, n in enumerate(q.nets)]
     if multi:

@@ -44,6 +44,10 @@ class Option:
     # the answer as the imported file holds it, where the import gave it a code (a text
     # answer, a renumbered number): the file imports again by it, whatever the label says
     source: str | None = None
+    hidden: bool = False  # left out of tables (a workspace edit); still in the base
+    # a derived variable's answer: the condition (filters joined by "&") respondents who
+    # give it meet; "else" for everyone a single-choice variable's other answers leave
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,10 +105,26 @@ class Variable:
     # the column of the imported file it was read from, where its id does not say so (an
     # item of a multi-response set kept as a question beside the set): it imports again by it
     source: str = ""
+    # the answer codes in the order tables list them, where the workspace reorders them
+    # (options keep their stored order: a packed column's bits follow it)
+    order: tuple[int, ...] = ()
 
     @property
     def short(self) -> str:
         return self.label or self.id
+
+    @property
+    def derived(self) -> bool:
+        """Made by the workspace from conditions over other variables (Option.when): its
+        codes are computed within each query, never stored."""
+        return any(o.when for o in self.options)
+
+    @property
+    def listed(self) -> list[Option]:
+        """The options tables show, in their order: hidden ones left out, ``order`` first."""
+        rank = {c: k for k, c in enumerate(self.order)}
+        shown = [o for o in self.options if not o.hidden]
+        return sorted(shown, key=lambda o: rank.get(o.code, len(rank)))
 
     @property
     def categorical(self) -> bool:
@@ -219,6 +239,18 @@ class BannerDef:
     spans: tuple[str, ...]
 
 
+FILTER_MARK = "@"  # a named filter where a filter is given: --filter @trusts_london
+
+
+@dataclass(frozen=True)
+class NamedFilter:
+    """A filter saved by name in the workspace: conditions joined by "&" (all hold)."""
+
+    id: str
+    label: str
+    when: str
+
+
 MIN_GROUP_FLOOR = 3  # the smallest minimum group for comments heetui accepts
 
 
@@ -260,6 +292,7 @@ class Codebook:
     benchmark_note: str = ""
     banners: tuple[BannerDef, ...] = ()
     grids: tuple[Grid, ...] = ()
+    filters: tuple[NamedFilter, ...] = ()  # the workspace's named filters
     _index: dict[str, Variable] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -320,6 +353,11 @@ class Codebook:
         """A named banner by id, case-insensitively."""
         low = name.lower()
         return next((b for b in self.banners if b.id.lower() == low), None)
+
+    def named_filter(self, name: str) -> NamedFilter | None:
+        """A named filter by id (with or without its "@"), case-insensitively."""
+        low = name.removeprefix(FILTER_MARK).lower()
+        return next((f for f in self.filters if f.id.lower() == low), None)
 
     def grid(self, name: str) -> Grid | None:
         """A grid by id, case-insensitively."""

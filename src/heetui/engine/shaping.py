@@ -1,0 +1,398 @@
+"""The workspace's edits applied to a codebook: the one place a survey's model is assembled.
+
+``shape`` reads a workspace (survey.workspace) over the bundle's codebook and returns the
+codebook every command and screen uses, the SQL of its derived variables, and every entry
+that does not apply, by line, in one sentence each. An entry that does not apply is left
+out and reported, never dropped silently; the rest apply.
+
+A derived variable is an expression over the columns it reads, computed within each query
+(``Shaped.derived``: the survey's table selects it beside the stored columns); nothing is
+materialised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from heetui.engine.filters import Filter, condition, parse_condition
+from heetui.engine.lookup import match_answer
+from heetui.engine.sql import Clause, where
+from heetui.errors import EngineError
+from heetui.survey.codebook import (
+    BannerDef,
+    Codebook,
+    NamedFilter,
+    Net,
+    Option,
+    Variable,
+    option_column,
+)
+from heetui.survey.workspace import Workspace, WorkspaceError, WorkspaceProblem, line_of
+
+ELSE = "else"  # a derived single-choice answer given by everyone no earlier answer takes
+DERIVED_GROUP = "Derived variables"
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+QUESTION_FIELDS = ("text", "label", "labels", "order", "hide", "nets", "scores", "bands")
+
+
+@dataclass(frozen=True)
+class Shaped:
+    codebook: Codebook
+    derived: tuple[tuple[str, str], ...]  # (column, SQL), each after those it reads
+    problems: tuple[WorkspaceProblem, ...]
+    view: dict[str, Any]  # the app's last view, as written
+
+
+class _Report:
+    def __init__(self, ws: Workspace | None, text: str) -> None:
+        self.file = str(ws.path) if ws else "workspace"
+        self.text = text
+        self.problems: list[WorkspaceProblem] = []
+
+    def add(self, key: tuple[str, ...], message: str) -> None:
+        self.problems.append(WorkspaceProblem(self.file, line_of(self.text, key), message))
+
+
+def shape(cb: Codebook, ws: Workspace | None) -> Shaped:
+    """The codebook with the workspace's edits (the codebook as it is without one)."""
+    if ws is None:
+        return Shaped(cb, (), (), {})
+    try:
+        text = ws.text()
+        data = ws.read()
+    except WorkspaceError as e:
+        return Shaped(cb, (), (WorkspaceProblem(str(ws.path), None, str(e)),), {})
+    report = _Report(ws, text)
+    for section in data:
+        if section not in ("question", "derived", "filter", "banner", "view"):
+            report.add((section,), f"[{section}] is not a workspace section; the sections are "
+                       "question, derived, filter, banner and view.")
+    cb, derived = _derive(cb, _entries(data, "derived", report), report)
+    cb = _edit_questions(cb, _entries(data, "question", report), report)
+    cb = _named_filters(cb, _entries(data, "filter", report), report)
+    cb = _banners(cb, _entries(data, "banner", report), report)
+    view = data.get("view", {})
+    return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {})
+
+
+def _entries(data: dict[str, Any], section: str, report: _Report) -> dict[str, dict[str, Any]]:
+    found = data.get(section, {})
+    out: dict[str, dict[str, Any]] = {}
+    if not isinstance(found, dict):
+        report.add((section,), f"{section} must be a table of entries.")
+        return out
+    for name, entry in found.items():
+        if isinstance(entry, dict):
+            out[name] = entry
+        else:
+            report.add((section, name), f"{section}.{name} must be a table ([{section}.{name}]).")
+    return out
+
+
+# ---- questions ----------------------------------------------------------------------------
+
+def _edit_questions(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
+                    ) -> Codebook:
+    edited = {v.id: v for v in cb.variables}
+    for name, entry in entries.items():
+        v = cb.find(name)
+        if v is None:
+            report.add(("question", name), f"{name} is not a variable of this survey; its "
+                       "edits are left out.")
+            continue
+        for field, value in entry.items():
+            key = ("question", name, field)
+            if field not in QUESTION_FIELDS:
+                report.add(key, f"{field} is not an edit of a question; the edits are "
+                           f"{', '.join(QUESTION_FIELDS)}.")
+                continue
+            try:
+                edited[v.id] = _EDITS[field](edited[v.id], value)
+            except EngineError as e:
+                report.add(key, f"{v.id}.{field}: {e}")
+    return replace(cb, variables=tuple(edited[v.id] for v in cb.variables), _index={})
+
+
+def _codes(v: Variable, value: object, what: str) -> tuple[int, ...]:
+    """Codes (or labels) of ``v``'s answers; one that is not an answer is an error."""
+    if not isinstance(value, list):
+        raise EngineError(f"{what} must be a list of answer codes.")
+    codes: list[int] = []
+    for x in value:
+        found = match_answer(v, str(x)) if isinstance(x, int | str) else None
+        if found is None or len(found) != 1 and not isinstance(x, str):
+            raise EngineError(f"{x!r} is not an answer of {v.id} (answers: "
+                              f"{', '.join(str(o.code) for o in v.options)}).")
+        codes += [c for c in found if c not in codes]
+    return tuple(codes)
+
+
+def _need_options(v: Variable, what: str) -> None:
+    if v.type not in ("single", "multi"):
+        raise EngineError(f"{v.id} is {v.type}; only a question with answers has {what}.")
+
+
+def _text(v: Variable, value: object) -> Variable:
+    if not isinstance(value, str) or not value.strip():
+        raise EngineError("the text must be words in quotes.")
+    return replace(v, text=value.strip())
+
+
+def _label(v: Variable, value: object) -> Variable:
+    if not isinstance(value, str) or not value.strip():
+        raise EngineError("the label must be words in quotes.")
+    return replace(v, label=value.strip())
+
+
+def _labels(v: Variable, value: object) -> Variable:
+    _need_options(v, "answer labels")
+    if not isinstance(value, dict):
+        raise EngineError("labels must be a table of code = \"label\".")
+    new: dict[int, str] = {}
+    for code, label in value.items():
+        (c,) = _codes(v, [int(code)] if str(code).lstrip("-").isdigit() else [code], "labels")
+        if not isinstance(label, str) or not label.strip():
+            raise EngineError(f"the label of answer {code} must be words in quotes.")
+        new[c] = label.strip()
+    return replace(v, options=tuple(replace(o, label=new.get(o.code, o.label))
+                                    for o in v.options))
+
+
+def _order(v: Variable, value: object) -> Variable:
+    _need_options(v, "an answer order")
+    return replace(v, order=_codes(v, value, "order"))
+
+
+def _hide(v: Variable, value: object) -> Variable:
+    _need_options(v, "answers to hide")
+    hidden = set(_codes(v, value, "hide"))
+    return replace(v, options=tuple(replace(o, hidden=o.code in hidden) for o in v.options))
+
+
+def _nets(v: Variable, value: object) -> Variable:
+    _need_options(v, "nets")
+    if not isinstance(value, list):
+        raise EngineError("nets must be a list of {label = ..., codes = [...]}.")
+    nets = list(v.nets)
+    for net in value:
+        if not isinstance(net, dict) or not isinstance(net.get("label"), str):
+            raise EngineError("each net needs a label and codes: {label = \"Good\", "
+                              "codes = [1, 2]}.")
+        codes = _codes(v, net.get("codes"), f"the net {net['label']!r}")
+        if len(codes) < 1:
+            raise EngineError(f"the net {net['label']!r} has no answers.")
+        nets.append(Net(net["label"].strip(), codes))
+    return replace(v, nets=tuple(nets))
+
+
+def _scores(v: Variable, value: object) -> Variable:
+    if v.type != "single":
+        raise EngineError(f"{v.id} is {v.type}; only a single-choice question has scores.")
+    if not isinstance(value, dict):
+        raise EngineError("scores must be a table of code = value.")
+    scored: dict[int, float] = {}
+    for code, x in value.items():
+        (c,) = _codes(v, [int(code)] if str(code).lstrip("-").isdigit() else [code], "scores")
+        if isinstance(x, bool) or not isinstance(x, int | float):
+            raise EngineError(f"the score of answer {code} must be a number.")
+        scored[c] = float(x)
+    return replace(v, options=tuple(replace(o, value=scored.get(o.code)) for o in v.options))
+
+
+def _bands(v: Variable, value: object) -> Variable:
+    if v.type != "numeric":
+        raise EngineError(f"{v.id} is {v.type}; only a numeric question has bands.")
+    if not isinstance(value, list) or not value or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in value):
+        raise EngineError("bands must be a list of numbers, the lowest value of each band "
+                          "after the first: [18, 35, 55].")
+    edges = tuple(float(x) for x in value)
+    if list(edges) != sorted(set(edges)):
+        raise EngineError("band edges must rise: [18, 35, 55].")
+    return replace(v, bands=edges)
+
+
+_EDITS: dict[str, Callable[[Variable, Any], Variable]] = {
+    "text": _text, "label": _label, "labels": _labels, "order": _order, "hide": _hide,
+    "nets": _nets, "scores": _scores, "bands": _bands}
+
+
+# ---- derived variables ----------------------------------------------------------------------
+
+def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
+            ) -> tuple[Codebook, tuple[tuple[str, str], ...]]:
+    """The codebook with every derived variable that applies, and their SQL in an order in
+    which each comes after the variables it reads."""
+    made: dict[str, Variable] = {}
+    for name, entry in entries.items():
+        try:
+            made[name] = _derived_variable(cb, name, entry)
+        except EngineError as e:
+            report.add(("derived", name), f"The derived variable {name}: {e}")
+    pending = dict(made)
+    done: list[Variable] = []
+    sql: list[tuple[str, str]] = []
+    while pending:
+        ready = None
+        for name, v in pending.items():
+            trial = replace(cb, variables=cb.variables + tuple(done) + tuple(pending.values()),
+                            _index={})
+            try:
+                conditions = [parse_condition(trial, o.when) if o.when != ELSE else ()
+                              for o in v.options]
+            except EngineError as e:
+                report.add(("derived", name), f"The derived variable {name}: {e}")
+                pending.pop(name)
+                break
+            reads = {f.variable for c in conditions for f in c}
+            if reads & set(pending):
+                continue
+            ready = (name, v, conditions)
+            break
+        else:
+            names = ", ".join(sorted(pending))
+            for name in pending:
+                report.add(("derived", name), f"The derived variables {names} are defined by "
+                           "each other; define one of them by stored variables.")
+            break
+        if ready is None:
+            continue
+        name, v, conditions = ready
+        pending.pop(name)
+        done.append(v)
+        now = replace(cb, variables=cb.variables + tuple(done), _index={})
+        sql += _derived_sql(now, v, conditions)
+    return replace(cb, variables=cb.variables + tuple(done), _index={}), tuple(sql)
+
+
+def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variable:
+    if not NAME.fullmatch(name):
+        raise EngineError("its name must start with a letter and hold only letters, digits "
+                          "and _.")
+    if cb.find(name) is not None or cb.grid(name) is not None:
+        raise EngineError(f"{name} is already a variable of the survey; choose another name.")
+    kind = entry.get("type", "single")
+    if kind not in ("single", "multi"):
+        raise EngineError("its type must be single or multi.")
+    role = entry.get("role", "segment")
+    if role not in ("segment", "question"):
+        raise EngineError("its role must be segment or question.")
+    answers = entry.get("answers")
+    if not isinstance(answers, list) or not answers:
+        raise EngineError("it needs answers: [{label = \"...\", when = \"var=value & ...\"}].")
+    options: list[Option] = []
+    for k, a in enumerate(answers, 1):
+        if not isinstance(a, dict) or not isinstance(a.get("label"), str) or not isinstance(
+                a.get("when"), str) or not a["label"].strip() or not a["when"].strip():
+            raise EngineError(f"answer {k} needs a label and a condition (when = "
+                              "\"var=value & ...\").")
+        when = a["when"].strip()
+        if when.lower() == ELSE and k != len(answers):
+            raise EngineError(f"only its last answer can be {ELSE!r} (everyone else).")
+        options.append(Option(k, a["label"].strip(), when=ELSE if when.lower() == ELSE
+                              else when))
+    if kind == "multi":
+        taken = {option_column(name, o.code) for o in options} & {
+            c for v in cb.variables for c in v.columns()}
+        if taken:
+            raise EngineError(f"its answers' columns ({', '.join(sorted(taken))}) are "
+                              "already the survey's; choose another name.")
+    text = entry.get("text") or entry.get("label") or name
+    label = entry.get("label") or ""
+    return Variable(name, str(text), kind, role, tuple(options), group=DERIVED_GROUP,
+                    label=str(label))
+
+
+def _derived_sql(cb: Codebook, v: Variable, conditions: list[tuple[Filter, ...]]
+                 ) -> list[tuple[str, str]]:
+    """The derived variable's column(s) as SQL: a single-choice variable the code of the
+    first answer whose condition holds (else null); a multi-response one a 0/1 column per
+    answer, every answer whose condition holds."""
+    tests = [_inline(where([condition(cb, f) for f in c])) if c else None
+             for c in conditions]
+    if v.type == "single":
+        cases = " ".join(f"WHEN {t} THEN {o.code}" if t else f"ELSE {o.code}"
+                         for o, t in zip(v.options, tests, strict=True))
+        return [(v.id, f"(CASE {cases} END)")]
+    taken = [t for t in tests if t]
+    out = []
+    for o, t in zip(v.options, tests, strict=True):
+        test = t or ("NOT (" + " OR ".join(f"COALESCE({x}, FALSE)" for x in taken) + ")"
+                     if taken else "TRUE")
+        out.append((option_column(v.id, o.code), f"COALESCE(({test})::INTEGER, 0)"))
+    return out
+
+
+def _inline(clause: Clause[float]) -> str:
+    """A condition's SQL with its values written in (numbers only: answer codes, bounds),
+    for the survey's table definition, which takes no parameters."""
+    pieces = clause.sql.split("?")
+    if len(pieces) != len(clause.params) + 1:
+        raise EngineError("A derived variable's condition could not be written as SQL.")
+    out = [pieces[0]]
+    for value, piece in zip(clause.params, pieces[1:], strict=True):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise EngineError("A derived variable's condition could not be written as SQL.")
+        out.append(repr(value) if isinstance(value, float) else str(int(value)))
+        out.append(piece)
+    return "(" + "".join(out) + ")"
+
+
+# ---- named filters and banners --------------------------------------------------------------
+
+def _named_filters(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
+                   ) -> Codebook:
+    kept: list[NamedFilter] = []
+    for name, entry in entries.items():
+        when = entry.get("when")
+        label = entry.get("label") or name
+        if not NAME.fullmatch(name):
+            report.add(("filter", name), f"The filter name {name!r} must start with a letter "
+                       "and hold only letters, digits and _.")
+            continue
+        if not isinstance(when, str) or not when.strip():
+            report.add(("filter", name), f"The filter {name} needs its conditions: when = "
+                       "\"var=value & ...\".")
+            continue
+        kept.append(NamedFilter(name, str(label), when.strip()))
+    cb = replace(cb, filters=tuple(kept), _index={})
+    good = []
+    for f in kept:
+        try:
+            parse_condition(cb, f.when)
+            good.append(f)
+        except EngineError as e:
+            report.add(("filter", f.id), f"The filter {f.id}: {e}")
+    return replace(cb, filters=tuple(good), _index={})
+
+
+def _banners(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report) -> Codebook:
+    from heetui.engine.banner import resolve_banner
+
+    banners = list(cb.banners)
+    for name, entry in entries.items():
+        spans = entry.get("spans")
+        key = ("banner", name)
+        if not NAME.fullmatch(name):
+            report.add(key, f"The banner name {name!r} must start with a letter and hold only "
+                       "letters, digits and _.")
+            continue
+        if cb.find(name) is not None or cb.banner(name) is not None:
+            report.add(key, f"{name} is already a variable or banner of the survey; choose "
+                       "another name for the banner.")
+            continue
+        if not isinstance(spans, list) or not spans or not all(isinstance(s, str)
+                                                               for s in spans):
+            report.add(key, f"The banner {name} needs its spans: spans = [\"region\", "
+                       "\"org_type\"].")
+            continue
+        try:
+            resolve_banner(cb, ",".join(spans))
+        except EngineError as e:
+            report.add(key, f"The banner {name}: {e}")
+            continue
+        banners.append(BannerDef(name, str(entry.get("label") or name), tuple(spans)))
+    return replace(cb, banners=tuple(banners), _index={})

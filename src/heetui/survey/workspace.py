@@ -1,0 +1,266 @@
+"""The analyst's workspace file: edits layered over a survey, kept apart from its data.
+
+One TOML file per survey (``default_workspace``), or the one ``--workspace`` names. Its
+tables are entries a person can read and edit by hand (docs/workspace.md):
+
+- ``[question.ID]``: ``text``, ``label``, ``labels`` (code = label), ``order`` and ``hide``
+  (codes), ``nets`` (label and codes), ``scores`` (code = value; unlisted answers are left
+  out of the mean), ``bands`` (a numeric question's edges);
+- ``[derived.ID]``: a new variable whose ``answers`` are conditions over any variables;
+- ``[filter.ID]`` and ``[banner.ID]``: named filters and banners;
+- ``[view]``: what the app showed last.
+
+This module reads and writes the file; what the entries mean is the engine's
+(``engine.shaping``). Every write changes one entry: the file is locked, read again, the
+entry set, and the whole written to a temporary file renamed over it, so two sessions
+editing one workspace keep each other's edits and a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from platformdirs import user_data_path
+
+from heetui.errors import HeetuiError
+from heetui.survey.write import current_umask, write_error
+
+SECTIONS = ("question", "derived", "filter", "banner", "view")
+Key = tuple[str, ...]  # an entry's place: ("question", "relationship", "labels")
+HEADER = ("# heetui workspace: edits layered over the survey at {source}\n"
+          "# heetui never changes that survey; delete this file to undo every edit.\n"
+          "# The format is described in docs/workspace.md.\n")
+
+
+class WorkspaceError(HeetuiError):
+    """The workspace file cannot be read or written."""
+
+
+@dataclass(frozen=True)
+class WorkspaceProblem:
+    """An entry that does not apply to the survey, with the line it is written on."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+def default_workspace(source: Path) -> Path:
+    """The workspace of the survey at ``source`` when none is named: one file per survey
+    (by its full path) in the user's data folder, which is writable when the survey is not
+    (the bundled survey is installed read-only)."""
+    resolved = Path(source).resolve()
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.stem or "survey").strip("-") or "survey"
+    return user_data_path("heetui", appauthor=False) / "workspaces" / f"{stem}-{digest}.toml"
+
+
+class Workspace:
+    """One workspace file (which need not exist yet) of the survey at ``source``."""
+
+    def __init__(self, path: Path, source: Path) -> None:
+        self.path = Path(path)
+        self.source = Path(source)
+
+    def text(self) -> str:
+        """The file's text ("" when it does not exist yet)."""
+        try:
+            return self.path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            return ""
+        except IsADirectoryError:
+            raise WorkspaceError(f"The workspace {self.path} is a folder, not a file.") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise WorkspaceError(f"The workspace {self.path} cannot be read ({e}).") from None
+
+    def read(self) -> dict[str, Any]:
+        """The entries as plain data."""
+        return parse(self.text(), self.path)
+
+    def get(self, key: Key) -> Any:
+        """The value at ``key``, or None."""
+        node: Any = self.read()
+        for part in key:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def set(self, key: Key, value: Any) -> Any:
+        """Set the entry at ``key`` to ``value`` (None removes it) and return what it was.
+        The rest of the file, comments included, is written back as it was found."""
+        if not key or key[0] not in SECTIONS:
+            raise WorkspaceError(f"{'.'.join(key)} is not a workspace entry.")
+        with self._locked():
+            text = self.text()
+            parse(text, self.path)  # a file broken by hand is never overwritten
+            doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
+            old = _put(doc, key, value)
+            self._write(tomlkit.dumps(doc))
+        return old
+
+    def line_of(self, key: Key) -> int | None:
+        """The line (1-based) where the entry at ``key`` is written, if it can be found."""
+        return line_of(self.text(), key)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the workspace's lock file while reading it again and writing it."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = self.path.with_name(self.path.name + ".lock")
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~current_umask())
+        except OSError as e:
+            raise WorkspaceError(f"The workspace {self.path} cannot be written "
+                                 f"({e.strerror}).") from None
+        try:
+            _lock(fd)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _write(self, text: str) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~current_umask())
+            os.replace(tmp, self.path)
+        except BaseException as e:
+            Path(tmp).unlink(missing_ok=True)
+            refused = write_error(e, self.path)
+            if refused is not None:
+                raise WorkspaceError(f"The workspace {self.path} cannot be written "
+                                     f"({refused.strerror}).") from e
+            if isinstance(e, OSError):
+                raise WorkspaceError(f"The workspace {self.path} cannot be written "
+                                     f"({e.strerror}).") from e
+            raise
+
+
+def _lock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def parse(text: str, path: Path) -> dict[str, Any]:
+    """The file's entries; a file that is not TOML is one sentence naming its line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise WorkspaceError(f"The workspace {path} is not valid TOML ({e}); fix that line "
+                             "or delete the file.") from None
+    return data
+
+
+def _new_document(source: Path) -> tomlkit.TOMLDocument:
+    doc = tomlkit.document()
+    for line in HEADER.format(source=source).splitlines():
+        doc.add(tomlkit.comment(line.removeprefix("# ")))
+    return doc
+
+
+def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
+    """Set ``key`` in ``doc`` (tables made as needed, emptied ones removed); the old value.
+    Each entry is a table of its own (``[question.relationship]``) under a section that
+    has no header of its own."""
+    node: Any = doc
+    made: list[tuple[Any, str]] = []
+    for depth, part in enumerate(key[:-1]):
+        if part not in node:
+            if value is None:
+                return None
+            node[part] = tomlkit.table(is_super_table=depth == 0)
+        made.append((node, part))
+        node = node[part]
+        if not isinstance(node, dict):
+            raise WorkspaceError(f"{'.'.join(key[:depth + 1])} in the workspace is not a "
+                                 "table; fix it by hand or remove it.")
+    last = key[-1]
+    old = node.get(last)
+    old = old.unwrap() if hasattr(old, "unwrap") else old
+    if value is None:
+        if last in node:
+            del node[last]
+        for parent, part in reversed(made):  # drop tables the removal left empty
+            if len(parent[part]) == 0:
+                del parent[part]
+    elif isinstance(value, dict) and len(key) <= 2:
+        node[last] = _table(value)
+    else:
+        node[last] = _item(value)
+    return old
+
+
+def _table(entry: dict[str, Any]) -> Any:
+    table = tomlkit.table()
+    for name, v in entry.items():
+        table[name] = _item(v)
+    return table
+
+
+def _item(value: Any) -> Any:
+    """A value as tomlkit writes it readably: lists of tables one inline table per line,
+    a table of plain values inline."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        array = tomlkit.array()
+        array.multiline(True)
+        for v in value:
+            array.append(_item(v))
+        return array
+    if isinstance(value, dict):
+        inline = tomlkit.inline_table()
+        for name, v in value.items():
+            inline[name] = _item(v)
+        return inline
+    return value
+
+
+def line_of(text: str, key: Key) -> int | None:
+    """The line (1-based) where the entry at ``key`` is written: its table's header, or
+    within it the line of the key's field."""
+    if not key:
+        return None
+    table, field = (key[:2], key[2]) if len(key) > 2 else (key, None)
+    dotted = r"\s*\.\s*".join(_key_pattern(p) for p in table)
+    header = re.compile(r"^\s*\[\s*" + dotted + r"\s*\]")
+    found = None
+    for i, line in enumerate(text.splitlines(), 1):
+        if found is None:
+            if header.match(line):
+                found = i
+                if field is None:
+                    return i
+            continue
+        if line.lstrip().startswith("["):
+            break
+        if re.match(r"^\s*" + _key_pattern(field or "") + r"\s*=", line):
+            return i
+    return found
+
+
+def _key_pattern(part: str) -> str:
+    return r"""(?:["']?)""" + re.escape(part) + r"""(?:["']?)"""
