@@ -15,14 +15,18 @@ from heetui.survey.bundle import bundled_survey_path
 
 
 def open_path(path: str | Path | None = None, check_data: bool = True,
-              progress: Callable[[str, int, int], None] | None = None) -> Survey:
-    """The survey at ``path`` (the bundled survey when None); a file is imported into the
-    user's import cache first (keyed by path, size and modification time)."""
-    target = Path(path) if path is not None else bundled_survey_path()
+              progress: Callable[[str, int, int], None] | None = None,
+              workspace: str | Path | None = None, edits: bool = True) -> Survey:
+    """The survey at ``path`` (the bundled survey when None) with its workspace (the file
+    ``workspace`` names, else the one heetui keeps for ``path``; ``edits=False``: none); a
+    file is imported into the user's import cache first (keyed by path, size and
+    modification time), and its workspace is the file's, whatever bundle it imports to."""
+    source = Path(path) if path is not None else bundled_survey_path()
+    target = source
     if target.is_file():
         if input_format(target) is None:
             kinds = ", ".join(sorted(suffixes()))
             raise EngineError(f"{target.name} is neither a bundle folder nor a file heetui "
                               f"opens ({kinds}).")
         target = cached_bundle(target, progress)  # SourceError or BundleError, whole
-    return open_survey(target, check_data)
+    return open_survey(target, check_data, workspace=workspace, source=source, edits=edits)

@@ -12,12 +12,17 @@ touching them. What is here:
   names of tests and corrections are in ``heetui.choices``, below every layer, so that the
   argument parser never loads the engine;
 - books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
-- filters: ``parse_filter``, ``Filter``, ``describe_group``;
+- filters: ``parse_filter``, ``parse_filters`` (several, "&" and saved ``@names``),
+  ``Filter``, ``describe_group``;
+- the workspace (the analyst's edits, engine.edits): ``edits`` (its functions each make
+  one ``Edit``), ``apply_edit``, ``undo_edit``, ``Applied``; ``Survey.workspace`` is the
+  file, ``Survey.workspace_problems`` what of it does not apply;
 - comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
 """
 
 from __future__ import annotations
 
+from heetui.engine import edits
 from heetui.engine.audit import Audit
 from heetui.engine.banner import resolve_banner, settings_banner
 from heetui.engine.book import BookRequest, tab_book
@@ -33,7 +38,8 @@ from heetui.engine.comments import (
 )
 from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.distribution import Histogram, histogram
-from heetui.engine.filters import Filter, describe_group, parse_filter
+from heetui.engine.edits import Applied, Edit, apply_edit, undo_edit
+from heetui.engine.filters import Filter, describe_group, parse_filter, parse_filters
 from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.ordering import arrange
 from heetui.engine.profiling import Profile, ProfileRow, profile
@@ -42,9 +48,10 @@ from heetui.engine.session import Survey, open_survey
 from heetui.engine.summary import overview
 
 __all__ = [
-    "GROUP_COLUMN", "PAGE", "SE_LABEL", "Audit", "BookRequest", "CellRef", "Crosstab", "Filter",
-    "GridSummary", "Histogram", "Profile", "ProfileRow", "Selection", "Survey", "TabRequest",
-    "Verbatim", "VerbatimPage", "arrange", "describe_group", "histogram", "is_grid", "narrowings",
-    "open_survey", "overview", "parse_filter", "profile", "resolve_banner", "resolve_theme",
-    "settings_banner", "tab_book", "table", "table_ready", "verbatims",
+    "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookRequest", "CellRef",
+    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow",
+    "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "apply_edit", "arrange",
+    "describe_group", "edits", "histogram", "is_grid", "narrowings", "open_survey", "overview",
+    "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme",
+    "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
 ]

@@ -99,7 +99,7 @@ def parse_condition(cb: Codebook, text: str, depth: int = 0) -> tuple[Filter, ..
         raise EngineError(f"The saved filters named in {text!r} name each other in a loop; "
                           "define one of them by its conditions.")
     out: list[Filter] = []
-    for part in _and_parts(cb, text):
+    for part in _and_parts(text):
         if part.startswith(FILTER_MARK):
             named = cb.named_filter(part)
             if named is None:
@@ -114,12 +114,13 @@ def parse_condition(cb: Codebook, text: str, depth: int = 0) -> tuple[Filter, ..
     return tuple(out)
 
 
-def _and_parts(cb: Codebook, text: str) -> list[str]:
+_NAMED = re.compile(r"^\s*[A-Za-z_][\w.]*\s*(>=|<=|=|>|<)")  # a part: a name, then how
+
+
+def _and_parts(text: str) -> list[str]:
     parts: list[str] = []
     for piece in text.split(AND):
-        m = _FILTER.match(piece)
-        starts = piece.strip().startswith(FILTER_MARK) or (
-            m is not None and cb.find(m.group(1).strip()) is not None)
+        starts = piece.strip().startswith(FILTER_MARK) or _NAMED.match(piece) is not None
         if parts and not starts:
             parts[-1] += AND + piece  # "&" within a label: "Education & training"
         else:

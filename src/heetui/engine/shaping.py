@@ -30,7 +30,13 @@ from heetui.survey.codebook import (
     Variable,
     option_column,
 )
-from heetui.survey.workspace import Workspace, WorkspaceError, WorkspaceProblem, line_of
+from heetui.survey.workspace import (
+    SECTIONS,
+    Workspace,
+    WorkspaceError,
+    WorkspaceProblem,
+    line_of,
+)
 
 ELSE = "else"  # a derived single-choice answer given by everyone no earlier answer takes
 DERIVED_GROUP = "Derived variables"
@@ -47,8 +53,8 @@ class Shaped:
 
 
 class _Report:
-    def __init__(self, ws: Workspace | None, text: str) -> None:
-        self.file = str(ws.path) if ws else "workspace"
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
         self.text = text
         self.problems: list[WorkspaceProblem] = []
 
@@ -65,11 +71,18 @@ def shape(cb: Codebook, ws: Workspace | None) -> Shaped:
         data = ws.read()
     except WorkspaceError as e:
         return Shaped(cb, (), (WorkspaceProblem(str(ws.path), None, str(e)),), {})
-    report = _Report(ws, text)
+    return shape_data(cb, data, text, str(ws.path))
+
+
+def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "workspace"
+               ) -> Shaped:
+    """The codebook with the edits ``data`` holds (a workspace's entries; ``text``, the
+    file they were read from, gives the problems their lines)."""
+    report = _Report(file, text)
     for section in data:
-        if section not in ("question", "derived", "filter", "banner", "view"):
+        if section not in SECTIONS:
             report.add((section,), f"[{section}] is not a workspace section; the sections are "
-                       "question, derived, filter, banner and view.")
+                       f"{', '.join(SECTIONS)}.")
     cb, derived = _derive(cb, _entries(data, "derived", report), report)
     cb = _edit_questions(cb, _entries(data, "question", report), report)
     cb = _named_filters(cb, _entries(data, "filter", report), report)
