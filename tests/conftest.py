@@ -34,8 +34,9 @@ def _fresh_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every test run starts with an empty heetui cache (validation stamps, imports), so a
     warm ~/.cache never lets a test skip the validation it is meant to exercise; its state
     (the error log), configuration and workspaces (data) are empty folders too, never the
-    user's. Set before any bundle opens; subprocesses inherit them. tmp_path_factory's folders are the test
-    process's own (each pytest-xdist worker has its own), so workers share none of them."""
+    user's. Set before any bundle opens; subprocesses inherit them. tmp_path_factory's
+    folders are the test process's own (each pytest-xdist worker has its own), so workers
+    share none of them."""
     for var in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
         os.environ[var] = str(tmp_path_factory.mktemp(var.lower()))
 

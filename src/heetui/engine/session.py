@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,11 +19,20 @@ import numpy as np
 
 from heetui.engine.shaping import shape
 from heetui.engine.sql import Clause, Param, ident
+from heetui.engine.weighting import (
+    WeightDef,
+    WeightReport,
+    compute,
+    digest,
+    report_from_dict,
+    weights_folder,
+    write_weight,
+)
 from heetui.errors import EngineError
 from heetui.sqltext import path_literal
 from heetui.survey.bundle import Bundle, BundleError, bundled_survey_path, load_bundle
 from heetui.survey.codebook import Codebook, Variable
-from heetui.survey.workspace import Workspace, default_workspace
+from heetui.survey.workspace import Workspace, WorkspaceProblem, default_workspace
 
 T = TypeVar("T")
 
@@ -75,15 +86,40 @@ class Survey:
     def reshape(self) -> None:
         """Assemble the survey's model again from the bundle's codebook and the workspace
         as its file now reads (after an edit): ``codebook``, the derived variables' columns,
-        ``workspace_problems`` and ``view``; cached results are dropped."""
+        the weights computed to targets, ``workspace_problems`` and ``view``; cached
+        results are dropped."""
         shaped = shape(self.bundle.codebook, self.workspace)
-        self.codebook: Codebook = shaped.codebook
-        self.workspace_problems = shaped.problems
-        self.view = shaped.view
+        problems = list(shaped.problems)
         table = self._source
         if shaped.derived:  # computed in each query's own scan, beside the stored columns
             made = ", ".join(f"{sql} AS {ident(name)}" for name, sql in shaped.derived)
             table = f"(SELECT *, {made} FROM {self._source})"
+        with self._lock:
+            self._cache.clear()
+        self._set_table(table)
+        self.weight_reports: dict[str, WeightReport] = {}
+        for d in shaped.weights:
+            try:
+                path, report = self._computed_weight(shaped.codebook, d, table)
+            except (EngineError, duckdb.Error) as e:
+                text = str(e).splitlines()[0] if isinstance(e, duckdb.Error) else str(e)
+                problems.append(WorkspaceProblem(
+                    str(self.workspace.path) if self.workspace else "workspace",
+                    self.workspace.line_of(("weight", d.name)) if self.workspace else None,
+                    f"The weight {d.name}: {text}"))
+                continue
+            table = f"(SELECT * FROM {table} POSITIONAL JOIN {_parquet(path, ())})"
+            self.weight_reports[d.name] = report
+            self._set_table(table)
+        chosen = getattr(self, "_chosen_weight", None)
+        cb = shaped.codebook
+        if chosen is not None and chosen in self.weight_names(cb):
+            cb = replace(cb, settings=replace(cb.settings, weight=chosen), _index={})
+        self.codebook: Codebook = cb
+        self.workspace_problems = tuple(problems)
+        self.view = shaped.view
+
+    def _set_table(self, table: str) -> None:
         with self._lock:
             self._con.execute(f"CREATE OR REPLACE VIEW respondents AS SELECT * FROM {table}")
             # DuckDB binds a view's every column for each query (0.2 s a query at 3,000
@@ -92,6 +128,48 @@ class Survey:
             self.columns = frozenset(r[0] for r in self._con.execute(
                 "DESCRIBE respondents").fetchall())
             self._cache.clear()
+
+    def _computed_weight(self, cb: Codebook, d: WeightDef, table: str
+                         ) -> tuple[Path, WeightReport]:
+        """A weight computed to its targets: read from its file when one was written for
+        this definition and these data, else computed and written (engine.weighting)."""
+        if d.start is not None and d.start not in self.columns:
+            raise EngineError(f"its starting weight {d.start!r} is not a column of the survey.")
+        if d.name in self.columns:
+            raise EngineError(f"{d.name} is already a column of the survey; choose another "
+                              "name for the weight.")
+        files = self.bundle.respondent_files or (self.bundle.respondents,)
+        identity = json.dumps([table, [(str(f), f.stat().st_size, f.stat().st_mtime_ns)
+                                       for f in files]])
+        key = digest(d, identity)
+        path = weights_folder() / f"{d.name}-{key}.parquet"
+        saved = path.with_suffix(".json")
+        if path.is_file() and saved.is_file():
+            try:
+                return path, report_from_dict(json.loads(saved.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError, KeyError):
+                pass  # computed again below
+        scan, weight, report = compute(cb, d, self.query_arrays)
+        write_weight(cb, d, scan, weight, path, self.query)
+        saved.write_text(json.dumps(report.to_dict()), encoding="utf-8")
+        return path, report
+
+    def weight_names(self, cb: Codebook | None = None) -> list[str]:
+        """The survey's weights: its own (the codebook's), then those computed to targets."""
+        own = self.bundle.codebook.settings.weight
+        return ([own] if own else []) + list(self.weight_reports)
+
+    def choose_weight(self, name: str | None) -> None:
+        """Weight by ``name`` (one of ``weight_names``) from now on; None: the survey's own."""
+        if name is not None and name not in self.weight_names():
+            known = ", ".join(self.weight_names()) or "none"
+            raise EngineError(f"There is no weight named {name!r}; the survey's weights: "
+                              f"{known}.")
+        self._chosen_weight = name
+        weight = name or self.bundle.codebook.settings.weight
+        self.codebook = replace(self.codebook, settings=replace(self.codebook.settings,
+                                                                 weight=weight), _index={})
+        self.clear_cache()
 
     @property
     def weight_sql(self) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from heetui.engine.filters import Filter, condition, parse_condition
 from heetui.engine.lookup import match_answer
 from heetui.engine.sql import Clause, where
+from heetui.engine.weighting import WeightDef, parse_weight
 from heetui.errors import EngineError
 from heetui.survey.codebook import (
     BannerDef,
@@ -50,6 +51,7 @@ class Shaped:
     derived: tuple[tuple[str, str], ...]  # (column, SQL), each after those it reads
     problems: tuple[WorkspaceProblem, ...]
     view: dict[str, Any]  # the app's last view, as written
+    weights: tuple[WeightDef, ...] = ()  # weights to compute to targets (engine.weighting)
 
 
 class _Report:
@@ -87,8 +89,10 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
     cb = _edit_questions(cb, _entries(data, "question", report), report)
     cb = _named_filters(cb, _entries(data, "filter", report), report)
     cb = _banners(cb, _entries(data, "banner", report), report)
+    weights = _weights(cb, _entries(data, "weight", report), report)
     view = data.get("view", {})
-    return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {})
+    return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {},
+                  weights)
 
 
 def _entries(data: dict[str, Any], section: str, report: _Report) -> dict[str, dict[str, Any]]:
@@ -380,6 +384,25 @@ def _named_filters(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Re
         except EngineError as e:
             report.add(("filter", f.id), f"The filter {f.id}: {e}")
     return replace(cb, filters=tuple(good), _index={})
+
+
+def _weights(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
+             ) -> tuple[WeightDef, ...]:
+    kept = []
+    for name, entry in entries.items():
+        key = ("weight", name)
+        if not NAME.fullmatch(name):
+            report.add(key, f"The weight name {name!r} must start with a letter and hold only "
+                       "letters, digits and _.")
+        elif cb.find(name) is not None or name == cb.settings.weight:
+            report.add(key, f"{name} is already a variable or weight of the survey; choose "
+                       "another name for the weight.")
+        else:
+            try:
+                kept.append(parse_weight(cb, name, entry))
+            except EngineError as e:
+                report.add(key, f"The weight {name}: {e}")
+    return tuple(kept)
 
 
 def _banners(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report) -> Codebook:
