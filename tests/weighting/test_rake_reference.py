@@ -151,3 +151,19 @@ def test_a_changed_target_computes_the_weight_again(hee: Survey) -> None:
     shares = np.bincount(pl.read_csv(HERE / "hee.csv")["seniority"].to_numpy(),
                          weights=again)[1:] / again.sum()
     np.testing.assert_allclose(shares, [0.5, 0.5], atol=1e-9)
+
+
+def test_weighting_within_groups_matches_weightipy_segments(hee: Survey) -> None:
+    """Each contact group raked to its own targets, the groups kept at their sample shares
+    (weightipy's segmented scheme, the same shares given as its segment targets)."""
+    df = pd.read_csv(HERE / "hee.csv")
+    shares = df["in_contact"].value_counts(normalize=True)
+    theirs = _weightipy(df, {
+        "segment_by": "in_contact",
+        "segment_targets": {1: 100 * shares[1], 2: 100 * shares[2]},
+        "segments": {1: {"stakeholder_type": {1: 20, 2: 50, 3: 30}},
+                     2: {"stakeholder_type": {1: 30, 2: 40, 3: 30}}}})
+    ours = weighted(hee, "rim", {"within": "in_contact", "groups": {
+        "1": {"stakeholder_type": {"1": 20, "2": 50, "3": 30}},
+        "Not in contact": {"stakeholder_type": {"1": 30, "2": 40, "3": 30}}}})
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from heetui.engine.comments import VerbatimPage
     from heetui.engine.profiling import Profile
     from heetui.engine.results import Crosstab, GridSummary
+    from heetui.engine.weighting import WeightReport
     from heetui.output.tables import Show, Shown
     from heetui.survey.codebook import Codebook
 
@@ -306,6 +307,30 @@ def _book_csv(book: Book, o: Options) -> Iterable[str]:
     return csv_chunks(book)
 
 
+def _weights_text(r: WeightReport, o: Options) -> str:
+    from heetui.output.weight_report import render_text
+
+    return render_text(r)
+
+
+def _weights_json(r: WeightReport, o: Options) -> str:
+    from heetui.output.weight_report import render_json
+
+    return render_json(r)
+
+
+def _weights_md(r: WeightReport, o: Options) -> str:
+    from heetui.output.weight_report import render_md
+
+    return render_md(r)
+
+
+def _weights_xlsx(r: WeightReport, path: Path, o: Options, replace: bool) -> None:
+    from heetui.output.weight_report import write_xlsx
+
+    write_xlsx(r, path, replace)
+
+
 # Crosstab.kind and GridSummary.kind: the same formats (test_formats holds them equal)
 register("table", TEXT, _table_text)
 register("table", CSV, _table_csv)
@@ -331,3 +356,7 @@ register("book", HTML, _book_html)
 register("book", MD, _book_md)
 register("book", JSON, _book_json)
 register("book", CSV, _book_csv)
+register("weights", TEXT, _weights_text)
+register("weights", JSON, _weights_json)
+register("weights", MD, _weights_md)
+register("weights", XLSX, file=_weights_xlsx)

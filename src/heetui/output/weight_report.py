@@ -1,0 +1,108 @@
+"""A computed weight's report as text, JSON, Markdown and an Excel sheet: targets against
+the unweighted and weighted shares, convergence, efficiency and the weights' extremes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from heetui.engine.weighting import ReportRow, WeightReport
+from heetui.output.atomic import atomic_path
+from heetui.output.markup import md_text
+
+HEADERS = ("Group", "Variable", "Answer", "Target", "Respondents", "Unweighted",
+           "Weighted", "Weighted %", "Gap (points)")
+UNITS = {"percent": "percent targets (weights average 1)",
+         "count": "count targets (weights sum to them)"}
+METHODS = {"rim": "rim weighting (iterative proportional fitting)",
+           "cell": "cell weighting"}
+
+
+def summary(r: WeightReport) -> list[str]:
+    """The lines above the table: what the weight is and how it came out."""
+    s = r.spread
+    done = (f"Converged in {r.iterations} iteration{'s' if r.iterations != 1 else ''}"
+            if r.converged else f"Did not converge in {r.iterations} iterations")
+    return [
+        f"Weight {r.name}: {r.label} — {METHODS[r.method]}, {UNITS[r.unit]}",
+        f"{done}; the largest gap between a weighted share and its target is "
+        + (f"{100 * r.largest_gap:.2f} points." if r.largest_gap >= 5e-5 else
+           "below 0.01 points."),
+        f"Weighting efficiency {100 * s.efficiency:.1f}%; effective sample size "
+        f"{s.effective_n:,.1f} of {s.respondents:,} respondents; weighted total "
+        f"{s.total:,.1f}.",
+        f"Weights from {s.low:.4g} to {s.high:.4g} (ratio {s.ratio:.3g}); "
+        f"{r.capped_low:,} respondents at the minimum cap, {r.capped_high:,} at the maximum.",
+    ]
+
+
+def _cells(row: ReportRow) -> tuple[str, ...]:
+    gap = 100 * (row.weighted_share - row.target)
+    return (row.group, row.variable, row.label, f"{100 * row.target:.1f}%", f"{row.count:,}",
+            f"{100 * row.share:.1f}%", f"{row.weighted:,.1f}",
+            f"{100 * row.weighted_share:.1f}%", f"{gap:+.2f}" if abs(gap) >= 0.005 else "0.00")
+
+
+def _columns(r: WeightReport) -> tuple[int, ...]:
+    """The table's columns: the group column only when weighting was within groups."""
+    first = 0 if any(row.group for row in r.rows) else 1
+    return tuple(range(first, len(HEADERS)))
+
+
+def render_text(r: WeightReport) -> str:
+    keep = _columns(r)
+    rows = [tuple(HEADERS[i] for i in keep)] + [
+        tuple(_cells(row)[i] for i in keep) for row in r.rows]
+    widths = [max(len(x[j]) for x in rows) for j in range(len(keep))]
+    lines = summary(r) + [""]
+    for k, x in enumerate(rows):
+        cells = [x[j].ljust(widths[j]) if keep[j] < 3 else x[j].rjust(widths[j])
+                 for j in range(len(keep))]
+        lines.append("  ".join(cells).rstrip())
+        if k == 0:
+            lines.append("  ".join("─" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def render_md(r: WeightReport) -> str:
+    keep = _columns(r)
+    lines = [f"# {md_text(summary(r)[0])}", ""] + [md_text(x) + "  " for x in summary(r)[1:]]
+    lines += ["", "| " + " | ".join(HEADERS[i] for i in keep) + " |",
+              "|" + "|".join("---" if i < 3 else "---:" for i in keep) + "|"]
+    lines += ["| " + " | ".join(md_text(_cells(row)[i]) for i in keep) + " |"
+              for row in r.rows]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(r: WeightReport) -> str:
+    return json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_xlsx(r: WeightReport, path: Path, replace: bool = False) -> None:
+    import xlsxwriter
+
+    keep = _columns(r)
+    with atomic_path(path, replace) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
+        sheet = book.add_worksheet(r.name[:31])
+        bold = book.add_format({"bold": True})
+        pct = book.add_format({"num_format": "0.0%"})
+        one = book.add_format({"num_format": "#,##0.0"})
+        for k, line in enumerate(summary(r)):
+            sheet.write_string(k, 0, line, bold if k == 0 else None)
+        top = len(summary(r)) + 1
+        for j, i in enumerate(keep):
+            sheet.write_string(top, j, HEADERS[i], bold)
+        for k, row in enumerate(r.rows, top + 1):
+            values: tuple[object, ...] = (
+                row.group, row.variable, row.label, row.target, row.count, row.share,
+                row.weighted, row.weighted_share, 100 * (row.weighted_share - row.target))
+            for j, i in enumerate(keep):
+                v = values[i]
+                if isinstance(v, str):
+                    sheet.write_string(k, j, v)
+                else:
+                    fmt = pct if i in (3, 5, 7) else one if i in (6, 8) else None
+                    sheet.write_number(k, j, float(v), fmt)  # type: ignore[arg-type]
+        sheet.set_column(0, len(keep), 14)
+        book.close()
