@@ -167,3 +167,15 @@ def test_weighting_within_groups_matches_weightipy_segments(hee: Survey) -> None
         "1": {"stakeholder_type": {"1": 20, "2": 50, "3": 30}},
         "Not in contact": {"stakeholder_type": {"1": 30, "2": 40, "3": 30}}}})
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_contradictory_targets_are_refused_not_a_wrong_weight(hee: Survey) -> None:
+    """Organisation type nests stakeholder type (NHS Trusts are one type of each): targets
+    that give them different shares cannot be met together, whatever the iteration does."""
+    assert hee.workspace is not None
+    hee.workspace.set(("weight", "bad"), {"targets": {
+        "stakeholder_type": {"1": 20, "2": 50, "3": 30},
+        "org_type": {str(c): 100 / 7 for c in range(1, 8)}}})
+    hee.reshape()
+    (problem,) = hee.workspace_problems
+    assert "contradict" in problem.message and "bad" not in hee.weight_names()

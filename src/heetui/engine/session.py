@@ -149,7 +149,7 @@ class Survey:
                 return path, report_from_dict(json.loads(saved.read_text(encoding="utf-8")))
             except (OSError, ValueError, TypeError, KeyError):
                 pass  # computed again below
-        scan, weight, report = compute(cb, d, self.query_arrays)
+        scan, weight, report = compute(cb, d, self.query)
         write_weight(cb, d, scan, weight, path, self.query)
         saved.write_text(json.dumps(report.to_dict()), encoding="utf-8")
         return path, report

@@ -234,7 +234,7 @@ def _cells(cb: Codebook, entry: dict[str, Any]) -> tuple[tuple[str, ...], dict[s
 
 # ---- computing -----------------------------------------------------------------------------
 
-Query = Callable[[str], list[np.ndarray]]
+Query = Callable[[str], list[tuple[Any, ...]]]  # the result's rows (a few: cells)
 
 
 @dataclass(frozen=True)
@@ -245,32 +245,35 @@ class _Scan:
 
 
 def _scan(cb: Codebook, d: WeightDef, query: Query, by_start: bool) -> _Scan:
+    """The cells: one grouped scan of the weighting variables' codes (respondents without
+    an answer, or with a missing or negative starting weight, are counted to be refused)."""
     vs = [categories(cb.get(v)) for v in d.variables] + (
         [categories(cb.get(d.within))] if d.within else [])
-    start = f"CAST({ident(d.start)} AS DOUBLE)" if d.start else "1.0"
-    gaps = query("SELECT " + ", ".join(
-        [f"COUNT(*) FILTER (WHERE {column_sql(v)} IS NULL)" for v in vs] +
-        [f"COUNT(*) FILTER (WHERE {start} IS NULL OR isnan({start}) OR {start} < 0)"]) +
-        " FROM respondents")
-    for v, missing in zip(vs, gaps, strict=False):
-        if int(missing[0]):
-            raise EngineError(f"{int(missing[0]):,} respondents have no answer to {v.id}; "
-                              "weighting needs one from everyone: give them a target with a "
-                              "derived variable (its last answer \"else\" = Not stated).")
-    if int(gaps[-1][0]):
-        raise EngineError(f"the starting weight {d.start} is missing or negative for "
-                          f"{int(gaps[-1][0]):,} respondents.")
-    cols = [f"{column_sql(v)}::BIGINT AS k{i}" for i, v in enumerate(vs)]
-    group = ", ".join(f"k{i}" for i in range(len(vs)))
+    start = f"CAST({ident(d.start)} AS DOUBLE)" if d.start else None
+    cols = [f"{column_sql(v)} AS k{i}" for i, v in enumerate(vs)]
+    group = [f"k{i}" for i in range(len(vs))] + (["s"] if by_start else [])
     if by_start:
         cols.append(f"{start} AS s")
-        group += ", s"
-    out = query(f"SELECT {', '.join(cols)}, COUNT(*), SUM({start}) FROM respondents "
-                f"GROUP BY {group}")
-    keys, count, total = out[:len(vs)], out[-2].astype(np.float64), out[-1]
-    mean = np.divide(total.astype(np.float64), count, out=np.zeros_like(count),
-                     where=count > 0)
-    return _Scan([np.asarray(c).astype(np.int64) for c in keys], count, mean)
+    sums = (f"SUM({start}), COUNT(*) FILTER (WHERE {start} IS NULL OR isnan({start}) OR "
+            f"{start} < 0)") if start else "COUNT(*), 0"
+    rows = query(f"SELECT {', '.join(cols)}, COUNT(*), {sums} FROM respondents "
+                 f"GROUP BY {', '.join(group)}")
+    k = len(vs)
+    for i, v in enumerate(vs):
+        missing = sum(r[-3] for r in rows if r[i] is None)
+        if missing:
+            raise EngineError(f"{missing:,} respondents have no answer to {v.id}; weighting "
+                              "needs one from everyone: give them a target with a derived "
+                              "variable (its last answer \"else\" = Not stated).")
+    bad = sum(r[-1] for r in rows)
+    if bad:
+        raise EngineError(f"the starting weight {d.start} is missing or negative for "
+                          f"{bad:,} respondents.")
+    count = np.array([r[-3] for r in rows], dtype=np.float64)
+    total = np.array([r[-2] for r in rows], dtype=np.float64)
+    mean = np.divide(total, count, out=np.zeros_like(count), where=count > 0)
+    keys = [np.array([r[i] for r in rows], dtype=np.int64) for i in range(k)]
+    return _Scan(keys, count, mean)
 
 
 def compute(cb: Codebook, d: WeightDef, query: Query) -> tuple[_Scan, np.ndarray,
@@ -293,10 +296,14 @@ def compute(cb: Codebook, d: WeightDef, query: Query) -> tuple[_Scan, np.ndarray
     report = _report(cb, d, scan, weight, iterations, converged, scale)
     if report.largest_gap > d.max_gap + SHARE_SLACK:
         worst = max(report.rows, key=lambda r: abs(r.weighted_share - r.target))
-        raise EngineError(f"its caps keep weighted shares up to {100 * report.largest_gap:.1f} "
-                          f"points from their targets ({worst.variable}={worst.label}: "
-                          f"{100 * worst.weighted_share:.1f}% for {100 * worst.target:.1f}%); "
-                          "widen the caps, or allow it with max_gap (points).")
+        where = (f"{100 * report.largest_gap:.1f} points from their targets ({worst.variable}="
+                 f"{worst.label}: {100 * worst.weighted_share:.1f}% for "
+                 f"{100 * worst.target:.1f}%)")
+        if d.low is None and d.high is None:
+            raise EngineError(f"its targets contradict each other (answers that never occur "
+                              f"together?): weighted shares stay up to {where}.")
+        raise EngineError(f"its caps keep weighted shares up to {where}; widen the caps, or "
+                          "allow it with max_gap (points).")
     return scan, weight, report
 
 
