@@ -17,6 +17,9 @@ touching them. What is here:
 - the workspace (the analyst's edits, engine.edits): ``edits`` (its functions each make
   one ``Edit``), ``apply_edit``, ``undo_edit``, ``Applied``; ``Survey.workspace`` is the
   file, ``Survey.workspace_problems`` what of it does not apply;
+- weights computed to targets (engine.weighting, ``[weight.NAME]`` entries of the
+  workspace; ``edits.weigh`` makes one): ``Survey.weight_names``, ``Survey.choose_weight``,
+  ``Survey.weight_reports`` (each a ``WeightReport``);
 - comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
 """
 
@@ -46,12 +49,14 @@ from heetui.engine.profiling import Profile, ProfileRow, profile
 from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
 from heetui.engine.session import Survey, open_survey
 from heetui.engine.summary import overview
+from heetui.engine.weighting import WeightReport
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookRequest", "CellRef",
     "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow",
-    "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "apply_edit", "arrange",
-    "describe_group", "edits", "histogram", "is_grid", "narrowings", "open_survey", "overview",
+    "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport",
+    "apply_edit", "arrange", "describe_group", "edits", "histogram", "is_grid", "narrowings",
+    "open_survey", "overview",
     "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
 ]

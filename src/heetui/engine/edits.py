@@ -160,6 +160,18 @@ def save_banner(survey: Survey, name: str, spans: list[str], label: str = "") ->
                 f"Banner {name} = {', '.join(spans)}")
 
 
+def weigh(survey: Survey, name: str, targets: dict[str, dict[str, float]],
+          **settings: Any) -> Edit:
+    """A weight computed to targets (engine.weighting): per variable, each answer's target
+    (by code or label); ``settings``: unit, start, min, max, tolerance, max_iterations,
+    max_gap, label (None: left out)."""
+    entry: dict[str, Any] = {k: v for k, v in settings.items() if v is not None}
+    entry["targets"] = targets
+    listed = "; ".join(f"{var} " + ", ".join(f"{a} {t:g}" for a, t in t_.items())
+                       for var, t_ in targets.items())
+    return Edit(("weight", name), entry, f"Weight {name} to targets: {listed}")
+
+
 def remove(key: Key) -> Edit:
     return Edit(key, None, f"Removed {'.'.join(key)}")
 
@@ -184,11 +196,18 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
            if p.message not in before]
     if new:
         raise EngineError(new[0])
+    had = {p.message for p in survey.workspace_problems}
     try:
         old = ws.set(edit.key, edit.value)
+        survey.reshape()
+        # what only the data can tell (a weight's targets that cannot be met): put back
+        added = [p.message for p in survey.workspace_problems if p.message not in had]
+        if added:
+            ws.set(edit.key, old)
+            survey.reshape()
+            raise EngineError(added[0])
     except WorkspaceError as e:
         raise EngineError(str(e)) from None
-    survey.reshape()
     return Applied(edit, old, str(ws.path))
 
 
@@ -210,4 +229,4 @@ def _put(data: dict[str, Any], key: Key, value: Any) -> None:
 
 __all__ = ["ELSE", "Applied", "Edit", "add_net", "apply_edit", "derive", "hide_answers",
            "order_answers", "relabel_answer", "remove", "rename_question", "save_banner",
-           "save_filter", "set_bands", "set_scores", "undo_edit"]
+           "save_filter", "set_bands", "set_scores", "undo_edit", "weigh"]
