@@ -40,11 +40,11 @@ from heetui.output.xlsx import (
     LABEL_WIDTH,
     MIN_SCALE,
     PRINTABLE_WIDTH,
-    WORKBOOK_OPTIONS,
     Widths,
     add_formats,
     fit_row,
     merge_text,
+    new_workbook,
     page_plan,
     print_setup,
     set_widths,
@@ -108,9 +108,8 @@ def write_book_xlsx(book: Book, cb: Codebook, path: Path, shown: Shown = PERCENT
 
 
 def _write(book: Book, cb: Codebook, tmp: Path, shown: Shown) -> None:
-    import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+    wb = new_workbook(tmp)
     fmt = add_formats(wb)
     fmt["title_big"] = wb.add_format({"bold": True, "font_size": 15, "valign": "top",
                                       "text_wrap": True})

@@ -21,11 +21,11 @@ from heetui.output.tables import (
 )
 from heetui.output.xlsx import (
     LABEL_WIDTH,
-    WORKBOOK_OPTIONS,
     Widths,
     add_formats,
     fit_row,
     merge_text,
+    new_workbook,
     print_setup,
     set_widths,
     sheet_name,
@@ -40,10 +40,9 @@ from heetui.survey.text import safe_text
 def write_grid_xlsx(gt: GridSummary, path: Path, cb: Codebook | None = None,
                     shown: Shown = PERCENTS, replace: bool = False) -> Path:
     """Write atomically (see output.xlsx.write_xlsx)."""
-    import xlsxwriter
 
     with atomic_path(Path(path), replace) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = new_workbook(tmp)
         ws = wb.add_worksheet(sheet_name(gt.question.id))
         write_grid_table(ws, gt, add_formats(wb), facts=export_lines(cb) if cb else [],
                          shown=shown)

@@ -79,11 +79,11 @@ def render_json(r: WeightReport) -> str:
 
 
 def write_xlsx(r: WeightReport, path: Path, replace: bool = False) -> None:
-    import xlsxwriter
+    from heetui.output.xlsx import new_workbook
 
     keep = _columns(r)
     with atomic_path(path, replace) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
+        book = new_workbook(tmp)
         sheet = book.add_worksheet(r.name[:31])
         bold = book.add_format({"bold": True})
         pct = book.add_format({"num_format": "0.0%"})

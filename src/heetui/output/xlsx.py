@@ -11,6 +11,7 @@ formula.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Sequence
@@ -61,6 +62,19 @@ CHARS_PER_UNIT = 1.12  # characters of 11-point text per unit of column width; p
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
                     "strings_to_numbers": False,
                     "in_memory": True}  # no temporary file per sheet (slow with thousands)
+# the date a workbook says it was made: fixed, so that the same table written twice is the
+# same file byte for byte (a plan re-run, outputs compared); the zip's own times are fixed
+CREATED = datetime.datetime(2000, 1, 1)
+
+
+def new_workbook(path: Path) -> Any:
+    """A workbook heetui writes (an xlsxwriter Workbook): its options, and no time of
+    writing inside."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb.set_properties({"created": CREATED})
+    return wb
 
 FORMATS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 13, "text_wrap": True, "valign": "top"},
@@ -101,11 +115,10 @@ def write_xlsx(ct: Crosstab, path: Path, cb: Codebook | None = None,
     the codebook, the sheet says which survey it comes from (export_lines); ``shown``:
     percents, counts, or both (a count row under each percent row). An existing file is
     replaced only with ``replace`` (output.atomic)."""
-    import xlsxwriter
 
     with atomic_path(Path(path), replace) as tmp:
         # text from data or a codebook is always a string cell, never a formula
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = new_workbook(tmp)
         _sheet(wb, ct, export_lines(cb) if cb is not None else [], shown)
         wb.close()
     return path
