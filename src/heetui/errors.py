@@ -9,7 +9,7 @@ stderr with exit status 2, in the app as a notification. Anything else that esca
 - ``SourceError``: a file that cannot be imported.
 - ``survey.bundle.BundleError``: a bundle that cannot be used, with its whole list of problems.
 - ``OutputError``: a file that must not or cannot be written (``output.atomic``).
-- ``cli.main.UserError``: a command line that asks for something impossible.
+- ``UserError``: a command line that asks for something impossible.
 """
 
 from __future__ import annotations
@@ -34,3 +34,7 @@ class SourceError(HeetuiError):
 
 class OutputError(HeetuiError):
     """A file that must not, or cannot, be written where it was asked for."""
+
+
+class UserError(HeetuiError):
+    """A mistake in a command or its input (the command line's own checks); one sentence."""

@@ -39,7 +39,7 @@ def _error_classes() -> list[type[BaseException]]:
 def test_every_error_of_heetui_descends_from_the_one_root() -> None:
     classes = _error_classes()
     names = {f"{c.__module__}.{c.__qualname__}" for c in classes}
-    assert {"heetui.survey.bundle.BundleError", "heetui.cli.main.UserError",
+    assert {"heetui.survey.bundle.BundleError", "heetui.errors.UserError",
             "heetui.engine.disclosure.DisclosureError",
             "heetui.output.atomic.WouldReplace"} <= names
     stray = sorted(n for c, n in ((c, f"{c.__module__}.{c.__qualname__}") for c in classes)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heetui.cli.parser import USER_ERROR, build_parser
+from heetui.cli.plan import cmd_plan, cmd_run
 from heetui.config import ConfigError, UserConfig, load_config
-from heetui.errors import HeetuiError
+from heetui.errors import HeetuiError, UserError
 from heetui.survey.text import counted
 
 if TYPE_CHECKING:
@@ -23,10 +24,6 @@ MAX_CHART_WIDTH = 500  # characters; a wider chart is no longer readable in any 
 MAX_CHART_HEIGHT = 200
 MAX_TEXT_WIDTH = 1000
 MAX_ROWS = 10**12  # --limit and --offset: far beyond any survey, well within DuckDB's BIGINT
-
-
-class UserError(HeetuiError):
-    """A mistake in the command or its input; printed as one sentence."""
 
 
 def write_output(text: str | Iterable[str], target: str | None, what: str = "",
@@ -419,11 +416,19 @@ def cmd_open(args: argparse.Namespace) -> None:
         raise SystemExit(app.return_code)  # the app ended on an error it could not handle
 
 
-COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
+def _checked(words: Sequence[str]) -> None:
+    """A plan's command read as the command line reads it (a mistake: exit status 2)."""
+    with_config(build_parser(), load_config()).parse_args(list(words))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+            "info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
             "book": cmd_book,
             "verbatims": cmd_verbatims,
             "import": cmd_import,
-            "demo": cmd_demo}
+            "demo": cmd_demo,
+            "run": lambda args: cmd_run(args, main),
+            "plan": lambda args: cmd_plan(args, _checked)}
 
 
 def _place_data(args: argparse.Namespace) -> str | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from heetui import __version__
 from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
+from heetui.cli.plan import plan_commands
 from heetui.config import SigLevels, parse_levels
 from heetui.importers.formats import format_list
 from heetui.output import formats
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     _verbatims_command(sub)
     _import_command(sub)
     _demo_command(sub)
+    plan_commands(sub, _data_arg)
     return parser
 
 

@@ -9,6 +9,7 @@ tables are entries a person can read and edit by hand (docs/workspace.md):
 - ``[derived.ID]``: a new variable whose ``answers`` are conditions over any variables;
 - ``[filter.ID]`` and ``[banner.ID]``: named filters and banners;
 - ``[weight.ID]``: a weight computed to targets (engine.weighting);
+- ``[plan.ID]``: an output of the tab plan, the command that makes it (cli.plan);
 - ``[view]``: what the app showed last.
 
 This module reads and writes the file; what the entries mean is the engine's
@@ -37,7 +38,7 @@ from platformdirs import user_data_path
 from heetui.errors import HeetuiError
 from heetui.survey.write import current_umask, write_error
 
-SECTIONS = ("question", "derived", "filter", "banner", "weight", "view")
+SECTIONS = ("question", "derived", "filter", "banner", "weight", "plan", "view")
 Key = tuple[str, ...]  # an entry's place: ("question", "relationship", "labels")
 HEADER = ("# heetui workspace: edits layered over the survey at {source}\n"
           "# heetui never changes that survey; delete this file to undo every edit.\n"
