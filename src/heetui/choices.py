@@ -11,5 +11,6 @@ CORRECTIONS: tuple[str, ...] = ("none", "bonferroni", "bh")
 # option of a nested span (SPSS CTABLES COMPARETEST), "span" every test of the span
 CORRECTION_FAMILIES: tuple[str, ...] = ("subtable", "span")
 # pairs: each column against the other columns of its span (letters); total: each column
-# against Total; rest: each column against everyone not in it (higher/lower marks)
-COMPARES: tuple[str, ...] = ("pairs", "total", "rest")
+# against Total; rest: each column against everyone not in it; previous: each column against
+# the one before it in its span (waves in order: wave-on-wave change) (higher/lower marks)
+COMPARES: tuple[str, ...] = ("pairs", "total", "rest", "previous")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from heetui.engine import Survey, open_survey
+from heetui.engine import Survey, open_survey, open_waves
 from heetui.errors import EngineError
 from heetui.importers import cached_bundle, input_format, suffixes
 from heetui.survey.bundle import bundled_survey_path
@@ -30,3 +30,31 @@ def open_path(path: str | Path | None = None, check_data: bool = True,
                               f"opens ({kinds}).")
         target = cached_bundle(target, progress)  # SourceError or BundleError, whole
     return open_survey(target, check_data, workspace=workspace, source=source, edits=edits)
+
+
+def parse_waves(text: str) -> list[tuple[str, Path]]:
+    """``--waves 2018=PATH,2019=PATH``: each wave's name and survey, in order."""
+    out = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        label, sep, path = part.partition("=")
+        if not sep or not label.strip() or not path.strip():
+            raise EngineError(f"{part!r} is not a wave; write --waves 2018=PATH,2019=PATH.")
+        out.append((label.strip(), Path(path.strip())))
+    return out
+
+
+def open_wave_paths(waves: list[tuple[str, Path]], check_data: bool = True,
+                    workspace: str | Path | None = None, edits: bool = True) -> Survey:
+    """Surveys (bundle folders or files heetui imports) opened as the waves of one survey;
+    the workspace is the latest wave's."""
+    bundles = []
+    for label, path in waves:
+        target = path
+        if path.is_file():
+            if input_format(path) is None:
+                raise EngineError(f"{path.name} is neither a bundle folder nor a file heetui "
+                                  "opens.")
+            target = cached_bundle(path)
+        bundles.append((label, target))
+    return open_waves(bundles, check_data, workspace=workspace, source=waves[-1][1],
+                      edits=edits)

@@ -119,9 +119,14 @@ def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse
 
 def _open(args: argparse.Namespace) -> Survey:
     from heetui.engine import settings_banner
-    from heetui.opening import open_path
+    from heetui.opening import open_path, open_wave_paths, parse_waves
 
-    survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
+    if getattr(args, "waves", None):
+        if getattr(args, "data", None):
+            raise UserError("give --waves or --data, not both.")
+        survey = open_wave_paths(parse_waves(args.waves))
+    else:
+        survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
     _INTERRUPT.surveys.append(survey)
     if getattr(args, "by", None) == []:  # no --by: the settings' banner, if the survey has it
         banner, note = settings_banner(survey.codebook, args.config)
@@ -398,7 +403,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     try:
         out = build(Path(args.output), args.n, DEFAULT_SEED if args.seed is None else args.seed,
                     args.verbatim_share, lambda done, total: bar("respondents", done, total),
-                    args.force)
+                    args.force, args.shift)
     except (ValueError, FileExistsError) as e:
         raise UserError(_sentence(str(e))) from None
     finally:

@@ -59,6 +59,9 @@ def _banner_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
     p.add_argument("--sig-level", type=sig_levels, default=(0.05, None), metavar="ALPHA[,ALPHA]",
                    help=SIG_HELP)
+    p.add_argument("--waves", metavar="NAME=PATH,...", help="surveys (bundles or files) "
+                   "as the waves of one, in order; the segment `wave` names each "
+                   "respondent's (--by wave, --compare previous)")
 
 
 def _table_args(p: argparse.ArgumentParser) -> None:
@@ -266,6 +269,9 @@ def _demo_command(sub: Commands) -> None:
     demo.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="folder to create")
     demo.add_argument("--seed", type=int, default=None, metavar="S",
                       help="random seed (default: the one that builds the bundled survey)")
+    demo.add_argument("--shift", type=float, default=0.0, metavar="SD",
+                      help="an illustrative later wave: attitudes moved by SD standard "
+                      "deviations (titled as illustrative, never as HEE's data)")
     demo.add_argument("--verbatim-share", type=float, default=None, metavar="F",
                       help="share of respondents leaving comments (default 0.55; 0.1 above 100k)")
     demo.add_argument("--force", action="store_true",

@@ -26,10 +26,10 @@ def default_verbatim_share(n: int) -> float:
     return 0.55 if n <= 100_000 else 0.1
 
 
-def _frame(rng: np.random.Generator, m: int, first_id: int) -> tuple[pl.DataFrame, gen.Drawn,
-                                                                       dict[str, np.ndarray]]:
+def _frame(rng: np.random.Generator, m: int, first_id: int, shift: float = 0.0
+           ) -> tuple[pl.DataFrame, gen.Drawn, dict[str, np.ndarray]]:
     p = gen.make_profile(rng, m)
-    ans = gen.answers(rng, p)
+    ans = gen.answers(rng, p, shift)
     cols: dict[str, pl.Series] = {
         "respondent_id": pl.Series(np.arange(first_id, first_id + m, dtype=np.uint32)),
         "stakeholder_type": pl.Series(p.stype), "org_type": pl.Series(p.org),
@@ -62,29 +62,31 @@ def _comments(rng: np.random.Generator, df: pl.DataFrame, p: gen.Drawn,
 
 
 def build(out: Path, n: int, seed: int = DEFAULT_SEED, verbatim_share: float | None = None,
-          progress: Progress | None = None, force: bool = False) -> Path:
-    """Generate a bundle of n respondents at ``out`` (written to a temp folder, then renamed)."""
+          progress: Progress | None = None, force: bool = False, shift: float = 0.0) -> Path:
+    """Generate a bundle of n respondents at ``out`` (written to a temp folder, then renamed).
+    ``shift``: an illustrative later wave, its attitudes moved by that many standard
+    deviations (gen.answers), and its title and provenance saying so."""
     if n < 1:
         raise ValueError("the number of respondents must be at least 1")
     share = default_verbatim_share(n) if verbatim_share is None else verbatim_share
     if not 0 <= share <= 1:
         raise ValueError("the verbatim share must be between 0 and 1")
-    cb, problems = codebook_from_dict(qn.codebook_dict(n))
+    cb, problems = codebook_from_dict(qn.codebook_dict(n, shift))
     assert cb is not None and not problems, problems
     with writing_bundle(Path(out), codebook_to_dict(cb), HEADER, force) as writer:
-        _write(writer, n, seed, share, progress)
+        _write(writer, n, seed, share, progress, shift)
     return out
 
 
-def _write(writer: BundleWriter, n: int, seed: int, share: float, progress: Progress | None
-           ) -> None:
+def _write(writer: BundleWriter, n: int, seed: int, share: float, progress: Progress | None,
+           shift: float = 0.0) -> None:
     """Respondents a chunk at a time (bounded memory at any n); their comments a part of
     at least 500,000 at a time, then the interview excerpts."""
     chunks = [(start, min(gen.CHUNK, n - start)) for start in range(0, n, gen.CHUNK)]
     comments: list[VerbatimRow] = []
     for k, (start, m) in enumerate(chunks):
         rng = np.random.default_rng([seed, k])
-        df, p, ans = _frame(rng, m, start + 1)
+        df, p, ans = _frame(rng, m, start + 1, shift)
         writer.add_respondents(df)
         comments += _comments(rng, df, p, ans, share)
         if len(comments) >= 500_000 or k == len(chunks) - 1:

@@ -137,8 +137,10 @@ def _mix(rng: np.random.Generator, a: np.ndarray, lam: float) -> npt.NDArray[np.
     return mixed
 
 
-def answers(rng: np.random.Generator, p: Drawn) -> dict[str, np.ndarray]:
-    a = latent(rng, p)
+def answers(rng: np.random.Generator, p: Drawn, shift: float = 0.0) -> dict[str, np.ndarray]:
+    """Every closed answer; ``shift`` moves the latent attitude (in its standard deviations:
+    a positive shift, more positive answers), for an illustrative later wave."""
+    a = latent(rng, p) + shift
     trust = (p.stype == 2).astype(float)
     regional_only = (p.regions[:, -1] == 0).astype(float)
     out: dict[str, np.ndarray] = {

@@ -58,8 +58,15 @@ def _opts(pairs: tuple[tuple[int, str], ...] | list[tuple[int, str]]) -> list[di
 FIVE = (2, 1, 0, -1, -2)  # scores of a five-point scale, best first
 
 
-def codebook_dict(n: int) -> dict[str, Any]:
-    return {"survey": _survey(n), **_extras(), "segments": _segments(),
+def codebook_dict(n: int, shift: float = 0.0) -> dict[str, Any]:
+    survey = _survey(n)
+    if shift:  # an illustrative later wave: never to be read as HEE's
+        survey["title"] = "HEE stakeholder perception survey: illustrative later wave"
+        survey["provenance"] = (
+            f"Illustrative synthetic wave made by `heetui demo --shift {shift:g}`: the 2019 "
+            f"survey's design with attitudes moved by {shift:+g} standard deviations. Not HEE "
+            "data; for trying waves, plans and diffs.")
+    return {"survey": survey, **_extras(), "segments": _segments(),
             "questions": _questions()}
 
 

@@ -4,7 +4,8 @@ The front ends import from ``heetui.engine`` only, never from its modules (an im
 contract in pyproject.toml holds them to it), so the engine's inside can be rearranged without
 touching them. What is here:
 
-- a survey: ``open_survey`` and ``Survey`` (its ``codebook`` is the survey's model, the one
+- a survey: ``open_survey`` (``open_waves``: several as the waves of one, engine.waves)
+  and ``Survey`` (its ``codebook`` is the survey's model, the one
   every command and screen reads), ``overview``;
 - tables: ``TabRequest``, ``resolve_banner`` (``settings_banner``: the settings file's,
   when the survey has it), ``table`` (a ``Crosstab``, or a ``GridSummary`` for a rating
@@ -47,7 +48,7 @@ from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.ordering import arrange
 from heetui.engine.profiling import Profile, ProfileRow, profile
 from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
-from heetui.engine.session import Survey, open_survey
+from heetui.engine.session import Survey, open_survey, open_waves
 from heetui.engine.summary import overview
 from heetui.engine.weighting import WeightReport
 
@@ -56,7 +57,7 @@ __all__ = [
     "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow",
     "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport",
     "apply_edit", "arrange", "describe_group", "edits", "histogram", "is_grid", "narrowings",
-    "open_survey", "overview",
+    "open_survey", "open_waves", "overview",
     "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
 ]

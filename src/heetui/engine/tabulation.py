@@ -263,6 +263,9 @@ def _layout(specs: list[ColumnSpec], compare: str, family: str) -> _Layout:
                  if x < y and specs[x].test_group == specs[y].test_group]
     elif compare == "total":
         pairs = [(x, 0, fam[x]) for x in banner]
+    elif compare == "previous":  # the column before, within the same span (and outer option)
+        pairs = [(x, x - 1, fam[x]) for x in banner
+                 if x > 1 and specs[x].test_group == specs[x - 1].test_group]
     else:  # every respondent of the table who is not in the column
         member = np.vstack([member, ~member[1:]])
         pairs = [(x, c + x - 1, fam[x]) for x in banner]
@@ -574,7 +577,7 @@ def pair_tests(row: list[int], pairs: list[tuple[int, int, int]], keys: list[str
     significant = [_significant(zx, ax, how.sig_level) for zx, ax in zip(z, adj, strict=True)]
     looser = [_significant(zx, ax, loose) for zx, ax in zip(z, adj, strict=True)]
     names = [(letters[x], "Total" if y == 0 else letters[y] if y < c else "Rest")
-             for x, y, _ in pairs]
+             for x, y, _ in pairs]  # previous: the letter of the column before
     tests = list(map(PairTest, keys, [a for a, _ in names], [b for _, b in names], z, p, adj,
                      significant, reasons, a_values, b_values, looser))
     sig: list[tuple[str, ...]] = [()] * (n_rows * c)

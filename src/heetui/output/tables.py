@@ -98,7 +98,9 @@ def tests_text(ct: Crosstab) -> str:
             "total": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
                      "than Total",
             "rest": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
-                    "than everyone not in the column"}[ct.compare]
+                    "than everyone not in the column",
+            "previous": f"{VS_MARKS['higher']}/{VS_MARKS['lower']}: significantly higher/lower "
+                        "than the column before it in the same span"}[ct.compare]
     return (f"{what}{levels_text(ct)} ({test_text(ct)}, {corr}{family_text(ct)}"
             + ("; overlapping columns use the overlap correction" if ct.overlapping
                and not ct.design else "")
@@ -126,7 +128,7 @@ def tested(ct: Crosstab) -> bool:
 def lettered(ct: Crosstab) -> bool:
     """Whether the table marks differences by letters (columns, or a grid's items, tested
     in pairs) rather than by ▲/▼ against Total or the rest."""
-    return ct.compare not in ("total", "rest")
+    return ct.compare == "pairs"
 
 
 def levels_text(ct: Crosstab) -> str:

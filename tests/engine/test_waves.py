@@ -1,0 +1,95 @@
+"""Surveys opened as waves of one: the respondents stacked in polars with a wave column
+give the same bases and percents (weighted and unweighted); `--compare previous` marks agree
+with statsmodels' proportions_ztest on the two waves; answers are matched by their source
+answer when codes differ from wave to wave, and what is in one wave only is listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from statsmodels.stats.proportion import proportions_ztest
+
+from heetui.cli.main import main
+from heetui.engine import TabRequest, table
+from heetui.opening import open_wave_paths
+from heetui.survey.bundle import bundled_survey_path
+
+
+@pytest.fixture(scope="module")
+def second_wave(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("waves") / "wave2"
+    assert main(["demo", "-n", "602", "--seed", "2020", "--shift", "0.25", "-o", str(out)]) == 0
+    return out
+
+
+def _stacked(second: Path) -> pl.DataFrame:
+    first = pl.read_parquet(bundled_survey_path() / "respondents.parquet")
+    later = pl.read_parquet(second / "respondents.parquet")
+    cols = ["relationship", "weight"]
+    return pl.concat([first.select(cols).with_columns(wave=pl.lit(1)),
+                      later.select(cols).with_columns(wave=pl.lit(2))])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_wave_columns_equal_the_stacked_data(second_wave, tmp_path, weighted):
+    survey = open_wave_paths([("2019", bundled_survey_path()), ("2020", second_wave)],
+                             workspace=tmp_path / "w.toml")
+    ct = table(survey, TabRequest("relationship", "wave", weighted=weighted))
+    df = _stacked(second_wave)
+    for k, col in enumerate(ct.columns[1:], 1):
+        part = df.filter(pl.col("wave") == k)
+        w = part["weight"].to_numpy() if weighted else np.ones(part.height)
+        assert col.base == part.height
+        for row in (r for r in ct.rows if r.kind == "category"):
+            want = 100 * w[part["relationship"].to_numpy() == int(row.key)].sum() / w.sum()
+            assert row.cells[k].percent == pytest.approx(want, abs=1e-9)
+
+
+def test_previous_wave_marks_agree_with_statsmodels(second_wave, tmp_path):
+    survey = open_wave_paths([("2019", bundled_survey_path()), ("2020", second_wave)],
+                             workspace=tmp_path / "w.toml")
+    ct = table(survey, TabRequest("relationship", "wave", compare="previous"))
+    df = _stacked(second_wave)
+    n = [df.filter(pl.col("wave") == k).height for k in (1, 2)]
+    for row in (r for r in ct.rows if r.kind == "category"):
+        x = [int((df.filter(pl.col("wave") == k)["relationship"] == int(row.key)).sum())
+             for k in (1, 2)]
+        z, p = proportions_ztest(x[::-1], n[::-1])  # the later wave against the one before
+        mark = row.cells[2].vs
+        assert (mark is not None) == (p < 0.05), row.label
+        if mark is not None:
+            assert mark == ("higher" if z > 0 else "lower")
+        assert row.cells[1].vs is None  # the first wave has none before it
+
+
+def _csv(path: Path, answers: list[str]) -> Path:
+    pl.DataFrame({"id": list(range(1, len(answers) + 1)), "satisfied": answers}).write_csv(path)
+    return path
+
+
+def test_answers_match_by_source_and_one_wave_answers_are_listed(tmp_path):
+    a = _csv(tmp_path / "a.csv", ["Yes"] * 6 + ["No"] * 3 + ["Unsure"] * 3)
+    b = _csv(tmp_path / "b.csv", ["No"] * 5 + ["Yes"] * 9)
+    survey = open_wave_paths([("A", a), ("B", b)], workspace=tmp_path / "w.toml")
+    assert any("Unsure" in note for note in survey.notes)
+    ct = table(survey, TabRequest("satisfied", "wave"))
+    counts = {r.label: [c.count for c in r.cells[1:]] for r in ct.rows if r.kind == "category"}
+    assert counts["Yes"] == [6, 9] and counts["No"] == [3, 5] and counts["Unsure"] == [3, 0]
+
+
+def test_waves_on_the_command_line(second_wave, capsys):
+    waves = f"2019={bundled_survey_path()},2020={second_wave}"
+    assert main(["tab", "relationship", "--waves", waves, "--by", "wave", "--compare",
+                 "previous"]) == 0
+    out = capsys.readouterr().out
+    assert "2019 (A)" in out and "2020 (B)" in out and "column before it" in out
+    assert main(["tab", "relationship", "--waves", "2019"]) == 2
+    assert "is not a wave" in capsys.readouterr().err
+
+
+def test_the_illustrative_wave_says_what_it_is(second_wave):
+    text = (second_wave / "codebook.toml").read_text()
+    assert "illustrative" in text and "Not HEE data" in text
