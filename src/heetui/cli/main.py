@@ -125,6 +125,8 @@ def _open(args: argparse.Namespace) -> Survey:
         if getattr(args, "data", None):
             raise UserError("give --waves or --data, not both.")
         survey = open_wave_paths(parse_waves(args.waves))
+        for wave_note in survey.notes:
+            sys.stderr.write(f"heetui: note: {wave_note}\n")
     else:
         survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
     _INTERRUPT.surveys.append(survey)

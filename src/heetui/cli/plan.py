@@ -6,7 +6,8 @@ with the same options, by construction: ``run`` hands each command to the comman
 own ``main`` with the survey (``--data``) and the workspace (``--workspace``) of the run. An
 entry that no longer applies (a question gone in this wave) is reported by its line in
 the workspace, in the command's own sentence, and the rest are still produced (``--strict``
-stops at the first).
+stops at the first). A plan's outputs carry no date: run again on the same data, on any day,
+they are the same files byte for byte.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from heetui.errors import UserError
+from heetui.output.facts import undated
 
 if TYPE_CHECKING:
     from heetui.cli.parser import Commands
@@ -112,7 +114,7 @@ def cmd_run(args: argparse.Namespace, main: Callable[[Sequence[str]], int]) -> N
             said = io.StringIO()
             try:
                 words = _argv(command, ws, args.data, args.force)
-                with contextlib.redirect_stderr(said):
+                with contextlib.redirect_stderr(said), undated():
                     status = main(words)
             except UserError as e:
                 status, said = 2, io.StringIO(f"heetui: error: {e}\n")

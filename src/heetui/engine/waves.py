@@ -98,7 +98,9 @@ def stack(waves: Sequence[tuple[str, Bundle]]) -> Stacked:
     variables.insert(segments_at, wave)
     weight = latest.settings.weight or next(
         (cb.settings.weight for cb in books if cb.settings.weight), None)
+    title = f"{latest.title} (waves {', '.join(labels)})"
     merged = replace(latest, variables=tuple(variables), _index={},
+                     survey={**latest.survey, "title": title},
                      settings=replace(latest.settings, weight=weight, design=None),
                      grids=latest.grids)
     if any(cb.settings.design for cb in books):

@@ -4,6 +4,9 @@ definition for the single-table export and every tab book format."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from heetui.survey.codebook import Codebook
@@ -21,8 +24,23 @@ def one_line(text: object, limit: int | None = 2000) -> str:
     return safe_text(str(text), limit).replace("\n", " ")
 
 
-def produced() -> str:
-    return date.today().isoformat()
+_UNDATED = ContextVar("undated", default=False)
+
+
+@contextmanager
+def undated() -> Iterator[None]:
+    """Outputs written within carry no date (a plan's, `heetui run`): the same data gives
+    the same file byte for byte on any day."""
+    token = _UNDATED.set(True)
+    try:
+        yield
+    finally:
+        _UNDATED.reset(token)
+
+
+def produced() -> str | None:
+    """Today's date, as exports say when they were produced (None: undated)."""
+    return None if _UNDATED.get() else date.today().isoformat()
 
 
 def survey_facts(cb: Codebook) -> list[tuple[str, str]]:
@@ -32,7 +50,8 @@ def survey_facts(cb: Codebook) -> list[tuple[str, str]]:
     if s.get("provenance"):
         facts.append(("Data", one_line(s["provenance"])))
     facts += [(label, one_line(s[key])) for key, label in SURVEY_FACTS if s.get(key)]
-    facts.append(("Produced", f"{produced()} by heetui"))
+    day = produced()
+    facts.append(("Produced", f"{day} by heetui" if day else "by heetui"))
     return facts
 
 
