@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from heetui.cli.diff import cmd_diff
 from heetui.cli.parser import USER_ERROR, build_parser
 from heetui.cli.plan import cmd_plan, cmd_run
 from heetui.config import ConfigError, UserConfig, load_config
@@ -428,14 +429,16 @@ def _checked(words: Sequence[str]) -> None:
     with_config(build_parser(), load_config()).parse_args(list(words))
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+# each command prints or writes; one that returns a number ends with it as its exit status
+COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
             "info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
             "book": cmd_book,
             "verbatims": cmd_verbatims,
             "import": cmd_import,
             "demo": cmd_demo,
             "run": lambda args: cmd_run(args, main),
-            "plan": lambda args: cmd_plan(args, _checked)}
+            "plan": lambda args: cmd_plan(args, _checked),
+            "diff": lambda args: cmd_diff(args, main, write_output)}
 
 
 def _place_data(args: argparse.Namespace) -> str | None:
@@ -531,12 +534,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_file_output(args)  # naming a file the command reads is the graver mistake
         choose_format(args)
-        COMMANDS.get(args.command or "", cmd_open)(args)
+        status = COMMANDS.get(args.command or "", cmd_open)(args)
     except BaseException as e:
         if isinstance(e, SystemExit) and not _INTERRUPT.pressed:
             raise
         return _failure(e)
-    return 0
+    return status or 0
 
 
 def _beyond_memory(e: Exception) -> bool:

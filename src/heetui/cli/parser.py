@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from heetui import __version__
 from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
+from heetui.cli.diff import diff_command
 from heetui.cli.plan import plan_commands
 from heetui.config import SigLevels, parse_levels
 from heetui.importers.formats import format_list
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     _import_command(sub)
     _demo_command(sub)
     plan_commands(sub, _data_arg)
+    diff_command(sub, sig_levels)
     return parser
 
 

@@ -99,7 +99,7 @@ def _argv(command: str, ws: Path, data: str | None, force: bool) -> list[str]:
     return words
 
 
-def cmd_run(args: argparse.Namespace, main: Callable[[Sequence[str]], int]) -> None:
+def cmd_run(args: argparse.Namespace, main: Callable[[Sequence[str]], int]) -> int:
     """Produce every output of the plan, one line each; exit status 1 when any could not
     be produced (listed by line), 0 when all were."""
     from rich.progress import Progress
@@ -128,10 +128,9 @@ def cmd_run(args: argparse.Namespace, main: Callable[[Sequence[str]], int]) -> N
             failed += 1
             sys.stderr.write(f"{where}: {name}: {problem or f'exit status {status}'}\n")
             if args.strict:
-                raise SystemExit(2)
+                return 2
     sys.stderr.write(f"{len(entries) - failed} of {len(entries)} outputs produced.\n")
-    if failed:
-        raise SystemExit(1)
+    return 1 if failed else 0
 
 
 def cmd_plan(args: argparse.Namespace, check: Callable[[Sequence[str]], None]) -> None:

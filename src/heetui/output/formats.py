@@ -22,6 +22,7 @@ from heetui.errors import OutputError
 if TYPE_CHECKING:
     from heetui.engine.book import Book
     from heetui.engine.comments import VerbatimPage
+    from heetui.engine.diffing import BookDiff
     from heetui.engine.profiling import Profile
     from heetui.engine.results import Crosstab, GridSummary
     from heetui.engine.weighting import WeightReport
@@ -331,6 +332,24 @@ def _weights_xlsx(r: WeightReport, path: Path, o: Options, replace: bool) -> Non
     write_xlsx(r, path, replace)
 
 
+def _diff_text(d: BookDiff, o: Options) -> str:
+    from heetui.output.diff_report import render_text
+
+    return render_text(d)
+
+
+def _diff_md(d: BookDiff, o: Options) -> str:
+    from heetui.output.diff_report import render_md
+
+    return render_md(d)
+
+
+def _diff_json(d: BookDiff, o: Options) -> str:
+    from heetui.output.diff_report import render_json
+
+    return render_json(d)
+
+
 # Crosstab.kind and GridSummary.kind: the same formats (test_formats holds them equal)
 register("table", TEXT, _table_text)
 register("table", CSV, _table_csv)
@@ -360,3 +379,6 @@ register("weights", TEXT, _weights_text)
 register("weights", JSON, _weights_json)
 register("weights", MD, _weights_md)
 register("weights", XLSX, file=_weights_xlsx)
+register("diff", TEXT, _diff_text)
+register("diff", MD, _diff_md)
+register("diff", JSON, _diff_json)
