@@ -1,0 +1,103 @@
+"""Two waves in one table (engine.waves) beside one wave's table and the bare DuckDB scans.
+
+Usage: python benchmarks/bench_waves.py [--n 10000000] [--runs 5]
+Not part of CI. Wave 1 is the demo bundle of N respondents (bench_engine.ensure_bundle);
+wave 2 the same size made with `heetui demo --seed 2020 --shift 0.25` (an illustrative
+later wave), kept beside it in benchmarks/_bundles/. In turn, run by run, on a cold result
+cache:
+
+- one wave's weighted table of relationship by stakeholder type (letters);
+- the two waves' weighted table of relationship by wave within stakeholder type
+  (`wave/stakeholder_type`, each wave against the one before: --compare previous);
+- the bare grouped scans of the same columns: one file, and the two files stacked.
+
+The issue's target: the two-wave table within 2 × the one-wave table.
+Writes benchmarks/waves_results.json and benchmarks/waves_results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_engine import BUNDLES, ensure_bundle, times_ms  # noqa: E402
+
+from heetui.engine import TabRequest, open_survey, open_waves, table  # noqa: E402
+
+
+def ensure_second_wave(n: int) -> Path:
+    path = BUNDLES / f"hee_{n}_wave2"
+    if not (path / "respondents.parquet").exists():
+        from heetui.demo.build import build
+
+        print(f"generating the second wave, {n:,} respondents ...", file=sys.stderr)
+        build(path, n, seed=2020, force=True, shift=0.25)
+    return path
+
+
+def run(n: int, runs: int) -> dict[str, float | int]:
+    first, second = ensure_bundle(n), ensure_second_wave(n)
+    one = open_survey(first, edits=False)
+    both = open_waves([("1", first), ("2", second)], edits=False)
+    con = duckdb.connect()
+    files = [f"'{p / 'respondents.parquet'}'" for p in (first, second)]
+    scan = ("SELECT stakeholder_type, relationship, COUNT(*), SUM(weight), "
+            "SUM(weight * weight) FROM {} GROUP BY ALL")
+
+    def one_wave() -> None:
+        one.clear_cache()
+        table(one, TabRequest("relationship", "stakeholder_type", weighted=True))
+
+    def two_waves() -> None:
+        both.clear_cache()
+        table(both, TabRequest("relationship", "wave/stakeholder_type", weighted=True,
+                               compare="previous"))
+
+    def bare_one() -> None:
+        con.execute(scan.format(f"read_parquet({files[0]})")).fetchall()
+
+    def bare_two() -> None:
+        con.execute(scan.format(f"read_parquet([{', '.join(files)}])")).fetchall()
+
+    got = times_ms([one_wave, two_waves, bare_one, bare_two], runs)
+    med = [statistics.median(t) for t in got]
+    return {"n": n, "runs": runs, "one_wave_ms": round(med[0], 1),
+            "two_waves_ms": round(med[1], 1), "bare_one_ms": round(med[2], 1),
+            "bare_two_ms": round(med[3], 1), "ratio": round(med[1] / med[0], 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, nargs="+", default=[10_000_000])
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    rows = [run(n, args.runs) for n in args.n]
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
+               "duckdb": duckdb.__version__}
+    (HERE / "waves_results.json").write_text(json.dumps(
+        {"machine": machine, "results": rows}, indent=2) + "\n")
+    lines = ["# Two waves in one table beside one wave's table", "",
+             f"{machine['cpus']} CPUs, Python {machine['python']}, DuckDB {machine['duckdb']}; "
+             f"medians of {args.runs} runs taken in turns, cold result cache. Weighted "
+             "relationship by stakeholder type (one wave) and by wave within stakeholder type "
+             "with --compare previous (two waves).", "",
+             "| respondents a wave | one wave (ms) | two waves (ms) | two / one | bare scan, "
+             "one (ms) | bare scan, two (ms) |", "|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['n']:,} | {r['one_wave_ms']} | {r['two_waves_ms']} | {r['ratio']} | "
+              f"{r['bare_one_ms']} | {r['bare_two_ms']} |" for r in rows]
+    (HERE / "waves_results.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
