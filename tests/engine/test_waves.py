@@ -93,3 +93,18 @@ def test_waves_on_the_command_line(second_wave, capsys):
 def test_the_illustrative_wave_says_what_it_is(second_wave):
     text = (second_wave / "codebook.toml").read_text()
     assert "illustrative" in text and "Not HEE data" in text
+
+
+def test_three_waves_are_charted_as_a_trend_two_as_bars(second_wave, tmp_path, capsys):
+    third = tmp_path / "wave3"
+    assert main(["demo", "-n", "602", "--seed", "2021", "--shift", "0.5", "-o", str(third)]) == 0
+    capsys.readouterr()
+    two = f"2019={bundled_survey_path()},2020={second_wave}"
+    assert main(["chart", "relationship", "--waves", f"{two},2021={third}", "--by", "wave",
+                 "--width", "80"]) == 0
+    trend = capsys.readouterr().out
+    assert "A = 2019 n=602; B = 2020 n=602; C = 2021 n=602" in trend and "┤" in trend
+    assert main(["chart", "relationship", "--waves", two, "--by", "wave", "--width",
+                 "80"]) == 0
+    bars = capsys.readouterr().out
+    assert "┤" not in bars and "2020" in bars

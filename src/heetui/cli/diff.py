@@ -73,7 +73,7 @@ def _book(path: str, args: argparse.Namespace, main: Callable[[Sequence[str]], i
 
 def cmd_diff(args: argparse.Namespace, main: Callable[[Sequence[str]], int],
              write: Callable[[str, str | None, str, bool], None]) -> int:
-    from heetui.engine.diffing import diff_books
+    from heetui.engine import diff_books
 
     first, second = _book(args.first, args, main), _book(args.second, args, main)
     found = diff_books(first, second, args.sig_level[0])

@@ -226,6 +226,10 @@ def cmd_chart(args: argparse.Namespace) -> None:
     if args.height is not None and not 5 <= args.height <= MAX_CHART_HEIGHT:
         raise UserError(f"Charts take a height of 5 to {MAX_CHART_HEIGHT} rows.")
     color = tty and not os.environ.get("NO_COLOR")
+    if args.kind is None:
+        from heetui.output.plotext_charts import default_kind
+
+        args.kind = default_kind(ct)
     if args.kind == "bar":
         text = render(charts(ct, cb.benchmarks), width, color, args.height)
     else:

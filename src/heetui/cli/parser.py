@@ -180,9 +180,10 @@ def _chart_command(sub: Commands) -> None:
                        help="characters (default: the terminal's width, or 100)")
     chart.add_argument("--height", type=int, default=None, metavar="H",
                        help="rows of the distribution chart (default: as needed)")
-    chart.add_argument("--kind", default="bar",
+    chart.add_argument("--kind", default=None,
                        choices=("bar", "histogram", "box", "means", "trend"),
-                       help="bar (default): heetui's banner bars; histogram and box: a "
+                       help="bar (default; trend by three or more waves): heetui's banner "
+                       "bars; histogram and box: a "
                        "numeric question's distribution per column; means: each column's mean "
                        "with ± one SE; trend: lines over the banner's columns in order")
     _output_args(chart, "save the chart as text in FILE")

@@ -12,7 +12,8 @@ touching them. What is here:
   grid), ``table_ready``, ``is_grid``, ``arrange``, a numeric question's ``histogram``; the
   names of tests and corrections are in ``heetui.choices``, below every layer, so that the
   argument parser never loads the engine;
-- books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
+- books: ``BookRequest``, ``tab_book``; what moved between two: ``diff_books``;
+  profiles: ``profile``, ``Profile``, ``ProfileRow``;
 - filters: ``parse_filter``, ``parse_filters`` (several, "&" and saved ``@names``),
   ``Filter``, ``describe_group``;
 - the workspace (the analyst's edits, engine.edits): ``edits`` (its functions each make
@@ -41,6 +42,7 @@ from heetui.engine.comments import (
     verbatims,
 )
 from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
+from heetui.engine.diffing import BookDiff, diff_books
 from heetui.engine.distribution import Histogram, histogram
 from heetui.engine.edits import Applied, Edit, apply_edit, undo_edit
 from heetui.engine.filters import Filter, describe_group, parse_filter, parse_filters
@@ -53,11 +55,11 @@ from heetui.engine.summary import overview
 from heetui.engine.weighting import WeightReport
 
 __all__ = [
-    "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookRequest", "CellRef",
+    "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookDiff", "BookRequest", "CellRef",
     "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow",
     "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport",
-    "apply_edit", "arrange", "describe_group", "edits", "histogram", "is_grid", "narrowings",
-    "open_survey", "open_waves", "overview",
+    "apply_edit", "arrange", "describe_group", "diff_books", "edits", "histogram", "is_grid",
+    "narrowings", "open_survey", "open_waves", "overview",
     "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
 ]

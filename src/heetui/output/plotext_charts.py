@@ -21,6 +21,7 @@ from typing import Any
 
 from heetui.engine.distribution import Histogram, no_distribution
 from heetui.engine.results import Crosstab, Row
+from heetui.engine.waves import WAVE
 from heetui.errors import OutputError
 from heetui.output.chart_data import Group, bar_label, groups
 from heetui.output.charts import MAX_INTERVALS, nice_steps
@@ -449,6 +450,18 @@ def why_not(ct: Crosstab, kind: str) -> str | None:
                     f"{q.id!r} has {lines}: draw its bars instead.")
         return None
     return f"Unknown chart kind {kind!r}: choose one of {', '.join(KINDS)}."
+
+
+TREND_WAVES = 3  # waves from which a chart of them is drawn as lines over the waves
+
+
+def default_kind(ct: Crosstab) -> str:
+    """The kind a table is first drawn as: a trend over three or more waves (a banner of
+    the waves alone), else bars."""
+    spans = ct.banner.spans if ct.banner else ()
+    waves = len(spans) == 1 and spans[0].outer is None and spans[0].inner.id == WAVE and \
+        len(spans[0].inner.options) >= TREND_WAVES
+    return "trend" if waves and why_not(ct, "trend") is None else "bar"
 
 
 def kinds_of(ct: Crosstab) -> tuple[str, ...]:

@@ -22,7 +22,13 @@ from textual.widgets import Static
 from heetui.engine import Crosstab, Histogram
 from heetui.output.chart_data import charts
 from heetui.output.charts import render
-from heetui.output.plotext_charts import KINDS, ChartKindError, kinds_of, render_kind
+from heetui.output.plotext_charts import (
+    KINDS,
+    ChartKindError,
+    default_kind,
+    kinds_of,
+    render_kind,
+)
 from heetui.survey.codebook import Benchmark
 from heetui.tui.failures import attempt
 
@@ -58,6 +64,9 @@ class ChartView(VerticalScroll):
         when the chart is first drawn as one."""
         if ct is not self.crosstab:
             self._histogram = None
+            new_banner = self.crosstab is None or ct.banner != self.crosstab.banner
+            if new_banner and default_kind(ct) != KINDS[0]:
+                self.kind = default_kind(ct)  # three or more waves: their trend first
         self.crosstab = ct
         self.benchmarks = benchmarks
         self.histogram_of = histogram_of
