@@ -51,7 +51,8 @@ def write_output(text: str | Iterable[str], target: str | None, what: str = "",
     sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
-FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims")  # the commands taking -o FILE
+# the commands taking -o FILE
+FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "words")
 
 
 def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
@@ -292,6 +293,21 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
 MAX_SESSION_BYTES = 10_000_000
 
 
+def cmd_words(args: argparse.Namespace) -> None:
+    from heetui.engine import distinctive_words, parse_filter
+    from heetui.output.formats import Options, renderer
+
+    if not 1 <= args.top <= 1000:
+        raise UserError("--top takes 1 to 1000 terms.")
+    survey = _open(args)
+    cb = survey.codebook
+    found = distinctive_words(survey, args.question, banner_arg(args.by) or "",
+                              tuple(parse_filter(cb, f) for f in args.filter), args.top,
+                              args.min_group)
+    write_output(renderer("words", args.format or "text").render(found, Options()),
+                 args.output, replace=args.force)
+
+
 def _read_session(path: Path, cb: Codebook) -> Audit:
     """The comment session kept in ``path`` (a new one when there is no such file)."""
     from heetui.engine import Audit
@@ -438,6 +454,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
             "info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
             "book": cmd_book,
             "verbatims": cmd_verbatims,
+            "words": cmd_words,
             "import": cmd_import,
             "demo": cmd_demo,
             "run": lambda args: cmd_run(args, main),

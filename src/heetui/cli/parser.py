@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _profile_command(sub)
     _book_command(sub)
     _verbatims_command(sub)
+    _words_command(sub)
     _import_command(sub)
     _demo_command(sub)
     plan_commands(sub, _data_arg)
@@ -250,6 +251,23 @@ def _verbatims_command(sub: Commands) -> None:
     verb.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
     _output_args(verb)
     _data_arg(verb)
+
+
+def _words_command(sub: Commands) -> None:
+    words = sub.add_parser("words", help="the words and phrases each column of a banner uses "
+                           "more than the rest, in an open-ended question's comments")
+    words.add_argument("question", help="an open-ended question")
+    words.add_argument("--by", action="append", default=[], metavar="SPANS", required=True,
+                       help="the banner: segments side by side (a,b), a/b nested, or a name")
+    _filter_arg(words)
+    words.add_argument("--top", type=int, default=10, metavar="N",
+                       help="terms a column (default 10)")
+    words.add_argument("--min-group", type=int, metavar="N",
+                       help="fewest people a term or column may rest on (default: the "
+                       "codebook's, 5; never below 3)")
+    _format_arg(words, "words")
+    _output_args(words)
+    _data_arg(words)
 
 
 def _import_command(sub: Commands) -> None:

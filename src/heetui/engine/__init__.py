@@ -22,6 +22,7 @@ touching them. What is here:
 - weights computed to targets (engine.weighting, ``[weight.NAME]`` entries of the
   workspace; ``edits.weigh`` makes one): ``Survey.weight_names``, ``Survey.choose_weight``,
   ``Survey.weight_reports`` (each a ``WeightReport``);
+- distinctive words of an open-ended question by a banner: ``distinctive_words``;
 - comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
 """
 
@@ -53,12 +54,14 @@ from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
 from heetui.engine.session import Survey, open_survey, open_waves
 from heetui.engine.summary import overview
 from heetui.engine.weighting import WeightReport
+from heetui.engine.words import Words, distinctive_words
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookDiff", "BookRequest", "CellRef",
     "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow",
-    "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport",
-    "apply_edit", "arrange", "describe_group", "diff_books", "edits", "histogram", "is_grid",
+    "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport", "Words",
+    "apply_edit", "arrange", "describe_group", "diff_books", "distinctive_words", "edits",
+    "histogram", "is_grid",
     "narrowings", "open_survey", "open_waves", "overview",
     "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from heetui.engine.profiling import Profile
     from heetui.engine.results import Crosstab, GridSummary
     from heetui.engine.weighting import WeightReport
+    from heetui.engine.words import Words
     from heetui.output.tables import Show, Shown
     from heetui.survey.codebook import Codebook
 
@@ -350,6 +351,24 @@ def _diff_json(d: BookDiff, o: Options) -> str:
     return render_json(d)
 
 
+def _words_text(w: Words, o: Options) -> str:
+    from heetui.output.words_report import render_text
+
+    return render_text(w)
+
+
+def _words_md(w: Words, o: Options) -> str:
+    from heetui.output.words_report import render_md
+
+    return render_md(w)
+
+
+def _words_json(w: Words, o: Options) -> str:
+    from heetui.output.words_report import render_json
+
+    return render_json(w)
+
+
 # Crosstab.kind and GridSummary.kind: the same formats (test_formats holds them equal)
 register("table", TEXT, _table_text)
 register("table", CSV, _table_csv)
@@ -382,3 +401,6 @@ register("weights", XLSX, file=_weights_xlsx)
 register("diff", TEXT, _diff_text)
 register("diff", MD, _diff_md)
 register("diff", JSON, _diff_json)
+register("words", TEXT, _words_text)
+register("words", MD, _words_md)
+register("words", JSON, _words_json)
