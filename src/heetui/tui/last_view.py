@@ -85,4 +85,5 @@ def _read(cb: Codebook, entry: dict[str, Any], first: ViewState, has_weight: boo
         raise ValueError(f"its show {show!r} is none of {', '.join(SHOW_CYCLE)}")
     strict, loose = parse_levels(_text(entry, "sig_level") or "0.05")
     return replace(first, question=question, banner=banner, filters=filters,
-                   weighted=weighted, show=show, letters=_flag(entry, "letters", True), sig_level=strict, loose_level=loose)
+                   weighted=weighted, show=show, letters=_flag(entry, "letters", True),
+                   sig_level=strict, loose_level=loose)

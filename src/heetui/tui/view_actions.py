@@ -15,8 +15,7 @@ from typing import Any
 from textual import work
 
 from heetui.config import UserConfig
-from heetui.engine import Survey, is_grid
-from heetui.engine.edits import save_view
+from heetui.engine import Survey, is_grid, save_view
 from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook
 from heetui.survey.workspace import default_workspace

@@ -19,9 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from heetui.config import UserConfig
-from heetui.engine import Filter, settings_banner
-from heetui.engine.filters import Range, parse_filter
-from heetui.engine.lookup import categories
+from heetui.engine import Filter, categories, parse_filter, settings_banner
 from heetui.errors import EngineError
 from heetui.survey.bundle import bundled_survey_path
 from heetui.survey.codebook import Codebook
@@ -52,7 +50,7 @@ def number(x: float) -> str:
     return format(Decimal(repr(float(x))), "f")
 
 
-def _range(r: Range) -> str | None:
+def _range(r: tuple[float, float, bool, bool]) -> str | None:
     """One range as ``--filter`` writes it, or None when it has no such form."""
     lo, hi, lo_in, hi_in = r
     if lo == -math.inf and hi != math.inf:
