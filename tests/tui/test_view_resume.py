@@ -113,6 +113,7 @@ async def test_a_kept_view_that_no_longer_applies_is_left_out_in_one_sentence():
             assert app.view.question == app.codebook.opening and not app.view.filters
             problems = [m for m in told if "last view" in m]
             assert len(problems) == 1 and why in problems[0], told
+            assert str(app.survey.workspace.path) in problems[0]
 
 
 async def test_the_settings_defaults_apply_only_without_a_kept_view(tmp_path, monkeypatch):

@@ -37,17 +37,17 @@ def view_entry(cb: Codebook, view: ViewState) -> dict[str, Any]:
             "sig_level": ",".join(number(x) for x in levels)}
 
 
-def restored(cb: Codebook, entry: dict[str, Any], first: ViewState, has_weight: bool
-             ) -> tuple[ViewState, str | None]:
+def restored(cb: Codebook, entry: dict[str, Any], first: ViewState, has_weight: bool,
+             where: str = "the workspace") -> tuple[ViewState, str | None]:
     """The view ``entry`` keeps, over ``first`` (the view the app opens with without one);
-    ``first`` and a sentence when the entry no longer applies."""
+    ``first`` and a sentence naming ``where`` it was kept when it no longer applies."""
     if not entry:
         return first, None
     try:
         return _read(cb, entry, first, has_weight), None
     except (EngineError, ValueError, TypeError) as e:
         why = e.message() if isinstance(e, EngineError) else str(e)
-        return first, f"The last view kept in the workspace no longer applies ({why}); " \
+        return first, f"The last view kept in {where} no longer applies ({why}); " \
                       "the app opens as it does without one."
 
 

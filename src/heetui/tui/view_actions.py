@@ -42,7 +42,9 @@ class ViewActions(ExportActions):
         self._keep_failed = False
         if not resume:
             return first, None
-        return restored(self.codebook, self.survey.view, first, self.survey.has_weight)
+        ws = self.survey.workspace
+        return restored(self.codebook, self.survey.view, first, self.survey.has_weight,
+                        str(ws.path) if ws is not None else "the workspace")
 
     def keep_view(self) -> None:
         """Write the view's entry in a worker, when it changed (cheap: a dict compared)."""
