@@ -25,6 +25,7 @@ from heetui.survey.bundle import bundled_survey_path
 from heetui.tui.app import HeetuiApp
 from heetui.tui.modals import TextScreen
 from heetui.tui.state import SHOW_CYCLE, SIG_LEVELS, ViewState
+from heetui.tui.textual_internals import notifications
 from heetui.tui.view_command import NotACommand, Source, filter_text, number, tab_argv
 from helpers import GRID, make_bundle, multi, single
 from tui_helpers import running, settle
@@ -211,3 +212,30 @@ def test_where_the_survey_came_from_and_what_cannot_be_a_command(tmp_path):
     assert tab_argv(cb, ViewState("-odd"), Source(), none)[-2:] == ["--", "-odd"]
     with pytest.raises(NotACommand, match="group with the rest"):
         tab_argv(cb, ViewState("rating", group=(Filter("sector", (1,)),)), Source(), none)
+
+
+async def test_c_copies_through_the_terminal_and_the_system_clipboard(tmp_path, monkeypatch):
+    """C's command goes where y's table goes: OSC 52 and the desktop's clipboard tool."""
+    from test_keys_config import fake_tool
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    got = fake_tool(tools, "xclip")
+    monkeypatch.setenv("PATH", str(tools))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    async with running(HeetuiApp(open_path(), config=load_config())) as (app, pilot):
+        app.update_view(banner="standard", filters=(Filter("region", (1, 3)),))
+        await settle(app, pilot)
+        line = await copied(app, pilot)
+        assert line == ("heetui tab relationship --by standard --filter "
+                        "'region=East of England,North West'")
+        assert got.read_text() == line
+        told = [n.message for n in notifications(app)]
+        assert any("command of this view" in m and "(xclip)" in m for m in told), told
+        app.update_view(group=(Filter("region", (1,)),))  # the profile's group vs the rest
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TextScreen) and app.clipboard == line
+        assert "has no command" in [n.message for n in notifications(app)][-1]
