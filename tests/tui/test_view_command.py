@@ -33,12 +33,6 @@ from tui_helpers import running, settle
 REGIONS = ["North, East", "South & West", "Midlands"]  # a comma and an "&" in labels
 
 
-@pytest.fixture(autouse=True)
-def own_workspaces(tmp_path, monkeypatch):
-    """Workspaces (and the views kept in them) in this test's own data folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
 def views_bundle(folder: Path, n: int = 360) -> Path:
     rng = np.random.default_rng(11)
     age = rng.integers(18, 76, n).tolist()

@@ -18,9 +18,8 @@ from tui_helpers import add_filter, running, settle
 
 
 @pytest.fixture(autouse=True)
-def own_workspaces(tmp_path, monkeypatch):
-    """Workspaces in this test's own data folder, and no settings file."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+def no_settings(tmp_path, monkeypatch):
+    """No settings file (each test's workspaces are its own: tests/conftest.py)."""
     monkeypatch.setenv("HEETUI_CONFIG", str(tmp_path / "none.toml"))
 
 
