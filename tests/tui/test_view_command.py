@@ -96,8 +96,8 @@ def random_filter(rng: random.Random, survey: Survey, kind: str) -> Filter:
 
 def random_views(rng: random.Random, survey: Survey, n: int) -> list[ViewState]:
     """``n`` views drawn at random, each question and each kind of filter in turn (so
-    that twenty cover them all), with 0 to 2 filters, any banner, weighting, level, cells
-    and decimals."""
+    that twenty cover them all), with 0 to 2 filters, any banner, weighting, level, cells,
+    decimals and low and test bases."""
     kinds = FILTER_KINDS * n
     rng.shuffle(kinds)
     views = []
@@ -108,7 +108,9 @@ def random_views(rng: random.Random, survey: Survey, n: int) -> list[ViewState]:
         views.append(ViewState(QUESTIONS[i % len(QUESTIONS)], rng.choice(BANNERS),
                                tuple(filters.values()), weighted=rng.random() < .5,
                                show=rng.choice(SHOW_CYCLE), sig_level=strict,
-                               loose_level=loose, decimals=rng.choice([0, 0, 1])))
+                               loose_level=loose, decimals=rng.choice([0, 0, 1]),
+                               low_base=rng.choice([None, None, 60]),
+                               min_test_base=rng.choice([None, None, 40])))
     return views
 
 
