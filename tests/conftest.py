@@ -41,6 +41,15 @@ def _fresh_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
         os.environ[var] = str(tmp_path_factory.mktemp(var.lower()))
 
 
+@pytest.fixture(autouse=True)
+def _own_workspaces(_fresh_cache: None, tmp_path_factory: pytest.TempPathFactory,
+                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps the workspaces it makes (and the view the app keeps in them,
+    `heetui` run as a subprocess included) in a data folder of its own: one test's last
+    view never opens the next test's app."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg_data_home")))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_user_config(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read the user's own settings file (heetui.config): a path that does not

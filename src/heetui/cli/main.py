@@ -438,7 +438,7 @@ def cmd_open(args: argparse.Namespace) -> None:
     survey = _open(args)
     from heetui.tui.app import HeetuiApp
 
-    app = HeetuiApp(survey, survey_inputs(args), args.config)
+    app = HeetuiApp(survey, survey_inputs(args), args.config, resume=True)
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)  # the app ended on an error it could not handle

@@ -217,6 +217,25 @@ def undo_edit(survey: Survey, applied: Applied) -> Applied:
                                    f"Undid: {applied.edit.description}"))
 
 
+def save_view(survey: Survey, view: dict[str, Any], default: dict[str, Any] | None = None
+              ) -> None:
+    """Keep what the app shows (``view``: plain TOML values) as the workspace's ``[view]``,
+    written as given and without reshaping the survey (a view changes no question). Nothing
+    is written when the survey has no workspace, when the entry already holds ``view``, or
+    when ``view`` is ``default`` (the view the app opens with anyway) and the workspace
+    file does not exist yet: looking at a survey creates no file."""
+    ws = survey.workspace
+    if ws is None or view == survey.view:
+        return
+    if view == default and not ws.path.exists():
+        return
+    try:
+        ws.set(("view",), view)
+    except WorkspaceError as e:
+        raise EngineError(str(e)) from None
+    survey.view = dict(view)
+
+
 def _put(data: dict[str, Any], key: Key, value: Any) -> None:
     node = data
     for part in key[:-1]:
@@ -229,4 +248,4 @@ def _put(data: dict[str, Any], key: Key, value: Any) -> None:
 
 __all__ = ["ELSE", "Applied", "Edit", "add_net", "apply_edit", "derive", "hide_answers",
            "order_answers", "relabel_answer", "remove", "rename_question", "save_banner",
-           "save_filter", "set_bands", "set_scores", "undo_edit", "weigh"]
+           "save_filter", "save_view", "set_bands", "set_scores", "undo_edit", "weigh"]

@@ -47,7 +47,6 @@ from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
 from heetui.tui.commands import PlainCommands, palette_commands
-from heetui.tui.exports import ExportActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.keymap import checked_keymap, remapped
@@ -61,6 +60,7 @@ from heetui.tui.state import ViewState
 from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
 from heetui.tui.textual_internals import keymap
 from heetui.tui.verbatim_screen import VerbatimScreen
+from heetui.tui.view_actions import ViewActions
 
 NARROW = 100
 # the table's own keys for a banner wider than the screen (tui/table_view.CrosstabTable)
@@ -77,7 +77,7 @@ PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before pref
 INLINE_RESPONDENTS = 2_000_000
 
 
-class HeetuiApp(ExportActions, LeanApp):
+class HeetuiApp(ViewActions, LeanApp):
     TITLE = "heetui"
     COMMANDS = {PlainCommands}  # the palette shows codebook text as text (tui/commands)
     AUTO_FOCUS = "#table"
@@ -157,6 +157,10 @@ class HeetuiApp(ExportActions, LeanApp):
         Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help",
                 tooltip="help: every key of the screen it is pressed on (the table's page "
                 "adds the statistics conventions)"),
+        Binding("C", "view_command", "Command", key_display="C", id="table.command",
+                tooltip="the heetui tab command that prints this table (question, banner, "
+                "filters, weighting, levels, cells, decimals, the survey's file and "
+                "workspace), shown and copied like y's table, for a script or a message"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_typing"),
         Binding("escape", "focus_table", "Table", show=False, id="table.focus",
                 tooltip="back to the table"),
@@ -166,11 +170,13 @@ class HeetuiApp(ExportActions, LeanApp):
     HELP_NOTES = f"Statistics conventions\n\n{STATISTICS_HELP}"
 
     def __init__(self, survey: Survey, inputs: tuple[Path, ...] = (),
-                 config: UserConfig | None = None) -> None:
+                 config: UserConfig | None = None, resume: bool = False) -> None:
         """``inputs``: the files the survey was read from beside its bundle (the .csv or
         .sav a cached bundle was imported from), never written by the app. ``config``: the
         settings file as read (heetui.config; by default the built-in settings): its
-        defaults set the first view, its keys rebind the app's."""
+        defaults set the first view, its keys rebind the app's. ``resume`` (the command
+        line's app): open on the last view kept in the survey's workspace, where the
+        settings' defaults give way to it, and keep the view there as it changes."""
         super().__init__()
         self.survey = survey
         self.inputs = inputs
@@ -178,7 +184,8 @@ class HeetuiApp(ExportActions, LeanApp):
         self.config = config or UserConfig(config_path())
         keys, self._config_problems = checked_keymap(self.config)
         self.set_keymap(keys)
-        self.view = self._first_view()
+        self.view, problem = self._resume_view(self._first_view(), resume)
+        self._config_problems += [problem] if problem else []
         self.crosstab: Crosstab | None = None
         self.comment_audit = Audit()  # the comment groups shown while the app runs
         self._latest = Latest()
@@ -246,6 +253,7 @@ class HeetuiApp(ExportActions, LeanApp):
 
     def set_view(self, view: ViewState) -> None:
         self.view = view
+        self.keep_view()
         self.refresh_table()
 
     def refresh_table(self) -> None:
@@ -509,6 +517,7 @@ class HeetuiApp(ExportActions, LeanApp):
     async def action_quit(self) -> None:
         """Quit at once: queries still running are stopped, not waited for."""
         self.survey.interrupt()
+        self.write_view_now()  # the last change, if its worker has not written it yet
         self.exit()
 
     def action_overview(self) -> None:

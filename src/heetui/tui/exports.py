@@ -118,16 +118,19 @@ class ExportActions(App[None]):
         self.push_screen(CopyChoice(), lambda kind: self._copy(ct, kind) if kind else None)
 
     def _copy(self, ct: Crosstab, kind: str) -> None:
-        """Copy through the terminal (OSC 52) and, where one applies, the system clipboard
-        (tui/clipboard), in a worker: the app never waits for a clipboard tool."""
-        from heetui.tui.clipboard import system_copier
-
         v = self.view
         fmt = TSV if kind == TSV.name else MD  # a crosstab's or a grid summary's renderer
         text = rendered(ct, fmt.name, Options(show=v.show, decimals=v.decimals,
                                               letters=v.letters))
-        what = (f"Copied the table {ct.question.id} as "
-                + ("TSV (pastes into a spreadsheet as cells)" if fmt is TSV else "Markdown"))
+        self.copy_text(text, f"Copied the table {ct.question.id} as " + (
+            "TSV (pastes into a spreadsheet as cells)" if fmt is TSV else "Markdown"))
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy through the terminal (OSC 52) and, where one applies, the system clipboard
+        (tui/clipboard), in a worker: the app never waits for a clipboard tool. ``what``
+        begins the sentence saying so ("Copied the table relationship as Markdown")."""
+        from heetui.tui.clipboard import system_copier
+
         self.copy_to_clipboard(text)
         osc = "your terminal's clipboard (OSC 52)"
         command = system_copier()
