@@ -48,7 +48,8 @@ def edit_command(sub: Commands, data_arg: Callable[..., None]) -> None:
                           "filters and banners (never the data)",
                           description=textwrap.fill(EDIT_DESCRIPTION, 88) + "\n\n" + EXAMPLES,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    kinds = edit.add_subparsers(dest="edit", metavar="EDIT", title="edits", required=True)
+    kinds = edit.add_subparsers(dest="edit", metavar="EDIT", title="edits", required=True,
+                              help="one of:")
 
     def add(name: str, help: str, question: bool = True) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = kinds.add_parser(

@@ -84,7 +84,7 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100,
     for line in context if isinstance(context, list) else [context]:
         out += textwrap.wrap(f"Context: {safe_text(str(line))}", width, subsequent_indent="  ")
     if workspace is not None:
-        out += textwrap.wrap(_workspace_line(*workspace), width, subsequent_indent="  ")
+        out.append(_workspace_line(*workspace))  # whole: a path is copied, never wrapped
     out += ["", "Questions, by group"]
     listed: set[str] = set()
     group = None
