@@ -415,7 +415,8 @@ def cmd_import(args: argparse.Namespace) -> None:
              f"{counted(len(cb.grids), 'rating grid')})" if cb.grids else "")
     sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice{grids}, {kinds['multi']} "
                      f"multi-response, {kinds['numeric']} numeric, {kinds['open']} open-ended; "
-                     f"edit {out / 'codebook.toml'} to fix labels\n")
+                     f"fix labels with `heetui edit` (kept apart, docs/workspace.md) or in "
+                     f"{out / 'codebook.toml'}\n")
 
 
 def _sentence(text: str) -> str:
