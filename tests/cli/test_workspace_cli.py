@@ -222,3 +222,46 @@ def test_edit_help_lists_every_edit():
                  "derive", "filter", "banner", "remove", "list"):
         assert f"\n    {kind} " in out, kind
     assert "--answer" in ok("edit", "derive", "--help")
+
+
+def test_the_workspace_is_never_one_of_the_surveys_files(tmp_path):
+    from workspace_cli_helpers import checksums, monkey_csv
+
+    csv = tmp_path / "monkey.csv"
+    monkey_csv(csv, n=30)
+    ok("import", str(csv), "-o", str(tmp_path / "b"))
+    before = checksums(tmp_path)
+    for survey, file in ((tmp_path / "b", tmp_path / "b" / "codebook.toml"),
+                         (csv, tmp_path / "." / "monkey.csv")):
+        for command in (["edit", "filter", "f", "Q2=1"], ["check"], ["info"]):
+            r = run(*command, "--data", str(survey), "--workspace", str(file))
+            assert "is one of the survey's own files" in one_sentence(r), command
+    assert checksums(tmp_path) == before
+
+
+def test_the_app_opens_with_the_workspace_named(tmp_path, monkeypatch):
+    """`heetui [PATH] --workspace FILE`: the app is handed the survey with that workspace
+    (the app itself stands aside: a stand-in records what it was given)."""
+    import heetui.tui.app
+    from heetui.cli.main import main
+
+    opened = []
+
+    class App:
+        return_code = 0
+
+        def __init__(self, survey, inputs, config):
+            opened.append((survey, inputs))
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(heetui.tui.app, "HeetuiApp", App)
+    ws = tmp_path / "ws.toml"
+    edit(ws, "filter", "trusts", "stakeholder_type=NHS Trust")
+    assert main([str(bundled_survey_path()), "--workspace", str(ws)]) == 0
+    survey, inputs = opened[-1]
+    assert survey.workspace.path == ws and survey.codebook.named_filter("@trusts")
+    assert ws in inputs  # an export from the app is never written over it
+    assert main(["--no-edits"]) == 0
+    assert opened[-1][0].workspace is None

@@ -58,15 +58,17 @@ FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims")  # the commands 
 
 
 def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
-    """The files a command reads: the survey file, or a bundle's own files."""
+    """The files a command reads: the survey file, or a bundle's own files, its workspace
+    and a comment session."""
     from heetui.survey.bundle import bundled_survey_path
     from heetui.survey.write import bundle_inputs
 
     given = getattr(args, "data", None) or getattr(args, "path", None)
+    survey = bundle_inputs(Path(given) if given else bundled_survey_path())
     session = getattr(args, "session", None)  # verbatims --session: read, then rewritten
     workspace = getattr(args, "workspace", None)
-    return bundle_inputs(Path(given) if given else bundled_survey_path()) + (
-        (Path(session),) if session else ()) + ((Path(workspace),) if workspace else ())
+    return survey + ((Path(session),) if session else ()) + (
+        (Path(workspace),) if workspace else ())
 
 
 def check_file_output(args: argparse.Namespace) -> None:
