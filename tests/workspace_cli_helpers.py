@@ -104,3 +104,12 @@ def results(p: subprocess.Popen) -> list[tuple[int, str, str]]:
     out, err = p.communicate(timeout=600)
     assert p.returncode == 0, err[-2000:]
     return [tuple(r) for r in json.loads(out)]
+
+
+def batch(*argvs: list[str]) -> list[str]:
+    """Run command lines one after another in one process; each must succeed: their
+    stdouts."""
+    seen = results(sequence(list(argvs)))
+    for argv, (code, _, err) in zip(argvs, seen, strict=True):
+        assert code == 0, (argv, err[-1000:])
+    return [out for _, out, _ in seen]

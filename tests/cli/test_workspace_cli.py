@@ -12,7 +12,7 @@ import pytest
 
 from cli_helpers import one_sentence, run
 from heetui.survey.bundle import bundled_survey_path
-from workspace_cli_helpers import counts, ok, results, rows, sequence, tab
+from workspace_cli_helpers import batch, counts, ok, results, rows, sequence, tab
 
 RAW = bundled_survey_path() / "respondents.parquet"
 TRUST, LONDON = 2, "region_6"  # stakeholder_type's code of NHS Trust; region London's column
@@ -30,19 +30,32 @@ def edit(ws, *args: str) -> str:
     return out
 
 
+def written(ws, out: str) -> None:
+    """An edit's one line, naming the file."""
+    assert out.count("\n") == 1 and out.rstrip().endswith(f"— written to {ws}"), out
+
+
 def test_question_edits_change_the_table_and_no_edits_shows_the_codebook(tmp_path, raw):
     ws = tmp_path / "ws.toml"
-    out = ok("edit", "question", "relationship", "--text", "Working relationship", "--label",
-             "Relationship", "--workspace", str(ws))
-    assert out.splitlines() == [
+    w = ["--workspace", str(ws)]
+    out = batch(
+        ["edit", "question", "relationship", "--text", "Working relationship", "--label",
+         "Relationship", *w],
+        ["edit", "answer", "relationship", "1", "Very good", *w],
+        ["edit", "order", "relationship", "5", "4", "3", "2", "1", *w],
+        ["edit", "hide", "relationship", "Don't know", *w],
+        ["edit", "net", "relationship", "Good (net)", "very good", "Fairly positive", *w],
+        ["edit", "scores", "relationship", "Very good=10", "2=5", *w],  # the rest unscored
+        ["tab", "relationship", "--format", "json", *w],
+        ["edit", "show", "relationship", "6", *w],
+        ["tab", "relationship", "--format", "json", *w],
+        ["tab", "relationship", "--format", "json", "--no-edits"])
+    assert out[0].splitlines() == [
         f"Question text of relationship set to 'Working relationship' — written to {ws}",
         f"Short label of relationship set to 'Relationship' — written to {ws}"]
-    edit(ws, "answer", "relationship", "1", "Very good")
-    edit(ws, "order", "relationship", "5", "4", "3", "2", "1")
-    edit(ws, "hide", "relationship", "Don't know")
-    edit(ws, "net", "relationship", "Good (net)", "very good", "Fairly positive")  # labels
-    edit(ws, "scores", "relationship", "Very good=10", "2=5")  # the rest unscored
-    t = tab("relationship", "--workspace", str(ws))
+    for line in out[1:6] + out[7:8]:
+        written(ws, line)
+    t = json.loads(out[6])
     assert t["question"]["text"] == "Working relationship"
     cats = [r["label"] for r in t["rows"] if r["kind"] == "category"]
     assert cats == ["Very negative", "Fairly negative", "Neither positive nor negative",
@@ -52,30 +65,40 @@ def test_question_edits_change_the_table_and_no_edits_shows_the_codebook(tmp_pat
     scored = r.filter(r.is_in([1, 2]))
     assert rows(t)["Mean score"]["cells"][0]["value"] == pytest.approx(
         float((scored == 1).sum() * 10 + (scored == 2).sum() * 5) / scored.len())
-    edit(ws, "show", "relationship", "6")
-    assert counts(tab("relationship", "--workspace", str(ws)))["Don't know"] == int(
-        (r == 6).sum())
-    plain = tab("relationship", "--no-edits")
+    assert counts(json.loads(out[8]))["Don't know"] == int((r == 6).sum())
+    plain = json.loads(out[9])
     assert "Very positive" in counts(plain) and "Good (net)" not in counts(plain)
     assert plain["question"]["text"].startswith("How would you describe")
 
 
 def test_derived_variables_saved_filters_and_banners_count_as_the_raw_data(tmp_path, raw):
     ws = tmp_path / "ws.toml"
-    edit(ws, "derive", "trust_place", "--text", "Trusts by place",
+    w = ["--workspace", str(ws)]
+    out = batch(
+        ["edit", "derive", "trust_place", "--text", "Trusts by place",
          "--answer", "NHS Trust in London=stakeholder_type=NHS Trust & region=London",
-         "--answer", "Other NHS Trust=stakeholder_type=2", "--answer", "Everyone else=else")
-    edit(ws, "derive", "reach", "--multi", "--answer", "London=region=London",
-         "--answer", "Trust=stakeholder_type=NHS Trust")
-    edit(ws, "filter", "trusts", "stakeholder_type=NHS Trust")
-    edit(ws, "filter", "london_trusts", "@trusts & region=London")
-    edit(ws, "banner", "mine", "stakeholder_type,trust_place", "reach")
+         "--answer", "Other NHS Trust=stakeholder_type=2", "--answer", "Everyone else=else",
+         *w],
+        ["edit", "derive", "reach", "--multi", "--answer", "London=region=London",
+         "--answer", "Trust=stakeholder_type=NHS Trust", *w],
+        ["edit", "filter", "trusts", "stakeholder_type=NHS Trust", *w],
+        ["edit", "filter", "london_trusts", "@trusts & region=London", *w],
+        ["edit", "banner", "mine", "stakeholder_type,trust_place", "reach", *w],
+        ["tab", "trust_place", "--format", "json", *w],
+        ["tab", "relationship", "--by", "mine", "--filter", "@trusts", "--format", "json", *w],
+        ["tab", "relationship", "--filter", "@london_trusts", "--format", "json", *w],
+        ["tab", "relationship", "--filter", "trust_place=1", "--format", "json", *w],
+        ["tab", "relationship", "--filter", "stakeholder_type=2 & region=London", "--format",
+         "json", *w],
+        ["profile", "--filter", "@london_trusts", "--format", "json", *w])
+    for line in out[:5]:
+        written(ws, line)
     trust = pl.col("stakeholder_type") == TRUST
     london = pl.col(LONDON) == 1
     n = raw.select((trust & london).sum().alias("a"), (trust & ~london).sum().alias("b"),
                    (~trust).sum().alias("c")).row(0)
-    assert list(counts(tab("trust_place", "--workspace", str(ws))).values()) == list(n)
-    by = tab("relationship", "--by", "mine", "--filter", "@trusts", "--workspace", str(ws))
+    assert list(counts(json.loads(out[5])).values()) == list(n)
+    by = json.loads(out[6])
     assert [c["label"] for c in by["columns"]][1:] == [
         "HEI", "NHS Trust", "Other", "NHS Trust in London", "Other NHS Trust", "Everyone else",
         "London", "Trust"]
@@ -84,17 +107,12 @@ def test_derived_variables_saved_filters_and_banners_count_as_the_raw_data(tmp_p
     assert good["cells"][4]["count"] == raw.filter(
         trust & london & (pl.col("relationship") == 1)).height
     assert good["cells"][7]["count"] == good["cells"][4]["count"]  # reach=London within trusts
-    saved = tab("relationship", "--filter", "@london_trusts", "--workspace", str(ws))
-    derived = tab("relationship", "--filter", "trust_place=1", "--workspace", str(ws))
-    joined = tab("relationship", "--filter", "stakeholder_type=2 & region=London",
-                 "--workspace", str(ws))
-    assert counts(saved) == counts(derived) == counts(joined)
-    assert sum(c for k, c in counts(saved).items() if k in (
+    saved, derived, joined = (counts(json.loads(o)) for o in out[7:10])
+    assert saved == derived == joined
+    assert sum(c for k, c in saved.items() if k in (
         "Very positive", "Fairly positive", "Neither positive nor negative",
         "Fairly negative", "Very negative", "Don't know")) == n[0]
-    profile = run("profile", "--filter", "@london_trusts", "--workspace", str(ws),
-                  "--format", "json")
-    assert profile.returncode == 0, profile.stderr
+    assert json.loads(out[10])  # the profile of a saved filter
 
 
 def test_bad_edits_exit_2_and_leave_the_file_as_it_was(tmp_path):
@@ -188,16 +206,14 @@ def test_info_and_check_name_the_workspace_in_use(tmp_path):
     assert ok("check", "--no-edits").endswith("workspace: none (--no-edits), no problems\n")
 
 
-def test_default_workspace_lives_in_the_users_data_folder(tmp_path):
-    import os
-
+def test_default_workspace_lives_in_the_users_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # this test's own
     d = json.loads(ok("info", "--json"))["workspace"]
-    assert d["path"].startswith(os.environ["XDG_DATA_HOME"])  # isolated by conftest
+    assert d["path"].startswith(str(tmp_path / "data" / "heetui" / "workspaces"))
     out = ok("edit", "filter", "w_default", "stakeholder_type=HEI")
     assert out.rstrip().endswith(f"— written to {d['path']}")
     assert "filter.w_default" in ok("edit", "list")
     assert counts(tab("stakeholder_type", "--filter", "@w_default"))["HEI"] == 76
-    ok("edit", "remove", "filter.w_default")
 
 
 def test_workspace_options_are_placed_once(tmp_path):

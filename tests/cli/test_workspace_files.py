@@ -20,7 +20,8 @@ from workspace_cli_helpers import (
 )
 
 
-def test_a_session_of_edits_leaves_every_input_byte_identical(tmp_path):
+def test_a_session_of_edits_leaves_every_input_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # default workspaces: its own
     csv = tmp_path / "monkey.csv"
     answers = monkey_csv(csv)
     bundle = tmp_path / "bundle"
@@ -60,6 +61,7 @@ def test_a_session_of_edits_leaves_every_input_byte_identical(tmp_path):
         a["sat"] == "Very satisfied" and a["staff"] >= 30 for a in trusts)
     ws = json.loads(ok("info", "--json", *data))["workspace"]
     assert ws["exists"] and ws["problems"] == 0
+    assert ws["path"].startswith(str(tmp_path / "data" / "heetui" / "workspaces"))
     assert ws["path"] != json.loads(ok("info", "--json", "--data", str(bundle)))["workspace"][
         "path"]  # one workspace per survey opened
 
