@@ -158,24 +158,28 @@ def test_bad_edits_exit_2_and_leave_the_file_as_it_was(tmp_path):
 
 def test_list_names_every_entry_by_line_and_remove_takes_those_names(tmp_path):
     ws = tmp_path / "ws.toml"
-    listed = ok("edit", "list", "--workspace", str(ws))
-    assert listed == f"workspace: {ws} (not created yet: no edits)\n"
-    edit(ws, "answer", "relationship", "1", "Very good")
-    edit(ws, "filter", "trusts", "stakeholder_type=NHS Trust")
-    edit(ws, "banner", "mine", "stakeholder_type", "region")
+    w = ["--workspace", str(ws)]
+    out = batch(["edit", "list", *w],
+                ["edit", "answer", "relationship", "1", "Very good", *w],
+                ["edit", "filter", "trusts", "stakeholder_type=NHS Trust", *w],
+                ["edit", "banner", "mine", "stakeholder_type", "region", *w],
+                ["edit", "list", "--json", *w],
+                ["edit", "list", *w])
+    assert out[0] == f"workspace: {ws} (not created yet: no edits)\n"
     lines = ws.read_text().splitlines()
-    d = json.loads(ok("edit", "list", "--json", "--workspace", str(ws)))
+    d = json.loads(out[4])
     assert d["workspace"] == str(ws) and d["exists"] and d["problems"] == []
     assert [e["entry"] for e in d["entries"]] == [
         "question.relationship.labels", "filter.trusts", "banner.mine"]
-    for e in d["entries"]:  # each line is where the entry is written
-        assert e["entry"].split(".")[-1] in lines[e["line"] - 1] or \
-            e["entry"].split(".")[-1] in lines[e["line"] - 2], e
-    text = ok("edit", "list", "--workspace", str(ws))
-    assert text.splitlines()[0] == f"workspace: {ws} (3 entries)"
-    for e in d["entries"]:
-        edit(ws, "remove", e["entry"])
-    assert json.loads(ok("edit", "list", "--json", "--workspace", str(ws)))["entries"] == []
+    assert [e["line"] for e in d["entries"]] == [
+        lines.index("labels = {1 = \"Very good\"}") + 1, lines.index("[filter.trusts]") + 1,
+        lines.index("[banner.mine]") + 1]
+    assert out[5].splitlines()[0] == f"workspace: {ws} (3 entries)"
+    removed = batch(*[["edit", "remove", e["entry"], *w] for e in d["entries"]],
+                    ["edit", "list", "--json", *w])
+    for line in removed[:-1]:
+        written(ws, line)
+    assert json.loads(removed[-1])["entries"] == []
 
 
 def test_info_and_check_name_the_workspace_in_use(tmp_path):
@@ -247,11 +251,13 @@ def test_the_workspace_is_never_one_of_the_surveys_files(tmp_path):
     monkey_csv(csv, n=30)
     ok("import", str(csv), "-o", str(tmp_path / "b"))
     before = checksums(tmp_path)
-    for survey, file in ((tmp_path / "b", tmp_path / "b" / "codebook.toml"),
-                         (csv, tmp_path / "." / "monkey.csv")):
-        for command in (["edit", "filter", "f", "Q2=1"], ["check"], ["info"]):
-            r = run(*command, "--data", str(survey), "--workspace", str(file))
-            assert "is one of the survey's own files" in one_sentence(r), command
+    lines = [[*command, "--data", str(survey), "--workspace", str(file)]
+             for survey, file in ((tmp_path / "b", tmp_path / "b" / "codebook.toml"),
+                                  (csv, tmp_path / "." / "monkey.csv"))
+             for command in (["edit", "filter", "f", "Q2=1"], ["check"], ["info"])]
+    for argv, (code, out, err) in zip(lines, results(sequence(lines)), strict=True):
+        assert code == 2 and out == "", argv
+        assert err.startswith("heetui: error: ") and "is one of the survey's own files" in err
     assert checksums(tmp_path) == before
 
 
