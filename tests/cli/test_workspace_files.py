@@ -67,20 +67,24 @@ def test_a_session_of_edits_leaves_every_input_byte_identical(tmp_path, monkeypa
 
 
 def test_two_processes_editing_one_workspace_lose_no_edit(tmp_path):
+    """Both add nets to one question (an entry each edit adds to), one saves filters too."""
     ws = str(tmp_path / "ws.toml")
     first = sequence([["edit", "filter", f"a{i}", f"stakeholder_type={1 + i % 3}",
-                       "--workspace", ws] for i in range(30)])
-    second = sequence([["edit", "net", "relationship", f"net{i}", str(1 + i % 5),
+                       "--workspace", ws] if i % 2 else
+                      ["edit", "net", "relationship", f"a{i}", "1", "--workspace", ws]
+                      for i in range(30)])
+    second = sequence([["edit", "net", "relationship", f"b{i}", str(1 + i % 5),
                         "--workspace", ws] for i in range(30)])
     for p in (first, second):
         assert [code for code, _, _ in results(p)] == [0] * 30
     listed = json.loads(ok("edit", "list", "--json", "--workspace", ws))
     names = [e["entry"] for e in listed["entries"]]
     assert sorted(n for n in names if n.startswith("filter.")) == sorted(
-        f"filter.a{i}" for i in range(30))
+        f"filter.a{i}" for i in range(1, 30, 2))
     nets = next(e["value"] for e in listed["entries"]
                 if e["entry"] == "question.relationship.nets")
-    assert sorted(n["label"] for n in nets) == sorted(f"net{i}" for i in range(30))
+    assert sorted(n["label"] for n in nets) == sorted(
+        [f"a{i}" for i in range(0, 30, 2)] + [f"b{i}" for i in range(30)])
     assert listed["problems"] == []
 
 
