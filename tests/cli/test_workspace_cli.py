@@ -287,3 +287,17 @@ def test_the_app_opens_with_the_workspace_named(tmp_path, monkeypatch):
     assert ws in inputs  # an export from the app is never written over it
     assert main(["--no-edits"]) == 0
     assert opened[-1][0].workspace is None
+
+
+def test_a_workspace_written_to_harm_the_terminal_is_shown_escaped(tmp_path):
+    ws = tmp_path / "ws.toml"
+    ws.write_text('[question.relationship]\nlabels = {1 = "\\u001b[31mred\\u202e"}\n\n'
+                  '["evil\\u001b[2J"]\nx = 1\n')
+    seen = results(sequence([["check", "--workspace", str(ws)],
+                             ["edit", "list", "--workspace", str(ws)],
+                             ["tab", "relationship", "--workspace", str(ws)]]))
+    assert [code for code, _, _ in seen] == [2, 0, 0]
+    for _, out, err in seen:
+        assert "\x1b" not in out + err and "\u202e" not in out + err
+    assert "[evil\\x1b[2J] is not a workspace section" in seen[0][1]
+    assert "red\\u202e" in seen[2][1]  # the label, applied and escaped in the table

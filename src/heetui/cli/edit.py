@@ -126,7 +126,7 @@ def cmd_edit(args: argparse.Namespace) -> None:
     if args.edit == "list":
         write_output(_listing(survey, args.json), None)
         return
-    for e in MAKERS[args.edit](survey, args):
+    for e in _make(survey, args):
         write_output(apply_edit(survey, e).message + "\n", None)
 
 
@@ -181,6 +181,7 @@ def _entry_key(survey: Survey, text: str) -> tuple[str, ...]:
 
 
 def _make(survey: Survey, args: argparse.Namespace) -> list[Edit]:
+    """The edit the arguments ask for, made by the engine's function of its kind."""
     import heetui.engine as engine
 
     edits = engine.edits  # the front door's edit functions (heetui.engine names them)
@@ -207,11 +208,6 @@ def _make(survey: Survey, args: argparse.Namespace) -> list[Edit]:
     if kind == "banner":
         return [edits.save_banner(survey, args.name, _spans(args.spans), args.label)]
     return [edits.remove(_entry_key(survey, args.entry))]
-
-
-MAKERS: dict[str, Callable[[Survey, argparse.Namespace], list[Edit]]] = {
-    kind: _make for kind in ("question", "answer", "order", "hide", "show", "net", "scores",
-                             "bands", "derive", "filter", "banner", "remove")}
 
 
 def entries(ws: Workspace) -> Iterator[tuple[str, int | None, Any]]:
@@ -245,6 +241,8 @@ def _listing(survey: Survey, as_json: bool) -> str:
                                        for k, n, v in found],
                            "problems": problems}, ensure_ascii=False, indent=2,
                           default=str) + "\n"
+    from heetui.survey.text import safe_text
+
     n = len(found)
     state = f"{n:,} {'entry' if n == 1 else 'entries'}" if ws.path.exists() else \
         "not created yet: no edits"
@@ -254,4 +252,4 @@ def _listing(survey: Survey, as_json: bool) -> str:
         out.append(f"  {key:<{width}}  line {line or '?':<4} "
                    f"{json.dumps(value, ensure_ascii=False, default=str)}")
     out += [f"  problem: {p}" for p in problems]
-    return "\n".join(out) + "\n"
+    return "\n".join(safe_text(line) for line in out) + "\n"  # what the file says, shown

@@ -13,7 +13,7 @@ from heetui.cli.edit import cmd_edit
 from heetui.cli.parser import USER_ERROR, build_parser
 from heetui.config import ConfigError, UserConfig, load_config
 from heetui.errors import HeetuiError
-from heetui.survey.text import counted
+from heetui.survey.text import counted, safe_text
 
 if TYPE_CHECKING:
     from heetui.engine import Audit, Crosstab, Survey, TabRequest
@@ -136,8 +136,8 @@ def open_survey(args: argparse.Namespace) -> Survey:
                        edits=not getattr(args, "no_edits", False))
     _INTERRUPT.surveys.append(survey)
     if args.command != "check":
-        for problem in survey.workspace_problems:
-            sys.stderr.write(f"heetui: workspace: {problem}\n")
+        for problem in survey.workspace_problems:  # the file's text, shown as it is
+            sys.stderr.write(f"heetui: workspace: {safe_text(str(problem))}\n")
     if getattr(args, "by", None) == []:  # no --by: the settings' banner, if the survey has it
         banner, note = settings_banner(survey.codebook, args.config)
         if note:
@@ -170,7 +170,7 @@ def cmd_check(args: argparse.Namespace) -> None:
     ws = survey.workspace
     problems = survey.workspace_problems
     for problem in problems:
-        write_output(f"{problem}\n", None)
+        write_output(f"{safe_text(str(problem))}\n", None)
     if problems and ws is not None:
         raise UserError(f"The workspace {ws.path} has {counted(len(problems), 'problem')}; "
                         "each is left out until it is fixed or removed (`heetui edit remove "
