@@ -22,6 +22,8 @@ def open_path(path: str | Path | None = None, check_data: bool = True,
     file is imported into the user's import cache first (keyed by path, size and
     modification time), and its workspace is the file's, whatever bundle it imports to."""
     source = Path(path) if path is not None else bundled_survey_path()
+    if workspace is not None and edits:
+        _not_the_surveys(Path(workspace), source)
     target = source
     if target.is_file():
         if input_format(target) is None:
@@ -49,6 +51,8 @@ def open_wave_paths(waves: list[tuple[str, Path]], check_data: bool = True,
     the workspace is the latest wave's."""
     bundles = []
     for label, path in waves:
+        if workspace is not None:
+            _not_the_surveys(Path(workspace), path)
         target = path
         if path.is_file():
             if input_format(path) is None:
@@ -58,3 +62,16 @@ def open_wave_paths(waves: list[tuple[str, Path]], check_data: bool = True,
         bundles.append((label, target))
     return open_waves(bundles, check_data, workspace=workspace, source=waves[-1][1],
                       edits=edits)
+
+
+def _not_the_surveys(workspace: Path, source: Path) -> None:
+    """A workspace is never one of the survey's own files (the file opened, or a bundle's
+    codebook and data): edits written there would change the survey."""
+    from heetui.output.atomic import IsInput, check_output
+    from heetui.survey.write import bundle_inputs
+
+    try:
+        check_output(workspace, bundle_inputs(source), replace=True)
+    except IsInput:
+        raise EngineError(f"The workspace {workspace} is one of the survey's own files, which "
+                          "heetui never writes; name another file for the workspace.") from None

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heetui.cli.diff import cmd_diff
+from heetui.cli.edit import cmd_edit
 from heetui.cli.parser import USER_ERROR, build_parser
 from heetui.cli.plan import cmd_plan, cmd_run
 from heetui.config import ConfigError, UserConfig, load_config
 from heetui.errors import HeetuiError, UserError
-from heetui.survey.text import counted
+from heetui.survey.text import counted, safe_text
 
 if TYPE_CHECKING:
     from heetui.engine import Audit, Crosstab, Survey, TabRequest
@@ -56,14 +57,17 @@ FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "words")
 
 
 def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
-    """The files a command reads: the survey file, or a bundle's own files."""
+    """The files a command reads: the survey file, or a bundle's own files, its workspace
+    and a comment session."""
     from heetui.survey.bundle import bundled_survey_path
     from heetui.survey.write import bundle_inputs
 
     given = getattr(args, "data", None) or getattr(args, "path", None)
+    survey = bundle_inputs(Path(given) if given else bundled_survey_path())
     session = getattr(args, "session", None)  # verbatims --session: read, then rewritten
-    return bundle_inputs(Path(given) if given else bundled_survey_path()) + (
-        (Path(session),) if session else ())
+    workspace = getattr(args, "workspace", None)
+    return survey + ((Path(session),) if session else ()) + (
+        (Path(workspace),) if workspace else ())
 
 
 def check_file_output(args: argparse.Namespace) -> None:
@@ -119,19 +123,28 @@ def with_config(parser: argparse.ArgumentParser, config: UserConfig) -> argparse
     return parser
 
 
-def _open(args: argparse.Namespace) -> Survey:
+def open_survey(args: argparse.Namespace) -> Survey:
+    """The survey a command reads, with its workspace (--workspace, --no-edits); each of
+    the workspace's problems is a warning on stderr (``check`` lists them instead) and the
+    edits that apply are applied."""
     from heetui.engine import settings_banner
     from heetui.opening import open_path, open_wave_paths, parse_waves
 
+    workspace = getattr(args, "workspace", None)
+    edits = not getattr(args, "no_edits", False)
     if getattr(args, "waves", None):
         if getattr(args, "data", None):
             raise UserError("give --waves or --data, not both.")
-        survey = open_wave_paths(parse_waves(args.waves))
+        survey = open_wave_paths(parse_waves(args.waves), workspace=workspace, edits=edits)
         for wave_note in survey.notes:
             sys.stderr.write(f"heetui: note: {wave_note}\n")
     else:
-        survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
+        survey = open_path(getattr(args, "data", None) or getattr(args, "path", None),
+                           workspace=workspace, edits=edits)
     _INTERRUPT.surveys.append(survey)
+    if args.command != "check":
+        for problem in survey.workspace_problems:  # the file's text, shown as it is
+            sys.stderr.write(f"heetui: workspace: {safe_text(str(problem))}\n")
     if getattr(args, "by", None) == []:  # no --by: the settings' banner, if the survey has it
         banner, note = settings_banner(survey.codebook, args.config)
         if note:
@@ -146,21 +159,42 @@ def cmd_info(args: argparse.Namespace) -> None:
     from heetui.engine import overview
     from heetui.output.info import info_json, info_text
 
-    survey = _open(args)
+    survey = open_survey(args)
     ov = overview(survey)
     cb = survey.codebook
+    ws, problems = survey.workspace, len(survey.workspace_problems)
     if args.json:
-        write_output(json.dumps(info_json(ov, cb), ensure_ascii=False, indent=2) + "\n", None)
+        write_output(json.dumps(info_json(ov, cb, ws, problems), ensure_ascii=False,
+                                indent=2) + "\n", None)
     else:
-        write_output(info_text(ov, cb), None)
+        write_output(info_text(ov, cb, workspace=(ws, problems)), None)
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    """The survey's data and codebook (opening validates them: a problem is one sentence)
+    and its workspace: every entry that does not apply, by line, one sentence each."""
+    survey = open_survey(args)
+    ws = survey.workspace
+    problems = survey.workspace_problems
+    for problem in problems:
+        write_output(f"{safe_text(str(problem))}\n", None)
+    if problems and ws is not None:
+        raise UserError(f"The workspace {ws.path} has {counted(len(problems), 'problem')}; "
+                        "each is left out until it is fixed or removed (`heetui edit remove "
+                        "ENTRY`).")
+    state = "none (--no-edits)" if ws is None else f"{ws.path}" + (
+        "" if ws.path.exists() else " (not created yet)")
+    write_output(f"ok: {survey.respondents:,} respondents, "
+                 f"{counted(len(survey.codebook.variables), 'variable')}; workspace: {state}, "
+                 "no problems\n", None)
 
 
 def _request(args: argparse.Namespace, cb: Codebook, question: str) -> TabRequest:
     """The table tab, chart and book ask for: banner, filters, weighting and tests."""
-    from heetui.engine import TabRequest, parse_filter
+    from heetui.engine import TabRequest, parse_filters
 
-    return TabRequest(question, banner_arg(args.by),
-                      tuple(parse_filter(cb, f) for f in args.filter), args.weighted,
+    return TabRequest(question, banner_arg(args.by), parse_filters(cb, args.filter),
+                      args.weighted,
                       args.sig_level[0], args.correction, args.low_base, args.min_test_base,
                       compare=args.compare, loose_level=args.sig_level[1],
                       correction_family=args.correction_family, design=args.design)
@@ -170,7 +204,7 @@ def cmd_tab(args: argparse.Namespace) -> None:
     from heetui.engine import arrange, table
     from heetui.output.formats import renderer_for
 
-    survey = _open(args)
+    survey = open_survey(args)
     cb = survey.codebook
     ct = arrange(table(survey, _request(args, cb, args.question)), args.sort == "total",
                  args.hide_empty)
@@ -217,7 +251,7 @@ def cmd_chart(args: argparse.Namespace) -> None:
     from heetui.output.chart_data import charts
     from heetui.output.charts import render
 
-    survey = _open(args)
+    survey = open_survey(args)
     cb = survey.codebook
     ct = table(survey, _request(args, cb, args.question))
     tty = sys.stdout.isatty() and args.output is None
@@ -251,11 +285,11 @@ def _plotted(args: argparse.Namespace, survey: Survey, ct: Crosstab, width: int,
 
 
 def cmd_profile(args: argparse.Namespace) -> None:
-    from heetui.engine import parse_filter, profile
+    from heetui.engine import parse_filters, profile
     from heetui.output.formats import Options, renderer_for
 
-    survey = _open(args)
-    group = tuple(parse_filter(survey.codebook, f) for f in args.filter)
+    survey = open_survey(args)
+    group = parse_filters(survey.codebook, args.filter)
     bar = _Progress()
     try:
         p = profile(survey, group, args.against, args.weighted, args.sig_level[0],
@@ -268,13 +302,12 @@ def cmd_profile(args: argparse.Namespace) -> None:
 
 
 def cmd_verbatims(args: argparse.Namespace) -> None:
-    from heetui.engine import Selection, parse_filter, resolve_theme, verbatims
+    from heetui.engine import Selection, parse_filters, resolve_theme, verbatims
     from heetui.output.formats import Options, renderer_for
 
-    survey = _open(args)
+    survey = open_survey(args)
     cb = survey.codebook
-    sel = Selection(question=args.question,
-                    filters=tuple(parse_filter(cb, f) for f in args.filter),
+    sel = Selection(question=args.question, filters=parse_filters(cb, args.filter),
                     themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
     if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
@@ -299,7 +332,7 @@ def cmd_words(args: argparse.Namespace) -> None:
 
     if not 1 <= args.top <= 1000:
         raise UserError("--top takes 1 to 1000 terms.")
-    survey = _open(args)
+    survey = open_survey(args)
     cb = survey.codebook
     found = distinctive_words(survey, args.question, banner_arg(args.by) or "",
                               tuple(parse_filter(cb, f) for f in args.filter), args.top,
@@ -332,7 +365,7 @@ def cmd_book(args: argparse.Namespace) -> None:
     out = renderer("book", args.format)
     if out.format.binary and not args.output:
         raise UserError(f"A workbook needs a file name: add -o FILE{out.format.suffixes[0]}.")
-    survey = _open(args)
+    survey = open_survey(args)
     cb = survey.codebook
     table = _request(args, cb, "")
     questions = tuple(q.strip() for q in (args.questions or "").split(",") if q.strip())
@@ -410,7 +443,8 @@ def cmd_import(args: argparse.Namespace) -> None:
              f"{counted(len(cb.grids), 'rating grid')})" if cb.grids else "")
     sys.stderr.write(f"wrote {out}: {kinds['single']} single-choice{grids}, {kinds['multi']} "
                      f"multi-response, {kinds['numeric']} numeric, {kinds['open']} open-ended; "
-                     f"edit {out / 'codebook.toml'} to fix labels\n")
+                     f"fix labels with `heetui edit` (kept apart, docs/workspace.md) or in "
+                     f"{out / 'codebook.toml'}\n")
 
 
 def _sentence(text: str) -> str:
@@ -435,7 +469,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_open(args: argparse.Namespace) -> None:
-    survey = _open(args)
+    survey = open_survey(args)
     from heetui.tui.app import HeetuiApp
 
     app = HeetuiApp(survey, survey_inputs(args), args.config, resume=True)
@@ -459,7 +493,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
             "demo": cmd_demo,
             "run": lambda args: cmd_run(args, main),
             "plan": lambda args: cmd_plan(args, _checked),
-            "diff": lambda args: cmd_diff(args, main, write_output)}
+            "diff": lambda args: cmd_diff(args, main, write_output),
+            "check": cmd_check,
+            "edit": cmd_edit}
 
 
 def _place_data(args: argparse.Namespace) -> str | None:
@@ -478,6 +514,24 @@ def _place_data(args: argparse.Namespace) -> str | None:
     if args.data is not None and args.data != top:
         return "--data is given twice with different paths; give it once."
     args.data = top
+    return None
+
+
+def _place_workspace(args: argparse.Namespace) -> str | None:
+    """``--workspace`` and ``--no-edits`` given before the subcommand (or to the app) mean the
+    same as after it; a mistake in them is returned as a sentence."""
+    for top, dest, flag in ((args.top_workspace, "workspace", "--workspace"),
+                            (args.top_no_edits, "no_edits", "--no-edits")):
+        if args.command is None:
+            setattr(args, dest, top)
+        elif top:
+            if not hasattr(args, dest):
+                return f"{flag} does not apply to {args.command}."
+            if getattr(args, dest) not in (None, False, top):
+                return f"{flag} is given twice with different files; give it once."
+            setattr(args, dest, top)
+    if getattr(args, "workspace", None) and getattr(args, "no_edits", False):
+        return "give --workspace FILE or --no-edits, not both."
     return None
 
 
@@ -545,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")
         return USER_ERROR
-    mistake = _place_data(args)
+    mistake = _place_data(args) or _place_workspace(args)
     if mistake:
         sys.stderr.write(f"heetui: error: {mistake}\n")
         return USER_ERROR

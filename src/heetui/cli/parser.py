@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 from heetui import __version__
 from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
 from heetui.cli.diff import diff_command
+from heetui.cli.edit import edit_command
 from heetui.cli.plan import plan_commands
 from heetui.config import SigLevels, parse_levels
 from heetui.importers.formats import format_list
@@ -28,14 +29,33 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[_Parser]  # what add_subparsers returns
 
 
-def _data_arg(p: argparse.ArgumentParser) -> None:
+def _data_arg(p: argparse.ArgumentParser, no_edits: bool = True) -> None:
     p.add_argument("--data", metavar="PATH", help=f"survey bundle folder, or a {format_list()} "
                    "file (default: the bundled HEE 2019 survey)")
+    workspace_args(p, no_edits)
+
+
+WORKSPACE_HELP = ("the workspace of edits (labels, nets, derived variables, saved filters and "
+                  "banners; docs/workspace.md) to read and write (default: the survey's own, "
+                  "in the user's data folder; `heetui info` names it)")
+
+
+def workspace_args(p: argparse.ArgumentParser, no_edits: bool = True, top: bool = False
+                   ) -> None:
+    """--workspace FILE, and --no-edits (the survey as its codebook describes it); at the
+    top (``heetui [PATH]``) under dests of their own, as --data is."""
+    p.add_argument("--workspace", metavar="FILE", dest="top_workspace" if top else "workspace",
+                   help=WORKSPACE_HELP)
+    if no_edits:
+        p.add_argument("--no-edits", action="store_true",
+                       dest="top_no_edits" if top else "no_edits",
+                       help="open the survey without its workspace's edits")
 
 
 def _filter_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--filter", action="append", default=[], metavar="VAR=VALUE[,VALUE...]",
-                   help="keep respondents matching; repeat to AND, commas OR; codes or labels")
+                   help="keep respondents matching; repeat to AND, commas OR; codes or labels; "
+                   "\"a=1 & b=2\" for both; @NAME for a filter saved in the workspace")
 
 
 def sig_levels(text: str) -> SigLevels:
@@ -55,7 +75,8 @@ def _banner_args(p: argparse.ArgumentParser) -> None:
     """What tab, chart and book share: the banner, filters, weights and α."""
     p.add_argument("--by", action="append", default=[], metavar="SPANS",
                    help="banner: segments or questions side by side (a,b or repeated --by), "
-                   "a/b for a nested within b, or a banner named in the codebook")
+                   "a/b for a nested within b, or a banner named in the codebook or the "
+                   "workspace")
     _filter_arg(p)
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
     p.add_argument("--sig-level", type=sig_levels, default=(0.05, None), metavar="ALPHA[,ALPHA]",
@@ -129,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"heetui {__version__}")
     parser.add_argument("--data", dest="top_data", metavar="PATH",
                         help="survey to open or to read with the subcommand that follows")
+    workspace_args(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",
                                 title="commands",
                                 metavar="COMMAND", help="one of:")
@@ -143,7 +165,15 @@ def build_parser() -> argparse.ArgumentParser:
     _demo_command(sub)
     plan_commands(sub, _data_arg)
     diff_command(sub, sig_levels)
+    _check_command(sub)
+    edit_command(sub, _data_arg)
     return parser
+
+
+def _check_command(sub: Commands) -> None:
+    check = sub.add_parser("check", help="validate a survey and its workspace: every problem "
+                           "by line, exit status 2 when there is any")
+    _data_arg(check)
 
 
 def _info_command(sub: Commands) -> None:

@@ -10,7 +10,8 @@ model (``Survey.reshape``). ``undo_edit`` puts the entry back as it was.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from heetui.engine.filters import parse_condition
@@ -19,16 +20,21 @@ from heetui.engine.session import Survey
 from heetui.engine.shaping import ELSE, NAME, shape_data
 from heetui.errors import EngineError
 from heetui.survey.codebook import Variable
-from heetui.survey.workspace import Key, WorkspaceError
+from heetui.survey.workspace import Key, WorkspaceError, entry_of
 
 
 @dataclass(frozen=True)
 class Edit:
-    """One workspace entry to write (``value`` None: remove it), and what it does in words."""
+    """One workspace entry to write (``value`` None: remove it), and what it does in words.
+    ``merge``, for an entry an edit adds to (nets, answer labels, hidden answers): the
+    entry from its value when written, read under the workspace's lock, so that an edit
+    another session made meanwhile is kept (``value`` is what it gives from the value read
+    when the edit was made)."""
 
     key: Key
     value: Any
     description: str
+    merge: Callable[[Any], Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,12 @@ def relabel_answer(survey: Survey, question: str, answer: str, label: str) -> Ed
     if len(codes) != 1:
         raise EngineError(f"{answer!r} names a net of {v.id}, not one of its answers.")
     code = codes[0]
-    labels = _entry(survey, v, "labels") or {}
-    labels[str(code)] = label.strip()
-    return Edit(("question", v.id, "labels"), labels,
-                f"Answer {code} of {v.id} labelled {label.strip()!r}")
+
+    def merge(labels: Any) -> Any:
+        return {**(labels if isinstance(labels, dict) else {}), str(code): label.strip()}
+
+    return Edit(("question", v.id, "labels"), merge(_entry(survey, v, "labels")),
+                f"Answer {code} of {v.id} labelled {label.strip()!r}", merge)
 
 
 def order_answers(survey: Survey, question: str, answers: list[str]) -> Edit:
@@ -102,11 +110,16 @@ def hide_answers(survey: Survey, question: str, answers: list[str], hide: bool =
                  ) -> Edit:
     v = _question(survey, question)
     codes = _answer_codes(v, answers)
-    now = [int(c) for c in (_entry(survey, v, "hide") or [])]
-    new = sorted(set(now) | set(codes)) if hide else [c for c in now if c not in codes]
+
+    def merge(hidden: Any) -> Any:  # answers hidden by hand as labels are kept as written
+        now = list(hidden) if isinstance(hidden, list) else []
+        new = now + [c for c in codes if c not in now] if hide else [
+            c for c in now if c not in codes]
+        return (sorted(new) if all(isinstance(c, int) for c in new) else new) or None
+
     words = "hidden" if hide else "shown again"
-    return Edit(("question", v.id, "hide"), new or None,
-                f"Answers {', '.join(map(str, codes))} of {v.id} {words}")
+    return Edit(("question", v.id, "hide"), merge(_entry(survey, v, "hide")),
+                f"Answers {', '.join(map(str, codes))} of {v.id} {words}", merge)
 
 
 def add_net(survey: Survey, question: str, label: str, answers: list[str]) -> Edit:
@@ -115,10 +128,13 @@ def add_net(survey: Survey, question: str, label: str, answers: list[str]) -> Ed
     if not label.strip():
         raise EngineError("Give the net a label.")
     codes = _answer_codes(v, answers)
-    nets = _entry(survey, v, "nets") or []
-    nets.append({"label": label.strip(), "codes": codes})
-    return Edit(("question", v.id, "nets"), nets,
-                f"Net {label.strip()!r} of {v.id} ({', '.join(map(str, codes))})")
+
+    def merge(nets: Any) -> Any:
+        return [*(nets if isinstance(nets, list) else []),
+                {"label": label.strip(), "codes": codes}]
+
+    return Edit(("question", v.id, "nets"), merge(_entry(survey, v, "nets")),
+                f"Net {label.strip()!r} of {v.id} ({', '.join(map(str, codes))})", merge)
 
 
 def set_scores(survey: Survey, question: str, scores: dict[str, float]) -> Edit:
@@ -191,14 +207,15 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
         raise EngineError(str(e)) from None
     before = {p.message for p in shape_data(survey.bundle.codebook, data).problems}
     trial = copy.deepcopy(data)
-    _put(trial, edit.key, edit.value)
+    merged = edit.merge(copy.deepcopy(entry_of(data, edit.key))) if edit.merge else edit.value
+    _put(trial, edit.key, merged)
     new = [p.message for p in shape_data(survey.bundle.codebook, trial).problems
            if p.message not in before]
     if new:
         raise EngineError(new[0])
     had = {p.message for p in survey.workspace_problems}
     try:
-        old = ws.set(edit.key, edit.value)
+        old = ws.update(edit.key, edit.merge) if edit.merge else ws.set(edit.key, edit.value)
         survey.reshape()
         # what only the data can tell (a weight's targets that cannot be met): put back
         added = [p.message for p in survey.workspace_problems if p.message not in had]

@@ -31,6 +31,7 @@ from heetui.survey.codebook import (
     Variable,
     option_column,
 )
+from heetui.survey.text import safe_text
 from heetui.survey.workspace import (
     SECTIONS,
     Workspace,
@@ -81,6 +82,7 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
     """The codebook with the edits ``data`` holds (a workspace's entries; ``text``, the
     file they were read from, gives the problems their lines)."""
     report = _Report(file, text)
+    data = _shown(data)
     for section in data:
         if section not in SECTIONS:
             report.add((section,), f"[{section}] is not a workspace section; the sections are "
@@ -93,6 +95,18 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
     view = data.get("view", {})
     return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {},
                   weights)
+
+
+def _shown(value: Any) -> Any:
+    """The file's text as a codebook's is read (survey.parse): control characters made
+    visible, for every label and text is shown in terminals."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
 
 
 def _entries(data: dict[str, Any], section: str, report: _Report) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,8 @@ from typing import Any
 from heetui.engine.summary import Overview
 from heetui.output.numbers import fixed
 from heetui.survey.codebook import TYPE_NAMES, Codebook
-from heetui.survey.text import safe_text
+from heetui.survey.text import counted, safe_text
+from heetui.survey.workspace import Workspace
 
 FACT_LABELS = {
     "client": "Client", "agency": "Agency", "published": "Published", "method": "Method",
@@ -18,8 +19,25 @@ FACT_LABELS = {
 }
 
 
-def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
+def workspace_facts(ws: Workspace | None, problems: int) -> dict[str, Any]:
+    """Which workspace file is in use: its path (None: opened with --no-edits), whether it
+    exists yet, and how many of its entries do not apply (``heetui check`` lists them)."""
+    return {"path": str(ws.path) if ws else None, "exists": bool(ws and ws.path.exists()),
+            "problems": problems}
+
+
+def _workspace_line(ws: Workspace | None, problems: int) -> str:
+    if ws is None:
+        return "Workspace: none (opened with --no-edits)"
+    state = "" if ws.path.exists() else " (not created yet: no edits)"
+    found = f" ({counted(problems, 'problem')}: see heetui check)" if problems else ""
+    return f"Workspace: {safe_text(str(ws.path))}{state}{found}"
+
+
+def info_json(ov: Overview, cb: Codebook, workspace: Workspace | None = None,
+              problems: int = 0) -> dict[str, Any]:
     return {
+        "workspace": workspace_facts(workspace, problems),
         "title": ov.title, "respondents": ov.respondents, "comments": ov.comments,
         "provenance": ov.provenance, "weight": ov.weight,
         "survey": {k: v if isinstance(v, (str, int, float, bool, list)) else str(v)
@@ -47,7 +65,10 @@ def info_json(ov: Overview, cb: Codebook) -> dict[str, Any]:
     }
 
 
-def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
+def info_text(ov: Overview, cb: Codebook, width: int = 100,
+              workspace: tuple[Workspace | None, int] | None = None) -> str:
+    """The overview as text; ``workspace`` (the file in use, None with --no-edits, and its
+    problems' count) adds the line naming it."""
     title = safe_text(ov.title)
     out = [title, "=" * len(title)]
     if ov.provenance:
@@ -62,6 +83,8 @@ def info_text(ov: Overview, cb: Codebook, width: int = 100) -> str:
     context = ov.facts.get("context", [])
     for line in context if isinstance(context, list) else [context]:
         out += textwrap.wrap(f"Context: {safe_text(str(line))}", width, subsequent_indent="  ")
+    if workspace is not None:
+        out.append(_workspace_line(*workspace))  # whole: a path is copied, never wrapped
     out += ["", "Questions, by group"]
     listed: set[str] = set()
     group = None

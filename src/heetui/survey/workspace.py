@@ -26,7 +26,7 @@ import re
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,23 +96,24 @@ class Workspace:
 
     def get(self, key: Key) -> Any:
         """The value at ``key``, or None."""
-        node: Any = self.read()
-        for part in key:
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return entry_of(self.read(), key)
 
     def set(self, key: Key, value: Any) -> Any:
         """Set the entry at ``key`` to ``value`` (None removes it) and return what it was.
         The rest of the file, comments included, is written back as it was found."""
+        return self.update(key, lambda _: value)
+
+    def update(self, key: Key, change: Callable[[Any], Any]) -> Any:
+        """Set the entry at ``key`` to ``change(its value)``, its value read while the file
+        is locked (an entry that adds to a list or table, such as a net, keeps what another
+        session added meanwhile); return what it was."""
         if not key or key[0] not in SECTIONS:
             raise WorkspaceError(f"{'.'.join(key)} is not a workspace entry.")
         with self._locked():
             text = self.text()
-            parse(text, self.path)  # a file broken by hand is never overwritten
+            now = parse(text, self.path)  # a file broken by hand is never overwritten
             doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
-            old = _put(doc, key, value)
+            old = _put(doc, key, change(entry_of(now, key)))
             self._write(tomlkit.dumps(doc))
         return old
 
@@ -155,6 +156,16 @@ class Workspace:
                 raise WorkspaceError(f"The workspace {self.path} cannot be written "
                                      f"({e.strerror}).") from e
             raise
+
+
+def entry_of(data: dict[str, Any], key: Key) -> Any:
+    """The value at ``key`` in a workspace's entries, or None."""
+    node: Any = data
+    for part in key:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def _lock(fd: int) -> None:
