@@ -272,7 +272,7 @@ def test_the_app_opens_with_the_workspace_named(tmp_path, monkeypatch):
     class App:
         return_code = 0
 
-        def __init__(self, survey, inputs, config):
+        def __init__(self, survey, inputs, config, resume=False):
             opened.append((survey, inputs))
 
         def run(self):

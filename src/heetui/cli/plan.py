@@ -40,13 +40,12 @@ def plan_commands(sub: Commands, data_arg: Callable[[argparse.ArgumentParser], N
                      help="replace output files a previous run wrote")
     data_arg(run)
     plan = sub.add_parser("plan", help="add, list or remove the outputs of the tab plan")
-    plan.add_argument("action", choices=("add", "list", "remove"))
+    plan.add_argument("action", choices=("add", "list", "remove"),
+                      help="add an output, list the plan, or remove an output")
     plan.add_argument("name", nargs="?", help="the output's name in the plan")
     plan.add_argument("words", nargs=argparse.REMAINDER, metavar="COMMAND",
                       help="add: the heetui command it runs, as typed (tab … -o FILE)")
-    plan.add_argument("--workspace", metavar="FILE", help="the workspace holding the plan "
-                      "(default: the survey's own)")
-    data_arg(plan)
+    data_arg(plan)  # with --workspace: the workspace holding the plan
 
 
 def _workspace(path: str | None, data: str | None) -> Path:
@@ -104,7 +103,7 @@ def cmd_run(args: argparse.Namespace, main: Callable[[Sequence[str]], int]) -> i
     be produced (listed by line), 0 when all were."""
     from rich.progress import Progress
 
-    ws = _workspace(args.plan, args.data)
+    ws = _workspace(args.plan or args.workspace, args.data)
     entries = _entries(ws)
     failed = 0
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
