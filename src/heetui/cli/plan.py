@@ -40,12 +40,20 @@ def plan_commands(sub: Commands, data_arg: Callable[[argparse.ArgumentParser], N
                      help="replace output files a previous run wrote")
     data_arg(run)
     plan = sub.add_parser("plan", help="add, list or remove the outputs of the tab plan")
-    plan.add_argument("action", choices=("add", "list", "remove"),
-                      help="add an output, list the plan, or remove an output")
-    plan.add_argument("name", nargs="?", help="the output's name in the plan")
-    plan.add_argument("words", nargs=argparse.REMAINDER, metavar="COMMAND",
-                      help="add: the heetui command it runs, as typed (tab … -o FILE)")
-    data_arg(plan)  # with --workspace: the workspace holding the plan
+    actions = plan.add_subparsers(dest="action", required=True, metavar="ACTION",
+                                  parser_class=type(plan), help="add, list or remove")
+    add = actions.add_parser("add", help="add an output: heetui plan add [--workspace FILE] "
+                             "NAME tab q1 --by region -o q1.xlsx")
+    data_arg(add)  # with --workspace: the workspace holding the plan; before NAME
+    add.add_argument("name", help="the output's name in the plan")
+    add.add_argument("words", nargs=argparse.REMAINDER, metavar="COMMAND",
+                     help="the heetui command it runs, as typed (tab, book, chart, profile or "
+                     "verbatims, with -o FILE)")
+    listed = actions.add_parser("list", help="the plan's outputs and their commands")
+    data_arg(listed)
+    remove = actions.add_parser("remove", help="remove an output from the plan")
+    data_arg(remove)
+    remove.add_argument("name", help="the output's name in the plan")
 
 
 def _workspace(path: str | None, data: str | None) -> Path:
@@ -143,8 +151,6 @@ def cmd_plan(args: argparse.Namespace, check: Callable[[Sequence[str]], None]) -
         for name, command, _ in _entries(ws):
             sys.stdout.write(f"{name}: {command}\n")
         return
-    if not args.name:
-        raise UserError(f"plan {args.action} needs the output's name.")
     try:
         if args.action == "remove":
             if w.set(("plan", args.name), None) is None:
@@ -152,6 +158,9 @@ def cmd_plan(args: argparse.Namespace, check: Callable[[Sequence[str]], None]) -
             sys.stdout.write(f"Removed {args.name} from the plan in {ws}\n")
             return
         words = [x for x in args.words if x != "--"]
+        if not words:
+            raise UserError("plan add needs the command the output runs: heetui plan add NAME "
+                            "tab q1 -o q1.xlsx.")
         command = shlex.join(words)
         _argv(command, ws, None, False)
         check(words)
