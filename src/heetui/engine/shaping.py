@@ -83,9 +83,12 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
         if section not in SECTIONS:
             report.add((section,), f"[{section}] is not a workspace section; the sections are "
                        f"{', '.join(SECTIONS)}.")
-    cb, derived = _derive(cb, _entries(data, "derived", report), report)
+    filters = _entries(data, "filter", report)
+    named = replace(cb, filters=_filter_entries(filters), _index={})  # "@name" in conditions
+    named, derived = _derive(named, _entries(data, "derived", report), report)
+    cb = replace(named, filters=cb.filters, _index={})
     cb = _edit_questions(cb, _entries(data, "question", report), report)
-    cb = _named_filters(cb, _entries(data, "filter", report), report)
+    cb = _named_filters(cb, filters, report)
     cb = _banners(cb, _entries(data, "banner", report), report)
     view = data.get("view", {})
     return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {})
@@ -356,22 +359,33 @@ def _inline(clause: Clause[float]) -> str:
 
 # ---- named filters and banners --------------------------------------------------------------
 
-def _named_filters(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
-                   ) -> Codebook:
+def _filter_entries(entries: dict[str, dict[str, Any]], report: _Report | None = None
+                   ) -> tuple[NamedFilter, ...]:
+    """The named filters written in a well-formed entry (the rest reported, when asked),
+    their conditions not yet read."""
     kept: list[NamedFilter] = []
     for name, entry in entries.items():
         when = entry.get("when")
         label = entry.get("label") or name
         if not NAME.fullmatch(name):
-            report.add(("filter", name), f"The filter name {name!r} must start with a letter "
-                       "and hold only letters, digits and _.")
+            if report:
+                report.add(("filter", name), f"The filter name {name!r} must start with a "
+                           "letter and hold only letters, digits and _.")
             continue
         if not isinstance(when, str) or not when.strip():
-            report.add(("filter", name), f"The filter {name} needs its conditions: when = "
-                       "\"var=value & ...\".")
+            if report:
+                report.add(("filter", name), f"The filter {name} needs its conditions: "
+                           "when = \"var=value & ...\".")
             continue
         kept.append(NamedFilter(name, str(label), when.strip()))
-    cb = replace(cb, filters=tuple(kept), _index={})
+    return tuple(kept)
+
+
+def _named_filters(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
+                   ) -> Codebook:
+    """The named filters whose conditions apply to ``cb`` (its derived variables too)."""
+    kept = _filter_entries(entries, report)
+    cb = replace(cb, filters=kept, _index={})
     good = []
     for f in kept:
         try:
