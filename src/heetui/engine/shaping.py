@@ -245,7 +245,8 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
     made: dict[str, Variable] = {}
     for name, entry in entries.items():
         try:
-            made[name] = _derived_variable(cb, name, entry)
+            known = replace(cb, variables=cb.variables + tuple(made.values()), _index={})
+            made[name] = _derived_variable(known, name, entry)
         except EngineError as e:
             report.add(("derived", name), f"The derived variable {name}: {e}")
     pending = dict(made)
@@ -270,9 +271,11 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
             break
         else:
             names = ", ".join(sorted(pending))
+            loop = (f"The derived variables {names} are defined by each other; define one "
+                    "of them" if len(pending) > 1 else
+                    f"The derived variable {names} is defined by itself; define it")
             for name in pending:
-                report.add(("derived", name), f"The derived variables {names} are defined by "
-                           "each other; define one of them by stored variables.")
+                report.add(("derived", name), f"{loop} by stored variables.")
             break
         if ready is None:
             continue
@@ -310,16 +313,27 @@ def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variabl
             raise EngineError(f"only its last answer can be {ELSE!r} (everyone else).")
         options.append(Option(k, a["label"].strip(), when=ELSE if when.lower() == ELSE
                               else when))
-    if kind == "multi":
-        taken = {option_column(name, o.code) for o in options} & {
-            c for v in cb.variables for c in v.columns()}
-        if taken:
-            raise EngineError(f"its answers' columns ({', '.join(sorted(taken))}) are "
-                              "already the survey's; choose another name.")
+    own = [option_column(name, o.code) for o in options] if kind == "multi" else [name]
+    taken = [c for c in own if c.casefold() in _columns(cb)]
+    if taken:
+        raise EngineError(f"its column{'s' if len(taken) > 1 else ''} ({', '.join(taken)}) "
+                          f"{'are' if len(taken) > 1 else 'is'} already the survey's; choose "
+                          "another name.")
     text = entry.get("text") or entry.get("label") or name
     label = entry.get("label") or ""
     return Variable(name, str(text), kind, role, tuple(options), group=DERIVED_GROUP,
                     label=str(label))
+
+
+def _columns(cb: Codebook) -> set[str]:
+    """Every column the survey's table holds that the codebook knows of (the stored
+    variables', packed answers, weight, id and design, and earlier derived variables'),
+    casefolded as SQL compares names: a derived column may take none of them."""
+    names = {c for v in cb.variables for c in v.columns()}
+    names |= {b for v in cb.variables if (b := v.bits_column)}
+    names |= {c for c in (cb.settings.id_column, cb.settings.weight) if c}
+    names |= set(cb.settings.design.columns) if cb.settings.design else set()
+    return {c.casefold() for c in names}
 
 
 def _derived_sql(cb: Codebook, v: Variable, conditions: list[tuple[Filter, ...]]
