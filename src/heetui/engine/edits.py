@@ -19,7 +19,7 @@ from heetui.engine.session import Survey
 from heetui.engine.shaping import ELSE, NAME, shape_data
 from heetui.errors import EngineError
 from heetui.survey.codebook import Variable
-from heetui.survey.workspace import Key, WorkspaceError
+from heetui.survey.workspace import Key, WorkspaceError, not_a_table
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
         raise EngineError(str(e)) from None
     before = {p.message for p in shape_data(survey.bundle.codebook, data).problems}
     trial = copy.deepcopy(data)
-    _put(trial, edit.key, edit.value)
+    _put(trial, edit.key, edit.value, str(ws.path))
     new = [p.message for p in shape_data(survey.bundle.codebook, trial).problems
            if p.message not in before]
     if new:
@@ -198,10 +198,12 @@ def undo_edit(survey: Survey, applied: Applied) -> Applied:
                                    f"Undid: {applied.edit.description}"))
 
 
-def _put(data: dict[str, Any], key: Key, value: Any) -> None:
+def _put(data: dict[str, Any], key: Key, value: Any, file: str) -> None:
     node = data
-    for part in key[:-1]:
+    for depth, part in enumerate(key[:-1]):
         node = node.setdefault(part, {})
+        if not isinstance(node, dict):  # written by hand as a value
+            raise EngineError(str(not_a_table(key[:depth + 1], file)))
     if value is None:
         node.pop(key[-1], None)
     else:

@@ -110,7 +110,7 @@ class Workspace:
             text = self.text()
             parse(text, self.path)  # a file broken by hand is never overwritten
             doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
-            old = _put(doc, key, value)
+            old = _put(doc, key, value, self.path)
             self._write(tomlkit.dumps(doc))
         return old
 
@@ -183,7 +183,7 @@ def _new_document(source: Path) -> tomlkit.TOMLDocument:
     return doc
 
 
-def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
+def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any, path: Path) -> Any:
     """Set ``key`` in ``doc`` (tables made as needed, emptied ones removed); the old value.
     Each entry is a table of its own (``[question.relationship]``) under a section that
     has no header of its own."""
@@ -197,8 +197,7 @@ def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
         made.append((node, part))
         node = node[part]
         if not isinstance(node, dict):
-            raise WorkspaceError(f"{'.'.join(key[:depth + 1])} in the workspace is not a "
-                                 "table; fix it by hand or remove it.")
+            raise not_a_table(key[:depth + 1], path)
     last = key[-1]
     old = node.get(last)
     old = old.unwrap() if hasattr(old, "unwrap") else old
@@ -213,6 +212,12 @@ def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
     else:
         node[last] = _item(value)
     return old
+
+
+def not_a_table(key: Key, path: Path | str) -> WorkspaceError:
+    """The error of an entry written by hand as a value where edits need a table."""
+    return WorkspaceError(f"{'.'.join(key)} in the workspace {path} is not a table; fix it "
+                          "by hand or remove it.")
 
 
 def _table(entry: dict[str, Any]) -> Any:
@@ -240,27 +245,42 @@ def _item(value: Any) -> Any:
 
 
 def line_of(text: str, key: Key) -> int | None:
-    """The line (1-based) where the entry at ``key`` is written: its table's header, or
-    within it the line of the key's field."""
+    """The line (1-based) where the entry at ``key`` is written: the first line whose key,
+    under the table header above it, is ``key`` or within it (``[question.relationship]``,
+    ``relationship.text = ...`` under ``[question]``, ``labels = ...`` under
+    ``[question.relationship]``); else the header of the entry's table."""
     if not key:
         return None
-    table, field = (key[:2], key[2]) if len(key) > 2 else (key, None)
-    dotted = r"\s*\.\s*".join(_key_pattern(p) for p in table)
-    header = re.compile(r"^\s*\[\s*" + dotted + r"\s*\]")
-    found = None
+    table: Key = ()
+    nearest: tuple[int, int] | None = None  # (depth, line) of the closest enclosing table
     for i, line in enumerate(text.splitlines(), 1):
-        if found is None:
-            if header.match(line):
-                found = i
-                if field is None:
-                    return i
+        if (header := _HEADER.match(line)) is not None:
+            table = path = _parts(header.group(1))
+        elif (field := _FIELD.match(line)) is not None:
+            path = table + _parts(field.group(1))
+        else:
             continue
-        if line.lstrip().startswith("["):
-            break
-        if re.match(r"^\s*" + _key_pattern(field or "") + r"\s*=", line):
+        if path[:len(key)] == key:
             return i
-    return found
+        if key[:len(path)] == path and header is not None and len(path) > 1 and (
+                nearest is None or len(path) > nearest[0]):
+            nearest = (len(path), i)
+    return nearest[1] if nearest else None
 
 
-def _key_pattern(part: str) -> str:
-    return r"""(?:["']?)""" + re.escape(part) + r"""(?:["']?)"""
+_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""  # a bare or quoted key
+_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_HEADER = re.compile(rf"^\s*\[\[?\s*({_DOTTED})\s*\]")
+_FIELD = re.compile(rf"^\s*({_DOTTED})\s*=")
+
+
+def _parts(dotted: str) -> Key:
+    """A dotted key's parts as TOML reads them (quotes removed, escapes read)."""
+    parts = []
+    for p in re.findall(_PART, dotted):
+        if p.startswith('"'):
+            p = tomllib.loads(f"k = {p}")["k"]
+        elif p.startswith("'"):
+            p = p[1:-1]
+        parts.append(p)
+    return tuple(parts)
