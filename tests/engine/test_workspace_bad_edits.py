@@ -21,6 +21,7 @@ EXISTING = [
     lambda s: edits.save_filter(s, "f2", "@f1 & region=6"),
     lambda s: edits.save_filter(s, "fa", "a=1"),
     lambda s: edits.add_net(s, "relationship", "Top three", ["1", "2", "3"]),
+    lambda s: edits.save_banner(s, "mine", ["a", "seniority"]),
 ]
 
 BAD = {
@@ -59,6 +60,9 @@ BAD = {
                                                                 [("x", "seniority=1")]),
     "multi derived whose columns are stored": lambda s: edits.derive(
         s, "hee_team", [("x", "seniority=1")], multi=True),
+    "derived named as the codebook's banner": lambda s: edits.derive(
+        s, "Standard", [("x", "seniority=1")]),
+    "derived named as a saved banner": lambda s: edits.derive(s, "mine", [("x", "seniority=1")]),
     "banner named as a question": lambda s: edits.save_banner(s, "relationship", ["seniority"]),
     "banner named as the codebook's": lambda s: edits.save_banner(s, "standard", ["seniority"]),
     "banner named as a derived variable": lambda s: edits.save_banner(s, "a", ["seniority"]),
@@ -130,6 +134,7 @@ def test_the_messages_say_what_is_wrong(prepared, tmp_path):
                                            "other")
     assert "c is defined by itself" in said("derived reading itself")
     assert "loop" in said("saved filters in a loop")
+    assert "Standard is already a banner" in said("derived named as the codebook's banner")
     s.close()
 
 

@@ -293,6 +293,8 @@ def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variabl
                           "and _.")
     if cb.find(name) is not None or cb.grid(name) is not None:
         raise EngineError(f"{name} is already a variable of the survey; choose another name.")
+    if cb.banner(name) is not None:  # the bundle's; a workspace banner yields to a variable
+        raise EngineError(f"{name} is already a banner of the survey; choose another name.")
     kind = entry.get("type", "single")
     if kind not in ("single", "multi"):
         raise EngineError("its type must be single or multi.")
