@@ -22,6 +22,8 @@ EXISTING = [
     lambda s: edits.save_filter(s, "fa", "a=1"),
     lambda s: edits.add_net(s, "relationship", "Top three", ["1", "2", "3"]),
     lambda s: edits.save_banner(s, "mine", ["a", "seniority"]),
+    lambda s: edits.derive(s, "happy", [("Very", "relationship=Very positive"),
+                                        ("Fairly", "relationship=Fairly positive")]),
 ]
 
 BAD = {
@@ -66,6 +68,19 @@ BAD = {
     "banner named as a question": lambda s: edits.save_banner(s, "relationship", ["seniority"]),
     "banner named as the codebook's": lambda s: edits.save_banner(s, "standard", ["seniority"]),
     "banner named as a derived variable": lambda s: edits.save_banner(s, "a", ["seniority"]),
+    "labels swapped under a condition": lambda s: Edit(
+        ("question", "relationship", "labels"), {"1": "Fairly positive", "2": "Very positive"},
+        ""),
+    "a label another answer has": lambda s: edits.relabel_answer(s, "relationship", "3",
+                                                                 "fairly POSITIVE"),
+    "a label a net has": lambda s: edits.relabel_answer(s, "relationship", "3", "Positive"),
+    "a label that is another answer's code": lambda s: edits.relabel_answer(
+        s, "relationship", "3", "5"),
+    "a net labelled as an answer": lambda s: edits.add_net(s, "relationship", "Don't know",
+                                                           ["6"]),
+    "a net labelled as a net": lambda s: edits.add_net(s, "relationship", "Negative", ["5"]),
+    "a label a condition names, gone": lambda s: edits.relabel_answer(s, "relationship", "1",
+                                                                      "Great"),
     "derived cycle": lambda s: edits.derive(s, "a", [("x", "b=1")]),
     "derived reading itself": lambda s: edits.derive(s, "c", [("x", "c=1 & seniority=1")]),
     "derived cycle through a saved filter": lambda s: edits.derive(s, "a", [("x", "@fa")]),
@@ -135,6 +150,13 @@ def test_the_messages_say_what_is_wrong(prepared, tmp_path):
     assert "c is defined by itself" in said("derived reading itself")
     assert "loop" in said("saved filters in a loop")
     assert "Standard is already a banner" in said("derived named as the codebook's banner")
+    assert said("labels swapped under a condition") == (
+        "This edit would change which answers the derived variable happy selects (its "
+        "conditions name answers by label); write them with answer codes first.")
+    assert "already names answer 2 of relationship" in said("a label another answer has")
+    assert "already names a net of relationship" in said("a net labelled as a net")
+    assert said("a label a condition names, gone").startswith("The derived variable happy: "
+                                                              "'Very positive' is not an")
     s.close()
 
 

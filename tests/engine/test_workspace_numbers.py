@@ -239,3 +239,22 @@ def test_named_filters_and_banners(ws_survey, weighted):
     who = ("who", [(1, first), (2, LONDON & ~first), (3, ~LONDON)])
     ct = tab(s, "relationship", "mine", weighted=weighted)
     assert check(ct, REL, [who, STAKE], rel_rows() + NETS, weighted) > 0
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_conditions_read_the_workspace_labels_and_nets(ws_survey, weighted):
+    s = ws_survey
+    apply_edit(s, edits.relabel_answer(s, "stakeholder_type", "NHS Trust", "Trusts"))
+    apply_edit(s, edits.add_net(s, "relationship", "Top three", ["1", "2", "3"]))
+    apply_edit(s, edits.derive(s, "seg", [("Content trusts",
+                                           "stakeholder_type=Trusts & relationship=Top three"),
+                                          ("Others", "else")]))
+    apply_edit(s, edits.save_filter(s, "content", "seg=Content trusts"))
+    content = TRUST & chose("relationship", 1, 2, 3)
+    span = ("seg", [(1, content), (2, ~content)])
+    v = REF.var("words")
+    rows = [(o["label"], chose("words", o["code"])) for o in v["options"]]
+    rows += [(n["label"], chose("words", *n["codes"])) for n in v["nets"]]
+    assert check(tab(s, "words", "seg", weighted=weighted), WORDS, [span], rows, weighted) > 0
+    ct = tab(s, "words", None, ["@content"], weighted)
+    check(ct, WORDS & content, [], rows, weighted)

@@ -151,3 +151,20 @@ def test_derived_segments_filters_and_banner(opened, weighted):
     rows = [(lab, _is(df, "region", c)) for c, lab in ((1, "North"), (2, "Midlands"),
                                                        (3, "South"))]
     check(ct, w, older & unhappy, [], rows, weighted)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_condition_names_a_band_made_in_the_workspace(opened, weighted):
+    s, df = opened
+    w = df["weight"].to_numpy()
+    apply_edit(s, edits.set_bands(s, "age", [35, 55]))
+    apply_edit(s, edits.derive(s, "midlife", [("Midlife North", "age=35–54 & region=North"),
+                                              ("Other midlife", "age=35-54"),
+                                              ("Rest", "else")]))
+    age = df["age"].to_numpy()
+    mid = (age >= 35) & (age < 55)
+    north = mid & _is(df, "region", 1)
+    span = ("midlife", [(1, north), (2, mid & ~north), (3, ~mid)])
+    rows = [(SAT[c], _is(df, "sat", c)) for c in (1, 2, 3, 4, 5, 9)]
+    check(_tab(s, "sat", "midlife", weighted=weighted), w, ~np.isnan(df["sat"].to_numpy()),
+          [span], rows, weighted)

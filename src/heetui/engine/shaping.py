@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from heetui.engine.filters import Filter, condition, parse_condition
-from heetui.engine.lookup import match_answer
+from heetui.engine.lookup import match_answer, names
 from heetui.engine.sql import Clause, where
 from heetui.errors import EngineError
 from heetui.survey.codebook import (
@@ -84,10 +84,14 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
             report.add((section,), f"[{section}] is not a workspace section; the sections are "
                        f"{', '.join(SECTIONS)}.")
     filters = _entries(data, "filter", report)
-    named = replace(cb, filters=_filter_entries(filters), _index={})  # "@name" in conditions
+    questions = _entries(data, "question", report)
+    stored = {name: e for name, e in questions.items() if cb.find(name) is not None}
+    # conditions read the stored questions as edited (labels, nets, bands) and "@name"s
+    named = _edit_questions(replace(cb, filters=_filter_entries(filters), _index={}), stored,
+                            report)
     named, derived = _derive(named, _entries(data, "derived", report), report)
     cb = replace(named, filters=cb.filters, _index={})
-    cb = _edit_questions(cb, _entries(data, "question", report), report)
+    cb = _edit_questions(cb, {n: e for n, e in questions.items() if n not in stored}, report)
     cb = _named_filters(cb, filters, report)
     cb = _banners(cb, _entries(data, "banner", report), report)
     view = data.get("view", {})
@@ -173,8 +177,27 @@ def _labels(v: Variable, value: object) -> Variable:
         if not isinstance(label, str) or not label.strip():
             raise EngineError(f"the label of answer {code} must be words in quotes.")
         new[c] = label.strip()
-    return replace(v, options=tuple(replace(o, label=new.get(o.code, o.label))
-                                    for o in v.options))
+    v = replace(v, options=tuple(replace(o, label=new.get(o.code, o.label))
+                                 for o in v.options))
+    for c, label in new.items():
+        _unique_name(v, label, c)
+    return v
+
+
+def _unique_name(v: Variable, label: str, code: int | None) -> None:
+    """An edited label (of answer ``code``, or of a net: None) must name nothing else of
+    ``v``: filters and derived variables name answers and nets by label, and a label two
+    of them shared would silently change what a condition written before it means."""
+    for o in v.options:
+        if o.code != code and names(label, o.code, o.label):
+            raise EngineError(f"{label!r} already names answer {o.code} of {v.id}; give "
+                              f"{'answer ' + str(code) if code is not None else 'the net'} "
+                              "a label of its own.")
+    for n in v.nets:
+        if names(label, None, n.label):
+            raise EngineError(f"{label!r} already names a net of {v.id}; give "
+                              f"{'answer ' + str(code) if code is not None else 'the net'} "
+                              "a label of its own.")
 
 
 def _order(v: Variable, value: object) -> Variable:
@@ -200,6 +223,7 @@ def _nets(v: Variable, value: object) -> Variable:
         codes = _codes(v, net.get("codes"), f"the net {net['label']!r}")
         if len(codes) < 1:
             raise EngineError(f"the net {net['label']!r} has no answers.")
+        _unique_name(replace(v, nets=tuple(nets)), net["label"].strip(), None)
         nets.append(Net(net["label"].strip(), codes))
     return replace(v, nets=tuple(nets))
 
