@@ -315,3 +315,22 @@ def test_a_sav_is_byte_identical_after_a_session(tmp_path):
     s.close()
     assert hashlib.sha256(src.read_bytes()).hexdigest() == digest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.toml", "w.toml.lock", "wave.sav"]
+
+
+def test_a_linked_workspace_is_written_where_the_link_points(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    real = project / "edits.toml"
+    real.write_text(HAND, encoding="utf-8")
+    link = tmp_path / "w.toml"
+    link.symlink_to(real)
+    ws = Workspace(link, bundled_survey_path())
+    ws.set(("filter", "f"), {"when": "seniority=1"})
+    assert link.is_symlink() and link.resolve() == real
+    assert tomllib.loads(real.read_text(encoding="utf-8"))["filter"]["f"] == {
+        "when": "seniority=1"}
+    assert "# the headline question" in real.read_text(encoding="utf-8")
+    dangling = tmp_path / "new.toml"
+    dangling.symlink_to(project / "later.toml")
+    Workspace(dangling, bundled_survey_path()).set(("filter", "g"), {"when": "seniority=2"})
+    assert dangling.is_symlink() and (project / "later.toml").is_file()

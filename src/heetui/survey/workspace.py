@@ -122,8 +122,9 @@ class Workspace:
     def _locked(self) -> Iterator[None]:
         """Hold the workspace's lock file while reading it again and writing it."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = self.path.with_name(self.path.name + ".lock")
+            target = self._target()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lock = target.with_name(target.name + ".lock")
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~current_umask())
         except OSError as e:
             raise WorkspaceError(f"The workspace {self.path} cannot be written "
@@ -134,15 +135,21 @@ class Workspace:
         finally:
             os.close(fd)  # closing releases the lock
 
+    def _target(self) -> Path:
+        """The file a write replaces: a workspace linked from elsewhere is written where
+        the link points, and the link kept."""
+        return self.path.resolve() if self.path.is_symlink() else self.path
+
     def _write(self, text: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        target = self._target()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o666 & ~current_umask())
-            os.replace(tmp, self.path)
+            os.replace(tmp, target)
         except BaseException as e:
             Path(tmp).unlink(missing_ok=True)
             refused = write_error(e, self.path)
