@@ -308,7 +308,7 @@ def test_a_sav_is_byte_identical_after_a_session(tmp_path):
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
     s = open_path(src, workspace=tmp_path / "w.toml")
     apply_edit(s, edits.relabel_answer(s, "sat", "3", "Average"))
-    apply_edit(s, edits.add_net(s, "sat", "Good", ["4", "5"]))
+    apply_edit(s, edits.add_net(s, "sat", "Good or better", ["4", "5"]))
     apply_edit(s, edits.derive(s, "seg", [("North good", "region=1 & sat=4,5"), ("Rest", "else")]))
     apply_edit(s, edits.save_banner(s, "mine", ["seg", "region"]))
     table(s, TabRequest("sat", "mine", weighted=True))
