@@ -9,7 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from heetui.engine import TabRequest, apply_edit, edits, open_survey, parse_filters, table
+from heetui.engine import (
+    TabRequest,
+    apply_edit,
+    edits,
+    open_survey,
+    parse_filters,
+    table,
+    undo_edit,
+)
 from helpers import bundled_reference
 from workspace_helpers import check as check_table
 
@@ -258,3 +266,29 @@ def test_conditions_read_the_workspace_labels_and_nets(ws_survey, weighted):
     assert check(tab(s, "words", "seg", weighted=weighted), WORDS, [span], rows, weighted) > 0
     ct = tab(s, "words", None, ["@content"], weighted)
     check(ct, WORDS & content, [], rows, weighted)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_derived_over_derived_nested_and_undone(ws_survey, weighted):
+    s = ws_survey
+    apply_edit(s, edits.derive(s, "reach", [("London", "region=6"),
+                                            ("Trusts", "stakeholder_type=2"),
+                                            ("Senior", "seniority=1")], multi=True))
+    before = tab(s, "relationship", "stakeholder_type", weighted=weighted)
+    done = apply_edit(s, edits.derive(s, "tier", [("Senior in London",
+                                                   "reach=Senior & reach=London"),
+                                                  ("London or trusts", "reach=London,Trusts"),
+                                                  ("Neither", "else")]))
+    first = SENIOR & LONDON
+    second = (LONDON | TRUST) & ~first
+    tiers = [(1, first), (2, second), (3, ~(first | second))]
+    other = chose("seniority", 2)
+    nested = [("tier/seniority", [(f"{c}/{o}", m & outer) for c, m in tiers])
+              for o, outer in ((1, SENIOR), (2, other))]
+    ct = tab(s, "relationship", "tier/seniority", weighted=weighted)
+    check(ct, REL, nested, rel_rows() + NETS, weighted)
+    undo_edit(s, done)
+    assert s.codebook.find("tier") is None and s.codebook.find("reach") is not None
+    after = tab(s, "relationship", "stakeholder_type", weighted=weighted)
+    assert [[c.percent for c in r.cells] for r in after.rows] == \
+        [[c.percent for c in r.cells] for r in before.rows]
