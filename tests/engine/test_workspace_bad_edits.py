@@ -174,3 +174,49 @@ def test_a_derived_variable_never_takes_a_design_column(tmp_path):
     apply_edit(s, edits.derive(s, "strata", [("x", "region=1")]))
     assert [c.base for c in table(s, TabRequest("q", "strata")).columns] == [40, 20]
     s.close()
+
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+HOSTILE = """\
+[question.relationship]
+text = "clear \\u001b[2J screen"
+label = "bell \\u0007"
+labels = {1 = "red \\u001b[31m", 2 = "rtl \\u202eevil"}
+nets = [{label = "osc \\u001b]0;title\\u0007", codes = [1, 2]}]
+
+[question."esc\\u001b[2J"]
+text = "x"
+
+[derived.seg]
+text = "seg \\u001b[1m"
+label = "seg \\u009b"
+answers = [{label = "a \\u001b[5m", when = "seniority=1"}]
+
+[filter.f]
+label = "f \\u001b[2J"
+when = "seniority=1"
+
+[banner.b]
+label = "b \\u001b[2J"
+spans = ["seg"]
+
+["sec\\u001b[2J"]
+"""
+
+
+def test_control_characters_from_the_workspace_never_reach_a_screen(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    s = open_survey(workspace=path)
+    rel, seg = s.codebook.get("relationship"), s.codebook.get("seg")
+    shown = [rel.text, rel.label, *(o.label for o in rel.options), *(n.label for n in rel.nets),
+             seg.text, seg.label, *(o.label for o in seg.options),
+             *(f.label for f in s.codebook.filters), *(b.label for b in s.codebook.banners)]
+    assert len(shown) == 17
+    for text in shown:
+        assert not UNSAFE.search(text), repr(text)
+    assert "red \\x1b[31m" in shown and "rtl \\u202eevil" in shown  # visible, not obeyed
+    assert len(s.workspace_problems) == 2  # the unknown question and section, named safely
+    for p in s.workspace_problems:
+        assert not UNSAFE.search(str(p)), repr(str(p))
+    s.close()

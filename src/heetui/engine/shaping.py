@@ -30,6 +30,7 @@ from heetui.survey.codebook import (
     Variable,
     option_column,
 )
+from heetui.survey.text import safe_text
 from heetui.survey.workspace import (
     SECTIONS,
     Workspace,
@@ -59,7 +60,8 @@ class _Report:
         self.problems: list[WorkspaceProblem] = []
 
     def add(self, key: tuple[str, ...], message: str) -> None:
-        self.problems.append(WorkspaceProblem(self.file, line_of(self.text, key), message))
+        self.problems.append(WorkspaceProblem(self.file, line_of(self.text, key),
+                                              safe_text(message)))
 
 
 def shape(cb: Codebook, ws: Workspace | None) -> Shaped:
@@ -150,6 +152,12 @@ def _codes(v: Variable, value: object, what: str) -> tuple[int, ...]:
     return tuple(codes)
 
 
+def _words(text: str) -> str:
+    """Words from the workspace as the model holds them: trimmed, and (as the codebook's
+    own) control characters made visible, since every screen and file shows them."""
+    return safe_text(text.strip())
+
+
 def _need_options(v: Variable, what: str) -> None:
     if v.type not in ("single", "multi"):
         raise EngineError(f"{v.id} is {v.type}; only a question with answers has {what}.")
@@ -158,13 +166,13 @@ def _need_options(v: Variable, what: str) -> None:
 def _text(v: Variable, value: object) -> Variable:
     if not isinstance(value, str) or not value.strip():
         raise EngineError("the text must be words in quotes.")
-    return replace(v, text=value.strip())
+    return replace(v, text=_words(value))
 
 
 def _label(v: Variable, value: object) -> Variable:
     if not isinstance(value, str) or not value.strip():
         raise EngineError("the label must be words in quotes.")
-    return replace(v, label=value.strip())
+    return replace(v, label=_words(value))
 
 
 def _labels(v: Variable, value: object) -> Variable:
@@ -176,7 +184,7 @@ def _labels(v: Variable, value: object) -> Variable:
         (c,) = _codes(v, [int(code)] if str(code).lstrip("-").isdigit() else [code], "labels")
         if not isinstance(label, str) or not label.strip():
             raise EngineError(f"the label of answer {code} must be words in quotes.")
-        new[c] = label.strip()
+        new[c] = _words(label)
     v = replace(v, options=tuple(replace(o, label=new.get(o.code, o.label))
                                  for o in v.options))
     for c, label in new.items():
@@ -223,8 +231,8 @@ def _nets(v: Variable, value: object) -> Variable:
         codes = _codes(v, net.get("codes"), f"the net {net['label']!r}")
         if len(codes) < 1:
             raise EngineError(f"the net {net['label']!r} has no answers.")
-        _unique_name(replace(v, nets=tuple(nets)), net["label"].strip(), None)
-        nets.append(Net(net["label"].strip(), codes))
+        _unique_name(replace(v, nets=tuple(nets)), _words(net["label"]), None)
+        nets.append(Net(_words(net["label"]), codes))
     return replace(v, nets=tuple(nets))
 
 
@@ -337,7 +345,7 @@ def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variabl
         when = a["when"].strip()
         if when.lower() == ELSE and k != len(answers):
             raise EngineError(f"only its last answer can be {ELSE!r} (everyone else).")
-        options.append(Option(k, a["label"].strip(), when=ELSE if when.lower() == ELSE
+        options.append(Option(k, _words(a["label"]), when=ELSE if when.lower() == ELSE
                               else when))
     own = [option_column(name, o.code) for o in options] if kind == "multi" else [name]
     taken = [c for c in own if c.casefold() in _columns(cb)]
@@ -347,8 +355,8 @@ def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variabl
                           "another name.")
     text = entry.get("text") or entry.get("label") or name
     label = entry.get("label") or ""
-    return Variable(name, str(text), kind, role, tuple(options), group=DERIVED_GROUP,
-                    label=str(label))
+    return Variable(name, _words(str(text)), kind, role, tuple(options), group=DERIVED_GROUP,
+                    label=_words(str(label)))
 
 
 def _columns(cb: Codebook) -> set[str]:
@@ -417,7 +425,7 @@ def _filter_entries(entries: dict[str, dict[str, Any]], report: _Report | None =
                 report.add(("filter", name), f"The filter {name} needs its conditions: "
                            "when = \"var=value & ...\".")
             continue
-        kept.append(NamedFilter(name, str(label), when.strip()))
+        kept.append(NamedFilter(name, _words(str(label)), when.strip()))
     return tuple(kept)
 
 
@@ -461,5 +469,5 @@ def _banners(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report) 
         except EngineError as e:
             report.add(key, f"The banner {name}: {e}")
             continue
-        banners.append(BannerDef(name, str(entry.get("label") or name), tuple(spans)))
+        banners.append(BannerDef(name, _words(str(entry.get("label") or name)), tuple(spans)))
     return replace(cb, banners=tuple(banners), _index={})
