@@ -136,6 +136,8 @@ BROKEN = {
     "not UTF-8": b"[filter.a]\nwhen = '\xff\xfe seniority=1'\n",
     "a section that is not a table": b"question = 5\n",
     "an entry that is not a table": b"[question]\nrelationship = 5\n",
+    "nested past Python's stack": b"[view]\nx = " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+    "nested 17 deep": b"[view]\nx = " + b"[" * 17 + b"]" * 17 + b"\n",
 }
 
 

@@ -34,6 +34,7 @@ import tomlkit
 from platformdirs import user_data_path
 
 from heetui.errors import HeetuiError
+from heetui.survey.parse import MAX_NESTING, nesting
 from heetui.survey.write import current_umask, write_error
 
 SECTIONS = ("question", "derived", "filter", "banner", "view")
@@ -180,6 +181,11 @@ def parse(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as e:
         raise WorkspaceError(f"The workspace {path} is not valid TOML ({e}); fix that line "
                              "or delete the file.") from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        data = None
+    if data is None or nesting(data) > MAX_NESTING:  # nor may anything after it recurse
+        raise WorkspaceError(f"The workspace {path} nests tables or lists more than "
+                             f"{MAX_NESTING} levels deep; fix it or delete the file.")
     return data
 
 
