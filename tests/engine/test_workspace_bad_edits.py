@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+import polars as pl
 import pytest
 
 from heetui.engine import Edit, TabRequest, apply_edit, edits, open_survey, table
 from heetui.errors import EngineError
+from heetui.survey.bundle import bundled_survey_path
 from helpers import make_bundle, single
 
 EXISTING = [
@@ -219,4 +221,32 @@ def test_control_characters_from_the_workspace_never_reach_a_screen(tmp_path):
     assert len(s.workspace_problems) == 2  # the unknown question and section, named safely
     for p in s.workspace_problems:
         assert not UNSAFE.search(str(p)), repr(str(p))
+    s.close()
+
+
+def test_derived_variables_within_each_other_stop_at_sixteen(tmp_path):
+    """Each derived variable read by another is one more expression within it (DuckDB
+    refuses past 1,000, and the whole survey then failed to open)."""
+    path = tmp_path / "w.toml"
+    s = open_survey(workspace=path)
+    apply_edit(s, edits.derive(s, "d1", [("x", "seniority=1"), ("y", "else")]))
+    for k in range(2, 17):
+        apply_edit(s, edits.derive(s, f"d{k}", [("x", f"d{k - 1}=1"), ("y", "else")]))
+    ct = table(s, TabRequest("d16"))
+    senior = pl.read_parquet(bundled_survey_path() / "respondents.parquet").filter(
+        pl.col("seniority") == 1).height
+    assert ct.rows[0].cells[0].count == senior == 112  # through sixteen variables
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(EngineError, match=r"^The derived variable d17 reads derived variables "
+                                          r"more than 16 deep; define it by fewer of them\.$"):
+        apply_edit(s, edits.derive(s, "d17", [("x", "d16=1"), ("y", "else")]))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    s.close()
+    chain = "\n".join(f'[derived.e{k}]\nanswers = [{{label = "x", when = "e{k - 1}=1"}}, '
+                      '{label = "y", when = "else"}]\n' for k in range(300, 0, -1))
+    path.write_text(chain + '[derived.e0]\nanswers = [{label = "x", when = "seniority=1"}]\n',
+                    encoding="utf-8")
+    s = open_survey(workspace=path)  # opens, the chain beyond sixteen reported
+    assert s.codebook.find("e15") is not None and s.codebook.find("e16") is None
+    assert s.workspace_problems[0].message.startswith("The derived variable e16 reads")
     s.close()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from heetui.engine.filters import Filter, condition, parse_condition
+from heetui.engine.filters import MAX_DEPTH, Filter, condition, parse_condition
 from heetui.engine.lookup import match_answer, names
 from heetui.engine.sql import Clause, where
 from heetui.errors import EngineError
@@ -283,12 +283,13 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
             report.add(("derived", name), f"The derived variable {name}: {e}")
     pending = dict(made)
     done: list[Variable] = []
+    depth: dict[str, int] = {}  # derived variables within each other, each one's own
     sql: list[tuple[str, str]] = []
     while pending:
         ready = None
+        trial = replace(cb, variables=cb.variables + tuple(done) + tuple(pending.values()),
+                        _index={})
         for name, v in pending.items():
-            trial = replace(cb, variables=cb.variables + tuple(done) + tuple(pending.values()),
-                            _index={})
             try:
                 conditions = [parse_condition(trial, o.when) if o.when != ELSE else ()
                               for o in v.options]
@@ -313,6 +314,12 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
             continue
         name, v, conditions = ready
         pending.pop(name)
+        depth[name] = 1 + max((depth.get(f.variable, 0) for c in conditions for f in c),
+                              default=0)
+        if depth[name] > MAX_DEPTH:  # each level is one more expression within the last
+            report.add(("derived", name), f"The derived variable {name} reads derived "
+                       f"variables more than {MAX_DEPTH} deep; define it by fewer of them.")
+            continue
         done.append(v)
         now = replace(cb, variables=cb.variables + tuple(done), _index={})
         sql += _derived_sql(now, v, conditions)
