@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from heetui.engine.filters import parse_condition
+from heetui.engine.filters import Filter, parse_condition
 from heetui.engine.lookup import resolve_values, resolve_variable
 from heetui.engine.session import Survey
 from heetui.engine.shaping import ELSE, NAME, shape_data
 from heetui.errors import EngineError
-from heetui.survey.codebook import Variable
-from heetui.survey.workspace import Key, WorkspaceError, entry_of
+from heetui.survey.codebook import Codebook, Variable
+from heetui.survey.workspace import Key, WorkspaceError, entry_of, not_a_table
 
 
 @dataclass(frozen=True)
@@ -205,14 +205,17 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
         data = ws.read()
     except WorkspaceError as e:
         raise EngineError(str(e)) from None
-    before = {p.message for p in shape_data(survey.bundle.codebook, data).problems}
+    was = shape_data(survey.bundle.codebook, data)
     trial = copy.deepcopy(data)
     merged = edit.merge(copy.deepcopy(entry_of(data, edit.key))) if edit.merge else edit.value
-    _put(trial, edit.key, merged)
-    new = [p.message for p in shape_data(survey.bundle.codebook, trial).problems
-           if p.message not in before]
+    _put(trial, edit.key, merged, str(ws.path))
+    will = shape_data(survey.bundle.codebook, trial)
+    before = {p.message for p in was.problems}
+    new = [p.message for p in will.problems if p.message not in before]
     if new:
         raise EngineError(new[0])
+    if edit.key[0] == "question":  # labels, nets and bands: what conditions' words name
+        _same_meanings(was.codebook, will.codebook)
     had = {p.message for p in survey.workspace_problems}
     try:
         old = ws.update(edit.key, edit.merge) if edit.merge else ws.set(edit.key, edit.value)
@@ -226,6 +229,29 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
     except WorkspaceError as e:
         raise EngineError(str(e)) from None
     return Applied(edit, old, str(ws.path))
+
+
+def _meanings(cb: Codebook) -> dict[Key, tuple[tuple[Filter, ...], ...]]:
+    """What each derived variable's and saved filter's conditions select, as codes."""
+    out: dict[Key, tuple[tuple[Filter, ...], ...]] = {
+        ("derived", v.id): tuple(() if o.when == ELSE else parse_condition(cb, o.when)
+                                 for o in v.options) for v in cb.variables if v.derived}
+    out.update({("filter", f.id): (parse_condition(cb, f.when),) for f in cb.filters})
+    return out
+
+
+def _same_meanings(was: Codebook, will: Codebook) -> None:
+    """Conditions name answers by label: an edit of a question must not make a derived
+    variable or saved filter select other answers than before (a swap of two answers'
+    labels would, and no problem would show it)."""
+    now = _meanings(will)
+    for entry, meaning in _meanings(was).items():
+        if entry in now and now[entry] != meaning:
+            what = f"derived variable {entry[1]}" if entry[0] == "derived" else \
+                f"filter @{entry[1]}"
+            raise EngineError(f"This edit would change which answers the {what} selects "
+                              "(its conditions name answers by label); write them with "
+                              "answer codes first.")
 
 
 def undo_edit(survey: Survey, applied: Applied) -> Applied:
@@ -253,10 +279,12 @@ def save_view(survey: Survey, view: dict[str, Any], default: dict[str, Any] | No
     survey.view = dict(view)
 
 
-def _put(data: dict[str, Any], key: Key, value: Any) -> None:
+def _put(data: dict[str, Any], key: Key, value: Any, file: str) -> None:
     node = data
-    for part in key[:-1]:
+    for depth, part in enumerate(key[:-1]):
         node = node.setdefault(part, {})
+        if not isinstance(node, dict):  # written by hand as a value
+            raise EngineError(str(not_a_table(key[:depth + 1], file)))
     if value is None:
         node.pop(key[-1], None)
     else:

@@ -94,12 +94,13 @@ def parse_filters(cb: Codebook, texts: Iterable[str]) -> tuple[Filter, ...]:
 
 def parse_condition(cb: Codebook, text: str, depth: int = 0) -> tuple[Filter, ...]:
     """Filters joined by "&" (an "&" inside an answer's label stays in it: a part starts
-    at a variable's name or a saved filter's "@"), each of them a ``parse_filter``."""
+    at a name, or a variable's id however it is spelled, before a comparison, or at a
+    saved filter's "@"), each of them a ``parse_filter``."""
     if depth > MAX_DEPTH:
         raise EngineError(f"The saved filters named in {text!r} name each other in a loop; "
                           "define one of them by its conditions.")
     out: list[Filter] = []
-    for part in _and_parts(text):
+    for part in _and_parts(text, cb):
         if part.startswith(FILTER_MARK):
             named = cb.named_filter(part)
             if named is None:
@@ -114,13 +115,16 @@ def parse_condition(cb: Codebook, text: str, depth: int = 0) -> tuple[Filter, ..
     return tuple(out)
 
 
-_NAMED = re.compile(r"^\s*[A-Za-z_][\w.]*\s*(>=|<=|=|>|<)")  # a part: a name, then how
+_NAMED = re.compile(r"^\s*([^<>=]+?)\s*(?:>=|<=|=|>|<)")  # a part: a name, then how
+_WORD = re.compile(r"[A-Za-z_][\w.]*")  # what reads as a name even when none is known
 
 
-def _and_parts(text: str) -> list[str]:
+def _and_parts(text: str, cb: Codebook) -> list[str]:
     parts: list[str] = []
     for piece in text.split(AND):
-        starts = piece.strip().startswith(FILTER_MARK) or _NAMED.match(piece) is not None
+        named = _NAMED.match(piece)
+        starts = piece.strip().startswith(FILTER_MARK) or named is not None and (
+            _WORD.fullmatch(named.group(1)) is not None or cb.find(named.group(1)) is not None)
         if parts and not starts:
             parts[-1] += AND + piece  # "&" within a label: "Education & training"
         else:

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from heetui.engine.filters import Filter, condition, parse_condition
-from heetui.engine.lookup import match_answer
+from heetui.engine.filters import MAX_DEPTH, Filter, condition, parse_condition
+from heetui.engine.lookup import match_answer, names
 from heetui.engine.sql import Clause, where
 from heetui.engine.weighting import WeightDef, parse_weight
 from heetui.errors import EngineError
@@ -62,7 +62,8 @@ class _Report:
         self.problems: list[WorkspaceProblem] = []
 
     def add(self, key: tuple[str, ...], message: str) -> None:
-        self.problems.append(WorkspaceProblem(self.file, line_of(self.text, key), message))
+        self.problems.append(WorkspaceProblem(self.file, line_of(self.text, key),
+                                              safe_text(message)))
 
 
 def shape(cb: Codebook, ws: Workspace | None) -> Shaped:
@@ -87,9 +88,16 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
         if section not in SECTIONS:
             report.add((section,), f"[{section}] is not a workspace section; the sections are "
                        f"{', '.join(SECTIONS)}.")
-    cb, derived = _derive(cb, _entries(data, "derived", report), report)
-    cb = _edit_questions(cb, _entries(data, "question", report), report)
-    cb = _named_filters(cb, _entries(data, "filter", report), report)
+    filters = _entries(data, "filter", report)
+    questions = _entries(data, "question", report)
+    stored = {name: e for name, e in questions.items() if cb.find(name) is not None}
+    # conditions read the stored questions as edited (labels, nets, bands) and "@name"s
+    named = _edit_questions(replace(cb, filters=_filter_entries(filters), _index={}), stored,
+                            report)
+    named, derived = _derive(named, _entries(data, "derived", report), report)
+    cb = replace(named, filters=cb.filters, _index={})
+    cb = _edit_questions(cb, {n: e for n, e in questions.items() if n not in stored}, report)
+    cb = _named_filters(cb, filters, report)
     cb = _banners(cb, _entries(data, "banner", report), report)
     weights = _weights(cb, _entries(data, "weight", report), report)
     view = data.get("view", {})
@@ -161,6 +169,12 @@ def _codes(v: Variable, value: object, what: str) -> tuple[int, ...]:
     return tuple(codes)
 
 
+def _words(text: str) -> str:
+    """Words from the workspace as the model holds them: trimmed, and (as the codebook's
+    own) control characters made visible, since every screen and file shows them."""
+    return safe_text(text.strip())
+
+
 def _need_options(v: Variable, what: str) -> None:
     if v.type not in ("single", "multi"):
         raise EngineError(f"{v.id} is {v.type}; only a question with answers has {what}.")
@@ -169,13 +183,13 @@ def _need_options(v: Variable, what: str) -> None:
 def _text(v: Variable, value: object) -> Variable:
     if not isinstance(value, str) or not value.strip():
         raise EngineError("the text must be words in quotes.")
-    return replace(v, text=value.strip())
+    return replace(v, text=_words(value))
 
 
 def _label(v: Variable, value: object) -> Variable:
     if not isinstance(value, str) or not value.strip():
         raise EngineError("the label must be words in quotes.")
-    return replace(v, label=value.strip())
+    return replace(v, label=_words(value))
 
 
 def _labels(v: Variable, value: object) -> Variable:
@@ -187,9 +201,28 @@ def _labels(v: Variable, value: object) -> Variable:
         (c,) = _codes(v, [int(code)] if str(code).lstrip("-").isdigit() else [code], "labels")
         if not isinstance(label, str) or not label.strip():
             raise EngineError(f"the label of answer {code} must be words in quotes.")
-        new[c] = label.strip()
-    return replace(v, options=tuple(replace(o, label=new.get(o.code, o.label))
-                                    for o in v.options))
+        new[c] = _words(label)
+    v = replace(v, options=tuple(replace(o, label=new.get(o.code, o.label))
+                                 for o in v.options))
+    for c, label in new.items():
+        _unique_name(v, label, c)
+    return v
+
+
+def _unique_name(v: Variable, label: str, code: int | None) -> None:
+    """An edited label (of answer ``code``, or of a net: None) must name nothing else of
+    ``v``: filters and derived variables name answers and nets by label, and a label two
+    of them shared would silently change what a condition written before it means."""
+    for o in v.options:
+        if o.code != code and names(label, o.code, o.label):
+            raise EngineError(f"{label!r} already names answer {o.code} of {v.id}; give "
+                              f"{'answer ' + str(code) if code is not None else 'the net'} "
+                              "a label of its own.")
+    for n in v.nets:
+        if names(label, None, n.label):
+            raise EngineError(f"{label!r} already names a net of {v.id}; give "
+                              f"{'answer ' + str(code) if code is not None else 'the net'} "
+                              "a label of its own.")
 
 
 def _order(v: Variable, value: object) -> Variable:
@@ -215,7 +248,8 @@ def _nets(v: Variable, value: object) -> Variable:
         codes = _codes(v, net.get("codes"), f"the net {net['label']!r}")
         if len(codes) < 1:
             raise EngineError(f"the net {net['label']!r} has no answers.")
-        nets.append(Net(net["label"].strip(), codes))
+        _unique_name(replace(v, nets=tuple(nets)), _words(net["label"]), None)
+        nets.append(Net(_words(net["label"]), codes))
     return replace(v, nets=tuple(nets))
 
 
@@ -260,17 +294,19 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
     made: dict[str, Variable] = {}
     for name, entry in entries.items():
         try:
-            made[name] = _derived_variable(cb, name, entry)
+            known = replace(cb, variables=cb.variables + tuple(made.values()), _index={})
+            made[name] = _derived_variable(known, name, entry)
         except EngineError as e:
             report.add(("derived", name), f"The derived variable {name}: {e}")
     pending = dict(made)
     done: list[Variable] = []
+    depth: dict[str, int] = {}  # derived variables within each other, each one's own
     sql: list[tuple[str, str]] = []
     while pending:
         ready = None
+        trial = replace(cb, variables=cb.variables + tuple(done) + tuple(pending.values()),
+                        _index={})
         for name, v in pending.items():
-            trial = replace(cb, variables=cb.variables + tuple(done) + tuple(pending.values()),
-                            _index={})
             try:
                 conditions = [parse_condition(trial, o.when) if o.when != ELSE else ()
                               for o in v.options]
@@ -285,14 +321,22 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
             break
         else:
             names = ", ".join(sorted(pending))
+            loop = (f"The derived variables {names} are defined by each other; define one "
+                    "of them" if len(pending) > 1 else
+                    f"The derived variable {names} is defined by itself; define it")
             for name in pending:
-                report.add(("derived", name), f"The derived variables {names} are defined by "
-                           "each other; define one of them by stored variables.")
+                report.add(("derived", name), f"{loop} by stored variables.")
             break
         if ready is None:
             continue
         name, v, conditions = ready
         pending.pop(name)
+        depth[name] = 1 + max((depth.get(f.variable, 0) for c in conditions for f in c),
+                              default=0)
+        if depth[name] > MAX_DEPTH:  # each level is one more expression within the last
+            report.add(("derived", name), f"The derived variable {name} reads derived "
+                       f"variables more than {MAX_DEPTH} deep; define it by fewer of them.")
+            continue
         done.append(v)
         now = replace(cb, variables=cb.variables + tuple(done), _index={})
         sql += _derived_sql(now, v, conditions)
@@ -305,6 +349,8 @@ def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variabl
                           "and _.")
     if cb.find(name) is not None or cb.grid(name) is not None:
         raise EngineError(f"{name} is already a variable of the survey; choose another name.")
+    if cb.banner(name) is not None:  # the bundle's; a workspace banner yields to a variable
+        raise EngineError(f"{name} is already a banner of the survey; choose another name.")
     kind = entry.get("type", "single")
     if kind not in ("single", "multi"):
         raise EngineError("its type must be single or multi.")
@@ -323,18 +369,29 @@ def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variabl
         when = a["when"].strip()
         if when.lower() == ELSE and k != len(answers):
             raise EngineError(f"only its last answer can be {ELSE!r} (everyone else).")
-        options.append(Option(k, a["label"].strip(), when=ELSE if when.lower() == ELSE
+        options.append(Option(k, _words(a["label"]), when=ELSE if when.lower() == ELSE
                               else when))
-    if kind == "multi":
-        taken = {option_column(name, o.code) for o in options} & {
-            c for v in cb.variables for c in v.columns()}
-        if taken:
-            raise EngineError(f"its answers' columns ({', '.join(sorted(taken))}) are "
-                              "already the survey's; choose another name.")
+    own = [option_column(name, o.code) for o in options] if kind == "multi" else [name]
+    taken = [c for c in own if c.casefold() in _columns(cb)]
+    if taken:
+        raise EngineError(f"its column{'s' if len(taken) > 1 else ''} ({', '.join(taken)}) "
+                          f"{'are' if len(taken) > 1 else 'is'} already the survey's; choose "
+                          "another name.")
     text = entry.get("text") or entry.get("label") or name
     label = entry.get("label") or ""
-    return Variable(name, str(text), kind, role, tuple(options), group=DERIVED_GROUP,
-                    label=str(label))
+    return Variable(name, _words(str(text)), kind, role, tuple(options), group=DERIVED_GROUP,
+                    label=_words(str(label)))
+
+
+def _columns(cb: Codebook) -> set[str]:
+    """Every column the survey's table holds that the codebook knows of (the stored
+    variables', packed answers, weight, id and design, and earlier derived variables'),
+    casefolded as SQL compares names: a derived column may take none of them."""
+    names = {c for v in cb.variables for c in v.columns()}
+    names |= {b for v in cb.variables if (b := v.bits_column)}
+    names |= {c for c in (cb.settings.id_column, cb.settings.weight) if c}
+    names |= set(cb.settings.design.columns) if cb.settings.design else set()
+    return {c.casefold() for c in names}
 
 
 def _derived_sql(cb: Codebook, v: Variable, conditions: list[tuple[Filter, ...]]
@@ -374,22 +431,33 @@ def _inline(clause: Clause[float]) -> str:
 
 # ---- named filters and banners --------------------------------------------------------------
 
-def _named_filters(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
-                   ) -> Codebook:
+def _filter_entries(entries: dict[str, dict[str, Any]], report: _Report | None = None
+                   ) -> tuple[NamedFilter, ...]:
+    """The named filters written in a well-formed entry (the rest reported, when asked),
+    their conditions not yet read."""
     kept: list[NamedFilter] = []
     for name, entry in entries.items():
         when = entry.get("when")
         label = entry.get("label") or name
         if not NAME.fullmatch(name):
-            report.add(("filter", name), f"The filter name {name!r} must start with a letter "
-                       "and hold only letters, digits and _.")
+            if report:
+                report.add(("filter", name), f"The filter name {name!r} must start with a "
+                           "letter and hold only letters, digits and _.")
             continue
         if not isinstance(when, str) or not when.strip():
-            report.add(("filter", name), f"The filter {name} needs its conditions: when = "
-                       "\"var=value & ...\".")
+            if report:
+                report.add(("filter", name), f"The filter {name} needs its conditions: "
+                           "when = \"var=value & ...\".")
             continue
-        kept.append(NamedFilter(name, str(label), when.strip()))
-    cb = replace(cb, filters=tuple(kept), _index={})
+        kept.append(NamedFilter(name, _words(str(label)), when.strip()))
+    return tuple(kept)
+
+
+def _named_filters(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
+                   ) -> Codebook:
+    """The named filters whose conditions apply to ``cb`` (its derived variables too)."""
+    kept = _filter_entries(entries, report)
+    cb = replace(cb, filters=kept, _index={})
     good = []
     for f in kept:
         try:
@@ -444,5 +512,5 @@ def _banners(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report) 
         except EngineError as e:
             report.add(key, f"The banner {name}: {e}")
             continue
-        banners.append(BannerDef(name, str(entry.get("label") or name), tuple(spans)))
+        banners.append(BannerDef(name, _words(str(entry.get("label") or name)), tuple(spans)))
     return replace(cb, banners=tuple(banners), _index={})

@@ -36,6 +36,7 @@ import tomlkit
 from platformdirs import user_data_path
 
 from heetui.errors import HeetuiError
+from heetui.survey.parse import MAX_NESTING, nesting
 from heetui.survey.write import current_umask, write_error
 
 SECTIONS = ("question", "derived", "filter", "banner", "weight", "plan", "view")
@@ -113,7 +114,7 @@ class Workspace:
             text = self.text()
             now = parse(text, self.path)  # a file broken by hand is never overwritten
             doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
-            old = _put(doc, key, change(entry_of(now, key)))
+            old = _put(doc, key, change(entry_of(now, key)), self.path)
             self._write(tomlkit.dumps(doc))
         return old
 
@@ -125,8 +126,9 @@ class Workspace:
     def _locked(self) -> Iterator[None]:
         """Hold the workspace's lock file while reading it again and writing it."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = self.path.with_name(self.path.name + ".lock")
+            target = self._target()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lock = target.with_name(target.name + ".lock")
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~current_umask())
         except OSError as e:
             raise WorkspaceError(f"The workspace {self.path} cannot be written "
@@ -137,15 +139,21 @@ class Workspace:
         finally:
             os.close(fd)  # closing releases the lock
 
+    def _target(self) -> Path:
+        """The file a write replaces: a workspace linked from elsewhere is written where
+        the link points, and the link kept."""
+        return self.path.resolve() if self.path.is_symlink() else self.path
+
     def _write(self, text: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        target = self._target()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o666 & ~current_umask())
-            os.replace(tmp, self.path)
+            os.replace(tmp, target)
         except BaseException as e:
             Path(tmp).unlink(missing_ok=True)
             refused = write_error(e, self.path)
@@ -186,6 +194,11 @@ def parse(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as e:
         raise WorkspaceError(f"The workspace {path} is not valid TOML ({e}); fix that line "
                              "or delete the file.") from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        data = None
+    if data is None or nesting(data) > MAX_NESTING:  # nor may anything after it recurse
+        raise WorkspaceError(f"The workspace {path} nests tables or lists more than "
+                             f"{MAX_NESTING} levels deep; fix it or delete the file.")
     return data
 
 
@@ -196,7 +209,7 @@ def _new_document(source: Path) -> tomlkit.TOMLDocument:
     return doc
 
 
-def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
+def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any, path: Path) -> Any:
     """Set ``key`` in ``doc`` (tables made as needed, emptied ones removed); the old value.
     Each entry is a table of its own (``[question.relationship]``) under a section that
     has no header of its own."""
@@ -210,8 +223,7 @@ def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
         made.append((node, part))
         node = node[part]
         if not isinstance(node, dict):
-            raise WorkspaceError(f"{'.'.join(key[:depth + 1])} in the workspace is not a "
-                                 "table; fix it by hand or remove it.")
+            raise not_a_table(key[:depth + 1], path)
     last = key[-1]
     old = node.get(last)
     old = old.unwrap() if hasattr(old, "unwrap") else old
@@ -226,6 +238,12 @@ def _put(doc: tomlkit.TOMLDocument, key: Key, value: Any) -> Any:
     else:
         node[last] = _item(value)
     return old
+
+
+def not_a_table(key: Key, path: Path | str) -> WorkspaceError:
+    """The error of an entry written by hand as a value where edits need a table."""
+    return WorkspaceError(f"{'.'.join(key)} in the workspace {path} is not a table; fix it "
+                          "by hand or remove it.")
 
 
 def _table(entry: dict[str, Any]) -> Any:
@@ -253,27 +271,42 @@ def _item(value: Any) -> Any:
 
 
 def line_of(text: str, key: Key) -> int | None:
-    """The line (1-based) where the entry at ``key`` is written: its table's header, or
-    within it the line of the key's field."""
+    """The line (1-based) where the entry at ``key`` is written: the first line whose key,
+    under the table header above it, is ``key`` or within it (``[question.relationship]``,
+    ``relationship.text = ...`` under ``[question]``, ``labels = ...`` under
+    ``[question.relationship]``); else the header of the entry's table."""
     if not key:
         return None
-    table, field = (key[:2], key[2]) if len(key) > 2 else (key, None)
-    dotted = r"\s*\.\s*".join(_key_pattern(p) for p in table)
-    header = re.compile(r"^\s*\[\s*" + dotted + r"\s*\]")
-    found = None
+    table: Key = ()
+    nearest: tuple[int, int] | None = None  # (depth, line) of the closest enclosing table
     for i, line in enumerate(text.splitlines(), 1):
-        if found is None:
-            if header.match(line):
-                found = i
-                if field is None:
-                    return i
+        if (header := _HEADER.match(line)) is not None:
+            table = path = _parts(header.group(1))
+        elif (field := _FIELD.match(line)) is not None:
+            path = table + _parts(field.group(1))
+        else:
             continue
-        if line.lstrip().startswith("["):
-            break
-        if re.match(r"^\s*" + _key_pattern(field or "") + r"\s*=", line):
+        if path[:len(key)] == key:
             return i
-    return found
+        if key[:len(path)] == path and header is not None and len(path) > 1 and (
+                nearest is None or len(path) > nearest[0]):
+            nearest = (len(path), i)
+    return nearest[1] if nearest else None
 
 
-def _key_pattern(part: str) -> str:
-    return r"""(?:["']?)""" + re.escape(part) + r"""(?:["']?)"""
+_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""  # a bare or quoted key
+_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_HEADER = re.compile(rf"^\s*\[\[?\s*({_DOTTED})\s*\]")
+_FIELD = re.compile(rf"^\s*({_DOTTED})\s*=")
+
+
+def _parts(dotted: str) -> Key:
+    """A dotted key's parts as TOML reads them (quotes removed, escapes read)."""
+    parts = []
+    for p in re.findall(_PART, dotted):
+        if p.startswith('"'):
+            p = tomllib.loads(f"k = {p}")["k"]
+        elif p.startswith("'"):
+            p = p[1:-1]
+        parts.append(p)
+    return tuple(parts)
