@@ -13,7 +13,8 @@ touching them. What is here:
   argument parser never loads the engine;
 - books: ``BookRequest``, ``tab_book``; profiles: ``profile``, ``Profile``, ``ProfileRow``;
 - filters: ``parse_filter``, ``parse_filters`` (several, "&" and saved ``@names``),
-  ``Filter``, ``describe_group``;
+  ``Filter`` (``Filter.written``: as ``--filter`` takes it), ``write_filters``,
+  ``describe_group``;
 - the workspace (the analyst's edits, engine.edits): ``edits`` (its functions each make
   one ``Edit``), ``apply_edit``, ``undo_edit``, ``Applied``; ``Survey.workspace`` is the
   file, ``Survey.workspace_problems`` what of it does not apply;
@@ -39,19 +40,26 @@ from heetui.engine.comments import (
 from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.distribution import Histogram, histogram
 from heetui.engine.edits import Applied, Edit, apply_edit, undo_edit
-from heetui.engine.filters import Filter, describe_group, parse_filter, parse_filters
+from heetui.engine.filters import (
+    Filter,
+    describe_group,
+    parse_filter,
+    parse_filters,
+    write_filters,
+)
 from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.ordering import arrange
 from heetui.engine.profiling import Profile, ProfileRow, profile
-from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
+from heetui.engine.results import SE_LABEL, Crosstab, GridSummary, Row
 from heetui.engine.session import Survey, open_survey
 from heetui.engine.summary import overview
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookRequest", "CellRef",
-    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow",
+    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow", "Row",
     "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "apply_edit", "arrange",
     "describe_group", "edits", "histogram", "is_grid", "narrowings", "open_survey", "overview",
     "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
+    "write_filters",
 ]

@@ -19,7 +19,7 @@ from heetui.engine.session import Survey
 from heetui.engine.shaping import ELSE, NAME, shape_data
 from heetui.errors import EngineError
 from heetui.survey.codebook import Variable
-from heetui.survey.workspace import Key, WorkspaceError
+from heetui.survey.workspace import Change, Key, WorkspaceError
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,13 @@ class Edit:
 
 @dataclass(frozen=True)
 class Applied:
-    """An edit written: the entry's value before it, for ``undo_edit``."""
+    """An edit written: the entry's value before it, and the file's text before and after
+    it, for ``undo_edit``."""
 
     edit: Edit
     before: Any
     file: str
+    change: Change | None = None
 
     @property
     def message(self) -> str:
@@ -185,17 +187,27 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
     if new:
         raise EngineError(new[0])
     try:
-        old = ws.set(edit.key, edit.value)
+        change = ws.change(edit.key, edit.value)
     except WorkspaceError as e:
         raise EngineError(str(e)) from None
     survey.reshape()
-    return Applied(edit, old, str(ws.path))
+    return Applied(edit, change.old, str(ws.path), change)
 
 
 def undo_edit(survey: Survey, applied: Applied) -> Applied:
-    """Put the entry an edit wrote back as it was before it."""
-    return apply_edit(survey, Edit(applied.edit.key, applied.before,
-                                   f"Undid: {applied.edit.description}"))
+    """Put the entry an edit wrote back as it was before it: the whole file as it was,
+    byte for byte, when nothing was written to it since; else that one entry."""
+    undo = Edit(applied.edit.key, applied.before, f"Undid: {applied.edit.description}")
+    ws = survey.workspace
+    if ws is not None and applied.change is not None:
+        try:
+            restored = ws.restore(applied.change)
+        except WorkspaceError as e:
+            raise EngineError(str(e)) from None
+        if restored:
+            survey.reshape()
+            return Applied(undo, applied.edit.value, str(ws.path))
+    return apply_edit(survey, undo)
 
 
 def _put(data: dict[str, Any], key: Key, value: Any) -> None:
