@@ -12,9 +12,8 @@ from textual.widgets import Input, Static
 
 from heetui.engine import open_survey
 from heetui.tui.app import HeetuiApp
-from heetui.tui.edit_modals import EditDialog
 from heetui.tui.textual_internals import notifications
-from tui_helpers import running, settle, table
+from tui_helpers import answer, running, settle, table
 
 
 @pytest.fixture
@@ -33,17 +32,6 @@ async def mark(app, pilot, *row_keys: str) -> None:
     await pilot.pause()
 
 
-async def answer(app, pilot, *values: str) -> None:
-    """Fill the edit dialog on top, box by box, and press Enter in the last."""
-    dialog = app.screen
-    assert isinstance(dialog, EditDialog)
-    for i, value in enumerate(values):
-        dialog.query_one(f"#edit-{i}", Input).value = value
-    dialog.query_one(f"#edit-{len(values) - 1}", Input).focus()
-    await pilot.press("enter")
-    await settle(app, pilot)
-
-
 def net_row(app, label: str) -> str:
     row = next(r for r in app.crosstab.rows if r.kind == "net" and r.label == label)
     return f"row:{row.key}"
@@ -59,18 +47,18 @@ def percent(part: int, base: int) -> str:
 
 async def test_net_of_two_marked_answers_single(ws, raw):
     async with running(app_on(ws)) as (app, pilot):
-        await mark(app, pilot, "row:1", "row:2")
-        assert "✓" in str(table(app).get_cell("row:1", "label"))
+        await mark(app, pilot, "row:2", "row:3")
+        assert "✓" in str(table(app).get_cell("row:2", "label"))
         await pilot.press("n")
         await pilot.pause()
-        assert "Very positive" in str(app.screen.query_one(".edit-what", Static).render())
-        await answer(app, pilot, "Positive")
+        assert "Fairly positive" in str(app.screen.query_one(".edit-what", Static).render())
+        await answer(app, pilot, "Warm")
         answered = raw.filter(pl.col("relationship").is_not_null())
-        positive = answered.filter(pl.col("relationship").is_in([1, 2])).height
-        assert table(app).cell_text(net_row(app, "Positive"), "total") == \
-            percent(positive, answered.height)
-        assert "✓" not in str(table(app).get_cell("row:1", "label"))  # marks cleared
-        assert 'label = "Positive"' in ws.read_text() and "codes = [1, 2]" in ws.read_text()
+        warm = answered.filter(pl.col("relationship").is_in([2, 3])).height
+        assert table(app).cell_text(net_row(app, "Warm"), "total") == \
+            percent(warm, answered.height)
+        assert "✓" not in str(table(app).get_cell("row:2", "label"))  # marks cleared
+        assert 'label = "Warm"' in ws.read_text() and "codes = [2, 3]" in ws.read_text()
         assert any("written to" in m and str(ws) in m for m in messages(app))
 
 
@@ -82,6 +70,7 @@ async def test_net_of_two_marked_answers_multi(ws, raw):
         await pilot.press("n")
         await pilot.pause()
         await answer(app, pilot, "One or three")
+        assert "One or three" in ws.read_text()
         cols = [c for c in raw.columns if c.startswith("words_")]
         answered = raw.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols))
         either = answered.filter((pl.col("words_1") == 1) | (pl.col("words_3") == 1)).height
@@ -91,12 +80,12 @@ async def test_net_of_two_marked_answers_multi(ws, raw):
 
 async def test_net_refused_for_a_row_that_is_not_an_answer(ws):
     async with running(app_on(ws)) as (app, pilot):
-        await mark(app, pilot, "row:1", "row:2")
+        await mark(app, pilot, "row:2", "row:3")
         await pilot.press("n")
         await pilot.pause()
-        await answer(app, pilot, "Positive")
+        await answer(app, pilot, "Warm")
         before = ws.read_bytes()
-        await mark(app, pilot, net_row(app, "Positive"), "row:3")
+        await mark(app, pilot, net_row(app, "Warm"), "row:3")
         await pilot.press("n")
         await settle(app, pilot)
         assert app.screen is app.screen_stack[0]  # no dialog: refused at once
@@ -133,10 +122,11 @@ async def test_undo_restores_the_file_byte_for_byte(ws):
         await pilot.pause()
         await answer(app, pilot, "Glowing")
         after_rename = ws.read_bytes()
-        await mark(app, pilot, "row:1", "row:2")
+        await mark(app, pilot, "row:2", "row:3")
         await pilot.press("n")
         await pilot.pause()
-        await answer(app, pilot, "Positive")
+        await answer(app, pilot, "Warm")
+        assert "NET: Warm" in str(table(app).get_cell(net_row(app, "Warm"), "label"))
         await pilot.press("R")
         await pilot.pause()
         await answer(app, pilot, "New text", "New label")  # two entries: one undo
@@ -145,7 +135,7 @@ async def test_undo_restores_the_file_byte_for_byte(ws):
         await pilot.press("u")
         await settle(app, pilot)
         assert ws.read_bytes() == after_rename
-        assert all("Net: Positive" not in str(table(app).get_cell(k, "label"))
+        assert all("NET: Warm" not in str(table(app).get_cell(k, "label"))
                    for k in table(app).rows)
         await pilot.press("u")
         await settle(app, pilot)
