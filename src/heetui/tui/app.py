@@ -98,13 +98,14 @@ class HeetuiApp(ExportActions, EditActions, LeanApp):
                 tooltip="banner: pivot by a segment, a question, a named banner (standard: "
                 "the report's), or build one: Space adds the highlighted variable as the next "
                 "span (again: removes it), n nests it within the last span, Backspace undoes, "
-                "/ finds, Enter applies"),
+                "s saves it by name (--by NAME), / finds, Enter applies"),
         Binding("f", "filter", "Filter", id="table.filter",
                 tooltip="filter: pick a variable (Enter), tick values (Space: [x] ticked, [ ] "
                 "not), shift+Tab back to the variables to tick another's, apply (a); values "
                 "ticked on one variable are alternatives (or), the variables all apply "
                 "together (and), as --filter does on the command line, and the status line "
-                "names each; untick all of a variable's values to remove its filter"),
+                "names each; untick all of a variable's values to remove its filter; Enter on a "
+                "saved filter (@name, listed last) applies it"),
         replace(SEARCH_BINDING, id="table.search", tooltip="search questions by id or words "
                 "of their text; Enter opens the highlighted one and clears the search (while "
                 "it is applied, the list's first line says how many of the questions match)"),
