@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from heetui.survey.codebook import NEST, Codebook, Variable
-from heetui.tui.edit_modals import EditDialog, Field
+from heetui.tui.edit_modals import NAME_RULE, EditDialog, Field
 from heetui.tui.modals import Modal, PickList, close
 from heetui.tui.plain import plain
 
@@ -205,7 +205,7 @@ class BannerScreen(Modal[str | None]):
 
         self.app.push_screen(EditDialog(
             "Save the banner by name", f"Spans: {self._spans_text(spans)}",
-            [Field("Name (letters, digits and _, starting with a letter):"),
+            [Field(f"Name, as in --by NAME ({NAME_RULE}):"),
              Field("Label (may be empty):", optional=True)]), named)
 
     def action_find(self) -> None:

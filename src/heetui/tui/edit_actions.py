@@ -17,6 +17,7 @@ from functools import partial
 from textual.app import App
 from textual.widgets import Input
 
+from heetui import engine  # engine.edits: the front door's edit functions
 from heetui.engine import (
     Applied,
     Crosstab,
@@ -25,20 +26,18 @@ from heetui.engine import (
     Survey,
     apply_edit,
     describe_group,
-    edits,
     resolve_banner,
     undo_edit,
     write_filters,
 )
 from heetui.survey.codebook import Codebook, Variable
 from heetui.tui.browser import QuestionBrowser
-from heetui.tui.edit_modals import EditDialog, Field
+from heetui.tui.edit_modals import NAME_RULE, EditDialog, Field
 from heetui.tui.failures import attempt
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import CrosstabTable
 
 ROW_KINDS = {"net": "net", "mean": "mean", "score": "mean score", "stat": "statistic"}
-NAME_RULE = "letters, digits and _, starting with a letter"
 EVERYONE_ELSE = "Everyone else"  # a segment's second answer: the respondents the filter leaves
 MESSAGE_SECONDS = 10  # how long "… written to FILE" stays
 
@@ -174,7 +173,7 @@ class EditActions(App[None]):
 
         def chosen(values: tuple[str, ...] | None) -> None:
             if values is not None and self._apply(
-                    lambda: [edits.add_net(self.survey, q, values[0], codes)]):
+                    lambda: [engine.edits.add_net(self.survey, q, values[0], codes)]):
                 self._table().clear_marks()
 
         self.push_screen(EditDialog(
@@ -196,7 +195,7 @@ class EditActions(App[None]):
 
         def chosen(values: tuple[str, ...] | None) -> None:
             if values is not None:
-                self._apply(lambda: [edits.relabel_answer(self.survey, q, code, values[0])])
+                self._apply(lambda: [engine.edits.relabel_answer(self.survey, q, code, values[0])])
 
         self.push_screen(EditDialog(f"Rename an answer of {q}", f"Answer {code}: {row.label}",
                                     [Field("New label:", row.label)]), chosen)
@@ -223,7 +222,7 @@ class EditActions(App[None]):
         if new_text is None and new_label is None:
             self.notify("Nothing changed.")
             return
-        self._apply(lambda: edits.rename_question(self.survey, v.id, new_text, new_label))
+        self._apply(lambda: engine.edits.rename_question(self.survey, v.id, new_text, new_label))
 
     # ---- filters and banners -------------------------------------------------------------
 
@@ -248,10 +247,10 @@ class EditActions(App[None]):
 
         def chosen(values: tuple[str, ...] | None) -> None:
             if values is not None:
-                self._apply(lambda: [edits.save_filter(self.survey, values[0], when)])
+                self._apply(lambda: [engine.edits.save_filter(self.survey, values[0], when)])
 
         self.push_screen(EditDialog("Save the filter by name", f"{words}\n({when})",
-                                    [Field(f"Name ({NAME_RULE}); --filter @name uses it:")]),
+                                    [Field(f"Name, as in --filter @name ({NAME_RULE}):")]),
                          chosen)
 
     def action_save_segment(self) -> None:
@@ -264,8 +263,8 @@ class EditActions(App[None]):
         def chosen(values: tuple[str, ...] | None) -> None:
             if values is not None:
                 name, label = values
-                self._apply(lambda: [edits.derive(
-                    self.survey, name, [(label, when), (EVERYONE_ELSE, edits.ELSE)],
+                self._apply(lambda: [engine.edits.derive(
+                    self.survey, name, [(label, when), (EVERYONE_ELSE, engine.edits.ELSE)],
                     text=words)])
 
         self.push_screen(EditDialog(
@@ -277,7 +276,7 @@ class EditActions(App[None]):
     def save_banner(self, name: str, spans: list[str], label: str) -> Codebook | None:
         """Save a banner built in the banner picker; the survey's model with it, or None
         (the sentence refusing it shown)."""
-        if self._apply(lambda: [edits.save_banner(self.survey, name, spans, label)]):
+        if self._apply(lambda: [engine.edits.save_banner(self.survey, name, spans, label)]):
             return self.codebook
         return None
 

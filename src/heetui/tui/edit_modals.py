@@ -19,6 +19,9 @@ from textual.widgets import Input, Label
 from heetui.tui.modals import Modal, close
 from heetui.tui.plain import plain
 
+# what a saved filter's, segment's or banner's name may hold (the engine's rule, said)
+NAME_RULE = "letters, digits and _, starting with a letter"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -59,7 +62,11 @@ class EditDialog(Modal[tuple[str, ...] | None]):
             for i, f in enumerate(self.fields):
                 yield Label(Text(f.label))
                 yield Input(f.value, id=f"edit-{i}")
-            yield Label(Text("Enter saves (in the last box), Esc cancels"), id="edit-state")
+            yield Label(Text(self._hint()), id="edit-state")
+
+    def _hint(self) -> str:
+        return "Enter saves, Esc cancels" if len(self.fields) == 1 else \
+            "Enter goes to the next box, and saves from the last; Esc cancels"
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#edit-0", Input))
