@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from heetui.engine import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.textual_internals import notifications
-from tui_helpers import answer, running, settle, table
+from tui_helpers import answer, running, screen_text, settle, table
 
 
 @pytest.fixture
@@ -85,13 +85,20 @@ async def test_net_refused_for_a_row_that_is_not_an_answer(ws):
         await pilot.pause()
         await answer(app, pilot, "Warm")
         before = ws.read_bytes()
-        await mark(app, pilot, net_row(app, "Warm"), "row:3")
-        await pilot.press("n")
-        await settle(app, pilot)
-        assert app.screen is app.screen_stack[0]  # no dialog: refused at once
-        refusals = [m for m in messages(app) if "Only answers go into a net" in m]
-        assert len(refusals) == 1 and "is a net" in refusals[0]
-        assert ws.read_bytes() == before
+        for row, kind in ((net_row(app, "Warm"), "is a net"), ("row:mean", "is a mean")):
+            await mark(app, pilot, row, "row:3")
+            await pilot.press("n")
+            await settle(app, pilot)
+            assert app.screen is app.screen_stack[0]  # no dialog: refused at once
+            refusals = [m for m in messages(app) if "Only answers go into a net" in m]
+            assert len(refusals) == 1 and kind in refusals[-1]
+            assert ws.read_bytes() == before
+            await mark(app, pilot, row, "row:3")  # unmarked again
+            assert table(app).marked == set()
+            app.clear_notifications()
+        table(app).place_cursor("base:Base (unweighted)", "total")
+        await pilot.press("space")
+        assert any("the cursor is on a base" in m for m in messages(app))
 
 
 async def test_rename_answer_and_question(ws):
@@ -155,3 +162,22 @@ async def test_workspace_problems_named_by_line_on_opening(ws):
         shown = [m for m in messages(app) if "left out" in m]
         assert len(shown) == 1
         assert "line 2:" in shown[0] and "line 4:" in shown[0] and str(ws) in shown[0]
+
+
+async def test_an_edit_shows_in_the_chart_on_screen(ws):
+    async with running(app_on(ws)) as (app, pilot):
+        await pilot.press("g")  # the chart on show while the answer is renamed
+        await settle(app, pilot)
+        assert "Glowing" not in screen_text(app)
+        await pilot.press("g")
+        table(app).place_cursor("row:1", "total")
+        await pilot.press("r")
+        await pilot.pause()
+        await answer(app, pilot, "Glowing")
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert "Glowing" in screen_text(app)
+        await pilot.press("R")  # renamed with the chart on show: redrawn at once
+        await pilot.pause()
+        await answer(app, pilot, "Renamed while charted", "")
+        assert "Renamed while charted" in screen_text(app)

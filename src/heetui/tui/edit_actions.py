@@ -146,6 +146,10 @@ class EditActions(App[None]):
         if self._answers_table() is None:
             return
         t = self._table()
+        if self.focused is not t:
+            self.notify("Space marks the table's rows: Esc goes back to the table.",
+                        severity="warning")
+            return
         if t.toggle_mark(self._cursor_row()):
             t.action_cursor_down()
         else:
