@@ -48,13 +48,14 @@ async def test_save_filter_by_name_listed_and_applied(ws, raw):
         await pilot.pause()
         await answer(app, pilot, "london")
         saved = tomllib.loads(ws.read_text())["filter"]["london"]
-        assert saved["when"] == f"region={LONDON}"
+        assert saved == {"label": "Region = London", "when": f"region={LONDON}"}
         await pilot.press("x")  # clear the filter, then apply the saved one from the picker
         await settle(app, pilot)
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
-        assert "@london" in options(app.screen, "#filter-vars")
+        assert options(app.screen, "#filter-vars")["@london"] == \
+            f"@london: Region = London (region={LONDON})"
         ol = app.screen.query_one("#filter-vars", OptionList)
         ol.highlighted = ol.get_option_index("@london")
         await pilot.press("enter")

@@ -251,7 +251,8 @@ class EditActions(App[None]):
 
         def chosen(values: tuple[str, ...] | None) -> None:
             if values is not None:
-                self._apply(lambda: [engine.edits.save_filter(self.survey, values[0], when)])
+                self._apply(lambda: [engine.edits.save_filter(self.survey, values[0], when,
+                                                              label=words)])
 
         self.push_screen(EditDialog("Save the filter by name", f"{words}\n({when})",
                                     [Field(f"Name, as in --filter @name ({NAME_RULE}):")]),
