@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
+from typing import Literal
 
 from textual.app import App
 from textual.widgets import Input
@@ -33,7 +34,7 @@ from heetui.engine import (
 from heetui.survey.codebook import Codebook, Variable
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.edit_modals import NAME_RULE, EditDialog, Field
-from heetui.tui.failures import attempt
+from heetui.tui.failures import attempt, attempted
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import CrosstabTable
 
@@ -59,10 +60,10 @@ class EditActions(App[None]):
     def _apply(self, make: Callable[[], Sequence[Edit]]) -> bool:
         """Make the edits and write them, one by one; say what was written where (or the
         one sentence refusing it). The entries written are one step for undo."""
-        made, error = attempt(make)
+        made, error, severity = attempted(make)
         done: list[Applied] = []
         for edit in made or ():
-            applied, error = attempt(partial(apply_edit, self.survey, edit))
+            applied, error, severity = attempted(partial(apply_edit, self.survey, edit))
             if applied is None:
                 break
             done.append(applied)
@@ -71,7 +72,7 @@ class EditActions(App[None]):
             self.notify("\n".join(a.message for a in done), timeout=MESSAGE_SECONDS)
             self.reshaped()
         if error is not None:
-            self.notify(error, severity="error")
+            self.notify(error, severity=severity)
         return error is None
 
     def reshaped(self) -> None:
@@ -92,9 +93,10 @@ class EditActions(App[None]):
             return
         group = self.edits_done.pop()
         undone: list[str] = []
-        error = None
+        error: str | None = None
+        severity: Literal["warning", "error"] = "warning"
         for applied in reversed(group):
-            back, error = attempt(partial(undo_edit, self.survey, applied))
+            back, error, severity = attempted(partial(undo_edit, self.survey, applied))
             if back is None:
                 break
             undone.append(back.message)
@@ -103,7 +105,7 @@ class EditActions(App[None]):
             self.reshaped()
         if error is not None:
             self.edits_done.append(group[:len(group) - len(undone)])
-            self.notify(error, severity="error")
+            self.notify(error, severity=severity)
 
     def report_workspace_problems(self) -> None:
         """One notification naming, by line, every entry of the workspace that does not
@@ -236,9 +238,9 @@ class EditActions(App[None]):
         if not filters:
             self.notify(f"Set a filter first (f), then {key} saves it.", severity="warning")
             return None
-        written, error = attempt(lambda: write_filters(self.codebook, filters))
+        written, error, severity = attempted(lambda: write_filters(self.codebook, filters))
         if written is None:
-            self.notify(error or "The filter cannot be written.", severity="error")
+            self.notify(error or "The filter cannot be written.", severity=severity)
             return None
         return written, describe_group(self.codebook, filters)
 

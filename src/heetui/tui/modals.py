@@ -165,10 +165,11 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
             opts.append(Option("── Saved filters", disabled=True))
             opts += [Option(plain(f"{FILTER_MARK}{f.id}: {f.label} ({f.when})"),
                             id=FILTER_MARK + f.id) for f in self.codebook.filters]
+        saved = " (or applies a saved filter)" if self.codebook.filters else ""
         with Vertical():
-            yield Label(" Filter: Enter picks a variable (or applies a saved filter), Space "
-                        "ticks values, shift+Tab goes back to the variables; a applies every "
-                        "tick, Esc cancels", id="filter-help")
+            yield Label(f" Filter: Enter picks a variable{saved}, Space ticks values, "
+                        "shift+Tab goes back to the variables; a applies every tick, Esc "
+                        "cancels", id="filter-help")
             with Horizontal():
                 yield PickList(*opts, id="filter-vars", on_pick=self.pick)
                 yield ValueList(id="filter-values")
