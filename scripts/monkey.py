@@ -23,7 +23,9 @@ from monkey_driver import back_to_main, monkey  # noqa: E402
 
 
 async def run(events: int, seed: int, mouse: bool, data: str | None) -> None:
-    app = HeetuiApp(open_path(data))
+    # the edits random keys make go to a workspace in the run's own folder, never the
+    # survey's own workspace
+    app = HeetuiApp(open_path(data, workspace=Path.cwd() / "workspace.toml"))
     start = time.perf_counter()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

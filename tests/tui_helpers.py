@@ -85,3 +85,19 @@ def watch_errors(app: HeetuiApp) -> list[str]:
 
     app.notify = notify  # type: ignore[method-assign]
     return errors
+
+
+async def answer(app, pilot, *values: str) -> None:
+    """Fill the edit dialog on top (tui/edit_modals.py), box by box, and press Enter in
+    the last."""
+    from textual.widgets import Input
+
+    from heetui.tui.edit_modals import EditDialog
+
+    dialog = app.screen
+    assert isinstance(dialog, EditDialog)
+    for i, value in enumerate(values):
+        dialog.query_one(f"#edit-{i}", Input).value = value
+    dialog.query_one(f"#edit-{len(values) - 1}", Input).focus()
+    await pilot.press("enter")
+    await settle(app, pilot)

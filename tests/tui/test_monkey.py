@@ -22,7 +22,9 @@ def assert_shows_a_fresh_table(app: HeetuiApp) -> None:
     """The table on screen is the one a separately opened survey (its own connection and
     cache) computes for the app's view now, cell for cell as the user reads it."""
     view = app.view
-    fresh = open_survey(app.survey.bundle.path)
+    ws = app.survey.workspace  # with the edits the monkey's keys made (tui/edit_actions)
+    fresh = open_survey(app.survey.bundle.path, workspace=ws.path if ws else None,
+                        edits=ws is not None)
     try:
         expected = crosstab(fresh, view.request())
     finally:
@@ -71,7 +73,8 @@ async def _still_works(app, pilot, base: str) -> None:
 @pytest.fixture(scope="module")
 def big_survey(tmp_path_factory):
     return open_survey(build(tmp_path_factory.mktemp("big") / "b100k", 100_000,
-                             verbatim_share=0.1))
+                             verbatim_share=0.1),
+                       workspace=tmp_path_factory.mktemp("big-workspace") / "w.toml")
 
 
 @pytest.fixture()
@@ -85,9 +88,10 @@ def error_log(tmp_path, monkeypatch):
     return path
 
 
-async def test_monkey_keys_bundled(survey, tmp_path, monkeypatch, error_log):
+async def test_monkey_keys_bundled(tmp_path, monkeypatch, error_log):
     monkeypatch.chdir(tmp_path)  # exports and screenshots land here
-    app = HeetuiApp(survey)
+    # a workspace of its own: the keys' edits never reach the other tests' survey
+    app = HeetuiApp(open_survey(workspace=tmp_path / "w.toml"))
     errors = watch_errors(app)
     async with running(app, (100, 30)) as (app, pilot):
         await monkey(pilot, seed=1, n_events=1000)

@@ -15,8 +15,9 @@ touching them. What is here:
 - books: ``BookRequest``, ``tab_book``; what moved between two: ``diff_books``;
   profiles: ``profile``, ``Profile``, ``ProfileRow``;
 - filters: ``parse_filter``, ``parse_filters`` (several, "&" and saved ``@names``),
-  ``Filter``, ``describe_group``, ``categories`` (a variable as answers: a numeric one
-  with bands as its bands);
+  ``Filter`` (``Filter.written``: as ``--filter`` takes it), ``write_filters``,
+  ``describe_group``, ``categories`` (a variable as answers: a numeric one with bands as
+  its bands);
 - the workspace (the analyst's edits, engine.edits): ``edits`` (its functions each make
   one ``Edit``), ``apply_edit``, ``undo_edit``, ``Applied``, ``save_view`` (the app's
   last view, ``Survey.view``); ``Survey.workspace`` is the
@@ -48,12 +49,18 @@ from heetui.engine.crosstab import GROUP_COLUMN, TabRequest
 from heetui.engine.diffing import BookDiff, diff_books
 from heetui.engine.distribution import Histogram, histogram
 from heetui.engine.edits import Applied, Edit, apply_edit, save_view, undo_edit
-from heetui.engine.filters import Filter, describe_group, parse_filter, parse_filters
+from heetui.engine.filters import (
+    Filter,
+    describe_group,
+    parse_filter,
+    parse_filters,
+    write_filters,
+)
 from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.lookup import categories
 from heetui.engine.ordering import arrange
 from heetui.engine.profiling import Profile, ProfileRow, profile
-from heetui.engine.results import SE_LABEL, Crosstab, GridSummary
+from heetui.engine.results import SE_LABEL, Crosstab, GridSummary, Row
 from heetui.engine.session import Survey, open_survey, open_waves
 from heetui.engine.summary import overview
 from heetui.engine.weighting import WeightReport
@@ -61,10 +68,11 @@ from heetui.engine.words import Words, distinctive_words
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookDiff", "BookRequest", "CellRef",
-    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow", "Selection",
-    "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport", "Words", "apply_edit",
-    "arrange", "categories", "describe_group", "diff_books", "distinctive_words", "edits",
-    "histogram", "is_grid", "narrowings", "open_survey", "open_waves", "overview", "parse_filter",
-    "parse_filters", "profile", "resolve_banner", "resolve_theme", "save_view", "settings_banner",
-    "tab_book", "table", "table_ready", "undo_edit", "verbatims",
+    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow", "Row",
+    "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport", "Words",
+    "apply_edit", "arrange", "categories", "describe_group", "diff_books", "distinctive_words",
+    "edits", "histogram", "is_grid", "narrowings", "open_survey", "open_waves", "overview",
+    "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme", "save_view",
+    "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
+    "write_filters",
 ]

@@ -20,7 +20,7 @@ from heetui.engine.session import Survey
 from heetui.engine.shaping import ELSE, NAME, shape_data
 from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook, Variable
-from heetui.survey.workspace import Key, WorkspaceError, entry_of, not_a_table
+from heetui.survey.workspace import Change, Key, WorkspaceError, entry_of, not_a_table
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,13 @@ class Edit:
 
 @dataclass(frozen=True)
 class Applied:
-    """An edit written: the entry's value before it, for ``undo_edit``."""
+    """An edit written: the entry's value before it, and the file's text before and after
+    it, for ``undo_edit``."""
 
     edit: Edit
     before: Any
     file: str
+    change: Change | None = None
 
     @property
     def message(self) -> str:
@@ -218,17 +220,18 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
         _same_meanings(was.codebook, will.codebook)
     had = {p.message for p in survey.workspace_problems}
     try:
-        old = ws.update(edit.key, edit.merge) if edit.merge else ws.set(edit.key, edit.value)
+        change = ws.change(edit.key, edit.merge or (lambda _: edit.value))
         survey.reshape()
         # what only the data can tell (a weight's targets that cannot be met): put back
         added = [p.message for p in survey.workspace_problems if p.message not in had]
         if added:
-            ws.set(edit.key, old)
+            if not ws.restore(change):  # another session wrote since: that entry alone
+                ws.set(edit.key, change.old)
             survey.reshape()
             raise EngineError(added[0])
     except WorkspaceError as e:
         raise EngineError(str(e)) from None
-    return Applied(edit, old, str(ws.path))
+    return Applied(edit, change.old, str(ws.path), change)
 
 
 def _meanings(cb: Codebook) -> dict[Key, tuple[tuple[Filter, ...], ...]]:
@@ -255,9 +258,19 @@ def _same_meanings(was: Codebook, will: Codebook) -> None:
 
 
 def undo_edit(survey: Survey, applied: Applied) -> Applied:
-    """Put the entry an edit wrote back as it was before it."""
-    return apply_edit(survey, Edit(applied.edit.key, applied.before,
-                                   f"Undid: {applied.edit.description}"))
+    """Put the entry an edit wrote back as it was before it: the whole file as it was,
+    byte for byte, when nothing was written to it since; else that one entry."""
+    undo = Edit(applied.edit.key, applied.before, f"Undid: {applied.edit.description}")
+    ws = survey.workspace
+    if ws is not None and applied.change is not None:
+        try:
+            restored = ws.restore(applied.change)
+        except WorkspaceError as e:
+            raise EngineError(str(e)) from None
+        if restored:
+            survey.reshape()
+            return Applied(undo, applied.edit.value, str(ws.path))
+    return apply_edit(survey, undo)
 
 
 def save_view(survey: Survey, view: dict[str, Any], default: dict[str, Any] | None = None

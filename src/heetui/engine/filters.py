@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from heetui.engine.lookup import categories, match_answer, resolve_values, resolve_variable
 from heetui.engine.sql import Clause, Condition, column_sql, ident, where
@@ -34,6 +35,43 @@ class Filter:
             return f"{v.short} {' or '.join(_range_text(r) for r in self.ranges)}"
         labels = [v.option(c).label for c in self.codes]
         return f"{v.short} = {' or '.join(labels)}"
+
+    def written(self, cb: Codebook) -> str:
+        """The filter as ``--filter`` takes it (and ``parse_filter`` reads back): answers
+        by code, a numeric variable's bands by label and its values as numbers."""
+        v = categories(cb.get(self.variable))
+        if self.ranges:
+            return f"{v.id}{_ranges_written(v.id, self.ranges)}"
+        if v.type == "numeric":
+            return f"{v.id}=" + ",".join(v.option(c).label for c in self.codes)
+        return f"{v.id}=" + ",".join(map(str, self.codes))
+
+
+def write_filters(cb: Codebook, filters: Iterable[Filter]) -> str:
+    """Filters that all hold, as one condition: ``region=3 & org_type=1,2``."""
+    return f" {AND} ".join(f.written(cb) for f in filters)
+
+
+def _number(x: float) -> str:
+    """A finite number in digits a filter reads (no exponent), as exact as its repr."""
+    text = format(Decimal(repr(float(x))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _ranges_written(name: str, ranges: tuple[Range, ...]) -> str:
+    """"=LOW-HIGH,…" for bounds that are included, or one open-ended comparison."""
+    if all(lo_in and hi_in and math.isfinite(lo) and math.isfinite(hi)
+           for lo, hi, lo_in, hi_in in ranges):
+        return "=" + ",".join(_number(lo) if lo == hi else f"{_number(lo)}-{_number(hi)}"
+                              for lo, hi, _, _ in ranges)
+    if len(ranges) == 1:
+        lo, hi, lo_in, hi_in = ranges[0]
+        if hi == math.inf and math.isfinite(lo):
+            return f"{'>=' if lo_in else '>'}{_number(lo)}"
+        if lo == -math.inf and math.isfinite(hi):
+            return f"{'<=' if hi_in else '<'}{_number(hi)}"
+    raise EngineError(f"The filter on {name} has ranges a filter cannot be written as "
+                      "(bounds left out of several ranges).")
 
 
 def _range_text(r: Range) -> str:

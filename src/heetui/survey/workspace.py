@@ -63,6 +63,16 @@ class WorkspaceProblem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Change:
+    """One entry written: its value before, and the file's text before (None: there was no
+    file) and after."""
+
+    old: Any
+    before: str | None
+    after: str
+
+
 def default_workspace(source: Path) -> Path:
     """The workspace of the survey at ``source`` when none is named: one file per survey
     (by its full path) in the user's data folder, which is writable when the survey is not
@@ -102,21 +112,44 @@ class Workspace:
     def set(self, key: Key, value: Any) -> Any:
         """Set the entry at ``key`` to ``value`` (None removes it) and return what it was.
         The rest of the file, comments included, is written back as it was found."""
-        return self.update(key, lambda _: value)
+        return self.change(key, lambda _: value).old
 
     def update(self, key: Key, change: Callable[[Any], Any]) -> Any:
         """Set the entry at ``key`` to ``change(its value)``, its value read while the file
         is locked (an entry that adds to a list or table, such as a net, keeps what another
         session added meanwhile); return what it was."""
+        return self.change(key, change).old
+
+    def change(self, key: Key, change: Callable[[Any], Any]) -> Change:
+        """``update``, and the file's text before and after it (``restore`` puts it back)."""
         if not key or key[0] not in SECTIONS:
             raise WorkspaceError(f"{'.'.join(key)} is not a workspace entry.")
         with self._locked():
+            existed = self.path.exists()
             text = self.text()
             now = parse(text, self.path)  # a file broken by hand is never overwritten
             doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
             old = _put(doc, key, change(entry_of(now, key)), self.path)
-            self._write(tomlkit.dumps(doc))
-        return old
+            after = tomlkit.dumps(doc)
+            self._write(after)
+        return Change(old, text if existed else None, after)
+
+    def restore(self, change: Change) -> bool:
+        """Put the file back as it was before ``change`` (byte for byte; removed, if the
+        change made it) when it still reads as the change left it; False, and the file
+        untouched, when it was written since (another session's edit)."""
+        with self._locked():
+            if self.text() != change.after:
+                return False
+            if change.before is None:
+                try:
+                    self.path.unlink()
+                except OSError as e:
+                    raise WorkspaceError(f"The workspace {self.path} cannot be removed "
+                                         f"({e.strerror}).") from None
+            else:
+                self._write(change.before)
+        return True
 
     def line_of(self, key: Key) -> int | None:
         """The line (1-based) where the entry at ``key`` is written, if it can be found."""

@@ -25,6 +25,7 @@ from textual.widgets import Header, Static
 from heetui.config import UserConfig, config_path
 from heetui.engine import (
     GROUP_COLUMN,
+    Applied,
     Audit,
     Crosstab,
     Filter,
@@ -47,6 +48,7 @@ from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
 from heetui.tui.commands import PlainCommands, palette_commands
+from heetui.tui.edit_actions import EditActions
 from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.keymap import checked_keymap, remapped
@@ -77,7 +79,7 @@ PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before pref
 INLINE_RESPONDENTS = 2_000_000
 
 
-class HeetuiApp(ViewActions, LeanApp):
+class HeetuiApp(ViewActions, EditActions, LeanApp):
     TITLE = "heetui"
     COMMANDS = {PlainCommands}  # the palette shows codebook text as text (tui/commands)
     AUTO_FOCUS = "#table"
@@ -96,13 +98,14 @@ class HeetuiApp(ViewActions, LeanApp):
                 tooltip="banner: pivot by a segment, a question, a named banner (standard: "
                 "the report's), or build one: Space adds the highlighted variable as the next "
                 "span (again: removes it), n nests it within the last span, Backspace undoes, "
-                "/ finds, Enter applies"),
+                "s saves it by name (--by NAME), / finds, Enter applies"),
         Binding("f", "filter", "Filter", id="table.filter",
                 tooltip="filter: pick a variable (Enter), tick values (Space: [x] ticked, [ ] "
                 "not), shift+Tab back to the variables to tick another's, apply (a); values "
                 "ticked on one variable are alternatives (or), the variables all apply "
                 "together (and), as --filter does on the command line, and the status line "
-                "names each; untick all of a variable's values to remove its filter"),
+                "names each; untick all of a variable's values to remove its filter; Enter on a "
+                "saved filter (@name, listed last) applies it"),
         replace(SEARCH_BINDING, id="table.search", tooltip="search questions by id or words "
                 "of their text; Enter opens the highlighted one and clears the search (while "
                 "it is applied, the list's first line says how many of the questions match)"),
@@ -161,6 +164,28 @@ class HeetuiApp(ViewActions, LeanApp):
                 tooltip="the heetui tab command that prints this table (question, banner, "
                 "filters, weighting, levels, cells, decimals, the survey's file and "
                 "workspace), shown and copied like y's table, for a script or a message"),
+        # the analyst's edits, written to the survey's workspace file (tui/edit_actions.py)
+        Binding("space", "mark", "Mark", id="table.mark",
+                tooltip="mark the answer under the cursor for a net (✓ before its label), or "
+                "unmark it; the cursor moves down a row"),
+        Binding("n", "net", "Net", id="table.net",
+                tooltip="net the marked answers: asks the net's label, then the net is a row "
+                "of the question's tables (single or multi-response)"),
+        Binding("r", "rename_answer", "Rename answer", id="table.rename_answer",
+                tooltip="rename the answer under the cursor (its label, wherever it shows)"),
+        Binding("R", "rename_question", "Rename question", key_display="R",
+                id="table.rename_question",
+                tooltip="rename the question on show: its text and its short label"),
+        Binding("F", "save_filter", "Save filter", key_display="F", id="table.save_filter",
+                tooltip="save the filter by name: --filter @name on the command line"),
+        Binding("D", "save_segment", "Save segment", key_display="D",
+                id="table.save_segment",
+                tooltip="save the filter as a segment (a derived variable: the filter's "
+                "respondents and Everyone else), listed with the banner picker's segments "
+                "and the filter picker's variables"),
+        Binding("u", "undo_edit", "Undo edit", id="table.undo_edit",
+                tooltip="undo the last edit made in this session (net, rename, saved filter, "
+                "segment or banner): the workspace file as it was before it"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_typing"),
         Binding("escape", "focus_table", "Table", show=False, id="table.focus",
                 tooltip="back to the table"),
@@ -196,6 +221,7 @@ class HeetuiApp(ViewActions, LeanApp):
         self._focus_table = False
         self._cursor_target: tuple[str, str] | None = None
         self._narrow = False
+        self.edits_done: list[list[Applied]] = []  # this session's, for undo (edit_actions)
         self.title = self.codebook.title
 
     # ---- layout ------------------------------------------------------------------------
@@ -233,6 +259,7 @@ class HeetuiApp(ViewActions, LeanApp):
                 f"(themes: {', '.join(sorted(self.available_themes))}).")
         for problem in self._config_problems:
             self.notify(problem, severity="warning", timeout=15)
+        self.report_workspace_problems()
         self.query_one(CrosstabTable).focus()
         self.refresh_table()
 
@@ -427,7 +454,8 @@ class HeetuiApp(ViewActions, LeanApp):
                 self.set_view(pivot(result))
 
         self.push_screen(BannerScreen(self.codebook, self.view.banner,
-                                      lambda banner: self.prefetch(pivot(banner))), chosen)
+                                      lambda banner: self.prefetch(pivot(banner)),
+                                      save=self.save_banner), chosen)
 
     def action_filter(self) -> None:
         def chosen(result: tuple[Filter, ...] | None) -> None:

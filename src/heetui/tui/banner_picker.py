@@ -13,12 +13,15 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from heetui.survey.codebook import NEST, Codebook, Variable
+from heetui.tui.edit_modals import NAME_RULE, EditDialog, Field
 from heetui.tui.modals import Modal, PickList, close
 from heetui.tui.plain import plain
 
 NO_BANNER = "__none__"
 HELP = (" Enter chooses · Space adds or removes a span · n nests in the last span · "
-        "Backspace undoes · / finds · Esc cancels")
+        "Backspace undoes · s saves it by name · / finds · Esc cancels")
+# saves a built banner by name, label and spans: the survey's model with it, or None
+SaveBanner = Callable[[str, list[str], str], Codebook | None]
 
 
 class BannerScreen(Modal[str | None]):
@@ -29,6 +32,9 @@ class BannerScreen(Modal[str | None]):
                 Binding("space", "tick", "Add span", id="banner.add_span"),
                 Binding("n", "nest", "Nest", id="banner.nest"),
                 Binding("backspace", "undo", "Undo", id="banner.undo"),
+                Binding("s", "save", "Save by name", id="banner.save",
+                        tooltip="save the banner built (its spans) by name in the workspace: "
+                        "listed with the named banners, and --by NAME on the command line"),
                 Binding("slash", "find", "Find", key_display="/", priority=True,
                         id="banner.find")]
     DEFAULT_CSS = """
@@ -42,11 +48,13 @@ class BannerScreen(Modal[str | None]):
     """
 
     def __init__(self, codebook: Codebook, current: str | None,
-                 preview: Callable[[str], None] | None = None) -> None:
+                 preview: Callable[[str], None] | None = None,
+                 save: SaveBanner | None = None) -> None:
         super().__init__()
         self.codebook = codebook
         self.current = current
         self.preview = preview  # told each banner the highlight rests on, while none built
+        self.save = save
         self.spans: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -119,9 +127,11 @@ class BannerScreen(Modal[str | None]):
                                        for k, s in enumerate(self.spans, start=1)) + \
             "  (Enter applies)"
 
-    def _refresh(self) -> None:
+    def _refresh(self, keep: str | None = None) -> None:
+        """The list again (the highlight kept, or on ``keep``) and the banner built."""
         ol = self.query_one(OptionList)
-        keep = ol.highlighted_option.id if ol.highlighted_option is not None else None
+        if keep is None and ol.highlighted_option is not None:
+            keep = ol.highlighted_option.id
         ol.clear_options()
         ol.add_options(self._options(self.query_one("#banner-find", Input).value))
         ids = [ol.get_option_at_index(i).id for i in range(ol.option_count)]
@@ -172,12 +182,38 @@ class BannerScreen(Modal[str | None]):
             self.spans.pop()
             self._refresh()
 
+    def action_save(self) -> None:
+        """Save the banner built here by name; it is then listed with the named banners,
+        highlighted, for Enter to pivot by it."""
+        if self.save is None:
+            return
+        if not self.spans:
+            self.app.notify("Build a banner first (Space adds spans), then s saves it by "
+                            "name.", markup=False)
+            return
+        spans = list(self.spans)
+
+        def named(values: tuple[str, ...] | None) -> None:
+            if values is None or self.save is None:
+                return
+            name, label = values
+            codebook = self.save(name, spans, label)
+            if codebook is not None:
+                self.codebook = codebook
+                self.spans = []
+                self._refresh(name)
+
+        self.app.push_screen(EditDialog(
+            "Save the banner by name", f"Spans: {self._spans_text(spans)}",
+            [Field(f"Name, as in --by NAME ({NAME_RULE}):"),
+             Field("Label (may be empty):", optional=True)]), named)
+
     def action_find(self) -> None:
         self.set_focus(self.query_one("#banner-find", Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In the find box, keys are characters (Space, n, / and Backspace included)."""
-        if action in ("tick", "nest", "undo", "find"):
+        if action in ("tick", "nest", "undo", "find", "save"):
             return not isinstance(self.focused, Input)
         return True
 

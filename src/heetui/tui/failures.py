@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from platformdirs import user_state_path
 
@@ -47,9 +47,16 @@ def describe(exc: BaseException) -> str:
 def attempt(fn: Callable[[], T]) -> tuple[T | None, str | None]:
     """``fn()``, or None and the sentence to show: heetui's own message for a mistake (any
     ``HeetuiError``), a logged description for anything else."""
+    value, error, _ = attempted(fn)
+    return value, error
+
+
+def attempted(fn: Callable[[], T]) -> tuple[T | None, str | None, Literal["warning", "error"]]:
+    """``attempt``, and how to show its sentence: a mistake (heetui's own message) as a
+    warning, anything else as an error."""
     try:
-        return fn(), None
+        return fn(), None, "warning"
     except HeetuiError as e:
-        return None, e.message()
+        return None, e.message(), "warning"
     except Exception as e:  # noqa: BLE001 - the worker boundary: keep the app alive
-        return None, describe(e)
+        return None, describe(e), "error"

@@ -32,6 +32,7 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.book_screen import BookScreen
     from heetui.tui.chart_view import ChartView
     from heetui.tui.copy_choice import CopyChoice
+    from heetui.tui.edit_modals import EditDialog
     from heetui.tui.modals import FilterScreen, TextScreen
     from heetui.tui.profile_screen import ProfileScreen
     from heetui.tui.save_dialog import SaveDialog
@@ -39,7 +40,7 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.verbatim_screen import VerbatimScreen
 
     return (HeetuiApp, CrosstabTable, VerbatimScreen, ProfileScreen, BannerScreen,
-            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice, ChartView)
+            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice, ChartView, EditDialog)
 
 
 def own(cls: type) -> list[Binding]:

@@ -20,8 +20,9 @@ from textual.strip import Strip
 from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from heetui.engine import Filter
-from heetui.survey.codebook import Codebook
+from heetui.engine import Filter, parse_filters
+from heetui.survey.codebook import FILTER_MARK, Codebook
+from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.plain import plain
 from heetui.tui.textual_internals import background_screens, laid_out_size
@@ -158,11 +159,17 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
         return plain(f"{self.codebook.get(var_id).short}{' ●' if on else ''}")
 
     def compose(self) -> ComposeResult:
-        opts = [Option(self._prompt(v.id), id=v.id) for v in self.codebook.categorical]
+        opts: list[Option | None] = [Option(self._prompt(v.id), id=v.id)
+                                     for v in self.codebook.categorical]
+        if self.codebook.filters:  # the workspace's (F saves one): Enter applies it
+            opts.append(Option("── Saved filters", disabled=True))
+            opts += [Option(plain(f"{FILTER_MARK}{f.id}: {f.label} ({f.when})"),
+                            id=FILTER_MARK + f.id) for f in self.codebook.filters]
+        saved = " (or applies a saved filter)" if self.codebook.filters else ""
         with Vertical():
-            yield Label(" Filter: Enter picks a variable, Space ticks values, shift+Tab goes "
-                        "back to the variables; a applies every tick, Esc cancels",
-                        id="filter-help")
+            yield Label(f" Filter: Enter picks a variable{saved}, Space ticks values, "
+                        "shift+Tab goes back to the variables; a applies every tick, Esc "
+                        "cancels", id="filter-help")
             with Horizontal():
                 yield PickList(*opts, id="filter-vars", on_pick=self.pick)
                 yield ValueList(id="filter-values")
@@ -179,9 +186,24 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
 
     def pick(self, var_id: str | None) -> None:
         """Show ``var_id``'s values and move to them, now (Screen.set_focus is immediate;
-        Widget.focus would wait behind keys already typed)."""
+        Widget.focus would wait behind keys already typed); a saved filter applies."""
+        if var_id is not None and var_id.startswith(FILTER_MARK):
+            self._apply_saved(var_id)
+            return
         self._load(var_id)
         self.set_focus(self.query_one("#filter-values", ValueList))
+
+    def _apply_saved(self, name: str) -> None:
+        """Every filter ticked so far, with the saved filter's conditions in place of the
+        filters on their variables."""
+        saved, error = attempt(lambda: parse_filters(self.codebook, [name]))
+        if saved is None:
+            self.app.notify(error or f"The saved filter {name} does not apply.",
+                            severity="error", markup=False)
+            return
+        self._keep()
+        taken = {f.variable for f in saved}
+        close(self, tuple(f for f in self.result() if f.variable not in taken) + saved)
 
     def _keep(self) -> None:
         """Remember the ticks of the variable on show (before showing another, or applying),
@@ -204,6 +226,10 @@ class FilterScreen(Modal[tuple[Filter, ...] | None]):
         if var_id is None or var_id == self.variable:
             return
         self._keep()
+        if var_id.startswith(FILTER_MARK):  # a saved filter: no values to tick
+            self.variable = None
+            self.query_one("#filter-values", ValueList).clear_options()
+            return
         self.variable = var_id
         v = self.codebook.get(var_id)
         chosen = self._codes(var_id)

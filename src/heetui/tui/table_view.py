@@ -9,7 +9,7 @@ from textual.coordinate import Coordinate
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from heetui.engine import SE_LABEL, CellRef, Crosstab, GridSummary
+from heetui.engine import SE_LABEL, CellRef, Crosstab, GridSummary, Row
 from heetui.output.grid_output import grid_rows
 from heetui.output.tables import (
     LOW_MARK,
@@ -32,6 +32,7 @@ NARROW_LABEL_WIDTH = 26  # on a terminal narrower than the app's NARROW (no ques
 HEADER_WRAP = 13  # a heading wraps at words to this width
 MAX_HEADING_LINES = 3
 HEADER_MAX = 30  # a heading may widen its column to this, where the table has room
+MARK = "✓ "  # before the label of a row marked for a net (Space)
 GAP = " "  # before every column: cells are padded here, not by the table, so that a span's
 # title can run on across its columns
 
@@ -91,10 +92,16 @@ class CrosstabTable(DataTable[Text]):
         super().__init__(zebra_stripes=True, cursor_type="cell", fixed_columns=2,
                          cell_padding=0, name=name, id=id, classes=classes, disabled=disabled)
         self.crosstab: Crosstab | None = None
+        self.marked: set[str] = set()  # keys of the rows marked (Space), of one question
+        self._label_width = LABEL_WIDTH
 
     def show(self, ct: Crosstab, view: ViewState, label_width: int = LABEL_WIDTH) -> None:
         cursor = self.cursor_coordinate
+        same = self.crosstab is not None and self.crosstab.question.id == ct.question.id
+        self.marked = {k for k in self.marked if same and k.removeprefix("row:") in {
+            r.key for r in ct.rows}} if not isinstance(ct, GridSummary) else set()
         self.crosstab = ct
+        self._label_width = label_width
         self.clear(columns=True)
         if isinstance(ct, GridSummary):  # a row per item
             self._show_grid(ct, view, label_width)
@@ -178,8 +185,7 @@ class CrosstabTable(DataTable[Text]):
                     start = txt.rfind(sig)  # the only letters in a cell are its marks
                     t.stylize("bold reverse", start, start + len(sig))
                 row_cells.append(t)
-            self.add_row(Text(_label(r.display_label, label_width), style=style), *row_cells,
-                         key=f"row:{r.key}")
+            self.add_row(self._row_label(r), *row_cells, key=f"row:{r.key}")
             if r.has_se:
                 se_cells = [Text(GAP + format_se(c, r).rjust(w), style="dim")
                             for c, w in zip(r.cells, widths, strict=True)]
@@ -190,6 +196,40 @@ class CrosstabTable(DataTable[Text]):
                              *[Text(GAP + v.rjust(w), style="dim italic")
                                for v, w in zip(own, widths, strict=True)],
                              key=f"meanbase:{r.key}")
+
+    def _row_label(self, r: Row) -> Text:
+        """A row's label, after MARK when the row is marked."""
+        mark = MARK if f"row:{r.key}" in self.marked else ""
+        return Text(mark + _label(r.display_label, self._label_width - len(mark)),
+                    style="bold" if r.is_summary else "")
+
+    def toggle_mark(self, row_key: str) -> bool:
+        """Mark a row of the table, or unmark it; False when it is no row of answers, nets
+        or values (a base, or a grid's item)."""
+        row = self.row_of(row_key)
+        if row is None:
+            return False
+        self.marked ^= {row_key}
+        self.update_cell(row_key, "label", self._row_label(row))
+        return True
+
+    def clear_marks(self) -> None:
+        for row_key in list(self.marked):
+            self.toggle_mark(row_key)
+
+    def row_of(self, row_key: str) -> Row | None:
+        """The crosstab row a table row shows (not a base, a standard error or a grid)."""
+        ct = self.crosstab
+        kind, _, key = row_key.partition(":")
+        if ct is None or isinstance(ct, GridSummary) or kind != "row":
+            return None
+        return next((r for r in ct.rows if r.key == key), None)
+
+    def marked_rows(self) -> list[Row]:
+        """The rows marked, in the table's order."""
+        return [r for r in (self.crosstab.rows if self.crosstab is not None
+                            and not isinstance(self.crosstab, GridSummary) else ())
+                if f"row:{r.key}" in self.marked]
 
     def _widen(self, ct: Crosstab, widths: list[int], label_width: int) -> list[int]:
         """Widths at which no heading is shortened, where the table has room for them: a
