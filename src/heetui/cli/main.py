@@ -53,7 +53,8 @@ def write_output(text: str | Iterable[str], target: str | None, what: str = "",
     sys.stderr.write(f"wrote {target}{': ' + what if what else ''}\n")
 
 
-FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims")  # the commands taking -o FILE
+# the commands taking -o FILE
+FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "weight")
 
 
 def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
@@ -77,7 +78,8 @@ def check_file_output(args: argparse.Namespace) -> None:
 
 
 # the commands writing a result in a format of output.formats, and the kind of result
-FORMAT_KINDS = {"tab": "table", "profile": "profile", "book": "book", "verbatims": "verbatims"}
+FORMAT_KINDS = {"tab": "table", "profile": "profile", "book": "book", "verbatims": "verbatims",
+                "weight": "weights"}
 
 
 def choose_format(args: argparse.Namespace) -> None:
@@ -126,12 +128,28 @@ def _open(args: argparse.Namespace) -> Survey:
 
     survey = open_path(getattr(args, "data", None) or getattr(args, "path", None))
     _INTERRUPT.surveys.append(survey)
+    _choose_weight(survey, args)
     if getattr(args, "by", None) == []:  # no --by: the settings' banner, if the survey has it
         banner, note = settings_banner(survey.codebook, args.config)
         if note:
             sys.stderr.write(f"heetui: note: {note}\n")
         args.by = [banner] if banner else []
     return survey
+
+
+def _choose_weight(survey: Survey, args: argparse.Namespace) -> None:
+    """--weight NAME: weight by that weight (one sentence when the survey has no such
+    weight), which implies --weighted."""
+    name = getattr(args, "weight_name", None)
+    if name is not None:
+        survey.choose_weight(name)
+        args.weighted = True
+
+
+def cmd_weight(args: argparse.Namespace) -> None:
+    from heetui.cli.weights import weight_command
+
+    weight_command(args, _open(args))
 
 
 def cmd_info(args: argparse.Namespace) -> None:
@@ -421,7 +439,7 @@ def cmd_open(args: argparse.Namespace) -> None:
 
 COMMANDS = {"info": cmd_info, "tab": cmd_tab, "chart": cmd_chart, "profile": cmd_profile,
             "book": cmd_book,
-            "verbatims": cmd_verbatims,
+            "verbatims": cmd_verbatims, "weight": cmd_weight,
             "import": cmd_import,
             "demo": cmd_demo}
 

@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 
+from heetui.engine.raking import Spread
 from heetui.engine.shaping import shape
 from heetui.engine.sql import Clause, Param, ident
 from heetui.engine.weighting import (
     WeightDef,
     WeightReport,
+    column_spread,
     compute,
     digest,
     report_from_dict,
@@ -161,15 +163,29 @@ class Survey:
 
     def choose_weight(self, name: str | None) -> None:
         """Weight by ``name`` (one of ``weight_names``) from now on; None: the survey's own."""
-        if name is not None and name not in self.weight_names():
-            known = ", ".join(self.weight_names()) or "none"
-            raise EngineError(f"There is no weight named {name!r}; the survey's weights: "
-                              f"{known}.")
+        if name is not None:
+            self._known_weight(name)
         self._chosen_weight = name
         weight = name or self.bundle.codebook.settings.weight
         self.codebook = replace(self.codebook, settings=replace(self.codebook.settings,
                                                                  weight=weight), _index={})
         self.clear_cache()
+
+    def _known_weight(self, name: str) -> None:
+        if name not in self.weight_names():
+            known = ", ".join(self.weight_names()) or "none"
+            raise EngineError(f"There is no weight named {name!r}; the survey's weights: "
+                              f"{known}.")
+
+    def weight_spread(self, name: str) -> Spread:
+        """What analysts read of any of the survey's weights (``weight_names``): its
+        efficiency, effective sample size and extremes; a computed weight's from its report,
+        the survey's own from one scan of its column."""
+        if name in self.weight_reports:
+            return self.weight_reports[name].spread
+        self._known_weight(name)
+        return self.cached(("weight_spread", name),
+                           lambda: column_spread(self.query, ident(name)))
 
     @property
     def weight_sql(self) -> str:

@@ -105,15 +105,41 @@ class Workspace:
     def set(self, key: Key, value: Any) -> Any:
         """Set the entry at ``key`` to ``value`` (None removes it) and return what it was.
         The rest of the file, comments included, is written back as it was found."""
+        return self.trial_set(key, value)[0]
+
+    def trial_set(self, key: Key, value: Any) -> tuple[Any, bytes | None, bytes]:
+        """``set``, also returning the file's bytes before (None: there was no file) and
+        after, for ``put_back``."""
         if not key or key[0] not in SECTIONS:
             raise WorkspaceError(f"{'.'.join(key)} is not a workspace entry.")
         with self._locked():
+            before = self._bytes()
             text = self.text()
             parse(text, self.path)  # a file broken by hand is never overwritten
             doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
             old = _put(doc, key, value)
             self._write(tomlkit.dumps(doc))
-        return old
+            return old, before, self._bytes() or b""
+
+    def put_back(self, key: Key, old: Any, before: bytes | None, written: bytes) -> None:
+        """Undo a ``trial_set``: the file byte for byte as it was when nobody wrote it
+        since (removed if there was none), else the entry alone set back to ``old``."""
+        with self._locked():
+            if self._bytes() == written:
+                if before is None:
+                    self.path.unlink(missing_ok=True)
+                else:
+                    self._write_bytes(before)
+                return
+        self.set(key, old)
+
+    def _bytes(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise WorkspaceError(f"The workspace {self.path} cannot be read ({e}).") from None
 
     def line_of(self, key: Key) -> int | None:
         """The line (1-based) where the entry at ``key`` is written, if it can be found."""
@@ -136,10 +162,13 @@ class Workspace:
             os.close(fd)  # closing releases the lock
 
     def _write(self, text: str) -> None:
+        self._write_bytes(text.encode("utf-8"))
+
+    def _write_bytes(self, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o666 & ~current_umask())
