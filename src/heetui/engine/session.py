@@ -116,7 +116,7 @@ class Survey:
         chosen = getattr(self, "_chosen_weight", None)
         cb = shaped.codebook
         if chosen is not None and chosen in self.weight_names(cb):
-            cb = replace(cb, settings=replace(cb.settings, weight=chosen), _index={})
+            cb = self._weighted_by(cb, chosen)
         self.codebook: Codebook = cb
         self.workspace_problems = tuple(problems)
         self.view = shaped.view
@@ -166,10 +166,25 @@ class Survey:
         if name is not None:
             self._known_weight(name)
         self._chosen_weight = name
-        weight = name or self.bundle.codebook.settings.weight
-        self.codebook = replace(self.codebook, settings=replace(self.codebook.settings,
-                                                                 weight=weight), _index={})
+        self.codebook = self._weighted_by(self.codebook, name)
         self.clear_cache()
+
+    def _weighted_by(self, cb: Codebook, name: str | None) -> Codebook:
+        """The model weighted by ``name`` (None: the survey's own weight); the note on the
+        weight (a book's "Weighting") says what a weight computed to targets is."""
+        own = self.bundle.codebook
+        facts = dict(cb.survey)
+        note = own.survey.get("weight_note")
+        report = self.weight_reports.get(name) if name else None
+        if report is not None:
+            variables = ", ".join(dict.fromkeys(r.variable for r in report.rows))
+            note = ((f"{report.label}: " if report.label != name else "")
+                    + f"{report.method} weighting to targets of {variables}")
+        facts.pop("weight_note", None)
+        if note is not None:
+            facts["weight_note"] = note
+        return replace(cb, settings=replace(cb.settings, weight=name or own.settings.weight),
+                       survey=facts, _index={})
 
     def _known_weight(self, name: str) -> None:
         if name not in self.weight_names():
