@@ -15,7 +15,6 @@ from heetui.cli.main import UserError, write_output
 
 if TYPE_CHECKING:
     from heetui.engine import Survey
-    from heetui.output.weight_report import WeightLine
 
 # the options that set how a weight is computed, as the workspace entry names them
 SETTINGS = {"unit": "unit", "start": "start", "min": "min", "max": "max",
@@ -119,25 +118,13 @@ def _remove(survey: Survey, name: str) -> None:
 
 # ---- listing and reporting -----------------------------------------------------------------
 
-def weight_lines(survey: Survey) -> list[WeightLine]:
-    """Each of the survey's weights with its figures, its own first."""
-    from heetui.output.weight_report import WeightLine
-
-    return [WeightLine(n, survey.weight_spread(n), survey.weight_reports.get(n))
-            for n in survey.weight_names()]
-
-
-def weight_problems(survey: Survey, name: str | None = None) -> list[str]:
-    """What of the workspace's weights could not be computed (of ``name``, or of every
-    weight), each as its file, line and sentence."""
-    prefix = f"The weight {name}" if name else "The weight "
-    return [str(p) for p in survey.workspace_problems
-            if p.message.startswith(prefix) and (name is None or
-                                                 p.message[len(prefix):][:1] in (":", ""))]
-
-
 def _list(survey: Survey, args: argparse.Namespace) -> None:
-    from heetui.output.weight_report import render_list_json, render_list_text
+    from heetui.output.weight_report import (
+        render_list_json,
+        render_list_text,
+        weight_lines,
+        weight_problems,
+    )
 
     if args.format not in ("text", "json"):
         raise UserError(f"The list of weights is written as text or JSON, not {args.format}; "
@@ -155,6 +142,8 @@ def _report(survey: Survey, args: argparse.Namespace) -> None:
     name = args.name
     report = survey.weight_reports.get(name)
     if report is None:
+        from heetui.output.weight_report import weight_problems
+
         failed = weight_problems(survey, name)
         if failed:
             raise UserError(failed[0])

@@ -8,12 +8,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heetui.engine.raking import Spread
 from heetui.engine.weighting import ReportRow, WeightReport
 from heetui.output.atomic import atomic_path
 from heetui.output.markup import md_text
+
+if TYPE_CHECKING:
+    from heetui.engine import Survey
 
 HEADERS = ("Group", "Variable", "Answer", "Target", "Respondents", "Unweighted",
            "Weighted", "Weighted %", "Gap (points)")
@@ -126,6 +129,32 @@ class WeightLine:
     name: str
     spread: Spread
     report: WeightReport | None = None
+
+
+def weight_lines(survey: Survey) -> list[WeightLine]:
+    """Each of the survey's weights with its figures (the engine's), its own first."""
+    return [WeightLine(n, survey.weight_spread(n), survey.weight_reports.get(n))
+            for n in survey.weight_names()]
+
+
+def weight_problems(survey: Survey, name: str | None = None) -> list[str]:
+    """What of the workspace's weights could not be computed (of ``name``, or of every
+    weight), each as its file, line and sentence."""
+    prefix = f"The weight {name}" if name else "The weight "
+    return [str(p) for p in survey.workspace_problems
+            if p.message.startswith(prefix) and (name is None or
+                                                 p.message[len(prefix):][:1] in (":", ""))]
+
+
+def weights_page(survey: Survey) -> str:
+    """Every weight of the survey on one page (the app's): the list, each computed weight's
+    report, and the weights that could not be computed."""
+    parts = [render_list_text(weight_lines(survey))]
+    parts += [render_text(r) for r in survey.weight_reports.values()]
+    failed = weight_problems(survey)
+    if failed:
+        parts.append("Not computed:\n" + "".join(f"  {p}\n" for p in failed))
+    return "\n".join(parts)
 
 
 def describe(line: WeightLine) -> str:
