@@ -83,7 +83,7 @@ def _number(text: str, var: str, given: str) -> float:
 def _make(survey: Survey, name: str, given: list[str], settings: dict[str, Any]) -> None:
     """Write the weight's entry (all of it, with --target; else its settings changed) and
     say what was written where."""
-    from heetui.engine import apply_edit, edits
+    from heetui import engine  # its front door: engine.edits is the module it exports
 
     targets: dict[str, dict[str, float]] = {}
     for text in given:
@@ -102,17 +102,17 @@ def _make(survey: Survey, name: str, given: list[str], settings: dict[str, Any])
                             "by hand.")
         targets = entry["targets"]
         settings = {**{k: v for k, v in entry.items() if k != "targets"}, **settings}
-    applied = apply_edit(survey, edits.weigh(survey, name, targets, **settings))
+    applied = engine.apply_edit(survey, engine.edits.weigh(survey, name, targets, **settings))
     sys.stderr.write(f"{applied.message}\n")
 
 
 def _remove(survey: Survey, name: str) -> None:
-    from heetui.engine import apply_edit, edits
+    from heetui import engine
 
     if survey.workspace is None or survey.workspace.get(("weight", name)) is None:
         where = f" {survey.workspace.path}" if survey.workspace else ""
         raise UserError(f"The workspace{where} has no weight {name} to remove.")
-    applied = apply_edit(survey, edits.remove(("weight", name)))
+    applied = engine.apply_edit(survey, engine.edits.remove(("weight", name)))
     sys.stderr.write(f"{applied.message}\n")
 
 

@@ -198,12 +198,12 @@ def apply_edit(survey: Survey, edit: Edit) -> Applied:
         raise EngineError(new[0])
     had = {p.message for p in survey.workspace_problems}
     try:
-        old, before, written = ws.trial_set(edit.key, edit.value)
+        old, file_before, written = ws.trial_set(edit.key, edit.value)
         survey.reshape()
         # what only the data can tell (a weight's targets that cannot be met): put back
         added = [p.message for p in survey.workspace_problems if p.message not in had]
         if added:
-            ws.put_back(edit.key, old, before, written)
+            ws.put_back(edit.key, old, file_before, written)
             survey.reshape()
             raise EngineError(added[0])
     except WorkspaceError as e:
