@@ -101,3 +101,25 @@ async def test_a_survey_with_one_weight_keeps_its_status_words(survey: Survey):
         await settle(app, pilot)
         assert app.crosstab.weighted and " Weighted " in f" {status(app)} "
         assert "Weighted:" not in status(app)
+
+
+async def test_a_survey_without_a_weight_of_its_own_cycles_to_its_computed_one(tmp_path: Path):
+    """An imported file with no weight: w used to say it had none; now it weights by the
+    one computed to targets, and back."""
+    from heetui.opening import open_path
+
+    source = Path(__file__).parents[1] / "weighting" / "apistrat.csv"
+    survey = open_path(source, workspace=tmp_path / "w.toml")
+    assert survey.weight_names() == []
+    apply_edit(survey, edits.weigh(survey, "by_type", {"stype": {"1": 60, "2": 20, "3": 20}}))
+    async with running(HeetuiApp(survey)) as (app, pilot):
+        app.set_view(replace(app.view, question="stype"))
+        await settle(app, pilot)
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert app.crosstab.weighted and " Weighted " in f" {status(app)} "
+        shares = [r.cells[0].percent for r in app.crosstab.rows if r.kind == "category"]
+        assert shares == pytest.approx([60, 20, 20], abs=1e-6)  # unweighted: 50, 25, 25
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert not app.crosstab.weighted and "Unweighted" in status(app)
