@@ -53,7 +53,7 @@ def write_output(text: str | Iterable[str], target: str | None, what: str = "",
 
 
 # the commands taking -o FILE
-FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "words")
+FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "words", "weight")
 
 
 def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
@@ -80,7 +80,8 @@ def check_file_output(args: argparse.Namespace) -> None:
 
 
 # the commands writing a result in a format of output.formats, and the kind of result
-FORMAT_KINDS = {"tab": "table", "profile": "profile", "book": "book", "verbatims": "verbatims"}
+FORMAT_KINDS = {"tab": "table", "profile": "profile", "book": "book", "verbatims": "verbatims",
+                "weight": "weights"}
 
 
 def choose_format(args: argparse.Namespace) -> None:
@@ -142,6 +143,7 @@ def open_survey(args: argparse.Namespace) -> Survey:
         survey = open_path(getattr(args, "data", None) or getattr(args, "path", None),
                            workspace=workspace, edits=edits)
     _INTERRUPT.surveys.append(survey)
+    _choose_weight(survey, args)
     if args.command != "check":
         for problem in survey.workspace_problems:  # the file's text, shown as it is
             sys.stderr.write(f"heetui: workspace: {safe_text(str(problem))}\n")
@@ -151,6 +153,21 @@ def open_survey(args: argparse.Namespace) -> Survey:
             sys.stderr.write(f"heetui: note: {note}\n")
         args.by = [banner] if banner else []
     return survey
+
+
+def _choose_weight(survey: Survey, args: argparse.Namespace) -> None:
+    """--weight NAME: weight by that weight (one sentence when the survey has no such
+    weight), which implies --weighted."""
+    name = getattr(args, "weight_name", None)
+    if name is not None:
+        survey.choose_weight(name)
+        args.weighted = True
+
+
+def cmd_weight(args: argparse.Namespace) -> None:
+    from heetui.cli.weights import weight_command
+
+    weight_command(args, open_survey(args))
 
 
 def cmd_info(args: argparse.Namespace) -> None:
@@ -489,6 +506,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
             "book": cmd_book,
             "verbatims": cmd_verbatims,
             "words": cmd_words,
+            "weight": cmd_weight,
             "import": cmd_import,
             "demo": cmd_demo,
             "run": lambda args: cmd_run(args, main),

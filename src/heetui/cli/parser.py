@@ -67,6 +67,12 @@ def sig_levels(text: str) -> SigLevels:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _weight_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weight", dest="weight_name", metavar="NAME",
+                   help="weight by NAME, the survey's own weight or one computed to targets "
+                   "(`heetui weight` lists them); implies --weighted")
+
+
 SIG_HELP = ("significance level of the letters (default 0.05); two levels as 0.05,0.10: "
             "upper-case letters at the stricter, lower-case at the looser")
 
@@ -79,6 +85,7 @@ def _banner_args(p: argparse.ArgumentParser) -> None:
                    "workspace")
     _filter_arg(p)
     p.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    _weight_arg(p)
     p.add_argument("--sig-level", type=sig_levels, default=(0.05, None), metavar="ALPHA[,ALPHA]",
                    help=SIG_HELP)
     p.add_argument("--waves", metavar="NAME=PATH,...", help="surveys (bundles or files) "
@@ -161,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     _book_command(sub)
     _verbatims_command(sub)
     _words_command(sub)
+    _weight_command(sub)
     _import_command(sub)
     _demo_command(sub)
     plan_commands(sub, _data_arg)
@@ -227,6 +235,7 @@ def _profile_command(sub: Commands) -> None:
     prof.add_argument("--against", choices=("rest", "total"), default="rest",
                       help="compare the group with everyone else (default) or with Total")
     prof.add_argument("--weighted", action="store_true", help="use the codebook's weight")
+    _weight_arg(prof)
     prof.add_argument("--sig-level", type=sig_levels, default=(0.05, None),
                       metavar="ALPHA[,ALPHA]", help="significance level (default 0.05); two "
                       "levels as 0.05,0.10 also list the differences at the looser one")
@@ -298,6 +307,37 @@ def _words_command(sub: Commands) -> None:
     _format_arg(words, "words")
     _output_args(words)
     _data_arg(words)
+
+
+def _weight_command(sub: Commands) -> None:
+    w = sub.add_parser("weight", help="list the survey's weights, show one's report, or weight "
+                       "the survey to targets")
+    w.add_argument("name", nargs="?", metavar="NAME",
+                   help="the weight (none: list them); with --target, the weight to make")
+    w.add_argument("--target", action="append", default=[],
+                   metavar="VAR=ANSWER:TARGET,...",
+                   help="a weighting variable's targets, answers by code or label (repeat for "
+                   "each variable); makes NAME, replacing a weight of that name")
+    w.add_argument("--unit", choices=("percent", "count"),
+                   help="targets are percents summing to 100 (default; weights average 1) or "
+                   "counts (weights sum to them)")
+    w.add_argument("--start", metavar="WEIGHT", help="a starting (design) weight column")
+    w.add_argument("--min", type=float, metavar="X", help="cap: no weight below X (times the "
+                   "mean weight), applied within the iteration")
+    w.add_argument("--max", type=float, metavar="Y", help="cap: no weight above Y (times the "
+                   "mean weight), applied within the iteration")
+    w.add_argument("--max-iterations", type=int, metavar="N",
+                   help="stop after N cycles (default 1000)")
+    w.add_argument("--tolerance", type=float, metavar="T",
+                   help="converged when no weight moves more than T in a cycle (default 1e-10)")
+    w.add_argument("--max-gap", type=float, metavar="P", help="percentage points a weighted "
+                   "share may stay from its target under caps (default 0.5)")
+    w.add_argument("--label", metavar="TEXT", help="the weight's label in its report")
+    w.add_argument("--remove", action="store_true", help="remove the weight NAME from the "
+                   "workspace")
+    _format_arg(w, "weights")
+    _output_args(w, "write the report to FILE (its suffix, such as .xlsx, picks the format)")
+    _data_arg(w)
 
 
 def _import_command(sub: Commands) -> None:

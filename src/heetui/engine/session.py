@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 
+from heetui.engine.raking import Spread
 from heetui.engine.shaping import shape
 from heetui.engine.sql import Clause, Param, ident
 from heetui.engine.weighting import (
     WeightDef,
     WeightReport,
+    column_spread,
     compute,
     digest,
     report_from_dict,
@@ -117,7 +119,7 @@ class Survey:
         chosen = getattr(self, "_chosen_weight", None)
         cb = shaped.codebook
         if chosen is not None and chosen in self.weight_names(cb):
-            cb = replace(cb, settings=replace(cb.settings, weight=chosen), _index={})
+            cb = self._weighted_by(cb, chosen)
         self.codebook: Codebook = cb
         self.workspace_problems = tuple(problems)
         self.view = shaped.view
@@ -164,15 +166,44 @@ class Survey:
 
     def choose_weight(self, name: str | None) -> None:
         """Weight by ``name`` (one of ``weight_names``) from now on; None: the survey's own."""
-        if name is not None and name not in self.weight_names():
+        if name is not None:
+            self._known_weight(name)
+        self._chosen_weight = name
+        self.codebook = self._weighted_by(self.codebook, name)
+        self.clear_cache()
+
+    def _weighted_by(self, cb: Codebook, name: str | None) -> Codebook:
+        """The model weighted by ``name`` (None: the survey's own weight); the note on the
+        weight (a book's "Weighting") says what a weight computed to targets is."""
+        own = self.bundle.codebook
+        facts = dict(cb.survey)
+        note = own.survey.get("weight_note")
+        report = self.weight_reports.get(name) if name else None
+        if report is not None:
+            variables = ", ".join(dict.fromkeys(r.variable for r in report.rows))
+            note = ((f"{report.label}: " if report.label != name else "")
+                    + f"{report.method} weighting to targets of {variables}")
+        facts.pop("weight_note", None)
+        if note is not None:
+            facts["weight_note"] = note
+        return replace(cb, settings=replace(cb.settings, weight=name or own.settings.weight),
+                       survey=facts, _index={})
+
+    def _known_weight(self, name: str) -> None:
+        if name not in self.weight_names():
             known = ", ".join(self.weight_names()) or "none"
             raise EngineError(f"There is no weight named {name!r}; the survey's weights: "
                               f"{known}.")
-        self._chosen_weight = name
-        weight = name or self.bundle.codebook.settings.weight
-        self.codebook = replace(self.codebook, settings=replace(self.codebook.settings,
-                                                                 weight=weight), _index={})
-        self.clear_cache()
+
+    def weight_spread(self, name: str) -> Spread:
+        """What analysts read of any of the survey's weights (``weight_names``): its
+        efficiency, effective sample size and extremes; a computed weight's from its report,
+        the survey's own from one scan of its column."""
+        if name in self.weight_reports:
+            return self.weight_reports[name].spread
+        self._known_weight(name)
+        return self.cached(("weight_spread", name),
+                           lambda: column_spread(self.query, ident(name)))
 
     @property
     def weight_sql(self) -> str:

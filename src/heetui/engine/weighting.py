@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -162,7 +163,8 @@ def _cap(x: object, what: str) -> float | None:
 
 
 def _number(x: object, what: str, positive: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, int | float) or x < 0 or positive and x == 0:
+    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) or \
+            x < 0 or positive and x == 0:
         raise EngineError(f"{what} must be a {'positive' if positive else 'non-negative'} "
                           "number.")
     return float(x)
@@ -195,8 +197,14 @@ def _rim_targets(cb: Codebook, given: object, unit: str) -> dict[str, dict[str, 
         v = _variable(cb, var)
         if not isinstance(table, dict) or not table:
             raise EngineError(f"the targets of {v.id} must be a table of answer = target.")
-        out[v.id] = {str(_code(v, a)): _number(t, f"the target of {v.id}={a}")
-                     for a, t in table.items()}
+        if v.id in out:
+            raise EngineError(f"{v.id} is given targets twice.")
+        out[v.id] = {}
+        for a, t in table.items():
+            code = str(_code(v, a))
+            if code in out[v.id]:
+                raise EngineError(f"{v.id}={a} is given a target twice.")
+            out[v.id][code] = _number(t, f"the target of {v.id}={a}")
     sums = {var: sum(t.values()) for var, t in out.items()}
     for var, s in sums.items():
         if unit == "percent" and abs(s - 100) > 100 * SHARE_SLACK:
@@ -483,6 +491,18 @@ def _cell_rows(cb: Codebook, d: WeightDef, scan: _Scan, weight: np.ndarray
         rows.append(ReportRow(" × ".join(d.variables), j + 1, label, target / t_sum,
                               int(have), have / n, got, got / total if total else 0.0))
     return rows
+
+
+def column_spread(query: Query, column: str) -> Spread:
+    """The figures of a weight column (SQL: ``column``, quoted) over every respondent: as
+    ``spread`` gives them for a computed weight."""
+    w = f"CAST({column} AS DOUBLE)"
+    n, total, squares, low, high = query(
+        f"SELECT COUNT(*), SUM({w}), SUM({w} * {w}), MIN({w}), MAX({w}) FROM respondents")[0]
+    if not n or not squares:
+        raise EngineError("The weight has no positive value; it has no efficiency.")
+    return Spread(int(n), float(total), float(total) ** 2 / (n * float(squares)),
+                  float(total) ** 2 / float(squares), float(low), float(high))
 
 
 # ---- storing -------------------------------------------------------------------------------

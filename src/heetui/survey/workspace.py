@@ -69,8 +69,8 @@ class Change:
     file) and after."""
 
     old: Any
-    before: str | None
-    after: str
+    before: bytes | None
+    after: bytes
 
 
 def default_workspace(source: Path) -> Path:
@@ -121,35 +121,43 @@ class Workspace:
         return self.change(key, change).old
 
     def change(self, key: Key, change: Callable[[Any], Any]) -> Change:
-        """``update``, and the file's text before and after it (``restore`` puts it back)."""
+        """``update``, and the file's bytes before and after it (``restore`` puts them
+        back)."""
         if not key or key[0] not in SECTIONS:
             raise WorkspaceError(f"{'.'.join(key)} is not a workspace entry.")
         with self._locked():
-            existed = self.path.exists()
+            before = self._bytes()
             text = self.text()
             now = parse(text, self.path)  # a file broken by hand is never overwritten
             doc = tomlkit.parse(text) if text.strip() else _new_document(self.source)
             old = _put(doc, key, change(entry_of(now, key)), self.path)
-            after = tomlkit.dumps(doc)
-            self._write(after)
-        return Change(old, text if existed else None, after)
+            self._write(tomlkit.dumps(doc))
+            return Change(old, before, self._bytes() or b"")
 
     def restore(self, change: Change) -> bool:
-        """Put the file back as it was before ``change`` (byte for byte; removed, if the
-        change made it) when it still reads as the change left it; False, and the file
+        """Put the file back byte for byte as it was before ``change`` (removed, if the
+        change made it) when it still is as the change left it; False, and the file
         untouched, when it was written since (another session's edit)."""
         with self._locked():
-            if self.text() != change.after:
+            if self._bytes() != change.after:
                 return False
             if change.before is None:
                 try:
-                    self.path.unlink()
+                    self._target().unlink()
                 except OSError as e:
                     raise WorkspaceError(f"The workspace {self.path} cannot be removed "
                                          f"({e.strerror}).") from None
             else:
-                self._write(change.before)
+                self._write_bytes(change.before)
         return True
+
+    def _bytes(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise WorkspaceError(f"The workspace {self.path} cannot be read ({e}).") from None
 
     def line_of(self, key: Key) -> int | None:
         """The line (1-based) where the entry at ``key`` is written, if it can be found."""
@@ -178,11 +186,14 @@ class Workspace:
         return self.path.resolve() if self.path.is_symlink() else self.path
 
     def _write(self, text: str) -> None:
+        self._write_bytes(text.encode("utf-8"))
+
+    def _write_bytes(self, data: bytes) -> None:
         target = self._target()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o666 & ~current_umask())

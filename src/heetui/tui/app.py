@@ -137,7 +137,9 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
         Binding("q", "quit", "Quit", id="app.quit",
                 tooltip="quit (ctrl+q works even while typing in the search box)"),
         Binding("w", "toggle_weights", "Weights", id="table.weights",
-                tooltip="weighted / unweighted"),
+                tooltip="weighting: unweighted → each of the survey's weights in turn (its own "
+                "first, then those computed to targets) → unweighted; the status line names "
+                "the weight in use when there are several"),
         Binding("B", "book", "Tab book", key_display="B", id="table.book",
                 tooltip="write the tab book of the current banner, filters and weighting "
                 "(every question, xlsx), named in the same dialog (heetui-book-by-…); a "
@@ -151,6 +153,10 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
                 "levels: upper-case letters at the first, lower-case at the second)"),
         Binding("x", "clear_filters", "Clear filters", id="table.clear_filters",
                 tooltip="clear all filters"),
+        Binding("W", "weights_page", "Weights page", key_display="W", id="table.weights_page",
+                tooltip="the survey's weights: each one's efficiency, effective base and "
+                "extremes, and the report of each weight computed to targets (targets met, "
+                "iterations, caps), as heetui weight prints them"),
         Binding("o", "overview", "Overview", id="app.overview",
                 tooltip="survey overview: study facts, provenance and the sample profile with "
                 "bases"),
@@ -386,7 +392,7 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
             banner = "none (grid items)"
         if v.group:
             banner = "group vs rest"
-        parts = [f"Banner: {banner}", "Weighted" if v.weighted else "Unweighted"]
+        parts = [f"Banner: {banner}", self._weighting_text()]
         ct = self.crosstab if not loading else None
         if v.group:  # the filters give way to the group: its base, and the rest's
             bases = ""
@@ -470,10 +476,30 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
             self.notify("Filters cleared.")
 
     def action_toggle_weights(self) -> None:
-        if not self.survey.has_weight:
+        """Unweighted → each of the survey's weights (its own first) → unweighted."""
+        names: list[str | None] = [None, *self.survey.weight_names()]
+        if len(names) == 1:
             self.notify("This survey has no weight variable.", severity="warning")
             return
-        self.set_view(replace(self.view, weighted=not self.view.weighted))
+        now = self.survey.codebook.settings.weight if self.view.weighted else None
+        chosen = names[(names.index(now) + 1) % len(names)] if now in names else None
+        self.survey.choose_weight(chosen)
+        self.codebook = self.survey.codebook
+        self.set_view(replace(self.view, weighted=chosen is not None))
+
+    def _weighting_text(self) -> str:
+        """The status line's weighting: the weight named when the survey has several."""
+        if not self.view.weighted:
+            return "Unweighted"
+        if len(self.survey.weight_names()) < 2:
+            return "Weighted"
+        return f"Weighted: {self.survey.codebook.settings.weight}"
+
+    def action_weights_page(self) -> None:
+        from heetui.tui.weights_screen import WeightsScreen
+
+        chosen = self.survey.codebook.settings.weight if self.view.weighted else None
+        self.push_screen(WeightsScreen(self.survey, chosen))
 
     def action_cycle_show(self) -> None:
         self.set_view(self.view.next_show())

@@ -38,9 +38,11 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.save_dialog import SaveDialog
     from heetui.tui.table_view import CrosstabTable
     from heetui.tui.verbatim_screen import VerbatimScreen
+    from heetui.tui.weights_screen import WeightsScreen
 
     return (HeetuiApp, CrosstabTable, VerbatimScreen, ProfileScreen, BannerScreen,
-            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice, ChartView, EditDialog)
+            FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice, ChartView, EditDialog,
+            WeightsScreen)
 
 
 def own(cls: type) -> list[Binding]:
