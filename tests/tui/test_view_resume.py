@@ -65,7 +65,8 @@ async def test_quit_and_reopen_returns_to_the_same_view():
         await pilot.press("q")
     entry = kept(app.survey)
     assert entry == {"question": "effectiveness", "banner": "standard",
-                     "filters": ["stakeholder_type=2"], "weighted": True, "show": "both",
+                     "filters": ["stakeholder_type=2"], "weighted": True, "weight": "weight",
+                     "show": "both",
                      "letters": False, "sig_level": "0.05,0.1"}
     again = opened()
     async with running(again) as (app2, pilot2):
@@ -172,7 +173,7 @@ def test_a_filter_is_kept_by_code_so_relabelling_keeps_it():
     view = ViewState("relationship", filters=(Filter("region", (1, 3)),))
     entry = view_entry(survey.codebook, view)
     assert entry["filters"] == ["region=1,3"]
-    assert restored(survey.codebook, entry, ViewState("x"), survey.has_weight) == (view, None)
+    assert restored(survey.codebook, entry, ViewState("x"), survey.weight_names()) == (view, None)
 
 
 def test_the_command_line_app_resumes(monkeypatch):
@@ -184,3 +185,33 @@ def test_the_command_line_app_resumes(monkeypatch):
     assert cli.main([]) == 0
     assert made and made[0]._keeping
     assert isinstance(made[0].survey.workspace.path, Path)
+
+
+async def test_a_weight_computed_to_targets_is_kept_and_is_the_commands(capsys):
+    """w onto a computed weight: reopening returns to it, and C's command names it
+    (--weight NAME), its JSON the app's table."""
+    import json
+    import shlex
+
+    from heetui.cli.main import main
+    from heetui.engine import apply_edit, edits
+    from heetui.output.formats import rendered
+
+    survey = open_path()
+    apply_edit(survey, edits.weigh(survey, "rim", {"stakeholder_type": {"1": 20, "2": 50,
+                                                                         "3": 30}}))
+    async with running(HeetuiApp(survey, config=load_config(), resume=True)) as (app, pilot):
+        for _ in range(2):  # unweighted → the survey's own → rim
+            await pilot.press("w")
+            await settle(app, pilot)
+        assert app.survey.codebook.settings.weight == "rim"
+        words = app.view_argv()
+        assert "--weight" in words and words[words.index("--weight") + 1] == "rim"
+        assert app.crosstab is not None
+        shown = json.loads(rendered(app.crosstab, "json"))
+        await pilot.press("q")
+    assert kept(survey)["weight"] == "rim"
+    assert main([*words[1:], "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == shown
+    async with running(opened()) as (app2, pilot2):
+        assert app2.view.weighted and app2.survey.codebook.settings.weight == "rim"

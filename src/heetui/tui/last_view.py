@@ -33,18 +33,25 @@ def view_entry(cb: Codebook, view: ViewState) -> dict[str, Any]:
             continue
     levels = [view.sig_level] + ([view.loose_level] if view.loose_level else [])
     return {"question": view.question, "banner": view.banner or "", "filters": filters,
-            "weighted": view.weighted, "show": view.show, "letters": view.letters,
+            "weighted": view.weighted, "weight": cb.settings.weight or "" if view.weighted
+            else "", "show": view.show, "letters": view.letters,
             "sig_level": ",".join(number(x) for x in levels)}
 
 
-def restored(cb: Codebook, entry: dict[str, Any], first: ViewState, has_weight: bool,
+def kept_weight(entry: dict[str, Any]) -> str | None:
+    """The weight a kept view was weighted by (None: the survey's own, or none)."""
+    weight = entry.get("weight") if entry else None
+    return weight if isinstance(weight, str) and weight else None
+
+
+def restored(cb: Codebook, entry: dict[str, Any], first: ViewState, weights: list[str],
              where: str = "the workspace") -> tuple[ViewState, str | None]:
     """The view ``entry`` keeps, over ``first`` (the view the app opens with without one);
     ``first`` and a sentence naming ``where`` it was kept when it no longer applies."""
     if not entry:
         return first, None
     try:
-        return _read(cb, entry, first, has_weight), None
+        return _read(cb, entry, first, weights), None
     except (EngineError, ValueError, TypeError) as e:
         why = e.message() if isinstance(e, EngineError) else str(e)
         return first, f"The last view kept in {where} no longer applies ({why}); " \
@@ -65,7 +72,7 @@ def _flag(entry: dict[str, Any], key: str, default: bool) -> bool:
     return value
 
 
-def _read(cb: Codebook, entry: dict[str, Any], first: ViewState, has_weight: bool
+def _read(cb: Codebook, entry: dict[str, Any], first: ViewState, weights: list[str]
           ) -> ViewState:
     question = _text(entry, "question")
     if question not in cb and cb.grid(question) is None:
@@ -78,8 +85,13 @@ def _read(cb: Codebook, entry: dict[str, Any], first: ViewState, has_weight: boo
         raise TypeError("its filters are not a list of texts")
     filters: tuple[Filter, ...] = tuple(parse_filter(cb, t) for t in texts)
     weighted = _flag(entry, "weighted", False)
-    if weighted and not has_weight:
+    if weighted and not weights:
         raise ValueError("it is weighted, and the survey has no weight")
+    weight = entry.get("weight", "")
+    if not isinstance(weight, str):
+        raise TypeError("its weight is not a name")
+    if weighted and weight and weight not in weights:
+        raise ValueError(f"its weight {weight!r} is not one of the survey's")
     show = entry.get("show", "percent")
     if show not in SHOW_CYCLE:
         raise ValueError(f"its show {show!r} is none of {', '.join(SHOW_CYCLE)}")

@@ -20,7 +20,7 @@ from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook
 from heetui.survey.workspace import default_workspace
 from heetui.tui.exports import ExportActions
-from heetui.tui.last_view import restored, view_entry
+from heetui.tui.last_view import kept_weight, restored, view_entry
 from heetui.tui.modals import TextScreen
 from heetui.tui.state import ViewState
 from heetui.tui.view_command import NotACommand, Source, shell_line, tab_argv
@@ -43,8 +43,14 @@ class ViewActions(ExportActions):
         if not resume:
             return first, None
         ws = self.survey.workspace
-        return restored(self.codebook, self.survey.view, first, self.survey.has_weight,
-                        str(ws.path) if ws is not None else "the workspace")
+        view, why = restored(self.codebook, self.survey.view, first,
+                             self.survey.weight_names(),
+                             str(ws.path) if ws is not None else "the workspace")
+        weight = kept_weight(self.survey.view) if why is None else None
+        if view.weighted and weight and weight != self.survey.codebook.settings.weight:
+            self.survey.choose_weight(weight)  # a weight computed to targets, as it was left
+            self.codebook = self.survey.codebook
+        return view, why
 
     def keep_view(self) -> None:
         """Write the view's entry in a worker, when it changed (cheap: a dict compared)."""
@@ -82,10 +88,11 @@ class ViewActions(ExportActions):
     def view_source(self) -> Source:
         """Where the survey was read from, as the command line names it."""
         ws = self.survey.workspace
+        own = self.survey.bundle.codebook.settings.weight
         if ws is None:
-            return Source(self.survey.bundle.path)
+            return Source(self.survey.bundle.path, own_weight=own)
         given = ws.path if ws.path != default_workspace(ws.source) else None
-        return Source(ws.source, given)
+        return Source(ws.source, given, own)
 
     def view_argv(self) -> list[str]:
         v = self.view

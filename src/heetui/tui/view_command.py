@@ -40,6 +40,7 @@ class Source:
 
     data: Path | None = None
     workspace: Path | None = None
+    own_weight: str | None = None  # the survey's own weight (--weighted); others: --weight
 
 
 def number(x: float) -> str:
@@ -120,7 +121,10 @@ def tab_argv(cb: Codebook, view: ViewState, source: Source, config: UserConfig,
     argv += _banner(cb, view, config, grid)
     for f in view.filters:
         argv += ["--filter", filter_text(cb, f)]
-    if view.weighted:
+    chosen = cb.settings.weight
+    if view.weighted and chosen is not None and chosen != source.own_weight:
+        argv += ["--weight", chosen]  # a weight computed to targets (the workspace's)
+    elif view.weighted:
         argv.append("--weighted")
     levels = (view.sig_level, view.loose_level)
     if _differs(levels, BUILT_IN_LEVELS, config.sig_level):
