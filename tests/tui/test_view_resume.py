@@ -191,7 +191,6 @@ async def test_a_weight_computed_to_targets_is_kept_and_is_the_commands(capsys):
     """w onto a computed weight: reopening returns to it, and C's command names it
     (--weight NAME), its JSON the app's table."""
     import json
-    import shlex
 
     from heetui.cli.main import main
     from heetui.engine import apply_edit, edits
