@@ -583,7 +583,10 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
         from heetui.output.info import info_text
 
         width = max(40, min(94, self.size.width - 10))
-        body, error = attempt(lambda: info_text(overview(self.survey), self.codebook, width))
+        survey = self.survey
+        workspace = (survey.workspace, len(survey.workspace_problems))  # the file in use
+        body, error = attempt(lambda: info_text(overview(survey), self.codebook, width,
+                                                workspace))
         self.call_from_thread(self._show_overview, body, error)
 
     def _show_overview(self, body: str | None, error: str | None) -> None:
