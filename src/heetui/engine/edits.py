@@ -190,6 +190,18 @@ def weigh(survey: Survey, name: str, targets: dict[str, dict[str, float]],
     return Edit(("weight", name), entry, f"Weight {name} to targets: {listed}")
 
 
+def plan_output(survey: Survey, name: str, command: list[str]) -> Edit:
+    """An output of the tab plan: the heetui command (its words, without "heetui") that
+    makes it; `heetui run` makes every one (cli.plan)."""
+    import shlex
+
+    words = command[1:] if command and command[0] == "heetui" else command
+    if not words:
+        raise EngineError("An output of the plan needs its command.")
+    line = shlex.join(words)
+    return Edit(("plan", name), {"command": line}, f"Plan output {name}: {line}")
+
+
 def remove(key: Key) -> Edit:
     return Edit(key, None, f"Removed {'.'.join(key)}")
 
@@ -305,5 +317,6 @@ def _put(data: dict[str, Any], key: Key, value: Any, file: str) -> None:
 
 
 __all__ = ["ELSE", "Applied", "Edit", "add_net", "apply_edit", "derive", "hide_answers",
-           "order_answers", "relabel_answer", "remove", "rename_question", "save_banner",
+           "order_answers", "plan_output", "relabel_answer", "remove", "rename_question",
+           "save_banner",
            "save_filter", "save_view", "set_bands", "set_scores", "undo_edit", "weigh"]

@@ -192,6 +192,9 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
         Binding("u", "undo_edit", "Undo edit", id="table.undo_edit",
                 tooltip="undo the last edit made in this session (net, rename, saved filter, "
                 "segment or banner): the workspace file as it was before it"),
+        Binding("P", "add_to_plan", "Add to plan", key_display="P", id="table.add_to_plan",
+                tooltip="add this table to the workspace's tab plan: its heetui tab command "
+                "writing a workbook, which heetui run makes again (on the next wave too)"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_typing"),
         Binding("escape", "focus_table", "Table", show=False, id="table.focus",
                 tooltip="back to the table"),

@@ -10,6 +10,7 @@ was."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -31,12 +32,14 @@ from heetui.engine import (
     undo_edit,
     write_filters,
 )
+from heetui.output.names import export_stem
 from heetui.survey.codebook import Codebook, Variable
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.edit_modals import NAME_RULE, EditDialog, Field
 from heetui.tui.failures import attempt, attempted
 from heetui.tui.state import ViewState
 from heetui.tui.table_view import CrosstabTable
+from heetui.tui.view_command import NotACommand, shell_line
 
 ROW_KINDS = {"net": "net", "mean": "mean", "score": "mean score", "stat": "statistic"}
 EVERYONE_ELSE = "Everyone else"  # a segment's second answer: the respondents the filter leaves
@@ -54,6 +57,7 @@ class EditActions(App[None]):
     view: ViewState
     edits_done: list[list[Applied]]
     set_view: Callable[[ViewState], None]
+    view_argv: Callable[[], list[str]]  # the view's heetui tab command (tui/view_actions)
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -286,6 +290,45 @@ class EditActions(App[None]):
         if self._apply(lambda: [engine.edits.save_banner(self.survey, name, spans, label)]):
             return self.codebook
         return None
+
+    def action_add_to_plan(self) -> None:
+        """Add the table on show to the workspace's tab plan: its command, writing a
+        workbook `heetui run` makes again (on this wave or the next)."""
+        try:
+            argv = self.view_argv()
+        except NotACommand as e:
+            self.notify(e.message(), severity="warning", timeout=10)
+            return
+        v = self.view
+        stem = export_stem(self.codebook, v.question, v.banner, v.filters, v.weighted)
+        name = re.sub(r"[^A-Za-z0-9_]+", "_", stem.removeprefix("heetui-"))[:60].strip("_")
+
+        def chosen(values: tuple[str, ...] | None) -> None:
+            if values is None:
+                return
+            words = _without(argv, ("--data", "--workspace"))  # `heetui run` gives them
+            words += ["--format", "xlsx", "-o", values[1]]
+            self._apply(lambda: [engine.edits.plan_output(self.survey, values[0], words)])
+
+        self.push_screen(EditDialog("Add the table to the tab plan", shell_line(argv),
+                                    [Field(f"Name of the output ({NAME_RULE}):",
+                                           name if name[:1].isalpha() else f"t_{name}"),
+                                     Field("The workbook it writes:", f"{stem}.xlsx")]),
+                         chosen)
+
+
+def _without(argv: list[str], options: tuple[str, ...]) -> list[str]:
+    """``argv`` without the options named (each with its value)."""
+    out: list[str] = []
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in options:
+            skip = True
+        else:
+            out.append(word)
+    return out
 
 
 def _still_shown(cb: Codebook, view: ViewState) -> ViewState:
