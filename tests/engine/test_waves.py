@@ -108,3 +108,28 @@ def test_three_waves_are_charted_as_a_trend_two_as_bars(second_wave, tmp_path, c
                  "80"]) == 0
     bars = capsys.readouterr().out
     assert "┤" not in bars and "2020" in bars
+
+
+def test_the_app_opens_on_waves(second_wave, monkeypatch, capsys):
+    """`heetui --waves …` hands the app the stacked survey (a stand-in records it), the
+    files of every wave among what its exports never write over."""
+    import heetui.tui.app
+
+    opened = []
+
+    class App:
+        return_code = 0
+
+        def __init__(self, survey, inputs, config, resume=False):
+            opened.append((survey, inputs))
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(heetui.tui.app, "HeetuiApp", App)
+    assert main(["--waves", f"2019={bundled_survey_path()},2020={second_wave}"]) == 0
+    survey, inputs = opened[-1]
+    assert survey.respondents == 1204 and "wave" in survey.codebook
+    assert second_wave / "respondents.parquet" in inputs
+    assert main(["--waves", "a=x,b=y", "--data", str(second_wave)]) == 2
+    assert "not two of them" in capsys.readouterr().err

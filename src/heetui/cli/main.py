@@ -64,6 +64,10 @@ def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
 
     given = getattr(args, "data", None) or getattr(args, "path", None)
     survey = bundle_inputs(Path(given) if given else bundled_survey_path())
+    if getattr(args, "waves", None):  # every wave's files
+        from heetui.opening import parse_waves
+
+        survey = tuple(p for _, path in parse_waves(args.waves) for p in bundle_inputs(path))
     session = getattr(args, "session", None)  # verbatims --session: read, then rewritten
     workspace = getattr(args, "workspace", None)
     return survey + ((Path(session),) if session else ()) + (
@@ -535,6 +539,22 @@ def _place_data(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _place_waves(args: argparse.Namespace) -> str | None:
+    """``heetui --waves …`` opens the app on them; before a subcommand it means --waves."""
+    top = args.top_waves
+    if top is None:
+        return None
+    if args.command is None:
+        if args.path is not None or args.top_data is not None:
+            return "give the survey as PATH, --data PATH or --waves, not two of them."
+        args.waves = top
+        return None
+    if not hasattr(args, "waves"):
+        return f"{args.command} takes no waves, so --waves does not apply to it."
+    args.waves = args.waves or top
+    return None
+
+
 def _place_workspace(args: argparse.Namespace) -> str | None:
     """``--workspace`` and ``--no-edits`` given before the subcommand (or to the app) mean the
     same as after it; a mistake in them is returned as a sentence."""
@@ -617,7 +637,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("heetui: error: give a PATH or a subcommand, not both "
                          "(subcommands take --data PATH).\n")
         return USER_ERROR
-    mistake = _place_data(args) or _place_workspace(args)
+    mistake = _place_waves(args) or _place_data(args) or _place_workspace(args)
     if mistake:
         sys.stderr.write(f"heetui: error: {mistake}\n")
         return USER_ERROR

@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", dest="top_data", metavar="PATH",
                         help="survey to open or to read with the subcommand that follows")
     workspace_args(parser, top=True)
+    parser.add_argument("--waves", dest="top_waves", metavar="NAME=PATH,...",
+                        help="open the app on several surveys as the waves of one (the "
+                        "segment `wave`: a banner span and a filter, as in heetui tab --waves)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="heetui",
                                 title="commands",
                                 metavar="COMMAND", help="one of:")
