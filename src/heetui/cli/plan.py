@@ -76,8 +76,9 @@ def _entries(ws: Path) -> list[tuple[str, str, int | None]]:
     except WorkspaceError as e:
         raise UserError(str(e)) from None
     if not text:
-        raise UserError(f"There is no workspace at {ws}; add outputs to its plan with "
-                        "`heetui plan add NAME tab … -o FILE`.")
+        raise UserError(f"There is no workspace at {ws}; name the one holding the plan "
+                        "(heetui run WORKSPACE --data PATH runs it on another survey), or add "
+                        "outputs with `heetui plan add NAME tab … -o FILE`.")
     out = []
     for name, entry in plan.items() if isinstance(plan, dict) else ():
         command = entry.get("command", "") if isinstance(entry, dict) else ""
