@@ -179,3 +179,18 @@ def test_contradictory_targets_are_refused_not_a_wrong_weight(hee: Survey) -> No
     hee.reshape()
     (problem,) = hee.workspace_problems
     assert "contradict" in problem.message and "bad" not in hee.weight_names()
+
+
+def test_imported_sav_matches_weightipy_with_a_cap(schools: Survey) -> None:
+    """The real schools: three weighting variables at the population's shares, a cap of
+    2.5, against weightipy on the same columns."""
+    df = pd.read_csv(HERE / "apistrat.csv")
+    pop = {"stype": {1: 4421, 2: 755, 3: 1018}, "sch_wide": {0: 1072, 1: 5122},
+           "awards": {0: 2027, 1: 4167}}
+    shares = {v: {c: 100 * n / sum(t.values()) for c, n in t.items()} for v, t in pop.items()}
+    theirs = _weightipy(df, shares, cap=2.5)
+    labels = {"stype": {1: "Elementary", 2: "High", 3: "Middle"},
+              "sch_wide": {0: "No", 1: "Yes"}, "awards": {0: "No", 1: "Yes"}}
+    targets = {v: {labels[v][c]: x for c, x in t.items()} for v, t in shares.items()}
+    ours = weighted(schools, "rim_cap", {"targets": targets, "max": 2.5, "max_gap": 100})
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
