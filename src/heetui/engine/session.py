@@ -80,15 +80,11 @@ class Survey:
         self.codebook: Codebook = shaped.codebook
         self.workspace_problems = shaped.problems
         self.view = shaped.view
-        table = self._source
-        if shaped.derived:  # computed in each query's own scan, beside the stored columns
-            made = ", ".join(f"{sql} AS {ident(name)}" for name, sql in shaped.derived)
-            table = f"(SELECT *, {made} FROM {self._source})"
+        self.tabled = shaped.tabled  # derived variables a pass can group by their sources
         with self._lock:
-            self._con.execute(f"CREATE OR REPLACE VIEW respondents AS SELECT * FROM {table}")
-            # DuckDB binds a view's every column for each query (0.2 s a query at 3,000
-            # columns, 0.04 s reading the file itself): queries name the file instead
-            self._respondents = f"{table} AS respondents"
+            self._derived = Derived(self._source, shaped.derived)
+            self._con.execute("CREATE OR REPLACE VIEW respondents AS SELECT * FROM "
+                              f"{self._derived.table(None)}")
             self.columns = frozenset(r[0] for r in self._con.execute(
                 "DESCRIBE respondents").fetchall())
             self._cache.clear()
@@ -125,7 +121,11 @@ class Survey:
 
     def _sql_and_values(self, q: str | Clause[Param]) -> tuple[str, list[Param]]:
         sql, values = (q, []) if isinstance(q, str) else (q.sql, list(q.params))
-        return RESPONDENTS_TABLE.sub(self._respondents, sql), values
+        # DuckDB binds a view's every column for each query (0.2 s a query at 3,000
+        # columns, 0.04 s reading the file itself): queries name the file instead, with
+        # only the derived columns they read
+        table = f"{self._derived.table(sql)} AS respondents"
+        return RESPONDENTS_TABLE.sub(lambda _: table, sql), values
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -201,6 +201,33 @@ class Survey:
 
 
 
+
+
+class Derived:
+    """The respondents' table: the stored columns, and beside them the derived columns a
+    query reads (computed in that query's own scan). Selecting every derived column in
+    every query would make DuckDB bind every stored column too (``SELECT *``) and compute
+    columns the query does not need."""
+
+    def __init__(self, source: str, derived: tuple[tuple[str, str], ...]) -> None:
+        self.source = source
+        self.derived = derived  # (column, SQL), each after the columns it reads
+        self._quoted = [(ident(name), sql) for name, sql in derived]
+        self._tables: dict[frozenset[str], str] = {}
+
+    def table(self, sql: str | None) -> str:
+        """The table with the derived columns ``sql`` names (quoted, as the engine writes
+        them) and those they read; every one with ``sql`` None."""
+        need = {q for q, _ in self._quoted if sql is None or q in sql}
+        for q, made in reversed(self._quoted):  # a column's inputs come before it
+            if q in need:
+                need |= {p for p, _ in self._quoted if p in made}
+        key = frozenset(need)
+        if key not in self._tables:
+            made = ", ".join(f"{m} AS {q}" for q, m in self._quoted if q in need)
+            self._tables[key] = (f"(SELECT *, {made} FROM {self.source})" if made
+                                 else self.source)
+        return self._tables[key]
 
 
 def _parquet(path: Path, files: tuple[Path, ...]) -> str:
