@@ -250,10 +250,12 @@ def _two_level(survey: Survey, b: Banner | None, used: dict[str, Tabled],
     outer = ", ".join(f"SUM(__s{i})" for i in range(len(sums)))
     defs = ", ".join(f"{sql} AS {name}" for name, sql in made)
     bkey = derived_key if stored_key == "0" else f"(__b | {derived_key})"
+    # the first level reads the stored columns alone (no derived column beside them)
+    first = survey.resolve(joined(f"SELECT {inner} FROM ", source, " WHERE ",
+                                  where([c for c in clauses if not derived(c.sql)]),
+                                  f" GROUP BY {', '.join(by)}"))
     return joined(f"SELECT {bkey} AS bkey, {qkey if derived(qkey) else 'qkey'} "
-                  f"AS qkey, {outer} FROM (SELECT *, {defs} FROM (SELECT {inner} FROM ",
-                  source, " WHERE ", where([c for c in clauses if not derived(c.sql)]),
-                  f" GROUP BY {', '.join(by)})) WHERE ",
+                  f"AS qkey, {outer} FROM (SELECT *, {defs} FROM (", first, ")) WHERE ",
                   where([c for c in clauses if derived(c.sql)]), " GROUP BY bkey, qkey")
 
 

@@ -299,11 +299,11 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
         pending.pop(name)
         done.append(v)
         now = replace(cb, variables=cb.variables + tuple(done), _index={})
-        made = _derived_sql(now, v, conditions)
-        sql += made
+        columns = _derived_sql(now, v, conditions)
+        sql += columns
         sources = stored_sources(now, conditions)
         if sources is not None:
-            tabled[v.id] = Tabled(sources, tuple(made))
+            tabled[v.id] = Tabled(sources, tuple(columns))
     return replace(cb, variables=cb.variables + tuple(done), _index={}), tuple(sql), tabled
 
 
