@@ -26,6 +26,7 @@ from heetui.engine.banner import resolve_banner
 from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql
 from heetui.engine.filters import Filter
 from heetui.engine.session import Survey, open_survey
+from heetui.engine.sql import Clause
 from heetui.output.tables import to_json
 from heetui.survey.write import write_bundle
 
@@ -169,3 +170,33 @@ def test_two_level_pass_equals_case(tmp_path: Path, seed: int,
                                if ok and k in h)
     fast.close()
     case.close()
+
+
+def test_each_query_selects_the_derived_columns_it_reads(tmp_path: Path) -> None:
+    """The respondents' table of a query holds only the derived columns it names and those
+    they read (a derived variable of a derived one), never every one; the tables agree."""
+    frame = _bundle(tmp_path / "b")
+    ws = tmp_path / "ws.toml"
+    ws.write_text('[derived.d]\nanswers = [{label = "x", when = "a=1"}, '
+                  '{label = "y", when = "else"}]\n'
+                  '[derived.e]\nanswers = [{label = "x", when = "d=1 & b=2"}, '
+                  '{label = "y", when = "b=3"}]\n'
+                  '[derived.f]\nanswers = [{label = "big", when = "age>=50"}]\n')
+    survey = open_survey(tmp_path / "b", workspace=ws)
+    assert not survey.workspace_problems
+    assert set(survey.tabled) == {"d"}  # e reads a derived variable, f a value
+    table = survey.resolve
+    plain = table(Clause('SELECT COUNT(*) FROM respondents WHERE "a" = 1', [])).sql
+    assert '"d"' not in plain and '"f"' not in plain and "SELECT *" not in plain
+    of_e = table(Clause('SELECT "e" FROM respondents', [])).sql
+    assert 'AS "d"' in of_e and 'AS "e"' in of_e and 'AS "f"' not in of_e
+    rows = frame.to_dicts()
+    d = [1 if r["a"] == 1 else 2 for r in rows]
+    e = [1 if dd == 1 and r["b"] == 2 else 2 if r["b"] == 3 else None
+         for dd, r in zip(d, rows, strict=True)]
+    ct = crosstab(survey, TabRequest("q", "e", (Filter("f", (1,)),)))
+    for code in (1, 2):
+        col = next(c for c in ct.columns if c.key == f"e={code}")
+        assert col.base == sum(1 for x, r in zip(e, rows, strict=True)
+                               if x == code and r["q"] is not None and r["age"] >= 50)
+    survey.close()

@@ -246,7 +246,7 @@ class _Levels:
     outer: Clause[float]
 
     def derived(self, sql: str) -> bool:
-        return any(name in sql for name in self.names)
+        return _reads(self.names, sql)
 
     def keys(self) -> list[str]:
         """The first level's keys of the banner: its stored part and the sources."""
@@ -259,19 +259,25 @@ class _Levels:
 
 def _levels(survey: Survey, b: Banner | None, used: dict[str, Tabled],
             clauses: list[Clause[float]]) -> _Levels:
+    """The two levels of a pass by banner ``b`` reading the tabled derived variables
+    ``used``, with the conditions ``clauses`` (its base)."""
     made = [(ident(name), sql) for t in used.values() for name, sql in t.columns]
     names = tuple(name for name, _ in made)
     fields = _fields(b)
     packed = {v: survey.packed(f.var) for v, f in fields.items()}
     stored_key = key_sql(fields, packed, [v for v in fields if v not in used])
     derived_key = key_sql(fields, packed, [v for v in fields if v in used])
-    split = _Levels(names, stored_key, (), "", "", Clause("", []), Clause("", []))
     return _Levels(
         names, stored_key, tuple(dict.fromkeys(s for t in used.values() for s in t.sources)),
         ", ".join(f"{sql} AS {name}" for name, sql in made),
         derived_key if stored_key == "0" else f"(__b | {derived_key})",
-        where([c for c in clauses if not split.derived(c.sql)]),
-        where([c for c in clauses if split.derived(c.sql)]))
+        where([c for c in clauses if not _reads(names, c.sql)]),
+        where([c for c in clauses if _reads(names, c.sql)]))
+
+
+def _reads(names: tuple[str, ...], sql: str) -> bool:
+    """Whether ``sql`` reads any of the (quoted) columns ``names``."""
+    return any(name in sql for name in names)
 
 
 def _two_level(survey: Survey, lv: _Levels, qkey: str, sums: list[str],
