@@ -1,5 +1,6 @@
 """Write benchmarks/RESULTS.md from results.json (engine), tui_results.json (app),
-book_results.json (tab books) and design_results.json (design-based tables).
+book_results.json (tab books), design_results.json (design-based tables) and
+derived_results.json (derived variables against stored ones).
 
 Each benchmark script calls ``write()`` when it finishes, so RESULTS.md always shows the
 latest figures of both, and the status of every issue-8 target is computed from them.
@@ -150,6 +151,32 @@ def _design_section(doc: Any) -> list[str]:
     return out
 
 
+def _derived_section(doc: Any) -> list[str]:
+    """Tables by a derived segment against the same tables by a stored column (issue 34
+    item 5: ≤ 1.2×), from benchmarks/bench_derived.py."""
+    if not doc:
+        return []
+    out = ["", "## Derived variables (benchmarks/bench_derived.py)", "",
+           f"Run {doc['date']}, medians of {doc['runs']}, the two tables taking turns run by "
+           "run (each first in half the rounds), result cache cleared before each run. "
+           "Weighted table with letters by a derived three-answer segment (a workspace entry: "
+           + "; ".join(f"{label}: `{when}`" for label, when in doc["answers"])
+           + ") against the same table by the same codes stored as a column of a copy of "
+           "the respondents; bare DuckDB: the hand-written GROUP BY (count, Σw, Σw²) by "
+           "the stored column, by the derived variable's CASE and by its three source "
+           "columns. Full table: benchmarks/derived_results.md. Target: ≤ 1.2×.", "",
+           "| respondents | question | derived | stored | ratio | bare: stored, CASE, "
+           "3 source columns |", "|---:|---|---:|---:|---|---|"]
+    for r in doc["results"]:
+        for q in ("relationship", "words"):
+            x = r[q]
+            out.append(_row([f"{r['respondents']:,}", q, _fmt(x["derived_ms"], "ms"),
+                             _fmt(x["stored_ms"], "ms"), _status(x["ratio"], 1.2, "×"),
+                             ", ".join(_fmt(x[k], "ms") for k in (
+                                 "bare_stored_ms", "bare_case_ms", "bare_sources_ms"))]))
+    return out
+
+
 def _targets(engine: dict[str, Any], app: list[dict[str, Any]]) -> list[str]:
     by_size = {"engine": {r["respondents"]: r for r in engine["results"]},
                "app": {r["respondents"]: r for r in app}}
@@ -267,7 +294,8 @@ def write() -> str:
            *_targets(engine, app), *_engine(engine["results"]),
            *_banners(engine["results"]), *_partitions(engine["results"]), *_app(app),
            *_book_section(_load("book_results.json")),
-           *_design_section(_load("design_results.json"))]
+           *_design_section(_load("design_results.json")),
+           *_derived_section(_load("derived_results.json"))]
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]

@@ -12,6 +12,7 @@ spans, and the overlaps within a span, all come from the same sums.
 from __future__ import annotations
 
 import string
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,15 +232,18 @@ def unsigned(bits: int) -> str:
                  if bits <= n), "UBIGINT")
 
 
-def key_sql(fields: dict[str, Field], packed: dict[str, str | None]) -> str:
+def key_sql(fields: dict[str, Field], packed: dict[str, str | None],
+            only: Collection[str] | None = None) -> str:
     """SQL of the grouping key; ``packed`` names each multi-response variable's packed
-    column where the bundle has one."""
-    if not fields:
+    column where the bundle has one. ``only``: the bits of these variables alone (the
+    others' 0), as a part of the whole key."""
+    chosen = [f for f in fields.values() if only is None or f.var.id in only]
+    if not chosen:
         return "0"
     total = sum(f.bits for f in fields.values())
     typ = unsigned(total)
     parts = []
-    for f in fields.values():
+    for f in chosen:
         v = f.var
         if v.type == "multi":
             col = packed.get(v.id)

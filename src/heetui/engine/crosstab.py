@@ -33,7 +33,8 @@ from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
 from heetui.engine.lookup import resolve_variable
 from heetui.engine.results import Crosstab
-from heetui.engine.session import Survey
+from heetui.engine.session import PERFECT_HASH_RESPONDENTS, Survey
+from heetui.engine.shaping import Tabled
 from heetui.engine.sql import Clause, Param, ident, joined, where
 from heetui.engine.stats import check_levels
 from heetui.engine.tabulation import (
@@ -182,8 +183,15 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     packed = _packed_source(survey, q, coded)
     base = where(([] if coded else eligibility(cb, q, packed))
                  + [condition(cb, f) for f in filters])
+    used = _tabled_used(survey, q, b, filters) if psu is None and not group else {}
+    levels = None if not used else _levels(
+        survey, b, used, ([] if coded else eligibility(cb, q, packed))
+        + [condition(cb, f) for f in filters])
     if packed is not None and psu is None:
-        return _packed_sql(survey, q, packed, bkey, base)
+        # with a tabled banner, the slices' grouping sets grouped by its sources as well
+        # are summed into arrays only where DuckDB's perfect hash takes 18 bits (session)
+        two = levels if survey.respondents >= PERFECT_HASH_RESPONDENTS else None
+        return _packed_sql(survey, q, packed, bkey, base, two)
     # a numeric question is grouped by its value: the distribution gives its moments and
     # its quantiles (engine.numeric)
     qkey = {"single": f"{ident(q.id)}::BIGINT",
@@ -203,9 +211,90 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
         sums += _item_sums([ident(c) for c in q.columns()] + [
             "(" + " OR ".join(f"{ident(q.column(c))} = 1" for c in n.codes) + ")::INTEGER"
             for n in q.nets], w)
+    if levels is not None:
+        return _two_level(survey, levels, qkey, sums, source)
     by_psu = ("", "") if psu is None else (f", {psu} AS {PSU_KEY}", f", {PSU_KEY}")
     return joined("SELECT ", bkey, f" AS bkey, {qkey} AS qkey, {', '.join(sums)}{by_psu[0]} "
                   "FROM ", source, " WHERE ", base, f" GROUP BY bkey, qkey{by_psu[1]}")
+
+
+def _tabled_used(survey: Survey, q: Variable, b: Banner | None,
+                 filters: tuple[Filter, ...]) -> dict[str, Tabled]:
+    """The tabled derived variables (engine.shaping.Tabled) a pass groups by: in the banner
+    or as the question. (A filter on one keeps its CASE: the filter leaves out respondents
+    before they are grouped, which costs less than grouping them all by its sources.)"""
+    names = {v.id for v in b.variables} if b else set()
+    return {n: t for n, t in survey.tabled.items() if n in names | {q.id}}
+
+
+@dataclass(frozen=True)
+class _Levels:
+    """A pass that reads tabled derived variables, in two levels: respondents grouped by
+    the stored columns those variables read (``sources``, with the stored part of the
+    banner key, ``__b``), then the derived variables computed once per group (``defs``)
+    and the groups grouped by the banner key (``bkey``); every sum adds up. DuckDB groups
+    by a few stored columns about as fast as by one, where the derived variable's CASE
+    would be evaluated for every respondent. A condition that reads a derived variable is
+    tested on the groups (``outer``), the others on the respondents (``inner``)."""
+
+    names: tuple[str, ...]  # the derived columns, quoted
+    stored_key: str
+    sources: tuple[str, ...]
+    defs: str
+    bkey: str
+    inner: Clause[float]
+    outer: Clause[float]
+
+    def derived(self, sql: str) -> bool:
+        return _reads(self.names, sql)
+
+    def keys(self) -> list[str]:
+        """The first level's keys of the banner: its stored part and the sources."""
+        return ([] if self.stored_key == "0" else [f"{self.stored_key} AS __b"]) + list(
+            self.sources)
+
+    def by(self) -> list[str]:
+        return ([] if self.stored_key == "0" else ["__b"]) + list(self.sources)
+
+
+def _levels(survey: Survey, b: Banner | None, used: dict[str, Tabled],
+            clauses: list[Clause[float]]) -> _Levels:
+    """The two levels of a pass by banner ``b`` reading the tabled derived variables
+    ``used``, with the conditions ``clauses`` (its base)."""
+    made = [(ident(name), sql) for t in used.values() for name, sql in t.columns]
+    names = tuple(name for name, _ in made)
+    fields = _fields(b)
+    packed = {v: survey.packed(f.var) for v, f in fields.items()}
+    stored_key = key_sql(fields, packed, [v for v in fields if v not in used])
+    derived_key = key_sql(fields, packed, [v for v in fields if v in used])
+    return _Levels(
+        names, stored_key, tuple(dict.fromkeys(s for t in used.values() for s in t.sources)),
+        ", ".join(f"{sql} AS {name}" for name, sql in made),
+        derived_key if stored_key == "0" else f"(__b | {derived_key})",
+        where([c for c in clauses if not _reads(names, c.sql)]),
+        where([c for c in clauses if _reads(names, c.sql)]))
+
+
+def _reads(names: tuple[str, ...], sql: str) -> bool:
+    """Whether ``sql`` reads any of the (quoted) columns ``names``."""
+    return any(name in sql for name in names)
+
+
+def _two_level(survey: Survey, lv: _Levels, qkey: str, sums: list[str],
+               source: Clause[Param]) -> Clause[Param]:
+    """The grouped pass in two levels (_Levels), the answer grouped by in the first level
+    unless it is a derived variable's."""
+    inner_q = not lv.derived(qkey)
+    keys = lv.keys() + ([f"{qkey} AS qkey"] if inner_q else [])
+    by = lv.by() + (["qkey"] if inner_q else [])
+    inner = ", ".join(keys + [f"{x} AS __s{i}" for i, x in enumerate(sums)])
+    outer = ", ".join(f"SUM(__s{i})" for i in range(len(sums)))
+    # the first level reads the stored columns alone (no derived column beside them)
+    first = survey.resolve(joined(f"SELECT {inner} FROM ", source, " WHERE ", lv.inner,
+                                  f" GROUP BY {', '.join(by)}"))
+    return joined(f"SELECT {lv.bkey} AS bkey, {'qkey' if inner_q else qkey} AS qkey, "
+                  f"{outer} FROM (SELECT *, {lv.defs} FROM (", first, ")) WHERE ", lv.outer,
+                  " GROUP BY bkey, qkey")
 
 
 def _item_sums(items: list[str], w: str) -> list[str]:
@@ -224,7 +313,7 @@ def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
 
 
 def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
-                base: Clause[float]) -> Clause[Param]:
+                base: Clause[float], lv: _Levels | None = None) -> Clause[Param]:
     """The grouped pass of a packed multi-response question: one grouping set per slice of
     items, (banner key, which of the slice's items the respondent chose), so each respondent
     feeds a few small groups instead of one sum per item. (By PSU, the groups' patterns
@@ -235,6 +324,16 @@ def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
     slices = ", ".join(f"({slice_sql(q, m, a, n)})::{unsigned(n)} AS {c}"
                        for c, (a, n) in zip(cs, spans, strict=True))
     part = " + ".join(f"{k} * (1 - GROUPING({c}))" for k, c in enumerate(cs))
+    if lv is not None:  # in two levels (_Levels)
+        by = ", ".join(lv.by())
+        first = survey.resolve(joined(
+            f"SELECT {by}, {part} AS part, COALESCE({', '.join(cs)}) AS slice, COUNT(*) "
+            f"AS n, SUM(w) AS sw, SUM(w * w) AS sw2 FROM (SELECT {', '.join(lv.keys())}, "
+            f"{slices}, {survey.weight_sql} AS w FROM respondents WHERE ", lv.inner,
+            f") GROUP BY GROUPING SETS ({', '.join(f'({by}, {c})' for c in cs)})"))
+        return joined(f"SELECT {lv.bkey} AS bkey, part, slice, SUM(n), SUM(sw), SUM(sw2) "
+                      f"FROM (SELECT *, {lv.defs} FROM (", first, ")) WHERE ", lv.outer,
+                      " GROUP BY bkey, part, slice")
     return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
                   "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
                   f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents "

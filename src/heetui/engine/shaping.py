@@ -7,7 +7,10 @@ out and reported, never dropped silently; the rest apply.
 
 A derived variable is an expression over the columns it reads, computed within each query
 (``Shaped.derived``: the survey's table selects it beside the stored columns); nothing is
-materialised.
+materialised. One whose conditions read only answer codes of stored categorical variables
+is also ``Tabled``: a grouped pass can group respondents by those columns first (DuckDB
+groups by a few stored columns about as fast as by one, where it evaluates the CASE row by
+row) and compute the variable once per group (engine.crosstab).
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from dataclasses import field as data_field
 from typing import Any
 
 from heetui.engine.filters import MAX_DEPTH, Filter, condition, parse_condition
 from heetui.engine.lookup import match_answer, names
-from heetui.engine.sql import Clause, where
+from heetui.engine.sql import Clause, ident, where
 from heetui.engine.weighting import WeightDef, parse_weight
 from heetui.errors import EngineError
 from heetui.survey.codebook import (
@@ -46,6 +50,21 @@ NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 QUESTION_FIELDS = ("text", "label", "labels", "order", "hide", "nets", "scores", "bands")
 
 
+MAX_SOURCE_GROUPS = 4096  # the most combinations of source values a derived variable is
+# computed over per group (engine.crosstab's two-level pass), by its sources' answers
+
+
+@dataclass(frozen=True)
+class Tabled:
+    """A derived variable whose conditions read only answer codes of stored single-choice
+    and multi-response variables: ``sources``, the stored columns it reads (quoted), and
+    ``columns``, its own (column, SQL) as in ``Shaped.derived``. A grouped pass can group
+    respondents by the sources first and compute the variable once per group."""
+
+    sources: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Shaped:
     codebook: Codebook
@@ -53,6 +72,7 @@ class Shaped:
     problems: tuple[WorkspaceProblem, ...]
     view: dict[str, Any]  # the app's last view, as written
     weights: tuple[WeightDef, ...] = ()  # weights to compute to targets (engine.weighting)
+    tabled: dict[str, Tabled] = data_field(default_factory=dict)
 
 
 class _Report:
@@ -94,7 +114,7 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
     # conditions read the stored questions as edited (labels, nets, bands) and "@name"s
     named = _edit_questions(replace(cb, filters=_filter_entries(filters), _index={}), stored,
                             report)
-    named, derived = _derive(named, _entries(data, "derived", report), report)
+    named, derived, tabled = _derive(named, _entries(data, "derived", report), report)
     cb = replace(named, filters=cb.filters, _index={})
     cb = _edit_questions(cb, {n: e for n, e in questions.items() if n not in stored}, report)
     cb = _named_filters(cb, filters, report)
@@ -102,7 +122,7 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
     weights = _weights(cb, _entries(data, "weight", report), report)
     view = data.get("view", {})
     return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {},
-                  weights)
+                  weights, tabled)
 
 
 def _shown(value: Any) -> Any:
@@ -288,9 +308,9 @@ _EDITS: dict[str, Callable[[Variable, Any], Variable]] = {
 # ---- derived variables ----------------------------------------------------------------------
 
 def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
-            ) -> tuple[Codebook, tuple[tuple[str, str], ...]]:
-    """The codebook with every derived variable that applies, and their SQL in an order in
-    which each comes after the variables it reads."""
+            ) -> tuple[Codebook, tuple[tuple[str, str], ...], dict[str, Tabled]]:
+    """The codebook with every derived variable that applies, their SQL in an order in
+    which each comes after the variables it reads, and those that can be tabled."""
     made: dict[str, Variable] = {}
     for name, entry in entries.items():
         try:
@@ -302,6 +322,7 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
     done: list[Variable] = []
     depth: dict[str, int] = {}  # derived variables within each other, each one's own
     sql: list[tuple[str, str]] = []
+    tabled: dict[str, Tabled] = {}
     while pending:
         ready = None
         trial = replace(cb, variables=cb.variables + tuple(done) + tuple(pending.values()),
@@ -339,8 +360,12 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
             continue
         done.append(v)
         now = replace(cb, variables=cb.variables + tuple(done), _index={})
-        sql += _derived_sql(now, v, conditions)
-    return replace(cb, variables=cb.variables + tuple(done), _index={}), tuple(sql)
+        columns = _derived_sql(now, v, conditions)
+        sql += columns
+        sources = stored_sources(now, conditions)
+        if sources is not None:
+            tabled[v.id] = Tabled(sources, tuple(columns))
+    return replace(cb, variables=cb.variables + tuple(done), _index={}), tuple(sql), tabled
 
 
 def _derived_variable(cb: Codebook, name: str, entry: dict[str, Any]) -> Variable:
@@ -412,6 +437,27 @@ def _derived_sql(cb: Codebook, v: Variable, conditions: list[tuple[Filter, ...]]
                      if taken else "TRUE")
         out.append((option_column(v.id, o.code), f"COALESCE(({test})::INTEGER, 0)"))
     return out
+
+
+def stored_sources(cb: Codebook, conditions: list[tuple[Filter, ...]]
+                   ) -> tuple[str, ...] | None:
+    """The stored columns conditions read, when they read only answer codes of stored
+    single-choice and multi-response variables (an option's 0/1 column) in at most
+    MAX_SOURCE_GROUPS combinations of values; else None (a numeric variable's values, or
+    another derived variable)."""
+    sources: dict[str, int] = {}  # column: how many values it takes, null included
+    for f in (f for c in conditions for f in c):
+        v = cb.get(f.variable)
+        if f.ranges or v.derived or v.type not in ("single", "multi"):
+            return None
+        if v.type == "multi":
+            sources |= {ident(v.column(code)): 3 for code in f.codes}
+        else:
+            sources[ident(v.id)] = len(v.options) + 1
+    combinations = 1
+    for n in sources.values():
+        combinations *= n
+    return tuple(sources) if sources and combinations <= MAX_SOURCE_GROUPS else None
 
 
 def _inline(clause: Clause[float]) -> str:
