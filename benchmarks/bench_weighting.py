@@ -17,6 +17,7 @@ Writes benchmarks/weighting_results.json and benchmarks/weighting_results.md.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -87,8 +88,9 @@ def main() -> None:
     rows = [run(n, args.runs) for n in args.n]
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
                "duckdb": duckdb.__version__}
+    today = datetime.date.today().isoformat()
     (HERE / "weighting_results.json").write_text(json.dumps(
-        {"machine": machine, "results": rows}, indent=2) + "\n")
+        {"machine": machine, "date": today, "results": rows}, indent=2) + "\n")
     lines = ["# Weighting to targets: rim weighting beside the bare DuckDB passes", "",
              f"{machine['cpus']} CPUs, Python {machine['python']}, DuckDB "
              f"{machine['duckdb']}; medians of {args.runs} runs taken in turns. Four "
@@ -100,6 +102,9 @@ def main() -> None:
               f"{r['write_ms']} | {r['budget_ms']} | {r['ratio_to_budget']} |" for r in rows]
     (HERE / "weighting_results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+    from report import write
+
+    write()  # RESULTS.md with these figures
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Write benchmarks/RESULTS.md from results.json (engine), tui_results.json (app),
 book_results.json (tab books), design_results.json (design-based tables) and
-derived_results.json (derived variables against stored ones).
+derived_results.json (derived variables against stored ones), weighting_results.json
+(weighting to targets) and waves_results.json (two waves in one table).
 
 Each benchmark script calls ``write()`` when it finishes, so RESULTS.md always shows the
 latest figures of both, and the status of every issue-8 target is computed from them.
@@ -177,6 +178,48 @@ def _derived_section(doc: Any) -> list[str]:
     return out
 
 
+def _weighting_section(doc: Any) -> list[str]:
+    """Weighting to targets (issue 35 item 5: the whole weighting ≤ 3 × the bare grouped
+    scan + the bare write of the column), from benchmarks/bench_weighting.py."""
+    if not doc:
+        return []
+    out = ["", "## Weighting to targets (benchmarks/bench_weighting.py)", "",
+           f"Run {doc.get('date', '?')}, medians of {doc['results'][0]['runs']} runs in turns. "
+           "Rim weighting on four variables (stakeholder type, seniority, contact, "
+           "relationship; equal-share targets): the grouped scan of the cells, raking on "
+           "them, and the pass writing the weight column, against the bare GROUP BY of the "
+           "four columns and a bare COPY of one computed column. Target: weighting ≤ "
+           "3 × scan + write.", "",
+           "| respondents | iterations | weighting | bare scan | bare write | 3 × scan + write "
+           "| ratio |", "|---:|---:|---:|---:|---:|---:|---|"]
+    for r in doc["results"]:
+        out.append(_row([f"{r['n']:,}", str(r["iterations"]), _fmt(r["weighting_ms"], "ms"),
+                         _fmt(r["scan_ms"], "ms"), _fmt(r["write_ms"], "ms"),
+                         _fmt(r["budget_ms"], "ms"), _status(r["ratio_to_budget"], 1, "×")]))
+    return out
+
+
+def _waves_section(doc: Any) -> list[str]:
+    """Two waves in one table (issue 38 item 6: ≤ 2 × one wave's table), from
+    benchmarks/bench_waves.py."""
+    if not doc:
+        return []
+    out = ["", "## Waves (benchmarks/bench_waves.py)", "",
+           f"Run {doc.get('date', '?')}, medians of {doc['results'][0]['runs']} runs in turns, "
+           "result cache cleared before each. One wave's weighted table of relationship by "
+           "stakeholder type against two waves' (the second made by `heetui demo --shift "
+           "0.25`) by wave within stakeholder type with --compare previous; bare DuckDB: the "
+           "same GROUP BY over one file, and over both stacked (UNION ALL) grouped by wave "
+           "too. Target: two waves ≤ 2 × one.", "",
+           "| respondents a wave | one wave | two waves | ratio | bare, one | bare, two |",
+           "|---:|---:|---:|---|---:|---:|"]
+    for r in doc["results"]:
+        out.append(_row([f"{r['n']:,}", _fmt(r["one_wave_ms"], "ms"),
+                         _fmt(r["two_waves_ms"], "ms"), _status(r["ratio"], 2, "×"),
+                         _fmt(r["bare_one_ms"], "ms"), _fmt(r["bare_two_ms"], "ms")]))
+    return out
+
+
 def _targets(engine: dict[str, Any], app: list[dict[str, Any]]) -> list[str]:
     by_size = {"engine": {r["respondents"]: r for r in engine["results"]},
                "app": {r["respondents"]: r for r in app}}
@@ -295,7 +338,9 @@ def write() -> str:
            *_banners(engine["results"]), *_partitions(engine["results"]), *_app(app),
            *_book_section(_load("book_results.json")),
            *_design_section(_load("design_results.json")),
-           *_derived_section(_load("derived_results.json"))]
+           *_derived_section(_load("derived_results.json")),
+           *_weighting_section(_load("weighting_results.json")),
+           *_waves_section(_load("waves_results.json"))]
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]
