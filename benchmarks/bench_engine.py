@@ -86,6 +86,28 @@ def times_ms(fns, runs: int) -> list[list[float]]:
     return out
 
 
+def machine_facts() -> dict[str, Any]:
+    import duckdb
+
+    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+            "duckdb": duckdb.__version__}
+
+
+def save_results(name: str, rows: list[dict[str, Any]], lines: list[str]) -> None:
+    """A benchmark's figures: benchmarks/{name}_results.json (with the machine and the
+    date) and .md (``lines``, printed too), then RESULTS.md rebuilt with them."""
+    import datetime
+
+    from report import write
+
+    doc = {"machine": machine_facts(), "date": datetime.date.today().isoformat(),
+           "results": rows}
+    (HERE / f"{name}_results.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (HERE / f"{name}_results.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    write()
+
+
 def median_ms(fn, runs: int) -> float:
     return statistics.median(times_ms([fn], runs)[0])
 

@@ -19,10 +19,6 @@ Writes benchmarks/waves_results.json and benchmarks/waves_results.md.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import platform
 import statistics
 import sys
 from pathlib import Path
@@ -32,7 +28,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_engine import BUNDLES, ensure_bundle, times_ms  # noqa: E402
+from bench_engine import BUNDLES, ensure_bundle, machine_facts, save_results, times_ms  # noqa: E402
 
 from heetui.engine import TabRequest, open_survey, open_waves, table  # noqa: E402
 
@@ -87,13 +83,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     rows = [run(n, args.runs) for n in args.n]
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
-               "duckdb": duckdb.__version__}
-    today = datetime.date.today().isoformat()
-    (HERE / "waves_results.json").write_text(json.dumps(
-        {"machine": machine, "date": today, "results": rows}, indent=2) + "\n")
+    facts = machine_facts()
     lines = ["# Two waves in one table beside one wave's table", "",
-             f"{machine['cpus']} CPUs, Python {machine['python']}, DuckDB {machine['duckdb']}; "
+             f"{facts['cpus']} CPUs, Python {facts['python']}, DuckDB {facts['duckdb']}; "
              f"medians of {args.runs} runs taken in turns, cold result cache. Weighted "
              "relationship by stakeholder type (one wave) and by wave within stakeholder type "
              "with --compare previous (two waves).", "",
@@ -101,11 +93,7 @@ def main() -> None:
              "one (ms) | bare scan, two (ms) |", "|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['n']:,} | {r['one_wave_ms']} | {r['two_waves_ms']} | {r['ratio']} | "
               f"{r['bare_one_ms']} | {r['bare_two_ms']} |" for r in rows]
-    (HERE / "waves_results.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    from report import write
-
-    write()  # RESULTS.md with these figures
+    save_results("waves", rows, lines)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,6 @@ Writes benchmarks/weighting_results.json and benchmarks/weighting_results.md.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -31,7 +27,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_engine import ensure_bundle, times_ms  # noqa: E402
+from bench_engine import ensure_bundle, machine_facts, save_results, times_ms  # noqa: E402
 
 from heetui.engine import open_survey  # noqa: E402
 from heetui.engine.weighting import compute, parse_weight, write_weight  # noqa: E402
@@ -86,25 +82,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     rows = [run(n, args.runs) for n in args.n]
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
-               "duckdb": duckdb.__version__}
-    today = datetime.date.today().isoformat()
-    (HERE / "weighting_results.json").write_text(json.dumps(
-        {"machine": machine, "date": today, "results": rows}, indent=2) + "\n")
+    facts = machine_facts()
     lines = ["# Weighting to targets: rim weighting beside the bare DuckDB passes", "",
-             f"{machine['cpus']} CPUs, Python {machine['python']}, DuckDB "
-             f"{machine['duckdb']}; medians of {args.runs} runs taken in turns. Four "
+             f"{facts['cpus']} CPUs, Python {facts['python']}, DuckDB "
+             f"{facts['duckdb']}; medians of {args.runs} runs taken in turns. Four "
              "weighting variables (" + ", ".join(VARIABLES) + "), equal-share targets.", "",
              "| respondents | iterations | weighting (ms) | bare scan (ms) | bare write (ms) "
              "| 3 × scan + write (ms) | weighting / budget |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['n']:,} | {r['iterations']} | {r['weighting_ms']} | {r['scan_ms']} | "
               f"{r['write_ms']} | {r['budget_ms']} | {r['ratio_to_budget']} |" for r in rows]
-    (HERE / "weighting_results.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    from report import write
-
-    write()  # RESULTS.md with these figures
+    save_results("weighting", rows, lines)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -15,3 +16,25 @@ def one_sentence(r: subprocess.CompletedProcess) -> str:
     assert r.returncode == 2, (r.returncode, r.stdout[-300:], r.stderr[-500:])
     assert "Traceback" not in r.stderr and r.stderr.startswith("heetui: error: ")
     return r.stderr
+
+
+def stand_in_app(monkeypatch: Any) -> list[tuple[Any, Any]]:
+    """Put a stand-in for the app in its place: `heetui [PATH]` then hands it the survey
+    and the files it must never write over, recorded (survey, inputs) in the list returned,
+    and nothing is drawn."""
+    import heetui.tui.app
+
+    opened: list[tuple[Any, Any]] = []
+
+    class App:
+        return_code = 0
+
+        def __init__(self, survey: Any, inputs: Any, config: Any, resume: bool = False
+                     ) -> None:
+            opened.append((survey, inputs))
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(heetui.tui.app, "HeetuiApp", App)
+    return opened

@@ -10,7 +10,7 @@ import json
 import polars as pl
 import pytest
 
-from cli_helpers import one_sentence, run
+from cli_helpers import one_sentence, run, stand_in_app
 from heetui.survey.bundle import bundled_survey_path
 from workspace_cli_helpers import batch, counts, ok, results, rows, sequence, tab
 
@@ -264,21 +264,9 @@ def test_the_workspace_is_never_one_of_the_surveys_files(tmp_path):
 def test_the_app_opens_with_the_workspace_named(tmp_path, monkeypatch):
     """`heetui [PATH] --workspace FILE`: the app is handed the survey with that workspace
     (the app itself stands aside: a stand-in records what it was given)."""
-    import heetui.tui.app
     from heetui.cli.main import main
 
-    opened = []
-
-    class App:
-        return_code = 0
-
-        def __init__(self, survey, inputs, config, resume=False):
-            opened.append((survey, inputs))
-
-        def run(self):
-            pass
-
-    monkeypatch.setattr(heetui.tui.app, "HeetuiApp", App)
+    opened = stand_in_app(monkeypatch)
     ws = tmp_path / "ws.toml"
     edit(ws, "filter", "trusts", "stakeholder_type=NHS Trust")
     assert main([str(bundled_survey_path()), "--workspace", str(ws)]) == 0

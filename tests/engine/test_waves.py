@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
+from cli_helpers import stand_in_app
 from heetui.cli.main import main
 from heetui.engine import TabRequest, table
 from heetui.opening import open_wave_paths
@@ -113,20 +114,7 @@ def test_three_waves_are_charted_as_a_trend_two_as_bars(second_wave, tmp_path, c
 def test_the_app_opens_on_waves(second_wave, monkeypatch, capsys):
     """`heetui --waves …` hands the app the stacked survey (a stand-in records it), the
     files of every wave among what its exports never write over."""
-    import heetui.tui.app
-
-    opened = []
-
-    class App:
-        return_code = 0
-
-        def __init__(self, survey, inputs, config, resume=False):
-            opened.append((survey, inputs))
-
-        def run(self):
-            pass
-
-    monkeypatch.setattr(heetui.tui.app, "HeetuiApp", App)
+    opened = stand_in_app(monkeypatch)
     assert main(["--waves", f"2019={bundled_survey_path()},2020={second_wave}"]) == 0
     survey, inputs = opened[-1]
     assert survey.respondents == 1204 and "wave" in survey.codebook
