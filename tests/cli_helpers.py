@@ -12,6 +12,23 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+def run_here(*args: str) -> subprocess.CompletedProcess:
+    """The command line's own ``main`` in this process (a second a run less than a process
+    of its own), its output caught as ``run`` catches a process's."""
+    import contextlib
+    import io
+
+    from heetui.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as e:  # argparse's refusals
+            code = e.code if isinstance(e.code, int) else 2
+    return subprocess.CompletedProcess(["heetui", *args], code, out.getvalue(), err.getvalue())
+
+
 def one_sentence(r: subprocess.CompletedProcess) -> str:
     assert r.returncode == 2, (r.returncode, r.stdout[-300:], r.stderr[-500:])
     assert "Traceback" not in r.stderr and r.stderr.startswith("heetui: error: ")

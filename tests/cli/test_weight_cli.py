@@ -15,7 +15,8 @@ import polars as pl
 import pytest
 from scipy.stats import norm
 
-from cli_helpers import one_sentence, run
+from cli_helpers import one_sentence
+from cli_helpers import run_here as run  # main in this process: these are many runs
 
 TYPE = "stakeholder_type=HEI:20,NHS Trust:50,Other:30"
 SENIORITY = "seniority=1:40,2:60"
