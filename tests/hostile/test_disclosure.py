@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from textual.widgets import Static
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.audit import Audit
 from heetui.engine.comments import CellRef, DisclosureError, Selection, verbatims
 from heetui.engine.crosstab import TabRequest, crosstab

@@ -13,7 +13,8 @@ import time
 import polars as pl
 import pytest
 
-from cli_helpers import one_sentence, run
+from cli_helpers import one_sentence
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import bundled_survey_path
 from heetui.survey.write import atomic_folder
