@@ -121,3 +121,45 @@ def test_the_app_opens_on_waves(second_wave, monkeypatch, capsys):
     assert second_wave / "respondents.parquet" in inputs
     assert main(["--waves", "a=x,b=y", "--data", str(second_wave)]) == 2
     assert "not two of them" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("compare", ["pairs", "previous"])
+def test_weighted_wave_letters_and_marks_agree_with_the_reference(second_wave, tmp_path,
+                                                                   compare):
+    """Weighted, by wave within stakeholder type: each pair of waves within a type is
+    tested by the reference weighted z (tests/reference.py, effective bases) on the stacked
+    data, for letters and for --compare previous alike."""
+    from reference import p_two_sided, prop_z
+
+    survey = open_wave_paths([("2019", bundled_survey_path()), ("2020", second_wave)],
+                             workspace=tmp_path / "w.toml")
+    ct = table(survey, TabRequest("relationship", "wave/stakeholder_type", weighted=True,
+                                  compare=compare))
+    first = pl.read_parquet(bundled_survey_path() / "respondents.parquet")
+    later = pl.read_parquet(second_wave / "respondents.parquet")
+    cols = ["relationship", "stakeholder_type", "weight"]
+    df = pl.concat([first.select(cols).with_columns(wave=pl.lit(1)),
+                    later.select(cols).with_columns(wave=pl.lit(2))])
+    w = df["weight"].to_numpy().astype(float)
+    seen = 0
+    for kind in (1, 2, 3):
+        a = (df["wave"] == 1).to_numpy() & (df["stakeholder_type"] == kind).to_numpy()
+        b = (df["wave"] == 2).to_numpy() & (df["stakeholder_type"] == kind).to_numpy()
+        ia = next(i for i, c in enumerate(ct.columns) if c.key.endswith(f"=1/{kind}"))
+        ib = next(i for i, c in enumerate(ct.columns) if c.key.endswith(f"=2/{kind}"))
+        for row in (r for r in ct.rows if r.kind == "category"):
+            y = (df["relationship"] == int(row.key)).to_numpy()
+            z = prop_z(w, b, a, y)  # the later wave against the earlier
+            sig = z is not None and p_two_sided(z) < 0.05
+            seen += sig
+            if compare == "previous":
+                assert (row.cells[ib].vs is not None) == sig, (kind, row.label)
+                if sig:
+                    assert row.cells[ib].vs == ("higher" if z > 0 else "lower")
+            else:
+                letters = (row.cells[ib].sig, row.cells[ia].sig)
+                la, lb = ct.columns[ia].letter, ct.columns[ib].letter
+                assert (la in letters[0] or lb in letters[1]) == sig, (kind, row.label)
+                if sig:
+                    assert (la in letters[0]) == (z > 0)
+    assert seen  # the test is not empty
