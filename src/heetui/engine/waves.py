@@ -24,6 +24,7 @@ from heetui.survey.bundle import Bundle
 from heetui.survey.codebook import BITS_SUFFIX, Option, Variable, option_column
 
 WAVE = "wave"  # the segment naming each respondent's wave
+MAX_WAVES = 255  # a wave's number is one byte in the grouping key
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def stack(waves: Sequence[tuple[str, Bundle]]) -> Stacked:
     """The waves' respondents stacked under one codebook (see the module's note)."""
     if len(waves) < 2:
         raise EngineError("Waves need at least two surveys: --waves 2018=PATH,2019=PATH.")
+    if len(waves) > MAX_WAVES:
+        raise EngineError(f"Waves are at most {MAX_WAVES} surveys; give fewer.")
     labels = [label for label, _ in waves]
     if len(set(labels)) != len(labels):
         raise EngineError("Each wave needs a name of its own: --waves 2018=PATH,2019=PATH.")
@@ -156,7 +159,7 @@ def _select(k: int, b: Bundle, maps: dict[str, list[dict[int, int]]], weight: st
         else:
             made.append(f"1.0 AS {ident(weight)}")
             notes.append(f"wave {k + 1} has no weight: its respondents weigh 1")
-    made.append(f"{k + 1} AS {ident(WAVE)}")
+    made.append(f"{k + 1}::UTINYINT AS {ident(WAVE)}")  # as the grouping key reads it
     exclude = f" EXCLUDE ({', '.join(ident(c) for c in sorted(drop))})" if drop else ""
     return (f"SELECT *{exclude}, {', '.join(made)} FROM "
             f"{parquet_source(b.respondents, b.respondent_files)}")
