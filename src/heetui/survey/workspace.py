@@ -114,15 +114,11 @@ class Workspace:
         The rest of the file, comments included, is written back as it was found."""
         return self.change(key, lambda _: value).old
 
-    def update(self, key: Key, change: Callable[[Any], Any]) -> Any:
+    def change(self, key: Key, change: Callable[[Any], Any]) -> Change:
         """Set the entry at ``key`` to ``change(its value)``, its value read while the file
         is locked (an entry that adds to a list or table, such as a net, keeps what another
-        session added meanwhile); return what it was."""
-        return self.change(key, change).old
-
-    def change(self, key: Key, change: Callable[[Any], Any]) -> Change:
-        """``update``, and the file's bytes before and after it (``restore`` puts them
-        back)."""
+        session added meanwhile); what it was, and the file's bytes before and after
+        (``restore`` puts them back)."""
         if not key or key[0] not in SECTIONS:
             raise WorkspaceError(f"{'.'.join(key)} is not a workspace entry.")
         with self._locked():
