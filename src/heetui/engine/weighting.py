@@ -301,7 +301,7 @@ def compute(cb: Codebook, d: WeightDef, query: Query) -> tuple[_Scan, np.ndarray
                           "iterations; its targets (or caps) may contradict each other.")
     scale = _unit_scale(d, scan)
     weight = weight * scale
-    report = _report(cb, d, scan, weight, iterations, converged, scale)
+    report = _report(cb, d, scan, weight, iterations, converged)
     if report.largest_gap > d.max_gap + SHARE_SLACK:
         worst = max(report.rows, key=lambda r: abs(r.weighted_share - r.target))
         where = (f"{100 * report.largest_gap:.1f} points from their targets ({worst.variable}="
@@ -388,7 +388,6 @@ def _group_totals(d: WeightDef, scan: _Scan, group: np.ndarray, held: set[str]
 
 
 def _cell(cb: Codebook, d: WeightDef, scan: _Scan) -> np.ndarray:
-    answers = [_answers(cb, v) for v in d.variables]
     keys = ["/".join(str(int(k[i])) for k in scan.keys) for i in range(len(scan.count))]
     order = sorted(set(keys) | set(d.targets["cell"]))
     for key in order:
@@ -401,7 +400,6 @@ def _cell(cb: Codebook, d: WeightDef, scan: _Scan) -> np.ndarray:
         if not held and target:
             raise EngineError(f"the cell {labels} has a target but no respondents; that "
                               "target cannot be met.")
-    del answers
     cell_of = {k: i for i, k in enumerate(order)}
     t = np.array([d.targets["cell"].get(k, 0.0) for k in order])
     cells = Cells([np.array([cell_of[k] for k in keys], dtype=np.int64)], scan.count,
@@ -416,31 +414,31 @@ def _unit_scale(d: WeightDef, scan: _Scan) -> float:
     if d.method == "cell":
         total = sum(d.targets["cell"].values())
     elif d.within:
+        # each group's count targets sum to its size (any one variable's: they agree)
         total = sum(d.group_totals.values()) if d.group_totals else sum(
-            next(iter(t.values())) for t in [{v: sum(x.values()) for v, x in g.items()}
-                                             for g in d.groups.values()])
+            sum(next(iter(g.values())).values()) for g in d.groups.values())
     else:
         total = sum(next(iter(d.targets.values())).values())
     return float(total / scan.count.sum())
 
 
 def _report(cb: Codebook, d: WeightDef, scan: _Scan, weight: np.ndarray, iterations: int,
-            converged: bool, scale: float) -> WeightReport:
+            converged: bool) -> WeightReport:
     n = scan.count.sum()
     total = float((scan.count * weight).sum())
     rows: list[ReportRow] = []
-    groups: list[tuple[str, str, np.ndarray, dict[str, dict[str, float]]]] = []
+    groups: list[tuple[str, np.ndarray, dict[str, dict[str, float]]]] = []
     if d.within:
         gv = categories(cb.get(d.within))
         gk = scan.keys[len(d.variables)]
         for code, targets in d.groups.items():
             sel = gk == int(code)
-            groups.append((gv.option(int(code)).label, code, sel, targets))
+            groups.append((gv.option(int(code)).label, sel, targets))
     elif d.method == "rim":
-        groups.append(("", "", np.ones(len(weight), dtype=bool), d.targets))
+        groups.append(("", np.ones(len(weight), dtype=bool), d.targets))
     else:
         rows += _cell_rows(cb, d, scan, weight)
-    for label, _, sel, targets in groups:
+    for label, sel, targets in groups:
         g_n = scan.count[sel].sum()
         g_w = float((scan.count * weight)[sel].sum())
         for i, var in enumerate(d.variables):
@@ -463,7 +461,6 @@ def _report(cb: Codebook, d: WeightDef, scan: _Scan, weight: np.ndarray, iterati
     mean = total / n
     low = int(scan.count[weight <= (d.low or 0) * mean * (1 + 1e-9)].sum()) if d.low else 0
     high = int(scan.count[weight >= (d.high or 0) * mean * (1 - 1e-9)].sum()) if d.high else 0
-    del scale
     return WeightReport(d.name, d.label, d.method, d.unit, iterations, converged, s, low, high,
                         tuple(rows), gap)
 
