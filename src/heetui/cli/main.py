@@ -329,7 +329,8 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
     survey = open_survey(args)
     cb = survey.codebook
     sel = Selection(question=args.question, filters=parse_filters(cb, args.filter),
-                    themes=tuple(resolve_theme(cb, t) for t in args.theme), search=args.search)
+                    themes=tuple(resolve_theme(cb, t, args.question) for t in args.theme),
+                    search=args.search)
     if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
     audit = _read_session(Path(args.session), cb) if args.session else None

@@ -75,7 +75,7 @@ def book_questions(cb: Codebook, req: BookRequest) -> list[Variable]:
             out += cb.items(grid) if grid else [resolve_variable(cb, q, "question",
                                                                  allow_open=True)]
         return out
-    pool = [v for v in cb.variables if v.type != "open" or cb.themes]
+    pool = [v for v in cb.variables if v.type != "open" or cb.coded(v)]
     if req.group is not None:
         groups = sorted({v.group for v in cb.variables if v.group})
         chosen = [v for v in pool if v.group.casefold() == req.group.casefold()]

@@ -14,7 +14,6 @@ as far as at least min_group people of the group share that combination.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -22,15 +21,14 @@ from typing import Any, ClassVar
 from heetui.engine.disclosure import DisclosureError, may_show, refusal
 from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
-from heetui.engine.lookup import names
+from heetui.engine.frames import theme_code
+from heetui.engine.search import TERM_SQL, like_pattern, search_terms
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Condition, Param, ident, joined, where
 from heetui.errors import EngineError
-from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Variable
+from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Frame, Variable
 
 PAGE = 50
-MAX_SEARCH_CHARS = 500  # a search's length, checked before any work
-MAX_SEARCH_TERMS = 20  # its words and "quoted phrases"
 
 __all__ = ["DisclosureError"]  # raised here, defined with the rule (engine.disclosure)
 
@@ -55,6 +53,7 @@ class Selection:
     cell: CellRef | None = None
     themes: tuple[int, ...] = ()
     search: str = ""
+    uncoded: bool = False  # only comments carrying no theme (a coding view's next to code)
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class Verbatim:
     source: str
     attribution: str | None
     attributes: tuple[tuple[str, str], ...] = ()  # (label, value) of key respondent attributes
+    key: int = 0  # the comment's own id, for coding it (outputs show ``number``)
     number: int = 0  # position in the selection (1, 2, …): what outputs show instead of ids
     withheld: bool = False  # some key attributes left out: too few respondents share them
 
@@ -91,25 +91,6 @@ class VerbatimPage:
     terms: tuple[str, ...] = ()  # search terms, for highlighting
     people: int = 0  # distinct people whose comments the whole selection shows
     min_group: int = 5  # the threshold in effect
-
-
-def search_terms(text: str) -> list[str]:
-    """Words and "quoted phrases" of a search; every one must appear (case-insensitive).
-    A search longer than the bounds is refused before it is parsed or run."""
-    if len(text) > MAX_SEARCH_CHARS:
-        raise EngineError(f"A search may be at most {MAX_SEARCH_CHARS} characters long "
-                          f"(this one has {len(text):,}); search for fewer words.")
-    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', text)]
-    out = [t for t in (t.strip() for t in terms) if t]
-    if len(out) > MAX_SEARCH_TERMS:
-        raise EngineError(f"A search may hold at most {MAX_SEARCH_TERMS} words or phrases "
-                          f"(this one has {len(out):,}); search for fewer.")
-    return out
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _open_questions(cb: Codebook, question: str | None) -> list[str]:
@@ -166,7 +147,10 @@ def narrowings(cb: Codebook, sel: Selection) -> list[Narrowing]:
     if sel.question:
         out.append(Narrowing("question", (sel.question,)))
     if sel.themes:
-        out.append(Narrowing("theme", (" or ".join(cb.theme_label(t) for t in sel.themes),)))
+        frame = frame_of(cb, sel.question)
+        out.append(Narrowing("theme", (" or ".join(frame.label(t) for t in sel.themes),)))
+    if sel.uncoded:
+        out.append(Narrowing("uncoded", ("not yet coded",)))
     if sel.search.strip():
         out.append(Narrowing("search", (repr(sel.search.strip()),)))
     return out
@@ -240,11 +224,15 @@ class _Query:
         self.coded = _is_coded(cb, sel)
         group = _group_clauses(cb, sel, respondents)
         self.group = where(group)
-        search: list[Query] = [Clause("text ILIKE ? ESCAPE '\\'", [_like(term)])
+        search: list[Query] = [Clause(TERM_SQL, [like_pattern(term)])
                                for term in search_terms(sel.search)]
         self.base = where([*group, *search])
-        self.theme: Query = Clause("list_has_any(themes, ?)", [list(sel.themes)]) \
-            if sel.themes else ALL
+        themes: list[Query] = [Clause("list_has_any(themes, ?)", [list(sel.themes)])] \
+            if sel.themes else []
+        if sel.uncoded:
+            themes.append(Clause("len(themes) = 0", []))
+        self.theme = where(themes) if themes else ALL
+        self.frame = frame_of(cb, sel.question)
         self.shown = where([self.base, self.theme])
         self._counts: tuple[int, list[ThemeCount], int] | None = None
 
@@ -278,7 +266,7 @@ class _Query:
             per = {int(t): int(n) for t, n, _ in rows if t is not None}
             n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
             self._counts = (n, [ThemeCount(t.code, t.label, per.get(t.code, 0))
-                                for t in self.cb.themes], people)
+                                for t in self.frame.themes], people)
         return self._counts
 
     def page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
@@ -301,7 +289,7 @@ def min_group(cb: Codebook, asked: int | None = None) -> int:
 def group_of(sel: Selection) -> Selection:
     """The group a selection reads: its filters and cell, before any question, theme or
     search narrows it (what the disclosure rule decides on, and what a session records)."""
-    return replace(sel, question=None, themes=(), search="")
+    return replace(sel, question=None, themes=(), search="", uncoded=False)
 
 
 def _members(cb: Codebook, group: Selection) -> Query:
@@ -396,9 +384,9 @@ def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE
         items.append(Verbatim(
             int(cid) if show_ids else offset + i + 1,
             int(rid) if rid is not None and show_ids else None, qid, text or "",
-            tuple(cb.theme_label(t) for t in (themes_of or [])),
+            tuple(cb.frame(qid).label(t) for t in (themes_of or [])),
             tuple(int(t) for t in (themes_of or [])), source, attribution,
-            attributes=shown_attrs, number=offset + i + 1, withheld=withheld))
+            attributes=shown_attrs, number=offset + i + 1, withheld=withheld, key=int(cid)))
     return VerbatimPage(describe(cb, sel), q.group_size(), total, offset, tuple(items),
                         tuple(themes), tuple(search_terms(sel.search)), shown, threshold)
 
@@ -479,10 +467,13 @@ def _attribute_pairs(variables: list[Variable], values: dict[str, object]
     return pairs
 
 
-def resolve_theme(cb: Codebook, text: str) -> int:
-    val = text.strip()
-    for t in cb.themes:
-        if names(val, t.code, t.label):
-            return t.code
-    known = "; ".join(f"{t.code} {t.label}" for t in cb.themes)
-    raise EngineError(f"Unknown theme {val!r}; choose a code or label from: {known}.")
+def frame_of(cb: Codebook, question: str | None) -> Frame:
+    """The code frame themes are named from: the question's, or (comments on every
+    question) the survey's own themes."""
+    v = cb.find(question) if question else None
+    return cb.frame(v.id) if v is not None else Frame("", cb.themes)
+
+
+def resolve_theme(cb: Codebook, text: str, question: str | None = None) -> int:
+    """A theme by code or label, of ``question``'s frame (else the survey's themes)."""
+    return theme_code(frame_of(cb, question).themes, text)

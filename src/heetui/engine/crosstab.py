@@ -113,13 +113,10 @@ def uses_design(survey: Survey, req: TabRequest) -> bool:
 def coded_view(survey: Survey, q: Variable) -> Variable:
     """An open-ended question tabulated by the themes coded in its comments (multi-response:
     % of respondents who commented whose comments carry each theme)."""
-    cb = survey.codebook
-    if survey.bundle.verbatims is None or not cb.themes:
+    if survey.bundle.verbatims is None or not survey.codebook.coded(q):
         raise EngineError(f"{q.id!r} is an open-ended question without coded themes; read its "
-                          "comments with `heetui verbatims`.")
-    return Variable(id=q.id, text=f"{q.text} (themes coded in the comments)", type="multi",
-                    role=q.role, options=tuple(Option(t.code, t.label) for t in cb.themes),
-                    group=q.group, label=q.label)
+                          "comments with `heetui verbatims`, or code them (`heetui code`).")
+    return survey.codebook.themes_view(q)
 
 
 def _fields(b: Banner | None) -> dict[str, Field]:

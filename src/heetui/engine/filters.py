@@ -15,6 +15,7 @@ from decimal import Decimal
 from heetui.engine.lookup import categories, match_answer, resolve_values, resolve_variable
 from heetui.engine.sql import Clause, Condition, column_sql, ident, where
 from heetui.errors import EngineError
+from heetui.sqltext import literal
 from heetui.survey.codebook import FILTER_MARK, Codebook, Variable
 
 Range = tuple[float, float, bool, bool]  # low, high, and whether each bound is included
@@ -30,7 +31,7 @@ class Filter:
     ranges: tuple[Range, ...] = ()
 
     def describe(self, cb: Codebook) -> str:
-        v = categories(cb.get(self.variable))
+        v = answers_of(cb, self.variable)
         if self.ranges:
             return f"{v.short} {' or '.join(_range_text(r) for r in self.ranges)}"
         labels = [v.option(c).label for c in self.codes]
@@ -39,12 +40,19 @@ class Filter:
     def written(self, cb: Codebook) -> str:
         """The filter as ``--filter`` takes it (and ``parse_filter`` reads back): answers
         by code, a numeric variable's bands by label and its values as numbers."""
-        v = categories(cb.get(self.variable))
+        v = answers_of(cb, self.variable)
         if self.ranges:
             return f"{v.id}{_ranges_written(v.id, self.ranges)}"
         if v.type == "numeric":
             return f"{v.id}=" + ",".join(v.option(c).label for c in self.codes)
         return f"{v.id}=" + ",".join(map(str, self.codes))
+
+
+def answers_of(cb: Codebook, name: str) -> Variable:
+    """What a filter on variable ``name`` picks from: its answers, a numeric variable's
+    bands, an open-ended question's themes."""
+    v = cb.get(name)
+    return cb.themes_view(v) if v.type == "open" else categories(v)
 
 
 def write_filters(cb: Codebook, filters: Iterable[Filter]) -> str:
@@ -104,7 +112,10 @@ def parse_filter(cb: Codebook, text: str) -> Filter:
     if op != "=":
         raise EngineError(f"The filter {text!r} compares with {op}, which only a numeric "
                           f"variable takes; write it as {name.strip()}=VALUE.")
-    v = resolve_variable(cb, name, categorical=True)
+    if found is not None and found.type == "open" and cb.coded(found):
+        v = cb.themes_view(found)  # respondents whose comments carry the themes named
+    else:
+        v = resolve_variable(cb, name, categorical=True)
     whole = match_answer(v, rest.strip())  # a label with a comma in it names one answer
     if whole is None or "," not in rest:
         return Filter(v.id, whole or resolve_values(v, rest.split(",")))
@@ -211,7 +222,11 @@ def _dashes(text: str) -> str:
 
 def condition(cb: Codebook, f: Filter) -> Condition:
     """SQL condition (respondents matching any of the codes) and its parameters."""
-    v = categories(cb.get(f.variable))
+    v = answers_of(cb, f.variable)
+    if cb.get(f.variable).type == "open":  # whose comments carry any of the themes
+        return Clause(f"{ident(cb.settings.id_column)} IN (SELECT respondent_id FROM "
+                      f"verbatims WHERE question = {literal(v.id)} AND list_has_any(themes, "
+                      f"[{', '.join(str(int(c)) for c in f.codes)}]))", [])
     if f.ranges:
         x = ident(v.id)
         parts: list[str] = []

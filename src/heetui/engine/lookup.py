@@ -24,7 +24,7 @@ def resolve_variable(cb: Codebook, name: str, what: str = "variable",
         # every variable that would be accepted: open-ended questions tabulate by their
         # coded themes where the codebook has themes
         pool = cb.categorical if categorical else [
-            x for x in cb.variables if x.type != "open" or (allow_open and cb.themes)]
+            x for x in cb.variables if x.type != "open" or (allow_open and cb.coded(x))]
         grids = [f"{g.id} (grid)" for g in cb.grids] if what == "question" else []
         known = ", ".join(grids + [x.id for x in pool])
         raise EngineError(f"Unknown {what} {name.strip()!r}; choose one of: {known}.")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 
+from heetui.engine.frames import HAND, hand_coded, themes_sql
 from heetui.engine.raking import Spread
 from heetui.engine.shaping import shape
 from heetui.engine.sql import Clause, Param, ident
@@ -78,15 +79,15 @@ class Survey:
         # (engine.design) read each respondent's PSU once and pair later passes with it by
         # position. DuckDB's default, set here so that no change of default can break it.
         self._con.execute("SET preserve_insertion_order = true")
-        self.reshape()
-        if self.respondents >= PERFECT_HASH_RESPONDENTS:
-            self._con.execute(f"SET GLOBAL perfect_ht_threshold = {PERFECT_HASH_BITS}")
         if bundle.verbatims is not None:
             source = parquet_source(bundle.verbatims, bundle.verbatim_files)
             cols = {r[0] for r in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
             # comment_id is optional in a bundle: number comments in file order when absent
             extra = "" if "comment_id" in cols else ", row_number() OVER () AS comment_id"
-            self._con.execute(f"CREATE VIEW verbatims AS SELECT *{extra} FROM {source}")
+            self._con.execute(f"CREATE VIEW stored_verbatims AS SELECT *{extra} FROM {source}")
+        self.reshape()
+        if self.respondents >= PERFECT_HASH_RESPONDENTS:
+            self._con.execute(f"SET GLOBAL perfect_ht_threshold = {PERFECT_HASH_BITS}")
 
     def reshape(self) -> None:
         """Assemble the survey's model again from the bundle's codebook and the workspace
@@ -121,6 +122,7 @@ class Survey:
         if chosen is not None and chosen in self.weight_names(cb):
             cb = self._weighted_by(cb, chosen)
         self.codebook: Codebook = cb
+        self._set_comments(cb)
         self.workspace_problems = tuple(problems)
         self.view = shaped.view
 
@@ -134,6 +136,26 @@ class Survey:
             self.columns = frozenset(r[0] for r in self._con.execute(
                 "DESCRIBE respondents").fetchall())
             self._cache.clear()
+
+    def _set_comments(self, cb: Codebook) -> None:
+        """The comments' table: the stored comments, their themes coded by the workspace's
+        code frames (engine.frames) within each query."""
+        if self.bundle.verbatims is None:
+            return
+        coded = themes_sql(cb)
+        ids, added, removed = hand_coded(cb)
+        with self._lock:
+            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {HAND} AS SELECT "
+                              "unnest(?::BIGINT[]) AS comment_id, unnest(?::INTEGER[][]) AS "
+                              "added, unnest(?::INTEGER[][]) AS removed",
+                              [ids, added, removed])
+            if coded is None:
+                view = "SELECT * FROM stored_verbatims"
+            else:
+                hand = f" LEFT JOIN {HAND} h ON c.comment_id = h.comment_id" if ids else ""
+                view = (f"SELECT c.* REPLACE ({coded} AS themes) FROM stored_verbatims c"
+                        + hand)
+            self._con.execute(f"CREATE OR REPLACE VIEW verbatims AS {view}")
 
     def _computed_weight(self, cb: Codebook, d: WeightDef, table: str
                          ) -> tuple[Path, WeightReport]:

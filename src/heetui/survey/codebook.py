@@ -7,7 +7,7 @@ checks the structure and collects every problem instead of stopping at the first
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 VarType = Literal["single", "multi", "numeric", "open"]  # a variable's own type
@@ -135,7 +135,6 @@ class Variable:
     def banded(self) -> Variable:
         """A numeric variable with bands as a single-choice variable, one option per band
         (code k for the k-th band: below the first edge, between edges, from the last)."""
-        from dataclasses import replace
 
         return replace(self, type="single", options=band_options(self.bands))
 
@@ -193,8 +192,34 @@ def band_options(edges: tuple[float, ...]) -> tuple[Option, ...]:
 
 @dataclass(frozen=True)
 class Theme:
+    """A theme (code) comments are coded to. In a workspace's code frame it also says which
+    comments carry it: those the survey stored with its code or one of ``stored``, those
+    matching any of ``searches`` (search-and-apply), and those ``added`` by hand, less those
+    ``removed`` by hand (comment ids)."""
+
     code: int
     label: str
+    stored: tuple[int, ...] = ()  # other stored codes it counts (themes merged into it)
+    searches: tuple[str, ...] = ()
+    added: tuple[int, ...] = ()
+    removed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The code frame of an open-ended question: its themes in order and nets of themes.
+    ``edited``: kept in the workspace (engine.frames), else the survey's own themes."""
+
+    question: str
+    themes: tuple[Theme, ...]
+    nets: tuple[Net, ...] = ()
+    edited: bool = False
+
+    def label(self, code: int) -> str:
+        return next((t.label for t in self.themes if t.code == code), str(code))
+
+    def theme(self, code: int) -> Theme | None:
+        return next((t for t in self.themes if t.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -293,6 +318,7 @@ class Codebook:
     banners: tuple[BannerDef, ...] = ()
     grids: tuple[Grid, ...] = ()
     filters: tuple[NamedFilter, ...] = ()  # the workspace's named filters
+    frames: tuple[Frame, ...] = ()  # the workspace's code frames of open-ended questions
     _index: dict[str, Variable] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -373,3 +399,20 @@ class Codebook:
             if t.code == code:
                 return t.label
         return str(code)
+
+    def frame(self, question: str) -> Frame:
+        """An open-ended question's code frame: the workspace's, else the survey's themes
+        (an imported survey has none: its questions start with an empty frame)."""
+        found = next((f for f in self.frames if f.question == question), None)
+        return found or Frame(question, self.themes)
+
+    def themes_view(self, v: Variable) -> Variable:
+        """An open-ended question as the multi-response question of its frame's themes (and
+        nets of themes), as it tabulates and filters."""
+        f = self.frame(v.id)
+        return replace(v, text=f"{v.text} (themes coded in the comments)", type="multi",
+                       options=tuple(Option(t.code, t.label) for t in f.themes), nets=f.nets)
+
+    def coded(self, v: Variable) -> bool:
+        """Whether ``v`` is an open-ended question with themes to tabulate and filter by."""
+        return v.type == "open" and bool(self.frame(v.id).themes)

@@ -10,6 +10,9 @@ tables are entries a person can read and edit by hand (docs/workspace.md):
 - ``[filter.ID]`` and ``[banner.ID]``: named filters and banners;
 - ``[weight.ID]``: a weight computed to targets (engine.weighting);
 - ``[plan.ID]``: an output of the tab plan, the command that makes it (cli.plan);
+- ``[frame.ID]``: an open-ended question's code frame: its themes, how comments are coded
+  to them, and nets of themes (engine.frames);
+- ``[quote.ID]``: the comments of an open-ended question starred for the report;
 - ``[view]``: what the app showed last.
 
 This module reads and writes the file; what the entries mean is the engine's
@@ -39,7 +42,8 @@ from heetui.errors import HeetuiError
 from heetui.survey.parse import MAX_NESTING, nesting
 from heetui.survey.write import current_umask, write_error
 
-SECTIONS = ("question", "derived", "filter", "banner", "weight", "plan", "view")
+SECTIONS = ("question", "derived", "filter", "banner", "weight", "plan", "frame", "quote",
+            "view")
 Key = tuple[str, ...]  # an entry's place: ("question", "relationship", "labels")
 HEADER = ("# heetui workspace: edits layered over the survey at {source}\n"
           "# heetui never changes that survey; delete this file to undo every edit.\n"

@@ -53,7 +53,7 @@ class QuestionBrowser(Vertical):
         items: list[Option | None] = []
         # open-ended questions are listed when their comments are coded to themes
         order = [v for v in self.codebook.questions
-                 if v.type != "open" or self.codebook.themes] + list(self.codebook.segments)
+                 if v.type != "open" or self.codebook.coded(v)] + list(self.codebook.segments)
         grids = {g.id: g for g in self.codebook.grids}
         found = [v for v in order if matches(v, query)
                  or (v.grid in grids and matches(grids[v.grid], query))]
