@@ -26,12 +26,15 @@ touching them. What is here:
   workspace; ``edits.weigh`` makes one): ``Survey.weight_names``, ``Survey.choose_weight``,
   ``Survey.weight_reports`` (each a ``WeightReport``);
 - distinctive words of an open-ended question by a banner: ``distinctive_words``;
+- coding comments (engine.coding, ``[frame.ID]`` entries of the workspace): ``coding``
+  (edits of a question's code frame, each one ``Edit`` for ``apply_edit``; the counts a
+  coder works by; ``next_uncoded``, ``hits``);
 - comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
 """
 
 from __future__ import annotations
 
-from heetui.engine import edits
+from heetui.engine import coding, edits
 from heetui.engine.audit import Audit
 from heetui.engine.banner import resolve_banner, settings_banner
 from heetui.engine.book import BookRequest, tab_book
@@ -70,7 +73,7 @@ __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookDiff", "BookRequest", "CellRef",
     "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow", "Row",
     "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport", "Words",
-    "apply_edit", "arrange", "categories", "describe_group", "diff_books", "distinctive_words",
+    "apply_edit", "arrange", "categories", "describe_group", "coding", "diff_books", "distinctive_words",
     "edits", "histogram", "is_grid", "narrowings", "open_survey", "open_waves", "overview",
     "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme", "save_view",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",

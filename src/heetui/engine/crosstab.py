@@ -199,7 +199,9 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     if coded:
         source = _commenters(survey, q)
         sums += _item_sums([f"list_contains(__themes, {int(o.code)})::INTEGER"
-                            for o in q.options], w)
+                            for o in q.options] + [
+            f"list_has_any(__themes, [{', '.join(str(int(c)) for c in n.codes)}])::INTEGER"
+            for n in q.nets], w)
     elif packed is not None:  # by PSU: one group per (banner key, PSU), each item a sum
         m = f"CAST({ident(packed)} AS UBIGINT)"
         sums += _item_sums([f"({slice_sql(q, m, i, 1)})::DOUBLE"

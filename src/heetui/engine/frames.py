@@ -71,7 +71,7 @@ def _frame(question: str, entry: dict[str, Any], report: Report) -> Frame:
             themes.append(theme)
         except EngineError as e:
             report((*key, "themes"), f"frame.{question}, theme {i + 1}: {e}")
-    nets = []
+    nets: list[Net] = []
     raw_nets = entry.get("nets", [])
     for net in raw_nets if isinstance(raw_nets, list) else [raw_nets]:
         try:
@@ -90,7 +90,7 @@ def parse_theme(t: object) -> Theme:
         raise EngineError(f"{wrong[0]} is not a field of a theme; the fields are "
                           f"{', '.join(THEME_FIELDS)}.")
     code, label = t.get("code"), t.get("label")
-    if not _code(code):
+    if not isinstance(code, int) or not _code(code):
         raise EngineError(f"its code must be a whole number from 1 to {MAX_CODE}.")
     if not isinstance(label, str) or not label.strip():
         raise EngineError(f"theme {code} needs a label.")
@@ -171,6 +171,12 @@ def themes_sql(cb: Codebook) -> str | None:
 def _frame_sql(f: Frame) -> str:
     parts = [f"CASE WHEN {_holds(t)} THEN [{t.code}] ELSE []::INTEGER[] END" for t in f.themes]
     return f"flatten([{', '.join(parts)}])" if parts else "[]::INTEGER[]"
+
+
+def base_holds(t: Theme) -> str:
+    """Whether a stored comment ``c`` carries ``t`` by its stored codes or a search (before
+    any coding by hand)."""
+    return _holds(replace(t, added=(), removed=()))
 
 
 def _holds(t: Theme) -> str:

@@ -145,7 +145,7 @@ class Survey:
         coded = themes_sql(cb)
         ids, added, removed = hand_coded(cb)
         with self._lock:
-            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {HAND} AS SELECT "
+            self._con.execute(f"CREATE OR REPLACE TABLE {HAND} AS SELECT "
                               "unnest(?::BIGINT[]) AS comment_id, unnest(?::INTEGER[][]) AS "
                               "added, unnest(?::INTEGER[][]) AS removed",
                               [ids, added, removed])
