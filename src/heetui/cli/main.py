@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from heetui.cli.code import cmd_code
 from heetui.cli.diff import cmd_diff
 from heetui.cli.edit import cmd_edit
 from heetui.cli.parser import USER_ERROR, build_parser
@@ -330,7 +331,7 @@ def cmd_verbatims(args: argparse.Namespace) -> None:
     cb = survey.codebook
     sel = Selection(question=args.question, filters=parse_filters(cb, args.filter),
                     themes=tuple(resolve_theme(cb, t, args.question) for t in args.theme),
-                    search=args.search)
+                    search=args.search, uncoded=args.uncoded)
     if not 0 <= args.limit <= MAX_ROWS or not 0 <= args.offset <= MAX_ROWS:
         raise UserError(f"--limit and --offset take 0 to {MAX_ROWS:,} (--limit 0: all).")
     audit = _read_session(Path(args.session), cb) if args.session else None
@@ -518,7 +519,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
             "plan": lambda args: cmd_plan(args, _checked),
             "diff": lambda args: cmd_diff(args, main, write_output),
             "check": cmd_check,
-            "edit": cmd_edit}
+            "edit": cmd_edit, "code": cmd_code}
 
 
 def _place_data(args: argparse.Namespace) -> str | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from heetui import __version__
 from heetui.choices import COMPARES, CORRECTION_FAMILIES, CORRECTIONS
+from heetui.cli.code import code_command
 from heetui.cli.diff import diff_command
 from heetui.cli.edit import edit_command
 from heetui.cli.plan import plan_commands
@@ -178,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff_command(sub, sig_levels)
     _check_command(sub)
     edit_command(sub, _data_arg)
+    code_command(sub, _data_arg, _format_arg)
     return parser
 
 
@@ -278,6 +280,8 @@ def _verbatims_command(sub: Commands) -> None:
                       help='words that must all appear, or a "quoted phrase" (any case)')
     verb.add_argument("--theme", action="append", default=[], metavar="T",
                       help="theme label or code; repeat for any of several")
+    verb.add_argument("--uncoded", action="store_true",
+                      help="only comments that carry no theme yet")
     _filter_arg(verb)
     _format_arg(verb, "verbatims")
     verb.add_argument("--min-group", type=int, metavar="N",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from heetui.engine.edits import Edit
 from heetui.engine.frames import base_holds, parse_theme, theme_code
@@ -21,20 +21,25 @@ from heetui.engine.search import TERM_SQL, like_pattern, search_terms
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Param, where
 from heetui.errors import EngineError
-from heetui.survey.codebook import Frame, Theme, Variable
+from heetui.survey.codebook import Frame, Net, Theme, Variable
 
 Entry = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class CodingCounts:
-    """A question's comments (non-blank), how many carry a theme and how many none, and
-    per theme of its frame (in order) how many carry it."""
+    """A question's code frame and its comments (non-blank): how many, how many carry a
+    theme, and per theme (in order) and per net of themes how many carry it."""
 
+    kind: ClassVar[str] = "frame"  # what the output formats are registered under
     question: str
+    text: str
     comments: int
     coded: int
     themes: tuple[tuple[Theme, int], ...]
+    nets: tuple[tuple[Net, int], ...] = ()
+    edited: bool = False  # the frame is the workspace's (else the survey's own themes)
+    workspace: str = ""
 
     @property
     def uncoded(self) -> int:
@@ -54,17 +59,21 @@ def open_question(survey: Survey, question: str) -> Variable:
 
 
 def coding_counts(survey: Survey, question: str) -> CodingCounts:
-    """Comments of ``question``, coded and not, and per theme: one pass."""
+    """Comments of ``question``, coded and not, per theme and per net of themes."""
     v = open_question(survey, question)
     frame = survey.codebook.frame(v.id)
-    rows = survey.query(Clause(
-        "SELECT NULL, COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0) FROM verbatims "
-        "WHERE question = ? AND trim(text) <> '' UNION ALL SELECT t, COUNT(*), NULL FROM "
-        "(SELECT UNNEST(themes) AS t FROM verbatims WHERE question = ? AND trim(text) <> '') "
-        "GROUP BY t", [v.id, v.id]))
-    per = {int(t): int(n) for t, n, _ in rows if t is not None}
-    n, coded = next((int(n), int(k)) for t, n, k in rows if t is None)
-    return CodingCounts(v.id, n, coded, tuple((t, per.get(t.code, 0)) for t in frame.themes))
+    listed = "FROM verbatims WHERE question = ? AND trim(text) <> ''"
+    nets = "".join(f", COUNT(*) FILTER (WHERE list_has_any(themes, "
+                   f"[{', '.join(str(int(c)) for c in n.codes)}]))" for n in frame.nets)
+    n, coded, *per_net = survey.query(Clause(
+        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0){nets} {listed}", [v.id]))[0]
+    per = {int(t): int(k) for t, k in survey.query(Clause(
+        f"SELECT t, COUNT(*) FROM (SELECT UNNEST(themes) AS t {listed}) GROUP BY t", [v.id]))}
+    ws = survey.workspace
+    return CodingCounts(v.id, v.text, int(n), int(coded),
+                        tuple((t, per.get(t.code, 0)) for t in frame.themes),
+                        tuple((net, int(k)) for net, k in zip(frame.nets, per_net, strict=True)),
+                        frame.edited, str(ws.path) if ws is not None else "")
 
 
 def next_uncoded(survey: Survey, question: str, after: int | None = None) -> int | None:

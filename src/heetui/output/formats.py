@@ -21,6 +21,7 @@ from heetui.errors import OutputError
 
 if TYPE_CHECKING:
     from heetui.engine.book import Book
+    from heetui.engine.coding import CodingCounts
     from heetui.engine.comments import VerbatimPage
     from heetui.engine.diffing import BookDiff
     from heetui.engine.profiling import Profile
@@ -369,6 +370,24 @@ def _words_json(w: Words, o: Options) -> str:
     return render_json(w)
 
 
+def _frame_text(c: CodingCounts, o: Options) -> str:
+    from heetui.output.frame_report import render_text
+
+    return render_text(c)
+
+
+def _frame_md(c: CodingCounts, o: Options) -> str:
+    from heetui.output.frame_report import render_md
+
+    return render_md(c)
+
+
+def _frame_json(c: CodingCounts, o: Options) -> str:
+    from heetui.output.frame_report import render_json
+
+    return render_json(c)
+
+
 # Crosstab.kind and GridSummary.kind: the same formats (test_formats holds them equal)
 register("table", TEXT, _table_text)
 register("table", CSV, _table_csv)
@@ -404,3 +423,6 @@ register("diff", JSON, _diff_json)
 register("words", TEXT, _words_text)
 register("words", MD, _words_md)
 register("words", JSON, _words_json)
+register("frame", TEXT, _frame_text)
+register("frame", MD, _frame_md)
+register("frame", JSON, _frame_json)
