@@ -103,9 +103,11 @@ def _search(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_code(args: argparse.Namespace) -> None:
+    import heetui.engine as engine
     from heetui.cli.main import open_survey, write_output
-    from heetui.engine import apply_edit, coding
     from heetui.output.formats import Options, renderer
+
+    coding = engine.coding  # the front door's coding functions (heetui.engine names them)
 
     survey = open_survey(args)
     if args.code == "show":
@@ -119,13 +121,14 @@ def cmd_code(args: argparse.Namespace) -> None:
         write_output(f"{n:,} comments of {v.id} match {args.search!r}; nothing written.\n",
                      None)
         return
-    write_output(apply_edit(survey, _make(survey, args)).message + "\n", None)
+    write_output(engine.apply_edit(survey, _make(survey, args)).message + "\n", None)
 
 
 def _make(survey: Survey, args: argparse.Namespace) -> Edit:
     """The edit the arguments ask for, made by the engine's function of its kind."""
-    from heetui.engine import coding
+    import heetui.engine as engine
 
+    coding = engine.coding
     q, kind = args.question, args.code
     if kind == "add":
         return coding.add_theme(survey, q, args.label)
