@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from heetui.engine.comments import UNCODED
 from heetui.engine.edits import Edit
 from heetui.engine.frames import base_holds, parse_theme, theme_code
 from heetui.engine.search import TERM_SQL, like_pattern, search_terms
@@ -77,16 +78,15 @@ def coding_counts(survey: Survey, question: str) -> CodingCounts:
 
 
 def next_uncoded(survey: Survey, question: str, after: int | None = None) -> int | None:
-    """The position (0-based, in the order comments are listed) of the first comment with
-    no theme listed after the comment with id ``after`` (from the start when None, and
-    round to the start when none follows); None when every comment is coded."""
+    """The position (0-based, among the question's comments as ``verbatims`` lists them) of
+    the first comment with words and no theme after the comment with id ``after`` (from the
+    start when None, and round to the start when none follows); None when none is left."""
     v = open_question(survey, question)
-    listed = "question = ? AND trim(text) <> ''"
     for start in ([after, None] if after is not None else [None]):
         found = survey.query(Clause(
-            f"SELECT (SELECT COUNT(*) FROM verbatims WHERE {listed} AND comment_id < m.id) "
-            f"FROM (SELECT MIN(comment_id) AS id FROM verbatims WHERE {listed} AND "
-            "len(themes) = 0 AND comment_id > ?) m WHERE m.id IS NOT NULL",
+            "SELECT (SELECT COUNT(*) FROM verbatims WHERE question = ? AND comment_id < m.id) "
+            f"FROM (SELECT MIN(comment_id) AS id FROM verbatims WHERE question = ? AND "
+            f"{UNCODED} AND comment_id > ?) m WHERE m.id IS NOT NULL",
             [v.id, v.id, -1 if start is None else start]))
         if found:
             return int(found[0][0])

@@ -29,6 +29,7 @@ from heetui.errors import EngineError
 from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Frame, Variable
 
 PAGE = 50
+UNCODED = "len(themes) = 0 AND trim(text) <> ''"  # a comment with words and no theme yet
 
 __all__ = ["DisclosureError"]  # raised here, defined with the rule (engine.disclosure)
 
@@ -226,12 +227,11 @@ class _Query:
         self.group = where(group)
         search: list[Query] = [Clause(TERM_SQL, [like_pattern(term)])
                                for term in search_terms(sel.search)]
-        self.base = where([*group, *search])
-        themes: list[Query] = [Clause("list_has_any(themes, ?)", [list(sel.themes)])] \
-            if sel.themes else []
-        if sel.uncoded:
-            themes.append(Clause("len(themes) = 0", []))
-        self.theme = where(themes) if themes else ALL
+        # comments not yet coded: a narrowing of what is counted, as a search is
+        uncoded: list[Query] = [Clause(UNCODED, [])] if sel.uncoded else []
+        self.base = where([*group, *search, *uncoded])
+        self.theme: Query = Clause("list_has_any(themes, ?)", [list(sel.themes)]) \
+            if sel.themes else ALL
         self.frame = frame_of(cb, sel.question)
         self.shown = where([self.base, self.theme])
         self._counts: tuple[int, list[ThemeCount], int] | None = None
