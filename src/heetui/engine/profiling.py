@@ -90,8 +90,10 @@ def profile(survey: Survey, group: tuple[Filter, ...], against: str = "rest",
     used = {f.variable for f in group}
     size = int(survey.query(joined("SELECT COUNT(*) FROM respondents WHERE ",
                                    group_where(cb, group)))[0][0])
-    # the variables that define the group differ by construction
-    questions = [v for v in cb.closed if v.id not in used]
+    # the variables that define the group differ by construction; open-ended questions
+    # take part by their coded themes
+    coded = [v for v in cb.variables if cb.coded(v)] if survey.bundle.verbatims else []
+    questions = [v for v in cb.closed + coded if v.id not in used]
     tables = crosstabs(survey, TabRequest("", weighted=weighted, sig_level=sig_level,
                                           group=group, against=against, design=design),
                        [v.id for v in questions], progress)
