@@ -270,8 +270,9 @@ def merge_themes(survey: Survey, question: str, themes: list[str], into: str) ->
                 kept.pop(name, None)
         _drop_from_nets(entry, set(sources), into=target)
 
-    return _frame_edit(survey, question, lambda f: f"Themes {', '.join(map(str, sources))} "
-                       f"of {question} merged into {f.label(target)!r}", change)
+    which = f"Theme{'s' if len(sources) > 1 else ''} {', '.join(map(str, sources))}"
+    return _frame_edit(survey, question, lambda f: f"{which} of {question} merged into "
+                       f"{f.label(target)!r}", change)
 
 
 def _union(a: Any, b: Any) -> list[Any]:
