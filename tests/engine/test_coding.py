@@ -268,3 +268,18 @@ def test_a_theme_of_few_people_does_not_open_its_comments(tmp_path, comments):
     assert next(r for r in ct.rows if r.label == "Rare").cells[0].count == 2
     with pytest.raises(DisclosureError):
         verbatims(survey, Selection(cell=CellRef("improve", (code,))))
+
+
+def test_comments_coded_by_hand_that_are_not_the_questions_are_reported(tmp_path, comments):
+    ids = comments.filter(pl.col("question") == "improve")["comment_id"].to_list()
+    other = comments.filter(pl.col("question") != "improve")["comment_id"].to_list()
+    ws = tmp_path / "ws.toml"
+    ws.write_text(f"""[frame.improve]
+themes = [{{code = 50, label = "A", add = [{ids[0]}, {other[0]}, 99999999]}}]
+""")
+    survey = open_survey(workspace=ws)
+    (problem,) = survey.workspace_problems
+    assert problem.line == 1
+    assert "2 comments coded by hand" in problem.message and "improve" in problem.message
+    page = verbatims(survey, Selection(question="improve", themes=(50,)))
+    assert [v.key for v in page.items] == [ids[0]]

@@ -123,6 +123,7 @@ class Survey:
             cb = self._weighted_by(cb, chosen)
         self.codebook: Codebook = cb
         self._set_comments(cb)
+        problems += self._stray_comments(cb)
         self.workspace_problems = tuple(problems)
         self.view = shaped.view
 
@@ -156,6 +157,26 @@ class Survey:
                 view = (f"SELECT c.* REPLACE ({coded} AS themes) FROM stored_verbatims c"
                         + hand)
             self._con.execute(f"CREATE OR REPLACE VIEW verbatims AS {view}")
+
+    def _stray_comments(self, cb: Codebook) -> list[WorkspaceProblem]:
+        """Comments a code frame codes by hand that are not the question's in this survey
+        (a frame written for another wave): they code nothing, and are reported."""
+        pairs = [(f.question, i) for f in cb.frames for t in f.themes
+                 for i in (*t.added, *t.removed)]
+        if not pairs or self.bundle.verbatims is None:
+            return []
+        rows = self._con.execute(
+            "SELECT h.q, COUNT(DISTINCT h.id), list(DISTINCT h.id ORDER BY h.id)[1:3] FROM "
+            "(SELECT unnest(?::VARCHAR[]) AS q, unnest(?::BIGINT[]) AS id) h ANTI JOIN "
+            "stored_verbatims v ON v.comment_id = h.id AND v.question = h.q GROUP BY h.q "
+            "ORDER BY h.q", [[q for q, _ in pairs], [i for _, i in pairs]]).fetchall()
+        ws = self.workspace
+        return [WorkspaceProblem(
+            str(ws.path) if ws else "workspace", ws.line_of(("frame", q)) if ws else None,
+            f"frame.{q}: {n:,} comment{'s' if n > 1 else ''} coded by hand "
+            f"({', '.join(map(str, ids))}{'…' if n > 3 else ''}) {'are' if n > 1 else 'is'} "
+            f"not among the comments on {q} in this survey; they code nothing.")
+            for q, n, ids in rows]
 
     def _computed_weight(self, cb: Codebook, d: WeightDef, table: str
                          ) -> tuple[Path, WeightReport]:
