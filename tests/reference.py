@@ -22,13 +22,14 @@ from scipy import stats as sps
 class Bundle:
     cb: dict
     df: pl.DataFrame
+    folder: Path
 
     @classmethod
     def read(cls, folder: Path) -> Bundle:
         cb = tomllib.loads((folder / "codebook.toml").read_text(encoding="utf-8"))
         files = sorted(folder.glob("respondents*.parquet")) or sorted(
             (folder / "respondents").glob("*.parquet"))
-        return cls(cb, pl.concat([pl.read_parquet(f) for f in files], how="vertical"))
+        return cls(cb, pl.concat([pl.read_parquet(f) for f in files], how="vertical"), folder)
 
     def var(self, vid: str) -> dict:
         return next(v for v in self.cb.get("questions", []) + self.cb.get("segments", [])
@@ -42,10 +43,29 @@ class Bundle:
     def _col(self, name: str) -> np.ndarray:
         return self.df[name].to_numpy().astype(float)  # nulls become nan
 
+    def _comments(self, vid: str) -> pl.DataFrame:
+        """An open-ended question's comments with words, by respondent (the bundle's
+        verbatims.parquet read as it is: themes as stored)."""
+        path = self.folder / "verbatims.parquet"
+        return pl.read_parquet(path).filter(
+            (pl.col("question") == vid) & pl.col("respondent_id").is_not_null()
+            & (pl.col("text").str.strip_chars() != ""))
+
+    def _commented(self, vid: str, codes: list[int] | None) -> np.ndarray:
+        """Per respondent: left a comment on ``vid`` (carrying any of ``codes``)."""
+        said = self._comments(vid)
+        if codes is not None:
+            said = said.filter(pl.col("themes").list.eval(
+                pl.element().is_in(codes)).list.any())
+        ids = self.df[self.cb["survey"].get("id_column", "respondent_id")]
+        return ids.is_in(said["respondent_id"].unique().implode()).to_numpy()
+
     def answered(self, vid: str) -> np.ndarray:
         """In the question's base: eligible, and answered (a multi-response question: at
-        least one option column holds a value)."""
+        least one option column holds a value; an open-ended one: a comment with words)."""
         v = self.var(vid)
+        if v["type"] == "open":
+            return self._commented(vid, None)
         if v["type"] == "multi":
             cols = np.column_stack([self._col(f"{vid}_{o['code']}") for o in v["options"]])
             ok = ~np.isnan(cols).all(axis=1)
@@ -59,6 +79,8 @@ class Bundle:
     def option(self, vid: str, codes: list[int]) -> np.ndarray:
         """0/1 per respondent: chose any of ``codes`` (nulls count as not chosen)."""
         v = self.var(vid)
+        if v["type"] == "open":  # by the themes its comments carry
+            return self._commented(vid, codes)
         if v["type"] == "multi":
             hit = np.zeros(self.df.height, dtype=bool)
             for c in codes:
@@ -73,6 +95,8 @@ class Bundle:
     def rows(self, vid: str) -> list[tuple[str, list[int]]]:
         """(label, codes) of every category and net row."""
         v = self.var(vid)
+        if v["type"] == "open":
+            return [(t["label"], [t["code"]]) for t in self.cb.get("themes", [])]
         return ([(o["label"], [o["code"]]) for o in v["options"]]
                 + [(n["label"], n["codes"]) for n in v.get("nets", [])])
 

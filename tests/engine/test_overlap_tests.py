@@ -184,6 +184,8 @@ def test_profile_against_total_weighted(survey, ref, group_text):
 def _row_keys(bundle: Bundle, vid: str) -> list[str]:
     """The engine's row keys as the bundle format documents them: option codes, then net1…"""
     v = bundle.var(vid)
+    if v["type"] == "open":  # rows of its coded themes
+        return [str(code) for _, (code,) in bundle.rows(vid)]
     return [str(o["code"]) for o in v["options"]] + [f"net{j + 1}"
                                                     for j in range(len(v.get("nets", [])))]
 
