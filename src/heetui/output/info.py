@@ -50,7 +50,10 @@ def info_json(ov: Overview, cb: Codebook, workspace: Workspace | None = None,
                                     **({"value": o.value} if o.value is not None else {})}
                                    for o in q.options],
                        "nets": [{"label": n.label, "codes": list(n.codes)} for n in q.nets],
-                       "grid": q.grid or None}
+                       "grid": q.grid or None,
+                       **({"themes": [{"code": t.code, "label": t.label}
+                                      for t in cb.frame(q.id).themes]}
+                          if q.type == "open" else {})}
                       for q in cb.questions],
         "grids": [{"id": g.id, "text": g.text, "label": g.short, "items": list(g.items)}
                   for g in cb.grids],
