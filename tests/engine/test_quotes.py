@@ -222,3 +222,18 @@ def test_no_stars_give_no_questions_and_a_question_must_be_open_ended(tmp_path):
     assert engine.quotes.quotes(survey, "improve").quoted == 0
     with pytest.raises(EngineError, match="not an open-ended question"):
         engine.quotes.quotes(survey, "relationship")
+
+
+def test_a_survey_comments_own_attribution_text_is_never_shown(tmp_path):
+    """A respondent's comment carrying a free-text attribution (a name, in imported data)
+    is attributed by the rule alone: only an interview, tied to no respondent, is
+    attributed by its own text (as the comments screen shows it)."""
+    folder = comment_bundle(tmp_path)
+    path = folder / "verbatims.parquet"
+    pl.read_parquet(path).with_columns(attribution=pl.lit("Dr Named Person")).write_parquet(path)
+    survey = open_survey(folder, workspace=tmp_path / "ws.toml")
+    page = verbatims(survey, Selection("why"), 0, 100, show_ids=True)
+    few = next(v.key for v in page.items if v.respondent_id == 1)
+    star_all(survey, "why", [few])
+    (q,) = engine.quotes.quotes(survey).questions[0].themes[0].quotes
+    assert q.attribution == "Unattributed (survey)" and "Named" not in q.attribution
