@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
+from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -129,12 +130,13 @@ def test_the_file_is_written_atomically_and_never_over_the_surveys_files(starred
     own.write_bytes(before)
     r = run_here("quotes", "-o", str(own), "--force", "--format", "md")
     assert "which this command reads" in one_sentence(r) and own.read_bytes() == before
-    import heetui.output.xlsx as xlsx
+    import xlsxwriter.workbook
 
-    def broken(*args, **kwargs):
+    def half_written(self):  # the disk fills while the workbook is being written
+        Path(self.filename).write_bytes(b"PK\x03\x04 half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx, "fit_row", broken)  # the workbook fails half-way
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", half_written)
     book = tmp_path / "q.xlsx"
     r = run_here("quotes", "-o", str(book), "--workspace", str(starred))
     assert r.returncode == 2 and "No space left" in r.stderr and not book.exists()
