@@ -168,3 +168,36 @@ def test_star_and_format_together_are_refused_by_the_parser(tmp_path):
                  "--workspace", str(tmp_path / "ws.toml"))
     assert r.returncode == 2 and "not allowed with argument --star" in r.stderr
     assert not (tmp_path / "ws.toml").exists()
+
+
+def test_hostile_comments_are_quoted_inert_in_every_format(tmp_path):
+    """Markup, escapes, bidi overrides, a NUL and a formula: shown as visible escapes, never
+    markup, never a live formula (output.markup, output.cells); csv keeps the text exact, as
+    the comments' own csv does, but never a formula."""
+    from helpers import HOSTILE_COMMENTS, small_comment_bundle
+
+    texts = {**HOSTILE_COMMENTS, 6: "=HYPERLINK(\"http://x\",\"click\")", 7: "a | b\n# c"}
+    texts.update({i: f"plain {i}" for i in range(8, 16)})
+    folder = small_comment_bundle(tmp_path, texts)
+    ws = tmp_path / "ws.toml"
+    page = engine.verbatims(open_survey(folder, workspace=ws), engine.Selection("why"), 0,
+                            100, show_ids=True)
+    ids = [str(v.key) for v in page.items if v.respondent_id in (1, 2, 3, 5, 6, 7)]
+    args = ("--data", str(folder), "--workspace", str(ws))
+    assert run_here("quotes", "--question", "why", "--star", *ids, *args).returncode == 0
+    md = run_here("quotes", *args).stdout
+    text = run_here("quotes", "--format", "text", *args).stdout
+    rows = list(csv.DictReader(io.StringIO(run_here("quotes", "--format", "csv", *args
+                                                    ).stdout)))
+    for out in (md, text):
+        assert "\x1b" not in out and "\x00" not in out and "\u202e" not in out
+        assert "\\x1b" in out and "\\u202e" in out
+    assert "\\[bold red\\]shout\\[/\\]" in md and "a \\| b \\# c" in md
+    assert not any(line.startswith(("# c", "|")) for line in md.splitlines())
+    assert {r["text"] for r in rows} == {"'" + texts[6], *(texts[i] for i in (1, 2, 3, 5, 7))}
+    book = tmp_path / "q.xlsx"
+    assert run_here("quotes", "-o", str(book), *args).returncode == 0
+    cells = [r[3] for r in openpyxl.load_workbook(book).active.iter_rows(values_only=True)
+             if r[0] == "why"]
+    assert "'=HYPERLINK(\"http://x\",\"click\")" in cells and all(
+        "\x1b" not in c for c in cells)
