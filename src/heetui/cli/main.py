@@ -14,6 +14,7 @@ from heetui.cli.diff import cmd_diff
 from heetui.cli.edit import cmd_edit
 from heetui.cli.parser import USER_ERROR, build_parser
 from heetui.cli.plan import cmd_plan, cmd_run
+from heetui.cli.quotes import cmd_quotes
 from heetui.config import ConfigError, UserConfig, load_config
 from heetui.errors import HeetuiError, UserError
 from heetui.survey.text import counted, safe_text
@@ -54,7 +55,7 @@ def write_output(text: str | Iterable[str], target: str | None, what: str = "",
 
 
 # the commands taking -o FILE
-FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "words", "weight")
+FILE_OUTPUTS = ("tab", "chart", "profile", "book", "verbatims", "words", "weight", "quotes")
 
 
 def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
@@ -64,13 +65,20 @@ def survey_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
     from heetui.survey.write import bundle_inputs
 
     given = getattr(args, "data", None) or getattr(args, "path", None)
-    survey = bundle_inputs(Path(given) if given else bundled_survey_path())
+    origin = Path(given) if given else bundled_survey_path()
+    survey = bundle_inputs(origin)
     if getattr(args, "waves", None):  # every wave's files
         from heetui.opening import parse_waves
 
-        survey = tuple(p for _, path in parse_waves(args.waves) for p in bundle_inputs(path))
+        waves = parse_waves(args.waves)
+        survey = tuple(p for _, path in waves for p in bundle_inputs(path))
+        origin = Path(waves[-1][1])  # the workspace is the latest wave's
     session = getattr(args, "session", None)  # verbatims --session: read, then rewritten
     workspace = getattr(args, "workspace", None)
+    if workspace is None and not getattr(args, "no_edits", False):  # the survey's own
+        from heetui.survey.workspace import default_workspace
+
+        workspace = default_workspace(origin)
     return survey + ((Path(session),) if session else ()) + (
         (Path(workspace),) if workspace else ())
 
@@ -86,7 +94,7 @@ def check_file_output(args: argparse.Namespace) -> None:
 
 # the commands writing a result in a format of output.formats, and the kind of result
 FORMAT_KINDS = {"tab": "table", "profile": "profile", "book": "book", "verbatims": "verbatims",
-                "weight": "weights"}
+                "weight": "weights", "quotes": "quotes"}
 
 
 def choose_format(args: argparse.Namespace) -> None:
@@ -512,6 +520,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
             "book": cmd_book,
             "verbatims": cmd_verbatims,
             "words": cmd_words,
+            "quotes": lambda args: cmd_quotes(args, open_survey, write_output),
             "weight": cmd_weight,
             "import": cmd_import,
             "demo": cmd_demo,

@@ -13,6 +13,7 @@ from heetui.cli.code import code_command
 from heetui.cli.diff import diff_command
 from heetui.cli.edit import edit_command
 from heetui.cli.plan import plan_commands
+from heetui.cli.quotes import quotes_command
 from heetui.config import SigLevels, parse_levels
 from heetui.importers.formats import format_list
 from heetui.output import formats
@@ -172,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     _book_command(sub)
     _verbatims_command(sub)
     _words_command(sub)
+    quotes_command(sub, _data_arg, _format_arg, _output_args)
     _weight_command(sub)
     _import_command(sub)
     _demo_command(sub)

@@ -29,12 +29,15 @@ touching them. What is here:
 - coding comments (engine.coding, ``[frame.ID]`` entries of the workspace): ``coding``
   (edits of a question's code frame, each one ``Edit`` for ``apply_edit``; the counts a
   coder works by; ``next_uncoded``, ``hits``);
-- comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``.
+- comments: ``verbatims`` and its selection, page and cell types, and the session ``Audit``;
+- quotes for the report (engine.quotes, ``[quote.ID]`` entries of the workspace): ``quotes``
+  (``star``: one comment starred or not, an ``Edit``; ``quotes``: the starred comments by
+  question and theme, attributed as the disclosure rule allows, a ``Quotes``).
 """
 
 from __future__ import annotations
 
-from heetui.engine import coding, edits
+from heetui.engine import coding, edits, quotes
 from heetui.engine.audit import Audit
 from heetui.engine.banner import resolve_banner, settings_banner
 from heetui.engine.book import BookRequest, tab_book
@@ -63,6 +66,7 @@ from heetui.engine.grid import is_grid, table, table_ready
 from heetui.engine.lookup import categories
 from heetui.engine.ordering import arrange
 from heetui.engine.profiling import Profile, ProfileRow, profile
+from heetui.engine.quotes import Quotes
 from heetui.engine.results import SE_LABEL, Crosstab, GridSummary, Row
 from heetui.engine.session import Survey, open_survey, open_waves
 from heetui.engine.summary import overview
@@ -71,12 +75,14 @@ from heetui.engine.words import Words, distinctive_words
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookDiff", "BookRequest", "CellRef",
-    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow", "Row",
+    "Crosstab", "Edit", "Filter", "GridSummary", "Histogram", "Profile", "ProfileRow", "Quotes",
+    "Row",
     "Selection", "Survey", "TabRequest", "Verbatim", "VerbatimPage", "WeightReport", "Words",
     "apply_edit", "arrange", "categories", "coding", "describe_group", "diff_books",
     "distinctive_words",
     "edits", "histogram", "is_grid", "narrowings", "open_survey", "open_waves", "overview",
-    "parse_filter", "parse_filters", "profile", "resolve_banner", "resolve_theme", "save_view",
+    "parse_filter", "parse_filters", "profile", "quotes", "resolve_banner", "resolve_theme",
+    "save_view",
     "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
     "write_filters",
 ]

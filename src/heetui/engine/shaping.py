@@ -25,6 +25,7 @@ from heetui.engine.filters import MAX_DEPTH, Filter, condition, parse_condition
 from heetui.engine.frames import shape_frames
 from heetui.engine.lookup import match_answer, names
 from heetui.engine.sql import Clause, ident, where
+from heetui.engine.starred import shape_quotes
 from heetui.engine.weighting import WeightDef, parse_weight
 from heetui.errors import EngineError
 from heetui.survey.codebook import (
@@ -121,6 +122,7 @@ def shape_data(cb: Codebook, data: dict[str, Any], text: str = "", file: str = "
     cb = _named_filters(cb, filters, report)
     cb = _banners(cb, _entries(data, "banner", report), report)
     cb = shape_frames(cb, _entries(data, "frame", report), report.add)
+    cb = shape_quotes(cb, _entries(data, "quote", report), report.add)
     weights = _weights(cb, _entries(data, "weight", report), report)
     view = data.get("view", {})
     return Shaped(cb, derived, tuple(report.problems), view if isinstance(view, dict) else {},

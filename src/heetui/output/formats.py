@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from heetui.engine.comments import VerbatimPage
     from heetui.engine.diffing import BookDiff
     from heetui.engine.profiling import Profile
+    from heetui.engine.quotes import Quotes
     from heetui.engine.results import Crosstab, GridSummary
     from heetui.engine.weighting import WeightReport
     from heetui.engine.words import Words
@@ -388,6 +389,30 @@ def _frame_json(c: CodingCounts, o: Options) -> str:
     return render_json(c)
 
 
+def _quotes_md(q: Quotes, o: Options) -> str:
+    from heetui.output.quotes_report import render_md
+
+    return render_md(q)
+
+
+def _quotes_text(q: Quotes, o: Options) -> str:
+    from heetui.output.quotes_report import render_text
+
+    return render_text(q, o.width or 88)
+
+
+def _quotes_csv(q: Quotes, o: Options) -> str:
+    from heetui.output.quotes_report import render_csv
+
+    return render_csv(q)
+
+
+def _quotes_xlsx(q: Quotes, path: Path, o: Options, replace: bool) -> None:
+    from heetui.output.quotes_report import write_xlsx
+
+    write_xlsx(q, path, o.codebook, replace)
+
+
 # Crosstab.kind and GridSummary.kind: the same formats (test_formats holds them equal)
 register("table", TEXT, _table_text)
 register("table", CSV, _table_csv)
@@ -426,3 +451,7 @@ register("words", JSON, _words_json)
 register("frame", TEXT, _frame_text)
 register("frame", MD, _frame_md)
 register("frame", JSON, _frame_json)
+register("quotes", MD, _quotes_md)
+register("quotes", TEXT, _quotes_text)
+register("quotes", CSV, _quotes_csv)
+register("quotes", XLSX, file=_quotes_xlsx)

@@ -75,6 +75,11 @@ Search: / moves to the search box; type words (every one must appear, any case) 
 "quoted phrase", then Enter: the matches are highlighted and the keys act on the comments
 again. Clear the box and press Enter to drop the search.
 
+Quotes: * stars the highlighted comment for the report (★ marks it; * again unstars it),
+kept in the survey's workspace; Q writes the starred comments of the question shown (or of
+every question) to a file, grouped by theme and attributed by their key attributes as far
+as the minimum group share them (Markdown; a name ending .txt, .csv or .xlsx writes that).
+
 The header names every narrowing in force: the table cell the comments came from, the
 filters, the question, the theme and the search, then how many respondents and comments
 they leave. Comments are shown only when the filters and cell select at least the

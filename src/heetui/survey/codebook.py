@@ -223,6 +223,15 @@ class Frame:
 
 
 @dataclass(frozen=True)
+class Starred:
+    """The comments of an open-ended question starred for the report (their ids, in the
+    order they were starred), kept in the workspace (engine.starred)."""
+
+    question: str
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Benchmark:
     label: str
     value: float
@@ -319,6 +328,7 @@ class Codebook:
     grids: tuple[Grid, ...] = ()
     filters: tuple[NamedFilter, ...] = ()  # the workspace's named filters
     frames: tuple[Frame, ...] = ()  # the workspace's code frames of open-ended questions
+    starred: tuple[Starred, ...] = ()  # the workspace's starred comments, per question
     _index: dict[str, Variable] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -405,6 +415,10 @@ class Codebook:
         (an imported survey has none: its questions start with an empty frame)."""
         found = next((f for f in self.frames if f.question == question), None)
         return found or Frame(question, self.themes)
+
+    def stars(self, question: str) -> tuple[int, ...]:
+        """The ids of an open-ended question's comments starred for the report."""
+        return next((s.ids for s in self.starred if s.question == question), ())
 
     def themes_view(self, v: Variable) -> Variable:
         """An open-ended question as the multi-response question of its frame's themes (and

@@ -52,8 +52,9 @@ class ExportActions(App[None]):
         except FolderMissing as e:
             self.notify(e.message(), severity="error", markup=False)
             return
-        dialog = SaveDialog(what, proposed,
-                            bundle_inputs(self.survey.bundle.path) + self.inputs)
+        ws = self.survey.workspace  # read, and written by every edit: never an output
+        dialog = SaveDialog(what, proposed, bundle_inputs(self.survey.bundle.path)
+                            + self.inputs + ((ws.path,) if ws is not None else ()))
         self.push_screen(dialog, lambda choice: write(choice) if choice else None)
 
     def _save(self, target: Path, write: Callable[[], object], what: str = "") -> None:

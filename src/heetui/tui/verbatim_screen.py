@@ -33,15 +33,18 @@ from heetui.tui.failures import attempt
 from heetui.tui.footer import KeyFooter
 from heetui.tui.latest import Latest
 from heetui.tui.modals import close
+from heetui.tui.quote_keys import save_quotes, toggle_star
 from heetui.tui.search_key import SEARCH_BINDING, in_text_box
 
 MAX_SHOWN = 4000  # characters of one comment shown in the list
+STAR = "★"  # a comment starred for the report
 ALL = "__all__"
 
 
-def comment_text(v: Verbatim, terms: tuple[str, ...]) -> Text:
-    """A comment as literal text (never markup), with search matches highlighted."""
-    t = Text(heading(v), style="bold")
+def comment_text(v: Verbatim, terms: tuple[str, ...], starred: bool = False) -> Text:
+    """A comment as literal text (never markup), with search matches highlighted; ★ marks
+    one starred for the report."""
+    t = Text((f"{STAR} " if starred else "") + heading(v), style="bold")
     attrs = attribute_line(v)
     if attrs:
         t.append("\n" + attrs, style="dim")
@@ -78,6 +81,12 @@ class VerbatimScreen(Screen[None]):
         Binding("t", "themes", "Themes", id="comments.themes",
                 tooltip="to the theme list: Enter picks a theme, Enter again (or on All "
                 "themes) clears it"),
+        Binding("asterisk", "star", "Star", key_display="*", id="comments.star",
+                tooltip="star the highlighted comment for the report (★), or unstar it; kept "
+                "in the workspace"),
+        Binding("Q", "save_quotes", "Quotes", key_display="Q", id="comments.quotes",
+                tooltip="write the starred comments (this question's, or every question's) "
+                "to a file for the report, by theme and attributed"),
         Binding("escape", "back", "Back", id="comments.back",
                 tooltip="back to the table, at the same cell (from the search box: back to "
                 "the comments)"),
@@ -165,8 +174,9 @@ class VerbatimScreen(Screen[None]):
         self.start = page.offset
         self.total = page.total
         self._header(counts_line(page))
-        lst.add_options([Option(comment_text(v, page.terms), id=f"c{v.comment_id}")
-                         for v in page.items])
+        cb = self.survey.codebook
+        lst.add_options([Option(comment_text(v, page.terms, v.key in cb.stars(v.question)),
+                                id=f"c{v.comment_id}") for v in page.items])
         if not page.items:
             lst.add_option(Option("No comment matches this selection.", disabled=True))
         themes = self.query_one("#vthemes", OptionList)
@@ -236,6 +246,20 @@ class VerbatimScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.set_focus(self.query_one("#vsearch", Input))  # now: see search_key
+
+    def action_star(self) -> None:
+        lst = self.query_one("#vlist", OptionList)
+        i = lst.highlighted
+        if self.shown is None or i is None or i >= len(self.shown[1].items):
+            return
+        page = self.shown[1]
+        starred = toggle_star(self.app, page.items[i])
+        if starred is not None and i < lst.option_count:
+            lst.replace_option_prompt_at_index(i, comment_text(page.items[i], page.terms,
+                                                               starred))
+
+    def action_save_quotes(self) -> None:
+        save_quotes(self.app, self.selection.question)
 
     def action_themes(self) -> None:
         self.query_one("#vthemes", OptionList).focus()
