@@ -14,6 +14,7 @@ from cli_helpers import run
 from heetui.engine.crosstab import GROUP_COLUMN
 from heetui.engine.filters import parse_filter
 from heetui.engine.profiling import profile
+from heetui.survey.bundle import bundled_survey_path
 from heetui.tui.app import HeetuiApp
 from heetui.tui.profile_screen import ProfileScreen
 from heetui.tui.verbatim_screen import VerbatimScreen
@@ -28,20 +29,36 @@ def _indicator(survey, q: str, codes) -> pl.Expr:
     return pl.col(q).is_in(list(codes))
 
 
+def _commenters(raw: pl.DataFrame, q: str) -> pl.DataFrame:
+    """Respondents who left a comment with words on open-ended question ``q``, each with
+    every theme code stored on their comments (``__themes``)."""
+    said = pl.read_parquet(bundled_survey_path() / "verbatims.parquet").filter(
+        (pl.col("question") == q) & pl.col("respondent_id").is_not_null()
+        & (pl.col("text").str.strip_chars() != ""))
+    per = said.group_by("respondent_id").agg(pl.col("themes").explode().alias("__themes"))
+    return raw.join(per, on="respondent_id")
+
+
 def independent(survey, raw, group_expr, used) -> dict[tuple[str, str], float]:
-    """p-values of group vs not-group for every category and net row, from raw counts."""
+    """p-values of group vs not-group for every category and net row (an open-ended
+    question's: its themes), from raw counts."""
     out = {}
-    for v in survey.codebook.closed:
+    cb = survey.codebook
+    for v in cb.closed + [v for v in cb.variables if cb.coded(v)]:
         if v.id in used or v.type == "numeric":
             continue
-        base = eligible(raw, v.id, survey)
+        base = _commenters(raw, v.id) if v.type == "open" else eligible(raw, v.id, survey)
         g, r = base.filter(group_expr), base.filter(~group_expr)
         if g.height < 30 or r.height < 30:
             continue
         rows = [(o.label, (o.code,)) for o in v.options] + [(n.label, n.codes) for n in v.nets]
+        if v.type == "open":
+            rows = [(t.label, (t.code,)) for t in cb.frame(v.id).themes]
         for label, codes in rows:
-            xg = g.filter(_indicator(survey, v.id, codes)).height
-            xr = r.filter(_indicator(survey, v.id, codes)).height
+            holds = pl.col("__themes").list.eval(pl.element().is_in(list(codes))).list.any() \
+                if v.type == "open" else _indicator(survey, v.id, codes)
+            xg = g.filter(holds).height
+            xr = r.filter(holds).height
             if xg + xr in (0, g.height + r.height):
                 continue
             _, p = proportions_ztest([xg, xr], [g.height, r.height])
