@@ -20,7 +20,7 @@ the comments' ``themes`` column is computed by ``themes_sql`` within each query.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -28,7 +28,7 @@ from heetui.engine.lookup import names
 from heetui.engine.search import like_pattern, search_terms
 from heetui.errors import EngineError
 from heetui.sqltext import literal
-from heetui.survey.codebook import Codebook, Frame, Net, Theme
+from heetui.survey.codebook import Codebook, Frame, Net, Theme, Variable
 
 Report = Callable[[tuple[str, ...], str], None]  # an entry's key, and what is wrong with it
 THEME_FIELDS = ("code", "label", "stored", "search", "add", "remove")
@@ -40,16 +40,23 @@ def shape_frames(cb: Codebook, entries: dict[str, dict[str, Any]], report: Repor
                  ) -> Codebook:
     """The codebook with the workspace's code frames; an entry (or a theme, or a net) that
     does not apply is left out and reported."""
-    frames = []
+    frames = [_frame(v.id, entry, report)
+              for v, entry in open_entries(cb, "frame", entries, report, "its code frame")]
+    return replace(cb, frames=tuple(frames), _index={})
+
+
+def open_entries(cb: Codebook, section: str, entries: dict[str, dict[str, Any]],
+                 report: Report, what: str) -> Iterator[tuple[Variable, dict[str, Any]]]:
+    """The entries of a section keyed by open-ended question, with their question; one
+    keyed by anything else is reported (``what`` it held is left out)."""
     for name, entry in entries.items():
         v = cb.find(name)
         if v is None or v.type != "open":
             opens = ", ".join(x.id for x in cb.variables if x.type == "open") or "none"
-            report(("frame", name), f"{name} is not an open-ended question of this survey "
-                   f"(those are: {opens}); its code frame is left out.")
+            report((section, name), f"{name} is not an open-ended question of this survey "
+                   f"(those are: {opens}); {what} is left out.")
             continue
-        frames.append(_frame(v.id, entry, report))
-    return replace(cb, frames=tuple(frames), _index={})
+        yield v, entry
 
 
 def _frame(question: str, entry: dict[str, Any], report: Report) -> Frame:
@@ -108,11 +115,12 @@ def _code(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= MAX_CODE
 
 
-def _id(x: object) -> bool:
+def comment_id(x: object) -> bool:
+    """Whether ``x`` can be a comment's id (a whole number DuckDB's BIGINT holds)."""
     return isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2 ** 63
 
 
-def _ids(t: dict[str, Any], field: str, code: int, valid: Callable[[object], bool] = _id
+def _ids(t: dict[str, Any], field: str, code: int, valid: Callable[[object], bool] = comment_id
          ) -> tuple[int, ...]:
     value = t.get(field, [])
     if not isinstance(value, list) or not all(valid(x) for x in value):

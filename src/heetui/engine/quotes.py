@@ -20,9 +20,9 @@ from typing import Any, ClassVar
 from heetui.engine.coding import open_question
 from heetui.engine.comments import Selection, _attributes, _disclose, group_of, min_group
 from heetui.engine.edits import Edit
+from heetui.engine.frames import comment_id
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause
-from heetui.engine.starred import comment_id
 from heetui.errors import EngineError
 from heetui.survey.codebook import Frame
 

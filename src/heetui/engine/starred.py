@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from heetui.engine.frames import Report
+from heetui.engine.frames import Report, comment_id, open_entries
 from heetui.survey.codebook import Codebook, Starred
 
 FIELDS = ("starred",)
@@ -27,13 +27,8 @@ def shape_quotes(cb: Codebook, entries: dict[str, dict[str, Any]], report: Repor
     """The codebook with the workspace's starred comments; an entry that does not apply is
     left out and reported."""
     starred = []
-    for name, entry in entries.items():
-        v = cb.find(name)
-        if v is None or v.type != "open":
-            opens = ", ".join(x.id for x in cb.variables if x.type == "open") or "none"
-            report(("quote", name), f"{name} is not an open-ended question of this survey "
-                   f"(those are: {opens}); its starred comments are left out.")
-            continue
+    for v, entry in open_entries(cb, "quote", entries, report, "its starred comments"):
+        name = v.id
         for field in entry:
             if field not in FIELDS:
                 report(("quote", name, field), f"{field} is not part of quote.{name}; it "
@@ -47,8 +42,3 @@ def shape_quotes(cb: Codebook, entries: dict[str, dict[str, Any]], report: Repor
         if ids:
             starred.append(Starred(v.id, tuple(dict.fromkeys(ids))))
     return replace(cb, starred=tuple(starred), _index={})
-
-
-def comment_id(x: object) -> bool:
-    """Whether ``x`` can be a comment's id (a whole number DuckDB's BIGINT holds)."""
-    return isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2 ** 63
