@@ -68,16 +68,16 @@ def coding_counts(survey: Survey, question: str) -> CodingCounts:
 
 
 def next_uncoded(survey: Survey, question: str, after: int | None = None) -> int | None:
-    """The position (0-based, in the order comments are listed) of the first comment with
-    no theme listed after the comment with id ``after`` (from the start when None, and
-    round to the start when none follows); None when every comment is coded."""
+    """The position (0-based, among the question's comments as ``verbatims`` lists them,
+    blank ones included) of the first non-blank comment with no theme after the comment
+    with id ``after`` (from the start when None, and round to the start when none
+    follows); None when every comment is coded."""
     v = open_question(survey, question)
-    listed = "question = ? AND trim(text) <> ''"
     for start in ([after, None] if after is not None else [None]):
         found = survey.query(Clause(
-            f"SELECT (SELECT COUNT(*) FROM verbatims WHERE {listed} AND comment_id < m.id) "
-            f"FROM (SELECT MIN(comment_id) AS id FROM verbatims WHERE {listed} AND "
-            "len(themes) = 0 AND comment_id > ?) m WHERE m.id IS NOT NULL",
+            "SELECT (SELECT COUNT(*) FROM verbatims WHERE question = ? AND comment_id < m.id) "
+            "FROM (SELECT MIN(comment_id) AS id FROM verbatims WHERE question = ? AND "
+            "trim(text) <> '' AND len(themes) = 0 AND comment_id > ?) m WHERE m.id IS NOT NULL",
             [v.id, v.id, -1 if start is None else start]))
         if found:
             return int(found[0][0])

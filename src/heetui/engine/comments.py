@@ -226,6 +226,8 @@ class _Query:
         self.group = where(group)
         search: list[Query] = [Clause(TERM_SQL, [like_pattern(term)])
                                for term in search_terms(sel.search)]
+        if sel.uncoded:  # a blank comment is not one to code (engine.coding counts none)
+            search.append(Clause("trim(text) <> ''", []))
         self.base = where([*group, *search])
         themes: list[Query] = [Clause("list_has_any(themes, ?)", [list(sel.themes)])] \
             if sel.themes else []
