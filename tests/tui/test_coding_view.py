@@ -45,7 +45,7 @@ def carrying(comments: pl.DataFrame, code: int) -> set[int]:
 async def coding(app, pilot) -> CodingScreen:
     app.set_view(replace(app.view, question=Q))
     await settle(app, pilot)
-    await pilot.press("k")
+    await pilot.press("K")
     await settle(app, pilot)
     screen = app.screen
     assert isinstance(screen, CodingScreen) and screen.question == Q

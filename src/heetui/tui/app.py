@@ -115,7 +115,7 @@ class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
                 "redraws on resize"),
         Binding("v", "verbatims", "Comments", id="table.comments",
                 tooltip="the comments of the whole survey, or of the filtered respondents"),
-        Binding("k", "code", "Code", id="table.code",
+        Binding("K", "code", "Code", key_display="K", id="table.code",
                 tooltip="code comments: the coding view of the open-ended question on show "
                 "(in the question list: the one highlighted), else of one picked from a list; "
                 "digits toggle themes, / and A search-and-apply, n the next uncoded comment"),
@@ -196,7 +196,7 @@ class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
                 "and the filter picker's variables"),
         Binding("u", "undo_edit", "Undo edit", id="table.undo_edit",
                 tooltip="undo the last edit made in this session (net, rename, saved filter, "
-                "segment or banner): the workspace file as it was before it"),
+                "segment, banner or coding): the workspace file as it was before it"),
         Binding("P", "add_to_plan", "Add to plan", key_display="P", id="table.add_to_plan",
                 tooltip="add this table to the workspace's tab plan: its heetui tab command "
                 "writing a workbook, which heetui run makes again (on the next wave too)"),

@@ -1,6 +1,6 @@
-"""The way into the coding view (tui/coding_screen.py), a part of the app: k on the table
+"""The way into the coding view (tui/coding_screen.py), a part of the app: K on the table
 codes the open-ended question on show (or the one the question list highlights), else
-asks which; k in the comments view codes its question. Edits made there are the session's
+asks which; K in the comments view codes its question. Edits made there are the session's
 (undone by u anywhere), and the app shows the survey as they left it on the way back."""
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ class VerbatimScreen(Screen[None]):
         Binding("t", "themes", "Themes", id="comments.themes",
                 tooltip="to the theme list: Enter picks a theme, Enter again (or on All "
                 "themes) clears it"),
-        Binding("k", "code", "Code", id="comments.code",
+        Binding("K", "code", "Code", key_display="K", id="comments.code",
                 tooltip="code this question's comments in the coding view (every "
                 "open-ended question listed: the highlighted comment's question)"),
         Binding("escape", "back", "Back", id="comments.back",
@@ -259,7 +259,7 @@ class VerbatimScreen(Screen[None]):
                 and i < len(self.shown[1].items):
             question = self.shown[1].items[i].question
         if question is None:
-            self.notify("Pick a question (or a comment) first: k codes its comments.",
+            self.notify("Pick a question (or a comment) first: K codes its comments.",
                         severity="warning")
             return
         self.post_message(self.Code(question))
