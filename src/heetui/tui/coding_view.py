@@ -54,7 +54,7 @@ class CodingView(Screen[bool]):
     DEFAULT_CSS = """
     CodingView #csummary { height: auto; max-height: 3; padding: 0 1; text-style: bold;
                            background: $panel; }
-    CodingView #cthemes { width: 38%; max-width: 44; height: 1fr; text-wrap: nowrap;
+    CodingView #cthemes { width: 40%; max-width: 52; height: 1fr; text-wrap: nowrap;
                           text-overflow: ellipsis; }
     CodingView #clist { height: 1fr; }
     CodingView #cstatus { height: auto; max-height: 2; padding: 0 1; background: $panel; }
@@ -89,7 +89,6 @@ class CodingView(Screen[bool]):
 
     def on_mount(self) -> None:
         with suppress(NoMatches):  # closed by a key typed ahead before it finished mounting
-            self.query_one("#cthemes", OptionList).border_title = "Themes"
             self.query_one("#clist", OptionList).focus()
             self.load()
 
@@ -191,6 +190,7 @@ class CodingView(Screen[bool]):
         comment = self.comment()
         on_it = set(comment.theme_codes) if comment is not None else set()
         themes = self.frame_themes()
+        panel.border_title = f"Themes (● #{comment.number})" if comment is not None else "Themes"
         panel.clear_options()
         width = count_width(list(per.values()))
         panel.add_options([Option(theme_line(i, t, per.get(t.code, 0), width,
