@@ -17,7 +17,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.coding_modals import ThemePicker
 from heetui.tui.coding_screen import CodingScreen
 from heetui.tui.textual_internals import notifications
-from tui_helpers import running, settle
+from tui_helpers import burst, running, settle
 
 Q = "improve"
 
@@ -146,15 +146,17 @@ async def test_next_uncoded_moves_to_the_right_comment(ws, comments):
     assert len(ids) >= 3 and any(comments.filter(pl.col("comment_id") < ids[0])["blank"])
     async with running(HeetuiApp(open_survey(workspace=ws))) as (app, pilot):
         screen = await coding(app, pilot)
-        seen = []
-        for _ in range(2):
-            await pilot.press("n")
-            await settle(app, pilot)
-            seen.append(highlighted(screen))
-            assert screen.start == listed.index(seen[-1]) // 50 * 50
-        assert seen == ids[:2]
-        await pilot.press("1")  # coded now: n passes it by
+        await pilot.press("n")
         await settle(app, pilot)
+        seen = [highlighted(screen)]
+        assert screen.start == listed.index(seen[-1]) // 50 * 50
+        burst(app, "n", "1")  # typed ahead: 1 codes the comment n goes to (n passes it by now)
+        await settle(app, pilot)
+        seen.append(highlighted(screen))
+        assert screen.start == listed.index(seen[-1]) // 50 * 50
+        assert seen == ids[:2]
+        first = screen.frame_themes()[0].code
+        assert theme_entry(ws, first)["add"] == [ids[1]]
         for _ in range(len(ids) - 1):
             await pilot.press("n")
             await settle(app, pilot)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from textual import on
 from textual.binding import Binding
@@ -134,7 +135,9 @@ class CodingScreen(CodingView):
         self.code_theme(themes[number - 1].code)
 
     def code_theme(self, code: int) -> None:
-        """Toggle the theme on the highlighted comment."""
+        """Toggle the theme on the highlighted comment (once the page asked for shows)."""
+        if self.defer(partial(self.code_theme, code)):
+            return
         comment = self.comment()
         if comment is None:
             self.notify("No comment is highlighted to code.", severity="warning")

@@ -7,6 +7,7 @@ each change; the keys and the edits are tui/coding_screen.py's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
 
@@ -41,7 +42,6 @@ from heetui.tui.search_key import in_text_box
 from heetui.tui.verbatim_screen import comment_text
 
 Counts = engine.coding.CodingCounts
-Loaded = tuple[VerbatimPage | None, Counts | None, str | None]
 Want = tuple[int | None, int]  # the comment to highlight once loaded (its id), else a place
 HINT = "Digits code the highlighted comment · n next uncoded · / search · ? every key"
 
@@ -74,8 +74,11 @@ class CodingView(Screen[bool]):
         self.counts: Counts | None = None
         self.shown: Selection | None = None  # the selection the list shows
         self.changed = False
+        self.pending = False  # a page asked for and not yet shown
+        self._queued: list[Callable[[], None]] = []  # keys waiting for it (``defer``)
         self._want: Want = (None, 0)
-        self._latest = Latest()
+        self._latest = Latest()  # the page asked for last
+        self._counted = Latest()  # the counts asked for last
 
     def compose(self) -> ComposeResult:
         yield Static("", id="csummary", markup=False)
@@ -95,33 +98,54 @@ class CodingView(Screen[bool]):
     # ---- loading -------------------------------------------------------------------------
 
     def load(self, want: Want | None = None) -> None:
-        """List the selection's page from ``start`` again, and count the frame; then
-        highlight ``want``: the comment with that id, else that place on the page."""
+        """List the selection's page from ``start`` again, and count the frame (two
+        queries side by side); then highlight ``want``: the comment with that id, else that
+        place on the page."""
         if not self.is_attached:
             return
         if want is not None:
             self._want = want
-        self._header("loading…")
+        self.pending = True
+        self._header()
         self._fetch(self.selection, self.start, self._latest.next(), tuple(self.audit.shown))
+        self._count(self._counted.next())
 
-    @work(thread=True, exclusive=True, group="coding")
+    @work(thread=True, exclusive=True, group="coding-page")
     def _fetch(self, sel: Selection, offset: int, token: int,
                earlier: tuple[Selection, ...]) -> None:
-        counts, error = attempt(lambda: engine.coding.coding_counts(self.survey, self.question))
-        page, refused = attempt(lambda: engine.verbatims(self.survey, sel, offset, PAGE,
-                                                         earlier=earlier))
-        self.app.call_from_thread(self._show, token, sel, (page, counts, error or refused))
+        page, error = attempt(lambda: engine.verbatims(self.survey, sel, offset, PAGE,
+                                                       earlier=earlier))
+        if page is None and sel.uncoded:  # none left to code, rather than none to show?
+            counts, _ = attempt(lambda: engine.coding.coding_counts(self.survey, self.question))
+            if counts is not None and counts.uncoded == 0:
+                error = "Every comment carries a theme now: U lists them all."
+        self.app.call_from_thread(self._show, token, sel, page, error)
 
-    def _show(self, token: int, sel: Selection, loaded: Loaded) -> None:
+    @work(thread=True, exclusive=True, group="coding-counts")
+    def _count(self, token: int) -> None:
+        counts, error = attempt(lambda: engine.coding.coding_counts(self.survey, self.question))
+        self.app.call_from_thread(self._show_counts, token, counts, error)
+
+    def _show_counts(self, token: int, counts: Counts | None, error: str | None) -> None:
+        if not self._counted.is_current(token) or not self.is_attached:
+            return
+        if counts is None:
+            self.notify(error or "The themes could not be counted.", severity="warning")
+            return
+        self.counts = counts
+        with suppress(NoMatches):  # the screen is being taken down right now
+            self._header()
+            self.show_themes()
+
+    def _show(self, token: int, sel: Selection, page: VerbatimPage | None,
+              error: str | None) -> None:
         if not self._latest.is_current(token) or not self.is_attached:
             return  # superseded, or the screen was closed while the query ran
         with suppress(NoMatches):  # the screen is being taken down right now
-            self._fill(sel, *loaded)
+            self._fill(sel, page, error)
 
-    def _fill(self, sel: Selection, page: VerbatimPage | None,
-              counts: Counts | None, error: str | None) -> None:
-        if counts is not None:
-            self.counts = counts
+    def _fill(self, sel: Selection, page: VerbatimPage | None, error: str | None) -> None:
+        self.pending = False
         if page is None:
             self._refused(sel, error or "No comments.")
             return
@@ -134,6 +158,9 @@ class CodingView(Screen[bool]):
         lst.highlighted = self._wanted_index(page) if page.items else None
         self._header()
         self.show_themes()
+        queued, self._queued = self._queued, []
+        for act in queued:
+            act()
 
     def _wanted_index(self, page: VerbatimPage) -> int:
         key, index = self._want
@@ -142,9 +169,9 @@ class CodingView(Screen[bool]):
 
     def _refused(self, sel: Selection, reason: str) -> None:
         """Nothing to list: a new narrowing goes back to the list shown before (the reason
-        said); the same one emptied (its last comment coded) says so in the list."""
-        if self.counts is not None and sel.uncoded and self.counts.uncoded == 0:
-            reason = "Every comment carries a theme now: U lists them all."
+        said); the same one emptied (its last comment coded) says so in the list. Keys
+        typed ahead for the list asked for are dropped."""
+        self._queued.clear()
         self.notify(reason, severity="warning")
         if self.shown is not None and sel != self.shown:
             self.selection, self.start = self.shown, self.page.offset if self.page else 0
@@ -158,7 +185,7 @@ class CodingView(Screen[bool]):
         self._header()
         self.show_themes()
 
-    def _header(self, loading: str = "") -> None:
+    def _header(self) -> None:
         cb = self.survey.codebook
         v = cb.get(self.question)
         first = " │ ".join([f"Coding {v.id}: {safe_text(v.short)}", *(
@@ -167,8 +194,8 @@ class CodingView(Screen[bool]):
         c, p = self.counts, self.page
         parts = [f"{c.comments:,} comments · {c.coded:,} coded · {c.uncoded:,} uncoded"
                  if c is not None else ""]
-        if loading:
-            parts.append(loading)
+        if self.pending:
+            parts.append("loading…")
         elif p is not None:
             pages = max(1, -(-p.total // PAGE))
             what = "hits" if self.selection.search.strip() else "listed"
@@ -256,6 +283,8 @@ class CodingView(Screen[bool]):
     def action_next_uncoded(self) -> None:
         """The next comment carrying no theme: with only the uncoded listed, the next one
         down; otherwise the question's whole list, on the engine's next uncoded comment."""
+        if self.defer(self.action_next_uncoded):
+            return
         comment, lst = self.comment(), self.query_one("#clist", OptionList)
         if self.selection.uncoded and self.page is not None and comment is not None:
             if lst.highlighted is not None and lst.highlighted + 1 < len(self.page.items):
@@ -264,19 +293,37 @@ class CodingView(Screen[bool]):
                 self.start = self.start + PAGE if self.start + PAGE < self.page.total else 0
                 self.load((None, 0))
             return
-        after = comment.key if comment is not None else None
-        position, error = attempt(lambda: engine.coding.next_uncoded(
-            self.survey, self.question, after))
-        if error is not None:
-            self.notify(error, severity="warning")
-        elif position is None:
-            self.notify(f"Every comment of {self.question} carries a theme.")
-        else:
-            self.selection = Selection(question=self.question)
-            self.query_one("#csearch", Input).value = ""
-            self.start = position // PAGE * PAGE
-            self.load((None, position % PAGE))
-            self.set_focus(lst)
+        self.pending = True  # keys typed meanwhile wait for the comment found
+        self._find_uncoded(comment.key if comment is not None else None, self._latest.next())
+
+    @work(thread=True, exclusive=True, group="coding-page")
+    def _find_uncoded(self, after: int | None, token: int) -> None:
+        found, error = attempt(lambda: engine.coding.next_uncoded(self.survey, self.question,
+                                                                  after))
+        self.app.call_from_thread(self._found_uncoded, token, found, error)
+
+    def _found_uncoded(self, token: int, position: int | None, error: str | None) -> None:
+        if not self._latest.is_current(token) or not self.is_attached:
+            return
+        if position is None:
+            self.pending = False
+            self._queued.clear()
+            self.notify(error or f"Every comment of {self.question} carries a theme.",
+                        severity="warning" if error else "information")
+            return
+        self.selection = Selection(question=self.question)
+        self.query_one("#csearch", Input).value = ""
+        self.start = position // PAGE * PAGE
+        self.load((None, position % PAGE))
+        self.set_focus(self.query_one("#clist", OptionList))
+
+    def defer(self, act: Callable[[], None]) -> bool:
+        """While a page is being loaded, keep ``act`` (a key acting on the highlighted
+        comment) for when it is shown: a key typed ahead acts where the keys before it
+        led. Whether it was kept."""
+        if self.pending:
+            self._queued.append(act)
+        return self.pending
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "search" and in_text_box(self))
