@@ -17,6 +17,7 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.coding_modals import ThemePicker
 from heetui.tui.coding_screen import CodingScreen
 from heetui.tui.textual_internals import notifications
+from heetui.tui.verbatim_screen import VerbatimScreen
 from tui_helpers import burst, running, settle
 
 Q = "improve"
@@ -63,12 +64,12 @@ def panel_line(screen: CodingScreen, code: int) -> str:
     return str(panel.get_option(f"t{code}").prompt)
 
 
-def frame(ws) -> dict:
-    return tomllib.loads(ws.read_text(encoding="utf-8"))["frame"][Q]
+def frame(ws, question: str = Q) -> dict:
+    return tomllib.loads(ws.read_text(encoding="utf-8"))["frame"][question]
 
 
-def theme_entry(ws, code: int) -> dict:
-    return next(t for t in frame(ws)["themes"] if t["code"] == code)
+def theme_entry(ws, code: int, question: str = Q) -> dict:
+    return next(t for t in frame(ws, question)["themes"] if t["code"] == code)
 
 
 def status_line(screen: CodingScreen) -> str:
@@ -208,3 +209,28 @@ async def test_a_refused_edit_is_one_sentence_and_the_file_stays(ws):
         assert message.endswith(".") and "\n" not in message and "Traceback" not in message
         assert ws.read_bytes() == before and status_line(screen) == status
         assert not screen.edits and screen.query_one("#csearch", Input).value == ""
+
+
+async def test_from_the_comments_view_and_back(ws):
+    """K in the comments view codes the highlighted comment's question; back there, its
+    comments show the themes as coded."""
+    async with running(HeetuiApp(open_survey(workspace=ws))) as (app, pilot):
+        await pilot.press("v")
+        await settle(app, pilot)
+        comments_view = app.screen
+        assert isinstance(comments_view, VerbatimScreen) and comments_view.shown is not None
+        first = comments_view.shown[1].items[0]
+        await pilot.press("K")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen) and screen.question == first.question
+        code = screen.frame_themes()[0].code
+        key = highlighted(screen)
+        await pilot.press("1", "escape")
+        await settle(app, pilot)
+        assert app.screen is comments_view
+        shown = next(v for v in comments_view.shown[1].items if v.question == first.question
+                     and v.text == first.text and v.attribution == first.attribution)
+        assert (code in shown.theme_codes) is not (code in first.theme_codes)
+        entry = theme_entry(ws, code, first.question)
+        assert key in entry.get("add", []) + entry.get("remove", [])

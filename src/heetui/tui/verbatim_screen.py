@@ -252,12 +252,13 @@ class VerbatimScreen(Screen[None]):
         self.query_one("#vthemes", OptionList).focus()
 
     def action_code(self) -> None:
-        """Code the question of the comments listed (or of the highlighted comment)."""
+        """Code the question of the comments listed (every question listed: the
+        highlighted comment's, else the first's)."""
         question = self.selection.question
-        i = self.query_one("#vlist", OptionList).highlighted
-        if question is None and self.shown is not None and i is not None \
-                and i < len(self.shown[1].items):
-            question = self.shown[1].items[i].question
+        items = self.shown[1].items if self.shown is not None else ()
+        i = self.query_one("#vlist", OptionList).highlighted or 0
+        if question is None and i < len(items):
+            question = items[i].question
         if question is None:
             self.notify("Pick a question (or a comment) first: K codes its comments.",
                         severity="warning")
