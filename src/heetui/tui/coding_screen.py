@@ -26,10 +26,12 @@ from heetui.tui.search_key import SEARCH_BINDING
 
 
 def _digit(i: int) -> Binding:
-    return Binding(str(i), f"code({i})", "Code" if i == 1 else f"Theme {i}",
-                   key_display="1…9" if i == 1 else None, show=i == 1, id=f"coding.theme_{i}",
-                   tooltip=f"toggle theme {i} of the theme list on the highlighted comment "
-                   "(coded, or uncoded if it was)")
+    """The key of theme ``i`` of the theme list; the help page and the footer show the
+    first as all nine (the others are left out of them as system keys)."""
+    return Binding(str(i), f"code({i})", "Code", key_display="1…9" if i == 1 else None,
+                   show=i == 1, system=i > 1, id=f"coding.theme_{i}",
+                   tooltip="toggle the theme with that number in the theme list on the "
+                   "highlighted comment (coded, or uncoded if it was)")
 
 
 class CodingScreen(CodingView):
