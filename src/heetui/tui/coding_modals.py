@@ -15,6 +15,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from heetui.survey.codebook import Theme, Variable
+from heetui.survey.text import safe_text
 from heetui.tui.modals import Modal, SafeOptionList, close
 from heetui.tui.plain import plain
 
@@ -23,7 +24,7 @@ def theme_line(number: int, theme: Theme, count: int, width: int, mark: str = ""
     """A theme as the coding view lists it: ``mark``, its digit key (the first nine), how
     many comments carry it (right-aligned in ``width``), its label."""
     key = str(number) if number <= 9 else " "
-    return Text(f"{mark}{key} {count:>{width},} {theme.label}")
+    return Text(f"{mark}{key} {count:>{width},} {safe_text(theme.label)}")
 
 
 def count_width(counts: Sequence[int]) -> int:

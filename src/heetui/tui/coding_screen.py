@@ -131,8 +131,9 @@ class CodingScreen(CodingView):
     def action_code(self, number: int) -> None:
         themes = self.frame_themes()
         if number > len(themes):
-            self.notify(f"{self.question} has {len(themes)} theme"
-                        f"{'' if len(themes) == 1 else 's'}: a adds one.", severity="warning")
+            has = f"only {len(themes)} theme{'s' * (len(themes) > 1)}" if themes else \
+                "no theme yet"
+            self.notify(f"{self.question} has {has}: a adds one.", severity="warning")
             return
         self.code_theme(themes[number - 1].code)
 

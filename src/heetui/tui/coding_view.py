@@ -266,7 +266,8 @@ class CodingView(Screen[bool]):
     # ---- listing -------------------------------------------------------------------------
 
     def status(self, message: str) -> None:
-        self.query_one("#cstatus", Static).update(message)
+        """The line under the comments: what the last edit wrote where."""
+        self.query_one("#cstatus", Static).update(safe_text(message))
 
     def reselect(self, sel: Selection, want: Want = (None, 0)) -> None:
         self.selection = sel
