@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding
 from textual.widgets import OptionList
 
@@ -19,7 +19,7 @@ from heetui.output.help import CODING_HELP, CODING_KEYS
 from heetui.survey.codebook import Theme
 from heetui.tui.coding_modals import Confirm, ThemePicker
 from heetui.tui.coding_view import CodingView
-from heetui.tui.edit_actions import apply_edits, undo_last
+from heetui.tui.edit_actions import Severity, apply_edits, undo_last
 from heetui.tui.edit_modals import EditDialog, Field
 from heetui.tui.failures import attempted
 from heetui.tui.search_key import SEARCH_BINDING
@@ -160,19 +160,29 @@ class CodingScreen(CodingView):
                 if t.code != leave_out]
 
     def action_apply_hits(self) -> None:
-        """Search-and-apply: every comment the search finds gets a theme picked."""
+        """Search-and-apply: every comment the search finds gets a theme picked (the hits
+        counted in a worker first, for the picker to name)."""
         search = self.selection.search.strip()
         if not search:
             self.notify("Search first (/), then A codes every comment found.",
                         severity="warning")
-            return
+        elif not self._offered():
+            self.notify(f"{self.question} has no theme yet: a adds one.", severity="warning")
+        else:
+            self._count_hits(search)
+
+    @work(thread=True, exclusive=True, group="coding-hits")
+    def _count_hits(self, search: str) -> None:
         found, error, severity = attempted(lambda: engine.coding.hits(
             self.survey, self.question, search))
+        self.app.call_from_thread(self._pick_for_hits, search, found, error, severity)
+
+    def _pick_for_hits(self, search: str, found: list[int] | None, error: str | None,
+                       severity: Severity) -> None:
+        if not self.is_active:
+            return  # closed, or another screen opened over it meanwhile
         if found is None:
             self.notify(error or "The search found nothing.", severity=severity)
-            return
-        if not self._offered():
-            self.notify(f"{self.question} has no theme yet: a adds one.", severity="warning")
             return
 
         def chosen(code: int | None) -> None:
