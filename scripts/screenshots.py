@@ -1,6 +1,6 @@
 """Regenerate screenshots/ (SVG, plus PNG when rsvg-convert is installed).
 
-Usage: python scripts/screenshots.py
+Usage: python scripts/screenshots.py [NAME ...]  (names: only those shots)
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
      step("enter", banner="stakeholder_type", cell=("row:4", "stakeholder_type=2"))),
     ("profile-nhs-trust", (120, 40), step("p", filtered=NHS)),
     ("chart-relationship-by-stakeholder-type", (120, 40), step("g", banner="stakeholder_type")),
+    ("coding", (120, 40), step("K", question="improve")),
     ("overview", (120, 40), step("o")),
     ("help", (120, 40), step("question_mark")),
 ]
@@ -118,15 +119,20 @@ async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) ->
     return target
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     import tempfile
 
     OUT.mkdir(exist_ok=True)
     survey = open_survey()
     grid = grid_survey(Path(tempfile.mkdtemp()) / "grid")
     converter = shutil.which("rsvg-convert")
-    for who, (name, size, step) in [(survey, s) for s in SHOTS] + [(grid, s)
-                                                                   for s in GRID_SHOTS]:
+    shots = [(survey, s) for s in SHOTS] + [(grid, s) for s in GRID_SHOTS]
+    unknown = set(names) - {name for _, (name, _, _) in shots}
+    if unknown:
+        raise SystemExit(f"No screenshot is named {', '.join(sorted(unknown))}.")
+    for who, (name, size, step) in shots:
+        if names and name not in names:
+            continue
         svg = asyncio.run(shoot(who, name, size, step))
         print(svg.relative_to(OUT.parent))
         if converter:
@@ -137,4 +143,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

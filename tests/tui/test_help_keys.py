@@ -5,6 +5,7 @@ the README's key table names every key of the table screen."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
 from heetui.tui.app import HeetuiApp
 from heetui.tui.banner_picker import BannerScreen
+from heetui.tui.coding_modals import Confirm, ThemePicker
+from heetui.tui.coding_screen import CodingScreen
 from heetui.tui.copy_choice import CopyChoice
 from heetui.tui.keys import KEY_NAMES, key_table, own_bindings, screen_bindings
 from heetui.tui.modals import FilterScreen, TextScreen
@@ -125,6 +128,34 @@ async def test_every_binding_of_every_screen_is_in_its_help(survey, tmp_path, mo
             await pilot.press("escape")
             await settle(app, pilot)
             assert app.screen is main
+
+
+async def test_every_key_of_the_coding_view_is_in_its_help(survey, tmp_path):
+    """The coding view's help page lists its keys; its pickers' help lines name theirs."""
+    app = HeetuiApp(open_survey(workspace=tmp_path / "w.toml"))  # nothing is written
+    async with running(app) as (app, pilot):
+        app.set_view(replace(app.view, question="improve"))
+        await settle(app, pilot)
+        await pilot.press("K")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        body = await help_of(app, pilot)
+        assert_listed(body, screen_bindings(app, screen), "coding")
+        assert {"quit", "help"} <= {b.action for b in screen_bindings(app, screen)}
+        for key, kind in (("m", ThemePicker), ("d", Confirm)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind), key
+            shown = screen_text(app)
+            for b in own_bindings(app.screen):
+                for name in [] if b.action.startswith(("app.", "screen.")) else names(b):
+                    assert re.search(rf"(?<!\w){re.escape(name)}(?!\w)", shown, re.I), \
+                        (kind.__name__, name)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert app.screen is screen
+    assert not (tmp_path / "w.toml").exists()
 
 
 def readme_key_table() -> str:

@@ -1,4 +1,5 @@
-"""SVG snapshots of the main screen and the overview at 120×40 and 80×24."""
+"""SVG snapshots of the main screen, the overview, charts and the coding view at 120×40
+and 80×24."""
 
 from __future__ import annotations
 
@@ -89,3 +90,17 @@ def test_grid_summary(snap_compare, tmp_path_factory, size):
 
     grid = open_survey(grid_bundle(tmp_path_factory.mktemp("grid") / "b"))
     assert snap_compare(HeetuiApp(grid), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_coding_view(snap_compare, survey, size):
+    """The coding view (K): an open-ended question's comments beside its numbered themes
+    with their counts, ● on the highlighted comment's."""
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        app.set_view(replace(app.view, question="improve"))
+        await _settle(pilot)
+        await pilot.press("K")
+        await _settle(pilot)
+
+    assert snap_compare(HeetuiApp(survey), terminal_size=size, run_before=run_before)

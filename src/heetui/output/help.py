@@ -105,3 +105,34 @@ coarser version of it, such as organisation type for a stakeholder type) differ 
 definition: they are left out of the rows and of the correction, and named on the last
 line.
 """
+
+CODING_KEYS = (
+    ("Enter", "in the theme list: toggle that theme on the highlighted comment (the themes "
+              "past the ninth are picked here); in the search box: search and return to the "
+              "comments"),
+)
+
+CODING_HELP = """\
+The comments of one open-ended question, 50 to a page; the theme list beside them holds the
+question's code frame in order, each theme with its number (the first nine: its digit key)
+and how many comments carry it, ● marking the themes of the highlighted comment. The header
+counts the question's comments, coded (carrying a theme) and uncoded.
+
+Coding: a digit toggles that theme on the highlighted comment (coded, or uncoded if it
+was); t moves to the theme list, where Enter does the same for any theme. n goes to the
+next uncoded comment (the question's whole list, from the highlighted comment on; with
+only the uncoded listed, the next one down). Search-and-apply: / searches the comments
+(every word must appear, or a "quoted phrase"), the hits are listed to review and code one
+by one, and A codes every hit with a theme picked from a list: kept as the search, so
+comments of a later wave that match are coded too.
+
+The theme the theme list highlights is the one r renames, d deletes (after asking), m
+merges into another (its comments carry that one instead), [ and ] move up and down,
+f lists alone (again: every theme); + makes a net of themes. U lists only the uncoded
+comments (a comment coded there leaves the list).
+
+Every edit is written to the survey's workspace file at once (atomically: quitting at any
+point loses nothing), the line under the comments says what was written where, and u
+undoes the last edit made in this session, step by step. Comments are shown as the
+disclosure rule allows, as in the comments view.
+"""

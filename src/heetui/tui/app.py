@@ -47,6 +47,7 @@ from heetui.output.tables import base_count, short_legend
 from heetui.tui.banner_picker import NO_BANNER, BannerScreen
 from heetui.tui.browser import QuestionBrowser
 from heetui.tui.chart_view import ChartView
+from heetui.tui.coding_entry import CodingEntry
 from heetui.tui.commands import PlainCommands, palette_commands
 from heetui.tui.edit_actions import EditActions
 from heetui.tui.failures import attempt
@@ -79,7 +80,7 @@ PREFETCH_DELAY = 0.08  # seconds the banner picker's highlight rests before pref
 INLINE_RESPONDENTS = 2_000_000
 
 
-class HeetuiApp(ViewActions, EditActions, LeanApp):
+class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
     TITLE = "heetui"
     COMMANDS = {PlainCommands}  # the palette shows codebook text as text (tui/commands)
     AUTO_FOCUS = "#table"
@@ -114,6 +115,10 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
                 "redraws on resize"),
         Binding("v", "verbatims", "Comments", id="table.comments",
                 tooltip="the comments of the whole survey, or of the filtered respondents"),
+        Binding("K", "code", "Code", key_display="K", id="table.code",
+                tooltip="code comments: the coding view of the open-ended question on show "
+                "(in the question list: the one highlighted), else of one picked from a list; "
+                "digits toggle themes, / and A search-and-apply, n the next uncoded comment"),
         Binding("p", "profile", "Profile", id="table.profile",
                 tooltip="profile of the current filter: where the group differs from the "
                 "rest, ranked, with p-values; a shows every row; variables that define the "
@@ -191,7 +196,7 @@ class HeetuiApp(ViewActions, EditActions, LeanApp):
                 "and the filter picker's variables"),
         Binding("u", "undo_edit", "Undo edit", id="table.undo_edit",
                 tooltip="undo the last edit made in this session (net, rename, saved filter, "
-                "segment or banner): the workspace file as it was before it"),
+                "segment, banner or coding): the workspace file as it was before it"),
         Binding("P", "add_to_plan", "Add to plan", key_display="P", id="table.add_to_plan",
                 tooltip="add this table to the workspace's tab plan: its heetui tab command "
                 "writing a workbook, which heetui run makes again (on the next wave too)"),

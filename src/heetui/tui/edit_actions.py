@@ -46,6 +46,45 @@ EVERYONE_ELSE = "Everyone else"  # a segment's second answer: the respondents th
 MESSAGE_SECONDS = 10  # how long "… written to FILE" stays
 
 
+Severity = Literal["warning", "error"]
+
+
+def apply_edits(survey: Survey, make: Callable[[], Sequence[Edit]],
+                edits_done: list[list[Applied]]) -> tuple[list[Applied], str | None, Severity]:
+    """Make the edits and write them one by one, until one is refused: those written (one
+    step for undo, added to ``edits_done``), and the sentence refusing the rest."""
+    made, error, severity = attempted(make)
+    done: list[Applied] = []
+    for edit in made or ():
+        applied, error, severity = attempted(partial(apply_edit, survey, edit))
+        if applied is None:
+            break
+        done.append(applied)
+    if done:
+        edits_done.append(done)
+    return done, error, severity
+
+
+def undo_last(survey: Survey, edits_done: list[list[Applied]]
+              ) -> tuple[list[str], str | None, Severity]:
+    """Put back the entries of the last step of ``edits_done``, newest first: what each
+    undo wrote, and the sentence refusing one (the step keeps the entries not undone)."""
+    if not edits_done:
+        return [], "No edit made in this session is left to undo.", "warning"
+    group = edits_done.pop()
+    undone: list[str] = []
+    error: str | None = None
+    severity: Severity = "warning"
+    for applied in reversed(group):
+        back, error, severity = attempted(partial(undo_edit, survey, applied))
+        if back is None:
+            break
+        undone.append(back.message)
+    if error is not None:
+        edits_done.append(group[:len(group) - len(undone)])
+    return undone, error, severity
+
+
 class EditActions(App[None]):
     """Mixed into the app; relies on ``survey``, ``codebook``, ``crosstab``, ``view``,
     ``set_view`` and ``edits_done`` (the edits made in this session, newest last: each a
@@ -64,15 +103,8 @@ class EditActions(App[None]):
     def _apply(self, make: Callable[[], Sequence[Edit]]) -> bool:
         """Make the edits and write them, one by one; say what was written where (or the
         one sentence refusing it). The entries written are one step for undo."""
-        made, error, severity = attempted(make)
-        done: list[Applied] = []
-        for edit in made or ():
-            applied, error, severity = attempted(partial(apply_edit, self.survey, edit))
-            if applied is None:
-                break
-            done.append(applied)
+        done, error, severity = apply_edits(self.survey, make, self.edits_done)
         if done:
-            self.edits_done.append(done)
             self.notify("\n".join(a.message for a in done), timeout=MESSAGE_SECONDS)
             self.reshaped()
         if error is not None:
@@ -92,23 +124,11 @@ class EditActions(App[None]):
 
     def action_undo_edit(self) -> None:
         """Put back the entries of the last edit made in this session."""
-        if not self.edits_done:
-            self.notify("No edit made in this session is left to undo.", severity="warning")
-            return
-        group = self.edits_done.pop()
-        undone: list[str] = []
-        error: str | None = None
-        severity: Literal["warning", "error"] = "warning"
-        for applied in reversed(group):
-            back, error, severity = attempted(partial(undo_edit, self.survey, applied))
-            if back is None:
-                break
-            undone.append(back.message)
+        undone, error, severity = undo_last(self.survey, self.edits_done)
         if undone:
             self.notify("\n".join(undone), timeout=MESSAGE_SECONDS)
             self.reshaped()
         if error is not None:
-            self.edits_done.append(group[:len(group) - len(undone)])
             self.notify(error, severity=severity)
 
     def report_workspace_problems(self) -> None:

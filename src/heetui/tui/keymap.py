@@ -31,6 +31,8 @@ def bound_classes() -> tuple[type, ...]:
     from heetui.tui.banner_picker import BannerScreen
     from heetui.tui.book_screen import BookScreen
     from heetui.tui.chart_view import ChartView
+    from heetui.tui.coding_modals import Confirm, QuestionPicker, ThemePicker
+    from heetui.tui.coding_screen import CodingScreen
     from heetui.tui.copy_choice import CopyChoice
     from heetui.tui.edit_modals import EditDialog
     from heetui.tui.modals import FilterScreen, TextScreen
@@ -42,7 +44,7 @@ def bound_classes() -> tuple[type, ...]:
 
     return (HeetuiApp, CrosstabTable, VerbatimScreen, ProfileScreen, BannerScreen,
             FilterScreen, TextScreen, SaveDialog, BookScreen, CopyChoice, ChartView, EditDialog,
-            WeightsScreen)
+            WeightsScreen, CodingScreen, ThemePicker, QuestionPicker, Confirm)
 
 
 def own(cls: type) -> list[Binding]:

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -87,6 +88,9 @@ class VerbatimScreen(Screen[None]):
         Binding("Q", "save_quotes", "Quotes", key_display="Q", id="comments.quotes",
                 tooltip="write the starred comments (this question's, or every question's) "
                 "to a file for the report, by theme and attributed"),
+        Binding("K", "code", "Code", key_display="K", id="comments.code",
+                tooltip="code this question's comments in the coding view (every "
+                "open-ended question listed: the highlighted comment's question)"),
         Binding("escape", "back", "Back", id="comments.back",
                 tooltip="back to the table, at the same cell (from the search box: back to "
                 "the comments)"),
@@ -103,6 +107,13 @@ class VerbatimScreen(Screen[None]):
     VerbatimScreen #vthemes { height: 1fr; }
     VerbatimScreen #vlist { height: 1fr; }
     """
+
+    class Code(Message):
+        """Code the comments of ``question`` (the app opens the coding view)."""
+
+        def __init__(self, question: str) -> None:
+            super().__init__()
+            self.question = question
 
     def __init__(self, survey: Survey, selection: Selection, audit: Audit | None = None) -> None:
         super().__init__()
@@ -263,6 +274,20 @@ class VerbatimScreen(Screen[None]):
 
     def action_themes(self) -> None:
         self.query_one("#vthemes", OptionList).focus()
+
+    def action_code(self) -> None:
+        """Code the question of the comments listed (every question listed: the
+        highlighted comment's, else the first's)."""
+        question = self.selection.question
+        items = self.shown[1].items if self.shown is not None else ()
+        i = self.query_one("#vlist", OptionList).highlighted or 0
+        if question is None and i < len(items):
+            question = items[i].question
+        if question is None:
+            self.notify("Pick a question (or a comment) first: K codes its comments.",
+                        severity="warning")
+            return
+        self.post_message(self.Code(question))
 
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id == "vsearch":
