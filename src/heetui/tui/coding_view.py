@@ -219,14 +219,15 @@ class CodingView(Screen[bool]):
         themes = self.frame_themes()
         panel.border_title = f"Themes (● #{comment.number})" if comment is not None else "Themes"
         panel.clear_options()
-        width = count_width(list(per.values()))
+        nets = self.counts.nets if self.counts else ()
+        width = count_width([*per.values(), *(k for _, k in nets)])
         panel.add_options([Option(theme_line(i, t, per.get(t.code, 0), width,
                                              "● " if t.code in on_it else "  "),
                                   id=f"t{t.code}") for i, t in enumerate(themes, 1)])
-        nets = self.survey.codebook.frame(self.question).nets
-        panel.add_options([Option(Text(f"  net: {n.label} ({', '.join(map(str, n.codes))})",
+        panel.add_options([Option(Text(f"  net {k:>{width},}  {n.label} "
+                                       f"({', '.join(map(str, n.codes))})",
                                        no_wrap=True, overflow="ellipsis"), disabled=True)
-                           for n in nets])
+                           for n, k in nets])
         if not themes:
             panel.add_option(Option(Text("No themes yet: a adds one."), disabled=True))
             return
