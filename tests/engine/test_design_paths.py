@@ -171,3 +171,55 @@ def test_a_question_nobody_answered_gives_an_empty_table(tmp_path):
     assert design.design is not None and plain.design is None
     assert [c.base for c in design.columns] == [c.base for c in plain.columns] == [0] * 4
     assert design.tests == () or all(t.statistic is None for t in design.tests)
+
+
+def test_wide_banner_keys_and_far_apart_codes_number_the_same(tmp_path):
+    """Banner keys spread over more bits than a lookup table may span (a multi-response
+    banner of 20 options) and answer codes too far apart for one (1, 7, 10⁹) are numbered
+    by their distinct values instead (engine.design._codes): each cell's SE and each test
+    still equals the linearisation computed from the raw respondents."""
+    rng = np.random.default_rng(11)
+    df = _frame()
+    codes = np.array([1, 7, 65_000], dtype=np.int64)
+    picked = rng.choice(codes, N).astype(float)
+    picked[rng.random(N) < 0.1] = np.nan
+    wide = {f"wide_{i}": (rng.random(N) < 0.03 + 0.02 * (i % 4)).astype(np.uint8)
+            for i in range(1, 21)}
+    df = df.with_columns(pl.Series("far", picked).fill_nan(None).cast(pl.Int64),
+                         *(pl.Series(k, v) for k, v in wide.items()))
+    cb = {"survey": {"title": "wide", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2},
+          "segments": [{"id": "wide", "type": "multi", "text": "Wide",
+                        "options": _options(range(1, 21))}],
+          "questions": [{"id": "far", "type": "single", "text": "Far apart",
+                         "options": _options(codes.tolist())}]}
+    survey = open_survey(write_bundle(tmp_path / "wide", cb, df, force=True))
+    ct = crosstab(survey, TabRequest("far", "wide", weighted=True))
+    w = df["weight"].to_numpy()
+    x = df["far"].fill_null(0).to_numpy()
+    asked = df["far"].is_not_null().to_numpy()
+    columns = {"total": np.ones(N, dtype=bool)} | {
+        f"wide={i}": df[f"wide_{i}"].to_numpy() == 1 for i in range(1, 21)}
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    checked = 0
+    for row in ct.rows:
+        y = (x == int(row.key)).astype(float)
+        for col, cell in zip(ct.columns, row.cells, strict=True):
+            d = columns[col.key] & asked
+            if (w * d).sum() == 0:
+                continue
+            r, u = _ratio(w, d, y)
+            assert cell.percent / 100 == pytest.approx(r, rel=1e-9)
+            assert cell.se / 100 == pytest.approx(math.sqrt(_psu_variance(df, u)), rel=1e-9)
+            checked += 1
+    tested = 0
+    for t in ct.tests:
+        if t.statistic is None:
+            continue
+        y = (x == int(t.row)).astype(float)
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[c]] & asked, y) for c in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+        tested += 1
+    assert checked >= 3 * 15 and tested >= 10

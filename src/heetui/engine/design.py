@@ -13,13 +13,16 @@ overlapping and disjoint columns alike covary through the PSUs they share.
 
 Each respondent's PSU and weight are read once, with the design (``DesignInfo``). The
 pass of a single-choice or packed multi-response question then fetches one row a
-respondent (engine.crosstab.respondent_sql: banner key, answer, in the base), and its
-groups (banner key, answer, PSU) are added up here (``respondent_split``: lookup tables
-and bincounts, no sort); other questions group their DuckDB pass by PSU too (``psu_sql``),
-a hash table of a group per few respondents, slower as PSUs grow. Either way the groups
-are merged across PSUs for the estimates and indexed once for the variances
-(``split_by_psu``); a row's numerator and denominator per (banner key, PSU) are bincounts
-over them, summed into columns by one product, then into rows, then centred within strata.
+respondent (engine.crosstab.respondent_sql: banner key, answer, in the base), numbered
+here by merged group (banner key, answer) with lookup tables (``respondent_codes``), and
+one bincount over (merged group, PSU) gives the sums per PSU, whose totals are the merged
+groups' own (``respondent_sums``); other questions group their DuckDB pass by PSU too
+(``psu_sql``), a hash table of a group per few respondents, slower as PSUs grow, and are
+merged and summed per (banner key, PSU) with bincounts (``key_sums``). Either way a
+question keeps its sums per banner key and PSU, dense (``PsuSums``): a column's are its
+keys' added (``column_sums``), a row's numerator and denominator a few of those
+(``combine``), then centred within strata. Nothing here is a matrix product: BLAS's
+threads, spinning between calls, took the CPUs DuckDB needed on a busy machine.
 """
 
 from __future__ import annotations
