@@ -31,8 +31,8 @@ from heetui.engine.design import (
     PSU_KEY,
     PsuSums,
     RespondentCodes,
-    answer_sums,
     design_info,
+    key_first,
     psu_sql,
     respondent_codes,
     respondent_sums,
@@ -408,10 +408,11 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     if not multi:
         return Grouped(bkey=codes.bkey, qcode=codes.answer, base=base,
                        items=np.zeros((m, 0, 2)), moments=np.zeros((m, 2, 6)),
-                       split=answer_sums(codes, totals, weighted))
+                       split=PsuSums(totals, key_first(codes), "answers", weighted,
+                                     codes.answers))
     n_items = len(q.options) + len(q.nets)
     sums = np.empty((m, n_items + 1, len(info.keys)))  # items, then the base
-    sums[:, n_items] = totals
+    sums[:, n_items] = totals[:, 0]
     items = _chosen_sums(codes, answer.view(np.int64), (info.respondent_weight, weighted),
                          (len(q.options), [net_mask(q, j) for j in range(len(q.nets))]),
                          sums[:, :n_items])

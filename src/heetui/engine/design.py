@@ -134,17 +134,32 @@ class RespondentCodes:
     """The respondents of a pass fetched one row a respondent, numbered by the group
     (banner key, answer) they fall in (``code``: over _codes's range, ``outside`` for those
     outside the base); the M merged groups with someone in the base (``found``: their
-    numbers, in order of key then answer) with their banner keys, answers, counts and Σw²;
-    and each respondent's cell (merged group·N + PSU, M·N + PSU outside the base)."""
+    numbers, in order of key then answer), with their counts and Σw² and their places in
+    the grid of the B banner keys (``keys``) by the A answers (``answers``) someone in the
+    base gives (``grid``); and each respondent's cell (grid place·N + PSU, B·A·N + PSU
+    outside the base)."""
 
     code: np.ndarray  # (n,)
     outside: int
     found: np.ndarray  # (M,)
+    grid: np.ndarray  # (M,)
     cell: np.ndarray  # (n,)
-    bkey: np.ndarray  # (M,)
-    answer: np.ndarray  # (M,)
+    keys: np.ndarray  # (B,)
+    answers: np.ndarray  # (A,)
     count: np.ndarray  # (M,)
     w2: np.ndarray  # (M,)
+
+    @property
+    def bkey(self) -> np.ndarray:
+        """(M,) each merged group's banner key."""
+        out: np.ndarray = self.keys[self.grid // max(len(self.answers), 1)]
+        return out
+
+    @property
+    def answer(self) -> np.ndarray:
+        """(M,) each merged group's answer."""
+        out: np.ndarray = self.answers[self.grid % max(len(self.answers), 1)]
+        return out
 
 
 def respondent_codes(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
@@ -156,46 +171,44 @@ def respondent_codes(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
     if answer is not None and not np.can_cast(answer.dtype, np.int64):
         answer = np.round(answer).astype(np.int64)  # codes are whole numbers, of any type
     keys, answers, code = _codes(bkey, answer)
-    full = len(keys) * len(answers)
+    full, width = len(keys) * len(answers), max(len(answers), 1)
     if not ok.all():
         np.copyto(code, full, where=~ok)
     count = np.bincount(code, minlength=full + 1)[:full]
     found = np.flatnonzero(count)
-    m, n = len(found), len(info.keys)
-    table = np.full(full + 1, m * n, dtype=np.int64)  # each number's merged group, times N
-    table[found] = np.arange(0, m * n, n)
+    key_at, key_of = np.unique(found // width, return_inverse=True)  # a few hundred
+    answer_at, answer_of = np.unique(found % width, return_inverse=True)
+    grid = key_of.reshape(-1) * len(answer_at) + answer_of.reshape(-1)
+    n = len(info.keys)
+    table = np.full(full + 1, len(key_at) * len(answer_at) * n, dtype=np.int64)
+    table[found] = grid * n  # each number's cell but for the PSU
     cell = table[code]
     cell += info.respondent_psu
-    width = max(len(answers), 1)
-    return RespondentCodes(code, full, found, cell, keys[found // width],
-                           answers[found % width], count[found],
-                           np.bincount(code, weights=info.respondent_weight2,
-                                       minlength=full + 1)[found])
+    return RespondentCodes(code, full, found, grid, cell, keys[key_at], answers[answer_at],
+                           count[found], np.bincount(code, weights=info.respondent_weight2,
+                                                     minlength=full + 1)[found])
 
 
 def respondent_sums(info: DesignInfo, codes: RespondentCodes, weighted: bool
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Each merged group's count, Σw and Σw² (M, 3), and its Σw (count, unweighted) in each
-    PSU (M, N): one bincount over the respondents' cells, whose sums over the PSUs are the
-    groups' own; the other of Σw and count, one over their groups."""
-    m, n = len(codes.found), len(info.keys)
+    """Each merged group's count, Σw and Σw² (M, 3), and the Σw (count, unweighted) of each
+    banner key and answer in each PSU (B, A, N): one bincount over the respondents' cells,
+    whose sums over the PSUs are the groups' own; the other of Σw and count, one over
+    their groups."""
+    b, a, n = len(codes.keys), max(len(codes.answers), 1), len(info.keys)
     w = info.respondent_weight
-    totals = np.bincount(codes.cell, w if weighted else None, minlength=(m + 1) * n)
-    totals = totals[:m * n].reshape(m, n).astype(np.float64, copy=False)
-    sw = totals.sum(axis=1) if weighted else np.bincount(
+    totals = np.bincount(codes.cell, w if weighted else None, minlength=(b * a + 1) * n)
+    totals = totals[:b * a * n].reshape(b, a, n).astype(np.float64, copy=False)
+    sw = totals.reshape(b * a, n).sum(axis=1)[codes.grid] if weighted else np.bincount(
         codes.code, weights=w, minlength=codes.outside + 1)[codes.found]
     return np.column_stack([codes.count.astype(np.float64), sw, codes.w2]), totals
 
 
-def answer_sums(codes: RespondentCodes, totals: np.ndarray, weighted: bool) -> PsuSums:
-    """A single-choice question's PsuSums from its merged groups' ``totals`` (M, N)
-    (respondent_sums)."""
-    keys, b = dense(codes.bkey)
-    answers, a = dense(codes.answer)
-    sums = np.zeros((len(keys), len(answers), totals.shape[1]))
-    sums[b, a] = totals
-    return PsuSums(sums, np.searchsorted(b, np.arange(len(keys))), "answers", weighted,
-                   answers)
+def key_first(codes: RespondentCodes) -> np.ndarray:
+    """(B,) the first merged group of each banner key (its column memberships the key's)."""
+    out: np.ndarray = np.searchsorted(codes.grid // max(len(codes.answers), 1),
+                                      np.arange(len(codes.keys)))
+    return out
 
 
 def key_sums(of: np.ndarray, merged_key: np.ndarray, psu: np.ndarray, n_psu: int,

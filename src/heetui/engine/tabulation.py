@@ -457,13 +457,15 @@ def _psu_domains(split: PsuSums, defs: list[RowDef]) -> Domains:
         return Domains(split.sums, (num, den))
     num = np.zeros((len(defs), len(split.answers)))
     den = np.ones((len(defs), len(split.answers)))
+    at = {code: i for i, code in enumerate(split.answers.tolist())}  # each answer's sum
     for r, rd in enumerate(defs):
         if rd.values is not None:
-            found = np.isin(split.answers, list(rd.values))
-            den[r] = found
-            num[r, found] = [rd.values[int(code)] for code in split.answers[found]]
+            den[r] = 0.0
+            for code, value in rd.values.items():
+                if code in at:
+                    den[r, at[code]], num[r, at[code]] = 1.0, value
         else:
-            num[r] = np.isin(split.answers, rd.codes)
+            num[r, [at[c] for c in rd.codes if c in at]] = 1.0
     return Domains(split.sums, (num, den))
 
 
