@@ -12,6 +12,7 @@ each stratum over all of its PSUs, scaled by n_h/(n_h − 1).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -223,3 +224,53 @@ def test_wide_banner_keys_and_far_apart_codes_number_the_same(tmp_path):
             _psu_variance(df, ua - ub)), rel=1e-9), t
         tested += 1
     assert checked >= 3 * 15 and tested >= 10
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+@pytest.mark.parametrize("values", ["whole", "continuous"])
+def test_a_numeric_mean_matches_the_linearisation(tmp_path, weighted, values):
+    """A numeric question's mean (its groups numbered by lookup tables when its values are
+    whole numbers, else sorted; its Σw·x and Σw summed per banner key and PSU): each
+    column's mean, SE and test equal the linearisation of the ratio Σ w·x / Σ w over the
+    respondents with a value, and the table's summary rows are those of the same table
+    without the design."""
+    rng = np.random.default_rng(5)
+    df = _frame()
+    x = rng.integers(-3, 40, N).astype(float)
+    if values == "continuous":
+        x = x + rng.random(N)
+    x[rng.random(N) < 0.12] = np.nan
+    df = df.with_columns(pl.Series("amount", x).fill_nan(None))
+    cb = {"survey": {"title": "numeric", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2},
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))},
+                       {"id": "team", "type": "multi", "text": "Teams",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "amount", "type": "numeric", "text": "Amount"}]}
+    survey = open_survey(write_bundle(tmp_path / "numeric", cb, df, force=True))
+    request = TabRequest("amount", "region,team", weighted=weighted)
+    ct = crosstab(survey, request)
+    plain = crosstab(survey, replace(request, design=False))
+    w = df["weight"].to_numpy() if weighted else np.ones(N)
+    has = df["amount"].is_not_null().to_numpy()
+    y = df["amount"].fill_null(0.0).to_numpy()
+    columns = _columns(df, np.ones(N, dtype=bool))
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    mean = next(r for r in ct.rows if r.key == "mean")
+    for col, cell in zip(ct.columns, mean.cells, strict=True):
+        r, u = _ratio(w, columns[col.key] & has, y)
+        assert cell.value == pytest.approx(r, rel=1e-9)
+        assert cell.se == pytest.approx(math.sqrt(_psu_variance(df, u)), rel=1e-9)
+    tested = [t for t in ct.tests if t.statistic is not None]
+    for t in tested:
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[c]] & has, y) for c in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+    assert len(tested) >= 6
+    stats = {r.key: [c.value for c in r.cells] for r in ct.rows if r.kind == "stat"}
+    expected = {r.key: [c.value for c in r.cells] for r in plain.rows if r.kind == "stat"}
+    assert stats and stats.keys() == expected.keys()
+    for key, got in stats.items():
+        assert got == pytest.approx(expected[key], rel=1e-9, nan_ok=True), key

@@ -29,6 +29,7 @@ from heetui.engine.banner import (
 )
 from heetui.engine.design import (
     PSU_KEY,
+    DesignInfo,
     PsuSums,
     RespondentCodes,
     design_info,
@@ -359,7 +360,8 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    group: tuple[Filter, ...], design: bool = False,
                    weighted: bool = True) -> Grouped:
     psu = psu_sql(survey) if design else None
-    if psu is not None and not coded and (q.type == "single" or _packed_source(survey, q, coded)):
+    if psu is not None and not coded and (q.type in ("single", "numeric")
+                                          or _packed_source(survey, q, coded)):
         return _by_respondent(survey, q, b, filters, group, weighted)
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if psu is None and _packed_source(survey, q, coded) is not None:
@@ -379,16 +381,17 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
 def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], group: tuple[Filter, ...] = ()
                    ) -> Clause[Param]:
-    """The pass of a design-based table of a single-choice or packed multi-response
-    question (also timed by the benchmarks): one row a respondent, in the order
-    engine.design read the PSUs, with its banner key, answer (code, or packed value) and
-    whether it is in the base. DuckDB returns that in about the time of a grouped pass,
+    """The pass of a design-based table of a single-choice, numeric or packed
+    multi-response question (also timed by the benchmarks): one row a respondent, in the
+    order engine.design read the PSUs, with its banner key, answer (code, value, or packed
+    value) and whether it is in the base. DuckDB returns that in about the time of a grouped pass,
     where grouping by PSU too would fill a hash table of a group per few respondents."""
     cb = survey.codebook
     packed = _packed_source(survey, q, False)
     base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
     # a code in its own integer type (as narrow as it is stored: a fraction of the bytes)
-    answer = ident(q.id) if packed is None else f"CAST({ident(packed)} AS UBIGINT)"
+    answer = (f"CAST({ident(q.id)} AS DOUBLE)" if q.type == "numeric" else ident(q.id)
+              if packed is None else f"CAST({ident(packed)} AS UBIGINT)")
     return joined("SELECT ", key_sql_of(survey, b, group), f" AS bkey, COALESCE({answer}, 0) "
                   "AS answer, COALESCE(", base, ", FALSE) AS ok FROM respondents")
 
@@ -401,6 +404,8 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     PSU in DuckDB gives, without its hash table of a group per few respondents."""
     info = design_info(survey)
     bkey, answer, ok = survey.query_arrays(respondent_sql(survey, q, b, filters, group))
+    if q.type == "numeric":
+        return _numeric_by_respondent(info, bkey, answer, ok.astype(bool), weighted)
     multi = q.type == "multi"
     codes = respondent_codes(info, ok.astype(bool), bkey, None if multi else answer)
     base, totals = respondent_sums(info, codes, weighted)
@@ -419,6 +424,30 @@ def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
     return Grouped(bkey=codes.bkey, qcode=np.full(m, -1, dtype=np.int64), base=base,
                    items=items, moments=np.zeros((m, 2, 6)),
                    split=PsuSums(sums, np.arange(m), "items", weighted))
+
+
+def _numeric_by_respondent(info: DesignInfo, bkey: np.ndarray, value: np.ndarray,
+                           ok: np.ndarray, weighted: bool) -> Grouped:
+    """A numeric question's groups (banner key, value) merged across PSUs, for its means and
+    summaries (numbered by lookup tables when its values are whole numbers of a small
+    range, else sorted), and each banner key's Σw·x and Σw per PSU, for the variances."""
+    by_key = respondent_codes(info, ok, bkey, None)  # a group a banner key
+    _, totals = respondent_sums(info, by_key, weighted)
+    m, n = len(by_key.found), len(info.keys)
+    w = info.respondent_weight
+    sums = np.empty((m, 2, n))
+    sums[:, 0] = np.bincount(by_key.cell, value * w if weighted else value,
+                             minlength=(m + 1) * n)[:m * n].reshape(m, n)
+    sums[:, 1] = totals[:, 0]
+    whole = bool(np.isfinite(value).all() and np.array_equal(value, np.rint(value))
+                 and np.abs(value).max(initial=0.0) < 2.0 ** 53)
+    codes = respondent_codes(info, ok, bkey, value.astype(np.int64) if whole
+                             else value.view(np.int64), cells=False)  # exact values' bits
+    sw = np.bincount(codes.code, weights=w, minlength=codes.outside + 1)[codes.found]
+    g = numeric_grouped(codes.bkey, codes.answer.astype(np.float64) if whole
+                        else codes.answer.view(np.float64),
+                        np.column_stack([codes.count.astype(np.float64), sw, codes.w2]))
+    return replace(g, split=PsuSums(sums, key_first(codes), "value", weighted))
 
 
 # about the most cells (group, or group and PSU, times a slice's patterns of items) a

@@ -163,30 +163,42 @@ class RespondentCodes:
 
 
 def respondent_codes(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
-                     answer: np.ndarray | None) -> RespondentCodes:
+                     answer: np.ndarray | None, cells: bool = True) -> RespondentCodes:
     """The merged groups of the respondents of a pass (``ok``: in its base) and each
-    respondent's: lookup tables and bincounts over the respondents, no sort, no hash."""
+    respondent's (and, ``cells``, each one's cell): lookup tables and bincounts over the
+    respondents, no sort, no hash; but for numbers too many for a table (a numeric
+    question's values), the base's own, sorted."""
     if len(ok) != len(info.respondent_psu):
         raise EngineError("The survey's data changed while it was open; open it again.")
     if answer is not None and not np.can_cast(answer.dtype, np.int64):
         answer = np.round(answer).astype(np.int64)  # codes are whole numbers, of any type
     keys, answers, code = _codes(bkey, answer)
     full, width = len(keys) * len(answers), max(len(answers), 1)
-    if not ok.all():
-        np.copyto(code, full, where=~ok)
-    count = np.bincount(code, minlength=full + 1)[:full]
-    found = np.flatnonzero(count)
-    key_at, key_of = np.unique(found // width, return_inverse=True)  # a few hundred
-    answer_at, answer_of = np.unique(found % width, return_inverse=True)
+    if full < max(4 * len(code), 1 << 16):
+        if not ok.all():
+            np.copyto(code, full, where=~ok)
+        count = np.bincount(code, minlength=full + 1)[:full]
+        number = found = np.flatnonzero(count)  # the merged groups' numbers
+        count = count[found]
+    else:
+        number, inner, count = np.unique(code[ok], return_inverse=True, return_counts=True)
+        full = len(number)
+        code = np.full(len(code), full, dtype=np.int64)
+        code[ok] = inner.reshape(-1)
+        found = np.arange(full)
+    key_at, key_of = np.unique(number // width, return_inverse=True)  # a few hundred
+    answer_at, answer_of = np.unique(number % width, return_inverse=True)
     grid = key_of.reshape(-1) * len(answer_at) + answer_of.reshape(-1)
     n = len(info.keys)
-    table = np.full(full + 1, len(key_at) * len(answer_at) * n, dtype=np.int64)
-    table[found] = grid * n  # each number's cell but for the PSU
-    cell = table[code]
-    cell += info.respondent_psu
+    cell = code[:0]
+    if cells:
+        table = np.full(full + 1, len(key_at) * len(answer_at) * n, dtype=np.int64)
+        table[found] = grid * n  # each number's cell but for the PSU
+        cell = table[code]
+        cell += info.respondent_psu
     return RespondentCodes(code, full, found, grid, cell, keys[key_at], answers[answer_at],
-                           count[found], np.bincount(code, weights=info.respondent_weight2,
-                                                     minlength=full + 1)[found])
+                           count, np.bincount(code, weights=info.respondent_weight2,
+                                              minlength=full + 1)[found])
 
 
 def respondent_sums(info: DesignInfo, codes: RespondentCodes, weighted: bool
