@@ -137,7 +137,8 @@ def _design_section(doc: Any) -> list[str]:
     out = ["", "## Design-based tables (benchmarks/bench_design.py)", "",
            f"Run {doc['date']}, medians of {doc['runs']}, {doc['n']:,} respondents, "
            "weighted, letters, banner `standard`, load average "
-           f"{doc['load'][0]:.1f}–{doc['load'][1]:.1f} on 2 CPUs; full table and method in "
+           f"{doc['load'][0]:.1f} at the start and {doc['load'][1]:.1f} at the end on 2 "
+           "CPUs shared with other work; full table and method in "
            "benchmarks/design_results.md. Target: design ≤ 2× effective base (issue 32), in "
            "wall time; the CPU time of the process (DuckDB's threads and numpy's) beside it.",
            "", "| question | PSUs (strata) | effective base | design | ratio | CPU ratio | "
