@@ -98,11 +98,17 @@ def _codes(bkey: np.ndarray, answer: np.ndarray | None
             answers, a = dense(answer)
             lo_a = 0
     width = max(len(answers), 1)
-    if (hi - lo + 1) * width <= most:  # a lookup table of keys
+    if (hi - lo + 1) * width <= most:  # numbered over the keys' range: (key − lo)·A
         keys = np.arange(lo, hi + 1, dtype=np.int64)
-        start = 0 if hi < 1 << 16 else lo  # small keys index the table as they are
-        table = (np.arange(start, hi + 1, dtype=np.int64) - lo) * width - lo_a
-        code = table[bkey if start == 0 else bkey - bkey.dtype.type(start)]
+        code = bkey.astype(np.int64)  # (arithmetic: indexing by a uint8 key is slower)
+        offset = lo * width + lo_a
+        if hi * width >= 1 << 62:  # a wide key: less lo first, so key·A cannot overflow
+            code -= lo
+            offset = lo_a
+        if width > 1:
+            code *= width
+        if offset:
+            code -= offset
     else:
         keys, code = dense(bkey)
         code *= width  # in place (dense's own array)
