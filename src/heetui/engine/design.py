@@ -22,7 +22,9 @@ merged and summed per (banner key, PSU) with bincounts (``key_sums``). Either wa
 question keeps its sums per banner key and PSU, dense (``PsuSums``): a column's are its
 keys' added (``column_sums``), a row's numerator and denominator a few of those
 (``combine``), then centred within strata. Nothing here is a matrix product: BLAS's
-threads, spinning between calls, took the CPUs DuckDB needed on a busy machine.
+threads, spinning between calls, took the CPUs DuckDB needed on a busy machine. And the
+arrays of 8 bytes a respondent each table makes are kept by malloc for the next one
+(``keep_freed_memory``) rather than faulted in again page by page.
 """
 
 from __future__ import annotations
