@@ -117,11 +117,18 @@ def _columns(df: pl.DataFrame, keep: np.ndarray) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.parametrize("weighted", [True, False])
-@pytest.mark.parametrize("question", ["rating", "tools"])
+@pytest.mark.parametrize("question", ["rating", "tools", "tools unpacked"])
 @pytest.mark.parametrize("filtered", [False, True])
-def test_every_row_kind_matches_the_linearisation(bundle, question, weighted, filtered):
+def test_every_row_kind_matches_the_linearisation(bundle, question, weighted, filtered,
+                                                  monkeypatch):
+    """(tools unpacked: as in a bundle without the packed column, whose options the
+    respondent pass packs into bits itself.)"""
     folder, df = bundle
     survey = open_survey(folder)
+    if question == "tools unpacked":
+        question = "tools"
+        assert survey.packed(survey.codebook.get("tools")) is not None
+        monkeypatch.setattr(survey, "packed", lambda v: None)
     filters = (Filter("region", (1, 2)),) if filtered else ()
     ct = crosstab(survey, TabRequest(question, "region,team", filters, weighted=weighted))
     w = df["weight"].to_numpy() if weighted else np.ones(N)
@@ -274,3 +281,56 @@ def test_a_numeric_mean_matches_the_linearisation(tmp_path, weighted, values):
     assert stats and stats.keys() == expected.keys()
     for key, got in stats.items():
         assert got == pytest.approx(expected[key], rel=1e-9, nan_ok=True), key
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_coded_themes_match_the_linearisation(tmp_path, weighted):
+    """The themes coded in an open question's comments, the one table whose DuckDB pass is
+    still grouped by PSU (its base, the respondents who commented, is a join): each
+    theme's SE and test equal the linearisation over the commenters of each column."""
+    rng = np.random.default_rng(3)
+    df = _frame()
+    who = rng.choice(N, 500, replace=False)
+    rows = [(int(r), f"comment {k}", sorted({int(t) for t in rng.choice([1, 2, 3], 2)}))
+            for k, r in enumerate(np.concatenate([who, who[:60]]))]  # some comment twice
+    verbatims = pl.DataFrame(
+        {"respondent_id": [r for r, _, _ in rows], "question": ["why"] * len(rows),
+         "text": [t for _, t, _ in rows], "themes": [th for _, _, th in rows],
+         "source": ["survey"] * len(rows), "attribution": [None] * len(rows)},
+        schema={"respondent_id": pl.Int64, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    cb = {"survey": {"title": "coded", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2, "min_group": 3},
+          "themes": [{"code": t, "label": f"Theme {t}"} for t in (1, 2, 3)],
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))},
+                       {"id": "team", "type": "multi", "text": "Teams",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "why", "type": "open", "text": "Why?"}]}
+    survey = open_survey(write_bundle(tmp_path / "coded", cb, df, verbatims, force=True))
+    ct = crosstab(survey, TabRequest("why", "region,team", weighted=weighted))
+    assert ct.design is not None
+    w = df["weight"].to_numpy() if weighted else np.ones(N)
+    commented = np.isin(np.arange(N), who)
+    chosen = {t: np.zeros(N, dtype=bool) for t in (1, 2, 3)}
+    for r, _, themes in rows:
+        for t in themes:
+            chosen[t][r] = True
+    columns = _columns(df, commented)
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    checked = 0
+    for row in ct.rows:
+        y = chosen[int(row.key)].astype(float)
+        for col, cell in zip(ct.columns, row.cells, strict=True):
+            r, u = _ratio(w, columns[col.key], y)
+            assert cell.percent / 100 == pytest.approx(r, rel=1e-9)
+            assert cell.se / 100 == pytest.approx(math.sqrt(_psu_variance(df, u)), rel=1e-9)
+            checked += 1
+    tested = [t for t in ct.tests if t.statistic is not None]
+    for t in tested:
+        y = chosen[int(t.row)].astype(float)
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[c]], y) for c in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+    assert checked == 3 * 7 and len(tested) >= 9

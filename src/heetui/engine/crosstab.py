@@ -360,8 +360,7 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    group: tuple[Filter, ...], design: bool = False,
                    weighted: bool = True) -> Grouped:
     psu = psu_sql(survey) if design else None
-    if psu is not None and not coded and (q.type in ("single", "numeric")
-                                          or _packed_source(survey, q, coded)):
+    if psu is not None and not coded and (q.type != "multi" or len(q.options) <= 64):
         return _by_respondent(survey, q, b, filters, group, weighted)
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if psu is None and _packed_source(survey, q, coded) is not None:
@@ -381,17 +380,21 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
 def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], group: tuple[Filter, ...] = ()
                    ) -> Clause[Param]:
-    """The pass of a design-based table of a single-choice, numeric or packed
-    multi-response question (also timed by the benchmarks): one row a respondent, in the
-    order engine.design read the PSUs, with its banner key, answer (code, value, or packed
-    value) and whether it is in the base. DuckDB returns that in about the time of a grouped pass,
-    where grouping by PSU too would fill a hash table of a group per few respondents."""
+    """The pass of a design-based table of a single-choice, numeric or multi-response
+    question (also timed by the benchmarks): one row a respondent, in the order
+    engine.design read the PSUs, with its banner key, answer (code, value, or the options
+    chosen as bits) and whether it is in the base. DuckDB returns that in about the time of
+    a grouped pass, where grouping by PSU too would fill a hash table of a group per few
+    respondents."""
     cb = survey.codebook
     packed = _packed_source(survey, q, False)
     base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
-    # a code in its own integer type (as narrow as it is stored: a fraction of the bytes)
+    # a code in its own integer type (as narrow as it is stored: a fraction of the bytes);
+    # a multi-response question without its packed column packed here, option i bit i
     answer = (f"CAST({ident(q.id)} AS DOUBLE)" if q.type == "numeric" else ident(q.id)
-              if packed is None else f"CAST({ident(packed)} AS UBIGINT)")
+              if q.type != "multi" else f"CAST({ident(packed)} AS UBIGINT)" if packed else
+              " | ".join(f"(COALESCE({ident(q.column(o.code))} = 1, FALSE)::UBIGINT << {i})"
+                         for i, o in enumerate(q.options)))
     return joined("SELECT ", key_sql_of(survey, b, group), f" AS bkey, COALESCE({answer}, 0) "
                   "AS answer, COALESCE(", base, ", FALSE) AS ok FROM respondents")
 
