@@ -13,8 +13,8 @@ to the codebook, then times, taking turns run by run, on a cold result cache:
 - the bare DuckDB passes each sends, fetched as the engine fetches them: the grouped SELECT
   of the effective-base table, and the design's pass (engine.crosstab.respondent_sql: one
   row a respondent, its banner key, answer and whether it is in the base); and, for the
-  record, the grouped SELECT split by PSU too, which numeric, coded and unpacked
-  multi-response questions still send.
+  record, the grouped SELECT split by PSU too, which only a table of the themes coded in
+  comments still sends.
 
 Writes benchmarks/design_results.json and benchmarks/design_results.md, then
 benchmarks/RESULTS.md (report.py) with them; another --n than 1,000,000 writes
@@ -134,8 +134,8 @@ def report(res: dict[str, Any]) -> str:
              "loops, no matrix products. CPU: the process's CPU time, DuckDB's threads and "
              "numpy's together. Bare DuckDB: the SELECT each sends, fetched as the engine "
              "fetches it; grouped by PSU: the grouped SELECT split by PSU too (its hash "
-             "table holds a group per few respondents), which numeric, coded and unpacked "
-             "multi-response questions send. Target: design ≤ 2× effective base.", "",
+             "table holds a group per few respondents), which only a table of the themes "
+             "coded in comments sends. Target: design ≤ 2× effective base.", "",
              "| question | design (strata × PSUs) | effective base | design | ratio | "
              "CPU: effective base, design, ratio | "
              "bare DuckDB, effective base | bare DuckDB, design | grouped by PSU |",
