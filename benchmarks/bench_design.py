@@ -7,14 +7,18 @@ respondent's by a hash of the id: S strata of P PSUs each) and `design = {strata
 to the codebook, then times, taking turns run by run, on a cold result cache:
 
 - the weighted table by the report's banner `standard` (3 spans) with letters, with
-  Kish effective bases (`design=False`) and with the design (t-tests over PSUs);
+  Kish effective bases (`design=False`) and with the design (t-tests over PSUs), each as
+  wall time and as the process's CPU time (all its threads: DuckDB's and numpy's), the
+  second less at the mercy of other processes on a shared machine;
 - the bare DuckDB passes each sends, fetched as the engine fetches them: the grouped SELECT
   of the effective-base table, and the design's pass (engine.crosstab.respondent_sql: one
   row a respondent, its banner key, answer and whether it is in the base); and, for the
-  record, the grouped SELECT split by PSU too that the design used to send.
+  record, the grouped SELECT split by PSU too, which only a table of the themes coded in
+  comments still sends.
 
 Writes benchmarks/design_results.json and benchmarks/design_results.md, then
-benchmarks/RESULTS.md (report.py) with them.
+benchmarks/RESULTS.md (report.py) with them; another --n than 1,000,000 writes
+design_results_<n>.json and .md only.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_engine import BUNDLES, ensure_bundle, times_ms  # noqa: E402
+from bench_engine import BUNDLES, ensure_bundle  # noqa: E402
 
 QUESTIONS = ("relationship", "words")
 BANNER = "standard"
@@ -59,6 +63,22 @@ def ensure_design_bundle(n: int, strata: int, per: int) -> Path:
     return path
 
 
+def wall_and_cpu_ms(fns: list[Any], runs: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Each function's wall and CPU times (ms) over ``runs`` rounds, the functions taking
+    turns within a round (bench_engine.times_ms, with the process's CPU time beside)."""
+    for fn in fns:
+        fn()  # warm up (file cache, DuckDB metadata)
+    wall: list[list[float]] = [[] for _ in fns]
+    cpu: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, w, c in zip(fns, wall, cpu, strict=True):
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn()
+            w.append((time.perf_counter() - w0) * 1000)
+            c.append((time.process_time() - c0) * 1000)
+    return wall, cpu
+
+
 def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
     from heetui.engine.banner import resolve_banner
     from heetui.engine.crosstab import TabRequest, crosstab, grouped_sql, respondent_sql
@@ -78,15 +98,18 @@ def bench_design(n: int, strata: int, per: int, runs: int) -> dict[str, Any]:
         kish_sql = grouped_sql(survey, cb.get(q), banner, ())
         design_sql = respondent_sql(survey, cb.get(q), banner, ())
         by_psu_sql = grouped_sql(survey, cb.get(q), banner, (), psu=psu_sql(survey))
-        kish, design, bare_kish, bare_design, bare_by_psu = times_ms([
+        (kish, design, bare_kish, bare_design, bare_by_psu), cpu = wall_and_cpu_ms([
             lambda: run(False), lambda: run(True),
             partial(survey.query_arrays, kish_sql), partial(survey.query_arrays, design_sql),
             partial(survey.query_arrays, by_psu_sql)], runs)
         ct = crosstab(survey, TabRequest(q, BANNER, weighted=True))
+        cpu_kish, cpu_design = (statistics.median(c) for c in cpu[:2])
         out[q] = {"effective_base_ms": statistics.median(kish),
                   "design_ms": statistics.median(design),
                   "design_range_ms": [min(design), max(design)],
                   "ratio": statistics.median(design) / statistics.median(kish),
+                  "effective_base_cpu_ms": cpu_kish, "design_cpu_ms": cpu_design,
+                  "cpu_ratio": cpu_design / cpu_kish,
                   "bare_duckdb_effective_base_ms": statistics.median(bare_kish),
                   "bare_duckdb_design_ms": statistics.median(bare_design),
                   "bare_duckdb_grouped_by_psu_ms": statistics.median(bare_by_psu),
@@ -105,14 +128,19 @@ def report(res: dict[str, Any]) -> str:
              f"banner `{BANNER}` (3 spans), result cache cleared before each run. "
              "Effective base: Kish's n_eff and z-tests (`--no-design`); design: Taylor "
              "linearisation over strata and PSUs and t-tests (engine.design), from one row a "
-             "respondent (banner key, answer, in the base) added up by PSU in numpy with the "
-             "PSU and weight of each respondent read once with the design. Bare DuckDB: the "
-             "SELECT each sends, fetched as the engine fetches it; grouped by PSU: the "
-             "grouped SELECT split by PSU too, which the design sent before (its hash table "
-             "holds a group per few respondents). Target: design ≤ 2× effective base.", "",
+             "respondent (banner key, answer, in the base) numbered over the key's and "
+             "answer's ranges and added up per (banner key, answer, PSU) in one bincount, "
+             "with the PSU and weight of each respondent read once with the design; column "
+             "sums and rows by loops, no matrix products; freed memory kept by malloc for "
+             "the next table. CPU: the process's CPU time, DuckDB's threads and "
+             "numpy's together. Bare DuckDB: the SELECT each sends, fetched as the engine "
+             "fetches it; grouped by PSU: the grouped SELECT split by PSU too (its hash "
+             "table holds a group per few respondents), which only a table of the themes "
+             "coded in comments sends. Target: design ≤ 2× effective base.", "",
              "| question | design (strata × PSUs) | effective base | design | ratio | "
+             "CPU: effective base, design, ratio | "
              "bare DuckDB, effective base | bare DuckDB, design | grouped by PSU |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for d in res["designs"]:
         for q in QUESTIONS:
             r = d[q]
@@ -120,6 +148,8 @@ def report(res: dict[str, Any]) -> str:
             lines.append(f"| {q} | {d['strata']} × {d['psus'] // d['strata']} "
                          f"({d['psus']:,} PSUs) | {r['effective_base_ms']:.1f} ms | "
                          f"{r['design_ms']:.1f} ms ({lo:.0f}–{hi:.0f}) | {r['ratio']:.2f}× | "
+                         f"{r['effective_base_cpu_ms']:.0f} ms, {r['design_cpu_ms']:.0f} ms, "
+                         f"{r['cpu_ratio']:.2f}× | "
                          f"{r['bare_duckdb_effective_base_ms']:.1f} ms | "
                          f"{r['bare_duckdb_design_ms']:.1f} ms | "
                          f"{r['bare_duckdb_grouped_by_psu_ms']:.1f} ms |")
@@ -143,11 +173,13 @@ def main() -> None:
            "date": time.strftime("%Y-%m-%d"), "runs": args.runs, "n": args.n,
            "load": [load, os.getloadavg()[0]],
            "designs": designs}
-    (HERE / "design_results.json").write_text(json.dumps(res, indent=2) + "\n")
-    (HERE / "design_results.md").write_text(report(res))
-    import report as results_report  # benchmarks/report.py: RESULTS.md, its design section
+    name = "design_results" + ("" if args.n == 1_000_000 else f"_{args.n}")
+    (HERE / f"{name}.json").write_text(json.dumps(res, indent=2) + "\n")
+    (HERE / f"{name}.md").write_text(report(res))
+    if args.n == 1_000_000:  # the target's size: RESULTS.md's design section
+        import report as results_report  # benchmarks/report.py
 
-    results_report.write()
+        results_report.write()
 
 
 if __name__ == "__main__":

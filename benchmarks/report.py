@@ -136,18 +136,24 @@ def _design_section(doc: Any) -> list[str]:
         return []
     out = ["", "## Design-based tables (benchmarks/bench_design.py)", "",
            f"Run {doc['date']}, medians of {doc['runs']}, {doc['n']:,} respondents, "
-           "weighted, letters, banner `standard`; full table and method in "
-           "benchmarks/design_results.md. Target: design ≤ 2× effective base (issue 32).", "",
-           "| question | PSUs (strata) | effective base | design | ratio | bare DuckDB: "
-           "effective base, design, grouped by PSU |", "|---|---|---:|---:|---|---|"]
+           "weighted, letters, banner `standard`, load average "
+           f"{doc['load'][0]:.1f} at the start and {doc['load'][1]:.1f} at the end on 2 "
+           "CPUs shared with other work; full table and method in "
+           "benchmarks/design_results.md. Target: design ≤ 2× effective base (issue 32), in "
+           "wall time; the CPU time of the process (DuckDB's threads and numpy's) beside it.",
+           "", "| question | PSUs (strata) | effective base | design | ratio | CPU ratio | "
+           "bare DuckDB: effective base, design, grouped by PSU |",
+           "|---|---|---:|---:|---|---:|---|"]
     for d in doc["designs"]:
         for q in ("relationship", "words"):
             r = d[q]
             bare = [r["bare_duckdb_effective_base_ms"], r["bare_duckdb_design_ms"],
                     r.get("bare_duckdb_grouped_by_psu_ms")]
+            cpu = r.get("cpu_ratio")
             out.append(_row([q, f"{d['psus']:,} ({d['strata']})",
                              _fmt(r["effective_base_ms"], "ms"), _fmt(r["design_ms"], "ms"),
                              _status(r["ratio"], 2, "×"),
+                             "" if cpu is None else f"{cpu:.2f}×",
                              ", ".join(_fmt(b, "ms") for b in bare if b is not None)]))
     return out
 

@@ -12,6 +12,7 @@ each stratum over all of its PSUs, scaled by n_h/(n_h − 1).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -116,11 +117,18 @@ def _columns(df: pl.DataFrame, keep: np.ndarray) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.parametrize("weighted", [True, False])
-@pytest.mark.parametrize("question", ["rating", "tools"])
+@pytest.mark.parametrize("question", ["rating", "tools", "tools unpacked"])
 @pytest.mark.parametrize("filtered", [False, True])
-def test_every_row_kind_matches_the_linearisation(bundle, question, weighted, filtered):
+def test_every_row_kind_matches_the_linearisation(bundle, question, weighted, filtered,
+                                                  monkeypatch):
+    """(tools unpacked: as in a bundle without the packed column, whose options the
+    respondent pass packs into bits itself.)"""
     folder, df = bundle
     survey = open_survey(folder)
+    if question == "tools unpacked":
+        question = "tools"
+        assert survey.packed(survey.codebook.get("tools")) is not None
+        monkeypatch.setattr(survey, "packed", lambda v: None)
     filters = (Filter("region", (1, 2)),) if filtered else ()
     ct = crosstab(survey, TabRequest(question, "region,team", filters, weighted=weighted))
     w = df["weight"].to_numpy() if weighted else np.ones(N)
@@ -171,3 +179,158 @@ def test_a_question_nobody_answered_gives_an_empty_table(tmp_path):
     assert design.design is not None and plain.design is None
     assert [c.base for c in design.columns] == [c.base for c in plain.columns] == [0] * 4
     assert design.tests == () or all(t.statistic is None for t in design.tests)
+
+
+def test_wide_banner_keys_and_far_apart_codes_number_the_same(tmp_path):
+    """Banner keys spread over more bits than a lookup table may span (a multi-response
+    banner of 20 options) and answer codes too far apart for one (1, 7, 10⁹) are numbered
+    by their distinct values instead (engine.design._codes): each cell's SE and each test
+    still equals the linearisation computed from the raw respondents."""
+    rng = np.random.default_rng(11)
+    df = _frame()
+    codes = np.array([1, 7, 65_000], dtype=np.int64)
+    picked = rng.choice(codes, N).astype(float)
+    picked[rng.random(N) < 0.1] = np.nan
+    wide = {f"wide_{i}": (rng.random(N) < 0.03 + 0.02 * (i % 4)).astype(np.uint8)
+            for i in range(1, 21)}
+    df = df.with_columns(pl.Series("far", picked).fill_nan(None).cast(pl.Int64),
+                         *(pl.Series(k, v) for k, v in wide.items()))
+    cb = {"survey": {"title": "wide", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2},
+          "segments": [{"id": "wide", "type": "multi", "text": "Wide",
+                        "options": _options(range(1, 21))}],
+          "questions": [{"id": "far", "type": "single", "text": "Far apart",
+                         "options": _options(codes.tolist())}]}
+    survey = open_survey(write_bundle(tmp_path / "wide", cb, df, force=True))
+    ct = crosstab(survey, TabRequest("far", "wide", weighted=True))
+    w = df["weight"].to_numpy()
+    x = df["far"].fill_null(0).to_numpy()
+    asked = df["far"].is_not_null().to_numpy()
+    columns = {"total": np.ones(N, dtype=bool)} | {
+        f"wide={i}": df[f"wide_{i}"].to_numpy() == 1 for i in range(1, 21)}
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    checked = 0
+    for row in ct.rows:
+        y = (x == int(row.key)).astype(float)
+        for col, cell in zip(ct.columns, row.cells, strict=True):
+            d = columns[col.key] & asked
+            if (w * d).sum() == 0:
+                continue
+            r, u = _ratio(w, d, y)
+            assert cell.percent / 100 == pytest.approx(r, rel=1e-9)
+            assert cell.se / 100 == pytest.approx(math.sqrt(_psu_variance(df, u)), rel=1e-9)
+            checked += 1
+    tested = 0
+    for t in ct.tests:
+        if t.statistic is None:
+            continue
+        y = (x == int(t.row)).astype(float)
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[c]] & asked, y) for c in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+        tested += 1
+    assert checked >= 3 * 15 and tested >= 10
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+@pytest.mark.parametrize("values", ["whole", "continuous"])
+def test_a_numeric_mean_matches_the_linearisation(tmp_path, weighted, values):
+    """A numeric question's mean (its groups numbered by lookup tables when its values are
+    whole numbers, else sorted; its Σw·x and Σw summed per banner key and PSU): each
+    column's mean, SE and test equal the linearisation of the ratio Σ w·x / Σ w over the
+    respondents with a value, and the table's summary rows are those of the same table
+    without the design."""
+    rng = np.random.default_rng(5)
+    df = _frame()
+    x = rng.integers(-3, 40, N).astype(float)
+    if values == "continuous":
+        x = x + rng.random(N)
+    x[rng.random(N) < 0.12] = np.nan
+    df = df.with_columns(pl.Series("amount", x).fill_nan(None))
+    cb = {"survey": {"title": "numeric", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2},
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))},
+                       {"id": "team", "type": "multi", "text": "Teams",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "amount", "type": "numeric", "text": "Amount"}]}
+    survey = open_survey(write_bundle(tmp_path / "numeric", cb, df, force=True))
+    request = TabRequest("amount", "region,team", weighted=weighted)
+    ct = crosstab(survey, request)
+    plain = crosstab(survey, replace(request, design=False))
+    w = df["weight"].to_numpy() if weighted else np.ones(N)
+    has = df["amount"].is_not_null().to_numpy()
+    y = df["amount"].fill_null(0.0).to_numpy()
+    columns = _columns(df, np.ones(N, dtype=bool))
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    mean = next(r for r in ct.rows if r.key == "mean")
+    for col, cell in zip(ct.columns, mean.cells, strict=True):
+        r, u = _ratio(w, columns[col.key] & has, y)
+        assert cell.value == pytest.approx(r, rel=1e-9)
+        assert cell.se == pytest.approx(math.sqrt(_psu_variance(df, u)), rel=1e-9)
+    tested = [t for t in ct.tests if t.statistic is not None]
+    for t in tested:
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[c]] & has, y) for c in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+    assert len(tested) >= 6
+    stats = {r.key: [c.value for c in r.cells] for r in ct.rows if r.kind == "stat"}
+    expected = {r.key: [c.value for c in r.cells] for r in plain.rows if r.kind == "stat"}
+    assert stats and stats.keys() == expected.keys()
+    for key, got in stats.items():
+        assert got == pytest.approx(expected[key], rel=1e-9, nan_ok=True), key
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_coded_themes_match_the_linearisation(tmp_path, weighted):
+    """The themes coded in an open question's comments, the one table whose DuckDB pass is
+    still grouped by PSU (its base, the respondents who commented, is a join): each
+    theme's SE and test equal the linearisation over the commenters of each column."""
+    rng = np.random.default_rng(3)
+    df = _frame()
+    who = rng.choice(N, 500, replace=False)
+    rows = [(int(r), f"comment {k}", sorted({int(t) for t in rng.choice([1, 2, 3], 2)}))
+            for k, r in enumerate(np.concatenate([who, who[:60]]))]  # some comment twice
+    verbatims = pl.DataFrame(
+        {"respondent_id": [r for r, _, _ in rows], "question": ["why"] * len(rows),
+         "text": [t for _, t, _ in rows], "themes": [th for _, _, th in rows],
+         "source": ["survey"] * len(rows), "attribution": [None] * len(rows)},
+        schema={"respondent_id": pl.Int64, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    cb = {"survey": {"title": "coded", "id_column": "respondent_id", "weight": "weight",
+                     "design": {"strata": "stratum", "cluster": "psu"},
+                     "min_test_base": 2, "low_base": 2, "min_group": 3},
+          "themes": [{"code": t, "label": f"Theme {t}"} for t in (1, 2, 3)],
+          "segments": [{"id": "region", "type": "single", "text": "Region",
+                        "options": _options((1, 2, 3))},
+                       {"id": "team", "type": "multi", "text": "Teams",
+                        "options": _options((1, 2, 3))}],
+          "questions": [{"id": "why", "type": "open", "text": "Why?"}]}
+    survey = open_survey(write_bundle(tmp_path / "coded", cb, df, verbatims, force=True))
+    ct = crosstab(survey, TabRequest("why", "region,team", weighted=weighted))
+    assert ct.design is not None
+    w = df["weight"].to_numpy() if weighted else np.ones(N)
+    commented = np.isin(np.arange(N), who)
+    chosen = {t: np.zeros(N, dtype=bool) for t in (1, 2, 3)}
+    for r, _, themes in rows:
+        for t in themes:
+            chosen[t][r] = True
+    columns = _columns(df, commented)
+    key_of = {c.letter: c.key for c in ct.columns if c.letter}
+    checked = 0
+    for row in ct.rows:
+        y = chosen[int(row.key)].astype(float)
+        for col, cell in zip(ct.columns, row.cells, strict=True):
+            r, u = _ratio(w, columns[col.key], y)
+            assert cell.percent / 100 == pytest.approx(r, rel=1e-9)
+            assert cell.se / 100 == pytest.approx(math.sqrt(_psu_variance(df, u)), rel=1e-9)
+            checked += 1
+    tested = [t for t in ct.tests if t.statistic is not None]
+    for t in tested:
+        y = chosen[int(t.row)].astype(float)
+        (ra, ua), (rb, ub) = (_ratio(w, columns[key_of[c]], y) for c in (t.a, t.b))
+        assert t.statistic == pytest.approx((ra - rb) / math.sqrt(
+            _psu_variance(df, ua - ub)), rel=1e-9), t
+    assert checked == 3 * 7 and len(tested) >= 9

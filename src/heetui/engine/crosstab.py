@@ -27,7 +27,17 @@ from heetui.engine.banner import (
     resolve_banner,
     unsigned,
 )
-from heetui.engine.design import PSU_KEY, design_info, psu_sql, respondent_split
+from heetui.engine.design import (
+    PSU_KEY,
+    DesignInfo,
+    PsuSums,
+    RespondentCodes,
+    design_info,
+    key_first,
+    psu_sql,
+    respondent_codes,
+    respondent_sums,
+)
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
@@ -90,18 +100,22 @@ def group_banner(cb: Codebook, group: tuple[Filter, ...], against: str) -> Banne
 
 def grouped(survey: Survey, q: Variable, b: Banner | None,
             filters: tuple[Filter, ...], coded: bool = False,
-            group: tuple[Filter, ...] = (), design: bool = False) -> Grouped:
+            group: tuple[Filter, ...] = (), design: bool = False,
+            weighted: bool = True) -> Grouped:
     """The one DuckDB pass behind a crosstab (cached per question, banner and filters);
-    ``design``: its groups split by PSU too (engine.design)."""
-    return survey.cached(_grouped_key(q, b, filters, coded, group, design),
-                         lambda: _grouped_query(survey, q, b, filters, coded, group, design))
+    ``design``: with its sums per banner key and PSU too (engine.design), of the weights
+    or, not ``weighted``, of ones."""
+    return survey.cached(_grouped_key(q, b, filters, coded, group, design, weighted),
+                         lambda: _grouped_query(survey, q, b, filters, coded, group,
+                                                design, weighted))
 
 
 def _grouped_key(q: Variable, b: Banner | None, filters: tuple[Filter, ...], coded: bool,
-                 group: tuple[Filter, ...], design: bool = False) -> tuple[object, ...]:
+                 group: tuple[Filter, ...], design: bool = False,
+                 weighted: bool = True) -> tuple[object, ...]:
     variables = tuple(v.id for v in b.variables) if b else ()
-    return ("grouped", q.id, variables, filters, coded, group) + (("design",) if design
-                                                                   else ())
+    return ("grouped", q.id, variables, filters, coded, group) + (
+        ("design", weighted) if design else ())
 
 
 def uses_design(survey: Survey, req: TabRequest) -> bool:
@@ -342,10 +356,11 @@ def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
 
 def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
-                   group: tuple[Filter, ...], design: bool = False) -> Grouped:
+                   group: tuple[Filter, ...], design: bool = False,
+                   weighted: bool = True) -> Grouped:
     psu = psu_sql(survey) if design else None
-    if psu is not None and not coded and (q.type == "single" or _packed_source(survey, q, coded)):
-        return _by_respondent(survey, q, b, filters, group)
+    if psu is not None and not coded and (q.type != "multi" or len(q.options) <= 64):
+        return _by_respondent(survey, q, b, filters, group, weighted)
     sql = grouped_sql(survey, q, b, filters, coded, group, psu)
     if psu is None and _packed_source(survey, q, coded) is not None:
         return from_slices(survey.query_arrays(sql), len(q.options) + len(q.nets))
@@ -354,7 +369,7 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
         filled = [np.ma.filled(np.ma.asarray(c, dtype=np.float64), 0.0) for c in cols[:-1]]
         g = _grouped_rows(q, np.column_stack(filled), cols[0].astype(np.int64))
         info = design_info(survey)
-        return merge_psus(g, info.index(cols[-1].astype(np.int64)), len(info.keys))
+        return merge_psus(g, info.index(cols[-1].astype(np.int64)), len(info.keys), weighted)
     rows = survey.query(sql)
     return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
                                      dtype=np.float64),
@@ -364,70 +379,125 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
 def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], group: tuple[Filter, ...] = ()
                    ) -> Clause[Param]:
-    """The pass of a design-based table of a single-choice or packed multi-response
+    """The pass of a design-based table of a single-choice, numeric or multi-response
     question (also timed by the benchmarks): one row a respondent, in the order
-    engine.design read the PSUs, with its banner key, answer (code, or packed value) and
-    whether it is in the base. DuckDB returns that in about the time of a grouped pass,
-    where grouping by PSU too would fill a hash table of a group per few respondents."""
+    engine.design read the PSUs, with its banner key, answer (code, value, or the options
+    chosen as bits) and whether it is in the base. DuckDB returns that in about the time of
+    a grouped pass, where grouping by PSU too would fill a hash table of a group per few
+    respondents."""
     cb = survey.codebook
     packed = _packed_source(survey, q, False)
     base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
-    answer = (f"{ident(q.id)}::BIGINT" if packed is None
-              else f"CAST({ident(packed)} AS UBIGINT)")
+    # a code in its own integer type (as narrow as it is stored: a fraction of the bytes);
+    # a multi-response question without its packed column packed here, option i bit i
+    answer = (f"CAST({ident(q.id)} AS DOUBLE)" if q.type == "numeric" else ident(q.id)
+              if q.type != "multi" else f"CAST({ident(packed)} AS UBIGINT)" if packed else
+              " | ".join(f"(COALESCE({ident(q.column(o.code))} = 1, FALSE)::UBIGINT << {i})"
+                         for i, o in enumerate(q.options)))
     return joined("SELECT ", key_sql_of(survey, b, group), f" AS bkey, COALESCE({answer}, 0) "
                   "AS answer, COALESCE(", base, ", FALSE) AS ok FROM respondents")
 
 
 def _by_respondent(survey: Survey, q: Variable, b: Banner | None,
-                   filters: tuple[Filter, ...], group: tuple[Filter, ...]) -> Grouped:
-    """The sums grouping by PSU too would give (respondent_sql), added up here by banner
-    key, answer and PSU (engine.design.respondent_split), then merged across PSUs."""
+                   filters: tuple[Filter, ...], group: tuple[Filter, ...],
+                   weighted: bool) -> Grouped:
+    """The merged groups (banner key, answer) of the respondents of respondent_sql and
+    their sums per banner key and PSU (engine.design.respondent_codes): what grouping by
+    PSU in DuckDB gives, without its hash table of a group per few respondents."""
     info = design_info(survey)
     bkey, answer, ok = survey.query_arrays(respondent_sql(survey, q, b, filters, group))
+    if q.type == "numeric":
+        return _numeric_by_respondent(info, bkey, answer, ok.astype(bool), weighted)
     multi = q.type == "multi"
-    split = respondent_split(info, ok.astype(bool), bkey,
-                             np.full(len(ok), -1) if multi else answer)
+    codes = respondent_codes(info, ok.astype(bool), bkey, None if multi else answer)
+    base, totals = respondent_sums(info, codes, weighted)
+    m = len(base)
+    if not multi:
+        return Grouped(bkey=codes.bkey, qcode=codes.answer, base=base,
+                       items=np.zeros((m, 0, 2)), moments=np.zeros((m, 2, 6)),
+                       split=PsuSums(totals, key_first(codes), "answers", weighted,
+                                     codes.answers))
+    n_items = len(q.options) + len(q.nets)
+    sums = np.empty((m, n_items + 1, len(info.keys)))  # items, then the base
+    sums[:, n_items] = totals[:, 0]
+    items = _chosen_sums(codes, answer.view(np.int64), (info.respondent_weight, weighted),
+                         (len(q.options), [net_mask(q, j) for j in range(len(q.nets))]),
+                         sums[:, :n_items])
+    return Grouped(bkey=codes.bkey, qcode=np.full(m, -1, dtype=np.int64), base=base,
+                   items=items, moments=np.zeros((m, 2, 6)),
+                   split=PsuSums(sums, np.arange(m), "items", weighted))
+
+
+def _numeric_by_respondent(info: DesignInfo, bkey: np.ndarray, value: np.ndarray,
+                           ok: np.ndarray, weighted: bool) -> Grouped:
+    """A numeric question's groups (banner key, value) merged across PSUs, for its means and
+    summaries (numbered by lookup tables when its values are whole numbers of a small
+    range, else sorted), and each banner key's Σw·x and Σw per PSU, for the variances."""
+    by_key = respondent_codes(info, ok, bkey, None)  # a group a banner key
+    _, totals = respondent_sums(info, by_key, weighted)
+    m, n = len(by_key.found), len(info.keys)
     w = info.respondent_weight
-    base = np.column_stack([split.count.astype(np.float64), split.sums(w),
-                            split.sums(info.respondent_weight2)])
-    items = (_chosen_sums(split.cell, split.present, answer.view(np.int64), w,
-                          len(q.options), [net_mask(q, j) for j in range(len(q.nets))])
-             if multi else np.zeros((len(split.present), 0, 2)))
-    keys, answers = split.pairs[split.merged].T
-    fine = Grouped(bkey=keys, qcode=answers, base=base, items=items,
-                   moments=np.zeros((len(keys), 2, 6)))
-    return merge_psus(fine, split.psu, len(info.keys), split.merged_groups())
+    sums = np.empty((m, 2, n))
+    sums[:, 0] = np.bincount(by_key.cell, value * w if weighted else value,
+                             minlength=(m + 1) * n)[:m * n].reshape(m, n)
+    sums[:, 1] = totals[:, 0]
+    whole = bool(np.isfinite(value).all() and np.array_equal(value, np.rint(value))
+                 and np.abs(value).max(initial=0.0) < 2.0 ** 53)
+    codes = respondent_codes(info, ok, bkey, value.astype(np.int64) if whole
+                             else value.view(np.int64), cells=False)  # exact values' bits
+    sw = np.bincount(codes.code, weights=w, minlength=codes.outside + 1)[codes.found]
+    g = numeric_grouped(codes.bkey, codes.answer.astype(np.float64) if whole
+                        else codes.answer.view(np.float64),
+                        np.column_stack([codes.count.astype(np.float64), sw, codes.w2]))
+    return replace(g, split=PsuSums(sums, key_first(codes), "value", weighted))
 
 
-SLICE_GROUPS = 1 << 19  # about the most (group, slice pattern) cells a bincount fills fast
+# about the most cells (group, or group and PSU, times a slice's patterns of items) a
+# bincount over the respondents fills fast
+SLICE_CELLS = 1 << 20
 
 
-def _chosen_sums(cell: np.ndarray, present: np.ndarray, packed: np.ndarray, w: np.ndarray,
-                 n_options: int, nets: list[int]) -> np.ndarray:
-    """(G, items, 2): each item's count and Σw over the respondents of each cell in
-    ``present`` (``cell``: each respondent's, 0…max), from their packed values (option i:
-    bit i; a net: any bit of its mask). Items are read a slice of a few bits at a time,
-    one bincount over (slice pattern, cell) for the counts and one for Σw, then a
-    pattern's sums are added into each item it holds: a few passes over the respondents,
-    not two per item; the slice is as wide as keeps patterns × cells small enough to add
-    up fast. (Two threads sharing the slices were no faster at 2,000 PSUs.)"""
-    n = int(cell.max(initial=0)) + 1
-    bits = max(1, min(5, (SLICE_GROUPS // n).bit_length() - 1))
-    width = 1 << bits
-    holds = ((np.arange(width) >> np.arange(bits)[:, None]) & 1).astype(np.float64)
-    out = np.zeros((2, n_options + len(nets), n))  # item-major: whole rows written
-    at = np.empty(len(packed), dtype=np.int64)
-    for word, count, item in _bit_words(packed, n_options, nets):
-        for first in range(0, count, bits):
-            k = min(bits, count - first)
-            np.right_shift(word, first, out=at)  # in place: no new array a step
-            np.bitwise_and(at, width - 1, out=at)
-            at *= n
-            at += cell
-            for s, weights in enumerate((None, w)):
-                sums = np.bincount(at, weights=weights, minlength=n * width)
-                out[s, item + first:item + first + k] = (holds @ sums.reshape(width, n))[:k]
-    return np.ascontiguousarray(out[:, :, present].transpose(2, 1, 0))
+def _chosen_sums(codes: RespondentCodes, packed: np.ndarray, weights: tuple[np.ndarray, bool],
+                 spec: tuple[int, list[int]], per_psu: np.ndarray) -> np.ndarray:
+    """(M, items, 2): each item's count and Σw in each merged group (``codes``), from the
+    packed values (``spec``: the options, bit i each; the nets' masks, set when any of a
+    mask's bits is), writing into ``per_psu`` (M, items, N) each item's Σw (its count,
+    unweighted) per group and PSU: a few bincounts over the respondents (_bit_sums), not
+    two per item, the per-PSU sums added up into the groups' own."""
+    w, weighted = weights
+    m, n = per_psu.shape[0], per_psu.shape[2]
+    out = np.empty((m, per_psu.shape[1], 2))
+    by, other = (1, 0) if weighted else (0, 1)
+    for word, count, item in _bit_words(packed, *spec):
+        at = slice(item, item + count)
+        found = _bit_sums(word, count, codes.cell, (m + 1) * n, w if weighted else None)
+        per_psu[:, at] = found[:, :m * n].reshape(count, m, n).transpose(1, 0, 2)
+        out[:, at, by] = per_psu[:, at].sum(axis=-1)
+        out[:, at, other] = _bit_sums(word, count, codes.code, codes.outside + 1,
+                                      None if weighted else w)[:, codes.found].T
+    return out
+
+
+def _bit_sums(word: np.ndarray, count: int, cell: np.ndarray, cells: int,
+              weights: np.ndarray | None) -> np.ndarray:
+    """(count, cells): the sums of ``weights`` (ones when None) over the respondents of each
+    cell (``cell``: each one's, 0…cells − 1) holding each of the first ``count`` bits of
+    ``word``. The bits are read a slice at a time, one bincount over (slice pattern, cell),
+    then each bit's sum adds the patterns holding it; the slice is as wide as keeps
+    patterns × cells small enough to add up fast."""
+    bits = max(1, min(8, (SLICE_CELLS // cells).bit_length() - 1))
+    out = np.empty((count, cells))
+    at = np.empty(len(word), dtype=np.int64)
+    for first in range(0, count, bits):
+        k = min(bits, count - first)
+        np.right_shift(word, first, out=at)  # in place: no new array a step
+        np.bitwise_and(at, (1 << k) - 1, out=at)
+        at *= cells
+        at += cell
+        sums = np.bincount(at, weights, minlength=cells << k).reshape(1 << k, cells)
+        for j in range(k):
+            out[first + j] = sums[(np.arange(1 << k) >> j) & 1 == 1].sum(axis=0)
+    return out
 
 
 def _bit_words(packed: np.ndarray, n_options: int, nets: list[int]
@@ -553,14 +623,14 @@ def tab_ready(survey: Survey, req: TabRequest) -> bool:
     except EngineError:
         return True
     return survey.is_cached(_grouped_key(q, b, req.filters, coded, req.group,
-                                         uses_design(survey, req)))
+                                         uses_design(survey, req), req.weighted))
 
 
 def crosstab(survey: Survey, req: TabRequest) -> Crosstab:
     q, b, coded = resolve(survey, req)
     return tabulate(survey, req, b, [(q, coded, grouped(survey, q, b, req.filters, coded,
-                                                         req.group,
-                                                         uses_design(survey, req)))])[0]
+                                                         req.group, uses_design(survey, req),
+                                                         req.weighted))])[0]
 
 
 def tabulate(survey: Survey, req: TabRequest, b: Banner | None,

@@ -13,19 +13,26 @@ overlapping and disjoint columns alike covary through the PSUs they share.
 
 Each respondent's PSU and weight are read once, with the design (``DesignInfo``). The
 pass of a single-choice or packed multi-response question then fetches one row a
-respondent (engine.crosstab.respondent_sql: banner key, answer, in the base), and its
-groups (banner key, answer, PSU) are added up here (``respondent_split``: lookup tables
-and bincounts, no sort); other questions group their DuckDB pass by PSU too (``psu_sql``),
-a hash table of a group per few respondents, slower as PSUs grow. Either way the groups
-are merged across PSUs for the estimates and indexed once for the variances
-(``split_by_psu``); a row's numerator and denominator per (banner key, PSU) are bincounts
-over them, summed into columns by one product, then into rows, then centred within strata.
+respondent (engine.crosstab.respondent_sql: banner key, answer, in the base), numbered
+here by merged group (banner key, answer) with lookup tables (``respondent_codes``), and
+one bincount over (merged group, PSU) gives the sums per PSU, whose totals are the merged
+groups' own (``respondent_sums``); other questions group their DuckDB pass by PSU too
+(``psu_sql``), a hash table of a group per few respondents, slower as PSUs grow, and are
+merged and summed per (banner key, PSU) with bincounts (``key_sums``). Either way a
+question keeps its sums per banner key and PSU, dense (``PsuSums``): a column's are its
+keys' added (``column_sums``), a row's numerator and denominator a few of those
+(``combine``), then centred within strata. Nothing here is a matrix product: BLAS's
+threads, spinning between calls, took the CPUs DuckDB needed on a busy machine. And the
+arrays of 8 bytes a respondent each table makes are kept by malloc for the next one
+(``keep_freed_memory``) rather than faulted in again page by page.
 """
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -35,6 +42,7 @@ from heetui.engine.sql import ident
 from heetui.errors import EngineError
 
 PSU_KEY = "__psu"  # the grouped passes' column of each group's PSU key
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 
 
 @dataclass(frozen=True)
@@ -75,81 +83,168 @@ class DesignInfo:
                 f"most {self.df - 1:,})")
 
 
-def respondent_split(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
-                     answer: np.ndarray) -> RespondentSplit:
-    """The groups (banner key, answer, PSU) of the respondents of a pass fetched one row a
-    respondent (``ok``: in its base), and each respondent's cell (Σ by bincount): what
-    grouping by PSU in DuckDB gives, without its hash table of one group per few
-    respondents. Every respondent is numbered at once (banner key, answer and PSU within
-    their ranges, no selection of the base), those outside the base in a cell of their own."""
-    if len(ok) != len(info.respondent_psu):
-        raise EngineError("The survey's data changed while it was open; open it again.")
-    keys, answers, cell = _codes(bkey, answer.astype(np.int64, copy=False))
-    n = len(info.keys)
-    cells = len(keys) * len(answers) * n
-    if cells <= max(4 * len(ok), 1 << 16):  # a cell per (key, answer, PSU) in range
-        cell *= n  # in place: no new array of a million a step
-        cell += info.respondent_psu
-        np.copyto(cell, cells, where=~ok)
-        count = np.bincount(cell, minlength=cells + 1)
-        found = present = np.flatnonzero(count[:cells])
-    else:  # too many to count in a table: the base respondents' cells, numbered
-        found, inverse = dense(cell[ok] * n + info.respondent_psu[ok])
-        cells, present = len(found), np.arange(len(found))
-        cell = np.full(len(ok), cells, dtype=np.int64)
-        cell[ok] = inverse
-        count = np.bincount(cell, minlength=cells + 1)
-    pair_codes, merged = dense(found // n)
-    pairs = np.column_stack([keys[pair_codes // len(answers)],
-                             answers[pair_codes % len(answers)]])
-    return RespondentSplit(merged, pairs, found % n, cell, cells, present, count[present])
-
-
-def _codes(bkey: np.ndarray, answer: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _codes(bkey: np.ndarray, answer: np.ndarray | None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each respondent's (banner key, answer) numbered key·A + answer, with the keys (K,)
-    and answers (A,) the numbers stand for: the distinct keys (a banner's few, spread over
-    the bits of its fields), and the answers' whole range when that is small (codes), else
-    the distinct answers."""
-    keys, b = dense(bkey)
-    if not len(answer):
-        return keys, np.zeros(0, dtype=np.int64), b
-    lo = int(answer.min())
-    span = int(answer.max()) - lo + 1
-    if span * len(keys) <= max(4 * len(answer), 1 << 16):
-        answers, a = np.arange(lo, lo + span, dtype=np.int64), answer
+    and answers (A,) the numbers stand for: each over its whole range when that is small
+    (a banner's keys, answer codes; some numbers then stand for no one), else its distinct
+    values. ``answer`` None: one answer, −1 (a multi-response question's groups)."""
+    lo, hi = (int(bkey.min()), int(bkey.max())) if len(bkey) else (0, -1)
+    most = max(4 * len(bkey), 1 << 16)  # the most numbers a lookup table may hold
+    if answer is None:
+        answers, a, lo_a = np.array([-1], dtype=np.int64), None, 0
+    elif not len(answer):
+        answers, a, lo_a = np.zeros(0, dtype=np.int64), answer, 0
     else:
-        answers, a = dense(answer)
-        lo = 0
-    b *= len(answers)  # in place (dense's own array)
-    b += a
-    if lo:
-        b -= lo
-    return keys, answers, b
+        lo_a, hi_a = int(answer.min()), int(answer.max())
+        if (hi_a - lo_a + 1) * min(hi - lo + 1, 1 << 8) <= most:
+            answers, a = np.arange(lo_a, hi_a + 1, dtype=np.int64), answer
+        else:
+            answers, a = dense(answer)
+            lo_a = 0
+    width = max(len(answers), 1)
+    if (hi - lo + 1) * width <= most:  # numbered over the keys' range: (key − lo)·A
+        keys = np.arange(lo, hi + 1, dtype=np.int64)
+        code = bkey.astype(np.int64)  # (arithmetic: indexing by a uint8 key is slower)
+        offset = lo * width + lo_a
+        if hi * width >= 1 << 62:  # a wide key: less lo first, so key·A cannot overflow
+            code -= lo
+            offset = lo_a
+        if width > 1:
+            code *= width
+        if offset:
+            code -= offset
+    else:
+        keys, code = dense(bkey)
+        code *= width  # in place (dense's own array)
+        if lo_a:
+            code -= lo_a
+    if a is not None:
+        code += a
+    return keys, answers, code
 
 
 @dataclass(frozen=True)
-class RespondentSplit:
-    """The groups (banner key, answer, PSU) of the base respondents of a pass fetched one
-    row a respondent: each group's merged group (``pairs``: (banner key, answer), in
-    order) and PSU; each respondent's cell (0…cells, ``cells`` for those outside the
-    base) and the cell of each group (``present``)."""
+class PsuSums:
+    """A question's sums per banner key and PSU, which the design's variances read, over the
+    B banner keys with someone in the base (``key_first``: the first merged group of each,
+    whose column memberships are the key's) and the N PSUs, of the weights (of ones when
+    the table is unweighted, ``weighted``): a single-choice question's per answer
+    (``answers``, kind "answers"), a multi-response question's per item then over its base
+    ("items"), a numeric question's Σw·x then Σw ("value")."""
 
-    merged: np.ndarray  # (G,)
-    pairs: np.ndarray  # (M, 2)
-    psu: np.ndarray  # (G,)
+    sums: np.ndarray  # (B, S, N): a banner key's sums side by side, for column_sums
+    key_first: np.ndarray  # (B,)
+    kind: str
+    weighted: bool
+    answers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class RespondentCodes:
+    """The respondents of a pass fetched one row a respondent, numbered by the group
+    (banner key, answer) they fall in (``code``: over _codes's range, ``outside`` for those
+    outside the base); the M merged groups with someone in the base (``found``: their
+    numbers, in order of key then answer), with their counts and Σw² and their places in
+    the grid of the B banner keys (``keys``) by the A answers (``answers``) someone in the
+    base gives (``grid``); and each respondent's cell (grid place·N + PSU, B·A·N + PSU
+    outside the base)."""
+
+    code: np.ndarray  # (n,)
+    outside: int
+    found: np.ndarray  # (M,)
+    grid: np.ndarray  # (M,)
     cell: np.ndarray  # (n,)
-    cells: int
-    present: np.ndarray  # (G,)
-    count: np.ndarray  # (G,) each group's respondents
+    keys: np.ndarray  # (B,)
+    answers: np.ndarray  # (A,)
+    count: np.ndarray  # (M,)
+    w2: np.ndarray  # (M,)
 
-    def merged_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.merged, self.pairs[:, 0], self.pairs[:, 1]
-
-    def sums(self, weights: np.ndarray) -> np.ndarray:
-        """(G,): each group's sum of ``weights`` (one a respondent)."""
-        out: np.ndarray = np.bincount(self.cell, weights=weights,
-                                      minlength=self.cells + 1)[self.present]
+    @property
+    def bkey(self) -> np.ndarray:
+        """(M,) each merged group's banner key."""
+        out: np.ndarray = self.keys[self.grid // max(len(self.answers), 1)]
         return out
+
+    @property
+    def answer(self) -> np.ndarray:
+        """(M,) each merged group's answer."""
+        out: np.ndarray = self.answers[self.grid % max(len(self.answers), 1)]
+        return out
+
+
+def respondent_codes(info: DesignInfo, ok: np.ndarray, bkey: np.ndarray,
+                     answer: np.ndarray | None, cells: bool = True) -> RespondentCodes:
+    """The merged groups of the respondents of a pass (``ok``: in its base) and each
+    respondent's (and, ``cells``, each one's cell): lookup tables and bincounts over the
+    respondents, no sort, no hash; but for numbers too many for a table (a numeric
+    question's values), the base's own, sorted."""
+    if len(ok) != len(info.respondent_psu):
+        raise EngineError("The survey's data changed while it was open; open it again.")
+    if answer is not None and not np.can_cast(answer.dtype, np.int64):
+        answer = np.round(answer).astype(np.int64)  # codes are whole numbers, of any type
+    keys, answers, code = _codes(bkey, answer)
+    full, width = len(keys) * len(answers), max(len(answers), 1)
+    if full < max(4 * len(code), 1 << 16):
+        if not ok.all():
+            np.copyto(code, full, where=~ok)
+        count = np.bincount(code, minlength=full + 1)[:full]
+        number = found = np.flatnonzero(count)  # the merged groups' numbers
+        count = count[found]
+    else:
+        number, inner, count = np.unique(code[ok], return_inverse=True, return_counts=True)
+        full = len(number)
+        code = np.full(len(code), full, dtype=np.int64)
+        code[ok] = inner.reshape(-1)
+        found = np.arange(full)
+    key_at, key_of = np.unique(number // width, return_inverse=True)  # a few hundred
+    answer_at, answer_of = np.unique(number % width, return_inverse=True)
+    grid = key_of.reshape(-1) * len(answer_at) + answer_of.reshape(-1)
+    n = len(info.keys)
+    cell = code[:0]
+    if cells:
+        table = np.full(full + 1, len(key_at) * len(answer_at) * n, dtype=np.int64)
+        table[found] = grid * n  # each number's cell but for the PSU
+        cell = table[code]
+        cell += info.respondent_psu
+    return RespondentCodes(code, full, found, grid, cell, keys[key_at], answers[answer_at],
+                           count, np.bincount(code, weights=info.respondent_weight2,
+                                              minlength=full + 1)[found])
+
+
+def respondent_sums(info: DesignInfo, codes: RespondentCodes, weighted: bool
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Each merged group's count, Σw and Σw² (M, 3), and the Σw (count, unweighted) of each
+    banner key and answer in each PSU (B, A, N): one bincount over the respondents' cells,
+    whose sums over the PSUs are the groups' own; the other of Σw and count, one over
+    their groups."""
+    b, a, n = len(codes.keys), max(len(codes.answers), 1), len(info.keys)
+    w = info.respondent_weight
+    totals = np.bincount(codes.cell, w if weighted else None, minlength=(b * a + 1) * n)
+    totals = totals[:b * a * n].reshape(b, a, n).astype(np.float64, copy=False)
+    sw = totals.reshape(b * a, n).sum(axis=1)[codes.grid] if weighted else np.bincount(
+        codes.code, weights=w, minlength=codes.outside + 1)[codes.found]
+    return np.column_stack([codes.count.astype(np.float64), sw, codes.w2]), totals
+
+
+def key_first(codes: RespondentCodes) -> np.ndarray:
+    """(B,) the first merged group of each banner key (its column memberships the key's)."""
+    out: np.ndarray = np.searchsorted(codes.grid // max(len(codes.answers), 1),
+                                      np.arange(len(codes.keys)))
+    return out
+
+
+def key_sums(of: np.ndarray, merged_key: np.ndarray, psu: np.ndarray, n_psu: int,
+             values: np.ndarray, kind: str, weighted: bool) -> PsuSums:
+    """The PsuSums of G groups of a pass grouped by PSU too (``psu``: each group's PSU,
+    ``of``: its merged group, whose banner keys ``merged_key`` come in order), from their
+    ``values`` (G, S): a bincount a sum over (banner key, PSU)."""
+    keys, b = dense(merged_key)
+    at = b[of] * n_psu + psu.astype(np.int64)
+    sums = np.stack([np.bincount(at, weights=v, minlength=len(keys) * n_psu)
+                     for v in values.T]).reshape(values.shape[1], len(keys), n_psu)
+    return PsuSums(np.ascontiguousarray(sums.transpose(1, 0, 2)),
+                   np.searchsorted(b, np.arange(len(keys))), kind, weighted)
 
 
 def psu_sql(survey: Survey) -> str | None:
@@ -178,7 +273,24 @@ def design_info(survey: Survey) -> DesignInfo:
     return found
 
 
+def keep_freed_memory() -> None:
+    """Ask glibc's malloc to serve arrays of up to 32 MB from memory it keeps, and to keep
+    up to 256 MB of freed memory: a design-based table makes and frees several arrays of 8
+    bytes a respondent, and memory handed back to the system is faulted in again page by
+    page when the next table asks for it (on the 2-CPU VM measured, 7 of the 49 ms of CPU
+    of a 2,000-PSU table at 1M respondents). Elsewhere (no glibc) nothing changes."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        libc.mallopt(M_TRIM_THRESHOLD, 256 << 20)
+    except (OSError, AttributeError):  # another C library
+        return
+
+
 def _read_design(survey: Survey) -> DesignInfo:
+    keep_freed_memory()
     d = survey.codebook.settings.design
     key = psu_sql(survey)
     if d is None or key is None:
@@ -218,9 +330,19 @@ def _fraction(fpc: np.ndarray, n: np.ndarray) -> np.ndarray:
 def variance(x: np.ndarray, info: DesignInfo) -> np.ndarray:
     """The design variance of totals whose per-PSU sums of linearised values are ``x``
     (…, N): Σ_h scale_h·Σ_i (x_hi − x̄_h)², the mean over all n_h PSUs of the stratum."""
+    return scaled_squares(centre(x, info), info)
+
+
+def centre(x: np.ndarray, info: DesignInfo) -> np.ndarray:
+    """``x`` (…, N) less the mean of each stratum's PSUs (all n_h of them)."""
     means = np.add.reduceat(x, info.starts, axis=-1) / info.n_psu
-    centred = x - np.repeat(means, info.n_psu, axis=-1)
-    out: np.ndarray = (centred * centred * info.scale).sum(axis=-1)
+    out: np.ndarray = x - np.repeat(means, info.n_psu, axis=-1)
+    return out
+
+
+def scaled_squares(centred: np.ndarray, info: DesignInfo) -> np.ndarray:
+    """Σ_i scale_i·c_i² over the last axis of ``centred`` (…, N), in one pass."""
+    out: np.ndarray = np.einsum("...i,...i,i->...", centred, centred, info.scale)
     return out
 
 
@@ -242,8 +364,8 @@ def dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def group_sums(of: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
     """(n, C): the sums of the rows of ``values`` (G, C) by group (``of``: 0…n−1 each): by
-    runs when the groups come in order (as respondent_split makes them), else a bincount
-    a column; either way each group's rows are added in their order."""
+    runs when the groups come in order, else a bincount a column; either way each group's
+    rows are added in their order."""
     out = np.zeros((n, values.shape[1]))
     step = np.diff(of)
     if len(of) and (step > 0).all():  # one row a group, in order
@@ -257,40 +379,6 @@ def group_sums(of: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class PsuSplit:
-    """A question's grouped pass split by PSU (G groups of banner key, answer and PSU),
-    indexed for the design: each group's banner key (b, among the B distinct keys, sorted),
-    answer (a, among the A distinct answers, sorted) and PSU (0…N−1, stratum order), the
-    merged group (banner key, answer) it falls in, and the first merged group of each
-    banner key, whose column memberships are the key's."""
-
-    b: np.ndarray  # (G,)
-    a: np.ndarray  # (G,)
-    psu: np.ndarray  # (G,)
-    n_psu: int  # N
-    answers: np.ndarray  # (A,) each answer's code (a numeric value's bits)
-    merged: np.ndarray  # (G,) the merged group of each group
-    key_first: np.ndarray  # (B,) the first merged group of each banner key
-    base: np.ndarray  # (G, 3) each group's count, Σw, Σw² (engine.tabulation.Grouped)
-    items: np.ndarray  # (G, I, 2) a multi-response question's count and Σw per item
-    xvalue: np.ndarray | None  # (G,) a numeric question's value
-
-    def cells(self, values: np.ndarray) -> np.ndarray:
-        """(S, B, N): the sums of ``values`` (G, S) of the groups per banner key and PSU."""
-        b = len(self.key_first)
-        out = group_sums(self.b * self.n_psu + self.psu, b * self.n_psu, values)
-        return np.ascontiguousarray(out.T).reshape(values.shape[1], b, self.n_psu)
-
-    def by_answer(self, values: np.ndarray) -> np.ndarray:
-        """(A, B·N): the sums of ``values`` (G,) per answer, banner key and PSU."""
-        width = len(self.key_first) * self.n_psu
-        out: np.ndarray = np.bincount(
-            self.a * width + self.b * self.n_psu + self.psu, weights=values,
-            minlength=len(self.answers) * width).reshape(len(self.answers), width)
-        return out
-
-
 def merged_groups(bkey: np.ndarray, answer: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Groups merged across PSUs: each group's merged group, and the banner key and answer
@@ -300,45 +388,43 @@ def merged_groups(bkey: np.ndarray, answer: np.ndarray
     return pair, keys[found // len(answers)], answers[found % len(answers)]
 
 
-def split_by_psu(psu: np.ndarray, n_psu: int, merged: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 sums: tuple[np.ndarray, np.ndarray, np.ndarray | None]) -> PsuSplit:
-    """The split of G groups of a pass grouped by PSU (with their ``sums``: base, items,
-    numeric value), from their merged groups (``merged_groups``)."""
-    of, key, answer = merged
-    keys, b = dense(key)  # a few hundred merged groups: their keys and answers indexed
-    answers, a = dense(answer)
-    return PsuSplit(b[of], a[of], psu.astype(np.int64), n_psu, answers, of,
-                    np.searchsorted(b, np.arange(len(keys))), *sums)
-
-
 @dataclass(frozen=True)
 class Domains:
-    """One question's rows' numerators (Σ w·y) and denominators (Σ w) per column (or banner
-    key) and PSU, (R, K, N); or as sums (S, K, N) (PsuSplit.cells / by_answer: answers,
-    items, a value's Σw·x and Σw) with each row's numerator and denominator a combination
-    of those (``mix``: two (R, S) matrices), which are summed into columns first."""
+    """One question's sums per banner key and PSU (PsuSums.sums, (B, S, N)), with each of
+    its R rows' numerator (Σ w·y) and denominator (Σ w) a combination of those sums
+    (``mix``: two (R, S) matrices)."""
 
-    num: np.ndarray
-    den: np.ndarray
-    mix: tuple[np.ndarray, np.ndarray] | None = None
-
-    def columns(self, member: np.ndarray) -> Domains:
-        """The rows by column and PSU (R, K, N), from sums by banner key and ``member``
-        (K, B) each column's keys: matrix products (a few times einsum's speed here)."""
-        assert self.mix is not None
-        sums = np.matmul(member.astype(np.float64), self.num)
-        flat = sums.reshape(len(sums), int(np.prod(sums.shape[1:])))
-        num, den = ((m @ flat).reshape(len(m), *sums.shape[1:]) for m in self.mix)
-        return Domains(num, den)
+    sums: np.ndarray
+    mix: tuple[np.ndarray, np.ndarray]
 
 
-def linearised(dom: Domains) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each (row, column)'s ratio, its Σ w, and its linearised values summed per PSU."""
-    w = dom.den.sum(axis=-1)
+def column_sums(sums: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """(K, S, N): the sums (B, S, N) of each column's banner keys (``member``, (K, B)), a
+    key's block at a time. (Not a matrix product: BLAS's threads, spinning while they
+    wait, took the CPUs DuckDB and numpy needed on a busy machine, ten times the work.)"""
+    out = np.zeros((len(member), *sums.shape[1:]))
+    for k, b in zip(*np.nonzero(member), strict=True):
+        out[k] += sums[b]
+    return out
+
+
+def combine(mix: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(R, K, N): each row's combination ``mix`` (R, S) of the sums ``cols`` (K, S, N),
+    adding only the sums a row takes (a row takes one answer, or a few)."""
+    out = np.zeros((len(mix), cols.shape[0], cols.shape[2]))
+    for r, s in zip(*np.nonzero(mix), strict=True):
+        out[r] += cols[:, s] if mix[r, s] == 1 else mix[r, s] * cols[:, s]
+    return out
+
+
+def linearised(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (row, column)'s ratio, its Σ w, and its linearised values summed per PSU, from
+    its numerators and denominators per PSU (R, K, N)."""
+    w = den.sum(axis=-1)
     has = w > 0
     safe = np.where(has, w, 1.0)
-    est = np.where(has, dom.num.sum(axis=-1) / safe, np.nan)
-    u = (dom.num - np.where(has, est, 0.0)[..., None] * dom.den) / safe[..., None]
+    est = np.where(has, num.sum(axis=-1) / safe, np.nan)
+    u = (num - np.where(has, est, 0.0)[..., None] * den) / safe[..., None]
     return est, w, u
 
 
@@ -356,8 +442,9 @@ class DesignStats:
 def design_stats(info: DesignInfo, members: list[np.ndarray], domains: list[Domains],
                  is_mean: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> DesignStats:
     """The design-based numbers of every table of a stack, question by question: each
-    question's compared columns over its banner keys (K, B) and its rows by banner key
-    and PSU; a column's sums are its keys' sums, one matrix product."""
+    question's compared columns over its banner keys (K, B) and its rows' sums per banner
+    key and PSU; rows sharing a denominator (a single-choice question's categories, every
+    item of a multi-response one) share its sums and the degrees of freedom it gives."""
     from heetui.engine.stats import design_zs
 
     x, y = pairs
@@ -366,15 +453,17 @@ def design_stats(info: DesignInfo, members: list[np.ndarray], domains: list[Doma
                       np.zeros((n_rows, len(x)), dtype=np.int64), np.zeros((n_rows, len(x))))
     r0 = 0
     for member, dom in zip(members, domains, strict=True):
-        assert dom.mix is not None
         r1 = r0 + len(dom.mix[0])
-        cols = dom.columns(member)
-        est, w, u = linearised(cols)
-        var = variance(u, info)
-        diff = u[:, x] - u[:, y]
-        df = _pair_df((cols.den[:, x] > 0) | (cols.den[:, y] > 0), info)
-        z, why = design_zs(est, w, var, variance(diff, info), (x, y), is_mean[r0:r1, None],
-                           df)
+        cols = column_sums(dom.sums, member)
+        dens, which = np.unique(dom.mix[1], axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        den = combine(dens, cols)
+        est, w, u = linearised(combine(dom.mix[0], cols), den[which])
+        centred = centre(u, info)  # a difference of centred values is centred
+        var = scaled_squares(centred, info)
+        df = _pair_df((den[:, x] > 0) | (den[:, y] > 0), info)[which]
+        z, why = design_zs(est, w, var, scaled_squares(centred[:, x] - centred[:, y], info),
+                           (x, y), is_mean[r0:r1, None], df)
         out.se[r0:r1] = np.sqrt(var)
         out.z[r0:r1], out.why[r0:r1], out.df[r0:r1] = z, why, df
         r0 = r1

@@ -82,7 +82,7 @@ def crosstabs(survey: Survey, base: TabRequest, questions: Sequence[str],
         if i in ready:
             yield ready.pop(i)
             continue
-        g = grouped(survey, q, b, base.filters, coded, base.group, design)
+        g = grouped(survey, q, b, base.filters, coded, base.group, design, base.weighted)
         yield tabulate(survey, base, b, [(q, coded, g)])[0]
         done += 1
         if progress:

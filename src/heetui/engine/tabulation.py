@@ -28,11 +28,11 @@ from heetui.engine.banner import ColumnSpec, letters_for
 from heetui.engine.design import (
     DesignInfo,
     Domains,
-    PsuSplit,
+    PsuSums,
     design_stats,
     group_sums,
+    key_sums,
     merged_groups,
-    split_by_psu,
 )
 from heetui.engine.numeric import summary_rows
 from heetui.engine.results import Cell, Column, PairTest, Row, RowKind
@@ -62,8 +62,8 @@ class Grouped:
     items: np.ndarray  # (G, I, 2): count, Σw per option then net (multi-response only)
     moments: np.ndarray  # (G, 2, 6): weighted, unweighted moment sums (numeric only)
     xvalue: np.ndarray | None = None  # (G,) a numeric question's value in each group
-    # merged from a pass grouped by PSU too (a design, engine.design): its groups there
-    split: PsuSplit | None = None
+    # merged across PSUs (a design, engine.design), with the sums per banner key and PSU
+    split: PsuSums | None = None
 
 
 @dataclass(frozen=True)
@@ -305,8 +305,8 @@ def tables(st: Stack, specs: list[ColumnSpec], span_ids: list[str | None], s: Se
            ) -> list[Table]:
     """The table of each question of the stack, with the banner columns of ``specs`` (their
     memberships over the stack's groups) and ``span_ids`` their spans' ids (None: Total);
-    with a design, each question's groups were merged from a pass split by PSU
-    (merge_psus), which the design's variances read."""
+    with a design, each question's groups were merged across PSUs, beside their sums per
+    banner key and PSU (engine.design.PsuSums), which the design's variances read."""
     lay = _layout(specs, s.testing.compare, s.testing.family)
     bases = _sums(lay.member, st.question, len(st.parts), st.base)  # (Q, K + P, 3)
     rows = _rows(st, s.weighted)
@@ -387,15 +387,15 @@ def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st
                     shown: tuple[np.ndarray, np.ndarray], is_mean: np.ndarray) -> _Numbers:
     """The cells and tests of a design-based table: the same estimates, with the design's
     SEs (of percents too, in points) and t statistics (engine.design), from each question's
-    groups split by PSU."""
+    sums per banner key and PSU."""
     assert s.design is not None
     c, k = lay.n_columns, lay.n_compared
     members, domains = [], []
     for j, (_, g) in enumerate(st.parts):
-        assert g.split is not None  # a design's passes are all grouped by PSU
+        # a design's passes all keep their sums by PSU, in the table's weighting
+        assert g.split is not None and g.split.weighted == s.weighted
         members.append(lay.member[:k, st.first[j] + g.split.key_first])
-        domains.append(_psu_domains(g.split, rows.defs[rows.first[j]:rows.first[j + 1]],
-                                    s.weighted))
+        domains.append(_psu_domains(g.split, rows.defs[rows.first[j]:rows.first[j + 1]]))
     x = np.array([p[0] for p in lay.pairs], dtype=np.intp)
     y = np.array([p[1] for p in lay.pairs], dtype=np.intp)
     d = design_stats(s.design, members, domains, is_mean[:, 0], (x, y))
@@ -410,23 +410,28 @@ def _design_numbers(sums: np.ndarray, rows: _Rows, lay: _Layout, s: Settings, st
         reason=[REASONS[w] for w in d.why.ravel().tolist()], df=d.df.ravel().tolist())
 
 
-def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int,
-               merged: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Grouped:
+def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int, weighted: bool) -> Grouped:
     """A pass grouped by PSU too (``psu``: each group's PSU, 0…n_psu−1), its groups merged
     across PSUs: the sums of the estimates and bases, in order of banner key then answer,
-    with the split (engine.design.PsuSplit) the design's variances read. ``merged``: each
-    group's merged group and their keys and answers, when known (merged_groups)."""
+    with the sums per banner key and PSU (engine.design.PsuSums) the design's variances
+    read: a multi-response question's items and base, a numeric question's Σw·x and Σw."""
     # a group's answer: its code, or a numeric question's value (its exact bits)
     answer = g.qcode if g.xvalue is None else g.xvalue.astype(np.float64).view(np.int64)
-    merged = merged or merged_groups(g.bkey, answer)
-    split = split_by_psu(psu, n_psu, merged, (g.base, g.items, g.xvalue))
-    bkeys, merged_answer = merged[1], merged[2]
+    of, bkeys, merged_answer = merged_groups(g.bkey, answer)
     n = len(bkeys)
 
     def add(a: np.ndarray) -> np.ndarray:
         flat = a.reshape(len(a), int(np.prod(a.shape[1:])))  # (0 groups: no one answered)
-        return group_sums(split.merged, n, flat).reshape((n, *a.shape[1:]))
+        return group_sums(of, n, flat).reshape((n, *a.shape[1:]))
 
+    w = g.base[:, 1 if weighted else 0]
+    if g.xvalue is not None:
+        split = key_sums(of, bkeys, psu, n_psu, np.column_stack([w * g.xvalue, w]), "value",
+                         weighted)
+    else:
+        split = key_sums(of, bkeys, psu, n_psu,
+                         np.column_stack([g.items[:, :, 1 if weighted else 0], w]), "items",
+                         weighted)
     # moment sums are a numeric question's only (else zeros, as _grouped_rows makes them)
     moments = add(g.moments) if g.xvalue is not None else np.zeros((n, *g.moments.shape[1:]))
     return Grouped(bkey=bkeys, qcode=merged_answer if g.xvalue is None else np.full(n, -1),
@@ -435,34 +440,33 @@ def merge_psus(g: Grouped, psu: np.ndarray, n_psu: int,
                    split=split)
 
 
-def _psu_domains(split: PsuSplit, defs: list[RowDef], weighted: bool) -> Domains:
-    """One question's rows by banner key and PSU (engine.design.Domains): a category's or
-    net's Σw over the groups of its answers, a mean's or score's Σw·x (over Σw) over the
+def _psu_domains(split: PsuSums, defs: list[RowDef]) -> Domains:
+    """One question's rows over its sums per banner key and PSU (engine.design.Domains): a
+    category's or net's Σw over its answers, a mean's or score's Σw·x (over Σw) over the
     answers with a value, an item's Σw, a numeric value's Σw·x; a proportion's denominator
-    is the base, every group."""
-    at = 1 if weighted else 0
-    w = split.base[:, at]
-    if split.xvalue is not None:  # a numeric question: its mean, one row, Σw·x over Σw
-        sums = split.cells(np.column_stack([w * split.xvalue, w]))
-        return Domains(sums, sums, (np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])))
-    if split.items.shape[1]:  # multi-response: a row per item (or net), over the base
-        items = [rd.item for rd in defs if rd.item is not None]
-        sums = split.cells(np.column_stack([split.items[:, items, at], w]))
-        n = len(items)
-        over_base = np.zeros((n, n + 1))
-        over_base[:, n] = 1.0
-        return Domains(sums, sums, (np.eye(n, n + 1), over_base))
+    is the base, every answer."""
+    if split.kind == "value":  # a numeric question: its mean, one row, Σw·x over Σw
+        return Domains(split.sums, (np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])))
+    if split.kind == "items":  # multi-response: a row per item (or net), over the base
+        n = split.sums.shape[1]
+        num, den = np.zeros((len(defs), n)), np.zeros((len(defs), n))
+        den[:, n - 1] = 1.0
+        for r, rd in enumerate(defs):
+            assert rd.item is not None
+            num[r, rd.item] = 1.0
+        return Domains(split.sums, (num, den))
     num = np.zeros((len(defs), len(split.answers)))
     den = np.ones((len(defs), len(split.answers)))
+    at = {code: i for i, code in enumerate(split.answers.tolist())}  # each answer's sum
     for r, rd in enumerate(defs):
         if rd.values is not None:
-            found = np.isin(split.answers, list(rd.values))
-            den[r] = found
-            num[r, found] = [rd.values[int(code)] for code in split.answers[found]]
+            den[r] = 0.0
+            for code, value in rd.values.items():
+                if code in at:
+                    den[r, at[code]], num[r, at[code]] = 1.0, value
         else:
-            num[r] = np.isin(split.answers, rd.codes)
-    sums = split.by_answer(w).reshape(len(split.answers), len(split.key_first), split.n_psu)
-    return Domains(sums, sums, (num, den))
+            num[r, [at[c] for c in rd.codes if c in at]] = 1.0
+    return Domains(split.sums, (num, den))
 
 
 def _columns(bases: np.ndarray, specs: list[ColumnSpec], span_ids: list[str | None],
