@@ -22,15 +22,11 @@ merged and summed per (banner key, PSU) with bincounts (``key_sums``). Either wa
 question keeps its sums per banner key and PSU, dense (``PsuSums``): a column's are its
 keys' added (``column_sums``), a row's numerator and denominator a few of those
 (``combine``), then centred within strata. Nothing here is a matrix product: BLAS's
-threads, spinning between calls, took the CPUs DuckDB needed on a busy machine. And the
-arrays of 8 bytes a respondent each table makes are kept by malloc for the next one
-(``keep_freed_memory``) rather than faulted in again page by page.
+threads, spinning between calls, took the CPUs DuckDB needed on a busy machine.
 """
 
 from __future__ import annotations
 
-import ctypes
-import sys
 import threading
 from dataclasses import dataclass, field, replace
 from weakref import WeakKeyDictionary
@@ -42,7 +38,6 @@ from heetui.engine.sql import ident
 from heetui.errors import EngineError
 
 PSU_KEY = "__psu"  # the grouped passes' column of each group's PSU key
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 
 
 @dataclass(frozen=True)
@@ -273,24 +268,7 @@ def design_info(survey: Survey) -> DesignInfo:
     return found
 
 
-def keep_freed_memory() -> None:
-    """Ask glibc's malloc to serve arrays of up to 32 MB from memory it keeps, and to keep
-    up to 256 MB of freed memory: a design-based table makes and frees several arrays of 8
-    bytes a respondent, and memory handed back to the system is faulted in again page by
-    page when the next table asks for it (on the 2-CPU VM measured, 7 of the 49 ms of CPU
-    of a 2,000-PSU table at 1M respondents). Elsewhere (no glibc) nothing changes."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
-        libc.mallopt(M_TRIM_THRESHOLD, 256 << 20)
-    except (OSError, AttributeError):  # another C library
-        return
-
-
 def _read_design(survey: Survey) -> DesignInfo:
-    keep_freed_memory()
     d = survey.codebook.settings.design
     key = psu_sql(survey)
     if d is None or key is None:
