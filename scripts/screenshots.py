@@ -1,6 +1,6 @@
 """Regenerate screenshots/ (SVG, plus PNG when rsvg-convert is installed).
 
-Usage: python scripts/screenshots.py
+Usage: python scripts/screenshots.py [NAME …]   (NAMEs: only those shots, by file name)
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("comments-nhs-trust-fairly-negative", (120, 40),
      step("enter", banner="stakeholder_type", cell=("row:4", "stakeholder_type=2"))),
     ("profile-nhs-trust", (120, 40), step("p", filtered=NHS)),
+    ("distinctive-words-improve-by-stakeholder-type", (120, 40),
+     step("d", question="improve", banner="stakeholder_type")),
     ("chart-relationship-by-stakeholder-type", (120, 40), step("g", banner="stakeholder_type")),
     ("overview", (120, 40), step("o")),
     ("help", (120, 40), step("question_mark")),
@@ -119,14 +121,18 @@ async def shoot(survey: Survey, name: str, size: tuple[int, int], step: Step) ->
 
 
 def main() -> None:
+    import sys
     import tempfile
 
     OUT.mkdir(exist_ok=True)
     survey = open_survey()
     grid = grid_survey(Path(tempfile.mkdtemp()) / "grid")
     converter = shutil.which("rsvg-convert")
+    only = set(sys.argv[1:])
     for who, (name, size, step) in [(survey, s) for s in SHOTS] + [(grid, s)
                                                                    for s in GRID_SHOTS]:
+        if only and name not in only:
+            continue
         svg = asyncio.run(shoot(who, name, size, step))
         print(svg.relative_to(OUT.parent))
         if converter:

@@ -80,14 +80,15 @@ class WordsScreen(Screen[None]):
             return
         self.words = words
         filters = "; ".join(f.describe(self.survey.codebook) for f in self.filters)
-        summary.update(heading(words) + (f"\nFilter: {filters}" if filters else ""))
+        summary.update(heading(words) + (f"\nFilter: {filters}" if filters else "")
+                       + "\nEnter on a term: that column's comments holding it.")
         lst.clear_options()
+        width = max((term_width(c) for c in words.columns), default=0)  # one for all
         for k, c in enumerate(words.columns):
             lst.add_option(Option(plain(column_heading(c), "bold"), disabled=True))
             note = column_note(c)
             if note:
                 lst.add_option(Option(plain(f"  {note}", "dim"), disabled=True))
-            width = term_width(c)
             lst.add_options([Option(plain(term_line(t, width)), id=f"{k}:{i}")
                              for i, t in enumerate(c.terms)])
         first = next((i for i in range(lst.option_count)
