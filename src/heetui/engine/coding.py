@@ -17,7 +17,7 @@ from typing import Any
 
 from heetui.engine.edits import Edit
 from heetui.engine.frames import base_holds, parse_theme, theme_code
-from heetui.engine.search import TERM_SQL, like_pattern, search_terms
+from heetui.engine.search import NOT_BLANK_SQL, TERM_SQL, like_pattern, search_terms
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Param, where
 from heetui.errors import EngineError
@@ -59,8 +59,8 @@ def coding_counts(survey: Survey, question: str) -> CodingCounts:
     frame = survey.codebook.frame(v.id)
     rows = survey.query(Clause(
         "SELECT NULL, COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0) FROM verbatims "
-        "WHERE question = ? AND trim(text) <> '' UNION ALL SELECT t, COUNT(*), NULL FROM "
-        "(SELECT UNNEST(themes) AS t FROM verbatims WHERE question = ? AND trim(text) <> '') "
+        f"WHERE question = ? AND {NOT_BLANK_SQL} UNION ALL SELECT t, COUNT(*), NULL FROM "
+        f"(SELECT UNNEST(themes) AS t FROM verbatims WHERE question = ? AND {NOT_BLANK_SQL}) "
         "GROUP BY t", [v.id, v.id]))
     per = {int(t): int(n) for t, n, _ in rows if t is not None}
     n, coded = next((int(n), int(k)) for t, n, k in rows if t is None)
@@ -72,7 +72,7 @@ def next_uncoded(survey: Survey, question: str, after: int | None = None) -> int
     no theme listed after the comment with id ``after`` (from the start when None, and
     round to the start when none follows); None when every comment is coded."""
     v = open_question(survey, question)
-    listed = "question = ? AND trim(text) <> ''"
+    listed = f"question = ? AND {NOT_BLANK_SQL}"
     for start in ([after, None] if after is not None else [None]):
         found = survey.query(Clause(
             f"SELECT (SELECT COUNT(*) FROM verbatims WHERE {listed} AND comment_id < m.id) "
@@ -306,7 +306,7 @@ def hits(survey: Survey, question: str, search: str, theme: int | None = None) -
     if not terms:
         raise EngineError("Give the words to search for.")
     clauses: list[Clause[Param]] = [Clause("question = ?", [question]),
-                                    Clause("trim(text) <> ''", [])]
+                                    Clause(NOT_BLANK_SQL, [])]
     clauses += [Clause(TERM_SQL, [like_pattern(t)]) for t in terms]
     if theme is not None:
         clauses.append(Clause("list_contains(themes, ?)", [theme]))
