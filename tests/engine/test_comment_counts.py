@@ -56,3 +56,11 @@ def test_pages_share_their_counts_until_a_coding_edit_changes_them(tmp_path):
     after = verbatims(s, sel, offset=50)
     assert after.themes[0].count == carrying("staff") > carrying(None)
     assert after.total == first.total == raw.height
+    # the coder's counts (engine.coding): every comment said something, coded by a stored
+    # theme or the search
+    said = raw.filter(pl.col("text").str.strip_chars() != "")
+    coded = said.filter((pl.col("themes").list.len() > 0)
+                        | pl.col("text").str.to_lowercase().str.contains("staff"))
+    counts = engine.coding.coding_counts(s, "improve")
+    assert (counts.comments, counts.coded) == (said.height, coded.height)
+    assert counts.themes[0][1] == carrying("staff")

@@ -57,11 +57,11 @@ def coding_counts(survey: Survey, question: str) -> CodingCounts:
     """Comments of ``question``, coded and not, and per theme: one pass."""
     v = open_question(survey, question)
     frame = survey.codebook.frame(v.id)
-    rows = survey.query(Clause(
-        "SELECT NULL, COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0) FROM verbatims "
-        f"WHERE question = ? AND {NOT_BLANK_SQL} UNION ALL SELECT t, COUNT(*), NULL FROM "
-        f"(SELECT UNNEST(themes) AS t FROM verbatims WHERE question = ? AND {NOT_BLANK_SQL}) "
-        "GROUP BY t", [v.id, v.id]))
+    rows = survey.query(Clause(  # the themes computed once (a frame's searches: a scan each)
+        f"WITH m AS MATERIALIZED (SELECT themes FROM verbatims WHERE question = ? AND "
+        f"{NOT_BLANK_SQL}) SELECT NULL, COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0) "
+        "FROM m UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
+        "GROUP BY t", [v.id]))
     per = {int(t): int(n) for t, n, _ in rows if t is not None}
     n, coded = next((int(n), int(k)) for t, n, k in rows if t is None)
     return CodingCounts(v.id, n, coded, tuple((t, per.get(t.code, 0)) for t in frame.themes))
