@@ -34,7 +34,8 @@ async def open_words(app, pilot, question: str, banner: str) -> WordsScreen:
 
 def lines(screen) -> list[str]:
     lst = screen.query_one("#wlist", OptionList)
-    return [lst.get_option_at_index(i).prompt.plain for i in range(lst.option_count)]
+    prompts = [lst.get_option_at_index(i).prompt for i in range(lst.option_count)]
+    return [getattr(p, "plain", str(p)) for p in prompts]  # a Text, or a str read as markup
 
 
 def comment_texts(screen: VerbatimScreen) -> list[str]:
@@ -123,3 +124,25 @@ async def test_d_names_what_is_missing(question, banner, says):
         await settle(app, pilot)
         assert app.screen is app.screen_stack[0]
         assert says in notifications(app)[-1].message
+
+
+async def test_column_labels_are_shown_as_written(tmp_path):
+    """Labels from the codebook are text, never markup, in the words' column headings."""
+    texts = {i: "slow payments again" for i in range(1, 16)}
+    folder = small_comment_bundle(tmp_path, texts)
+    cb = folder / "codebook.toml"
+    hostile = ("[bold red]four[/]", "[@click=app.quit]five[/]", "six [x] [/]")
+    body = cb.read_text()
+    for plain_label, label in zip(("four", "five", "six"), hostile, strict=True):
+        body = body.replace(f'label = "{plain_label}"', f'label = "{label}"', 1)
+    cb.write_text(body)
+    survey = open_survey(folder)
+    async with running(HeetuiApp(survey)) as (app, pilot):
+        words = await open_words(app, pilot, "why", "grp")
+        headings = [line for line in lines(words) if "commenters" in line]
+        assert [h.split(" (")[0] for h in headings] == [
+            o.label for o in survey.codebook.get("grp").options]
+        assert "[@click=app.quit]five[/]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.is_running and app.screen is app.screen_stack[0]
