@@ -1,7 +1,8 @@
 """Write benchmarks/RESULTS.md from results.json (engine), tui_results.json (app),
 book_results.json (tab books), design_results.json (design-based tables) and
 derived_results.json (derived variables against stored ones), weighting_results.json
-(weighting to targets) and waves_results.json (two waves in one table).
+(weighting to targets), waves_results.json (two waves in one table) and
+coding_results.json (coding open-ended comments).
 
 Each benchmark script calls ``write()`` when it finishes, so RESULTS.md always shows the
 latest figures of both, and the status of every issue-8 target is computed from them.
@@ -226,6 +227,48 @@ def _waves_section(doc: Any) -> list[str]:
     return out
 
 
+def _coding_section(doc: Any) -> list[str]:
+    """Coding open-ended comments at 1M comments (issue 36 item 7: the first page under
+    200 ms, search-and-apply to 100,000 hits and distinctive words in seconds), from
+    benchmarks/bench_coding.py."""
+    if not doc:
+        return []
+    out = ["", "## Coding open-ended comments (benchmarks/bench_coding.py)", "",
+           f"Run {doc.get('date', '?')}, medians of {doc['results'][0]['runs']} runs in "
+           "turns, result cache cleared before each engine call (the next page: after the "
+           "first). A demo survey whose every respondent comments; relationship_why's "
+           "comments. Bare: the same page (`SELECT … ORDER BY comment_id LIMIT 50`), the "
+           "count of the search's hits and a hand-written recount, the tokenisation pass "
+           "alone grouped by term. Search-and-apply: the edit written to the workspace, the "
+           "survey reshaped, then `coding_counts`. Targets: first page < 200 ms; "
+           "search-and-apply to ≥ 100,000 hits and distinctive words in seconds (≤ 10 s).",
+           "", "| comments | what | engine | bare | target |", "|---:|---|---:|---:|---|"]
+    for r in doc["results"]:
+        p, s, w, f = r["pages"], r["search_and_apply"], r["words"], r["frame"]
+        n = f"{r['comments']:,}"
+        rows = [
+            ("first page", p["first_page_ms"], p["bare_page_ms"], 200),
+            ("first page, uncoded only", p["uncoded_first_page_ms"],
+             p["bare_uncoded_page_ms"], 200),
+            ("next page (warm)", p["next_page_warm_ms"], p["bare_page_ms"], 200),
+            (f"search-and-apply ({s['hits']:,} hits) + first recount",
+             s["apply_and_recount_ms"], s["bare_hits_ms"] + s["bare_recount_ms"], 10_000),
+            ("distinctive words by stakeholder type", w["words_ms"],
+             w["bare_tokenisation_ms"], 10_000),
+        ]
+        for what, value, bare, limit in rows:
+            out.append(_row([n, what, _fmt(value, "ms"), _fmt(bare, "ms"),
+                             _status(value, limit, "ms")]))
+        for what, framed, plain in (
+                (f"first page with a code frame ({f['frame']})", f["first_page_frame_ms"],
+                 f["first_page_no_frame_ms"]),
+                ("theme table (`heetui tab relationship_why`'s) with that frame",
+                 f["theme_table_frame_ms"], f["theme_table_no_frame_ms"])):
+            out.append(_row([n, what, _fmt(framed, "ms"), "—",
+                             f"without a frame: {_fmt(plain, 'ms')}"]))
+    return out
+
+
 def _targets(engine: dict[str, Any], app: list[dict[str, Any]]) -> list[str]:
     by_size = {"engine": {r["respondents"]: r for r in engine["results"]},
                "app": {r["respondents"]: r for r in app}}
@@ -346,7 +389,8 @@ def write() -> str:
            *_design_section(_load("design_results.json")),
            *_derived_section(_load("derived_results.json")),
            *_weighting_section(_load("weighting_results.json")),
-           *_waves_section(_load("waves_results.json"))]
+           *_waves_section(_load("waves_results.json")),
+           *_coding_section(_load("coding_results.json"))]
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]

@@ -67,6 +67,8 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("comments-nhs-trust-fairly-negative", (120, 40),
      step("enter", banner="stakeholder_type", cell=("row:4", "stakeholder_type=2"))),
     ("profile-nhs-trust", (120, 40), step("p", filtered=NHS)),
+    ("distinctive-words-improve-by-stakeholder-type", (120, 40),
+     step("d", question="improve", banner="stakeholder_type")),
     ("chart-relationship-by-stakeholder-type", (120, 40), step("g", banner="stakeholder_type")),
     ("coding", (120, 40), step("K", question="improve")),
     ("overview", (120, 40), step("o")),

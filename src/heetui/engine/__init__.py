@@ -25,7 +25,8 @@ touching them. What is here:
 - weights computed to targets (engine.weighting, ``[weight.NAME]`` entries of the
   workspace; ``edits.weigh`` makes one): ``Survey.weight_names``, ``Survey.choose_weight``,
   ``Survey.weight_reports`` (each a ``WeightReport``);
-- distinctive words of an open-ended question by a banner: ``distinctive_words``;
+- distinctive words of an open-ended question by a banner: ``distinctive_words``
+  (``term_comments``: the comments behind one of its terms);
 - coding comments (engine.coding, ``[frame.ID]`` entries of the workspace): ``coding``
   (edits of a question's code frame, each one ``Edit`` for ``apply_edit``; the counts a
   coder works by; ``next_uncoded``, ``hits``);
@@ -71,7 +72,7 @@ from heetui.engine.results import SE_LABEL, Crosstab, GridSummary, Row
 from heetui.engine.session import Survey, open_survey, open_waves
 from heetui.engine.summary import overview
 from heetui.engine.weighting import WeightReport
-from heetui.engine.words import Words, distinctive_words
+from heetui.engine.words import Words, distinctive_words, term_comments
 
 __all__ = [
     "GROUP_COLUMN", "PAGE", "SE_LABEL", "Applied", "Audit", "BookDiff", "BookRequest", "CellRef",
@@ -82,7 +83,6 @@ __all__ = [
     "distinctive_words",
     "edits", "histogram", "is_grid", "narrowings", "open_survey", "open_waves", "overview",
     "parse_filter", "parse_filters", "profile", "quotes", "resolve_banner", "resolve_theme",
-    "save_view",
-    "settings_banner", "tab_book", "table", "table_ready", "undo_edit", "verbatims",
-    "write_filters",
+    "save_view", "settings_banner", "tab_book", "table", "table_ready", "term_comments",
+    "undo_edit", "verbatims", "write_filters",
 ]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from heetui.engine.comments import UNCODED
 from heetui.engine.edits import Edit
 from heetui.engine.frames import base_holds, parse_theme, theme_code
-from heetui.engine.search import TERM_SQL, like_pattern, search_terms
+from heetui.engine.search import NOT_BLANK_SQL, TERM_SQL, like_pattern, search_terms
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Param, where
 from heetui.errors import EngineError
@@ -63,13 +63,16 @@ def coding_counts(survey: Survey, question: str) -> CodingCounts:
     """Comments of ``question``, coded and not, per theme and per net of themes."""
     v = open_question(survey, question)
     frame = survey.codebook.frame(v.id)
-    listed = "FROM verbatims WHERE question = ? AND trim(text) <> ''"
     nets = "".join(f", COUNT(*) FILTER (WHERE list_has_any(themes, "
                    f"[{', '.join(str(int(c)) for c in n.codes)}]))" for n in frame.nets)
-    n, coded, *per_net = survey.query(Clause(
-        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0){nets} {listed}", [v.id]))[0]
-    per = {int(t): int(k) for t, k in survey.query(Clause(
-        f"SELECT t, COUNT(*) FROM (SELECT UNNEST(themes) AS t {listed}) GROUP BY t", [v.id]))}
+    nulls = ", NULL" * len(frame.nets)
+    rows = survey.query(Clause(  # the themes computed once (a frame's searches: a scan each)
+        f"WITH m AS MATERIALIZED (SELECT themes FROM verbatims WHERE question = ? AND "
+        f"{NOT_BLANK_SQL}) SELECT NULL, COUNT(*), COUNT(*) FILTER (WHERE len(themes) > 0)"
+        f"{nets} FROM m UNION ALL SELECT t, COUNT(*), NULL{nulls} FROM (SELECT UNNEST(themes) "
+        "AS t FROM m) GROUP BY t", [v.id]))
+    per = {int(t): int(k) for t, k, *_ in rows if t is not None}
+    n, coded, *per_net = next(r[1:] for r in rows if r[0] is None)
     ws = survey.workspace
     return CodingCounts(v.id, v.text, int(n), int(coded),
                         tuple((t, per.get(t.code, 0)) for t in frame.themes),
@@ -316,7 +319,7 @@ def hits(survey: Survey, question: str, search: str, theme: int | None = None) -
     if not terms:
         raise EngineError("Give the words to search for.")
     clauses: list[Clause[Param]] = [Clause("question = ?", [question]),
-                                    Clause("trim(text) <> ''", [])]
+                                    Clause(NOT_BLANK_SQL, [])]
     clauses += [Clause(TERM_SQL, [like_pattern(t)]) for t in terms]
     if theme is not None:
         clauses.append(Clause("list_contains(themes, ?)", [theme]))

@@ -22,14 +22,15 @@ from heetui.engine.disclosure import DisclosureError, may_show, refusal
 from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
 from heetui.engine.frames import theme_code
-from heetui.engine.search import TERM_SQL, like_pattern, search_terms
+from heetui.engine.search import NOT_BLANK_SQL, TERM_SQL, like_pattern, search_terms
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Condition, Param, ident, joined, where
 from heetui.errors import EngineError
 from heetui.survey.codebook import MIN_GROUP_FLOOR, Codebook, Frame, Variable
 
 PAGE = 50
-UNCODED = "len(themes) = 0 AND trim(text) <> ''"  # a comment with words and no theme yet
+UNCODED = f"len(themes) = 0 AND {NOT_BLANK_SQL}"  # a comment with words and no theme yet
+EARLY = 10_000  # comments a disclosure decision reads before counting all of them
 
 __all__ = ["DisclosureError"]  # raised here, defined with the rule (engine.disclosure)
 
@@ -168,6 +169,10 @@ def describe(cb: Codebook, sel: Selection) -> str:
 
 Query = Clause[Param]  # a clause of a comment query: its values may be any Param
 ALL: Query = Clause("TRUE", [])
+# the distinct people behind comments: respondents by id, interview excerpts (no id) one
+# per attribution
+_PEOPLE = ("COUNT(DISTINCT respondent_id) + COUNT(DISTINCT attribution) FILTER (WHERE "
+           "respondent_id IS NULL)")
 
 
 def _respondents(cb: Codebook, sel: Selection) -> Query | None:
@@ -197,7 +202,7 @@ def _group_clauses(cb: Codebook, sel: Selection, respondents: Query | None) -> l
     # the string test per comment cost more than the text search itself (2M comments)
     if coded and sel.cell is not None:
         # a cell of an open question's theme table: its comments carrying that theme
-        out.append(Clause("respondent_id IS NOT NULL AND trim(text) <> ''", []))
+        out.append(Clause(f"respondent_id IS NOT NULL AND {NOT_BLANK_SQL}", []))
         if sel.cell.codes:
             out.append(Clause("list_has_any(themes, ?)", [list(sel.cell.codes)]))
     if respondents is not None:
@@ -234,7 +239,8 @@ class _Query:
             if sel.themes else ALL
         self.frame = frame_of(cb, sel.question)
         self.shown = where([self.base, self.theme])
-        self._counts: tuple[int, list[ThemeCount], int] | None = None
+        self.sel = sel
+        self._counts: tuple[int, tuple[ThemeCount, ...], int] | None = None
 
     def group_size(self) -> int:
         """Respondents in the selected group (a theme cell: those whose comments carry it)."""
@@ -245,36 +251,66 @@ class _Query:
         return int(self.survey.query(q)[0][0])
 
     def people(self) -> int:
-        """Distinct people behind the comments of the whole selection (see ``counts``)."""
-        return self.counts()[2]
+        """Distinct people behind the comments of the whole selection (as ``counts``
+        counts them), without the per-theme counts; kept with the survey."""
+        if self._counts is not None:
+            return self._counts[2]
 
-    def counts(self) -> tuple[int, list[ThemeCount], int]:
-        """Comments matching the whole selection, per theme before the theme filter, and
-        the distinct people behind the matching comments: respondents by id, interview
-        excerpts (no id) at least one per attribution. One pass over the comments."""
+        def compute() -> int:
+            q = joined("SELECT ", _PEOPLE, " FROM verbatims WHERE ", self.shown)
+            return int(self.survey.query(q)[0][0])
+
+        return self.survey.cached(("comment people", self.sel), compute)
+
+    def reaches(self, threshold: int) -> bool:
+        """Whether the selection's comments come from at least ``threshold`` people,
+        decided from its first EARLY comments when they hold that many (a scan that stops
+        there), else by ``people``."""
+        early = joined("SELECT COUNT(DISTINCT who) FROM (SELECT coalesce(CAST(respondent_id "
+                       "AS VARCHAR), 'interview: ' || attribution) AS who FROM verbatims "
+                       "WHERE ", self.shown, Clause(" LIMIT ?", [EARLY]), ")")
+        return int(self.survey.query(early)[0][0]) >= threshold or \
+            self.people() >= threshold
+
+    def counts(self) -> tuple[int, tuple[ThemeCount, ...], int]:
+        """Comments matching the whole selection, per theme of the frame before the theme
+        filter, and the distinct people behind the matching comments: respondents by id,
+        interview excerpts (no id) at least one per attribution. One pass over the
+        comments, kept with the survey (paging reads it again)."""
         if self._counts is None:
-            tc = self.theme
-            q = joined(
-                "WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution FROM "
-                "verbatims WHERE ", self.base, ") "
-                "SELECT NULL, COUNT(*) FILTER (WHERE ", tc, "), "
-                "COUNT(DISTINCT respondent_id) FILTER (WHERE ", tc, ") + COUNT(DISTINCT "
-                "attribution) FILTER (WHERE ", tc, " AND respondent_id IS NULL) FROM m "
-                "UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
-                "GROUP BY t")
-            rows = self.survey.query(q)
-            per = {int(t): int(n) for t, n, _ in rows if t is not None}
-            n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
-            self._counts = (n, [ThemeCount(t.code, t.label, per.get(t.code, 0))
-                                for t in self.frame.themes], people)
+            self._counts = self.survey.cached(("comment counts", self.sel), self._count)
         return self._counts
 
-    def page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        window: Query = Clause(" ORDER BY comment_id LIMIT ? OFFSET ?", [limit, offset])
+    def _count(self) -> tuple[int, tuple[ThemeCount, ...], int]:
+        tc = self.theme
         q = joined(
+            "WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution FROM "
+            "verbatims WHERE ", self.base, ") "
+            "SELECT NULL, COUNT(*) FILTER (WHERE ", tc, "), "
+            "COUNT(DISTINCT respondent_id) FILTER (WHERE ", tc, ") + COUNT(DISTINCT "
+            "attribution) FILTER (WHERE ", tc, " AND respondent_id IS NULL) FROM m "
+            "UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
+            "GROUP BY t")
+        rows = self.survey.query(q)
+        per = {int(t): int(n) for t, n, _ in rows if t is not None}
+        n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
+        return n, tuple(ThemeCount(t.code, t.label, per.get(t.code, 0))
+                        for t in self.frame.themes), people
+
+    def page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        """The page's comments: their ids first, then their rows, so that a code frame's
+        themes are computed for the page's comments only (unless the selection filters by
+        theme, which reads every comment's)."""
+        window: Query = Clause(" ORDER BY comment_id LIMIT ? OFFSET ?", [limit, offset])
+        ids = [int(r[0]) for r in self.survey.query(
+            joined("SELECT comment_id FROM verbatims WHERE ", self.shown, window))]
+        if not ids:
+            return []
+        # the range lets DuckDB skip row groups by their min/max statistics
+        return self.survey.query(Clause(
             "SELECT comment_id, respondent_id, question, text, themes, source, attribution "
-            "FROM verbatims WHERE ", self.shown, window)
-        return self.survey.query(q)
+            f"FROM verbatims WHERE comment_id BETWEEN ? AND ? AND comment_id IN "
+            f"({', '.join('?' for _ in ids)}) ORDER BY comment_id", [min(ids), max(ids), *ids]))
 
 
 def min_group(cb: Codebook, asked: int | None = None) -> int:
@@ -313,8 +349,8 @@ def compare_groups(survey: Survey, a: Selection, b: Selection) -> tuple[int, int
     return int(only_a), int(only_b), int(both)
 
 
-def _related(survey: Survey, group: Selection, earlier: Sequence[Selection]) -> list[int]:
-    """The groups that showing ``group`` would single out by comparison: the rest of its
+def _related(cb: Codebook, group: Selection, earlier: Sequence[Selection]) -> list[Selection]:
+    """The groups that showing ``group`` could single out by comparison: the rest of its
     view, its overlap with (and difference from) every other column of its table, and its
     differences from and overlap with every group shown earlier in the session."""
     others: list[Selection] = []
@@ -324,9 +360,8 @@ def _related(survey: Survey, group: Selection, earlier: Sequence[Selection]) -> 
     c = group.cell
     if c is not None and c.column:
         others += [replace(group, cell=replace(c, column=c.column + d)) for d in c.view
-                   if d and d != c.column and not _disjoint(survey.codebook, c.column, d)]
-    others += [group_of(e) for e in earlier]
-    return [n for other in others for n in compare_groups(survey, group, other)]
+                   if d and d != c.column and not _disjoint(cb, c.column, d)]
+    return others + [group_of(e) for e in earlier]
 
 
 def _disjoint(cb: Codebook, a: tuple[Filter, ...], b: tuple[Filter, ...]) -> bool:
@@ -340,11 +375,16 @@ def _disjoint(cb: Codebook, a: tuple[Filter, ...], b: tuple[Filter, ...]) -> boo
 def _disclose(survey: Survey, sel: Selection, threshold: int,
               earlier: Sequence[Selection]) -> None:
     """The one disclosure decision (``may_show``) on the selection's group, measured before
-    any narrowing; a refusal names no count."""
+    any narrowing; a refusal names no count. A group with nothing to compare it with is
+    decided by whether it reaches the threshold, which its first comments often show."""
     group = group_of(sel)
-    people = _Query(survey, group).people()
-    if not may_show(people, _related(survey, group, earlier) if people >= threshold else (),
-                    threshold):
+    others = _related(survey.codebook, group, earlier)
+    q = _Query(survey, group)
+    # with nothing to compare, only whether the group reaches the threshold matters
+    people = q.people() if others else threshold if q.reaches(threshold) else 0
+    related = [n for o in others for n in compare_groups(survey, group, o)] \
+        if people >= threshold else []
+    if not may_show(people, related, threshold):
         raise DisclosureError(refusal(threshold))
 
 

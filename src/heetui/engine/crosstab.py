@@ -43,6 +43,7 @@ from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
 from heetui.engine.lookup import resolve_variable
 from heetui.engine.results import Crosstab
+from heetui.engine.search import NOT_BLANK_SQL
 from heetui.engine.session import PERFECT_HASH_RESPONDENTS, Survey
 from heetui.engine.shaping import Tabled
 from heetui.engine.sql import Clause, Param, ident, joined, where
@@ -321,7 +322,7 @@ def _commenters(survey: Survey, q: Variable) -> Clause[Param]:
     idc = ident(survey.codebook.settings.id_column)
     return Clause("respondents JOIN (SELECT respondent_id AS __rid, "
                   "list_distinct(flatten(list(themes))) AS __themes FROM verbatims "
-                  "WHERE question = ? AND respondent_id IS NOT NULL AND trim(text) <> '' "
+                  f"WHERE question = ? AND respondent_id IS NOT NULL AND {NOT_BLANK_SQL} "
                   f"GROUP BY respondent_id) AS __c ON {idc} = __c.__rid", [q.id])
 
 

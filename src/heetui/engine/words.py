@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heetui.engine.banner import resolve_banner
-from heetui.engine.comments import min_group
+from heetui.engine.comments import CellRef, Selection, min_group
 from heetui.engine.disclosure import may_show
 from heetui.engine.filters import Filter, condition
 from heetui.engine.session import Survey
@@ -140,6 +140,20 @@ def distinctive_words(survey: Survey, question: str, banner: str,
     made = [_column(key, label, int(people[k]), total, k, rows, threshold, top)
             for k, (key, label, _) in enumerate(cols)]
     return Words(v.id, name, tuple(made), total, threshold)
+
+
+def term_comments(survey: Survey, question: str, banner: str, column: str, term: str,
+                  filters: tuple[Filter, ...] = ()) -> Selection:
+    """The comments behind one term of one column (``column`` a ``WordColumn.key``): the
+    column's cell of the question's theme table by the banner (its base row: everyone in
+    the column who commented), searched for the term (a phrase as a "quoted phrase").
+    The comments view decides on disclosure as for any cell of that table."""
+    _, cols = _columns(survey, banner)
+    chosen = next((flt for key, _, flt in cols if key == column), None)
+    if chosen is None:
+        raise EngineError(f"The banner {banner!r} has no column {column!r}.")
+    cell = CellRef(question, (), column=chosen, view=tuple(flt for _, _, flt in cols))
+    return Selection(question, filters, cell, search=f'"{term}"' if " " in term else term)
 
 
 def _commas(parts: list[Clause[float]]) -> list[str | Clause[float]]:

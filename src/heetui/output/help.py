@@ -136,3 +136,19 @@ point loses nothing), the line under the comments says what was written where, a
 undoes the last edit made in this session, step by step. Comments are shown as the
 disclosure rule allows, as in the comments view.
 """
+
+WORDS_KEYS = (
+    ("Enter", "on a term: the comments of the column's people that hold it (the comments "
+              "view, searched for the term: a word also finds longer words containing it)"),
+    ("arrows", "move through the columns' terms"),
+)
+
+WORDS_HELP = """\
+Each column of the banner lists the words and two-word phrases its people use more than
+everyone else who commented on the question, most distinctive first: z is the log-odds
+ratio with an informative Dirichlet prior over its standard error (Monroe, Colaresi and
+Quinn 2008), a term counted once a person; "people" are the column's who used it, "rest"
+everyone else's. A term used by fewer than the minimum group of people, in the column or
+in the rest, is never shown, nor are the terms of a column of fewer commenters. The
+table's filters apply; heetui words QUESTION --by BANNER prints the same list.
+"""

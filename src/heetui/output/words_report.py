@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from heetui.engine.words import Words
+from heetui.engine.words import Term, WordColumn, Words
 from heetui.output.markup import md_text
 
 
@@ -19,19 +19,33 @@ def _note(w: Words) -> str:
     return f"Measure: {w.method}."
 
 
+def column_heading(c: WordColumn) -> str:
+    return f"{c.label} ({c.commenters:,} commenters)"
+
+
+def column_note(c: WordColumn) -> str | None:
+    """Why a column lists no term, or None when it lists some."""
+    if c.withheld:
+        return "withheld: fewer than the minimum group, or it would single them out"
+    return None if c.terms else "no term used distinctively by enough people"
+
+
+def term_width(c: WordColumn) -> int:
+    return max((len(t.term) for t in c.terms), default=0)
+
+
+def term_line(t: Term, width: int) -> str:
+    """One term of a column: the term padded to ``width``, z, its people and the rest's."""
+    return f"  {t.term.ljust(width)}  z {t.z:5.2f}  {t.people:>6,} people  (rest {t.others:,})"
+
+
 def render_text(w: Words) -> str:
     lines = [heading(w), ""]
     for c in w.columns:
-        lines.append(f"{c.label} ({c.commenters:,} commenters)")
-        if c.withheld:
-            lines.append("  withheld: fewer than the minimum group, or it would single "
-                         "them out")
-        elif not c.terms:
-            lines.append("  no term used distinctively by enough people")
-        width = max((len(t.term) for t in c.terms), default=0)
-        for t in c.terms:
-            lines.append(f"  {t.term.ljust(width)}  z {t.z:5.2f}  {t.people:>6,} people  "
-                         f"(rest {t.others:,})")
+        lines.append(column_heading(c))
+        note = column_note(c)
+        lines += [f"  {note}"] if note else []
+        lines += [term_line(t, term_width(c)) for t in c.terms]
         lines.append("")
     lines.append(_note(w))
     return "\n".join(lines) + "\n"

@@ -64,6 +64,7 @@ from heetui.tui.table_view import LABEL_WIDTH, NARROW_LABEL_WIDTH, CrosstabTable
 from heetui.tui.textual_internals import keymap
 from heetui.tui.verbatim_screen import VerbatimScreen
 from heetui.tui.view_actions import ViewActions
+from heetui.tui.words_screen import WordsScreen
 
 NARROW = 100
 # the table's own keys for a banner wider than the screen (tui/table_view.CrosstabTable)
@@ -162,6 +163,10 @@ class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
                 tooltip="the survey's weights: each one's efficiency, effective base and "
                 "extremes, and the report of each weight computed to targets (targets met, "
                 "iterations, caps), as heetui weight prints them"),
+        Binding("d", "words", "Words", id="table.words",
+                tooltip="distinctive words of the open-ended question on show by the banner: "
+                "each column's words and two-word phrases with their people (the filters "
+                "apply); Enter on one lists that column's comments holding it"),
         Binding("o", "overview", "Overview", id="app.overview",
                 tooltip="survey overview: study facts, provenance and the sample profile with "
                 "bases"),
@@ -575,6 +580,19 @@ class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
         """Comments of the whole survey, or of the filtered respondents."""
         self.push_screen(VerbatimScreen(self.survey, Selection(filters=self.view.filters),
                                         self.comment_audit))
+
+    def action_words(self) -> None:
+        """The distinctive words of the open-ended question on show, by the banner."""
+        v = self.codebook.find(self.view.question)
+        if v is None or v.type != "open":
+            self.notify("Distinctive words are for an open-ended question: open one first "
+                        "(/ finds it), then press d.", severity="warning")
+        elif self.view.group or not self.view.banner:
+            self.notify("Choose a banner first (b): the words compare its columns.",
+                        severity="warning")
+        else:
+            self.push_screen(WordsScreen(self.survey, v.id, self.view.banner,
+                                         self.view.filters, self.comment_audit))
 
     async def action_quit(self) -> None:
         """Quit at once: queries still running are stopped, not waited for."""
