@@ -125,7 +125,7 @@ def _two_level(survey: Survey, req: TabRequest) -> bool:
     cb = survey.codebook
     b = resolve_banner(cb, req.banner) if req.banner else None
     sql = grouped_sql(survey, cb.get(req.question), b, req.filters).sql
-    return "__s0" in sql or "SUM(sw2)" in sql
+    return "__s0" in sql or "AS sw2" in sql
 
 
 REQUESTS = [("q", "d"), ("q", "d,a"), ("q", "a,d"), ("q", "d/a"), ("q", "m/d"),
