@@ -30,11 +30,11 @@ from heetui.engine.banner import (
 from heetui.engine.design import PSU_KEY, design_info, psu_sql, respondent_split
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.eligibility import eligibility
-from heetui.engine.filters import Filter, condition, describe_group, group_where
+from heetui.engine.filters import Filter, describe_group, group_where
 from heetui.engine.lookup import resolve_variable
 from heetui.engine.results import Crosstab
 from heetui.engine.session import PERFECT_HASH_RESPONDENTS, Survey
-from heetui.engine.shaping import Tabled
+from heetui.engine.shaping import Tabled, filter_conditions
 from heetui.engine.sql import Clause, Param, ident, joined, where
 from heetui.engine.stats import check_levels
 from heetui.engine.tabulation import (
@@ -181,12 +181,11 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     cb = survey.codebook
     bkey = key_sql_of(survey, b, group)
     packed = _packed_source(survey, q, coded)
-    base = where(([] if coded else eligibility(cb, q, packed))
-                 + [condition(cb, f) for f in filters])
-    used = _tabled_used(survey, q, b, filters) if psu is None and not group else {}
-    levels = None if not used else _levels(
-        survey, b, used, ([] if coded else eligibility(cb, q, packed))
-        + [condition(cb, f) for f in filters])
+    conditions = ([] if coded else eligibility(cb, q, packed)) + filter_conditions(
+        cb, survey.tabled, filters)
+    base = where(conditions)
+    used = _tabled_used(survey, q, b) if psu is None and not group else {}
+    levels = None if not used else _levels(survey, b, used, conditions)
     if packed is not None and psu is None:
         # with a tabled banner, the slices' grouping sets grouped by its sources as well
         # are summed into arrays only where DuckDB's perfect hash takes 18 bits (session)
@@ -218,13 +217,12 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                   "FROM ", source, " WHERE ", base, f" GROUP BY bkey, qkey{by_psu[1]}")
 
 
-def _tabled_used(survey: Survey, q: Variable, b: Banner | None,
-                 filters: tuple[Filter, ...]) -> dict[str, Tabled]:
-    """The tabled derived variables (engine.shaping.Tabled) a pass groups by: in the banner
-    or as the question. (A filter on one keeps its CASE: the filter leaves out respondents
-    before they are grouped, which costs less than grouping them all by its sources.)"""
+def _tabled_used(survey: Survey, q: Variable, b: Banner | None) -> dict[str, Tabled]:
+    """The derived variables a pass groups by their sources (engine.shaping.Tabled): in
+    the banner or as the question. (A filter on one is written as its answers' conditions,
+    shaping.filter_sql: it leaves out respondents as the columns are read.)"""
     names = {v.id for v in b.variables} if b else set()
-    return {n: t for n, t in survey.tabled.items() if n in names | {q.id}}
+    return {n: t for n, t in survey.tabled.items() if n in names | {q.id} and t.sources}
 
 
 @dataclass(frozen=True)
@@ -394,7 +392,7 @@ def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
     where grouping by PSU too would fill a hash table of a group per few respondents."""
     cb = survey.codebook
     packed = _packed_source(survey, q, False)
-    base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
+    base = where(eligibility(cb, q, packed) + filter_conditions(cb, survey.tabled, filters))
     answer = (f"{ident(q.id)}::BIGINT" if packed is None
               else f"CAST({ident(packed)} AS UBIGINT)")
     return joined("SELECT ", key_sql_of(survey, b, group), f" AS bkey, COALESCE({answer}, 0) "
