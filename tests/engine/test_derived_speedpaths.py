@@ -213,8 +213,9 @@ def test_each_query_selects_the_derived_columns_it_reads(tmp_path: Path) -> None
 def test_books_and_grids_filtered_by_a_derived_variable_equal_its_case(
         tmp_path: Path) -> None:
     """A filter on a derived variable over stored columns is written as its answers'
-    conditions (shaping.filter_sql) in a book's batched scans and a grid's joint pass too:
-    their tables equal those of the same survey filtering by the CASE."""
+    conditions (shaping.filter_sql) in a book's batched scans, a grid's joint pass and a
+    profile's group too: their tables equal those of the same survey filtering by the
+    CASE."""
     rng = np.random.default_rng(11)
     n = 300
     data: dict[str, list[Any]] = {
@@ -244,5 +245,8 @@ def test_books_and_grids_filtered_by_a_derived_variable_equal_its_case(
             got = [to_json(ct) for ct in crosstabs(fast, req, ["q", "b", "g_1"])]
             want = [to_json(ct) for ct in crosstabs(case, req, ["q", "b", "g_1"])]
             assert _same(got, want)
+            for against in ("rest", "total"):  # a profile of the group d = codes
+                prof = TabRequest("q", group=f, against=against, weighted=weighted)
+                assert _same(to_json(crosstab(fast, prof)), to_json(crosstab(case, prof)))
     fast.close()
     case.close()

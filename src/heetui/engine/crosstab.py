@@ -30,7 +30,7 @@ from heetui.engine.banner import (
 from heetui.engine.design import PSU_KEY, design_info, psu_sql, respondent_split
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.eligibility import eligibility
-from heetui.engine.filters import Filter, describe_group, group_where
+from heetui.engine.filters import Filter, describe_group
 from heetui.engine.lookup import resolve_variable
 from heetui.engine.results import Crosstab
 from heetui.engine.session import PERFECT_HASH_RESPONDENTS, Survey
@@ -135,7 +135,8 @@ def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
     """The grouping key: the banner's bit fields, or for a profile's group 2 (in the group)
     and 3 (not)."""
     if group:
-        return joined("CASE WHEN ", group_where(survey.codebook, group), " THEN 2 ELSE 3 END")
+        return joined("CASE WHEN ", where(filter_conditions(survey.codebook, survey.tabled,
+                                                            group)), " THEN 2 ELSE 3 END")
     fields = _fields(b)
     return Clause(key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), [])
 
