@@ -231,10 +231,11 @@ class _Levels:
     """A pass that reads tabled derived variables, in two levels: respondents grouped by
     the stored columns those variables read (``sources``, with the stored part of the
     banner key, ``__b``), then the derived variables computed once per group (``defs``)
-    and the groups grouped by the banner key (``bkey``); every sum adds up. DuckDB groups
-    by a few stored columns about as fast as by one, where the derived variable's CASE
-    would be evaluated for every respondent. A condition that reads a derived variable is
-    tested on the groups (``outer``), the others on the respondents (``inner``)."""
+    and each group's banner key (``bkey``); the groups of one key are added up after the
+    query (_merged, from_slices): every sum adds up. DuckDB groups by a few stored columns
+    about as fast as by one, where the derived variable's CASE would be evaluated for every
+    respondent. A condition that reads a derived variable is tested on the groups
+    (``outer``), the others on the respondents (``inner``)."""
 
     names: tuple[str, ...]  # the derived columns, quoted
     stored_key: str

@@ -7,10 +7,12 @@ out and reported, never dropped silently; the rest apply.
 
 A derived variable is an expression over the columns it reads, computed within each query
 (``Shaped.derived``: the survey's table selects it beside the stored columns); nothing is
-materialised. One whose conditions read only answer codes of stored categorical variables
-is also ``Tabled``: a grouped pass can group respondents by those columns first (DuckDB
-groups by a few stored columns about as fast as by one, where it evaluates the CASE row by
-row) and compute the variable once per group (engine.crosstab).
+materialised. One whose conditions read only stored variables is also ``Tabled``: a filter
+on it is written as its answers' own conditions, which DuckDB tests as it reads the file
+(``filter_sql``); and where they read only answer codes of categorical variables, a grouped
+pass can group respondents by those columns first (DuckDB groups by a few stored columns
+about as fast as by one, where it evaluates the CASE row by row) and compute the variable
+once per group (engine.crosstab).
 """
 
 from __future__ import annotations
@@ -76,9 +78,11 @@ def filter_sql(t: Tabled, codes: tuple[int, ...]) -> str | None:
     ``codes``, written as the answers' own conditions (a single-choice answer's: it holds
     and no earlier one does), which DuckDB tests as it reads the columns (a comparison of a
     column with a value, within the file's scan), instead of computing the variable for
-    every respondent. It holds exactly where the variable's column is one of ``codes``
-    (where that is null it is false or null: neither keeps a respondent). None when a code
-    is an 'else' answer, whose condition is no simpler than the variable's own SQL."""
+    every respondent. It is true exactly where the variable's column is one of ``codes``
+    (elsewhere false or null, as the column's own test is: in a WHERE, a CASE WHEN or a
+    COALESCE(…, FALSE) the two agree). None when a code is an 'else' answer, whose
+    condition is no simpler than the variable's own SQL (and took as long, written as "no
+    earlier answer holds")."""
     held: list[str] = []
     earlier: list[str] = []
     for code, test in t.tests:
@@ -88,7 +92,7 @@ def filter_sql(t: Tabled, codes: tuple[int, ...]) -> str | None:
             held.append(" AND ".join([test] + [f"NOT COALESCE({e}, FALSE)" for e in earlier]))
         if test is not None and t.single:
             earlier.append(test)
-    return "(" + " OR ".join(held) + ")" if held else None
+    return "(" + " OR ".join(f"({h})" for h in held) + ")" if held else None
 
 
 def filter_conditions(cb: Codebook, tabled: dict[str, Tabled],
