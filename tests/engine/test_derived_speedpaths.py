@@ -250,3 +250,24 @@ def test_books_and_grids_filtered_by_a_derived_variable_equal_its_case(
                 assert _same(to_json(crosstab(fast, prof)), to_json(crosstab(case, prof)))
     fast.close()
     case.close()
+
+
+def test_groups_sharing_a_key_and_an_answer_are_added_up() -> None:
+    """A two-level pass returns a row per group of its first level: crosstab._merged adds
+    up the rows of one banner key and answer (a numeric answer by its exact value), each
+    where the first of them was, and leaves rows that share none as they are."""
+    from heetui.engine.crosstab import _merged
+
+    rows = np.array([[0, 2, 1, 1.5, 2.25], [0, 1, 2, 2.0, 4.0], [0, 2, 3, 0.5, 0.25],
+                     [0, 0.1, 1, 1.0, 1.0], [0, 2, 4, 4.0, 16.0], [0, 0.1 + 1e-15, 1, 1, 1],
+                     [0, 0.1, 2, 3.0, 3.0]])
+    bkey = np.array([5, 5, 5, 5, 6, 5, 5], dtype=np.int64)
+    values, keys = _merged(rows, bkey)
+    assert keys.tolist() == [5, 5, 5, 6, 5]  # 0.1 and 0.1 + 1e-15: two answers
+    assert values.tolist() == [[0, 2, 4, 2.0, 2.5], [0, 1, 2, 2.0, 4.0], [0, 0.1, 3, 4.0, 4.0],
+                               [0, 2, 4, 4.0, 16.0], [0, 0.1 + 1e-15, 1, 1, 1]]
+    unique = rows[[0, 1, 3, 4]]
+    same, same_keys = _merged(unique, bkey[[0, 1, 3, 4]])
+    assert same is unique and same_keys.tolist() == [5, 5, 5, 6]
+    empty, none = _merged(np.zeros(0), np.zeros(0, dtype=np.int64))
+    assert len(empty) == 0 and len(none) == 0
