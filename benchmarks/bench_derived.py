@@ -17,7 +17,8 @@ it). Timed, taking turns run by run, on a cold result cache:
 - the same GROUP BY written by hand in bare DuckDB (count, Σw, Σw² by the segment and the
   answer): by the stored column, by the derived variable's CASE expression, and by the
   three source columns the derived variable reads;
-- the derived segment as a filter and as the question (for the record);
+- the derived segment as a filter (its first answer, and its 'else' answer) and as the
+  question;
 - the tab book of the bundled questionnaire by the segment (fewer runs).
 
 Every table of the derived segment is checked equal to the stored one's before timing.
@@ -41,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from bench_engine import BUNDLES, ensure_bundle, machine, times_ms  # noqa: E402
+from bench_engine import BUNDLES, ensure_bundle, machine  # noqa: E402
 
 NAME = "segment"
 ANSWERS = (("NHS Trust in London", "stakeholder_type=NHS Trust & region=London"),
@@ -49,6 +50,8 @@ ANSWERS = (("NHS Trust in London", "stakeholder_type=NHS Trust & region=London")
            ("Everyone else", "else"))
 SOURCES = ("stakeholder_type", "region_6", "seniority")  # the columns the answers read
 QUESTIONS = ("relationship", "words")
+USES = {"filter": f"filter {NAME}=1", "filter_else": f"filter {NAME}={len(ANSWERS)} (else)",
+        "question": "as the question", "book": "tab book"}
 WORKSPACE = "workspace.toml"
 
 
@@ -161,6 +164,37 @@ def _bare(con: Any, file: Path, by: str, q: str) -> Callable[[], Any]:
     return lambda: con.execute(sql).fetchnumpy()
 
 
+def _turns(fns: list[Callable[[], Any]], runs: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Each function's wall and CPU times (ms; CPU: this process's, DuckDB's threads
+    included) over ``runs`` rounds, taking turns, the first two swapping places every
+    other round so each is first in half of them."""
+    for fn in fns:
+        fn()  # warm up (file cache, DuckDB metadata)
+    wall: list[list[float]] = [[] for _ in fns]
+    cpu: list[list[float]] = [[] for _ in fns]
+    for r in range(runs):
+        order = list(range(len(fns)))
+        if r % 2 and len(fns) > 1:
+            order[:2] = [1, 0]
+        for i in order:
+            c, t = time.process_time(), time.perf_counter()
+            fns[i]()
+            wall[i].append((time.perf_counter() - t) * 1000)
+            cpu[i].append((time.process_time() - c) * 1000)
+    return wall, cpu
+
+
+def _pair(wall: list[list[float]], cpu: list[list[float]]) -> dict[str, Any]:
+    """The derived table's figures (first) against the stored one's (second)."""
+    med = [statistics.median(x) for x in wall[:2]]
+    return {"derived_ms": med[0], "derived_range_ms": [min(wall[0]), max(wall[0])],
+            "stored_ms": med[1], "stored_range_ms": [min(wall[1]), max(wall[1])],
+            "ratio": med[0] / med[1],
+            "ratio_run_by_run": statistics.median(
+                a / b for a, b in zip(wall[0], wall[1], strict=True)),
+            "cpu_ratio": statistics.median(cpu[0]) / statistics.median(cpu[1])}
+
+
 def bench_question(q: str, derived: Any, stored: Any, files: tuple[Path, Path], case: str,
                    runs: int) -> dict[str, Any]:
     import duckdb
@@ -171,38 +205,33 @@ def bench_question(q: str, derived: Any, stored: Any, files: tuple[Path, Path], 
     same_numbers(_table(derived, req)(), _table(stored, req)())
     con = duckdb.connect()
     plain, kept = files
-    fns = [_table(derived, req), _table(stored, req), _bare(con, kept, NAME, q),
-           _bare(con, plain, f"({case}) AS seg", q),
-           _bare(con, plain, ", ".join(SOURCES), q)]
-    # both orders: the derived table first in even rounds, the stored one first in odd ones
-    t = times_ms(fns, runs // 2)
-    t2 = times_ms([fns[1], fns[0], *fns[2:]], runs - runs // 2)
-    got = [a + b for a, b in zip(t, [t2[1], t2[0], *t2[2:]], strict=True)]
+    wall, cpu = _turns([_table(derived, req), _table(stored, req), _bare(con, kept, NAME, q),
+                        _bare(con, plain, f"({case}) AS seg", q),
+                        _bare(con, plain, ", ".join(SOURCES), q)], runs)
     con.close()
-    med = [statistics.median(x) for x in got]
-    return {"derived_ms": med[0], "derived_range_ms": [min(got[0]), max(got[0])],
-            "stored_ms": med[1], "stored_range_ms": [min(got[1]), max(got[1])],
-            "ratio": med[0] / med[1],
-            "ratio_run_by_run": statistics.median(
-                a / b for a, b in zip(got[0], got[1], strict=True)),
-            "bare_stored_ms": med[2], "bare_case_ms": med[3], "bare_sources_ms": med[4]}
+    med = [statistics.median(x) for x in wall]
+    return _pair(wall, cpu) | {"bare_stored_ms": med[2], "bare_case_ms": med[3],
+                               "bare_sources_ms": med[4]}
 
 
 def bench_uses(derived: Any, stored: Any, runs: int) -> dict[str, Any]:
-    """The derived segment as a filter and as the question, beside the stored one."""
+    """The derived segment as a filter (its first answer, and its 'else' answer) and as
+    the question, beside the stored one."""
     from heetui.engine.crosstab import TabRequest
     from heetui.engine.filters import parse_filter
 
+    def filtered(code: int) -> Callable[[Any], Any]:
+        return lambda s: TabRequest("relationship", "stakeholder_type",
+                                    (parse_filter(s.codebook, f"{NAME}={code}"),),
+                                    weighted=True)
+
     out: dict[str, Any] = {}
-    for use, make in (("filter", lambda s: TabRequest("relationship", "stakeholder_type",
-                                                      (parse_filter(s.codebook, f"{NAME}=1"),),
-                                                      weighted=True)),
+    for use, make in (("filter", filtered(1)), ("filter_else", filtered(len(ANSWERS))),
                       ("question", lambda s: TabRequest(NAME, "stakeholder_type",
                                                         weighted=True))):
         same_numbers(_table(derived, make(derived))(), _table(stored, make(stored))())
-        d, s = times_ms([_table(derived, make(derived)), _table(stored, make(stored))], runs)
-        out[use] = {"derived_ms": statistics.median(d), "stored_ms": statistics.median(s),
-                    "ratio": statistics.median(d) / statistics.median(s)}
+        out[use] = _pair(*_turns([_table(derived, make(derived)),
+                                  _table(stored, make(stored))], runs))
     return out
 
 
@@ -221,9 +250,7 @@ def bench_size(n: int, runs: int, book_runs: int) -> dict[str, Any]:
               f"{out[q]['stored_ms']:7.1f} ms  {out[q]['ratio']:.2f}x", file=sys.stderr)
     out |= bench_uses(derived, stored, runs)
     if book_runs:
-        d, s = times_ms([_book(derived), _book(stored)], book_runs)
-        out["book"] = {"derived_ms": statistics.median(d), "stored_ms": statistics.median(s),
-                       "ratio": statistics.median(d) / statistics.median(s)}
+        out["book"] = _pair(*_turns([_book(derived), _book(stored)], book_runs))
     derived.close()
     stored.close()
     return out
@@ -231,11 +258,11 @@ def bench_size(n: int, runs: int, book_runs: int) -> dict[str, Any]:
 
 def markdown(doc: dict[str, Any]) -> str:
     head = ("| respondents | question | derived segment | stored column | ratio | "
-            "ratio run by run | bare: stored | bare: CASE | bare: 3 source columns |")
+            "ratio run by run | CPU ratio | bare: stored | bare: CASE | bare: 3 source columns |")
     lines = [f"# Derived variables against stored ones ({doc['date']})", "",
              f"{doc['machine']}; medians of {doc['runs']} runs, the two tables taking turns "
              "(each first in half the rounds). See benchmarks/bench_derived.py.", "",
-             head, "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             head, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in doc["results"]:
         for q in QUESTIONS:
             x = r[q]
@@ -244,15 +271,18 @@ def markdown(doc: dict[str, Any]) -> str:
                 f"({x['derived_range_ms'][0]:.0f}–{x['derived_range_ms'][1]:.0f}) | "
                 f"{x['stored_ms']:.1f} ms ({x['stored_range_ms'][0]:.0f}–"
                 f"{x['stored_range_ms'][1]:.0f}) | {x['ratio']:.2f}× | "
-                f"{x['ratio_run_by_run']:.2f}× | {x['bare_stored_ms']:.1f} ms | "
+                f"{x['ratio_run_by_run']:.2f}× | {x['cpu_ratio']:.2f}× | "
+                f"{x['bare_stored_ms']:.1f} ms | "
                 f"{x['bare_case_ms']:.1f} ms | {x['bare_sources_ms']:.1f} ms |")
-    lines += ["", "| respondents | use | derived | stored | ratio |", "|---:|---|---:|---:|---:|"]
+    lines += ["", "| respondents | use | derived | stored | ratio | ratio run by run | "
+              "CPU ratio |", "|---:|---|---:|---:|---:|---:|---:|"]
     for r in doc["results"]:
-        for use in ("filter", "question", "book"):
+        for use in USES:
             if use in r:
                 x = r[use]
-                lines.append(f"| {r['respondents']:,} | {use} | {x['derived_ms']:.1f} ms | "
-                             f"{x['stored_ms']:.1f} ms | {x['ratio']:.2f}× |")
+                lines.append(f"| {r['respondents']:,} | {USES[use]} | {x['derived_ms']:.1f} ms "
+                             f"| {x['stored_ms']:.1f} ms | {x['ratio']:.2f}× | "
+                             f"{x['ratio_run_by_run']:.2f}× | {x['cpu_ratio']:.2f}× |")
     return "\n".join(lines) + "\n"
 
 

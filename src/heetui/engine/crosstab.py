@@ -40,12 +40,12 @@ from heetui.engine.design import (
 )
 from heetui.engine.disclosure import withhold_themes
 from heetui.engine.eligibility import eligibility
-from heetui.engine.filters import Filter, condition, describe_group, group_where
+from heetui.engine.filters import Filter, describe_group
 from heetui.engine.lookup import resolve_variable
 from heetui.engine.results import Crosstab
 from heetui.engine.search import NOT_BLANK_SQL
 from heetui.engine.session import PERFECT_HASH_RESPONDENTS, Survey
-from heetui.engine.shaping import Tabled
+from heetui.engine.shaping import Tabled, filter_conditions
 from heetui.engine.sql import Clause, Param, ident, joined, where
 from heetui.engine.stats import check_levels
 from heetui.engine.tabulation import (
@@ -147,7 +147,8 @@ def key_sql_of(survey: Survey, b: Banner | None, group: tuple[Filter, ...]
     """The grouping key: the banner's bit fields, or for a profile's group 2 (in the group)
     and 3 (not)."""
     if group:
-        return joined("CASE WHEN ", group_where(survey.codebook, group), " THEN 2 ELSE 3 END")
+        return joined("CASE WHEN ", where(filter_conditions(survey.codebook, survey.tabled,
+                                                            group)), " THEN 2 ELSE 3 END")
     fields = _fields(b)
     return Clause(key_sql(fields, {v: survey.packed(f.var) for v, f in fields.items()}), [])
 
@@ -193,12 +194,11 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
     cb = survey.codebook
     bkey = key_sql_of(survey, b, group)
     packed = _packed_source(survey, q, coded)
-    base = where(([] if coded else eligibility(cb, q, packed))
-                 + [condition(cb, f) for f in filters])
-    used = _tabled_used(survey, q, b, filters) if psu is None and not group else {}
-    levels = None if not used else _levels(
-        survey, b, used, ([] if coded else eligibility(cb, q, packed))
-        + [condition(cb, f) for f in filters])
+    conditions = ([] if coded else eligibility(cb, q, packed)) + filter_conditions(
+        cb, survey.tabled, filters)
+    base = where(conditions)
+    used = _tabled_used(survey, q, b) if psu is None and not group else {}
+    levels = None if not used else _levels(survey, b, used, conditions)
     if packed is not None and psu is None:
         # with a tabled banner, the slices' grouping sets grouped by its sources as well
         # are summed into arrays only where DuckDB's perfect hash takes 18 bits (session)
@@ -232,13 +232,12 @@ def grouped_sql(survey: Survey, q: Variable, b: Banner | None,
                   "FROM ", source, " WHERE ", base, f" GROUP BY bkey, qkey{by_psu[1]}")
 
 
-def _tabled_used(survey: Survey, q: Variable, b: Banner | None,
-                 filters: tuple[Filter, ...]) -> dict[str, Tabled]:
-    """The tabled derived variables (engine.shaping.Tabled) a pass groups by: in the banner
-    or as the question. (A filter on one keeps its CASE: the filter leaves out respondents
-    before they are grouped, which costs less than grouping them all by its sources.)"""
+def _tabled_used(survey: Survey, q: Variable, b: Banner | None) -> dict[str, Tabled]:
+    """The derived variables a pass groups by their sources (engine.shaping.Tabled): in
+    the banner or as the question. (A filter on one is written as its answers' conditions,
+    shaping.filter_sql: it leaves out respondents as the columns are read.)"""
     names = {v.id for v in b.variables} if b else set()
-    return {n: t for n, t in survey.tabled.items() if n in names | {q.id}}
+    return {n: t for n, t in survey.tabled.items() if n in names | {q.id} and t.sources}
 
 
 @dataclass(frozen=True)
@@ -246,10 +245,11 @@ class _Levels:
     """A pass that reads tabled derived variables, in two levels: respondents grouped by
     the stored columns those variables read (``sources``, with the stored part of the
     banner key, ``__b``), then the derived variables computed once per group (``defs``)
-    and the groups grouped by the banner key (``bkey``); every sum adds up. DuckDB groups
-    by a few stored columns about as fast as by one, where the derived variable's CASE
-    would be evaluated for every respondent. A condition that reads a derived variable is
-    tested on the groups (``outer``), the others on the respondents (``inner``)."""
+    and each group's banner key (``bkey``); the groups of one key are added up after the
+    query (_merged, from_slices): every sum adds up. DuckDB groups by a few stored columns
+    about as fast as by one, where the derived variable's CASE would be evaluated for every
+    respondent. A condition that reads a derived variable is tested on the groups
+    (``outer``), the others on the respondents (``inner``)."""
 
     names: tuple[str, ...]  # the derived columns, quoted
     stored_key: str
@@ -297,18 +297,39 @@ def _reads(names: tuple[str, ...], sql: str) -> bool:
 def _two_level(survey: Survey, lv: _Levels, qkey: str, sums: list[str],
                source: Clause[Param]) -> Clause[Param]:
     """The grouped pass in two levels (_Levels), the answer grouped by in the first level
-    unless it is a derived variable's."""
+    unless it is a derived variable's. The second level is a projection: each group of
+    the first with its banner key and answer; groups that share them are added up after
+    the query (_merged), which costs less than a second GROUP BY in DuckDB."""
     inner_q = not lv.derived(qkey)
     keys = lv.keys() + ([f"{qkey} AS qkey"] if inner_q else [])
     by = lv.by() + (["qkey"] if inner_q else [])
     inner = ", ".join(keys + [f"{x} AS __s{i}" for i, x in enumerate(sums)])
-    outer = ", ".join(f"SUM(__s{i})" for i in range(len(sums)))
+    outer = ", ".join(f"__s{i}" for i in range(len(sums)))
     # the first level reads the stored columns alone (no derived column beside them)
     first = survey.resolve(joined(f"SELECT {inner} FROM ", source, " WHERE ", lv.inner,
                                   f" GROUP BY {', '.join(by)}"))
     return joined(f"SELECT {lv.bkey} AS bkey, {'qkey' if inner_q else qkey} AS qkey, "
-                  f"{outer} FROM (SELECT *, {lv.defs} FROM (", first, ")) WHERE ", lv.outer,
-                  " GROUP BY bkey, qkey")
+                  f"{outer} FROM (SELECT *, {lv.defs} FROM (", first, ")) WHERE ", lv.outer)
+
+
+def _merged(values: np.ndarray, bkey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of a pass (``values``: answer second, as _grouped_rows reads them, and their
+    banner keys) with the rows that share a banner key and an answer added up, each in the
+    place of the first of them (rows that share none come back as they are)."""
+    if len(bkey) < 2:  # (no rows: a 1-d array)
+        return values, bkey
+    answer = np.ascontiguousarray(values[:, 1]).view(np.int64)  # exact, a value's bits too
+    order = np.lexsort((answer, bkey))  # stable: each run of equal rows starts at its first
+    key, ans = bkey[order], answer[order]
+    starts = np.flatnonzero(np.concatenate([[True], (key[1:] != key[:-1])
+                                            | (ans[1:] != ans[:-1])]))
+    if len(starts) == len(bkey):
+        return values, bkey
+    first = order[starts]
+    placed = np.argsort(first)
+    out = np.add.reduceat(values[order], starts, axis=0)[placed]
+    out[:, :2] = values[first[placed], :2]  # the key and the answer, not added up
+    return out, bkey[first[placed]]
 
 
 def _item_sums(items: list[str], w: str) -> list[str]:
@@ -345,9 +366,9 @@ def _packed_sql(survey: Survey, q: Variable, packed: str, bkey: Clause[float],
             f"AS n, SUM(w) AS sw, SUM(w * w) AS sw2 FROM (SELECT {', '.join(lv.keys())}, "
             f"{slices}, {survey.weight_sql} AS w FROM respondents WHERE ", lv.inner,
             f") GROUP BY GROUPING SETS ({', '.join(f'({by}, {c})' for c in cs)})"))
-        return joined(f"SELECT {lv.bkey} AS bkey, part, slice, SUM(n), SUM(sw), SUM(sw2) "
-                      f"FROM (SELECT *, {lv.defs} FROM (", first, ")) WHERE ", lv.outer,
-                      " GROUP BY bkey, part, slice")
+        # one row a group of the first level: from_slices adds up those of a banner key
+        return joined(f"SELECT {lv.bkey} AS bkey, part, slice, n, sw, sw2 "
+                      f"FROM (SELECT *, {lv.defs} FROM (", first, ")) WHERE ", lv.outer)
     return joined(f"SELECT bkey, {part} AS part, COALESCE({', '.join(cs)}) AS slice, "
                   "COUNT(*), SUM(w), SUM(w * w) FROM (SELECT ", bkey,
                   f" AS bkey, {slices}, {survey.weight_sql} AS w FROM respondents "
@@ -372,9 +393,10 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
         info = design_info(survey)
         return merge_psus(g, info.index(cols[-1].astype(np.int64)), len(info.keys), weighted)
     rows = survey.query(sql)
-    return _grouped_rows(q, np.array([[float(x or 0) for x in r] for r in rows],
-                                     dtype=np.float64),
-                         np.array([int(r[0]) for r in rows], dtype=np.int64))
+    values, bkey = _merged(np.array([[float(x or 0) for x in r] for r in rows],
+                                    dtype=np.float64),
+                           np.array([int(r[0]) for r in rows], dtype=np.int64))
+    return _grouped_rows(q, values, bkey)
 
 
 def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
@@ -388,7 +410,7 @@ def respondent_sql(survey: Survey, q: Variable, b: Banner | None,
     respondents."""
     cb = survey.codebook
     packed = _packed_source(survey, q, False)
-    base = where(eligibility(cb, q, packed) + [condition(cb, f) for f in filters])
+    base = where(eligibility(cb, q, packed) + filter_conditions(cb, survey.tabled, filters))
     # a code in its own integer type (as narrow as it is stored: a fraction of the bytes);
     # a multi-response question without its packed column packed here, option i bit i
     answer = (f"CAST({ident(q.id)} AS DOUBLE)" if q.type == "numeric" else ident(q.id)

@@ -4,6 +4,7 @@ answered it, by its type and base setting)."""
 from __future__ import annotations
 
 from heetui.engine.filters import Filter, condition
+from heetui.engine.shaping import Tabled, filter_conditions
 from heetui.engine.sql import Clause, Condition, ident, where
 from heetui.survey.codebook import Codebook, Variable
 
@@ -14,9 +15,12 @@ def asked(cb: Codebook, v: Variable) -> list[Condition]:
     return [] if e is None else [condition(cb, Filter(e.variable, e.codes))]
 
 
-def asked_where(cb: Codebook, v: Variable, filters: tuple[Filter, ...]) -> Condition:
-    """Respondents asked ``v`` whom every filter keeps (whether or not they answered)."""
-    return where(asked(cb, v) + [condition(cb, f) for f in filters])
+def asked_where(cb: Codebook, v: Variable, filters: tuple[Filter, ...],
+                tabled: dict[str, Tabled] | None = None) -> Condition:
+    """Respondents asked ``v`` whom every filter keeps (whether or not they answered);
+    ``tabled``: the survey's, a filter on a derived variable written as its answers'
+    conditions (engine.shaping.filter_conditions)."""
+    return where(asked(cb, v) + filter_conditions(cb, tabled or {}, filters))
 
 
 def eligibility(cb: Codebook, v: Variable, packed: str | None = None

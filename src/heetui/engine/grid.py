@@ -72,7 +72,8 @@ def _joint_sql(survey: Survey, items: list[Variable], filters: tuple[Filter, ...
     return joined(f"SELECT p, ca, cb, COUNT(*), SUM(w), SUM(w * w) FROM (SELECT "
                   f"UNNEST(range({len(pairs)})) AS p, UNNEST([{firsts}]) AS ca, "
                   f"UNNEST([{seconds}]) AS cb, w FROM (SELECT {inner}, {w} AS w "
-                  "FROM respondents WHERE ", asked_where(survey.codebook, items[0], filters),
+                  "FROM respondents WHERE ",
+                  asked_where(survey.codebook, items[0], filters, survey.tabled),
                   ")) GROUP BY p, ca, cb ORDER BY p, ca, cb")
 
 

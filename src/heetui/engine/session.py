@@ -96,7 +96,9 @@ class Survey:
         results are dropped."""
         shaped = shape(self.bundle.codebook, self.workspace)
         problems = list(shaped.problems)
-        self.tabled = shaped.tabled  # derived variables a pass can group by their sources
+        # derived variables over stored columns: filters write their answers' conditions,
+        # and those whose Tabled.sources are set a pass can group by their sources
+        self.tabled = shaped.tabled
         with self._lock:
             self._cache.clear()
         source = self._source

@@ -7,10 +7,12 @@ out and reported, never dropped silently; the rest apply.
 
 A derived variable is an expression over the columns it reads, computed within each query
 (``Shaped.derived``: the survey's table selects it beside the stored columns); nothing is
-materialised. One whose conditions read only answer codes of stored categorical variables
-is also ``Tabled``: a grouped pass can group respondents by those columns first (DuckDB
-groups by a few stored columns about as fast as by one, where it evaluates the CASE row by
-row) and compute the variable once per group (engine.crosstab).
+materialised. One whose conditions read only stored variables is also ``Tabled``: a filter
+on it is written as its answers' own conditions, which DuckDB tests as it reads the file
+(``filter_sql``); and where they read only answer codes of categorical variables, a grouped
+pass can group respondents by those columns first (DuckDB groups by a few stored columns
+about as fast as by one, where it evaluates the CASE row by row) and compute the variable
+once per group (engine.crosstab).
 """
 
 from __future__ import annotations
@@ -58,13 +60,53 @@ MAX_SOURCE_GROUPS = 4096  # the most combinations of source values a derived var
 
 @dataclass(frozen=True)
 class Tabled:
-    """A derived variable whose conditions read only answer codes of stored single-choice
-    and multi-response variables: ``sources``, the stored columns it reads (quoted), and
-    ``columns``, its own (column, SQL) as in ``Shaped.derived``. A grouped pass can group
-    respondents by the sources first and compute the variable once per group."""
+    """A derived variable whose conditions read only stored variables: ``columns``, its
+    own (column, SQL) as in ``Shaped.derived``; ``tests``, each answer's code and its own
+    condition as SQL (None: else); ``single``, whether it is single-choice (an answer is
+    its condition holding where no earlier one's does). ``sources``: the stored columns it
+    reads (quoted), when they are answer codes of single-choice and multi-response
+    variables in at most MAX_SOURCE_GROUPS combinations (else none): a grouped pass can
+    group respondents by them first and compute the variable once per group. A filter on
+    it is written as its answers' conditions (``filter_sql``)."""
 
     sources: tuple[str, ...]
     columns: tuple[tuple[str, str], ...]
+    tests: tuple[tuple[int, str | None], ...] = ()
+    single: bool = True
+
+
+def filter_sql(t: Tabled, codes: tuple[int, ...]) -> str | None:
+    """The condition of respondents whose answer to the derived variable ``t`` is one of
+    ``codes``, written as the answers' own conditions (a single-choice answer's: it holds
+    and no earlier one does), which DuckDB tests as it reads the columns (a comparison of a
+    column with a value, within the file's scan), instead of computing the variable for
+    every respondent. It is true exactly where the variable's column is one of ``codes``
+    (elsewhere false or null, as the column's own test is: in a WHERE, a CASE WHEN or a
+    COALESCE(…, FALSE) the two agree). None when a code is an 'else' answer, whose
+    condition is no simpler than the variable's own SQL (and took as long, written as "no
+    earlier answer holds")."""
+    held: list[str] = []
+    earlier: list[str] = []
+    for code, test in t.tests:
+        if code in codes:
+            if test is None:
+                return None
+            held.append(" AND ".join([test] + [f"NOT COALESCE({e}, FALSE)" for e in earlier]))
+        if test is not None and t.single:
+            earlier.append(test)
+    return "(" + " OR ".join(f"({h})" for h in held) + ")" if held else None
+
+
+def filter_conditions(cb: Codebook, tabled: dict[str, Tabled],
+                      filters: tuple[Filter, ...]) -> list[Clause[float]]:
+    """The filters' SQL (engine.filters.condition); one on a derived variable over stored
+    columns written as its answers' conditions (``filter_sql``)."""
+    out: list[Clause[float]] = []
+    for f in filters:
+        t = tabled.get(f.variable)
+        sql = None if t is None or f.ranges else filter_sql(t, f.codes)
+        out.append(condition(cb, f) if sql is None else Clause(sql, []))
+    return out
 
 
 @dataclass(frozen=True)
@@ -364,11 +406,14 @@ def _derive(cb: Codebook, entries: dict[str, dict[str, Any]], report: _Report
             continue
         done.append(v)
         now = replace(cb, variables=cb.variables + tuple(done), _index={})
-        columns = _derived_sql(now, v, conditions)
+        tests = [_inline(where([condition(now, f) for f in c])) if c else None
+                 for c in conditions]
+        columns = _derived_sql(v, tests)
         sql += columns
-        sources = stored_sources(now, conditions)
-        if sources is not None:
-            tabled[v.id] = Tabled(sources, tuple(columns))
+        if not any(now.get(f.variable).derived for c in conditions for f in c):
+            tabled[v.id] = Tabled(stored_sources(now, conditions) or (), tuple(columns),
+                                  tuple(zip((o.code for o in v.options), tests, strict=True)),
+                                  v.type == "single")
     return replace(cb, variables=cb.variables + tuple(done), _index={}), tuple(sql), tabled
 
 
@@ -423,13 +468,11 @@ def _columns(cb: Codebook) -> set[str]:
     return {c.casefold() for c in names}
 
 
-def _derived_sql(cb: Codebook, v: Variable, conditions: list[tuple[Filter, ...]]
-                 ) -> list[tuple[str, str]]:
-    """The derived variable's column(s) as SQL: a single-choice variable the code of the
-    first answer whose condition holds (else null); a multi-response one a 0/1 column per
-    answer, every answer whose condition holds."""
-    tests = [_inline(where([condition(cb, f) for f in c])) if c else None
-             for c in conditions]
+def _derived_sql(v: Variable, tests: list[str | None]) -> list[tuple[str, str]]:
+    """The derived variable's column(s) as SQL, from each answer's condition (``tests``,
+    None: else): a single-choice variable the code of the first answer whose condition
+    holds (else null); a multi-response one a 0/1 column per answer, every answer whose
+    condition holds."""
     if v.type == "single":
         cases = " ".join(f"WHEN {t} THEN {o.code}" if t else f"ELSE {o.code}"
                          for o, t in zip(v.options, tests, strict=True))

@@ -156,7 +156,7 @@ def _plain_batch(survey: Survey, qs: list[Variable], b: Banner | None,
         f"SELECT CAST(substr(name, 2) AS INTEGER) AS k, bkey, {value}, COUNT(*), "
         "SUM(w), SUM(w * w) FROM (UNPIVOT (SELECT ", key_sql_of(survey, b, group),
         f" AS bkey, {survey.weight_sql} AS w, {cols} FROM respondents WHERE ",
-        asked_where(survey.codebook, qs[0], filters),
+        asked_where(survey.codebook, qs[0], filters, survey.tabled),
         ") ON COLUMNS(* EXCLUDE (bkey, w)) INTO NAME name VALUE value) GROUP BY ALL"))
     k, key = (a.astype(np.int64) for a in arrays[:2])
     code = arrays[2].astype(np.float64 if numeric else np.int64)
@@ -196,7 +196,7 @@ def _multi_batch(survey: Survey, qs: list[Variable], b: Banner | None,
         "SELECT CAST(substr(name, 2) AS INTEGER) AS k, bkey, value, COUNT(*), SUM(w), "
         "SUM(w * w) FROM (UNPIVOT (SELECT ", key_sql_of(survey, b, group),
         f" AS bkey, {survey.weight_sql} AS w, {', '.join(cols)} FROM respondents WHERE ",
-        asked_where(survey.codebook, qs[0], filters),
+        asked_where(survey.codebook, qs[0], filters, survey.tabled),
         ") ON COLUMNS(* EXCLUDE (bkey, w)) INTO NAME name VALUE value) GROUP BY ALL"))
     k = arrays[0].astype(np.int64)
     order = np.argsort(k, kind="stable")
