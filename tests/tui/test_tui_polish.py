@@ -148,7 +148,9 @@ async def test_profile_shows_p_values_and_the_group(survey, look):
         rows = [line for line in shown.splitlines() if " · " in line and "%" in line
                 or "Mean score" in line]
         significant = screen.result.significant
-        assert len(rows) == len(significant) == 5
+        # five closed-question rows and two of the coded themes of the open-ended questions
+        assert len(rows) == len(significant) == 7
+        assert sum(r.question in ("improve", "relationship_why") for r in significant) == 2
         for line in rows:  # every row's p-value in view, whole
             assert re.search(r" p(=0\.\d+|<0\.001) ", line), line
         # the variables that define the group are named apart, not ranked as findings

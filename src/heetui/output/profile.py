@@ -90,7 +90,7 @@ def row_line(r: ProfileRow, against: str, label_width: int = 48, bar_width: int 
 
 
 # the app's list: the same fields under a line of column titles, fitted to the width
-FIXED = 1 + 6 + 1 + 1 + 6 + 1 + 1 + 10 + 2 + 7  # values, gaps, difference and p beside bars
+FIXED = 1 + 6 + 1 + 1 + 6 + 1 + 1 + 10 + 2 + 8  # values, gaps, difference and p (p=0.0038)
 MIN_LABEL = 30
 
 

@@ -116,10 +116,6 @@ class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
                 "redraws on resize"),
         Binding("v", "verbatims", "Comments", id="table.comments",
                 tooltip="the comments of the whole survey, or of the filtered respondents"),
-        Binding("K", "code", "Code", key_display="K", id="table.code",
-                tooltip="code comments: the coding view of the open-ended question on show "
-                "(in the question list: the one highlighted), else of one picked from a list; "
-                "digits toggle themes, / and A search-and-apply, n the next uncoded comment"),
         Binding("p", "profile", "Profile", id="table.profile",
                 tooltip="profile of the current filter: where the group differs from the "
                 "rest, ranked, with p-values; a shows every row; variables that define the "
@@ -140,6 +136,10 @@ class HeetuiApp(ViewActions, EditActions, CodingEntry, LeanApp):
                 tooltip="save an SVG screenshot of the screen as it was when pressed, named "
                 "in the same dialog (heetui-<question>….svg, numbered when taken); drawn right "
                 "by browsers and by librsvg"),
+        Binding("K", "code", "Code", key_display="K", id="table.code",
+                tooltip="code comments: the coding view of the open-ended question on show "
+                "(in the question list: the one highlighted), else of one picked from a list; "
+                "digits toggle themes, / and A search-and-apply, n the next uncoded comment"),
         Binding("q", "quit", "Quit", id="app.quit",
                 tooltip="quit (ctrl+q works even while typing in the search box)"),
         Binding("w", "toggle_weights", "Weights", id="table.weights",
