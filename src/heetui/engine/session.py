@@ -240,6 +240,7 @@ class Survey:
         view = copy.copy(self)
         view._derived, view._wave_tables = self._wave_tables[k], ()
         view._cache, view._running = OrderedDict(), {}
+        view.__dict__.pop("respondents", None)  # counted again, on the wave's table
         return view
 
     @property
