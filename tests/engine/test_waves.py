@@ -16,9 +16,9 @@ from statsmodels.stats.proportion import proportions_ztest
 from cli_helpers import stand_in_app
 from heetui.cli.main import main
 from heetui.engine import TabRequest, parse_filters, table
-from helpers import make_bundle, same_table
 from heetui.opening import open_wave_paths
 from heetui.survey.bundle import bundled_survey_path
+from helpers import make_bundle, same_table
 
 
 @pytest.fixture(scope="module")
