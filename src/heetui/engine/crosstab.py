@@ -46,7 +46,7 @@ from heetui.engine.tabulation import (
     stack,
     tables,
 )
-from heetui.engine.waves import each_wave, stacked, wave_passes
+from heetui.engine.waves import stacked, wave_passes
 from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook, Option, Variable
 
@@ -347,8 +347,8 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    group: tuple[Filter, ...], design: bool = False) -> Grouped:
     passes = [] if group or design else wave_passes(survey, b)
     if passes:  # by a banner holding the wave: each wave's table alone (engine.waves)
-        return stacked(each_wave(passes, lambda p: p.keyed(
-            _grouped_query(p.survey, q, p.banner, filters, coded, group))))
+        return stacked([p.keyed(_grouped_query(p.survey, q, p.banner, filters, coded, group))
+                        for p in passes])
     psu = psu_sql(survey) if design else None
     if psu is not None and not coded and (q.type == "single" or _packed_source(survey, q, coded)):
         return _by_respondent(survey, q, b, filters, group)

@@ -42,7 +42,7 @@ from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.sql import ident, joined
 from heetui.engine.tabulation import Grouped, row_defs
-from heetui.engine.waves import each_wave, stacked, wave_passes
+from heetui.engine.waves import stacked, wave_passes
 from heetui.survey.codebook import Variable
 
 BATCH = 400  # unpivoted columns per scan (questions, or slices of multi-response ones)
@@ -142,8 +142,8 @@ def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[
     banner holding the wave: one a wave, engine.waves)."""
     passes = [] if group else wave_passes(survey, b)
     if passes:
-        sums = each_wave(passes, lambda p: [
-            p.keyed(g) for g in _batch(p.survey, qs, p.banner, filters, group)])
+        sums = [[p.keyed(g) for g in _batch(p.survey, qs, p.banner, filters, group)]
+                for p in passes]
         return [stacked(per_wave) for per_wave in zip(*sums, strict=True)]
     if qs[0].type == "multi":
         return _multi_batch(survey, qs, b, filters, group)

@@ -21,11 +21,8 @@ at about 2.5 times one file's pass).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -37,8 +34,6 @@ from heetui.engine.tabulation import Grouped
 from heetui.errors import EngineError
 from heetui.survey.bundle import Bundle
 from heetui.survey.codebook import BITS_SUFFIX, Codebook, Option, Variable, option_column
-
-T = TypeVar("T")
 
 WAVE = "wave"  # the segment naming each respondent's wave
 MAX_WAVES = 255  # a wave's number is one byte in the grouping key
@@ -266,23 +261,6 @@ def wave_passes(survey: Survey, b: Banner | None) -> list[WavePass]:
     # a single-choice variable's field holds its code + 1 (banner.key_sql)
     return [WavePass(survey.wave(k), banner, moves, (wave_code(k) + 1) << at)
             for k in range(survey.waves)]
-
-
-_POOL: list[ThreadPoolExecutor] = []  # two threads kept for the waves' passes (each_wave)
-_POOL_LOCK = threading.Lock()
-
-
-def each_wave(passes: Sequence[WavePass], run: Callable[[WavePass], T]) -> list[T]:
-    """``run`` on each wave's pass, in wave order, two at a time: DuckDB's threads then
-    have the other wave's row groups to scan while one wave's last ones finish. (The
-    threads are kept: starting two for each table costs more than that on a busy
-    machine. A pass never waits on another, so tables asked at once share them safely.)"""
-    if len(passes) < 2:
-        return [run(p) for p in passes]
-    with _POOL_LOCK:
-        if not _POOL:
-            _POOL.append(ThreadPoolExecutor(2, thread_name_prefix="heetui-wave"))
-    return list(_POOL[0].map(run, passes))
 
 
 def stacked(parts: Sequence[Grouped]) -> Grouped:
