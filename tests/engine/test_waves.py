@@ -273,6 +273,14 @@ def test_a_pass_by_the_wave_reads_each_wave_alone(second_wave, tmp_path):
     for k, p in enumerate(passes):
         assert p.survey.respondents == 602 and p.survey.query(
             "SELECT DISTINCT wave FROM respondents") == [(k + 1,)]
+    by_wave = TabRequest("relationship", "wave", weighted=True)
+    before = table(survey, by_wave)
+    survey.workspace.set(("weight", "rim"), {"targets": {
+        "stakeholder_type": {"HEI": 20, "NHS Trust": 50, "Other": 30}}})
+    survey.reshape()
+    assert survey.workspace_problems == () and survey.waves == 0
+    assert wave_passes(survey, resolve_banner(cb, "wave")) == []
+    same_table(table(survey, by_wave), before)  # the stacked table, the same numbers
 
 
 def _multi_wave(path: Path, order: list[str], chosen: dict[str, list[int | None]]) -> Path:
