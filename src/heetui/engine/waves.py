@@ -173,6 +173,9 @@ def _aligned(selects: list[str]) -> tuple[str, ...]:
         con.close()
     parts = []
     for select, types in zip(selects, own, strict=True):
+        if list(types.items()) == [(name, typ) for name, typ, *_ in stacked]:
+            parts.append(f"({select})")  # already so (DuckDB binds it in less time)
+            continue
         cols = [ident(name) if types.get(name) == typ
                 else f"CAST({ident(name)} AS {typ}) AS {ident(name)}" if name in types
                 else f"NULL::{typ} AS {ident(name)}" for name, typ, *_ in stacked]
