@@ -305,3 +305,20 @@ def test_packed_answers_are_read_where_they_mean_the_same_in_every_wave(tmp_path
     counts = {r.label: [c.count for c in r.cells[1:]] for r in ct.rows if r.kind == "category"}
     assert counts == {"x": [2, 1], "y": [2, 3]}
     assert [c.base for c in ct.columns] == [6, 3, 3]
+
+
+def test_a_question_of_one_wave_only_is_empty_in_the_other(tmp_path):
+    """Each wave's table has every wave's columns: a question the earlier wave lacks is
+    null there, by wave and filtered by wave alike."""
+    from helpers import single
+
+    a = make_bundle(tmp_path / "a", [single("q", ["x", "y"])], {"q": [1, 2, 2]})
+    b = make_bundle(tmp_path / "b", [single("q", ["x", "y"]), single("e", ["u", "v"])],
+                    {"q": [1, 1], "e": [2, 1]})
+    survey = open_wave_paths([("A", a), ("B", b)], workspace=tmp_path / "w.toml")
+    assert any("e is not in wave A" in note for note in survey.notes)
+    ct = table(survey, TabRequest("e", "wave"))
+    assert [c.base for c in ct.columns] == [2, 0, 2]
+    ct = table(survey, TabRequest("q", "wave", filters=parse_filters(survey.codebook,
+                                                                       ["e=2"])))
+    assert [c.base for c in ct.columns] == [1, 0, 1]
