@@ -16,9 +16,9 @@ grouped pass by a banner holding the wave runs on each wave's table (``wave_pass
 grouped by the rest of the banner, and the wave's bits are put into the keys it returns:
 a wave is a key value, so the waves' groups are disjoint, and stacked they are the groups
 the pass over the stacked table gives. Each wave's pass is then the pass of a table of one
-wave, where the stacked pass also grouped by the wave's bits beside the banner's, a wider
-key: at 10M respondents a wave it took 2.3 times one file's CPU time, against 2 times for
-the passes one wave at a time (benchmarks/NOTES.md).
+wave (the same SQL on its own file), where the pass over the stacked table also grouped by
+the wave's bits beside the banner's: at 10M respondents a wave, that table took 2.56 times
+one wave's (benchmarks/NOTES.md).
 """
 
 from __future__ import annotations
