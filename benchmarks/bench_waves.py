@@ -9,10 +9,13 @@ cache:
 - one wave's weighted table of relationship by stakeholder type (letters);
 - the two waves' weighted table of relationship by wave within stakeholder type
   (`wave/stakeholder_type`, each wave against the one before: --compare previous);
-- the bare grouped scans of the same columns: one file, and the two files stacked (UNION
-  ALL, each with its wave) and grouped by wave too.
+- the bare grouped scans of the same columns: one file; the two files each grouped on its
+  own, one after the other (what the two-wave table runs: engine.waves, a pass a wave);
+  and the two files stacked (UNION ALL, each with its wave) and grouped by wave too.
 
-The issue's target: the two-wave table within 2 × the one-wave table.
+The issue's target: the two-wave table within 2 × the one-wave table. Beside the wall
+times, the process's CPU time (every DuckDB thread's) of the two tables: the work each
+does, which other sessions on this shared machine disturb less than the wall time.
 Writes benchmarks/waves_results.json and benchmarks/waves_results.md.
 """
 
@@ -21,6 +24,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -64,17 +69,36 @@ def run(n: int, runs: int) -> dict[str, float | int]:
     def bare_one() -> None:
         con.execute(scan.format(f"read_parquet({files[0]})")).fetchall()
 
-    def bare_two() -> None:  # the two files stacked with their wave, as the engine does
+    def bare_each() -> None:  # each file grouped on its own, as the engine's wave passes
+        for f in files:
+            con.execute(scan.format(f"read_parquet({f})")).fetchall()
+
+    def bare_two() -> None:  # the two files stacked with their wave
         stacked = " UNION ALL ".join(f"SELECT *, {k + 1} AS wave FROM read_parquet({f})"
                                      for k, f in enumerate(files))
         con.execute(scan.replace("stakeholder_type,", "wave, stakeholder_type,", 1)
                     .format(f"({stacked})")).fetchall()
 
-    got = times_ms([one_wave, two_waves, bare_one, bare_two], runs)
+    cpu: list[list[float]] = [[], []]
+    got = times_ms([with_cpu(one_wave, cpu[0]), with_cpu(two_waves, cpu[1]), bare_one,
+                    bare_each, bare_two], runs)
     med = [statistics.median(t) for t in got]
+    one_cpu, two_cpu = (statistics.median(c[1:]) for c in cpu)  # the first: the warm-up
     return {"n": n, "runs": runs, "one_wave_ms": round(med[0], 1),
             "two_waves_ms": round(med[1], 1), "bare_one_ms": round(med[2], 1),
-            "bare_two_ms": round(med[3], 1), "ratio": round(med[1] / med[0], 2)}
+            "bare_each_ms": round(med[3], 1), "bare_two_ms": round(med[4], 1),
+            "ratio": round(med[1] / med[0], 2), "bare_ratio": round(med[3] / med[2], 2),
+            "one_wave_cpu_ms": round(one_cpu, 1), "two_waves_cpu_ms": round(two_cpu, 1),
+            "cpu_ratio": round(two_cpu / one_cpu, 2)}
+
+
+def with_cpu(fn: Callable[[], None], cpu: list[float]) -> Callable[[], None]:
+    """``fn``, adding the process CPU time of each call to ``cpu`` (ms)."""
+    def timed() -> None:
+        t = time.process_time()
+        fn()
+        cpu.append((time.process_time() - t) * 1000)
+    return timed
 
 
 def main() -> None:
@@ -89,10 +113,14 @@ def main() -> None:
              f"medians of {args.runs} runs taken in turns, cold result cache. Weighted "
              "relationship by stakeholder type (one wave) and by wave within stakeholder type "
              "with --compare previous (two waves).", "",
-             "| respondents a wave | one wave (ms) | two waves (ms) | two / one | bare scan, "
-             "one (ms) | bare scan, two (ms) |", "|---:|---:|---:|---:|---:|---:|"]
+             "| respondents a wave | one wave (ms) | two waves (ms) | two / one | CPU: one, "
+             "two (ms) | CPU two / one | bare scan, one (ms) | bare scans, each file (ms) | "
+             "each / one | bare scan, stacked (ms) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['n']:,} | {r['one_wave_ms']} | {r['two_waves_ms']} | {r['ratio']} | "
-              f"{r['bare_one_ms']} | {r['bare_two_ms']} |" for r in rows]
+              f"{r['one_wave_cpu_ms']}, {r['two_waves_cpu_ms']} | {r['cpu_ratio']} | "
+              f"{r['bare_one_ms']} | {r['bare_each_ms']} | {r['bare_ratio']} | "
+              f"{r['bare_two_ms']} |" for r in rows]
     save_results("waves", rows, lines)
 
 

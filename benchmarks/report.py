@@ -225,15 +225,22 @@ def _waves_section(doc: Any) -> list[str]:
            f"Run {doc.get('date', '?')}, medians of {doc['results'][0]['runs']} runs in turns, "
            "result cache cleared before each. One wave's weighted table of relationship by "
            "stakeholder type against two waves' (the second made by `heetui demo --shift "
-           "0.25`) by wave within stakeholder type with --compare previous; bare DuckDB: the "
-           "same GROUP BY over one file, and over both stacked (UNION ALL) grouped by wave "
-           "too. Target: two waves ≤ 2 × one.", "",
-           "| respondents a wave | one wave | two waves | ratio | bare, one | bare, two |",
-           "|---:|---:|---:|---|---:|---:|"]
+           "0.25`) by wave within stakeholder type with --compare previous (a grouped pass "
+           "on each wave's file, engine.waves); bare DuckDB: the same GROUP BY over one file, "
+           "over each of the two files in turn (the floor of the two-wave table), and over "
+           "both stacked (UNION ALL) grouped by wave too; CPU: the process's CPU time of "
+           "each table (all DuckDB threads), its work. Target: two waves ≤ 2 × one.", "",
+           "| respondents a wave | one wave | two waves | ratio | CPU ratio | bare, one | "
+           "bare, each file | bare, each / one | bare, stacked |",
+           "|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
     for r in doc["results"]:
+        each, cpu = r.get("bare_each_ms"), r.get("cpu_ratio")
         out.append(_row([f"{r['n']:,}", _fmt(r["one_wave_ms"], "ms"),
                          _fmt(r["two_waves_ms"], "ms"), _status(r["ratio"], 2, "×"),
-                         _fmt(r["bare_one_ms"], "ms"), _fmt(r["bare_two_ms"], "ms")]))
+                         _fmt(cpu, "×") if cpu else "",
+                         _fmt(r["bare_one_ms"], "ms"), _fmt(each, "ms") if each else "",
+                         _fmt(r["bare_ratio"], "×") if each else "",
+                         _fmt(r["bare_two_ms"], "ms")]))
     return out
 
 

@@ -57,6 +57,7 @@ from heetui.engine.tabulation import (
     stack,
     tables,
 )
+from heetui.engine.waves import stacked, wave_passes
 from heetui.errors import EngineError
 from heetui.survey.codebook import Codebook, Option, Variable
 
@@ -380,6 +381,10 @@ def _grouped_query(survey: Survey, q: Variable, b: Banner | None,
                    filters: tuple[Filter, ...], coded: bool,
                    group: tuple[Filter, ...], design: bool = False,
                    weighted: bool = True) -> Grouped:
+    passes = [] if group or design else wave_passes(survey, b)
+    if passes:  # by a banner holding the wave: each wave's table alone (engine.waves)
+        return stacked([p.keyed(_grouped_query(p.survey, q, p.banner, filters, coded, group))
+                        for p in passes])
     psu = psu_sql(survey) if design else None
     if psu is not None and not coded and (q.type != "multi" or len(q.options) <= 64):
         return _by_respondent(survey, q, b, filters, group, weighted)

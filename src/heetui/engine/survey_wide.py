@@ -42,6 +42,7 @@ from heetui.engine.results import Crosstab
 from heetui.engine.session import Survey
 from heetui.engine.sql import ident, joined
 from heetui.engine.tabulation import Grouped, row_defs
+from heetui.engine.waves import stacked, wave_passes
 from heetui.survey.codebook import Variable
 
 BATCH = 400  # unpivoted columns per scan (questions, or slices of multi-response ones)
@@ -137,7 +138,13 @@ def ahead(tasks: Sequence[Callable[[], T]]) -> Generator[T, None, None]:
 
 def _batch(survey: Survey, qs: list[Variable], b: Banner | None, filters: tuple[Filter, ...],
            group: tuple[Filter, ...]) -> list[Grouped]:
-    """Grouped sums of questions that share their type and eligibility, in one scan."""
+    """Grouped sums of questions that share their type and eligibility, in one scan (by a
+    banner holding the wave: one a wave, engine.waves)."""
+    passes = [] if group else wave_passes(survey, b)
+    if passes:
+        sums = [[p.keyed(g) for g in _batch(p.survey, qs, p.banner, filters, group)]
+                for p in passes]
+        return [stacked(per_wave) for per_wave in zip(*sums, strict=True)]
     if qs[0].type == "multi":
         return _multi_batch(survey, qs, b, filters, group)
     return _plain_batch(survey, qs, b, filters, group)

@@ -9,6 +9,16 @@ may change from wave to wave: the latest wave's labels are shown. An answer or a
 present in some waves only is kept (respondents of the other waves have no answer to it)
 and listed in ``Stacked.notes``. Each wave keeps its own weight. Comments are not stacked
 (respondent ids repeat from wave to wave): a survey opened as waves has none.
+
+Each wave's respondents are also a table of their own, with the same columns in the same
+order (a column a wave lacks is null there; the stacked table is their plain UNION ALL). A
+grouped pass by a banner holding the wave runs on each wave's table (``wave_passes``),
+grouped by the rest of the banner, and the wave's bits are put into the keys it returns:
+a wave is a key value, so the waves' groups are disjoint, and stacked they are the groups
+the pass over the stacked table gives. Each wave's pass is then the pass of a table of one
+wave (the same SQL on its own file), where the pass over the stacked table also grouped by
+the wave's bits beside the banner's: at 10M respondents a wave, that table took 2.56 times
+one wave's (benchmarks/NOTES.md).
 """
 
 from __future__ import annotations
@@ -17,11 +27,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
+import numpy as np
 
+from heetui.engine.banner import Banner, Span, key_fields
+from heetui.engine.session import Survey, parquet_source
 from heetui.engine.sql import ident
+from heetui.engine.tabulation import Grouped
 from heetui.errors import EngineError
 from heetui.survey.bundle import Bundle
-from heetui.survey.codebook import BITS_SUFFIX, Option, Variable, option_column
+from heetui.survey.codebook import BITS_SUFFIX, Codebook, Option, Variable, option_column
 
 WAVE = "wave"  # the segment naming each respondent's wave
 MAX_WAVES = 255  # a wave's number is one byte in the grouping key
@@ -32,6 +46,12 @@ class Stacked:
     bundle: Bundle  # the latest wave's, with the merged codebook and every wave's files
     source: str  # SQL of the stacked respondents table
     notes: tuple[str, ...]  # what is in some waves only
+    waves: tuple[str, ...] = ()  # SQL of each wave's own table: the same columns, in order
+
+
+def wave_code(k: int) -> int:
+    """The code of the k-th wave (from 0) in the wave segment and in its column."""
+    return k + 1
 
 
 def _key(o: Option) -> str:
@@ -95,8 +115,8 @@ def stack(waves: Sequence[tuple[str, Bundle]]) -> Stacked:
             options, maps[vid] = _merge_options(vid, versions, notes)
             base = replace(base, options=options)
         variables.append(base)
-    wave = Variable(WAVE, "Wave", "single", "segment",
-                    tuple(Option(k + 1, label) for k, label in enumerate(labels)), label="Wave")
+    wave = Variable(WAVE, "Wave", "single", "segment", tuple(
+        Option(wave_code(k), label) for k, label in enumerate(labels)), label="Wave")
     segments_at = next((i for i, v in enumerate(variables) if v.role == "segment"), 0)
     variables.insert(segments_at, wave)
     weight = latest.settings.weight or next(
@@ -108,17 +128,62 @@ def stack(waves: Sequence[tuple[str, Bundle]]) -> Stacked:
                      grids=latest.grids)
     if any(cb.settings.design for cb in books):
         notes.append("the sample design (strata, clusters) is left out across waves")
-    selects = [_select(k, b, maps, weight, notes) for k, (_, b) in enumerate(waves)]
-    source = "(" + " UNION ALL BY NAME ".join(selects) + ")"
+    columns = [_columns(b) for _, b in waves]
+    packs = _packed_alike(merged, books, maps, columns)
+    selects = [_select(k, b, columns[k], maps, weight, packs, notes)
+               for k, (_, b) in enumerate(waves)]
+    parts = _aligned(selects)
     files = tuple(f for _, b in waves for f in (b.respondent_files or (b.respondents,)))
     bundle = replace(waves[-1][1], codebook=merged, verbatims=None, verbatim_files=(),
                      respondent_files=files)
-    return Stacked(bundle, source, tuple(notes))
+    return Stacked(bundle, "(" + " UNION ALL ".join(f"SELECT * FROM {p}" for p in parts)
+                   + ")", tuple(notes), parts)
+
+
+def _packed_alike(merged: Codebook, books: list[Codebook],
+                  maps: dict[str, list[dict[int, int]]], columns: list[list[str]]
+                  ) -> set[str]:
+    """The packed columns (``Variable.bits_column``) that mean the same in every wave, kept
+    in the stacked table: in each wave holding the variable, the column is there and its
+    i-th option is the merged variable's i-th (a wave without the variable has none, as
+    it has none of its 0/1 columns)."""
+    kept = set()
+    for v in merged.variables:
+        if v.bits_column is None or v.id not in maps:
+            continue
+        merged_codes = [o.code for o in v.options]
+        if all(v.id not in cb or (cb.get(v.id).bits_column == v.bits_column
+                                  and v.bits_column in cols
+                                  and [maps[v.id][k][o.code] for o in cb.get(v.id).options]
+                                  == merged_codes[:len(cb.get(v.id).options)])
+               for k, (cb, cols) in enumerate(zip(books, columns, strict=True))):
+            kept.add(v.bits_column)
+    return kept
+
+
+def _aligned(selects: list[str]) -> tuple[str, ...]:
+    """Each wave's table: its SELECT with every wave's columns, in one order, typed as the
+    waves stacked type them (a column of some waves only is null in the others)."""
+    con = duckdb.connect()
+    try:
+        stacked = con.execute("DESCRIBE SELECT * FROM (" + " UNION ALL BY NAME ".join(
+            f"({s})" for s in selects) + ")").fetchall()
+        own = [{r[0]: r[1] for r in con.execute(f"DESCRIBE {s}").fetchall()} for s in selects]
+    finally:
+        con.close()
+    parts = []
+    for select, types in zip(selects, own, strict=True):
+        if list(types.items()) == [(name, typ) for name, typ, *_ in stacked]:
+            parts.append(f"({select})")  # already so (DuckDB binds it in less time)
+            continue
+        cols = [ident(name) if types.get(name) == typ
+                else f"CAST({ident(name)} AS {typ}) AS {ident(name)}" if name in types
+                else f"NULL::{typ} AS {ident(name)}" for name, typ, *_ in stacked]
+        parts.append(f"(SELECT {', '.join(cols)} FROM ({select}))")
+    return tuple(parts)
 
 
 def _columns(b: Bundle) -> list[str]:
-    from heetui.engine.session import parquet_source
-
     con = duckdb.connect()
     try:
         return [r[0] for r in con.execute(
@@ -128,14 +193,12 @@ def _columns(b: Bundle) -> list[str]:
         con.close()
 
 
-def _select(k: int, b: Bundle, maps: dict[str, list[dict[int, int]]], weight: str | None,
-            notes: list[str]) -> str:
+def _select(k: int, b: Bundle, cols: list[str], maps: dict[str, list[dict[int, int]]],
+            weight: str | None, packs: set[str], notes: list[str]) -> str:
     """One wave's respondents with its codes recoded to the merged ones, its packed
-    columns left out (each wave packs its own answers), its weight under the merged name."""
-    from heetui.engine.session import parquet_source
-
-    cols = _columns(b)
-    drop = {c for c in cols if c.endswith(BITS_SUFFIX)}
+    columns left out unless they mean the same in every wave (``packs``), its weight under
+    the merged name."""
+    drop = {c for c in cols if c.endswith(BITS_SUFFIX) and c not in packs}
     made: list[str] = []
     own = b.codebook
     for vid, per_wave in maps.items():
@@ -159,7 +222,59 @@ def _select(k: int, b: Bundle, maps: dict[str, list[dict[int, int]]], weight: st
         else:
             made.append(f"1.0 AS {ident(weight)}")
             notes.append(f"wave {k + 1} has no weight: its respondents weigh 1")
-    made.append(f"{k + 1}::UTINYINT AS {ident(WAVE)}")  # as the grouping key reads it
+    # the wave's number, typed as the grouping key reads it
+    made.append(f"{wave_code(k)}::UTINYINT AS {ident(WAVE)}")
     exclude = f" EXCLUDE ({', '.join(ident(c) for c in sorted(drop))})" if drop else ""
     return (f"SELECT *{exclude}, {', '.join(made)} FROM "
             f"{parquet_source(b.respondents, b.respondent_files)}")
+
+
+# ---- grouped passes wave by wave --------------------------------------------------------
+
+@dataclass(frozen=True)
+class WavePass:
+    """One wave's part of a grouped pass by a banner holding the wave: the survey reading
+    that wave's table alone, the banner without the wave (so DuckDB groups by a key as
+    narrow as one wave's table's), and where the bits of that pass's keys go in the whole
+    banner's key, beside the wave's own."""
+
+    survey: Survey
+    banner: Banner | None
+    moves: tuple[tuple[int, int, int], ...]  # (offset in the pass's key, bits, offset)
+    wave_bits: int  # the wave's field in the whole banner's key
+
+    def keyed(self, g: Grouped) -> Grouped:
+        """The pass's sums under the whole banner's keys."""
+        key = np.full(len(g.bkey), self.wave_bits, dtype=np.int64)
+        for at, bits, to in self.moves:
+            key |= ((g.bkey.astype(np.int64) >> at) & ((1 << bits) - 1)) << to
+        return replace(g, bkey=key)
+
+
+def wave_passes(survey: Survey, b: Banner | None) -> list[WavePass]:
+    """The passes, a wave each, whose groups (``keyed``, then ``stacked``) are the groups
+    of a pass by ``b`` over the stacked table; none when ``b`` does not hold the wave or
+    the survey has no table of each wave (Survey.waves)."""
+    if b is None or not survey.waves or WAVE not in {v.id for v in b.variables}:
+        return []
+    whole = key_fields(b.variables)
+    rest = tuple(v for v in b.variables if v.id != WAVE)
+    moves = tuple((f.offset, f.bits, whole[vid].offset)
+                  for vid, f in key_fields(rest).items())
+    banner = Banner(b.id, b.label, tuple(Span(v) for v in rest)) if rest else None
+    at = whole[WAVE].offset
+    # a single-choice variable's field holds its code + 1 (banner.key_sql)
+    return [WavePass(survey.wave(k), banner, moves, (wave_code(k) + 1) << at)
+            for k in range(survey.waves)]
+
+
+def stacked(parts: Sequence[Grouped]) -> Grouped:
+    """The groups of passes that share no group (one a wave), one pass's after another's."""
+    xs = [g.xvalue for g in parts]
+    return Grouped(bkey=np.concatenate([g.bkey for g in parts]),
+                   qcode=np.concatenate([g.qcode for g in parts]),
+                   base=np.concatenate([g.base for g in parts]),
+                   items=np.concatenate([g.items for g in parts]),
+                   moments=np.concatenate([g.moments for g in parts]),
+                   xvalue=None if any(x is None for x in xs) else np.concatenate(
+                       [x for x in xs if x is not None]))
