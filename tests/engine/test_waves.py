@@ -181,7 +181,7 @@ def _stacked_reference(second: Path):
         {"code": 1, "label": "2019"}, {"code": 2, "label": "2020"}]}]
     frames = [pl.read_parquet(p / "respondents.parquet").with_columns(wave=pl.lit(k))
               for k, p in ((1, bundled_survey_path()), (2, second))]
-    return Bundle(cb, pl.concat(frames, how="diagonal_relaxed"))
+    return Bundle(cb, pl.concat(frames, how="diagonal_relaxed"), second)
 
 
 WAVE_CASES = {
