@@ -399,7 +399,7 @@ def odd_scales(tmp_path_factory):
     n = 120
     data = {"same": [2.5] * n, "tiny": rng.uniform(1e-7, 9e-7, n).tolist(),
             "huge": rng.uniform(2e9, 7e9, n).tolist(), "zero": [0.0] * n,
-            "minus": [-0.0003] * n}
+            "minus": [-0.0003] * n, "lone_huge": [7e9] * n}
     variables = [{"id": k, "type": "numeric", "text": k, "role": "question"} for k in data]
     frame = pl.DataFrame({"respondent_id": pl.Series(range(1, n + 1), dtype=pl.UInt32),
                           **{k: pl.Series(k, v, dtype=pl.Float64) for k, v in data.items()}})
@@ -410,10 +410,12 @@ def odd_scales(tmp_path_factory):
 
 @pytest.mark.parametrize(("question", "width", "start"), [
     ("same", "1", "2"), ("zero", "1", "0"), ("minus", "0.0001", "-0.0003"),
-    ("tiny", "0.00000005", "0.0000001"), ("huge", "500000000", "2000000000")])
+    ("tiny", "0.00000005", "0.0000001"), ("huge", "500000000", "2000000000"),
+    ("lone_huge", "1000000000", "7000000000")])
 def test_histogram_of_odd_scales(odd_scales, question, width, start):
-    """One value: one bin of a round width holding it; tiny or huge values: a round width
-    written with the digits it needs (not "bin of 0"); the counts numpy's."""
+    """One value: one bin of a round width holding it, its bar from one edge of the plot
+    to the other, whatever the scale; tiny or huge values: a round width written with the
+    digits it needs (not "bin of 0"); the counts numpy's."""
     survey, data = odd_scales
     h = histogram(survey, TabRequest(question))
     x = np.array(data[question])
@@ -423,6 +425,9 @@ def test_histogram_of_odd_scales(odd_scales, question, width, start):
     assert np.array_equal(np.array(h.counts[0]), expected)
     text = render_kind("histogram", table(survey, TabRequest(question)), 80, False, hist=h)
     assert f"in each bin of {width} (from {start};" in " ".join(text.split("\n")[:3])
+    if len(h.edges) == 2:  # the lone bar's top: its corners at the plot's two sides
+        top = next(ln for ln in text.split("\n") if ln.startswith("100%"))
+        assert re.fullmatch(r"100%┤▗▄+▖│", top), text
 
 
 # ---- a trend's lines told apart without colour ------------------------------------------------

@@ -307,7 +307,6 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
     top, panel_h = upright(0.0, max((v for s in shares for v in s), default=1.0) or 1.0,
                            height if height is not None else MIN_HEIGHT + 2)
     x = round_axis(hist.edges[0], hist.edges[-1], width - 8)
-    centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:], strict=False)]
     unit = "weighted respondents" if hist.weighted else "respondents"
     out = [*_wrap(_title(ct), width), *_wrap(f"% of the column's {unit} in each bin of "
                               f"{_plain(fixed(hist.width, hist.decimals))} (from "
@@ -315,7 +314,12 @@ def histogram(ct: Crosstab, hist: Histogram, width: int, height: int | None,
                               "start, not its end)", width)]
     for c, share in zip(ct.columns, shares, strict=True):
         f = _figure(width, panel_h, color)
-        f.draw(f.bar(centres, share, width=1.0, marker=_mark("hd", color)))
+        # each bin a rectangle over its own edges: plotext's bars are sized by the spacing
+        # of their centres, and a lone bar by one x-axis unit, whatever the axis (a bin
+        # of width 1e9 drew a sliver; one of width 0.0001, seconds of off-canvas points)
+        for lo, hi, v in zip(hist.edges, hist.edges[1:], share, strict=False):
+            if v:
+                f.draw(f.rectangle([lo, hi], [0.0, v], marker=_mark("hd", color)))
         _x_axis(f, x)
         f.ruler("y").ticks(list(top.ticks), [t + "%" for t in top.labels])
         f.ruler("y").lim(top.lo, top.hi)
