@@ -100,7 +100,7 @@ async def test_monkey_keys_bundled(tmp_path, monkeypatch, error_log):
     assert errors == [] and not error_log.exists()
 
 
-@pytest.mark.slow
+@pytest.mark.long
 async def test_monkey_keys_and_mouse_100k(big_survey, tmp_path, monkeypatch, error_log):
     """The larger survey takes the path of large surveys: tables computed in worker
     threads (with the loading state, stale results discarded) and banners prefetched."""

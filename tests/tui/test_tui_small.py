@@ -13,7 +13,8 @@ from tui_helpers import settle
 
 # the two ends of the range the errors were found in (each size is half a minute: every
 # screen, every key, three resizes down to 12x4)
-SIZES = [pytest.param(20, 6, id="20x6"), pytest.param(60, 12, id="60x12", marks=pytest.mark.slow)]
+SIZES = [pytest.param(20, 6, id="20x6", marks=pytest.mark.slow),
+         pytest.param(60, 12, id="60x12", marks=pytest.mark.long)]
 # each screen's key, then what is typed there; Escape closes it
 SCREENS = ["b", "f", "o", "question_mark", "v", "p", "g", "ctrl+p", "left_square_bracket",
            "slash"]
