@@ -16,7 +16,7 @@ from heetui.engine.comments import DisclosureError, Selection, verbatims
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
 from heetui.survey.bundle import bundled_survey_path
-from helpers import small_comment_bundle
+from helpers import codebook, single, small_comment_bundle, write_bundle
 
 
 @pytest.mark.parametrize("early", [1, 3, comments.EARLY])
@@ -64,3 +64,49 @@ def test_pages_share_their_counts_until_a_coding_edit_changes_them(tmp_path):
     counts = engine.coding.coding_counts(s, "improve")
     assert (counts.comments, counts.coded) == (said.height, coded.height)
     assert counts.themes[0][1] == carrying("staff")
+
+
+@pytest.mark.parametrize("early", [1, comments.EARLY])
+@pytest.mark.parametrize("step", [1, 97, 50_000_000], ids=["close", "apart", "spread"])
+def test_the_people_behind_comments_are_each_counted_once_whatever_their_ids(
+        tmp_path, monkeypatch, step, early):
+    """Respondents who wrote two comments count once and interview excerpts once per
+    attribution, with ids side by side, apart, or spread wider than a bitmap over them
+    (engine.commenters) would hold; the page's people and its writers' attributes against
+    polars on the raw rows, whether the first comments' writers decide the attributes or
+    the whole group is counted."""
+    monkeypatch.setattr(comments, "EARLY", early)
+    n = 30
+    ids = [1 + k * step for k in range(n)]
+    grp = [1 + k % 3 for k in range(n)]
+    writers = ids + ids[::3] + [None, None, None]  # every third writes twice; 3 excerpts
+    texts = [f"first from {i}" for i in ids] + [f"second from {i}" for i in ids[::3]] + \
+        ["interview one", "interview two", "interview three"]
+    verb = pl.DataFrame(
+        {"respondent_id": writers, "question": ["why"] * len(writers), "text": texts,
+         "themes": [[1]] * len(writers), "source": ["survey"] * (len(writers) - 3) +
+         ["interview"] * 3, "attribution": [None] * (len(writers) - 3) +
+         ["Trust A", "Trust A", "Trust B"]},
+        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    resp = pl.DataFrame({"respondent_id": pl.Series(ids, dtype=pl.UInt32),
+                         "grp": pl.Series(grp, dtype=pl.UInt8)})
+    book = codebook([single("grp", ["a", "b", "c"], role="segment"),
+                     {"id": "why", "type": "open", "text": "Why?"}])
+    book["themes"] = [{"code": 1, "label": "T"}]
+    folder = write_bundle(tmp_path / "b", book, resp, verb, force=True)
+    s = open_survey(folder)
+    raw = verb.with_row_index("comment_id", 1).join(resp, on="respondent_id", how="left")
+
+    def people(rows: pl.DataFrame) -> int:
+        return rows["respondent_id"].drop_nulls().n_unique() + \
+            rows.filter(pl.col("respondent_id").is_null())["attribution"].n_unique()
+
+    whole = verbatims(s, Selection(question="why"), limit=100)
+    assert (whole.people, whole.total) == (people(raw), raw.height) == (n + 2, n + 13)
+    for code in (1, 2, 3):
+        page = verbatims(s, Selection(filters=(parse_filter(s.codebook, f"grp={code}"),)))
+        assert page.people == people(raw.filter(pl.col("grp") == code)) == 10
+        assert all(dict(v.attributes)["grp"] == "abc"[code - 1] for v in page.items)
+    searched = verbatims(s, Selection(question="why", search="second"))
+    assert searched.people == people(raw.filter(pl.col("text").str.contains("second"))) == 10

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from heetui.engine.commenters import distinct_people, members
 from heetui.engine.disclosure import DisclosureError, may_show, refusal
 from heetui.engine.eligibility import eligibility
 from heetui.engine.filters import Filter, condition, describe_group, group_where
-from heetui.engine.frames import theme_code
+from heetui.engine.frames import theme_code, themes_sql
 from heetui.engine.search import NOT_BLANK_SQL, TERM_SQL, like_pattern, search_terms
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Condition, Param, ident, joined, where
@@ -169,10 +170,6 @@ def describe(cb: Codebook, sel: Selection) -> str:
 
 Query = Clause[Param]  # a clause of a comment query: its values may be any Param
 ALL: Query = Clause("TRUE", [])
-# the distinct people behind comments: respondents by id, interview excerpts (no id) one
-# per attribution
-_PEOPLE = ("COUNT(DISTINCT respondent_id) + COUNT(DISTINCT attribution) FILTER (WHERE "
-           "respondent_id IS NULL)")
 
 
 def _respondents(cb: Codebook, sel: Selection) -> Query | None:
@@ -195,6 +192,8 @@ def _group_clauses(cb: Codebook, sel: Selection, respondents: Query | None) -> l
     out: list[Query] = []
     if not questions:
         out.append(Clause("FALSE", []))
+    elif len(questions) == 1 and (sel.question is not None or coded):
+        out.append(Clause("question = ?", [*questions]))
     elif sel.question is not None or coded:
         out.append(Clause(f"question IN ({', '.join('?' for _ in questions)})",
                           [*questions]))
@@ -257,7 +256,8 @@ class _Query:
             return self._counts[2]
 
         def compute() -> int:
-            q = joined("SELECT ", _PEOPLE, " FROM verbatims WHERE ", self.shown)
+            q = joined("SELECT ", distinct_people(self.survey, ALL), " FROM verbatims WHERE ",
+                       self.shown)
             return int(self.survey.query(q)[0][0])
 
         return self.survey.cached(("comment people", self.sel), compute)
@@ -266,9 +266,9 @@ class _Query:
         """Whether the selection's comments come from at least ``threshold`` people,
         decided from its first EARLY comments when they hold that many (a scan that stops
         there), else by ``people``."""
-        early = joined("SELECT COUNT(DISTINCT who) FROM (SELECT coalesce(CAST(respondent_id "
-                       "AS VARCHAR), 'interview: ' || attribution) AS who FROM verbatims "
-                       "WHERE ", self.shown, Clause(" LIMIT ?", [EARLY]), ")")
+        early = joined("SELECT ", distinct_people(self.survey, ALL), " FROM (SELECT "
+                       "respondent_id, attribution FROM verbatims WHERE ", self.shown,
+                       Clause(" LIMIT ?", [EARLY]), ")")
         return int(self.survey.query(early)[0][0]) >= threshold or \
             self.people() >= threshold
 
@@ -283,14 +283,17 @@ class _Query:
 
     def _count(self) -> tuple[int, tuple[ThemeCount, ...], int]:
         tc = self.theme
-        q = joined(
-            "WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution FROM "
-            "verbatims WHERE ", self.base, ") "
-            "SELECT NULL, COUNT(*) FILTER (WHERE ", tc, "), "
-            "COUNT(DISTINCT respondent_id) FILTER (WHERE ", tc, ") + COUNT(DISTINCT "
-            "attribution) FILTER (WHERE ", tc, " AND respondent_id IS NULL) FROM m "
-            "UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM m) "
-            "GROUP BY t")
+        totals = joined("SELECT NULL, COUNT(*) FILTER (WHERE ", tc, "), ",
+                        distinct_people(self.survey, tc), " FROM ")
+        per_theme = " UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM "
+        if self.sel.search.strip() or self.sel.themes or self.sel.uncoded:
+            # a search or a theme's test is worked once, its comments kept for both counts
+            q = joined("WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution "
+                       "FROM verbatims WHERE ", self.base, ") ", totals, "m", per_theme,
+                       "m) GROUP BY t")
+        else:  # two plain scans: cheaper than keeping a million comments between them
+            q = joined(totals, "verbatims WHERE ", self.base, per_theme,
+                       "verbatims WHERE ", self.base, ") GROUP BY t")
         rows = self.survey.query(q)
         per = {int(t): int(n) for t, n, _ in rows if t is not None}
         n, people = next((int(n), int(k)) for t, n, k in rows if t is None)
@@ -302,14 +305,17 @@ class _Query:
         themes are computed for the page's comments only (unless the selection filters by
         theme, which reads every comment's)."""
         window: Query = Clause(" ORDER BY comment_id LIMIT ? OFFSET ?", [limit, offset])
+        columns = "comment_id, respondent_id, question, text, themes, source, attribution"
+        if themes_sql(self.cb) is None:  # the themes as stored: nothing to compute, one query
+            return self.survey.query(joined(f"SELECT {columns} FROM verbatims WHERE ",
+                                            self.shown, window))
         ids = [int(r[0]) for r in self.survey.query(
             joined("SELECT comment_id FROM verbatims WHERE ", self.shown, window))]
         if not ids:
             return []
         # the range lets DuckDB skip row groups by their min/max statistics
         return self.survey.query(Clause(
-            "SELECT comment_id, respondent_id, question, text, themes, source, attribution "
-            f"FROM verbatims WHERE comment_id BETWEEN ? AND ? AND comment_id IN "
+            f"SELECT {columns} FROM verbatims WHERE comment_id BETWEEN ? AND ? AND comment_id IN "
             f"({', '.join('?' for _ in ids)}) ORDER BY comment_id", [min(ids), max(ids), *ids]))
 
 
@@ -453,45 +459,62 @@ def _attributes(survey: Survey, ids: list[int], threshold: int, group: Selection
         f"SELECT {idc}, {', '.join(ident(c) for c in cols)} FROM respondents "
         f"WHERE {idc} BETWEEN ? AND ? AND {idc} IN ({', '.join('?' for _ in ids)})",
         [min(ids), max(ids), *ids]))
-    shared = _combination_counts(survey, variables, cols, group)
+    # the first EARLY comments' writers share a combination with at most as many people as
+    # the whole group does: when they already reach the threshold for every combination on
+    # the page, each shows in full, and the group is not counted whole
+    early = _combination_counts(survey, variables, cols, group, EARLY)
+    full = len(variables)
+    ends = _ends(variables)
+    shared = early if all(early[full].get(tuple(r[1:]), 0) >= threshold for r in rows) \
+        else _combination_counts(survey, variables, cols, group)
     out: dict[int, tuple[tuple[tuple[str, str], ...], bool]] = {}
     for r in rows:
         values = r[1:]
         keep = max((k for k in range(len(variables) + 1)
-                    if shared[k].get(_prefix(values, variables, k), 0) >= threshold), default=0)
+                    if shared[k].get(values[:ends[k]], 0) >= threshold), default=0)
         out[int(r[0])] = (tuple(_attribute_pairs(variables, dict(zip(cols, values,
                                                                       strict=True)))[:keep]),
                           keep < len(variables))
     return out
 
 
-def _prefix(values: tuple[object, ...], variables: list[Variable], k: int) -> tuple[object, ...]:
-    """The answers to the first ``k`` key attributes (a multi-response one: all its columns)."""
-    return tuple(values[:sum(len(v.columns()) for v in variables[:k])])
+def _ends(variables: list[Variable]) -> list[int]:
+    """For k = 0 … len(variables): how many of the attributes' columns the first k hold (a
+    combination of the first k is a row's values up to there)."""
+    return [sum(len(v.columns()) for v in variables[:k]) for k in range(len(variables) + 1)]
 
 
 def _combination_counts(survey: Survey, variables: list[Variable], cols: list[str],
-                        group: Selection) -> list[dict[tuple[object, ...], int]]:
+                        group: Selection, early: int | None = None
+                        ) -> list[dict[tuple[object, ...], int]]:
     """For k = 0 … len(variables): the group's commenters per combination of the first k
-    attributes (one grouped scan, cached with the survey)."""
+    attributes (one grouped scan, cached with the survey); with ``early``, only the writers
+    of the group's first ``early`` comments (a lower bound of each count)."""
     cb = survey.codebook
+    idc = ident(cb.settings.id_column)
+    ends = _ends(variables)
 
     def compute() -> list[dict[tuple[object, ...], int]]:
         clauses = where(_group_clauses(cb, group, _respondents(cb, group)))
+        if early is None:
+            marked, member = members(survey, idc, clauses)
+        else:
+            marked, member = Clause("", []), joined(
+                f"{idc} IN (SELECT respondent_id FROM verbatims WHERE ", clauses,
+                Clause(" LIMIT ?", [early]), ")")
         full = survey.query(joined(
-            f"SELECT {', '.join(ident(c) for c in cols)}, COUNT(*) FROM respondents WHERE "
-            f"{ident(cb.settings.id_column)} IN (SELECT respondent_id FROM verbatims WHERE ",
-            clauses, ") GROUP BY ALL"))
+            f"SELECT {', '.join(ident(c) for c in cols)}, COUNT(*) FROM respondents", marked,
+            " WHERE ", member, " GROUP BY ALL"))
         out: list[dict[tuple[object, ...], int]] = []
         for k in range(len(variables) + 1):
             counts: dict[tuple[object, ...], int] = {}
             for *values, n in full:
-                key = _prefix(tuple(values), variables, k)
+                key = tuple(values[:ends[k]])
                 counts[key] = counts.get(key, 0) + int(n)
             out.append(counts)
         return out
 
-    return survey.cached(("attribute combinations", tuple(cols), group), compute)
+    return survey.cached(("attribute combinations", tuple(cols), group, early), compute)
 
 
 def _attribute_pairs(variables: list[Variable], values: dict[str, object]

@@ -1,0 +1,73 @@
+"""Who wrote the comments: the distinct people behind a set of comments, and the respondents
+whose comments a group holds, counted without a hash of a million ids.
+
+Respondent ids are integers. Where their range is small enough, a comment query marks its
+respondents in a bitmap over that range (DuckDB's ``bitstring_agg``), and a count of
+distinct respondents is the bitmap's count of set bits: at a million comments a quarter of
+``COUNT(DISTINCT respondent_id)``'s time, and a respondents' scan probes the bitmap by id
+instead of joining a million ids. Ids spread wider than ``MAX_RANGE`` (or not integers) are
+counted the ordinary way. Interview excerpts have no respondent id: each attribution is one
+person.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from heetui.engine.session import Survey
+from heetui.engine.sql import Clause, Param, joined
+
+Query = Clause[Param]
+MAX_RANGE = 1 << 27  # ids spread over at most this many values get a bitmap (16 MiB)
+
+
+class Ids(NamedTuple):
+    """The respondent ids of a survey's comments."""
+
+    bounds: tuple[int, int] | None  # lowest and highest, where a bitmap over them is small
+    excerpts: bool  # whether some comments have no id (interview excerpts)
+
+
+def ids(survey: Survey) -> Ids:
+    """The respondent ids of the survey's comments (one scan, kept with the survey)."""
+
+    def compute() -> Ids:
+        lo, hi, excerpts = survey.query(Clause(
+            "SELECT min(respondent_id), max(respondent_id), bool_or(respondent_id IS NULL) "
+            "FROM stored_verbatims", []))[0]
+        small = isinstance(lo, int) and isinstance(hi, int) and hi - lo < MAX_RANGE
+        return Ids((lo, hi) if small else None, bool(excerpts))
+
+    return survey.cached(("comment ids",), compute)
+
+
+def distinct_people(survey: Survey, holds: Query) -> Query:
+    """An aggregate over comments: the distinct people behind those where ``holds`` does:
+    respondents by id, interview excerpts (no id) one per attribution."""
+    known = ids(survey)
+    only = joined(" FILTER (WHERE ", holds, ")") if holds.sql != "TRUE" else Clause("", [])
+    if known.bounds is None:
+        people = joined("COUNT(DISTINCT respondent_id)", only)
+    else:
+        lo, hi = known.bounds
+        people = joined(f"coalesce(bit_count(bitstring_agg(respondent_id, {lo}, {hi})", only,
+                        "), 0)")
+    if not known.excerpts:  # no attribution column read for nothing
+        return people
+    return joined(people, " + COUNT(DISTINCT attribution) FILTER (WHERE ", holds,
+                  " AND respondent_id IS NULL)")
+
+
+def members(survey: Survey, id_column: str, comments: Query) -> tuple[Query, Query]:
+    """What a query of the respondents' table needs to keep only those with a comment where
+    ``comments`` holds: a FROM item to add after ``respondents``, and a condition on the
+    respondent's id (``id_column``, quoted)."""
+    bounds = ids(survey).bounds
+    if bounds is None:
+        return (Clause("", []), joined(f"{id_column} IN (SELECT respondent_id FROM verbatims "
+                                       "WHERE ", comments, ")"))
+    lo, hi = bounds
+    bitmap = joined(f", (SELECT bitstring_agg(respondent_id, {lo}, {hi}) AS bits FROM "
+                    "verbatims WHERE respondent_id IS NOT NULL AND ", comments, ") marked")
+    return bitmap, Clause(f"{id_column} BETWEEN {lo} AND {hi} AND get_bit(marked.bits, "
+                          f"CAST({id_column} - {lo} AS INTEGER)) = 1", [])
