@@ -43,8 +43,8 @@ from bench_engine import BUNDLES, machine_facts, save_results, times_ms  # noqa:
 from heetui import engine  # noqa: E402
 from heetui.engine import Selection, Survey, TabRequest, open_survey, table, verbatims  # noqa: E402
 from heetui.engine.coding import coding_counts  # noqa: E402
-from heetui.engine.sql import Clause  # noqa: E402
-from heetui.engine.words import _tokens_sql, distinctive_words  # noqa: E402
+from heetui.engine.sql import Clause, joined  # noqa: E402
+from heetui.engine.words import _terms, distinctive_words  # noqa: E402
 
 QUESTION = "relationship_why"
 SEARCH = "staff"  # relationship_why: 143,836 of 1,000,061 comments at 1M
@@ -127,8 +127,8 @@ def search_and_apply(survey: Survey, runs: int) -> dict[str, Any]:
 
 
 def words(survey: Survey, runs: int) -> dict[str, Any]:
-    bare = Clause(f"SELECT term, COUNT(*) FROM ({_tokens_sql()}) GROUP BY term",
-                             [QUESTION])
+    bare = joined("SELECT term, COUNT(*) FROM (", _terms(QUESTION, Clause(
+        "SELECT respondent_id FROM respondents", []), "m.respondent_id"), ") GROUP BY term")
     found, tokens = times_ms([
         cold(survey, lambda: distinctive_words(survey, QUESTION, "stakeholder_type")),
         lambda: survey.query(bare)], runs)

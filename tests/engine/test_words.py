@@ -14,8 +14,10 @@ import pytest
 from statsmodels.stats.contingency_tables import Table2x2
 
 from heetui.engine import distinctive_words
+from heetui.engine.session import open_survey
 from heetui.engine.words import STOP_WORDS
 from heetui.survey.bundle import bundled_survey_path
+from helpers import make_bundle, single
 
 
 def _people_terms(question: str) -> dict[int, set[str]]:
@@ -23,6 +25,8 @@ def _people_terms(question: str) -> dict[int, set[str]]:
         (pl.col("question") == question) & pl.col("respondent_id").is_not_null())
     out: dict[int, set[str]] = {}
     for rid, text in comments.select("respondent_id", "text").iter_rows():
+        if not text.strip():
+            continue  # a blank comment says nothing: its writer did not comment
         words = [w for w in re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
                  if w not in STOP_WORDS]
         terms = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
@@ -72,3 +76,27 @@ def test_no_term_or_column_rests_on_fewer_than_the_minimum_group(survey):
                                min_group_size=40)
     hei = strict.columns[0]
     assert hei.commenters < 40 and hei.withheld and not hei.terms
+
+
+def test_a_person_who_wrote_twice_counts_once_for_a_term_and_blank_comments_are_no_one(
+        tmp_path):
+    """Eight people of group a write about training, three of them twice; three of group b
+    mention it once; one person of each group writes only spaces. "training" is used by 8
+    people in a (not 11) and 3 in the rest, and the blank writers are not commenters."""
+    grp = [1] * 9 + [2] * 9  # respondents 9 and 18 write a blank comment only
+    rows = [(i, "staff training matters") for i in range(1, 9)] + \
+        [(i, "staff rota training" if i < 13 else "staff rota matters") for i in range(10, 18)] + \
+        [(i, "training again, staff training") for i in (1, 2, 3)] + [(9, "   "), (18, " ")]
+    verb = pl.DataFrame(
+        {"respondent_id": [r for r, _ in rows], "question": ["why"] * len(rows),
+         "text": [t for _, t in rows], "themes": [[]] * len(rows),
+         "source": ["survey"] * len(rows), "attribution": [None] * len(rows)},
+        schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    folder = make_bundle(tmp_path / "b", [single("grp", ["a", "b"], role="segment"),
+                                          {"id": "why", "type": "open", "text": "Why?"}],
+                         {"grp": grp}, verbatims=verb)
+    found = distinctive_words(open_survey(folder), "why", "grp", top=20, min_group_size=3)
+    a, b = found.columns
+    assert (found.commenters, a.commenters, b.commenters) == (16, 8, 8)
+    assert {t.term: (t.people, t.others) for t in a.terms}["training"] == (8, 3)
