@@ -66,15 +66,17 @@ def test_pages_share_their_counts_until_a_coding_edit_changes_them(tmp_path):
     assert counts.themes[0][1] == carrying("staff")
 
 
+@pytest.mark.parametrize("footers", [True, False], ids=["statistics", "no-statistics"])
 @pytest.mark.parametrize("early", [1, comments.EARLY])
 @pytest.mark.parametrize("step", [1, 97, 50_000_000], ids=["close", "apart", "spread"])
 def test_the_people_behind_comments_are_each_counted_once_whatever_their_ids(
-        tmp_path, monkeypatch, step, early):
+        tmp_path, monkeypatch, step, early, footers):
     """Respondents who wrote two comments count once and interview excerpts once per
     attribution, with ids side by side, apart, or spread wider than a bitmap over them
     (engine.commenters) would hold; the page's people and its writers' attributes against
     polars on the raw rows, whether the first comments' writers decide the attributes or
-    the whole group is counted."""
+    the whole group is counted, and whether the ids' range is read from the file's
+    statistics or by a scan."""
     monkeypatch.setattr(comments, "EARLY", early)
     n = 30
     ids = [1 + k * step for k in range(n)]
@@ -95,6 +97,8 @@ def test_the_people_behind_comments_are_each_counted_once_whatever_their_ids(
                      {"id": "why", "type": "open", "text": "Why?"}])
     book["themes"] = [{"code": 1, "label": "T"}]
     folder = write_bundle(tmp_path / "b", book, resp, verb, force=True)
+    if not footers:
+        verb.write_parquet(folder / "verbatims.parquet", statistics=False)
     s = open_survey(folder)
     raw = verb.with_row_index("comment_id", 1).join(resp, on="respondent_id", how="left")
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Param, joined
+from heetui.sqltext import path_literal
 
 Query = Clause[Param]
 MAX_RANGE = 1 << 27  # ids spread over at most this many values get a bitmap (16 MiB)
@@ -29,16 +30,38 @@ class Ids(NamedTuple):
 
 
 def ids(survey: Survey) -> Ids:
-    """The respondent ids of the survey's comments (one scan, kept with the survey)."""
+    """The respondent ids of the survey's comments, read from the comment files' footers
+    (the statistics Parquet keeps of each row group) where every row group has them, else
+    by a scan; kept with the survey."""
 
     def compute() -> Ids:
-        lo, hi, excerpts = survey.query(Clause(
+        found = _footers(survey)
+        lo, hi, excerpts = found if found is not None else survey.query(Clause(
             "SELECT min(respondent_id), max(respondent_id), bool_or(respondent_id IS NULL) "
             "FROM stored_verbatims", []))[0]
         small = isinstance(lo, int) and isinstance(hi, int) and hi - lo < MAX_RANGE
         return Ids((lo, hi) if small else None, bool(excerpts))
 
     return survey.cached(("comment ids",), compute)
+
+
+def _footers(survey: Survey) -> tuple[int | None, int | None, bool] | None:
+    """The lowest and highest respondent id and whether any is missing, by the files'
+    row-group statistics; None when a row group lacks them."""
+    b = survey.bundle
+    if b.verbatims is None:
+        return None
+    files = b.verbatim_files if b.verbatims.is_dir() else (b.verbatims,)
+    listed = ", ".join(path_literal(f) for f in files)
+    stats = survey.query(Clause(
+        "SELECT stats_min_value, stats_max_value, stats_null_count, num_values FROM "
+        f"parquet_metadata([{listed}]) WHERE path_in_schema = 'respondent_id' AND type IN "
+        "('INT32', 'INT64')", []))
+    if not stats or any(r[2] is None or (r[0] is None and r[2] < r[3]) for r in stats):
+        return None
+    known = [(int(r[0]), int(r[1])) for r in stats if r[0] is not None]
+    return (min((lo for lo, _ in known), default=None),
+            max((hi for _, hi in known), default=None), any(r[2] > 0 for r in stats))
 
 
 def distinct_people(survey: Survey, holds: Query) -> Query:
