@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from heetui import engine
-from heetui.engine import comments
+from heetui.engine import commenters, comments
 from heetui.engine.comments import DisclosureError, Selection, verbatims
 from heetui.engine.filters import parse_filter
 from heetui.engine.session import open_survey
@@ -76,10 +76,11 @@ def test_the_people_behind_comments_are_each_counted_once_whatever_their_ids(
     (engine.commenters) would hold; the page's people and its writers' attributes against
     polars on the raw rows, whether the first comments' writers decide the attributes or
     the whole group is counted, and whether the ids' range is read from the file's
-    statistics or by a scan."""
+    statistics or by a scan. Two respondents who wrote nothing have ids outside the
+    writers' range, and the bundle lies in a folder named "respondents"."""
     monkeypatch.setattr(comments, "EARLY", early)
     n = 30
-    ids = [1 + k * step for k in range(n)]
+    ids = [10 + k * step for k in range(n)]
     grp = [1 + k % 3 for k in range(n)]
     writers = ids + ids[::3] + [None, None, None]  # every third writes twice; 3 excerpts
     texts = [f"first from {i}" for i in ids] + [f"second from {i}" for i in ids[::3]] + \
@@ -91,15 +92,20 @@ def test_the_people_behind_comments_are_each_counted_once_whatever_their_ids(
          ["Trust A", "Trust A", "Trust B"]},
         schema={"respondent_id": pl.UInt32, "question": pl.String, "text": pl.String,
                 "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
-    resp = pl.DataFrame({"respondent_id": pl.Series(ids, dtype=pl.UInt32),
-                         "grp": pl.Series(grp, dtype=pl.UInt8)})
+    silent = [1, ids[-1] + 7]  # no comment: below and above the writers' ids
+    resp = pl.DataFrame({"respondent_id": pl.Series(silent[:1] + ids + silent[1:],
+                                                    dtype=pl.UInt32),
+                         "grp": pl.Series([1, *grp, 2], dtype=pl.UInt8)})
     book = codebook([single("grp", ["a", "b", "c"], role="segment"),
                      {"id": "why", "type": "open", "text": "Why?"}])
     book["themes"] = [{"code": 1, "label": "T"}]
-    folder = write_bundle(tmp_path / "b", book, resp, verb, force=True)
+    folder = write_bundle(tmp_path / "respondents" / "b", book, resp, verb, force=True)
     if not footers:
         verb.write_parquet(folder / "verbatims.parquet", statistics=False)
     s = open_survey(folder)
+    # the range read as the case asks: from the statistics, else by the scan
+    assert (commenters._footers(s) is not None) == footers
+    assert commenters.ids(s) == ((ids[0], ids[-1]) if step < 1000 else None, True)
     raw = verb.with_row_index("comment_id", 1).join(resp, on="respondent_id", how="left")
 
     def people(rows: pl.DataFrame) -> int:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import duckdb
+
 from heetui.engine.session import Survey
 from heetui.engine.sql import Clause, Param, joined
-from heetui.sqltext import path_literal
 
 Query = Clause[Param]
+INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                      "UINTEGER", "UBIGINT"})
 MAX_RANGE = 1 << 27  # ids spread over at most this many values get a bitmap (16 MiB)
 
 
@@ -35,31 +38,38 @@ def ids(survey: Survey) -> Ids:
     by a scan; kept with the survey."""
 
     def compute() -> Ids:
-        found = _footers(survey)
+        kind = survey.query(Clause("SELECT column_type FROM (DESCRIBE stored_verbatims) "
+                                   "WHERE column_name = 'respondent_id'", []))
+        integer = bool(kind) and kind[0][0] in INTEGERS
+        found = _footers(survey) if integer else None
         lo, hi, excerpts = found if found is not None else survey.query(Clause(
             "SELECT min(respondent_id), max(respondent_id), bool_or(respondent_id IS NULL) "
             "FROM stored_verbatims", []))[0]
-        small = isinstance(lo, int) and isinstance(hi, int) and hi - lo < MAX_RANGE
+        small = integer and isinstance(lo, int) and isinstance(hi, int) and hi - lo < MAX_RANGE
         return Ids((lo, hi) if small else None, bool(excerpts))
 
     return survey.cached(("comment ids",), compute)
 
 
 def _footers(survey: Survey) -> tuple[int | None, int | None, bool] | None:
-    """The lowest and highest respondent id and whether any is missing, by the files'
-    row-group statistics; None when a row group lacks them."""
+    """The lowest and highest respondent id (an integer column) and whether any is missing,
+    by the files' row-group statistics; None when a row group lacks them or they cannot be
+    read (the scan decides)."""
     b = survey.bundle
     if b.verbatims is None:
         return None
     files = b.verbatim_files if b.verbatims.is_dir() else (b.verbatims,)
-    listed = ", ".join(path_literal(f) for f in files)
-    stats = survey.query(Clause(
-        "SELECT stats_min_value, stats_max_value, stats_null_count, num_values FROM "
-        f"parquet_metadata([{listed}]) WHERE path_in_schema = 'respondent_id' AND type IN "
-        "('INT32', 'INT64')", []))
-    if not stats or any(r[2] is None or (r[0] is None and r[2] < r[3]) for r in stats):
+    try:  # the files named as a value: a path is never SQL text
+        stats = survey.query(Clause(
+            "SELECT stats_min_value, stats_max_value, stats_null_count, num_values, type "
+            "FROM parquet_metadata(?) WHERE path_in_schema = 'respondent_id'",
+            [[str(f) for f in files]]))
+        known = [(int(r[0]), int(r[1])) for r in stats if r[0] is not None]
+    except (duckdb.Error, ValueError):
         return None
-    known = [(int(r[0]), int(r[1])) for r in stats if r[0] is not None]
+    if not stats or any(r[4] not in ("INT32", "INT64") or r[2] is None or
+                        (r[0] is None and r[2] < r[3]) for r in stats):
+        return None
     return (min((lo for lo, _ in known), default=None),
             max((hi for _, hi in known), default=None), any(r[2] > 0 for r in stats))
 
@@ -69,6 +79,7 @@ def distinct_people(survey: Survey, holds: Query) -> Query:
     respondents by id, interview excerpts (no id) one per attribution."""
     known = ids(survey)
     only = joined(" FILTER (WHERE ", holds, ")") if holds.sql != "TRUE" else Clause("", [])
+    holds = joined("(", holds, ")")
     if known.bounds is None:
         people = joined("COUNT(DISTINCT respondent_id)", only)
     else:
@@ -92,5 +103,6 @@ def members(survey: Survey, id_column: str, comments: Query) -> tuple[Query, Que
     lo, hi = bounds
     bitmap = joined(f", (SELECT bitstring_agg(respondent_id, {lo}, {hi}) AS bits FROM "
                     "verbatims WHERE respondent_id IS NOT NULL AND ", comments, ") marked")
-    return bitmap, Clause(f"{id_column} BETWEEN {lo} AND {hi} AND get_bit(marked.bits, "
-                          f"CAST({id_column} - {lo} AS INTEGER)) = 1", [])
+    inside = f"{id_column} BETWEEN {lo} AND {hi}"  # a bit only for ids inside the range
+    return bitmap, Clause(f"{inside} AND get_bit(marked.bits, CAST(CASE WHEN {inside} THEN "
+                          f"{id_column} - {lo} END AS INTEGER)) = 1", [])

@@ -29,8 +29,8 @@ class Clause(NamedTuple, Generic[P_co]):
 # A respondent filter's condition: its values are answer codes or a numeric filter's bounds
 Condition = Clause[float]
 # What a ? marker may stand for elsewhere (comment queries): codes, bounds, question
-# ids and search patterns, lists of theme codes, page limits
-Param = int | float | str | list[int]
+# ids and search patterns, lists of theme codes, page limits, lists of file names
+Param = int | float | str | list[int] | list[str]
 
 
 def joined(*pieces: str | Clause[P]) -> Clause[P]:
