@@ -1,20 +1,16 @@
-"""The command line as a user runs it: ``python -m heetui`` in a process of its own."""
+"""The command line as a user runs it, through its own ``main`` in the test's process (the
+tests that need a process of its own, ``python -m heetui`` with its exit status, signals
+and streams, start one themselves: tests/hostile, tests/project/test_errors.py)."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from typing import Any
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "heetui", *args], capture_output=True,
-                          text=True, timeout=120)
 
 
 def run_here(*args: str) -> subprocess.CompletedProcess:
     """The command line's own ``main`` in this process (a second a run less than a process
-    of its own), its output caught as ``run`` catches a process's."""
+    of its own), its output caught as a process's would be."""
     import contextlib
     import io
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 
 SATISFIED = ["Very satisfied", "Satisfied", "Neither", "Dissatisfied", "Very dissatisfied",
              "Don't know"]

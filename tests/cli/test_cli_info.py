@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 
 
 def test_info_json_shape():

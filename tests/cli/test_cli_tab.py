@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 
 
 def tab_json(*args: str) -> dict:

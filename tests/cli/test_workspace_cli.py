@@ -10,7 +10,8 @@ import json
 import polars as pl
 import pytest
 
-from cli_helpers import one_sentence, run, stand_in_app
+from cli_helpers import one_sentence, stand_in_app
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.survey.bundle import bundled_survey_path
 from workspace_cli_helpers import batch, counts, ok, results, rows, sequence, tab
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import one_sentence, run
+from cli_helpers import one_sentence
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.survey.bundle import bundled_survey_path
 from workspace_cli_helpers import (
     checksums,

@@ -90,7 +90,7 @@ def test_a_sets_items_stay_questions(tmp_path):
     """As SPSS keeps them, the set's item variables are questions of their own, listed
     under the set by `heetui info`; the set still tabulates, and the codebook the import
     wrote imports the file again."""
-    from cli_helpers import run
+    from cli_helpers import run_here as run
 
     src, df = _sav_with_set(tmp_path)
     bundle = import_source(src, tmp_path / "b")

@@ -258,7 +258,7 @@ def test_untested_pair_says_why(survey):
 
 def test_cli_profile_against_total_weighted_matches_the_engine(survey):
     """The command line prints the same p-values as the engine's profile, to 1e-9."""
-    from cli_helpers import run
+    from cli_helpers import run_here as run
 
     r = run("profile", "--filter", "region=London", "--against", "total", "--weighted",
             "--correction", "none", "--all", "--format", "json")

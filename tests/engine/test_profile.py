@@ -10,7 +10,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.crosstab import GROUP_COLUMN
 from heetui.engine.filters import parse_filter
 from heetui.engine.profiling import profile

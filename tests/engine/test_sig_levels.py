@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from itertools import combinations
 
 import numpy as np
@@ -18,6 +16,7 @@ import openpyxl
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
+from cli_helpers import run_here as heetui  # main in this process: many runs
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.errors import EngineError
 from heetui.survey.bundle import bundled_survey_path
@@ -100,11 +99,6 @@ def test_more_than_26_columns_use_capital_pairs_with_two_levels(survey):
     assert any(c.letter and c.letter.islower() for c in one.columns)  # a–z after Z
     assert all(c.letter is None or c.letter.isupper() for c in two.columns)
     assert any(m.islower() for r in two.rows for c in r.cells for m in c.sig)
-
-
-def heetui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "heetui", *args], capture_output=True,
-                          text=True, timeout=300)
 
 
 BOTH = ("tab", "relationship", "--by", "stakeholder_type", "--sig-level", "0.05,0.10")

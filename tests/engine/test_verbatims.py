@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.comments import CellRef, DisclosureError, Selection, verbatims
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import Filter, parse_filter

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cli_helpers import one_sentence, run
+from cli_helpers import one_sentence
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.output.atomic import WouldReplace, atomic_path

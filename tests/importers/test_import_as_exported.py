@@ -17,7 +17,7 @@ import polars as pl
 import pyreadstat
 import pytest
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.session import open_survey
 from heetui.importers import import_source

@@ -127,7 +127,7 @@ def test_the_means_own_base_is_shown_where_an_answer_is_unscored(tmp_path):
 
     import openpyxl
 
-    from cli_helpers import run
+    from cli_helpers import run_here as run
 
     src, _ = _sav(tmp_path, "No opinion", 9)
     text = run("tab", "--data", str(src), "q1")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.importers.scales import reading_order
 from heetui.survey.bundle import load_bundle
 

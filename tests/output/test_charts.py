@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from chart_helpers import ANSI, block_of, rule_index, ticks
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.output.chart_data import Bars, Multiples, Scores, Stacked, charts
 from heetui.output.charts import make_scale, render

@@ -7,7 +7,7 @@ import json
 import openpyxl
 import pytest
 
-from cli_helpers import run
+from cli_helpers import run_here as run  # main in this process: many runs
 from heetui.engine.crosstab import TabRequest, crosstab
 from heetui.engine.filters import parse_filter
 from heetui.output import xlsx as xlsx_mod

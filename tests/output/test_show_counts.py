@@ -5,19 +5,12 @@ percents unless --counts unweighted)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import openpyxl
 import pytest
 
+from cli_helpers import run_here as heetui  # main in this process: many runs
 from heetui.engine.crosstab import TabRequest
 from heetui.engine.grid import table
-
-
-def heetui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "heetui", *args], capture_output=True,
-                          text=True, timeout=300)
 
 
 def sheet_rows(path, sheet: int = 0) -> list[tuple]:
