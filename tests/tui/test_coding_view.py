@@ -18,7 +18,7 @@ from heetui.tui.coding_modals import ThemePicker
 from heetui.tui.coding_screen import CodingScreen
 from heetui.tui.textual_internals import notifications
 from heetui.tui.verbatim_screen import VerbatimScreen
-from tui_helpers import burst, running, settle
+from tui_helpers import burst, running, screen_text, settle
 
 Q = "improve"
 
@@ -234,3 +234,20 @@ async def test_from_the_comments_view_and_back(ws):
         assert (code in shown.theme_codes) is not (code in first.theme_codes)
         entry = theme_entry(ws, code, first.question)
         assert key in entry.get("add", []) + entry.get("remove", [])
+
+
+async def test_the_pickers_explanation_wraps_whole_at_80_columns(ws):
+    """At 80×24 the theme picker's sentence about keeping the search is read to its end
+    (it was cut at the box's edge), wrapped inside the box."""
+    async with running(HeetuiApp(open_survey(workspace=ws)), (80, 24)) as (app, pilot):
+        await coding(app, pilot)
+        await pilot.press("slash", *"workforce", "enter")
+        await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ThemePicker)
+        lines = screen_text(app).split("\n")
+        k = next(i for i, line in enumerate(lines) if "Kept as a search" in line)
+        inside = " ".join(line.split("█")[1].strip() for line in lines[k:k + 2])
+        assert inside == ("Kept as a search: comments of a later wave that match it are "
+                          "coded too."), lines[k:k + 2]

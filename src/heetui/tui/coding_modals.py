@@ -43,6 +43,7 @@ class ThemePicker(Modal[int | None]):
                              border: thick $accent; background: $surface; padding: 0 1; }
     ThemePicker OptionList { height: auto; max-height: 20; text-wrap: nowrap;
                              text-overflow: ellipsis; }
+    ThemePicker Label { width: 100%; }  /* a long line wraps at the box's width */
     ThemePicker .picker-what { color: $text-muted; }
     """
 
@@ -88,6 +89,7 @@ class Confirm(Modal[bool]):
     Confirm { align: center middle; }
     Confirm > Vertical { width: 64; max-width: 98%; height: auto; border: thick $warning;
                          background: $surface; padding: 0 1; }
+    Confirm Label { width: 100%; }  /* a long line wraps at the box's width */
     """
 
     def __init__(self, title: str, what: str) -> None:
