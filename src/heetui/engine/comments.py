@@ -302,9 +302,9 @@ class _Query:
                         for t in self.frame.themes), people
 
     def page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        """The page's comments: their ids first, then their rows, so that a code frame's
-        themes are computed for the page's comments only (unless the selection filters by
-        theme, which reads every comment's)."""
+        """The page's comments. Where a code frame is edited, their ids first, then their
+        rows, so that the frame's themes are computed for the page's comments only (unless
+        the selection filters by theme, which reads every comment's); else in one query."""
         window: Query = Clause(" ORDER BY comment_id LIMIT ? OFFSET ?", [limit, offset])
         columns = "comment_id, respondent_id, question, text, themes, source, attribution"
         if themes_sql(self.cb) is None:  # the themes as stored: nothing to compute, one query
