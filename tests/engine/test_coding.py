@@ -209,6 +209,11 @@ def test_next_uncoded_and_the_uncoded_selection(tmp_path, comments):
     assert coding.next_uncoded(survey, "improve", ids[empty[-1]]) == empty[0]  # round
     page = verbatims(survey, Selection(question="improve", uncoded=True), 0, 1000)
     assert [v.key for v in page.items] == [ids[i] for i in empty]
+    rows = [listed.row(i, named=True) for i in empty]
+    people = len({r["respondent_id"] for r in rows if r["respondent_id"] is not None}) + \
+        len({r["attribution"] for r in rows if r["respondent_id"] is None})
+    assert (page.total, page.people) == (len(empty), people)
+    assert all(t.count == 0 for t in page.themes)  # none of them carries a theme yet
     # the position is where the comments screen lists it
     whole = verbatims(survey, Selection(question="improve"), 0, 1000)
     assert whole.items[empty[1]].key == ids[empty[1]]

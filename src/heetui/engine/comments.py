@@ -287,7 +287,9 @@ class _Query:
         totals = joined("SELECT NULL, COUNT(*) FILTER (WHERE ", tc, "), ",
                         distinct_people(self.survey, tc), " FROM ")
         per_theme = " UNION ALL SELECT t, COUNT(*), NULL FROM (SELECT UNNEST(themes) AS t FROM "
-        if self.sel.search.strip() or self.sel.themes or self.sel.uncoded:
+        if self.sel.uncoded:  # comments without a theme: every theme's count is 0, one scan
+            q = joined(totals, "verbatims WHERE ", self.base)
+        elif self.sel.search.strip() or self.sel.themes:
             # a search or a theme's test is worked once, its comments kept for both counts
             q = joined("WITH m AS MATERIALIZED (SELECT themes, respondent_id, attribution "
                        "FROM verbatims WHERE ", self.base, ") ", totals, "m", per_theme,
