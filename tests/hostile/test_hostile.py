@@ -272,6 +272,28 @@ def test_interrupt_stops_a_running_query_at_once(tmp_path):
         survey.query("SELECT 1")
 
 
+def test_a_query_starting_as_the_app_quits_is_refused():
+    """Quitting while a query is being started (its cursor made, not yet known to
+    ``interrupt``): the query is refused, never left running past the interrupt."""
+    from heetui.errors import EngineError
+
+    survey = open_survey()
+    real = survey._con
+
+    class Racing:  # the interrupt lands right after the query's cursor is made
+        def cursor(self):
+            made = real.cursor()
+            survey.interrupt()
+            return made
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    survey._con = Racing()
+    with pytest.raises(EngineError, match="being closed"):
+        survey.query("SELECT 1")
+
+
 async def test_quitting_the_app_interrupts_its_queries():
     from heetui.tui.app import HeetuiApp
 

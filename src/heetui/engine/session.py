@@ -318,11 +318,14 @@ class Survey:
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one query, known to ``interrupt`` while it runs."""
-        if self._closing:
-            raise EngineError("The survey is being closed.")
         cur = self._con.cursor()
-        with self._lock:
-            self._cursors.add(cur)
+        with self._lock:  # decided under the lock interrupt takes: no query slips past it
+            closing = self._closing
+            if not closing:
+                self._cursors.add(cur)
+        if closing:
+            cur.close()
+            raise EngineError("The survey is being closed.")
         try:
             yield cur
         except duckdb.InterruptException:
@@ -335,8 +338,8 @@ class Survey:
     def interrupt(self) -> None:
         """Stop every running query and refuse new ones (the app is quitting): a long
         survey-wide computation ends now instead of holding the terminal until it is done."""
-        self._closing = True
         with self._lock:
+            self._closing = True
             running = list(self._cursors)
         for cur in running:
             cur.interrupt()
