@@ -120,3 +120,24 @@ def test_the_people_behind_comments_are_each_counted_once_whatever_their_ids(
         assert all(dict(v.attributes)["grp"] == "abc"[code - 1] for v in page.items)
     searched = verbatims(s, Selection(question="why", search="second"))
     assert searched.people == people(raw.filter(pl.col("text").str.contains("second"))) == 10
+
+
+@pytest.mark.parametrize("dtype", [pl.Decimal(12, 0), pl.Float64], ids=["decimal", "float"])
+def test_ids_that_are_not_integers_are_counted_the_ordinary_way(tmp_path, dtype):
+    """Respondent ids stored as whole decimals (their file statistics read as integers) or
+    as floats: no bitmap over them; the page's people still each counted once."""
+    ids = list(range(1, 11))
+    verb = pl.DataFrame(
+        {"respondent_id": ids + ids[:3], "question": ["why"] * 13, "text": ["said"] * 13,
+         "themes": [[1]] * 13, "source": ["survey"] * 13, "attribution": [None] * 13},
+        schema={"respondent_id": dtype, "question": pl.String, "text": pl.String,
+                "themes": pl.List(pl.UInt8), "source": pl.String, "attribution": pl.String})
+    resp = pl.DataFrame({"respondent_id": pl.Series(ids, dtype=dtype),
+                         "grp": pl.Series([1, 2] * 5, dtype=pl.UInt8)})
+    book = codebook([single("grp", ["a", "b"], role="segment"),
+                     {"id": "why", "type": "open", "text": "Why?"}])
+    book["themes"] = [{"code": 1, "label": "T"}]
+    s = open_survey(write_bundle(tmp_path / "b", book, resp, verb, force=True))
+    assert commenters.ids(s).bounds is None
+    page = verbatims(s, Selection(question="why"))
+    assert (page.total, page.people) == (13, 10)

@@ -12,7 +12,7 @@ from heetui.tui.state import ViewState
 from tui_helpers import settle
 
 # the two ends of the range the errors were found in (each size is half a minute: every
-# screen, every key, three resizes down to 12x4)
+# screen, every key, three resizes down to 12x4); the wider runs only with `pytest -m long`
 SIZES = [pytest.param(20, 6, id="20x6", marks=pytest.mark.slow),
          pytest.param(60, 12, id="60x12", marks=pytest.mark.long)]
 # each screen's key, then what is typed there; Escape closes it

@@ -38,9 +38,7 @@ def ids(survey: Survey) -> Ids:
     by a scan; kept with the survey."""
 
     def compute() -> Ids:
-        kind = survey.query(Clause("SELECT column_type FROM (DESCRIBE stored_verbatims) "
-                                   "WHERE column_name = 'respondent_id'", []))
-        integer = bool(kind) and kind[0][0] in INTEGERS
+        integer = survey.comment_columns.get("respondent_id") in INTEGERS
         found = _footers(survey) if integer else None
         lo, hi, excerpts = found if found is not None else survey.query(Clause(
             "SELECT min(respondent_id), max(respondent_id), bool_or(respondent_id IS NULL) "

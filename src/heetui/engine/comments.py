@@ -193,8 +193,6 @@ def _group_clauses(cb: Codebook, sel: Selection, respondents: Query | None) -> l
     out: list[Query] = []
     if not questions:
         out.append(Clause("FALSE", []))
-    elif len(questions) == 1 and (sel.question is not None or coded):
-        out.append(Clause("question = ?", [*questions]))
     elif sel.question is not None or coded:
         out.append(Clause(f"question IN ({', '.join('?' for _ in questions)})",
                           [*questions]))

@@ -82,11 +82,16 @@ class Survey:
         # (engine.design) read each respondent's PSU once and pair later passes with it by
         # position. DuckDB's default, set here so that no change of default can break it.
         self._con.execute("SET preserve_insertion_order = true")
+        # the stored comments' columns and their DuckDB types (engine.commenters reads the
+        # respondent id's)
+        self.comment_columns: dict[str, str] = {}
         if bundle.verbatims is not None:
             source = parquet_source(bundle.verbatims, bundle.verbatim_files)
-            cols = {r[0] for r in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            self.comment_columns = {str(r[0]): str(r[1]) for r in self._con.execute(
+                f"DESCRIBE SELECT * FROM {source}").fetchall()}
             # comment_id is optional in a bundle: number comments in file order when absent
-            extra = "" if "comment_id" in cols else ", row_number() OVER () AS comment_id"
+            extra = "" if "comment_id" in self.comment_columns else \
+                ", row_number() OVER () AS comment_id"
             self._con.execute(f"CREATE VIEW stored_verbatims AS SELECT *{extra} FROM {source}")
         self.reshape()
         if self.respondents >= PERFECT_HASH_RESPONDENTS:

@@ -95,18 +95,19 @@ def _terms(question: str, members: Clause[Param], carried: str) -> Clause[Param]
              f"lambda x: NOT list_contains([{stops}], x))")
     terms = ("unnest(list_distinct(list_concat(w, list_transform(range(1, len(w)), "
              "lambda i: w[i] || ' ' || w[i + 1])))) AS term")
-    twice = ("SELECT respondent_id FROM verbatims WHERE question = ? AND respondent_id IS NOT "
-             "NULL GROUP BY respondent_id HAVING COUNT(*) > 1")
+    twice = Clause("WITH twice AS MATERIALIZED (SELECT respondent_id FROM verbatims WHERE "
+                   "question = ? AND respondent_id IS NOT NULL GROUP BY respondent_id HAVING "
+                   "COUNT(*) > 1) ", [question])
 
     def comments(which: str) -> Clause[Param]:
         return Clause(f"(SELECT respondent_id, {words} AS w FROM verbatims WHERE question = ? "
-                      f"AND respondent_id IS NOT NULL AND respondent_id {which} IN ({twice}))",
-                      [question, question])
+                      f"AND respondent_id IS NOT NULL AND respondent_id {which} IN (SELECT "
+                      "respondent_id FROM twice))", [question])
 
-    return joined(f"SELECT {carried}, {terms} FROM ", comments("NOT"), " c JOIN (", members,
-                  f") m USING (respondent_id) UNION ALL SELECT {carried}, term FROM (SELECT "
-                  f"DISTINCT respondent_id, term FROM (SELECT respondent_id, {terms} FROM ",
-                  comments(""), ")) d JOIN (", members, ") m USING (respondent_id)")
+    return joined(twice, f"SELECT {carried}, {terms} FROM ", comments("NOT"), " c JOIN (",
+                  members, f") m USING (respondent_id) UNION ALL SELECT {carried}, term FROM "
+                  f"(SELECT DISTINCT respondent_id, term FROM (SELECT respondent_id, {terms} "
+                  "FROM ", comments(""), ")) d JOIN (", members, ") m USING (respondent_id)")
 
 
 def _columns(survey: Survey, banner: str) -> tuple[str, list[tuple[str, str, tuple[Filter, ...]]]]:
