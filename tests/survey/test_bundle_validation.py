@@ -275,12 +275,12 @@ def _comments_frame(**columns: pl.Series) -> pl.DataFrame:
 
 
 @pytest.mark.parametrize(("columns", "expected"), [
-    ({"question": pl.Series([7])}, "verbatims.parquet: question: expected text, found Int64"),
+    ({"question": pl.Series([7])}, "verbatims.parquet: question: expected text, found integer"),
     ({"respondent_id": pl.Series(["1"])},
      "verbatims.parquet: respondent_id: expected integer (the type of the respondents' ids), "
-     "found String"),
+     "found text"),
     ({"themes": pl.Series(["1"])},
-     "verbatims.parquet: themes: expected list of integers, found String"),
+     "verbatims.parquet: themes: expected list of integers, found text"),
     ({"themes": pl.Series([[1, None]], dtype=pl.List(pl.UInt8))},
      "verbatims.parquet: themes: 1 comment has a null theme code; expected theme codes from "
      "[[themes]]"),
@@ -289,7 +289,7 @@ def _comments_frame(**columns: pl.Series) -> pl.DataFrame:
     ({"comment_id": pl.Series([None], dtype=pl.UInt32)},
      "verbatims.parquet: comment_id: 1 comment has no value; expected one for every comment"),
     ({"comment_id": pl.Series(["a"])},
-     "verbatims.parquet: comment_id: expected integer, found String"),
+     "verbatims.parquet: comment_id: expected integer, found text"),
     ({"source": pl.Series([None], dtype=pl.String)},
      "verbatims.parquet: source: 1 comment has no value; expected one for every comment"),
     ({"text": pl.Series([None], dtype=pl.String)},

@@ -63,7 +63,7 @@ class Selection:
 @dataclass(frozen=True)
 class Verbatim:
     comment_id: int
-    respondent_id: int | None  # None unless the caller asked for source ids (show_ids)
+    respondent_id: int | str | None  # None unless the caller asked for source ids (show_ids)
     question: str
     text: str
     themes: tuple[str, ...]
@@ -430,11 +430,11 @@ def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE
         raise DisclosureError(refusal(threshold))  # the same answer as a refused group
     items = []
     for i, (cid, rid, qid, text, themes_of, source, attribution) in enumerate(rows):
-        shown_attrs, withheld = attrs.get(int(rid), ((), False)) if rid is not None \
+        shown_attrs, withheld = attrs.get(rid, ((), False)) if rid is not None \
             else ((), False)
         items.append(Verbatim(
             int(cid) if show_ids else offset + i + 1,
-            int(rid) if rid is not None and show_ids else None, qid, text or "",
+            source_id(rid) if rid is not None and show_ids else None, qid, text or "",
             tuple(cb.frame(qid).label(t) for t in (themes_of or [])),
             tuple(int(t) for t in (themes_of or [])), source, attribution,
             attributes=shown_attrs, number=offset + i + 1, withheld=withheld, key=int(cid)))
@@ -447,8 +447,14 @@ def key_attributes(cb: Codebook) -> list[Variable]:
     return [cb.get(n) for n in names if n in cb]
 
 
-def _attributes(survey: Survey, ids: list[int], threshold: int, group: Selection
-                ) -> dict[int, tuple[tuple[tuple[str, str], ...], bool]]:
+def source_id(value: object) -> int | str:
+    """A respondent id as outputs show it: a whole number as one, any other id (text, a
+    date) as its text."""
+    return value if isinstance(value, int) else str(value)
+
+
+def _attributes(survey: Survey, ids: list[Any], threshold: int, group: Selection
+                ) -> dict[Any, tuple[tuple[tuple[str, str], ...], bool]]:
     """Per respondent id: the key attributes that may be shown beside their comments (the
     longest leading run of them that at least ``threshold`` people of the selection's
     group share: counted where they are shown, so the selection's own filter cannot
@@ -472,12 +478,12 @@ def _attributes(survey: Survey, ids: list[int], threshold: int, group: Selection
     ends = _ends(variables)
     shared = early if all(early[full].get(tuple(r[1:]), 0) >= threshold for r in rows) \
         else _combination_counts(survey, variables, cols, group)
-    out: dict[int, tuple[tuple[tuple[str, str], ...], bool]] = {}
+    out: dict[Any, tuple[tuple[tuple[str, str], ...], bool]] = {}
     for r in rows:
         values = r[1:]
         keep = max((k for k in range(len(variables) + 1)
                     if shared[k].get(values[:ends[k]], 0) >= threshold), default=0)
-        out[int(r[0])] = (tuple(_attribute_pairs(variables, dict(zip(cols, values,
+        out[r[0]] = (tuple(_attribute_pairs(variables, dict(zip(cols, values,
                                                                       strict=True)))[:keep]),
                           keep < len(variables))
     return out

@@ -124,12 +124,12 @@ def _question(survey: Survey, question: str, threshold: int, group: Selection
         "WHERE question = ? AND comment_id IN (SELECT unnest(?))",
         [question, list(starred)]))} if starred else {}
     found = [rows[i] for i in starred if i in rows]
-    attrs = _attributes(survey, [int(r[1]) for r in found if r[1] is not None], threshold,
+    attrs = _attributes(survey, [r[1] for r in found if r[1] is not None], threshold,
                         group_of(group))
     frame = cb.frame(question)
     made = []
     for number, (cid, rid, text, codes, source, attribution) in enumerate(found, start=1):
-        shown, withheld = attrs.get(int(rid), ((), False)) if rid is not None else ((), False)
+        shown, withheld = attrs.get(rid, ((), False)) if rid is not None else ((), False)
         codes = tuple(int(c) for c in codes or ())
         own = attribution if rid is None else None  # an interview's, tied to no respondent
         made.append((codes, Quote(number, int(cid), text or "", source or "",

@@ -455,7 +455,7 @@ def _kind(dtype: object) -> str:
 def _verbatim_types(schema: Any, id_dtype: object) -> list[Problem]:
     """Each column of the comments has its documented type (a column of nulls only is
     accepted where nulls are); ``respondent_id`` is compared with the respondents' ids."""
-    ids = "integer" if _kind(id_dtype) == "integer" else str(id_dtype)
+    ids = _kind(id_dtype)
     expected = {"respondent_id": ids, "question": "text", "text": "text",
                 "themes": "list of integers", "source": "text", "attribution": "text"}
     if "comment_id" in schema:
@@ -468,7 +468,7 @@ def _verbatim_types(schema: Any, id_dtype: object) -> list[Problem]:
         nullable = col in ("respondent_id", "attribution")
         if found != want and not (nullable and found == "null"):
             what = " (the type of the respondents' ids)" if col == "respondent_id" else ""
-            out.append(Problem(VERBATIMS, col, f"expected {want}{what}, found {schema[col]}"))
+            out.append(Problem(VERBATIMS, col, f"expected {want}{what}, found {found}"))
     return out
 
 
