@@ -171,6 +171,38 @@ def test_search_theme_filter_against_polars(survey, raw, comments, search, theme
     assert page.total == len(expected)
 
 
+@pytest.mark.parametrize(("question", "search", "themes", "uncoded"), [
+    (None, "staff", (3, 6), False),  # a search narrowed by themes: the one-read page
+    ("improve", "placement", (), False),
+    ("improve", "", (), True),  # the uncoded: the one-read page
+    ("relationship_why", "", (2,), False),  # a theme alone: counts and page apart
+])
+@pytest.mark.parametrize(("offset", "limit"), [(0, 4), (7, 5)])
+def test_a_cold_page_and_its_counts_against_polars(comments, question, search, themes,
+                                                   uncoded, offset, limit):
+    survey = open_survey()  # nothing kept from an earlier page: the first page's path
+    sel = Selection(question=question, search=search, themes=themes, uncoded=uncoded)
+    base = comments.filter(
+        (pl.col("question") == question) if question else pl.lit(True),
+        pl.col("text").str.to_lowercase().str.contains(search, literal=True),
+        (pl.col("themes").list.len() == 0) & (pl.col("text").str.strip_chars() != "")
+        if uncoded else pl.lit(True)).sort("comment_id")
+    shown = base.filter(pl.col("themes").list.eval(pl.element().is_in(list(themes))).list.any()
+                        if themes else pl.lit(True))
+    assert shown.height > offset + limit and shown.height < base.height or not themes
+    page = verbatims(survey, sel, offset, limit, show_ids=True)
+    assert [v.comment_id for v in page.items] == \
+        shown["comment_id"].to_list()[offset:offset + limit]
+    assert [v.text for v in page.items] == shown["text"].to_list()[offset:offset + limit]
+    ids = shown.filter(pl.col("respondent_id").is_not_null())
+    people = ids["respondent_id"].n_unique() + shown.filter(
+        pl.col("respondent_id").is_null())["attribution"].n_unique()
+    assert (page.total, page.people) == (shown.height, people)
+    per = dict(base.explode("themes").drop_nulls("themes").group_by("themes").len().rows())
+    assert {t.code: t.count for t in page.themes} == {t.code: per.get(t.code, 0)
+                                                        for t in page.themes}
+
+
 def test_theme_counts_match(survey, comments):
     page = verbatims(survey, Selection(question="improve"), 0, 1)
     exploded = comments.filter(pl.col("question") == "improve").explode("themes")
