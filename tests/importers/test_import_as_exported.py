@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 import uuid
 
@@ -253,7 +254,10 @@ def test_an_id_like_text_column_is_never_comments(tmp_path, make_id):
     assert [v.id for v in cb.variables] == ["q1", "q2"]
     assert not (out / "verbatims.parquet").exists()
     assert cb.opening == "q1"
-    assert "left out Survey ref: a different id for every respondent" in stderr
+    # the respondent key where the file has no whole-number id: the text as the file holds it
+    assert "respondent key: Survey ref (a different text for every respondent" in stderr
+    kept = pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list()
+    assert kept == [make_id(i) for i in range(len(people))]
     assert "Submitted: dates" in stderr and "Client IP: IP addresses" in stderr
     assert "Contact: e-mail addresses" in stderr
 
@@ -357,7 +361,30 @@ def test_an_id_like_text_column_of_a_sav_is_left_out(tmp_path):
     out, stderr = _import(tmp_path, tmp_path / "i.sav")
     assert [v.id for v in load_bundle(out).codebook.variables] == ["q1"]
     assert not (out / "verbatims.parquet").exists()
-    assert "left out serialno: a different id for every respondent" in stderr
+    assert "respondent key: serialno (a different text for every respondent" in stderr
+    assert pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list() == ids
+
+
+def test_a_text_key_named_as_ids_are_beside_another_id_like_text(tmp_path):
+    """Of two id-like texts the one named as ids are is the key, the other left out; the
+    comments carry the key, and the data owner reads it beside each comment."""
+    people = _people()
+    rows = [["Panel code", "ResponseId", "q1", "why"]]
+    for i, p in enumerate(people):
+        rows.append([f"PX{i * 7919 % 100000:05d}", f"R_{i * 104729 + 3:x}aB9", p["agree"],
+                     f"Because of reason number {i} and nothing else" if i % 3 else ""])
+    _write(tmp_path / "two.csv", rows)
+    out, stderr = _import(tmp_path, tmp_path / "two.csv")
+    assert "respondent key: ResponseId (a different text" in stderr
+    assert "left out Panel code: a different id for every respondent" in stderr
+    comments = pl.read_parquet(out / "verbatims.parquet")
+    assert comments["respondent_id"].to_list() == [
+        f"R_{i * 104729 + 3:x}aB9" for i in range(len(people)) if i % 3]
+    shown = run("--data", str(out), "verbatims", "--show-source-ids", "--format", "json",
+                "--limit", "3")
+    assert shown.returncode == 0, shown.stderr
+    assert [c["respondent_id"] for c in json.loads(shown.stdout)["comments"]] == [
+        f"R_{i * 104729 + 3:x}aB9" for i in (1, 2, 4)]
 
 
 def test_recognised_sets_import_again_with_the_codebook_they_wrote(tmp_path):

@@ -2,8 +2,9 @@
 their values (after ``platforms`` has read what a platform's layout says):
 
 - bookkeeping that is no question: a unique, id-like text per respondent (``R_1aB…``,
-  UUIDs, ``ZX7000Q…``), e-mail addresses, IP addresses, dates and times: left out, each
-  with a note (a unique whole-number id is the respondent key, ``infer``);
+  UUIDs, ``ZX7000Q…``), e-mail addresses, IP addresses, dates and times: no question, each
+  with a note (a unique whole-number id is the respondent key, else such a text,
+  ``infer``);
 - answers joined in one cell ("Email,Phone,Post": Qualtrics joins with ",", Google Forms
   with ", ", Microsoft Forms with ";"): a multi-response set when a small set of recurring
   answers makes up nearly every cell (``platforms.split_options``); a text with the
@@ -85,15 +86,16 @@ def _bookkeeping(table: Table, answers: dict[str, pl.DataFrame]) -> None:
             what = next((w for w, pattern in BOOKKEEPING if _share(answers[col], pattern)),
                         None)
             if what is None and id_like_text(s, answers[col]):
-                what = "a different id for every respondent"
+                table.text_ids.append(col)  # noted where the respondent key is chosen
+                table.drop.add(col)
+                table.meta.discard(col)
+                continue
         if what:
             table.drop.add(col)
             table.meta.discard(col)
             left.setdefault(what, []).append(col)
     for what, cols in left.items():
-        table.notes.append(f"left out {', '.join(cols)}: {what}"
-                           + (" (respondents keep their order in the file)"
-                              if what.startswith("a different id") else ""))
+        table.notes.append(f"left out {', '.join(cols)}: {what}")
 
 
 def _joined(table: Table, texts: dict[str, pl.DataFrame]) -> None:

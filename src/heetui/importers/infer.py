@@ -213,7 +213,7 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
     """The respondent key column (or None) and the weight: the one given (checked; "" for
     none), else the file's own (SPSS WEIGHT BY), else one proposed by its name; each noted
     for the report."""
-    id_col = _id_column(table.frame)
+    id_col = _id_column(table.frame) or _text_key(table)
     if weight == "":
         table.notes.append("unweighted (--weight none)" + (
             f": the file's own weight {table.weight} is kept as a variable"
@@ -229,9 +229,26 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
     else:
         weight = proposed_weight(table, table.drop | {id_col or ""})
     if id_col is not None:
-        table.notes.append(f"respondent key: {id_col} (a different whole number for every "
-                           "respondent)")
+        kind = "text" if table.frame[id_col].dtype == pl.String else "whole number"
+        table.notes.append(f"respondent key: {id_col} (a different {kind} for every "
+                           "respondent, shown with a comment to its owner by "
+                           "--show-source-ids)")
+    others = [c for c in table.text_ids if c != id_col]
+    if others:
+        table.notes.append(f"left out {', '.join(others)}: a different id for every "
+                           "respondent")
+    if id_col is None:
+        table.notes.append("no respondent key: respondents are numbered in file order")
     return id_col, weight
+
+
+def _text_key(table: Table) -> str | None:
+    """The respondent key where no whole-number id is: the id-like text column (a
+    platform's ``R_1aB…``) named as ids are, else the first such column."""
+    if not table.text_ids:
+        return None
+    return next((c for c in table.text_ids if c.lower() in ID_NAMES or _ID_WORDS.search(c)),
+                table.text_ids[0])
 
 
 def _file_weight(table: Table) -> str | None:
@@ -382,9 +399,11 @@ def summary(entries: list[Entry]) -> list[str]:
 
 
 def _respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
-    """The source's id column when it has one, else 1..n in file order."""
+    """The source's id column when it has one (a text id as it is), else 1..n in file
+    order."""
     if id_col is not None:
-        return frame[id_col].cast(pl.UInt64).alias("respondent_id")
+        s = frame[id_col]
+        return (s if s.dtype == pl.String else s.cast(pl.UInt64)).alias("respondent_id")
     return pl.Series("respondent_id", range(1, frame.height + 1), dtype=pl.UInt32)
 
 
@@ -650,9 +669,11 @@ def _split_set(s: pl.Series, mr: MRSet, taken: set[str], out: dict[str, pl.Serie
 
 
 def verbatims_frame(ids: pl.Series, opens: list[tuple[str, pl.Series]]) -> pl.DataFrame:
+    """The comments of the open questions, each by its respondent's id (of the respondents'
+    own id type)."""
     parts = []
     for qid, s in opens:
-        df = pl.DataFrame({"respondent_id": ids.cast(pl.UInt64), "text": s.cast(pl.String)})
+        df = pl.DataFrame({"respondent_id": ids, "text": s.cast(pl.String)})
         df = df.filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
         parts.append(df.with_columns(pl.lit(qid).alias("question")))
     v = pl.concat(parts)

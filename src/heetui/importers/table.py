@@ -53,6 +53,9 @@ class Table:
     meta: set[str] = field(default_factory=set)  # platform bookkeeping columns kept as
     # variables in the group "Survey metadata" (not counted as questions)
     drop: set[str] = field(default_factory=set)  # columns not imported (dates, e-mail, IP)
+    text_ids: list[str] = field(default_factory=list)  # columns of a different id-like text
+    # for every respondent, in file order: one is the respondent key when no whole-number
+    # id is (infer), the others are left out with ``drop``
     texts: set[str] = field(default_factory=set)  # columns always read as open-ended text
     recognised: str = ""  # what was recognised, for the user: "a Qualtrics export: …"
     head: list[list[str]] = field(default_factory=list)  # a text file's header rows
