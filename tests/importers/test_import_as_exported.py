@@ -365,6 +365,21 @@ def test_an_id_like_text_column_of_a_sav_is_left_out(tmp_path):
     assert pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list() == ids
 
 
+def test_a_text_key_with_a_user_missing_value_is_no_key(tmp_path):
+    """SPSS may declare a value of the id-like text missing: then it is no key (a
+    respondent would have none), the respondents are numbered and the column left out."""
+    ids = [f"PX{i * 7919 % 100000:05d}" for i in range(N)]
+    codes = [float(1 + i % 2) for i in range(N)]
+    pyreadstat.write_sav(pl.DataFrame({"serial": ids, "q1": codes}), str(tmp_path / "m.sav"),
+                         variable_value_labels={"q1": {1.0: "Yes", 2.0: "No"}},
+                         missing_ranges={"serial": [ids[3]]})
+    out, stderr = _import(tmp_path, tmp_path / "m.sav")
+    assert "left out serial: a different id for every respondent" in stderr
+    assert "no respondent key: respondents are numbered in file order" in stderr
+    kept = pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list()
+    assert kept == list(range(1, N + 1))
+
+
 def test_a_text_key_named_as_ids_are_beside_another_id_like_text(tmp_path):
     """Of two id-like texts the one named as ids are is the key, the other left out; the
     comments carry the key, and the data owner reads it beside each comment."""
@@ -385,6 +400,13 @@ def test_a_text_key_named_as_ids_are_beside_another_id_like_text(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert [c["respondent_id"] for c in json.loads(shown.stdout)["comments"]] == [
         f"R_{i * 104729 + 3:x}aB9" for i in (1, 2, 4)]
+    # imported again with the codebook that import wrote: the same key
+    again = run("import", str(tmp_path / "two.csv"), "-o", str(tmp_path / "again"),
+                "--codebook", str(out / "codebook.toml"))
+    assert again.returncode == 0, again.stderr
+    for name in ("respondents", "verbatims"):
+        assert pl.read_parquet(tmp_path / "again" / f"{name}.parquet")["respondent_id"].equals(
+            pl.read_parquet(out / f"{name}.parquet")["respondent_id"])
 
 
 def test_recognised_sets_import_again_with_the_codebook_they_wrote(tmp_path):

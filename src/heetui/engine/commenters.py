@@ -1,13 +1,13 @@
 """Who wrote the comments: the distinct people behind a set of comments, and the respondents
 whose comments a group holds, counted without a hash of a million ids.
 
-Respondent ids are integers. Where their range is small enough, a comment query marks its
+Where respondent ids are integers whose range is small enough, a comment query marks its
 respondents in a bitmap over that range (DuckDB's ``bitstring_agg``), and a count of
 distinct respondents is the bitmap's count of set bits: at a million comments a quarter of
 ``COUNT(DISTINCT respondent_id)``'s time, and a respondents' scan probes the bitmap by id
-instead of joining a million ids. Ids spread wider than ``MAX_RANGE`` (or not integers) are
-counted the ordinary way. Interview excerpts have no respondent id: each attribution is one
-person.
+instead of joining a million ids. Ids spread wider than ``MAX_RANGE``, and ids of any other
+type (text, dates, doubles), are counted the ordinary way. Interview excerpts have no
+respondent id: each attribution is one person.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from heetui.engine.commenters import distinct_people, members
@@ -341,14 +342,10 @@ class _Query:
             page.extend(sorted((r[4:] for r in rows if r[0] == 2), key=lambda r: r[0]))
             return self._counted([r[:4] for r in rows if r[0] != 2])
 
-        if not self.reads_once():
+        if not (self.sel.uncoded or self.sel.search.strip()) or self._counts is not None:
             return None
         self._counts = self.survey.cached(("comment counts", self.sel), compute)
         return page if read else None
-
-    def reads_once(self) -> bool:
-        """Whether ``counted_page`` reads the page with the counts (see there)."""
-        return bool(self.sel.uncoded or self.sel.search.strip()) and self._counts is None
 
     @staticmethod
     def _window(offset: int, limit: int) -> Query:
@@ -469,18 +466,19 @@ def verbatims(survey: Survey, sel: Selection, offset: int = 0, limit: int = PAGE
     if offset < 0 or limit < 1:
         raise EngineError("The page must start at 0 or later and hold at least one comment.")
     q = _Query(survey, sel)
-    # the counts' scans from the start, beside the disclosure decision, the page and its
-    # writers' attributes: DuckDB's threads are not all busy through any of them (a first
-    # page at 1M comments: 10 ms sooner than counting from the page on, 15 runs in turns);
-    # nothing is shown until the decision is made
+    # nothing of the selection is read before the decision (counts started beside it were
+    # 10 ms sooner at 1M comments, but a refusal then waited for them, its time growing with
+    # the refused group's comments)
+    _disclose(survey, sel, threshold, earlier)
+    once = q.counted_page(offset, limit)
+    rows = q.page(offset, limit) if once is None else once
+    # the counts' scans beside the page's writers' attributes: DuckDB's threads are not all
+    # busy through either (a first page at 1M comments: 40 ms sooner)
     with ThreadPoolExecutor(1, thread_name_prefix="heetui-comment-counts") as pool:
-        counting = None if q.reads_once() else pool.submit(q.counts)
-        _disclose(survey, sel, threshold, earlier)
-        once = q.counted_page(offset, limit)
-        rows = q.page(offset, limit) if once is None else once
+        counting = pool.submit(q.counts)
         attrs = _attributes(survey, [r[1] for r in rows if r[1] is not None], threshold,
                             group_of(sel))
-        total, themes, shown = q.counts() if counting is None else counting.result()
+        total, themes, shown = counting.result()
     if total == 0:
         raise DisclosureError(refusal(threshold))  # the same answer as a refused group
     items = []
@@ -503,9 +501,14 @@ def key_attributes(cb: Codebook) -> list[Variable]:
 
 
 def source_id(value: object) -> int | str:
-    """A respondent id as outputs show it: a whole number as one, any other id (text, a
+    """A respondent id as outputs show it: a whole number as one (whether stored as an
+    integer, a decimal or a double: an SPSS file's ids are doubles), any other id (text, a
     date) as its text."""
-    return value if isinstance(value, int) else str(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal) and value == value and value % 1 == 0:
+        return int(value)
+    return str(value)
 
 
 def _attributes(survey: Survey, ids: list[Any], threshold: int, group: Selection

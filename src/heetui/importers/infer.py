@@ -213,7 +213,7 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
     """The respondent key column (or None) and the weight: the one given (checked; "" for
     none), else the file's own (SPSS WEIGHT BY), else one proposed by its name; each noted
     for the report."""
-    id_col = _id_column(table.frame) or _text_key(table)
+    id_col = respondent_key(table)
     if weight == "":
         table.notes.append("unweighted (--weight none)" + (
             f": the file's own weight {table.weight} is kept as a variable"
@@ -242,13 +242,22 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
     return id_col, weight
 
 
-def _text_key(table: Table) -> str | None:
-    """The respondent key where no whole-number id is: the id-like text column (a
-    platform's ``R_1aB…``) named as ids are, else the first such column."""
-    if not table.text_ids:
-        return None
-    return next((c for c in table.text_ids if c.lower() in ID_NAMES or _ID_WORDS.search(c)),
-                table.text_ids[0])
+def respondent_key(table: Table) -> str | None:
+    """The source's respondent key: a whole-number id column (``_id_column``), else an
+    id-like text column (a platform's ``R_1aB…``: one named as ids are first), each still
+    a different value on every row as the frame now is (after its user-missing values are
+    made null); None when there is neither (respondents are numbered)."""
+    found = _id_column(table.frame)
+    if found is not None:
+        return found
+    named = sorted(table.text_ids, key=lambda c: not (c.lower() in ID_NAMES or
+                                                     _ID_WORDS.search(c)))
+    for col in named:
+        s = table.frame[col]
+        if s.dtype == pl.String and s.null_count() == 0 and \
+                s.str.strip_chars().n_unique() == table.frame.height:
+            return col
+    return None
 
 
 def _file_weight(table: Table) -> str | None:
@@ -271,7 +280,7 @@ def build(table: Table, weight: str | None = None, progress: Progress | None = N
     frame = table.frame
     id_col, weight = _key_and_weight(table, weight)
     taken: set[str] = {"respondent_id"}
-    out: dict[str, pl.Series] = {"respondent_id": _respondent_ids(frame, id_col)}
+    out: dict[str, pl.Series] = {"respondent_id": respondent_ids(frame, id_col)}
     wid = None
     if weight is not None:
         wid = safe_id(weight, taken)
@@ -398,12 +407,13 @@ def summary(entries: list[Entry]) -> list[str]:
     return [f"{name}: {ids(pick)}" for name, pick in kinds if ids(pick)]
 
 
-def _respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
-    """The source's id column when it has one (a text id as it is), else 1..n in file
-    order."""
+def respondent_ids(frame: pl.DataFrame, id_col: str | None) -> pl.Series:
+    """The source's id column when it has one (a text id without the spaces around it),
+    else 1..n in file order."""
     if id_col is not None:
         s = frame[id_col]
-        return (s if s.dtype == pl.String else s.cast(pl.UInt64)).alias("respondent_id")
+        return (s.str.strip_chars() if s.dtype == pl.String else s.cast(pl.UInt64)
+                ).alias("respondent_id")
     return pl.Series("respondent_id", range(1, frame.height + 1), dtype=pl.UInt32)
 
 

@@ -15,7 +15,7 @@ from heetui.survey.text import counted, safe_text
 def heading(v: Verbatim) -> str:
     """The comment's line: its number in the selection (source ids only when asked for)."""
     if v.respondent_id is not None:
-        who = f"respondent {v.respondent_id}"
+        who = f"respondent {safe_text(str(v.respondent_id))}"
     elif v.source == "interview":
         who = f"interview ({safe_text(v.attribution or 'unattributed')})"
     else:
@@ -83,7 +83,9 @@ def render_csv(page: VerbatimPage) -> str:
     w.writerow(["number", *(["comment_id", "respondent_id"] if ids else []), "question",
                 "source", "attribution", "themes", "text", "min_group"])
     for v in page.items:
-        w.writerow([v.number, *([v.comment_id, v.respondent_id] if ids else []),
+        rid = cell_text(v.respondent_id) if isinstance(v.respondent_id, str) else \
+            v.respondent_id
+        w.writerow([v.number, *([v.comment_id, rid] if ids else []),
                     *(cell_text(x) for x in (v.question, v.source, v.attribution or "",
                                              "; ".join(v.themes), v.text)), page.min_group])
     return buf.getvalue()
