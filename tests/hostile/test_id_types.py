@@ -130,3 +130,20 @@ def test_text_ids_reach_the_terminal_and_spreadsheets_neutralised(tmp_path):
     rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").stdout)))
     assert [r["respondent_id"] for r in rows] == [
         "\x1b]0;pwned\x07\x1b[2J", "'" + hostile["R_5"]]
+
+
+@pytest.mark.parametrize("kind", ["date", "text"])
+def test_design_based_variance_with_ids_as_the_psus(tmp_path, kind):
+    """A design of strata alone takes each respondent (by id) as a PSU: the same variances
+    and letters whatever type the ids are."""
+    got = []
+    for folder in (_with_ids(tmp_path, kind), tmp_path / "plain"):
+        if not folder.exists():
+            shutil.copytree(bundled_survey_path(), folder)
+            (folder / "heetui-files.sha256").unlink(missing_ok=True)
+        codebook = folder / "codebook.toml"
+        codebook.write_text(codebook.read_text().replace(
+            "[survey]\n", '[survey]\ndesign = { strata = "stakeholder_type" }\n', 1))
+        got.append(_json("--data", str(folder), "--no-edits", "tab", "relationship", "--by",
+                         "region", "--weighted"))
+    assert "602 PSUs" in got[0]["design"] and got[0] == got[1]
