@@ -284,7 +284,7 @@ class _Query:
             self._counts = self.survey.cached(("comment counts", self.sel), self._count)
         return self._counts
 
-    def narrowed(self) -> bool:
+    def _narrowed(self) -> bool:
         """Whether a search, the uncoded test or a theme narrows the question's comments
         (each a test worked once, on comments then kept for every count)."""
         return bool(self.sel.uncoded or self.sel.search.strip() or self.sel.themes)
@@ -300,7 +300,7 @@ class _Query:
                      "AS t FROM ")
         if self.sel.uncoded:  # comments without a theme: every theme's count is 0
             return joined(totals, "m")
-        if self.narrowed():
+        if self._narrowed():
             return joined(totals, "m", per_theme, "m) GROUP BY t")
         # two plain scans: cheaper than keeping a million comments between them
         return joined(totals, "verbatims WHERE ", self.base, per_theme,
@@ -312,7 +312,7 @@ class _Query:
 
     def _count(self) -> tuple[int, tuple[ThemeCount, ...], int]:
         q = self._count_sql()
-        return self._counted(self.survey.query(joined(self._kept(), q) if self.narrowed()
+        return self._counted(self.survey.query(joined(self._kept(), q) if self._narrowed()
                                                else q))
 
     def _counted(self, rows: list[tuple[Any, ...]]) -> tuple[int, tuple[ThemeCount, ...], int]:

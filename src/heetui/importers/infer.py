@@ -231,8 +231,7 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
     if id_col is not None:
         kind = "text" if table.frame[id_col].dtype == pl.String else "whole number"
         table.notes.append(f"respondent key: {id_col} (a different {kind} for every "
-                           "respondent, shown with a comment to its owner by "
-                           "--show-source-ids)")
+                           "respondent; --show-source-ids shows it beside each comment)")
     others = [c for c in table.text_ids if c != id_col]
     if others:
         table.notes.append(f"left out {', '.join(others)}: a different id for every "
