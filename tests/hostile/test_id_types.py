@@ -1,6 +1,7 @@
-"""Respondent ids that are not whole numbers (text such as a platform's "R_4", dates): a
-bundle holding them opens, every route through the comments gives what the same survey
-with whole-number ids gives, and the data owner's source ids show as the file holds them."""
+"""Respondent ids stored other than as integers (text such as a platform's "R_4", dates,
+whole numbers as doubles or decimals): a bundle holding them opens, every route through the
+comments gives what the same survey with integer ids gives, and the data owner's source ids
+show as the file holds them."""
 
 from __future__ import annotations
 
