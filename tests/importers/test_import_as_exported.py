@@ -365,33 +365,64 @@ def test_an_id_like_text_column_of_a_sav_is_left_out(tmp_path):
     assert pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list() == ids
 
 
-def test_a_text_key_with_a_user_missing_value_is_no_key(tmp_path):
+@pytest.mark.parametrize("spoil", [
+    lambda ids: ids.__setitem__(7, ids[3]),  # one repeated
+    lambda ids: ids.__setitem__(9, ""),  # one missing
+    lambda ids: ids.__setitem__(5, "=1+1"),  # one a formula
+])
+def test_ids_that_cannot_be_the_key_are_never_comments(tmp_path, spoil):
+    """A column named as ids are, of single words nearly each its own, is ids even when one
+    is repeated, missing or odd: left out with its reason, never read as comments."""
+    people = _people()
+    ids = [f"R_{i * 104729 + 3:x}aB9" for i in range(len(people))]
+    spoil(ids)
+    rows = [["ResponseId", "q1", "why"]] + [[ids[i], p["agree"], p["why"]]
+                                            for i, p in enumerate(people)]
+    _write(tmp_path / "spoilt.csv", rows)
+    out, stderr = _import(tmp_path, tmp_path / "spoilt.csv")
+    assert "left out ResponseId: ids that cannot be the respondent key" in stderr
+    assert "no respondent key: respondents are numbered in file order" in stderr
+    comments = pl.read_parquet(out / "verbatims.parquet")
+    assert set(comments["question"]) == {"why"}
+    assert pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list() == \
+        list(range(1, len(people) + 1))
+
+
+def test_a_user_missing_text_key_gives_the_same_ids_imported_again(tmp_path):
     """SPSS may declare a value of the id-like text missing: then it is no key (a
-    respondent would have none), the respondents are numbered and the column left out."""
+    respondent would have none), the respondents are numbered, the column left out, and a
+    re-import with the codebook written gives the same ids."""
     ids = [f"PX{i * 7919 % 100000:05d}" for i in range(N)]
-    codes = [float(1 + i % 2) for i in range(N)]
-    pyreadstat.write_sav(pl.DataFrame({"serial": ids, "q1": codes}), str(tmp_path / "m.sav"),
+    frame = pl.DataFrame({"serial": ids, "q1": [float(1 + i % 2) for i in range(N)],
+                          "why": [f"Because of reason number {i}" for i in range(N)]})
+    pyreadstat.write_sav(frame, str(tmp_path / "m.sav"),
                          variable_value_labels={"q1": {1.0: "Yes", 2.0: "No"}},
                          missing_ranges={"serial": [ids[3]]})
     out, stderr = _import(tmp_path, tmp_path / "m.sav")
-    assert "left out serial: a different id for every respondent" in stderr
-    assert "no respondent key: respondents are numbered in file order" in stderr
-    kept = pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list()
-    assert kept == list(range(1, N + 1))
+    assert "left out serial: ids declared missing for some respondents" in stderr
+    again = run("import", str(tmp_path / "m.sav"), "-o", str(tmp_path / "again"),
+                "--codebook", str(out / "codebook.toml"))
+    assert again.returncode == 0, again.stderr
+    for name in ("respondents", "verbatims"):
+        first = pl.read_parquet(out / f"{name}.parquet")["respondent_id"]
+        assert first.equals(pl.read_parquet(tmp_path / "again" / f"{name}.parquet")[
+            "respondent_id"])
+    assert pl.read_parquet(out / "respondents.parquet")["respondent_id"].to_list() == \
+        list(range(1, N + 1))
 
 
 def test_a_text_key_named_as_ids_are_beside_another_id_like_text(tmp_path):
     """Of two id-like texts the one named as ids are is the key, the other left out; the
     comments carry the key, and the data owner reads it beside each comment."""
     people = _people()
-    rows = [["Panel code", "ResponseId", "q1", "why"]]
+    rows = [["panel_serial", "ResponseId", "q1", "why"]]  # an id's word, then an id's name
     for i, p in enumerate(people):
         rows.append([f"PX{i * 7919 % 100000:05d}", f"R_{i * 104729 + 3:x}aB9", p["agree"],
                      f"Because of reason number {i} and nothing else" if i % 3 else ""])
     _write(tmp_path / "two.csv", rows)
     out, stderr = _import(tmp_path, tmp_path / "two.csv")
     assert "respondent key: ResponseId (a different text" in stderr
-    assert "left out Panel code: a different id for every respondent" in stderr
+    assert "left out panel_serial: a different id for every respondent" in stderr
     comments = pl.read_parquet(out / "verbatims.parquet")
     assert comments["respondent_id"].to_list() == [
         f"R_{i * 104729 + 3:x}aB9" for i in range(len(people)) if i % 3]

@@ -22,7 +22,7 @@ import re
 import polars as pl
 
 from heetui.importers.platforms import TICK_WORDS, answer_counts, joined_options, tick_kind
-from heetui.importers.table import MRSet, Table
+from heetui.importers.table import MRSet, Table, id_name_rank
 
 JOINERS = (";", ",", "|")  # "," also splits ", " (items are stripped)
 MIN_ID_ROWS = 10  # fewer rows say too little about a column being an id
@@ -72,6 +72,14 @@ def id_like_text(s: pl.Series, answers: pl.DataFrame) -> bool:
         and shortest >= 4
 
 
+def flawed_ids(col: str, s: pl.Series, answers: pl.DataFrame) -> bool:
+    """A column named as ids are whose answers are single words, nearly each its own, but
+    not an id-like text for every row (one repeated or missing, or other characters): ids
+    all the same, and never comments."""
+    return id_name_rank(col) < 2 and answers.height >= 0.9 * s.len() and \
+        _share(answers, r"^\S+$")
+
+
 def _bookkeeping(table: Table, answers: dict[str, pl.DataFrame]) -> None:
     left: dict[str, list[str]] = {}
     claimed = _claimed(table)
@@ -90,6 +98,9 @@ def _bookkeeping(table: Table, answers: dict[str, pl.DataFrame]) -> None:
                 table.drop.add(col)
                 table.meta.discard(col)
                 continue
+            if what is None and flawed_ids(col, s, answers[col]):
+                what = "ids that cannot be the respondent key (repeated, missing, or other " \
+                       "than letters and digits)"
         if what:
             table.drop.add(col)
             table.meta.discard(col)

@@ -32,7 +32,7 @@ from heetui.errors import SourceError
 from heetui.importers.grids import Entry, GridEntry, group_grids, shared_values
 from heetui.importers.missing import apply_user_missing, entry, sort_key, special_codes
 from heetui.importers.scales import reading_order, scored
-from heetui.importers.table import MRSet, Progress, Table, Value
+from heetui.importers.table import ID_NAMES, MRSet, Progress, Table, Value, id_name_rank
 from heetui.survey.codebook import (
     BITS_SUFFIX,
     METADATA_GROUP,
@@ -47,8 +47,6 @@ from heetui.survey.codebook import (
 from heetui.survey.parse import MAX_CODE
 from heetui.survey.weights import check_weight, is_weight_name
 
-ID_NAMES = ("respondent_id", "respid", "resp_id", "respondent", "id", "caseid", "case_id",
-            "serial", "record", "responseid", "response_id")
 MAX_TEXT_CATEGORIES = 30
 MAX_NUMBER_CATEGORIES = 12
 OPEN_TEXT_MIN_LENGTH = 25
@@ -103,8 +101,6 @@ def _fits_id(s: pl.Series) -> bool:
         and hi < 2 ** 63
 
 
-_ID_WORDS = re.compile(r"(^|[^a-z])(id|key|serial|uuid|guid)($|[^a-z])|^(resp|case|record)",
-                       re.IGNORECASE)
 
 
 def _id_column(frame: pl.DataFrame) -> str | None:
@@ -113,7 +109,7 @@ def _id_column(frame: pl.DataFrame) -> str | None:
     2^63 - 1 for every row."""
     lower = {c.lower(): c for c in frame.columns}
     named = [lower[n] for n in ID_NAMES if n in lower]
-    named += [c for c in frame.columns if _ID_WORDS.search(c) and c not in named]
+    named += [c for c in frame.columns if id_name_rank(c) == 1]
     for col in named:
         s = frame[col]
         if s.null_count() == 0 and _is_whole(s) and s.n_unique() == frame.height and \
@@ -232,10 +228,11 @@ def _key_and_weight(table: Table, weight: str | None) -> tuple[str | None, str |
         kind = "text" if table.frame[id_col].dtype == pl.String else "whole number"
         table.notes.append(f"respondent key: {id_col} (a different {kind} for every "
                            "respondent; --show-source-ids shows it beside each comment)")
-    others = [c for c in table.text_ids if c != id_col]
-    if others:
-        table.notes.append(f"left out {', '.join(others)}: a different id for every "
-                           "respondent")
+    for c in table.text_ids:
+        if c != id_col:
+            table.notes.append(f"left out {c}: " + (
+                "a different id for every respondent" if _usable_text_key(table, c) else
+                "ids declared missing for some respondents (not the respondent key)"))
     if id_col is None:
         table.notes.append("no respondent key: respondents are numbered in file order")
     return id_col, weight
@@ -249,14 +246,17 @@ def respondent_key(table: Table) -> str | None:
     found = _id_column(table.frame)
     if found is not None:
         return found
-    named = sorted(table.text_ids, key=lambda c: not (c.lower() in ID_NAMES or
-                                                     _ID_WORDS.search(c)))
-    for col in named:
-        s = table.frame[col]
-        if s.dtype == pl.String and s.null_count() == 0 and \
-                s.str.strip_chars().n_unique() == table.frame.height:
-            return col
-    return None
+    return next((c for c in sorted(table.text_ids, key=id_name_rank)
+                 if _usable_text_key(table, c)), None)
+
+
+def _usable_text_key(table: Table, col: str) -> bool:
+    """Whether an id-like text column is still a different value for every respondent, no
+    value of it declared missing (SPSS user-missing)."""
+    s = table.frame[col]
+    declared = [lo for lo, _ in table.user_missing.get(col, [])]
+    return s.dtype == pl.String and s.null_count() == 0 and not s.is_in(declared).any() \
+        and s.str.strip_chars().n_unique() == table.frame.height
 
 
 def _file_weight(table: Table) -> str | None:

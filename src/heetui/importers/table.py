@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,20 @@ class MRSet:
     # answered any column so that base = "asked" can choose them; otherwise the base is
     # everyone who answered any column (a platform's 1/0: everyone shown it)
     counted_base: bool = False
+
+
+ID_NAMES = ("respondent_id", "respid", "resp_id", "respondent", "id", "caseid", "case_id",
+            "serial", "record", "responseid", "response_id")
+_ID_WORDS = re.compile(r"(^|[^a-z])(id|key|serial|uuid|guid)($|[^a-z])|^(resp|case|record)",
+                       re.IGNORECASE)
+
+
+def id_name_rank(column: str) -> int:
+    """How surely a column's name says it holds respondent ids: 0 one of ``ID_NAMES``, 1 a
+    name such as "Respondent ID", "ResponseKey", "resp_no", 2 neither."""
+    if column.lower() in ID_NAMES:
+        return 0
+    return 1 if _ID_WORDS.search(column) else 2
 
 
 @dataclass
