@@ -156,6 +156,23 @@ def test_csv_inference_and_tab(tmp_path):
     assert ct.rows[0].cells[1].count == female["q5_1"].sum()
 
 
+def test_a_semicolon_csv_whose_comments_hold_commas_and_semicolons(tmp_path):
+    """Excel's CSV where the list separator is ";", CRLF line ends, and quoted comments
+    holding both separators (Python's sniffer gives up on it): read by the separator that
+    gives every line the header's fields, every comment whole."""
+    sentences = ["Late again; the box was crushed, and nobody called.",
+                 "Great value, would recommend.", "Clean shop; long queues, though."]
+    lines = ["Serial;Q1;why"] + [
+        f'ZX7000Q{i:06d};{"Yes" if i % 3 else "No"};"{sentences[i % 3]}"' for i in range(40)]
+    src = _csv(tmp_path, "\r\n".join(lines) + "\r\n")
+    out = import_source(src, tmp_path / "b")
+    comments = pl.read_parquet(out / "verbatims.parquet")
+    raw = pl.read_csv(src, separator=";")
+    assert comments["text"].to_list() == raw["why"].to_list()
+    assert comments["respondent_id"].to_list() == raw["Serial"].to_list()
+    assert {o.label for o in load_bundle(out).codebook.get("Q1").options} == {"No", "Yes"}
+
+
 def test_csv_latin1_and_ragged_rows(tmp_path):
     text = "id,town,n\n1,Malmö,3\n2,Orléans,4\n3,Malmö,5,extra\n4,Orléans,2\n"
     out = import_source(_csv(tmp_path, text, encoding="latin-1"), tmp_path / "b")
