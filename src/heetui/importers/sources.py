@@ -267,8 +267,9 @@ def _sniff_delimiter(sample: str) -> str:
         sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         sniffed = ","
-    best = max(DELIMITERS, key=fit)
-    return sniffed if fit(sniffed) >= fit(best) else best
+    fits = {sep: fit(sep) for sep in DELIMITERS}  # each delimiter's lines read once
+    best = max(DELIMITERS, key=fits.__getitem__)
+    return sniffed if fits[sniffed] >= fits[best] else best
 
 
 def _encoding(head: bytes) -> str:
